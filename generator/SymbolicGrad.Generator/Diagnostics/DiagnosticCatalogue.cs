@@ -1,0 +1,101 @@
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicGrad.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic SymbolicGrad reports. Ids are stable once shipped; track them in AnalyzerReleases.*.md.
+/// </summary>
+internal static class DiagnosticCatalogue
+{
+    private const string Category = "SymbolicGrad";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0001",
+        "Containing type must be partial",
+        "'{0}' must be declared partial so that SymbolicGrad can add '{1}' to it");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SG0002",
+        "Unsupported return type",
+        "'{0}' returns '{1}': a [Differentiable] method must return double or float");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SG0003",
+        "Unsupported parameter type",
+        "Parameter '{0}' has type '{1}': a [Differentiable] method takes double, float, int or bool parameters");
+
+    public static readonly DiagnosticDescriptor ByRefParameter = Error("SG0004",
+        "Parameter passed by reference",
+        "Parameter '{0}' is declared '{1}': a [Differentiable] method takes its parameters by value; remove the '{1}' modifier");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
+        "Statement cannot be differentiated",
+        "A '{0}' statement cannot be differentiated: use local declarations, assignments, if/else and return, or move it out of the [Differentiable] method");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SG0006",
+        "Expression cannot be differentiated",
+        "'{0}' ({1}) cannot be differentiated: compute it outside and pass it in through a [NoDiff] parameter");
+
+    public static readonly DiagnosticDescriptor Lambda = Error("SG0007",
+        "Lambda cannot be differentiated",
+        "The lambda or anonymous method '{0}' cannot be differentiated: write the computation inline or as a [Differentiable] method");
+
+    public static readonly DiagnosticDescriptor Linq = Error("SG0008",
+        "LINQ cannot be differentiated",
+        "The LINQ query '{0}' cannot be differentiated: write the computation with arithmetic on locals");
+
+    public static readonly DiagnosticDescriptor Dynamic = Error("SG0009",
+        "dynamic cannot be differentiated",
+        "'{0}' is dynamic: a [Differentiable] method needs static types (double, float, int, bool)");
+
+    public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0010",
+        "Call to a method that is not differentiable",
+        "'{0}' is not differentiable: mark '{1}' [Differentiable] or pass its result through a [NoDiff] parameter");
+
+    public static readonly DiagnosticDescriptor WriteOutsideMethod = Error("SG0011",
+        "Write to a field, property or static",
+        "Assignment to '{0}' writes outside the method: a [Differentiable] method may only assign its own locals and parameters");
+
+    public static readonly DiagnosticDescriptor SideEffectStatement = Error("SG0012",
+        "Statement with a side effect",
+        "'{0}' has a side effect, which a [Differentiable] method cannot have: remove it or move it out of the method");
+
+    public static readonly DiagnosticDescriptor Recursion = Error("SG0013",
+        "Recursion cannot be differentiated",
+        "'{0}' calls itself through '{1}': recursion cannot be inlined at compile time; rewrite it without recursion");
+
+    public static readonly DiagnosticDescriptor NotStatic = Error("SG0014",
+        "Method must be static",
+        "[Differentiable] method '{0}' must be static");
+
+    public static readonly DiagnosticDescriptor GenericMethod = Error("SG0015",
+        "Generic method",
+        "[Differentiable] method '{0}' is generic: make it non-generic (double or float)");
+
+    public static readonly DiagnosticDescriptor NoBody = Error("SG0016",
+        "Method has no body",
+        "[Differentiable] method '{0}' has no body to differentiate");
+
+    public static readonly DiagnosticDescriptor NameConflict = Error("SG0017",
+        "Generated name conflicts",
+        "SymbolicGrad cannot generate '{0}': '{1}' already names {2}; rename it");
+
+    public static readonly DiagnosticDescriptor UnsupportedValueType = Error("SG0018",
+        "Unsupported value type",
+        "'{0}' has type '{1}': only double, float, int and bool values can appear in a [Differentiable] method");
+
+    public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
+        "Derivative is zero almost everywhere",
+        "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");
+
+    public static readonly DiagnosticDescriptor UnusedParameter = Warning("SG0101",
+        "Result does not depend on a differentiable parameter",
+        "The result of '{0}' does not depend on parameter '{1}': its derivative is always zero; mark it [NoDiff] or use it");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("SG9999",
+        "Internal generator error",
+        "SymbolicGrad could not compile '{0}': {1}; please report this with the method's source");
+}
