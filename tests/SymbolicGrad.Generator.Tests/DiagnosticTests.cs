@@ -417,6 +417,27 @@ public sealed class DiagnosticTests
             """, "decimal");
     }
 
+    [Fact]
+    public void SG0019_CallToDifferentiableMethodWithErrors()
+    {
+        var run = AssertReported("SG0019", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Broken(double x)
+                {
+                    try { return x * x; }
+                    catch (Exception) { return 0.0; }
+                }
+
+                [Differentiable]
+                public static double F(double x) => [|Broken(x)|] * x;
+            }
+            """, "Broken");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0005");
+        Assert.Empty(run.GeneratedSources);
+    }
+
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----
 
     [Theory]
@@ -487,7 +508,24 @@ public sealed class DiagnosticTests
             """, "'y'");
     }
 
-    // ---- Isolation ----
+    // ---- Coverage and isolation ----
+
+    [Fact]
+    public void EveryCatalogueDiagnosticHasATest()
+    {
+        var ids = typeof(Diagnostics.DiagnosticCatalogue)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .Where(id => id != "SG9999")
+            .ToList();
+        Assert.True(ids.Count >= 20, $"Only {ids.Count} descriptors found");
+        var tested = typeof(DiagnosticTests).GetMethods()
+            .Where(m => m.IsDefined(typeof(FactAttribute), inherit: true) && m.Name.StartsWith("SG", StringComparison.Ordinal))
+            .Select(m => m.Name[..6])
+            .ToHashSet();
+        Assert.Empty(ids.Except(tested));
+    }
 
     [Fact]
     public void MethodWithErrorGetsNoFileButValidSiblingDoes()
