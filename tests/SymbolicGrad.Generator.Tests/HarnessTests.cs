@@ -27,6 +27,12 @@ public sealed class HarnessTests
             FiniteDifference.Check(Math.Abs, 3e-7, 1.0, FiniteDifferenceSettings.Double).Verdict);
         Assert.Equal(FiniteDifferenceVerdict.NotSmooth,
             FiniteDifference.Check(t => t < 1.0 ? t : t + 2.0, 1.0 + 5e-7, 1.0, FiniteDifferenceSettings.Double).Verdict);
+        // x itself on an isolated branch (a tie that only rounding decides): both neighbours agree, x does not.
+        Assert.Equal(FiniteDifferenceVerdict.NotSmooth,
+            FiniteDifference.Check(t => t == 0.25 ? 3.0 : t, 0.25, 0.0, FiniteDifferenceSettings.Double).Verdict);
+        // A large curvature alone is not a kink.
+        Assert.Equal(FiniteDifferenceVerdict.Match,
+            FiniteDifference.Check(t => 500 * t * t, 0.3, 300.0, FiniteDifferenceSettings.Double).Verdict);
     }
 
     [Fact]

@@ -42,15 +42,20 @@ internal static class FiniteDifference
     public static FiniteDifferenceCheck Check(Func<double, double> f, double x, double analytic, FiniteDifferenceSettings settings)
     {
         var h = settings.RelativeStep * Math.Max(1.0, Math.Abs(x));
-        var (coarse, sizeCoarse) = Central(f, x, h, settings);
-        var (fine, sizeFine) = Central(f, x, h / 10, settings);
+        var (coarse, sizeCoarse, _) = Central(f, x, h, settings);
+        var (fine, sizeFine, midpoint) = Central(f, x, h / 10, settings);
         // Rounding in f(x ± h) of a few ulps of |f| becomes ~eps·|f|/h in the quotient (worst at h/10), so large
         // function values with small slopes need this term on top of the relative and absolute tolerance.
-        var rounding = 16 * settings.Epsilon * Math.Max(sizeCoarse, sizeFine) / (h / 10);
+        var size = Math.Max(sizeCoarse, sizeFine);
+        var rounding = 16 * settings.Epsilon * size / (h / 10);
         var tolerance = settings.RelativeTolerance * Math.Abs(coarse) + settings.AbsoluteTolerance + rounding;
+        // f(x) far from the mean of its neighbours at h/10 (which is f(x) + O(h²/100)) means x itself sits on a jump: a
+        // comparison of two quantities equal up to rounding can send x and both neighbours down different branches.
+        var jump = Math.Abs(f(x) - midpoint);
+        var jumpTolerance = 1e-3 * h * (Math.Abs(coarse) + 1) + 64 * settings.Epsilon * size;
         var relative = Math.Abs(analytic - coarse) / Math.Max(1.0, Math.Abs(coarse));
         FiniteDifferenceVerdict verdict;
-        if (!double.IsFinite(coarse) || !double.IsFinite(fine) || Math.Abs(coarse - fine) > tolerance)
+        if (!double.IsFinite(coarse) || !double.IsFinite(fine) || Math.Abs(coarse - fine) > tolerance || jump > jumpTolerance)
             verdict = FiniteDifferenceVerdict.NotSmooth;
         else if (!(Math.Abs(analytic - coarse) <= tolerance))
             verdict = FiniteDifferenceVerdict.Mismatch;
@@ -59,13 +64,14 @@ internal static class FiniteDifference
         return new FiniteDifferenceCheck(analytic, coarse, fine, h, relative, verdict);
     }
 
-    private static (double Derivative, double Size) Central(Func<double, double> f, double x, double h, FiniteDifferenceSettings settings)
+    private static (double Derivative, double Size, double Midpoint) Central(
+        Func<double, double> f, double x, double h, FiniteDifferenceSettings settings)
     {
         // In float the perturbed points round: divide by the step actually taken.
         var right = settings.SinglePrecision ? (float)(x + h) : x + h;
         var left = settings.SinglePrecision ? (float)(x - h) : x - h;
         var plus = f(right);
         var minus = f(left);
-        return ((plus - minus) / (right - left), Math.Max(Math.Abs(plus), Math.Abs(minus)));
+        return ((plus - minus) / (right - left), Math.Max(Math.Abs(plus), Math.Abs(minus)), (plus + minus) / 2);
     }
 }

@@ -48,7 +48,7 @@ internal static class GradientCheck
             double Along(double t)
             {
                 var moved = (object[])args.Clone();
-                moved[p.Position] = single ? (float)t : t;
+                moved[p.Position] = single ? (object)(float)t : t;
                 return Convert.ToDouble(user.Invoke(null, moved));
             }
             var check = FiniteDifference.Check(Along, Convert.ToDouble(args[p.Position]), gradient.Derivatives[k].Value, settings);
