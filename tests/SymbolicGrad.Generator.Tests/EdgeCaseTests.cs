@@ -474,6 +474,151 @@ public sealed class EdgeCaseTests
         GradientCheck.AssertMatches(assembly, "Edge.Chain", "F", 0.7, 0.2);
     }
 
+    [Fact]
+    public void UntakenBranchesWithNaNDoNotLeakIntoTheGradient()
+    {
+        using var assembly = Generate("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            public static partial class Guards
+            {
+                [Differentiable]
+                public static double Sinc(double x) => x != 0.0 ? Math.Sin(x) / x : 1.0;
+
+                [Differentiable]
+                public static double Domain(double x, double y)
+                {
+                    if (x > 0.0)
+                        return Math.Sqrt(x) * y;
+                    return Math.Log(1.0 - x) * y;
+                }
+            }
+            """);
+        // At 0 the untaken branch is 0/0; sinc'(0) = 0.
+        var sinc = assembly.InvokeGradient("Edge.Guards", "Sinc", 0.0);
+        Assert.Equal(1.0, sinc.Value);
+        Assert.Equal([0.0], sinc.Values);
+        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Sinc", 0.7);
+        // log(1 − x) is NaN for x > 1 and sqrt(x) is NaN for x < 0: neither may reach the other side.
+        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", 2.0, 1.5);
+        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", -2.0, 1.5);
+        Assert.All(assembly.InvokeGradient("Edge.Guards", "Domain", 2.0, 1.5).Values, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void InlinedCallsWithNoDiffDefaultNamedAndFloatParameters()
+    {
+        using var assembly = Generate("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            public static partial class Calls
+            {
+                [Differentiable]
+                public static double Scale([NoDiff] double k, double x) => k * x;
+
+                [Differentiable]
+                public static double Defaults(double x, double scale = 2.0) => x * scale;
+
+                [Differentiable]
+                public static float Half(float x) => x * 0.5f;
+
+                // [NoDiff] on the callee's parameter only means the callee's own gradient has no dK: the caller's
+                // derivative still flows through every argument, so Square(a) = a·a has derivative 2a.
+                [Differentiable]
+                public static double Square(double a) => Scale(a, a);
+
+                [Differentiable]
+                public static double Named(double a) => Defaults(a) + Defaults(scale: a, x: 3.0);
+
+                [Differentiable]
+                public static double Mixed(double a) => Half((float)a) * a;
+            }
+            """);
+        var square = GradientCheck.AssertMatches(assembly, "Edge.Calls", "Square", 1.5);
+        Assert.Equal(3.0, square.Partials[0].Check.Analytic);
+        var named = GradientCheck.AssertMatches(assembly, "Edge.Calls", "Named", 1.5);
+        Assert.Equal(5.0, named.Partials[0].Check.Analytic);
+        // Half rounds to float, so finite differences are noisy: check the closed form 2·(float)(a·0.5) instead.
+        var mixed = assembly.InvokeGradient("Edge.Calls", "Mixed", 1.5);
+        Assert.Equal(1.5, mixed["dA"], 1e-6);
+    }
+
+    [Fact]
+    public void CallIntoAReferencedAssemblyIsReportedAtTheCall()
+    {
+        // The callee's body is not in this compilation, so it cannot be inlined: an error at the call, no exception.
+        var library = GeneratorHarness.CreateCompilation("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Lib;
+
+            public static partial class Activations
+            {
+                [Differentiable]
+                public static double Softplus(double z) => Math.Log(1.0 + Math.Exp(z));
+            }
+            """);
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var marked = MarkedSource.Parse("""
+            using SymbolicGrad;
+
+            namespace App;
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double F(double w) => [|Lib.Activations.Softplus(w)|] * w;
+            }
+            """);
+        var app = GeneratorHarness.CreateCompilation(marked.Text).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var run = GeneratorHarness.Run(app);
+        Assert.Null(run.GeneratorException);
+        Assert.Empty(run.OutputErrors);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Contains(run.GeneratorErrors, d => d.Location.SourceSpan == marked.Span);
+    }
+
+    [Fact]
+    public void SequentialGuardedBlocksGrowLinearly()
+    {
+        // Blocks holding an early return inside an if/else: the rest of the method must not be duplicated per
+        // path, or the generated code (and generator time) doubles with each block.
+        static int GeneratedLength(int blocks)
+        {
+            var body = string.Join("\n", Enumerable.Range(0, blocks).Select(i =>
+                $"        if (x > {i}.0) {{ if (y > {i}.0) return s * {i + 1}.0; s += x * {i}.0; }} else {{ s -= y; }}"));
+            var run = GeneratorHarness.Run($$"""
+                using SymbolicGrad;
+
+                namespace Edge;
+
+                public static partial class Guarded
+                {
+                    [Differentiable]
+                    public static double F(double x, double y)
+                    {
+                        double s = x * y;
+                {{body}}
+                        return s;
+                    }
+                }
+                """).AssertClean();
+            return run.Source("Edge.Guarded.F.g.cs").Length;
+        }
+
+        var three = GeneratedLength(3);
+        var six = GeneratedLength(6);
+        Assert.True(six < 3 * three, $"3 blocks: {three} characters; 6 blocks: {six} characters");
+    }
+
     /// <summary>Runs the generator, asserts a clean run, and loads the output.</summary>
     private static LoadedAssembly Generate(string source) =>
         LoadedAssembly.Emit(GeneratorHarness.Run(source).AssertClean().OutputCompilation);
