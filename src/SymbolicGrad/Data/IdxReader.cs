@@ -211,7 +211,7 @@ public static partial class Idx
         string shape = DescribeDimensions(sizes, dimensionCount);
         if (tooLarge)
         {
-            throw Error(name, $"its dimensions {shape} declare more than {MaxDataBytes:N0} data bytes, more than a single array can hold; the header is corrupt");
+            throw Error(name, $"its dimensions {shape} declare more than {N(MaxDataBytes)} data bytes, more than a single array can hold; the header is corrupt");
         }
 
         byte[] data;
@@ -220,11 +220,11 @@ public static partial class Idx
             long following = available - headerLength;
             if (following < total)
             {
-                throw Error(name, $"it is truncated: its dimensions {shape} declare {total:N0} data bytes but only {following:N0} follow the header");
+                throw Error(name, $"it is truncated: its dimensions {shape} declare {N(total)} data bytes but only {N(following)} follow the header");
             }
             if (following > total)
             {
-                throw Error(name, $"its length and its dimensions disagree: the dimensions {shape} declare {total:N0} data bytes but {following:N0} follow the header");
+                throw Error(name, $"its length and its dimensions disagree: the dimensions {shape} declare {N(total)} data bytes but {N(following)} follow the header");
             }
             data = GC.AllocateUninitializedArray<byte>((int)total);
             input.ReadExactly(data);
@@ -234,7 +234,7 @@ public static partial class Idx
             data = ReadGrowing(input, (int)total, name, shape);
             if (input.ReadByte() >= 0)
             {
-                throw Error(name, $"its length and its dimensions disagree: the dimensions {shape} declare {total:N0} data bytes but more data follows them");
+                throw Error(name, $"its length and its dimensions disagree: the dimensions {shape} declare {N(total)} data bytes but more data follows them");
             }
         }
         return new IdxData(dimensions, data);
@@ -254,7 +254,7 @@ public static partial class Idx
             int read = input.Read(data, filled, data.Length - filled);
             if (read == 0)
             {
-                throw Error(name, $"it is truncated: its dimensions {shape} declare {total:N0} data bytes but the decompressed data ends after {filled:N0}");
+                throw Error(name, $"it is truncated: its dimensions {shape} declare {N(total)} data bytes but the decompressed data ends after {N(filled)}");
             }
             filled += read;
         }
@@ -280,6 +280,8 @@ public static partial class Idx
         0x0E => "64-bit float",
         _ => "not an IDX type",
     };
+
+    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     static InvalidDataException Error(string name, string problem, Exception? inner = null) =>
         new($"IDX file '{name}': {problem}.", inner);
