@@ -18,7 +18,7 @@ internal static class ReverseMode
     {
         if (parse.Method is not { } method) return new DifferentiationResult(null, parse.Diagnostics);
 
-        var builder = new GraphBuilder(method.Graph) { ReassociateConstants = true };
+        var builder = new GraphBuilder(method.Graph) { BuildingDerivatives = true };
         int firstBackward = builder.Count;
         var activity = Activity.Analyse(method);
         var diagnostics = parse.Diagnostics.ToList();
