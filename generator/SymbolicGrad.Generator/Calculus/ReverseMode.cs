@@ -17,11 +17,25 @@ internal static class ReverseMode
     public static DifferentiationResult Differentiate(ParseResult parse)
     {
         if (parse.Method is not { } method) return new DifferentiationResult(null, parse.Diagnostics);
+        try
+        {
+            return Differentiate(method, parse.Diagnostics);
+        }
+        catch (System.Exception exception)
+        {
+            // The generator never throws: a bug here becomes a diagnostic on the method.
+            var error = DiagnosticInfo.Create(DiagnosticCatalogue.InternalError, method.Location, method.Name,
+                exception.GetType().Name + ": " + exception.Message);
+            return new DifferentiationResult(null, parse.Diagnostics.Append(error).ToEquatableArray());
+        }
+    }
 
-        var builder = new GraphBuilder(method.Graph) { ReassociateConstants = true };
+    private static DifferentiationResult Differentiate(MethodModel method, EquatableArray<DiagnosticInfo> earlier)
+    {
+        var builder = new GraphBuilder(method.Graph) { BuildingDerivatives = true };
         int firstBackward = builder.Count;
         var activity = Activity.Analyse(method);
-        var diagnostics = parse.Diagnostics.ToList();
+        var diagnostics = earlier.ToList();
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiable && !activity.IsUseful(p.Input)))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnusedParameter, parameter.Location, method.Name, parameter.Name.TrimStart('@')));

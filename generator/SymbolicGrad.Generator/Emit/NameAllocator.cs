@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace SymbolicGrad.Generator.Emit;
 
@@ -13,6 +14,8 @@ internal sealed class NameAllocator
 
     public string Allocate(string preferred)
     {
+        // A local named after a keyword (@class in the user's code) keeps its @.
+        if (SyntaxFacts.GetKeywordKind(preferred) != SyntaxKind.None) preferred = "@" + preferred;
         if (_taken.Add(preferred)) return preferred;
         for (int i = 2; ; i++)
         {

@@ -107,7 +107,6 @@ internal sealed class Schedule
         {
             userNames[method.Output] = "f";
         }
-        ResultName = userNames.TryGetValue(method.Output, out var resultName) ? resultName : DisplayName(method.Output) ?? "f";
 
         var assigned = new HashSet<ParameterInfo>();
         for (int id = 0; id < dag.Count; id++)
@@ -141,6 +140,7 @@ internal sealed class Schedule
             (isBackward ? Backward : Forward).Add(value);
         }
 
+        ResultName = DisplayName(method.Output) ?? "f";
         for (int i = 0; i < differentiable.Count; i++)
         {
             if (!assigned.Contains(differentiable[i])) FinalGradients.Add((differentiable[i], Model.Gradients[i]));

@@ -85,7 +85,7 @@ internal static class SourceEmitter
         if (schedule.Backward.Count + schedule.FinalGradients.Count > 0)
         {
             w.WriteLineNoTabs(string.Empty);
-            w.WriteLine($"// Backward pass: dV = ∂{schedule.ResultName}/∂v, from the result back to the parameters.");
+            w.WriteLine($"// Backward pass (reverse mode): each dName holds ∂{schedule.ResultName}/∂name.");
         }
         foreach (var value in schedule.Backward)
         {

@@ -25,10 +25,11 @@ internal sealed class GraphBuilder
     }
 
     /// <summary>
-    /// Allows rewrites that are exact in real arithmetic but may round differently (c₁·(c₂·x) → (c₁c₂)·x).
-    /// Set while building derivatives; the forward pass stays bit-for-bit the user's method.
+    /// Allows rewrites that are exact in real arithmetic but may round differently (c₁·(c₂·x) → (c₁c₂)·x) or
+    /// reshape the expression (−a·b → −(a·b)). Set while building derivatives; the forward pass stays
+    /// bit-for-bit, and as written, the user's method.
     /// </summary>
-    public bool ReassociateConstants { get; set; }
+    public bool BuildingDerivatives { get; set; }
 
     public Node this[int id] => _nodes[id];
 

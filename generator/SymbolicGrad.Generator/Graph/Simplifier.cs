@@ -71,10 +71,13 @@ internal static class Simplifier
         if (IsOne(b, y)) return x;
         if (IsMinusOne(b, x)) return b.Neg(y);
         if (IsMinusOne(b, y)) return b.Neg(x);
-        if (b[x].Op == Op.Neg && b[y].Op == Op.Neg) return b.Mul(b[x][0], b[y][0]);
-        if (b.ReassociateConstants && FoldConstantFactors(b, x, y) is int merged) return merged;
-        if (b[x].Op == Op.Neg) return b.Neg(b.Mul(b[x][0], y));
-        if (b[y].Op == Op.Neg) return b.Neg(b.Mul(x, b[y][0]));
+        if (b.BuildingDerivatives)
+        {
+            if (b[x].Op == Op.Neg && b[y].Op == Op.Neg) return b.Mul(b[x][0], b[y][0]);
+            if (FoldConstantFactors(b, x, y) is int merged) return merged;
+            if (b[x].Op == Op.Neg) return b.Neg(b.Mul(b[x][0], y));
+            if (b[y].Op == Op.Neg) return b.Neg(b.Mul(x, b[y][0]));
+        }
         return DistributeOverSelect(b, x, other => b.Mul(other, y))
             ?? DistributeOverSelect(b, y, other => b.Mul(x, other));
     }
@@ -97,7 +100,7 @@ internal static class Simplifier
         if (IsZero(b, x)) return x;
         if (IsOne(b, y)) return x;
         if (IsMinusOne(b, y)) return b.Neg(x);
-        if (b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
+        if (b.BuildingDerivatives && b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
         return DistributeOverSelect(b, x, other => b.Div(other, y));
     }
 
@@ -105,7 +108,7 @@ internal static class Simplifier
     {
         var n = b[x];
         if (n.Op == Op.Neg) return n[0];
-        if (n.Op == Op.Sub) return b.Sub(n[1], n[0]);
+        if (n.Op == Op.Sub && b.BuildingDerivatives) return b.Sub(n[1], n[0]);
         return DistributeOverSelect(b, x, b.Neg);
     }
 

@@ -91,6 +91,9 @@ internal sealed class BodyInterpreter
                 case IBlockOperation block:
                     next = new Continuation(block.Operations, 0, rest);
                     continue;
+                case ILabeledOperation { Operation: { } labeled }:
+                    next = Continuation.Of(labeled, rest);
+                    continue;
                 case IConditionalOperation conditional when ContainsReturn(conditional):
                 {
                     int condition = EvaluateCondition(conditional.Condition, env);
@@ -139,6 +142,10 @@ internal sealed class BodyInterpreter
                 ExecuteExpressionStatement(expression, env);
                 break;
             case IEmptyOperation:
+                break;
+            case ILabeledOperation { Operation: { } labeled }:
+                // The goto that jumps here is what gets reported.
+                Execute(labeled, env);
                 break;
             case IInvalidOperation:
                 Failed = true;
