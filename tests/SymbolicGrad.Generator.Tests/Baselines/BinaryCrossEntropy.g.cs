@@ -23,7 +23,7 @@ namespace Lectures
             double t2 = 1.0 - p;
             double f = -(y * Math.Log(p) + (1.0 - y) * Math.Log(t2));
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dT2 = (y - 1.0) / t2; // ∂f/∂t2 = (y − 1) / t2
             double dP = -dT2 - y / p; // ∂f/∂p = −∂f/∂t2 − y / p
             dB = dP * p / t1 * exp; // ∂f/∂b = ∂f/∂p · p / t1 · exp

@@ -26,7 +26,7 @@ namespace Shapes
             double a2 = a * a;
             double f = t + a2;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dS2 = 0.5 * b; // ∂f/∂s2 = 0.5 · b
             dA = 2.0 * a + -0.5 / b + dS2 * Math.Cos(a) + dS2 * b; // ∂f/∂a = 2 · a + -0.5 / b + ∂f/∂s2 · cos(a) + ∂f/∂s2 · b
             dB = 0.5 * s2 - -0.5 * t1 / b + dS2 * a; // ∂f/∂b = 0.5 · s2 − -0.5 · t1 / b + ∂f/∂s2 · a

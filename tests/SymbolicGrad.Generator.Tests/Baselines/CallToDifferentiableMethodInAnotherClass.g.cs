@@ -24,7 +24,7 @@ namespace Layers
             double t2 = 1.0 + expB;
             double f = logT1 * w + Math.Log(t2);
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dT2 = 1.0 / t2; // ∂f/∂t2 = 1 / t2
             double dT1 = w / t1; // ∂f/∂t1 = w / t1
             double t3 = dT1 * exp;

@@ -23,7 +23,7 @@ namespace Shapes
             double t2 = x * y;
             double f = c1 ? t1 * absY : Math.Min(t2, 1.0) - Math.Abs(x);
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             bool c2 = t2 <= 1.0;
             double dT1 = c1 ? absY : 0.0; // ∂f/∂t1 = c1 ? absY : 0
             dX = (c1 ? 0.0 : -(x < 0.0 ? -1.0 : 1.0)) + (c2 ? (c1 ? 0.0 : y) : 0.0) + (x >= 0.0 ? dT1 : 0.0); // ∂f/∂x = (c1 ? 0 : −(x < 0 ? -1 : 1)) + (c2 ? (c1 ? 0 : y) : 0) + (x ≥ 0 ? ∂f/∂t1 : 0)

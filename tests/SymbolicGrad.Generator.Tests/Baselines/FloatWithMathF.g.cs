@@ -22,7 +22,7 @@ partial class SinglePrecision
         float tanhW = MathF.Tanh(w);
         float f = MathF.Log(t1) + t2 * tanhW;
 
-        // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+        // Backward pass (reverse mode): each dName holds ∂f/∂name.
         double dSqrt = (double)tanhW; // ∂f/∂sqrt = tanhW
         float dT1 = 1f / t1; // ∂f/∂t1 = 1 / t1
         float t3 = dT1 * exp;

@@ -18,10 +18,10 @@ namespace Lectures
         {
             // Forward pass.
             double z = phi0 + 0.06 * phi1 * x;
-            double exp = Math.Exp(-(z * z / 32.0));
+            double exp = Math.Exp(-(z * z) / 32.0);
             double f = Math.Sin(z) * exp;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dZ = exp * Math.Cos(z) - 2.0 * (f / 32.0 * z); // ∂f/∂z = exp · cos(z) − 2 · (f / 32 · z)
             dPhi0 = dZ; // ∂f/∂phi0 = ∂f/∂z
             dPhi1 = dZ * x * 0.06; // ∂f/∂phi1 = ∂f/∂z · x · 0.06

@@ -25,7 +25,7 @@ namespace Shapes
             double t1 = y / x;
             double f = c1 ? x * y : c2 ? q - y : c3 ? expX + y : t1;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double t2 = c2 ? (c1 ? 0.0 : x) : 0.0;
             dX = (c3 ? (c2 ? 0.0 : c1 ? 0.0 : expX) : c2 ? 0.0 : c1 ? 0.0 : -(t1 / x)) + t2 + t2 + (c1 ? y : 0.0); // ∂f/∂x = (c3 ? (c2 ? 0 : c1 ? 0 : expX) : c2 ? 0 : c1 ? 0 : −(t1 / x)) + t2 + t2 + (c1 ? y : 0)
             dY = (c3 ? (c2 ? 0.0 : c1 ? 0.0 : 1.0) : c2 ? 0.0 : c1 ? 0.0 : 1.0 / x) + (c2 ? (c1 ? 0.0 : -1.0) : 0.0) + (c1 ? x : 0.0); // ∂f/∂y = (c3 ? (c2 ? 0 : c1 ? 0 : 1) : c2 ? 0 : c1 ? 0 : 1 / x) + (c2 ? (c1 ? 0 : -1) : 0) + (c1 ? x : 0)

@@ -22,7 +22,7 @@ namespace Shapes
             double t3 = Math.Pow(2.0, y);
             double f = Math.Pow(x, 3.0) + t1 * y + t2 + t3;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             dX = t2 * Math.Log(y) + y * (0.5 * Math.Pow(x, -0.5)) + 3.0 * Math.Pow(x, 2.0); // ∂f/∂x = t2 · log(y) + y · (0.5 · x^(-0.5)) + 3 · x^2
             dY = t3 * 0.6931471805599453 + x * Math.Pow(y, x - 1.0) + t1; // ∂f/∂y = t3 · 0.6931471805599453 + x · y^(x − 1) + t1
             return f;

@@ -21,7 +21,7 @@ namespace Lectures
             double t1 = 1.0 + exp;
             double f = 1.0 / t1;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             dB = f / t1 * exp; // ∂f/∂b = f / t1 · exp
             dW0 = dB * x0; // ∂f/∂w0 = ∂f/∂b · x0
             dW1 = dB * x1; // ∂f/∂w1 = ∂f/∂b · x1

@@ -22,7 +22,7 @@ namespace Lectures
                 double t1 = x + y;
                 double f = t1 * z;
 
-                // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+                // Backward pass (reverse mode): each dName holds ∂f/∂name.
                 dX = z; // ∂f/∂x = z
                 dY = z; // ∂f/∂y = z
                 dZ = t1; // ∂f/∂z = t1

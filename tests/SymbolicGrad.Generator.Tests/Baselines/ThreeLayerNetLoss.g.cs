@@ -27,7 +27,7 @@ namespace Lectures
             double t3 = h - y;
             double f = 0.5 * t3 * t3;
 
-            // Backward pass: dV = ∂f/∂v, from the result back to the parameters.
+            // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dH2 = t3 * w3; // ∂f/∂h2 = t3 · w3
             dB2 = dH2 * h2 / t2 * exp2; // ∂f/∂b2 = ∂f/∂h2 · h2 / t2 · exp2
             double dH1 = dB2 * w2; // ∂f/∂h1 = ∂f/∂b2 · w2
