@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SymbolicGrad.Generator.Tests.Infrastructure;
 
@@ -28,8 +29,21 @@ internal sealed record RandomProgram(int Seed, string Name, IReadOnlyList<Random
         return Parameters.Select(p => p.Sample(random)).ToArray();
     }
 
+    /// <summary>
+    /// The same program in float: float parameters and locals, MathF, f-suffixed literals, float helpers. The random
+    /// structure is identical, so its gradient can be compared with the (finite-difference checked) double twin.
+    /// </summary>
+    public RandomProgram ToSingle() => new(
+        Seed, Name,
+        Parameters.Select(p => p.Type == "double" ? p with { Type = "float" } : p).ToList(),
+        SinglePrecision(Method));
+
     /// <summary>A compilable file holding <paramref name="programs"/> and the helper methods they call.</summary>
-    public static string File(string typeName, IEnumerable<RandomProgram> programs)
+    public static string File(string typeName, IEnumerable<RandomProgram> programs) =>
+        File([(typeName, programs)]);
+
+    /// <summary>A compilable file with one partial class per group, plus the double and float helpers.</summary>
+    public static string File(IEnumerable<(string TypeName, IEnumerable<RandomProgram> Programs)> groups)
     {
         var sb = new StringBuilder();
         sb.AppendLine("using System;");
@@ -37,16 +51,36 @@ internal sealed record RandomProgram(int Seed, string Name, IReadOnlyList<Random
         sb.AppendLine();
         sb.AppendLine("namespace RandomPrograms;");
         sb.AppendLine();
-        sb.AppendLine($"public static partial class {typeName}");
+        sb.AppendLine("public static partial class Helpers");
         sb.AppendLine("{");
         sb.AppendLine(Indent(RandomProgramGenerator.Helpers));
-        foreach (var program in programs)
+        sb.AppendLine();
+        sb.AppendLine(Indent(SinglePrecision(RandomProgramGenerator.Helpers)));
+        sb.AppendLine("}");
+        foreach (var (typeName, programs) in groups)
         {
             sb.AppendLine();
-            sb.AppendLine(Indent(program.Method));
+            sb.AppendLine($"public static partial class {typeName}");
+            sb.AppendLine("{");
+            var first = true;
+            foreach (var program in programs)
+            {
+                if (!first)
+                    sb.AppendLine();
+                first = false;
+                sb.AppendLine(Indent(program.Method));
+            }
+            sb.AppendLine("}");
         }
-        sb.AppendLine("}");
         return sb.ToString();
+    }
+
+    private static string SinglePrecision(string code)
+    {
+        code = Regex.Replace(code, @"\bdouble\b", "float");
+        code = code.Replace("Math.", "MathF.", StringComparison.Ordinal);
+        code = Regex.Replace(code, @"\b(Square|Bump)\b", "$1F");
+        return Regex.Replace(code, @"(?<![\w.])(\d+\.\d+)(?![\w.])", "$1f");
     }
 
     private static string Indent(string text) =>
@@ -290,8 +324,8 @@ internal sealed class RandomProgramGenerator
                     3 => $"Math.Sinh(Math.Sin({Expr(d)}))",
                     _ => $"Math.Cosh(Math.Tanh({Expr(d)}))",
                 };
-            case 18: return $"Square({Expr(d)})";
-            case 19: return $"Bump({Expr(d)}, {Expr(d)})";
+            case 18: return $"Helpers.Square({Expr(d)})";
+            case 19: return $"Helpers.Bump({Expr(d)}, {Expr(d)})";
             case 20: return $"({Expr(d)} * {Constant()})";
             default: return Leaf();
         }
