@@ -88,6 +88,31 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void DiagnosticsSurviveACachedRun()
+    {
+        // Cached outputs must still report their diagnostics, at the same place, on every run.
+        var source = Model.Replace("public static int Unrelated", """
+            [Differentiable]
+            public static double Broken(double x)
+            {
+                Console.WriteLine(x);
+                return x;
+            }
+
+            public static int Unrelated
+            """);
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Model.cs")]);
+        var first = GeneratorHarness.Run(compilation);
+        var expected = first.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        var second = GeneratorHarness.Run(first.Driver, compilation.AddSyntaxTrees(GeneratorHarness.Parse(Other, "Other.cs")));
+        var again = second.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        Assert.Equal(expected.Location.SourceSpan, again.Location.SourceSpan);
+        Assert.Equal(expected.GetMessage(), again.GetMessage());
+        Assert.Equal(2, second.GeneratedSources.Count);
+        Assert.Empty(second.OutputErrors);
+    }
+
+    [Fact]
     public void ParseOutputsHoldNoRoslynObjects()
     {
         var (first, _) = RunFirst();
