@@ -302,6 +302,7 @@ public sealed class BaselineTests
         var run = GeneratorHarness.Run(source).AssertClean();
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
         Assert.Empty(run.OutputErrors);
+        Assert.Empty(run.GeneratedWarnings);
         Baseline.Verify(run.Source(hintName), testName);
         return LoadedAssembly.Emit(run.OutputCompilation);
     }

@@ -619,6 +619,63 @@ public sealed class EdgeCaseTests
         Assert.True(six < 3 * three, $"3 blocks: {three} characters; 6 blocks: {six} characters");
     }
 
+    [Fact]
+    public void FileLocalTypeGetsItsGradientOrADiagnostic()
+    {
+        // A file-local type cannot be extended from another file: a partial "C" in the generated file is a
+        // different type, so the gradient must be emitted where the method can reach it, or reported.
+        var run = GeneratorHarness.Run("""
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            file static partial class Local
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+
+                public static double Slope(double x)
+                {
+                    FGradient(x, out var dX);
+                    return dX;
+                }
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        if (!run.GeneratorErrors.Any())
+            Assert.True(!run.OutputErrors.Any(), "No diagnostic, yet FGradient is not reachable from the file-local type: " + run.Describe());
+    }
+
+    [Fact]
+    public void GradientNameInheritedFromBaseTypeIsNotHiddenSilently()
+    {
+        // Hiding B.FGradient draws CS0108 in the generated file, which breaks builds with warnings as errors.
+        var run = GeneratorHarness.Run("""
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            public class Base
+            {
+                public static double FGradient(double x, out double dX)
+                {
+                    dX = 1.0;
+                    return x;
+                }
+            }
+
+            public partial class Derived : Base
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.Empty(run.OutputErrors);
+        Assert.True(run.GeneratorDiagnostics.Any(d => d.Id == "SG0017") || !run.GeneratedWarnings.Any(),
+            "Generated code warns: " + string.Join("; ", run.GeneratedWarnings));
+    }
+
     /// <summary>Runs the generator, asserts a clean run, and loads the output.</summary>
     private static LoadedAssembly Generate(string source) =>
         LoadedAssembly.Emit(GeneratorHarness.Run(source).AssertClean().OutputCompilation);

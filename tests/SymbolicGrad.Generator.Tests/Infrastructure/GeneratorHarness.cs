@@ -9,10 +9,12 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    // Every warning wave on: generated code must stay warning-free for users building with warnings as errors.
     private static readonly CSharpCompilationOptions CompilationOptions = new(
         OutputKind.DynamicallyLinkedLibrary,
         nullableContextOptions: NullableContextOptions.Enable,
-        optimizationLevel: OptimizationLevel.Debug);
+        optimizationLevel: OptimizationLevel.Debug,
+        warningLevel: 9999);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
 
@@ -83,6 +85,10 @@ internal sealed record GeneratorRun(
     /// <summary>Errors of the output compilation (user code plus generated code).</summary>
     public IEnumerable<Diagnostic> OutputErrors => OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>Warnings the compiler reports inside generated files.</summary>
+    public IEnumerable<Diagnostic> GeneratedWarnings => OutputDiagnostics.Where(d =>
+        d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && !InputCompilation.SyntaxTrees.Contains(tree));
+
     /// <summary>Generator diagnostics of error severity.</summary>
     public IEnumerable<Diagnostic> GeneratorErrors => GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
@@ -95,10 +101,13 @@ internal sealed record GeneratorRun(
             $"No generated file '{hintName}'. Generated: [{string.Join(", ", GeneratedSources.Keys)}]. {Describe()}");
     }
 
-    /// <summary>Fails unless the generator ran without exception, reported no errors, and the output compiles.</summary>
+    /// <summary>
+    /// Fails unless the generator ran without exception, reported no errors, and the output compiles with no
+    /// error anywhere and no warning in generated files.
+    /// </summary>
     public GeneratorRun AssertClean()
     {
-        if (GeneratorException is not null || GeneratorErrors.Any() || OutputErrors.Any())
+        if (GeneratorException is not null || GeneratorErrors.Any() || OutputErrors.Any() || GeneratedWarnings.Any())
             throw new Xunit.Sdk.XunitException("Generator run is not clean. " + Describe());
         return this;
     }
@@ -110,7 +119,7 @@ internal sealed record GeneratorRun(
         if (GeneratorException is not null)
             lines.Add("Generator exception: " + GeneratorException);
         lines.AddRange(GeneratorDiagnostics.Select(d => "Generator: " + d));
-        lines.AddRange(OutputErrors.Select(d => "Output: " + d + Excerpt(d)));
+        lines.AddRange(OutputErrors.Concat(GeneratedWarnings).Select(d => "Output: " + d + Excerpt(d)));
         return lines.Count == 0 ? "(no exception, no diagnostics)" : string.Join(Environment.NewLine, lines);
     }
 
