@@ -57,7 +57,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var singles = doubles.Select(p => p.ToSingle()).ToList();
             var run = GeneratorHarness.Run(RandomProgram.File(
                 [("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]));
-            if (run.GeneratorException is not null || run.GeneratorErrors.Any() || run.OutputErrors.Any() || run.GeneratedWarnings.Any())
+            if (!IsClean(run))
             {
                 failures.Add($"Batch at {start} does not compile cleanly:{Environment.NewLine}{run.Describe()}");
                 break;
@@ -136,13 +136,13 @@ public sealed class PropertyTests(ITestOutputHelper output)
     private void CheckBatch(string typeName, List<RandomProgram> programs, Statistics stats, List<string> failures)
     {
         var run = GeneratorHarness.Run(RandomProgram.File(typeName, programs));
-        if (run.GeneratorException is not null || run.GeneratorErrors.Any() || run.OutputErrors.Any() || run.GeneratedWarnings.Any())
+        if (!IsClean(run))
         {
             // Find the programs at fault by compiling each one alone, so the report shows a small source.
             foreach (var program in programs)
             {
                 var alone = GeneratorHarness.Run(RandomProgram.File(typeName, [program]));
-                if (alone.GeneratorException is not null || alone.GeneratorErrors.Any() || alone.OutputErrors.Any() || alone.GeneratedWarnings.Any())
+                if (!IsClean(alone))
                     failures.Add($"Program {program.Name} (seed {program.Seed}) does not compile cleanly:{Environment.NewLine}" +
                                  $"{alone.Describe()}{Environment.NewLine}{program.Method}");
                 if (failures.Count >= MaxReportedFailures)
@@ -198,6 +198,14 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 return;
         }
     }
+
+    /// <summary>
+    /// No exception, no error, no warning in generated files, except CS1718 (comparison of a variable with
+    /// itself): random programs compare a value with itself by construction, and the generated code keeps that.
+    /// </summary>
+    private static bool IsClean(GeneratorRun run) =>
+        run.GeneratorException is null && !run.GeneratorErrors.Any() && !run.OutputErrors.Any() &&
+        run.GeneratedWarnings.All(w => w.Id == "CS1718");
 
     private static string Report(RandomProgram program, object[] args, string detail) =>
         $"Program {program.Name} (seed {program.Seed}) at ({Format(args)}): {detail}{Environment.NewLine}{program.Method}";
