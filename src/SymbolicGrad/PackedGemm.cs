@@ -1,0 +1,268 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SymbolicGrad;
+
+/// <summary>
+/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: blocks of B (KC × NC) and of A
+/// (MC × KC) are packed into contiguous panels, and a 6 × 16 register-blocked FMA micro-kernel (12 accumulators of
+/// 8 floats) computes each tile of C from a 6-row panel of A and a 16-column panel of B.
+/// </summary>
+/// <remarks>
+/// Operands are given by strides: element (i, p) of op(A) is at <c>a[i·aRow + p·aCol]</c> and (p, j) of op(B) at
+/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Packing pads partial
+/// panels with zeros so the micro-kernel always runs full tiles. Requires <see cref="Kernels.IsAccelerated"/>.
+/// </remarks>
+internal static class PackedGemm
+{
+    internal const int MR = 6;
+    internal const int NR = 16;
+
+    // KC × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
+    // the packed A block (MC × KC, 72 KB) stays in L2.
+    private const int KC = 256;
+    private const int MC = 72;
+    private const int NC = 2048;
+
+    [ThreadStatic]
+    private static float[]? t_packA;
+
+    [ThreadStatic]
+    private static float[]? t_packB;
+
+    internal static void Run(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, nint ldc,
+        int m, int n, int k, float alpha)
+    {
+        float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
+        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, n), NR) * Math.Min(KC, k));
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, packB);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, packA);
+                    MacroKernel(packA, packB, ref Unsafe.Add(ref c, ic * ldc + jc), ldc, mc, nc, kc, alpha);
+                }
+            }
+        }
+    }
+
+    private static void MacroKernel(float[] packA, float[] packB, ref float c, nint ldc, int mc, int nc, int kc, float alpha)
+    {
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            ref float bp = ref packB[jr * kc];
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                ref float ap = ref packA[ir * kc];
+                ref float cTile = ref Unsafe.Add(ref c, ir * ldc + jr);
+                if (mr == MR && nr == NR)
+                {
+                    Micro6x16(kc, ref ap, ref bp, ref cTile, ldc, alpha);
+                }
+                else
+                {
+                    MicroEdge(kc, ref ap, ref bp, ref cTile, ldc, alpha, mr, nr);
+                }
+            }
+        }
+    }
+
+    // C[0..6, 0..16] += alpha · Σ_p ap[p·6 + i] · bp[p·16 + j]
+    private static void Micro6x16(int kc, ref float ap, ref float bp, ref float c, nint ldc, float alpha)
+    {
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        var c40 = Vector256<float>.Zero;
+        var c41 = Vector256<float>.Zero;
+        var c50 = Vector256<float>.Zero;
+        var c51 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bp);
+            var b1 = Vector256.LoadUnsafe(ref bp, 8);
+            var a0 = Vector256.Create(ap);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(Unsafe.Add(ref ap, 2));
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(Unsafe.Add(ref ap, 3));
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(Unsafe.Add(ref ap, 4));
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(Unsafe.Add(ref ap, 5));
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            ap = ref Unsafe.Add(ref ap, MR);
+            bp = ref Unsafe.Add(ref bp, NR);
+        }
+
+        var va = Vector256.Create(alpha);
+        ref float row = ref c;
+        AddRow(ref row, c00, c01, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c10, c11, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c20, c21, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c30, c31, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c40, c41, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c50, c51, va);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float row, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha)
+    {
+        Fma.MultiplyAdd(lo, alpha, Vector256.LoadUnsafe(ref row)).StoreUnsafe(ref row);
+        Fma.MultiplyAdd(hi, alpha, Vector256.LoadUnsafe(ref row, 8)).StoreUnsafe(ref row, 8);
+    }
+
+    // A partial tile (mr < 6 or nr < 16): run the full micro-kernel into a scratch tile, then add its valid part.
+    private static void MicroEdge(int kc, ref float ap, ref float bp, ref float c, nint ldc, float alpha, int mr, int nr)
+    {
+        Span<float> tile = stackalloc float[MR * NR];
+        tile.Clear();
+        Micro6x16(kc, ref ap, ref bp, ref tile[0], NR, alpha);
+        for (int i = 0; i < mr; i++)
+        {
+            ref float row = ref Unsafe.Add(ref c, i * ldc);
+            for (int j = 0; j < nr; j++)
+            {
+                Unsafe.Add(ref row, j) += tile[i * NR + j];
+            }
+        }
+    }
+
+    // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
+    private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, float[] packB)
+    {
+        ref float dst = ref packB[0];
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            ref float src = ref Unsafe.Add(ref b, jr * bCol);
+            if (bCol == 1 && nr == NR)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float srcRow = ref Unsafe.Add(ref src, p * bRow);
+                    Vector256.LoadUnsafe(ref srcRow).StoreUnsafe(ref dst);
+                    Vector256.LoadUnsafe(ref srcRow, 8).StoreUnsafe(ref dst, 8);
+                    dst = ref Unsafe.Add(ref dst, NR);
+                }
+            }
+            else
+            {
+                // Column by column: for A·Bᵀ (bRow == 1) each column of op(B) is a contiguous row of B.
+                for (int j = 0; j < NR; j++)
+                {
+                    ref float col = ref Unsafe.Add(ref dst, j);
+                    if (j < nr)
+                    {
+                        ref float srcCol = ref Unsafe.Add(ref src, j * bCol);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = Unsafe.Add(ref srcCol, p * bRow);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
+            }
+        }
+    }
+
+    // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p).
+    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, float[] packA)
+    {
+        ref float dst = ref packA[0];
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            ref float src = ref Unsafe.Add(ref a, ir * aRow);
+            if (aRow == 1 && mr == MR)
+            {
+                // Aᵀ·B: the 6 values of each p are contiguous in A.
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float s = ref Unsafe.Add(ref src, p * aCol);
+                    Unsafe.Add(ref dst, 0) = s;
+                    Unsafe.Add(ref dst, 1) = Unsafe.Add(ref s, 1);
+                    Unsafe.Add(ref dst, 2) = Unsafe.Add(ref s, 2);
+                    Unsafe.Add(ref dst, 3) = Unsafe.Add(ref s, 3);
+                    Unsafe.Add(ref dst, 4) = Unsafe.Add(ref s, 4);
+                    Unsafe.Add(ref dst, 5) = Unsafe.Add(ref s, 5);
+                    dst = ref Unsafe.Add(ref dst, MR);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < MR; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref dst, i);
+                    if (i < mr)
+                    {
+                        ref float srcRow = ref Unsafe.Add(ref src, i * aRow);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = Unsafe.Add(ref srcRow, p * aCol);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * MR);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static float[] Rent(ref float[]? slot, int size)
+    {
+        if (slot is null || slot.Length < size)
+        {
+            slot = GC.AllocateUninitializedArray<float>(size);
+        }
+
+        return slot;
+    }
+}
