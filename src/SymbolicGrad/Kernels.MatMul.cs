@@ -195,8 +195,14 @@ public static partial class Kernels
         {
             PackedGemm.Run(ref ra, 1, lda, ref rb, ldb, 1, ref rc, ldc, m, n, k, alpha);
         }
+        else if (m >= 32 && n >= 32)
+        {
+            // Enough rows to amortize transposing B into panels: the packed kernel is faster (≈ 90 vs 75 GFLOP/s).
+            PackedGemm.Run(ref ra, lda, 1, ref rb, 1, ldb, ref rc, ldc, m, n, k, alpha);
+        }
         else
         {
+            // Few rows (small batches) or few outputs (e.g. 10 classes): dot products of rows, no packing.
             DotGemm.Run(ref ra, lda, ref rb, ldb, ref rc, ldc, m, n, k, alpha);
         }
     }
@@ -226,9 +232,13 @@ public static partial class Kernels
         }
     }
 
-    /// <summary>The packed 6 × 16 path on the A·Bᵀ layout (the public kernel uses dot products there); for tests and benchmarks.</summary>
+    /// <summary>The packed 6 × 16 path on the A·Bᵀ layout, whatever the size; for tests and benchmarks.</summary>
     internal static void MatMulAddABtPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f) =>
         PackedGemm.Run(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k, ref MemoryMarshal.GetReference(c), n, m, n, k, alpha);
+
+    /// <summary>The dot-product 4 × 3 path on the A·Bᵀ layout, whatever the size; for tests and benchmarks.</summary>
+    internal static void MatMulAddABtDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f) =>
+        DotGemm.Run(ref MemoryMarshal.GetReference(a), k, ref MemoryMarshal.GetReference(b), k, ref MemoryMarshal.GetReference(c), n, m, n, k, alpha);
 
     /// <summary>The TensorPrimitives fallback, whatever the hardware; for tests.</summary>
     internal static void MatMulAddFallback(int layout, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int n, int k, float alpha) =>

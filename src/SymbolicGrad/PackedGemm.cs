@@ -37,6 +37,9 @@ internal static class PackedGemm
         ref float c, nint ldc,
         int m, int n, int k, float alpha)
     {
+        // Rows of op(A) that are contiguous along k (A·B, A·Bᵀ) are read in place by the micro-kernel: six row
+        // streams are as cache-friendly as a packed panel. Aᵀ·B (aRow == 1) and partial row panels are packed.
+        bool packWholeA = aCol != 1;
         float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
         float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, n), NR) * Math.Min(KC, k));
         for (int jc = 0; jc < n; jc += NC)
@@ -49,14 +52,23 @@ internal static class PackedGemm
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, packA);
-                    MacroKernel(packA, packB, ref Unsafe.Add(ref c, ic * ldc + jc), ldc, mc, nc, kc, alpha);
+                    ref float aBlock = ref Unsafe.Add(ref a, ic * aRow + pc * aCol);
+                    if (packWholeA)
+                    {
+                        PackA(ref aBlock, aRow, aCol, 0, mc, kc, packA);
+                    }
+                    else if (mc % MR != 0)
+                    {
+                        PackA(ref aBlock, aRow, aCol, mc - mc % MR, mc, kc, packA);
+                    }
+
+                    MacroKernel(ref aBlock, aRow, packWholeA, packA, packB, ref Unsafe.Add(ref c, ic * ldc + jc), ldc, mc, nc, kc, alpha);
                 }
             }
         }
     }
 
-    private static void MacroKernel(float[] packA, float[] packB, ref float c, nint ldc, int mc, int nc, int kc, float alpha)
+    private static void MacroKernel(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, nint ldc, int mc, int nc, int kc, float alpha)
     {
         for (int jr = 0; jr < nc; jr += NR)
         {
@@ -65,23 +77,41 @@ internal static class PackedGemm
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
-                ref float ap = ref packA[ir * kc];
                 ref float cTile = ref Unsafe.Add(ref c, ir * ldc + jr);
-                if (mr == MR && nr == NR)
+                ref float ap = ref aBlock;
+                nint rs = aRow, cs = 1;
+                if (aPacked || mr < MR)
                 {
-                    Micro6x16(kc, ref ap, ref bp, ref cTile, ldc, alpha);
+                    ap = ref packA[ir * kc];
+                    rs = 1;
+                    cs = MR;
                 }
                 else
                 {
-                    MicroEdge(kc, ref ap, ref bp, ref cTile, ldc, alpha, mr, nr);
+                    ap = ref Unsafe.Add(ref aBlock, ir * aRow);
+                }
+
+                if (mr == MR && nr == NR)
+                {
+                    Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha);
+                }
+                else
+                {
+                    MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha, mr, nr);
                 }
             }
         }
     }
 
-    // C[0..6, 0..16] += alpha · Σ_p ap[p·6 + i] · bp[p·16 + j]
-    private static void Micro6x16(int kc, ref float ap, ref float bp, ref float c, nint ldc, float alpha)
+    // C[0..6, 0..16] += alpha · Σ_p A(i, p) · bp[p·16 + j], with A(i, p) at a[i·rs + p·cs].
+    private static void Micro6x16(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha)
     {
+        ref float a0 = ref a;
+        ref float a1 = ref Unsafe.Add(ref a0, rs);
+        ref float a2 = ref Unsafe.Add(ref a1, rs);
+        ref float a3 = ref Unsafe.Add(ref a2, rs);
+        ref float a4 = ref Unsafe.Add(ref a3, rs);
+        ref float a5 = ref Unsafe.Add(ref a4, rs);
         var c00 = Vector256<float>.Zero;
         var c01 = Vector256<float>.Zero;
         var c10 = Vector256<float>.Zero;
@@ -94,29 +124,30 @@ internal static class PackedGemm
         var c41 = Vector256<float>.Zero;
         var c50 = Vector256<float>.Zero;
         var c51 = Vector256<float>.Zero;
+        nint off = 0;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.LoadUnsafe(ref bp);
             var b1 = Vector256.LoadUnsafe(ref bp, 8);
-            var a0 = Vector256.Create(ap);
-            c00 = Fma.MultiplyAdd(a0, b0, c00);
-            c01 = Fma.MultiplyAdd(a0, b1, c01);
-            var a1 = Vector256.Create(Unsafe.Add(ref ap, 1));
-            c10 = Fma.MultiplyAdd(a1, b0, c10);
-            c11 = Fma.MultiplyAdd(a1, b1, c11);
-            var a2 = Vector256.Create(Unsafe.Add(ref ap, 2));
-            c20 = Fma.MultiplyAdd(a2, b0, c20);
-            c21 = Fma.MultiplyAdd(a2, b1, c21);
-            var a3 = Vector256.Create(Unsafe.Add(ref ap, 3));
-            c30 = Fma.MultiplyAdd(a3, b0, c30);
-            c31 = Fma.MultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(Unsafe.Add(ref ap, 4));
-            c40 = Fma.MultiplyAdd(a4, b0, c40);
-            c41 = Fma.MultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(Unsafe.Add(ref ap, 5));
-            c50 = Fma.MultiplyAdd(a5, b0, c50);
-            c51 = Fma.MultiplyAdd(a5, b1, c51);
-            ap = ref Unsafe.Add(ref ap, MR);
+            var av = Vector256.Create(Unsafe.Add(ref a0, off));
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref a1, off));
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref a2, off));
+            c20 = Fma.MultiplyAdd(av, b0, c20);
+            c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref a3, off));
+            c30 = Fma.MultiplyAdd(av, b0, c30);
+            c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Vector256.Create(Unsafe.Add(ref a4, off));
+            c40 = Fma.MultiplyAdd(av, b0, c40);
+            c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Vector256.Create(Unsafe.Add(ref a5, off));
+            c50 = Fma.MultiplyAdd(av, b0, c50);
+            c51 = Fma.MultiplyAdd(av, b1, c51);
+            off += cs;
             bp = ref Unsafe.Add(ref bp, NR);
         }
 
@@ -143,11 +174,11 @@ internal static class PackedGemm
     }
 
     // A partial tile (mr < 6 or nr < 16): run the full micro-kernel into a scratch tile, then add its valid part.
-    private static void MicroEdge(int kc, ref float ap, ref float bp, ref float c, nint ldc, float alpha, int mr, int nr)
+    private static void MicroEdge(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha, int mr, int nr)
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
-        Micro6x16(kc, ref ap, ref bp, ref tile[0], NR, alpha);
+        Micro6x16(kc, ref a, rs, cs, ref bp, ref tile[0], NR, alpha);
         for (int i = 0; i < mr; i++)
         {
             ref float row = ref Unsafe.Add(ref c, i * ldc);
@@ -175,6 +206,27 @@ internal static class PackedGemm
                     Vector256.LoadUnsafe(ref srcRow, 8).StoreUnsafe(ref dst, 8);
                     dst = ref Unsafe.Add(ref dst, NR);
                 }
+            }
+            else if (bRow == 1 && nr == NR)
+            {
+                // A·Bᵀ: 16 rows of B become the 16 columns of the panel, 8 × 8 blocks at a time.
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    ref float block = ref Unsafe.Add(ref dst, p * NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p), bCol, ref block, NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p + 8 * bCol), bCol, ref Unsafe.Add(ref block, 8), NR);
+                }
+
+                for (; p < kc; p++)
+                {
+                    for (int j = 0; j < NR; j++)
+                    {
+                        Unsafe.Add(ref dst, p * NR + j) = Unsafe.Add(ref src, j * bCol + p);
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
             }
             else
             {
@@ -204,11 +256,52 @@ internal static class PackedGemm
         }
     }
 
-    // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p).
-    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, float[] packA)
+    // Reads 8 rows of 8 floats (rows srcStride apart) and writes them as 8 columns: row q of the output (dstStride
+    // apart) holds element q of every input row.
+    private static void Transpose8x8(ref float src, nint srcStride, ref float dst, nint dstStride)
     {
-        ref float dst = ref packA[0];
-        for (int ir = 0; ir < mc; ir += MR)
+        var r0 = Vector256.LoadUnsafe(ref src);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
+
+        // Interleave pairs of rows, then pairs of pairs (within each 128-bit lane), then swap lanes.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
+    }
+
+    // Packs rows [first, mc) of op(A)[0..mc, 0..kc] into panels of 6 rows at their place in packA: panel q holds,
+    // for each p, the 6 values (6q..6q+5, p); rows past mc are zeros.
+    private static void PackA(ref float a, nint aRow, nint aCol, int first, int mc, int kc, float[] packA)
+    {
+        ref float dst = ref packA[first * kc];
+        for (int ir = first; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
             ref float src = ref Unsafe.Add(ref a, ir * aRow);

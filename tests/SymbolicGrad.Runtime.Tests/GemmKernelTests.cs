@@ -13,6 +13,7 @@ public class GemmKernelTests
     {
         Public,
         PackedABt,
+        DotABt,
         Fallback,
     }
 
@@ -54,7 +55,13 @@ public class GemmKernelTests
             Check(layout, Path.Fallback, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
         }
 
-        Check(Layout.ABt, Path.PackedABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
+        if (Kernels.IsAccelerated)
+        {
+            // The public A·Bᵀ picks one of two kernels by size; test both everywhere. They need AVX2 + FMA (the
+            // public entry points check; these internal ones do not).
+            Check(Layout.ABt, Path.PackedABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
+            Check(Layout.ABt, Path.DotABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
+        }
     }
 
     [Theory]
@@ -64,6 +71,7 @@ public class GemmKernelTests
     [InlineData(33, 3, 17)]
     [InlineData(100, 100, 100)]
     [InlineData(7, 40, 20)]
+    [InlineData(40, 33, 45)]
     public void StridedViewsAtOddOffsetsMatchNaiveAndLeavePaddingAlone(int m, int n, int k)
     {
         foreach (var layout in Enum.GetValues<Layout>())
@@ -143,6 +151,10 @@ public class GemmKernelTests
             case (Path.PackedABt, _):
                 Assert.True(contiguous);
                 Kernels.MatMulAddABtPacked(a, b, c, m, n, k, alpha);
+                break;
+            case (Path.DotABt, _):
+                Assert.True(contiguous);
+                Kernels.MatMulAddABtDot(a, b, c, m, n, k, alpha);
                 break;
             case (_, Layout.AB) when contiguous:
                 Kernels.MatMulAdd(a, b, c, m, n, k, alpha);
