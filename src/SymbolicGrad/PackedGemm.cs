@@ -307,18 +307,22 @@ internal static class PackedGemm
             ref float src = ref Unsafe.Add(ref a, ir * aRow);
             if (aRow == 1 && mr == MR)
             {
-                // Aᵀ·B: the 6 values of each p are contiguous in A.
-                for (int p = 0; p < kc; p++)
+                // Aᵀ·B: the 6 values of each p are contiguous in A. Copy 8 at a time: the 2 extra values read stay
+                // inside A (the next row) and the 2 extra written are overwritten by the next p; the last p is exact.
+                int p = 0;
+                for (; p < kc - 1; p++)
                 {
-                    ref float s = ref Unsafe.Add(ref src, p * aCol);
-                    Unsafe.Add(ref dst, 0) = s;
-                    Unsafe.Add(ref dst, 1) = Unsafe.Add(ref s, 1);
-                    Unsafe.Add(ref dst, 2) = Unsafe.Add(ref s, 2);
-                    Unsafe.Add(ref dst, 3) = Unsafe.Add(ref s, 3);
-                    Unsafe.Add(ref dst, 4) = Unsafe.Add(ref s, 4);
-                    Unsafe.Add(ref dst, 5) = Unsafe.Add(ref s, 5);
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref src, p * aCol)).StoreUnsafe(ref dst);
                     dst = ref Unsafe.Add(ref dst, MR);
                 }
+
+                ref float s = ref Unsafe.Add(ref src, p * aCol);
+                for (int i = 0; i < MR; i++)
+                {
+                    Unsafe.Add(ref dst, i) = Unsafe.Add(ref s, i);
+                }
+
+                dst = ref Unsafe.Add(ref dst, MR);
             }
             else
             {
