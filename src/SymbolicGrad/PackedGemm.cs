@@ -5,14 +5,15 @@ using System.Runtime.Intrinsics.X86;
 namespace SymbolicGrad;
 
 /// <summary>
-/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: blocks of B (KC × NC) and of A
-/// (MC × KC) are packed into contiguous panels, and a 6 × 16 register-blocked FMA micro-kernel (12 accumulators of
-/// 8 floats) computes each tile of C from a 6-row panel of A and a 16-column panel of B.
+/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a KC × NC block of op(B) is packed
+/// into contiguous 16-column panels, and a 6 × 16 register-blocked FMA micro-kernel (12 accumulators of 8 floats,
+/// 2 loads and 6 broadcasts per 12 FMAs) computes each tile of C from 6 rows of op(A) and one panel.
 /// </summary>
 /// <remarks>
 /// Operands are given by strides: element (i, p) of op(A) is at <c>a[i·aRow + p·aCol]</c> and (p, j) of op(B) at
-/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Packing pads partial
-/// panels with zeros so the micro-kernel always runs full tiles. Requires <see cref="Kernels.IsAccelerated"/>.
+/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Rows of op(A) that are
+/// contiguous are read in place; Aᵀ·B packs 6-row panels of A. Packing pads partial panels with zeros so the
+/// micro-kernel always runs full tiles. Packing buffers are per thread. Requires <see cref="Kernels.IsAccelerated"/>.
 /// </remarks>
 internal static class PackedGemm
 {
@@ -20,7 +21,7 @@ internal static class PackedGemm
     internal const int NR = 16;
 
     // KC × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
-    // the packed A block (MC × KC, 72 KB) stays in L2.
+    // the MC × KC block of A (packed or read in place, 72 KB) stays in L2.
     private const int KC = 256;
     private const int MC = 72;
     private const int NC = 2048;
