@@ -28,8 +28,8 @@ namespace Shapes
 
             // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dS2 = 0.5 * b; // ∂f/∂s2 = 0.5 · b
-            dA = 2.0 * a + -0.5 / b + dS2 * Math.Cos(a) + dS2 * b; // ∂f/∂a = 2 · a + -0.5 / b + ∂f/∂s2 · cos(a) + ∂f/∂s2 · b
-            dB = 0.5 * s2 - -0.5 * t1 / b + dS2 * a; // ∂f/∂b = 0.5 · s2 − -0.5 · t1 / b + ∂f/∂s2 · a
+            dA = 2.0 * a - 0.5 / b + dS2 * Math.Cos(a) + dS2 * b; // ∂f/∂a = 2 · a − 0.5 / b + ∂f/∂s2 · cos(a) + ∂f/∂s2 · b
+            dB = 0.5 * t1 / b + 0.5 * s2 + dS2 * a; // ∂f/∂b = 0.5 · t1 / b + 0.5 · s2 + ∂f/∂s2 · a
             return f;
         }
     }

@@ -72,7 +72,7 @@ internal static class GradientCheck
     /// <summary>d + the parameter name with its first letter upper-cased.</summary>
     public static string OutName(string parameter) => "d" + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
-    private static bool IsDifferentiable(ParameterInfo p) =>
+    private static bool IsDifferentiable(System.Reflection.ParameterInfo p) =>
         (p.ParameterType == typeof(double) || p.ParameterType == typeof(float)) &&
         !p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "SymbolicGrad.NoDiffAttribute");
 }
