@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace SymbolicGrad.Generator.Diagnostics;
@@ -87,6 +90,10 @@ internal static class DiagnosticCatalogue
         "Unsupported value type",
         "'{0}' has type '{1}': only double, float, int and bool values can appear in a [Differentiable] method");
 
+    public static readonly DiagnosticDescriptor CalleeHasErrors = Error("SG0019",
+        "Callee cannot be differentiated",
+        "'{0}' cannot be inlined: '{1}' has errors that prevent its differentiation (see its own diagnostics)");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");
@@ -98,4 +105,15 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor InternalError = Error("SG9999",
         "Internal generator error",
         "SymbolicGrad could not compile '{0}': {1}; please report this with the method's source");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = typeof(DiagnosticCatalogue)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToDictionary(d => d.Id);
+
+    /// <summary>Every descriptor, for tests and for the catalogue in README.</summary>
+    public static IReadOnlyCollection<DiagnosticDescriptor> All => ById.Values;
+
+    public static DiagnosticDescriptor Find(string id) => ById[id];
 }

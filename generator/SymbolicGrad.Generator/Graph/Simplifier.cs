@@ -1,0 +1,167 @@
+using System.Linq;
+
+namespace SymbolicGrad.Generator.Graph;
+
+/// <summary>
+/// Local algebraic rewrites applied as nodes are built: constant folding, identities (x·1, x+0, 0·x, −−x),
+/// and pushing arithmetic into selects whose other branch is zero. The last one matters for piecewise code:
+/// the adjoint of an untaken branch is <c>c ? g : 0</c>, and multiplying it by a local derivative that is
+/// infinite or NaN on the untaken side (√ at a negative, log at 0) must still give 0, so
+/// <c>(c ? g : 0)·d</c> becomes <c>c ? g·d : 0</c>.
+/// </summary>
+internal static class Simplifier
+{
+    /// <summary>Returns an existing or simpler node equal to <paramref name="node"/>, or null to keep it.</summary>
+    public static int? TryRewrite(GraphBuilder b, Node node)
+    {
+        if (node.Op != Op.Select && node.Args.All(a => b[a].IsConstant))
+        {
+            double? folded = ConstantFolder.Fold(node.Op, node.Kind, node.Args.Select(a => b[a].Value).ToArray());
+            if (folded is double value) return b.Constant(value, node.Kind);
+        }
+
+        return node.Op switch
+        {
+            Op.Add => Add(b, node[0], node[1]),
+            Op.Sub => Sub(b, node[0], node[1]),
+            Op.Mul => Mul(b, node[0], node[1]),
+            Op.Div => Div(b, node[0], node[1]),
+            Op.Neg => Neg(b, node[0]),
+            Op.Not => b[node[0]].Op == Op.Not ? b[node[0]][0] : null,
+            Op.And => Logic(b, node[0], node[1], absorbing: 0),
+            Op.Or => Logic(b, node[0], node[1], absorbing: 1),
+            Op.Pow => Pow(b, node[0], node[1]),
+            Op.Convert => Convert(b, node),
+            Op.Select => Select(b, node[0], node[1], node[2]),
+            _ => null,
+        };
+    }
+
+    private static bool IsZero(GraphBuilder b, int id) => b[id].IsConstantValue(0);
+
+    private static bool IsOne(GraphBuilder b, int id) => b[id].IsConstantValue(1);
+
+    private static bool IsMinusOne(GraphBuilder b, int id) => b[id].IsConstantValue(-1);
+
+    private static int? Add(GraphBuilder b, int x, int y)
+    {
+        if (IsZero(b, x)) return y;
+        if (IsZero(b, y)) return x;
+        if (b[y].Op == Op.Neg) return b.Sub(x, b[y][0]);
+        if (b[x].Op == Op.Neg) return b.Sub(y, b[x][0]);
+        // x + x = 2·x exactly (doubling never rounds).
+        if (x == y && b.KindOf(x).IsReal()) return b.Mul(b.Constant(2, b.KindOf(x)), x);
+        return MergeSelects(b, Op.Add, x, y);
+    }
+
+    private static int? Sub(GraphBuilder b, int x, int y)
+    {
+        if (IsZero(b, y)) return x;
+        if (IsZero(b, x)) return b.Neg(y);
+        if (b[y].Op == Op.Neg) return b.Add(x, b[y][0]);
+        // −x − x = −(2·x) exactly.
+        if (b[x].Op == Op.Neg && b[x][0] == y && b.KindOf(y).IsReal()) return b.Neg(b.Mul(b.Constant(2, b.KindOf(y)), y));
+        return MergeSelects(b, Op.Sub, x, y);
+    }
+
+    private static int? Mul(GraphBuilder b, int x, int y)
+    {
+        if (IsZero(b, x) || IsZero(b, y)) return b.Zero(b.KindOf(x));
+        if (IsOne(b, x)) return y;
+        if (IsOne(b, y)) return x;
+        if (IsMinusOne(b, x)) return b.Neg(y);
+        if (IsMinusOne(b, y)) return b.Neg(x);
+        if (b.BuildingDerivatives)
+        {
+            if (b[x].Op == Op.Neg && b[y].Op == Op.Neg) return b.Mul(b[x][0], b[y][0]);
+            if (FoldConstantFactors(b, x, y) is int merged) return merged;
+            if (b[x].Op == Op.Neg) return b.Neg(b.Mul(b[x][0], y));
+            if (b[y].Op == Op.Neg) return b.Neg(b.Mul(x, b[y][0]));
+        }
+        return DistributeOverSelect(b, x, other => b.Mul(other, y))
+            ?? DistributeOverSelect(b, y, other => b.Mul(x, other));
+    }
+
+    /// <summary>c₁·(c₂·x) → (c₁c₂)·x. Reassociation may change the last bit, so only derivatives use it, never the forward value.</summary>
+    private static int? FoldConstantFactors(GraphBuilder b, int x, int y)
+    {
+        foreach (var (c, other) in new[] { (x, y), (y, x) })
+        {
+            if (!b[c].IsConstant || b[other].Op != Op.Mul) continue;
+            var inner = b[other];
+            if (b[inner[0]].IsConstant) return b.Mul(b.Mul(c, inner[0]), inner[1]);
+            if (b[inner[1]].IsConstant) return b.Mul(b.Mul(c, inner[1]), inner[0]);
+        }
+        return null;
+    }
+
+    private static int? Div(GraphBuilder b, int x, int y)
+    {
+        if (IsZero(b, x)) return x;
+        if (IsOne(b, y)) return x;
+        if (IsMinusOne(b, y)) return b.Neg(x);
+        if (b.BuildingDerivatives && b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
+        return DistributeOverSelect(b, x, other => b.Div(other, y));
+    }
+
+    private static int? Neg(GraphBuilder b, int x)
+    {
+        var n = b[x];
+        if (n.Op == Op.Neg) return n[0];
+        if (n.Op == Op.Sub && b.BuildingDerivatives) return b.Sub(n[1], n[0]);
+        return DistributeOverSelect(b, x, b.Neg);
+    }
+
+    private static int? Pow(GraphBuilder b, int x, int y)
+    {
+        if (IsOne(b, y)) return x;
+        if (IsZero(b, y)) return b.One(b.KindOf(x));
+        return null;
+    }
+
+    private static int? Convert(GraphBuilder b, Node node)
+    {
+        var inner = b[node[0]];
+        // float → double → float is exact, so the round trip is the original value.
+        if (inner.Op == Op.Convert && b.KindOf(inner[0]) == node.Kind && node.Kind == ScalarKind.Single) return inner[0];
+        return DistributeOverSelect(b, node[0], other => b.Convert(other, node.Kind));
+    }
+
+    private static int? Logic(GraphBuilder b, int x, int y, int absorbing)
+    {
+        foreach (var (c, other) in new[] { (x, y), (y, x) })
+        {
+            if (!b[c].IsConstant) continue;
+            return b[c].Value == absorbing ? c : other;
+        }
+        return x == y ? x : null;
+    }
+
+    private static int? Select(GraphBuilder b, int c, int whenTrue, int whenFalse)
+    {
+        if (whenTrue == whenFalse) return whenTrue;
+        if (b[c].IsConstant) return b[c].Value != 0 ? whenTrue : whenFalse;
+        if (b[c].Op == Op.Not) return b.Select(b[c][0], whenFalse, whenTrue);
+        // c ? (c ? a : _) : z  →  c ? a : z (and likewise in the other branch).
+        if (b[whenTrue].Op == Op.Select && b[whenTrue][0] == c) return b.Select(c, b[whenTrue][1], whenFalse);
+        if (b[whenFalse].Op == Op.Select && b[whenFalse][0] == c) return b.Select(c, whenTrue, b[whenFalse][2]);
+        return null;
+    }
+
+    /// <summary>(c ? a : 0) op (c ? a' : b') → c ? a op a' : b op b'; both branches stay as cheap as before.</summary>
+    private static int? MergeSelects(GraphBuilder b, Op op, int x, int y)
+    {
+        var (nx, ny) = (b[x], b[y]);
+        if (nx.Op != Op.Select || ny.Op != Op.Select || nx[0] != ny[0]) return null;
+        return b.Select(nx[0], b.Binary(op, nx[1], ny[1]), b.Binary(op, nx[2], ny[2]));
+    }
+
+    /// <summary>f(c ? a : 0) → c ? f(a) : 0 when f(0) is 0, so f never meets the untaken side's value.</summary>
+    private static int? DistributeOverSelect(GraphBuilder b, int x, System.Func<int, int> f)
+    {
+        var n = b[x];
+        if (n.Op != Op.Select) return null;
+        // f of the zero side folds to a zero constant (of f's kind).
+        return IsZero(b, n[1]) || IsZero(b, n[2]) ? b.Select(n[0], f(n[1]), f(n[2])) : null;
+    }
+}

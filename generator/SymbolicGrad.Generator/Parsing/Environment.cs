@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicGrad.Generator.Parsing;
+
+/// <summary>The DAG node each local and parameter holds at one point of the method (the body is run symbolically).</summary>
+internal sealed class Environment
+{
+    private readonly Dictionary<ISymbol, int> _values;
+
+    public Environment() => _values = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+
+    private Environment(Dictionary<ISymbol, int> values) => _values = new Dictionary<ISymbol, int>(values, SymbolEqualityComparer.Default);
+
+    public Environment Clone() => new(_values);
+
+    public IEnumerable<KeyValuePair<ISymbol, int>> Entries => _values;
+
+    public bool TryGet(ISymbol symbol, out int node) => _values.TryGetValue(symbol, out node);
+
+    public void Set(ISymbol symbol, int node) => _values[symbol] = node;
+}
+
+/// <summary>The statements still to run: the rest of the current block, then the rest of each enclosing one.</summary>
+internal sealed class Continuation
+{
+    public Continuation(IReadOnlyList<IOperation> statements, int index, Continuation? next)
+    {
+        Statements = statements;
+        Index = index;
+        Next = next;
+    }
+
+    public IReadOnlyList<IOperation> Statements { get; }
+
+    public int Index { get; }
+
+    public Continuation? Next { get; }
+
+    public static Continuation Of(IOperation statement, Continuation? next) => new(new[] { statement }, 0, next);
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Graph;
+using SymbolicGrad.Generator.Model;
+
+namespace SymbolicGrad.Generator.Parsing;
+
+/// <summary>
+/// The parse stage: checks a [Differentiable] method's declaration, then turns its body into the forward DAG.
+/// Its output holds no Roslyn object, so later stages are cached across unrelated edits.
+/// </summary>
+internal static class MethodParser
+{
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            return ParseMethod(method, declaration, context.SemanticModel, diagnostics, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception) when (diagnostics.Any(d => d.IsError))
+        {
+            // An earlier error left the IR inconsistent; that error is what the user must fix.
+            _ = exception;
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.InternalError,
+                LocationInfo.From(declaration.Identifier), method.Name, exception.GetType().Name + ": " + exception.Message));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        string generatedName = method.Name + "Gradient";
+        var containingTypes = SignatureChecks.ContainingTypes(method, generatedName, diagnostics);
+        SignatureChecks.CheckMethod(method, declaration, generatedName, diagnostics);
+        var returnKind = ScalarTypes.KindOf(method.ReturnType);
+        if (returnKind?.IsReal() != true)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
+                method.Name, method.ReturnType.ToDisplayString()));
+        }
+
+        var graph = new GraphBuilder();
+        var parameters = SignatureChecks.Parameters(method, graph, diagnostics);
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var body = semanticModel.GetOperation(declaration, cancellation);
+        if (body is null)
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var env = new Environment();
+        foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p)))
+        {
+            env.Set(symbol, info.Input);
+        }
+        var interpreter = new BodyInterpreter(graph, semanticModel.Compilation,
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation);
+        int output = interpreter.Run(method, body, env, returnKind!.Value);
+        diagnostics.AddRange(interpreter.Diagnostics);
+        if (interpreter.Failed || diagnostics.Any(d => d.IsError))
+        {
+            // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var model = new MethodModel(
+            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containingTypes,
+            Name: method.Name,
+            Accessibility: SignatureChecks.AccessibilityKeyword(method.DeclaredAccessibility),
+            ReturnKind: returnKind.Value,
+            Parameters: parameters.ToEquatableArray(),
+            HintName: HintName(method),
+            DocumentationId: method.Name + "(" + string.Join(", ", parameters.Select(p => p.Kind.Keyword())) + ")",
+            QualifyMath: MathIsShadowed(method),
+            Graph: graph.ToDag(),
+            Output: output,
+            LocalNames: interpreter.LocalNames.ToEquatableArray(),
+            Location: LocationInfo.From(declaration.Identifier));
+        return new ParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
+    private static string HintName(IMethodSymbol method)
+    {
+        var parts = new List<string>();
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            parts.Insert(0, type.Arity > 0 ? type.Name + "_" + type.Arity : type.Name);
+        }
+        if (!method.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, method.ContainingNamespace.ToDisplayString());
+        string name = method.Name;
+        if (method.ContainingType.GetMembers(method.Name).Length > 1)
+        {
+            name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.Name));
+        }
+        parts.Add(name);
+        return string.Join(".", parts) + ".g.cs";
+    }
+
+    /// <summary>Whether a type named Math or MathF in scope would hide System's in the generated file.</summary>
+    private static bool MathIsShadowed(IMethodSymbol method)
+    {
+        static bool Declares(INamespaceOrTypeSymbol scope) => scope.GetTypeMembers("Math").Any() || scope.GetTypeMembers("MathF").Any();
+
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (Declares(t)) return true;
+            }
+        }
+        for (var ns = method.ContainingNamespace; ns is not null; ns = ns.ContainingNamespace)
+        {
+            if (Declares(ns)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Graph;
+using SymbolicGrad.Generator.Model;
+
+namespace SymbolicGrad.Generator.Parsing;
+
+/// <summary>Checks of the declaration (not the body) of a [Differentiable] method.</summary>
+internal static class SignatureChecks
+{
+    private const string NoDiffAttribute = "SymbolicGrad.NoDiffAttribute";
+
+    /// <summary>The enclosing types, outermost first; each must be partial.</summary>
+    public static EquatableArray<ContainingType> ContainingTypes(IMethodSymbol method, string generatedName, List<DiagnosticInfo> diagnostics)
+    {
+        var types = new List<ContainingType>();
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+            var notPartial = declarations.FirstOrDefault(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (notPartial is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.TypeNotPartial, LocationInfo.From(notPartial.Identifier),
+                    type.Name, generatedName));
+            }
+            var first = declarations.FirstOrDefault();
+            string keyword = first switch
+            {
+                RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                StructDeclarationSyntax => "struct",
+                InterfaceDeclarationSyntax => "interface",
+                _ => "class",
+            };
+            string name = type.Arity == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+            types.Insert(0, new ContainingType(keyword, name));
+        }
+        return types.ToEquatableArray();
+    }
+
+    public static void CheckMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, string generatedName, List<DiagnosticInfo> diagnostics)
+    {
+        var at = LocationInfo.From(declaration.Identifier);
+        if (!method.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotStatic, at, method.Name));
+        }
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
+        }
+        if (declaration.Body is null && declaration.ExpressionBody is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
+        }
+        if (method.ContainingType.GetMembers(generatedName).Any())
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generatedName, generatedName,
+                $"a member of '{method.ContainingType.Name}'"));
+        }
+    }
+
+    /// <summary>Checks each parameter and creates its input node.</summary>
+    public static List<ParameterInfo> Parameters(IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
+    {
+        var result = new List<ParameterInfo>();
+        var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        foreach (var parameter in method.Parameters)
+        {
+            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+            var location = LocationInfo.From(syntax);
+            if (parameter.RefKind != RefKind.None)
+            {
+                var modifier = syntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword));
+                string text = modifier is { } token && token != default ? token.Text : parameter.RefKind.ToString().ToLowerInvariant();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter,
+                    modifier is { } m && m != default ? LocationInfo.From(m) : location, parameter.Name, text));
+            }
+            var kind = ScalarTypes.KindOf(parameter.Type);
+            if (kind is null)
+            {
+                var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
+                diagnostics.Add(parameter.Type.TypeKind == TypeKind.Dynamic
+                    ? DiagnosticInfo.Create(DiagnosticCatalogue.Dynamic, typeLocation, parameter.Name)
+                    : DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, typeLocation, parameter.Name, parameter.Type.ToDisplayString()));
+                continue;
+            }
+
+            bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
+            bool differentiable = kind.Value.IsReal() && !noDiff;
+            string gradientName = "d" + char.ToUpperInvariant(parameter.Name[0]) + parameter.Name.Substring(1);
+            if (differentiable && !names.Add(gradientName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location,
+                    $"out {gradientName}", gradientName, "another parameter"));
+            }
+            string csharpName = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            result.Add(new ParameterInfo(csharpName, kind.Value, differentiable, gradientName, graph.Input(csharpName, kind.Value), location));
+        }
+        return result;
+    }
+
+    public static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+}
