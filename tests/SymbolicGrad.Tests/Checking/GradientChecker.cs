@@ -10,8 +10,11 @@ public sealed class GradientChecker
 {
     private readonly HashSet<string> _functions = [];
 
-    /// <summary>Distinct functions checked.</summary>
+    /// <summary>Distinct [Differentiable] methods checked.</summary>
     public int Functions => _functions.Count;
+
+    /// <summary>Cases checked: a method checked with two fixed int or bool arguments counts twice.</summary>
+    public int Cases { get; private set; }
 
     /// <summary>Points checked, over all functions.</summary>
     public int Points { get; private set; }
@@ -44,7 +47,15 @@ public sealed class GradientChecker
         {
             CheckPoint(gradientCase, reference, point);
         }
-        _functions.Add(gradientCase.Name);
+        _functions.Add(MethodOf(gradientCase.Name));
+        Cases++;
+    }
+
+    // "Piecewise.SelectByFlag(true)" and "Piecewise.SelectByFlag(false)" check one method.
+    private static string MethodOf(string caseName)
+    {
+        int parenthesis = caseName.IndexOf('(', StringComparison.Ordinal);
+        return parenthesis < 0 ? caseName : caseName[..parenthesis];
     }
 
     private void CheckPoint(GradientCase gradientCase, Func<double[], double> reference, double[] point)
@@ -54,7 +65,7 @@ public sealed class GradientChecker
         double value = gradientCase.Gradient(point, gradient);
         double expectedValue = gradientCase.Function(point);
         Assert.True(double.IsFinite(expectedValue), $"{at}: the method itself is not finite here; choose another point");
-        double valueError = Math.Abs(value - expectedValue) / Math.Max(1.0, Math.Abs(expectedValue));
+        double valueError = value == expectedValue ? 0.0 : Math.Abs(value - expectedValue) / Math.Max(1.0, Math.Abs(expectedValue));
         Assert.True(valueError <= gradientCase.ValueTolerance,
             $"{at}: generated value {value:R} differs from the method's {expectedValue:R} (error {valueError:E2})");
 
