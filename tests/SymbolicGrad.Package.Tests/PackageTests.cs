@@ -6,7 +6,9 @@ using Xunit.Abstractions;
 
 namespace SymbolicGrad.Package.Tests;
 
-/// <summary>Packs the runtime and uses only that package from a brand-new project, as a user would.</summary>
+/// <summary>
+/// Packs the runtime from a clean copy of the sources and uses only that package from a brand-new project, as a user would.
+/// </summary>
 public sealed partial class PackageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(8);
@@ -21,9 +23,11 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         string work = Directory.CreateTempSubdirectory("symbolicgrad-package-").FullName;
         try
         {
+            string sources = Path.Combine(work, "sources");
+            SourceSnapshot.Copy(root, sources);
             string feed = Path.Combine(work, "feed");
-            Succeed(ProcessRunner.Dotnet(root, PackTimeout,
-                "pack", Path.Combine(root, "src", "SymbolicGrad", "SymbolicGrad.csproj"), "-c", "Release", "-o", feed));
+            Succeed(ProcessRunner.Dotnet(sources, PackTimeout,
+                "pack", Path.Combine(sources, "src", "SymbolicGrad", "SymbolicGrad.csproj"), "-c", "Release", "-o", feed));
 
             string package = SinglePackage(feed);
             AssertPackageContents(package);
