@@ -58,5 +58,17 @@ public static class PiecewiseCases
             p => Piecewise.IntCondition(p[0], 1),
             (p, g) => Piecewise.IntConditionGradient(p[0], 1, out g[0]),
             [0.5], [-2.0], [3.0]),
+        All("Piecewise.GuardedSqrt",
+            p => Piecewise.GuardedSqrt(p[0]),
+            (p, g) => Piecewise.GuardedSqrtGradient(p[0], out g[0]),
+            [-4.0], [0.5], [3.0]),
+        All("Piecewise.Sinc",
+            p => Piecewise.Sinc(p[0]),
+            (p, g) => Piecewise.SincGradient(p[0], out g[0]),
+            [0.5], [-2.0], [4.0]),
+        All("Piecewise.GuardedLog",
+            p => Piecewise.GuardedLog(p[0], p[1]),
+            (p, g) => Piecewise.GuardedLogGradient(p[0], p[1], out g[0], out g[1]),
+            [-1.0, 2.0], [0.5, -1.5], [3.0, 0.25]),
     ];
 }

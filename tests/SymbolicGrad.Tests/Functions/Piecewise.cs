@@ -79,4 +79,22 @@ public static partial class Piecewise
         }
         return x * n;
     }
+
+    /// <summary>For x ≤ 0 the untaken branch is NaN; neither it nor its derivative may leak into the result.</summary>
+    [Differentiable]
+    public static double GuardedSqrt(double x) => x > 0.0 ? Math.Sqrt(x) : 0.0;
+
+    /// <summary>sin(x)/x with its removable singularity patched; at 0 the untaken branch divides by zero.</summary>
+    [Differentiable]
+    public static double Sinc(double x) => x != 0.0 ? Math.Sin(x) / x : 1.0;
+
+    [Differentiable]
+    public static double GuardedLog(double x, double y)
+    {
+        if (x > 0.0)
+        {
+            return Math.Log(x) * y;
+        }
+        return y;
+    }
 }
