@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SymbolicGrad;
+
+/// <summary>
+/// <c>C += α·A·Bᵀ</c> where both A (m × k) and B (n × k) are row-major: every C(i, j) is a dot product of two
+/// contiguous rows, so no packing is needed. A 4 × 3 register block (12 accumulators) reads 7 vectors per 12 FMAs;
+/// the sums are reduced horizontally once per tile. Requires <see cref="Kernels.IsAccelerated"/>.
+/// </summary>
+internal static class DotGemm
+{
+    // Blocks of k keep a 4-row strip of A in L1 and all of B's block in L2 while j runs over n.
+    private const int KB = 512;
+
+    internal static void Run(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
+    {
+        if (k < 8)
+        {
+            Scalar(ref a, lda, ref b, ldb, ref c, ldc, m, n, k, alpha);
+            return;
+        }
+
+        for (int pb = 0, kb; pb < k; pb += kb)
+        {
+            // The last block takes the remainder; a block shorter than 8 is merged into the previous one.
+            kb = k - pb <= KB + 7 ? k - pb : KB;
+            ref float ab = ref Unsafe.Add(ref a, pb);
+            ref float bb = ref Unsafe.Add(ref b, pb);
+            var tailMask = TailMask(kb);
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+            {
+                ref float ai = ref Unsafe.Add(ref ab, i * lda);
+                ref float ci = ref Unsafe.Add(ref c, i * ldc);
+                int j = 0;
+                for (; j + 3 <= n; j += 3)
+                {
+                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha);
+                }
+
+                for (; j < n; j++)
+                {
+                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha);
+                }
+            }
+
+            for (; i < m; i++)
+            {
+                ref float ai = ref Unsafe.Add(ref ab, i * lda);
+                ref float ci = ref Unsafe.Add(ref c, i * ldc);
+                for (int j = 0; j < n; j++)
+                {
+                    Unsafe.Add(ref ci, j) += alpha * Dot(ref ai, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask);
+                }
+            }
+        }
+    }
+
+    // For k % 8 != 0 the last vector step reloads the final 8 elements; the mask zeroes the lanes already summed.
+    private static Vector256<float> TailMask(int k)
+    {
+        int rem = k & 7;
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        return Vector256.GreaterThanOrEqual(lane, Vector256.Create(8 - rem)).AsSingle();
+    }
+
+    private static void Tile4x3(ref float a0, nint lda, ref float b0, nint ldb, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
+    {
+        ref float a1 = ref Unsafe.Add(ref a0, lda);
+        ref float a2 = ref Unsafe.Add(ref a1, lda);
+        ref float a3 = ref Unsafe.Add(ref a2, lda);
+        ref float b1 = ref Unsafe.Add(ref b0, ldb);
+        ref float b2 = ref Unsafe.Add(ref b1, ldb);
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c02 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c12 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c22 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        var c32 = Vector256<float>.Zero;
+        nuint end = (nuint)(k & ~7);
+        nuint p = 0;
+        for (; p < end; p += 8)
+        {
+            var vb0 = Vector256.LoadUnsafe(ref b0, p);
+            var vb1 = Vector256.LoadUnsafe(ref b1, p);
+            var vb2 = Vector256.LoadUnsafe(ref b2, p);
+            var va = Vector256.LoadUnsafe(ref a0, p);
+            c00 = Fma.MultiplyAdd(va, vb0, c00);
+            c01 = Fma.MultiplyAdd(va, vb1, c01);
+            c02 = Fma.MultiplyAdd(va, vb2, c02);
+            va = Vector256.LoadUnsafe(ref a1, p);
+            c10 = Fma.MultiplyAdd(va, vb0, c10);
+            c11 = Fma.MultiplyAdd(va, vb1, c11);
+            c12 = Fma.MultiplyAdd(va, vb2, c12);
+            va = Vector256.LoadUnsafe(ref a2, p);
+            c20 = Fma.MultiplyAdd(va, vb0, c20);
+            c21 = Fma.MultiplyAdd(va, vb1, c21);
+            c22 = Fma.MultiplyAdd(va, vb2, c22);
+            va = Vector256.LoadUnsafe(ref a3, p);
+            c30 = Fma.MultiplyAdd(va, vb0, c30);
+            c31 = Fma.MultiplyAdd(va, vb1, c31);
+            c32 = Fma.MultiplyAdd(va, vb2, c32);
+        }
+
+        if ((k & 7) != 0)
+        {
+            p = (nuint)(k - 8);
+            var vb0 = Vector256.LoadUnsafe(ref b0, p) & tailMask;
+            var vb1 = Vector256.LoadUnsafe(ref b1, p) & tailMask;
+            var vb2 = Vector256.LoadUnsafe(ref b2, p) & tailMask;
+            var va = Vector256.LoadUnsafe(ref a0, p) & tailMask;
+            c00 = Fma.MultiplyAdd(va, vb0, c00);
+            c01 = Fma.MultiplyAdd(va, vb1, c01);
+            c02 = Fma.MultiplyAdd(va, vb2, c02);
+            va = Vector256.LoadUnsafe(ref a1, p) & tailMask;
+            c10 = Fma.MultiplyAdd(va, vb0, c10);
+            c11 = Fma.MultiplyAdd(va, vb1, c11);
+            c12 = Fma.MultiplyAdd(va, vb2, c12);
+            va = Vector256.LoadUnsafe(ref a2, p) & tailMask;
+            c20 = Fma.MultiplyAdd(va, vb0, c20);
+            c21 = Fma.MultiplyAdd(va, vb1, c21);
+            c22 = Fma.MultiplyAdd(va, vb2, c22);
+            va = Vector256.LoadUnsafe(ref a3, p) & tailMask;
+            c30 = Fma.MultiplyAdd(va, vb0, c30);
+            c31 = Fma.MultiplyAdd(va, vb1, c31);
+            c32 = Fma.MultiplyAdd(va, vb2, c32);
+        }
+
+        var va4 = Vector128.Create(alpha);
+        AddColumn(ref c, ldc, Simd.Sum4(c00, c10, c20, c30) * va4);
+        AddColumn(ref Unsafe.Add(ref c, 1), ldc, Simd.Sum4(c01, c11, c21, c31) * va4);
+        AddColumn(ref Unsafe.Add(ref c, 2), ldc, Simd.Sum4(c02, c12, c22, c32) * va4);
+    }
+
+    private static void Tile4x1(ref float a0, nint lda, ref float b0, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
+    {
+        ref float a1 = ref Unsafe.Add(ref a0, lda);
+        ref float a2 = ref Unsafe.Add(ref a1, lda);
+        ref float a3 = ref Unsafe.Add(ref a2, lda);
+        var c0 = Vector256<float>.Zero;
+        var c1 = Vector256<float>.Zero;
+        var c2 = Vector256<float>.Zero;
+        var c3 = Vector256<float>.Zero;
+        nuint end = (nuint)(k & ~7);
+        nuint p = 0;
+        for (; p < end; p += 8)
+        {
+            var vb = Vector256.LoadUnsafe(ref b0, p);
+            c0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, p), vb, c0);
+            c1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, p), vb, c1);
+            c2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, p), vb, c2);
+            c3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, p), vb, c3);
+        }
+
+        if ((k & 7) != 0)
+        {
+            p = (nuint)(k - 8);
+            var vb = Vector256.LoadUnsafe(ref b0, p) & tailMask;
+            c0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, p) & tailMask, vb, c0);
+            c1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, p) & tailMask, vb, c1);
+            c2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, p) & tailMask, vb, c2);
+            c3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, p) & tailMask, vb, c3);
+        }
+
+        AddColumn(ref c, ldc, Simd.Sum4(c0, c1, c2, c3) * Vector128.Create(alpha));
+    }
+
+    private static float Dot(ref float a, ref float b, int k, Vector256<float> tailMask)
+    {
+        var s0 = Vector256<float>.Zero;
+        var s1 = Vector256<float>.Zero;
+        nuint end = (nuint)(k & ~7);
+        nuint p = 0;
+        for (; p + 16 <= end; p += 16)
+        {
+            s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, p), Vector256.LoadUnsafe(ref b, p), s0);
+            s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, p + 8), Vector256.LoadUnsafe(ref b, p + 8), s1);
+        }
+
+        if (p < end)
+        {
+            s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, p), Vector256.LoadUnsafe(ref b, p), s0);
+        }
+
+        if ((k & 7) != 0)
+        {
+            p = (nuint)(k - 8);
+            s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, p) & tailMask, Vector256.LoadUnsafe(ref b, p) & tailMask, s1);
+        }
+
+        return Vector256.Sum(s0 + s1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddColumn(ref float c, nint ldc, Vector128<float> sums)
+    {
+        c += sums.GetElement(0);
+        Unsafe.Add(ref c, ldc) += sums.GetElement(1);
+        Unsafe.Add(ref c, 2 * ldc) += sums.GetElement(2);
+        Unsafe.Add(ref c, 3 * ldc) += sums.GetElement(3);
+    }
+
+    private static void Scalar(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += Unsafe.Add(ref a, i * lda + p) * Unsafe.Add(ref b, j * ldb + p);
+                }
+
+                Unsafe.Add(ref c, i * ldc + j) += alpha * sum;
+            }
+        }
+    }
+}

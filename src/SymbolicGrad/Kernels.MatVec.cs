@@ -1,0 +1,252 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SymbolicGrad;
+
+public static partial class Kernels
+{
+    /// <summary><c>y += A·x</c> for a row-major rows × cols matrix A.</summary>
+    /// <param name="a">The matrix, rows × cols elements.</param>
+    /// <param name="rows">Rows of A (the length of y).</param>
+    /// <param name="cols">Columns of A (the length of x).</param>
+    /// <param name="x">Input vector.</param>
+    /// <param name="y">Output vector, accumulated into; must not overlap a or x.</param>
+    public static void MatVecAdd(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
+    {
+        const string where = "Kernels.MatVecAdd";
+        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
+        Guard.OperandOfMatrix(x.Length, cols, nameof(x), where, "A", rows, cols);
+        Guard.OperandOfMatrix(y.Length, rows, nameof(y), where, "A", rows, cols);
+        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
+        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if (IsAccelerated)
+        {
+            MatVecFma(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                y[r] += TensorPrimitives.Dot(a.Slice(r * cols, cols), x);
+            }
+        }
+    }
+
+    /// <summary><c>y += A·x</c> with shapes taken from the views.</summary>
+    /// <param name="a">The matrix A.</param>
+    /// <param name="x">Input vector of length A.Cols.</param>
+    /// <param name="y">Output vector of length A.Rows, accumulated into.</param>
+    public static void MatVecAdd(Mat a, Vec x, Vec y)
+    {
+        if (a.Cols != x.Length || a.Rows != y.Length)
+        {
+            throw new ArgumentException(
+                $"Kernels.MatVecAdd(a, x, y): a is {a}, so x must be Vec[{a.Cols}] and y Vec[{a.Rows}], but x is {x} and y is {y}.");
+        }
+
+        MatVecAdd(a.Span, a.Rows, a.Cols, x.Span, y.Span);
+    }
+
+    /// <summary><c>y += Aᵀ·x</c> for a row-major rows × cols matrix A (back-propagating through <c>A·x</c>).</summary>
+    /// <param name="a">The matrix, rows × cols elements.</param>
+    /// <param name="rows">Rows of A (the length of x).</param>
+    /// <param name="cols">Columns of A (the length of y).</param>
+    /// <param name="x">Input vector.</param>
+    /// <param name="y">Output vector, accumulated into; must not overlap a or x.</param>
+    public static void MatTVecAdd(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
+    {
+        const string where = "Kernels.MatTVecAdd";
+        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
+        Guard.OperandOfMatrix(x.Length, rows, nameof(x), where, "A", rows, cols);
+        Guard.OperandOfMatrix(y.Length, cols, nameof(y), where, "A", rows, cols);
+        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
+        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if (IsAccelerated)
+        {
+            MatTVecFma(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                TensorPrimitives.MultiplyAdd(a.Slice(r * cols, cols), x[r], y, y);
+            }
+        }
+    }
+
+    /// <summary><c>y += Aᵀ·x</c> with shapes taken from the views.</summary>
+    /// <param name="a">The matrix A.</param>
+    /// <param name="x">Input vector of length A.Rows.</param>
+    /// <param name="y">Output vector of length A.Cols, accumulated into.</param>
+    public static void MatTVecAdd(Mat a, Vec x, Vec y)
+    {
+        if (a.Rows != x.Length || a.Cols != y.Length)
+        {
+            throw new ArgumentException(
+                $"Kernels.MatTVecAdd(a, x, y): a is {a}, so x must be Vec[{a.Rows}] and y Vec[{a.Cols}], but x is {x} and y is {y}.");
+        }
+
+        MatTVecAdd(a.Span, a.Rows, a.Cols, x.Span, y.Span);
+    }
+
+    /// <summary>Rank-1 update <c>A += α·u·vᵀ</c> (the weight gradient of <c>A·v</c> with output gradient u).</summary>
+    /// <param name="a">The rows × cols matrix, updated in place.</param>
+    /// <param name="rows">Rows of A (the length of u).</param>
+    /// <param name="cols">Columns of A (the length of v).</param>
+    /// <param name="alpha">Scale factor α.</param>
+    /// <param name="u">Column factor.</param>
+    /// <param name="v">Row factor.</param>
+    public static void OuterAdd(Span<float> a, int rows, int cols, float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
+    {
+        const string where = "Kernels.OuterAdd";
+        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
+        Guard.OperandOfMatrix(u.Length, rows, nameof(u), where, "A", rows, cols);
+        Guard.OperandOfMatrix(v.Length, cols, nameof(v), where, "A", rows, cols);
+        Guard.NoOverlap(u, a, nameof(u), nameof(a), where);
+        Guard.NoOverlap(v, a, nameof(v), nameof(a), where);
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if (IsAccelerated)
+        {
+            OuterFma(ref MemoryMarshal.GetReference(a), rows, cols, alpha, ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(v));
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                var row = a.Slice(r * cols, cols);
+                TensorPrimitives.MultiplyAdd(v, alpha * u[r], row, row);
+            }
+        }
+    }
+
+    /// <summary>Rank-1 update <c>A += α·u·vᵀ</c> with shapes taken from the views.</summary>
+    /// <param name="a">The matrix A, updated in place.</param>
+    /// <param name="alpha">Scale factor α.</param>
+    /// <param name="u">Vector of length A.Rows.</param>
+    /// <param name="v">Vector of length A.Cols.</param>
+    public static void OuterAdd(Mat a, float alpha, Vec u, Vec v)
+    {
+        if (a.Rows != u.Length || a.Cols != v.Length)
+        {
+            throw new ArgumentException(
+                $"Kernels.OuterAdd(a, alpha, u, v): a is {a}, so u must be Vec[{a.Rows}] and v Vec[{a.Cols}], but u is {u} and v is {v}.");
+        }
+
+        OuterAdd(a.Span, a.Rows, a.Cols, alpha, u.Span, v.Span);
+    }
+
+    // Four rows at a time share each load of x; four independent accumulators hide the FMA latency.
+    private static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, (nint)r * n);
+            ref float a1 = ref Unsafe.Add(ref a0, n);
+            ref float a2 = ref Unsafe.Add(ref a1, n);
+            ref float a3 = ref Unsafe.Add(ref a2, n);
+            var s0 = Vector256<float>.Zero;
+            var s1 = Vector256<float>.Zero;
+            var s2 = Vector256<float>.Zero;
+            var s3 = Vector256<float>.Zero;
+            nint k = 0;
+            for (; k < vecEnd; k += 8)
+            {
+                var xv = Vector256.LoadUnsafe(ref x, (nuint)k);
+                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), xv, s0);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), xv, s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), xv, s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), xv, s3);
+            }
+
+            var sums = Simd.Sum4(s0, s1, s2, s3);
+            float t0 = sums[0], t1 = sums[1], t2 = sums[2], t3 = sums[3];
+            for (; k < n; k++)
+            {
+                float xk = Unsafe.Add(ref x, k);
+                t0 += Unsafe.Add(ref a0, k) * xk;
+                t1 += Unsafe.Add(ref a1, k) * xk;
+                t2 += Unsafe.Add(ref a2, k) * xk;
+                t3 += Unsafe.Add(ref a3, k) * xk;
+            }
+
+            ref float yr = ref Unsafe.Add(ref y, r);
+            yr += t0;
+            Unsafe.Add(ref yr, 1) += t1;
+            Unsafe.Add(ref yr, 2) += t2;
+            Unsafe.Add(ref yr, 3) += t3;
+        }
+
+        for (; r < rows; r++)
+        {
+            Unsafe.Add(ref y, r) += Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);
+        }
+    }
+
+    // Four rows at a time: each chunk of y is loaded and stored once per four rows.
+    private static void MatTVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, (nint)r * n);
+            ref float a1 = ref Unsafe.Add(ref a0, n);
+            ref float a2 = ref Unsafe.Add(ref a1, n);
+            ref float a3 = ref Unsafe.Add(ref a2, n);
+            float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
+            var v0 = Vector256.Create(x0);
+            var v1 = Vector256.Create(x1);
+            var v2 = Vector256.Create(x2);
+            var v3 = Vector256.Create(x3);
+            nint k = 0;
+            for (; k < vecEnd; k += 8)
+            {
+                var acc = Vector256.LoadUnsafe(ref y, (nuint)k);
+                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
+                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
+                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
+                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), v3, acc);
+                acc.StoreUnsafe(ref y, (nuint)k);
+            }
+
+            for (; k < n; k++)
+            {
+                Unsafe.Add(ref y, k) += Unsafe.Add(ref a0, k) * x0 + Unsafe.Add(ref a1, k) * x1 + Unsafe.Add(ref a2, k) * x2 + Unsafe.Add(ref a3, k) * x3;
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            Simd.Axpy(Unsafe.Add(ref x, r), ref Unsafe.Add(ref a, (nint)r * n), ref y, cols);
+        }
+    }
+
+    private static void OuterFma(ref float a, int rows, int cols, float alpha, ref float u, ref float v)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            Simd.Axpy(alpha * Unsafe.Add(ref u, r), ref v, ref Unsafe.Add(ref a, (nint)r * cols), cols);
+        }
+    }
+}

@@ -1,0 +1,366 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SymbolicGrad;
+
+/// <summary>
+/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a KC × NC block of op(B) is packed
+/// into contiguous 16-column panels, and a 6 × 16 register-blocked FMA micro-kernel (12 accumulators of 8 floats,
+/// 2 loads and 6 broadcasts per 12 FMAs) computes each tile of C from 6 rows of op(A) and one panel.
+/// </summary>
+/// <remarks>
+/// Operands are given by strides: element (i, p) of op(A) is at <c>a[i·aRow + p·aCol]</c> and (p, j) of op(B) at
+/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Rows of op(A) that are
+/// contiguous are read in place; Aᵀ·B packs 6-row panels of A. Packing pads partial panels with zeros so the
+/// micro-kernel always runs full tiles. Packing buffers are per thread. Requires <see cref="Kernels.IsAccelerated"/>.
+/// </remarks>
+internal static class PackedGemm
+{
+    internal const int MR = 6;
+    internal const int NR = 16;
+
+    // KC × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
+    // the MC × KC block of A (packed or read in place, 72 KB) stays in L2.
+    private const int KC = 256;
+    private const int MC = 72;
+    private const int NC = 2048;
+
+    [ThreadStatic]
+    private static float[]? t_packA;
+
+    [ThreadStatic]
+    private static float[]? t_packB;
+
+    internal static void Run(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, nint ldc,
+        int m, int n, int k, float alpha)
+    {
+        // Rows of op(A) that are contiguous along k (A·B, A·Bᵀ) are read in place by the micro-kernel: six row
+        // streams are as cache-friendly as a packed panel. Aᵀ·B (aRow == 1) and partial row panels are packed.
+        bool packWholeA = aCol != 1;
+        float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
+        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, n), NR) * Math.Min(KC, k));
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, packB);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    ref float aBlock = ref Unsafe.Add(ref a, ic * aRow + pc * aCol);
+                    if (packWholeA)
+                    {
+                        PackA(ref aBlock, aRow, aCol, 0, mc, kc, packA);
+                    }
+                    else if (mc % MR != 0)
+                    {
+                        PackA(ref aBlock, aRow, aCol, mc - mc % MR, mc, kc, packA);
+                    }
+
+                    MacroKernel(ref aBlock, aRow, packWholeA, packA, packB, ref Unsafe.Add(ref c, ic * ldc + jc), ldc, mc, nc, kc, alpha);
+                }
+            }
+        }
+    }
+
+    private static void MacroKernel(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, nint ldc, int mc, int nc, int kc, float alpha)
+    {
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            ref float bp = ref packB[jr * kc];
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                ref float cTile = ref Unsafe.Add(ref c, ir * ldc + jr);
+                ref float ap = ref aBlock;
+                nint rs = aRow, cs = 1;
+                if (aPacked || mr < MR)
+                {
+                    ap = ref packA[ir * kc];
+                    rs = 1;
+                    cs = MR;
+                }
+                else
+                {
+                    ap = ref Unsafe.Add(ref aBlock, ir * aRow);
+                }
+
+                if (mr == MR && nr == NR)
+                {
+                    Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha);
+                }
+                else
+                {
+                    MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha, mr, nr);
+                }
+            }
+        }
+    }
+
+    // C[0..6, 0..16] += alpha · Σ_p A(i, p) · bp[p·16 + j], with A(i, p) at a[i·rs + p·cs].
+    private static void Micro6x16(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha)
+    {
+        ref float a0 = ref a;
+        ref float a1 = ref Unsafe.Add(ref a0, rs);
+        ref float a2 = ref Unsafe.Add(ref a1, rs);
+        ref float a3 = ref Unsafe.Add(ref a2, rs);
+        ref float a4 = ref Unsafe.Add(ref a3, rs);
+        ref float a5 = ref Unsafe.Add(ref a4, rs);
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        var c40 = Vector256<float>.Zero;
+        var c41 = Vector256<float>.Zero;
+        var c50 = Vector256<float>.Zero;
+        var c51 = Vector256<float>.Zero;
+        nint off = 0;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bp);
+            var b1 = Vector256.LoadUnsafe(ref bp, 8);
+            var av = Vector256.Create(Unsafe.Add(ref a0, off));
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref a1, off));
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref a2, off));
+            c20 = Fma.MultiplyAdd(av, b0, c20);
+            c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref a3, off));
+            c30 = Fma.MultiplyAdd(av, b0, c30);
+            c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Vector256.Create(Unsafe.Add(ref a4, off));
+            c40 = Fma.MultiplyAdd(av, b0, c40);
+            c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Vector256.Create(Unsafe.Add(ref a5, off));
+            c50 = Fma.MultiplyAdd(av, b0, c50);
+            c51 = Fma.MultiplyAdd(av, b1, c51);
+            off += cs;
+            bp = ref Unsafe.Add(ref bp, NR);
+        }
+
+        var va = Vector256.Create(alpha);
+        ref float row = ref c;
+        AddRow(ref row, c00, c01, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c10, c11, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c20, c21, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c30, c31, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c40, c41, va);
+        row = ref Unsafe.Add(ref row, ldc);
+        AddRow(ref row, c50, c51, va);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float row, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha)
+    {
+        Fma.MultiplyAdd(lo, alpha, Vector256.LoadUnsafe(ref row)).StoreUnsafe(ref row);
+        Fma.MultiplyAdd(hi, alpha, Vector256.LoadUnsafe(ref row, 8)).StoreUnsafe(ref row, 8);
+    }
+
+    // A partial tile (mr < 6 or nr < 16): run the full micro-kernel into a scratch tile, then add its valid part.
+    private static void MicroEdge(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha, int mr, int nr)
+    {
+        Span<float> tile = stackalloc float[MR * NR];
+        tile.Clear();
+        Micro6x16(kc, ref a, rs, cs, ref bp, ref tile[0], NR, alpha);
+        for (int i = 0; i < mr; i++)
+        {
+            ref float row = ref Unsafe.Add(ref c, i * ldc);
+            for (int j = 0; j < nr; j++)
+            {
+                Unsafe.Add(ref row, j) += tile[i * NR + j];
+            }
+        }
+    }
+
+    // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
+    private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, float[] packB)
+    {
+        ref float dst = ref packB[0];
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            ref float src = ref Unsafe.Add(ref b, jr * bCol);
+            if (bCol == 1 && nr == NR)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float srcRow = ref Unsafe.Add(ref src, p * bRow);
+                    Vector256.LoadUnsafe(ref srcRow).StoreUnsafe(ref dst);
+                    Vector256.LoadUnsafe(ref srcRow, 8).StoreUnsafe(ref dst, 8);
+                    dst = ref Unsafe.Add(ref dst, NR);
+                }
+            }
+            else if (bRow == 1 && nr == NR)
+            {
+                // A·Bᵀ: 16 rows of B become the 16 columns of the panel, 8 × 8 blocks at a time.
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    ref float block = ref Unsafe.Add(ref dst, p * NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p), bCol, ref block, NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p + 8 * bCol), bCol, ref Unsafe.Add(ref block, 8), NR);
+                }
+
+                for (; p < kc; p++)
+                {
+                    for (int j = 0; j < NR; j++)
+                    {
+                        Unsafe.Add(ref dst, p * NR + j) = Unsafe.Add(ref src, j * bCol + p);
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
+            }
+            else
+            {
+                // Column by column: for A·Bᵀ (bRow == 1) each column of op(B) is a contiguous row of B.
+                for (int j = 0; j < NR; j++)
+                {
+                    ref float col = ref Unsafe.Add(ref dst, j);
+                    if (j < nr)
+                    {
+                        ref float srcCol = ref Unsafe.Add(ref src, j * bCol);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = Unsafe.Add(ref srcCol, p * bRow);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
+            }
+        }
+    }
+
+    // Reads 8 rows of 8 floats (rows srcStride apart) and writes them as 8 columns: row q of the output (dstStride
+    // apart) holds element q of every input row.
+    private static void Transpose8x8(ref float src, nint srcStride, ref float dst, nint dstStride)
+    {
+        var r0 = Vector256.LoadUnsafe(ref src);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
+
+        // Interleave pairs of rows, then pairs of pairs (within each 128-bit lane), then swap lanes.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
+    }
+
+    // Packs rows [first, mc) of op(A)[0..mc, 0..kc] into panels of 6 rows at their place in packA: panel q holds,
+    // for each p, the 6 values (6q..6q+5, p); rows past mc are zeros.
+    private static void PackA(ref float a, nint aRow, nint aCol, int first, int mc, int kc, float[] packA)
+    {
+        ref float dst = ref packA[first * kc];
+        for (int ir = first; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            ref float src = ref Unsafe.Add(ref a, ir * aRow);
+            if (aRow == 1 && mr == MR)
+            {
+                // Aᵀ·B: the 6 values of each p are contiguous in A. Copy 8 at a time: the 2 extra values read stay
+                // inside A (the next row) and the 2 extra written are overwritten by the next p; the last p is exact.
+                int p = 0;
+                for (; p < kc - 1; p++)
+                {
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref src, p * aCol)).StoreUnsafe(ref dst);
+                    dst = ref Unsafe.Add(ref dst, MR);
+                }
+
+                ref float s = ref Unsafe.Add(ref src, p * aCol);
+                for (int i = 0; i < MR; i++)
+                {
+                    Unsafe.Add(ref dst, i) = Unsafe.Add(ref s, i);
+                }
+
+                dst = ref Unsafe.Add(ref dst, MR);
+            }
+            else
+            {
+                for (int i = 0; i < MR; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref dst, i);
+                    if (i < mr)
+                    {
+                        ref float srcRow = ref Unsafe.Add(ref src, i * aRow);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = Unsafe.Add(ref srcRow, p * aCol);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * MR);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static float[] Rent(ref float[]? slot, int size)
+    {
+        if (slot is null || slot.Length < size)
+        {
+            slot = GC.AllocateUninitializedArray<float>(size);
+        }
+
+        return slot;
+    }
+}

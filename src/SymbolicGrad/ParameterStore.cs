@@ -1,0 +1,214 @@
+using System.Reflection;
+
+namespace SymbolicGrad;
+
+/// <summary>
+/// All parameters of a model in one contiguous float buffer, and their gradients in a second buffer of the same
+/// layout; <see cref="Matrix"/> and <see cref="Vector"/> hand out views into it.
+/// </summary>
+/// <remarks>
+/// Design: parameters are allocated one by one (in the model's constructor) before the total size is known, so the
+/// buffer grows by doubling. The views returned hold a handle to the buffer rather than the array itself and
+/// resolve it at each access; when the buffer is reallocated, every view already stored in a field sees the new
+/// array, and all values remain one contiguous array. A span taken from a view or from <see cref="Values"/> points
+/// to the array of that moment: take spans after the model is built, not across allocations.
+/// </remarks>
+public sealed class ParameterStore
+{
+    private readonly GrowableBuffer _values = new();
+    private readonly GrowableBuffer _gradients = new();
+    private readonly List<ParameterInfo> _layout = [];
+    private readonly object? _owner;
+
+    /// <summary>Creates an empty store (a <see cref="Model"/> creates its own).</summary>
+    public ParameterStore()
+    {
+    }
+
+    internal ParameterStore(object owner) => _owner = owner;
+
+    /// <summary>Total number of parameter elements.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Every parameter value, one contiguous span in allocation order.</summary>
+    public Span<float> Values => _values.Array.AsSpan(0, Count);
+
+    /// <summary>Every gradient, same layout as <see cref="Values"/>; generated gradient code adds into it.</summary>
+    public Span<float> Gradients => _gradients.Array.AsSpan(0, Count);
+
+    /// <summary>The parameters in allocation order with names, offsets and shapes (e.g. for checkpoints).</summary>
+    public IReadOnlyList<ParameterInfo> Layout
+    {
+        get
+        {
+            NameFromOwnerFields();
+            return _layout;
+        }
+    }
+
+    /// <summary>Sets every gradient to zero (before accumulating a new minibatch).</summary>
+    public void ZeroGradients() => Gradients.Clear();
+
+    /// <summary>Allocates a rows × cols parameter matrix, filled by <paramref name="init"/> (fan-in = cols, fan-out = rows).</summary>
+    /// <param name="rows">Number of rows (for a dense layer: outputs).</param>
+    /// <param name="cols">Number of columns (for a dense layer: inputs).</param>
+    /// <param name="init">The initializer, e.g. <see cref="Init.He"/>.</param>
+    /// <param name="name">Name in <see cref="Layout"/>; by default the name of the model field holding the view.</param>
+    /// <returns>A view into <see cref="Values"/>.</returns>
+    public Mat Matrix(int rows, int cols, Initializer init, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        string where = $"Parameters.Matrix(rows: {rows}, cols: {cols})";
+        Guard.NotNegative(rows, nameof(rows), where);
+        Guard.NotNegative(cols, nameof(cols), where);
+        int offset = Allocate((long)rows * cols, where);
+        _layout.Add(new ParameterInfo(name, offset, rows, cols, isMatrix: true) { Index = _layout.Count });
+        var view = new Mat(_values, offset, rows, cols);
+        init.Fill(view.Span, fanIn: cols, fanOut: rows);
+        return view;
+    }
+
+    /// <summary>Allocates a parameter vector, zero-filled unless an initializer is given (fan-in = length, fan-out = 1).</summary>
+    /// <param name="length">Number of elements.</param>
+    /// <param name="init">The initializer; <see cref="Init.Zeros"/> when null.</param>
+    /// <param name="name">Name in <see cref="Layout"/>; by default the name of the model field holding the view.</param>
+    /// <returns>A view into <see cref="Values"/>.</returns>
+    public Vec Vector(int length, Initializer? init = null, string? name = null)
+    {
+        string where = $"Parameters.Vector(length: {length})";
+        Guard.NotNegative(length, nameof(length), where);
+        int offset = Allocate(length, where);
+        _layout.Add(new ParameterInfo(name, offset, 1, length, isMatrix: false) { Index = _layout.Count });
+        var view = new Vec(_values, offset, length);
+        (init ?? Init.Zeros).Fill(view.Span, fanIn: length, fanOut: 1);
+        return view;
+    }
+
+    /// <summary>The gradient of a parameter: the view at the same place in <see cref="Gradients"/>.</summary>
+    /// <param name="parameter">A view returned by <see cref="Vector"/> of this store (or a slice of one).</param>
+    public Vec GradientOf(Vec parameter)
+    {
+        if (!Contains(parameter))
+        {
+            ThrowNotOwned(parameter.ToString());
+        }
+
+        return new Vec(_gradients, parameter.Offset, parameter.Length);
+    }
+
+    /// <summary>The gradient of a parameter: the view at the same place in <see cref="Gradients"/>.</summary>
+    /// <param name="parameter">A view returned by <see cref="Matrix"/> of this store (or a slice of one).</param>
+    public Mat GradientOf(Mat parameter)
+    {
+        if (!Contains(parameter))
+        {
+            ThrowNotOwned(parameter.ToString());
+        }
+
+        return new Mat(_gradients, parameter.Offset, parameter.Rows, parameter.Cols);
+    }
+
+    /// <summary>True when <paramref name="view"/> is a view into this store's <see cref="Values"/>.</summary>
+    /// <param name="view">Any vector view.</param>
+    public bool Contains(Vec view) => ReferenceEquals(view.StorageObject, _values);
+
+    /// <summary>True when <paramref name="view"/> is a view into this store's <see cref="Values"/>.</summary>
+    /// <param name="view">Any matrix view.</param>
+    public bool Contains(Mat view) => ReferenceEquals(view.StorageObject, _values);
+
+    /// <summary>Shrinks the buffers to exactly <see cref="Count"/> elements; views stay valid.</summary>
+    public void TrimExcess()
+    {
+        if (_values.Array.Length != Count)
+        {
+            _values.Resize(Count, Count);
+            _gradients.Resize(Count, Count);
+        }
+    }
+
+    private int Allocate(long length, string where)
+    {
+        long end = Count + length;
+        if (end > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"{where}: the parameters would exceed {Array.MaxLength} elements.");
+        }
+
+        if (end > _values.Array.Length)
+        {
+            int capacity = (int)Math.Min(Array.MaxLength, Math.Max(end, 2L * _values.Array.Length));
+            _values.Resize(capacity, Count);
+            _gradients.Resize(capacity, Count);
+        }
+
+        int offset = Count;
+        Count = (int)end;
+        return offset;
+    }
+
+    private static void ThrowNotOwned(string shape) =>
+        throw new ArgumentException(
+            $"GradientOf: the {shape} given is not a parameter of this store (it views other memory).", "parameter");
+
+    // Names parameters after the owner's fields that hold their views (also arrays of views), for Layout.
+    private void NameFromOwnerFields()
+    {
+        if (_owner is null)
+        {
+            return;
+        }
+
+        for (var type = _owner.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            var fields = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly);
+            foreach (var field in fields)
+            {
+                string name = CleanFieldName(field.Name);
+                switch (field.GetValue(_owner))
+                {
+                    case Vec v:
+                        NameView(v.StorageObject, v.Offset, v.Length, name);
+                        break;
+                    case Mat m:
+                        NameView(m.StorageObject, m.Offset, m.Length, name);
+                        break;
+                    case Vec[] vs:
+                        for (int i = 0; i < vs.Length; i++)
+                        {
+                            NameView(vs[i].StorageObject, vs[i].Offset, vs[i].Length, $"{name}[{i}]");
+                        }
+
+                        break;
+                    case Mat[] ms:
+                        for (int i = 0; i < ms.Length; i++)
+                        {
+                            NameView(ms[i].StorageObject, ms[i].Offset, ms[i].Length, $"{name}[{i}]");
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    private void NameView(object? storage, int offset, int length, string name)
+    {
+        if (!ReferenceEquals(storage, _values))
+        {
+            return;
+        }
+
+        foreach (var info in _layout)
+        {
+            if (info.Offset == offset && info.Length == length && info.FieldName is null)
+            {
+                info.FieldName = name;
+                return;
+            }
+        }
+    }
+
+    // Auto-property backing fields are named "<Name>k__BackingField".
+    private static string CleanFieldName(string name) =>
+        name.StartsWith('<') && name.IndexOf('>') is > 0 and var end ? name[1..end] : name;
+}

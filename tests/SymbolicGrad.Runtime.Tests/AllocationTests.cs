@@ -1,0 +1,79 @@
+namespace SymbolicGrad.Runtime.Tests;
+
+public class AllocationTests
+{
+    private static long AllocatedBy(Action action)
+    {
+        action(); // warm-up: JIT, per-thread GEMM packing buffers
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            action();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void MatrixKernelsAllocateNothing()
+    {
+        var a = Reference.Random(33 * 17, 1);
+        var b = Reference.Random(17 * 20, 2);
+        var bt = Reference.Random(20 * 17, 3);
+        var at = Reference.Random(17 * 33, 4);
+        var c = new float[33 * 20];
+        var x = Reference.Random(17, 5);
+        var y = new float[33];
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatMulAdd(a, b, c, 33, 20, 17)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatMulAddABt(a, bt, c, 33, 20, 17)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatMulAddAtB(at, b, c, 33, 20, 17, 0.5f)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatMulAdd(a, 17, b, 20, c, 20, 33, 20, 17)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatVecAdd(a, 33, 17, x, y)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatTVecAdd(a, 33, 17, y, x)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.OuterAdd(a, 33, 17, 0.1f, y, x)));
+        var am = new Mat(a, 33, 17);
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatVecAdd(am, new Vec(x), new Vec(y))));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MatMulAddABt(new Mat(a, 33, 17), new Mat(bt, 20, 17), new Mat(c, 33, 20))));
+    }
+
+    [Fact]
+    public void ElementwiseKernelsAllocateNothing()
+    {
+        var m = Reference.Random(8 * 10, 1);
+        var g = new float[8 * 10];
+        var bias = Reference.Random(10, 2);
+        var sums = new float[10];
+        int[] labels = [1, 2, 3, 4, 5, 6, 7, 8];
+        Assert.Equal(0, AllocatedBy(() => Kernels.Relu(m, g)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.ReluBackward(g, m, g)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.ReluBackwardAdd(m.AsSpan(0, 10), bias, sums)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.AddBiasRows(g, 8, 10, bias)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.AddBiasReluRows(g, 8, 10, bias)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.ColumnSumsAdd(m, 8, 10, sums)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.SigmoidBackward(m, m, g)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.TanhBackward(m, m, g)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.Axpy(0.5f, m, g)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.SoftmaxCrossEntropyRows(m, 8, 10, labels, g, 0.125f)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.SoftmaxCrossEntropy(m.AsSpan(0, 10), 3, g.AsSpan(0, 10))));
+        Assert.Equal(0, AllocatedBy(() => Kernels.Softmax(m.AsSpan(0, 10), g.AsSpan(0, 10))));
+        Assert.Equal(0, AllocatedBy(() => Kernels.LogSumExp(m)));
+    }
+
+    [Fact]
+    public void ViewsAndGradientLookupsAllocateNothing()
+    {
+        var data = new float[100];
+        var store = new ParameterStore();
+        var w = store.Matrix(4, 5, Init.Zeros);
+        float sink = 0;
+        Assert.Equal(0, AllocatedBy(() =>
+        {
+            var row = new Vec(data, 10, 20);
+            var mat = new Mat(data, 5, 4, 5);
+            sink += row.Span[3] + mat.Row(2)[1] + mat.SliceRows(1, 2)[0, 0] + row.Slice(2, 3)[0];
+            sink += store.GradientOf(w)[1, 1] + store.Values[0] + store.Gradients[0];
+        }));
+        Assert.Equal(0f, sink);
+    }
+}

@@ -1,0 +1,99 @@
+namespace SymbolicGrad.Runtime.Tests;
+
+public class SoftmaxKernelTests
+{
+    private static double Loss(float[] logits, int label)
+    {
+        double max = logits.Max();
+        double lse = max + Math.Log(logits.Sum(v => Math.Exp(v - max)));
+        return lse - logits[label];
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 2)]
+    [InlineData(10, 7)]
+    [InlineData(33, 0)]
+    [InlineData(300, 123)]
+    public void FusedLossAndGradientMatchClosedFormAndFiniteDifferences(int classes, int label)
+    {
+        var logits = Reference.Random(classes, classes).Select(v => 4 * v).ToArray();
+        var grad = new float[classes];
+        float loss = Kernels.SoftmaxCrossEntropy(logits, label, grad, gradScale: 0.5f);
+        Assert.Equal(Loss(logits, label), loss, 4);
+        Assert.Equal(loss, Ops.SoftmaxCrossEntropy(new Vec(logits), label), 5);
+        double max = logits.Max();
+        double z = logits.Sum(v => Math.Exp(v - max));
+        for (int j = 0; j < classes; j++)
+        {
+            double p = Math.Exp(logits[j] - max) / z;
+            Assert.Equal(0.5 * (p - (j == label ? 1 : 0)), grad[j], 6);
+
+            var plus = (float[])logits.Clone();
+            var minus = (float[])logits.Clone();
+            plus[j] += 1e-2f;
+            minus[j] -= 1e-2f;
+            double fd = (Loss(plus, label) - Loss(minus, label)) / (plus[j] - minus[j]);
+            Assert.Equal(fd * 0.5, grad[j], 4);
+        }
+    }
+
+    [Fact]
+    public void RowsSumTheRowLossesAndMayRunInPlace()
+    {
+        const int rows = 6, cols = 10;
+        var logits = Reference.Random(rows * cols, 5).Select(v => 10 * v).ToArray();
+        int[] labels = [0, 9, 3, 3, 5, 1];
+        var grad = new float[rows * cols];
+        float total = Kernels.SoftmaxCrossEntropyRows(logits, rows, cols, labels, grad, gradScale: 1f / rows);
+        double expected = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.AsSpan(r * cols, cols).ToArray();
+            expected += Loss(row, labels[r]);
+            var rowGrad = new float[cols];
+            Kernels.SoftmaxCrossEntropy(row, labels[r], rowGrad, 1f / rows);
+            Assert.Equal(rowGrad, grad.AsSpan(r * cols, cols).ToArray());
+        }
+
+        Assert.Equal(expected, total, 3);
+
+        var inPlace = (float[])logits.Clone();
+        float again = Kernels.SoftmaxCrossEntropyRows(inPlace, rows, cols, labels, inPlace, 1f / rows);
+        Assert.Equal(total, again);
+        Assert.Equal(grad, inPlace);
+    }
+
+    [Fact]
+    public void SplitForwardBackwardEqualsFused()
+    {
+        var logits = Reference.Random(10, 8).Select(v => 3 * v).ToArray();
+        var fusedGrad = new float[10];
+        float fused = Kernels.SoftmaxCrossEntropy(logits, 4, fusedGrad, 0.25f);
+        var probs = new float[10];
+        float forward = Kernels.SoftmaxCrossEntropyForward(logits, 4, probs);
+        var grad = new float[10];
+        Kernels.SoftmaxCrossEntropyBackward(probs, 4, grad, 0.25f);
+        Assert.Equal(fused, forward);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(fusedGrad[i], grad[i], 7);
+        }
+
+        Assert.Equal(1f, probs.Sum(), 5);
+    }
+
+    [Fact]
+    public void SoftmaxAndLogSumExpOfLongInputs()
+    {
+        // Longer than the 256-element chunk LogSumExp works in.
+        var x = Reference.Random(700, 2).Select(v => 50 * v).ToArray();
+        double max = x.Max();
+        double lse = max + Math.Log(x.Sum(v => Math.Exp(v - max)));
+        Assert.Equal(lse, Kernels.LogSumExp(x), 3);
+        var p = new float[700];
+        Kernels.Softmax(x, p);
+        Assert.Equal(1f, p.Sum(), 4);
+        Assert.Equal(Math.Exp(x[17] - lse), p[17], 5);
+    }
+}
