@@ -1,6 +1,6 @@
 namespace SymbolicGrad.Package.Tests;
 
-/// <summary>A fresh console project that knows SymbolicGrad only as a package from a local folder feed.</summary>
+/// <summary>A fresh console project that knows SymbolicGrad only as a package from a local folder feed (dependencies beside it).</summary>
 public static class ConsumerProject
 {
     /// <summary>Writes nuget.config, the project file and Program.cs into <paramref name="directory"/>.</summary>

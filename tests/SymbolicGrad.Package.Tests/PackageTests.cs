@@ -31,6 +31,10 @@ public sealed partial class PackageTests(ITestOutputHelper output)
 
             string package = SinglePackage(feed);
             AssertPackageContents(package);
+            foreach (string dependency in LocalFeed.AddDependencies(feed, package, GlobalPackagesFolder()))
+            {
+                output.WriteLine($"feed: added dependency {dependency}");
+            }
 
             string consumer = Path.Combine(work, "consumer");
             ConsumerProject.Write(consumer, feed, VersionOf(package));
@@ -51,6 +55,16 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, $"Command failed:\n{result}");
         return result;
+    }
+
+    // Where this machine's restores put packages; asked of the CLI, since NUGET_PACKAGES or a config may move it.
+    private string GlobalPackagesFolder()
+    {
+        ProcessResult locals = Succeed(ProcessRunner.Dotnet(Path.GetTempPath(), RunTimeout, "nuget", "locals", "global-packages", "--list"));
+        const string prefix = "global-packages:";
+        string line = locals.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"no global-packages folder in:\n{locals}");
+        return line[prefix.Length..].Trim();
     }
 
     private static string SinglePackage(string feed)
