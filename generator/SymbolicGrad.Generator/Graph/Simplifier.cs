@@ -43,6 +43,8 @@ internal static class Simplifier
 
     private static bool IsMinusOne(GraphBuilder b, int id) => b[id].IsConstantValue(-1);
 
+    private static bool IsNegativeConstant(GraphBuilder b, int id) => b[id].IsConstant && b[id].Kind.IsReal() && b[id].Value < 0;
+
     private static int? Add(GraphBuilder b, int x, int y)
     {
         if (IsZero(b, x)) return y;
@@ -75,6 +77,9 @@ internal static class Simplifier
         {
             if (b[x].Op == Op.Neg && b[y].Op == Op.Neg) return b.Mul(b[x][0], b[y][0]);
             if (FoldConstantFactors(b, x, y) is int merged) return merged;
+            // A negative factor becomes a negation, which sums then turn into subtractions (a + −c·y → a − c·y).
+            if (IsNegativeConstant(b, x)) return b.Neg(b.Mul(b.Constant(-b[x].Value, b.KindOf(x)), y));
+            if (IsNegativeConstant(b, y)) return b.Neg(b.Mul(x, b.Constant(-b[y].Value, b.KindOf(y))));
             if (b[x].Op == Op.Neg) return b.Neg(b.Mul(b[x][0], y));
             if (b[y].Op == Op.Neg) return b.Neg(b.Mul(x, b[y][0]));
         }
@@ -101,6 +106,7 @@ internal static class Simplifier
         if (IsOne(b, y)) return x;
         if (IsMinusOne(b, y)) return b.Neg(x);
         if (b.BuildingDerivatives && b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
+        if (b.BuildingDerivatives && IsNegativeConstant(b, x)) return b.Neg(b.Div(b.Constant(-b[x].Value, b.KindOf(x)), y));
         return DistributeOverSelect(b, x, other => b.Div(other, y));
     }
 
