@@ -456,6 +456,52 @@ public sealed class DiagnosticTests
         Assert.Empty(run.GeneratedSources);
     }
 
+    [Fact]
+    public void SG0020_FileLocalType()
+    {
+        AssertReported("SG0020", Header + """
+            file static partial class [|Local|]
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+            """, "remove the 'file' modifier");
+    }
+
+    [Fact]
+    public void SG0021_LocalFunction()
+    {
+        var run = AssertReported("SG0021", Header + """
+            public static partial class C
+            {
+                public static double Outer(double x)
+                {
+                    [Differentiable]
+                    static double [|Square|](double v) => v * v;
+                    return Square(x);
+                }
+            }
+            """, "make it a static method of a partial type");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void SG0019_CalleeFromReferencedAssemblyNamesTheReason()
+    {
+        var run = AssertReported("SG0019", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|Helper(x)|];
+
+                // Bodiless here: stands for a [Differentiable] method whose source is not in the compilation.
+                [Differentiable]
+                public static extern double Helper(double x);
+            }
+            """);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
+    }
+
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----
 
     [Theory]

@@ -148,10 +148,30 @@ internal static class Simplifier
         if (whenTrue == whenFalse) return whenTrue;
         if (b[c].IsConstant) return b[c].Value != 0 ? whenTrue : whenFalse;
         if (b[c].Op == Op.Not) return b.Select(b[c][0], whenFalse, whenTrue);
+        // In the false branch of c, "!c && d" is just d (else-if chains).
+        if (b[whenFalse].Op == Op.Select && WithoutNegationOf(b, c, b[whenFalse][0]) is int simpler)
+        {
+            return b.Select(c, whenTrue, b.Select(simpler, b[whenFalse][1], b[whenFalse][2]));
+        }
+        if (b.KindOf(whenTrue) == ScalarKind.Boolean)
+        {
+            // Conditions merged at the end of an if: c ? true : x = c || x, c ? x : false = c && x.
+            if (b[whenTrue].IsConstant) return b[whenTrue].Value != 0 ? b.Binary(Op.Or, c, whenFalse) : b.Binary(Op.And, b.Not(c), whenFalse);
+            if (b[whenFalse].IsConstant) return b[whenFalse].Value != 0 ? b.Binary(Op.Or, b.Not(c), whenTrue) : b.Binary(Op.And, c, whenTrue);
+        }
         // c ? (c ? a : _) : z  →  c ? a : z (and likewise in the other branch).
         if (b[whenTrue].Op == Op.Select && b[whenTrue][0] == c) return b.Select(c, b[whenTrue][1], whenFalse);
         if (b[whenFalse].Op == Op.Select && b[whenFalse][0] == c) return b.Select(c, whenTrue, b[whenFalse][2]);
         return null;
+    }
+
+    /// <summary>d when <paramref name="condition"/> is <c>!c &amp;&amp; d</c> or <c>d &amp;&amp; !c</c>.</summary>
+    private static int? WithoutNegationOf(GraphBuilder b, int c, int condition)
+    {
+        var n = b[condition];
+        if (n.Op != Op.And) return null;
+        bool IsNotC(int id) => b[id].Op == Op.Not && b[id][0] == c;
+        return IsNotC(n[0]) ? n[1] : IsNotC(n[1]) ? n[0] : null;
     }
 
     /// <summary>(c ? a : 0) op (c ? a' : b') → c ? a op a' : b op b'; both branches stay as cheap as before.</summary>

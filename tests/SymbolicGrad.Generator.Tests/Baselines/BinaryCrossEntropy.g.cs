@@ -2,6 +2,7 @@
 // SymbolicGrad 0.1.0: reverse-mode gradient of Lectures.Classifier.BinaryCrossEntropy(double, double, double, double).
 // Forward pass: 14 operations; backward pass: 9 operations.
 #nullable enable
+#pragma warning disable CS1718
 
 namespace Lectures
 {

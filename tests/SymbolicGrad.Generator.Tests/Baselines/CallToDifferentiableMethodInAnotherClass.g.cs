@@ -2,6 +2,7 @@
 // SymbolicGrad 0.1.0: reverse-mode gradient of Layers.Model.Predict(double, double, double).
 // Forward pass: 10 operations; backward pass: 7 operations.
 #nullable enable
+#pragma warning disable CS1718
 
 namespace Layers
 {

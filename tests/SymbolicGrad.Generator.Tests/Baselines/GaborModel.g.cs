@@ -2,6 +2,7 @@
 // SymbolicGrad 0.1.0: reverse-mode gradient of Lectures.Gabor.Predict(double, double, double).
 // Forward pass: 9 operations; backward pass: 8 operations.
 #nullable enable
+#pragma warning disable CS1718
 
 namespace Lectures
 {

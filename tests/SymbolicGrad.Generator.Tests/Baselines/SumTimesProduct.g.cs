@@ -2,6 +2,7 @@
 // SymbolicGrad 0.1.0: reverse-mode gradient of Lectures.Outer.Circuit.F(double, double, double).
 // Forward pass: 2 operations; backward pass: 0 operations.
 #nullable enable
+#pragma warning disable CS1718
 
 namespace Lectures
 {

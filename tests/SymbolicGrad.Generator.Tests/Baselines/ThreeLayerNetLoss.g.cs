@@ -2,6 +2,7 @@
 // SymbolicGrad 0.1.0: reverse-mode gradient of Lectures.ShallowNet.Loss(double, double, double, double, double, double, double, double).
 // Forward pass: 17 operations; backward pass: 11 operations.
 #nullable enable
+#pragma warning disable CS1718
 
 namespace Lectures
 {
