@@ -31,7 +31,7 @@ public sealed partial class PackageTests(ITestOutputHelper output)
 
             string package = SinglePackage(feed);
             AssertPackageContents(package);
-            foreach (string dependency in LocalFeed.AddDependencies(feed, package, GlobalPackagesFolder()))
+            foreach (string dependency in LocalFeed.AddDependencies(feed, package, GlobalPackagesFolder(sources)))
             {
                 output.WriteLine($"feed: added dependency {dependency}");
             }
@@ -57,14 +57,17 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         return result;
     }
 
-    // Where this machine's restores put packages; asked of the CLI, since NUGET_PACKAGES or a config may move it.
-    private string GlobalPackagesFolder()
+    // Where the pack's restore put the runtime's dependencies: the restore records it in project.assets.json
+    // (asking `dotnet nuget locals` instead printed nothing under some test hosts).
+    private static string GlobalPackagesFolder(string sources)
     {
-        ProcessResult locals = Succeed(ProcessRunner.Dotnet(Path.GetTempPath(), RunTimeout, "nuget", "locals", "global-packages", "--list"));
-        const string prefix = "global-packages:";
-        string line = locals.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"no global-packages folder in:\n{locals}");
-        return line[prefix.Length..].Trim();
+        string assets = Path.Combine(sources, "src", "SymbolicGrad", "obj", "project.assets.json");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(assets));
+        foreach (var folder in document.RootElement.GetProperty("packageFolders").EnumerateObject())
+        {
+            return folder.Name;
+        }
+        throw new Xunit.Sdk.XunitException($"no packageFolders in {assets}");
     }
 
     private static string SinglePackage(string feed)

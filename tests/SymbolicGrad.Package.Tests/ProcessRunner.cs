@@ -63,8 +63,9 @@ public static class ProcessRunner
             process.WaitForExit(TimeSpan.FromSeconds(10));
             throw new TimeoutException($"'{commandLine}' did not finish within {timeout.TotalSeconds:F0} s.\n{Snapshot(output)}");
         }
-        // The exit is known; give the output readers a bounded moment to drain.
-        process.WaitForExit(TimeSpan.FromSeconds(10));
+        // The exit is known, but only the parameterless WaitForExit waits for the asynchronous readers to reach
+        // the end of the output; bound it, in case a leftover child process holds the pipe open.
+        Task.Run(() => process.WaitForExit()).Wait(TimeSpan.FromSeconds(30));
         return new ProcessResult(commandLine, process.ExitCode, Snapshot(output));
     }
 
