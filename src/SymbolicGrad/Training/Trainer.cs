@@ -101,6 +101,7 @@ public sealed class Trainer
         long start = Stopwatch.GetTimestamp();
         try
         {
+            progress.Note(run.Describe());
             progress.Run(() => run.Execute(progress));
         }
         finally
@@ -234,8 +235,7 @@ public sealed class Trainer
             var options = _trainer._options;
             int first = _trainer.CompletedEpochs + 1;
             int last = _trainer.CompletedEpochs + _epochs;
-            int batches = (_train.Count + _batchSize - 1) / _batchSize;
-            progress.Note(Describe(first, last, batches));
+            int batches = BatchCount;
             int sinceBest = 0;
             for (int epoch = first; epoch <= last; epoch++)
             {
@@ -392,8 +392,13 @@ public sealed class Trainer
             };
         }
 
-        private string Describe(int first, int last, int batches)
+        private int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
+
+        internal string Describe()
         {
+            int first = _trainer.CompletedEpochs + 1;
+            int last = _trainer.CompletedEpochs + _epochs;
+            int batches = BatchCount;
             string text = TrainingProgress.Invariant(
                 $"training on {_train.Count:N0} rows, {batches} batches of {_batchSize} per epoch, epochs {first}–{last}, {_trainer.Optimizer}");
             return _validation is null ? text : text + TrainingProgress.Invariant($"; validating on {_validation.Count:N0} rows");

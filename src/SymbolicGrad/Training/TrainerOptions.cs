@@ -1,7 +1,7 @@
 namespace SymbolicGrad;
 
 /// <summary>Settings of a <see cref="Trainer"/>; every property has a sensible default.</summary>
-public sealed class TrainerOptions
+public sealed record TrainerOptions
 {
     private readonly double _validationFraction;
     private readonly int? _patience;

@@ -41,12 +41,18 @@ internal class TrainingProgress
     {
     }
 
+    /// <summary>The label of an epoch, padded so the lines align: <c>epoch  3/10</c>.</summary>
+    internal static string EpochLabel(int epoch, int lastEpoch)
+    {
+        string last = lastEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return "epoch " + epoch.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(last.Length) + "/" + last;
+    }
+
     /// <summary>One line per epoch, e.g. <c>epoch  3/10  loss 0.2345  acc 93.12%  val loss 0.2501  val acc 92.50%  45,120 samples/s  0.18 s</c>.</summary>
     internal static string Summary(EpochMetrics m, int lastEpoch)
     {
         var text = new System.Text.StringBuilder();
-        string width = lastEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        text.Append(Invariant($"epoch {m.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width.Length)}/{width}  loss {m.TrainLoss:F4}"));
+        text.Append(EpochLabel(m.Epoch, lastEpoch)).Append(Invariant($"  loss {m.TrainLoss:F4}"));
         if (m.TrainAccuracy is double acc)
         {
             text.Append(Invariant($"  acc {100 * acc:F2}%"));
