@@ -68,7 +68,7 @@ public static class LearningCurvePlot
             line.LegendText = history.RestoredEpoch == best ? $"best epoch ({best}, restored)" : $"best epoch ({best})";
         }
 
-        Decorate(plot, "loss", title);
+        Decorate(plot, "loss", title, Alignment.UpperRight);
         return plot;
     }
 
@@ -97,7 +97,7 @@ public static class LearningCurvePlot
             AddLine(plot, x, epochs.Select(e => 100 * (e.ValidationAccuracy ?? double.NaN)).ToArray(), "validation accuracy", Colors.C1);
         }
 
-        Decorate(plot, "accuracy (%)", null);
+        Decorate(plot, "accuracy (%)", null, Alignment.LowerRight); // accuracy rises: the lower right stays free
         return plot;
     }
 
@@ -109,17 +109,17 @@ public static class LearningCurvePlot
         scatter.MarkerSize = x.Length > 60 ? 0 : 5;
     }
 
-    private static void Decorate(Plot plot, string yLabel, string? title)
+    private static void Decorate(Plot plot, string yLabel, string? title, Alignment legend)
     {
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         if (title is not null)
         {
-            plot.Title(title);
+            plot.Title(title, size: 14);
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
     }
 
     private static void SavePng(List<Plot> panels, string path, int width, int height)
@@ -131,7 +131,8 @@ public static class LearningCurvePlot
         }
 
         var figure = new Multiplot();
-        foreach (var panel in panels)
+        figure.Reset(panels[0]); // a new Multiplot starts with an empty plot of its own
+        foreach (var panel in panels.Skip(1))
         {
             figure.AddPlot(panel);
         }
