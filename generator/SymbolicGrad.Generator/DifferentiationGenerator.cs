@@ -24,7 +24,7 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
     {
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(DifferentiableAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
+                static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
                 MethodParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 

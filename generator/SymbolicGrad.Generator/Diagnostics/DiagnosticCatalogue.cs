@@ -92,7 +92,15 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor CalleeHasErrors = Error("SG0019",
         "Callee cannot be differentiated",
-        "'{0}' cannot be inlined: '{1}' has errors that prevent its differentiation (see its own diagnostics)");
+        "'{0}' cannot be inlined: {1}");
+
+    public static readonly DiagnosticDescriptor FileLocalType = Error("SG0020",
+        "File-local type",
+        "'{0}' is file-local, so SymbolicGrad cannot add '{1}' to it from a generated file; remove the 'file' modifier");
+
+    public static readonly DiagnosticDescriptor LocalFunction = Error("SG0021",
+        "Local function",
+        "[Differentiable] local function '{0}' is not supported: make it a static method of a partial type");
 
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",

@@ -46,6 +46,8 @@ internal static class SourceEmitter
         w.WriteLine($"// SymbolicGrad {Version}: reverse-mode gradient of {Qualified(method)}.");
         w.WriteLine($"// Forward pass: {schedule.ForwardOperations} operations; backward pass: {schedule.BackwardOperations} operations.");
         w.WriteLine("#nullable enable");
+        // x <= x is kept as written: it is false for NaN.
+        w.WriteLine("#pragma warning disable CS1718");
         w.WriteLineNoTabs(string.Empty);
 
         if (method.Namespace is not null)

@@ -43,6 +43,8 @@ internal static class Simplifier
 
     private static bool IsMinusOne(GraphBuilder b, int id) => b[id].IsConstantValue(-1);
 
+    private static bool IsNegativeConstant(GraphBuilder b, int id) => b[id].IsConstant && b[id].Kind.IsReal() && b[id].Value < 0;
+
     private static int? Add(GraphBuilder b, int x, int y)
     {
         if (IsZero(b, x)) return y;
@@ -75,6 +77,9 @@ internal static class Simplifier
         {
             if (b[x].Op == Op.Neg && b[y].Op == Op.Neg) return b.Mul(b[x][0], b[y][0]);
             if (FoldConstantFactors(b, x, y) is int merged) return merged;
+            // A negative factor becomes a negation, which sums then turn into subtractions (a + −c·y → a − c·y).
+            if (IsNegativeConstant(b, x)) return b.Neg(b.Mul(b.Constant(-b[x].Value, b.KindOf(x)), y));
+            if (IsNegativeConstant(b, y)) return b.Neg(b.Mul(x, b.Constant(-b[y].Value, b.KindOf(y))));
             if (b[x].Op == Op.Neg) return b.Neg(b.Mul(b[x][0], y));
             if (b[y].Op == Op.Neg) return b.Neg(b.Mul(x, b[y][0]));
         }
@@ -101,6 +106,7 @@ internal static class Simplifier
         if (IsOne(b, y)) return x;
         if (IsMinusOne(b, y)) return b.Neg(x);
         if (b.BuildingDerivatives && b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
+        if (b.BuildingDerivatives && IsNegativeConstant(b, x)) return b.Neg(b.Div(b.Constant(-b[x].Value, b.KindOf(x)), y));
         return DistributeOverSelect(b, x, other => b.Div(other, y));
     }
 
@@ -142,10 +148,30 @@ internal static class Simplifier
         if (whenTrue == whenFalse) return whenTrue;
         if (b[c].IsConstant) return b[c].Value != 0 ? whenTrue : whenFalse;
         if (b[c].Op == Op.Not) return b.Select(b[c][0], whenFalse, whenTrue);
+        // In the false branch of c, "!c && d" is just d (else-if chains).
+        if (b[whenFalse].Op == Op.Select && WithoutNegationOf(b, c, b[whenFalse][0]) is int simpler)
+        {
+            return b.Select(c, whenTrue, b.Select(simpler, b[whenFalse][1], b[whenFalse][2]));
+        }
+        if (b.KindOf(whenTrue) == ScalarKind.Boolean)
+        {
+            // Conditions merged at the end of an if: c ? true : x = c || x, c ? x : false = c && x.
+            if (b[whenTrue].IsConstant) return b[whenTrue].Value != 0 ? b.Binary(Op.Or, c, whenFalse) : b.Binary(Op.And, b.Not(c), whenFalse);
+            if (b[whenFalse].IsConstant) return b[whenFalse].Value != 0 ? b.Binary(Op.Or, b.Not(c), whenTrue) : b.Binary(Op.And, c, whenTrue);
+        }
         // c ? (c ? a : _) : z  →  c ? a : z (and likewise in the other branch).
         if (b[whenTrue].Op == Op.Select && b[whenTrue][0] == c) return b.Select(c, b[whenTrue][1], whenFalse);
         if (b[whenFalse].Op == Op.Select && b[whenFalse][0] == c) return b.Select(c, whenTrue, b[whenFalse][2]);
         return null;
+    }
+
+    /// <summary>d when <paramref name="condition"/> is <c>!c &amp;&amp; d</c> or <c>d &amp;&amp; !c</c>.</summary>
+    private static int? WithoutNegationOf(GraphBuilder b, int c, int condition)
+    {
+        var n = b[condition];
+        if (n.Op != Op.And) return null;
+        bool IsNotC(int id) => b[id].Op == Op.Not && b[id][0] == c;
+        return IsNotC(n[0]) ? n[1] : IsNotC(n[1]) ? n[0] : null;
     }
 
     /// <summary>(c ? a : 0) op (c ? a' : b') → c ? a op a' : b op b'; both branches stay as cheap as before.</summary>

@@ -55,7 +55,22 @@ internal sealed class BodyInterpreter
         _callStack.Push(method);
         try
         {
-            return ExecuteToReturn(Continuation.Of(body, null), env, returnKind);
+            var flow = new Flow(env, new List<(int?, int)>());
+            ExecuteFlow(body, flow);
+            if (flow.Returns.Count == 0)
+            {
+                // The C# compiler guarantees every path returns; reaching here means the body has errors.
+                Failed = true;
+                return _graph.Zero(returnKind);
+            }
+            // The first return whose path condition holds is the one that runs: c₁ ? v₁ : c₂ ? v₂ : … : vₙ.
+            int result = flow.Returns[flow.Returns.Count - 1].Value;
+            for (int i = flow.Returns.Count - 2; i >= 0; i--)
+            {
+                var (guard, value) = flow.Returns[i];
+                result = guard is int g ? _graph.Select(g, value, result) : value;
+            }
+            return result;
         }
         finally
         {
@@ -65,65 +80,100 @@ internal sealed class BodyInterpreter
 
     // ---- Statements ---------------------------------------------------------------------------
 
-    private int ExecuteToReturn(Continuation? next, Environment env, ScalarKind returnKind)
+    /// <summary>
+    /// One path through the body: the variables, the condition under which the path runs (null: always), and
+    /// whether it has surely returned. Each return records its path condition; the result is the chain of
+    /// returns in source order. The statements after an <c>if</c> run once, not once per branch, so the DAG
+    /// stays linear in the size of the method.
+    /// </summary>
+    private sealed class Flow
     {
-        while (true)
+        public Flow(Environment env, List<(int? Guard, int Value)> returns)
         {
-            _cancellation.ThrowIfCancellationRequested();
-            if (next is null)
-            {
-                // The C# compiler guarantees every path returns; reaching here means the body has errors.
-                Failed = true;
-                return _graph.Zero(returnKind);
-            }
-            if (next.Index >= next.Statements.Count)
-            {
-                next = next.Next;
-                continue;
-            }
+            Env = env;
+            Returns = returns;
+        }
 
-            var statement = next.Statements[next.Index];
-            var rest = new Continuation(next.Statements, next.Index + 1, next.Next);
-            switch (statement)
-            {
-                case IReturnOperation { ReturnedValue: { } value }:
-                    return Evaluate(value, env);
-                case IBlockOperation block:
-                    next = new Continuation(block.Operations, 0, rest);
-                    continue;
-                case ILabeledOperation { Operation: { } labeled }:
-                    next = Continuation.Of(labeled, rest);
-                    continue;
-                case IConditionalOperation conditional when ContainsReturn(conditional):
-                {
-                    int condition = EvaluateCondition(conditional.Condition, env);
-                    if (_graph[condition].IsConstant)
-                    {
-                        var taken = _graph[condition].Value != 0 ? conditional.WhenTrue : conditional.WhenFalse;
-                        next = taken is null ? rest : Continuation.Of(taken, rest);
-                        continue;
-                    }
-                    int whenTrue = ExecuteToReturn(Continuation.Of(conditional.WhenTrue, rest), env.Clone(), returnKind);
-                    int whenFalse = ExecuteToReturn(
-                        conditional.WhenFalse is null ? rest : Continuation.Of(conditional.WhenFalse, rest), env.Clone(), returnKind);
-                    return _graph.Select(condition, whenTrue, whenFalse);
-                }
-                default:
-                    Execute(statement, env);
-                    next = rest;
-                    continue;
-            }
+        public Environment Env { get; set; }
+
+        public int? Path { get; set; }
+
+        public bool Returned { get; set; }
+
+        public List<(int? Guard, int Value)> Returns { get; }
+
+        public Flow Branch(int? path) => new(Env.Clone(), Returns) { Path = path };
+    }
+
+    private void ExecuteFlow(IOperation statement, Flow flow)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        if (flow.Returned) return; // Unreachable code.
+        switch (statement)
+        {
+            case IReturnOperation { ReturnedValue: { } value }:
+                flow.Returns.Add((flow.Path, Evaluate(value, flow.Env)));
+                flow.Returned = true;
+                break;
+            case IBlockOperation block:
+                foreach (var inner in block.Operations) ExecuteFlow(inner, flow);
+                break;
+            case ILabeledOperation { Operation: { } labeled }:
+                // The goto that jumps here is what gets reported.
+                ExecuteFlow(labeled, flow);
+                break;
+            case IConditionalOperation conditional:
+                ExecuteIf(conditional, flow);
+                break;
+            default:
+                Execute(statement, flow.Env);
+                break;
         }
     }
 
-    /// <summary>Runs a statement that does not return, updating <paramref name="env"/>.</summary>
+    private void ExecuteIf(IConditionalOperation conditional, Flow flow)
+    {
+        int condition = EvaluateCondition(conditional.Condition, flow.Env);
+        if (_graph[condition].IsConstant)
+        {
+            var taken = _graph[condition].Value != 0 ? conditional.WhenTrue : conditional.WhenFalse;
+            if (taken is not null) ExecuteFlow(taken, flow);
+            return;
+        }
+
+        int PathAnd(int c) => flow.Path is int p ? _graph.Binary(Op.And, p, c) : c;
+        var whenTrue = flow.Branch(PathAnd(condition));
+        ExecuteFlow(conditional.WhenTrue, whenTrue);
+        var whenFalse = flow.Branch(PathAnd(_graph.Not(condition)));
+        if (conditional.WhenFalse is not null) ExecuteFlow(conditional.WhenFalse, whenFalse);
+
+        // A branch that has returned no longer needs its variables.
+        if (whenTrue.Returned && whenFalse.Returned) flow.Returned = true;
+        else if (whenTrue.Returned) flow.Env = whenFalse.Env;
+        else if (whenFalse.Returned) flow.Env = whenTrue.Env;
+        else MergeVariables(condition, whenTrue.Env, whenFalse.Env, flow.Env);
+    }
+
+    /// <summary>A variable assigned differently in the two branches holds a select afterwards.</summary>
+    private void MergeVariables(int condition, Environment whenTrue, Environment whenFalse, Environment target)
+    {
+        foreach (var entry in whenTrue.Entries)
+        {
+            if (!whenFalse.TryGet(entry.Key, out int other)) continue;
+            if (entry.Value == other)
+            {
+                target.Set(entry.Key, other);
+                continue;
+            }
+            Assign(entry.Key, _graph.Select(condition, entry.Value, other), target);
+        }
+    }
+
+    /// <summary>Runs a statement that neither returns nor branches, updating <paramref name="env"/>.</summary>
     private void Execute(IOperation statement, Environment env)
     {
         switch (statement)
         {
-            case IBlockOperation block:
-                foreach (var inner in block.Operations) Execute(inner, env);
-                break;
             case IVariableDeclarationGroupOperation group:
                 foreach (var declaration in group.Declarations)
                 {
@@ -135,20 +185,17 @@ internal sealed class BodyInterpreter
                     }
                 }
                 break;
-            case IConditionalOperation conditional:
-                ExecuteIf(conditional, env);
-                break;
             case IExpressionStatementOperation expression:
                 ExecuteExpressionStatement(expression, env);
                 break;
             case IEmptyOperation:
                 break;
-            case ILabeledOperation { Operation: { } labeled }:
-                // The goto that jumps here is what gets reported.
-                Execute(labeled, env);
-                break;
             case IInvalidOperation:
                 Failed = true;
+                break;
+            case ILocalFunctionOperation local:
+                var name = local.Syntax is LocalFunctionStatementSyntax function ? LocationInfo.From(function.Identifier) : LocationInfo.From(local.Syntax);
+                Report(DiagnosticCatalogue.UnsupportedStatement, name, "local function");
                 break;
             default:
                 ReportStatement(statement);
@@ -156,40 +203,17 @@ internal sealed class BodyInterpreter
         }
     }
 
-    private void ExecuteIf(IConditionalOperation conditional, Environment env)
-    {
-        int condition = EvaluateCondition(conditional.Condition, env);
-        if (_graph[condition].IsConstant)
-        {
-            var taken = _graph[condition].Value != 0 ? conditional.WhenTrue : conditional.WhenFalse;
-            if (taken is not null) Execute(taken, env);
-            return;
-        }
-
-        var whenTrue = env.Clone();
-        Execute(conditional.WhenTrue, whenTrue);
-        var whenFalse = env.Clone();
-        if (conditional.WhenFalse is not null) Execute(conditional.WhenFalse, whenFalse);
-
-        // A variable assigned differently in the two branches holds a select afterwards.
-        foreach (var entry in whenTrue.Entries)
-        {
-            if (!whenFalse.TryGet(entry.Key, out int other)) continue;
-            if (entry.Value == other)
-            {
-                env.Set(entry.Key, other);
-                continue;
-            }
-            Assign(entry.Key, _graph.Select(condition, entry.Value, other), env);
-        }
-    }
-
     private void ExecuteExpressionStatement(IExpressionStatementOperation statement, Environment env)
     {
-        switch (statement.Operation)
+        var operation = statement.Operation;
+        switch (operation)
         {
+            case ISimpleAssignmentOperation { Target: IDiscardOperation } discard:
+                // _ = e; computes nothing the result can use.
+                Evaluate(discard.Value, env);
+                break;
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
-                Evaluate(statement.Operation, env);
+                Evaluate(operation, env);
                 break;
             case IThrowOperation:
                 ReportStatement(statement);
@@ -197,8 +221,11 @@ internal sealed class BodyInterpreter
             case IInvalidOperation:
                 Failed = true;
                 break;
+            case IInvocationOperation or IObjectCreationOperation or IAwaitOperation or IDynamicInvocationOperation:
+                Report(DiagnosticCatalogue.SideEffectStatement, operation.Syntax, operation.Syntax.ToString());
+                break;
             default:
-                Report(DiagnosticCatalogue.SideEffectStatement, statement.Operation.Syntax, statement.Operation.Syntax.ToString());
+                Report(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
                 break;
         }
     }
@@ -208,9 +235,6 @@ internal sealed class BodyInterpreter
         var keyword = statement.Syntax.GetFirstToken();
         Report(DiagnosticCatalogue.UnsupportedStatement, LocationInfo.From(keyword), keyword.ValueText);
     }
-
-    private static bool ContainsReturn(IOperation operation) =>
-        operation.Descendants().Any(o => o is IReturnOperation);
 
     // ---- Expressions --------------------------------------------------------------------------
 
@@ -224,9 +248,17 @@ internal sealed class BodyInterpreter
     {
         _cancellation.ThrowIfCancellationRequested();
 
+        if (operation is IConversionOperation { Type.TypeKind: TypeKind.Dynamic })
+        {
+            return Fail(DiagnosticCatalogue.Dynamic, operation.Syntax, $"{operation.Syntax} converted to dynamic");
+        }
         if (operation.Type?.TypeKind == TypeKind.Dynamic || operation.Kind.ToString().StartsWith("Dynamic"))
         {
             return Fail(DiagnosticCatalogue.Dynamic, operation.Syntax, operation.Syntax.ToString());
+        }
+        if (operation is IThrowOperation)
+        {
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), "throw expression");
         }
         switch (operation)
         {
@@ -434,6 +466,12 @@ internal sealed class BodyInterpreter
     private int EvaluateInvocation(IInvocationOperation invocation, ScalarKind kind, Environment env)
     {
         var method = invocation.TargetMethod;
+        if (method.ContainingType is { Name: "Enumerable" or "Queryable", ContainingNamespace: { Name: "Linq", ContainingNamespace.Name: "System" } })
+        {
+            // Point at the query itself when the call consumes one: (from … select …).Sum().
+            var query = invocation.Descendants().OfType<ITranslatedQueryOperation>().FirstOrDefault()?.Syntax ?? invocation.Syntax;
+            return Fail(DiagnosticCatalogue.Linq, query, query.ToString());
+        }
         if (MathLibrary.IsMathType(method.ContainingType))
         {
             return EvaluateMath(invocation, env);
@@ -489,9 +527,15 @@ internal sealed class BodyInterpreter
         bool supportedSignature = callee.IsStatic && !callee.IsGenericMethod
             && ScalarTypes.KindOf(callee.ReturnType)?.IsReal() == true
             && callee.Parameters.All(p => p.RefKind == RefKind.None && ScalarTypes.KindOf(p.Type) is not null);
+        if (declaration is null)
+        {
+            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
+                $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly)");
+        }
         if (body is null || !supportedSignature)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(), callee.Name);
+            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
+                $"'{callee.Name}' must be static and non-generic, return double or float, and take double, float, int or bool parameters by value");
         }
 
         var calleeEnv = new Environment();
@@ -518,7 +562,8 @@ internal sealed class BodyInterpreter
         }
         if (calleeFailed)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(), callee.Name);
+            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
+                $"'{callee.Name}' has errors that prevent its differentiation (see its own diagnostics)");
         }
         return _graph.Convert(result, kind);
     }

@@ -20,22 +20,3 @@ internal sealed class Environment
 
     public void Set(ISymbol symbol, int node) => _values[symbol] = node;
 }
-
-/// <summary>The statements still to run: the rest of the current block, then the rest of each enclosing one.</summary>
-internal sealed class Continuation
-{
-    public Continuation(IReadOnlyList<IOperation> statements, int index, Continuation? next)
-    {
-        Statements = statements;
-        Index = index;
-        Next = next;
-    }
-
-    public IReadOnlyList<IOperation> Statements { get; }
-
-    public int Index { get; }
-
-    public Continuation? Next { get; }
-
-    public static Continuation Of(IOperation statement, Continuation? next) => new(new[] { statement }, 0, next);
-}

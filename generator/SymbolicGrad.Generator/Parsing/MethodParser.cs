@@ -19,6 +19,13 @@ internal static class MethodParser
 {
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
+        if (context.TargetNode is LocalFunctionStatementSyntax localFunction)
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(DiagnosticCatalogue.LocalFunction, LocationInfo.From(localFunction.Identifier), localFunction.Identifier.ValueText),
+            }));
+        }
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
@@ -123,21 +130,26 @@ internal static class MethodParser
         return string.Join(".", parts) + ".g.cs";
     }
 
-    /// <summary>Whether a type named Math or MathF in scope would hide System's in the generated file.</summary>
+    /// <summary>
+    /// Whether <c>Math</c>, <c>MathF</c> or <c>System</c> could bind to something else than System's in the
+    /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace);
+    /// then the emitter writes <c>global::System.Math</c>.
+    /// </summary>
     private static bool MathIsShadowed(IMethodSymbol method)
     {
-        static bool Declares(INamespaceOrTypeSymbol scope) => scope.GetTypeMembers("Math").Any() || scope.GetTypeMembers("MathF").Any();
+        static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             for (var t = type; t is not null; t = t.BaseType)
             {
-                if (Declares(t)) return true;
+                if (Declares(t, "Math") || Declares(t, "MathF") || Declares(t, "System")) return true;
             }
         }
         for (var ns = method.ContainingNamespace; ns is not null; ns = ns.ContainingNamespace)
         {
-            if (Declares(ns)) return true;
+            if (Declares(ns, "Math") || Declares(ns, "MathF")) return true;
+            if (!ns.IsGlobalNamespace && Declares(ns, "System")) return true;
         }
         return false;
     }

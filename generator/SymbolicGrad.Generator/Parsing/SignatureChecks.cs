@@ -21,6 +21,11 @@ internal static class SignatureChecks
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+            if (type.IsFileLocal)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.FileLocalType,
+                    LocationInfo.From(declarations.FirstOrDefault()?.Identifier ?? default), type.Name, generatedName));
+            }
             var notPartial = declarations.FirstOrDefault(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (notPartial is not null)
             {
@@ -56,10 +61,13 @@ internal static class SignatureChecks
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
         }
-        if (method.ContainingType.GetMembers(generatedName).Any())
+        // Inherited members count too: the generated method would hide them (CS0108).
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
         {
+            if (!type.GetMembers(generatedName).Any()) continue;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generatedName, generatedName,
-                $"a member of '{method.ContainingType.Name}'"));
+                $"a member of '{type.Name}'"));
+            break;
         }
     }
 

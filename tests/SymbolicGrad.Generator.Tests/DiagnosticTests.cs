@@ -1,0 +1,684 @@
+using Microsoft.CodeAnalysis;
+using SymbolicGrad.Generator.Tests.Infrastructure;
+
+namespace SymbolicGrad.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic of the catalogue: the id and the exact span (marked <c>[|…|]</c> in the source). Every
+/// run must also be free of generator exceptions and its output must compile; a method with an error gets no file.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Header = """
+        using System;
+        using SymbolicGrad;
+
+        namespace Diag;
+
+        """;
+
+    /// <summary>The generated file of method Diag.C.F, the method under test in most sources.</summary>
+    private const string FileOfF = "Diag.C.F.g.cs";
+
+    // ---- SG0001: containing type not partial ----
+
+    [Fact]
+    public void SG0001_TypeNotPartial()
+    {
+        var run = AssertReported("SG0001", Header + """
+            public static class [|C|]
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+            """, "'C'");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void SG0001_OuterTypeNotPartial()
+    {
+        var run = AssertReported("SG0001", Header + """
+            public static class [|Outer|]
+            {
+                public static partial class C
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x;
+                }
+            }
+            """, "'Outer'");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    // ---- SG0002 / SG0003 / SG0004: signature ----
+
+    [Fact]
+    public void SG0002_UnsupportedReturnType()
+    {
+        AssertReported("SG0002", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static [|decimal|] F(double x) => (decimal)x;
+            }
+            """, "decimal");
+    }
+
+    [Fact]
+    public void SG0003_UnsupportedParameterType()
+    {
+        AssertReported("SG0003", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, [|string|] label) => x * x;
+            }
+            """, "'label'");
+    }
+
+    [Theory]
+    [InlineData("ref")]
+    [InlineData("in")]
+    public void SG0004_ByRefParameter(string modifier)
+    {
+        AssertReported("SG0004", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double y, [|{{modifier}}|] double x) => x * y;
+            }
+            """, $"'{modifier}'");
+    }
+
+    [Fact]
+    public void SG0004_OutParameter()
+    {
+        AssertReported("SG0004", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double y, [|out|] double x)
+                {
+                    x = 1.0;
+                    return y * y;
+                }
+            }
+            """, "'out'");
+    }
+
+    // ---- SG0005: statements ----
+
+    [Fact]
+    public void SG0005_TryCatch()
+    {
+        AssertReported("SG0005", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x;
+                    [|try|]
+                    {
+                        y = x * x;
+                    }
+                    catch (Exception)
+                    {
+                        y = 0.0;
+                    }
+                    return y;
+                }
+            }
+            """, "try");
+    }
+
+    [Fact]
+    public void SG0005_Goto()
+    {
+        AssertReported("SG0005", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x;
+                    if (x > 0.0)
+                        [|goto|] done;
+                    y = x * x;
+                done:
+                    return y;
+                }
+            }
+            """, "goto");
+    }
+
+    // ---- SG0006: expressions ----
+
+    [Fact]
+    public void SG0006_SwitchExpression()
+    {
+        AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|x switch { > 0.0 => x, _ => -x }|];
+            }
+            """);
+    }
+
+    // ---- SG0007 / SG0008 / SG0009: lambdas, LINQ, dynamic ----
+
+    [Fact]
+    public void SG0007_Lambda()
+    {
+        AssertReported("SG0007", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    Func<double, double> square = [|t => t * t|];
+                    return square(x);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void SG0008_LinqQuery()
+    {
+        AssertReported("SG0008", Header + """
+            using System.Linq;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y) => ([|from t in new[] { x, y } select t * t|]).Sum();
+            }
+            """);
+    }
+
+    [Fact]
+    public void SG0008_LinqQueryInLocal()
+    {
+        AssertReported("SG0008", Header + """
+            using System.Linq;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    var squares = [|from t in new[] { x, y } select t * t|];
+                    return x * y;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void SG0008_LinqMethod()
+    {
+        AssertReported("SG0008", Header + """
+            using System.Linq;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y) => [|new[] { x, y }.Sum()|];
+            }
+            """);
+    }
+
+    [Fact]
+    public void SG0009_Dynamic()
+    {
+        AssertReported("SG0009", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = [|((dynamic)x) * 2.0|];
+                    return y * x;
+                }
+            }
+            """, "is dynamic");
+    }
+
+    // ---- SG0010: calls ----
+
+    [Fact]
+    public void SG0010_CallToNonDifferentiableHelper()
+    {
+        AssertReported("SG0010", Header + """
+            public static partial class C
+            {
+                static double Helper(double t) => t * 3.0;
+
+                [Differentiable]
+                public static double F(double x) => [|Helper(x)|] + x;
+            }
+            """, "mark 'Helper' [Differentiable] or pass its result through a [NoDiff] parameter");
+    }
+
+    // ---- SG0011 / SG0012: writes and side effects ----
+
+    [Fact]
+    public void SG0011_WriteToStaticField()
+    {
+        AssertReported("SG0011", Header + """
+            public static partial class C
+            {
+                static double s_last;
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    [|s_last|] = x;
+                    return x * x;
+                }
+            }
+            """, "s_last");
+    }
+
+    [Fact]
+    public void SG0011_CompoundWriteToStaticPropertyOfAnotherType()
+    {
+        AssertReported("SG0011", Header + """
+            public static class Counter
+            {
+                public static double Total { get; set; }
+            }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    [|Counter.Total|] += x;
+                    return x * x;
+                }
+            }
+            """, "Total");
+    }
+
+    [Fact]
+    public void SG0012_ConsoleWriteLine()
+    {
+        AssertReported("SG0012", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    [|Console.WriteLine(x)|];
+                    return x * x;
+                }
+            }
+            """, "Console.WriteLine");
+    }
+
+    // ---- SG0013: recursion ----
+
+    [Fact]
+    public void SG0013_DirectRecursion()
+    {
+        AssertReported("SG0013", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x < 0.0 ? x : [|F(x - 1.0)|];
+            }
+            """, "'F'");
+    }
+
+    [Fact]
+    public void SG0013_MutualRecursion()
+    {
+        var run = AssertReported("SG0013", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x < 0.0 ? x : [|G(x - 1.0)|];
+
+                [Differentiable]
+                public static double G(double x) => F(x * 0.5) + 1.0;
+            }
+            """, "'F'");
+        Assert.DoesNotContain("Diag.C.G.g.cs", run.GeneratedSources.Keys);
+    }
+
+    // ---- SG0014 … SG0018: method shape, names, value types ----
+
+    [Fact]
+    public void SG0014_NotStatic()
+    {
+        AssertReported("SG0014", Header + """
+            public partial class C
+            {
+                [Differentiable]
+                public double [|F|](double x) => x * x;
+            }
+            """, "'F'");
+    }
+
+    [Fact]
+    public void SG0015_GenericMethod()
+    {
+        AssertReported("SG0015", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double [|F|]<T>(double x) => x * x;
+            }
+            """, "'F'");
+    }
+
+    [Fact]
+    public void SG0016_NoBody()
+    {
+        AssertReported("SG0016", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static extern double [|F|](double x);
+            }
+            """, "'F'");
+    }
+
+    [Fact]
+    public void SG0017_GradientMethodAlreadyExists()
+    {
+        AssertReported("SG0017", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double [|F|](double x) => x * x;
+
+                public static double FGradient(double x, out double dX)
+                {
+                    dX = 2.0 * x;
+                    return x * x;
+                }
+            }
+            """, "FGradient");
+    }
+
+    [Fact]
+    public void SG0017_OutNameCollidesWithParameter()
+    {
+        // The gradient of x would be named dX, which is already the name of the second parameter.
+        AssertReported("SG0017", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F([|double x|], double dX) => x * dX;
+            }
+            """, "dX");
+    }
+
+    [Fact]
+    public void SG0018_UnsupportedLocalType()
+    {
+        AssertReported("SG0018", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    decimal scale = [|3m|];
+                    return x * (double)scale;
+                }
+            }
+            """, "decimal");
+    }
+
+    [Fact]
+    public void SG0019_CallToDifferentiableMethodWithErrors()
+    {
+        var run = AssertReported("SG0019", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Broken(double x)
+                {
+                    try { return x * x; }
+                    catch (Exception) { return 0.0; }
+                }
+
+                [Differentiable]
+                public static double F(double x) => [|Broken(x)|] * x;
+            }
+            """, "Broken");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0005");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void SG0020_FileLocalType()
+    {
+        AssertReported("SG0020", Header + """
+            file static partial class [|Local|]
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+            """, "remove the 'file' modifier");
+    }
+
+    [Fact]
+    public void SG0021_LocalFunction()
+    {
+        var run = AssertReported("SG0021", Header + """
+            public static partial class C
+            {
+                public static double Outer(double x)
+                {
+                    [Differentiable]
+                    static double [|Square|](double v) => v * v;
+                    return Square(x);
+                }
+            }
+            """, "make it a static method of a partial type");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void SG0019_CalleeFromReferencedAssemblyNamesTheReason()
+    {
+        var run = AssertReported("SG0019", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|Helper(x)|];
+
+                // Bodiless here: stands for a [Differentiable] method whose source is not in the compilation.
+                [Differentiable]
+                public static extern double Helper(double x);
+            }
+            """);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
+    }
+
+    // ---- SG0100 / SG0101: warnings (the method is still generated) ----
+
+    [Theory]
+    [InlineData("Math.Floor(x)")]
+    [InlineData("Math.Ceiling(x)")]
+    [InlineData("Math.Round(x)")]
+    [InlineData("Math.Truncate(x)")]
+    [InlineData("Math.Sign(x)")]
+    [InlineData("(int)x")]
+    public void SG0100_ZeroDerivativeOnActiveValue(string operation)
+    {
+        var run = AssertReported("SG0100", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y) => [|{{operation}}|] * y + x;
+            }
+            """, operation.StartsWith("Math.", StringComparison.Ordinal) ? operation[..operation.IndexOf('(')] : "");
+        // Zero derivative through the operation: dF/dx = 1 away from its jumps, dF/dy = the operation's value.
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        GradientCheck.AssertMatches(assembly, "Diag.C", "F", 1.3, 0.7);
+        GradientCheck.AssertMatches(assembly, "Diag.C", "F", -2.6, -1.1);
+    }
+
+    [Fact]
+    public void SG0100_NotReportedOnInactiveValue()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, [NoDiff] double n) => Math.Floor(n) * x + (int)n;
+            }
+            """).AssertClean();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG0100");
+        run.Source(FileOfF);
+    }
+
+    [Fact]
+    public void SG0101_UnusedParameter()
+    {
+        var run = AssertReported("SG0101", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, [|double y|]) => x * x;
+            }
+            """, "'y'");
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        var gradient = assembly.InvokeGradient("Diag.C", "F", 1.5, 2.0);
+        Assert.Equal([3.0, 0.0], gradient.Values);
+    }
+
+    [Fact]
+    public void SG0101_ParameterOnlyFeedsDeadLocal()
+    {
+        AssertReported("SG0101", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, [|double y|])
+                {
+                    double unused = y * 2.0;
+                    return Math.Sin(x);
+                }
+            }
+            """, "'y'");
+    }
+
+    // ---- Coverage and isolation ----
+
+    [Fact]
+    public void EveryCatalogueDiagnosticHasATest()
+    {
+        var ids = typeof(Diagnostics.DiagnosticCatalogue)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .Where(id => id != "SG9999")
+            .ToList();
+        Assert.True(ids.Count >= 20, $"Only {ids.Count} descriptors found");
+        var tested = typeof(DiagnosticTests).GetMethods()
+            .Where(m => m.IsDefined(typeof(FactAttribute), inherit: true) && m.Name.StartsWith("SG", StringComparison.Ordinal))
+            .Select(m => m.Name[..6])
+            .ToHashSet();
+        Assert.Empty(ids.Except(tested));
+    }
+
+    [Fact]
+    public void MethodWithErrorGetsNoFileButValidSiblingDoes()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    try { return x * x; }
+                    catch (Exception) { return 0.0; }
+                }
+
+                [Differentiable]
+                public static double Good(double x) => Math.Sin(x) * x;
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0005");
+        Assert.Empty(run.OutputErrors);
+        Assert.DoesNotContain(FileOfF, run.GeneratedSources.Keys);
+        Assert.Contains("Diag.C.Good.g.cs", run.GeneratedSources.Keys);
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        GradientCheck.AssertMatches(assembly, "Diag.C", "Good", 0.8);
+    }
+
+    [Fact]
+    public void ErrorsInSeveralMethodsAreAllReportedInOneRun()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                static double Helper(double t) => t;
+
+                [Differentiable]
+                public static double F(double x) => Helper(x);
+
+                [Differentiable]
+                public static double G(double x)
+                {
+                    Console.WriteLine(x);
+                    return x;
+                }
+
+                [Differentiable]
+                public static double H(double x) => x * x * x;
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0010");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0012");
+        Assert.Empty(run.OutputErrors);
+        Assert.Equal(["Diag.C.H.g.cs"], run.GeneratedSources.Keys);
+    }
+
+    /// <summary>
+    /// Runs the generator over <paramref name="markedSource"/> and asserts: no generator exception; a diagnostic
+    /// <paramref name="id"/> exactly at the marked span of Source0.cs whose message contains
+    /// <paramref name="messageContains"/>; the output compiles; for an error, no file for Diag.C.F, for a warning, one.
+    /// </summary>
+    private static GeneratorRun AssertReported(string id, string markedSource, string messageContains = "")
+    {
+        var marked = MarkedSource.Parse(markedSource);
+        var run = GeneratorHarness.Run(marked.Text);
+        if (run.GeneratorException is not null)
+            throw new Xunit.Sdk.XunitException("Generator threw: " + run.GeneratorException);
+
+        var withId = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        var hit = withId.FirstOrDefault(d =>
+            d.Location.SourceSpan == marked.Span && d.Location.GetLineSpan().Path == "Source0.cs");
+        if (hit is null)
+            throw new Xunit.Sdk.XunitException(
+                $"Expected {id} at {marked.Span} '{marked.MarkedText}'. Reported:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, run.GeneratorDiagnostics.Select(d => Show(d, marked.Text))));
+        Assert.Contains(messageContains, hit.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Empty(run.OutputErrors);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG9999");
+        if (hit.Severity == DiagnosticSeverity.Error)
+            Assert.DoesNotContain(FileOfF, run.GeneratedSources.Keys);
+        else
+            Assert.Contains(FileOfF, run.GeneratedSources.Keys);
+        return run;
+    }
+
+    private static string Show(Diagnostic d, string text)
+    {
+        var span = d.Location.SourceSpan;
+        var excerpt = span.End <= text.Length ? text.Substring(span.Start, span.Length) : "?";
+        return $"  {d.Id} {d.Severity} at {span} '{excerpt}' ({d.Location.GetLineSpan().Path}): {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+}

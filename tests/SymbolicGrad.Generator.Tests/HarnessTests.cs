@@ -1,0 +1,121 @@
+using SymbolicGrad.Generator.Tests.Infrastructure;
+
+namespace SymbolicGrad.Generator.Tests;
+
+/// <summary>The test infrastructure can fail: finite differences, gradient plumbing, markers and baseline diffs.</summary>
+public sealed class HarnessTests
+{
+    [Fact]
+    public void FiniteDifferenceAcceptsExactDerivative()
+    {
+        var check = FiniteDifference.Check(Math.Sin, 0.7, Math.Cos(0.7), FiniteDifferenceSettings.Double);
+        Assert.Equal(FiniteDifferenceVerdict.Match, check.Verdict);
+        Assert.True(check.RelativeError < 1e-8, check.ToString());
+    }
+
+    [Fact]
+    public void FiniteDifferenceRejectsWrongDerivative()
+    {
+        var check = FiniteDifference.Check(Math.Sin, 0.7, Math.Cos(0.7) * (1 + 1e-4), FiniteDifferenceSettings.Double);
+        Assert.Equal(FiniteDifferenceVerdict.Mismatch, check.Verdict);
+    }
+
+    [Fact]
+    public void FiniteDifferenceSkipsKinksAndJumps()
+    {
+        Assert.Equal(FiniteDifferenceVerdict.NotSmooth,
+            FiniteDifference.Check(Math.Abs, 3e-7, 1.0, FiniteDifferenceSettings.Double).Verdict);
+        Assert.Equal(FiniteDifferenceVerdict.NotSmooth,
+            FiniteDifference.Check(t => t < 1.0 ? t : t + 2.0, 1.0 + 5e-7, 1.0, FiniteDifferenceSettings.Double).Verdict);
+        // x itself on an isolated branch (a tie that only rounding decides): both neighbours agree, x does not.
+        Assert.Equal(FiniteDifferenceVerdict.NotSmooth,
+            FiniteDifference.Check(t => t == 0.25 ? 3.0 : t, 0.25, 0.0, FiniteDifferenceSettings.Double).Verdict);
+        // A large curvature alone is not a kink.
+        Assert.Equal(FiniteDifferenceVerdict.Match,
+            FiniteDifference.Check(t => 500 * t * t, 0.3, 300.0, FiniteDifferenceSettings.Double).Verdict);
+    }
+
+    [Fact]
+    public void FiniteDifferenceInSinglePrecision()
+    {
+        static double F(double t) => MathF.Exp((float)t) * (float)t;
+        var exact = Math.Exp(0.3) * 1.3;
+        Assert.Equal(FiniteDifferenceVerdict.Match, FiniteDifference.Check(F, 0.3f, exact, FiniteDifferenceSettings.Single).Verdict);
+        Assert.Equal(FiniteDifferenceVerdict.Mismatch, FiniteDifference.Check(F, 0.3f, exact * 1.05, FiniteDifferenceSettings.Single).Verdict);
+    }
+
+    [Fact]
+    public void GradientCheckCatchesAWrongHandWrittenGradient()
+    {
+        // Hand-written "generated" methods, compiled without the generator: the plumbing must see a wrong partial.
+        var compilation = GeneratorHarness.CreateCompilation("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Hand;
+
+            public static class Written
+            {
+                public static double F(double x, [NoDiff] double k, double y) => Math.Sin(x) * y + k;
+
+                public static double FGradient(double x, double k, double y, out double dX, out double dY)
+                {
+                    dX = Math.Cos(x) * y;
+                    dY = Math.Sin(x);
+                    return Math.Sin(x) * y + k;
+                }
+
+                public static double G(double x) => x * x;
+
+                public static double GGradient(double x, out double dX)
+                {
+                    dX = x;
+                    return x * x;
+                }
+            }
+            """);
+        using var assembly = LoadedAssembly.Emit(compilation);
+        var good = GradientCheck.AssertMatches(assembly, "Hand.Written", "F", 0.4, 3.0, -1.2);
+        Assert.Equal(["x", "y"], good.Partials.Select(p => p.Parameter));
+        Assert.Throws<Xunit.Sdk.XunitException>(() => GradientCheck.AssertMatches(assembly, "Hand.Written", "G", 0.9));
+    }
+
+    [Fact]
+    public void GradientCheckRejectsWrongOutNames()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            public static class Named
+            {
+                public static double F(double phi0) => phi0;
+
+                public static double FGradient(double phi0, out double dphi0)
+                {
+                    dphi0 = 1.0;
+                    return phi0;
+                }
+            }
+            """);
+        using var assembly = LoadedAssembly.Emit(compilation);
+        var error = Assert.Throws<Xunit.Sdk.XunitException>(() => GradientCheck.Evaluate(assembly, "Named", "F", 1.0));
+        Assert.Contains("dPhi0", error.Message);
+    }
+
+    [Fact]
+    public void MarkedSourceStripsMarkersAndKeepsSpan()
+    {
+        var marked = MarkedSource.Parse("double y = [|Helper(x)|] + 1;");
+        Assert.Equal("double y = Helper(x) + 1;", marked.Text);
+        Assert.Equal("Helper(x)", marked.MarkedText);
+        Assert.Throws<ArgumentException>(() => MarkedSource.Parse("no marker"));
+        Assert.Throws<ArgumentException>(() => MarkedSource.Parse("[|a|] [|b|]"));
+    }
+
+    [Fact]
+    public void BaselineDiffShowsFirstDifferingLine()
+    {
+        var diff = Baseline.Diff("a\nb\nc\nd\n", "a\nb\nX\nd\n");
+        Assert.Contains("First difference at line 3", diff);
+        Assert.Contains("-    3   c", diff);
+        Assert.Contains("+    3   X", diff);
+    }
+}

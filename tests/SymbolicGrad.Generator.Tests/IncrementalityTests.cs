@@ -1,0 +1,191 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SymbolicGrad.Generator.Tests.Infrastructure;
+
+namespace SymbolicGrad.Generator.Tests;
+
+/// <summary>An unrelated edit re-runs nothing, and the cached model holds no Roslyn objects.</summary>
+public sealed class IncrementalityTests
+{
+    private static readonly string[] TrackedSteps = [TrackingNames.Parse, TrackingNames.Differentiate, TrackingNames.Emit];
+
+    private const string Model = """
+        using System;
+        using SymbolicGrad;
+
+        namespace Incremental;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double Predict([NoDiff] double x, double phi0, double phi1)
+            {
+                double z = phi0 + 0.06 * phi1 * x;
+                return Math.Sin(z) * Math.Exp(-(z * z) / 32.0);
+            }
+
+            [Differentiable]
+            public static double Loss(double w, double b) => Math.Tanh(w * 0.5 + b) * w;
+
+            public static int Unrelated(int n) => n + 1;
+        }
+        """;
+
+    private const string Other = """
+        namespace Incremental;
+
+        public static class Other
+        {
+            public static int Twice(int n) => 2 * n;
+        }
+        """;
+
+    [Fact]
+    public void AddingAnUnrelatedSyntaxTreeReRunsNothing()
+    {
+        var (first, compilation) = RunFirst();
+        var edited = compilation.AddSyntaxTrees(GeneratorHarness.Parse("""
+            namespace Incremental;
+
+            public static class Added
+            {
+                public static double Half(double v) => v / 2.0;
+            }
+            """, "Added.cs"));
+        AssertNothingReRan(GeneratorHarness.Run(first.Driver, edited));
+    }
+
+    [Fact]
+    public void EditingAnUnrelatedFileReRunsNothing()
+    {
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Other.Replace("2 * n", "3 * n + 1"), "Other.cs"));
+        AssertNothingReRan(GeneratorHarness.Run(first.Driver, edited));
+    }
+
+    [Fact]
+    public void EditingAnUnrelatedMethodInTheSameFileReRunsNothing()
+    {
+        // The file holding the [Differentiable] methods changes, so Parse runs again, but its output must be equal.
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("n + 1", "n * 7 - 2"), "Model.cs"));
+        AssertNothingReRan(GeneratorHarness.Run(first.Driver, edited));
+    }
+
+    [Fact]
+    public void EditingADifferentiableMethodReRunsItsSteps()
+    {
+        // Guards the tests above: a real edit must be seen, so "nothing re-ran" is not vacuous.
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("w * 0.5", "w * 0.25"), "Model.cs"));
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
+        var emitted = Outputs(second, TrackingNames.Emit).ToList();
+        Assert.Contains(emitted, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("w * 0.25", second.InputCompilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs").ToString());
+    }
+
+    [Fact]
+    public void DiagnosticsSurviveACachedRun()
+    {
+        // Cached outputs must still report their diagnostics, at the same place, on every run.
+        var source = Model.Replace("public static int Unrelated", """
+            [Differentiable]
+            public static double Broken(double x)
+            {
+                Console.WriteLine(x);
+                return x;
+            }
+
+            public static int Unrelated
+            """);
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Model.cs")]);
+        var first = GeneratorHarness.Run(compilation);
+        var expected = first.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        var second = GeneratorHarness.Run(first.Driver, compilation.AddSyntaxTrees(GeneratorHarness.Parse(Other, "Other.cs")));
+        var again = second.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        Assert.Equal(expected.Location.SourceSpan, again.Location.SourceSpan);
+        Assert.Equal(expected.GetMessage(), again.GetMessage());
+        Assert.Equal(2, second.GeneratedSources.Count);
+        Assert.Empty(second.OutputErrors);
+    }
+
+    [Fact]
+    public void ParseOutputsHoldNoRoslynObjects()
+    {
+        var (first, _) = RunFirst();
+        var outputs = Outputs(first, TrackingNames.Parse).ToList();
+        Assert.NotEmpty(outputs);
+        foreach (var (value, _) in outputs)
+        {
+            var banned = ModelWalker.FindBanned(value);
+            Assert.True(banned.Count == 0,
+                $"The Parse output ({value?.GetType().FullName}) reaches Roslyn objects:{Environment.NewLine}" + string.Join(Environment.NewLine, banned));
+        }
+    }
+
+    [Fact]
+    public void DifferentiateAndEmitOutputsHoldNoRoslynObjects()
+    {
+        var (first, _) = RunFirst();
+        foreach (var step in new[] { TrackingNames.Differentiate, TrackingNames.Emit })
+        {
+            var outputs = Outputs(first, step).ToList();
+            Assert.NotEmpty(outputs);
+            foreach (var (value, _) in outputs)
+                Assert.Empty(ModelWalker.FindBanned(value));
+        }
+    }
+
+    [Fact]
+    public void WalkerFindsBannedObjects()
+    {
+        // The walker itself must be able to fail: a symbol behind a list, a tree in a field, a location in an array.
+        var compilation = GeneratorHarness.CreateCompilation("public static class Holder { }");
+        var symbol = compilation.GetTypeByMetadataName("Holder")!;
+        var tree = compilation.SyntaxTrees[0];
+        Assert.NotEmpty(ModelWalker.FindBanned(new { Items = new List<object> { 1, "a", symbol } }));
+        Assert.NotEmpty(ModelWalker.FindBanned((1, new Box(tree))));
+        Assert.NotEmpty(ModelWalker.FindBanned(new object[] { new[] { Location.None } }));
+        Assert.NotEmpty(ModelWalker.FindBanned(new Box(null, DeclaredOnly: null)));
+        Assert.Empty(ModelWalker.FindBanned(new { Name = "x", Values = new[] { 1.0, 2.0 }, Nested = (3, "y") }));
+    }
+
+    private sealed record Box(object? Value, SyntaxNode? DeclaredOnly = null);
+
+    private static (GeneratorRun Run, CSharpCompilation Compilation) RunFirst()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(
+            [GeneratorHarness.Parse(Model, "Model.cs"), GeneratorHarness.Parse(Other, "Other.cs")]);
+        var run = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Equal(2, run.GeneratedSources.Count);
+        foreach (var step in TrackedSteps)
+            Assert.True(run.Result.TrackedSteps.ContainsKey(step), $"Step '{step}' is not tracked; tracked: {string.Join(", ", run.Result.TrackedSteps.Keys)}");
+        return (run, compilation);
+    }
+
+    private static void AssertNothingReRan(GeneratorRun second)
+    {
+        second.AssertClean();
+        foreach (var step in TrackedSteps)
+        {
+            var outputs = Outputs(second, step).ToList();
+            Assert.True(outputs.Count > 0, $"Step '{step}' produced no outputs on the second run");
+            var reRan = outputs.Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)).ToList();
+            Assert.True(reRan.Count == 0,
+                $"Step '{step}' re-ran: {string.Join(", ", reRan.Select(o => $"{o.Reason} {Describe(o.Value)}"))}");
+        }
+        Assert.Equal(2, second.GeneratedSources.Count);
+    }
+
+    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRun run, string step) =>
+        run.Result.TrackedSteps.TryGetValue(step, out var runs) ? runs.SelectMany(r => r.Outputs) : [];
+
+    private static string Describe(object? value)
+    {
+        var text = value?.ToString() ?? "null";
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
+}

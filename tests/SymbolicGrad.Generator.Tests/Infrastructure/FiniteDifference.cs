@@ -1,0 +1,77 @@
+namespace SymbolicGrad.Generator.Tests.Infrastructure;
+
+/// <summary>Outcome of comparing an analytic partial derivative with central finite differences.</summary>
+internal enum FiniteDifferenceVerdict
+{
+    /// <summary>The analytic value matches the finite difference.</summary>
+    Match,
+
+    /// <summary>Differences with step h and h/10 disagree: a kink or a jump is near, so nothing can be concluded.</summary>
+    NotSmooth,
+
+    /// <summary>The finite difference is reliable and the analytic value does not match it.</summary>
+    Mismatch,
+}
+
+/// <summary>Step and tolerances of a finite-difference check, per floating-point precision.</summary>
+internal sealed record FiniteDifferenceSettings(
+    double RelativeStep, double RelativeTolerance, double AbsoluteTolerance, double Epsilon, bool SinglePrecision)
+{
+    /// <summary>h ~ 1e-6 relative; tolerance 1e-5 relative + 1e-7 absolute.</summary>
+    public static readonly FiniteDifferenceSettings Double = new(1e-6, 1e-5, 1e-7, 2.220446049250313e-16, SinglePrecision: false);
+
+    /// <summary>float functions evaluated in float: a much larger step and looser tolerance.</summary>
+    public static readonly FiniteDifferenceSettings Single = new(1e-2, 2e-3, 1e-4, 1.1920929e-7, SinglePrecision: true);
+}
+
+/// <summary>A finite-difference estimate of one partial derivative and its verdict against the analytic value.</summary>
+internal readonly record struct FiniteDifferenceCheck(
+    double Analytic, double Estimate, double FineEstimate, double Step, double RelativeError, FiniteDifferenceVerdict Verdict)
+{
+    public override string ToString() =>
+        $"{Verdict}: analytic {Analytic:R}, FD(h={Step:G3}) {Estimate:R}, FD(h/10) {FineEstimate:R}, rel. error {RelativeError:G3}";
+}
+
+/// <summary>Central finite differences with a smoothness guard.</summary>
+internal static class FiniteDifference
+{
+    /// <summary>
+    /// Compares <paramref name="analytic"/> with the central difference of <paramref name="f"/> at <paramref name="x"/>,
+    /// with step h = RelativeStep·max(1, |x|), and with h/10 to detect kinks and jumps.
+    /// </summary>
+    public static FiniteDifferenceCheck Check(Func<double, double> f, double x, double analytic, FiniteDifferenceSettings settings)
+    {
+        var h = settings.RelativeStep * Math.Max(1.0, Math.Abs(x));
+        var (coarse, sizeCoarse, _) = Central(f, x, h, settings);
+        var (fine, sizeFine, midpoint) = Central(f, x, h / 10, settings);
+        // Rounding in f(x ± h) of a few ulps of |f| becomes ~eps·|f|/h in the quotient (worst at h/10), so large
+        // function values with small slopes need this term on top of the relative and absolute tolerance.
+        var size = Math.Max(sizeCoarse, sizeFine);
+        var rounding = 16 * settings.Epsilon * size / (h / 10);
+        var tolerance = settings.RelativeTolerance * Math.Abs(coarse) + settings.AbsoluteTolerance + rounding;
+        // f(x) far from the mean of its neighbours at h/10 (which is f(x) + O(h²/100)) means x itself sits on a jump: a
+        // comparison of two quantities equal up to rounding can send x and both neighbours down different branches.
+        var jump = Math.Abs(f(x) - midpoint);
+        var jumpTolerance = 1e-3 * h * (Math.Abs(coarse) + 1) + 64 * settings.Epsilon * size;
+        var relative = Math.Abs(analytic - coarse) / Math.Max(1.0, Math.Abs(coarse));
+        FiniteDifferenceVerdict verdict;
+        if (!double.IsFinite(coarse) || !double.IsFinite(fine) || Math.Abs(coarse - fine) > tolerance || jump > jumpTolerance)
+            verdict = FiniteDifferenceVerdict.NotSmooth;
+        else if (!(Math.Abs(analytic - coarse) <= tolerance))
+            verdict = FiniteDifferenceVerdict.Mismatch;
+        else
+            verdict = FiniteDifferenceVerdict.Match;
+        return new FiniteDifferenceCheck(analytic, coarse, fine, h, relative, verdict);
+    }
+
+    private static (double Derivative, double Size, double Midpoint) Central(
+        Func<double, double> f, double x, double h, FiniteDifferenceSettings settings)
+    {
+        // In float the perturbed points round: divide by the step actually taken.
+        var right = settings.SinglePrecision ? (float)(x + h) : x + h;
+        var left = settings.SinglePrecision ? (float)(x - h) : x - h;
+        var plus = f(right);
+        var minus = f(left);
+        return ((plus - minus) / (right - left), Math.Max(Math.Abs(plus), Math.Abs(minus)), (plus + minus) / 2);
+    }
+}

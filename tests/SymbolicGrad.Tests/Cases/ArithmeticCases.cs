@@ -1,0 +1,78 @@
+using SymbolicGrad.Tests.Checking;
+using SymbolicGrad.Tests.Functions;
+using static SymbolicGrad.Tests.Checking.GradientCase;
+
+namespace SymbolicGrad.Tests.Cases;
+
+/// <summary>Finite-difference cases for <see cref="Arithmetic"/>.</summary>
+public static class ArithmeticCases
+{
+    /// <summary>Every case of the theme.</summary>
+    public static IReadOnlyList<GradientCase> All { get; } =
+    [
+        All("Arithmetic.Sum",
+            p => Arithmetic.Sum(p[0], p[1]),
+            (p, g) => Arithmetic.SumGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-3.5, 0.25], [1e3, -7.0]),
+        All("Arithmetic.Quotient",
+            p => Arithmetic.Quotient(p[0], p[1]),
+            (p, g) => Arithmetic.QuotientGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-3.0, 0.5], [10.0, -4.0]),
+        All("Arithmetic.Polynomial",
+            p => Arithmetic.Polynomial(p[0]),
+            (p, g) => Arithmetic.PolynomialGradient(p[0], out g[0]),
+            [0.5], [-2.0], [3.7]),
+        All("Arithmetic.Rational",
+            p => Arithmetic.Rational(p[0], p[1]),
+            (p, g) => Arithmetic.RationalGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-0.5, 0.3], [2.0, -3.0]),
+        All("Arithmetic.UnaryOperators",
+            p => Arithmetic.UnaryOperators(p[0], p[1]),
+            (p, g) => Arithmetic.UnaryOperatorsGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-1.5, 0.5], [3.0, -2.0]),
+        All("Arithmetic.ProductOfFour",
+            p => Arithmetic.ProductOfFour(p[0], p[1], p[2], p[3]),
+            (p, g) => Arithmetic.ProductOfFourGradient(p[0], p[1], p[2], p[3], out g[0], out g[1], out g[2], out g[3]),
+            [1.0, 2.0, 3.0, 4.0], [-0.5, 1.5, 2.0, -1.0], [0.1, -0.2, 0.3, -0.4]),
+        All("Arithmetic.Reciprocals",
+            p => Arithmetic.Reciprocals(p[0], p[1]),
+            (p, g) => Arithmetic.ReciprocalsGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-2.0, 0.5], [3.0, -1.5]),
+        All("Arithmetic.RepeatedSubexpression",
+            p => Arithmetic.RepeatedSubexpression(p[0], p[1]),
+            (p, g) => Arithmetic.RepeatedSubexpressionGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-0.5, 1.5], [2.0, -0.3]),
+        All("Arithmetic.CompoundAssignments",
+            p => Arithmetic.CompoundAssignments(p[0], p[1]),
+            (p, g) => Arithmetic.CompoundAssignmentsGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-1.0, 0.5], [3.0, -2.0]),
+        All("Arithmetic.ReassignedParameter",
+            p => Arithmetic.ReassignedParameter(p[0], p[1]),
+            (p, g) => Arithmetic.ReassignedParameterGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-1.0, 0.5], [2.0, -3.0]),
+        All("Arithmetic.ConstFields",
+            p => Arithmetic.ConstFields(p[0]),
+            (p, g) => Arithmetic.ConstFieldsGradient(p[0], out g[0]),
+            [1.0], [-2.0], [0.3]),
+        All("Arithmetic.ConstLocals",
+            p => Arithmetic.ConstLocals(p[0], p[1]),
+            (p, g) => Arithmetic.ConstLocalsGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-1.0, 0.5], [3.0, -2.0]),
+        Some("Arithmetic.WithNoDiff", [1],
+            p => Arithmetic.WithNoDiff(p[0], p[1], p[2]),
+            (p, g) => Arithmetic.WithNoDiffGradient(p[0], p[1], p[2], out g[0]),
+            [2.0, 1.0, 3.0], [-1.0, 0.5, 2.0], [0.5, -2.0, -1.0]),
+        All("Arithmetic.WithInt(n=3)",
+            p => Arithmetic.WithInt(p[0], 3),
+            (p, g) => Arithmetic.WithIntGradient(p[0], 3, out g[0]),
+            [1.0], [-2.0], [0.5]),
+        All("Arithmetic.WithInt(n=-2)",
+            p => Arithmetic.WithInt(p[0], -2),
+            (p, g) => Arithmetic.WithIntGradient(p[0], -2, out g[0]),
+            [1.0], [-2.0], [0.5]),
+        All("Arithmetic.LocalsChain",
+            p => Arithmetic.LocalsChain(p[0], p[1]),
+            (p, g) => Arithmetic.LocalsChainGradient(p[0], p[1], out g[0], out g[1]),
+            [1.0, 2.0], [-1.0, 0.5], [2.0, -3.0]),
+    ];
+}
