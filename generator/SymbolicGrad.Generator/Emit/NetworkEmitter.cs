@@ -129,14 +129,17 @@ internal sealed class NetworkEmitter
         }
         if (!_method.QualifyMath) w.WriteLine("using System;");
         w.WriteLineNoTabs(string.Empty);
-        foreach (var containing in _method.ContainingTypes)
+        for (int k = 0; k < _method.ContainingTypes.Count; k++)
         {
-            w.WriteLine($"partial {containing.Keyword} {containing.Name}");
+            var containing = _method.ContainingTypes[k];
+            bool model = k == _method.ContainingTypes.Count - 1 && _method.Trainable != TrainableKind.None;
+            w.WriteLine($"partial {containing.Keyword} {containing.Name}{(model ? " : " + Runtime + ".ITrainable" : "")}");
             w.WriteLine("{");
             w.Indent++;
         }
 
         WriteWorkspace(w, cref);
+        if (_method.Trainable != TrainableKind.None) WriteTrainable(w, cached);
         w.WriteLine($"private {_workspaceType}? {cached};");
         w.WriteLineNoTabs(string.Empty);
 
@@ -180,6 +183,53 @@ internal sealed class NetworkEmitter
         }
         w.Flush();
         return text.ToString();
+    }
+
+    /// <summary>ITrainable, so that <c>Trainer</c>, <c>Checkpoint</c> and <c>GradientCheck</c> work with the model.</summary>
+    private void WriteTrainable(IndentedTextWriter w, string cached)
+    {
+        var inputs = _method.Parameters.Where(p => !p.IsField).ToList();
+        string x = inputs[0].Name;
+        string targets = _method.Trainable == TrainableKind.Labels ? "targets.Labels" : "targets.Values";
+        string name = _method.Name;
+        w.WriteLine("/// <inheritdoc/>");
+        w.WriteLine($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets, bool accumulateGradient) =>");
+        w.WriteLine($"    accumulateGradient ? {name}GradientBatch({x}, {targets}) : {name}Batch({x}, {targets});");
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine("/// <inheritdoc/>");
+        w.WriteLine($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets)");
+        w.WriteLine("{");
+        w.Indent++;
+        // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
+        var pick = _dag.Nodes.Select((n, id) => (n, id)).FirstOrDefault(p => p.n.Op == Op.Pick && _dag[p.n[1]].Op == Op.Input
+            && _schedule.Variables.ContainsKey(p.n[0]) && _dag[p.n[0]].Rank == 1);
+        if (_method.Trainable != TrainableKind.Labels || pick.n is null)
+        {
+            w.WriteLine("return -1; // not a classifier: the loss picks no logit by label");
+        }
+        else
+        {
+            int logits = pick.n[0];
+            string buffer = _schedule.Variables[logits].Name;
+            w.WriteLine("var labels = targets.Labels;");
+            w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
+            w.WriteLine($"{name}ForwardBatch(workspace, {x}, labels);");
+            w.WriteLine($"int classes = {_dag[logits].Shape!.Length};");
+            w.WriteLine($"float[] logits = workspace.{buffer};");
+            w.WriteLine("int correct = 0;");
+            w.WriteLine("for (int r = 0; r < labels.Length; r++)");
+            w.WriteLine("{");
+            w.Indent++;
+            w.WriteLine("int best = 0;");
+            w.WriteLine("for (int i = 1; i < classes; i++) if (logits[r * classes + i] > logits[r * classes + best]) best = i;");
+            w.WriteLine("if (best == labels[r]) correct++;");
+            w.Indent--;
+            w.WriteLine("}");
+            w.WriteLine("return correct;");
+        }
+        w.Indent--;
+        w.WriteLine("}");
+        w.WriteLineNoTabs(string.Empty);
     }
 
     private static void Doc(IndentedTextWriter w, string summary, string? returns)

@@ -18,6 +18,16 @@ internal sealed record ContainingType(string Keyword, string Name);
 internal sealed record ParameterInfo(string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, int Input, LocationInfo? Location,
     bool IsField = false);
 
+/// <summary>Whether the generated code makes a model an <c>ITrainable</c>, and with which targets.</summary>
+internal enum TrainableKind
+{
+    None,
+    /// <summary><c>float Loss(Vec x, int label)</c>: a classifier.</summary>
+    Labels,
+    /// <summary><c>float Loss(Vec x, Vec target)</c>: a regression.</summary>
+    Values,
+}
+
 /// <summary>A forward node that holds the value of a user's local variable.</summary>
 internal sealed record NodeName(int Node, string Name);
 
@@ -39,7 +49,8 @@ internal sealed record MethodModel(
     int Output,
     EquatableArray<NodeName> LocalNames,
     LocationInfo? Location,
-    bool IsNetwork = false)
+    bool IsNetwork = false,
+    TrainableKind Trainable = TrainableKind.None)
 {
     public string GradientMethodName => Name + "Gradient";
 }

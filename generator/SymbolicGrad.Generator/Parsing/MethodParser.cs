@@ -161,8 +161,25 @@ internal static class MethodParser
             Output: output,
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier),
-            IsNetwork: true);
+            IsNetwork: true,
+            Trainable: TrainableKindOf(method));
         return new ParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A model whose only [Differentiable] method is <c>(Vec, int)</c> or <c>(Vec, Vec)</c> gets <c>ITrainable</c>,
+    /// so <c>Trainer</c> can train it, unless it implements the interface itself.
+    /// </summary>
+    private static TrainableKind TrainableKindOf(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        if (type.AllInterfaces.Any(i => i.Name == "ITrainable" && i.ContainingNamespace.Name == "SymbolicGrad")) return TrainableKind.None;
+        int differentiable = type.GetMembers().OfType<IMethodSymbol>()
+            .Count(m => !m.IsStatic && m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymbolicGrad.DifferentiableAttribute"));
+        if (differentiable != 1 || method.Parameters.Length != 2 || TensorTypes.RankOf(method.Parameters[0].Type) != 1) return TrainableKind.None;
+        var target = method.Parameters[1].Type;
+        if (target.SpecialType == SpecialType.System_Int32) return TrainableKind.Labels;
+        return TensorTypes.RankOf(target) == 1 ? TrainableKind.Values : TrainableKind.None;
     }
 
     /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
