@@ -49,7 +49,7 @@ internal sealed class NetworkEmitter
             {
                 var n = _dag[term];
                 // Σ g·xᵀ and Σ_batch e go straight into the gradient; their operands must be stored.
-                if (n.Op is Op.Outer or Op.ReduceBatch && uses[term] == 1)
+                if ((n.Op == Op.Outer || (n.Op == Op.ReduceBatch && n.Rank == _dag[fields[k].Input].Rank)) && uses[term] == 1)
                 {
                     excluded.Add(term);
                     foreach (int arg in n.Args) Store(arg, forced);
@@ -572,12 +572,16 @@ internal sealed class NetworkEmitter
             {
                 string length = Dimension(_dag[n[0]].Shape!.Length);
                 var element = Printer("r", "i");
+                if (!n.Batched) w.WriteLine("{"); // a scope of its own for sum
+                if (!n.Batched) w.Indent++;
                 Loop(w, n.Batched, null, () =>
                 {
                     w.WriteLine("float sum = 0f;");
                     w.WriteLine($"for (int i = 0; i < {length}; i++) sum += {element.Print(n[0])};");
                     w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "0")} = sum;");
                 });
+                if (!n.Batched) w.Indent--;
+                if (!n.Batched) w.WriteLine("}");
                 break;
             }
             case Op.Concat:
@@ -597,8 +601,7 @@ internal sealed class NetworkEmitter
             default:
             {
                 // Element-wise: one fused loop over the batch and the elements.
-                var element = Printer("r", "i");
-                string definition = element.PrintDefinition(id);
+                string definition = ElementDefinition(id, "r", "i");
                 Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null,
                     () => w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "i")} = {definition};"));
                 break;
@@ -705,27 +708,40 @@ internal sealed class NetworkEmitter
     {
         ExpressionPrinter? printer = null;
         printer = ExpressionPrinter.CSharp(_schedule, node =>
-        {
-            var n = _dag[node];
-            if (_schedule.Variables.ContainsKey(node) || n.Op == Op.Input) return Access(node, row, index);
-            switch (n.Op)
-            {
-                case Op.External when n.Name!.StartsWith("(float)"):
-                    return "(float)" + Dimension(n.Name.Substring("(float)".Length));
-                case Op.Pick:
-                    return Access(n[0], row, printer!.Print(n[1]));
-                case Op.OneHot:
-                    return $"({index} == {printer!.Print(n[1])} ? {printer.Print(n[0])} : 0f)";
-                case Op.Slice:
-                {
-                    string offset = n.Value == 0 ? "" : Dimension(_dag[n[1]].Shape!.Length) + " + ";
-                    return Access(n[0], row, offset + index);
-                }
-                default:
-                    return null;
-            }
-        });
+            _schedule.Variables.ContainsKey(node) || _dag[node].Op == Op.Input ? Access(node, row, index) : Inline(node, printer!, row, index));
         return printer;
+    }
+
+    /// <summary>Element (row, index) of an operation that reads other values by position, or null for ordinary operations.</summary>
+    private string? Inline(int node, ExpressionPrinter printer, string row, string index)
+    {
+        var n = _dag[node];
+        switch (n.Op)
+        {
+            case Op.External when n.Name!.StartsWith("(float)"):
+                return "(float)" + Dimension(n.Name.Substring("(float)".Length));
+            case Op.Pick:
+                return Access(n[0], row, printer.Print(n[1]));
+            case Op.OneHot:
+                return $"({index} == {printer.Print(n[1])} ? {printer.Print(n[0])} : 0f)";
+            case Op.Slice:
+            {
+                // The second part starts after the first part's elements.
+                string offset = n.Value == 0 ? "" : Dimension(_dag[n[1]].Shape!.Length) + " + ";
+                return Access(n[0], row, offset + index);
+            }
+            case Op.Broadcast:
+                return printer.Print(n[0]);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The right-hand side for element (row, index) of a stored element-wise value.</summary>
+    private string ElementDefinition(int node, string row, string index)
+    {
+        var printer = Printer(row, index);
+        return Inline(node, printer, row, index) ?? printer.PrintDefinition(node);
     }
 }
 

@@ -93,7 +93,15 @@ internal static class MethodParser
         }
         var interpreter = new BodyInterpreter(graph, semanticModel.Compilation,
             parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation);
-        int output = interpreter.Run(method, body, env, returnKind!.Value);
+        int output = -1;
+        try
+        {
+            output = interpreter.Run(method, body, env, returnKind.GetValueOrDefault());
+        }
+        catch (InvalidOperationException) when (interpreter.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
         diagnostics.AddRange(interpreter.Diagnostics);
         if (interpreter.Failed || diagnostics.Any(d => d.IsError))
         {
@@ -106,7 +114,7 @@ internal static class MethodParser
             ContainingTypes: containingTypes,
             Name: method.Name,
             Accessibility: SignatureChecks.AccessibilityKeyword(method.DeclaredAccessibility),
-            ReturnKind: returnKind.Value,
+            ReturnKind: returnKind.GetValueOrDefault(),
             Parameters: parameters.ToEquatableArray(),
             HintName: HintName(method),
             DocumentationId: method.Name + "(" + string.Join(", ", parameters.Select(p => p.Kind.Keyword())) + ")",
@@ -139,7 +147,15 @@ internal static class MethodParser
             env.Set(symbol, info.Input);
         }
         var interpreter = new BodyInterpreter(graph, semanticModel.Compilation, Enumerable.Empty<int>(), cancellation, tensors: true);
-        int output = interpreter.Run(method, body, env, ScalarKind.Single);
+        int output = -1;
+        try
+        {
+            output = interpreter.Run(method, body, env, ScalarKind.Single);
+        }
+        catch (InvalidOperationException) when (interpreter.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
         diagnostics.AddRange(interpreter.Diagnostics);
         if (interpreter.Failed || diagnostics.Any(d => d.IsError))
         {
