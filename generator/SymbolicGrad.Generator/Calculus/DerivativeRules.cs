@@ -73,8 +73,31 @@ internal static class DerivativeRules
             case Op.Select:
                 if (operand == 0) return null;
                 return operand == 1 ? b.Select(n[0], g, Const(0)) : b.Select(n[0], Const(0), g);
+            case Op.Sigmoid:
+                // σ' = σ·(1 − σ), from the forward value.
+                return b.Mul(g, b.Mul(node, b.Sub(Const(1), node)));
+            case Op.MatVec:
+                // y = W·x: ∂/∂W = Σ_batch g·xᵀ, ∂/∂x = Wᵀ·g.
+                return operand == 0
+                    ? b.Tensor(Op.Outer, kind, b[n[0]].Shape, 0, g, n[1])
+                    : b.Tensor(Op.MatTVec, kind, b[n[1]].Shape! with { Batched = b[g].Batched }, 0, n[0], g);
+            case Op.Sum:
+                // Every element gets g (broadcast).
+                return g;
+            case Op.LogSumExp:
+                // ∂ lse / ∂z = softmax(z) = exp(z − lse).
+                return b.Mul(g, b.Unary(Op.Exp, b.Sub(n[0], node)));
+            case Op.Pick:
+                return operand == 0 ? b.Tensor(Op.OneHot, kind, b.Broadcast(n[0], g), 0, g, n[1]) : null;
+            case Op.Concat:
+            {
+                var part = b[n[operand]];
+                double offset = operand == 0 ? 0 : 1;
+                // The slice's Value says which part: 0 the first, 1 the second (whose offset is the first's length).
+                return b.Tensor(Op.Slice, kind, part.Shape! with { Batched = b[g].Batched }, offset, g, n[0]);
+            }
             default:
-                // Piecewise-constant functions, comparisons and logic pass no derivative.
+                // Piecewise-constant functions, comparisons, logic and the adjoint-only ops pass no derivative.
                 return null;
         }
     }

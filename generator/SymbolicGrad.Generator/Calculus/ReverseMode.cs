@@ -14,6 +14,31 @@ namespace SymbolicGrad.Generator.Calculus;
 /// </summary>
 internal static class ReverseMode
 {
+    /// <summary>The C# name of 1/B, the weight of each sample in a batch's mean loss (declared by the emitter).</summary>
+    public const string BatchWeight = "sampleWeight";
+
+    /// <summary>
+    /// A contribution has its user's shape; an operand that was broadcast (a scalar over a vector, a shared
+    /// value over the batch) receives the sum over the dimensions it was broadcast along.
+    /// </summary>
+    private static int Unbroadcast(GraphBuilder b, int contribution, Shape? target)
+    {
+        var shape = b[contribution].Shape;
+        if (shape is null) return contribution;
+        int targetRank = target?.Rank ?? 0;
+        if (shape.Rank == 1 && targetRank == 0)
+        {
+            contribution = b.Tensor(Op.Sum, ScalarKind.Single, shape.Batched ? Shape.BatchedScalar : null, 0, contribution);
+            shape = b[contribution].Shape;
+        }
+        if (shape is { Batched: true } && target is not { Batched: true })
+        {
+            var reduced = shape.Rank == 0 ? null : shape with { Batched = false };
+            contribution = b.Tensor(Op.ReduceBatch, ScalarKind.Single, reduced, 0, contribution);
+        }
+        return contribution;
+    }
+
     public static DifferentiationResult Differentiate(ParseResult parse)
     {
         if (parse.Method is not { } method) return new DifferentiationResult(null, parse.Diagnostics);
@@ -46,7 +71,9 @@ internal static class ReverseMode
         var named = new List<AdjointOf>();
         if (activity.IsActive(method.Output))
         {
-            contributions[method.Output] = new List<int> { builder.One(builder.KindOf(method.Output)) };
+            // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
+            int seed = method.IsNetwork ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
+            contributions[method.Output] = new List<int> { seed };
         }
 
         for (int id = method.Output; id >= 0; id--)
@@ -63,6 +90,7 @@ internal static class ReverseMode
                 if (!activity.IsActive(argument)) continue;
                 int? contribution = DerivativeRules.Pullback(builder, id, operand, adjoint);
                 if (contribution is not int c || builder[c].IsConstantValue(0)) continue;
+                c = Unbroadcast(builder, c, builder[argument].Shape);
                 if (!contributions.TryGetValue(argument, out var list)) contributions[argument] = list = new List<int>();
                 list.Add(c);
             }

@@ -19,8 +19,11 @@ internal sealed class ExpressionPrinter
     private readonly string _mathType;
     private readonly string _mathFType;
 
-    private ExpressionPrinter(Schedule schedule, bool math)
+    private readonly System.Func<int, string?>? _reference;
+
+    private ExpressionPrinter(Schedule schedule, bool math, System.Func<int, string?>? reference = null)
     {
+        _reference = reference;
         _schedule = schedule;
         _math = math;
         bool qualify = schedule.Model.Method.QualifyMath;
@@ -30,6 +33,9 @@ internal sealed class ExpressionPrinter
 
     /// <summary>C# code.</summary>
     public static ExpressionPrinter CSharp(Schedule schedule) => new(schedule, math: false);
+
+    /// <summary>C# code where <paramref name="reference"/> writes the nodes it knows (e.g. buffer elements in a loop).</summary>
+    public static ExpressionPrinter CSharp(Schedule schedule, System.Func<int, string?> reference) => new(schedule, math: false, reference);
 
     /// <summary>Math notation for comments: adjoint variables read as ∂f/∂v.</summary>
     public static ExpressionPrinter Math(Schedule schedule) => new(schedule, math: true);
@@ -41,6 +47,7 @@ internal sealed class ExpressionPrinter
 
     private string Print(int node, int minimum)
     {
+        if (_reference?.Invoke(node) is { } reference) return reference;
         if (_schedule.Variables.TryGetValue(node, out var variable))
         {
             return _math && variable.AdjointOf is { } primal ? $"∂{_schedule.ResultName}/∂{primal}" : variable.Name;
@@ -63,6 +70,7 @@ internal sealed class ExpressionPrinter
             case Op.Input:
                 return (n.Name!, Primary);
             case Op.External:
+                if (_math && n.Name!.StartsWith("(float)")) return (n.Name.Substring("(float)".Length), Primary);
                 return (_math ? n.Name!.Substring(n.Name.LastIndexOf('.') + 1) : n.Name!, Primary);
             case Op.Add: return Infix(n, "+", Additive);
             case Op.Sub: return Infix(n, _math ? "−" : "-", Additive);
@@ -84,6 +92,29 @@ internal sealed class ExpressionPrinter
                 return _math ? (Print(n[0], Primary), Primary) : ("(" + n.Kind.Keyword() + ")" + Print(n[0], Unary), Unary);
             case Op.Select:
                 return (Print(n[0], Conditional + 1) + " ? " + Print(n[1], Conditional + 1) + " : " + Print(n[2], Conditional), Conditional);
+            case Op.Sigmoid:
+                return _math ? ("σ(" + Print(n[0], 0) + ")", Primary)
+                    : ("1f / (1f + " + _mathFType + ".Exp(-" + Print(n[0], Unary) + "))", Multiplicative);
+            case Op.MatVec when _math:
+                return (Print(n[0], Primary) + "·" + Print(n[1], Primary), Multiplicative);
+            case Op.Sum when _math:
+                return ("Σ" + Print(n[0], Primary), Unary);
+            case Op.LogSumExp when _math:
+                return ("logΣexp(" + Print(n[0], 0) + ")", Primary);
+            case Op.Pick when _math:
+                return (Print(n[0], Primary) + "[" + Print(n[1], 0) + "]", Primary);
+            case Op.OneHot when _math:
+                return ("onehot(" + Print(n[1], 0) + ")·" + Print(n[0], Primary), Multiplicative);
+            case Op.MatTVec when _math:
+                return (Print(n[0], Primary) + "ᵀ·" + Print(n[1], Primary), Multiplicative);
+            case Op.Outer when _math:
+                return ("Σ " + Print(n[0], Primary) + "·" + Print(n[1], Primary) + "ᵀ", Unary);
+            case Op.ReduceBatch when _math:
+                return ("Σ_batch " + Print(n[0], Primary), Unary);
+            case Op.Concat when _math:
+                return ("[" + Print(n[0], 0) + "; " + Print(n[1], 0) + "]", Primary);
+            case Op.Slice when _math:
+                return ("part " + (n.Value == 0 ? "1" : "2") + " of " + Print(n[0], Primary), Unary);
             case Op.Sqrt when _math:
                 return ("√" + Print(n[0], Primary), Unary);
             case Op.Abs when _math:

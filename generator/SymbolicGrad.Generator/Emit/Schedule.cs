@@ -51,11 +51,38 @@ internal sealed class Schedule
 
     public int BackwardOperations { get; private set; }
 
-    public static Schedule Create(GradientModel model)
+    /// <summary>Nodes that must be stored whatever their use count (operands of kernels in network code).</summary>
+    private ISet<int> _forced = new HashSet<int>();
+
+    /// <summary>Nodes never given a statement (computed where they are used, e.g. gradient terms added straight into Parameters.Gradients).</summary>
+    private ISet<int> _excluded = new HashSet<int>();
+
+    /// <summary>Names the surrounding generated code uses (loop variables, locals), which values must not take.</summary>
+    private IEnumerable<string> _reserved = Enumerable.Empty<string>();
+
+    public static Schedule Create(GradientModel model) => Create(model, new HashSet<int>(), new HashSet<int>(), Enumerable.Empty<string>());
+
+    public static Schedule Create(GradientModel model, ISet<int> forced, ISet<int> excluded, IEnumerable<string> reserved)
     {
-        var schedule = new Schedule(model);
+        var schedule = new Schedule(model) { _forced = forced, _excluded = excluded, _reserved = reserved };
         schedule.Build();
         return schedule;
+    }
+
+    /// <summary>How often each node is read by the nodes reachable from the result and the gradients (roots count once).</summary>
+    public static int[] CountUses(GradientModel model)
+    {
+        var dag = model.Graph;
+        var roots = new[] { model.Method.Output }.Concat(model.Gradients).ToArray();
+        var reachable = dag.Reachable(roots);
+        var uses = new int[dag.Count];
+        for (int id = 0; id < dag.Count; id++)
+        {
+            if (!reachable[id]) continue;
+            foreach (int arg in dag[id].Args) uses[arg]++;
+        }
+        foreach (int root in roots) uses[root]++;
+        return uses;
     }
 
     private void Build()
@@ -81,6 +108,7 @@ internal sealed class Schedule
         foreach (int root in roots) uses[root]++;
 
         var names = new NameAllocator();
+        foreach (string name in _reserved) names.Reserve(name);
         foreach (var parameter in method.Parameters)
         {
             names.Reserve(parameter.Name.TrimStart('@'));
@@ -114,11 +142,12 @@ internal sealed class Schedule
             if (!reachable[id] || dag[id].Args.Count == 0) continue;
             bool isBackward = id >= Model.FirstBackwardNode;
             string? primal = primalOf.TryGetValue(id, out int p) ? DisplayName(p) : null;
-            bool named = userNames.ContainsKey(id) || (isBackward && primal is not null && !IsInput(p));
+            if (_excluded.Contains(id)) continue;
+            bool named = userNames.ContainsKey(id) || (isBackward && primal is not null && !IsInput(p)) || _forced.Contains(id);
             if (!named && uses[id] < 2) continue;
 
             ScheduledValue value;
-            if (isBackward && gradientOf.TryGetValue(id, out var gradient) && (primal is null || IsInput(p)))
+            if (isBackward && gradientOf.TryGetValue(id, out var gradient) && !gradient.IsField && (primal is null || IsInput(p)))
             {
                 // Only a parameter's gradient: compute it straight into the out parameter.
                 value = new ScheduledValue(id, gradient.GradientName, Storage.OutParameter, gradient.Name.TrimStart('@'));
@@ -140,7 +169,8 @@ internal sealed class Schedule
             (isBackward ? Backward : Forward).Add(value);
         }
 
-        ResultName = DisplayName(method.Output) ?? "f";
+        // A model method's adjoints are of the batch's mean loss L, not of one sample's value.
+        ResultName = method.IsNetwork ? "L" : DisplayName(method.Output) ?? "f";
         for (int i = 0; i < differentiable.Count; i++)
         {
             if (!assigned.Contains(differentiable[i])) FinalGradients.Add((differentiable[i], Model.Gradients[i]));

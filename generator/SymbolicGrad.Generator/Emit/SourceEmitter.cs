@@ -21,7 +21,8 @@ internal static class SourceEmitter
         if (result.Model is not { } model) return new EmitResult(null, result.Diagnostics);
         try
         {
-            return new EmitResult(new GeneratedFile(model.Method.HintName, Write(model)), result.Diagnostics);
+            string source = model.Method.IsNetwork ? NetworkEmitter.Write(model, Version) : Write(model);
+            return new EmitResult(new GeneratedFile(model.Method.HintName, source), result.Diagnostics);
         }
         catch (Exception exception)
         {

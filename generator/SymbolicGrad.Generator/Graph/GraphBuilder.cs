@@ -47,7 +47,13 @@ internal sealed class GraphBuilder
 
     public int One(ScalarKind kind) => Constant(1, kind);
 
-    public int Input(string name, ScalarKind kind) => Intern(Node.Leaf(Op.Input, kind, name: name));
+    public int Input(string name, ScalarKind kind, Shape? shape = null) => Intern(Node.Leaf(Op.Input, kind, name: name, shape: shape));
+
+    public Shape? ShapeOf(int id) => _nodes[id].Shape;
+
+    /// <summary>A structural tensor operation (no algebraic rewrites apply).</summary>
+    public int Tensor(Op op, ScalarKind kind, Shape? shape, double value, params int[] args) =>
+        Intern(new Node(op, kind, new EquatableArray<int>(args), value, null, shape));
 
     public int External(string csharp, ScalarKind kind) => Intern(Node.Leaf(Op.External, kind, name: csharp));
 
@@ -73,7 +79,7 @@ internal sealed class GraphBuilder
         {
             throw new InvalidOperationException($"{op} of {KindOf(a)} and {KindOf(b)}: operands must be converted first");
         }
-        var node = Node.Of(op, kind, a, b);
+        var node = Node.Of(op, kind, a, b) with { Shape = Broadcast(a, b) };
         return Simplifier.TryRewrite(this, node) ?? Intern(node);
     }
 
@@ -81,14 +87,14 @@ internal sealed class GraphBuilder
     public int Unary(Op op, int a)
     {
         var kind = op == Op.Sign ? ScalarKind.Int32 : KindOf(a);
-        var node = Node.Of(op, kind, a);
+        var node = Node.Of(op, kind, a) with { Shape = ShapeOf(a) };
         return Simplifier.TryRewrite(this, node) ?? Intern(node);
     }
 
     public int Convert(int a, ScalarKind kind)
     {
         if (KindOf(a) == kind) return a;
-        var node = Node.Of(Op.Convert, kind, a);
+        var node = Node.Of(Op.Convert, kind, a) with { Shape = ShapeOf(a) };
         return Simplifier.TryRewrite(this, node) ?? Intern(node);
     }
 
@@ -98,8 +104,27 @@ internal sealed class GraphBuilder
         {
             throw new InvalidOperationException("Select branches must have one kind");
         }
-        var node = Node.Of(Op.Select, KindOf(whenTrue), condition, whenTrue, whenFalse);
+        var node = Node.Of(Op.Select, KindOf(whenTrue), condition, whenTrue, whenFalse) with { Shape = Broadcast(condition, whenTrue, whenFalse) };
         return Simplifier.TryRewrite(this, node) ?? Intern(node);
+    }
+
+    /// <summary>
+    /// The shape of an element-wise result: the largest rank and any batch dimension among the operands
+    /// (a scalar broadcasts over a vector, a shared value over the batch). Equal lengths are checked at run time.
+    /// </summary>
+    public Shape? Broadcast(params int[] operands)
+    {
+        Shape? result = null;
+        foreach (int operand in operands)
+        {
+            var shape = ShapeOf(operand);
+            if (shape is null) continue;
+            if (result is null) { result = shape; continue; }
+            int rank = System.Math.Max(result.Rank, shape.Rank);
+            string length = result.Rank >= shape.Rank ? result.Length : shape.Length;
+            result = new Shape(rank, result.Batched || shape.Batched, length);
+        }
+        return result;
     }
 
     /// <summary>Adds the node unless an equal one exists (commutative operands in either order count as equal).</summary>

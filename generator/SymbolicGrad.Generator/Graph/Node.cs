@@ -12,8 +12,13 @@ namespace SymbolicGrad.Generator.Graph;
 /// <param name="Args">Operand indices.</param>
 /// <param name="Value">The value of a <see cref="Op.Constant"/>; 0 otherwise.</param>
 /// <param name="Name">The parameter name of an <see cref="Op.Input"/>, the C# text of an <see cref="Op.External"/>.</param>
-internal sealed record Node(Op Op, ScalarKind Kind, EquatableArray<int> Args, double Value = 0, string? Name = null)
+/// <param name="Shape">The tensor shape; null for a scalar shared by the whole batch (every scalar method's values).</param>
+internal sealed record Node(Op Op, ScalarKind Kind, EquatableArray<int> Args, double Value = 0, string? Name = null, Shape? Shape = null)
 {
+    public int Rank => Shape?.Rank ?? 0;
+
+    public bool Batched => Shape?.Batched ?? false;
+
     public int Arity => Args.Count;
 
     public bool IsConstant => Op == Op.Constant;
@@ -22,8 +27,8 @@ internal sealed record Node(Op Op, ScalarKind Kind, EquatableArray<int> Args, do
 
     public int this[int operand] => Args[operand];
 
-    public static Node Leaf(Op op, ScalarKind kind, double value = 0, string? name = null) =>
-        new(op, kind, EquatableArray<int>.Empty, value, name);
+    public static Node Leaf(Op op, ScalarKind kind, double value = 0, string? name = null, Shape? shape = null) =>
+        new(op, kind, EquatableArray<int>.Empty, value, name, shape);
 
     public static Node Of(Op op, ScalarKind kind, params int[] args) => new(op, kind, new EquatableArray<int>(args));
 

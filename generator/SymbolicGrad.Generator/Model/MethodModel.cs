@@ -14,7 +14,19 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// <param name="GradientName"><c>d</c> + the name with its first letter upper-cased.</param>
 /// <param name="Input">The DAG node of its value on entry.</param>
 /// <param name="Location">Its declaration, for warnings.</param>
-internal sealed record ParameterInfo(string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, int Input, LocationInfo? Location);
+/// <param name="IsField">A Vec or Mat field of a model (its gradient goes to <c>Parameters.Gradients</c>), not a method parameter.</param>
+internal sealed record ParameterInfo(string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, int Input, LocationInfo? Location,
+    bool IsField = false);
+
+/// <summary>Whether the generated code makes a model an <c>ITrainable</c>, and with which targets.</summary>
+internal enum TrainableKind
+{
+    None,
+    /// <summary><c>float Loss(Vec x, int label)</c>: a classifier.</summary>
+    Labels,
+    /// <summary><c>float Loss(Vec x, Vec target)</c>: a regression.</summary>
+    Values,
+}
 
 /// <summary>A forward node that holds the value of a user's local variable.</summary>
 internal sealed record NodeName(int Node, string Name);
@@ -36,7 +48,9 @@ internal sealed record MethodModel(
     Dag Graph,
     int Output,
     EquatableArray<NodeName> LocalNames,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool IsNetwork = false,
+    TrainableKind Trainable = TrainableKind.None)
 {
     public string GradientMethodName => Name + "Gradient";
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicGrad.Generator.Diagnostics;
@@ -30,9 +31,14 @@ internal sealed class BodyInterpreter
     private readonly CancellationToken _cancellation;
     private List<DiagnosticInfo> _diagnostics = new();
 
-    public BodyInterpreter(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation)
+    private readonly TensorOps? _tensors;
+    private readonly Dictionary<string, int> _fields = new();
+
+    public BodyInterpreter(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation,
+        bool tensors = false)
     {
         _graph = graph;
+        _tensors = tensors ? new TensorOps(graph) : null;
         _compilation = compilation;
         _differentiableInputs = new HashSet<int>(differentiableInputs);
         _cancellation = cancellation;
@@ -41,6 +47,9 @@ internal sealed class BodyInterpreter
     public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
 
     public IReadOnlyList<NodeName> LocalNames => _names;
+
+    /// <summary>The Vec and Mat fields of the model the body reads: its parameters (name → input node).</summary>
+    public IReadOnlyDictionary<string, int> Fields => _fields;
 
     /// <summary>True when the body uses code that does not compile or that was reported.</summary>
     public bool Failed { get; private set; }
@@ -271,7 +280,7 @@ internal sealed class BodyInterpreter
                 return _graph.Zero(ScalarKind.Double);
         }
 
-        var kind = ScalarTypes.KindOf(operation.Type);
+        var kind = ScalarTypes.KindOf(operation.Type) ?? (_tensors is not null ? TensorTypes.ElementKind(operation.Type) : null);
         if (kind is null)
         {
             return Fail(DiagnosticCatalogue.UnsupportedValueType, operation.Syntax, operation.Syntax.ToString(),
@@ -289,6 +298,8 @@ internal sealed class BodyInterpreter
                 return Read(parameter.Parameter, env, operation);
             case ILocalReferenceOperation local:
                 return Read(local.Local, env, operation);
+            case IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field when _tensors is not null && TensorTypes.RankOf(field.Type) > 0:
+                return ReadField(field.Field);
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
@@ -298,6 +309,10 @@ internal sealed class BodyInterpreter
                 return EvaluateBinary(binary, env);
             case IUnaryOperation unary when unary.OperatorMethod is null:
                 return EvaluateUnary(unary, env);
+            case IBinaryOperation binary when _tensors is not null && TensorTypes.IsTensorType(binary.OperatorMethod!.ContainingType):
+                return EvaluateTensorBinary(binary, env);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } unary when _tensors is not null && TensorTypes.IsTensorType(unary.OperatorMethod!.ContainingType):
+                return _graph.Neg(Evaluate(unary.Operand, env));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
             {
                 int condition = EvaluateCondition(conditional.Condition, env);
@@ -372,6 +387,41 @@ internal sealed class BodyInterpreter
             return _graph.Zero(ScalarTypes.KindOf(binary.Type) ?? ScalarKind.Double);
         }
         return _graph.Binary(op.Value, left, right);
+    }
+
+    private int EvaluateTensorBinary(IBinaryOperation binary, Environment env)
+    {
+        int left = Evaluate(binary.LeftOperand, env);
+        int right = Evaluate(binary.RightOperand, env);
+        if (binary.OperatorKind == BinaryOperatorKind.Multiply && _graph[left].Rank == 2)
+        {
+            return _graph[right].Rank == 1
+                ? _tensors!.MatVec(left, right)
+                : Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "matrix product other than matrix × vector");
+        }
+        if (_graph[left].Rank == 2 || _graph[right].Rank == 2)
+        {
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "element-wise operation on a matrix");
+        }
+        return binary.OperatorKind switch
+        {
+            BinaryOperatorKind.Add => _graph.Add(left, right),
+            BinaryOperatorKind.Subtract => _graph.Sub(left, right),
+            BinaryOperatorKind.Multiply => _graph.Mul(left, right),
+            _ => Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), $"operator {binary.OperatorKind} on vectors"),
+        };
+    }
+
+    /// <summary>A Vec or Mat field of the model: a parameter, shared by every sample of a batch.</summary>
+    private int ReadField(IFieldSymbol field)
+    {
+        if (_fields.TryGetValue(field.Name, out int node)) return node;
+        int rank = TensorTypes.RankOf(field.Type);
+        string name = SyntaxFacts.GetKeywordKind(field.Name) != SyntaxKind.None ? "@" + field.Name : field.Name;
+        node = _graph.Input(name, ScalarKind.Single, new Shape(rank, false, name + ".Length"));
+        _fields[field.Name] = node;
+        _differentiableInputs.Add(node);
+        return node;
     }
 
     private static bool IsBoolean(IBinaryOperation binary) => binary.Type?.SpecialType == SpecialType.System_Boolean;
@@ -471,6 +521,12 @@ internal sealed class BodyInterpreter
             // Point at the query itself when the call consumes one: (from … select …).Sum().
             var query = invocation.Descendants().OfType<ITranslatedQueryOperation>().FirstOrDefault()?.Syntax ?? invocation.Syntax;
             return Fail(DiagnosticCatalogue.Linq, query, query.ToString());
+        }
+        if (_tensors is not null && TensorTypes.IsOps(method.ContainingType))
+        {
+            var operands = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, env)).ToList();
+            return _tensors.Call(method.Name, operands)
+                ?? Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(), $"call to Ops.{method.Name}");
         }
         if (MathLibrary.IsMathType(method.ContainingType))
         {

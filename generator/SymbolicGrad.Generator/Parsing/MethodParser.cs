@@ -59,6 +59,10 @@ internal static class MethodParser
     {
         string generatedName = method.Name + "Gradient";
         var containingTypes = SignatureChecks.ContainingTypes(method, generatedName, diagnostics);
+        if (!method.IsStatic && TensorTypes.IsModel(method.ContainingType))
+        {
+            return ParseNetworkMethod(method, declaration, semanticModel, containingTypes, diagnostics, cancellation);
+        }
         SignatureChecks.CheckMethod(method, declaration, generatedName, diagnostics);
         var returnKind = ScalarTypes.KindOf(method.ReturnType);
         if (returnKind?.IsReal() != true)
@@ -110,6 +114,72 @@ internal static class MethodParser
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier));
         return new ParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>An instance method of a Model: a loss over Vec/Mat fields, generated per sample and per batch.</summary>
+    private static ParseResult ParseNetworkMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
+        EquatableArray<ContainingType> containingTypes, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        SignatureChecks.CheckNetworkMethod(method, declaration, diagnostics);
+        var graph = new GraphBuilder();
+        var parameters = SignatureChecks.NetworkParameters(method, graph, diagnostics);
+        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        if (body is null)
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var env = new Environment();
+        foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p)))
+        {
+            env.Set(symbol, info.Input);
+        }
+        var interpreter = new BodyInterpreter(graph, semanticModel.Compilation, Enumerable.Empty<int>(), cancellation, tensors: true);
+        int output = interpreter.Run(method, body, env, ScalarKind.Single);
+        diagnostics.AddRange(interpreter.Diagnostics);
+        if (interpreter.Failed || diagnostics.Any(d => d.IsError))
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        // The model's fields the body reads are the parameters to differentiate, in declaration order.
+        var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
+        var fields = interpreter.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
+            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, graph[f.Value].Name!, f.Value, null, IsField: true));
+
+        var model = new MethodModel(
+            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containingTypes,
+            Name: method.Name,
+            Accessibility: SignatureChecks.AccessibilityKeyword(method.DeclaredAccessibility),
+            ReturnKind: ScalarKind.Single,
+            Parameters: parameters.Concat(fields).ToEquatableArray(),
+            HintName: HintName(method),
+            DocumentationId: method.Name + "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")",
+            QualifyMath: MathIsShadowed(method),
+            Graph: graph.ToDag(),
+            Output: output,
+            LocalNames: interpreter.LocalNames.ToEquatableArray(),
+            Location: LocationInfo.From(declaration.Identifier),
+            IsNetwork: true,
+            Trainable: TrainableKindOf(method));
+        return new ParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A model whose only [Differentiable] method is <c>(Vec, int)</c> or <c>(Vec, Vec)</c> gets <c>ITrainable</c>,
+    /// so <c>Trainer</c> can train it, unless it implements the interface itself.
+    /// </summary>
+    private static TrainableKind TrainableKindOf(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        if (type.AllInterfaces.Any(i => i.Name == "ITrainable" && i.ContainingNamespace.Name == "SymbolicGrad")) return TrainableKind.None;
+        int differentiable = type.GetMembers().OfType<IMethodSymbol>()
+            .Count(m => !m.IsStatic && m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymbolicGrad.DifferentiableAttribute"));
+        if (differentiable != 1 || method.Parameters.Length != 2 || TensorTypes.RankOf(method.Parameters[0].Type) != 1) return TrainableKind.None;
+        var target = method.Parameters[1].Type;
+        if (target.SpecialType == SpecialType.System_Int32) return TrainableKind.Labels;
+        return TensorTypes.RankOf(target) == 1 ? TrainableKind.Values : TrainableKind.None;
     }
 
     /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>

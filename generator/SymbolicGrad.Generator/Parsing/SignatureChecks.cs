@@ -71,6 +71,65 @@ internal static class SignatureChecks
         }
     }
 
+    /// <summary>The names a model method generates: the gradient, batch and workspace members.</summary>
+    public static IEnumerable<string> NetworkMemberNames(string name) => new[]
+    {
+        name + "Gradient", name + "GradientBatch", name + "Batch", name + "Forward", name + "Backward",
+        name + "ForwardBatch", name + "BackwardBatch", name + "Workspace",
+    };
+
+    public static void CheckNetworkMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        var at = LocationInfo.From(declaration.Identifier);
+        if (method.IsGenericMethod) diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
+        if (declaration.Body is null && declaration.ExpressionBody is null) diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
+        if (method.ReturnType.SpecialType != SpecialType.System_Single)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
+                method.Name, method.ReturnType.ToDisplayString()));
+        }
+        foreach (string generated in NetworkMemberNames(method.Name))
+        {
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                if (!type.GetMembers(generated).Any()) continue;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The inputs of a model method: data, one value per sample (a Vec row, an int label, a float target).
+    /// In the batch form each becomes a batch (a Mat with a row per sample, a span of labels or targets).
+    /// </summary>
+    public static List<ParameterInfo> NetworkParameters(IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
+    {
+        var result = new List<ParameterInfo>();
+        foreach (var parameter in method.Parameters)
+        {
+            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+            if (parameter.RefKind != RefKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter, LocationInfo.From(syntax), parameter.Name,
+                    parameter.RefKind.ToString().ToLowerInvariant()));
+                continue;
+            }
+            string name = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            int rank = TensorTypes.RankOf(parameter.Type);
+            var kind = rank == 1 ? ScalarKind.Single : ScalarTypes.KindOf(parameter.Type);
+            if (rank == 2 || kind is null or ScalarKind.Double)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? LocationInfo.From(syntax),
+                    parameter.Name, parameter.Type.ToDisplayString()));
+                continue;
+            }
+            var shape = rank == 1 ? new Shape(1, true, name + ".Cols") : Shape.BatchedScalar;
+            result.Add(new ParameterInfo(name, kind.Value, false, "", graph.Input(name, kind.Value, shape), LocationInfo.From(syntax)));
+        }
+        return result;
+    }
+
     /// <summary>Checks each parameter and creates its input node.</summary>
     public static List<ParameterInfo> Parameters(IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
     {

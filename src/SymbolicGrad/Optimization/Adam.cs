@@ -65,6 +65,9 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc />
+    protected sealed override IReadOnlyList<float[]> StateBuffers => [_m, _v];
+
+    /// <inheritdoc />
     protected sealed override void ResetState()
     {
         _m = [];

@@ -33,6 +33,9 @@ public sealed class Momentum : Optimizer
     protected override void ResetState() => _velocity = [];
 
     /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
+
+    /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
     {
         ref float w = ref MemoryMarshal.GetReference(parameters);

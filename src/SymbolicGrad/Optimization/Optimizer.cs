@@ -149,6 +149,35 @@ public abstract class Optimizer : IOptimizer
         ResetState();
     }
 
+    /// <summary>
+    /// The per-parameter state buffers (velocities, moment estimates) allocated by <see cref="Initialize"/>, in a fixed
+    /// order, each as long as the parameters; empty for stateless optimizers. Read only after the first step (or a
+    /// restore). Checkpoints save and restore them, so an optimizer with state overrides this to resume exactly.
+    /// </summary>
+    protected virtual IReadOnlyList<float[]> StateBuffers => [];
+
+    /// <summary>The state buffers, for <see cref="Checkpoint"/>.</summary>
+    internal IReadOnlyList<float[]> CheckpointState => StateBuffers;
+
+    /// <summary>
+    /// Makes the optimizer ready to receive saved state for <paramref name="parameterCount"/> parameters (allocating
+    /// its state as a first step would) and sets the step count; used by <see cref="Checkpoint"/>.
+    /// </summary>
+    internal void PrepareForRestore(int parameterCount, long stepCount)
+    {
+        if (_parameterCount != parameterCount)
+        {
+            Reset();
+            Initialize(parameterCount);
+            if (NeedsPreprocessing)
+            {
+                _effectiveGradients = new float[parameterCount];
+            }
+            _parameterCount = parameterCount;
+        }
+        StepCount = stepCount;
+    }
+
     /// <summary>Allocates the optimizer's state for <paramref name="parameterCount"/> parameters (called once, at the first step).</summary>
     protected abstract void Initialize(int parameterCount);
 

@@ -38,6 +38,9 @@ public sealed class RmsProp : Optimizer
     protected override void ResetState() => _meanSquare = [];
 
     /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_meanSquare];
+
+    /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
     {
         ref float w = ref MemoryMarshal.GetReference(parameters);

@@ -1,0 +1,641 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SymbolicGrad.Generator.Calculus;
+using SymbolicGrad.Generator.Graph;
+using SymbolicGrad.Generator.Model;
+
+namespace SymbolicGrad.Generator.Emit;
+
+/// <summary>
+/// Writes the code of a model method (a loss over the model's Vec/Mat fields). Everything is written once, for a
+/// batch of B samples (one row each): matrix–vector products become matrix–matrix kernels, element-wise work one
+/// loop per stored value, and the per-sample methods run the batch code with B = 1. Every stored value lives in a
+/// workspace that is allocated on first use and reused, so calls after the first allocate nothing.
+/// </summary>
+internal sealed class NetworkEmitter
+{
+    private const string Runtime = "global::SymbolicGrad";
+
+    private readonly GradientModel _model;
+    private readonly MethodModel _method;
+    private readonly Dag _dag;
+    private readonly Schedule _schedule;
+    private readonly ExpressionPrinter _math;
+    private readonly Dictionary<string, string> _dimensions = new();
+    private readonly List<(int Parameter, List<(int Term, bool Negated)> Terms)> _gradients = new();
+    private readonly string _workspaceType;
+    private readonly string _version;
+
+    private NetworkEmitter(GradientModel model, string version)
+    {
+        _model = model;
+        _method = model.Method;
+        _dag = model.Graph;
+        _version = version;
+        _workspaceType = _method.Name + "Workspace";
+
+        var fields = _method.Parameters.Where(p => p.IsField).ToList();
+        var uses = Schedule.CountUses(model);
+        var excluded = new HashSet<int>();
+        var forced = new HashSet<int>();
+        for (int k = 0; k < fields.Count; k++)
+        {
+            var terms = new List<(int, bool)>();
+            Flatten(model.Gradients[k], false, terms, uses, excluded);
+            _gradients.Add((fields[k].Input, terms));
+            foreach (var (term, _) in terms)
+            {
+                var n = _dag[term];
+                // Σ g·xᵀ and Σ_batch e go straight into the gradient; their operands must be stored.
+                if (n.Op is Op.Outer or Op.ReduceBatch && uses[term] == 1)
+                {
+                    excluded.Add(term);
+                    foreach (int arg in n.Args) Store(arg, forced);
+                }
+            }
+        }
+        var reachable = _dag.Reachable(new[] { _method.Output }.Concat(model.Gradients));
+        for (int id = 0; id < _dag.Count; id++)
+        {
+            if (!reachable[id] || excluded.Contains(id)) continue;
+            var n = _dag[id];
+            if (n.Op.IsStructural()) forced.Add(id);
+            // Kernels and indexed reads need their operands in memory.
+            switch (n.Op)
+            {
+                case Op.MatVec or Op.MatTVec: Store(n[1], forced); break;
+                case Op.Outer: Store(n[0], forced); Store(n[1], forced); break;
+                case Op.LogSumExp or Op.Pick or Op.Slice: Store(n[0], forced); break;
+                case Op.ReduceBatch when n.Rank == 1: Store(n[0], forced); break;
+            }
+        }
+        forced.Add(_method.Output);
+        var reserved = new List<string> { "r", "i", "sum", "batch", "workspace", "total", "loss", "labels", "logits", "classes", "correct", "best",
+            "targets", "accumulateGradient", ReverseMode.BatchWeight };
+        foreach (var parameter in _method.Parameters)
+        {
+            reserved.Add(parameter.Name);
+            reserved.Add(parameter.Name + "Values");
+            if (parameter.IsField) reserved.Add("d" + NameAllocator.Capitalize(parameter.Name));
+        }
+        reserved.AddRange(Lengths().Select(Dimension));
+        _schedule = Schedule.Create(model, forced, excluded, reserved);
+        _math = ExpressionPrinter.Math(_schedule);
+    }
+
+    public static string Write(GradientModel model, string version) => new NetworkEmitter(model, version).Write();
+
+    private void Store(int node, HashSet<int> forced)
+    {
+        if (_dag[node].Arity > 0) forced.Add(node);
+    }
+
+    /// <summary>A gradient as a sum of terms (so each kernel adds its part into the gradient).</summary>
+    private void Flatten(int node, bool negated, List<(int, bool)> terms, int[] uses, HashSet<int> excluded)
+    {
+        var n = _dag[node];
+        if (n.Op is Op.Add or Op.Sub && uses[node] == 1 && n.Rank == _dag[n[0]].Rank && n.Rank == _dag[n[1]].Rank)
+        {
+            excluded.Add(node);
+            Flatten(n[0], negated, terms, uses, excluded);
+            Flatten(n[1], n.Op == Op.Sub ? !negated : negated, terms, uses, excluded);
+            return;
+        }
+        if (n.Op == Op.Neg && uses[node] == 1)
+        {
+            excluded.Add(node);
+            Flatten(n[0], !negated, terms, uses, excluded);
+            return;
+        }
+        terms.Add((node, negated));
+    }
+
+    private string Write()
+    {
+        var text = new StringWriter();
+        var w = new IndentedTextWriter(text, "    ");
+        string signature = string.Join(", ", _method.Parameters.Where(p => !p.IsField).Select(p => SampleTypeOf(p) + " " + p.Name));
+        string batchSignature = string.Join(", ", _method.Parameters.Where(p => !p.IsField).Select(p => BatchType(p) + " " + p.Name));
+        string sampleArguments = string.Join(", ", _method.Parameters.Where(p => !p.IsField).Select(SampleToBatch));
+        string batchArguments = string.Join(", ", _method.Parameters.Where(p => !p.IsField).Select(p => p.Name));
+        string cref = _method.DocumentationId;
+        string name = _method.Name;
+        string cached = "_" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "Workspace";
+
+        w.WriteLine("// <auto-generated/>");
+        w.WriteLine($"// SymbolicGrad {_version}: reverse-mode gradient of {string.Join(".", _method.ContainingTypes.Select(t => t.Name))}.{name}, per sample and per batch.");
+        w.WriteLine($"// Forward pass: {_schedule.ForwardOperations} operations; backward pass: {_schedule.BackwardOperations} operations.");
+        w.WriteLine("#nullable enable");
+        w.WriteLine("#pragma warning disable CS1718");
+        w.WriteLineNoTabs(string.Empty);
+        if (_method.Namespace is not null)
+        {
+            w.WriteLine($"namespace {_method.Namespace}");
+            w.WriteLine("{");
+            w.Indent++;
+        }
+        if (!_method.QualifyMath) w.WriteLine("using System;");
+        w.WriteLineNoTabs(string.Empty);
+        for (int k = 0; k < _method.ContainingTypes.Count; k++)
+        {
+            var containing = _method.ContainingTypes[k];
+            bool model = k == _method.ContainingTypes.Count - 1 && _method.Trainable != TrainableKind.None;
+            w.WriteLine($"partial {containing.Keyword} {containing.Name}{(model ? " : " + Runtime + ".ITrainable" : "")}");
+            w.WriteLine("{");
+            w.Indent++;
+        }
+
+        WriteWorkspace(w, cref);
+        if (_method.Trainable != TrainableKind.None) WriteTrainable(w, cached);
+        w.WriteLine($"private {_workspaceType}? {cached};");
+        w.WriteLineNoTabs(string.Empty);
+
+        Doc(w, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>.", "The loss.");
+        w.WriteLine($"public float {name}Gradient({signature}) => {name}GradientBatch({sampleArguments});");
+        w.WriteLineNoTabs(string.Empty);
+        Doc(w, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", "The mean loss over the batch.");
+        w.WriteLine($"public float {name}GradientBatch({batchSignature})");
+        w.WriteLine("{");
+        w.Indent++;
+        w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
+        w.WriteLine($"float loss = {name}ForwardBatch(workspace, {batchArguments});");
+        w.WriteLine($"{name}BackwardBatch(workspace, {batchArguments});");
+        w.WriteLine("return loss;");
+        w.Indent--;
+        w.WriteLine("}");
+        w.WriteLineNoTabs(string.Empty);
+        Doc(w, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients.", "The mean loss over the batch.");
+        w.WriteLine($"public float {name}Batch({batchSignature}) => {name}ForwardBatch({cached} ??= new {_workspaceType}(), {batchArguments});");
+        w.WriteLineNoTabs(string.Empty);
+        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"workspace\"/>.", "The loss.");
+        w.WriteLine($"public float {name}Forward({_workspaceType} workspace, {signature}) => {name}ForwardBatch(workspace, {sampleArguments});");
+        w.WriteLineNoTabs(string.Empty);
+        Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for one sample, after <c>{name}Forward</c> with the same arguments: adds the gradient into <c>Parameters.Gradients</c>.", null);
+        w.WriteLine($"public void {name}Backward({_workspaceType} workspace, {signature}) => {name}BackwardBatch(workspace, {sampleArguments});");
+        w.WriteLineNoTabs(string.Empty);
+
+        WriteForward(w, batchSignature, cref);
+        w.WriteLineNoTabs(string.Empty);
+        WriteBackward(w, batchSignature, cref);
+
+        foreach (var _ in _method.ContainingTypes)
+        {
+            w.Indent--;
+            w.WriteLine("}");
+        }
+        if (_method.Namespace is not null)
+        {
+            w.Indent--;
+            w.WriteLine("}");
+        }
+        w.Flush();
+        return text.ToString();
+    }
+
+    /// <summary>ITrainable, so that <c>Trainer</c>, <c>Checkpoint</c> and <c>GradientCheck</c> work with the model.</summary>
+    private void WriteTrainable(IndentedTextWriter w, string cached)
+    {
+        var inputs = _method.Parameters.Where(p => !p.IsField).ToList();
+        string x = inputs[0].Name;
+        string targets = _method.Trainable == TrainableKind.Labels ? "targets.Labels" : "targets.Values";
+        string name = _method.Name;
+        w.WriteLine("/// <inheritdoc/>");
+        w.WriteLine($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets, bool accumulateGradient) =>");
+        w.WriteLine($"    accumulateGradient ? {name}GradientBatch({x}, {targets}) : {name}Batch({x}, {targets});");
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine("/// <inheritdoc/>");
+        w.WriteLine($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets)");
+        w.WriteLine("{");
+        w.Indent++;
+        // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
+        var pick = _dag.Nodes.Select((n, id) => (n, id)).FirstOrDefault(p => p.n.Op == Op.Pick && _dag[p.n[1]].Op == Op.Input
+            && _schedule.Variables.ContainsKey(p.n[0]) && _dag[p.n[0]].Rank == 1);
+        if (_method.Trainable != TrainableKind.Labels || pick.n is null)
+        {
+            w.WriteLine("return -1; // not a classifier: the loss picks no logit by label");
+        }
+        else
+        {
+            int logits = pick.n[0];
+            string buffer = _schedule.Variables[logits].Name;
+            w.WriteLine("var labels = targets.Labels;");
+            w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
+            w.WriteLine($"{name}ForwardBatch(workspace, {x}, labels);");
+            w.WriteLine($"int classes = {_dag[logits].Shape!.Length};");
+            w.WriteLine($"float[] logits = workspace.{buffer};");
+            w.WriteLine("int correct = 0;");
+            w.WriteLine("for (int r = 0; r < labels.Length; r++)");
+            w.WriteLine("{");
+            w.Indent++;
+            w.WriteLine("int best = 0;");
+            w.WriteLine("for (int i = 1; i < classes; i++) if (logits[r * classes + i] > logits[r * classes + best]) best = i;");
+            w.WriteLine("if (best == labels[r]) correct++;");
+            w.Indent--;
+            w.WriteLine("}");
+            w.WriteLine("return correct;");
+        }
+        w.Indent--;
+        w.WriteLine("}");
+        w.WriteLineNoTabs(string.Empty);
+    }
+
+    private static void Doc(IndentedTextWriter w, string summary, string? returns)
+    {
+        w.WriteLine($"/// <summary>{summary}</summary>");
+        if (returns is not null) w.WriteLine($"/// <returns>{returns}</returns>");
+        w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"SymbolicGrad\", \"{SourceEmitterVersion.Value}\")]");
+    }
+
+    private void WriteWorkspace(IndentedTextWriter w, string cref)
+    {
+        w.WriteLine($"/// <summary>The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>");
+        w.WriteLine($"public sealed class {_workspaceType}");
+        w.WriteLine("{");
+        w.Indent++;
+        foreach (var value in _schedule.Forward.Concat(_schedule.Backward))
+        {
+            string type = _dag[value.Node].Kind.Keyword();
+            w.WriteLine($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
+        }
+        w.Indent--;
+        w.WriteLine("}");
+        w.WriteLineNoTabs(string.Empty);
+    }
+
+    private string SampleTypeOf(ParameterInfo p) => _dag[p.Input].Rank == 1 ? Runtime + ".Vec" : p.Kind.Keyword();
+
+    private string BatchType(ParameterInfo p) => _dag[p.Input].Rank == 1 ? Runtime + ".Mat" : $"global::System.ReadOnlySpan<{p.Kind.Keyword()}>";
+
+    private string SampleToBatch(ParameterInfo p) => _dag[p.Input].Rank == 1
+        ? $"new {Runtime}.Mat({p.Name}.Array, {p.Name}.Offset, 1, {p.Name}.Length)"
+        : $"new global::System.ReadOnlySpan<{p.Kind.Keyword()}>(in {p.Name})";
+
+    // ---- Method bodies ------------------------------------------------------------------------
+
+    private void WriteForward(IndentedTextWriter w, string batchSignature, string cref)
+    {
+        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"workspace\"/>.", "The mean loss over the batch.");
+        w.WriteLine($"public float {_method.Name}ForwardBatch({_workspaceType} workspace, {batchSignature})");
+        w.WriteLine("{");
+        w.Indent++;
+        WritePrologue(w);
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine("// Forward pass, for every sample r of the batch.");
+        foreach (var value in _schedule.Forward)
+        {
+            Bind(w, value, grow: true);
+            WriteValue(w, value);
+        }
+        w.WriteLine($"float total = 0f;");
+        w.WriteLine($"for (int r = 0; r < batch; r++) total += {Access(_method.Output, "r", "0")};");
+        w.WriteLine("return total / batch;");
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
+    private void WriteBackward(IndentedTextWriter w, string batchSignature, string cref)
+    {
+        Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for a batch, after <c>{_method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
+        w.WriteLine($"public void {_method.Name}BackwardBatch({_workspaceType} workspace, {batchSignature})");
+        w.WriteLine("{");
+        w.Indent++;
+        WritePrologue(w);
+        w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
+        foreach (var value in _schedule.Forward) Bind(w, value, grow: false);
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss.");
+        foreach (var value in _schedule.Backward)
+        {
+            Bind(w, value, grow: true);
+            WriteValue(w, value);
+        }
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine("// Gradients of the parameters, added into Parameters.Gradients.");
+        foreach (var (parameter, terms) in _gradients)
+        {
+            if (terms.Count == 0) continue;
+            string field = _dag[parameter].Name!;
+            string gradient = "d" + NameAllocator.Capitalize(field);
+            w.WriteLine($"var {gradient} = Parameters.GradientOf({field}).Span; // ∂L/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}");
+            foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
+        }
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
+    /// <summary>Sizes, shape checks and views of the inputs, shared by both passes.</summary>
+    private void WritePrologue(IndentedTextWriter w)
+    {
+        var inputs = _method.Parameters.Where(p => !p.IsField).ToList();
+        var first = inputs.First(p => _dag[p.Input].Batched);
+        w.WriteLine($"int batch = {BatchCount(first)};");
+        w.WriteLine($"if (batch == 0) throw new global::System.ArgumentException(\"{_method.Name}: the batch is empty.\", nameof({first.Name}));");
+        foreach (var input in inputs.Where(p => p != first))
+        {
+            w.WriteLine($"if ({BatchCount(input)} != batch) throw new global::System.ArgumentException($\"{_method.Name}: {input.Name} has {{{BatchCount(input)}}} samples but {first.Name} has {{batch}}.\", nameof({input.Name}));");
+        }
+        foreach (var length in Lengths())
+        {
+            string local = Dimension(length);
+            w.WriteLine($"int {local} = {length};");
+        }
+        WriteShapeChecks(w);
+        foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0))
+        {
+            w.WriteLine($"var {parameter.Name}Values = {parameter.Name}.Span;");
+        }
+    }
+
+    private string BatchCount(ParameterInfo p) => _dag[p.Input].Rank == 1 ? p.Name + ".Rows" : p.Name + ".Length";
+
+    private IEnumerable<string> Lengths()
+    {
+        var seen = new List<string>();
+        foreach (var node in _dag.Nodes)
+        {
+            if (node.Shape is { Rank: 1 } shape && !seen.Contains(shape.Length)) seen.Add(shape.Length);
+            if (node.Op == Op.Input && node.Rank == 2)
+            {
+                foreach (var part in new[] { node.Name + ".Rows", node.Name + ".Cols" })
+                {
+                    if (!seen.Contains(part)) seen.Add(part);
+                }
+            }
+        }
+        return seen;
+    }
+
+    private string Dimension(string length)
+    {
+        if (_dimensions.TryGetValue(length, out var local)) return local;
+        var letters = new string(length.Where(char.IsLetterOrDigit).ToArray());
+        local = letters.Length > 0 && char.IsLetter(letters[0]) && !length.Contains("+")
+            ? char.ToLowerInvariant(letters[0]) + letters.Substring(1)
+            : "n" + _dimensions.Count;
+        if (_dimensions.ContainsValue(local) || _method.Parameters.Any(p => p.Name == local)) local += "_" + _dimensions.Count;
+        _dimensions[length] = local;
+        return local;
+    }
+
+    private void WriteShapeChecks(IndentedTextWriter w)
+    {
+        var reachable = _dag.Reachable(new[] { _method.Output });
+        var done = new HashSet<string>();
+        for (int id = 0; id < _dag.Count; id++)
+        {
+            if (!reachable[id]) continue;
+            var n = _dag[id];
+            (string, string, string)? check = null;
+            if (n.Op == Op.MatVec)
+            {
+                check = ($"{_dag[n[0]].Name}.Cols", _dag[n[1]].Shape!.Length, $"{_math.PrintDefinition(id)} needs {_math.Print(n[1])} of length {{{Dimension(_dag[n[0]].Name + ".Cols")}}}, but it has {{{Dimension(_dag[n[1]].Shape!.Length)}}}");
+            }
+            else if (!n.Op.IsStructural() && n.Op is not (Op.Pick or Op.OneHot or Op.Slice) && n.Rank == 1)
+            {
+                var vectors = n.Args.Where(a => _dag[a].Rank == 1 && _dag[a].Shape!.Length != n.Shape!.Length).ToList();
+                if (vectors.Count > 0)
+                {
+                    int other = vectors[0];
+                    check = (n.Shape!.Length, _dag[other].Shape!.Length, $"{_math.PrintDefinition(id)} combines vectors of lengths {{{Dimension(n.Shape!.Length)}}} and {{{Dimension(_dag[other].Shape!.Length)}}}");
+                }
+            }
+            if (check is not ({ } left, { } right, { } message) || !done.Add(left + "|" + right)) continue;
+            w.WriteLine($"if ({Dimension(left)} != {Dimension(right)}) throw new global::System.ArgumentException($\"{_method.Name}: {message}.\");");
+        }
+        // Labels index the logits: check them once here, not in the loops.
+        foreach (var node in _dag.Nodes.Where(n => n.Op == Op.Pick && _dag[n[1]].Op == Op.Input).Distinct())
+        {
+            string labels = _dag[node[1]].Name!;
+            string length = Dimension(_dag[node[0]].Shape!.Length);
+            w.WriteLine($"for (int r = 0; r < batch; r++) if ((uint){labels}[r] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}[r], $\"{_method.Name}: label {{{labels}[r]}} of sample {{r}} is outside [0, {{{length}}}).\");");
+        }
+    }
+
+    /// <summary>Makes the buffer of a stored value a local (growing it in the workspace if asked).</summary>
+    private void Bind(IndentedTextWriter w, ScheduledValue value, bool grow)
+    {
+        var n = _dag[value.Node];
+        string type = n.Kind.Keyword();
+        string size = n.Rank switch
+        {
+            0 => n.Batched ? "batch" : "1",
+            1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
+            _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
+        };
+        w.WriteLine(grow
+            ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.Workspace.Grow(workspace.{value.Name}, {size});"
+            : $"{type}[] {value.Name} = workspace.{value.Name};");
+    }
+
+    /// <summary>The statement(s) computing one stored value.</summary>
+    private void WriteValue(IndentedTextWriter w, ScheduledValue value)
+    {
+        int id = value.Node;
+        var n = _dag[id];
+        string math = value.AdjointOf is { } primal ? $"∂L/∂{primal} = {_math.PrintDefinition(id)}" : $"{value.Name} = {_math.PrintDefinition(id)}";
+        w.WriteLine("// " + math);
+        switch (n.Op)
+        {
+            case Op.MatVec:
+            {
+                string w0 = _dag[n[0]].Name!;
+                string output = Span(id);
+                w.WriteLine($"{output}.Clear();");
+                w.WriteLine(n[1] >= 0 && _dag[n[1]].Batched
+                    ? $"{Runtime}.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});"
+                    : $"{Runtime}.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});");
+                break;
+            }
+            case Op.MatTVec:
+            {
+                string w0 = _dag[n[0]].Name!;
+                string output = Span(id);
+                w.WriteLine($"{output}.Clear();");
+                w.WriteLine(_dag[n[1]].Batched
+                    ? $"{Runtime}.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});"
+                    : $"{Runtime}.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});");
+                break;
+            }
+            case Op.Outer:
+                w.WriteLine($"{Span(id)}.Clear();");
+                WriteOuter(w, n, Span(id), negated: false);
+                break;
+            case Op.ReduceBatch:
+                w.WriteLine($"{Span(id)}.Clear();");
+                WriteReduceBatch(w, n, Span(id), negated: false);
+                break;
+            case Op.LogSumExp:
+            {
+                string length = Dimension(_dag[n[0]].Shape!.Length);
+                string row = n.Batched ? "r" : "0";
+                Loop(w, n.Batched, null, () => w.WriteLine($"{value.Name}[{row}] = {Runtime}.Kernels.LogSumExp({Span(n[0])}.Slice({(n.Batched ? "r * " + length : "0")}, {length}));"));
+                break;
+            }
+            case Op.Sum:
+            {
+                string length = Dimension(_dag[n[0]].Shape!.Length);
+                var element = Printer("r", "i");
+                Loop(w, n.Batched, null, () =>
+                {
+                    w.WriteLine("float sum = 0f;");
+                    w.WriteLine($"for (int i = 0; i < {length}; i++) sum += {element.Print(n[0])};");
+                    w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "0")} = sum;");
+                });
+                break;
+            }
+            case Op.Concat:
+            {
+                string firstLength = Dimension(_dag[n[0]].Shape!.Length);
+                string secondLength = Dimension(_dag[n[1]].Shape!.Length);
+                string total = Dimension(n.Shape!.Length);
+                string rowStart = n.Batched ? $"r * {total}" : "0";
+                var element = Printer("r", "i");
+                Loop(w, n.Batched, null, () =>
+                {
+                    w.WriteLine($"for (int i = 0; i < {firstLength}; i++) {value.Name}[{rowStart} + i] = {element.Print(n[0])};");
+                    w.WriteLine($"for (int i = 0; i < {secondLength}; i++) {value.Name}[{rowStart} + {firstLength} + i] = {element.Print(n[1])};");
+                });
+                break;
+            }
+            default:
+            {
+                // Element-wise: one fused loop over the batch and the elements.
+                var element = Printer("r", "i");
+                string definition = element.PrintDefinition(id);
+                Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null,
+                    () => w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "i")} = {definition};"));
+                break;
+            }
+        }
+    }
+
+    private void WriteGradientTerm(IndentedTextWriter w, int parameter, string gradient, int term, bool negated)
+    {
+        var n = _dag[term];
+        if (!_schedule.Variables.ContainsKey(term) && n.Op == Op.Outer)
+        {
+            WriteOuter(w, n, gradient, negated);
+            return;
+        }
+        if (!_schedule.Variables.ContainsKey(term) && n.Op == Op.ReduceBatch && n.Rank == _dag[parameter].Rank)
+        {
+            WriteReduceBatch(w, n, gradient, negated);
+            return;
+        }
+        // Element-wise (a scalar broadcasts over the parameter's elements).
+        var element = Printer("0", "i");
+        string sign = negated ? "-=" : "+=";
+        string length = Dimension(_dag[parameter].Shape!.Length);
+        w.WriteLine($"for (int i = 0; i < {length}; i++) {gradient}[i] {sign} {element.Print(term)};");
+    }
+
+    /// <summary>Σ over the batch of g·xᵀ, added into <paramref name="target"/> (rows of g × length of x).</summary>
+    private void WriteOuter(IndentedTextWriter w, Node n, string target, bool negated)
+    {
+        string rows = Dimension(_dag[n[0]].Shape!.Length), cols = Dimension(_dag[n[1]].Shape!.Length);
+        string alpha = negated ? ", -1f" : "";
+        w.WriteLine(_dag[n[0]].Batched
+            ? $"{Runtime}.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});"
+            : $"{Runtime}.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});");
+    }
+
+    /// <summary>Σ over the batch of a per-sample value, added into <paramref name="target"/>.</summary>
+    private void WriteReduceBatch(IndentedTextWriter w, Node n, string target, bool negated)
+    {
+        var e = _dag[n[0]];
+        if (e.Rank == 1)
+        {
+            w.WriteLine($"{Runtime}.Kernels.ColumnSumsAdd({Span(n[0])}, batch, {Dimension(e.Shape!.Length)}, {target}{(negated ? ", -1f" : "")});");
+            return;
+        }
+        var element = Printer("r", "0");
+        w.WriteLine($"for (int r = 0; r < batch; r++) {target}[0] {(negated ? "-=" : "+=")} {element.Print(n[0])};");
+    }
+
+    private void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
+    {
+        if (batched)
+        {
+            w.WriteLine("for (int r = 0; r < batch; r++)");
+            w.WriteLine("{");
+            w.Indent++;
+        }
+        if (length is not null)
+        {
+            w.WriteLine($"for (int i = 0; i < {length}; i++)");
+            w.Indent++;
+        }
+        body();
+        if (length is not null) w.Indent--;
+        if (batched)
+        {
+            w.Indent--;
+            w.WriteLine("}");
+        }
+    }
+
+    /// <summary>The memory of a vector value (a stored buffer or an input), for kernels.</summary>
+    private string Span(int node)
+    {
+        var n = _dag[node];
+        if (n.Op == Op.Input) return n.Name + "Values";
+        string size = n.Rank switch
+        {
+            0 => n.Batched ? "batch" : "1",
+            1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
+            _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
+        };
+        return $"{_schedule.Variables[node].Name}.AsSpan(0, {size})";
+    }
+
+    /// <summary>Element (<paramref name="row"/>, <paramref name="index"/>) of a stored value or an input.</summary>
+    private string Access(int node, string row, string index)
+    {
+        var n = _dag[node];
+        string name = n.Op == Op.Input ? (n.Rank > 0 ? n.Name + "Values" : n.Name!) : _schedule.Variables[node].Name;
+        if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? $"{name}[{row}]" : name;
+        return (n.Rank, n.Batched) switch
+        {
+            (0, false) => $"{name}[0]",
+            (0, true) => $"{name}[{row}]",
+            (_, false) => $"{name}[{index}]",
+            _ => $"{name}[{row} * {Dimension(n.Shape!.Length)} + {index}]",
+        };
+    }
+
+    /// <summary>A printer of element (row, index) of any node: stored values and inputs are read, the rest inlined.</summary>
+    private ExpressionPrinter Printer(string row, string index)
+    {
+        ExpressionPrinter? printer = null;
+        printer = ExpressionPrinter.CSharp(_schedule, node =>
+        {
+            var n = _dag[node];
+            if (_schedule.Variables.ContainsKey(node) || n.Op == Op.Input) return Access(node, row, index);
+            switch (n.Op)
+            {
+                case Op.External when n.Name!.StartsWith("(float)"):
+                    return "(float)" + Dimension(n.Name.Substring("(float)".Length));
+                case Op.Pick:
+                    return Access(n[0], row, printer!.Print(n[1]));
+                case Op.OneHot:
+                    return $"({index} == {printer!.Print(n[1])} ? {printer.Print(n[0])} : 0f)";
+                case Op.Slice:
+                {
+                    string offset = n.Value == 0 ? "" : Dimension(_dag[n[1]].Shape!.Length) + " + ";
+                    return Access(n[0], row, offset + index);
+                }
+                default:
+                    return null;
+            }
+        });
+        return printer;
+    }
+}
+
+/// <summary>The generator's version, written into generated code.</summary>
+internal static class SourceEmitterVersion
+{
+    public static readonly string Value = typeof(SourceEmitterVersion).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

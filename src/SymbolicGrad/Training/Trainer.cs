@@ -1,0 +1,440 @@
+using System.Diagnostics;
+
+namespace SymbolicGrad;
+
+/// <summary>
+/// Trains an <see cref="ITrainable"/> model with minibatch gradient descent: every epoch shuffles the training rows
+/// (seeded), and for each minibatch zeroes the gradients, computes the batch's mean loss and its gradient, checks both
+/// are finite, and lets the optimizer step. Measures per-epoch metrics, evaluates validation data, stops early, shows
+/// progress, and writes checkpoints.
+/// </summary>
+/// <remarks>
+/// <para>After the first step (which may let the model and optimizer allocate their workspaces), a training step
+/// allocates nothing; per epoch only the metrics record and progress text are allocated.</para>
+/// <para>Training is deterministic: the same model initialization, optimizer, data and <see cref="TrainerOptions.Seed"/>
+/// give bit-identical parameters. The shuffle of epoch e depends only on the seed and e, so training resumed from a
+/// checkpoint (<see cref="ResumeFrom"/>) continues exactly as an uninterrupted run would.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly TrainerOptions _options;
+    private volatile bool _stopRequested;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="optimizer">The optimizer updating the model's parameters.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public Trainer(ITrainable model, IOptimizer optimizer, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Model = model;
+        Optimizer = optimizer;
+        _options = options ?? new TrainerOptions();
+    }
+
+    /// <summary>The model being trained.</summary>
+    public ITrainable Model { get; }
+
+    /// <summary>The optimizer.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options => _options;
+
+    /// <summary>Epochs completed so far (over all <see cref="Fit"/> calls, and counted on from a resumed checkpoint).</summary>
+    public int CompletedEpochs { get; private set; }
+
+    /// <summary>Raised after every optimizer step. Handlers run on the training thread; keep them allocation-free to keep training so.</summary>
+    public event EventHandler<BatchProgress>? BatchCompleted;
+
+    /// <summary>Raised after every epoch, with its metrics (validation included).</summary>
+    public event EventHandler<EpochMetrics>? EpochCompleted;
+
+    /// <summary>Asks the running <see cref="Fit"/> to stop after the current batch; the partial epoch is still evaluated and recorded.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> more epochs on <paramref name="train"/> in minibatches of
+    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller).
+    /// </summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="epochs">Number of epochs to run (fewer when early stopping or <see cref="RequestStop"/> ends training).</param>
+    /// <param name="batchSize">Rows per minibatch.</param>
+    /// <param name="validation">
+    /// Validation data evaluated after every epoch; when null and <see cref="TrainerOptions.ValidationFraction"/> is
+    /// positive, that share of <paramref name="train"/> is held out instead.
+    /// </param>
+    /// <returns>The learning curves of the epochs run.</returns>
+    /// <exception cref="ArgumentException">The data do not fit each other, or an argument is out of range.</exception>
+    /// <exception cref="InvalidOperationException">Early stopping is on but there is no validation data.</exception>
+    /// <exception cref="TrainingDivergedException">A loss or gradient was NaN or infinite; the parameters are those of the last good step.</exception>
+    public TrainingHistory Fit(Dataset train, int epochs, int batchSize, Dataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("The training set is empty.", nameof(train));
+        }
+
+        if (validation is null && _options.ValidationFraction > 0)
+        {
+            (train, validation) = train.Split(_options.ValidationFraction, _options.Seed);
+        }
+
+        if (validation is not null)
+        {
+            CheckCompatible(train, validation);
+        }
+
+        if (_options.Patience is not null && validation is null)
+        {
+            throw new InvalidOperationException(
+                "Early stopping (TrainerOptions.Patience) needs validation data: pass a validation set to Fit or set TrainerOptions.ValidationFraction.");
+        }
+
+        var run = new FitRun(this, train, validation, epochs, batchSize);
+        var progress = TrainingProgress.Create(_options);
+        _stopRequested = false;
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            progress.Note(run.Describe());
+            progress.Run(() => run.Execute(progress));
+        }
+        finally
+        {
+            run.History.Duration = Stopwatch.GetElapsedTime(start);
+        }
+
+        return run.History;
+    }
+
+    /// <summary>Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>; changes nothing.</summary>
+    /// <param name="data">The rows to evaluate.</param>
+    /// <param name="batchSize">Rows per forward pass.</param>
+    public Evaluation Evaluate(Dataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return Evaluate(Model, data, batchSize);
+    }
+
+    /// <summary>
+    /// Loads the parameters, the optimizer's state (when saved) and the epoch count from a checkpoint, so the next
+    /// <see cref="Fit"/> continues where the saved training stopped.
+    /// </summary>
+    /// <param name="path">A checkpoint written by <see cref="SaveCheckpoint"/> or <see cref="TrainerOptions.CheckpointPath"/>.</param>
+    /// <returns>What the checkpoint held.</returns>
+    /// <exception cref="InvalidDataException">The checkpoint is refused (corrupt, truncated, mismatched); nothing was changed.</exception>
+    public CheckpointInfo ResumeFrom(string path)
+    {
+        var info = Checkpoint.Load(Model, path, Optimizer);
+        CompletedEpochs = info.CompletedEpochs;
+        return info;
+    }
+
+    /// <summary>Writes the parameters, the optimizer's state and the epoch count atomically to <paramref name="path"/>.</summary>
+    /// <param name="path">The checkpoint file; replaced if it exists.</param>
+    public void SaveCheckpoint(string path) =>
+        Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
+
+    internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
+    {
+        int featureCount = data.FeatureCount;
+        double lossSum = 0;
+        long correct = 0;
+        bool classifier = data.IsClassification;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, data.Count - start);
+            var inputs = new Mat(data.Features, start * featureCount, rows, featureCount);
+            var targets = data.Labels is int[] labels
+                ? new BatchTargets(labels, start, rows)
+                : new BatchTargets(new Mat(data.Targets!, start * data.TargetCount, rows, data.TargetCount));
+            lossSum += (double)model.BatchLoss(inputs, targets, accumulateGradient: false) * rows;
+            if (classifier)
+            {
+                int count = model.CountCorrect(inputs, targets);
+                if (count < 0)
+                {
+                    classifier = false;
+                }
+                else
+                {
+                    correct += count;
+                }
+            }
+        }
+
+        return new Evaluation(lossSum / data.Count, classifier ? (double)correct / data.Count : null, data.Count);
+    }
+
+    private static void CheckCompatible(Dataset train, Dataset validation)
+    {
+        if (validation.FeatureCount != train.FeatureCount)
+        {
+            throw new ArgumentException(
+                $"The validation set has {validation.FeatureCount} features per row but the training set has {train.FeatureCount}.", nameof(validation));
+        }
+
+        if (validation.IsClassification != train.IsClassification || validation.TargetCount != train.TargetCount)
+        {
+            throw new ArgumentException(
+                "The validation set must be of the same kind as the training set (both class labels, or both the same number of regression targets).", nameof(validation));
+        }
+
+        if (validation.Count == 0)
+        {
+            throw new ArgumentException("The validation set is empty.", nameof(validation));
+        }
+    }
+
+    /// <summary>The state of one <see cref="Fit"/> call: buffers, counters, the best parameters so far.</summary>
+    private sealed class FitRun
+    {
+        private readonly Trainer _trainer;
+        private readonly Dataset _train;
+        private readonly Dataset? _validation;
+        private readonly int _epochs;
+        private readonly int _batchSize;
+        private readonly float[] _features;
+        private readonly int[]? _labels;
+        private readonly float[]? _targets;
+        private readonly int[] _order;
+        private float[]? _best;
+        private double _bestLoss = double.PositiveInfinity;
+        private int _bestSavedEpoch;
+
+        internal FitRun(Trainer trainer, Dataset train, Dataset? validation, int epochs, int batchSize)
+        {
+            _trainer = trainer;
+            _train = train;
+            _validation = validation;
+            _epochs = epochs;
+            _batchSize = Math.Min(batchSize, train.Count);
+            _features = new float[_batchSize * train.FeatureCount];
+            if (train.IsClassification)
+            {
+                _labels = new int[_batchSize];
+            }
+            else
+            {
+                _targets = new float[_batchSize * train.TargetCount];
+            }
+
+            _order = new int[train.Count];
+        }
+
+        internal TrainingHistory History { get; } = new();
+
+        internal void Execute(TrainingProgress progress)
+        {
+            var options = _trainer._options;
+            int first = _trainer.CompletedEpochs + 1;
+            int last = _trainer.CompletedEpochs + _epochs;
+            int batches = BatchCount;
+            int sinceBest = 0;
+            for (int epoch = first; epoch <= last; epoch++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var metrics = RunEpoch(epoch, last, batches, progress, start);
+                _trainer.CompletedEpochs = epoch;
+                History.Add(metrics);
+                if (metrics.ValidationLoss is double loss && loss < _bestLoss - options.MinDelta)
+                {
+                    _bestLoss = loss;
+                    History.BestEpoch = epoch;
+                    sinceBest = 0;
+                    if (options.Patience is not null && options.RestoreBestParameters)
+                    {
+                        _best ??= new float[_trainer.Model.Parameters.Count];
+                        _trainer.Model.Parameters.Values.CopyTo(_best);
+                        _bestSavedEpoch = epoch;
+                    }
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                progress.EpochCompleted(metrics, last);
+                _trainer.EpochCompleted?.Invoke(_trainer, metrics);
+                if (options.CheckpointPath is string path)
+                {
+                    _trainer.SaveCheckpoint(path);
+                }
+
+                if (options.Patience is int patience && sinceBest >= patience && epoch < last)
+                {
+                    History.StoppedEarly = true;
+                    progress.Note(TrainingProgress.Invariant(
+                        $"early stopping after epoch {epoch}: no lower validation loss for {patience} epoch{(patience == 1 ? "" : "s")}"));
+                    break;
+                }
+
+                if (_trainer._stopRequested)
+                {
+                    progress.Note(TrainingProgress.Invariant($"stopped on request after epoch {epoch}"));
+                    break;
+                }
+            }
+
+            if (_best is not null && _bestSavedEpoch != _trainer.CompletedEpochs)
+            {
+                _best.CopyTo(_trainer.Model.Parameters.Values);
+                History.RestoredEpoch = _bestSavedEpoch;
+                progress.Note(TrainingProgress.Invariant(
+                    $"restored the parameters of epoch {_bestSavedEpoch} (validation loss {_bestLoss:F4})"));
+                if (options.CheckpointPath is string path)
+                {
+                    _trainer.SaveCheckpoint(path);
+                }
+            }
+        }
+
+        private EpochMetrics RunEpoch(int epoch, int lastEpoch, int batches, TrainingProgress progress, long start)
+        {
+            var options = _trainer._options;
+            var model = _trainer.Model;
+            var optimizer = _trainer.Optimizer;
+            var store = model.Parameters;
+            int featureCount = _train.FeatureCount;
+            bool countCorrect = options.MeasureTrainingAccuracy && _train.IsClassification;
+            FillOrder(_order, options.Shuffle, options.Seed, epoch);
+            progress.EpochStarted(epoch, lastEpoch, batches);
+
+            double lossSum = 0;
+            long correct = 0;
+            int samples = 0;
+            int done = 0;
+            float learningRate = optimizer.CurrentLearningRate;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                int rows = Math.Min(_batchSize, _train.Count - batch * _batchSize);
+                var indices = new ReadOnlySpan<int>(_order, batch * _batchSize, rows);
+                var inputs = new Mat(_features, 0, rows, featureCount);
+                BatchTargets targets;
+                if (_labels is not null)
+                {
+                    _train.CopyBatch(indices, _features, _labels);
+                    targets = new BatchTargets(_labels, 0, rows);
+                }
+                else
+                {
+                    _train.CopyBatch(indices, _features, _targets);
+                    targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
+                }
+
+                store.ZeroGradients();
+                float loss = model.BatchLoss(inputs, targets, accumulateGradient: true);
+                if (!float.IsFinite(loss))
+                {
+                    throw new TrainingDivergedException(epoch, batch + 1, loss, $"the loss is {Show(loss)}", History);
+                }
+
+                var gradients = store.Gradients;
+                if (!FiniteCheck.AllFinite(gradients))
+                {
+                    int bad = FiniteCheck.FirstNonFinite(gradients);
+                    throw new TrainingDivergedException(epoch, batch + 1, loss,
+                        $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(gradients[bad])}", History);
+                }
+
+                if (countCorrect)
+                {
+                    int count = model.CountCorrect(inputs, targets);
+                    if (count < 0)
+                    {
+                        countCorrect = false;
+                    }
+                    else
+                    {
+                        correct += count;
+                    }
+                }
+
+                learningRate = optimizer.CurrentLearningRate;
+                optimizer.Step(store.Values, gradients);
+                lossSum += (double)loss * rows;
+                samples += rows;
+                done++;
+
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                var report = new BatchProgress(epoch, batch + 1, batches, rows, loss, lossSum / samples, optimizer.StepCount,
+                    seconds > 0 ? samples / seconds : 0);
+                progress.BatchCompleted(in report);
+                _trainer.BatchCompleted?.Invoke(_trainer, report);
+                if (_trainer._stopRequested)
+                {
+                    break;
+                }
+            }
+
+            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            Evaluation? validation = _validation is null
+                ? null
+                : Evaluate(model, _validation, options.EvaluationBatchSize > 0 ? options.EvaluationBatchSize : _batchSize);
+            return new EpochMetrics
+            {
+                Epoch = epoch,
+                TrainLoss = lossSum / samples,
+                TrainAccuracy = countCorrect ? (double)correct / samples : null,
+                ValidationLoss = validation?.Loss,
+                ValidationAccuracy = validation?.Accuracy,
+                Samples = samples,
+                Batches = done,
+                SamplesPerSecond = trainSeconds > 0 ? samples / trainSeconds : 0,
+                Duration = Stopwatch.GetElapsedTime(start),
+                LearningRate = learningRate,
+            };
+        }
+
+        private int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
+
+        internal string Describe()
+        {
+            int first = _trainer.CompletedEpochs + 1;
+            int last = _trainer.CompletedEpochs + _epochs;
+            int batches = BatchCount;
+            string text = TrainingProgress.Invariant(
+                $"training on {_train.Count:N0} rows, {batches} batches of {_batchSize} per epoch, epochs {first}–{last}, {_trainer.Optimizer}");
+            return _validation is null ? text : text + TrainingProgress.Invariant($"; validating on {_validation.Count:N0} rows");
+        }
+
+        // Epoch e's order depends only on (seed, e): a resumed run shuffles exactly as an uninterrupted one.
+        private static void FillOrder(int[] order, bool shuffle, int seed, int epoch)
+        {
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            if (!shuffle)
+            {
+                return;
+            }
+
+            ulong state = ((ulong)(uint)seed << 32 | (uint)epoch) * 0xD1B54A32D192ED03UL;
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = (int)(((UInt128)NextBits(ref state) * (ulong)(i + 1)) >> 64);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+
+        // SplitMix64 step.
+        private static ulong NextBits(ref ulong state)
+        {
+            ulong z = state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        private static string Show(float value) =>
+            float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,16 @@
+namespace SymbolicGrad;
+
+/// <summary>Buffers of generated code: grown to the largest size asked for, then reused, so steady-state calls allocate nothing.</summary>
+public static class Workspace
+{
+    /// <summary>Returns <paramref name="buffer"/> when it holds at least <paramref name="length"/> elements, else a new array of that length.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="buffer">The current buffer.</param>
+    /// <param name="length">The number of elements needed.</param>
+    /// <returns>A buffer of at least <paramref name="length"/> elements; its contents are unspecified.</returns>
+    public static T[] Grow<T>(T[] buffer, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return buffer.Length >= length ? buffer : new T[length];
+    }
+}
