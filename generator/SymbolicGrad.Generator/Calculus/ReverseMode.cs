@@ -72,7 +72,7 @@ internal static class ReverseMode
         if (activity.IsActive(method.Output))
         {
             // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
-            int seed = method.IsNetwork ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
+            int seed = method.IsNetwork && !method.IsStatic ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
             contributions[method.Output] = new List<int> { seed };
         }
 

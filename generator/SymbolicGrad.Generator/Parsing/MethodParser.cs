@@ -59,7 +59,9 @@ internal static class MethodParser
     {
         string generatedName = method.Name + "Gradient";
         var containingTypes = SignatureChecks.ContainingTypes(method, generatedName, diagnostics);
-        if (!method.IsStatic && TensorTypes.IsModel(method.ContainingType))
+        bool modelMethod = !method.IsStatic && TensorTypes.IsModel(method.ContainingType);
+        bool tensorFunction = method.IsStatic && method.Parameters.Any(p => TensorTypes.RankOf(p.Type) > 0);
+        if (modelMethod || tensorFunction)
         {
             return ParseNetworkMethod(method, declaration, semanticModel, containingTypes, diagnostics, cancellation);
         }
@@ -122,7 +124,9 @@ internal static class MethodParser
     {
         SignatureChecks.CheckNetworkMethod(method, declaration, diagnostics);
         var graph = new GraphBuilder();
-        var parameters = SignatureChecks.NetworkParameters(method, graph, diagnostics);
+        var parameters = method.IsStatic
+            ? SignatureChecks.TensorFunctionParameters(method, graph, diagnostics)
+            : SignatureChecks.NetworkParameters(method, graph, diagnostics);
         var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
@@ -145,7 +149,8 @@ internal static class MethodParser
         // The model's fields the body reads are the parameters to differentiate, in declaration order.
         var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
         var fields = interpreter.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
-            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, graph[f.Value].Name!, f.Value, null, IsField: true));
+            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, "d" + char.ToUpperInvariant(f.Key[0]) + f.Key.Substring(1),
+                f.Value, null, IsField: true));
 
         var model = new MethodModel(
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -162,7 +167,8 @@ internal static class MethodParser
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier),
             IsNetwork: true,
-            Trainable: TrainableKindOf(method));
+            Trainable: method.IsStatic ? TrainableKind.None : TrainableKindOf(method),
+            IsStatic: method.IsStatic);
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
