@@ -61,6 +61,7 @@ public static class NetworkCatalogue
         Label<TwoHiddenLayerNet, TwoHiddenLayerNet.LossWorkspace>("composed", () => new TwoHiddenLayerNet(Seed), DataSpec.Labels(5, 3)),
         Label<ThreeHiddenLayerNet, ThreeHiddenLayerNet.LossWorkspace>("composed", () => new ThreeHiddenLayerNet(Seed), DataSpec.Labels(5, 3)),
         Label<ResidualNet, ResidualNet.LossWorkspace>("composed", () => new ResidualNet(Seed), DataSpec.Labels(5, 3)),
+        Target<TiedWeightsNet, TiedWeightsNet.LossWorkspace>("composed", () => new TiedWeightsNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
 #if !EXCLUDE_KNOWN_FAILURES
         Label<DenseConnectionNet, DenseConnectionNet.LossWorkspace>("composed", () => new DenseConnectionNet(Seed), DataSpec.Labels(5, 3)),
 #endif
