@@ -1,7 +1,7 @@
 using SymbolicGrad;
 using SymbolicGrad.Samples.Xor;
 
-Console.WriteLine("XorNet 2-4-1 (tanh, sigmoid, squared error), momentum SGD lr 0.5 β 0.9, full batch");
+Console.WriteLine("XorNet 2-4-1 (tanh, sigmoid, binary cross-entropy), momentum SGD lr 0.5 β 0.9, full batch");
 var (net, _) = XorTraining.Train(seed: 0, epochs: 500, Console.Out);
 
 Console.WriteLine();

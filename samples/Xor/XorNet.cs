@@ -3,7 +3,7 @@ using static SymbolicGrad.Ops;
 
 namespace SymbolicGrad.Samples.Xor;
 
-/// <summary>2 inputs → 4 tanh units → 1 sigmoid output, trained on the squared error.</summary>
+/// <summary>2 inputs → 4 tanh units → 1 sigmoid output, with binary cross-entropy loss.</summary>
 public sealed partial class XorNet : Model
 {
     readonly Mat W1, W2; readonly Vec b1, b2;
@@ -18,12 +18,8 @@ public sealed partial class XorNet : Model
 
     [Differentiable]
     public float Loss([NoDiff] Vec x, [NoDiff] Vec target)
-    {
-        Vec y = Sigmoid(W2 * Tanh(W1 * x + b1) + b2);
-        float squaredError = Sum(Square(y - target));
-        return squaredError;
-    }
+        => BinaryCrossEntropy(Sigmoid(W2 * Tanh(W1 * x + b1) + b2), target);
 
-    /// <summary>The network's output for <paramref name="x"/>, the y of <see cref="Loss"/>: the probability that x₀ XOR x₁ is 1.</summary>
+    /// <summary>The network's output for <paramref name="x"/> (the probability <see cref="Loss"/> scores): how likely x₀ XOR x₁ is 1.</summary>
     public float Predict(Vec x) => Sigmoid(W2 * Tanh(W1 * x + b1) + b2)[0];
 }
