@@ -538,9 +538,9 @@ internal sealed class NetworkEmitter
                 string w0 = _dag[n[0]].Name!;
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                w.WriteLine(n[1] >= 0 && _dag[n[1]].Batched
-                    ? $"{Runtime}.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});"
-                    : $"{Runtime}.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});");
+                string matVec = $"{Runtime}.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                BatchOrSample(w, _dag[n[1]].Batched,
+                    $"{Runtime}.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});", matVec);
                 break;
             }
             case Op.MatTVec:
@@ -548,9 +548,9 @@ internal sealed class NetworkEmitter
                 string w0 = _dag[n[0]].Name!;
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                w.WriteLine(_dag[n[1]].Batched
-                    ? $"{Runtime}.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});"
-                    : $"{Runtime}.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});");
+                string matTVec = $"{Runtime}.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                BatchOrSample(w, _dag[n[1]].Batched,
+                    $"{Runtime}.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});", matTVec);
                 break;
             }
             case Op.Outer:
@@ -634,9 +634,24 @@ internal sealed class NetworkEmitter
     {
         string rows = Dimension(_dag[n[0]].Shape!.Length), cols = Dimension(_dag[n[1]].Shape!.Length);
         string alpha = negated ? ", -1f" : "";
-        w.WriteLine(_dag[n[0]].Batched
-            ? $"{Runtime}.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});"
-            : $"{Runtime}.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});");
+        string outer = $"{Runtime}.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});";
+        BatchOrSample(w, _dag[n[0]].Batched && _dag[n[1]].Batched,
+            $"{Runtime}.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});", outer);
+    }
+
+    /// <summary>
+    /// A kernel call on batched operands: the matrix–matrix form, except for a batch of one (the per-sample methods),
+    /// where the matrix–vector form is faster (the GEMMs pack their operands).
+    /// </summary>
+    private static void BatchOrSample(IndentedTextWriter w, bool batched, string batch, string sample)
+    {
+        if (!batched)
+        {
+            w.WriteLine(sample);
+            return;
+        }
+        w.WriteLine($"if (batch == 1) {sample}");
+        w.WriteLine($"else {batch}");
     }
 
     /// <summary>Σ over the batch of a per-sample value, added into <paramref name="target"/>.</summary>

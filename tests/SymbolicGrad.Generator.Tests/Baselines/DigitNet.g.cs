@@ -110,7 +110,8 @@ namespace Digits
             float[] t1 = workspace.t1 = global::SymbolicGrad.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
             t1.AsSpan(0, batch * w1Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, batch * w1Rows);
             // t2 = t1 + b1
             for (int r = 0; r < batch; r++)
@@ -135,7 +136,8 @@ namespace Digits
             float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w2Rows);
             // t4 = W2·t3
             t4.AsSpan(0, batch * w2Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAddABt(t3.AsSpan(0, batch * w1Rows), W2Values, t4.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(t3.AsSpan(0, batch * w1Rows), W2Values, t4.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t5 = workspace.t5 = global::SymbolicGrad.Workspace.Grow(workspace.t5, batch * w2Rows);
             // t5 = t4 + b2
             for (int r = 0; r < batch; r++)
@@ -205,7 +207,8 @@ namespace Digits
             float[] dT3 = workspace.dT3 = global::SymbolicGrad.Workspace.Grow(workspace.dT3, batch * w1Rows);
             // ∂L/∂t3 = W2ᵀ·∂L/∂t5
             dT3.AsSpan(0, batch * w1Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w2Rows), W2Values, dT3.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT5.AsSpan(0, batch * w2Rows), dT3.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w2Rows), W2Values, dT3.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = c1 ? ∂L/∂t3 : 0
             for (int r = 0; r < batch; r++)
@@ -216,9 +219,11 @@ namespace Digits
 
             // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂t2·xᵀ
-            global::SymbolicGrad.Kernels.MatMulAddAtB(dT2.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT2.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT2.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t5·t3ᵀ
-            global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w2Rows), t3.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w2Rows), t3.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w2Rows), t3.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂t2
             global::SymbolicGrad.Kernels.ColumnSumsAdd(dT2.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
             var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t5

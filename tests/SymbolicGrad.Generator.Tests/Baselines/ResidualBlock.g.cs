@@ -111,7 +111,8 @@ namespace Blocks
             float[] t1 = workspace.t1 = global::SymbolicGrad.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
             t1.AsSpan(0, batch * w1Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] h = workspace.h = global::SymbolicGrad.Workspace.Grow(workspace.h, batch * w1Rows);
             // h = tanh(t1 + b1)
             for (int r = 0; r < batch; r++)
@@ -122,7 +123,8 @@ namespace Blocks
             float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, batch * w2Rows);
             // t2 = W2·h
             t2.AsSpan(0, batch * w2Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w2Rows);
             // t3 = t2 + b2
             for (int r = 0; r < batch; r++)
@@ -147,7 +149,8 @@ namespace Blocks
             float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w3Rows);
             // t4 = W3·r2
             t4.AsSpan(0, batch * w3Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
             float[] t5 = workspace.t5 = global::SymbolicGrad.Workspace.Grow(workspace.t5, batch * w3Rows);
             // t5 = t4 − target
             for (int r = 0; r < batch; r++)
@@ -234,7 +237,8 @@ namespace Blocks
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
             dR2.AsSpan(0, batch * w1Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
             float[] dT3 = workspace.dT3 = global::SymbolicGrad.Workspace.Grow(workspace.dT3, batch * w2Rows);
             // ∂L/∂t3 = c1 ? ∂L/∂r2 : 0
             for (int r = 0; r < batch; r++)
@@ -245,7 +249,8 @@ namespace Blocks
             float[] t6 = workspace.t6 = global::SymbolicGrad.Workspace.Grow(workspace.t6, batch * w1Rows);
             // t6 = W2ᵀ·∂L/∂t3
             t6.AsSpan(0, batch * w1Rows).Clear();
-            global::SymbolicGrad.Kernels.MatMulAdd(dT3.AsSpan(0, batch * w2Rows), W2Values, t6.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT3.AsSpan(0, batch * w2Rows), t6.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAdd(dT3.AsSpan(0, batch * w2Rows), W2Values, t6.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dH = workspace.dH = global::SymbolicGrad.Workspace.Grow(workspace.dH, batch * w1Rows);
             // ∂L/∂h = ∂L/∂r2 + t6
             for (int r = 0; r < batch; r++)
@@ -263,11 +268,14 @@ namespace Blocks
 
             // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ t7·xᵀ
-            global::SymbolicGrad.Kernels.MatMulAddAtB(t7.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, t7.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(t7.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t3·hᵀ
-            global::SymbolicGrad.Kernels.MatMulAddAtB(dT3.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT3.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT3.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch t7
             global::SymbolicGrad.Kernels.ColumnSumsAdd(t7.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
             var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t3
