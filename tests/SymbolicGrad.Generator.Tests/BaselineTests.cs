@@ -31,7 +31,7 @@ public sealed class BaselineTests
         // The lectures' circuit: f = (x + y)·z at (−2, 5, −4) is −12 with gradient exactly (−4, −4, 3).
         Assert.Equal(-12.0, gradient.Value);
         Assert.Equal([-4.0, -4.0, 3.0], gradient.Values);
-        GradientCheck.AssertMatches(assembly, "Lectures.Outer+Circuit", "F", 0.3, -1.7, 2.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Outer+Circuit", "F", 0.3, -1.7, 2.5);
     }
 
     [Fact]
@@ -52,12 +52,12 @@ public sealed class BaselineTests
             """;
         using var assembly = VerifyAndLoad(source, "Lectures.Neuron.Fire.g.cs");
         // The lectures' neuron: w = (2, −3), b = −3, x = (−1, −2) gives σ(1) and ∂/∂w0 = x0·σ(1)(1 − σ(1)).
-        var result = GradientCheck.AssertMatches(assembly, "Lectures.Neuron", "Fire", 2.0, -3.0, -3.0, -1.0, -2.0);
+        var result = GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Neuron", "Fire", 2.0, -3.0, -3.0, -1.0, -2.0);
         var s = 1.0 / (1.0 + Math.Exp(-1.0));
         Assert.Equal(s, result.Value, 1e-15);
         Assert.Equal(-s * (1 - s), result.Partials[0].Check.Analytic, 1e-15);
         Assert.Equal(s * (1 - s), result.Partials[2].Check.Analytic, 1e-15);
-        GradientCheck.AssertMatches(assembly, "Lectures.Neuron", "Fire", 0.4, 0.1, -0.2, 1.5, -0.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Neuron", "Fire", 0.4, 0.1, -0.2, 1.5, -0.5);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Lectures.Gabor.Predict.g.cs");
-        GradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", 3.0, 0.5, 1.5);
-        GradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", -7.5, -1.2, 12.0);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", 3.0, 0.5, 1.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", -7.5, -1.2, 12.0);
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Lectures.ShallowNet.Loss.g.cs");
-        GradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", 0.7, 1.3, 0.5, -0.1, -1.2, 0.3, 2.0, 0.25);
-        GradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", -1.5, -0.4, 1.1, 0.2, 0.8, -0.6, -0.9, 0.05);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", 0.7, 1.3, 0.5, -0.1, -1.2, 0.3, 2.0, 0.25);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", -1.5, -0.4, 1.1, 0.2, 0.8, -0.6, -0.9, 0.05);
     }
 
     [Fact]
@@ -135,11 +135,11 @@ public sealed class BaselineTests
             """;
         using var assembly = VerifyAndLoad(source, "Lectures.Classifier.BinaryCrossEntropy.g.cs");
         // ∂L/∂w = (p − y)·x and ∂L/∂b = p − y for the logistic model.
-        var result = GradientCheck.AssertMatches(assembly, "Lectures.Classifier", "BinaryCrossEntropy", 0.8, -0.3, 1.5, 1.0);
+        var result = GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Classifier", "BinaryCrossEntropy", 0.8, -0.3, 1.5, 1.0);
         var p = 1.0 / (1.0 + Math.Exp(-(0.8 * 1.5 - 0.3)));
         Assert.Equal((p - 1.0) * 1.5, result.Partials[0].Check.Analytic, 1e-14);
         Assert.Equal(p - 1.0, result.Partials[1].Check.Analytic, 1e-14);
-        GradientCheck.AssertMatches(assembly, "Lectures.Classifier", "BinaryCrossEntropy", -0.4, 0.9, 2.0, 0.0);
+        GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Classifier", "BinaryCrossEntropy", -0.4, 0.9, 2.0, 0.0);
     }
 
     [Fact]
@@ -168,8 +168,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Shapes.Blocks.Accumulate.g.cs");
-        GradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", 0.9, 1.7);
-        GradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", -2.1, -0.6);
+        GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", 0.9, 1.7);
+        GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", -2.1, -0.6);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class BaselineTests
         using var assembly = VerifyAndLoad(source, "Shapes.Branches.Piecewise.g.cs");
         // One point per branch.
         foreach (var (x, y) in new[] { (1.5, 2.0), (-1.5, 0.5), (0.2, 1.0), (0.7, 3.0), (-1.5, -0.5) })
-            GradientCheck.AssertMatches(assembly, "Shapes.Branches", "Piecewise", x, y);
+            GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Branches", "Piecewise", x, y);
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public sealed class BaselineTests
             """;
         using var assembly = VerifyAndLoad(source, "Shapes.Kinks.Clamped.g.cs");
         foreach (var (x, y) in new[] { (1.5, -0.5), (1.5, 0.5), (-0.5, -1.5), (0.2, 0.7), (2.0, 3.0), (-1.0, -2.5) })
-            GradientCheck.AssertMatches(assembly, "Shapes.Kinks", "Clamped", x, y);
+            GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Kinks", "Clamped", x, y);
     }
 
     [Fact]
@@ -241,8 +241,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "SinglePrecision.Softplus.g.cs");
-        GradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", 0.5f, -1.25f);
-        GradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", -2.0f, 0.75f);
+        GeneratedGradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", 0.5f, -1.25f);
+        GeneratedGradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", -2.0f, 0.75f);
     }
 
     [Fact]
@@ -268,8 +268,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Layers.Model.Predict.g.cs");
-        GradientCheck.AssertMatches(assembly, "Layers.Model", "Predict", 1.3, 0.4, -0.7);
-        GradientCheck.AssertMatches(assembly, "Layers.Activations", "Softplus", 0.6);
+        GeneratedGradientCheck.AssertMatches(assembly, "Layers.Model", "Predict", 1.3, 0.4, -0.7);
+        GeneratedGradientCheck.AssertMatches(assembly, "Layers.Activations", "Softplus", 0.6);
     }
 
     [Fact]
@@ -289,8 +289,8 @@ public sealed class BaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Shapes.Powers.Pow.g.cs");
-        GradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 1.3, 0.4);
-        GradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 0.25, 2.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 1.3, 0.4);
+        GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 0.25, 2.5);
     }
 
     /// <summary>

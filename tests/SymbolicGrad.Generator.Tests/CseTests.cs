@@ -59,7 +59,7 @@ public sealed class CseTests
         Assert.InRange(Count(code, "Math.Exp("), 1, 2);
 
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
-        GradientCheck.AssertMatches(assembly, "Cse.Shared", "Wave", 0.6, -0.8);
+        GeneratedGradientCheck.AssertMatches(assembly, "Cse.Shared", "Wave", 0.6, -0.8);
     }
 
     private static int Count(string text, string needle) => Regex.Matches(text, Regex.Escape(needle)).Count;

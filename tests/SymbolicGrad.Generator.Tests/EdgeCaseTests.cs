@@ -31,7 +31,7 @@ public sealed class EdgeCaseTests
                 }
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Edge.Names", "F", 0.3, -1.1, 0.7);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Names", "F", 0.3, -1.1, 0.7);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class EdgeCaseTests
                 public static double F(double @in, double φ0, double @double) => Math.Sin(@in * φ0) + @double * φ0;
             }
             """);
-        var result = GradientCheck.AssertMatches(assembly, "Edge.Identifiers", "F", 0.4, 1.3, -0.6);
+        var result = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Identifiers", "F", 0.4, 1.3, -0.6);
         var outs = assembly.Type("Edge.Identifiers").GetMethod("FGradient")!.GetParameters().Where(p => p.IsOut).Select(p => p.Name);
         Assert.Equal(["dIn", "dΦ0", "dDouble"], outs);
         Assert.Equal(3, result.Partials.Count);
@@ -81,7 +81,7 @@ public sealed class EdgeCaseTests
         Assert.True(type.GetMethod("HiddenGradient", all)!.IsPrivate);
         Assert.True(type.GetMethod("InsideGradient", all)!.IsAssembly);
         Assert.True(type.GetMethod("OpenGradient", all)!.IsPublic);
-        GradientCheck.AssertMatches(assembly, "Edge.Access", "Hidden", 1.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Access", "Hidden", 1.5);
     }
 
     [Fact]
@@ -111,9 +111,9 @@ public sealed class EdgeCaseTests
                 public static double Cube(double x) => x * x * x;
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Edge.Settings", "Decay", 0.7);
-        GradientCheck.AssertMatches(assembly, "Edge.Pair", "Norm", 0.7, -1.9);
-        GradientCheck.AssertMatches(assembly, "Edge.Frozen", "Cube", -1.2);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Settings", "Decay", 0.7);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Pair", "Norm", 0.7, -1.9);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Frozen", "Cube", -1.2);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class EdgeCaseTests
             """).AssertClean();
         run.Source("Outer.Middle.Inner.Deep.F.g.cs");
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
-        GradientCheck.AssertMatches(assembly, "Outer.Middle.Inner.Deep", "F", 0.8);
+        GeneratedGradientCheck.AssertMatches(assembly, "Outer.Middle.Inner.Deep", "F", 0.8);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class EdgeCaseTests
                 }
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Acme.System.Models.Physics", "Energy", 0.4);
+        GeneratedGradientCheck.AssertMatches(assembly, "Acme.System.Models.Physics", "Energy", 0.4);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class EdgeCaseTests
                 }
             }
             """);
-        GradientCheck.AssertMatches(assembly, "MyLib.Model", "Predict", 0.4);
+        GeneratedGradientCheck.AssertMatches(assembly, "MyLib.Model", "Predict", 0.4);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class EdgeCaseTests
                 public static double Wave(double x) => System.Math.Sin(Math.Tau * x) * System.Math.Exp(-x);
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Geometry.Waves", "Wave", 0.3);
+        GeneratedGradientCheck.AssertMatches(assembly, "Geometry.Waves", "Wave", 0.3);
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public sealed class EdgeCaseTests
                 public static double F(double x, double y) => Sin(x) * Cos(y) + Pow(x, 2) + PI * y + E;
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Edge.Short", "F", 0.6, -0.4);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Short", "F", 0.6, -0.4);
     }
 
     [Fact]
@@ -279,11 +279,11 @@ public sealed class EdgeCaseTests
             }
             """);
         // ValueMatches inside AssertMatches compares the generated value with the user method's.
-        var f = GradientCheck.AssertMatches(assembly, "Edge.Constants", "F", 1.7);
+        var f = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Constants", "F", 1.7);
         Assert.Equal(f.ExpectedValue, f.Value);
-        var g = GradientCheck.AssertMatches(assembly, "Edge.Constants", "G", 1.7f);
+        var g = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Constants", "G", 1.7f);
         Assert.Equal(g.ExpectedValue, g.Value);
-        GradientCheck.AssertMatches(assembly, "Edge.Constants", "Clamp", -0.9);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Constants", "Clamp", -0.9);
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class EdgeCaseTests
             }
             """);
         // half = 1, scale = n / 2 in integer division, 7 % 4 = 3.
-        var result = GradientCheck.AssertMatches(assembly, "Edge.Integers", "F", 0.5, 5);
+        var result = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Integers", "F", 0.5, 5);
         Assert.Equal(1.0 + 2.0 + 3.0, result.Partials[0].Check.Analytic, 1e-12);
     }
 
@@ -334,8 +334,8 @@ public sealed class EdgeCaseTests
                 }
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Edge.Steps", "F", 0.9);
-        GradientCheck.AssertMatches(assembly, "Edge.Steps", "F", -1.6);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Steps", "F", 0.9);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Steps", "F", -1.6);
     }
 
     [Fact]
@@ -471,7 +471,7 @@ public sealed class EdgeCaseTests
                 }
             }
             """);
-        GradientCheck.AssertMatches(assembly, "Edge.Chain", "F", 0.7, 0.2);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Chain", "F", 0.7, 0.2);
     }
 
     [Fact]
@@ -501,10 +501,10 @@ public sealed class EdgeCaseTests
         var sinc = assembly.InvokeGradient("Edge.Guards", "Sinc", 0.0);
         Assert.Equal(1.0, sinc.Value);
         Assert.Equal([0.0], sinc.Values);
-        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Sinc", 0.7);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Guards", "Sinc", 0.7);
         // log(1 − x) is NaN for x > 1 and sqrt(x) is NaN for x < 0: neither may reach the other side.
-        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", 2.0, 1.5);
-        GradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", -2.0, 1.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", 2.0, 1.5);
+        GeneratedGradientCheck.AssertMatches(assembly, "Edge.Guards", "Domain", -2.0, 1.5);
         Assert.All(assembly.InvokeGradient("Edge.Guards", "Domain", 2.0, 1.5).Values, v => Assert.True(double.IsFinite(v)));
     }
 
@@ -540,9 +540,9 @@ public sealed class EdgeCaseTests
                 public static double Mixed(double a) => Half((float)a) * a;
             }
             """);
-        var square = GradientCheck.AssertMatches(assembly, "Edge.Calls", "Square", 1.5);
+        var square = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Calls", "Square", 1.5);
         Assert.Equal(3.0, square.Partials[0].Check.Analytic);
-        var named = GradientCheck.AssertMatches(assembly, "Edge.Calls", "Named", 1.5);
+        var named = GeneratedGradientCheck.AssertMatches(assembly, "Edge.Calls", "Named", 1.5);
         Assert.Equal(5.0, named.Partials[0].Check.Analytic);
         // Half rounds to float, so finite differences are noisy: check the closed form 2·(float)(a·0.5) instead.
         var mixed = assembly.InvokeGradient("Edge.Calls", "Mixed", 1.5);

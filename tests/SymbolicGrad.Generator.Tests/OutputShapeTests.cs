@@ -68,7 +68,7 @@ public sealed class OutputShapeTests
         Assert.Equal(3, adjoints.Count(l => Regex.IsMatch(l, @"^\s*d[XYZ]\s*=")));
         Assert.All(adjoints, line => Assert.Contains("// ∂f/∂", line));
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
-        GradientCheck.AssertMatches(assembly, "Shape.Code", "F", 0.3, -0.2, 1.4);
+        GeneratedGradientCheck.AssertMatches(assembly, "Shape.Code", "F", 0.3, -0.2, 1.4);
     }
 
     [Fact]

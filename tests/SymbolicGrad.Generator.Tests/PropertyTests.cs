@@ -72,7 +72,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
                     var sample = doubles[k].SamplePoint(point);
                     var singleArgs = sample.Select(a => a is double d ? (object)(float)d : a).ToArray();
                     var doubleArgs = singleArgs.Select(a => a is float f ? (object)(double)f : a).ToArray();
-                    var reference = GradientCheck.Evaluate(assembly, "RandomPrograms.Doubles", doubles[k].Name, doubleArgs);
+                    var reference = GeneratedGradientCheck.Evaluate(assembly, "RandomPrograms.Doubles", doubles[k].Name, doubleArgs);
                     var single = assembly.InvokeGradient("RandomPrograms.Singles", singles[k].Name, singleArgs);
                     var userSingle = assembly.Invoke("RandomPrograms.Singles", singles[k].Name, singleArgs);
                     points++;
@@ -164,7 +164,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 GradientCheckResult result;
                 try
                 {
-                    result = GradientCheck.Evaluate(assembly, "RandomPrograms." + typeName, program.Name, args);
+                    result = GeneratedGradientCheck.Evaluate(assembly, "RandomPrograms." + typeName, program.Name, args);
                 }
                 catch (Exception e)
                 {

@@ -70,6 +70,7 @@ internal sealed class ExpressionPrinter
             case Op.Input:
                 return (n.Name!, Primary);
             case Op.External:
+                if (_math && n.Name!.StartsWith("(float)")) return (n.Name.Substring("(float)".Length), Primary);
                 return (_math ? n.Name!.Substring(n.Name.LastIndexOf('.') + 1) : n.Name!, Primary);
             case Op.Add: return Infix(n, "+", Additive);
             case Op.Sub: return Infix(n, _math ? "−" : "-", Additive);

@@ -72,7 +72,16 @@ internal sealed class NetworkEmitter
             }
         }
         forced.Add(_method.Output);
-        _schedule = Schedule.Create(model, forced, excluded);
+        var reserved = new List<string> { "r", "i", "sum", "batch", "workspace", "total", "loss", "labels", "logits", "classes", "correct", "best",
+            "targets", "accumulateGradient", ReverseMode.BatchWeight };
+        foreach (var parameter in _method.Parameters)
+        {
+            reserved.Add(parameter.Name);
+            reserved.Add(parameter.Name + "Values");
+            if (parameter.IsField) reserved.Add("d" + NameAllocator.Capitalize(parameter.Name));
+        }
+        reserved.AddRange(Lengths().Select(Dimension));
+        _schedule = Schedule.Create(model, forced, excluded, reserved);
         _math = ExpressionPrinter.Math(_schedule);
     }
 

@@ -57,11 +57,14 @@ internal sealed class Schedule
     /// <summary>Nodes never given a statement (computed where they are used, e.g. gradient terms added straight into Parameters.Gradients).</summary>
     private ISet<int> _excluded = new HashSet<int>();
 
-    public static Schedule Create(GradientModel model) => Create(model, new HashSet<int>(), new HashSet<int>());
+    /// <summary>Names the surrounding generated code uses (loop variables, locals), which values must not take.</summary>
+    private IEnumerable<string> _reserved = Enumerable.Empty<string>();
 
-    public static Schedule Create(GradientModel model, ISet<int> forced, ISet<int> excluded)
+    public static Schedule Create(GradientModel model) => Create(model, new HashSet<int>(), new HashSet<int>(), Enumerable.Empty<string>());
+
+    public static Schedule Create(GradientModel model, ISet<int> forced, ISet<int> excluded, IEnumerable<string> reserved)
     {
-        var schedule = new Schedule(model) { _forced = forced, _excluded = excluded };
+        var schedule = new Schedule(model) { _forced = forced, _excluded = excluded, _reserved = reserved };
         schedule.Build();
         return schedule;
     }
@@ -105,6 +108,7 @@ internal sealed class Schedule
         foreach (int root in roots) uses[root]++;
 
         var names = new NameAllocator();
+        foreach (string name in _reserved) names.Reserve(name);
         foreach (var parameter in method.Parameters)
         {
             names.Reserve(parameter.Name.TrimStart('@'));

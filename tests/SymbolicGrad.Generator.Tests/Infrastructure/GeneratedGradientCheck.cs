@@ -17,7 +17,7 @@ internal sealed record GradientCheckResult(double Value, double ExpectedValue, I
 }
 
 /// <summary>Checks generated <c>XGradient</c> methods against the user's <c>X</c> by central finite differences.</summary>
-internal static class GradientCheck
+internal static class GeneratedGradientCheck
 {
     /// <summary>
     /// Evaluates <c>{method}Gradient</c> at <paramref name="args"/>, asserts its out parameters are exactly the
