@@ -35,7 +35,7 @@ internal static class StepProfile
         bench.Setup();
         var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
         Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
-        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated()):F1} B, hand-written {AllocatedPerCall(() => bench.HandWritten()):F1} B");
+        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
 
         // The replica of the emitted step must match the real one in results and in time before its phases mean anything.
         var emitted = NewReplica(batch, StepVariant.AsEmitted, out var emittedData);
@@ -153,7 +153,7 @@ internal static class StepProfile
         bench.Setup();
         var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
         Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
-        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated()):F1} B, hand-written {AllocatedPerCall(() => bench.HandWritten()):F1} B");
+        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
 
         var random = new Random(5);
         float[] Fill(int n) => GemmBenchmarks.Fill(random, n);
@@ -196,20 +196,24 @@ internal static class StepProfile
             $"both layers save ≈ {2 * (biasRelu.A - biasRelu.B + mask.A - mask.B):F0} µs ({100 * 2 * (biasRelu.A - biasRelu.B + mask.A - mask.B) / steps.A:F0}% of the step)");
     }
 
-    private static double AllocatedPerCall(Action action)
+    /// <summary>Bytes per call on this thread, and in the whole process (which also counts the runtime's background threads).</summary>
+    private static string AllocatedPerCall(Action action)
     {
         for (int i = 0; i < 100; i++)
         {
             action();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long thread = GC.GetAllocatedBytesForCurrentThread();
+        long process = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < 1000; i++)
         {
             action();
         }
 
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        long processBytes = GC.GetTotalAllocatedBytes(precise: true) - process;
+        long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread;
+        return $"{threadBytes / 1000.0:F1} B (process-wide {processBytes / 1000.0:F1} B)";
     }
 
     private static string LoadAverage()
