@@ -82,6 +82,29 @@ public sealed class NetworkBaselineTests
         Assert.Contains("dH[r * w1Rows + i] = dR2[r * w1Rows + i] + ", generated);
     }
 
+    [Fact]
+    public void StaticFunctionOfVectors()
+    {
+        const string source = """
+            using SymbolicGrad;
+            using static SymbolicGrad.Ops;
+
+            namespace Layers;
+
+            public static partial class Dense
+            {
+                [Differentiable]
+                public static float Loss(Mat W, Vec b, [NoDiff] Vec x, int label)
+                    => SoftmaxCrossEntropy(Tanh(W * x + b), label) + 0.01f * Dot(b, b);
+            }
+            """;
+        string generated = Verify(source, "Layers.Dense.Loss.g.cs");
+        // One gradient buffer per differentiable Vec/Mat parameter; [NoDiff] x and the int label get none.
+        Assert.Contains("public static float LossGradient(global::SymbolicGrad.Mat W, global::SymbolicGrad.Vec b, global::SymbolicGrad.Vec x, int label, global::SymbolicGrad.Mat dW, global::SymbolicGrad.Vec dB)", generated);
+        Assert.Contains("Kernels.OuterAdd(", generated);
+        Assert.DoesNotContain("int batch", generated);
+    }
+
     private static string Verify(string source, string hintName, [CallerMemberName] string testName = "")
     {
         var run = GeneratorHarness.Run(source).AssertClean();

@@ -72,7 +72,7 @@ internal static class ReverseMode
         if (activity.IsActive(method.Output))
         {
             // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
-            int seed = method.IsNetwork ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
+            int seed = method.IsNetwork && !method.IsStatic ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
             contributions[method.Output] = new List<int> { seed };
         }
 
@@ -80,6 +80,13 @@ internal static class ReverseMode
         {
             if (!activity.IsActive(id) || !contributions.TryGetValue(id, out var parts)) continue;
             int adjoint = parts.Skip(1).Aggregate(parts[0], builder.Add);
+            var shape = builder[id].Shape;
+            var adjointShape = builder[adjoint].Shape;
+            if (shape is { Rank: > 0 } && ((adjointShape?.Rank ?? 0) < shape.Rank || (shape.Batched && adjointShape?.Batched != true)))
+            {
+                // A scalar adjoint of a vector (from a sum): kernels (Wᵀ·g, g·xᵀ) need every element.
+                adjoint = builder.Tensor(Op.Broadcast, builder.KindOf(id), shape, 0, adjoint);
+            }
             adjoints[id] = adjoint;
             named.Add(new AdjointOf(adjoint, id));
 

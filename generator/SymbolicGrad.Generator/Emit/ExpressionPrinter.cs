@@ -92,6 +92,8 @@ internal sealed class ExpressionPrinter
                 return _math ? (Print(n[0], Primary), Primary) : ("(" + n.Kind.Keyword() + ")" + Print(n[0], Unary), Unary);
             case Op.Select:
                 return (Print(n[0], Conditional + 1) + " ? " + Print(n[1], Conditional + 1) + " : " + Print(n[2], Conditional), Conditional);
+            case Op.Broadcast:
+                return (Print(n[0], Primary), Primary);
             case Op.Sigmoid:
                 return _math ? ("σ(" + Print(n[0], 0) + ")", Primary)
                     : ("1f / (1f + " + _mathFType + ".Exp(-" + Print(n[0], Unary) + "))", Multiplicative);

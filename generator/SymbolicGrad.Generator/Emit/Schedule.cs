@@ -170,7 +170,7 @@ internal sealed class Schedule
         }
 
         // A model method's adjoints are of the batch's mean loss L, not of one sample's value.
-        ResultName = method.IsNetwork ? "L" : DisplayName(method.Output) ?? "f";
+        ResultName = method.IsNetwork && !method.IsStatic ? "L" : DisplayName(method.Output) ?? "f";
         for (int i = 0; i < differentiable.Count; i++)
         {
             if (!assigned.Contains(differentiable[i])) FinalGradients.Add((differentiable[i], Model.Gradients[i]));

@@ -52,6 +52,8 @@ internal enum Op
     Slice,
     /// <summary>The sum over the batch of a per-sample value: the adjoint of a value shared by all samples.</summary>
     ReduceBatch,
+    /// <summary>A scalar (or shared value) repeated to the node's shape: an adjoint that kernels need in full.</summary>
+    Broadcast,
 }
 
 /// <summary>

@@ -50,7 +50,8 @@ internal sealed record MethodModel(
     EquatableArray<NodeName> LocalNames,
     LocationInfo? Location,
     bool IsNetwork = false,
-    TrainableKind Trainable = TrainableKind.None)
+    TrainableKind Trainable = TrainableKind.None,
+    bool IsStatic = false)
 {
     public string GradientMethodName => Name + "Gradient";
 }

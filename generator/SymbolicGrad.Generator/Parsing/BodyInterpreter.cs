@@ -477,6 +477,13 @@ internal sealed class BodyInterpreter
                     BinaryOperatorKind.Divide => Op.Div,
                     _ => null,
                 };
+                if (op is not null && compound.OperatorMethod is not null && _tensors is not null
+                    && TensorTypes.IsTensorType(compound.OperatorMethod.ContainingType))
+                {
+                    // h += v on vectors: the element-wise operation.
+                    result = _graph.Binary(op.Value, current, value);
+                    break;
+                }
                 if (op is null || compound.OperatorMethod is not null)
                 {
                     return Fail(DiagnosticCatalogue.UnsupportedExpression, compound.Syntax, compound.Syntax.ToString(),

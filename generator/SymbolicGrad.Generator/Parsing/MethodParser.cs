@@ -59,7 +59,9 @@ internal static class MethodParser
     {
         string generatedName = method.Name + "Gradient";
         var containingTypes = SignatureChecks.ContainingTypes(method, generatedName, diagnostics);
-        if (!method.IsStatic && TensorTypes.IsModel(method.ContainingType))
+        bool modelMethod = !method.IsStatic && TensorTypes.IsModel(method.ContainingType);
+        bool tensorFunction = method.IsStatic && method.Parameters.Any(p => TensorTypes.RankOf(p.Type) > 0);
+        if (modelMethod || tensorFunction)
         {
             return ParseNetworkMethod(method, declaration, semanticModel, containingTypes, diagnostics, cancellation);
         }
@@ -91,7 +93,15 @@ internal static class MethodParser
         }
         var interpreter = new BodyInterpreter(graph, semanticModel.Compilation,
             parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation);
-        int output = interpreter.Run(method, body, env, returnKind!.Value);
+        int output = -1;
+        try
+        {
+            output = interpreter.Run(method, body, env, returnKind.GetValueOrDefault());
+        }
+        catch (InvalidOperationException) when (interpreter.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
         diagnostics.AddRange(interpreter.Diagnostics);
         if (interpreter.Failed || diagnostics.Any(d => d.IsError))
         {
@@ -104,7 +114,7 @@ internal static class MethodParser
             ContainingTypes: containingTypes,
             Name: method.Name,
             Accessibility: SignatureChecks.AccessibilityKeyword(method.DeclaredAccessibility),
-            ReturnKind: returnKind.Value,
+            ReturnKind: returnKind.GetValueOrDefault(),
             Parameters: parameters.ToEquatableArray(),
             HintName: HintName(method),
             DocumentationId: method.Name + "(" + string.Join(", ", parameters.Select(p => p.Kind.Keyword())) + ")",
@@ -122,7 +132,9 @@ internal static class MethodParser
     {
         SignatureChecks.CheckNetworkMethod(method, declaration, diagnostics);
         var graph = new GraphBuilder();
-        var parameters = SignatureChecks.NetworkParameters(method, graph, diagnostics);
+        var parameters = method.IsStatic
+            ? SignatureChecks.TensorFunctionParameters(method, graph, diagnostics)
+            : SignatureChecks.NetworkParameters(method, graph, diagnostics);
         var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
@@ -135,7 +147,15 @@ internal static class MethodParser
             env.Set(symbol, info.Input);
         }
         var interpreter = new BodyInterpreter(graph, semanticModel.Compilation, Enumerable.Empty<int>(), cancellation, tensors: true);
-        int output = interpreter.Run(method, body, env, ScalarKind.Single);
+        int output = -1;
+        try
+        {
+            output = interpreter.Run(method, body, env, ScalarKind.Single);
+        }
+        catch (InvalidOperationException) when (interpreter.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
         diagnostics.AddRange(interpreter.Diagnostics);
         if (interpreter.Failed || diagnostics.Any(d => d.IsError))
         {
@@ -145,7 +165,8 @@ internal static class MethodParser
         // The model's fields the body reads are the parameters to differentiate, in declaration order.
         var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
         var fields = interpreter.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
-            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, graph[f.Value].Name!, f.Value, null, IsField: true));
+            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, "d" + char.ToUpperInvariant(f.Key[0]) + f.Key.Substring(1),
+                f.Value, null, IsField: true));
 
         var model = new MethodModel(
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -162,7 +183,8 @@ internal static class MethodParser
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier),
             IsNetwork: true,
-            Trainable: TrainableKindOf(method));
+            Trainable: method.IsStatic ? TrainableKind.None : TrainableKindOf(method),
+            IsStatic: method.IsStatic);
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 

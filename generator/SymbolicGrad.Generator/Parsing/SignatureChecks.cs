@@ -72,6 +72,10 @@ internal static class SignatureChecks
     }
 
     /// <summary>The names a model method generates: the gradient, batch and workspace members.</summary>
+    public static IEnumerable<string> NetworkMemberNames(IMethodSymbol method) => method.IsStatic
+        ? new[] { method.Name + "Gradient", method.Name + "Workspace" }
+        : NetworkMemberNames(method.Name);
+
     public static IEnumerable<string> NetworkMemberNames(string name) => new[]
     {
         name + "Gradient", name + "GradientBatch", name + "Batch", name + "Forward", name + "Backward",
@@ -88,7 +92,7 @@ internal static class SignatureChecks
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
                 method.Name, method.ReturnType.ToDisplayString()));
         }
-        foreach (string generated in NetworkMemberNames(method.Name))
+        foreach (string generated in NetworkMemberNames(method))
         {
             for (var type = method.ContainingType; type is not null; type = type.BaseType)
             {
@@ -126,6 +130,46 @@ internal static class SignatureChecks
             }
             var shape = rank == 1 ? new Shape(1, true, name + ".Cols") : Shape.BatchedScalar;
             result.Add(new ParameterInfo(name, kind.Value, false, "", graph.Input(name, kind.Value, shape), LocationInfo.From(syntax)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The parameters of a static function of vectors and matrices: each Vec/Mat without [NoDiff] gets a gradient
+    /// buffer (<c>dX</c>) in the generated signature; float, int and bool parameters are data.
+    /// </summary>
+    public static List<ParameterInfo> TensorFunctionParameters(IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
+    {
+        var result = new List<ParameterInfo>();
+        var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        foreach (var parameter in method.Parameters)
+        {
+            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+            var location = LocationInfo.From(syntax);
+            if (parameter.RefKind != RefKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter, location, parameter.Name, parameter.RefKind.ToString().ToLowerInvariant()));
+                continue;
+            }
+            string name = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            int rank = TensorTypes.RankOf(parameter.Type);
+            var kind = rank > 0 ? ScalarKind.Single : ScalarTypes.KindOf(parameter.Type);
+            if (kind is null or ScalarKind.Double)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? location,
+                    parameter.Name, parameter.Type.ToDisplayString()));
+                continue;
+            }
+            bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
+            bool differentiable = rank > 0 && !noDiff;
+            string gradientName = "d" + char.ToUpperInvariant(parameter.Name[0]) + parameter.Name.Substring(1);
+            if (differentiable && !names.Add(gradientName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location, gradientName, gradientName, "another parameter"));
+            }
+            var shape = rank > 0 ? new Shape(rank, false, name + ".Length") : null;
+            result.Add(new ParameterInfo(name, kind.Value, differentiable, gradientName, graph.Input(name, kind.Value, shape), location,
+                IsField: differentiable));
         }
         return result;
     }

@@ -205,7 +205,7 @@ namespace Digits
                     dT2[r * w1Rows + i] = t2[r * w1Rows + i] >= 0f ? dT3[r * w1Rows + i] : 0f;
             }
 
-            // Gradients of the parameters, added into Parameters.Gradients.
+            // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂t2·xᵀ
             global::SymbolicGrad.Kernels.MatMulAddAtB(dT2.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t5·t3ᵀ

@@ -249,7 +249,7 @@ namespace Blocks
                     t7[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
 
-            // Gradients of the parameters, added into Parameters.Gradients.
+            // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ t7·xᵀ
             global::SymbolicGrad.Kernels.MatMulAddAtB(t7.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t3·hᵀ
