@@ -82,9 +82,10 @@ internal static class ReverseMode
             int adjoint = parts.Skip(1).Aggregate(parts[0], builder.Add);
             var shape = builder[id].Shape;
             var adjointShape = builder[adjoint].Shape;
-            if (shape is { Rank: > 0 } && ((adjointShape?.Rank ?? 0) < shape.Rank || (shape.Batched && adjointShape?.Batched != true)))
+            if (shape is not null && ((adjointShape?.Rank ?? 0) < shape.Rank || (shape.Batched && adjointShape?.Batched != true)))
             {
-                // A scalar adjoint of a vector (from a sum): kernels (Wᵀ·g, g·xᵀ) need every element.
+                // A scalar adjoint of a vector (from a sum) or a shared one of a per-sample value (the 1/B seed):
+                // kernels (Wᵀ·g, g·xᵀ) need every element, and a shared operand later sums it over the batch.
                 adjoint = builder.Tensor(Op.Broadcast, builder.KindOf(id), shape, 0, adjoint);
             }
             adjoints[id] = adjoint;

@@ -143,6 +143,8 @@ internal sealed class Schedule
             bool isBackward = id >= Model.FirstBackwardNode;
             string? primal = primalOf.TryGetValue(id, out int p) ? DisplayName(p) : null;
             if (_excluded.Contains(id)) continue;
+            // A broadcast leaf (the 1/B seed) is read in place unless a kernel needs it in memory.
+            if (dag[id].Op == Op.Broadcast && dag[dag[id][0]].Arity == 0 && !_forced.Contains(id)) continue;
             bool named = userNames.ContainsKey(id) || (isBackward && primal is not null && !IsInput(p)) || _forced.Contains(id);
             if (!named && uses[id] < 2) continue;
 

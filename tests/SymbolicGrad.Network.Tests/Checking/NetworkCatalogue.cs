@@ -1,9 +1,7 @@
 using SymbolicGrad.Network.Tests.Models.Activations;
 using SymbolicGrad.Network.Tests.Models.Arithmetic;
 using SymbolicGrad.Network.Tests.Models.Composed;
-#if !EXCLUDE_KNOWN_FAILURES
 using SymbolicGrad.Network.Tests.Models.Joins;
-#endif
 using SymbolicGrad.Network.Tests.Models.Losses;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
 using SymbolicGrad.Network.Tests.Models.Reductions;
@@ -38,16 +36,12 @@ public static class NetworkCatalogue
         Input<SumNet, SumNet.LossWorkspace>("reduction", () => new SumNet(Seed), DataSpec.Inputs(5)),
         Input<MeanNet, MeanNet.LossWorkspace>("reduction", () => new MeanNet(Seed), DataSpec.Inputs(5)),
         Input<DotProductNet, DotProductNet.LossWorkspace>("reduction", () => new DotProductNet(Seed), DataSpec.Inputs(5)),
-#if !EXCLUDE_KNOWN_FAILURES
         Input<AffineSumNet, AffineSumNet.LossWorkspace>("reduction", () => new AffineSumNet(Seed), DataSpec.Inputs(5)),
-#endif
 
         Target<SoftmaxNet, SoftmaxNet.LossWorkspace>("softmax", () => new SoftmaxNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
         Target<LogSoftmaxNet, LogSoftmaxNet.LossWorkspace>("softmax", () => new LogSoftmaxNet(Seed), DataSpec.Targets(5, 7, DataSpec.Probability)),
 
-#if !EXCLUDE_KNOWN_FAILURES
         Target<ConcatNet, ConcatNet.LossWorkspace>("concat", () => new ConcatNet(Seed), DataSpec.Targets(5, 5, DataSpec.Uniform)),
-#endif
 
         Target<MseNet, MseNet.LossWorkspace>("loss", () => new MseNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
         Target<MaeNet, MaeNet.LossWorkspace>("loss", () => new MaeNet(Seed), DataSpec.Targets(5, 7, DataSpec.Far)),
@@ -62,14 +56,10 @@ public static class NetworkCatalogue
         Label<ThreeHiddenLayerNet, ThreeHiddenLayerNet.LossWorkspace>("composed", () => new ThreeHiddenLayerNet(Seed), DataSpec.Labels(5, 3)),
         Label<ResidualNet, ResidualNet.LossWorkspace>("composed", () => new ResidualNet(Seed), DataSpec.Labels(5, 3)),
         Target<TiedWeightsNet, TiedWeightsNet.LossWorkspace>("composed", () => new TiedWeightsNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
-#if !EXCLUDE_KNOWN_FAILURES
         Label<DenseConnectionNet, DenseConnectionNet.LossWorkspace>("composed", () => new DenseConnectionNet(Seed), DataSpec.Labels(5, 3)),
-#endif
         Target<LectureSigmoidMseNet, LectureSigmoidMseNet.LossWorkspace>("composed", () => new LectureSigmoidMseNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<LectureSigmoidBinaryCrossEntropyNet, LectureSigmoidBinaryCrossEntropyNet.LossWorkspace>("composed", () => new LectureSigmoidBinaryCrossEntropyNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
-#if !EXCLUDE_KNOWN_FAILURES
         Target<WeightDecayNet, WeightDecayNet.LossWorkspace>("composed", () => new WeightDecayNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
-#endif
     ];
 
     /// <summary>Theory data: the name of every case.</summary>

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using SymbolicGrad.Plotting;
+
+namespace SymbolicGrad.Samples.Digits;
+
+/// <summary>The program: reads the options, loads the digits, trains <see cref="DigitNet"/> and reports the test accuracy.</summary>
+public static class DigitsApp
+{
+    /// <summary>Exit code of a run that trained and evaluated.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when reading data or a checkpoint, training or writing results failed.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code of a bad command line.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Runs the sample; the last line written to <paramref name="output"/> is <c>test accuracy: NN.NN%</c>.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Normal output (the trainer's progress goes here as plain lines unless it is the console).</param>
+    /// <param name="error">Error messages and, for a bad command line, the usage.</param>
+    /// <returns><see cref="Success"/>, <see cref="Failure"/> or <see cref="UsageError"/>.</returns>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var options = DigitsOptions.Parse(args);
+            if (options.ShowHelp)
+            {
+                output.WriteLine(DigitsOptions.Usage);
+                return Success;
+            }
+
+            var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
+            if (options.Resume && !File.Exists(options.CheckpointPath))
+            {
+                throw new CommandLineException($"--resume: there is no checkpoint at '{options.CheckpointPath}'.");
+            }
+
+            Train(options, data, output);
+            return Success;
+        }
+        catch (CommandLineException e)
+        {
+            error.WriteLine($"Digits: {e.Message}");
+            error.WriteLine();
+            error.WriteLine(DigitsOptions.Usage);
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or TrainingDivergedException)
+        {
+            error.WriteLine($"Digits: {e.Message}");
+            return Failure;
+        }
+    }
+
+    private static void Train(DigitsOptions options, DigitData data, TextWriter output)
+    {
+        var train = data.Train;
+        var test = data.Test;
+        var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
+        var optimizer = options.CreateOptimizer();
+        var trainer = new Trainer(net, optimizer, new TrainerOptions
+        {
+            Seed = options.Seed,
+            CheckpointPath = options.CheckpointPath,
+            // Plain lines into a caller's writer; the console gets a live progress bar when it is a terminal.
+            Output = ReferenceEquals(output, Console.Out) ? null : output,
+            // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
+            MeasureTrainingAccuracy = options.PlotPath is not null,
+        });
+
+        output.WriteLine(Invariant(
+            $"data: {data.Source}, {train.Count:N0} training and {test.Count:N0} test images"));
+        output.WriteLine(Invariant(
+            $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+
+        if (options.Resume)
+        {
+            var info = trainer.ResumeFrom(options.CheckpointPath!);
+            output.WriteLine(Invariant($"resumed from {options.CheckpointPath} after epoch {info.CompletedEpochs}"));
+        }
+
+        if (options.Epochs > 0)
+        {
+            // CPU time as well as wall time: on a busy machine the wall time also counts other processes' turns.
+            var process = Process.GetCurrentProcess();
+            var cpuStart = process.TotalProcessorTime;
+            long start = Stopwatch.GetTimestamp();
+            var history = trainer.Fit(train, options.Epochs, options.BatchSize);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            process.Refresh();
+            double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            long samples = history.Epochs.Sum(e => (long)e.Samples);
+            output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
+            if (options.PlotPath is string plot)
+            {
+                LearningCurvePlot.Save(history, plot, title: Invariant($"DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}"));
+                history.WriteCsv(options.CsvPath!);
+                output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
+            }
+
+            if (options.CheckpointPath is string checkpoint)
+            {
+                output.WriteLine(Invariant($"checkpoint: {checkpoint} (after epoch {trainer.CompletedEpochs})"));
+            }
+        }
+
+        var evaluation = trainer.Evaluate(test);
+        output.WriteLine(Invariant($"test loss: {evaluation.Loss:F4}"));
+        output.WriteLine(Invariant($"test accuracy: {100 * evaluation.Accuracy!.Value:F2}%"));
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

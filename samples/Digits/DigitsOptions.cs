@@ -1,0 +1,249 @@
+using System.Globalization;
+
+namespace SymbolicGrad.Samples.Digits;
+
+/// <summary>The sample's settings, read from the command line; the defaults are the issue's recipe.</summary>
+public sealed record DigitsOptions
+{
+    /// <summary>The largest hidden layer <c>--hidden</c> accepts (a 784 × 16,384 matrix is already 51 MB).</summary>
+    public const int MaxHidden = 16384;
+
+    /// <summary>The default momentum coefficient β.</summary>
+    public const float DefaultMomentum = 0.9f;
+
+    /// <summary>The command-line help.</summary>
+    public const string Usage =
+        """
+        usage: Digits [options]
+
+        Trains a 784-hidden-10 perceptron on handwritten digits and prints the test accuracy last.
+        Without --data it uses the 5,000 training and 1,000 test digits embedded in the program.
+
+        options:
+          --data DIR          read train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
+                              and t10k-labels-idx1-ubyte (each optionally .gz) from DIR
+          --epochs N          epochs to train (default 10; 0 with --resume only evaluates the checkpoint)
+          --hidden N          hidden units (default 128, at most 16384)
+          --batch N           examples per minibatch (default 64)
+          --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
+          --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise)
+          --momentum B        momentum coefficient in [0, 1) for momentum and nesterov (default 0.9)
+          --seed N            seed of the initial weights and of the shuffling (default 0)
+          --checkpoint PATH   save the model and optimizer state to PATH after every epoch
+          --resume            start from the checkpoint at PATH (needs --checkpoint)
+          --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
+                              also measures the training accuracy (one more forward pass per batch)
+          --help, -h          show this help
+
+        Options take their value as the next argument or after '=' (--epochs=5).
+        """;
+
+    /// <summary>Folder of the four MNIST files, or null for the embedded digits.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Epochs to train.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Hidden units.</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Examples per minibatch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Momentum;
+
+    /// <summary>The learning rate given with <c>--lr</c>, or null for the optimizer's default.</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>The momentum coefficient given with <c>--momentum</c>, or null for <see cref="DefaultMomentum"/>.</summary>
+    public float? Momentum { get; init; }
+
+    /// <summary>Seed of the initial weights and of the minibatch shuffle.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Where to save checkpoints, or null.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Whether to start from the checkpoint at <see cref="CheckpointPath"/>.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Where to draw the learning curves (.png or .svg), or null.</summary>
+    public string? PlotPath { get; init; }
+
+    /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
+    public bool ShowHelp { get; init; }
+
+    /// <summary>The learning rate to train with.</summary>
+    public float EffectiveLearningRate => LearningRate ?? OptimizerChoice.DefaultLearningRate(Optimizer);
+
+    /// <summary>The momentum coefficient to train with.</summary>
+    public float EffectiveMomentum => Momentum ?? DefaultMomentum;
+
+    /// <summary>The learning-curve CSV written next to the plot, or null without <c>--plot</c>.</summary>
+    public string? CsvPath => PlotPath is null ? null : Path.ChangeExtension(PlotPath, ".csv");
+
+    /// <summary>A new optimizer as the options describe it.</summary>
+    public Optimizer CreateOptimizer() => OptimizerChoice.Create(Optimizer, EffectiveLearningRate, EffectiveMomentum);
+
+    /// <summary>
+    /// Reads the command line. Options are <c>--name value</c> or <c>--name=value</c>, each at most once;
+    /// <c>--help</c> or <c>-h</c> anywhere asks for help and nothing else is checked.
+    /// </summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <exception cref="CommandLineException">An argument is unknown, repeated, missing its value, malformed or out of range, or options contradict each other.</exception>
+    public static DigitsOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            return new DigitsOptions { ShowHelp = true };
+        }
+
+        var options = new DigitsOptions();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith('-'))
+            {
+                throw new CommandLineException($"unexpected argument '{arg}': options start with --.");
+            }
+
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            string name = equals < 0 ? arg : arg[..equals];
+            string? inline = equals < 0 ? null : arg[(equals + 1)..];
+            if (!IsKnown(name))
+            {
+                throw new CommandLineException($"unknown option '{name}'.");
+            }
+
+            if (!seen.Add(name))
+            {
+                throw new CommandLineException($"{name} is given more than once.");
+            }
+
+            if (name == "--resume")
+            {
+                if (inline is not null)
+                {
+                    throw new CommandLineException("--resume takes no value.");
+                }
+
+                options = options with { Resume = true };
+                continue;
+            }
+
+            string value;
+            if (inline is not null)
+            {
+                value = inline;
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new CommandLineException($"{name} needs a value.");
+            }
+
+            options = Apply(options, name, value);
+        }
+
+        return CheckCombination(options, seen);
+    }
+
+    private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
+        or "--momentum" or "--optimizer" or "--seed" or "--checkpoint" or "--resume" or "--plot";
+
+    private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
+    {
+        "--data" => options with { DataDirectory = NonEmpty(name, value) },
+        "--epochs" => options with { Epochs = Integer(name, value, min: 0, max: int.MaxValue) },
+        "--hidden" => options with { Hidden = Integer(name, value, min: 1, max: MaxHidden) },
+        "--batch" => options with { BatchSize = Integer(name, value, min: 1, max: int.MaxValue) },
+        "--lr" => options with { LearningRate = LearningRateValue(name, value) },
+        "--momentum" => options with { Momentum = MomentumValue(name, value) },
+        "--optimizer" => options with { Optimizer = OptimizerValue(name, value) },
+        "--seed" => options with { Seed = Integer(name, value, min: int.MinValue, max: int.MaxValue) },
+        "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
+        "--plot" => options with { PlotPath = PlotFile(name, value) },
+        _ => throw new CommandLineException($"unknown option '{name}'."),
+    };
+
+    private static DigitsOptions CheckCombination(DigitsOptions options, HashSet<string> seen)
+    {
+        if (options.Resume && options.CheckpointPath is null)
+        {
+            throw new CommandLineException("--resume needs --checkpoint PATH: the checkpoint to start from.");
+        }
+
+        if (options.Epochs == 0 && !options.Resume)
+        {
+            throw new CommandLineException("--epochs must be at least 1 (0 is allowed only with --resume, to evaluate a checkpoint).");
+        }
+
+        if (seen.Contains("--momentum") && !OptimizerChoice.UsesMomentum(options.Optimizer))
+        {
+            throw new CommandLineException(
+                $"--momentum applies to the momentum and nesterov optimizers, not to {OptimizerChoice.Name(options.Optimizer)}.");
+        }
+
+        return options;
+    }
+
+    private static string NonEmpty(string name, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"{name} needs a non-empty value.") : value;
+
+    private static int Integer(string name, string value, int min, int max)
+    {
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int result))
+        {
+            throw new CommandLineException($"{name} expects a whole number, got '{value}'.");
+        }
+
+        if (result < min || result > max)
+        {
+            string range = max == int.MaxValue ? $"at least {min}" : $"between {min} and {max}";
+            throw new CommandLineException($"{name} must be {range}, got {result}.");
+        }
+
+        return result;
+    }
+
+    private static float Number(string name, string value)
+    {
+        if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float result) || !float.IsFinite(result))
+        {
+            throw new CommandLineException($"{name} expects a finite number, got '{value}'.");
+        }
+
+        return result;
+    }
+
+    private static float LearningRateValue(string name, string value)
+    {
+        float rate = Number(name, value);
+        return rate > 0 ? rate : throw new CommandLineException($"{name} must be positive, got {value}.");
+    }
+
+    private static float MomentumValue(string name, string value)
+    {
+        float beta = Number(name, value);
+        return beta is >= 0 and < 1 ? beta : throw new CommandLineException($"{name} must be in [0, 1), got {value}.");
+    }
+
+    private static OptimizerKind OptimizerValue(string name, string value) =>
+        OptimizerChoice.FromName(value)
+        ?? throw new CommandLineException($"{name} must be one of {string.Join(", ", OptimizerChoice.Names)}; got '{value}'.");
+
+    private static string PlotFile(string name, string value)
+    {
+        NonEmpty(name, value);
+        string extension = Path.GetExtension(value).ToLowerInvariant();
+        return extension is ".png" or ".svg"
+            ? value
+            : throw new CommandLineException($"{name} needs a .png or .svg file name, got '{value}'.");
+    }
+}

@@ -1,0 +1,3 @@
+using SymbolicGrad.Samples.Digits;
+
+return DigitsApp.Run(args, Console.Out, Console.Error);
