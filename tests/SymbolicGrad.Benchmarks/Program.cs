@@ -1,13 +1,31 @@
 using BenchmarkDotNet.Running;
 using SymbolicGrad.Benchmarks;
+using SymbolicGrad.Benchmarks.Profiling;
 
 // dotnet run -c Release -- --quick [m n k] : Stopwatch GFLOP/s of the GEMM kernels, in seconds
+// dotnet run -c Release -- --profile [batch… deep] : where the training step's time goes (default: 1 16 64 256 deep)
+// dotnet run -c Release -- --filter '*StepBenchmarks*' : the training-step benchmark of issue 3 (wall clock)
+// dotnet run -c Release -- --cpu-clock --filter '*StepBenchmarks*' : the same in process, timed by thread CPU time
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {
     int[] shape = args.Length == 4 ? [int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3])] : [256, 128, 784];
     QuickGflops.Run(shape[0], shape[1], shape[2]);
     return;
+}
+
+if (args.Length > 0 && args[0] == "--profile")
+{
+    // Batch sizes of the 784-128-10 MLP and/or "deep" (784-512-512-10 at 256); nothing: all of them.
+    string[] choice = args.Length > 1 ? args[1..] : ["1", "16", "64", "256", "deep"];
+    StepProfile.Run(choice.Where(a => a != "deep").Select(int.Parse).ToArray(), deep: choice.Contains("deep"));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--cpu-clock")
+{
+    Environment.SetEnvironmentVariable(SymbolicGrad.Benchmarks.Training.TrainingStepConfig.ClockVariable, "cpu");
+    args = args[1..];
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

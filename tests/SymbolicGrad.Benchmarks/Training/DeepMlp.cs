@@ -1,0 +1,29 @@
+using static SymbolicGrad.Ops;
+
+namespace SymbolicGrad.Benchmarks.Training;
+
+/// <summary>The 784-512-512-10 ReLU MLP of issue 3's benchmark, with a generated gradient.</summary>
+public sealed partial class DeepMlp : Model
+{
+    internal readonly Mat W1, W2, W3;
+    internal readonly Vec b1, b2, b3;
+
+    /// <summary>Creates the network with He/Xavier weights and small random biases.</summary>
+    public DeepMlp(int inputs = 784, int hidden = 512, int classes = 10, int seed = 0)
+    {
+        W1 = Parameters.Matrix(hidden, inputs, Init.He(seed));
+        b1 = Parameters.Vector(hidden, Init.Normal(0.1f, seed + 5));
+        W2 = Parameters.Matrix(hidden, hidden, Init.He(seed + 1));
+        b2 = Parameters.Vector(hidden, Init.Normal(0.1f, seed + 6));
+        W3 = Parameters.Matrix(classes, hidden, Init.Xavier(seed + 2));
+        b3 = Parameters.Vector(classes, Init.Normal(0.1f, seed + 7));
+    }
+
+    /// <summary>Softmax cross-entropy of one sample.</summary>
+    [Differentiable]
+    public float Loss([NoDiff] Vec x, int label)
+        => SoftmaxCrossEntropy(W3 * Relu(W2 * Relu(W1 * x + b1) + b2) + b3, label);
+
+    /// <summary>The layers in order, for the hand-written backprop.</summary>
+    internal (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2), (W3, b3)];
+}

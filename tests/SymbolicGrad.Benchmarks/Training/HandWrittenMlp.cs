@@ -1,0 +1,88 @@
+namespace SymbolicGrad.Benchmarks.Training;
+
+/// <summary>
+/// Back-propagation of a ReLU MLP with softmax cross-entropy written by hand the classic way (the lectures'
+/// δ-recursion) with the runtime's kernels, over a minibatch stored one sample per row:
+/// <c>δ_out = (p − onehot)/B</c>, <c>δ_h = (δ_{h+1}·W_{h+1}) ⊙ relu′(z_h)</c>, <c>∂W += δᵀ·a_prev</c>, <c>∂b += Σ_rows δ</c>.
+/// The baseline the generated gradient is compared with; all buffers are allocated up front for the largest batch.
+/// </summary>
+internal sealed class HandWrittenMlp
+{
+    private readonly Mat[] _weights;
+    private readonly Vec[] _biases;
+    private readonly Mat[] _weightGradients;
+    private readonly Vec[] _biasGradients;
+    private readonly float[][] _activations; // layer l's output a_l (batch × width); the last one holds the logits
+    private readonly float[][] _deltas;      // δ_l = ∂L/∂z_l, L the mean loss
+    private readonly int _maxBatch;
+
+    /// <summary>Wraps the layers (weight W_l of outputs × inputs, bias b_l) of a model whose parameters live in <paramref name="parameters"/>.</summary>
+    public HandWrittenMlp(ParameterStore parameters, (Mat Weight, Vec Bias)[] layers, int maxBatch)
+    {
+        _weights = layers.Select(l => l.Weight).ToArray();
+        _biases = layers.Select(l => l.Bias).ToArray();
+        _weightGradients = _weights.Select(parameters.GradientOf).ToArray();
+        _biasGradients = _biases.Select(parameters.GradientOf).ToArray();
+        _activations = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
+        _deltas = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
+        _maxBatch = maxBatch;
+    }
+
+    /// <summary>Mean loss over the batch; adds the gradient of the mean loss into the parameter gradients.</summary>
+    public float GradientBatch(Mat x, ReadOnlySpan<int> labels)
+    {
+        int batch = x.Rows;
+        if (batch > _maxBatch || labels.Length != batch)
+        {
+            throw new ArgumentException($"HandWrittenMlp: batch {batch} with {labels.Length} labels; at most {_maxBatch} samples, one label each.");
+        }
+
+        int last = _weights.Length - 1;
+
+        // Forward: z_l = a_{l−1}·W_lᵀ + b_l, a_l = relu(z_l) except for the logits.
+        ReadOnlySpan<float> input = x.Span;
+        for (int l = 0; l <= last; l++)
+        {
+            Mat w = _weights[l];
+            var z = _activations[l].AsSpan(0, batch * w.Rows);
+            z.Clear();
+            Kernels.MatMulAddABt(input, w.Span, z, batch, w.Rows, w.Cols);
+            if (l < last)
+            {
+                Kernels.AddBiasReluRows(z, batch, w.Rows, _biases[l].Span);
+            }
+            else
+            {
+                Kernels.AddBiasRows(z, batch, w.Rows, _biases[l].Span);
+            }
+
+            input = z;
+        }
+
+        // δ_out = (softmax(z) − onehot(label)) / B.
+        int classes = _weights[last].Rows;
+        float total = Kernels.SoftmaxCrossEntropyRows(input, batch, classes, labels, _deltas[last].AsSpan(0, batch * classes), 1f / batch);
+
+        for (int l = last; l >= 0; l--)
+        {
+            Mat w = _weights[l];
+            var delta = _deltas[l].AsSpan(0, batch * w.Rows);
+            ReadOnlySpan<float> previous = l == 0 ? x.Span : _activations[l - 1].AsSpan(0, batch * w.Cols);
+
+            // ∂W_l += δ_lᵀ·a_{l−1};  ∂b_l += Σ_rows δ_l.
+            Kernels.MatMulAddAtB(delta, previous, _weightGradients[l].Span, w.Rows, w.Cols, batch);
+            Kernels.ColumnSumsAdd(delta, batch, w.Rows, _biasGradients[l].Span);
+
+            if (l > 0)
+            {
+                // δ_{l−1} = (δ_l·W_l) ⊙ relu′(z_{l−1}); relu′ read from a_{l−1} > 0.
+                var previousDelta = _deltas[l - 1].AsSpan(0, batch * w.Cols);
+                previousDelta.Clear();
+                Kernels.MatMulAdd(delta, w.Span, previousDelta, batch, w.Cols, w.Rows);
+                Kernels.ReluBackward(previous, previousDelta, previousDelta);
+            }
+        }
+
+        return total / batch;
+    }
+}
