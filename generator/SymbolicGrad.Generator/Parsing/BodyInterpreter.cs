@@ -417,7 +417,7 @@ internal sealed class BodyInterpreter
     {
         if (_fields.TryGetValue(field.Name, out int node)) return node;
         int rank = TensorTypes.RankOf(field.Type);
-        string name = SyntaxFacts.GetKeywordKind(field.Name) != SyntaxKind.None ? "@" + field.Name : field.Name;
+        string name = SignatureChecks.CSharpName(field.Name);
         node = _graph.Input(name, ScalarKind.Single, new Shape(rank, false, name + ".Length"));
         _fields[field.Name] = node;
         _differentiableInputs.Add(node);

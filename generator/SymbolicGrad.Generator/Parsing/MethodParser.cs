@@ -165,7 +165,7 @@ internal static class MethodParser
         // The model's fields the body reads are the parameters to differentiate, in declaration order.
         var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
         var fields = interpreter.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
-            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, "d" + char.ToUpperInvariant(f.Key[0]) + f.Key.Substring(1),
+            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, SignatureChecks.GradientName(f.Key),
                 f.Value, null, IsField: true));
 
         var model = new MethodModel(

@@ -112,24 +112,18 @@ internal static class SignatureChecks
         var result = new List<ParameterInfo>();
         foreach (var parameter in method.Parameters)
         {
-            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
-            if (parameter.RefKind != RefKind.None)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter, LocationInfo.From(syntax), parameter.Name,
-                    parameter.RefKind.ToString().ToLowerInvariant()));
-                continue;
-            }
-            string name = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            if (!PassedByValue(parameter, diagnostics, out var syntax, out var location)) continue;
+            string name = CSharpName(parameter.Name);
             int rank = TensorTypes.RankOf(parameter.Type);
             var kind = rank == 1 ? ScalarKind.Single : ScalarTypes.KindOf(parameter.Type);
             if (rank == 2 || kind is null or ScalarKind.Double)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? LocationInfo.From(syntax),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? location,
                     parameter.Name, parameter.Type.ToDisplayString()));
                 continue;
             }
             var shape = rank == 1 ? new Shape(1, true, name + ".Cols") : Shape.BatchedScalar;
-            result.Add(new ParameterInfo(name, kind.Value, false, "", graph.Input(name, kind.Value, shape), LocationInfo.From(syntax)));
+            result.Add(new ParameterInfo(name, kind.Value, false, "", graph.Input(name, kind.Value, shape), location));
         }
         return result;
     }
@@ -144,14 +138,8 @@ internal static class SignatureChecks
         var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
         foreach (var parameter in method.Parameters)
         {
-            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
-            var location = LocationInfo.From(syntax);
-            if (parameter.RefKind != RefKind.None)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter, location, parameter.Name, parameter.RefKind.ToString().ToLowerInvariant()));
-                continue;
-            }
-            string name = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            if (!PassedByValue(parameter, diagnostics, out var syntax, out var location)) continue;
+            string name = CSharpName(parameter.Name);
             int rank = TensorTypes.RankOf(parameter.Type);
             var kind = rank > 0 ? ScalarKind.Single : ScalarTypes.KindOf(parameter.Type);
             if (kind is null or ScalarKind.Double)
@@ -162,7 +150,7 @@ internal static class SignatureChecks
             }
             bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
             bool differentiable = rank > 0 && !noDiff;
-            string gradientName = "d" + char.ToUpperInvariant(parameter.Name[0]) + parameter.Name.Substring(1);
+            string gradientName = GradientName(parameter.Name);
             if (differentiable && !names.Add(gradientName))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location, gradientName, gradientName, "another parameter"));
@@ -202,16 +190,32 @@ internal static class SignatureChecks
 
             bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
             bool differentiable = kind.Value.IsReal() && !noDiff;
-            string gradientName = "d" + char.ToUpperInvariant(parameter.Name[0]) + parameter.Name.Substring(1);
+            string gradientName = GradientName(parameter.Name);
             if (differentiable && !names.Add(gradientName))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location,
                     $"out {gradientName}", gradientName, "another parameter"));
             }
-            string csharpName = SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name;
+            string csharpName = CSharpName(parameter.Name);
             result.Add(new ParameterInfo(csharpName, kind.Value, differentiable, gradientName, graph.Input(csharpName, kind.Value), location));
         }
         return result;
+    }
+
+    /// <summary><c>d</c> + the name with its first letter upper-cased (<c>phi0</c> → <c>dPhi0</c>).</summary>
+    public static string GradientName(string name) => "d" + char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    /// <summary>The name as C# must write it (<c>@class</c>).</summary>
+    public static string CSharpName(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>Reports a ref/out/in parameter of a tensor method (its parameters are passed by value).</summary>
+    private static bool PassedByValue(IParameterSymbol parameter, List<DiagnosticInfo> diagnostics, out ParameterSyntax? syntax, out LocationInfo? location)
+    {
+        syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+        location = LocationInfo.From(syntax);
+        if (parameter.RefKind == RefKind.None) return true;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter, location, parameter.Name, parameter.RefKind.ToString().ToLowerInvariant()));
+        return false;
     }
 
     public static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
