@@ -16,13 +16,23 @@ internal static class EmittedLoops
         }
     }
 
-    /// <summary><c>t3 = max(t2, 0)</c>.</summary>
-    public static void Relu(float[] t2, float[] t3, int batch, int w1Rows)
+    /// <summary><c>c1 = t2 &gt; 0</c>, stored as bool[] for the forward select and the backward mask.</summary>
+    public static void ReluCondition(float[] t2, bool[] c1, int batch, int w1Rows)
     {
         for (int r = 0; r < batch; r++)
         {
             for (int i = 0; i < w1Rows; i++)
-                t3[r * w1Rows + i] = MathF.Max(t2[r * w1Rows + i], 0f);
+                c1[r * w1Rows + i] = t2[r * w1Rows + i] > 0f;
+        }
+    }
+
+    /// <summary><c>t3 = c1 ? t2 : 0</c>.</summary>
+    public static void ReluSelect(bool[] c1, float[] t2, float[] t3, int batch, int w1Rows)
+    {
+        for (int r = 0; r < batch; r++)
+        {
+            for (int i = 0; i < w1Rows; i++)
+                t3[r * w1Rows + i] = c1[r * w1Rows + i] ? t2[r * w1Rows + i] : 0f;
         }
     }
 
@@ -55,13 +65,13 @@ internal static class EmittedLoops
         }
     }
 
-    /// <summary><c>∂L/∂t2 = t2 ≥ 0 ? ∂L/∂t3 : 0</c>.</summary>
-    public static void ReluMask(float[] t2, float[] dT3, float[] dT2, int batch, int w1Rows)
+    /// <summary><c>∂L/∂t2 = c1 ? ∂L/∂t3 : 0</c>.</summary>
+    public static void ReluMask(bool[] c1, float[] dT3, float[] dT2, int batch, int w1Rows)
     {
         for (int r = 0; r < batch; r++)
         {
             for (int i = 0; i < w1Rows; i++)
-                dT2[r * w1Rows + i] = t2[r * w1Rows + i] >= 0f ? dT3[r * w1Rows + i] : 0f;
+                dT2[r * w1Rows + i] = c1[r * w1Rows + i] ? dT3[r * w1Rows + i] : 0f;
         }
     }
 

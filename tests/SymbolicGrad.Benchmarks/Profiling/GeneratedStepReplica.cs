@@ -19,18 +19,19 @@ internal sealed class GeneratedStepReplica
     private readonly Momentum _optimizer = new(0.01f, 0.9f);
     private readonly StepVariant _variant;
     private readonly float[] _t1, _t2, _t3, _t4, _t5, _lse, _f, _dT5, _dT3, _dT2;
+    private readonly bool[] _c1;
 
     /// <summary>The phases in step order; <see cref="Step"/> adds each one's Stopwatch ticks into <see cref="Ticks"/> when timing.</summary>
     public static readonly string[] Phases =
     [
         "ZeroGradients",
         "t1 = x·W1ᵀ  (Clear + GEMM)",
-        "t2 = t1 + b1; t3 = relu(t2)",
+        "t2 = t1 + b1; c1 = t2 > 0; t3 = c1 ? t2 : 0",
         "t4 = t3·W2ᵀ  (Clear + GEMM)",
         "t5 = t4 + b2",
         "logsumexp, loss, dT5",
         "dT3 = dT5·W2  (Clear + GEMM)",
-        "dT2 = relu mask ⊙ dT3",
+        "dT2 = c1 ? dT3 : 0",
         "dW1 += dT2ᵀ·x  (GEMM)",
         "dW2 += dT5ᵀ·t3  (GEMM)",
         "db1, db2  (column sums)",
@@ -46,6 +47,7 @@ internal sealed class GeneratedStepReplica
         _variant = variant;
         _t1 = new float[batch * Hidden];
         _t2 = new float[batch * Hidden];
+        _c1 = new bool[batch * Hidden];
         _t3 = new float[batch * Hidden];
         _t4 = new float[batch * Classes];
         _t5 = new float[batch * Classes];
@@ -66,7 +68,7 @@ internal sealed class GeneratedStepReplica
         ReadOnlySpan<float> xs = x.Span, w1 = _model.W1.Span, w2 = _model.W2.Span, b1 = _model.b1.Span, b2 = _model.b2.Span;
         Span<float> dW1 = p.GradientOf(_model.W1).Span, dW2 = p.GradientOf(_model.W2).Span;
         Span<float> dB1 = p.GradientOf(_model.b1).Span, dB2 = p.GradientOf(_model.b2).Span;
-        bool matVec = batch == 1 && Has(StepVariant.MatVecAtBatchOne);
+        bool matVec = batch == 1; // as emitted: the matrix–vector kernels for a batch of one
         float[] t1 = _t1, t2 = _t2, t3 = _t3, t4 = _t4, t5 = _t5, dT5 = _dT5, dT3 = _dT3, dT2 = _dT2;
         float loss;
         long mark = time ? Stopwatch.GetTimestamp() : 0;
@@ -96,8 +98,12 @@ internal sealed class GeneratedStepReplica
                 else EmittedLoops.BiasAdd(t1, b1, t2, batch, Hidden);
             }
 
-            if (Has(StepVariant.NoBoundsChecks)) SuggestedLoops.ReluUnchecked(t2, t3, batch * Hidden);
-            else EmittedLoops.Relu(t2, t3, batch, Hidden);
+            if (Has(StepVariant.NoBoundsChecks)) SuggestedLoops.ReluUnchecked(t2, _c1, t3, batch * Hidden);
+            else
+            {
+                EmittedLoops.ReluCondition(t2, _c1, batch, Hidden);
+                EmittedLoops.ReluSelect(_c1, t2, t3, batch, Hidden);
+            }
         }
 
         Lap(2, time, ref mark);
@@ -136,8 +142,8 @@ internal sealed class GeneratedStepReplica
         Lap(6, time, ref mark);
 
         if (Has(StepVariant.VectorReluMask) || Has(StepVariant.FuseBiasRelu)) SuggestedLoops.ReluMaskVector(t3, dT3, dT2, batch * Hidden);
-        else if (Has(StepVariant.NoBoundsChecks)) SuggestedLoops.ReluMaskUnchecked(t2, dT3, dT2, batch * Hidden);
-        else EmittedLoops.ReluMask(t2, dT3, dT2, batch, Hidden);
+        else if (Has(StepVariant.NoBoundsChecks)) SuggestedLoops.ReluMaskUnchecked(_c1, dT3, dT2, batch * Hidden);
+        else EmittedLoops.ReluMask(_c1, dT3, dT2, batch, Hidden);
         Lap(7, time, ref mark);
 
         if (matVec) Kernels.OuterAdd(dW1, Hidden, Inputs, 1f, dT2, xs);

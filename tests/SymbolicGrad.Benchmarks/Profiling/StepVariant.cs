@@ -10,7 +10,7 @@ internal enum StepVariant
     /// <summary>The same scalar element-wise loops through refs, without bounds checks.</summary>
     NoBoundsChecks = 1,
 
-    /// <summary><c>t3 = max(t1 + b1, 0)</c> in one Vector256 pass, t2 not stored; the backward mask reads t3 &gt; 0.</summary>
+    /// <summary><c>t3 = max(t1 + b1, 0)</c> in one Vector256 pass, neither t2 nor the bool mask c1 stored; the backward mask reads t3 &gt; 0.</summary>
     FuseBiasRelu = 2,
 
     /// <summary>The ReLU mask of the backward pass with Vector256.</summary>
@@ -22,9 +22,6 @@ internal enum StepVariant
     /// <summary>The biases copied into the GEMM outputs (instead of clearing them) and the products added onto them.</summary>
     BiasPrefill = 16,
 
-    /// <summary>At batch 1, the matrix–vector kernels (MatVecAdd, MatTVecAdd, OuterAdd) instead of the GEMMs.</summary>
-    MatVecAtBatchOne = 32,
-
     /// <summary>Every change above.</summary>
-    All = NoBoundsChecks | FuseBiasRelu | VectorReluMask | FusedSoftmaxCrossEntropy | BiasPrefill | MatVecAtBatchOne,
+    All = NoBoundsChecks | FuseBiasRelu | VectorReluMask | FusedSoftmaxCrossEntropy | BiasPrefill,
 }

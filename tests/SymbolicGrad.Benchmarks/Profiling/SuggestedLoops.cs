@@ -25,7 +25,7 @@ internal static class SuggestedLoops
         }
     }
 
-    /// <summary><c>t3 = max(t1 + b1, 0)</c> in one Vector256 pass (t2 not stored: the backward mask reads t3 &gt; 0).</summary>
+    /// <summary><c>t3 = max(t1 + b1, 0)</c> in one Vector256 pass (neither t2 nor c1 stored: the backward mask reads t3 &gt; 0).</summary>
     public static void BiasReluFused(float[] t1, ReadOnlySpan<float> b1Values, float[] t3, int batch, int w1Rows)
     {
         ref float rt1 = ref MemoryMarshal.GetArrayDataReference(t1);
@@ -72,13 +72,16 @@ internal static class SuggestedLoops
             Unsafe.Add(ref rd, i) = Unsafe.Add(ref ra, i) > 0f ? Unsafe.Add(ref rg, i) : 0f;
     }
 
-    /// <summary><c>t3 = max(t2, 0)</c>, scalar, through refs (no bounds checks).</summary>
-    public static void ReluUnchecked(float[] t2, float[] t3, int count)
+    /// <summary><c>c1 = t2 &gt; 0; t3 = c1 ? t2 : 0</c>, scalar, through refs (no bounds checks).</summary>
+    public static void ReluUnchecked(float[] t2, bool[] c1, float[] t3, int count)
     {
         ref float rs = ref MemoryMarshal.GetArrayDataReference(t2);
+        ref bool rc = ref MemoryMarshal.GetArrayDataReference(c1);
         ref float rd = ref MemoryMarshal.GetArrayDataReference(t3);
         for (nint i = 0; i < count; i++)
-            Unsafe.Add(ref rd, i) = MathF.Max(Unsafe.Add(ref rs, i), 0f);
+            Unsafe.Add(ref rc, i) = Unsafe.Add(ref rs, i) > 0f;
+        for (nint i = 0; i < count; i++)
+            Unsafe.Add(ref rd, i) = Unsafe.Add(ref rc, i) ? Unsafe.Add(ref rs, i) : 0f;
     }
 
     /// <summary><c>t3 = max(t2, 0)</c> with Vector256.</summary>
@@ -93,14 +96,14 @@ internal static class SuggestedLoops
             Unsafe.Add(ref rd, i) = MathF.Max(Unsafe.Add(ref rs, i), 0f);
     }
 
-    /// <summary><c>∂L/∂t2 = t2 ≥ 0 ? ∂L/∂t3 : 0</c>, scalar, through refs (no bounds checks).</summary>
-    public static void ReluMaskUnchecked(float[] t2, float[] dT3, float[] dT2, int count)
+    /// <summary><c>∂L/∂t2 = c1 ? ∂L/∂t3 : 0</c>, scalar, through refs (no bounds checks).</summary>
+    public static void ReluMaskUnchecked(bool[] c1, float[] dT3, float[] dT2, int count)
     {
-        ref float ra = ref MemoryMarshal.GetArrayDataReference(t2);
+        ref bool rc = ref MemoryMarshal.GetArrayDataReference(c1);
         ref float rg = ref MemoryMarshal.GetArrayDataReference(dT3);
         ref float rd = ref MemoryMarshal.GetArrayDataReference(dT2);
         for (nint i = 0; i < count; i++)
-            Unsafe.Add(ref rd, i) = Unsafe.Add(ref ra, i) >= 0f ? Unsafe.Add(ref rg, i) : 0f;
+            Unsafe.Add(ref rd, i) = Unsafe.Add(ref rc, i) ? Unsafe.Add(ref rg, i) : 0f;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ namespace SymbolicGrad.Benchmarks.Training;
 /// δ-recursion) with the runtime's kernels, over a minibatch stored one sample per row:
 /// <c>δ_out = (p − onehot)/B</c>, <c>δ_h = (δ_{h+1}·W_{h+1}) ⊙ relu′(z_h)</c>, <c>∂W += δᵀ·a_prev</c>, <c>∂b += Σ_rows δ</c>.
 /// The baseline the generated gradient is compared with; all buffers are allocated up front for the largest batch.
+/// A batch of one uses the matrix–vector kernels (as one would write per-sample backprop), larger batches the GEMMs.
 /// </summary>
 internal sealed class HandWrittenMlp
 {
@@ -46,7 +47,8 @@ internal sealed class HandWrittenMlp
             Mat w = _weights[l];
             var z = _activations[l].AsSpan(0, batch * w.Rows);
             z.Clear();
-            Kernels.MatMulAddABt(input, w.Span, z, batch, w.Rows, w.Cols);
+            if (batch == 1) Kernels.MatVecAdd(w.Span, w.Rows, w.Cols, input, z);
+            else Kernels.MatMulAddABt(input, w.Span, z, batch, w.Rows, w.Cols);
             if (l < last)
             {
                 Kernels.AddBiasReluRows(z, batch, w.Rows, _biases[l].Span);
@@ -70,7 +72,8 @@ internal sealed class HandWrittenMlp
             ReadOnlySpan<float> previous = l == 0 ? x.Span : _activations[l - 1].AsSpan(0, batch * w.Cols);
 
             // ∂W_l += δ_lᵀ·a_{l−1};  ∂b_l += Σ_rows δ_l.
-            Kernels.MatMulAddAtB(delta, previous, _weightGradients[l].Span, w.Rows, w.Cols, batch);
+            if (batch == 1) Kernels.OuterAdd(_weightGradients[l].Span, w.Rows, w.Cols, 1f, delta, previous);
+            else Kernels.MatMulAddAtB(delta, previous, _weightGradients[l].Span, w.Rows, w.Cols, batch);
             Kernels.ColumnSumsAdd(delta, batch, w.Rows, _biasGradients[l].Span);
 
             if (l > 0)
@@ -78,7 +81,8 @@ internal sealed class HandWrittenMlp
                 // δ_{l−1} = (δ_l·W_l) ⊙ relu′(z_{l−1}); relu′ read from a_{l−1} > 0.
                 var previousDelta = _deltas[l - 1].AsSpan(0, batch * w.Cols);
                 previousDelta.Clear();
-                Kernels.MatMulAdd(delta, w.Span, previousDelta, batch, w.Cols, w.Rows);
+                if (batch == 1) Kernels.MatTVecAdd(w.Span, w.Rows, w.Cols, delta, previousDelta);
+                else Kernels.MatMulAdd(delta, w.Span, previousDelta, batch, w.Cols, w.Rows);
                 Kernels.ReluBackward(previous, previousDelta, previousDelta);
             }
         }
