@@ -513,12 +513,7 @@ internal sealed class NetworkEmitter
     {
         var n = _dag[value.Node];
         string type = n.Kind.Keyword();
-        string size = n.Rank switch
-        {
-            0 => n.Batched ? "batch" : "1",
-            1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
-            _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
-        };
+        string size = Size(n);
         w.WriteLine(grow
             ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.Workspace.Grow(workspace.{value.Name}, {size});"
             : $"{type}[] {value.Name} = workspace.{value.Name};");
@@ -689,17 +684,20 @@ internal sealed class NetworkEmitter
         }
     }
 
+    /// <summary>The number of elements a stored value holds: per sample times the batch, or rows × columns.</summary>
+    private string Size(Node n) => n.Rank switch
+    {
+        0 => n.Batched ? "batch" : "1",
+        1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
+        _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
+    };
+
     /// <summary>The memory of a vector value (a stored buffer or an input), for kernels.</summary>
     private string Span(int node)
     {
         var n = _dag[node];
         if (n.Op == Op.Input) return n.Name + "Values";
-        string size = n.Rank switch
-        {
-            0 => n.Batched ? "batch" : "1",
-            1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
-            _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
-        };
+        string size = Size(n);
         return $"{_schedule.Variables[node].Name}.AsSpan(0, {size})";
     }
 

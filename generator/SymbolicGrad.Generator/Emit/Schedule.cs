@@ -94,18 +94,13 @@ internal sealed class Schedule
         var reachable = dag.Reachable(roots);
         var forward = dag.Reachable(new[] { method.Output });
 
-        var uses = new int[dag.Count];
+        var uses = CountUses(Model);
         for (int id = 0; id < dag.Count; id++)
         {
-            if (!reachable[id]) continue;
-            foreach (int arg in dag[id].Args) uses[arg]++;
-            if (dag[id].Args.Count > 0)
-            {
-                if (forward[id]) ForwardOperations++;
-                else BackwardOperations++;
-            }
+            if (!reachable[id] || dag[id].Args.Count == 0) continue;
+            if (forward[id]) ForwardOperations++;
+            else BackwardOperations++;
         }
-        foreach (int root in roots) uses[root]++;
 
         var names = new NameAllocator();
         foreach (string name in _reserved) names.Reserve(name);
