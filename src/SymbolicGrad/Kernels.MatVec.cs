@@ -103,6 +103,10 @@ public static partial class Kernels
     }
 
     /// <summary>Rank-1 update <c>A += α·u·vᵀ</c> (the weight gradient of <c>A·v</c> with output gradient u).</summary>
+    /// <remarks>
+    /// Rows where α·u[r] is 0 are skipped: behind a ReLU about half of the output gradient is exactly 0, and adding
+    /// 0·v changes nothing unless v holds an infinity or NaN (which the forward pass would already have shown).
+    /// </remarks>
     /// <param name="a">The rows × cols matrix, updated in place.</param>
     /// <param name="rows">Rows of A (the length of u).</param>
     /// <param name="cols">Columns of A (the length of v).</param>
@@ -130,8 +134,10 @@ public static partial class Kernels
         {
             for (int r = 0; r < rows; r++)
             {
+                float s = alpha * u[r];
+                if (s == 0f) continue;
                 var row = a.Slice(r * cols, cols);
-                TensorPrimitives.MultiplyAdd(v, alpha * u[r], row, row);
+                TensorPrimitives.MultiplyAdd(v, s, row, row);
             }
         }
     }
@@ -246,7 +252,9 @@ public static partial class Kernels
     {
         for (int r = 0; r < rows; r++)
         {
-            Simd.Axpy(alpha * Unsafe.Add(ref u, r), ref v, ref Unsafe.Add(ref a, (nint)r * cols), cols);
+            float s = alpha * Unsafe.Add(ref u, r);
+            if (s == 0f) continue; // a row behind an inactive ReLU
+            Simd.Axpy(s, ref v, ref Unsafe.Add(ref a, (nint)r * cols), cols);
         }
     }
 }

@@ -95,6 +95,27 @@ public class MatVecKernelTests
     }
 
     [Fact]
+    public void OuterAddLeavesRowsWithZeroCoefficientAsTheyWereAndUpdatesTheOthers()
+    {
+        // u as behind a ReLU: every other entry exactly 0 (and one −0).
+        const int rows = 7, cols = 19;
+        var a = new Mat(Reference.Random(rows * cols, 3), rows, cols);
+        var before = a.Span.ToArray();
+        var u = new Vec([0.5f, 0f, -2f, -0f, 1f, 0f, 3f]);
+        var v = new Vec(Reference.Random(cols, 4));
+        Kernels.OuterAdd(a, 2f, u, v);
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                float expected = before[i * cols + j] + 2f * u[i] * v[j];
+                if (u[i] == 0f) Assert.Equal(before[i * cols + j], a[i, j]);
+                else Reference.Close(expected, a[i, j], 2, $"A[{i},{j}]");
+            }
+        }
+    }
+
+    [Fact]
     public void SpanOverloadsAgreeWithViewOverloads()
     {
         var a = Reference.Random(5 * 9, 1);

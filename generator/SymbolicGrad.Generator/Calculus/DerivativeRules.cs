@@ -64,6 +64,14 @@ internal static class DerivativeRules
             case Op.Max:
             case Op.Min:
             {
+                int other = n[1 - operand];
+                if (b[other].Op == Op.Constant && b[n[operand]].Op != Op.Constant)
+                {
+                    // max(x, c) (ReLU) and min(x, c): x passes the derivative where it won strictly, read from the result
+                    // (relu(x) > 0), so x itself need not be kept; at the kink the subgradient is 0, as in PyTorch.
+                    int won = b.Binary(n.Op == Op.Max ? Op.Greater : Op.Less, node, other);
+                    return b.Select(won, g, Const(0));
+                }
                 // The derivative goes to the operand that was chosen (the first one on ties).
                 int first = b.Binary(n.Op == Op.Max ? Op.GreaterOrEqual : Op.LessOrEqual, n[0], n[1]);
                 return operand == 0 ? b.Select(first, g, Const(0)) : b.Select(first, Const(0), g);

@@ -26,6 +26,8 @@ internal sealed class NetworkEmitter
     private readonly Dictionary<string, string> _dimensions = new();
     private readonly List<(int Parameter, List<(int Term, bool Negated)> Terms)> _gradients = new();
     private readonly string _workspaceType;
+    /// <summary>How the code names the runtime's SIMD lanes: a short alias unless the user's code declares the name.</summary>
+    private readonly string _lanes;
     private readonly string _version;
 
     private NetworkEmitter(GradientModel model, string version)
@@ -35,6 +37,7 @@ internal sealed class NetworkEmitter
         _dag = model.Graph;
         _version = version;
         _workspaceType = _method.Name + "Workspace";
+        _lanes = _method.QualifyMath ? Runtime + ".Lanes" : "Lanes";
 
         var fields = _method.Parameters.Where(p => p.IsField).ToList();
         var uses = Schedule.CountUses(model);
@@ -179,7 +182,11 @@ internal sealed class NetworkEmitter
             w.WriteLine("{");
             w.Indent++;
         }
-        if (!_method.QualifyMath) w.WriteLine("using System;");
+        if (!_method.QualifyMath)
+        {
+            w.WriteLine("using System;");
+            w.WriteLine($"using Lanes = {Runtime}.Lanes;");
+        }
         w.WriteLineNoTabs(string.Empty);
         for (int k = 0; k < _method.ContainingTypes.Count; k++)
         {
@@ -524,7 +531,7 @@ internal sealed class NetworkEmitter
     {
         int id = value.Node;
         var n = _dag[id];
-        string math = value.AdjointOf is { } primal ? $"∂L/∂{primal} = {_math.PrintDefinition(id)}" : $"{value.Name} = {_math.PrintDefinition(id)}";
+        string math = value.AdjointOf is { } primal ? $"∂{_schedule.ResultName}/∂{primal} = {_math.PrintDefinition(id)}" : $"{value.Name} = {_math.PrintDefinition(id)}";
         w.WriteLine("// " + math);
         switch (n.Op)
         {
@@ -596,9 +603,21 @@ internal sealed class NetworkEmitter
             default:
             {
                 // Element-wise: one fused loop over the batch and the elements.
+                string row = n.Batched ? "r" : "0";
                 string definition = ElementDefinition(id, "r", "i");
-                Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null,
-                    () => w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "i")} = {definition};"));
+                string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? Lanes("r", "i").PrintDefinition(id) : null;
+                if (lanes is null)
+                {
+                    Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null, () => w.WriteLine($"{Access(id, row, "i")} = {definition};"));
+                    break;
+                }
+                var (buffer, position) = Element(id, row, "i");
+                if (!n.Batched) w.WriteLine("{"); // a scope of its own for i
+                if (!n.Batched) w.Indent++;
+                Loop(w, n.Batched, null, () => VectorLoop(w, Dimension(n.Shape!.Length),
+                    $"{_lanes}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};"));
+                if (!n.Batched) w.Indent--;
+                if (!n.Batched) w.WriteLine("}");
                 break;
             }
         }
@@ -621,7 +640,18 @@ internal sealed class NetworkEmitter
         var element = Printer("0", "i");
         string sign = negated ? "-=" : "+=";
         string length = Dimension(_dag[parameter].Shape!.Length);
-        w.WriteLine($"for (int i = 0; i < {length}; i++) {gradient}[i] {sign} {element.Print(term)};");
+        string? lanes = _dag[parameter].Rank == 1 && n.Kind == ScalarKind.Single ? Lanes("0", "i").PrintDefinitionOrLoad(term) : null;
+        if (lanes is null)
+        {
+            w.WriteLine($"for (int i = 0; i < {length}; i++) {gradient}[i] {sign} {element.Print(term)};");
+            return;
+        }
+        w.WriteLine("{");
+        w.Indent++;
+        VectorLoop(w, length, $"{_lanes}.Store({gradient}, i, {_lanes}.Load({gradient}, i) {(negated ? "-" : "+")} {lanes});",
+            $"{gradient}[i] {sign} {element.Print(term)};");
+        w.Indent--;
+        w.WriteLine("}");
     }
 
     /// <summary>Σ over the batch of g·xᵀ, added into <paramref name="target"/> (rows of g × length of x).</summary>
@@ -660,6 +690,20 @@ internal sealed class NetworkEmitter
         }
         var element = Printer("r", "0");
         w.WriteLine($"for (int r = 0; r < batch; r++) {target}[0] {(negated ? "-=" : "+=")} {element.Print(n[0])};");
+    }
+
+    /// <summary>A loop over <paramref name="length"/> elements, <c>Lanes.Width</c> at a time, then one at a time for the rest.</summary>
+    private void VectorLoop(IndentedTextWriter w, string length, string vectorStatement, string scalarStatement)
+    {
+        w.WriteLine("int i = 0;");
+        w.WriteLine($"for (; i <= {length} - {_lanes}.Width; i += {_lanes}.Width)");
+        w.Indent++;
+        w.WriteLine(vectorStatement);
+        w.Indent--;
+        w.WriteLine($"for (; i < {length}; i++)");
+        w.Indent++;
+        w.WriteLine(scalarStatement);
+        w.Indent--;
     }
 
     private void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
@@ -704,16 +748,50 @@ internal sealed class NetworkEmitter
     /// <summary>Element (<paramref name="row"/>, <paramref name="index"/>) of a stored value or an input.</summary>
     private string Access(int node, string row, string index)
     {
+        var (name, position) = Element(node, row, index);
+        return position is null ? name : $"{name}[{position}]";
+    }
+
+    /// <summary>The buffer and position of element (row, index) of a stored value or an input (no position: a scalar input).</summary>
+    private (string Buffer, string? Position) Element(int node, string row, string index)
+    {
         var n = _dag[node];
         string name = n.Op == Op.Input ? (n.Rank > 0 ? n.Name + "Values" : n.Name!) : _schedule.Variables[node].Name;
-        if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? $"{name}[{row}]" : name;
+        if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? (name, row) : (name, null);
         return (n.Rank, n.Batched) switch
         {
-            (0, false) => $"{name}[0]",
-            (0, true) => $"{name}[{row}]",
-            (_, false) => $"{name}[{index}]",
-            _ => $"{name}[{row} * {Dimension(n.Shape!.Length)} + {index}]",
+            (0, false) => (name, "0"),
+            (0, true) => (name, row),
+            (_, false) => (name, index),
+            _ => (name, $"{row} * {Dimension(n.Shape!.Length)} + {index}"),
         };
+    }
+
+    /// <summary>
+    /// A printer of the lanes (row, index … index + width − 1) of a rank-1 node: stored values and inputs are
+    /// loaded, per-row values broadcast, the rest inlined; it gives null where a loop must stay scalar.
+    /// </summary>
+    private VectorPrinter Lanes(string row, string index)
+    {
+        var scalar = Printer(row, index);
+        return new VectorPrinter(_dag, _lanes, Load, scalar.Print);
+
+        string? Load(int node)
+        {
+            var n = _dag[node];
+            if (_schedule.Variables.ContainsKey(node) || n.Op == Op.Input)
+            {
+                var (buffer, position) = Element(node, row, index);
+                return $"{_lanes}.Load({buffer}, {position})";
+            }
+            if (n.Op == Op.Slice)
+            {
+                string offset = n.Value == 0 ? "" : Dimension(_dag[n[1]].Shape!.Length) + " + ";
+                var (buffer, position) = Element(n[0], row, offset + index);
+                return $"{_lanes}.Load({buffer}, {position})";
+            }
+            return null;
+        }
     }
 
     /// <summary>A printer of element (row, index) of any node: stored values and inputs are read, the rest inlined.</summary>

@@ -142,12 +142,17 @@ internal sealed class Schedule
             if (dag[id].Op == Op.Broadcast && dag[dag[id][0]].Arity == 0 && !_forced.Contains(id)) continue;
             bool named = userNames.ContainsKey(id) || (isBackward && primal is not null && !IsInput(p)) || _forced.Contains(id);
             if (!named && uses[id] < 2) continue;
+            // The adjoint of a value written inline (e.g. the t1 + b1 inside max(t1 + b1, 0)) is shown as its expression.
+            var gradient = isBackward && gradientOf.TryGetValue(id, out var g) ? g : null;
+            bool outParameter = gradient is { IsField: false } && (primal is null || IsInput(p));
+            bool inlinedPrimal = isBackward && primal is null && primalOf.ContainsKey(id) && !outParameter;
+            if (inlinedPrimal) primal = "(" + ExpressionPrinter.Math(this).Print(p) + ")";
 
             ScheduledValue value;
-            if (isBackward && gradientOf.TryGetValue(id, out var gradient) && !gradient.IsField && (primal is null || IsInput(p)))
+            if (outParameter)
             {
                 // Only a parameter's gradient: compute it straight into the out parameter.
-                value = new ScheduledValue(id, gradient.GradientName, Storage.OutParameter, gradient.Name.TrimStart('@'));
+                value = new ScheduledValue(id, gradient!.GradientName, Storage.OutParameter, gradient.Name.TrimStart('@'));
                 assigned.Add(gradient);
             }
             else if (userNames.TryGetValue(id, out var user))
@@ -156,7 +161,9 @@ internal sealed class Schedule
             }
             else if (isBackward && primal is not null)
             {
-                value = new ScheduledValue(id, names.Allocate("d" + NameAllocator.Capitalize(primal)), Storage.Local, primal);
+                // The adjoint of a value written inline takes a fresh temporary's name: dT5 for ∂L/∂(t1 + b1).
+                string stem = inlinedPrimal ? DerivedName(p) : primal;
+                value = new ScheduledValue(id, names.Allocate("d" + NameAllocator.Capitalize(stem)), Storage.Local, primal);
             }
             else
             {

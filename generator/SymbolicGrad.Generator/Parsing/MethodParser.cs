@@ -223,9 +223,9 @@ internal static class MethodParser
     }
 
     /// <summary>
-    /// Whether <c>Math</c>, <c>MathF</c> or <c>System</c> could bind to something else than System's in the
+    /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
     /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace);
-    /// then the emitter writes <c>global::System.Math</c>.
+    /// then the emitter writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.Lanes</c>).
     /// </summary>
     private static bool MathIsShadowed(IMethodSymbol method)
     {
@@ -235,12 +235,12 @@ internal static class MethodParser
         {
             for (var t = type; t is not null; t = t.BaseType)
             {
-                if (Declares(t, "Math") || Declares(t, "MathF") || Declares(t, "System")) return true;
+                if (Declares(t, "Math") || Declares(t, "MathF") || Declares(t, "System") || Declares(t, "Lanes")) return true;
             }
         }
         for (var ns = method.ContainingNamespace; ns is not null; ns = ns.ContainingNamespace)
         {
-            if (Declares(ns, "Math") || Declares(ns, "MathF")) return true;
+            if (Declares(ns, "Math") || Declares(ns, "MathF") || Declares(ns, "Lanes")) return true;
             if (!ns.IsGlobalNamespace && Declares(ns, "System")) return true;
         }
         return false;

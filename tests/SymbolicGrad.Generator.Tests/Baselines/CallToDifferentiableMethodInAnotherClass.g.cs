@@ -28,9 +28,9 @@ namespace Layers
             // Backward pass (reverse mode): each dName holds ∂f/∂name.
             double dT2 = 1.0 / t2; // ∂f/∂t2 = 1 / t2
             double dT1 = w / t1; // ∂f/∂t1 = w / t1
-            double t3 = dT1 * exp;
-            dW = logT1 + t3 * x; // ∂f/∂w = logT1 + t3 · x
-            dB = dT2 * expB + t3; // ∂f/∂b = ∂f/∂t2 · expB + t3
+            double dT3 = dT1 * exp; // ∂f/∂(w · x + b) = ∂f/∂t1 · exp
+            dW = logT1 + dT3 * x; // ∂f/∂w = logT1 + ∂f/∂(w · x + b) · x
+            dB = dT2 * expB + dT3; // ∂f/∂b = ∂f/∂t2 · expB + ∂f/∂(w · x + b)
             return f;
         }
     }

@@ -21,13 +21,13 @@ namespace Shapes
             bool c1 = x > y;
             double t1 = Math.Max(x, 0.0);
             double absY = Math.Abs(y);
-            double t2 = x * y;
-            double f = c1 ? t1 * absY : Math.Min(t2, 1.0) - Math.Abs(x);
+            double t2 = Math.Min(x * y, 1.0);
+            double f = c1 ? t1 * absY : t2 - Math.Abs(x);
 
             // Backward pass (reverse mode): each dName holds ∂f/∂name.
-            bool c2 = t2 <= 1.0;
+            bool c2 = t2 < 1.0;
             double dT1 = c1 ? absY : 0.0; // ∂f/∂t1 = c1 ? absY : 0
-            dX = (c1 ? 0.0 : -(x < 0.0 ? -1.0 : 1.0)) + (c2 ? (c1 ? 0.0 : y) : 0.0) + (x >= 0.0 ? dT1 : 0.0); // ∂f/∂x = (c1 ? 0 : −(x < 0 ? -1 : 1)) + (c2 ? (c1 ? 0 : y) : 0) + (x ≥ 0 ? ∂f/∂t1 : 0)
+            dX = (c1 ? 0.0 : -(x < 0.0 ? -1.0 : 1.0)) + (c2 ? (c1 ? 0.0 : y) : 0.0) + (t1 > 0.0 ? dT1 : 0.0); // ∂f/∂x = (c1 ? 0 : −(x < 0 ? -1 : 1)) + (c2 ? (c1 ? 0 : y) : 0) + (t1 > 0 ? ∂f/∂t1 : 0)
             dY = (c2 ? (c1 ? 0.0 : x) : 0.0) + (c1 ? t1 * (y < 0.0 ? -1.0 : 1.0) : 0.0); // ∂f/∂y = (c2 ? (c1 ? 0 : x) : 0) + (c1 ? t1 · (y < 0 ? -1 : 1) : 0)
             return f;
         }

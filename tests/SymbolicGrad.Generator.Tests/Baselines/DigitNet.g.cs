@@ -7,6 +7,7 @@
 namespace Digits
 {
     using System;
+    using Lanes = global::SymbolicGrad.Lanes;
 
     partial class DigitNet : global::SymbolicGrad.ITrainable
     {
@@ -17,12 +18,11 @@ namespace Digits
             internal float[] t2 = global::System.Array.Empty<float>();
             internal float[] t3 = global::System.Array.Empty<float>();
             internal float[] t4 = global::System.Array.Empty<float>();
-            internal float[] t5 = global::System.Array.Empty<float>();
-            internal float[] logsumexpT5 = global::System.Array.Empty<float>();
+            internal float[] logsumexpT4 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
-            internal float[] dT5 = global::System.Array.Empty<float>();
-            internal float[] dT3 = global::System.Array.Empty<float>();
+            internal float[] dT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
+            internal float[] dT5 = global::System.Array.Empty<float>();
         }
 
         /// <inheritdoc/>
@@ -36,7 +36,7 @@ namespace Digits
             var workspace = _lossWorkspace ??= new LossWorkspace();
             LossForwardBatch(workspace, x, labels);
             int classes = W2.Rows;
-            float[] logits = workspace.t5;
+            float[] logits = workspace.t4;
             int correct = 0;
             for (int r = 0; r < labels.Length; r++)
             {
@@ -96,8 +96,8 @@ namespace Digits
             int b2Length = b2.Length;
             if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
             if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t3 needs t3 of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t4 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
+            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
+            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
             var xValues = x.Span;
             var W1Values = W1.Span;
@@ -112,42 +112,41 @@ namespace Digits
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, batch * w1Rows);
-            // t2 = t1 + b1
+            // t2 = max(t1 + b1, 0)
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w1Rows; i++)
-                    t2[r * w1Rows + i] = t1[r * w1Rows + i] + b1Values[i];
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));
+                for (; i < w1Rows; i++)
+                    t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
             }
-            float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w1Rows);
-            // t3 = max(t2, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                for (int i = 0; i < w1Rows; i++)
-                    t3[r * w1Rows + i] = MathF.Max(t2[r * w1Rows + i], 0f);
-            }
+            float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w2Rows);
+            // t3 = W2·t2
+            t3.AsSpan(0, batch * w2Rows).Clear();
+            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w2Rows);
-            // t4 = W2·t3
-            t4.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(t3.AsSpan(0, batch * w1Rows), W2Values, t4.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
-            float[] t5 = workspace.t5 = global::SymbolicGrad.Workspace.Grow(workspace.t5, batch * w2Rows);
-            // t5 = t4 + b2
+            // t4 = t3 + b2
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w2Rows; i++)
-                    t5[r * w2Rows + i] = t4[r * w2Rows + i] + b2Values[i];
+                int i = 0;
+                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t4, r * w2Rows + i, Lanes.Load(t3, r * w2Rows + i) + Lanes.Load(b2Values, i));
+                for (; i < w2Rows; i++)
+                    t4[r * w2Rows + i] = t3[r * w2Rows + i] + b2Values[i];
             }
-            float[] logsumexpT5 = workspace.logsumexpT5 = global::SymbolicGrad.Workspace.Grow(workspace.logsumexpT5, batch);
-            // logsumexpT5 = logΣexp(t5)
+            float[] logsumexpT4 = workspace.logsumexpT4 = global::SymbolicGrad.Workspace.Grow(workspace.logsumexpT4, batch);
+            // logsumexpT4 = logΣexp(t4)
             for (int r = 0; r < batch; r++)
             {
-                logsumexpT5[r] = global::SymbolicGrad.Kernels.LogSumExp(t5.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
+                logsumexpT4[r] = global::SymbolicGrad.Kernels.LogSumExp(t4.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
             }
             float[] f = workspace.f = global::SymbolicGrad.Workspace.Grow(workspace.f, batch);
-            // f = logsumexpT5 − t5[label]
+            // f = logsumexpT4 − t4[label]
             for (int r = 0; r < batch; r++)
             {
-                f[r] = logsumexpT5[r] - t5[r * w2Rows + label[r]];
+                f[r] = logsumexpT4[r] - t4[r * w2Rows + label[r]];
             }
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
@@ -170,8 +169,8 @@ namespace Digits
             int b2Length = b2.Length;
             if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
             if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t3 needs t3 of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t4 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
+            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
+            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
             var xValues = x.Span;
             var W1Values = W1.Span;
@@ -183,42 +182,44 @@ namespace Digits
             float[] t2 = workspace.t2;
             float[] t3 = workspace.t3;
             float[] t4 = workspace.t4;
-            float[] t5 = workspace.t5;
-            float[] logsumexpT5 = workspace.logsumexpT5;
+            float[] logsumexpT4 = workspace.logsumexpT4;
             float[] f = workspace.f;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss.
-            float[] dT5 = workspace.dT5 = global::SymbolicGrad.Workspace.Grow(workspace.dT5, batch * w2Rows);
-            // ∂L/∂t5 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t5 − logsumexpT5)
+            float[] dT4 = workspace.dT4 = global::SymbolicGrad.Workspace.Grow(workspace.dT4, batch * w2Rows);
+            // ∂L/∂t4 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t4 − logsumexpT4)
             for (int r = 0; r < batch; r++)
             {
                 for (int i = 0; i < w2Rows; i++)
-                    dT5[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t5[r * w2Rows + i] - logsumexpT5[r]);
+                    dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
-            float[] dT3 = workspace.dT3 = global::SymbolicGrad.Workspace.Grow(workspace.dT3, batch * w1Rows);
-            // ∂L/∂t3 = W2ᵀ·∂L/∂t5
-            dT3.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT5.AsSpan(0, batch * w2Rows), dT3.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w2Rows), W2Values, dT3.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, batch * w1Rows);
-            // ∂L/∂t2 = t2 ≥ 0 ? ∂L/∂t3 : 0
+            // ∂L/∂t2 = W2ᵀ·∂L/∂t4
+            dT2.AsSpan(0, batch * w1Rows).Clear();
+            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            float[] dT5 = workspace.dT5 = global::SymbolicGrad.Workspace.Grow(workspace.dT5, batch * w1Rows);
+            // ∂L/∂(t1 + b1) = t2 > 0 ? ∂L/∂t2 : 0
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w1Rows; i++)
-                    dT2[r * w1Rows + i] = t2[r * w1Rows + i] >= 0f ? dT3[r * w1Rows + i] : 0f;
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT5, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f)));
+                for (; i < w1Rows; i++)
+                    dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
 
             // Gradients of the parameters, added into their buffers.
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂t2·xᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT2.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT2.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t5·t3ᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w2Rows), t3.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w2Rows), t3.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂t2
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT2.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t5
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
         }
     }
 }

@@ -26,9 +26,9 @@ partial class SinglePrecision
         // Backward pass (reverse mode): each dName holds ∂f/∂name.
         double dSqrt = (double)tanhW; // ∂f/∂sqrt = tanhW
         float dT1 = 1f / t1; // ∂f/∂t1 = 1 / t1
-        float t3 = dT1 * exp;
-        dX = 2f * ((float)(dSqrt * (0.5 / sqrt)) * x) + t3 * w; // ∂f/∂x = 2 · ((∂f/∂sqrt · (0.5 / sqrt)) · x) + t3 · w
-        dW = t2 * (1f - tanhW * tanhW) + t3 * x; // ∂f/∂w = t2 · (1 − tanhW · tanhW) + t3 · x
+        float dT3 = dT1 * exp; // ∂f/∂(w · x) = ∂f/∂t1 · exp
+        dX = 2f * ((float)(dSqrt * (0.5 / sqrt)) * x) + dT3 * w; // ∂f/∂x = 2 · ((∂f/∂sqrt · (0.5 / sqrt)) · x) + ∂f/∂(w · x) · w
+        dW = t2 * (1f - tanhW * tanhW) + dT3 * x; // ∂f/∂w = t2 · (1 − tanhW · tanhW) + ∂f/∂(w · x) · x
         return f;
     }
 }

@@ -7,6 +7,7 @@
 namespace Blocks
 {
     using System;
+    using Lanes = global::SymbolicGrad.Lanes;
 
     partial class Residual : global::SymbolicGrad.ITrainable
     {
@@ -25,10 +26,10 @@ namespace Blocks
             internal float[] dSum2 = global::System.Array.Empty<float>();
             internal float[] dT5 = global::System.Array.Empty<float>();
             internal float[] dR2 = global::System.Array.Empty<float>();
-            internal float[] dT3 = global::System.Array.Empty<float>();
-            internal float[] t6 = global::System.Array.Empty<float>();
-            internal float[] dH = global::System.Array.Empty<float>();
+            internal float[] dT6 = global::System.Array.Empty<float>();
             internal float[] t7 = global::System.Array.Empty<float>();
+            internal float[] dH = global::System.Array.Empty<float>();
+            internal float[] dT8 = global::System.Array.Empty<float>();
         }
 
         /// <inheritdoc/>
@@ -95,7 +96,7 @@ namespace Blocks
             if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
             if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
             if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + max(t3, 0) combines vectors of lengths {w1Rows} and {w2Rows}.");
+            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
             if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
             if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
             var xValues = x.Span;
@@ -125,18 +126,24 @@ namespace Blocks
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w2Rows);
-            // t3 = t2 + b2
+            // t3 = max(t2 + b2, 0)
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w2Rows; i++)
-                    t3[r * w2Rows + i] = t2[r * w2Rows + i] + b2Values[i];
+                int i = 0;
+                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t3, r * w2Rows + i, Lanes.Max(Lanes.Load(t2, r * w2Rows + i) + Lanes.Load(b2Values, i), Lanes.Splat(0f)));
+                for (; i < w2Rows; i++)
+                    t3[r * w2Rows + i] = MathF.Max(t2[r * w2Rows + i] + b2Values[i], 0f);
             }
             float[] r2 = workspace.r2 = global::SymbolicGrad.Workspace.Grow(workspace.r2, batch * w1Rows);
-            // r2 = h + max(t3, 0)
+            // r2 = h + t3
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w1Rows; i++)
-                    r2[r * w1Rows + i] = h[r * w1Rows + i] + MathF.Max(t3[r * w2Rows + i], 0f);
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(r2, r * w1Rows + i, Lanes.Load(h, r * w1Rows + i) + Lanes.Load(t3, r * w2Rows + i));
+                for (; i < w1Rows; i++)
+                    r2[r * w1Rows + i] = h[r * w1Rows + i] + t3[r * w2Rows + i];
             }
             float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w3Rows);
             // t4 = W3·r2
@@ -147,7 +154,10 @@ namespace Blocks
             // t5 = t4 − target
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w3Rows; i++)
+                int i = 0;
+                for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t5, r * w3Rows + i, Lanes.Load(t4, r * w3Rows + i) - Lanes.Load(targetValues, r * targetCols + i));
+                for (; i < w3Rows; i++)
                     t5[r * w3Rows + i] = t4[r * w3Rows + i] - targetValues[r * targetCols + i];
             }
             float[] sum2 = workspace.sum2 = global::SymbolicGrad.Workspace.Grow(workspace.sum2, batch);
@@ -190,7 +200,7 @@ namespace Blocks
             if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
             if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
             if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + max(t3, 0) combines vectors of lengths {w1Rows} and {w2Rows}.");
+            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
             if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
             if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
             var xValues = x.Span;
@@ -222,7 +232,10 @@ namespace Blocks
             // ∂L/∂t5 = 2 · (∂L/∂sum2 · t5)
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w3Rows; i++)
+                int i = 0;
+                for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT5, r * w3Rows + i, Lanes.Splat(2f) * (Lanes.Splat(dSum2[r]) * Lanes.Load(t5, r * w3Rows + i)));
+                for (; i < w3Rows; i++)
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.Workspace.Grow(workspace.dR2, batch * w1Rows);
@@ -230,47 +243,56 @@ namespace Blocks
             dR2.AsSpan(0, batch * w1Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
-            float[] dT3 = workspace.dT3 = global::SymbolicGrad.Workspace.Grow(workspace.dT3, batch * w2Rows);
-            // ∂L/∂t3 = t3 ≥ 0 ? ∂L/∂r2 : 0
+            float[] dT6 = workspace.dT6 = global::SymbolicGrad.Workspace.Grow(workspace.dT6, batch * w2Rows);
+            // ∂L/∂(t2 + b2) = t3 > 0 ? ∂L/∂r2 : 0
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w2Rows; i++)
-                    dT3[r * w2Rows + i] = t3[r * w2Rows + i] >= 0f ? dR2[r * w1Rows + i] : 0f;
-            }
-            float[] t6 = workspace.t6 = global::SymbolicGrad.Workspace.Grow(workspace.t6, batch * w1Rows);
-            // t6 = W2ᵀ·∂L/∂t3
-            t6.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT3.AsSpan(0, batch * w2Rows), t6.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAdd(dT3.AsSpan(0, batch * w2Rows), W2Values, t6.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
-            float[] dH = workspace.dH = global::SymbolicGrad.Workspace.Grow(workspace.dH, batch * w1Rows);
-            // ∂L/∂h = ∂L/∂r2 + t6
-            for (int r = 0; r < batch; r++)
-            {
-                for (int i = 0; i < w1Rows; i++)
-                    dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t6[r * w1Rows + i];
+                int i = 0;
+                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT6, r * w2Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t3, r * w2Rows + i), Lanes.Splat(0f)), Lanes.Load(dR2, r * w1Rows + i), Lanes.Splat(0f)));
+                for (; i < w2Rows; i++)
+                    dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
             float[] t7 = workspace.t7 = global::SymbolicGrad.Workspace.Grow(workspace.t7, batch * w1Rows);
-            // t7 = ∂L/∂h · (1 − h · h)
+            // t7 = W2ᵀ·∂L/∂(t2 + b2)
+            t7.AsSpan(0, batch * w1Rows).Clear();
+            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            float[] dH = workspace.dH = global::SymbolicGrad.Workspace.Grow(workspace.dH, batch * w1Rows);
+            // ∂L/∂h = ∂L/∂r2 + t7
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < w1Rows; i++)
-                    t7[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dH, r * w1Rows + i, Lanes.Load(dR2, r * w1Rows + i) + Lanes.Load(t7, r * w1Rows + i));
+                for (; i < w1Rows; i++)
+                    dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t7[r * w1Rows + i];
+            }
+            float[] dT8 = workspace.dT8 = global::SymbolicGrad.Workspace.Grow(workspace.dT8, batch * w1Rows);
+            // ∂L/∂(t1 + b1) = ∂L/∂h · (1 − h · h)
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT8, r * w1Rows + i, Lanes.Load(dH, r * w1Rows + i) * (Lanes.Splat(1f) - Lanes.Load(h, r * w1Rows + i) * Lanes.Load(h, r * w1Rows + i)));
+                for (; i < w1Rows; i++)
+                    dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
 
             // Gradients of the parameters, added into their buffers.
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ t7·xᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, t7.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(t7.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t3·hᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT3.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT3.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
             if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch t7
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(t7.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t3
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT3.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
         }
     }
 }

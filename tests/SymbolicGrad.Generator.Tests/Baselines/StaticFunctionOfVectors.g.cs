@@ -7,6 +7,7 @@
 namespace Layers
 {
     using System;
+    using Lanes = global::SymbolicGrad.Lanes;
 
     partial class Dense
     {
@@ -19,7 +20,7 @@ namespace Layers
             internal float[] sum2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dTanh = global::System.Array.Empty<float>();
-            internal float[] t2 = global::System.Array.Empty<float>();
+            internal float[] dT2 = global::System.Array.Empty<float>();
         }
 
         [global::System.ThreadStatic]
@@ -69,20 +70,37 @@ namespace Layers
 
             // Backward pass: each dName holds ∂f/∂name.
             float[] dTanh = workspace.dTanh = global::SymbolicGrad.Workspace.Grow(workspace.dTanh, wRows);
-            // ∂L/∂tanh = onehot(label)·(-1) + exp(tanh − logsumexpTanh)
+            // ∂f/∂tanh = onehot(label)·(-1) + exp(tanh − logsumexpTanh)
             for (int i = 0; i < wRows; i++)
                 dTanh[i] = (i == label ? -1f : 0f) + MathF.Exp(tanh[i] - logsumexpTanh[0]);
-            float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, wRows);
-            // t2 = ∂f/∂tanh · (1 − tanh · tanh)
-            for (int i = 0; i < wRows; i++)
-                t2[i] = dTanh[i] * (1f - tanh[i] * tanh[i]);
+            float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, wRows);
+            // ∂f/∂(t1 + b) = ∂f/∂tanh · (1 − tanh · tanh)
+            {
+                int i = 0;
+                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT2, i, Lanes.Load(dTanh, i) * (Lanes.Splat(1f) - Lanes.Load(tanh, i) * Lanes.Load(tanh, i)));
+                for (; i < wRows; i++)
+                    dT2[i] = dTanh[i] * (1f - tanh[i] * tanh[i]);
+            }
 
             // Gradients of the parameters, added into their buffers.
-            var dWValues = dW.Span; // ∂f/∂W = Σ t2·xᵀ
-            global::SymbolicGrad.Kernels.OuterAdd(dWValues, wRows, xLength, 1f, t2.AsSpan(0, wRows), xValues);
-            var dBValues = dB.Span; // ∂f/∂b = 2 · (0.01 · b) + t2
-            for (int i = 0; i < bLength; i++) dBValues[i] += 2f * (0.01f * bValues[i]);
-            for (int i = 0; i < bLength; i++) dBValues[i] += t2[i];
+            var dWValues = dW.Span; // ∂f/∂W = Σ ∂f/∂(t1 + b)·xᵀ
+            global::SymbolicGrad.Kernels.OuterAdd(dWValues, wRows, xLength, 1f, dT2.AsSpan(0, wRows), xValues);
+            var dBValues = dB.Span; // ∂f/∂b = 2 · (0.01 · b) + ∂f/∂(t1 + b)
+            {
+                int i = 0;
+                for (; i <= bLength - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dBValues, i, Lanes.Load(dBValues, i) + Lanes.Splat(2f) * (Lanes.Splat(0.01f) * Lanes.Load(bValues, i)));
+                for (; i < bLength; i++)
+                    dBValues[i] += 2f * (0.01f * bValues[i]);
+            }
+            {
+                int i = 0;
+                for (; i <= bLength - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dBValues, i, Lanes.Load(dBValues, i) + Lanes.Load(dT2, i));
+                for (; i < bLength; i++)
+                    dBValues[i] += dT2[i];
+            }
             return f[0];
         }
     }
