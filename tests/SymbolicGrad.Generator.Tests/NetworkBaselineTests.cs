@@ -42,6 +42,11 @@ public sealed class NetworkBaselineTests
         Assert.Equal(2, Count(generated, "MatMulAddAtB("));
         Assert.Equal(2, Count(generated, "ColumnSumsAdd("));
         Assert.Contains(": global::SymbolicGrad.ITrainable", generated);
+        // Bias and ReLU in one vectorized pass written over the GEMM's output; the backward mask reads the ReLU's output.
+        Assert.Contains("float[] t2 = t1; // t1 is not read again", generated);
+        Assert.Contains("Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));", generated);
+        Assert.Contains("Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f))", generated);
+        Assert.DoesNotContain("internal float[] t2 ", generated);
     }
 
     [Fact]

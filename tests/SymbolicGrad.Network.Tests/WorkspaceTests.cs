@@ -53,6 +53,23 @@ public sealed class WorkspaceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Backward_run_twice_on_one_forward_adds_the_same_gradient_twice(string name)
+    {
+        // Buffers are overwritten in place within a pass, never across: the backward pass leaves the forward values intact.
+        NetworkCase c = NetworkCatalogue.Create(name);
+        object workspace = c.NewWorkspace();
+        c.LossForwardBatch(workspace, 1, 6);
+        float[] once = c.GradientOf(() => c.LossBackwardBatch(workspace, 1, 6));
+        float[] twice = c.GradientOf(() =>
+        {
+            c.LossBackwardBatch(workspace, 1, 6);
+            c.LossBackwardBatch(workspace, 1, 6);
+        });
+        Expect.Close(twice, once.Select(g => 2 * g).ToArray(), Tolerance, $"{name}: LossForwardBatch, then LossBackwardBatch twice");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Two_workspaces_in_flight_keep_their_own_intermediates(string name)
     {
         NetworkCase c = NetworkCatalogue.Create(name);

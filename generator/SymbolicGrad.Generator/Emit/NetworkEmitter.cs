@@ -26,6 +26,8 @@ internal sealed class NetworkEmitter
     private readonly Dictionary<string, string> _dimensions = new();
     private readonly List<(int Parameter, List<(int Term, bool Negated)> Terms)> _gradients = new();
     private readonly string _workspaceType;
+    /// <summary>Values written in place over an operand that is not read again: value → the operand.</summary>
+    private readonly Dictionary<int, int> _takesOver;
     /// <summary>How the code names the runtime's SIMD lanes: a short alias unless the user's code declares the name.</summary>
     private readonly string _lanes;
     private readonly string _version;
@@ -75,6 +77,12 @@ internal sealed class NetworkEmitter
             }
         }
         forced.Add(_method.Output);
+        // A condition on vectors is recomputed where it is used rather than kept in a bool buffer: a comparison costs
+        // less than the memory, and its loops stay vectorized.
+        for (int id = 0; id < _dag.Count; id++)
+        {
+            if (reachable[id] && _dag[id].Kind == ScalarKind.Boolean && _dag[id].Rank > 0 && !forced.Contains(id)) excluded.Add(id);
+        }
         var reserved = new List<string> { "r", "i", "sum", "batch", "workspace", "total", "loss", "labels", "logits", "classes", "correct", "best",
             "targets", "accumulateGradient", ReverseMode.BatchWeight };
         foreach (var parameter in _method.Parameters)
@@ -86,6 +94,10 @@ internal sealed class NetworkEmitter
         reserved.AddRange(Lengths().Select(Dimension));
         _schedule = Schedule.Create(model, forced, excluded, reserved);
         _math = ExpressionPrinter.Math(_schedule);
+        var readAtEnd = new List<int> { _method.Output };
+        readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
+        if (Logits() is int logits) readAtEnd.Add(logits);
+        _takesOver = BufferSharing.Plan(_dag, _schedule, readAtEnd, node => !_dag[node].Op.IsStructural() && _dag[node].Rank == 1);
     }
 
     public static string Write(GradientModel model, string version)
@@ -186,6 +198,10 @@ internal sealed class NetworkEmitter
         {
             w.WriteLine("using System;");
             w.WriteLine($"using Lanes = {Runtime}.Lanes;");
+        }
+        else
+        {
+            w.WriteLine("using global::System; // for AsSpan; Math and the rest are written in full");
         }
         w.WriteLineNoTabs(string.Empty);
         for (int k = 0; k < _method.ContainingTypes.Count; k++)
@@ -305,16 +321,13 @@ internal sealed class NetworkEmitter
         w.WriteLine("{");
         w.Indent++;
         // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
-        var pick = _dag.Nodes.Select((n, id) => (n, id)).FirstOrDefault(p => p.n.Op == Op.Pick && _dag[p.n[1]].Op == Op.Input
-            && _schedule.Variables.ContainsKey(p.n[0]) && _dag[p.n[0]].Rank == 1);
-        if (_method.Trainable != TrainableKind.Labels || pick.n is null)
+        if (_method.Trainable != TrainableKind.Labels || Logits() is not int logits)
         {
             w.WriteLine("return -1; // not a classifier: the loss picks no logit by label");
         }
         else
         {
-            int logits = pick.n[0];
-            string buffer = _schedule.Variables[logits].Name;
+            string buffer = Field(logits);
             w.WriteLine("var labels = targets.Labels;");
             w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
             w.WriteLine($"{name}ForwardBatch(workspace, {x}, labels);");
@@ -336,6 +349,24 @@ internal sealed class NetworkEmitter
         w.WriteLineNoTabs(string.Empty);
     }
 
+    /// <summary>The logits: the vector whose element at the label the loss picks (softmax cross-entropy), if any.</summary>
+    private int? Logits()
+    {
+        for (int id = 0; id < _dag.Count; id++)
+        {
+            var n = _dag[id];
+            if (n.Op == Op.Pick && _dag[n[1]].Op == Op.Input && _schedule.Variables.ContainsKey(n[0]) && _dag[n[0]].Rank == 1) return n[0];
+        }
+        return null;
+    }
+
+    /// <summary>The workspace field holding a stored value (that of the operand it overwrote, if it did).</summary>
+    private string Field(int node)
+    {
+        while (_takesOver.TryGetValue(node, out int operand)) node = operand;
+        return _schedule.Variables[node].Name;
+    }
+
     private static void Doc(IndentedTextWriter w, string summary, string? returns)
     {
         w.WriteLine($"/// <summary>{summary}</summary>");
@@ -349,7 +380,7 @@ internal sealed class NetworkEmitter
         w.WriteLine($"public sealed class {_workspaceType}");
         w.WriteLine("{");
         w.Indent++;
-        foreach (var value in _schedule.Forward.Concat(_schedule.Backward))
+        foreach (var value in _schedule.Forward.Concat(_schedule.Backward).Where(v => !_takesOver.ContainsKey(v.Node)))
         {
             string type = _dag[value.Node].Kind.Keyword();
             w.WriteLine($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
@@ -398,7 +429,9 @@ internal sealed class NetworkEmitter
         w.Indent++;
         WritePrologue(w);
         w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
-        foreach (var value in _schedule.Forward) Bind(w, value, grow: false);
+        // The forward values the backward pass reads (those overwritten in place are gone).
+        var overwritten = new HashSet<int>(_takesOver.Values);
+        foreach (var value in _schedule.Forward.Where(v => !overwritten.Contains(v.Node))) Bind(w, value, grow: false);
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss.");
         foreach (var value in _schedule.Backward)
@@ -521,6 +554,14 @@ internal sealed class NetworkEmitter
         var n = _dag[value.Node];
         string type = n.Kind.Keyword();
         string size = Size(n);
+        if (_takesOver.TryGetValue(value.Node, out int operand))
+        {
+            string previous = _schedule.Variables[operand].Name;
+            w.WriteLine(grow
+                ? $"{type}[] {value.Name} = {previous}; // {previous} is not read again: {value.Name} overwrites it in place"
+                : $"{type}[] {value.Name} = workspace.{Field(value.Node)};");
+            return;
+        }
         w.WriteLine(grow
             ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.Workspace.Grow(workspace.{value.Name}, {size});"
             : $"{type}[] {value.Name} = workspace.{value.Name};");

@@ -94,6 +94,8 @@ internal sealed class VectorPrinter
     /// <summary>A condition as a lane mask: comparisons of floats and their &amp;&amp;, || and !.</summary>
     private string? Mask(int node)
     {
+        // A condition kept in a bool buffer stays scalar (network code recomputes conditions instead of storing them).
+        if (_load(node) is not null) return null;
         var n = _dag[node];
         switch (n.Op)
         {

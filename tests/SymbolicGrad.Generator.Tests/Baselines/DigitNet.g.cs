@@ -15,14 +15,12 @@ namespace Digits
         public sealed class LossWorkspace
         {
             internal float[] t1 = global::System.Array.Empty<float>();
-            internal float[] t2 = global::System.Array.Empty<float>();
             internal float[] t3 = global::System.Array.Empty<float>();
             internal float[] t4 = global::System.Array.Empty<float>();
             internal float[] logsumexpT4 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
-            internal float[] dT5 = global::System.Array.Empty<float>();
         }
 
         /// <inheritdoc/>
@@ -111,7 +109,7 @@ namespace Digits
             t1.AsSpan(0, batch * w1Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
-            float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, batch * w1Rows);
+            float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = max(t1 + b1, 0)
             for (int r = 0; r < batch; r++)
             {
@@ -178,8 +176,7 @@ namespace Digits
             var b1Values = b1.Span;
             var b2Values = b2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
-            float[] t1 = workspace.t1;
-            float[] t2 = workspace.t2;
+            float[] t2 = workspace.t1;
             float[] t3 = workspace.t3;
             float[] t4 = workspace.t4;
             float[] logsumexpT4 = workspace.logsumexpT4;
@@ -198,7 +195,7 @@ namespace Digits
             dT2.AsSpan(0, batch * w1Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
-            float[] dT5 = workspace.dT5 = global::SymbolicGrad.Workspace.Grow(workspace.dT5, batch * w1Rows);
+            float[] dT5 = dT2; // dT2 is not read again: dT5 overwrites it in place
             // ∂L/∂(t1 + b1) = t2 > 0 ? ∂L/∂t2 : 0
             for (int r = 0; r < batch; r++)
             {

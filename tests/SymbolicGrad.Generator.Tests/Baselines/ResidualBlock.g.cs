@@ -15,12 +15,9 @@ namespace Blocks
         public sealed class LossWorkspace
         {
             internal float[] t1 = global::System.Array.Empty<float>();
-            internal float[] h = global::System.Array.Empty<float>();
             internal float[] t2 = global::System.Array.Empty<float>();
-            internal float[] t3 = global::System.Array.Empty<float>();
             internal float[] r2 = global::System.Array.Empty<float>();
             internal float[] t4 = global::System.Array.Empty<float>();
-            internal float[] t5 = global::System.Array.Empty<float>();
             internal float[] sum2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dSum2 = global::System.Array.Empty<float>();
@@ -28,8 +25,6 @@ namespace Blocks
             internal float[] dR2 = global::System.Array.Empty<float>();
             internal float[] dT6 = global::System.Array.Empty<float>();
             internal float[] t7 = global::System.Array.Empty<float>();
-            internal float[] dH = global::System.Array.Empty<float>();
-            internal float[] dT8 = global::System.Array.Empty<float>();
         }
 
         /// <inheritdoc/>
@@ -113,7 +108,7 @@ namespace Blocks
             t1.AsSpan(0, batch * w1Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
-            float[] h = workspace.h = global::SymbolicGrad.Workspace.Grow(workspace.h, batch * w1Rows);
+            float[] h = t1; // t1 is not read again: h overwrites it in place
             // h = tanh(t1 + b1)
             for (int r = 0; r < batch; r++)
             {
@@ -125,7 +120,7 @@ namespace Blocks
             t2.AsSpan(0, batch * w2Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
-            float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w2Rows);
+            float[] t3 = t2; // t2 is not read again: t3 overwrites it in place
             // t3 = max(t2 + b2, 0)
             for (int r = 0; r < batch; r++)
             {
@@ -150,7 +145,7 @@ namespace Blocks
             t4.AsSpan(0, batch * w3Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
-            float[] t5 = workspace.t5 = global::SymbolicGrad.Workspace.Grow(workspace.t5, batch * w3Rows);
+            float[] t5 = t4; // t4 is not read again: t5 overwrites it in place
             // t5 = t4 − target
             for (int r = 0; r < batch; r++)
             {
@@ -211,13 +206,10 @@ namespace Blocks
             var b1Values = b1.Span;
             var b2Values = b2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
-            float[] t1 = workspace.t1;
-            float[] h = workspace.h;
-            float[] t2 = workspace.t2;
-            float[] t3 = workspace.t3;
+            float[] h = workspace.t1;
+            float[] t3 = workspace.t2;
             float[] r2 = workspace.r2;
-            float[] t4 = workspace.t4;
-            float[] t5 = workspace.t5;
+            float[] t5 = workspace.t4;
             float[] sum2 = workspace.sum2;
             float[] f = workspace.f;
 
@@ -258,7 +250,7 @@ namespace Blocks
             t7.AsSpan(0, batch * w1Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
             else global::SymbolicGrad.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
-            float[] dH = workspace.dH = global::SymbolicGrad.Workspace.Grow(workspace.dH, batch * w1Rows);
+            float[] dH = dR2; // dR2 is not read again: dH overwrites it in place
             // ∂L/∂h = ∂L/∂r2 + t7
             for (int r = 0; r < batch; r++)
             {
@@ -268,7 +260,7 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t7[r * w1Rows + i];
             }
-            float[] dT8 = workspace.dT8 = global::SymbolicGrad.Workspace.Grow(workspace.dT8, batch * w1Rows);
+            float[] dT8 = dH; // dH is not read again: dT8 overwrites it in place
             // ∂L/∂(t1 + b1) = ∂L/∂h · (1 − h · h)
             for (int r = 0; r < batch; r++)
             {
