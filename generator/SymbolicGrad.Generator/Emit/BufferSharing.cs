@@ -60,7 +60,7 @@ internal static class BufferSharing
     /// The stored values a node's statement reads, each with whether every read is of the element being written
     /// (not through a label, a slice, a broadcast or a kernel).
     /// </summary>
-    private static List<(int Node, bool SameElement)> Reads(Dag dag, Schedule schedule, int node)
+    public static List<(int Node, bool SameElement)> Reads(Dag dag, Schedule schedule, int node)
     {
         var found = new Dictionary<int, bool>();
         var stack = new Stack<int>();

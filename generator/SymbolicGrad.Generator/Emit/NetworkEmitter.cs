@@ -266,12 +266,7 @@ internal sealed class NetworkEmitter
             WriteValue(w, value);
         }
         w.WriteLineNoTabs(string.Empty);
-        w.WriteLine($"// Backward pass: each dName holds ∂f/∂name.");
-        foreach (var value in _schedule.Backward)
-        {
-            Bind(w, value, grow: true);
-            WriteValue(w, value);
-        }
+        w.WriteLine($"// Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.");
         WriteGradients(w, p => $"{p.GradientName}.Span", p => p.GradientName + "Values");
         w.WriteLine($"return {Access(_method.Output, "0", "0")};");
         w.Indent--;
@@ -291,17 +286,37 @@ internal sealed class NetworkEmitter
     /// <summary>Adds each parameter's gradient terms into its buffer.</summary>
     private void WriteGradients(IndentedTextWriter w, System.Func<ParameterInfo, string> target, System.Func<ParameterInfo, string> local)
     {
-        w.WriteLineNoTabs(string.Empty);
-        w.WriteLine("// Gradients of the parameters, added into their buffers.");
+        // Each parameter's gradient is added as soon as the values it reads are ready, as hand-written backprop does
+        // layer by layer: δ and the layer's input are still in cache for ∂W += δ·xᵀ.
         var fields = _method.Parameters.Where(p => p.IsField).ToList();
+        var ready = new int[_gradients.Count];
         for (int k = 0; k < _gradients.Count; k++)
         {
-            var (parameter, terms) = _gradients[k];
-            if (terms.Count == 0) continue;
-            string field = _dag[parameter].Name!;
-            string gradient = local(fields[k]);
-            w.WriteLine($"var {gradient} = {target(fields[k])}; // ∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}");
-            foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
+            ready[k] = -1;
+            foreach (var (term, _) in _gradients[k].Terms)
+            {
+                foreach (var (node, _) in BufferSharing.Reads(_dag, _schedule, term).Append((term, true)))
+                {
+                    ready[k] = System.Math.Max(ready[k], _schedule.Backward.FindIndex(v => v.Node == node));
+                }
+            }
+        }
+        for (int at = -1; at < _schedule.Backward.Count; at++)
+        {
+            if (at >= 0)
+            {
+                Bind(w, _schedule.Backward[at], grow: true);
+                WriteValue(w, _schedule.Backward[at]);
+            }
+            for (int k = 0; k < _gradients.Count; k++)
+            {
+                var (parameter, terms) = _gradients[k];
+                if (ready[k] != at || terms.Count == 0) continue;
+                string field = _dag[parameter].Name!;
+                string gradient = local(fields[k]);
+                w.WriteLine($"var {gradient} = {target(fields[k])}; // ∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}");
+                foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
+            }
         }
     }
 
@@ -433,12 +448,8 @@ internal sealed class NetworkEmitter
         var overwritten = new HashSet<int>(_takesOver.Values);
         foreach (var value in _schedule.Forward.Where(v => !overwritten.Contains(v.Node))) Bind(w, value, grow: false);
         w.WriteLineNoTabs(string.Empty);
-        w.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss.");
-        foreach (var value in _schedule.Backward)
-        {
-            Bind(w, value, grow: true);
-            WriteValue(w, value);
-        }
+        w.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
+        w.WriteLine($"// Parameters.Gradients once its terms are ready.");
         WriteGradients(w, p => $"Parameters.GradientOf({p.Name}).Span", p => p.GradientName);
         w.Indent--;
         w.WriteLine("}");

@@ -182,7 +182,8 @@ namespace Digits
             float[] logsumexpT4 = workspace.logsumexpT4;
             float[] f = workspace.f;
 
-            // Backward pass: each dName holds ∂L/∂name, L the mean loss.
+            // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
+            // Parameters.Gradients once its terms are ready.
             float[] dT4 = workspace.dT4 = global::SymbolicGrad.Workspace.Grow(workspace.dT4, batch * w2Rows);
             // ∂L/∂t4 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t4 − logsumexpT4)
             for (int r = 0; r < batch; r++)
@@ -190,6 +191,11 @@ namespace Digits
                 for (int i = 0; i < w2Rows; i++)
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
+            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = W2ᵀ·∂L/∂t4
             dT2.AsSpan(0, batch * w1Rows).Clear();
@@ -205,18 +211,11 @@ namespace Digits
                 for (; i < w1Rows; i++)
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
-
-            // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
             if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
             else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
             global::SymbolicGrad.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
         }
     }
 }

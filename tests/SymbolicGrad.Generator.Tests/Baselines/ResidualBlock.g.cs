@@ -213,7 +213,8 @@ namespace Blocks
             float[] sum2 = workspace.sum2;
             float[] f = workspace.f;
 
-            // Backward pass: each dName holds ∂L/∂name, L the mean loss.
+            // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
+            // Parameters.Gradients once its terms are ready.
             float[] dSum2 = workspace.dSum2 = global::SymbolicGrad.Workspace.Grow(workspace.dSum2, batch);
             // ∂L/∂sum2 = sampleWeight / W3.Rows
             for (int r = 0; r < batch; r++)
@@ -230,6 +231,9 @@ namespace Blocks
                 for (; i < w3Rows; i++)
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
+            var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
             dR2.AsSpan(0, batch * w1Rows).Clear();
@@ -245,6 +249,11 @@ namespace Blocks
                 for (; i < w2Rows; i++)
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
+            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
+            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
+            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
             float[] t7 = workspace.t7 = global::SymbolicGrad.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W2ᵀ·∂L/∂(t2 + b2)
             t7.AsSpan(0, batch * w1Rows).Clear();
@@ -270,21 +279,11 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
-
-            // Gradients of the parameters, added into their buffers.
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
             if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
             else global::SymbolicGrad.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
             global::SymbolicGrad.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
         }
     }
 }

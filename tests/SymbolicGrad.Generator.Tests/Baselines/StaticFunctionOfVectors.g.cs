@@ -68,7 +68,7 @@ namespace Layers
             // f = logsumexpTanh − tanh[label] + 0.01 · sum2
             f[0] = logsumexpTanh[0] - tanh[label] + 0.01f * sum2[0];
 
-            // Backward pass: each dName holds ∂f/∂name.
+            // Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.
             float[] dTanh = workspace.dTanh = global::SymbolicGrad.Workspace.Grow(workspace.dTanh, wRows);
             // ∂f/∂tanh = onehot(label)·(-1) + exp(tanh − logsumexpTanh)
             for (int i = 0; i < wRows; i++)
@@ -82,8 +82,6 @@ namespace Layers
                 for (; i < wRows; i++)
                     dT2[i] = dTanh[i] * (1f - tanh[i] * tanh[i]);
             }
-
-            // Gradients of the parameters, added into their buffers.
             var dWValues = dW.Span; // ∂f/∂W = Σ ∂f/∂(t1 + b)·xᵀ
             global::SymbolicGrad.Kernels.OuterAdd(dWValues, wRows, xLength, 1f, dT2.AsSpan(0, wRows), xValues);
             var dBValues = dB.Span; // ∂f/∂b = 2 · (0.01 · b) + ∂f/∂(t1 + b)
