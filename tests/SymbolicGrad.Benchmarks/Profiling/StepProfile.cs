@@ -35,6 +35,7 @@ internal static class StepProfile
         var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
         Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
         Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
+        Noise(() => new SmallMlpStepBenchmarks { Batch = batch }, bench);
 
         if (batch == 1)
         {
@@ -72,6 +73,7 @@ internal static class StepProfile
         var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
         Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
         Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
+        Noise(() => new DeepMlpStepBenchmarks { Batch = batch }, bench);
 
         var random = new Random(5);
         float[] Fill(int n) => GemmBenchmarks.Fill(random, n);
@@ -101,6 +103,18 @@ internal static class StepProfile
         double rest = steps.A - gemmFwd - gemmBackX - gemmBackW;
         Console.WriteLine($"forward GEMMs {gemmFwd:F0} µs ({flops / gemmFwd / 1e3:F1} GFLOP/s), input-gradient GEMMs {gemmBackX:F0} µs, weight-gradient GEMMs {gemmBackW:F0} µs " +
             $"({flops / gemmBackW / 1e3:F1} GFLOP/s); everything else {rest:F0} µs ({100 * rest / steps.A:F0}% of the generated step)");
+    }
+
+    /// <summary>
+    /// The same comparison between two copies of the hand-written step (an A/A test): how far from 1 the harness puts
+    /// two identical steps, which bounds what a generated/hand ratio can tell.
+    /// </summary>
+    private static void Noise(Func<TrainingStepBenchmarks> create, TrainingStepBenchmarks bench)
+    {
+        var twin = create();
+        twin.Setup();
+        var same = ProfileTimer.Compare(() => twin.HandWritten(), () => bench.HandWritten());
+        Console.WriteLine($"A/A check, hand-written against a second copy of itself: speed ratio {1 / same.Ratio:F3}");
     }
 
     /// <summary>Bytes per call on this thread, and in the whole process (which also counts the runtime's background threads).</summary>
