@@ -7,40 +7,22 @@ namespace SymbolicGrad;
 /// <summary>
 /// SGD with momentum in the heavy-ball form of the lectures: G ← βG + ∇, then W ← W − αG (G starts at zero).
 /// </summary>
-public sealed class Momentum : Optimizer
+public sealed class Momentum : VelocityOptimizer
 {
-    float[] _velocity = [];
-
     /// <summary>Creates momentum SGD.</summary>
     /// <param name="learningRate">The step size α; must be positive and finite.</param>
     /// <param name="momentum">The momentum β in [0, 1); 0.9 is the usual choice.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public Momentum(float learningRate, float momentum = 0.9f) : base(learningRate)
+    public Momentum(float learningRate, float momentum = 0.9f) : base(learningRate, momentum)
     {
-        Beta = OptimizerChecks.DecayRate(momentum, nameof(momentum), "The momentum");
     }
-
-    /// <summary>The momentum β.</summary>
-    public float Beta { get; }
-
-    /// <summary>The velocity G, one entry per parameter (empty before the first step).</summary>
-    public ReadOnlySpan<float> Velocity => _velocity;
-
-    /// <inheritdoc />
-    protected override void Initialize(int parameterCount) => _velocity = new float[parameterCount];
-
-    /// <inheritdoc />
-    protected override void ResetState() => _velocity = [];
-
-    /// <inheritdoc />
-    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
 
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
     {
         ref float w = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(_velocity);
+        ref float v = ref MemoryMarshal.GetArrayDataReference(VelocityBuffer);
         float beta = Beta;
         int n = parameters.Length;
         int i = 0;
@@ -62,7 +44,4 @@ public sealed class Momentum : Optimizer
             Unsafe.Add(ref w, i) -= learningRate * vi;
         }
     }
-
-    /// <inheritdoc />
-    public override string ToString() => Invariant($"Momentum(lr {LearningRate}, β {Beta}") + DescribeOptions() + ")";
 }

@@ -9,40 +9,22 @@ namespace SymbolicGrad;
 /// G ← βG + ∇, then W ← W − α(∇ + βG). It equals "jump along the old velocity, then correct with the
 /// gradient measured there" from the lectures, written so the gradient is taken at the stored parameters.
 /// </summary>
-public sealed class Nesterov : Optimizer
+public sealed class Nesterov : VelocityOptimizer
 {
-    float[] _velocity = [];
-
     /// <summary>Creates Nesterov momentum SGD.</summary>
     /// <param name="learningRate">The step size α; must be positive and finite.</param>
     /// <param name="momentum">The momentum β in [0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public Nesterov(float learningRate, float momentum = 0.9f) : base(learningRate)
+    public Nesterov(float learningRate, float momentum = 0.9f) : base(learningRate, momentum)
     {
-        Beta = OptimizerChecks.DecayRate(momentum, nameof(momentum), "The momentum");
     }
-
-    /// <summary>The momentum β.</summary>
-    public float Beta { get; }
-
-    /// <summary>The velocity G, one entry per parameter (empty before the first step).</summary>
-    public ReadOnlySpan<float> Velocity => _velocity;
-
-    /// <inheritdoc />
-    protected override void Initialize(int parameterCount) => _velocity = new float[parameterCount];
-
-    /// <inheritdoc />
-    protected override void ResetState() => _velocity = [];
-
-    /// <inheritdoc />
-    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
 
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
     {
         ref float w = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(_velocity);
+        ref float v = ref MemoryMarshal.GetArrayDataReference(VelocityBuffer);
         float beta = Beta;
         int n = parameters.Length;
         int i = 0;
@@ -66,7 +48,4 @@ public sealed class Nesterov : Optimizer
             Unsafe.Add(ref w, i) -= learningRate * (gi + beta * vi);
         }
     }
-
-    /// <inheritdoc />
-    public override string ToString() => Invariant($"Nesterov(lr {LearningRate}, β {Beta}") + DescribeOptions() + ")";
 }

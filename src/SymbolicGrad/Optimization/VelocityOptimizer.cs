@@ -1,0 +1,40 @@
+namespace SymbolicGrad;
+
+/// <summary>
+/// Base class of the momentum optimizers (<see cref="Momentum"/>, <see cref="Nesterov"/>): the momentum β and one
+/// velocity G per parameter, which checkpoints save and restore. Subclasses apply their own update rule.
+/// </summary>
+public abstract class VelocityOptimizer : Optimizer
+{
+    private float[] _velocity = [];
+
+    /// <summary>Creates a momentum optimizer.</summary>
+    /// <param name="learningRate">The step size α; must be positive and finite.</param>
+    /// <param name="momentum">The momentum β in [0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    private protected VelocityOptimizer(float learningRate, float momentum) : base(learningRate)
+    {
+        Beta = OptimizerChecks.DecayRate(momentum, nameof(momentum), "The momentum");
+    }
+
+    /// <summary>The momentum β.</summary>
+    public float Beta { get; }
+
+    /// <summary>The velocity G, one entry per parameter (empty before the first step).</summary>
+    public ReadOnlySpan<float> Velocity => _velocity;
+
+    /// <summary>The velocity buffer the update rule reads and writes.</summary>
+    private protected float[] VelocityBuffer => _velocity;
+
+    /// <inheritdoc />
+    protected override void Initialize(int parameterCount) => _velocity = new float[parameterCount];
+
+    /// <inheritdoc />
+    protected override void ResetState() => _velocity = [];
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
+
+    /// <inheritdoc />
+    public override string ToString() => Invariant($"{GetType().Name}(lr {LearningRate}, β {Beta}") + DescribeOptions() + ")";
+}
