@@ -5,6 +5,7 @@ namespace SymbolicGrad;
 public static partial class Ops
 {
     /// <summary>Rectified linear unit <c>max(x, 0)</c> of every element, in a new vector.</summary>
+    /// <remarks>In generated gradients its derivative is 1 where the output is positive and 0 elsewhere, including at x = 0 (as in PyTorch).</remarks>
     /// <param name="x">The input.</param>
     public static Vec Relu(Vec x)
     {
