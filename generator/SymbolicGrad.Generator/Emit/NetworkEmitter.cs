@@ -172,9 +172,11 @@ internal sealed class NetworkEmitter
         w.WriteLine($"public void {name}Backward({_workspaceType} workspace, {signature}) => {name}BackwardBatch(workspace, {sampleArguments});");
         w.WriteLineNoTabs(string.Empty);
 
-        WriteForward(w, batchSignature, cref);
+        WriteForward(w, batchSignature, batchArguments, cref);
         w.WriteLineNoTabs(string.Empty);
-        WriteBackward(w, batchSignature, cref);
+        WriteBackward(w, batchSignature, batchArguments, cref);
+        w.WriteLineNoTabs(string.Empty);
+        WriteCheckMethod(w, batchSignature, cref);
         WriteFooter(w);
         w.Flush();
         return text.ToString();
@@ -415,13 +417,13 @@ internal sealed class NetworkEmitter
 
     // ---- Method bodies ------------------------------------------------------------------------
 
-    private void WriteForward(IndentedTextWriter w, string batchSignature, string cref)
+    private void WriteForward(IndentedTextWriter w, string batchSignature, string batchArguments, string cref)
     {
         Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"workspace\"/>.", "The mean loss over the batch.");
         w.WriteLine($"public float {_method.Name}ForwardBatch({_workspaceType} workspace, {batchSignature})");
         w.WriteLine("{");
         w.Indent++;
-        WritePrologue(w);
+        WritePassPrologue(w, batchArguments);
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine("// Forward pass, for every sample r of the batch.");
         foreach (var value in _schedule.Forward)
@@ -436,13 +438,13 @@ internal sealed class NetworkEmitter
         w.WriteLine("}");
     }
 
-    private void WriteBackward(IndentedTextWriter w, string batchSignature, string cref)
+    private void WriteBackward(IndentedTextWriter w, string batchSignature, string batchArguments, string cref)
     {
         Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for a batch, after <c>{_method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
         w.WriteLine($"public void {_method.Name}BackwardBatch({_workspaceType} workspace, {batchSignature})");
         w.WriteLine("{");
         w.Indent++;
-        WritePrologue(w);
+        WritePassPrologue(w, batchArguments);
         w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(_takesOver.Values);
@@ -455,34 +457,58 @@ internal sealed class NetworkEmitter
         w.WriteLine("}");
     }
 
-    /// <summary>Sizes, shape checks and views of the inputs, shared by both passes.</summary>
+    /// <summary>Sizes, shape checks and views of the inputs, in one method (a static function's).</summary>
     private void WritePrologue(IndentedTextWriter w)
     {
-        var inputs = _method.Parameters.Where(p => !p.IsField).ToList();
-        var first = inputs.FirstOrDefault(p => _dag[p.Input].Batched);
-        if (first is null)
-        {
-            // One sample: nothing is batched, and no code refers to a batch size.
-            WriteSizes(w);
-            return;
-        }
-        w.WriteLine($"int batch = {BatchCount(first)};");
-        w.WriteLine($"if (batch == 0) throw new global::System.ArgumentException(\"{_method.Name}: the batch is empty.\", nameof({first.Name}));");
-        foreach (var input in inputs.Where(p => p != first))
-        {
-            w.WriteLine($"if ({BatchCount(input)} != batch) throw new global::System.ArgumentException($\"{_method.Name}: {input.Name} has {{{BatchCount(input)}}} samples but {first.Name} has {{batch}}.\", nameof({input.Name}));");
-        }
-        WriteSizes(w);
+        WriteChecks(w);
+        WriteViews(w);
     }
 
-    private void WriteSizes(IndentedTextWriter w)
+    /// <summary>
+    /// A model method's passes share one argument check, <c>NameCheckArguments</c>; each pass then only takes the
+    /// sizes and views it needs.
+    /// </summary>
+    private void WritePassPrologue(IndentedTextWriter w, string batchArguments)
     {
-        foreach (var length in Lengths())
+        w.WriteLine($"{_method.Name}CheckArguments({batchArguments});");
+        if (BatchInput() is { } first) w.WriteLine($"int batch = {BatchCount(first)};");
+        foreach (var length in Lengths()) w.WriteLine($"int {Dimension(length)} = {length};");
+        WriteViews(w);
+    }
+
+    private void WriteCheckMethod(IndentedTextWriter w, string batchSignature, string cref)
+    {
+        w.WriteLine($"/// <summary>Throws if the arguments of <see cref=\"{cref}\"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>");
+        w.WriteLine($"private void {_method.Name}CheckArguments({batchSignature})");
+        w.WriteLine("{");
+        w.Indent++;
+        WriteChecks(w);
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
+    private ParameterInfo? BatchInput() => _method.Parameters.Where(p => !p.IsField).FirstOrDefault(p => _dag[p.Input].Batched);
+
+    /// <summary>The batch size, the sizes of the inputs and parameters, and every check of them.</summary>
+    private void WriteChecks(IndentedTextWriter w)
+    {
+        var first = BatchInput();
+        if (first is not null)
         {
-            string local = Dimension(length);
-            w.WriteLine($"int {local} = {length};");
+            w.WriteLine($"int batch = {BatchCount(first)};");
+            w.WriteLine($"if (batch == 0) throw new global::System.ArgumentException(\"{_method.Name}: the batch is empty.\", nameof({first.Name}));");
+            foreach (var input in _method.Parameters.Where(p => !p.IsField && p != first))
+            {
+                w.WriteLine($"if ({BatchCount(input)} != batch) throw new global::System.ArgumentException($\"{_method.Name}: {input.Name} has {{{BatchCount(input)}}} samples but {first.Name} has {{batch}}.\", nameof({input.Name}));");
+            }
         }
+        // One sample (nothing batched): no code refers to a batch size.
+        foreach (var length in Lengths()) w.WriteLine($"int {Dimension(length)} = {length};");
         WriteShapeChecks(w);
+    }
+
+    private void WriteViews(IndentedTextWriter w)
+    {
         foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0))
         {
             w.WriteLine($"var {parameter.Name}Values = {parameter.Name}.Span;");

@@ -82,9 +82,8 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckArguments(x, label);
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", nameof(label));
             int xCols = x.Cols;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
@@ -92,11 +91,6 @@ namespace Digits
             int w1Cols = W1.Cols;
             int b1Length = b1.Length;
             int b2Length = b2.Length;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
             var xValues = x.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
@@ -155,9 +149,8 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckArguments(x, label);
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", nameof(label));
             int xCols = x.Cols;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
@@ -165,11 +158,6 @@ namespace Digits
             int w1Cols = W1.Cols;
             int b1Length = b1.Length;
             int b2Length = b2.Length;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
             var xValues = x.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
@@ -216,6 +204,26 @@ namespace Digits
             else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
             global::SymbolicGrad.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+        }
+
+        /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>
+        private void LossCheckArguments(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
+            int batch = x.Rows;
+            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
+            if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", nameof(label));
+            int xCols = x.Cols;
+            int w2Rows = W2.Rows;
+            int w2Cols = W2.Cols;
+            int w1Rows = W1.Rows;
+            int w1Cols = W1.Cols;
+            int b1Length = b1.Length;
+            int b2Length = b2.Length;
+            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
+            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
+            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
+            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
+            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
         }
     }
 }

@@ -74,9 +74,8 @@ namespace Blocks
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
+            LossCheckArguments(x, target);
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", nameof(target));
             int xCols = x.Cols;
             int targetCols = target.Cols;
             int w1Rows = W1.Rows;
@@ -87,13 +86,6 @@ namespace Blocks
             int b2Length = b2.Length;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
-            if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
-            if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
             var xValues = x.Span;
             var targetValues = target.Span;
             var W1Values = W1.Span;
@@ -178,9 +170,8 @@ namespace Blocks
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
+            LossCheckArguments(x, target);
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", nameof(target));
             int xCols = x.Cols;
             int targetCols = target.Cols;
             int w1Rows = W1.Rows;
@@ -191,13 +182,6 @@ namespace Blocks
             int b2Length = b2.Length;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
-            if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
-            if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
             var xValues = x.Span;
             var targetValues = target.Span;
             var W1Values = W1.Span;
@@ -284,6 +268,31 @@ namespace Blocks
             else global::SymbolicGrad.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
             global::SymbolicGrad.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+        }
+
+        /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>
+        private void LossCheckArguments(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
+        {
+            int batch = x.Rows;
+            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
+            if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", nameof(target));
+            int xCols = x.Cols;
+            int targetCols = target.Cols;
+            int w1Rows = W1.Rows;
+            int w1Cols = W1.Cols;
+            int b1Length = b1.Length;
+            int w2Rows = W2.Rows;
+            int w2Cols = W2.Cols;
+            int b2Length = b2.Length;
+            int w3Rows = W3.Rows;
+            int w3Cols = W3.Cols;
+            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
+            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
+            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
+            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
+            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
+            if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
+            if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
         }
     }
 }
