@@ -22,15 +22,24 @@ public sealed class TrainingStepConfig : ManualConfig
     /// <summary>The job and the columns.</summary>
     public TrainingStepConfig()
     {
+        AddJob(CreateJob());
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, new SamplesPerSecondColumn(), new SpeedVersusHandColumn(), new SpeedVersusTorchSharpColumn());
+    }
+
+    /// <summary>True when <c>SG_BENCH_CLOCK=cpu</c>: the job runs in process, timed by thread CPU time.</summary>
+    public static bool UsesCpuClock => Environment.GetEnvironmentVariable(ClockVariable) == "cpu";
+
+    /// <summary>The job alone, shared with the TorchSharp comparison (tests/SymbolicGrad.Benchmarks.TorchSharp).</summary>
+    public static Job CreateJob()
+    {
         var job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(6)
             .WithIterationCount(15)
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
-        AddJob(Environment.GetEnvironmentVariable(ClockVariable) == "cpu"
+        return UsesCpuClock
             ? job.WithId("Step15-CpuClock").WithClock(ThreadCpuClock.Instance).WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)
-            : job.WithId("Step15"));
-        AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Median, new SamplesPerSecondColumn(), new SpeedVersusHandColumn(), new SpeedVersusTorchSharpColumn());
+            : job.WithId("Step15");
     }
 }

@@ -1,0 +1,273 @@
+using BenchmarkDotNet.Attributes;
+using SymbolicGrad.Benchmarks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SymbolicGrad.Benchmarks.TorchComparison;
+
+/// <summary>
+/// One full training step of a ReLU MLP with softmax cross-entropy on one thread, three ways in the same run: the
+/// hand-written δ-recursion (<see cref="HandWrittenMlp"/>, the baseline), the generated <c>LossGradientBatch</c>, and
+/// TorchSharp autograd (<see cref="TorchSharpMlp"/>, libtorch CPU limited to one thread). The first two are the steps
+/// of <see cref="TrainingStepBenchmarks"/>, line for line. All three start from the same parameters and read the same
+/// sequence of batches; each has its own copy of the model.
+/// </summary>
+[Config(typeof(TorchSharpStepConfig))]
+public abstract class TorchSharpStepBenchmarks
+{
+    private const int PoolSamples = 4096;
+    private const float LearningRate = 0.01f;
+    private const float MomentumBeta = 0.9f;
+
+    private TrainingData _data = null!;
+    private Model _generated = null!;
+    private Model _handModel = null!;
+    private HandWrittenMlp _hand = null!;
+    private Momentum _generatedOptimizer = null!;
+    private Momentum _handOptimizer = null!;
+    private TorchSharpMlp _torch = null!;
+
+    /// <summary>Samples per step.</summary>
+    public abstract int Batch { get; set; }
+
+    /// <summary>The layer widths, e.g. "784-128-10".</summary>
+    public abstract string Network { get; }
+
+    /// <summary>A new model with fixed initial parameters (two calls give identical models).</summary>
+    private protected abstract Model CreateModel();
+
+    /// <summary>The model's generated <c>LossGradientBatch</c>.</summary>
+    private protected abstract float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels);
+
+    /// <summary>The user's per-sample <c>Loss</c>, called directly.</summary>
+    private protected abstract float UserLoss(Model model, Vec x, int label);
+
+    /// <summary>The model's (weight, bias) layers in order.</summary>
+    private protected abstract (Mat Weight, Vec Bias)[] Layers(Model model);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        TorchThreads.UseOne();
+        _data = new TrainingData(PoolSamples, seed: 11);
+        _generated = CreateModel();
+        _handModel = CreateModel();
+        _hand = new HandWrittenMlp(_handModel.Parameters, Layers(_handModel), Batch);
+        var x = _data.Batch(0, Batch, out var labels);
+        Console.WriteLine("// Gradient check: " + GradientAgreement.Check(
+            _generated, (xs, ls) => GeneratedGradient(_generated, xs, ls), _handModel, _hand,
+            (xs, l) => UserLoss(_generated, xs, l), x, labels, Network));
+
+        _torch = new TorchSharpMlp(Layers(_handModel), _data, Batch, LearningRate, MomentumBeta);
+        CheckTorchSharp(x, labels);
+        _generatedOptimizer = new Momentum(LearningRate, MomentumBeta);
+        _handOptimizer = new Momentum(LearningRate, MomentumBeta);
+
+        // The first step allocates the optimizers' velocity and the generated workspace; keep that out of the measurements.
+        Generated();
+        HandWritten();
+        TorchSharp();
+        CheckLeaks();
+    }
+
+    /// <summary>The classic hand-written back-propagation.</summary>
+    [Benchmark(Baseline = true)]
+    public float HandWritten()
+    {
+        var x = _data.Next(Batch, out var labels);
+        var parameters = _handModel.Parameters;
+        parameters.ZeroGradients();
+        float loss = _hand.GradientBatch(x, labels);
+        _handOptimizer.Step(parameters.Values, parameters.Gradients);
+        return loss;
+    }
+
+    /// <summary>The generated batched gradient.</summary>
+    [Benchmark]
+    public float Generated()
+    {
+        var x = _data.Next(Batch, out var labels);
+        var parameters = _generated.Parameters;
+        parameters.ZeroGradients();
+        float loss = GeneratedGradient(_generated, x, labels);
+        _generatedOptimizer.Step(parameters.Values, parameters.Gradients);
+        return loss;
+    }
+
+    /// <summary>TorchSharp autograd: zero_grad, forward, cross_entropy, backward, SGD step, in a dispose scope.</summary>
+    [Benchmark]
+    public float TorchSharp() => _torch.Step();
+
+    [GlobalCleanup(Target = nameof(HandWritten))]
+    public void CleanupHandWritten() => Cleanup("hand-written", HandWritten);
+
+    [GlobalCleanup(Target = nameof(Generated))]
+    public void CleanupGenerated() => Cleanup("generated", Generated);
+
+    [GlobalCleanup(Target = nameof(TorchSharp))]
+    public void CleanupTorchSharp() => Cleanup("TorchSharp", TorchSharp);
+
+    /// <summary>After timing <paramref name="step"/>: the thread check, then the models must still be finite.</summary>
+    private void Cleanup(string method, Func<float> step)
+    {
+        CheckThreads(method, step);
+
+        // A diverged run (NaN/∞ parameters) would time different arithmetic than training does; say so.
+        foreach (var (name, model) in new[] { ("generated", _generated), ("hand-written", _handModel) })
+        {
+            foreach (float v in model.Parameters.Values)
+            {
+                if (!float.IsFinite(v))
+                {
+                    Console.WriteLine($"// WARNING: the {name} model's parameters are not finite after the run.");
+                    break;
+                }
+            }
+        }
+
+        if (!_torch.AllFinite())
+        {
+            Console.WriteLine("// WARNING: the TorchSharp model's parameters are not finite after the run.");
+        }
+
+        _torch.Dispose();
+    }
+
+    /// <summary>
+    /// Before timing: with small weights the TorchSharp loss must be finite and ≈ ln 10 (ten equally likely classes);
+    /// from the parameters of the other two it must give the hand-written loss and gradients of batch 0. The hand-written
+    /// model is back to zero gradients afterwards; nothing has been updated yet.
+    /// </summary>
+    private void CheckTorchSharp(Mat x, ReadOnlySpan<int> labels)
+    {
+        _torch.Scale(1e-3f);
+        float small = _torch.Gradient(0, out _);
+        if (!float.IsFinite(small) || MathF.Abs(small - MathF.Log(10)) > 0.01f)
+        {
+            throw new InvalidOperationException($"{Network}: TorchSharp's loss with small weights is {small}, expected ≈ ln 10 = {MathF.Log(10):F4}.");
+        }
+
+        _torch.Load(Layers(_handModel));
+        float torchLoss = _torch.Gradient(0, out var torchGradients);
+        var parameters = _handModel.Parameters;
+        parameters.ZeroGradients();
+        float handLoss = _hand.GradientBatch(x, labels);
+        var layers = Layers(_handModel);
+        float maxDiff = 0f, maxGradient = 0f;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            Compare(parameters.GradientOf(layers[l].Weight).Span, torchGradients[l].Weight);
+            Compare(parameters.GradientOf(layers[l].Bias).Span, torchGradients[l].Bias);
+        }
+
+        parameters.ZeroGradients();
+        float lossDiff = MathF.Abs(torchLoss - handLoss);
+        if (!(maxDiff <= GradientAgreement.Tolerance && lossDiff <= GradientAgreement.Tolerance))
+        {
+            throw new InvalidOperationException($"{Network}, batch {Batch}: TorchSharp and hand-written disagree: loss {torchLoss} vs {handLoss}, largest gradient difference {maxDiff:G3}.");
+        }
+
+        Console.WriteLine($"// TorchSharp check: loss {small:F4} with small weights (ln 10 = {MathF.Log(10):F4}); from the shared parameters " +
+            $"loss {torchLoss:F6} (hand-written {handLoss:F6}), largest gradient difference {maxDiff:G2} (largest gradient {maxGradient:G2}).");
+
+        void Compare(ReadOnlySpan<float> hand, float[] torch)
+        {
+            if (hand.Length != torch.Length) throw new InvalidOperationException($"{Network}: TorchSharp layer shapes differ from the model's.");
+            for (int i = 0; i < hand.Length; i++)
+            {
+                maxDiff = MathF.Max(maxDiff, MathF.Abs(hand[i] - torch[i]));
+                maxGradient = MathF.Max(maxGradient, MathF.Abs(hand[i]));
+            }
+        }
+    }
+
+    /// <summary>Before timing: a TorchSharp step must leave no tensor alive (the dispose scope frees them all).</summary>
+    private void CheckLeaks()
+    {
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 10; i++) TorchSharp();
+        long leaked = DisposeScopeManager.Statistics.ThreadTotalLiveCount - live;
+        if (leaked != 0)
+        {
+            Console.WriteLine($"// WARNING: 10 TorchSharp steps left {leaked} more tensors alive.");
+        }
+    }
+
+    /// <summary>
+    /// After timing: the step must run on this thread only, or the thread CPU clock misses its helpers' work. Prints the
+    /// CPU time of this thread, of the other native threads (libtorch's pools would be there) and of the runtime's own
+    /// threads over 250 ms of steps, after 100 ms more that let the runtime finish compiling this check's own code.
+    /// </summary>
+    private static void CheckThreads(string method, Func<float> step)
+    {
+        CpuTime.Measure(step, milliseconds: 100);
+        var usage = CpuTime.Measure(step, milliseconds: 250);
+        double native = (double)usage.Native / usage.ThisThread, runtime = (double)usage.Runtime / usage.ThisThread;
+        Console.WriteLine($"// Threads: libtorch intra-op {get_num_threads()}, inter-op {get_num_interop_threads()}. Over {usage.Steps} more {method} steps " +
+            $"the benchmark thread used {usage.ThisThread / 1e6:F0} ms of CPU time, the other native threads {native:P1} of that, the runtime's threads {runtime:P1}.");
+        if (native > 0.05)
+        {
+            Console.WriteLine("// WARNING: other native threads did more than 5 % of the work; the thread CPU clock does not count it.");
+        }
+    }
+}
+
+/// <summary>The 784-128-10 MLP (the north-star DigitNet) at batch 1, 16, 64 and 256.</summary>
+public class SmallMlpTorchSharpBenchmarks : TorchSharpStepBenchmarks
+{
+    /// <inheritdoc/>
+    [Params(1, 16, 64, 256)]
+    public override int Batch { get; set; }
+
+    /// <inheritdoc/>
+    public override string Network => "784-128-10";
+
+    private protected override Model CreateModel() => new SmallMlp(seed: 3);
+
+    private protected override float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels) => ((SmallMlp)model).LossGradientBatch(x, labels);
+
+    private protected override float UserLoss(Model model, Vec x, int label) => ((SmallMlp)model).Loss(x, label);
+
+    private protected override (Mat Weight, Vec Bias)[] Layers(Model model) => ((SmallMlp)model).Layers;
+}
+
+/// <summary>The 784-512-512-10 MLP at batch 256.</summary>
+public class DeepMlpTorchSharpBenchmarks : TorchSharpStepBenchmarks
+{
+    /// <inheritdoc/>
+    [Params(256)]
+    public override int Batch { get; set; }
+
+    /// <inheritdoc/>
+    public override string Network => "784-512-512-10";
+
+    private protected override Model CreateModel() => new DeepMlp(seed: 3);
+
+    private protected override float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels) => ((DeepMlp)model).LossGradientBatch(x, labels);
+
+    private protected override float UserLoss(Model model, Vec x, int label) => ((DeepMlp)model).Loss(x, label);
+
+    private protected override (Mat Weight, Vec Bias)[] Layers(Model model) => ((DeepMlp)model).Layers;
+}
+
+/// <summary>libtorch on one thread: intra-op (OpenMP/MKL) and inter-op pools.</summary>
+internal static class TorchThreads
+{
+    private static bool _interOpSet;
+
+    /// <summary>Sets both thread counts to 1. The inter-op count can be set once per process, before any parallel work.</summary>
+    public static void UseOne()
+    {
+        set_num_threads(1);
+        if (_interOpSet) return;
+        _interOpSet = true;
+        try
+        {
+            set_num_interop_threads(1);
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"// Could not set libtorch's inter-op threads to 1 ({e.Message.Split('\n')[0]}); they are {get_num_interop_threads()}.");
+        }
+    }
+}
