@@ -13,85 +13,21 @@ namespace SymbolicGrad.Benchmarks.TorchComparison;
 /// sequence of batches; each has its own copy of the model.
 /// </summary>
 [Config(typeof(TorchSharpStepConfig))]
-public abstract class TorchSharpStepBenchmarks
+public abstract class TorchSharpStepBenchmarks : TrainingStepBenchmarks
 {
-    private const int PoolSamples = 4096;
-    private const float LearningRate = 0.01f;
-    private const float MomentumBeta = 0.9f;
-
-    private TrainingData _data = null!;
-    private Model _generated = null!;
-    private Model _handModel = null!;
-    private HandWrittenMlp _hand = null!;
-    private Momentum _generatedOptimizer = null!;
-    private Momentum _handOptimizer = null!;
     private TorchSharpMlp _torch = null!;
 
-    /// <summary>Samples per step.</summary>
-    public abstract int Batch { get; set; }
-
-    /// <summary>The layer widths, e.g. "784-128-10".</summary>
-    public abstract string Network { get; }
-
-    /// <summary>A new model with fixed initial parameters (two calls give identical models).</summary>
-    private protected abstract Model CreateModel();
-
-    /// <summary>The model's generated <c>LossGradientBatch</c>.</summary>
-    private protected abstract float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels);
-
-    /// <summary>The user's per-sample <c>Loss</c>, called directly.</summary>
-    private protected abstract float UserLoss(Model model, Vec x, int label);
-
-    /// <summary>The model's (weight, bias) layers in order.</summary>
-    private protected abstract (Mat Weight, Vec Bias)[] Layers(Model model);
-
-    [GlobalSetup]
-    public void Setup()
+    private protected override void SetUpOthers(Mat x, ReadOnlySpan<int> labels)
     {
         TorchThreads.UseOne();
-        _data = new TrainingData(PoolSamples, seed: 11);
-        _generated = CreateModel();
-        _handModel = CreateModel();
-        _hand = new HandWrittenMlp(_handModel.Parameters, Layers(_handModel), Batch);
-        var x = _data.Batch(0, Batch, out var labels);
-        Console.WriteLine("// Gradient check: " + GradientAgreement.Check(
-            _generated, (xs, ls) => GeneratedGradient(_generated, xs, ls), _handModel, _hand,
-            (xs, l) => UserLoss(_generated, xs, l), x, labels, Network));
-
-        _torch = new TorchSharpMlp(Layers(_handModel), _data, Batch, LearningRate, MomentumBeta);
+        _torch = new TorchSharpMlp(Model.Layers(HandModel), Data, Batch, LearningRate, MomentumBeta);
         CheckTorchSharp(x, labels);
-        _generatedOptimizer = new Momentum(LearningRate, MomentumBeta);
-        _handOptimizer = new Momentum(LearningRate, MomentumBeta);
+    }
 
-        // The first step allocates the optimizers' velocity and the generated workspace; keep that out of the measurements.
-        Generated();
-        HandWritten();
+    private protected override void WarmUpOthers()
+    {
         TorchSharp();
         CheckLeaks();
-    }
-
-    /// <summary>The classic hand-written back-propagation.</summary>
-    [Benchmark(Baseline = true)]
-    public float HandWritten()
-    {
-        var x = _data.Next(Batch, out var labels);
-        var parameters = _handModel.Parameters;
-        parameters.ZeroGradients();
-        float loss = _hand.GradientBatch(x, labels);
-        _handOptimizer.Step(parameters.Values, parameters.Gradients);
-        return loss;
-    }
-
-    /// <summary>The generated batched gradient.</summary>
-    [Benchmark]
-    public float Generated()
-    {
-        var x = _data.Next(Batch, out var labels);
-        var parameters = _generated.Parameters;
-        parameters.ZeroGradients();
-        float loss = GeneratedGradient(_generated, x, labels);
-        _generatedOptimizer.Step(parameters.Values, parameters.Gradients);
-        return loss;
     }
 
     /// <summary>TorchSharp autograd: zero_grad, forward, cross_entropy, backward, SGD step, in a dispose scope.</summary>
@@ -111,20 +47,7 @@ public abstract class TorchSharpStepBenchmarks
     private void Cleanup(string method, Func<float> step)
     {
         CheckThreads(method, step);
-
-        // A diverged run (NaN/∞ parameters) would time different arithmetic than training does; say so.
-        foreach (var (name, model) in new[] { ("generated", _generated), ("hand-written", _handModel) })
-        {
-            foreach (float v in model.Parameters.Values)
-            {
-                if (!float.IsFinite(v))
-                {
-                    Console.WriteLine($"// WARNING: the {name} model's parameters are not finite after the run.");
-                    break;
-                }
-            }
-        }
-
+        Cleanup();
         if (!_torch.AllFinite())
         {
             Console.WriteLine("// WARNING: the TorchSharp model's parameters are not finite after the run.");
@@ -147,12 +70,12 @@ public abstract class TorchSharpStepBenchmarks
             throw new InvalidOperationException($"{Network}: TorchSharp's loss with small weights is {small}, expected ≈ ln 10 = {MathF.Log(10):F4}.");
         }
 
-        _torch.Load(Layers(_handModel));
+        _torch.Load(Model.Layers(HandModel));
         float torchLoss = _torch.Gradient(0, out var torchGradients);
-        var parameters = _handModel.Parameters;
+        var parameters = HandModel.Parameters;
         parameters.ZeroGradients();
-        float handLoss = _hand.GradientBatch(x, labels);
-        var layers = Layers(_handModel);
+        float handLoss = Hand.GradientBatch(x, labels);
+        var layers = Model.Layers(HandModel);
         float maxDiff = 0f, maxGradient = 0f;
         for (int l = 0; l < layers.Length; l++)
         {
@@ -219,16 +142,7 @@ public class SmallMlpTorchSharpBenchmarks : TorchSharpStepBenchmarks
     [Params(1, 16, 64, 256)]
     public override int Batch { get; set; }
 
-    /// <inheritdoc/>
-    public override string Network => "784-128-10";
-
-    private protected override Model CreateModel() => new SmallMlp(seed: 3);
-
-    private protected override float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels) => ((SmallMlp)model).LossGradientBatch(x, labels);
-
-    private protected override float UserLoss(Model model, Vec x, int label) => ((SmallMlp)model).Loss(x, label);
-
-    private protected override (Mat Weight, Vec Bias)[] Layers(Model model) => ((SmallMlp)model).Layers;
+    private protected override StepModel Model => StepModel.Small;
 }
 
 /// <summary>The 784-512-512-10 MLP at batch 256.</summary>
@@ -238,16 +152,7 @@ public class DeepMlpTorchSharpBenchmarks : TorchSharpStepBenchmarks
     [Params(256)]
     public override int Batch { get; set; }
 
-    /// <inheritdoc/>
-    public override string Network => "784-512-512-10";
-
-    private protected override Model CreateModel() => new DeepMlp(seed: 3);
-
-    private protected override float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels) => ((DeepMlp)model).LossGradientBatch(x, labels);
-
-    private protected override float UserLoss(Model model, Vec x, int label) => ((DeepMlp)model).Loss(x, label);
-
-    private protected override (Mat Weight, Vec Bias)[] Layers(Model model) => ((DeepMlp)model).Layers;
+    private protected override StepModel Model => StepModel.Deep;
 }
 
 /// <summary>libtorch on one thread: intra-op (OpenMP/MKL) and inter-op pools.</summary>

@@ -3,7 +3,7 @@ using static SymbolicGrad.Ops;
 namespace SymbolicGrad.Benchmarks.Training;
 
 /// <summary>The 784-512-512-10 ReLU MLP of issue 3's benchmark, with a generated gradient.</summary>
-public sealed partial class DeepMlp : Model
+public sealed partial class DeepMlp : Model, IStepMlp
 {
     internal readonly Mat W1, W2, W3;
     internal readonly Vec b1, b2, b3;
@@ -25,5 +25,5 @@ public sealed partial class DeepMlp : Model
         => SoftmaxCrossEntropy(W3 * Relu(W2 * Relu(W1 * x + b1) + b2) + b3, label);
 
     /// <summary>The layers in order, for the hand-written backprop.</summary>
-    internal (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2), (W3, b3)];
+    public (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2), (W3, b3)];
 }

@@ -3,7 +3,7 @@ using static SymbolicGrad.Ops;
 namespace SymbolicGrad.Benchmarks.Training;
 
 /// <summary>The 784-128-10 ReLU MLP of issue 3's benchmark (the north-star DigitNet), with a generated gradient.</summary>
-public sealed partial class SmallMlp : Model
+public sealed partial class SmallMlp : Model, IStepMlp
 {
     internal readonly Mat W1, W2;
     internal readonly Vec b1, b2;
@@ -23,5 +23,5 @@ public sealed partial class SmallMlp : Model
         => SoftmaxCrossEntropy(W2 * Relu(W1 * x + b1) + b2, label);
 
     /// <summary>The layers in order, for the hand-written backprop.</summary>
-    internal (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2)];
+    public (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2)];
 }

@@ -7,17 +7,18 @@ namespace SymbolicGrad.Benchmarks.Training;
 /// softmax cross-entropy on one thread: the generated <c>LossGradientBatch</c> against the hand-written δ-recursion
 /// (<see cref="HandWrittenMlp"/>) on the same kernels. Each method works on its own copy of the model.
 /// </summary>
-[Config(typeof(TrainingStepConfig))]
+/// <remarks>The concrete classes choose the network, the batch sizes and the BenchmarkDotNet config.</remarks>
 public abstract class TrainingStepBenchmarks
 {
     private const int PoolSamples = 4096;
-    private const float LearningRate = 0.01f;
-    private const float MomentumBeta = 0.9f;
 
-    private TrainingData _data = null!;
+    /// <summary>The learning rate α of the momentum update.</summary>
+    private protected const float LearningRate = 0.01f;
+
+    /// <summary>The momentum β.</summary>
+    private protected const float MomentumBeta = 0.9f;
+
     private Model _generated = null!;
-    private Model _handModel = null!;
-    private HandWrittenMlp _hand = null!;
     private Momentum _generatedOptimizer = null!;
     private Momentum _handOptimizer = null!;
 
@@ -25,48 +26,60 @@ public abstract class TrainingStepBenchmarks
     public abstract int Batch { get; set; }
 
     /// <summary>The layer widths, e.g. "784-128-10".</summary>
-    public abstract string Network { get; }
+    public string Network => Model.Network;
 
-    /// <summary>A new model with fixed initial parameters (two calls give identical models).</summary>
-    private protected abstract Model CreateModel();
+    /// <summary>The network benchmarked.</summary>
+    private protected abstract StepModel Model { get; }
 
-    /// <summary>The model's generated <c>LossGradientBatch</c>.</summary>
-    private protected abstract float GeneratedGradient(Model model, Mat x, ReadOnlySpan<int> labels);
+    /// <summary>The pool of samples the steps read, batch after batch.</summary>
+    private protected TrainingData Data { get; private set; } = null!;
 
-    /// <summary>The user's per-sample <c>Loss</c>, called directly.</summary>
-    private protected abstract float UserLoss(Model model, Vec x, int label);
+    /// <summary>The hand-written step's model.</summary>
+    private protected Model HandModel { get; private set; } = null!;
 
-    /// <summary>The model's (weight, bias) layers in order.</summary>
-    private protected abstract (Mat Weight, Vec Bias)[] Layers(Model model);
+    /// <summary>The hand-written back-propagation over <see cref="HandModel"/>.</summary>
+    private protected HandWrittenMlp Hand { get; private set; } = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _data = new TrainingData(PoolSamples, seed: 11);
-        _generated = CreateModel();
-        _handModel = CreateModel();
-        _hand = new HandWrittenMlp(_handModel.Parameters, Layers(_handModel), Batch);
-        var x = _data.Batch(0, Batch, out var labels);
+        Data = new TrainingData(PoolSamples, seed: 11);
+        _generated = Model.Create();
+        HandModel = Model.Create();
+        Hand = new HandWrittenMlp(HandModel.Parameters, Model.Layers(HandModel), Batch);
+        var x = Data.Batch(0, Batch, out var labels);
         string agreement = GradientAgreement.Check(
-            _generated, (xs, ls) => GeneratedGradient(_generated, xs, ls), _handModel, _hand,
-            (xs, l) => UserLoss(_generated, xs, l), x, labels, Network);
+            _generated, (xs, ls) => Model.GeneratedGradient(_generated, xs, ls), HandModel, Hand,
+            (xs, l) => Model.UserLoss(_generated, xs, l), x, labels, Network);
         Console.WriteLine("// Gradient check: " + agreement);
+        SetUpOthers(x, labels);
         _generatedOptimizer = new Momentum(LearningRate, MomentumBeta);
         _handOptimizer = new Momentum(LearningRate, MomentumBeta);
 
         // The first step allocates the optimizers' velocity and the generated workspace; keep that out of the measurements.
         Generated();
         HandWritten();
+        WarmUpOthers();
+    }
+
+    /// <summary>Sets up the steps a subclass adds, before any step has run (the first batch is given for checks).</summary>
+    private protected virtual void SetUpOthers(Mat x, ReadOnlySpan<int> labels)
+    {
+    }
+
+    /// <summary>Runs the steps a subclass adds once, like the first steps of the generated and hand-written ones.</summary>
+    private protected virtual void WarmUpOthers()
+    {
     }
 
     /// <summary>The classic hand-written back-propagation.</summary>
     [Benchmark(Baseline = true)]
     public float HandWritten()
     {
-        var x = _data.Next(Batch, out var labels);
-        var parameters = _handModel.Parameters;
+        var x = Data.Next(Batch, out var labels);
+        var parameters = HandModel.Parameters;
         parameters.ZeroGradients();
-        float loss = _hand.GradientBatch(x, labels);
+        float loss = Hand.GradientBatch(x, labels);
         _handOptimizer.Step(parameters.Values, parameters.Gradients);
         return loss;
     }
@@ -75,19 +88,19 @@ public abstract class TrainingStepBenchmarks
     [Benchmark]
     public float Generated()
     {
-        var x = _data.Next(Batch, out var labels);
+        var x = Data.Next(Batch, out var labels);
         var parameters = _generated.Parameters;
         parameters.ZeroGradients();
-        float loss = GeneratedGradient(_generated, x, labels);
+        float loss = Model.GeneratedGradient(_generated, x, labels);
         _generatedOptimizer.Step(parameters.Values, parameters.Gradients);
         return loss;
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public virtual void Cleanup()
     {
         // A diverged run (NaN/∞ parameters) would time different arithmetic than training does; say so.
-        foreach (var (name, model) in new[] { ("generated", _generated), ("hand-written", _handModel) })
+        foreach (var (name, model) in new[] { ("generated", _generated), ("hand-written", HandModel) })
         {
             foreach (float v in model.Parameters.Values)
             {
