@@ -27,8 +27,9 @@ internal static class BufferSharing
         }
         foreach (int root in readAtEnd)
         {
+            // A stored root is read from its own buffer; one computed where it is used reads its operands then.
             if (schedule.Variables.ContainsKey(root)) lastRead[root] = int.MaxValue;
-            foreach (var (node, _) in Reads(dag, schedule, root)) lastRead[node] = int.MaxValue;
+            else foreach (var (node, _) in Reads(dag, schedule, root)) lastRead[node] = int.MaxValue;
         }
 
         var takes = new Dictionary<int, int>();

@@ -16,7 +16,6 @@ namespace Digits
         {
             internal float[] t1 = global::System.Array.Empty<float>();
             internal float[] t3 = global::System.Array.Empty<float>();
-            internal float[] t4 = global::System.Array.Empty<float>();
             internal float[] logsumexpT4 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dT4 = global::System.Array.Empty<float>();
@@ -34,7 +33,7 @@ namespace Digits
             var workspace = _lossWorkspace ??= new LossWorkspace();
             LossForwardBatch(workspace, x, labels);
             int classes = W2.Rows;
-            float[] logits = workspace.t4;
+            float[] logits = workspace.t3;
             int correct = 0;
             for (int r = 0; r < labels.Length; r++)
             {
@@ -118,7 +117,7 @@ namespace Digits
             t3.AsSpan(0, batch * w2Rows).Clear();
             if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
             else global::SymbolicGrad.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
-            float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w2Rows);
+            float[] t4 = t3; // t3 is not read again: t4 overwrites it in place
             // t4 = t3 + b2
             for (int r = 0; r < batch; r++)
             {
@@ -165,8 +164,7 @@ namespace Digits
             var b2Values = b2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] t2 = workspace.t1;
-            float[] t3 = workspace.t3;
-            float[] t4 = workspace.t4;
+            float[] t4 = workspace.t3;
             float[] logsumexpT4 = workspace.logsumexpT4;
             float[] f = workspace.f;
 

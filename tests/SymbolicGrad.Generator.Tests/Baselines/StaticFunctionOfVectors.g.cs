@@ -15,12 +15,10 @@ namespace Layers
         public sealed class LossWorkspace
         {
             internal float[] t1 = global::System.Array.Empty<float>();
-            internal float[] tanh = global::System.Array.Empty<float>();
             internal float[] logsumexpTanh = global::System.Array.Empty<float>();
             internal float[] sum2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dTanh = global::System.Array.Empty<float>();
-            internal float[] dT2 = global::System.Array.Empty<float>();
         }
 
         [global::System.ThreadStatic]
@@ -50,7 +48,7 @@ namespace Layers
             // t1 = W·x
             t1.AsSpan(0, wRows).Clear();
             global::SymbolicGrad.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
-            float[] tanh = workspace.tanh = global::SymbolicGrad.Workspace.Grow(workspace.tanh, wRows);
+            float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + b)
             for (int i = 0; i < wRows; i++)
                 tanh[i] = MathF.Tanh(t1[i] + bValues[i]);
@@ -73,7 +71,7 @@ namespace Layers
             // ∂f/∂tanh = onehot(label)·(-1) + exp(tanh − logsumexpTanh)
             for (int i = 0; i < wRows; i++)
                 dTanh[i] = (i == label ? -1f : 0f) + MathF.Exp(tanh[i] - logsumexpTanh[0]);
-            float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, wRows);
+            float[] dT2 = dTanh; // dTanh is not read again: dT2 overwrites it in place
             // ∂f/∂(t1 + b) = ∂f/∂tanh · (1 − tanh · tanh)
             {
                 int i = 0;
