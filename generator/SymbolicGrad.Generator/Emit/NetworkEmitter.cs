@@ -460,7 +460,7 @@ internal sealed class NetworkEmitter
     /// <summary>Sizes, shape checks and views of the inputs, in one method (a static function's).</summary>
     private void WritePrologue(IndentedTextWriter w)
     {
-        WriteChecks(w);
+        WriteChecks(w, declareSizes: true);
         WriteViews(w);
     }
 
@@ -482,15 +482,15 @@ internal sealed class NetworkEmitter
         w.WriteLine($"private void {_method.Name}CheckArguments({batchSignature})");
         w.WriteLine("{");
         w.Indent++;
-        WriteChecks(w);
+        WriteChecks(w, declareSizes: false);
         w.Indent--;
         w.WriteLine("}");
     }
 
     private ParameterInfo? BatchInput() => _method.Parameters.Where(p => !p.IsField).FirstOrDefault(p => _dag[p.Input].Batched);
 
-    /// <summary>The batch size, the sizes of the inputs and parameters, and every check of them.</summary>
-    private void WriteChecks(IndentedTextWriter w)
+    /// <summary>The batch size, the sizes of the inputs and parameters (as locals if asked), and every check of them.</summary>
+    private void WriteChecks(IndentedTextWriter w, bool declareSizes)
     {
         var first = BatchInput();
         if (first is not null)
@@ -503,8 +503,14 @@ internal sealed class NetworkEmitter
             }
         }
         // One sample (nothing batched): no code refers to a batch size.
+        if (!declareSizes)
+        {
+            // The checks read the lengths straight from the arguments and fields.
+            WriteShapeChecks(w, length => length.IndexOfAny(new[] { '+', '-', '*', ' ' }) >= 0 ? "(" + length + ")" : length);
+            return;
+        }
         foreach (var length in Lengths()) w.WriteLine($"int {Dimension(length)} = {length};");
-        WriteShapeChecks(w);
+        WriteShapeChecks(w, Dimension);
     }
 
     private void WriteViews(IndentedTextWriter w)
@@ -546,7 +552,8 @@ internal sealed class NetworkEmitter
         return local;
     }
 
-    private void WriteShapeChecks(IndentedTextWriter w)
+    /// <summary>The shape and label checks; <paramref name="size"/> writes a length (its local, or the expression itself).</summary>
+    private void WriteShapeChecks(IndentedTextWriter w, System.Func<string, string> size)
     {
         var reachable = _dag.Reachable(new[] { _method.Output });
         var done = new HashSet<string>();
@@ -557,7 +564,7 @@ internal sealed class NetworkEmitter
             (string, string, string)? check = null;
             if (n.Op == Op.MatVec)
             {
-                check = ($"{_dag[n[0]].Name}.Cols", _dag[n[1]].Shape!.Length, $"{_math.PrintDefinition(id)} needs {_math.Print(n[1])} of length {{{Dimension(_dag[n[0]].Name + ".Cols")}}}, but it has {{{Dimension(_dag[n[1]].Shape!.Length)}}}");
+                check = ($"{_dag[n[0]].Name}.Cols", _dag[n[1]].Shape!.Length, $"{_math.PrintDefinition(id)} needs {_math.Print(n[1])} of length {{{size(_dag[n[0]].Name + ".Cols")}}}, but it has {{{size(_dag[n[1]].Shape!.Length)}}}");
             }
             else if (!n.Op.IsStructural() && n.Op is not (Op.Pick or Op.OneHot or Op.Slice) && n.Rank == 1)
             {
@@ -565,17 +572,17 @@ internal sealed class NetworkEmitter
                 if (vectors.Count > 0)
                 {
                     int other = vectors[0];
-                    check = (n.Shape!.Length, _dag[other].Shape!.Length, $"{_math.PrintDefinition(id)} combines vectors of lengths {{{Dimension(n.Shape!.Length)}}} and {{{Dimension(_dag[other].Shape!.Length)}}}");
+                    check = (n.Shape!.Length, _dag[other].Shape!.Length, $"{_math.PrintDefinition(id)} combines vectors of lengths {{{size(n.Shape!.Length)}}} and {{{size(_dag[other].Shape!.Length)}}}");
                 }
             }
             if (check is not ({ } left, { } right, { } message) || !done.Add(left + "|" + right)) continue;
-            w.WriteLine($"if ({Dimension(left)} != {Dimension(right)}) throw new global::System.ArgumentException($\"{_method.Name}: {message}.\");");
+            w.WriteLine($"if ({size(left)} != {size(right)}) throw new global::System.ArgumentException($\"{_method.Name}: {message}.\");");
         }
         // Labels index the logits: check them once here, not in the loops.
         foreach (var node in _dag.Nodes.Where(n => n.Op == Op.Pick && _dag[n[1]].Op == Op.Input).Distinct())
         {
             string labels = _dag[node[1]].Name!;
-            string length = Dimension(_dag[node[0]].Shape!.Length);
+            string length = size(_dag[node[0]].Shape!.Length);
             if (!_dag[node[1]].Batched)
             {
                 w.WriteLine($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}, $\"{_method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");

@@ -210,18 +210,11 @@ namespace Digits
             int batch = x.Rows;
             if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
             if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", nameof(label));
-            int xCols = x.Cols;
-            int w2Rows = W2.Rows;
-            int w2Cols = W2.Cols;
-            int w1Rows = W1.Rows;
-            int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
-            int b2Length = b2.Length;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)w2Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {w2Rows}).");
+            if (W1.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {W1.Cols}, but it has {x.Cols}.");
+            if (W1.Rows != b1.Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {W1.Rows} and {b1.Length}.");
+            if (W2.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {W2.Cols}, but it has {W1.Rows}.");
+            if (W2.Rows != b2.Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {W2.Rows} and {b2.Length}.");
+            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
         }
     }
 }

@@ -276,23 +276,13 @@ namespace Blocks
             int batch = x.Rows;
             if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
             if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", nameof(target));
-            int xCols = x.Cols;
-            int targetCols = target.Cols;
-            int w1Rows = W1.Rows;
-            int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
-            int w2Rows = W2.Rows;
-            int w2Cols = W2.Cols;
-            int b2Length = b2.Length;
-            int w3Rows = W3.Rows;
-            int w3Cols = W3.Cols;
-            if (w1Cols != xCols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {w1Cols}, but it has {xCols}.");
-            if (w1Rows != b1Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {w1Rows} and {b1Length}.");
-            if (w2Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {w2Cols}, but it has {w1Rows}.");
-            if (w2Rows != b2Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {w2Rows} and {b2Length}.");
-            if (w1Rows != w2Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {w1Rows} and {w2Rows}.");
-            if (w3Cols != w1Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {w3Cols}, but it has {w1Rows}.");
-            if (w3Rows != targetCols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {w3Rows} and {targetCols}.");
+            if (W1.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {W1.Cols}, but it has {x.Cols}.");
+            if (W1.Rows != b1.Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {W1.Rows} and {b1.Length}.");
+            if (W2.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {W2.Cols}, but it has {W1.Rows}.");
+            if (W2.Rows != b2.Length) throw new global::System.ArgumentException($"Loss: t2 + b2 combines vectors of lengths {W2.Rows} and {b2.Length}.");
+            if (W1.Rows != W2.Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {W1.Rows} and {W2.Rows}.");
+            if (W3.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {W3.Cols}, but it has {W1.Rows}.");
+            if (W3.Rows != target.Cols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {W3.Rows} and {target.Cols}.");
         }
     }
 }
