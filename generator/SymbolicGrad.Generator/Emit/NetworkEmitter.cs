@@ -492,6 +492,7 @@ internal sealed class NetworkEmitter
     /// <summary>The batch size, the sizes of the inputs and parameters (as locals if asked), and every check of them.</summary>
     private void WriteChecks(IndentedTextWriter w, bool declareSizes)
     {
+        // With one sample (nothing batched), no code refers to a batch size.
         var first = BatchInput();
         if (first is not null)
         {
@@ -502,7 +503,6 @@ internal sealed class NetworkEmitter
                 w.WriteLine($"if ({BatchCount(input)} != batch) throw new global::System.ArgumentException($\"{_method.Name}: {input.Name} has {{{BatchCount(input)}}} samples but {first.Name} has {{batch}}.\", nameof({input.Name}));");
             }
         }
-        // One sample (nothing batched): no code refers to a batch size.
         if (!declareSizes)
         {
             // The checks read the lengths straight from the arguments and fields.
