@@ -659,16 +659,13 @@ internal sealed class NetworkEmitter
             {
                 string length = Dimension(_dag[n[0]].Shape!.Length);
                 var element = Printer("r", "i");
-                if (!n.Batched) w.WriteLine("{"); // a scope of its own for sum
-                if (!n.Batched) w.Indent++;
-                Loop(w, n.Batched, null, () =>
+                // Outside the batch loop, sum needs a scope of its own.
+                Block(w, !n.Batched, () => Loop(w, n.Batched, null, () =>
                 {
                     w.WriteLine("float sum = 0f;");
                     w.WriteLine($"for (int i = 0; i < {length}; i++) sum += {element.Print(n[0])};");
                     w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "0")} = sum;");
-                });
-                if (!n.Batched) w.Indent--;
-                if (!n.Batched) w.WriteLine("}");
+                }));
                 break;
             }
             case Op.Concat:
@@ -697,12 +694,9 @@ internal sealed class NetworkEmitter
                     break;
                 }
                 var (buffer, position) = Element(id, row, "i");
-                if (!n.Batched) w.WriteLine("{"); // a scope of its own for i
-                if (!n.Batched) w.Indent++;
-                Loop(w, n.Batched, null, () => VectorLoop(w, Dimension(n.Shape!.Length),
-                    $"{_lanes}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};"));
-                if (!n.Batched) w.Indent--;
-                if (!n.Batched) w.WriteLine("}");
+                // Outside the batch loop, i needs a scope of its own.
+                Block(w, !n.Batched, () => Loop(w, n.Batched, null, () => VectorLoop(w, Dimension(n.Shape!.Length),
+                    $"{_lanes}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
                 break;
             }
         }
@@ -731,12 +725,8 @@ internal sealed class NetworkEmitter
             w.WriteLine($"for (int i = 0; i < {length}; i++) {gradient}[i] {sign} {element.Print(term)};");
             return;
         }
-        w.WriteLine("{");
-        w.Indent++;
-        VectorLoop(w, length, $"{_lanes}.Store({gradient}, i, {_lanes}.Load({gradient}, i) {(negated ? "-" : "+")} {lanes});",
-            $"{gradient}[i] {sign} {element.Print(term)};");
-        w.Indent--;
-        w.WriteLine("}");
+        Block(w, true, () => VectorLoop(w, length, $"{_lanes}.Store({gradient}, i, {_lanes}.Load({gradient}, i) {(negated ? "-" : "+")} {lanes});",
+            $"{gradient}[i] {sign} {element.Print(term)};"));
     }
 
     /// <summary>Σ over the batch of g·xᵀ, added into <paramref name="target"/> (rows of g × length of x).</summary>
@@ -777,6 +767,21 @@ internal sealed class NetworkEmitter
         w.WriteLine($"for (int r = 0; r < batch; r++) {target}[0] {(negated ? "-=" : "+=")} {element.Print(n[0])};");
     }
 
+    /// <summary>Writes <paramref name="body"/>, inside braces if <paramref name="braces"/> (a scope for its locals).</summary>
+    private static void Block(IndentedTextWriter w, bool braces, System.Action body)
+    {
+        if (!braces)
+        {
+            body();
+            return;
+        }
+        w.WriteLine("{");
+        w.Indent++;
+        body();
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
     /// <summary>A loop over <paramref name="length"/> elements, <c>Lanes.Width</c> at a time, then one at a time for the rest.</summary>
     private void VectorLoop(IndentedTextWriter w, string length, string vectorStatement, string scalarStatement)
     {
@@ -791,26 +796,21 @@ internal sealed class NetworkEmitter
         w.Indent--;
     }
 
-    private void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
+    private static void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
     {
-        if (batched)
+        if (batched) w.WriteLine("for (int r = 0; r < batch; r++)");
+        Block(w, batched, () =>
         {
-            w.WriteLine("for (int r = 0; r < batch; r++)");
-            w.WriteLine("{");
-            w.Indent++;
-        }
-        if (length is not null)
-        {
+            if (length is null)
+            {
+                body();
+                return;
+            }
             w.WriteLine($"for (int i = 0; i < {length}; i++)");
             w.Indent++;
-        }
-        body();
-        if (length is not null) w.Indent--;
-        if (batched)
-        {
+            body();
             w.Indent--;
-            w.WriteLine("}");
-        }
+        });
     }
 
     /// <summary>The number of elements a stored value holds: per sample times the batch, or rows × columns.</summary>
