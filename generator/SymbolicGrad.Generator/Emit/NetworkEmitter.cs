@@ -421,38 +421,60 @@ internal sealed class NetworkEmitter
     {
         Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"workspace\"/>.", "The mean loss over the batch.");
         w.WriteLine($"public float {_method.Name}ForwardBatch({_workspaceType} workspace, {batchSignature})");
-        w.WriteLine("{");
-        w.Indent++;
-        WritePassPrologue(w, batchArguments);
-        w.WriteLineNoTabs(string.Empty);
-        w.WriteLine("// Forward pass, for every sample r of the batch.");
-        foreach (var value in _schedule.Forward)
+        WritePass(w, batchArguments, Enumerable.Empty<ScheduledValue>(), body =>
         {
-            Bind(w, value, grow: true);
-            WriteValue(w, value);
-        }
-        w.WriteLine($"float total = 0f;");
-        w.WriteLine($"for (int r = 0; r < batch; r++) total += {Access(_method.Output, "r", "0")};");
-        w.WriteLine("return total / batch;");
-        w.Indent--;
-        w.WriteLine("}");
+            body.WriteLine("// Forward pass, for every sample r of the batch.");
+            foreach (var value in _schedule.Forward)
+            {
+                Bind(body, value, grow: true);
+                WriteValue(body, value);
+            }
+            body.WriteLine($"float total = 0f;");
+            body.WriteLine($"for (int r = 0; r < batch; r++) total += {Access(_method.Output, "r", "0")};");
+            body.WriteLine("return total / batch;");
+        });
     }
 
     private void WriteBackward(IndentedTextWriter w, string batchSignature, string batchArguments, string cref)
     {
         Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for a batch, after <c>{_method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
         w.WriteLine($"public void {_method.Name}BackwardBatch({_workspaceType} workspace, {batchSignature})");
-        w.WriteLine("{");
-        w.Indent++;
-        WritePassPrologue(w, batchArguments);
-        w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(_takesOver.Values);
-        foreach (var value in _schedule.Forward.Where(v => !overwritten.Contains(v.Node))) Bind(w, value, grow: false);
+        WritePass(w, batchArguments, _schedule.Forward.Where(v => !overwritten.Contains(v.Node)), body =>
+        {
+            body.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
+            body.WriteLine($"// Parameters.Gradients once its terms are ready.");
+            WriteGradients(body, p => $"Parameters.GradientOf({p.Name}).Span", p => p.GradientName);
+        });
+    }
+
+    /// <summary>
+    /// The body of a pass after the shared argument check, declaring only the sizes, views and forward values
+    /// (<paramref name="reads"/>) its code uses: the body is written first, then its declarations before it.
+    /// </summary>
+    private void WritePass(IndentedTextWriter w, string batchArguments, IEnumerable<ScheduledValue> reads, System.Action<IndentedTextWriter> writeBody)
+    {
+        w.WriteLine("{");
+        w.Indent++;
+        var text = new StringWriter();
+        var body = new IndentedTextWriter(text, "    ") { Indent = w.Indent };
+        writeBody(body);
+        body.Flush();
+        string code = text.ToString();
+        bool Uses(string name) => System.Text.RegularExpressions.Regex.IsMatch(code, @"(?<![\w@.])" + System.Text.RegularExpressions.Regex.Escape(name) + @"\b");
+
+        w.WriteLine($"{_method.Name}CheckArguments({batchArguments});");
+        if (BatchInput() is { } first) w.WriteLine($"int batch = {BatchCount(first)};");
+        foreach (var length in Lengths().Where(l => Uses(Dimension(l)))) w.WriteLine($"int {Dimension(length)} = {length};");
+        foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0 && Uses(p.Name + "Values")))
+        {
+            w.WriteLine($"var {parameter.Name}Values = {parameter.Name}.Span;");
+        }
+        if (Uses(ReverseMode.BatchWeight)) w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
+        foreach (var value in reads.Where(v => Uses(v.Name))) Bind(w, value, grow: false);
         w.WriteLineNoTabs(string.Empty);
-        w.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
-        w.WriteLine($"// Parameters.Gradients once its terms are ready.");
-        WriteGradients(w, p => $"Parameters.GradientOf({p.Name}).Span", p => p.GradientName);
+        w.InnerWriter.Write(code);
         w.Indent--;
         w.WriteLine("}");
     }
@@ -461,18 +483,6 @@ internal sealed class NetworkEmitter
     private void WritePrologue(IndentedTextWriter w)
     {
         WriteChecks(w, declareSizes: true);
-        WriteViews(w);
-    }
-
-    /// <summary>
-    /// A model method's passes share one argument check, <c>NameCheckArguments</c>; each pass then only takes the
-    /// sizes and views it needs.
-    /// </summary>
-    private void WritePassPrologue(IndentedTextWriter w, string batchArguments)
-    {
-        w.WriteLine($"{_method.Name}CheckArguments({batchArguments});");
-        if (BatchInput() is { } first) w.WriteLine($"int batch = {BatchCount(first)};");
-        foreach (var length in Lengths()) w.WriteLine($"int {Dimension(length)} = {length};");
         WriteViews(w);
     }
 

@@ -83,13 +83,10 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w1Rows = W1.Rows;
             int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
-            int b2Length = b2.Length;
             var xValues = x.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
@@ -154,19 +151,12 @@ namespace Digits
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w1Rows = W1.Rows;
-            int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
-            int b2Length = b2.Length;
             var xValues = x.Span;
-            var W1Values = W1.Span;
             var W2Values = W2.Span;
-            var b1Values = b1.Span;
-            var b2Values = b2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] t2 = workspace.t1;
             float[] t4 = workspace.t3;
             float[] logsumexpT4 = workspace.logsumexpT4;
-            float[] f = workspace.f;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready.

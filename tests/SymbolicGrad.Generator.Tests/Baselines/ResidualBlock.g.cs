@@ -76,14 +76,11 @@ namespace Blocks
         {
             LossCheckArguments(x, target);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int targetCols = target.Cols;
             int w1Rows = W1.Rows;
             int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
-            int b2Length = b2.Length;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
             var xValues = x.Span;
@@ -173,29 +170,20 @@ namespace Blocks
             LossCheckArguments(x, target);
             int batch = x.Rows;
             int xCols = x.Cols;
-            int targetCols = target.Cols;
             int w1Rows = W1.Rows;
-            int w1Cols = W1.Cols;
-            int b1Length = b1.Length;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
-            int b2Length = b2.Length;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
             var xValues = x.Span;
-            var targetValues = target.Span;
-            var W1Values = W1.Span;
             var W2Values = W2.Span;
             var W3Values = W3.Span;
-            var b1Values = b1.Span;
-            var b2Values = b2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] h = workspace.t1;
             float[] t3 = workspace.t2;
             float[] r2 = workspace.r2;
             float[] t5 = workspace.t4;
             float[] sum2 = workspace.sum2;
-            float[] f = workspace.f;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready.
