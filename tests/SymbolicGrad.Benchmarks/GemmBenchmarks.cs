@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Benchmarks;
 

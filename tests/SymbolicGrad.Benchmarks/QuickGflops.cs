@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Benchmarks;
 

@@ -40,7 +40,7 @@ public sealed class VectorizationTests
     public void Exact_operations_get_a_vector_loop_with_a_scalar_tail()
     {
         string generated = Generate(Model("Vec h = LeakyRelu(W * x + b, 0.1f) * 2f - b * 3f; return Mse(h, target);"));
-        Assert.Contains("using Lanes = global::SymbolicGrad.Lanes;", generated);
+        Assert.Contains("using Lanes = global::SymbolicGrad.CompilerServices.Lanes;", generated);
         Assert.Contains("for (; i <= wRows - Lanes.Width; i += Lanes.Width)", generated);
         Assert.Contains("for (; i < wRows; i++)", generated);
         // LeakyRelu is a select on a comparison: a lane mask, no branch.
@@ -63,8 +63,8 @@ public sealed class VectorizationTests
     {
         string generated = Generate(Model("return Mse(Relu(W * x + b), target);", "public static class Lanes { public static int Width => 1; }"));
         Assert.DoesNotContain("using Lanes =", generated);
-        Assert.Contains("global::SymbolicGrad.Lanes.Store(", generated);
-        Assert.Contains("global::SymbolicGrad.Lanes.Max(", generated);
+        Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.Store(", generated);
+        Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.Max(", generated);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Runtime.Tests;
 
 public class AllocationTests

@@ -1,4 +1,5 @@
 using System.Numerics;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Runtime.Tests;
 

@@ -1,4 +1,5 @@
 using static SymbolicGrad.Ops;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Runtime.Tests;
 

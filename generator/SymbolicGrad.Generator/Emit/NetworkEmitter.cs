@@ -39,7 +39,7 @@ internal sealed class NetworkEmitter
         _dag = model.Graph;
         _version = version;
         _workspaceType = _method.Name + "Workspace";
-        _lanes = _method.QualifyMath ? Runtime + ".Lanes" : "Lanes";
+        _lanes = _method.QualifyMath ? Runtime + ".CompilerServices.Lanes" : "Lanes";
 
         var fields = _method.Parameters.Where(p => p.IsField).ToList();
         var uses = Schedule.CountUses(model);
@@ -199,7 +199,7 @@ internal sealed class NetworkEmitter
         if (!_method.QualifyMath)
         {
             w.WriteLine("using System;");
-            w.WriteLine($"using Lanes = {Runtime}.Lanes;");
+            w.WriteLine($"using Lanes = {Runtime}.CompilerServices.Lanes;");
         }
         else
         {
@@ -617,7 +617,7 @@ internal sealed class NetworkEmitter
             return;
         }
         w.WriteLine(grow
-            ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.Workspace.Grow(workspace.{value.Name}, {size});"
+            ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.CompilerServices.Workspace.Grow(workspace.{value.Name}, {size});"
             : $"{type}[] {value.Name} = workspace.{value.Name};");
     }
 
@@ -635,9 +635,9 @@ internal sealed class NetworkEmitter
                 string w0 = _dag[n[0]].Name!;
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                string matVec = $"{Runtime}.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                string matVec = $"{Runtime}.CompilerServices.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
                 BatchOrSample(w, _dag[n[1]].Batched,
-                    $"{Runtime}.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});", matVec);
+                    $"{Runtime}.CompilerServices.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});", matVec);
                 break;
             }
             case Op.MatTVec:
@@ -645,9 +645,9 @@ internal sealed class NetworkEmitter
                 string w0 = _dag[n[0]].Name!;
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                string matTVec = $"{Runtime}.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                string matTVec = $"{Runtime}.CompilerServices.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
                 BatchOrSample(w, _dag[n[1]].Batched,
-                    $"{Runtime}.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});", matTVec);
+                    $"{Runtime}.CompilerServices.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});", matTVec);
                 break;
             }
             case Op.Outer:
@@ -662,7 +662,7 @@ internal sealed class NetworkEmitter
             {
                 string length = Dimension(_dag[n[0]].Shape!.Length);
                 string row = n.Batched ? "r" : "0";
-                Loop(w, n.Batched, null, () => w.WriteLine($"{value.Name}[{row}] = {Runtime}.Kernels.LogSumExp({Span(n[0])}.Slice({(n.Batched ? "r * " + length : "0")}, {length}));"));
+                Loop(w, n.Batched, null, () => w.WriteLine($"{value.Name}[{row}] = {Runtime}.CompilerServices.Kernels.LogSumExp({Span(n[0])}.Slice({(n.Batched ? "r * " + length : "0")}, {length}));"));
                 break;
             }
             case Op.Sum:
@@ -744,9 +744,9 @@ internal sealed class NetworkEmitter
     {
         string rows = Dimension(_dag[n[0]].Shape!.Length), cols = Dimension(_dag[n[1]].Shape!.Length);
         string alpha = negated ? ", -1f" : "";
-        string outer = $"{Runtime}.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});";
+        string outer = $"{Runtime}.CompilerServices.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});";
         BatchOrSample(w, _dag[n[0]].Batched && _dag[n[1]].Batched,
-            $"{Runtime}.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});", outer);
+            $"{Runtime}.CompilerServices.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});", outer);
     }
 
     /// <summary>
@@ -770,7 +770,7 @@ internal sealed class NetworkEmitter
         var e = _dag[n[0]];
         if (e.Rank == 1)
         {
-            w.WriteLine($"{Runtime}.Kernels.ColumnSumsAdd({Span(n[0])}, batch, {Dimension(e.Shape!.Length)}, {target}{(negated ? ", -1f" : "")});");
+            w.WriteLine($"{Runtime}.CompilerServices.Kernels.ColumnSumsAdd({Span(n[0])}, batch, {Dimension(e.Shape!.Length)}, {target}{(negated ? ", -1f" : "")});");
             return;
         }
         var element = Printer("r", "0");

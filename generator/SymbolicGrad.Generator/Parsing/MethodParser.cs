@@ -225,7 +225,7 @@ internal static class MethodParser
     /// <summary>
     /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
     /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace);
-    /// then the emitter writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.Lanes</c>).
+    /// then the emitter writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.CompilerServices.Lanes</c>).
     /// </summary>
     private static bool MathIsShadowed(IMethodSymbol method)
     {

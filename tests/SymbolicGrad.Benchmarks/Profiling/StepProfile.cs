@@ -1,4 +1,5 @@
 using SymbolicGrad.Benchmarks.Training;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Benchmarks.Profiling;
 

@@ -7,7 +7,7 @@
 namespace Digits
 {
     using System;
-    using Lanes = global::SymbolicGrad.Lanes;
+    using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
     partial class DigitNet : global::SymbolicGrad.ITrainable
     {
@@ -94,11 +94,11 @@ namespace Digits
             var b2Values = b2.Span;
 
             // Forward pass, for every sample r of the batch.
-            float[] t1 = workspace.t1 = global::SymbolicGrad.Workspace.Grow(workspace.t1, batch * w1Rows);
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
             t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = max(t1 + b1, 0)
             for (int r = 0; r < batch; r++)
@@ -109,11 +109,11 @@ namespace Digits
                 for (; i < w1Rows; i++)
                     t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
             }
-            float[] t3 = workspace.t3 = global::SymbolicGrad.Workspace.Grow(workspace.t3, batch * w2Rows);
+            float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * w2Rows);
             // t3 = W2·t2
             t3.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t4 = t3; // t3 is not read again: t4 overwrites it in place
             // t4 = t3 + b2
             for (int r = 0; r < batch; r++)
@@ -124,13 +124,13 @@ namespace Digits
                 for (; i < w2Rows; i++)
                     t4[r * w2Rows + i] = t3[r * w2Rows + i] + b2Values[i];
             }
-            float[] logsumexpT4 = workspace.logsumexpT4 = global::SymbolicGrad.Workspace.Grow(workspace.logsumexpT4, batch);
+            float[] logsumexpT4 = workspace.logsumexpT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT4, batch);
             // logsumexpT4 = logΣexp(t4)
             for (int r = 0; r < batch; r++)
             {
-                logsumexpT4[r] = global::SymbolicGrad.Kernels.LogSumExp(t4.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
+                logsumexpT4[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t4.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
             }
-            float[] f = workspace.f = global::SymbolicGrad.Workspace.Grow(workspace.f, batch);
+            float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpT4 − t4[label]
             for (int r = 0; r < batch; r++)
             {
@@ -160,7 +160,7 @@ namespace Digits
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready.
-            float[] dT4 = workspace.dT4 = global::SymbolicGrad.Workspace.Grow(workspace.dT4, batch * w2Rows);
+            float[] dT4 = workspace.dT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT4, batch * w2Rows);
             // ∂L/∂t4 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t4 − logsumexpT4)
             for (int r = 0; r < batch; r++)
             {
@@ -168,15 +168,15 @@ namespace Digits
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
-            float[] dT2 = workspace.dT2 = global::SymbolicGrad.Workspace.Grow(workspace.dT2, batch * w1Rows);
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = W2ᵀ·∂L/∂t4
             dT2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT5 = dT2; // dT2 is not read again: dT5 overwrites it in place
             // ∂L/∂(t1 + b1) = t2 > 0 ? ∂L/∂t2 : 0
             for (int r = 0; r < batch; r++)
@@ -188,10 +188,10 @@ namespace Digits
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>

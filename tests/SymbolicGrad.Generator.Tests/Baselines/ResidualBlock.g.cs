@@ -7,7 +7,7 @@
 namespace Blocks
 {
     using System;
-    using Lanes = global::SymbolicGrad.Lanes;
+    using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
     partial class Residual : global::SymbolicGrad.ITrainable
     {
@@ -92,11 +92,11 @@ namespace Blocks
             var b2Values = b2.Span;
 
             // Forward pass, for every sample r of the batch.
-            float[] t1 = workspace.t1 = global::SymbolicGrad.Workspace.Grow(workspace.t1, batch * w1Rows);
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
             t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] h = t1; // t1 is not read again: h overwrites it in place
             // h = tanh(t1 + b1)
             for (int r = 0; r < batch; r++)
@@ -104,11 +104,11 @@ namespace Blocks
                 for (int i = 0; i < w1Rows; i++)
                     h[r * w1Rows + i] = MathF.Tanh(t1[r * w1Rows + i] + b1Values[i]);
             }
-            float[] t2 = workspace.t2 = global::SymbolicGrad.Workspace.Grow(workspace.t2, batch * w2Rows);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * w2Rows);
             // t2 = W2·h
             t2.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t3 = t2; // t2 is not read again: t3 overwrites it in place
             // t3 = max(t2 + b2, 0)
             for (int r = 0; r < batch; r++)
@@ -119,7 +119,7 @@ namespace Blocks
                 for (; i < w2Rows; i++)
                     t3[r * w2Rows + i] = MathF.Max(t2[r * w2Rows + i] + b2Values[i], 0f);
             }
-            float[] r2 = workspace.r2 = global::SymbolicGrad.Workspace.Grow(workspace.r2, batch * w1Rows);
+            float[] r2 = workspace.r2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.r2, batch * w1Rows);
             // r2 = h + t3
             for (int r = 0; r < batch; r++)
             {
@@ -129,11 +129,11 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     r2[r * w1Rows + i] = h[r * w1Rows + i] + t3[r * w2Rows + i];
             }
-            float[] t4 = workspace.t4 = global::SymbolicGrad.Workspace.Grow(workspace.t4, batch * w3Rows);
+            float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * w3Rows);
             // t4 = W3·r2
             t4.AsSpan(0, batch * w3Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatVecAdd(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
             float[] t5 = t4; // t4 is not read again: t5 overwrites it in place
             // t5 = t4 − target
             for (int r = 0; r < batch; r++)
@@ -144,7 +144,7 @@ namespace Blocks
                 for (; i < w3Rows; i++)
                     t5[r * w3Rows + i] = t4[r * w3Rows + i] - targetValues[r * targetCols + i];
             }
-            float[] sum2 = workspace.sum2 = global::SymbolicGrad.Workspace.Grow(workspace.sum2, batch);
+            float[] sum2 = workspace.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.sum2, batch);
             // sum2 = Σ(t5 · t5)
             for (int r = 0; r < batch; r++)
             {
@@ -152,7 +152,7 @@ namespace Blocks
                 for (int i = 0; i < w3Rows; i++) sum += t5[r * w3Rows + i] * t5[r * w3Rows + i];
                 sum2[r] = sum;
             }
-            float[] f = workspace.f = global::SymbolicGrad.Workspace.Grow(workspace.f, batch);
+            float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = sum2 / W3.Rows
             for (int r = 0; r < batch; r++)
             {
@@ -187,13 +187,13 @@ namespace Blocks
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready.
-            float[] dSum2 = workspace.dSum2 = global::SymbolicGrad.Workspace.Grow(workspace.dSum2, batch);
+            float[] dSum2 = workspace.dSum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dSum2, batch);
             // ∂L/∂sum2 = sampleWeight / W3.Rows
             for (int r = 0; r < batch; r++)
             {
                 dSum2[r] = sampleWeight / (float)w3Rows;
             }
-            float[] dT5 = workspace.dT5 = global::SymbolicGrad.Workspace.Grow(workspace.dT5, batch * w3Rows);
+            float[] dT5 = workspace.dT5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT5, batch * w3Rows);
             // ∂L/∂t5 = 2 · (∂L/∂sum2 · t5)
             for (int r = 0; r < batch; r++)
             {
@@ -204,14 +204,14 @@ namespace Blocks
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
             var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
-            float[] dR2 = workspace.dR2 = global::SymbolicGrad.Workspace.Grow(workspace.dR2, batch * w1Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
+            float[] dR2 = workspace.dR2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
             dR2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
-            float[] dT6 = workspace.dT6 = global::SymbolicGrad.Workspace.Grow(workspace.dT6, batch * w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
+            float[] dT6 = workspace.dT6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT6, batch * w2Rows);
             // ∂L/∂(t2 + b2) = t3 > 0 ? ∂L/∂r2 : 0
             for (int r = 0; r < batch; r++)
             {
@@ -222,15 +222,15 @@ namespace Blocks
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
             var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
-            float[] t7 = workspace.t7 = global::SymbolicGrad.Workspace.Grow(workspace.t7, batch * w1Rows);
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W2ᵀ·∂L/∂(t2 + b2)
             t7.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dH = dR2; // dR2 is not read again: dH overwrites it in place
             // ∂L/∂h = ∂L/∂r2 + t7
             for (int r = 0; r < batch; r++)
@@ -252,10 +252,10 @@ namespace Blocks
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
             var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>

@@ -7,7 +7,7 @@
 namespace Layers
 {
     using System;
-    using Lanes = global::SymbolicGrad.Lanes;
+    using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
     partial class Dense
     {
@@ -44,30 +44,30 @@ namespace Layers
             if (dB.Length != b.Length) throw new global::System.ArgumentException($"Loss: dB must have the shape of b.", nameof(dB));
 
             // Forward pass.
-            float[] t1 = workspace.t1 = global::SymbolicGrad.Workspace.Grow(workspace.t1, wRows);
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, wRows);
             // t1 = W·x
             t1.AsSpan(0, wRows).Clear();
-            global::SymbolicGrad.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
+            global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
             float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + b)
             for (int i = 0; i < wRows; i++)
                 tanh[i] = MathF.Tanh(t1[i] + bValues[i]);
-            float[] logsumexpTanh = workspace.logsumexpTanh = global::SymbolicGrad.Workspace.Grow(workspace.logsumexpTanh, 1);
+            float[] logsumexpTanh = workspace.logsumexpTanh = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpTanh, 1);
             // logsumexpTanh = logΣexp(tanh)
-            logsumexpTanh[0] = global::SymbolicGrad.Kernels.LogSumExp(tanh.AsSpan(0, wRows).Slice(0, wRows));
-            float[] sum2 = workspace.sum2 = global::SymbolicGrad.Workspace.Grow(workspace.sum2, 1);
+            logsumexpTanh[0] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(tanh.AsSpan(0, wRows).Slice(0, wRows));
+            float[] sum2 = workspace.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.sum2, 1);
             // sum2 = Σ(b · b)
             {
                 float sum = 0f;
                 for (int i = 0; i < bLength; i++) sum += bValues[i] * bValues[i];
                 sum2[0] = sum;
             }
-            float[] f = workspace.f = global::SymbolicGrad.Workspace.Grow(workspace.f, 1);
+            float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, 1);
             // f = logsumexpTanh − tanh[label] + 0.01 · sum2
             f[0] = logsumexpTanh[0] - tanh[label] + 0.01f * sum2[0];
 
             // Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.
-            float[] dTanh = workspace.dTanh = global::SymbolicGrad.Workspace.Grow(workspace.dTanh, wRows);
+            float[] dTanh = workspace.dTanh = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dTanh, wRows);
             // ∂f/∂tanh = onehot(label)·(-1) + exp(tanh − logsumexpTanh)
             for (int i = 0; i < wRows; i++)
                 dTanh[i] = (i == label ? -1f : 0f) + MathF.Exp(tanh[i] - logsumexpTanh[0]);
@@ -81,7 +81,7 @@ namespace Layers
                     dT2[i] = dTanh[i] * (1f - tanh[i] * tanh[i]);
             }
             var dWValues = dW.Span; // ∂f/∂W = Σ ∂f/∂(t1 + b)·xᵀ
-            global::SymbolicGrad.Kernels.OuterAdd(dWValues, wRows, xLength, 1f, dT2.AsSpan(0, wRows), xValues);
+            global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dWValues, wRows, xLength, 1f, dT2.AsSpan(0, wRows), xValues);
             var dBValues = dB.Span; // ∂f/∂b = 2 · (0.01 · b) + ∂f/∂(t1 + b)
             {
                 int i = 0;

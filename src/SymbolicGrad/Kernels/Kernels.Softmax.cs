@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 public static partial class Kernels
 {

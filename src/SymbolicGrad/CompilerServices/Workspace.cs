@@ -1,6 +1,7 @@
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>Buffers of generated code: grown to the largest size asked for, then reused, so steady-state calls allocate nothing.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Workspace
 {
     /// <summary>Returns <paramref name="buffer"/> when it holds at least <paramref name="length"/> elements, else a new array of that length.</summary>

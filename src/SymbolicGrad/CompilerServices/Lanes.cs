@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
 /// SIMD lanes for the element-wise loops of generated code: <see cref="Width"/> floats at a time, as
@@ -11,6 +11,7 @@ namespace SymbolicGrad;
 /// vectorized loop computes exactly what the user's scalar code computes.
 /// </summary>
 /// <remarks>Loads and stores are bounds-checked: an index that does not leave room for a whole vector throws.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Lanes
 {
     /// <summary>The number of floats in one vector.</summary>

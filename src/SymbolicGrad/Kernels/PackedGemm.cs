@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
 /// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a KC × NC block of op(B) is packed

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 public static partial class Kernels
 {

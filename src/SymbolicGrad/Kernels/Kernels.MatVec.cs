@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 public static partial class Kernels
 {

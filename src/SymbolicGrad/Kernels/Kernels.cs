@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
 /// Allocation-free numeric kernels over spans, called by generated gradient code (and usable directly): matrix–vector
@@ -15,6 +15,7 @@ namespace SymbolicGrad;
 /// SIMD). Matrix–matrix products keep per-thread packing buffers, allocated on the first call of a thread (and
 /// grown when a larger product needs more); later calls allocate nothing.
 /// </remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static partial class Kernels
 {
     /// <summary>True when the 256-bit FMA code paths run on this machine (AVX2 and FMA).</summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>Small 256-bit building blocks of the kernels; callers check <see cref="Kernels.IsAccelerated"/> first.</summary>
 internal static class Simd

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 public static partial class Kernels
 {

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace SymbolicGrad;
+namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
 /// <c>C += α·A·Bᵀ</c> where both A (m × k) and B (n × k) are row-major: every C(i, j) is a dot product of two
