@@ -6,8 +6,11 @@ namespace SymbolicGrad;
 /// classifies correctly. Generated model code implements it; a hand-written model can too.
 /// </summary>
 /// <remarks>
-/// Calls must not allocate once buffers for the largest batch seen exist: the trainer's zero-allocation step relies on
-/// it. The model may keep workspaces sized to that batch; a call with fewer rows uses part of them.
+/// <para>Calls must not allocate once buffers for the largest batch seen exist: the trainer's zero-allocation step relies on
+/// it. The model may keep workspaces sized to that batch; a call with fewer rows uses part of them.</para>
+/// <para>Both methods follow the mode of <see cref="Parameters"/> (<see cref="Model.Training"/> for a model): the
+/// trainer calls <see cref="BatchLoss"/> with a gradient in training mode, and evaluates (<see cref="BatchLoss"/>
+/// without gradient, <see cref="CountCorrect"/>) in evaluation mode, restoring the mode afterwards.</para>
 /// </remarks>
 public interface ITrainable
 {

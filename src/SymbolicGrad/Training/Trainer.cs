@@ -56,7 +56,9 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> more epochs on <paramref name="train"/> in minibatches of
-    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller).
+    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller). Puts the model in training mode
+    /// (<see cref="SymbolicGrad.Model.Training"/>), where it stays afterwards; the validation after each epoch and
+    /// the training-accuracy counts run in evaluation mode.
     /// </summary>
     /// <param name="train">The training data.</param>
     /// <param name="epochs">Number of epochs to run (fewer when early stopping or <see cref="RequestStop"/> ends training).</param>
@@ -95,6 +97,7 @@ public sealed class Trainer
                 "Early stopping (TrainerOptions.Patience) needs validation data: pass a validation set to Fit or set TrainerOptions.ValidationFraction.");
         }
 
+        Model.Parameters.Training = true; // as PyTorch's model.train(); evaluations below switch to evaluation mode and back
         var run = new FitRun(this, train, validation, epochs, batchSize);
         var progress = TrainingProgress.Create(_options);
         _stopRequested = false;
@@ -112,7 +115,10 @@ public sealed class Trainer
         return run.History;
     }
 
-    /// <summary>Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>; changes nothing.</summary>
+    /// <summary>
+    /// Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>, in evaluation mode
+    /// (<see cref="SymbolicGrad.Model.Training"/> false, restored afterwards); changes nothing.
+    /// </summary>
     /// <param name="data">The rows to evaluate.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
     public Evaluation Evaluate(Dataset data, int batchSize = 256)
@@ -142,6 +148,37 @@ public sealed class Trainer
         Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
 
     internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return EvaluateInEvaluationMode(model, data, batchSize);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    /// <summary>Counts a batch's correct predictions in evaluation mode (so batch norm does not update its statistics twice a step).</summary>
+    internal static int CountCorrect(ITrainable model, Mat inputs, in BatchTargets targets)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return model.CountCorrect(inputs, targets);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    private static Evaluation EvaluateInEvaluationMode(ITrainable model, Dataset data, int batchSize)
     {
         int featureCount = data.FeatureCount;
         double lossSum = 0;
@@ -205,6 +242,7 @@ public sealed class Trainer
         private readonly float[]? _targets;
         private readonly int[] _order;
         private float[]? _best;
+        private float[]? _bestState;
         private double _bestLoss = double.PositiveInfinity;
         private int _bestSavedEpoch;
 
@@ -251,7 +289,9 @@ public sealed class Trainer
                     if (options.Patience is not null && options.RestoreBestParameters)
                     {
                         _best ??= new float[_trainer.Model.Parameters.Count];
+                        _bestState ??= new float[_trainer.Model.Parameters.StateCount];
                         _trainer.Model.Parameters.Values.CopyTo(_best);
+                        _trainer.Model.Parameters.State.CopyTo(_bestState);
                         _bestSavedEpoch = epoch;
                     }
                 }
@@ -285,6 +325,7 @@ public sealed class Trainer
             if (_best is not null && _bestSavedEpoch != _trainer.CompletedEpochs)
             {
                 _best.CopyTo(_trainer.Model.Parameters.Values);
+                _bestState!.CopyTo(_trainer.Model.Parameters.State);
                 History.RestoredEpoch = _bestSavedEpoch;
                 progress.Note(TrainingProgress.Invariant(
                     $"restored the parameters of epoch {_bestSavedEpoch} (validation loss {_bestLoss:F4})"));
@@ -345,7 +386,7 @@ public sealed class Trainer
 
                 if (countCorrect)
                 {
-                    int count = model.CountCorrect(inputs, targets);
+                    int count = CountCorrect(model, inputs, targets);
                     if (count < 0)
                     {
                         countCorrect = false;
