@@ -127,6 +127,8 @@ public class BatchNormTests
     [InlineData(1, 3, 4)]   // one image: the statistics of its pixels
     [InlineData(4, 2, 9)]
     [InlineData(3, 130, 1)] // more channels than one chunk of sums
+    [InlineData(6, 21, 1)]  // vectors of 8 channels and a tail
+    [InlineData(2, 3, 19)]  // vectors of 8 values per channel and a tail
     public void Training_forward_matches_the_double_reference(int batch, int channels, int spatial)
     {
         var x = Reference.Random(batch * channels * spatial, 1).Select(v => 3 * v + 1).ToArray();
@@ -176,6 +178,8 @@ public class BatchNormTests
     [InlineData(5, 4, 1)]
     [InlineData(3, 2, 6)]
     [InlineData(1, 2, 5)]
+    [InlineData(4, 19, 1)]  // vectors of 8 channels and a tail
+    [InlineData(2, 2, 13)]  // vectors of 8 values per channel and a tail
     public void Training_backward_through_the_batch_statistics_matches_finite_differences(int batch, int channels, int spatial)
     {
         var x = Reference.Random(batch * channels * spatial, 11).Select(v => 2 * v + 0.5f).ToArray();

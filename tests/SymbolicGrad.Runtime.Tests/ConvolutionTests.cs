@@ -188,6 +188,8 @@ public class ConvolutionTests
         { 2, 5, 5, 3, 1 },  // overlapping windows
         { 2, 7, 6, 3, 2 },
         { 1, 3, 3, 3, 3 },
+        { 2, 6, 37, 2, 2 }, // 2×2 stride 2 over 18 outputs a row: two vectors of 8, then the scalar loop
+        { 1, 4, 16, 2, 2 },
     };
 
     [Theory]
@@ -237,6 +239,60 @@ public class ConvolutionTests
         Assert.Equal(1, argmax[0]); // the first 5
         Assert.True(float.IsNaN(y[1]));
         Assert.Equal(3, argmax[1]);
+    }
+
+    [Theory]
+    [InlineData(2, 2, 40)] // the vectorized 2×2 stride-2 path
+    [InlineData(3, 2, 40)]
+    [InlineData(2, 1, 20)]
+    public void Max_pooling_scans_like_pytorch_with_ties_nan_and_infinity_everywhere_in_a_row(int size, int stride, int width)
+    {
+        // PyTorch's scan of each window: start at −∞ and the window's first index; a value replaces the best when it
+        // is greater or NaN. Values from a small set make ties frequent; NaN and ±∞ are sprinkled in.
+        var g = new Pool2dGeometry(2, 6, width, size, stride);
+        var random = new Random(size * 100 + width);
+        float[] choices = [0f, 1f, 1f, -1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 2f];
+        var x = Enumerable.Range(0, 3 * g.InputLength).Select(_ => choices[random.Next(choices.Length)]).ToArray();
+        var y = new float[3 * g.OutputLength];
+        var argmax = new int[y.Length];
+
+        Kernels.MaxPool2dForward(g, 3, x, y, argmax);
+
+        for (int n = 0; n < 3; n++)
+        {
+            for (int c = 0; c < 2; c++)
+            {
+                for (int oy = 0; oy < g.OutHeight; oy++)
+                {
+                    for (int ox = 0; ox < g.OutWidth; ox++)
+                    {
+                        int first = (c * 6 + oy * stride) * width + ox * stride;
+                        float best = float.NegativeInfinity;
+                        int at = first;
+                        for (int ky = 0; ky < size; ky++)
+                        {
+                            for (int kx = 0; kx < size; kx++)
+                            {
+                                float v = x[n * g.InputLength + first + ky * width + kx];
+                                if (v > best || float.IsNaN(v))
+                                {
+                                    best = v;
+                                    at = first + ky * width + kx;
+                                }
+                            }
+                        }
+
+                        int o = n * g.OutputLength + (c * g.OutHeight + oy) * g.OutWidth + ox;
+                        Assert.Equal(BitConverter.SingleToInt32Bits(best), BitConverter.SingleToInt32Bits(y[o]));
+                        Assert.Equal(at, argmax[o]);
+                    }
+                }
+            }
+        }
+
+        var withoutArgmax = new float[y.Length];
+        Kernels.MaxPool2dForward(g, 3, x, withoutArgmax, []);
+        Assert.Equal(y.Select(BitConverter.SingleToInt32Bits), withoutArgmax.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]

@@ -1,3 +1,8 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace SymbolicGrad.CompilerServices;
 
 public static partial class Kernels
@@ -207,30 +212,60 @@ public static partial class Kernels
         bool throughStatistics)
     {
         Span<double> sumDy = stackalloc double[count];
-        Span<double> sumDyXhat = stackalloc double[count];
+        Span<double> sumDyCentred = stackalloc double[count]; // Σ dy·(x − μ); times invStd it is Σ dy·x̂
         for (int b = 0; b < batch; b++)
         {
+            if (spatial == 1)
+            {
+                var xs = x.Slice(b * channels + c0, count);
+                var dys = gradOutput.Slice(b * channels + c0, count);
+                var mu = mean.Slice(c0, count);
+                int c = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; c + 8 <= count; c += 8)
+                    {
+                        var (dyLower, dyUpper) = Vector256.Widen(Vector256.Create(dys.Slice(c, 8)));
+                        var (xLower, xUpper) = Vector256.Widen(Vector256.Create(xs.Slice(c, 8)));
+                        var (muLower, muUpper) = Vector256.Widen(Vector256.Create(mu.Slice(c, 8)));
+                        (Vector256.Create((ReadOnlySpan<double>)sumDy.Slice(c, 4)) + dyLower).CopyTo(sumDy.Slice(c, 4));
+                        (Vector256.Create((ReadOnlySpan<double>)sumDy.Slice(c + 4, 4)) + dyUpper).CopyTo(sumDy.Slice(c + 4, 4));
+                        (Vector256.Create((ReadOnlySpan<double>)sumDyCentred.Slice(c, 4)) + dyLower * (xLower - muLower)).CopyTo(sumDyCentred.Slice(c, 4));
+                        (Vector256.Create((ReadOnlySpan<double>)sumDyCentred.Slice(c + 4, 4)) + dyUpper * (xUpper - muUpper)).CopyTo(sumDyCentred.Slice(c + 4, 4));
+                    }
+                }
+
+                for (; c < count; c++)
+                {
+                    double dy = dys[c];
+                    sumDy[c] += dy;
+                    sumDyCentred[c] += dy * ((double)xs[c] - mu[c]);
+                }
+
+                continue;
+            }
+
             for (int c = 0; c < count; c++)
             {
                 int start = (b * channels + c0 + c) * spatial;
-                float mu = mean[c0 + c], scale = invStd[c];
-                double dySum = 0, dyXhatSum = 0;
-                for (int s = 0; s < spatial; s++)
-                {
-                    float dy = gradOutput[start + s];
-                    dySum += dy;
-                    dyXhatSum += (double)dy * ((x[start + s] - mu) * scale);
-                }
-
-                sumDy[c] += dySum;
-                sumDyXhat[c] += dyXhatSum;
+                var (dy, dyCentred) = BackwardSums(gradOutput.Slice(start, spatial), x.Slice(start, spatial), mean[c0 + c]);
+                sumDy[c] += dy;
+                sumDyCentred[c] += dyCentred;
             }
         }
 
+        Span<float> meanDy = stackalloc float[count];
+        Span<float> meanDyXhat = stackalloc float[count];
+        Span<float> scale = stackalloc float[count];
+        double n = (double)batch * spatial;
         for (int c = 0; c < count; c++)
         {
+            double dyXhat = sumDyCentred[c] * invStd[c];
             gradBeta[c0 + c] += (float)sumDy[c];
-            gradGamma[c0 + c] += (float)sumDyXhat[c];
+            gradGamma[c0 + c] += (float)dyXhat;
+            meanDy[c] = throughStatistics ? (float)(sumDy[c] / n) : 0f;
+            meanDyXhat[c] = throughStatistics ? (float)(dyXhat / n) : 0f;
+            scale[c] = gamma[c0 + c] * invStd[c];
         }
 
         if (gradInput.IsEmpty)
@@ -238,32 +273,49 @@ public static partial class Kernels
             return;
         }
 
-        double n = (double)batch * spatial;
+        // gradInput = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)); in evaluation mode both means are 0.
         for (int b = 0; b < batch; b++)
         {
+            if (spatial == 1 && Vector256.IsHardwareAccelerated && count >= 8)
+            {
+                BackwardRow(x.Slice(b * channels + c0, count), gradOutput.Slice(b * channels + c0, count), gradInput.Slice(b * channels + c0, count),
+                    mean.Slice(c0, count), invStd, scale, meanDy, meanDyXhat);
+                continue;
+            }
+
             for (int c = 0; c < count; c++)
             {
                 int start = (b * channels + c0 + c) * spatial;
-                float mu = mean[c0 + c], scale = invStd[c];
-                float g = gamma[c0 + c] * scale;
-                if (!throughStatistics)
+                float mu = mean[c0 + c], s = invStd[c], g = scale[c], md = meanDy[c], mdx = meanDyXhat[c];
+                ref float xs = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), start);
+                ref float dys = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradOutput), start);
+                ref float dxs = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradInput), start);
+                for (int i = 0; i < spatial; i++)
                 {
-                    for (int s = 0; s < spatial; s++)
-                    {
-                        gradInput[start + s] = g * gradOutput[start + s];
-                    }
-
-                    continue;
-                }
-
-                float meanDy = (float)(sumDy[c] / n);
-                float meanDyXhat = (float)(sumDyXhat[c] / n);
-                for (int s = 0; s < spatial; s++)
-                {
-                    float xhat = (x[start + s] - mu) * scale;
-                    gradInput[start + s] = g * (gradOutput[start + s] - meanDy - xhat * meanDyXhat);
+                    float xhat = (Unsafe.Add(ref xs, i) - mu) * s;
+                    Unsafe.Add(ref dxs, i) = g * (Unsafe.Add(ref dys, i) - md - xhat * mdx);
                 }
             }
+        }
+    }
+
+    // One row of the input gradient, 8 channels at a time, with the scalar loop's roundings; may run in place.
+    private static void BackwardRow(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd,
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> meanDy, ReadOnlySpan<float> meanDyXhat)
+    {
+        int c = 0;
+        for (; c + 8 <= x.Length; c += 8)
+        {
+            var xhat = (Vector256.Create(x.Slice(c, 8)) - Vector256.Create(mean.Slice(c, 8))) * Vector256.Create(invStd.Slice(c, 8));
+            var g = Vector256.Create(scale.Slice(c, 8)) *
+                (Vector256.Create(dy.Slice(c, 8)) - Vector256.Create(meanDy.Slice(c, 8)) - xhat * Vector256.Create(meanDyXhat.Slice(c, 8)));
+            g.CopyTo(dx.Slice(c, 8));
+        }
+
+        for (; c < x.Length; c++)
+        {
+            float xhat = (x[c] - mean[c]) * invStd[c];
+            dx[c] = scale[c] * (dy[c] - meanDy[c] - xhat * meanDyXhat[c]);
         }
     }
 
@@ -272,50 +324,198 @@ public static partial class Kernels
     {
         for (int b = 0; b < batch; b++)
         {
+            if (spatial == 1)
+            {
+                AddRow(x.Slice(b * channels + c0, sums.Length), sums, centre);
+                continue;
+            }
+
             for (int c = 0; c < sums.Length; c++)
             {
                 var values = x.Slice((b * channels + c0 + c) * spatial, spatial);
-                double sum = 0;
-                if (centre.IsEmpty)
-                {
-                    foreach (float v in values)
-                    {
-                        sum += v;
-                    }
-                }
-                else
-                {
-                    double m = centre[c];
-                    foreach (float v in values)
-                    {
-                        double d = v - m;
-                        sum += d * d;
-                    }
-                }
-
-                sums[c] += sum;
+                sums[c] += centre.IsEmpty ? SumAsDouble(values) : SquaredDeviations(values, centre[c]);
             }
         }
     }
 
+    // sums[c] += row[c] (or (row[c] − centre[c])² when centre is given), in double, 8 channels at a time.
+    private static void AddRow(ReadOnlySpan<float> row, Span<double> sums, ReadOnlySpan<double> centre)
+    {
+        int c = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float r = ref MemoryMarshal.GetReference(row);
+            ref double s = ref MemoryMarshal.GetReference(sums);
+            ref double m = ref MemoryMarshal.GetReference(centre);
+            for (; c + 8 <= row.Length; c += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)c));
+                if (!centre.IsEmpty)
+                {
+                    lower -= Vector256.LoadUnsafe(ref m, (nuint)c);
+                    upper -= Vector256.LoadUnsafe(ref m, (nuint)c + 4);
+                    lower *= lower;
+                    upper *= upper;
+                }
+
+                (Vector256.LoadUnsafe(ref s, (nuint)c) + lower).StoreUnsafe(ref s, (nuint)c);
+                (Vector256.LoadUnsafe(ref s, (nuint)c + 4) + upper).StoreUnsafe(ref s, (nuint)c + 4);
+            }
+        }
+
+        for (; c < row.Length; c++)
+        {
+            double d = centre.IsEmpty ? row[c] : row[c] - centre[c];
+            sums[c] += centre.IsEmpty ? d : d * d;
+        }
+    }
+
+    // Σ values in double, in a fixed order (so any thread count gives the same bits).
+    private static double SumAsDouble(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
+        {
+            var acc0 = Vector256<double>.Zero;
+            var acc1 = Vector256<double>.Zero;
+            ref float v = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref v, (nuint)i));
+                acc0 += lower;
+                acc1 += upper;
+            }
+
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sum += values[i];
+        }
+
+        return sum;
+    }
+
+    // Σ (values − centre)² in double, in a fixed order.
+    private static double SquaredDeviations(ReadOnlySpan<float> values, double centre)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
+        {
+            var acc0 = Vector256<double>.Zero;
+            var acc1 = Vector256<double>.Zero;
+            var m = Vector256.Create(centre);
+            ref float v = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref v, (nuint)i));
+                lower -= m;
+                upper -= m;
+                acc0 += lower * lower;
+                acc1 += upper * upper;
+            }
+
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double d = values[i] - centre;
+            sum += d * d;
+        }
+
+        return sum;
+    }
+
+    // (Σ dy, Σ dy·(x − centre)) in double, in a fixed order.
+    private static (double Dy, double DyCentred) BackwardSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, float centre)
+    {
+        int i = 0;
+        double sumDy = 0, sumDyCentred = 0;
+        if (Vector256.IsHardwareAccelerated && dy.Length >= 8)
+        {
+            var accDy = Vector256<double>.Zero;
+            var accProduct = Vector256<double>.Zero;
+            var m = Vector256.Create((double)centre);
+            ref float g = ref MemoryMarshal.GetReference(dy);
+            ref float v = ref MemoryMarshal.GetReference(x);
+            for (; i + 8 <= dy.Length; i += 8)
+            {
+                var (gLower, gUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref g, (nuint)i));
+                var (xLower, xUpper) = Vector256.Widen(Vector256.LoadUnsafe(ref v, (nuint)i));
+                accDy += gLower + gUpper;
+                accProduct += gLower * (xLower - m) + gUpper * (xUpper - m);
+            }
+
+            sumDy = Vector256.Sum(accDy);
+            sumDyCentred = Vector256.Sum(accProduct);
+        }
+
+        for (; i < dy.Length; i++)
+        {
+            sumDy += dy[i];
+            sumDyCentred += dy[i] * ((double)x[i] - centre);
+        }
+
+        return (sumDy, sumDyCentred);
+    }
+
     private static void Normalize(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int spatial,
-        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd) =>
-        NormalizeChannels(x, y, batch, channels, spatial, 0, channels, gamma, beta, mean, invStd);
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd)
+    {
+        for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
+        {
+            int count = Math.Min(BatchNormChunk, channels - c0);
+            NormalizeChannels(x, y, batch, channels, spatial, c0, count, gamma, beta, mean[c0..], invStd[c0..]);
+        }
+    }
 
     // y = (x − mean)·(γ·invStd) + β for channels [c0, c0 + count); mean and invStd are indexed from c0.
     private static void NormalizeChannels(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int spatial, int c0, int count,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd)
     {
+        Span<float> scale = stackalloc float[count];
+        for (int c = 0; c < count; c++)
+        {
+            scale[c] = gamma[c0 + c] * invStd[c];
+        }
+
+        var shift = beta.Slice(c0, count);
         for (int b = 0; b < batch; b++)
         {
+            if (spatial == 1)
+            {
+                var xs = x.Slice(b * channels + c0, count);
+                var ys = y.Slice(b * channels + c0, count);
+                int c = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; c + 8 <= count; c += 8)
+                    {
+                        // (x − mean)·scale + shift with the scalar form's two roundings (no fused multiply-add).
+                        var v = (Vector256.Create(xs.Slice(c, 8)) - Vector256.Create(mean.Slice(c, 8))) * Vector256.Create(scale.Slice(c, 8));
+                        (v + Vector256.Create(shift.Slice(c, 8))).CopyTo(ys.Slice(c, 8));
+                    }
+                }
+
+                for (; c < count; c++)
+                {
+                    ys[c] = (xs[c] - mean[c]) * scale[c] + shift[c];
+                }
+
+                continue;
+            }
+
             for (int c = 0; c < count; c++)
             {
                 int start = (b * channels + c0 + c) * spatial;
-                float mu = mean[c], scale = gamma[c0 + c] * invStd[c], shift = beta[c0 + c];
-                for (int s = 0; s < spatial; s++)
-                {
-                    y[start + s] = (x[start + s] - mu) * scale + shift;
-                }
+                var ys = y.Slice(start, spatial);
+                TensorPrimitives.Subtract(x.Slice(start, spatial), mean[c], ys); // the same roundings as the scalar form
+                TensorPrimitives.Multiply(ys, scale[c], ys);
+                TensorPrimitives.Add(ys, shift[c], ys);
             }
         }
     }

@@ -1,4 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymbolicGrad.CompilerServices;
 
@@ -135,45 +139,96 @@ public static partial class Kernels
             Guard.MatrixSpan(argmax.Length, batch, geometry.OutputLength, nameof(argmax), where);
         }
 
-        int size = geometry.Size, stride = geometry.Stride, height = geometry.Height, width = geometry.Width;
-        int plane = height * width, outPlane = geometry.OutHeight * geometry.OutWidth;
+        int size = geometry.Size, stride = geometry.Stride, width = geometry.Width;
+        int plane = geometry.Height * width, outPlane = geometry.OutHeight * geometry.OutWidth;
+        bool saveArgmax = !argmax.IsEmpty;
+        ref float input = ref MemoryMarshal.GetReference(x);
+        ref float output = ref MemoryMarshal.GetReference(y);
+        ref int indices = ref MemoryMarshal.GetReference(argmax);
         for (int n = 0; n < batch; n++)
         {
-            var image = x.Slice(n * geometry.InputLength, geometry.InputLength);
+            ref float image = ref Unsafe.Add(ref input, n * geometry.InputLength);
             int outBase = n * geometry.OutputLength;
             for (int c = 0; c < geometry.Channels; c++)
             {
                 for (int oy = 0; oy < geometry.OutHeight; oy++)
                 {
-                    for (int ox = 0; ox < geometry.OutWidth; ox++)
+                    int o = outBase + c * outPlane + oy * geometry.OutWidth;
+                    int ox = 0;
+                    if (size == 2 && stride == 2 && Avx2.IsSupported)
+                    {
+                        ox = MaxPool2x2Vectors(ref image, c * plane + oy * 2 * width, width, geometry.OutWidth, ref Unsafe.Add(ref output, o),
+                            ref Unsafe.Add(ref indices, saveArgmax ? o : 0), saveArgmax);
+                        o += ox;
+                    }
+
+                    for (; ox < geometry.OutWidth; ox++, o++)
                     {
                         int first = c * plane + oy * stride * width + ox * stride;
                         float best = float.NegativeInfinity;
                         int at = first;
                         for (int ky = 0; ky < size; ky++)
                         {
-                            var row = image.Slice(first + ky * width, size);
+                            int rowStart = first + ky * width;
                             for (int kx = 0; kx < size; kx++)
                             {
-                                float v = row[kx];
-                                if (v > best || float.IsNaN(v))
-                                {
-                                    best = v;
-                                    at = first + ky * width + kx;
-                                }
+                                // PyTorch's scan: a later value replaces the best when greater or NaN. Branch-free
+                                // (random data mispredicts half the comparisons): select through integer masks.
+                                float v = Unsafe.Add(ref image, rowStart + kx);
+                                int take = -((v > best ? 1 : 0) | (float.IsNaN(v) ? 1 : 0));
+                                best = BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(v) & take) | (BitConverter.SingleToInt32Bits(best) & ~take));
+                                at = ((rowStart + kx) & take) | (at & ~take);
                             }
                         }
 
-                        int o = outBase + c * outPlane + oy * geometry.OutWidth + ox;
-                        y[o] = best;
-                        if (!argmax.IsEmpty)
+                        Unsafe.Add(ref output, o) = best;
+                        if (saveArgmax)
                         {
-                            argmax[o] = at;
+                            Unsafe.Add(ref indices, o) = at;
                         }
                     }
                 }
             }
         }
+    }
+
+    // The common 2×2, stride-2 pooling, 8 outputs at a time (the same scan and selections as the scalar loop): the
+    // two input rows are split into even and odd columns by permutes; returns the number of outputs done.
+    private static int MaxPool2x2Vectors(ref float image, int rowStart, int width, int outWidth, ref float output, ref int indices, bool saveArgmax)
+    {
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        int ox = 0;
+        for (; ox + 8 <= outWidth; ox += 8)
+        {
+            int first = rowStart + 2 * ox;
+            var best = Vector256.Create(float.NegativeInfinity);
+            var at = Vector256.Create(first) + lanes;
+            var start = at;
+            for (int ky = 0; ky < 2; ky++)
+            {
+                ref float row = ref Unsafe.Add(ref image, first + ky * width);
+                var a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref row), split);
+                var b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref row, 8), split);
+                var even = Avx2.Permute2x128(a, b, 0x20);
+                var odd = Avx2.Permute2x128(a, b, 0x31);
+                var offset = Vector256.Create(ky * width);
+                var take = Vector256.GreaterThan(even, best) | ~Vector256.Equals(even, even); // greater, or NaN
+                best = Vector256.ConditionalSelect(take, even, best);
+                at = Vector256.ConditionalSelect(take.AsInt32(), start + offset, at);
+                take = Vector256.GreaterThan(odd, best) | ~Vector256.Equals(odd, odd);
+                best = Vector256.ConditionalSelect(take, odd, best);
+                at = Vector256.ConditionalSelect(take.AsInt32(), start + offset + Vector256<int>.One, at);
+            }
+
+            best.StoreUnsafe(ref output, (nuint)ox);
+            if (saveArgmax)
+            {
+                at.StoreUnsafe(ref indices, (nuint)ox);
+            }
+        }
+
+        return ox;
     }
 
     /// <summary>Max pooling backward: <c>gradInput</c> is written with zeros, then each output's gradient is added at its argmax.</summary>
@@ -232,38 +287,46 @@ public static partial class Kernels
     {
         int k = g.Kernel, s = g.Stride, pad = g.Padding, height = g.Height, width = g.Width, outWidth = g.OutWidth;
         int positions = g.ColumnCols;
+        ref float source = ref MemoryMarshal.GetReference(image);
+        ref float target = ref MemoryMarshal.GetReference(columns);
         for (int c = 0; c < g.InChannels; c++)
         {
-            var plane = image.Slice(c * height * width, height * width);
+            ref float plane = ref Unsafe.Add(ref source, c * height * width);
             for (int ky = 0; ky < k; ky++)
             {
                 for (int kx = 0; kx < k; kx++)
                 {
-                    var row = columns.Slice(((c * k + ky) * k + kx) * positions, positions);
+                    ref float row = ref Unsafe.Add(ref target, ((c * k + ky) * k + kx) * positions);
                     var (start, end) = ValidColumns(kx, s, pad, width, outWidth);
                     for (int oy = 0; oy < g.OutHeight; oy++)
                     {
-                        var target = row.Slice(oy * outWidth, outWidth);
+                        ref float to = ref Unsafe.Add(ref row, oy * outWidth);
                         int iy = oy * s - pad + ky;
                         if ((uint)iy >= (uint)height || start >= end)
                         {
-                            target.Clear();
+                            Zero(ref to, outWidth);
                             continue;
                         }
 
-                        target[..start].Clear();
-                        target[end..].Clear();
-                        var source = plane.Slice(iy * width, width);
-                        int ix = start * s - pad + kx;
+                        if (start > 0)
+                        {
+                            Zero(ref to, start);
+                        }
+
+                        if (end < outWidth)
+                        {
+                            Zero(ref Unsafe.Add(ref to, end), outWidth - end); // (no reference past the row's end)
+                        }
+                        ref float from = ref Unsafe.Add(ref plane, iy * width + start * s - pad + kx);
                         if (s == 1)
                         {
-                            source.Slice(ix, end - start).CopyTo(target[start..end]);
+                            Copy(ref from, ref Unsafe.Add(ref to, start), end - start);
                         }
                         else
                         {
-                            for (int ox = start; ox < end; ox++, ix += s)
+                            for (int ox = start, ix = 0; ox < end; ox++, ix += s)
                             {
-                                target[ox] = source[ix];
+                                Unsafe.Add(ref to, ox) = Unsafe.Add(ref from, ix);
                             }
                         }
                     }
@@ -277,14 +340,16 @@ public static partial class Kernels
     {
         int k = g.Kernel, s = g.Stride, pad = g.Padding, height = g.Height, width = g.Width, outWidth = g.OutWidth;
         int positions = g.ColumnCols;
+        ref float source = ref MemoryMarshal.GetReference(columns);
+        ref float target = ref MemoryMarshal.GetReference(image);
         for (int c = 0; c < g.InChannels; c++)
         {
-            var plane = image.Slice(c * height * width, height * width);
+            ref float plane = ref Unsafe.Add(ref target, c * height * width);
             for (int ky = 0; ky < k; ky++)
             {
                 for (int kx = 0; kx < k; kx++)
                 {
-                    var row = columns.Slice(((c * k + ky) * k + kx) * positions, positions);
+                    ref float row = ref Unsafe.Add(ref source, ((c * k + ky) * k + kx) * positions);
                     var (start, end) = ValidColumns(kx, s, pad, width, outWidth);
                     if (start >= end)
                     {
@@ -299,23 +364,68 @@ public static partial class Kernels
                             continue;
                         }
 
-                        var source = row.Slice(oy * outWidth, outWidth);
-                        var target = plane.Slice(iy * width, width);
-                        int ix = start * s - pad + kx;
+                        ref float from = ref Unsafe.Add(ref row, oy * outWidth + start);
+                        ref float to = ref Unsafe.Add(ref plane, iy * width + start * s - pad + kx);
                         if (s == 1)
                         {
-                            TensorPrimitives.Add(target.Slice(ix, end - start), source[start..end], target.Slice(ix, end - start));
+                            AddInto(ref from, ref to, end - start);
                         }
                         else
                         {
-                            for (int ox = start; ox < end; ox++, ix += s)
+                            for (int i = 0, ix = 0; i < end - start; i++, ix += s)
                             {
-                                target[ix] += source[ox];
+                                Unsafe.Add(ref to, ix) += Unsafe.Add(ref from, i);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    // The short row copies of im2col: Buffer.Memmove's call costs more than the copy at these lengths.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float from, ref float to, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+            {
+                Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddInto(ref float from, ref float to, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref to, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero(ref float to, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) = 0f;
         }
     }
 
