@@ -13,7 +13,7 @@ namespace SymbolicGrad;
 /// array, and all values remain one contiguous array. A span taken from a view or from <see cref="Values"/> points
 /// to the array of that moment: take spans after the model is built, not across allocations.
 /// </remarks>
-public sealed class ParameterStore
+public sealed partial class ParameterStore
 {
     private readonly GrowableBuffer _values = new();
     private readonly GrowableBuffer _gradients = new();

@@ -141,6 +141,68 @@ public sealed class Trainer
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
 
+    /// <summary>True when a step applies the optimizer inside the backward pass (see <see cref="TrainerOptions.FusedUpdate"/>).</summary>
+    internal bool FusesUpdates => _options.FusedUpdate && Model.SupportsFusedUpdate && Optimizer is Optimizer { CanFuse: true };
+
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes it: the gradient of the batch's mean loss, checked
+    /// finite, then the update (fused into the backward pass when <see cref="FusesUpdates"/>). Returns the mean loss.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; nothing was updated.</exception>
+    internal float TakeStep(Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
+    {
+        var store = Model.Parameters;
+        if (FusesUpdates)
+        {
+            var optimizer = (Optimizer)Optimizer;
+            store.BeginFusedStep(optimizer.BeginFusedStep(store.Count));
+            try
+            {
+                float fusedLoss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+                CheckLoss(fusedLoss, epoch, batch, history);
+                int bad = store.CheckFusedStep();
+                if (bad >= 0)
+                {
+                    throw Diverged(store, bad, fusedLoss, epoch, batch, history);
+                }
+
+                store.ApplyFusedStep();
+                optimizer.EndFusedStep();
+                return fusedLoss;
+            }
+            finally
+            {
+                store.EndFusedStep();
+            }
+        }
+
+        store.ZeroGradients();
+        float loss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+        CheckLoss(loss, epoch, batch, history);
+        var gradients = store.Gradients;
+        if (!FiniteCheck.AllFinite(gradients))
+        {
+            throw Diverged(store, FiniteCheck.FirstNonFinite(gradients), loss, epoch, batch, history);
+        }
+
+        Optimizer.Step(store.Values, gradients);
+        return loss;
+    }
+
+    private static void CheckLoss(float loss, int epoch, int batch, TrainingHistory? history)
+    {
+        if (!float.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, batch, loss, $"the loss is {Show(loss)}", history ?? new TrainingHistory());
+        }
+    }
+
+    private static TrainingDivergedException Diverged(ParameterStore store, int bad, float loss, int epoch, int batch, TrainingHistory? history) =>
+        new(epoch, batch, loss, $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(store.Gradients[bad])}", history ?? new TrainingHistory());
+
+    private static string Show(float value) =>
+        float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
     {
         int featureCount = data.FeatureCount;
@@ -300,7 +362,6 @@ public sealed class Trainer
             var options = _trainer._options;
             var model = _trainer.Model;
             var optimizer = _trainer.Optimizer;
-            var store = model.Parameters;
             int featureCount = _train.FeatureCount;
             bool countCorrect = options.MeasureTrainingAccuracy && _train.IsClassification;
             FillOrder(_order, options.Shuffle, options.Seed, epoch);
@@ -328,21 +389,7 @@ public sealed class Trainer
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 
-                store.ZeroGradients();
-                float loss = model.BatchLoss(inputs, targets, accumulateGradient: true);
-                if (!float.IsFinite(loss))
-                {
-                    throw new TrainingDivergedException(epoch, batch + 1, loss, $"the loss is {Show(loss)}", History);
-                }
-
-                var gradients = store.Gradients;
-                if (!FiniteCheck.AllFinite(gradients))
-                {
-                    int bad = FiniteCheck.FirstNonFinite(gradients);
-                    throw new TrainingDivergedException(epoch, batch + 1, loss,
-                        $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(gradients[bad])}", History);
-                }
-
+                // Before the step, which may update the parameters as the backward pass runs.
                 if (countCorrect)
                 {
                     int count = model.CountCorrect(inputs, targets);
@@ -357,7 +404,7 @@ public sealed class Trainer
                 }
 
                 learningRate = optimizer.CurrentLearningRate;
-                optimizer.Step(store.Values, gradients);
+                float loss = _trainer.TakeStep(inputs, targets, epoch, batch + 1, History);
                 lossSum += (double)loss * rows;
                 samples += rows;
                 done++;
@@ -434,7 +481,5 @@ public sealed class Trainer
             return z ^ (z >> 31);
         }
 
-        private static string Show(float value) =>
-            float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
