@@ -141,18 +141,42 @@ public sealed class Trainer
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
 
-    /// <summary>True when a step applies the optimizer inside the backward pass (see <see cref="TrainerOptions.FusedUpdate"/>).</summary>
-    internal bool FusesUpdates => _options.FusedUpdate && Model.SupportsFusedUpdate && Optimizer is Optimizer { CanFuse: true };
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes each: the gradient of the batch's mean loss,
+    /// checked finite, then the optimizer's update (applied inside the backward pass when
+    /// <see cref="TrainerOptions.FusedUpdate"/> allows). For training loops of one's own; no progress or events.
+    /// </summary>
+    /// <param name="inputs">One example per row.</param>
+    /// <param name="targets">One label or target row per input row.</param>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss or the gradient is not finite; nothing was updated. Its <see cref="TrainingDivergedException.Batch"/> is 0.
+    /// </exception>
+    public float Step(Mat inputs, in BatchTargets targets)
+    {
+        if (targets.Count != inputs.Rows)
+        {
+            throw new ArgumentException($"Trainer.Step: {inputs.Rows} input rows but {targets.Count} targets.", nameof(targets));
+        }
+
+        return TakeStep(inputs, targets, CompletedEpochs + 1, 0, null);
+    }
+
+    /// <summary>
+    /// True when a step applies the optimizer's update inside the backward pass (see <see cref="TrainerOptions.FusedUpdate"/>):
+    /// the option is on, the model supports it and the optimizer is SGD, momentum or Nesterov without clipping or penalties.
+    /// </summary>
+    public bool UsesFusedUpdate => _options.FusedUpdate && Model.SupportsFusedUpdate && Optimizer is Optimizer { CanFuse: true };
 
     /// <summary>
     /// One optimizer step on one minibatch, as <see cref="Fit"/> takes it: the gradient of the batch's mean loss, checked
-    /// finite, then the update (fused into the backward pass when <see cref="FusesUpdates"/>). Returns the mean loss.
+    /// finite, then the update (fused into the backward pass when <see cref="UsesFusedUpdate"/>). Returns the mean loss.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; nothing was updated.</exception>
     internal float TakeStep(Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
     {
         var store = Model.Parameters;
-        if (FusesUpdates)
+        if (UsesFusedUpdate)
         {
             var optimizer = (Optimizer)Optimizer;
             store.BeginFusedStep(optimizer.BeginFusedStep(store.Count));
