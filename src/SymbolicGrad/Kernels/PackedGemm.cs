@@ -90,38 +90,62 @@ internal static class PackedGemm
     private static void MacroKernel<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
-        for (int jr = 0; jr < nc; jr += NR)
+        if (typeof(TStore) == typeof(AddStore))
         {
-            int nr = Math.Min(NR, nc - jr);
-            ref float bp = ref packB[jr * kc];
-            for (int ir = 0; ir < mc; ir += MR)
+            // Each 16-column panel of B stays in L1 while the tiles walk down the rows.
+            for (int jr = 0; jr < nc; jr += NR)
             {
-                int mr = Math.Min(MR, mc - ir);
-                nint at = ir * ldc + jr;
-                ref float cTile = ref Unsafe.Add(ref c, at);
-                ref float stateTile = ref Unsafe.Add(ref state, at);
-                ref float ap = ref aBlock;
-                nint rs = aRow, cs = 1;
-                if (aPacked || mr < MR)
+                for (int ir = 0; ir < mc; ir += MR)
                 {
-                    ap = ref packA[ir * kc];
-                    rs = 1;
-                    cs = MR;
-                }
-                else
-                {
-                    ap = ref Unsafe.Add(ref aBlock, ir * aRow);
-                }
-
-                if (mr == MR && nr == NR)
-                {
-                    Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
-                }
-                else
-                {
-                    MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+                    Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
+
+            return;
+        }
+
+        // An update reads and writes the parameter and its velocity besides C's place: walk along rows, so each tile
+        // row continues the last one's memory (six sequential streams per buffer, which the prefetchers follow),
+        // rereading the packed B (k is one block, small for minibatch weight gradients) from L2.
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+        where TStore : struct, ITileStore
+    {
+        int nr = Math.Min(NR, nc - jr);
+        int mr = Math.Min(MR, mc - ir);
+        ref float bp = ref packB[jr * kc];
+        nint at = ir * ldc + jr;
+        ref float cTile = ref Unsafe.Add(ref c, at);
+        ref float stateTile = ref Unsafe.Add(ref state, at);
+        ref float ap = ref aBlock;
+        nint rs = aRow, cs = 1;
+        if (aPacked || mr < MR)
+        {
+            ap = ref packA[ir * kc];
+            rs = 1;
+            cs = MR;
+        }
+        else
+        {
+            ap = ref Unsafe.Add(ref aBlock, ir * aRow);
+        }
+
+        if (mr == MR && nr == NR)
+        {
+            Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+        }
+        else
+        {
+            MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
         }
     }
 

@@ -53,13 +53,7 @@ internal readonly struct SgdStore(float learningRate) : ITileStore
     public void Store(ref float c, ref float state, float sum, float alpha) =>
         c = UpdateRules.Sgd(c, MathF.FusedMultiplyAdd(sum, alpha, 0f), learningRate);
 
-    public void Skip(ref float c, ref float state, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            Unsafe.Add(ref c, i) = UpdateRules.Sgd(Unsafe.Add(ref c, i), 0f, learningRate);
-        }
-    }
+    public void Skip(ref float c, ref float state, int count) => UpdateRules.SkipRow(ref c, ref state, count, this);
 }
 
 /// <summary>Heavy-ball momentum on the parameter in C with its velocity in the state buffer: G ← βG + g; w ← w − ηG.</summary>
@@ -82,15 +76,7 @@ internal readonly struct MomentumStore(float learningRate, float beta) : ITileSt
         c = UpdateRules.Momentum(c, velocity, learningRate);
     }
 
-    public void Skip(ref float c, ref float state, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            float velocity = UpdateRules.Velocity(Unsafe.Add(ref state, i), 0f, beta);
-            Unsafe.Add(ref state, i) = velocity;
-            Unsafe.Add(ref c, i) = UpdateRules.Momentum(Unsafe.Add(ref c, i), velocity, learningRate);
-        }
-    }
+    public void Skip(ref float c, ref float state, int count) => UpdateRules.SkipRow(ref c, ref state, count, this);
 }
 
 /// <summary>Nesterov momentum on the parameter in C with its velocity in the state buffer: G ← βG + g; w ← w − η(g + βG).</summary>
@@ -115,13 +101,5 @@ internal readonly struct NesterovStore(float learningRate, float beta) : ITileSt
         c = UpdateRules.Nesterov(c, g, velocity, learningRate, beta);
     }
 
-    public void Skip(ref float c, ref float state, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            float velocity = UpdateRules.Velocity(Unsafe.Add(ref state, i), 0f, beta);
-            Unsafe.Add(ref state, i) = velocity;
-            Unsafe.Add(ref c, i) = UpdateRules.Nesterov(Unsafe.Add(ref c, i), 0f, velocity, learningRate, beta);
-        }
-    }
+    public void Skip(ref float c, ref float state, int count) => UpdateRules.SkipRow(ref c, ref state, count, this);
 }

@@ -95,6 +95,25 @@ internal static class UpdateRules
     internal static void Apply(UpdateKind kind, Span<float> w, Span<float> v, ReadOnlySpan<float> g, float learningRate, float beta) =>
         UpdateJob.Run(kind, w, v, g, learningRate, beta);
 
+    /// <summary>
+    /// A row whose gradient is exactly zero (an outer product skips it): the store's update with g = +0, which is what
+    /// the unfused step reads from the zeroed gradient there.
+    /// </summary>
+    internal static void SkipRow<TStore>(ref float c, ref float state, int count, TStore store)
+        where TStore : struct, ITileStore
+    {
+        int j = 0;
+        for (; j + 8 <= count; j += 8)
+        {
+            store.Store(ref Unsafe.Add(ref c, j), ref Unsafe.Add(ref state, j), Vector256<float>.Zero, Vector256<float>.Zero);
+        }
+
+        for (; j < count; j++)
+        {
+            store.Store(ref Unsafe.Add(ref c, j), ref Unsafe.Add(ref state, j), 0f, 0f);
+        }
+    }
+
     /// <summary>The velocity buffer's reference, or the weights' when the rule has none (SGD never touches it).</summary>
     internal static ref float StateOrSelf(Span<float> state, Span<float> w) =>
         ref state.IsEmpty ? ref MemoryMarshal.GetReference(w) : ref MemoryMarshal.GetReference(state);
