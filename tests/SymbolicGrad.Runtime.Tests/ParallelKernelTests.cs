@@ -22,6 +22,7 @@ public class ParallelKernelTests
     private static void SameWithAnyThreadCount(float[] initial, Action<float[]> kernel, bool expectSplit = true)
     {
         int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false; // on a busy machine the pool would otherwise run alone for a while
         try
         {
             float[]? first = null;
@@ -49,6 +50,7 @@ public class ParallelKernelTests
         finally
         {
             Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
         }
     }
 
@@ -202,6 +204,57 @@ public class ParallelKernelTests
         foreach (var c in results) Assert.Equal(-1, FirstDifference(expected, c));
     }
 
+    [Fact]
+    public void A_caller_kept_waiting_by_a_descheduled_thread_runs_alone_for_a_while()
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            Assert.Equal(2, WorkerPool.PartsFor(1_000_000, 1000));
+            var late = new LateJob();
+            Assert.True(WorkerPool.TryEnter());
+            try
+            {
+                WorkerPool.Run(late, 2); // part 1 takes 30 ms after part 0: the caller waits for it
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+
+            Assert.Equal(1, WorkerPool.PartsFor(1_000_000, 1000));
+            Thread.Sleep(150);
+            Assert.Equal(2, WorkerPool.PartsFor(1_000_000, 1000));
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    /// <summary>Part 0 (the caller's) ends once a worker has started part 1, which then takes 30 ms more.</summary>
+    private sealed class LateJob : ParallelJob
+    {
+        private volatile bool _started;
+        private volatile bool _firstDone;
+
+        internal override void Run(int part)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            if (part == 1)
+            {
+                _started = true;
+                while (!_firstDone && clock.ElapsedMilliseconds < 1000) Thread.SpinWait(10);
+                Thread.Sleep(30);
+                return;
+            }
+
+            while (!_started && clock.ElapsedMilliseconds < 1000) Thread.SpinWait(10);
+            _firstDone = true;
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-3)]
@@ -237,6 +290,7 @@ public class ParallelKernelTests
         var g = new float[n * k];
         var optimizer = new Momentum(0.01f, 0.9f);
         int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
         try
         {
             Parallelism.MaxThreads = 2;
@@ -265,6 +319,7 @@ public class ParallelKernelTests
         finally
         {
             Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
         }
     }
 }

@@ -21,7 +21,9 @@ internal abstract class ParallelJob
 /// next, and stay in its cache), then takes any part still unclaimed, so a thread that is descheduled on a busy machine
 /// does not hold the others up. Which thread runs a part never changes the result.</para>
 /// <para>Waiting workers spin for <see cref="SpinMicroseconds"/> after their last part (a training step dispatches
-/// every few microseconds), then sleep on a monitor until the next dispatch wakes them.</para>
+/// every few microseconds), then sleep on a monitor until the next dispatch wakes them. On a machine with more runnable
+/// threads than cores a claimed part can be descheduled for a whole time slice; a caller that had to wait that long
+/// runs alone for a while (<see cref="StragglerMicroseconds"/>).</para>
 /// </remarks>
 internal static class WorkerPool
 {
@@ -29,6 +31,13 @@ internal static class WorkerPool
     internal const int MaxParts = 511;
 
     private const int SpinMicroseconds = 200;
+
+    // A caller that waited this long for a part another thread had claimed met a descheduled thread (an
+    // oversubscribed machine: on an idle one the parts end within microseconds of each other), so the dispatches of
+    // the next BackoffMilliseconds run on the calling thread alone, where waiting for a thread that is not running
+    // cannot happen. The results are the same either way.
+    private const int StragglerMicroseconds = 2000;
+    private const int BackoffMilliseconds = 100;
     private const int ThreadBits = 9;
     private const int PartBits = 9;
 
@@ -45,6 +54,12 @@ internal static class WorkerPool
     private static readonly List<Thread> _workers = [];
     private static int _workerCount;
     private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+    private static readonly long StragglerTicks = Stopwatch.Frequency * StragglerMicroseconds / 1_000_000;
+    private static readonly long BackoffTicks = Stopwatch.Frequency * BackoffMilliseconds / 1_000;
+    private static long _aloneUntil;
+
+    /// <summary>Whether a late part sends the following dispatches to the calling thread alone (tests that check the split turn it off).</summary>
+    internal static bool BackOffWhenLate { get; set; } = true;
 
     /// <summary>
     /// The number of parts to cut <paramref name="work"/> units into so each part has at least
@@ -53,7 +68,7 @@ internal static class WorkerPool
     internal static int PartsFor(long work, long minPerPart, int maxParts = MaxParts)
     {
         int threads = Parallelism.MaxThreads;
-        if (threads == 1 || work < 2 * minPerPart)
+        if (threads == 1 || work < 2 * minPerPart || (BackOffWhenLate && Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil)))
         {
             return 1;
         }
@@ -114,9 +129,16 @@ internal static class WorkerPool
 
         Participate(state, self: 0);
         var wait = new SpinWait();
+        long waitStart = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _done) < parts)
         {
             wait.SpinOnce(sleep1Threshold: -1);
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (now - waitStart > StragglerTicks && BackOffWhenLate)
+        {
+            Volatile.Write(ref _aloneUntil, now + BackoffTicks);
         }
 
         if (_error is { } error)
