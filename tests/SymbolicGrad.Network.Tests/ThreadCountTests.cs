@@ -86,6 +86,46 @@ public sealed class ThreadCountTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public void A_threaded_fused_training_step_allocates_nothing_on_any_thread_once_warm(int batch)
+    {
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            var model = new DigitNet(400, 128, 10, seed: 4);
+            var data = Blobs(batch * 8, 400, 10, seed: 2);
+            var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = ProgressMode.Silent });
+            Assert.True(trainer.UsesFusedUpdate);
+            int position = 0;
+            void Step()
+            {
+                var inputs = new Mat(data.Features, position * 400, batch, 400);
+                var targets = new BatchTargets(data.Labels!, position, batch);
+                trainer.Step(inputs, targets);
+                position = (position + batch) % data.Count;
+            }
+
+            for (int i = 0; i < 30; i++) Step(); // warm-up: JIT, workspaces, velocity, workers, packing buffers
+            long dispatches = WorkerPool.Dispatches;
+            long self = GC.GetAllocatedBytesForCurrentThread();
+            long workers = WorkerPool.WorkerAllocatedBytes;
+            for (int i = 0; i < 200; i++) Step();
+            Thread.Sleep(50); // the workers have recorded their last parts
+            Assert.True(WorkerPool.Dispatches - dispatches >= 200, "the steps did not run on the worker pool");
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
+            Assert.Equal(0, WorkerPool.WorkerAllocatedBytes - workers);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
     private static int FirstDifference(float[] a, float[] b)
     {
         var x = MemoryMarshal.Cast<float, int>(a);
