@@ -269,7 +269,7 @@ internal sealed class NetworkEmitter
         }
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine($"// Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.");
-        WriteGradients(w, p => $"{p.GradientName}.Span", p => p.GradientName + "Values");
+        WriteGradients(w, p => $"{p.GradientName}.Span", p => p.GradientName + "Values", throughStore: false);
         w.WriteLine($"return {Access(_method.Output, "0", "0")};");
         w.Indent--;
         w.WriteLine("}");
@@ -285,8 +285,11 @@ internal sealed class NetworkEmitter
         _ => p.Kind.Keyword(),
     };
 
-    /// <summary>Adds each parameter's gradient terms into its buffer.</summary>
-    private void WriteGradients(IndentedTextWriter w, System.Func<ParameterInfo, string> target, System.Func<ParameterInfo, string> local)
+    /// <summary>
+    /// Adds each parameter's gradient terms into its buffer; <paramref name="throughStore"/> (a model's parameters)
+    /// hands every term to the parameter store instead, so a trainer can apply the optimizer's update as it arrives.
+    /// </summary>
+    private void WriteGradients(IndentedTextWriter w, System.Func<ParameterInfo, string> target, System.Func<ParameterInfo, string> local, bool throughStore)
     {
         // Each parameter's gradient is added as soon as the values it reads are ready, as hand-written backprop does
         // layer by layer: δ and the layer's input are still in cache for ∂W += δ·xᵀ.
@@ -316,8 +319,24 @@ internal sealed class NetworkEmitter
                 if (ready[k] != at || terms.Count == 0) continue;
                 string field = _dag[parameter].Name!;
                 string gradient = local(fields[k]);
-                w.WriteLine($"var {gradient} = {target(fields[k])}; // ∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}");
-                foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
+                string math = $"// ∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}";
+                if (!throughStore)
+                {
+                    w.WriteLine($"var {gradient} = {target(fields[k])}; {math}");
+                    foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
+                    continue;
+                }
+                // The store adds the kernel terms (or applies them as the optimizer's update); element-wise terms go into
+                // the gradient buffer it hands out.
+                w.WriteLine(math);
+                bool declared = false;
+                foreach (var (term, negated) in terms)
+                {
+                    if (WriteStoreTerm(w, fields[k].Name, parameter, term, negated)) continue;
+                    if (!declared) w.WriteLine($"var {gradient} = {target(fields[k])};");
+                    declared = true;
+                    WriteGradientTerm(w, parameter, gradient, term, negated);
+                }
             }
         }
     }
@@ -332,6 +351,9 @@ internal sealed class NetworkEmitter
         w.WriteLine("/// <inheritdoc/>");
         w.WriteLine($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets, bool accumulateGradient) =>");
         w.WriteLine($"    accumulateGradient ? {name}GradientBatch({x}, {targets}) : {name}Batch({x}, {targets});");
+        w.WriteLineNoTabs(string.Empty);
+        w.WriteLine("/// <inheritdoc/>");
+        w.WriteLine($"bool {Runtime}.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters");
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine("/// <inheritdoc/>");
         w.WriteLine($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets)");
@@ -445,7 +467,7 @@ internal sealed class NetworkEmitter
         {
             body.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
             body.WriteLine($"// Parameters.Gradients once its terms are ready.");
-            WriteGradients(body, p => $"Parameters.GradientOf({p.Name}).Span", p => p.GradientName);
+            WriteGradients(body, p => $"Parameters.GradientToAdd({p.Name})", p => p.GradientName, throughStore: true);
         });
     }
 
@@ -737,6 +759,40 @@ internal sealed class NetworkEmitter
         }
         Block(w, true, () => VectorLoop(w, length, $"{_lanes}.Store({gradient}, i, {_lanes}.Load({gradient}, i) {(negated ? "-" : "+")} {lanes});",
             $"{gradient}[i] {sign} {element.Print(term)};"));
+    }
+
+    /// <summary>
+    /// A term the parameter store adds itself: Σ over the batch of g·xᵀ (<c>AddOuterProducts</c>) or of a vector
+    /// (<c>AddColumnSums</c>). False for any other term.
+    /// </summary>
+    private bool WriteStoreTerm(IndentedTextWriter w, string field, int parameter, int term, bool negated)
+    {
+        var n = _dag[term];
+        if (_schedule.Variables.ContainsKey(term)) return false;
+        string alpha = negated ? ", -1f" : "";
+        if (n.Op == Op.Outer)
+        {
+            w.WriteLine($"Parameters.AddOuterProducts({field}, {View(n[0])}, {View(n[1])}{alpha});");
+            return true;
+        }
+        if (n.Op == Op.ReduceBatch && n.Rank == _dag[parameter].Rank && _dag[n[0]].Rank == 1)
+        {
+            w.WriteLine($"Parameters.AddColumnSums({field}, {View(n[0])}{alpha});");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A vector value as a matrix of one row per sample (one row when it is not batched), for the store.</summary>
+    private string View(int node)
+    {
+        var n = _dag[node];
+        string length = Dimension(n.Shape!.Length);
+        if (n.Op == Op.Input)
+        {
+            return n.Batched ? n.Name! : $"new {Runtime}.Mat({n.Name}.Array, {n.Name}.Offset, 1, {n.Name}.Length)";
+        }
+        return $"new {Runtime}.Mat({_schedule.Variables[node].Name}, 0, {(n.Batched ? "batch" : "1")}, {length})";
     }
 
     /// <summary>Σ over the batch of g·xᵀ, added into <paramref name="target"/> (rows of g × length of x).</summary>

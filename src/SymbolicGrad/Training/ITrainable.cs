@@ -35,4 +35,12 @@ public interface ITrainable
     /// <param name="inputs">One example per row.</param>
     /// <param name="targets">One label per row.</param>
     int CountCorrect(Mat inputs, in BatchTargets targets);
+
+    /// <summary>
+    /// True when <see cref="BatchLoss"/> adds every gradient term through <see cref="ParameterStore.AddOuterProducts"/>,
+    /// <see cref="ParameterStore.AddColumnSums"/> and <see cref="ParameterStore.GradientToAdd(Vec)"/>, never straight
+    /// into <see cref="ParameterStore.Gradients"/>; the <see cref="Trainer"/> may then apply the optimizer's update
+    /// inside the backward pass (<see cref="TrainerOptions.FusedUpdate"/>). Generated models return true; false by default.
+    /// </summary>
+    bool SupportsFusedUpdate => false;
 }

@@ -27,6 +27,9 @@ namespace Digits
             accumulateGradient ? LossGradientBatch(x, targets.Labels) : LossBatch(x, targets.Labels);
 
         /// <inheritdoc/>
+        bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters
+
+        /// <inheritdoc/>
         int global::SymbolicGrad.ITrainable.CountCorrect(global::SymbolicGrad.Mat x, in global::SymbolicGrad.BatchTargets targets)
         {
             var labels = targets.Labels;
@@ -147,11 +150,9 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w1Rows = W1.Rows;
-            var xValues = x.Span;
             var W2Values = W2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] t2 = workspace.t1;
@@ -167,11 +168,10 @@ namespace Digits
                 for (int i = 0; i < w2Rows; i++)
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
+            Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows), new global::SymbolicGrad.Mat(t2, 0, batch, w1Rows));
+            // ∂L/∂b2 = Σ_batch ∂L/∂t4
+            Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows));
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = W2ᵀ·∂L/∂t4
             dT2.AsSpan(0, batch * w1Rows).Clear();
@@ -187,11 +187,10 @@ namespace Digits
                 for (; i < w1Rows; i++)
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);
+            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows));
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>

@@ -32,6 +32,9 @@ namespace Blocks
             accumulateGradient ? LossGradientBatch(x, targets.Values) : LossBatch(x, targets.Values);
 
         /// <inheritdoc/>
+        bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters
+
+        /// <inheritdoc/>
         int global::SymbolicGrad.ITrainable.CountCorrect(global::SymbolicGrad.Mat x, in global::SymbolicGrad.BatchTargets targets)
         {
             return -1; // not a classifier: the loss picks no logit by label
@@ -169,13 +172,11 @@ namespace Blocks
         {
             LossCheckArguments(x, target);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int w1Rows = W1.Rows;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
-            var xValues = x.Span;
             var W2Values = W2.Span;
             var W3Values = W3.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
@@ -203,9 +204,8 @@ namespace Blocks
                 for (; i < w3Rows; i++)
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
-            var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
+            // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
+            Parameters.AddOuterProducts(W3, new global::SymbolicGrad.Mat(dT5, 0, batch, w3Rows), new global::SymbolicGrad.Mat(r2, 0, batch, w1Rows));
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
             dR2.AsSpan(0, batch * w1Rows).Clear();
@@ -221,11 +221,10 @@ namespace Blocks
                 for (; i < w2Rows; i++)
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
+            Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows), new global::SymbolicGrad.Mat(h, 0, batch, w1Rows));
+            // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
+            Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows));
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W2ᵀ·∂L/∂(t2 + b2)
             t7.AsSpan(0, batch * w1Rows).Clear();
@@ -251,11 +250,10 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows), x);
+            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows));
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>
