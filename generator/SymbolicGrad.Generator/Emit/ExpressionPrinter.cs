@@ -68,7 +68,7 @@ internal sealed class ExpressionPrinter
             case Op.Constant:
                 return Literal(n);
             case Op.Input:
-                return (n.Name!, Primary);
+                return (_math ? NameAllocator.Bare(n.Name!) : n.Name!, Primary);
             case Op.External:
                 if (_math && n.Name!.StartsWith("(float)")) return (n.Name.Substring("(float)".Length), Primary);
                 return (_math ? n.Name!.Substring(n.Name.LastIndexOf('.') + 1) : n.Name!, Primary);
