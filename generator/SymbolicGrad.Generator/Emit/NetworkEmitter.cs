@@ -341,7 +341,7 @@ internal sealed class NetworkEmitter
                     continue;
                 }
                 w.WriteLine($"// {math}");
-                w.WriteLine($"using ({_names.ParametersAccess}.GradientLock.EnterScope())");
+                w.WriteLine($"lock ({_names.ParametersAccess}.GradientLock)");
                 Block(w, true, () =>
                 {
                     w.WriteLine($"var {gradient} = {target(fields[k])};");
