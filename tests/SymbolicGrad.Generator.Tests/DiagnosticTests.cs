@@ -106,6 +106,22 @@ public sealed class DiagnosticTests
             """, "'label'");
     }
 
+    [Fact]
+    public void SG0003_ModelMethodTakesOneSample()
+    {
+        AssertReported("SG0003", Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([|Mat|] x, int label) => Ops.SoftmaxCrossEntropy(w, label);
+            }
+            """, "takes one sample (Vec, float, int or bool; the batched forms are generated)");
+    }
+
     [Theory]
     [InlineData("ref")]
     [InlineData("in")]

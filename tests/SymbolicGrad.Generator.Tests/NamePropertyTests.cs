@@ -16,7 +16,7 @@ namespace SymbolicGrad.Generator.Tests;
 /// </summary>
 public sealed class NamePropertyTests(ITestOutputHelper output)
 {
-    private const int Programs = 120;
+    private const int Programs = 100;
 
     private static readonly string[] Pool =
     [

@@ -146,6 +146,44 @@ public sealed class ThreadSafetyTests
         Assert.All(allocated, bytes => Assert.Equal(0f, bytes[0]));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_static_function_of_vectors_on_several_threads_gives_the_sequential_results_without_allocating(int threads)
+    {
+        // Each thread adds into gradient buffers of its own; the function's workspace is per thread.
+        var data = new SampleData(DataSpec.Labels(37, 10), Samples, seed: 5, DataLayout.Copies);
+        var random = new Random(3);
+        var weights = new Mat(Enumerable.Range(0, 10 * 37).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), 10, 37);
+        var bias = new Vec(Enumerable.Range(0, 10).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+        float[][] Run(bool concurrently, out float[][] gradients, out long[] allocated)
+        {
+            var dW = Enumerable.Range(0, threads).Select(_ => new Mat(10, 37)).ToArray();
+            var dB = Enumerable.Range(0, threads).Select(_ => new Vec(10)).ToArray();
+            var bytes = new long[threads];
+            float Call(int t, int j) => Models.Functions.DenseFunction.LossGradient(weights, bias, data.Input((t * 29 + j * 11) % Samples), data.Label((t * 29 + j * 11) % Samples), dW[t], dB[t]);
+            float[][] losses = concurrently
+                ? OnThreads(threads, Iterations, (t, j) =>
+                {
+                    if (j == 2) bytes[t] = GC.GetAllocatedBytesForCurrentThread();
+                    float loss = Call(t, j);
+                    if (j == Iterations - 1) bytes[t] = GC.GetAllocatedBytesForCurrentThread() - bytes[t];
+                    return loss;
+                })
+                : Enumerable.Range(0, threads).Select(t => Enumerable.Range(0, Iterations).Select(j => Call(t, j)).ToArray()).ToArray();
+            gradients = Enumerable.Range(0, threads).Select(t => dW[t].Span.ToArray().Concat(dB[t].Span.ToArray()).ToArray()).ToArray();
+            allocated = bytes;
+            return losses;
+        }
+
+        float[][] expected = Run(concurrently: false, out float[][] expectedGradients, out _);
+        float[][] losses = Run(concurrently: true, out float[][] gradients, out long[] allocated);
+
+        AssertSameLosses(expected, losses, $"DenseFunction.LossGradient on {threads} threads");
+        for (int t = 0; t < threads; t++) Expect.Identical(gradients[t], expectedGradients[t], $"the gradient buffers of thread {t}");
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
+    }
+
     [Fact]
     public void The_pool_keeps_one_workspace_per_call_in_flight_and_reuses_them()
     {

@@ -194,14 +194,14 @@ namespace Digits
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
             // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW2 = Parameters.GradientOf(W2).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             }
             // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dB2 = Parameters.GradientOf(b2).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
@@ -222,14 +222,14 @@ namespace Digits
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
             // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW1 = Parameters.GradientOf(W1).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             }
             // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dB1 = Parameters.GradientOf(b1).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);

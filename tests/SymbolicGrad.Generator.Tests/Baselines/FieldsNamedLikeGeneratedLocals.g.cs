@@ -204,7 +204,7 @@ namespace Names
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
             // ∂L/∂r = 2 · (0.01 · r)
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dR = Parameters.GradientOf(r).Span;
                 {
@@ -223,7 +223,7 @@ namespace Names
                     dT3[r2 * wRows + i] = (i == label[r2] ? -sampleWeight2 : 0f) + sampleWeight2 * MathF.Exp(t3[r2 * wRows + i] - logsumexpT3[r2]);
             }
             // ∂L/∂workspace = Σ_batch ∂L/∂t3
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dWorkspace = Parameters.GradientOf(workspace).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT3.AsSpan(0, batch2 * wRows), batch2, wRows, dWorkspace);
@@ -249,7 +249,7 @@ namespace Names
                     t4[r2 * wRows + i] = dT3[r2 * wRows + i] * tanh[r2 * wRows + i];
             }
             // ∂L/∂dW = Σ_batch t4
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dDW = Parameters.GradientOf(dW).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t4.AsSpan(0, batch2 * wRows), batch2, wRows, dDW);
@@ -265,14 +265,14 @@ namespace Names
                     dT5[r2 * wRows + i] = dTanh[r2 * wRows + i] * (1f - tanh[r2 * wRows + i] * tanh[r2 * wRows + i]);
             }
             // ∂L/∂W = Σ ∂L/∂(t2 + batch)·t1ᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW2 = Parameters.GradientOf(W).Span;
                 if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, wRows, xCols, 1f, dT5.AsSpan(0, batch2 * wRows), t1.AsSpan(0, batch2 * xCols));
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch2 * wRows), t1.AsSpan(0, batch2 * xCols), dW2, wRows, xCols, batch2);
             }
             // ∂L/∂batch = Σ_batch ∂L/∂(t2 + batch)
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dBatch = Parameters.GradientOf(batch).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch2 * wRows), batch2, wRows, dBatch);
@@ -283,7 +283,7 @@ namespace Names
             if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, dT5.AsSpan(0, batch2 * wRows), dT1.AsSpan(0, batch2 * xCols));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch2 * wRows), WValues, dT1.AsSpan(0, batch2 * xCols), batch2, wCols, wRows);
             // ∂L/∂sampleWeight = Σ_batch ∂L/∂t1
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dSampleWeight = Parameters.GradientOf(sampleWeight).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT1.AsSpan(0, batch2 * xCols), batch2, xCols, dSampleWeight);

@@ -169,14 +169,14 @@ namespace Names
                     dT2[r * wRows + i] = (i == y[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t2[r * wRows + i] - logsumexpT2[r]);
             }
             // ∂L/∂W = Σ ∂L/∂t2·xᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW = Parameters.GradientOf(W).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW, wRows, xCols, 1f, dT2.AsSpan(0, batch * wRows), xValues);
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT2.AsSpan(0, batch * wRows), xValues, dW, wRows, xCols, batch);
             }
             // ∂L/∂w = Σ_batch ∂L/∂t2
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW2 = Parameters.GradientOf(w).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT2.AsSpan(0, batch * wRows), batch, wRows, dW2);

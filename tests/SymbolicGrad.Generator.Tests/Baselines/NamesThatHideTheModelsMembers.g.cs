@@ -191,7 +191,7 @@ namespace Names
                     t2[r * wRows + i] = dMath2[r * wRows + i] * sum2[r * wRows + i];
             }
             // ∂L/∂Parameters = Σ_batch t2
-            using (((global::SymbolicGrad.Model)this).Parameters.GradientLock.EnterScope())
+            lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
                 var dParameters = ((global::SymbolicGrad.Model)this).Parameters.GradientOf(Parameters).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t2.AsSpan(0, batch * wRows), batch, wRows, dParameters);
@@ -207,14 +207,14 @@ namespace Names
                     dT3[r * wRows + i] = dSum2[r * wRows + i] * (1f - sum2[r * wRows + i] * sum2[r * wRows + i]);
             }
             // ∂L/∂W = Σ ∂L/∂(t1 + b)·Wᵀ
-            using (((global::SymbolicGrad.Model)this).Parameters.GradientLock.EnterScope())
+            lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
                 var dW = ((global::SymbolicGrad.Model)this).Parameters.GradientOf(this.W).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW, wRows, wCols, 1f, dT3.AsSpan(0, batch * wRows), WValues);
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT3.AsSpan(0, batch * wRows), WValues, dW, wRows, wCols, batch);
             }
             // ∂L/∂b = Σ_batch ∂L/∂(t1 + b)
-            using (((global::SymbolicGrad.Model)this).Parameters.GradientLock.EnterScope())
+            lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
                 var dB = ((global::SymbolicGrad.Model)this).Parameters.GradientOf(b).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT3.AsSpan(0, batch * wRows), batch, wRows, dB);

@@ -179,7 +179,7 @@ namespace Names
                     dT2[r * wRows + i] = (i == accumulateGradient[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t2[r * wRows + i] - logsumexpT2[r]);
             }
             // ∂L/∂b = Σ_batch ∂L/∂t2
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dB = Parameters.GradientOf(b).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT2.AsSpan(0, batch * wRows), batch, wRows, dB);
@@ -195,7 +195,7 @@ namespace Names
                     dT1[r * wRows + i] = dT2[r * wRows + i] * (1f - tanhT1[r * wRows + i] * tanhT1[r * wRows + i]);
             }
             // ∂L/∂W = Σ ∂L/∂t1·workspaceᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW = Parameters.GradientOf(W).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW, wRows, workspaceCols, 1f, dT1.AsSpan(0, batch * wRows), workspaceValues);

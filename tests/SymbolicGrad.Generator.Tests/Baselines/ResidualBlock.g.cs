@@ -223,7 +223,7 @@ namespace Blocks
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
             // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW3 = Parameters.GradientOf(W3).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
@@ -245,14 +245,14 @@ namespace Blocks
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
             // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW2 = Parameters.GradientOf(W2).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
             }
             // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dB2 = Parameters.GradientOf(b2).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
@@ -283,14 +283,14 @@ namespace Blocks
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
             // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dW1 = Parameters.GradientOf(W1).Span;
                 if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
                 else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
             }
             // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            using (Parameters.GradientLock.EnterScope())
+            lock (Parameters.GradientLock)
             {
                 var dB1 = Parameters.GradientOf(b1).Span;
                 global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
