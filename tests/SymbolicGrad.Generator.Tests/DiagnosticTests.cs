@@ -493,9 +493,9 @@ public sealed class DiagnosticTests
             public static partial class C
             {
                 [Differentiable]
-                public static double [|F|](double x) => x * x;
+                public static double F(double x) => x * x;
 
-                public static double FGradient(double x, out double dX)
+                public static double [|FGradient|](double x, out double dX)
                 {
                     dX = 2.0 * x;
                     return x * x;
@@ -518,8 +518,8 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("readonly Vec FWorkspace;")]
-    [InlineData("public float FGradientBatch(Mat x) => 0f;")]
+    [InlineData("readonly Vec [|FWorkspace|];")]
+    [InlineData("public float [|FGradientBatch|](Mat x) => 0f;")]
     public void SG0017_ModelMemberTakesAGeneratedPublicName(string member)
     {
         AssertReported("SG0017", Header + $$"""
@@ -531,7 +531,7 @@ public sealed class DiagnosticTests
                 public C() => w = Parameters.Vector(3);
 
                 [Differentiable]
-                public float [|F|]([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
+                public float F([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
             }
             """, "rename it");
     }

@@ -62,12 +62,22 @@ internal static class SignatureChecks
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
         }
         // Inherited members count too: the generated method would hide them (CS0108).
+        ReportTakenName(method, generatedName, at, diagnostics);
+    }
+
+    /// <summary>
+    /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
+    /// fixes: at that member when it is in source, else at the method.
+    /// </summary>
+    private static void ReportTakenName(IMethodSymbol method, string generated, LocationInfo? methodLocation, List<DiagnosticInfo> diagnostics)
+    {
         for (var type = method.ContainingType; type is not null; type = type.BaseType)
         {
-            if (!type.GetMembers(generatedName).Any()) continue;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generatedName, generatedName,
-                $"a member of '{type.Name}'"));
-            break;
+            var member = type.GetMembers(generated).FirstOrDefault();
+            if (member is null) continue;
+            var at = member.Locations.FirstOrDefault(l => l.IsInSource) is { } source ? LocationInfo.From(source) : methodLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+            return;
         }
     }
 
@@ -83,15 +93,7 @@ internal static class SignatureChecks
                 method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(shape)));
         }
         var generatedNames = GeneratedMembers.Public(method.Name, network: true, method.IsStatic).ToList();
-        foreach (string generated in generatedNames)
-        {
-            for (var type = method.ContainingType; type is not null; type = type.BaseType)
-            {
-                if (!type.GetMembers(generated).Any()) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
-                break;
-            }
-        }
+        foreach (string generated in generatedNames) ReportTakenName(method, generated, at, diagnostics);
         // An earlier [Differentiable] overload generates the same workspace type and batched methods.
         var earlier = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
             .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
