@@ -88,7 +88,8 @@ internal sealed class NetworkEmitter
             if (reachable[id] && _dag[id].Kind == ScalarKind.Boolean && _dag[id].Rank > 0 && !forced.Contains(id)) excluded.Add(id);
         }
         _schedule = Schedule.Create(model, forced, excluded, _names.Allocator);
-        _math = ExpressionPrinter.Math(_schedule);
+        // The comments name 1/B as the code does (sampleWeight2 where the user's code takes sampleWeight).
+        _math = ExpressionPrinter.Math(_schedule, node => _dag[node] is { Op: Op.External, Name: ReverseMode.BatchWeight } ? _names.SampleWeight : null);
         var readAtEnd = new List<int> { _method.Output };
         readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
         if (Logits() is int logits) readAtEnd.Add(logits);

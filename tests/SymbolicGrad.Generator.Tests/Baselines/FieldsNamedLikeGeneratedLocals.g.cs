@@ -216,7 +216,7 @@ namespace Names
                 }
             }
             float[] dT3 = workspace2.dT3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dT3, batch2 * wRows);
-            // ∂L/∂t3 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t3 − logsumexpT3)
+            // ∂L/∂t3 = onehot(label)·(−sampleWeight2) + sampleWeight2 · exp(t3 − logsumexpT3)
             for (int r2 = 0; r2 < batch2; r2++)
             {
                 for (int i = 0; i < wRows; i++)
