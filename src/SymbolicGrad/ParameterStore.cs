@@ -46,6 +46,15 @@ public sealed partial class ParameterStore
     /// <summary>Every gradient, same layout as <see cref="Values"/>; generated gradient code adds into it.</summary>
     public Span<float> Gradients => _gradients.Array.AsSpan(0, Count);
 
+    /// <summary>
+    /// Held by generated gradient code while it adds one parameter's gradient into <see cref="Gradients"/>, so calls
+    /// on several threads add one at a time and the gradients end up the sum a sequential run gives (up to the order
+    /// of floating-point additions). Code that adds into <see cref="Gradients"/> while generated gradient methods
+    /// may run on other threads should hold it too (<c>lock (model.Parameters.GradientLock) { … }</c>).
+    /// </summary>
+    /// <remarks>A monitor rather than a <see cref="Lock"/>: a contended <see cref="Lock"/> allocates, and training steps must not.</remarks>
+    public object GradientLock { get; } = new();
+
     /// <summary>The parameters in allocation order with names, offsets and shapes (e.g. for checkpoints).</summary>
     public IReadOnlyList<ParameterInfo> Layout
     {

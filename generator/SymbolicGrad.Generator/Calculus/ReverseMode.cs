@@ -21,7 +21,8 @@ internal static class ReverseMode
     /// A contribution has its user's shape; an operand that was broadcast (a scalar over a vector, a shared
     /// value over the batch) receives the sum over the dimensions it was broadcast along.
     /// </summary>
-    private static int Unbroadcast(GraphBuilder b, int contribution, Shape? target)
+    /// <param name="seed">The adjoint of the result (1/B for a model's mean loss).</param>
+    private static int Unbroadcast(GraphBuilder b, int contribution, Shape? target, int seed)
     {
         var shape = b[contribution].Shape;
         if (shape is null) return contribution;
@@ -34,9 +35,62 @@ internal static class ReverseMode
         if (shape is { Batched: true } && target is not { Batched: true })
         {
             var reduced = shape.Rank == 0 ? null : shape with { Batched = false };
-            contribution = b.Tensor(Op.ReduceBatch, ScalarKind.Single, reduced, 0, contribution);
+            contribution = SumOfSameValues(b, contribution, seed, new Dictionary<int, int?>())
+                ?? b.Tensor(Op.ReduceBatch, ScalarKind.Single, reduced, 0, contribution);
         }
         return contribution;
+    }
+
+    /// <summary>
+    /// Σ over the batch of a contribution that is the same for every sample, or null when it is not. Such a value is
+    /// c·(1/B) with c shared (every adjoint is linear in the seed 1/B), so the sum of its B copies is exactly c:
+    /// the value with the seed replaced by 1. Summing 1/B B times in float would not give exactly 1 (B = 3, 5, 7 …).
+    /// </summary>
+    private static int? SumOfSameValues(GraphBuilder b, int id, int seed, Dictionary<int, int?> done)
+    {
+        if (done.TryGetValue(id, out var known)) return known;
+        var n = b[id];
+        int? result;
+        if (id == seed) result = b.One(n.Kind);
+        else if (!n.Batched) result = Reaches(b, id, seed) ? null : id; // a shared forward value, or a sum already taken
+        else if (n.Op == Op.Broadcast && !b[n[0]].Batched)
+        {
+            // The seed (or a shared value) repeated over the batch, perhaps over a vector too.
+            result = SumOfSameValues(b, n[0], seed, done) is int inner
+                ? (b[inner].Rank < n.Rank ? b.Tensor(Op.Broadcast, n.Kind, n.Shape! with { Batched = false }, 0, inner) : inner)
+                : null;
+        }
+        else if (n.Op is Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg or Op.Select or Op.Convert)
+        {
+            // Element-wise work on values the same for every sample is the same for every sample.
+            var args = n.Args.Select(a => SumOfSameValues(b, a, seed, done)).ToList();
+            result = args.Any(a => a is null) ? null : n.Op switch
+            {
+                Op.Neg => b.Neg(args[0]!.Value),
+                Op.Convert => b.Convert(args[0]!.Value, n.Kind),
+                Op.Select => b.Select(args[0]!.Value, args[1]!.Value, args[2]!.Value),
+                _ => b.Binary(n.Op, args[0]!.Value, args[1]!.Value),
+            };
+        }
+        else result = null; // data of each sample, or a structural operation: summed at run time
+        done[id] = result;
+        return result;
+    }
+
+    private static bool Reaches(GraphBuilder b, int from, int target)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            int id = stack.Pop();
+            if (id == target) return true;
+            // Operands have smaller ids than their users.
+            if (id < target || !seen.Add(id)) continue;
+            foreach (int arg in b[id].Args) stack.Push(arg);
+        }
+        return false;
     }
 
     public static DifferentiationResult Differentiate(ParseResult parse)
@@ -69,12 +123,9 @@ internal static class ReverseMode
         var contributions = new Dictionary<int, List<int>>();
         var adjoints = new Dictionary<int, int>();
         var named = new List<AdjointOf>();
-        if (activity.IsActive(method.Output))
-        {
-            // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
-            int seed = method.IsNetwork && !method.IsStatic ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
-            contributions[method.Output] = new List<int> { seed };
-        }
+        // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
+        int seed = method.IsNetwork && !method.IsStatic ? builder.External(BatchWeight, ScalarKind.Single) : builder.One(builder.KindOf(method.Output));
+        if (activity.IsActive(method.Output)) contributions[method.Output] = new List<int> { seed };
 
         for (int id = method.Output; id >= 0; id--)
         {
@@ -98,7 +149,7 @@ internal static class ReverseMode
                 if (!activity.IsActive(argument)) continue;
                 int? contribution = DerivativeRules.Pullback(builder, id, operand, adjoint);
                 if (contribution is not int c || builder[c].IsConstantValue(0)) continue;
-                c = Unbroadcast(builder, c, builder[argument].Shape);
+                c = Unbroadcast(builder, c, builder[argument].Shape, seed);
                 if (!contributions.TryGetValue(argument, out var list)) contributions[argument] = list = new List<int>();
                 list.Add(c);
             }

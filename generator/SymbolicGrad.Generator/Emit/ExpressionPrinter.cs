@@ -40,6 +40,9 @@ internal sealed class ExpressionPrinter
     /// <summary>Math notation for comments: adjoint variables read as ∂f/∂v.</summary>
     public static ExpressionPrinter Math(Schedule schedule) => new(schedule, math: true);
 
+    /// <summary>Math notation where <paramref name="reference"/> writes the nodes it knows (e.g. a renamed local).</summary>
+    public static ExpressionPrinter Math(Schedule schedule, System.Func<int, string?> reference) => new(schedule, math: true, reference);
+
     public string Print(int node) => Print(node, 0);
 
     /// <summary>The node written in full (not as its variable), for the right-hand side of its own statement.</summary>
@@ -68,7 +71,7 @@ internal sealed class ExpressionPrinter
             case Op.Constant:
                 return Literal(n);
             case Op.Input:
-                return (n.Name!, Primary);
+                return (_math ? NameAllocator.Bare(n.Name!) : n.Name!, Primary);
             case Op.External:
                 if (_math && n.Name!.StartsWith("(float)")) return (n.Name.Substring("(float)".Length), Primary);
                 return (_math ? n.Name!.Substring(n.Name.LastIndexOf('.') + 1) : n.Name!, Primary);

@@ -12,7 +12,10 @@ namespace SymbolicGrad.Generator.Emit;
 /// Writes the code of a model method (a loss over the model's Vec/Mat fields). Everything is written once, for a
 /// batch of B samples (one row each): matrix–vector products become matrix–matrix kernels, element-wise work one
 /// loop per stored value, and the per-sample methods run the batch code with B = 1. Every stored value lives in a
-/// workspace that is allocated on first use and reused, so calls after the first allocate nothing.
+/// workspace that is allocated on first use and reused, so calls after the first allocate nothing: a model keeps a
+/// pool of them, so its convenience methods can run on several threads at once, and adds each parameter's gradient
+/// under <c>Parameters.GradientLock</c>; a function of vectors keeps one per thread. Every name the code introduces
+/// comes from <see cref="NetworkNames"/>.
 /// </summary>
 internal sealed class NetworkEmitter
 {
@@ -23,7 +26,7 @@ internal sealed class NetworkEmitter
     private readonly Dag _dag;
     private readonly Schedule _schedule;
     private readonly ExpressionPrinter _math;
-    private readonly Dictionary<string, string> _dimensions = new();
+    private readonly NetworkNames _names;
     private readonly List<(int Parameter, List<(int Term, bool Negated)> Terms)> _gradients = new();
     private readonly string _workspaceType;
     /// <summary>Values written in place over an operand that is not read again: value → the operand.</summary>
@@ -38,7 +41,8 @@ internal sealed class NetworkEmitter
         _method = model.Method;
         _dag = model.Graph;
         _version = version;
-        _workspaceType = _method.Name + "Workspace";
+        _names = new NetworkNames(_method, _dag, Lengths());
+        _workspaceType = _names.WorkspaceType;
         _lanes = _method.QualifyMath ? Runtime + ".CompilerServices.Lanes" : "Lanes";
 
         var fields = _method.Parameters.Where(p => p.IsField).ToList();
@@ -83,17 +87,9 @@ internal sealed class NetworkEmitter
         {
             if (reachable[id] && _dag[id].Kind == ScalarKind.Boolean && _dag[id].Rank > 0 && !forced.Contains(id)) excluded.Add(id);
         }
-        var reserved = new List<string> { "r", "i", "sum", "batch", "workspace", "total", "loss", "labels", "logits", "classes", "correct", "best",
-            "targets", "accumulateGradient", ReverseMode.BatchWeight };
-        foreach (var parameter in _method.Parameters)
-        {
-            reserved.Add(parameter.Name);
-            reserved.Add(parameter.Name + "Values");
-            if (parameter.IsField) reserved.Add("d" + NameAllocator.Capitalize(parameter.Name));
-        }
-        reserved.AddRange(Lengths().Select(Dimension));
-        _schedule = Schedule.Create(model, forced, excluded, reserved);
-        _math = ExpressionPrinter.Math(_schedule);
+        _schedule = Schedule.Create(model, forced, excluded, _names.Allocator);
+        // The comments name 1/B as the code does (sampleWeight2 where the user's code takes sampleWeight).
+        _math = ExpressionPrinter.Math(_schedule, node => _dag[node] is { Op: Op.External, Name: ReverseMode.BatchWeight } ? _names.SampleWeight : null);
         var readAtEnd = new List<int> { _method.Output };
         readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
         if (Logits() is int logits) readAtEnd.Add(logits);
@@ -141,35 +137,37 @@ internal sealed class NetworkEmitter
         string batchArguments = string.Join(", ", _method.Parameters.Where(p => !p.IsField).Select(p => p.Name));
         string cref = _method.DocumentationId;
         string name = _method.Name;
-        string cached = "_" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "Workspace";
+        string workspace = _names.Workspace, pool = _names.CachedWorkspaces;
+        string forwardBatch = _names.Member(name + "ForwardBatch"), backwardBatch = _names.Member(name + "BackwardBatch");
+        const string threads = "Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.";
 
         WriteHeader(w, $"{name}, per sample and per batch");
         WriteWorkspace(w, cref);
-        if (_method.Trainable != TrainableKind.None) WriteTrainable(w, cached);
-        w.WriteLine($"private {_workspaceType}? {cached};");
+        if (_method.Trainable != TrainableKind.None) WriteTrainable(w);
+        w.WriteLine($"/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
+        w.WriteLine($"private readonly {Runtime}.CompilerServices.WorkspacePool<{_workspaceType}> {pool} = new();");
         w.WriteLineNoTabs(string.Empty);
-        Doc(w, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>.", "The loss.");
-        w.WriteLine($"public float {name}Gradient({signature}) => {name}GradientBatch({sampleArguments});");
+        Doc(w, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>. {threads}", "The loss.");
+        w.WriteLine($"public float {name}Gradient({signature}) => {_names.Member(name + "GradientBatch")}({sampleArguments});");
         w.WriteLineNoTabs(string.Empty);
-        Doc(w, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", "The mean loss over the batch.");
+        Doc(w, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. {threads}", "The mean loss over the batch.");
         w.WriteLine($"public float {name}GradientBatch({batchSignature})");
-        w.WriteLine("{");
-        w.Indent++;
-        w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
-        w.WriteLine($"float loss = {name}ForwardBatch(workspace, {batchArguments});");
-        w.WriteLine($"{name}BackwardBatch(workspace, {batchArguments});");
-        w.WriteLine("return loss;");
-        w.Indent--;
-        w.WriteLine("}");
+        WithPooledWorkspace(w, () =>
+        {
+            w.WriteLine($"float {_names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
+            w.WriteLine($"{backwardBatch}({workspace}, {batchArguments});");
+            w.WriteLine($"return {_names.Loss};");
+        });
         w.WriteLineNoTabs(string.Empty);
-        Doc(w, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients.", "The mean loss over the batch.");
-        w.WriteLine($"public float {name}Batch({batchSignature}) => {name}ForwardBatch({cached} ??= new {_workspaceType}(), {batchArguments});");
+        Doc(w, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.", "The mean loss over the batch.");
+        w.WriteLine($"public float {name}Batch({batchSignature})");
+        WithPooledWorkspace(w, () => w.WriteLine($"return {forwardBatch}({workspace}, {batchArguments});"));
         w.WriteLineNoTabs(string.Empty);
-        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"workspace\"/>.", "The loss.");
-        w.WriteLine($"public float {name}Forward({_workspaceType} workspace, {signature}) => {name}ForwardBatch(workspace, {sampleArguments});");
+        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"{Bare(workspace)}\"/>.", "The loss.");
+        w.WriteLine($"public float {name}Forward({_workspaceType} {workspace}, {signature}) => {forwardBatch}({workspace}, {sampleArguments});");
         w.WriteLineNoTabs(string.Empty);
         Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for one sample, after <c>{name}Forward</c> with the same arguments: adds the gradient into <c>Parameters.Gradients</c>.", null);
-        w.WriteLine($"public void {name}Backward({_workspaceType} workspace, {signature}) => {name}BackwardBatch(workspace, {sampleArguments});");
+        w.WriteLine($"public void {name}Backward({_workspaceType} {workspace}, {signature}) => {backwardBatch}({workspace}, {sampleArguments});");
         w.WriteLineNoTabs(string.Empty);
 
         WriteForward(w, batchSignature, batchArguments, cref);
@@ -181,6 +179,22 @@ internal sealed class NetworkEmitter
         w.Flush();
         return text.ToString();
     }
+
+    /// <summary>A method body that rents a workspace from the model's pool for <paramref name="body"/> and returns it after.</summary>
+    private void WithPooledWorkspace(IndentedTextWriter w, System.Action body)
+    {
+        w.WriteLine("{");
+        w.Indent++;
+        w.WriteLine($"var {_names.Workspace} = {_names.CachedWorkspaces}.Rent();");
+        w.WriteLine("try");
+        Block(w, true, body);
+        w.WriteLine("finally");
+        Block(w, true, () => w.WriteLine($"{_names.CachedWorkspaces}.Return({_names.Workspace});"));
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
+    private static string Bare(string name) => NameAllocator.Bare(name);
 
     private void WriteHeader(IndentedTextWriter w, string what)
     {
@@ -239,12 +253,13 @@ internal sealed class NetworkEmitter
         var text = new StringWriter();
         var w = new IndentedTextWriter(text, "    ");
         string name = _method.Name;
-        string cached = "_" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "Workspace";
+        string cached = _names.CachedWorkspaces;
         var differentiable = _method.Parameters.Where(p => p.IsField).ToList();
         var parameters = _method.Parameters.Select(p => TypeOf(p) + " " + p.Name)
             .Concat(differentiable.Select(p => TypeOf(p) + " " + p.GradientName));
         WriteHeader(w, $"{name}, into gradient buffers");
         WriteWorkspace(w, _method.DocumentationId);
+        // One workspace per thread: the function can run on several threads at once (into gradient buffers of their own).
         w.WriteLine("[global::System.ThreadStatic]");
         w.WriteLine($"private static {_workspaceType}? {cached};");
         w.WriteLineNoTabs(string.Empty);
@@ -253,12 +268,12 @@ internal sealed class NetworkEmitter
         w.WriteLine($"{_method.Accessibility} static float {name}Gradient({string.Join(", ", parameters)})");
         w.WriteLine("{");
         w.Indent++;
-        w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
+        w.WriteLine($"var {_names.Workspace} = {cached} ??= new {_workspaceType}();");
         WritePrologue(w);
         foreach (var p in differentiable)
         {
             string same = _dag[p.Input].Rank == 2 ? $"{p.GradientName}.Rows != {p.Name}.Rows || {p.GradientName}.Cols != {p.Name}.Cols" : $"{p.GradientName}.Length != {p.Name}.Length";
-            w.WriteLine($"if ({same}) throw new global::System.ArgumentException($\"{name}: {p.GradientName} must have the shape of {p.Name}.\", nameof({p.GradientName}));");
+            w.WriteLine($"if ({same}) throw new global::System.ArgumentException(\"{name}: {Bare(p.GradientName)} must have the shape of {Bare(p.Name)}.\", \"{Bare(p.GradientName)}\");");
         }
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine("// Forward pass.");
@@ -269,7 +284,7 @@ internal sealed class NetworkEmitter
         }
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine($"// Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.");
-        WriteGradients(w, p => $"{p.GradientName}.Span", p => p.GradientName + "Values", throughStore: false);
+        WriteGradients(w, p => $"{p.GradientName}.Span", throughStore: false);
         w.WriteLine($"return {Access(_method.Output, "0", "0")};");
         w.Indent--;
         w.WriteLine("}");
@@ -286,10 +301,11 @@ internal sealed class NetworkEmitter
     };
 
     /// <summary>
-    /// Adds each parameter's gradient terms into its buffer; <paramref name="throughStore"/> (a model's parameters)
-    /// hands every term to the parameter store instead, so a trainer can apply the optimizer's update as it arrives.
+    /// Adds each parameter's gradient terms into its buffer; <paramref name="throughStore"/> (a model's parameters) hands
+    /// every term to the parameter store instead, so a trainer can apply the optimizer's update as it arrives, under
+    /// <c>Parameters.GradientLock</c>, so calls on several threads add one at a time.
     /// </summary>
-    private void WriteGradients(IndentedTextWriter w, System.Func<ParameterInfo, string> target, System.Func<ParameterInfo, string> local, bool throughStore)
+    private void WriteGradients(IndentedTextWriter w, System.Func<ParameterInfo, string> target, bool throughStore)
     {
         // Each parameter's gradient is added as soon as the values it reads are ready, as hand-written backprop does
         // layer by layer: δ and the layer's input are still in cache for ∂W += δ·xᵀ.
@@ -317,74 +333,78 @@ internal sealed class NetworkEmitter
             {
                 var (parameter, terms) = _gradients[k];
                 if (ready[k] != at || terms.Count == 0) continue;
-                string field = _dag[parameter].Name!;
-                string gradient = local(fields[k]);
-                string math = $"// ∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}";
+                string field = Bare(_dag[parameter].Name!);
+                string gradient = _names.Gradient(parameter);
+                string math = $"∂{_schedule.ResultName}/∂{field} = {string.Join(" + ", terms.Select(t => (t.Negated ? "−" : "") + _math.Print(t.Term)))}";
                 if (!throughStore)
                 {
-                    w.WriteLine($"var {gradient} = {target(fields[k])}; {math}");
+                    w.WriteLine($"var {gradient} = {target(fields[k])}; // {math}");
                     foreach (var (term, negated) in terms) WriteGradientTerm(w, parameter, gradient, term, negated);
                     continue;
                 }
                 // The store adds the kernel terms (or applies them as the optimizer's update); element-wise terms go into
-                // the gradient buffer it hands out.
-                w.WriteLine(math);
-                bool declared = false;
-                foreach (var (term, negated) in terms)
+                // the gradient buffer it hands out. One call at a time per model.
+                w.WriteLine($"// {math}");
+                w.WriteLine($"lock ({_names.ParametersAccess}.GradientLock)");
+                var field0 = fields[k];
+                Block(w, true, () =>
                 {
-                    if (WriteStoreTerm(w, fields[k].Name, parameter, term, negated)) continue;
-                    if (!declared) w.WriteLine($"var {gradient} = {target(fields[k])};");
-                    declared = true;
-                    WriteGradientTerm(w, parameter, gradient, term, negated);
-                }
+                    bool declared = false;
+                    foreach (var (term, negated) in terms)
+                    {
+                        if (WriteStoreTerm(w, field0.Name, parameter, term, negated)) continue;
+                        if (!declared) w.WriteLine($"var {gradient} = {target(field0)};");
+                        declared = true;
+                        WriteGradientTerm(w, parameter, gradient, term, negated);
+                    }
+                });
             }
         }
     }
 
     /// <summary>ITrainable, so that <c>Trainer</c>, <c>Checkpoint</c> and <c>GradientCheck</c> work with the model.</summary>
-    private void WriteTrainable(IndentedTextWriter w, string cached)
+    private void WriteTrainable(IndentedTextWriter w)
     {
         var inputs = _method.Parameters.Where(p => !p.IsField).ToList();
         string x = inputs[0].Name;
-        string targets = _method.Trainable == TrainableKind.Labels ? "targets.Labels" : "targets.Values";
+        string targets = _names.Targets, accumulate = _names.AccumulateGradient;
+        string values = _method.Trainable == TrainableKind.Labels ? $"{targets}.Labels" : $"{targets}.Values";
         string name = _method.Name;
         w.WriteLine("/// <inheritdoc/>");
-        w.WriteLine($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets, bool accumulateGradient) =>");
-        w.WriteLine($"    accumulateGradient ? {name}GradientBatch({x}, {targets}) : {name}Batch({x}, {targets});");
+        w.WriteLine($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets}, bool {accumulate}) =>");
+        w.WriteLine($"    {accumulate} ? {_names.Member(name + "GradientBatch")}({x}, {values}) : {_names.Member(name + "Batch")}({x}, {values});");
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine("/// <inheritdoc/>");
         w.WriteLine($"bool {Runtime}.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters");
         w.WriteLineNoTabs(string.Empty);
         w.WriteLine("/// <inheritdoc/>");
-        w.WriteLine($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets targets)");
-        w.WriteLine("{");
-        w.Indent++;
+        w.WriteLine($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets})");
         // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
         if (_method.Trainable != TrainableKind.Labels || Logits() is not int logits)
         {
-            w.WriteLine("return -1; // not a classifier: the loss picks no logit by label");
+            Block(w, true, () => w.WriteLine("return -1; // not a classifier: the loss picks no logit by label"));
+            w.WriteLineNoTabs(string.Empty);
+            return;
         }
-        else
+        string buffer = Field(logits);
+        string labels = _names.Labels, classes = _names.Classes, scores = _names.Logits, correct = _names.Correct, best = _names.Best;
+        string r = _names.Row, i = _names.Index, workspace = _names.Workspace;
+        WithPooledWorkspace(w, () =>
         {
-            string buffer = Field(logits);
-            w.WriteLine("var labels = targets.Labels;");
-            w.WriteLine($"var workspace = {cached} ??= new {_workspaceType}();");
-            w.WriteLine($"{name}ForwardBatch(workspace, {x}, labels);");
-            w.WriteLine($"int classes = {_dag[logits].Shape!.Length};");
-            w.WriteLine($"float[] logits = workspace.{buffer};");
-            w.WriteLine("int correct = 0;");
-            w.WriteLine("for (int r = 0; r < labels.Length; r++)");
-            w.WriteLine("{");
-            w.Indent++;
-            w.WriteLine("int best = 0;");
-            w.WriteLine("for (int i = 1; i < classes; i++) if (logits[r * classes + i] > logits[r * classes + best]) best = i;");
-            w.WriteLine("if (best == labels[r]) correct++;");
-            w.Indent--;
-            w.WriteLine("}");
-            w.WriteLine("return correct;");
-        }
-        w.Indent--;
-        w.WriteLine("}");
+            w.WriteLine($"var {labels} = {targets}.Labels;");
+            w.WriteLine($"{_names.Member(name + "ForwardBatch")}({workspace}, {x}, {labels});");
+            w.WriteLine($"int {classes} = {_dag[logits].Shape!.Length};");
+            w.WriteLine($"float[] {scores} = {workspace}.{buffer};");
+            w.WriteLine($"int {correct} = 0;");
+            w.WriteLine($"for (int {r} = 0; {r} < {labels}.Length; {r}++)");
+            Block(w, true, () =>
+            {
+                w.WriteLine($"int {best} = 0;");
+                w.WriteLine($"for (int {i} = 1; {i} < {classes}; {i}++) if ({scores}[{r} * {classes} + {i}] > {scores}[{r} * {classes} + {best}]) {best} = {i};");
+                w.WriteLine($"if ({best} == {labels}[{r}]) {correct}++;");
+            });
+            w.WriteLine($"return {correct};");
+        });
         w.WriteLineNoTabs(string.Empty);
     }
 
@@ -441,33 +461,34 @@ internal sealed class NetworkEmitter
 
     private void WriteForward(IndentedTextWriter w, string batchSignature, string batchArguments, string cref)
     {
-        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"workspace\"/>.", "The mean loss over the batch.");
-        w.WriteLine($"public float {_method.Name}ForwardBatch({_workspaceType} workspace, {batchSignature})");
+        string workspace = _names.Workspace, r = _names.Row, batch = _names.Batch, total = _names.Total;
+        Doc(w, $"The forward pass of <see cref=\"{cref}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Bare(workspace)}\"/>.", "The mean loss over the batch.");
+        w.WriteLine($"public float {_method.Name}ForwardBatch({_workspaceType} {workspace}, {batchSignature})");
         WritePass(w, batchArguments, Enumerable.Empty<ScheduledValue>(), body =>
         {
-            body.WriteLine("// Forward pass, for every sample r of the batch.");
+            body.WriteLine($"// Forward pass, for every sample {r} of the batch.");
             foreach (var value in _schedule.Forward)
             {
                 Bind(body, value, grow: true);
                 WriteValue(body, value);
             }
-            body.WriteLine($"float total = 0f;");
-            body.WriteLine($"for (int r = 0; r < batch; r++) total += {Access(_method.Output, "r", "0")};");
-            body.WriteLine("return total / batch;");
+            body.WriteLine($"float {total} = 0f;");
+            body.WriteLine($"for (int {r} = 0; {r} < {batch}; {r}++) {total} += {Access(_method.Output, r, "0")};");
+            body.WriteLine($"return {total} / {batch};");
         });
     }
 
     private void WriteBackward(IndentedTextWriter w, string batchSignature, string batchArguments, string cref)
     {
         Doc(w, $"The backward pass of <see cref=\"{cref}\"/> for a batch, after <c>{_method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
-        w.WriteLine($"public void {_method.Name}BackwardBatch({_workspaceType} workspace, {batchSignature})");
+        w.WriteLine($"public void {_method.Name}BackwardBatch({_workspaceType} {_names.Workspace}, {batchSignature})");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(_takesOver.Values);
         WritePass(w, batchArguments, _schedule.Forward.Where(v => !overwritten.Contains(v.Node)), body =>
         {
             body.WriteLine($"// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
-            body.WriteLine($"// Parameters.Gradients once its terms are ready.");
-            WriteGradients(body, p => $"Parameters.GradientToAdd({p.Name})", p => p.GradientName, throughStore: true);
+            body.WriteLine($"// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
+            WriteGradients(body, p => $"{_names.ParametersAccess}.GradientToAdd({p.Name})", throughStore: true);
         });
     }
 
@@ -486,14 +507,14 @@ internal sealed class NetworkEmitter
         string code = text.ToString();
         bool Uses(string name) => System.Text.RegularExpressions.Regex.IsMatch(code, @"(?<![\w@.])" + System.Text.RegularExpressions.Regex.Escape(name) + @"\b");
 
-        w.WriteLine($"{_method.Name}CheckArguments({batchArguments});");
-        if (BatchInput() is { } first) w.WriteLine($"int batch = {BatchCount(first)};");
+        w.WriteLine($"{_names.Member(_names.CheckArguments)}({batchArguments});");
+        if (BatchInput() is { } first) w.WriteLine($"int {_names.Batch} = {BatchCount(first)};");
         foreach (var length in Lengths().Where(l => Uses(Dimension(l)))) w.WriteLine($"int {Dimension(length)} = {length};");
-        foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0 && Uses(p.Name + "Values")))
+        foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0 && Uses(_names.View(p.Input))))
         {
-            w.WriteLine($"var {parameter.Name}Values = {parameter.Name}.Span;");
+            w.WriteLine($"var {_names.View(parameter.Input)} = {parameter.Name}.Span;");
         }
-        if (Uses(ReverseMode.BatchWeight)) w.WriteLine($"float {ReverseMode.BatchWeight} = 1f / batch; // each sample's share of the mean loss");
+        if (Uses(_names.SampleWeight)) w.WriteLine($"float {_names.SampleWeight} = 1f / {_names.Batch}; // each sample's share of the mean loss");
         foreach (var value in reads.Where(v => Uses(v.Name))) Bind(w, value, grow: false);
         w.WriteLineNoTabs(string.Empty);
         w.InnerWriter.Write(code);
@@ -511,7 +532,7 @@ internal sealed class NetworkEmitter
     private void WriteCheckMethod(IndentedTextWriter w, string batchSignature, string cref)
     {
         w.WriteLine($"/// <summary>Throws if the arguments of <see cref=\"{cref}\"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>");
-        w.WriteLine($"private void {_method.Name}CheckArguments({batchSignature})");
+        w.WriteLine($"private void {_names.CheckArguments}({batchSignature})");
         w.WriteLine("{");
         w.Indent++;
         WriteChecks(w, declareSizes: false);
@@ -528,11 +549,12 @@ internal sealed class NetworkEmitter
         var first = BatchInput();
         if (first is not null)
         {
-            w.WriteLine($"int batch = {BatchCount(first)};");
-            w.WriteLine($"if (batch == 0) throw new global::System.ArgumentException(\"{_method.Name}: the batch is empty.\", nameof({first.Name}));");
+            string batch = _names.Batch;
+            w.WriteLine($"int {batch} = {BatchCount(first)};");
+            w.WriteLine($"if ({batch} == 0) throw new global::System.ArgumentException(\"{_method.Name}: the batch is empty.\", \"{Bare(first.Name)}\");");
             foreach (var input in _method.Parameters.Where(p => !p.IsField && p != first))
             {
-                w.WriteLine($"if ({BatchCount(input)} != batch) throw new global::System.ArgumentException($\"{_method.Name}: {input.Name} has {{{BatchCount(input)}}} samples but {first.Name} has {{batch}}.\", nameof({input.Name}));");
+                w.WriteLine($"if ({BatchCount(input)} != {batch}) throw new global::System.ArgumentException($\"{_method.Name}: {Bare(input.Name)} has {{{BatchCount(input)}}} samples but {Bare(first.Name)} has {{{batch}}}.\", \"{Bare(input.Name)}\");");
             }
         }
         if (!declareSizes)
@@ -549,7 +571,7 @@ internal sealed class NetworkEmitter
     {
         foreach (var parameter in _method.Parameters.Where(p => _dag[p.Input].Rank > 0))
         {
-            w.WriteLine($"var {parameter.Name}Values = {parameter.Name}.Span;");
+            w.WriteLine($"var {_names.View(parameter.Input)} = {parameter.Name}.Span;");
         }
     }
 
@@ -572,17 +594,7 @@ internal sealed class NetworkEmitter
         return seen;
     }
 
-    private string Dimension(string length)
-    {
-        if (_dimensions.TryGetValue(length, out var local)) return local;
-        var letters = new string(length.Where(char.IsLetterOrDigit).ToArray());
-        local = letters.Length > 0 && char.IsLetter(letters[0]) && !length.Contains("+")
-            ? char.ToLowerInvariant(letters[0]) + letters.Substring(1)
-            : "n" + _dimensions.Count;
-        if (_dimensions.ContainsValue(local) || _method.Parameters.Any(p => p.Name == local)) local += "_" + _dimensions.Count;
-        _dimensions[length] = local;
-        return local;
-    }
+    private string Dimension(string length) => _names.Dimension(length);
 
     /// <summary>The shape and label checks; <paramref name="size"/> writes a length (its local, or the expression itself).</summary>
     private void WriteShapeChecks(IndentedTextWriter w, System.Func<string, string> size)
@@ -617,10 +629,11 @@ internal sealed class NetworkEmitter
             string length = size(_dag[node[0]].Shape!.Length);
             if (!_dag[node[1]].Batched)
             {
-                w.WriteLine($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}, $\"{_method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");
+                w.WriteLine($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Bare(labels)}\", {labels}, $\"{_method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");
                 continue;
             }
-            w.WriteLine($"for (int r = 0; r < batch; r++) if ((uint){labels}[r] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}[r], $\"{_method.Name}: label {{{labels}[r]}} of sample {{r}} is outside [0, {{{length}}}).\");");
+            string r = _names.Row;
+            w.WriteLine($"for (int {r} = 0; {r} < {_names.Batch}; {r}++) if ((uint){labels}[{r}] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Bare(labels)}\", {labels}[{r}], $\"{_method.Name}: label {{{labels}[{r}]}} of sample {{{r}}} is outside [0, {{{length}}}).\");");
         }
     }
 
@@ -635,12 +648,13 @@ internal sealed class NetworkEmitter
             string previous = _schedule.Variables[operand].Name;
             w.WriteLine(grow
                 ? $"{type}[] {value.Name} = {previous}; // {previous} is not read again: {value.Name} overwrites it in place"
-                : $"{type}[] {value.Name} = workspace.{Field(value.Node)};");
+                : $"{type}[] {value.Name} = {_names.Workspace}.{Field(value.Node)};");
             return;
         }
+        string workspace = _names.Workspace;
         w.WriteLine(grow
-            ? $"{type}[] {value.Name} = workspace.{value.Name} = {Runtime}.CompilerServices.Workspace.Grow(workspace.{value.Name}, {size});"
-            : $"{type}[] {value.Name} = workspace.{value.Name};");
+            ? $"{type}[] {value.Name} = {workspace}.{value.Name} = {Runtime}.CompilerServices.Workspace.Grow({workspace}.{value.Name}, {size});"
+            : $"{type}[] {value.Name} = {workspace}.{value.Name};");
     }
 
     /// <summary>The statement(s) computing one stored value.</summary>
@@ -648,28 +662,29 @@ internal sealed class NetworkEmitter
     {
         int id = value.Node;
         var n = _dag[id];
+        string r = _names.Row, i = _names.Index, batch = _names.Batch;
         string math = value.AdjointOf is { } primal ? $"∂{_schedule.ResultName}/∂{primal} = {_math.PrintDefinition(id)}" : $"{value.Name} = {_math.PrintDefinition(id)}";
         w.WriteLine("// " + math);
         switch (n.Op)
         {
             case Op.MatVec:
             {
-                string w0 = _dag[n[0]].Name!;
+                string w0 = _dag[n[0]].Name!, weights = _names.View(n[0]);
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                string matVec = $"{Runtime}.CompilerServices.Kernels.MatVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                string matVec = $"{Runtime}.CompilerServices.Kernels.MatVecAdd({weights}, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
                 BatchOrSample(w, _dag[n[1]].Batched,
-                    $"{Runtime}.CompilerServices.Kernels.MatMulAddABt({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});", matVec);
+                    $"{Runtime}.CompilerServices.Kernels.MatMulAddABt({Span(n[1])}, {weights}, {output}, {batch}, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")});", matVec);
                 break;
             }
             case Op.MatTVec:
             {
-                string w0 = _dag[n[0]].Name!;
+                string w0 = _dag[n[0]].Name!, weights = _names.View(n[0]);
                 string output = Span(id);
                 w.WriteLine($"{output}.Clear();");
-                string matTVec = $"{Runtime}.CompilerServices.Kernels.MatTVecAdd({w0}Values, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
+                string matTVec = $"{Runtime}.CompilerServices.Kernels.MatTVecAdd({weights}, {Dimension(w0 + ".Rows")}, {Dimension(w0 + ".Cols")}, {Span(n[1])}, {output});";
                 BatchOrSample(w, _dag[n[1]].Batched,
-                    $"{Runtime}.CompilerServices.Kernels.MatMulAdd({Span(n[1])}, {w0}Values, {output}, batch, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});", matTVec);
+                    $"{Runtime}.CompilerServices.Kernels.MatMulAdd({Span(n[1])}, {weights}, {output}, {batch}, {Dimension(w0 + ".Cols")}, {Dimension(w0 + ".Rows")});", matTVec);
                 break;
             }
             case Op.Outer:
@@ -683,20 +698,21 @@ internal sealed class NetworkEmitter
             case Op.LogSumExp:
             {
                 string length = Dimension(_dag[n[0]].Shape!.Length);
-                string row = n.Batched ? "r" : "0";
-                Loop(w, n.Batched, null, () => w.WriteLine($"{value.Name}[{row}] = {Runtime}.CompilerServices.Kernels.LogSumExp({Span(n[0])}.Slice({(n.Batched ? "r * " + length : "0")}, {length}));"));
+                string row = n.Batched ? r : "0";
+                Loop(w, n.Batched, null, () => w.WriteLine($"{value.Name}[{row}] = {Runtime}.CompilerServices.Kernels.LogSumExp({Span(n[0])}.Slice({(n.Batched ? r + " * " + length : "0")}, {length}));"));
                 break;
             }
             case Op.Sum:
             {
                 string length = Dimension(_dag[n[0]].Shape!.Length);
-                var element = Printer("r", "i");
+                var element = Printer(r, i);
+                string sum = _names.Sum;
                 // Outside the batch loop, sum needs a scope of its own.
                 Block(w, !n.Batched, () => Loop(w, n.Batched, null, () =>
                 {
-                    w.WriteLine("float sum = 0f;");
-                    w.WriteLine($"for (int i = 0; i < {length}; i++) sum += {element.Print(n[0])};");
-                    w.WriteLine($"{Access(id, n.Batched ? "r" : "0", "0")} = sum;");
+                    w.WriteLine($"float {sum} = 0f;");
+                    w.WriteLine($"for (int {i} = 0; {i} < {length}; {i}++) {sum} += {element.Print(n[0])};");
+                    w.WriteLine($"{Access(id, n.Batched ? r : "0", "0")} = {sum};");
                 }));
                 break;
             }
@@ -705,27 +721,27 @@ internal sealed class NetworkEmitter
                 string firstLength = Dimension(_dag[n[0]].Shape!.Length);
                 string secondLength = Dimension(_dag[n[1]].Shape!.Length);
                 string total = Dimension(n.Shape!.Length);
-                string rowStart = n.Batched ? $"r * {total}" : "0";
-                var element = Printer("r", "i");
+                string rowStart = n.Batched ? $"{r} * {total}" : "0";
+                var element = Printer(r, i);
                 Loop(w, n.Batched, null, () =>
                 {
-                    w.WriteLine($"for (int i = 0; i < {firstLength}; i++) {value.Name}[{rowStart} + i] = {element.Print(n[0])};");
-                    w.WriteLine($"for (int i = 0; i < {secondLength}; i++) {value.Name}[{rowStart} + {firstLength} + i] = {element.Print(n[1])};");
+                    w.WriteLine($"for (int {i} = 0; {i} < {firstLength}; {i}++) {value.Name}[{rowStart} + {i}] = {element.Print(n[0])};");
+                    w.WriteLine($"for (int {i} = 0; {i} < {secondLength}; {i}++) {value.Name}[{rowStart} + {firstLength} + {i}] = {element.Print(n[1])};");
                 });
                 break;
             }
             default:
             {
                 // Element-wise: one fused loop over the batch and the elements.
-                string row = n.Batched ? "r" : "0";
-                string definition = ElementDefinition(id, "r", "i");
-                string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? Lanes("r", "i").PrintDefinition(id) : null;
+                string row = n.Batched ? r : "0";
+                string definition = ElementDefinition(id, r, i);
+                string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? Lanes(r, i).PrintDefinition(id) : null;
                 if (lanes is null)
                 {
-                    Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null, () => w.WriteLine($"{Access(id, row, "i")} = {definition};"));
+                    Loop(w, n.Batched, n.Rank == 1 ? Dimension(n.Shape!.Length) : null, () => w.WriteLine($"{Access(id, row, i)} = {definition};"));
                     break;
                 }
-                var (buffer, position) = Element(id, row, "i");
+                var (buffer, position) = Element(id, row, i);
                 // Outside the batch loop, i needs a scope of its own.
                 Block(w, !n.Batched, () => Loop(w, n.Batched, null, () => VectorLoop(w, Dimension(n.Shape!.Length),
                     $"{_lanes}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
@@ -748,17 +764,18 @@ internal sealed class NetworkEmitter
             return;
         }
         // Element-wise (a scalar broadcasts over the parameter's elements).
-        var element = Printer("0", "i");
+        string i = _names.Index;
+        var element = Printer("0", i);
         string sign = negated ? "-=" : "+=";
         string length = Dimension(_dag[parameter].Shape!.Length);
-        string? lanes = _dag[parameter].Rank == 1 && n.Kind == ScalarKind.Single ? Lanes("0", "i").PrintDefinitionOrLoad(term) : null;
+        string? lanes = _dag[parameter].Rank == 1 && n.Kind == ScalarKind.Single ? Lanes("0", i).PrintDefinitionOrLoad(term) : null;
         if (lanes is null)
         {
-            w.WriteLine($"for (int i = 0; i < {length}; i++) {gradient}[i] {sign} {element.Print(term)};");
+            w.WriteLine($"for (int {i} = 0; {i} < {length}; {i}++) {gradient}[{i}] {sign} {element.Print(term)};");
             return;
         }
-        Block(w, true, () => VectorLoop(w, length, $"{_lanes}.Store({gradient}, i, {_lanes}.Load({gradient}, i) {(negated ? "-" : "+")} {lanes});",
-            $"{gradient}[i] {sign} {element.Print(term)};"));
+        Block(w, true, () => VectorLoop(w, length, $"{_lanes}.Store({gradient}, {i}, {_lanes}.Load({gradient}, {i}) {(negated ? "-" : "+")} {lanes});",
+            $"{gradient}[{i}] {sign} {element.Print(term)};"));
     }
 
     /// <summary>
@@ -772,12 +789,12 @@ internal sealed class NetworkEmitter
         string alpha = negated ? ", -1f" : "";
         if (n.Op == Op.Outer)
         {
-            w.WriteLine($"Parameters.AddOuterProducts({field}, {View(n[0])}, {View(n[1])}{alpha});");
+            w.WriteLine($"{_names.ParametersAccess}.AddOuterProducts({field}, {View(n[0])}, {View(n[1])}{alpha});");
             return true;
         }
         if (n.Op == Op.ReduceBatch && n.Rank == _dag[parameter].Rank && _dag[n[0]].Rank == 1)
         {
-            w.WriteLine($"Parameters.AddColumnSums({field}, {View(n[0])}{alpha});");
+            w.WriteLine($"{_names.ParametersAccess}.AddColumnSums({field}, {View(n[0])}{alpha});");
             return true;
         }
         return false;
@@ -792,7 +809,7 @@ internal sealed class NetworkEmitter
         {
             return n.Batched ? n.Name! : $"new {Runtime}.Mat({n.Name}.Array, {n.Name}.Offset, 1, {n.Name}.Length)";
         }
-        return $"new {Runtime}.Mat({_schedule.Variables[node].Name}, 0, {(n.Batched ? "batch" : "1")}, {length})";
+        return $"new {Runtime}.Mat({_schedule.Variables[node].Name}, 0, {(n.Batched ? _names.Batch : "1")}, {length})";
     }
 
     /// <summary>Σ over the batch of g·xᵀ, added into <paramref name="target"/> (rows of g × length of x).</summary>
@@ -802,21 +819,21 @@ internal sealed class NetworkEmitter
         string alpha = negated ? ", -1f" : "";
         string outer = $"{Runtime}.CompilerServices.Kernels.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {Span(n[0])}, {Span(n[1])});";
         BatchOrSample(w, _dag[n[0]].Batched && _dag[n[1]].Batched,
-            $"{Runtime}.CompilerServices.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, batch{alpha});", outer);
+            $"{Runtime}.CompilerServices.Kernels.MatMulAddAtB({Span(n[0])}, {Span(n[1])}, {target}, {rows}, {cols}, {_names.Batch}{alpha});", outer);
     }
 
     /// <summary>
     /// A kernel call on batched operands: the matrix–matrix form, except for a batch of one (the per-sample methods),
     /// where the matrix–vector form is faster (the GEMMs pack their operands).
     /// </summary>
-    private static void BatchOrSample(IndentedTextWriter w, bool batched, string batch, string sample)
+    private void BatchOrSample(IndentedTextWriter w, bool batched, string batch, string sample)
     {
         if (!batched)
         {
             w.WriteLine(sample);
             return;
         }
-        w.WriteLine($"if (batch == 1) {sample}");
+        w.WriteLine($"if ({_names.Batch} == 1) {sample}");
         w.WriteLine($"else {batch}");
     }
 
@@ -826,11 +843,12 @@ internal sealed class NetworkEmitter
         var e = _dag[n[0]];
         if (e.Rank == 1)
         {
-            w.WriteLine($"{Runtime}.CompilerServices.Kernels.ColumnSumsAdd({Span(n[0])}, batch, {Dimension(e.Shape!.Length)}, {target}{(negated ? ", -1f" : "")});");
+            w.WriteLine($"{Runtime}.CompilerServices.Kernels.ColumnSumsAdd({Span(n[0])}, {_names.Batch}, {Dimension(e.Shape!.Length)}, {target}{(negated ? ", -1f" : "")});");
             return;
         }
-        var element = Printer("r", "0");
-        w.WriteLine($"for (int r = 0; r < batch; r++) {target}[0] {(negated ? "-=" : "+=")} {element.Print(n[0])};");
+        string r = _names.Row;
+        var element = Printer(r, "0");
+        w.WriteLine($"for (int {r} = 0; {r} < {_names.Batch}; {r}++) {target}[0] {(negated ? "-=" : "+=")} {element.Print(n[0])};");
     }
 
     /// <summary>Writes <paramref name="body"/>, inside braces if <paramref name="braces"/> (a scope for its locals).</summary>
@@ -851,20 +869,22 @@ internal sealed class NetworkEmitter
     /// <summary>A loop over <paramref name="length"/> elements, <c>Lanes.Width</c> at a time, then one at a time for the rest.</summary>
     private void VectorLoop(IndentedTextWriter w, string length, string vectorStatement, string scalarStatement)
     {
-        w.WriteLine("int i = 0;");
-        w.WriteLine($"for (; i <= {length} - {_lanes}.Width; i += {_lanes}.Width)");
+        string i = _names.Index;
+        w.WriteLine($"int {i} = 0;");
+        w.WriteLine($"for (; {i} <= {length} - {_lanes}.Width; {i} += {_lanes}.Width)");
         w.Indent++;
         w.WriteLine(vectorStatement);
         w.Indent--;
-        w.WriteLine($"for (; i < {length}; i++)");
+        w.WriteLine($"for (; {i} < {length}; {i}++)");
         w.Indent++;
         w.WriteLine(scalarStatement);
         w.Indent--;
     }
 
-    private static void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
+    private void Loop(IndentedTextWriter w, bool batched, string? length, System.Action body)
     {
-        if (batched) w.WriteLine("for (int r = 0; r < batch; r++)");
+        string r = _names.Row, i = _names.Index;
+        if (batched) w.WriteLine($"for (int {r} = 0; {r} < {_names.Batch}; {r}++)");
         Block(w, batched, () =>
         {
             if (length is null)
@@ -872,7 +892,7 @@ internal sealed class NetworkEmitter
                 body();
                 return;
             }
-            w.WriteLine($"for (int i = 0; i < {length}; i++)");
+            w.WriteLine($"for (int {i} = 0; {i} < {length}; {i}++)");
             w.Indent++;
             body();
             w.Indent--;
@@ -882,8 +902,8 @@ internal sealed class NetworkEmitter
     /// <summary>The number of elements a stored value holds: per sample times the batch, or rows × columns.</summary>
     private string Size(Node n) => n.Rank switch
     {
-        0 => n.Batched ? "batch" : "1",
-        1 => (n.Batched ? "batch * " : "") + Dimension(n.Shape!.Length),
+        0 => n.Batched ? _names.Batch : "1",
+        1 => (n.Batched ? _names.Batch + " * " : "") + Dimension(n.Shape!.Length),
         _ => Dimension(_dag[n[0]].Shape!.Length) + " * " + Dimension(_dag[n[1]].Shape!.Length),
     };
 
@@ -891,7 +911,7 @@ internal sealed class NetworkEmitter
     private string Span(int node)
     {
         var n = _dag[node];
-        if (n.Op == Op.Input) return n.Name + "Values";
+        if (n.Op == Op.Input) return _names.View(node);
         string size = Size(n);
         return $"{_schedule.Variables[node].Name}.AsSpan(0, {size})";
     }
@@ -907,7 +927,7 @@ internal sealed class NetworkEmitter
     private (string Buffer, string? Position) Element(int node, string row, string index)
     {
         var n = _dag[node];
-        string name = n.Op == Op.Input ? (n.Rank > 0 ? n.Name + "Values" : n.Name!) : _schedule.Variables[node].Name;
+        string name = n.Op == Op.Input ? (n.Rank > 0 ? _names.View(node) : n.Name!) : _schedule.Variables[node].Name;
         if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? (name, row) : (name, null);
         return (n.Rank, n.Batched) switch
         {
@@ -962,6 +982,8 @@ internal sealed class NetworkEmitter
         {
             case Op.External when n.Name!.StartsWith("(float)"):
                 return "(float)" + Dimension(n.Name.Substring("(float)".Length));
+            case Op.External when n.Name == ReverseMode.BatchWeight:
+                return _names.SampleWeight;
             case Op.Pick:
                 return Access(n[0], row, printer.Print(n[1]));
             case Op.OneHot:

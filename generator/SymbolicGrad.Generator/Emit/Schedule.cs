@@ -57,14 +57,16 @@ internal sealed class Schedule
     /// <summary>Nodes never given a statement (computed where they are used, e.g. gradient terms added straight into Parameters.Gradients).</summary>
     private ISet<int> _excluded = new HashSet<int>();
 
-    /// <summary>Names the surrounding generated code uses (loop variables, locals), which values must not take.</summary>
-    private IEnumerable<string> _reserved = Enumerable.Empty<string>();
+    /// <summary>Hands out the values' names, every name in scope and of the surrounding generated code already taken.</summary>
+    private NameAllocator _names = null!;
 
-    public static Schedule Create(GradientModel model) => Create(model, new HashSet<int>(), new HashSet<int>(), Enumerable.Empty<string>());
+    public static Schedule Create(GradientModel model) =>
+        Create(model, new HashSet<int>(), new HashSet<int>(), NameAllocator.ForMethod(model.Method));
 
-    public static Schedule Create(GradientModel model, ISet<int> forced, ISet<int> excluded, IEnumerable<string> reserved)
+    /// <param name="names">Names in scope and those the surrounding generated code uses (loop variables, locals) are taken.</param>
+    public static Schedule Create(GradientModel model, ISet<int> forced, ISet<int> excluded, NameAllocator names)
     {
-        var schedule = new Schedule(model) { _forced = forced, _excluded = excluded, _reserved = reserved };
+        var schedule = new Schedule(model) { _forced = forced, _excluded = excluded, _names = names };
         schedule.Build();
         return schedule;
     }
@@ -102,13 +104,7 @@ internal sealed class Schedule
             else BackwardOperations++;
         }
 
-        var names = new NameAllocator();
-        foreach (string name in _reserved) names.Reserve(name);
-        foreach (var parameter in method.Parameters)
-        {
-            names.Reserve(parameter.Name.TrimStart('@'));
-            if (parameter.IsDifferentiable) names.Reserve(parameter.GradientName);
-        }
+        var names = _names;
 
         var userNames = new Dictionary<int, string>();
         foreach (var local in method.LocalNames)
@@ -152,12 +148,12 @@ internal sealed class Schedule
             if (outParameter)
             {
                 // Only a parameter's gradient: compute it straight into the out parameter.
-                value = new ScheduledValue(id, gradient!.GradientName, Storage.OutParameter, gradient.Name.TrimStart('@'));
+                value = new ScheduledValue(id, gradient!.GradientName, Storage.OutParameter, NameAllocator.Bare(gradient.Name));
                 assigned.Add(gradient);
             }
             else if (userNames.TryGetValue(id, out var user))
             {
-                value = new ScheduledValue(id, names.Allocate(user.TrimStart('@')), Storage.Local, isBackward ? primal : null);
+                value = new ScheduledValue(id, names.Allocate(user), Storage.Local, isBackward ? primal : null);
             }
             else if (isBackward && primal is not null)
             {
@@ -184,7 +180,7 @@ internal sealed class Schedule
 
         string? DisplayName(int node) =>
             Variables.TryGetValue(node, out var v) ? v.Name
-            : dag[node].Op == Op.Input ? dag[node].Name!.TrimStart('@')
+            : dag[node].Op == Op.Input ? NameAllocator.Bare(dag[node].Name!)
             : null;
 
         string DerivedName(int node)

@@ -51,6 +51,9 @@ internal sealed class GraphBuilder
 
     public Shape? ShapeOf(int id) => _nodes[id].Shape;
 
+    /// <summary>Whether the DAG already holds <paramref name="node"/> (e.g. the forward pass computes it).</summary>
+    public bool Contains(Node node) => _index.ContainsKey(node);
+
     /// <summary>A structural tensor operation (no algebraic rewrites apply).</summary>
     public int Tensor(Op op, ScalarKind kind, Shape? shape, double value, params int[] args) =>
         Intern(new Node(op, kind, new EquatableArray<int>(args), value, null, shape));

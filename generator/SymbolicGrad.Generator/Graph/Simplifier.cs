@@ -25,7 +25,7 @@ internal static class Simplifier
             Op.Add => Add(b, node[0], node[1]),
             Op.Sub => Sub(b, node[0], node[1]),
             Op.Mul => Mul(b, node[0], node[1]),
-            Op.Div => Div(b, node[0], node[1]),
+            Op.Div => Div(b, node, node[0], node[1]),
             Op.Neg => Neg(b, node[0]),
             Op.Not => b[node[0]].Op == Op.Not ? b[node[0]][0] : null,
             Op.And => Logic(b, node[0], node[1], absorbing: 0),
@@ -100,14 +100,34 @@ internal static class Simplifier
         return null;
     }
 
-    private static int? Div(GraphBuilder b, int x, int y)
+    private static int? Div(GraphBuilder b, Node node, int x, int y)
     {
         if (IsZero(b, x)) return x;
         if (IsOne(b, y)) return x;
         if (IsMinusOne(b, y)) return b.Neg(x);
+        if (b.BuildingDerivatives && b.KindOf(y).IsReal() && !b.Contains(node) && Cancel(b, x, y) is int quotient) return quotient;
         if (b.BuildingDerivatives && b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
         if (b.BuildingDerivatives && IsNegativeConstant(b, x)) return b.Neg(b.Div(b.Constant(-b[x].Value, b.KindOf(x)), y));
         return DistributeOverSelect(b, x, other => b.Div(other, y));
+    }
+
+    /// <summary>
+    /// x / x → 1 and (a·x) / x → a, in derivative code only. The chain rule writes them when a rule divides by the
+    /// value another multiplied by: d(x·log x)/dx = log x + x·(1/x) reaches log's rule as g / x with g = x. For finite
+    /// nonzero x the quotient is a exactly (x / x is exactly 1 in IEEE arithmetic; (a·x) / x is a up to the rounding of
+    /// a·x), which is where the method is differentiable; at x = 0 or ±∞ the unfolded code gives 0/0 or ∞/∞ = NaN, the
+    /// folded one the limit of the derivative (log 0 + 1 = −∞, the slope of x·log x at 0⁺). A quotient the forward pass
+    /// computes (the user wrote x / x) is kept, so the derivative reads the same value the forward pass did.
+    /// </summary>
+    private static int? Cancel(GraphBuilder b, int x, int y)
+    {
+        // A constant has no shape: only a shared scalar folds to one (a vector's 1s must keep their shape).
+        if (x == y) return b.ShapeOf(x) is null ? b.One(b.KindOf(x)) : null;
+        var n = b[x];
+        if (n.Op != Op.Mul) return null;
+        if (n[1] == y && b.ShapeOf(n[0]) == b.ShapeOf(x)) return n[0];
+        if (n[0] == y && b.ShapeOf(n[1]) == b.ShapeOf(x)) return n[1];
+        return null;
     }
 
     private static int? Neg(GraphBuilder b, int x)

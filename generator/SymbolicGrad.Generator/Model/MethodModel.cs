@@ -33,8 +33,10 @@ internal sealed record NodeName(int Node, string Name);
 
 /// <summary>
 /// Everything the later stages need to know about one [Differentiable] method, as plain equatable data:
-/// where the generated code goes, the signature, and the forward DAG of its body.
+/// where the generated code goes, the signature, the forward DAG of its body, and the names generated code must not take.
 /// </summary>
+/// <param name="NamesInScope">The members of the type and its base types, the enclosing types and their type parameters,
+/// and the members other [Differentiable] methods generate (see <c>Parsing/ScopeNames</c>).</param>
 internal sealed record MethodModel(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
@@ -51,7 +53,8 @@ internal sealed record MethodModel(
     LocationInfo? Location,
     bool IsNetwork = false,
     TrainableKind Trainable = TrainableKind.None,
-    bool IsStatic = false)
+    bool IsStatic = false,
+    EquatableArray<string> NamesInScope = default)
 {
     public string GradientMethodName => Name + "Gradient";
 }

@@ -70,7 +70,7 @@ internal static class MethodParser
         if (returnKind?.IsReal() != true)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
-                method.Name, method.ReturnType.ToDisplayString()));
+                method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(MethodShape.ScalarFunction)));
         }
 
         var graph = new GraphBuilder();
@@ -109,6 +109,12 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
+        if (!parameters.Any(p => p.IsDifferentiable))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, LocationInfo.From(declaration.Identifier), method.Name,
+                "no parameter is double or float without [NoDiff]", "give it a double or float parameter without [NoDiff], or remove [Differentiable]"));
+        }
+
         var model = new MethodModel(
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
             ContainingTypes: containingTypes,
@@ -122,7 +128,8 @@ internal static class MethodParser
             Graph: graph.ToDag(),
             Output: output,
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
-            Location: LocationInfo.From(declaration.Identifier));
+            Location: LocationInfo.From(declaration.Identifier),
+            NamesInScope: ScopeNames.Of(method));
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
@@ -146,7 +153,9 @@ internal static class MethodParser
         {
             env.Set(symbol, info.Input);
         }
-        var interpreter = new BodyInterpreter(graph, semanticModel.Compilation, Enumerable.Empty<int>(), cancellation, tensors: true);
+        var shape = method.IsStatic ? MethodShape.TensorFunction : MethodShape.ModelMethod;
+        var interpreter = new BodyInterpreter(graph, semanticModel.Compilation, Enumerable.Empty<int>(), cancellation, shape,
+            method.Parameters.Select(p => p.Name));
         int output = -1;
         try
         {
@@ -166,7 +175,25 @@ internal static class MethodParser
         var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
         var fields = interpreter.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
             .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, SignatureChecks.GradientName(f.Key),
-                f.Value, null, IsField: true));
+                f.Value, null, IsField: true)).ToList();
+        var at = LocationInfo.From(declaration.Identifier);
+        if (method.IsStatic ? !parameters.Any(p => p.IsDifferentiable) : fields.Count == 0)
+        {
+            diagnostics.Add(method.IsStatic
+                ? DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, "no Vec or Mat parameter is without [NoDiff]",
+                    "take the values to learn as Vec or Mat parameters without [NoDiff], or remove [Differentiable]")
+                : DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, "it reads no Vec or Mat field of the model",
+                    "read the weights from the model's readonly Vec and Mat fields (from Parameters.Matrix and Parameters.Vector)"));
+        }
+        var trainable = TrainableKind.None;
+        if (!method.IsStatic)
+        {
+            trainable = Trainability(method, out string? notTrainable);
+            if (notTrainable is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotTrainable, at, method.Name, method.ContainingType.Name, notTrainable));
+            }
+        }
 
         var model = new MethodModel(
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -183,25 +210,50 @@ internal static class MethodParser
             LocalNames: interpreter.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier),
             IsNetwork: true,
-            Trainable: method.IsStatic ? TrainableKind.None : TrainableKindOf(method),
-            IsStatic: method.IsStatic);
+            Trainable: trainable,
+            IsStatic: method.IsStatic,
+            NamesInScope: ScopeNames.Of(method));
         return new ParseResult(model, diagnostics.ToEquatableArray());
     }
 
     /// <summary>
     /// A model whose only [Differentiable] method is <c>(Vec, int)</c> or <c>(Vec, Vec)</c> gets <c>ITrainable</c>,
-    /// so <c>Trainer</c> can train it, unless it implements the interface itself.
+    /// so <c>Trainer</c> can train it, unless it implements the interface itself. Otherwise <paramref name="whyNot"/>
+    /// says why (null when the model implements the interface itself: nothing to report).
     /// </summary>
-    private static TrainableKind TrainableKindOf(IMethodSymbol method)
+    private static TrainableKind Trainability(IMethodSymbol method, out string? whyNot)
     {
+        whyNot = null;
         var type = method.ContainingType;
         if (type.AllInterfaces.Any(i => i.Name == "ITrainable" && i.ContainingNamespace.Name == "SymbolicGrad")) return TrainableKind.None;
-        int differentiable = type.GetMembers().OfType<IMethodSymbol>()
-            .Count(m => !m.IsStatic && m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymbolicGrad.DifferentiableAttribute"));
-        if (differentiable != 1 || method.Parameters.Length != 2 || TensorTypes.RankOf(method.Parameters[0].Type) != 1) return TrainableKind.None;
-        var target = method.Parameters[1].Type;
-        if (target.SpecialType == SpecialType.System_Int32) return TrainableKind.Labels;
-        return TensorTypes.RankOf(target) == 1 ? TrainableKind.Values : TrainableKind.None;
+        var differentiable = type.GetMembers().OfType<IMethodSymbol>().Where(m => !m.IsStatic && ScopeNames.IsDifferentiable(m)).ToList();
+        var parameters = method.Parameters;
+        string TypeOf(IParameterSymbol p) => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        if (differentiable.Count != 1)
+        {
+            whyNot = $"'{type.Name}' has {differentiable.Count} [Differentiable] methods ({string.Join(", ", differentiable.Select(m => m.Name))}), and Trainer trains one";
+        }
+        else if (parameters.Length != 2)
+        {
+            whyNot = $"'{method.Name}' takes {parameters.Length} parameter{(parameters.Length == 1 ? "" : "s")} ({string.Join(", ", parameters.Select(TypeOf))})";
+        }
+        else if (TensorTypes.RankOf(parameters[0].Type) != 1)
+        {
+            whyNot = $"its first parameter is '{TypeOf(parameters[0])}', not the input Vec";
+        }
+        else if (parameters[1].Type.SpecialType == SpecialType.System_Int32)
+        {
+            return TrainableKind.Labels;
+        }
+        else if (TensorTypes.RankOf(parameters[1].Type) == 1)
+        {
+            return TrainableKind.Values;
+        }
+        else
+        {
+            whyNot = $"its second parameter is '{TypeOf(parameters[1])}', not an int label or a Vec target";
+        }
+        return TrainableKind.None;
     }
 
     /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
@@ -224,12 +276,15 @@ internal static class MethodParser
 
     /// <summary>
     /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
-    /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace);
+    /// generated file (a parameter, a member, a nested type, or a type or namespace of that name in an enclosing namespace);
     /// then the emitter writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.CompilerServices.Lanes</c>).
     /// </summary>
     private static bool MathIsShadowed(IMethodSymbol method)
     {
         static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
+
+        // A parameter keeps its name in the generated signatures, and would hide the type in the generated bodies.
+        if (method.Parameters.Any(p => p.Name is "Math" or "MathF" or "System" or "Lanes")) return true;
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {

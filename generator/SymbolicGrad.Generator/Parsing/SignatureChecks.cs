@@ -62,44 +62,47 @@ internal static class SignatureChecks
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
         }
         // Inherited members count too: the generated method would hide them (CS0108).
-        for (var type = method.ContainingType; type is not null; type = type.BaseType)
-        {
-            if (!type.GetMembers(generatedName).Any()) continue;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generatedName, generatedName,
-                $"a member of '{type.Name}'"));
-            break;
-        }
+        ReportTakenName(method, generatedName, at, diagnostics);
     }
 
-    /// <summary>The names a model method generates: the gradient, batch and workspace members.</summary>
-    public static IEnumerable<string> NetworkMemberNames(IMethodSymbol method) => method.IsStatic
-        ? new[] { method.Name + "Gradient", method.Name + "Workspace" }
-        : NetworkMemberNames(method.Name);
-
-    public static IEnumerable<string> NetworkMemberNames(string name) => new[]
+    /// <summary>
+    /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
+    /// fixes: at that member when it is in source, else at the method.
+    /// </summary>
+    private static void ReportTakenName(IMethodSymbol method, string generated, LocationInfo? methodLocation, List<DiagnosticInfo> diagnostics)
     {
-        name + "Gradient", name + "GradientBatch", name + "Batch", name + "Forward", name + "Backward",
-        name + "ForwardBatch", name + "BackwardBatch", name + "Workspace",
-    };
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            var member = type.GetMembers(generated).FirstOrDefault();
+            if (member is null) continue;
+            var at = member.Locations.FirstOrDefault(l => l.IsInSource) is { } source ? LocationInfo.From(source) : methodLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+            return;
+        }
+    }
 
     public static void CheckNetworkMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
     {
         var at = LocationInfo.From(declaration.Identifier);
+        var shape = method.IsStatic ? MethodShape.TensorFunction : MethodShape.ModelMethod;
         if (method.IsGenericMethod) diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
         if (declaration.Body is null && declaration.ExpressionBody is null) diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
         if (method.ReturnType.SpecialType != SpecialType.System_Single)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
-                method.Name, method.ReturnType.ToDisplayString()));
+                method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(shape)));
         }
-        foreach (string generated in NetworkMemberNames(method))
+        var generatedNames = GeneratedMembers.Public(method.Name, network: true, method.IsStatic).ToList();
+        foreach (string generated in generatedNames) ReportTakenName(method, generated, at, diagnostics);
+        // An earlier [Differentiable] overload generates the same workspace type and batched methods.
+        var earlier = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
+            .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && (!m.IsStatic || m.Parameters.Any(p => TensorTypes.RankOf(p.Type) > 0)));
+        if (earlier is not null)
         {
-            for (var type = method.ContainingType; type is not null; type = type.BaseType)
-            {
-                if (!type.GetMembers(generated).Any()) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
-                break;
-            }
+            string workspace = method.Name + "Workspace";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, workspace, workspace,
+                $"the workspace of the [Differentiable] overload '{earlier.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'"));
         }
     }
 
@@ -119,7 +122,7 @@ internal static class SignatureChecks
             if (rank == 2 || kind is null or ScalarKind.Double)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? location,
-                    parameter.Name, parameter.Type.ToDisplayString()));
+                    parameter.Name, parameter.Type.ToDisplayString(), Advice.ParameterType(MethodShape.ModelMethod)));
                 continue;
             }
             var shape = rank == 1 ? new Shape(1, true, name + ".Cols") : Shape.BatchedScalar;
@@ -145,7 +148,7 @@ internal static class SignatureChecks
             if (kind is null or ScalarKind.Double)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, LocationInfo.From(syntax?.Type) ?? location,
-                    parameter.Name, parameter.Type.ToDisplayString()));
+                    parameter.Name, parameter.Type.ToDisplayString(), Advice.ParameterType(MethodShape.TensorFunction)));
                 continue;
             }
             bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
@@ -184,7 +187,8 @@ internal static class SignatureChecks
                 var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
                 diagnostics.Add(parameter.Type.TypeKind == TypeKind.Dynamic
                     ? DiagnosticInfo.Create(DiagnosticCatalogue.Dynamic, typeLocation, parameter.Name)
-                    : DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, typeLocation, parameter.Name, parameter.Type.ToDisplayString()));
+                    : DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, typeLocation, parameter.Name, parameter.Type.ToDisplayString(),
+                        Advice.ParameterType(MethodShape.ScalarFunction)));
                 continue;
             }
 
