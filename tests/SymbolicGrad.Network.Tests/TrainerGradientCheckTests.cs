@@ -72,6 +72,25 @@ public sealed class TrainerGradientCheckTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void The_benchmarks_784_512_512_10_network_passes_and_catches_one_wrong_entry(int seed)
+    {
+        var model = new Models.Composed.WideTwoHiddenLayerNet(784, 512, 10, seed);
+        var data = new SampleData(DataSpec.Labels(784, 10) with { TargetElement = DataSpec.Probability }, Rows, seed, DataLayout.Copies);
+        // Pixels in [0, 1), as the benchmark's digits.
+        var inputs = new Mat(data.Inputs.Span.ToArray().Select(v => (v + 1) / 2).ToArray(), Rows, 784);
+        BatchTargets targets = data.LabelBatch(0, Rows).ToArray();
+
+        var report = GradientCheck.Run(model, inputs, targets, Samples, seed);
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"784-512-512-10 seed {seed}: worst margin {report.WorstMargin:F3} at {report.Worst.Name}"));
+        Assert.True(report.Passed, report.ToString());
+        AssertCaught("WideTwoHiddenLayerNet(784-512-512-10)", $"seed {seed}", model, inputs, targets, seed,
+            report.Samples.MaxBy(s => Math.Abs(s.Analytic)), c => 1.05f * c, "5 % too large");
+    }
+
     private void AssertCaught(string name, string label, ITrainable model, Mat inputs, BatchTargets targets, int seed,
         GradientCheckSample entry, Func<float, float> corrupt, string what)
     {
