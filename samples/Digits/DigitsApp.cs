@@ -65,8 +65,8 @@ public static class DigitsApp
         {
             Seed = options.Seed,
             CheckpointPath = options.CheckpointPath,
-            // Plain lines into a caller's writer; the console gets a live progress bar when it is a terminal.
-            Output = ReferenceEquals(output, Console.Out) ? null : output,
+            // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
+            Progress = ConsoleProgress.Auto(output),
             // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
             MeasureTrainingAccuracy = options.PlotPath is not null,
         });

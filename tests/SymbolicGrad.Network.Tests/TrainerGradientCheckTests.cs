@@ -148,7 +148,7 @@ public sealed class TrainerGradientCheckTests(ITestOutputHelper output)
         var dataset = data.Spec.Classes > 0
             ? new Dataset(data.Inputs.Span.ToArray(), data.Spec.InputLength, data.LabelBatch(0, Rows).ToArray(), data.Spec.Classes)
             : new Dataset(data.Inputs.Span.ToArray(), data.Spec.InputLength, data.Targets.Span.ToArray(), data.Spec.TargetLength);
-        var trainer = new Trainer(model, new Momentum(0.05f, 0.9f), new TrainerOptions { Seed = seed, Progress = ProgressMode.Silent });
+        var trainer = new Trainer(model, new Momentum(0.05f, 0.9f), new TrainerOptions { Seed = seed, Progress = TrainingProgress.Silent });
         try
         {
             var history = trainer.Fit(dataset, epochs: 60, batchSize: Rows);

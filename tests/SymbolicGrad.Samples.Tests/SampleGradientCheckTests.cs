@@ -24,7 +24,7 @@ public sealed class SampleGradientCheckTests(ITestOutputHelper output)
         var (x, y) = DigitBatch(start: 16 * seed);
 
         var before = GradientCheck.Run(net, x, y, samples: 80, seed: seed);
-        new Trainer(net, new Momentum(0.05f, 0.9f), new TrainerOptions { Seed = seed, Progress = ProgressMode.Silent })
+        new Trainer(net, new Momentum(0.05f, 0.9f), new TrainerOptions { Seed = seed, Progress = TrainingProgress.Silent })
             .Fit(Digits.Value.Train, epochs: 1, batchSize: 64);
         var after = GradientCheck.Run(net, x, y, samples: 80, seed: seed);
 
