@@ -191,6 +191,23 @@ public class GradientCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_nan_gradient_entry_fails_the_check_and_is_named()
+    {
+        var inner = new SoftmaxRegression(features: 6, classes: 4, seed: 1);
+        var model = new FaultyModel(inner) { Kind = FaultyModel.Fault.NanGradient, FromCall = 1, Element = 5 };
+        var (x, y) = Batch(16, 6, 4, seed: 2);
+
+        var report = GradientCheck.Run(model, x, y, samples: 28);
+
+        Assert.False(report.Passed);
+        Assert.Equal(5, report.Worst.Index);
+        Assert.Equal(double.PositiveInfinity, report.WorstMargin);
+        Assert.Equal(double.PositiveInfinity, report.WorstAbsoluteError);
+        Assert.Contains("W[0, 5] (index 5): analytic NaN, numeric ", report.ToString());
+        Assert.True(double.IsFinite(report.Worst.AbsoluteTolerance), report.ToString());
+    }
+
+    [Fact]
     public void A_given_absolute_tolerance_replaces_the_noise_estimate()
     {
         var model = new SoftmaxRegression(features: 6, classes: 4, seed: 1);
