@@ -4,7 +4,7 @@ namespace SymbolicGrad.TrainerTests;
 
 public class AllocationTests
 {
-    public static TheoryData<string> Optimizers => ["momentum", "adam-clipped"];
+    public static TheoryData<string> Optimizers => ["momentum", "adam-clipped", "momentum-shifted"];
 
     [Theory]
     [MemberData(nameof(Optimizers))]
@@ -15,7 +15,11 @@ public class AllocationTests
             : new Adam(0.001f) { MaxGradientNorm = 1f, WeightDecay = 1e-4f, Schedule = LearningRateSchedule.Cosine(1000) };
         var data = Synthetic.Blobs(2000, features: 64, classes: 10, separation: 1f, seed: 1);
         var model = new TinyMlp(64, 32, 10, seed: 3);
-        var trainer = new SymbolicGrad.Trainer(model, optimizer, Synthetic.Quiet() with { ValidationFraction = 0.1 });
+        var trainer = new SymbolicGrad.Trainer(model, optimizer, Synthetic.Quiet() with
+        {
+            ValidationFraction = 0.1,
+            Augmentation = name == "momentum-shifted" ? new RandomShift(1, 8, 8, maxShift: 2, seed: 4) : null,
+        });
         long start = 0, end = 0;
         trainer.BatchCompleted += (_, p) =>
         {

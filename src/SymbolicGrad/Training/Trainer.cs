@@ -471,6 +471,8 @@ public sealed class Trainer
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 
+                options.Augmentation?.Augment(inputs, indices, epoch);
+
                 // Before the step, which may update the parameters as the backward pass runs.
                 if (countCorrect)
                 {

@@ -92,6 +92,12 @@ public sealed record TrainerOptions
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
+    /// Changes each training batch before its step (e.g. <see cref="RandomShift"/>); null (the default) trains on the
+    /// rows as they are. Validation rows and evaluations are never augmented, and the dataset is never changed.
+    /// </summary>
+    public IAugmentation? Augmentation { get; init; }
+
+    /// <summary>
     /// When set, a checkpoint (parameters, optimizer state, epoch count) is written atomically to this path after
     /// every epoch, and again after early stopping restores the best parameters.
     /// </summary>
