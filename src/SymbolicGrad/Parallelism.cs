@@ -39,4 +39,18 @@ public static class Parallelism
             Volatile.Write(ref _maxThreads, value);
         }
     }
+
+    [ThreadStatic]
+    private static bool t_callingThreadOnly;
+
+    /// <summary>
+    /// When true, kernels called on this thread run on it alone, whatever <see cref="MaxThreads"/> says: work that is
+    /// already spread over threads (a <see cref="HyperparameterSearch"/> running trials side by side) must not also
+    /// split each kernel, or the threads outnumber the cores. Results are the same either way.
+    /// </summary>
+    internal static bool CallingThreadOnly
+    {
+        get => t_callingThreadOnly;
+        set => t_callingThreadOnly = value;
+    }
 }

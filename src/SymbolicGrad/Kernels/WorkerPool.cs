@@ -68,7 +68,7 @@ internal static class WorkerPool
     internal static int PartsFor(long work, long minPerPart, int maxParts = MaxParts)
     {
         int threads = Parallelism.MaxThreads;
-        if (threads == 1 || work < 2 * minPerPart || (BackOffWhenLate && Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil)))
+        if (threads == 1 || Parallelism.CallingThreadOnly || work < 2 * minPerPart || (BackOffWhenLate && Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil)))
         {
             return 1;
         }
