@@ -91,22 +91,79 @@ public static class DigitsApp
 
     private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
     {
+        output.WriteLine(Invariant(
+            $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
+        if (options.PcaComponents is int components)
+        {
+            (train, test) = Project(components, train, test, output);
+        }
+
+        if (options.Search is not null)
+        {
+            // The search sees the training images only; the best configuration is then trained as a plain run would.
+            var best = DigitsSearch.Run(options, train, output);
+            TrainOnce(best, train, test, output);
+        }
+        else
+        {
+            TrainOnce(options, train, test, output);
+        }
+    }
+
+    /// <summary>
+    /// The trainer settings of a run or a search trial: the seed, the shifts of <c>--augment</c> (images of
+    /// <paramref name="features"/> pixels, square), and training accuracy only for a plot.
+    /// </summary>
+    internal static TrainerOptions TrainerOptionsFor(DigitsOptions options, int features) => new()
+    {
+        Seed = options.Seed,
+        Augmentation = options.Augment ? Shift(features, options.Seed) : null,
+        // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
+        MeasureTrainingAccuracy = options.PlotPath is not null && options.Search is null,
+    };
+
+    private static RandomShift Shift(int features, int seed)
+    {
+        int side = (int)Math.Round(Math.Sqrt(features));
+        return side * side == features
+            ? new RandomShift(1, side, side, DigitsOptions.MaxShift, seed)
+            : throw new CommandLineException($"--augment needs square images, but the images have {features:N0} pixels.");
+    }
+
+    // PCA fitted on the training images only, then applied to both sets.
+    private static (Dataset Train, Dataset Test) Project(int components, Dataset train, Dataset test, TextWriter output)
+    {
+        if (components > train.FeatureCount)
+        {
+            throw new CommandLineException($"--pca {components}: the images have only {train.FeatureCount:N0} pixels.");
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        var pca = Pca.Fit(train, components);
+        double kept = pca.ExplainedVarianceRatio().Sum();
+        output.WriteLine(Invariant(
+            $"pca: {components} components of {train.FeatureCount} pixels keep {100 * kept:F1}% of the training images' variance (fitted in {Stopwatch.GetElapsedTime(start).TotalSeconds:F2} s)"));
+        return (pca.Transform(train), pca.Transform(test));
+    }
+
+    private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output)
+    {
         var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
-        var trainer = new Trainer(net, optimizer, new TrainerOptions
+        var trainer = new Trainer(net, optimizer, TrainerOptionsFor(options, train.FeatureCount) with
         {
-            Seed = options.Seed,
             CheckpointPath = options.CheckpointPath,
             // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
             Progress = ConsoleProgress.Auto(output),
-            // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
-            MeasureTrainingAccuracy = options.PlotPath is not null,
         });
 
         output.WriteLine(Invariant(
-            $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
-        output.WriteLine(Invariant(
             $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+
+        if (options.Augment)
+        {
+            output.WriteLine(Invariant($"augmentation: each epoch every training image shifts by up to {DigitsOptions.MaxShift} pixels each way (seed {options.Seed})"));
+        }
 
         if (options.Resume)
         {
@@ -126,7 +183,7 @@ public static class DigitsApp
             double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
             long samples = history.Epochs.Sum(e => (long)e.Samples);
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
-            if (options.PlotPath is string plot)
+            if (options.PlotPath is string plot && options.Search is null)
             {
                 LearningCurvePlot.Save(history, plot, title: Invariant($"DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}"));
                 history.WriteCsv(options.CsvPath!);

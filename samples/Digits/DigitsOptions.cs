@@ -11,6 +11,15 @@ public sealed record DigitsOptions
     /// <summary>The default momentum coefficient β.</summary>
     public const float DefaultMomentum = 0.9f;
 
+    /// <summary>The largest shift in pixels of <c>--augment</c>.</summary>
+    public const int MaxShift = 2;
+
+    /// <summary>Trials of successive halving without <c>--trials</c>: 27 → 9 → 1 with a reduction factor of 3.</summary>
+    public const int DefaultHalvingTrials = 27;
+
+    /// <summary>Trials of random search without <c>--trials</c>.</summary>
+    public const int DefaultRandomTrials = 10;
+
     /// <summary>The command-line help.</summary>
     public const string Usage =
         """
@@ -38,7 +47,21 @@ public sealed record DigitsOptions
                               state and epoch count; --hidden and --optimizer must match it, and the learning
                               rate and momentum are this command line's
           --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
-                              also measures the training accuracy (one more forward pass per batch)
+                              also measures the training accuracy (one more forward pass per batch);
+                              with --search, the search's picture and its results table as .csv
+          --augment           shift every training image by up to 2 pixels each way, anew each epoch
+                              (seeded by --seed); validation and test images are never shifted
+          --pca K             train on the first K principal components of the pixels (1 to 784), fitted
+                              on the training images and applied to the test images; not with --augment
+          --search STRATEGY   grid, random or halving: search the learning rate (log-uniform around the
+                              optimizer's default), batch size (32, 64, 128) and hidden units (64, 128, 256)
+                              — those not fixed by --lr, --batch or --hidden — on 20% of the training
+                              images held out for validation (never the test images), each trial with
+                              early stopping (patience 2, at most --epochs epochs); print the ranked
+                              table, retrain the best on all training images and test it
+          --trials N          trials of the search (default: the whole 27-point grid; 10 for random;
+                              27 for halving, a third of which continue at each rung with 3× the
+                              epochs, up to --epochs); a grid of more points runs N of them at random
           --help, -h          show this help
 
         Options take their value as the next argument or after '=' (--epochs=5).
@@ -84,6 +107,21 @@ public sealed record DigitsOptions
     /// <summary>Where to draw the learning curves (.png or .svg), or null.</summary>
     public string? PlotPath { get; init; }
 
+    /// <summary>Whether to shift the training images at random each epoch (<see cref="RandomShift"/>, up to <see cref="MaxShift"/> pixels).</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>Principal components to train on (<c>--pca K</c>), or null for the raw pixels.</summary>
+    public int? PcaComponents { get; init; }
+
+    /// <summary>The hyper-parameter search to run (<c>--search</c>), or null to train once with the given settings.</summary>
+    public SearchStrategy? Search { get; init; }
+
+    /// <summary>Trials of the search given with <c>--trials</c>, or null for the strategy's default (<see cref="DefaultTrials"/>).</summary>
+    public int? Trials { get; init; }
+
+    /// <summary>The options the command line gave (e.g. <c>--hidden</c>): a search leaves those fixed.</summary>
+    public IReadOnlySet<string> GivenOptions { get; init; } = System.Collections.Frozen.FrozenSet<string>.Empty;
+
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
 
@@ -95,6 +133,14 @@ public sealed record DigitsOptions
 
     /// <summary>The learning-curve CSV written next to the plot, or null without <c>--plot</c>.</summary>
     public string? CsvPath => PlotPath is null ? null : Path.ChangeExtension(PlotPath, ".csv");
+
+    /// <summary>The search's trials when <c>--trials</c> is not given: null (the whole grid) for grid search.</summary>
+    public int? DefaultTrials => Search switch
+    {
+        SearchStrategy.Random => DefaultRandomTrials,
+        SearchStrategy.SuccessiveHalving => DefaultHalvingTrials,
+        _ => null,
+    };
 
     /// <summary>A new optimizer as the options describe it.</summary>
     public Optimizer CreateOptimizer() => OptimizerChoice.Create(Optimizer, EffectiveLearningRate, EffectiveMomentum);
@@ -136,14 +182,14 @@ public sealed record DigitsOptions
                 throw new CommandLineException($"{name} is given more than once.");
             }
 
-            if (name == "--resume")
+            if (IsFlag(name))
             {
                 if (inline is not null)
                 {
-                    throw new CommandLineException("--resume takes no value.");
+                    throw new CommandLineException($"{name} takes no value.");
                 }
 
-                options = options with { Resume = true };
+                options = ApplyFlag(options, name);
                 continue;
             }
 
@@ -164,11 +210,21 @@ public sealed record DigitsOptions
             options = Apply(options, name, value);
         }
 
-        return CheckCombination(options, seen);
+        return CheckCombination(options with { GivenOptions = seen }, seen);
     }
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
-        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot";
+        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot"
+        or "--augment" or "--pca" or "--search" or "--trials";
+
+    private static bool IsFlag(string name) => name is "--resume" or "--augment";
+
+    private static DigitsOptions ApplyFlag(DigitsOptions options, string name) => name switch
+    {
+        "--resume" => options with { Resume = true },
+        "--augment" => options with { Augment = true },
+        _ => throw new CommandLineException($"unknown option '{name}'."),
+    };
 
     private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
     {
@@ -183,6 +239,9 @@ public sealed record DigitsOptions
         "--threads" => options with { Threads = Integer(name, value, min: 1, max: Parallelism.Limit) },
         "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
         "--plot" => options with { PlotPath = PlotFile(name, value) },
+        "--pca" => options with { PcaComponents = Integer(name, value, min: 1, max: int.MaxValue) },
+        "--search" => options with { Search = SearchValue(name, value) },
+        "--trials" => options with { Trials = Integer(name, value, min: 1, max: 100_000) },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 
@@ -204,8 +263,31 @@ public sealed record DigitsOptions
                 $"--momentum applies to the momentum and nesterov optimizers, not to {OptimizerChoice.Name(options.Optimizer)}.");
         }
 
+        if (options.Trials is not null && options.Search is null)
+        {
+            throw new CommandLineException("--trials needs --search grid|random|halving.");
+        }
+
+        if (options.Search is not null && options.Resume)
+        {
+            throw new CommandLineException("--search trains new models; it cannot --resume a checkpoint.");
+        }
+
+        if (options.Augment && options.PcaComponents is not null)
+        {
+            throw new CommandLineException("--augment shifts the pixels, which --pca replaces by components: use one or the other.");
+        }
+
         return options;
     }
+
+    private static SearchStrategy SearchValue(string name, string value) => value switch
+    {
+        "grid" => SearchStrategy.Grid,
+        "random" => SearchStrategy.Random,
+        "halving" => SearchStrategy.SuccessiveHalving,
+        _ => throw new CommandLineException($"{name} must be grid, random or halving; got '{value}'."),
+    };
 
     private static string NonEmpty(string name, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"{name} needs a non-empty value.") : value;

@@ -77,7 +77,7 @@ public sealed partial class DigitsAppTests : IDisposable
         Assert.Equal(DigitsApp.Success, code);
         Assert.Equal("", error);
         Assert.Contains("usage: Digits [options]", output);
-        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--help" })
+        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--augment", "--pca", "--search", "--trials", "--help" })
         {
             Assert.Contains(option, output);
         }
@@ -88,6 +88,8 @@ public sealed partial class DigitsAppTests : IDisposable
     [InlineData("--epochs", "0")]
     [InlineData("--optimizer", "lbfgs")]
     [InlineData("--resume")]
+    [InlineData("--trials", "3")]
+    [InlineData("--augment", "--pca", "10")]
     public void A_bad_command_line_prints_the_problem_and_the_usage_on_stderr_and_exits_with_2(params string[] args)
     {
         var (code, output, error) = Run(args);

@@ -23,6 +23,11 @@ public class DigitsOptionsTests
         Assert.Null(options.PlotPath);
         Assert.Null(options.CsvPath);
         Assert.False(options.ShowHelp);
+        Assert.False(options.Augment);
+        Assert.Null(options.PcaComponents);
+        Assert.Null(options.Search);
+        Assert.Null(options.Trials);
+        Assert.Empty(options.GivenOptions);
         var optimizer = Assert.IsType<Momentum>(options.CreateOptimizer());
         Assert.Equal(0.05f, optimizer.LearningRate);
         Assert.Equal(0.9f, optimizer.Beta);
@@ -65,6 +70,53 @@ public class DigitsOptionsTests
         Assert.Equal(OptimizerKind.Adam, options.Optimizer);
         Assert.Equal("a.b.png", options.PlotPath);
         Assert.Equal("a.b.csv", options.CsvPath);
+    }
+
+    [Theory]
+    [InlineData("grid", SearchStrategy.Grid, null)]
+    [InlineData("random", SearchStrategy.Random, 10)]
+    [InlineData("halving", SearchStrategy.SuccessiveHalving, 27)]
+    public void Search_strategies_and_their_default_trials(string name, SearchStrategy strategy, int? trials)
+    {
+        var options = DigitsOptions.Parse(["--search", name]);
+
+        Assert.Equal(strategy, options.Search);
+        Assert.Null(options.Trials);
+        Assert.Equal(trials, options.DefaultTrials);
+        Assert.Equal(7, DigitsOptions.Parse(["--search=" + name, "--trials", "7"]).Trials);
+    }
+
+    [Fact]
+    public void Augment_and_pca_are_read_and_the_given_options_recorded()
+    {
+        var augmented = DigitsOptions.Parse(["--augment", "--hidden", "64"]);
+        var projected = DigitsOptions.Parse(["--pca=40", "--search", "random", "--lr", "0.1"]);
+
+        Assert.True(augmented.Augment);
+        Assert.Null(augmented.PcaComponents);
+        Assert.Equal(["--augment", "--hidden"], augmented.GivenOptions.Order());
+        Assert.False(projected.Augment);
+        Assert.Equal(40, projected.PcaComponents);
+        Assert.Equal(["--lr", "--pca", "--search"], projected.GivenOptions.Order());
+    }
+
+    [Fact]
+    public void The_search_space_leaves_out_what_the_command_line_fixes()
+    {
+        var open = DigitsSearch.Space(DigitsOptions.Parse(["--search", "grid"]));
+        Assert.Equal(["lr", "batch", "hidden"], open.Parameters.Select(p => p.Name));
+        Assert.Equal(27, open.GridSize);
+        Assert.Equal(0.01, open.Parameters[0].Min, 7);   // momentum's 0.05 / 5
+        Assert.Equal(0.15, open.Parameters[0].Max, 7);   // and × 3
+        Assert.Equal(SearchParameterKind.LogUniform, open.Parameters[0].Kind);
+
+        var adam = DigitsSearch.Space(DigitsOptions.Parse(["--search", "random", "--optimizer", "adam", "--hidden", "32"]));
+        Assert.Equal(["lr", "batch"], adam.Parameters.Select(p => p.Name));
+        Assert.Equal(0.0002, adam.Parameters[0].Min, 9);
+
+        var fixedAll = DigitsSearch.Space(DigitsOptions.Parse(["--search", "grid", "--lr", "0.1", "--batch", "16", "--hidden", "8"]));
+        Assert.Empty(fixedAll.Parameters);
+        Assert.Equal(1, fixedAll.GridSize);
     }
 
     [Theory]
@@ -183,6 +235,17 @@ public class DigitsOptionsTests
     [InlineData("--epochs is given more than once", "--epochs", "3", "--epochs", "4")]
     [InlineData("--resume is given more than once", "--resume", "--resume", "--checkpoint", "c")]
     [InlineData("--lr is given more than once", "--lr=0.1", "--lr", "0.2")]
+    [InlineData("--augment takes no value", "--augment=yes")]
+    [InlineData("--augment is given more than once", "--augment", "--augment")]
+    [InlineData("--augment shifts the pixels, which --pca replaces", "--augment", "--pca", "20")]
+    [InlineData("--pca must be at least 1, got 0", "--pca", "0")]
+    [InlineData("--pca needs a value", "--pca")]
+    [InlineData("--search must be grid, random or halving; got 'bayes'", "--search", "bayes")]
+    [InlineData("--search needs a value", "--search")]
+    [InlineData("--trials needs --search grid|random|halving", "--trials", "5")]
+    [InlineData("--trials must be between 1 and 100000, got 0", "--search", "random", "--trials", "0")]
+    [InlineData("--trials expects a whole number, got 'many'", "--search", "random", "--trials", "many")]
+    [InlineData("--search trains new models; it cannot --resume", "--search", "grid", "--resume", "--checkpoint", "c")]
     public void Bad_command_lines_are_refused_with_a_message_naming_the_problem(string expected, params string[] args)
     {
         var error = Assert.Throws<CommandLineException>(() => DigitsOptions.Parse(args));

@@ -85,15 +85,16 @@ public sealed class HyperparameterSearch
     }
 
     /// <summary>
-    /// Successive halving: <paramref name="trials"/> random points (drawn as <see cref="Random"/> draws them) train
-    /// <paramref name="minEpochs"/> epochs; the best 1/<paramref name="factor"/> of them continue, training on to
-    /// <paramref name="factor"/> times as many epochs, and so on, until one is left (it trains to
-    /// <see cref="SearchOptions.Epochs"/>) or the budget reaches <see cref="SearchOptions.Epochs"/>. Trials continue
-    /// their own training; a trial that stopped early trains no more but keeps its rank.
+    /// Successive halving: <paramref name="trials"/> random points (drawn as <see cref="Random"/> draws them) train a
+    /// few epochs; the best 1/<paramref name="factor"/> of them continue their training to <paramref name="factor"/>
+    /// times as many epochs, and so on. The epoch budgets of the rungs are <see cref="SearchOptions.Epochs"/> divided
+    /// by the factor as often as the result stays at least <paramref name="minEpochs"/>, rounded, in increasing order
+    /// (10 epochs, factor 3: 1, 3, 10); once a single trial is left it trains to <see cref="SearchOptions.Epochs"/>.
+    /// A trial that stopped early trains no more but keeps its rank.
     /// </summary>
     /// <param name="train">The training set; the validation rows are held out of it.</param>
     /// <param name="trials">Points to start with; at least 1.</param>
-    /// <param name="minEpochs">Epochs of the first rung, in [1, <see cref="SearchOptions.Epochs"/>].</param>
+    /// <param name="minEpochs">The least epochs of the first rung, in [1, <see cref="SearchOptions.Epochs"/>].</param>
     /// <param name="factor">The reduction factor η ≥ 2: 1/η of a rung continues with η times the epochs.</param>
     public SearchResults SuccessiveHalving(Dataset train, int trials, int minEpochs = 1, int factor = 3)
     {
@@ -107,16 +108,17 @@ public sealed class HyperparameterSearch
 
         var (context, progress, concurrency) = Begin(train);
         var runs = DrawRuns(trials);
+        var budgets = Budgets(Options.Epochs, minEpochs, factor);
         long start = Stopwatch.GetTimestamp();
         Report(progress, new SearchProgress
         {
             Kind = SearchProgressKind.SearchStarted,
             Total = trials,
-            Message = Describe($"successive halving: {trials} points, the best 1/{factor} continuing with {factor}× the epochs from {minEpochs}", context, concurrency),
+            Message = Describe($"successive halving: {trials} points, the best 1/{factor} of each rung continuing, rungs of {string.Join(", ", budgets)} epochs", context, concurrency),
         });
 
         var alive = runs.ToList();
-        int budget = minEpochs;
+        int budget = budgets[0];
         for (int rung = 0; ; rung++)
         {
             Train(alive, budget, rung, context, progress, concurrency);
@@ -133,7 +135,7 @@ public sealed class HyperparameterSearch
             }
 
             alive.RemoveRange(keep, alive.Count - keep);
-            int next = keep == 1 ? Options.Epochs : (int)Math.Min(Options.Epochs, (long)budget * factor);
+            int next = keep == 1 ? Options.Epochs : budgets[rung + 1];
             Report(progress, new SearchProgress
             {
                 Kind = SearchProgressKind.RungCompleted,
@@ -181,6 +183,19 @@ public sealed class HyperparameterSearch
             Progress = progress ?? baseOptions.Progress,
         });
         return (trainer, trainer.Fit(train, count, setup.BatchSize));
+    }
+
+    // R, R/η, R/η², … while at least minEpochs, rounded, smallest first: the rungs end exactly at the full budget.
+    private static int[] Budgets(int epochs, int minEpochs, int factor)
+    {
+        var budgets = new List<int> { epochs };
+        for (double next = (double)epochs / factor; Math.Round(next) >= minEpochs && (int)Math.Round(next) < budgets[^1]; next /= factor)
+        {
+            budgets.Add((int)Math.Round(next));
+        }
+
+        budgets.Reverse();
+        return budgets.ToArray();
     }
 
     private SearchResults RunFullBudget(SearchStrategy strategy, Dataset train, TrialRun[] runs, string what)

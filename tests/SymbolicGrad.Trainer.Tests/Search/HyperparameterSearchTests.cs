@@ -167,6 +167,24 @@ public sealed class HyperparameterSearchTests : IDisposable
         Assert.Same(results, reports[^1].Results);
     }
 
+    [Theory]
+    [InlineData(10, 1, 3, "1, 3, 10", new[] { 10, 3, 3, 1, 1, 1, 1, 1, 1 })]  // 10/3 rounds to 3, 10/9 to 1
+    [InlineData(5, 2, 3, "2, 5", new[] { 5, 5, 5, 2, 2, 2, 2, 2, 2 })]         // 5/3 rounds to 2; 5/9 is under minEpochs
+    [InlineData(1, 1, 3, "1", new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1 })]             // one rung: every trial at the whole budget
+    public void Successive_halving_rungs_divide_the_budget_by_the_factor_and_end_at_it(int epochs, int minEpochs, int factor, string rungs, int[] trained)
+    {
+        var space = new SearchSpace().Uniform("quality", 0.1, 0.9);
+        var reports = new List<SearchProgress>();
+        var search = new HyperparameterSearch(space, p => new TrialSetup(new ScriptedModel(p.Get<double>("quality")), new Sgd(0.1f), 100),
+            Quiet(epochs: epochs) with { Patience = null, Progress = new Recorder(reports) });
+
+        var results = search.SuccessiveHalving(Blobs(300), trials: 9, minEpochs, factor);
+
+        Assert.Contains($"rungs of {rungs} epochs", reports[0].Message);
+        Assert.Equal(trained, results.Trials.OrderByDescending(t => t.Parameters.Get<double>("quality")).Select(t => t.Epochs));
+        Assert.Equal(epochs, results.Best.Epochs);
+    }
+
     [Fact]
     public void Successive_halving_on_a_real_model_promotes_only_trials_that_ranked_above_every_dropped_one()
     {
