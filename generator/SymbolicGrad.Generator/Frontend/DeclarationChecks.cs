@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Pipeline;
+using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>Checks of the declaration (not the body) of a [Differentiable] method, and the facts the generated file repeats.</summary>
+internal static class DeclarationChecks
+{
+    /// <summary>The enclosing types, outermost first; each must be partial and not file-local.</summary>
+    public static EquatableArray<ContainingType> ContainingTypes(IMethodSymbol method, string generatedName, List<DiagnosticInfo> diagnostics)
+    {
+        var types = new List<ContainingType>();
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+            if (type.IsFileLocal)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.FileLocalType,
+                    LocationInfo.From(declarations.FirstOrDefault()?.Identifier ?? default), type.Name, generatedName));
+            }
+            var notPartial = declarations.FirstOrDefault(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (notPartial is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.TypeNotPartial, LocationInfo.From(notPartial.Identifier),
+                    type.Name, generatedName));
+            }
+            string keyword = declarations.FirstOrDefault() switch
+            {
+                RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                StructDeclarationSyntax => "struct",
+                InterfaceDeclarationSyntax => "interface",
+                _ => "class",
+            };
+            string name = type.Arity == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+            types.Insert(0, new ContainingType(keyword, name));
+        }
+        return types.ToEquatableArray();
+    }
+
+    /// <summary>Static-ness, genericity, a body, the return type, and generated members that would collide.</summary>
+    public static void CheckMethod(MethodKind kind, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        var at = LocationInfo.From(declaration.Identifier);
+        if (kind == MethodKind.ScalarFunction && !method.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotStatic, at, method.Name));
+        }
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
+        }
+        if (declaration.Body is null && declaration.ExpressionBody is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
+        }
+        bool returnsReal = ScalarTypes.KindOf(method.ReturnType) is Ir.ScalarKind.Double or Ir.ScalarKind.Single;
+        bool returnsFloat = method.ReturnType.SpecialType == SpecialType.System_Single;
+        if (kind == MethodKind.ScalarFunction ? !returnsReal : !returnsFloat)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
+                method.Name, method.ReturnType.ToDisplayString()));
+        }
+        // Inherited members count too: the generated member would hide them (CS0108).
+        foreach (string generated in MethodClassifier.GeneratedMembers(kind, method.Name))
+        {
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                if (!type.GetMembers(generated).Any()) continue;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every member name of the enclosing types and their base types: the generated code must not shadow one with a
+    /// local or collide with one (a field named <c>batch</c>, a method named <c>W</c>).
+    /// </summary>
+    public static EquatableArray<string> ScopeNames(IMethodSymbol method)
+    {
+        var names = new SortedSet<string>(System.StringComparer.Ordinal);
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            names.Add(type.Name);
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                foreach (var member in t.GetMembers()) names.Add(member.Name);
+                foreach (var parameter in t.TypeParameters) names.Add(parameter.Name);
+            }
+        }
+        return names.ToEquatableArray();
+    }
+
+    /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
+    public static string HintName(IMethodSymbol method)
+    {
+        var parts = new List<string>();
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            parts.Insert(0, type.Arity > 0 ? type.Name + "_" + type.Arity : type.Name);
+        }
+        if (!method.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, method.ContainingNamespace.ToDisplayString());
+        string name = method.Name;
+        if (method.ContainingType.GetMembers(method.Name).Length > 1)
+        {
+            name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.Name));
+        }
+        parts.Add(name);
+        return string.Join(".", parts) + ".g.cs";
+    }
+
+    /// <summary>The method as a <c>cref</c>: <c>Loss(global::SymbolicGrad.Vec, int)</c>.</summary>
+    public static string DocumentationId(MethodKind kind, IMethodSymbol method) =>
+        method.Name + "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+
+    public static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+
+    /// <summary>
+    /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
+    /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace); then the
+    /// generated code writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.CompilerServices.Lanes</c>).
+    /// </summary>
+    public static bool MathIsShadowed(IMethodSymbol method)
+    {
+        static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
+
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (Declares(t, "Math") || Declares(t, "MathF") || Declares(t, "System") || Declares(t, "Lanes")) return true;
+            }
+        }
+        for (var ns = method.ContainingNamespace; ns is not null; ns = ns.ContainingNamespace)
+        {
+            if (Declares(ns, "Math") || Declares(ns, "MathF") || Declares(ns, "Lanes")) return true;
+            if (!ns.IsGlobalNamespace && Declares(ns, "System")) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>
+/// The lowering stage: classifies a [Differentiable] method (<see cref="MethodKind"/>), checks its declaration, binds
+/// its parameters and lowers its body to the IR. One path for every kind; every diagnostic is born here or in the
+/// classes it calls. Its output holds no Roslyn object, so later stages are cached across unrelated edits.
+/// </summary>
+internal static class MethodLowering
+{
+    public static LoweringResult Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        if (context.TargetNode is LocalFunctionStatementSyntax localFunction)
+        {
+            return new LoweringResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(DiagnosticCatalogue.LocalFunction, LocationInfo.From(localFunction.Identifier), localFunction.Identifier.ValueText),
+            }));
+        }
+        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
+        {
+            return new LoweringResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            return Lower(method, declaration, context.SemanticModel, diagnostics, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception) when (diagnostics.Any(d => d.IsError))
+        {
+            // An earlier error left the IR inconsistent; that error is what the user must fix.
+            _ = exception;
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.InternalError,
+                LocationInfo.From(declaration.Identifier), method.Name, exception.GetType().Name + ": " + exception.Message));
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static LoweringResult Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        var kind = MethodClassifier.Classify(method);
+        var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
+        DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);
+        var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
+
+        var graph = new GraphBuilder();
+        var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
+        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        if (body is null)
+        {
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var env = new Environment();
+        foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p)))
+        {
+            env.Set(symbol, info.Input);
+        }
+        var lowering = new BodyLowering(graph, semanticModel.Compilation,
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, tensors: kind != MethodKind.ScalarFunction);
+        int output = -1;
+        try
+        {
+            output = lowering.Run(method, body, env, returnKind);
+        }
+        catch (InvalidOperationException) when (lowering.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
+        diagnostics.AddRange(lowering.Diagnostics);
+        if (lowering.Failed || diagnostics.Any(d => d.IsError))
+        {
+            // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (kind == MethodKind.ModelMethod)
+        {
+            // The model's fields the body reads are the parameters to differentiate, in declaration order.
+            var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
+            parameters.AddRange(lowering.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
+                .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, ParameterBinder.GradientName(f.Key),
+                    f.Value, null, IsField: true)));
+        }
+
+        var model = new MethodModel(
+            Kind: kind,
+            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containingTypes,
+            Name: method.Name,
+            Accessibility: DeclarationChecks.AccessibilityKeyword(method.DeclaredAccessibility),
+            ReturnKind: returnKind,
+            Parameters: parameters.ToEquatableArray(),
+            HintName: DeclarationChecks.HintName(method),
+            DocumentationId: DeclarationChecks.DocumentationId(kind, method),
+            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            Graph: graph.ToDag(),
+            Output: output,
+            LocalNames: lowering.LocalNames.ToEquatableArray(),
+            Location: LocationInfo.From(declaration.Identifier),
+            Trainable: kind == MethodKind.ModelMethod ? TrainableRule.KindOf(method) : TrainableKind.None,
+            ScopeNames: DeclarationChecks.ScopeNames(method));
+        return new LoweringResult(model, diagnostics.ToEquatableArray());
+    }
+}

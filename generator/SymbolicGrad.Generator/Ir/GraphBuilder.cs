@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// Builds the IR with hash-consing: asking twice for the same operation on the same operands in the same region
+/// returns the same node, so every common subexpression is computed once. Each constructor first tries the
+/// rewrites of <see cref="Simplifier"/>, so no node that simplifies away is ever created.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    private readonly List<Node> _nodes = new();
+    private readonly Dictionary<Node, int> _index = new();
+    private readonly List<Region> _regions = new() { Region.MethodBody };
+
+    public GraphBuilder()
+    {
+    }
+
+    /// <summary>Continues a frozen graph; existing node ids are kept.</summary>
+    public GraphBuilder(Dag dag)
+    {
+        _regions.Clear();
+        _regions.AddRange(dag.Regions);
+        foreach (var node in dag.Nodes) Intern(node);
+    }
+
+    /// <summary>
+    /// Allows rewrites that hold in real arithmetic but may change a result's bits (0·x → 0, c₁·(c₂·x) → (c₁c₂)·x) or
+    /// reshape an expression (−a·b → −(a·b)). Set while building derivatives only: forward code computes exactly, bit
+    /// for bit, what the user's method computes.
+    /// </summary>
+    public bool BuildingDerivatives { get; set; }
+
+    /// <summary>The region new nodes go to.</summary>
+    public int CurrentRegion { get; set; }
+
+    public Node this[int id] => _nodes[id];
+
+    public int Count => _nodes.Count;
+
+    public Dag ToDag() => new(new EquatableArray<Node>(_nodes.ToArray()), new EquatableArray<Region>(_regions.ToArray()));
+
+    public ScalarKind KindOf(int id) => _nodes[id].Kind;
+
+    public Shape? ShapeOf(int id) => _nodes[id].Shape;
+
+    // ---- Leaves -------------------------------------------------------------------------------
+
+    public int Constant(double value, ScalarKind kind) => Intern(Node.Leaf(Op.Constant, kind, ConstantFolding.Normalize(value, kind)));
+
+    public int Zero(ScalarKind kind) => Constant(0, kind);
+
+    public int One(ScalarKind kind) => Constant(1, kind);
+
+    public int Input(string name, ScalarKind kind, Shape? shape = null) => Intern(Node.Leaf(Op.Input, kind, name: name, shape: shape));
+
+    public int External(string csharp, ScalarKind kind) => Intern(Node.Leaf(Op.External, kind, name: csharp));
+
+    /// <summary>1/B, each sample's share of a batch's mean loss.</summary>
+    public int SampleWeight() => Intern(Node.Leaf(Op.SampleWeight, ScalarKind.Single));
+
+    /// <summary>The value of a dimension (an element count) as a number of <paramref name="kind"/>.</summary>
+    public int Length(Dim dim, ScalarKind kind) => Intern(Node.Leaf(Op.Length, kind) with { Dim = dim });
+
+    // ---- Operations ---------------------------------------------------------------------------
+
+    public int Add(int a, int b) => Binary(Op.Add, a, b);
+
+    public int Sub(int a, int b) => Binary(Op.Sub, a, b);
+
+    public int Mul(int a, int b) => Binary(Op.Mul, a, b);
+
+    public int Div(int a, int b) => Binary(Op.Div, a, b);
+
+    public int Neg(int a) => Unary(Op.Neg, a);
+
+    public int Not(int a) => Unary(Op.Not, a);
+
+    /// <summary>A binary operation on operands of one kind; comparisons and logic yield a bool.</summary>
+    public int Binary(Op op, int a, int b)
+    {
+        var def = OpTable.Of(op);
+        var kind = def.Is(OpTraits.Comparison) || def.Is(OpTraits.Logic) ? ScalarKind.Boolean : KindOf(a);
+        if (KindOf(a) != KindOf(b))
+        {
+            throw new InvalidOperationException($"{op} of {KindOf(a)} and {KindOf(b)}: operands must be converted first");
+        }
+        return Build(Node.Of(op, kind, a, b) with { Shape = Broadcast(a, b) });
+    }
+
+    /// <summary>A one-operand operation or function; <see cref="Op.Sign"/> yields an int.</summary>
+    public int Unary(Op op, int a)
+    {
+        var kind = op == Op.Sign ? ScalarKind.Int32 : KindOf(a);
+        return Build(Node.Of(op, kind, a) with { Shape = ShapeOf(a) });
+    }
+
+    public int Convert(int a, ScalarKind kind)
+    {
+        if (KindOf(a) == kind) return a;
+        return Build(Node.Of(Op.Convert, kind, a) with { Shape = ShapeOf(a) });
+    }
+
+    public int Select(int condition, int whenTrue, int whenFalse)
+    {
+        if (KindOf(whenTrue) != KindOf(whenFalse))
+        {
+            throw new InvalidOperationException("Select branches must have one kind");
+        }
+        return Build(Node.Of(Op.Select, KindOf(whenTrue), condition, whenTrue, whenFalse) with { Shape = Broadcast(condition, whenTrue, whenFalse) });
+    }
+
+    /// <summary>A structural tensor operation: its shape comes from its <see cref="OpDef.Shape"/> rule; no algebraic rewrites apply.</summary>
+    public int Structural(Op op, ScalarKind kind, params int[] args)
+    {
+        var node = new Node(op, kind, new EquatableArray<int>(args), Region: CurrentRegion);
+        var rule = OpTable.Of(op).Shape ?? throw new InvalidOperationException($"{op} has no shape rule");
+        return Intern(node with { Shape = rule(this, node) });
+    }
+
+    /// <summary>A structural operation whose shape (and dimension) the caller gives: a broadcast, a slice.</summary>
+    public int Structural(Op op, ScalarKind kind, Shape? shape, Dim? dim, params int[] args) =>
+        Intern(new Node(op, kind, new EquatableArray<int>(args), shape, Dim: dim, Region: CurrentRegion));
+
+    /// <summary>
+    /// The shape of an element-wise result: the largest rank and any batch dimension among the operands (a scalar
+    /// broadcasts over a vector, a shared value over the batch). Equal lengths are checked at run time.
+    /// </summary>
+    public Shape? Broadcast(params int[] operands)
+    {
+        Shape? result = null;
+        foreach (int operand in operands)
+        {
+            var shape = ShapeOf(operand);
+            if (shape is null) continue;
+            if (result is null) { result = shape; continue; }
+            var widest = result.Rank >= shape.Rank ? result : shape;
+            result = widest.WithBatched(result.Batched || shape.Batched);
+        }
+        return result;
+    }
+
+    private int Build(Node node)
+    {
+        node = node with { Region = CurrentRegion };
+        if (!node.Args.Any(a => !_nodes[a].IsConstant) && node.Op != Op.Select
+            && ConstantFolding.Fold(node, node.Args.Select(a => _nodes[a].Value).ToArray()) is double value)
+        {
+            return Constant(value, node.Kind);
+        }
+        return Simplifier.TryRewrite(this, node) ?? Intern(node);
+    }
+
+    /// <summary>Adds the node unless an equal one exists (commutative operands in either order count as equal).</summary>
+    private int Intern(Node node)
+    {
+        if (_index.TryGetValue(node, out int id)) return id;
+        if (node.Arity == 2 && OpTable.Of(node.Op).Is(OpTraits.Commutative))
+        {
+            var swapped = node with { Args = new EquatableArray<int>(new[] { node[1], node[0] }) };
+            if (_index.TryGetValue(swapped, out id)) return id;
+        }
+        id = _nodes.Count;
+        _nodes.Add(node);
+        _index[node] = id;
+        return id;
+    }
+}

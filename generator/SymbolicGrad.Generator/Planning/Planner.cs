@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Planning;
+
+/// <summary>
+/// The planning stage: from the adjoint IR, decides every name, every statement and its order, and for tensor code
+/// what is stored in which buffer, what overwrites what, and when each gradient is added — the
+/// <see cref="ProgramPlan"/> that writers turn into text.
+/// </summary>
+internal static class Planner
+{
+    public static PlanResult Plan(TransformResult result)
+    {
+        if (result.Model is not { } model) return new PlanResult(null, result.Diagnostics);
+        try
+        {
+            return new PlanResult(Plan(model), result.Diagnostics);
+        }
+        catch (Exception exception)
+        {
+            // The generator never throws: a bug here becomes a diagnostic on the method.
+            var error = DiagnosticInfo.Create(DiagnosticCatalogue.InternalError, model.Method.Location, model.Method.Name,
+                exception.GetType().Name + ": " + exception.Message);
+            return new PlanResult(null, result.Diagnostics.Append(error).ToEquatableArray());
+        }
+    }
+
+    private static ProgramPlan Plan(GradientModel model)
+    {
+        var method = model.Method;
+        var names = new NameAllocator();
+        foreach (string name in method.ScopeNames) names.Reserve(name);
+        foreach (var parameter in method.Parameters)
+        {
+            names.Reserve(parameter.Name);
+            if (parameter.IsDifferentiable && !parameter.IsField || method.Kind == MethodKind.TensorFunction && parameter.IsField)
+            {
+                // The gradient parameters of the generated signature.
+                names.Reserve(parameter.GradientName);
+            }
+        }
+
+        if (method.Kind == MethodKind.ScalarFunction)
+        {
+            var generated = GeneratedNamesOf(method, names, tensor: false);
+            var schedule = Schedule.Create(model, names, new HashSet<int>(), new HashSet<int>(), generated.SampleWeight);
+            return Assemble(model, schedule, generated, null);
+        }
+        var storage = TensorStorage.Analyse(model);
+        var tensorNames = GeneratedNamesOf(method, names, tensor: true);
+        var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
+        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule));
+    }
+
+    private static ProgramPlan Assemble(GradientModel model, Schedule schedule, GeneratedNames names, TensorPlan? tensor) =>
+        new(model, schedule.Forward.ToEquatableArray(), schedule.Backward.ToEquatableArray(), schedule.FinalGradients.ToEquatableArray(),
+            schedule.ResultName, schedule.ForwardOperations, schedule.BackwardOperations, names, tensor);
+
+    /// <summary>The names of the generated code's own locals, members and parameters, taken before any value's.</summary>
+    private static GeneratedNames GeneratedNamesOf(MethodModel method, NameAllocator names, bool tensor)
+    {
+        if (!tensor)
+        {
+            return new GeneratedNames("batch", "r", "i", "sum", "total", "loss", "workspace", "sampleWeight", "classes", "logits", "labels",
+                "correct", "best", "targets", "accumulateGradient", "x", "_workspace", "CheckArguments",
+                EquatableArray<NamedInput>.Empty, EquatableArray<NamedInput>.Empty, EquatableArray<NamedDim>.Empty);
+        }
+        string row = names.Allocate("r"), index = names.Allocate("i"), sum = names.Allocate("sum"), batch = names.Allocate("batch");
+        string workspace = names.Allocate("workspace"), total = names.Allocate("total"), loss = names.Allocate("loss");
+        string labels = names.Allocate("labels"), logits = names.Allocate("logits"), classes = names.Allocate("classes");
+        string correct = names.Allocate("correct"), best = names.Allocate("best"), targets = names.Allocate("targets");
+        string accumulate = names.Allocate("accumulateGradient"), sampleWeight = names.Allocate("sampleWeight");
+        string batchInput = names.Allocate("x");
+        var views = method.Parameters.Where(p => method.Graph[p.Input].Rank > 0)
+            .Select(p => new NamedInput(p.Name, names.Allocate(p.Name.TrimStart('@') + "Values"))).ToList();
+        // The local holding each buffered gradient's span: dW1 in a model method, dWValues in a tensor function.
+        string suffix = method.Kind == MethodKind.ModelMethod ? "" : "Values";
+        var spans = method.Parameters.Where(p => p.IsField).Select(p => new NamedInput(p.Name, names.Allocate(p.GradientName + suffix))).ToList();
+        var dims = DimsOf(method.Graph).Select(d => new NamedDim(d, names.Allocate(DimLocal(d)))).ToList();
+        string cached = names.Allocate("_" + char.ToLowerInvariant(method.Name[0]) + method.Name.Substring(1) + "Workspace");
+        string check = names.Allocate(method.Name + "CheckArguments");
+        return new GeneratedNames(batch, row, index, sum, total, loss, workspace, sampleWeight, classes, logits, labels, correct, best,
+            targets, accumulate, batchInput, cached, check, views.ToEquatableArray(), spans.ToEquatableArray(), dims.ToEquatableArray());
+    }
+
+    /// <summary>The dimensions tensor code declares as locals: vector lengths, and the rows and columns of matrix inputs.</summary>
+    private static IEnumerable<Dim> DimsOf(Dag dag)
+    {
+        var seen = new List<Dim>();
+        foreach (var node in dag.Nodes)
+        {
+            if (node.Shape is { Rank: 1 } shape && !seen.Contains(shape.Length)) seen.Add(shape.Length);
+            if (node.Op == Op.Input && node.Shape is { Rank: 2 } matrix)
+            {
+                foreach (var part in matrix.Dims)
+                {
+                    if (!seen.Contains(part)) seen.Add(part);
+                }
+            }
+        }
+        return seen;
+    }
+
+    /// <summary><c>W1.Rows</c> → <c>w1Rows</c>; a sum of extents → <c>n</c>.</summary>
+    private static string DimLocal(Dim dim)
+    {
+        if (dim is not Dim.Extent extent) return "n";
+        string letters = new string((extent.Tensor.Name + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
+        return char.ToLowerInvariant(letters[0]) + letters.Substring(1);
+    }
+}
