@@ -502,6 +502,108 @@ public sealed class DiagnosticTests
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
     }
 
+    // ---- SG0040–SG0043: arrays and loops ----
+
+    [Fact]
+    public void SG0040_WriteIntoAnArrayParameter()
+    {
+        AssertReported("SG0040", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double x)
+                {
+                    [|a[0]|] = x;
+                    return a[0] * x;
+                }
+            }
+            """, "'a'");
+    }
+
+    [Fact]
+    public void SG0041_LocalArray()
+    {
+        AssertReported("SG0041", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double[] values = [|new double[3]|];
+                    return x;
+                }
+            }
+            """, "local arrays");
+    }
+
+    [Fact]
+    public void SG0042_LongIndex()
+    {
+        AssertReported("SG0042", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, int n) => a[[|(long)n|]];
+            }
+            """, "long");
+    }
+
+    [Fact]
+    public void SG0043_ForeachOverSomethingElse()
+    {
+        AssertReported("SG0043", Header + """
+            using System.Collections.Generic;
+
+            public static partial class C
+            {
+                static readonly List<double> Weights = new() { 1.0, 2.0 };
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double s = 0;
+                    [|foreach|] (double w in Weights) s += w * x;
+                    return s;
+                }
+            }
+            """, "array or span parameter");
+    }
+
+    [Fact]
+    public void SG0104_ALoopSaysWhatItKeeps()
+    {
+        var run = AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] c, double x)
+                {
+                    double p = 0;
+                    [|for|] (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+            }
+            """, "p from a tape, 8 bytes per iteration");
+        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0104").Severity);
+    }
+
+    [Fact]
+    public void SG0104_AnAccumulatingLoopKeepsNothing()
+    {
+        AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double[] b)
+                {
+                    double s = 0;
+                    [|for|] (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+                    return s;
+                }
+            }
+            """, "nothing from a tape");
+    }
+
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----
 
     [Theory]

@@ -18,6 +18,9 @@ internal static class DiagnosticCatalogue
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0001",
         "Containing type must be partial",
         "'{0}' must be declared partial so that SymbolicGrad can add '{1}' to it");
@@ -28,7 +31,7 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SG0003",
         "Unsupported parameter type",
-        "Parameter '{0}' has type '{1}': a [Differentiable] method takes double, float, int or bool parameters");
+        "Parameter '{0}' has type '{1}': a [Differentiable] method takes double, float, int or bool parameters, and arrays or ReadOnlySpans of double, float or int");
 
     public static readonly DiagnosticDescriptor ByRefParameter = Error("SG0004",
         "Parameter passed by reference",
@@ -102,6 +105,22 @@ internal static class DiagnosticCatalogue
         "Local function",
         "[Differentiable] local function '{0}' is not supported: make it a static method of a partial type");
 
+    public static readonly DiagnosticDescriptor ArrayWrite = Error("SG0040",
+        "Write to an array parameter",
+        "'{0}' writes into '{1}': a [Differentiable] method reads its array and span parameters but does not write them; keep the values in a local instead");
+
+    public static readonly DiagnosticDescriptor LocalArray = Error("SG0041",
+        "Local array",
+        "'{0}' creates an array: local arrays and stackalloc are not supported in a [Differentiable] method; keep the values in locals, or take the array as a parameter");
+
+    public static readonly DiagnosticDescriptor NonIntIndex = Error("SG0042",
+        "Index is not an int",
+        "'{0}' indexes with a '{1}': an index must be an int expression");
+
+    public static readonly DiagnosticDescriptor UnsupportedLoop = Error("SG0043",
+        "Loop cannot be differentiated",
+        "This '{0}' cannot be differentiated: {1}");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");
@@ -109,6 +128,10 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor UnusedParameter = Warning("SG0101",
         "Result does not depend on a differentiable parameter",
         "The result of '{0}' does not depend on parameter '{1}': its derivative is always zero; mark it [NoDiff] or use it");
+
+    public static readonly DiagnosticDescriptor LoopTape = Info("SG0104",
+        "What a loop stores for the backward pass",
+        "The backward pass of this '{0}' loop reads {1}");
 
     public static readonly DiagnosticDescriptor InternalError = Error("SG9999",
         "Internal generator error",

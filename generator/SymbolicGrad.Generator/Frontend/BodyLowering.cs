@@ -17,7 +17,7 @@ namespace SymbolicGrad.Generator.Frontend;
 /// [Differentiable] methods are inlined. Anything outside the supported language is reported at its exact span.
 /// Diagnostic spans: statements at their keyword, expressions at the whole expression.
 /// </summary>
-internal sealed class BodyLowering
+internal sealed partial class BodyLowering
 {
     private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
 
@@ -32,6 +32,9 @@ internal sealed class BodyLowering
     private List<DiagnosticInfo> _diagnostics = new();
 
     private readonly OpsLibrary? _tensors;
+
+    /// <summary>The condition under which the code being lowered runs (null: always): the guard of reads that may throw.</summary>
+    private int? _path;
     private readonly Dictionary<string, int> _fields = new();
 
     public BodyLowering(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation,
@@ -65,6 +68,7 @@ internal sealed class BodyLowering
         try
         {
             var flow = new Flow(env, new List<(int?, int)>());
+            _path = null;
             ExecuteFlow(body, flow);
             if (flow.Returns.Count == 0)
             {
@@ -90,39 +94,59 @@ internal sealed class BodyLowering
     // ---- Statements ---------------------------------------------------------------------------
 
     /// <summary>
-    /// One path through the body: the variables, the condition under which the path runs (null: always), and
-    /// whether it has surely returned. Each return records its path condition; the result is the chain of
-    /// returns in source order. The statements after an <c>if</c> run once, not once per branch, so the DAG
-    /// stays linear in the size of the method.
+    /// One path through the body: the variables, the condition under which the path runs (null: always), and whether
+    /// it has surely left (returned, or broken out of or continued its loop). Each exit records its path condition; the
+    /// result is the chain of returns in source order, and a loop's next values the chain of its continues and breaks.
+    /// The statements after an <c>if</c> run once, not once per branch, so the IR stays linear in the size of the method.
     /// </summary>
     private sealed class Flow
     {
-        public Flow(Environment env, List<(int? Guard, int Value)> returns)
+        public Flow(Environment env, List<(int? Guard, int Value)> returns, LoopContext? loop = null)
         {
             Env = env;
             Returns = returns;
+            Loop = loop;
         }
 
         public Environment Env { get; set; }
 
         public int? Path { get; set; }
 
-        public bool Returned { get; set; }
+        /// <summary>
+        /// The conditions of the enclosing <c>if</c>s only (not narrowed by earlier exits): enough to guard a return of the
+        /// method, since the first return whose guard holds is the one that runs.
+        /// </summary>
+        public int? Condition { get; set; }
 
+        /// <summary>This path has surely left: returned, or broken out of or continued its loop.</summary>
+        public bool Exited { get; set; }
+
+        /// <summary>The returns of the method or, inside a loop, of the iteration.</summary>
         public List<(int? Guard, int Value)> Returns { get; }
 
-        public Flow Branch(int? path) => new(Env.Clone(), Returns) { Path = path };
+        /// <summary>The innermost loop being lowered, if any.</summary>
+        public LoopContext? Loop { get; }
+
+        public Flow Branch(int? path, int? condition) => new(Env.Clone(), Returns, Loop) { Path = path, Condition = condition };
     }
 
     private void ExecuteFlow(IOperation statement, Flow flow)
     {
         _cancellation.ThrowIfCancellationRequested();
-        if (flow.Returned) return; // Unreachable code.
+        if (flow.Exited) return; // Unreachable code.
+        _path = flow.Path;
         switch (statement)
         {
             case IReturnOperation { ReturnedValue: { } value }:
-                flow.Returns.Add((flow.Path, Evaluate(value, flow.Env)));
-                flow.Returned = true;
+                // In a loop, exits of several kinds (break, continue, return) are told apart by their exact paths.
+                flow.Returns.Add((flow.Loop is null ? flow.Condition : flow.Path, Evaluate(value, flow.Env)));
+                flow.Exited = true;
+                break;
+            case ILoopOperation loop:
+                ExecuteLoop(loop, flow);
+                break;
+            case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } branch when flow.Loop is not null && IsOwnLoopExit(branch, flow.Loop):
+                ExecuteLoopExit(branch, flow);
                 break;
             case IBlockOperation block:
                 foreach (var inner in block.Operations) ExecuteFlow(inner, flow);
@@ -150,18 +174,29 @@ internal sealed class BodyLowering
             return;
         }
 
-        int PathAnd(int c) => flow.Path is int p ? _graph.Binary(Op.And, p, c) : c;
-        var whenTrue = flow.Branch(PathAnd(condition));
+        int truePath = PathAnd(flow.Path, condition), falsePath = PathAnd(flow.Path, _graph.Not(condition));
+        var whenTrue = flow.Branch(truePath, PathAnd(flow.Condition, condition));
         ExecuteFlow(conditional.WhenTrue, whenTrue);
-        var whenFalse = flow.Branch(PathAnd(_graph.Not(condition)));
+        var whenFalse = flow.Branch(falsePath, PathAnd(flow.Condition, _graph.Not(condition)));
         if (conditional.WhenFalse is not null) ExecuteFlow(conditional.WhenFalse, whenFalse);
 
-        // A branch that has returned no longer needs its variables.
-        if (whenTrue.Returned && whenFalse.Returned) flow.Returned = true;
-        else if (whenTrue.Returned) flow.Env = whenFalse.Env;
-        else if (whenFalse.Returned) flow.Env = whenTrue.Env;
-        else MergeVariables(condition, whenTrue.Env, whenFalse.Env, flow.Env);
+        // A branch that has left no longer needs its variables; the code after the if runs on the paths that did not leave.
+        if (whenTrue.Exited && whenFalse.Exited) flow.Exited = true;
+        else if (whenTrue.Exited) (flow.Env, flow.Path) = (whenFalse.Env, whenFalse.Path);
+        else if (whenFalse.Exited) (flow.Env, flow.Path) = (whenTrue.Env, whenTrue.Path);
+        else
+        {
+            MergeVariables(condition, whenTrue.Env, whenFalse.Env, flow.Env);
+            if (whenTrue.Path != truePath || whenFalse.Path != falsePath)
+            {
+                // Some exit inside a branch: the code after runs where either branch reached its end.
+                flow.Path = _graph.Binary(Op.Or, whenTrue.Path ?? _graph.Constant(1, ScalarKind.Boolean), whenFalse.Path ?? _graph.Constant(1, ScalarKind.Boolean));
+            }
+        }
     }
+
+    /// <summary><paramref name="path"/> ∧ <paramref name="condition"/> (null: always).</summary>
+    private int PathAnd(int? path, int condition) => path is int p ? _graph.Binary(Op.And, p, condition) : condition;
 
     /// <summary>A variable assigned differently in the two branches holds a select afterwards.</summary>
     private void MergeVariables(int condition, Environment whenTrue, Environment whenFalse, Environment target)
@@ -280,6 +315,10 @@ internal sealed class BodyLowering
                 return _graph.Zero(ScalarKind.Double);
         }
 
+        if (_tensors is null && ArrayTypes.IsArray(operation.Type))
+        {
+            return EvaluateArrayValue(operation, env);
+        }
         var kind = ScalarTypes.KindOf(operation.Type) ?? (_tensors is not null ? TensorTypes.ElementKind(operation.Type) : null);
         if (kind is null)
         {
@@ -303,6 +342,12 @@ internal sealed class BodyLowering
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
+            case IArrayElementReferenceOperation element when _tensors is null:
+                return EvaluateElement(element.ArrayReference, element.Indices.ToArray(), element, env);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when _tensors is null && ArrayTypes.IsArray(instance.Type):
+                return EvaluateElement(instance, indexer.Arguments.Select(a => a.Value).ToArray(), indexer, env);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance } when _tensors is null && ArrayTypes.IsArray(instance.Type):
+                return EvaluateArrayLength(instance, env);
             case IConversionOperation conversion:
                 return EvaluateConversion(conversion, kind.Value, env);
             case IBinaryOperation binary when binary.OperatorMethod is null:
@@ -315,8 +360,15 @@ internal sealed class BodyLowering
                 return _graph.Neg(Evaluate(unary.Operand, env));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
             {
+                // Each branch is evaluated under its condition, which guards its reads: c ? a[i] : 0 reads a[i] only when c.
                 int condition = EvaluateCondition(conditional.Condition, env);
-                return _graph.Select(condition, Evaluate(conditional.WhenTrue, env), Evaluate(whenFalse, env));
+                var outer = _path;
+                _path = PathAnd(outer, condition);
+                int whenTrue = Evaluate(conditional.WhenTrue, env);
+                _path = PathAnd(outer, _graph.Not(condition));
+                int whenFalseValue = Evaluate(whenFalse, env);
+                _path = outer;
+                return _graph.Select(condition, whenTrue, whenFalseValue);
             }
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return EvaluateAssignment(operation, env);
@@ -379,12 +431,22 @@ internal sealed class BodyLowering
                 $"operator {binary.OperatorKind}");
         }
         int left = Evaluate(binary.LeftOperand, env);
+        // && and || evaluate their right operand only when the left one did not decide: that guards its reads.
+        var outer = _path;
+        if (binary.OperatorKind == BinaryOperatorKind.ConditionalAnd) _path = PathAnd(outer, left);
+        if (binary.OperatorKind == BinaryOperatorKind.ConditionalOr) _path = PathAnd(outer, _graph.Not(left));
         int right = Evaluate(binary.RightOperand, env);
+        _path = outer;
         if (_graph.KindOf(left) != _graph.KindOf(right))
         {
             // Operands of a predefined operator already have one type, unless an earlier error replaced one.
             Failed = true;
             return _graph.Zero(ScalarTypes.KindOf(binary.Type) ?? ScalarKind.Double);
+        }
+        if (op == Op.Div && _graph.KindOf(right) == ScalarKind.Int32 && _path is int guard)
+        {
+            // Integer division throws on 0: divide by 1 where the user's code would not divide at all.
+            right = _graph.Select(guard, right, _graph.One(ScalarKind.Int32));
         }
         return _graph.Binary(op.Value, left, right);
     }
@@ -452,6 +514,10 @@ internal sealed class BodyLowering
             IParameterReferenceOperation parameter => parameter.Parameter,
             _ => null,
         };
+        if (target is not null && IsElementTarget(target, out string array))
+        {
+            return Fail(DiagnosticCatalogue.ArrayWrite, target.Syntax, operation.Syntax.ToString(), array);
+        }
         if (target is null || symbol is null)
         {
             var syntax = target?.Syntax ?? operation.Syntax;
@@ -509,14 +575,16 @@ internal sealed class BodyLowering
         return result;
     }
 
-    private void Assign(ISymbol symbol, int node, Environment env)
+    private void Assign(object variable, int node, Environment env)
     {
-        env.Set(symbol, node);
+        env.Set(variable, node);
         // The first local that holds a computed value names it in the generated code.
         var op = _graph[node].Op;
         if (op is Op.Constant or Op.Input or Op.External || !_named.Add(node)) return;
-        _names.Add(new NodeName(node, symbol.Name));
+        _names.Add(new NodeName(node, NameOf(variable)));
     }
+
+    private static string NameOf(object variable) => variable is ISymbol symbol ? symbol.Name : ((HiddenVariable)variable).Name;
 
     // ---- Calls --------------------------------------------------------------------------------
 

@@ -119,7 +119,8 @@ internal static class MethodLowering
             LocalNames: lowering.LocalNames.ToEquatableArray(),
             Location: LocationInfo.From(declaration.Identifier),
             Trainable: kind == MethodKind.ModelMethod ? TrainableRule.KindOf(method) : TrainableKind.None,
-            ScopeNames: DeclarationChecks.ScopeNames(method));
+            ScopeNames: DeclarationChecks.ScopeNames(method),
+            Loops: lowering.Loops.ToEquatableArray());
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 }

@@ -13,7 +13,7 @@ namespace SymbolicGrad.Generator.Frontend;
 /// <summary>
 /// Checks each parameter of a [Differentiable] method and creates its input node. What a parameter may be depends
 /// on the method's kind:
-/// a scalar function takes double, float, int and bool (the real ones differentiable);
+/// a scalar function takes double, float, int and bool, and arrays and spans of double, float and int (the real ones differentiable);
 /// a tensor function takes Vec and Mat (differentiable, into dX buffers) and float, int and bool data;
 /// a model method takes data only — a Vec, float, int or bool per sample, batched in the batch forms.
 /// </summary>
@@ -39,7 +39,8 @@ internal static class ParameterBinder
             }
 
             int rank = TensorTypes.RankOf(parameter.Type);
-            var elementKind = rank > 0 ? ScalarKind.Single : ScalarTypes.KindOf(parameter.Type);
+            bool array = kind == MethodKind.ScalarFunction && ArrayTypes.IsArray(parameter.Type);
+            var elementKind = rank > 0 ? ScalarKind.Single : array ? ArrayTypes.ElementKind(parameter.Type) : ScalarTypes.KindOf(parameter.Type);
             if (!Accepts(kind, rank, elementKind))
             {
                 var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
@@ -63,9 +64,11 @@ internal static class ParameterBinder
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location, generated, gradientName, "another parameter"));
             }
             string name = CSharpName(parameter.Name);
-            var shape = ShapeOf(kind, rank, name);
+            // An array is a vector the body reads by index.
+            var shape = array ? Shape.Vector(Dim.Of(name, Axis.Length), batched: false) : ShapeOf(kind, rank, name);
             result.Add(new ParameterInfo(name, elementKind!.Value, differentiable, gradientName, graph.Input(name, elementKind.Value, shape), location,
-                IsField: kind == MethodKind.TensorFunction && differentiable));
+                IsField: kind == MethodKind.TensorFunction && differentiable, Type: parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                IsArray: array));
         }
         return result;
     }

@@ -10,6 +10,9 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
 
     public int Count => Nodes.Count;
 
+    /// <summary>The effects of the method body: roots besides the result and the gradients.</summary>
+    public EquatableArray<int> RootEffects => Regions[0].Effects;
+
     /// <summary>For each node, whether it is reachable from any root through operands (and a loop's body results).</summary>
     public bool[] Reachable(IEnumerable<int> roots)
     {
@@ -25,6 +28,7 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
             if (node.Body >= 0)
             {
                 foreach (int result in Regions[node.Body].Results) stack.Push(result);
+                foreach (int effect in Regions[node.Body].Effects) stack.Push(effect);
             }
         }
         return seen;

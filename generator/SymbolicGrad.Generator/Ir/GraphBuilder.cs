@@ -15,6 +15,7 @@ internal sealed class GraphBuilder
     private readonly List<Node> _nodes = new();
     private readonly Dictionary<Node, int> _index = new();
     private readonly List<Region> _regions = new() { Region.MethodBody };
+    private int _effects;
 
     public GraphBuilder()
     {
@@ -45,6 +46,10 @@ internal sealed class GraphBuilder
     public Dag ToDag() => new(new EquatableArray<Node>(_nodes.ToArray()), new EquatableArray<Region>(_regions.ToArray()));
 
     public ScalarKind KindOf(int id) => _nodes[id].Kind;
+
+    public Region RegionAt(int id) => _regions[id];
+
+    public int RegionCount => _regions.Count;
 
     public Shape? ShapeOf(int id) => _nodes[id].Shape;
 
@@ -117,14 +122,17 @@ internal sealed class GraphBuilder
     /// <summary>A structural tensor operation: its shape comes from its <see cref="OpDef.Shape"/> rule; no algebraic rewrites apply.</summary>
     public int Structural(Op op, ScalarKind kind, params int[] args)
     {
-        var node = new Node(op, kind, new EquatableArray<int>(args), Region: CurrentRegion);
+        var node = new Node(op, kind, new EquatableArray<int>(args));
         var rule = OpTable.Of(op).Shape ?? throw new InvalidOperationException($"{op} has no shape rule");
-        return Intern(node with { Shape = rule(this, node) });
+        return Intern(node with { Shape = rule(this, node), Region = RegionFor(node) });
     }
 
     /// <summary>A structural operation whose shape (and dimension) the caller gives: a broadcast, a slice.</summary>
-    public int Structural(Op op, ScalarKind kind, Shape? shape, Dim? dim, params int[] args) =>
-        Intern(new Node(op, kind, new EquatableArray<int>(args), shape, Dim: dim, Region: CurrentRegion));
+    public int Structural(Op op, ScalarKind kind, Shape? shape, Dim? dim, params int[] args)
+    {
+        var node = new Node(op, kind, new EquatableArray<int>(args), shape, Dim: dim);
+        return Intern(node with { Region = RegionFor(node) });
+    }
 
     /// <summary>
     /// The shape of an element-wise result: the largest rank and any batch dimension among the operands (a scalar
@@ -144,9 +152,127 @@ internal sealed class GraphBuilder
         return result;
     }
 
+    // ---- Regions ------------------------------------------------------------------------------
+
+    /// <summary>Opens a region nested in the current one (a loop body) and makes it current.</summary>
+    public int OpenRegion()
+    {
+        int id = _regions.Count;
+        _regions.Add(new Region(id, CurrentRegion, -1, EquatableArray<int>.Empty, EquatableArray<int>.Empty, EquatableArray<int>.Empty,
+            EquatableArray<int>.Empty));
+        CurrentRegion = id;
+        return id;
+    }
+
+    /// <summary>Parameter number <paramref name="index"/> of the current region (<paramref name="reference"/>: the forward value a reverse loop's parameter is the adjoint of).</summary>
+    public int Param(int index, ScalarKind kind, Shape? shape = null, int reference = -1)
+    {
+        int id = Intern(new Node(Op.Param, kind, EquatableArray<int>.Empty, shape, index, Region: CurrentRegion, Ref: reference));
+        var region = _regions[CurrentRegion];
+        if (!region.Parameters.Contains(id))
+        {
+            _regions[CurrentRegion] = region with { Parameters = region.Parameters.Append(id).ToEquatableArray() };
+        }
+        return id;
+    }
+
+    /// <summary>Sets the current region's results (and its parameters' induction steps) and makes its parent current again.</summary>
+    public void CloseRegion(IEnumerable<int> results, IEnumerable<int>? steps = null)
+    {
+        var region = _regions[CurrentRegion];
+        _regions[CurrentRegion] = region with
+        {
+            Results = results.ToEquatableArray(),
+            Steps = (steps ?? region.Parameters.Select(_ => 0)).ToEquatableArray(),
+        };
+        CurrentRegion = region.Parent;
+    }
+
+    /// <summary>A node that owns <paramref name="body"/> (a loop), in the current region.</summary>
+    public int Owner(Op op, ScalarKind kind, int body, int[] args, int reference = -1)
+    {
+        int id = Intern(new Node(op, kind, new EquatableArray<int>(args), Region: CurrentRegion, Body: body, Ref: reference));
+        _regions[body] = _regions[body] with { Owner = id };
+        return id;
+    }
+
+    /// <summary>Carried value number <paramref name="index"/> of <paramref name="loop"/> when it ends.</summary>
+    public int LoopResult(int loop, int index)
+    {
+        int init = _nodes[loop][1 + index];
+        return Intern(new Node(Op.LoopResult, KindOf(init), new EquatableArray<int>(new[] { loop }), ShapeOf(init), index, Region: _nodes[loop].Region));
+    }
+
+    /// <summary>How many iterations <paramref name="loop"/> ran.</summary>
+    public int LoopTrips(int loop) =>
+        Intern(new Node(Op.LoopTrips, ScalarKind.Int32, new EquatableArray<int>(new[] { loop }), Region: _nodes[loop].Region));
+
+    /// <summary>An effect of the current region (never merged with another).</summary>
+    public int Effect(Node node)
+    {
+        int id = Intern(node with { Region = CurrentRegion, Value = ++_effects });
+        var region = _regions[CurrentRegion];
+        _regions[CurrentRegion] = region with { Effects = region.Effects.Append(id).ToEquatableArray() };
+        return id;
+    }
+
+    /// <summary>Whether <paramref name="region"/> is <paramref name="outer"/> or nested in it.</summary>
+    public bool Encloses(int outer, int region)
+    {
+        for (int r = region; r >= 0; r = _regions[r].Parent)
+        {
+            if (r == outer) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A node built again (a forward value recomputed elsewhere): folded, simplified and placed like a new one.</summary>
+    public int Rebuild(Node node)
+    {
+        var def = OpTable.Of(node.Op);
+        if (def.Is(OpTraits.Pinned)) return Pinned(node);
+        if (def.Is(OpTraits.Structural) || def.Is(OpTraits.Indexed) || node.Arity == 0) return Intern(node with { Region = RegionFor(node) });
+        return Build(node);
+    }
+
+    /// <summary>Makes an existing node of the current region one of its effects (a root: it always runs).</summary>
+    public void AddEffect(int node)
+    {
+        var region = _regions[CurrentRegion];
+        if (!region.Effects.Contains(node)) _regions[CurrentRegion] = region with { Effects = region.Effects.Append(node).ToEquatableArray() };
+    }
+
+    /// <summary>A node pinned to the current region: it is neither folded, simplified nor hoisted.</summary>
+    public int Pinned(Node node) => Intern(node with { Region = CurrentRegion });
+
+    /// <summary>
+    /// The region a node belongs in: for a pure, total op the innermost region among its operands', so an expression
+    /// whose operands are all outside a loop is computed once, outside it. Pinned ops (reads that may throw, parameters,
+    /// effects) and partial ones (integer division) stay where they are built: the user's code runs them only there.
+    /// </summary>
+    private int RegionFor(Node node)
+    {
+        var def = OpTable.Of(node.Op);
+        if (def.Is(OpTraits.Pinned) || def.Partial?.Invoke(node) == true) return CurrentRegion;
+        int deepest = 0;
+        foreach (int arg in node.Args)
+        {
+            int r = _nodes[arg].Region;
+            if (Depth(r) > Depth(deepest)) deepest = r;
+        }
+        return deepest;
+    }
+
+    private int Depth(int region)
+    {
+        int depth = 0;
+        for (int r = region; r > 0; r = _regions[r].Parent) depth++;
+        return depth;
+    }
+
     private int Build(Node node)
     {
-        node = node with { Region = CurrentRegion };
+        node = node with { Region = RegionFor(node) };
         if (!node.Args.Any(a => !_nodes[a].IsConstant) && node.Op != Op.Select
             && ConstantFolding.Fold(node, node.Args.Select(a => _nodes[a].Value).ToArray()) is double value)
         {

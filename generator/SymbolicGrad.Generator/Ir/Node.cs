@@ -17,6 +17,7 @@ namespace SymbolicGrad.Generator.Ir;
 /// <param name="Dim">The dimension an op is about: the extent of <see cref="Op.Length"/>, the offset of <see cref="Op.Slice"/>.</param>
 /// <param name="Region">The region (a method body or a loop body) the node belongs to.</param>
 /// <param name="Body">For a region-owning node (a loop), its body region; -1 otherwise.</param>
+/// <param name="Ref">A node this one is about without reading it at run time (the value a <see cref="Op.Restore"/> restores); -1 if none.</param>
 internal sealed record Node(
     Op Op,
     ScalarKind Kind,
@@ -26,7 +27,8 @@ internal sealed record Node(
     string? Name = null,
     Dim? Dim = null,
     int Region = 0,
-    int Body = -1)
+    int Body = -1,
+    int Ref = -1)
 {
     public int Rank => Shape?.Rank ?? 0;
 

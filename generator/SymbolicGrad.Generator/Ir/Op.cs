@@ -61,4 +61,33 @@ internal enum Op
     ReduceBatch,
     /// <summary>A scalar (or shared value) repeated to the node's shape: an adjoint that kernels need in full.</summary>
     Broadcast,
+
+    // Arrays.
+    /// <summary><c>Args[0][Args[1]]</c>, an element of an array or span parameter, read only when <c>Args[2]</c> (its guard) holds.</summary>
+    ArrayRead,
+    /// <summary>
+    /// <c>d[Args[1]] += Args[0]</c> when <c>Args[2]</c> holds, into the gradient of array <see cref="Node.Name"/>: the adjoint of
+    /// <see cref="ArrayRead"/>, an effect of its region.
+    /// </summary>
+    Scatter,
+
+    // Loops and their reverse.
+    /// <summary>Parameter number <see cref="Node.Value"/> of the region it belongs to (a loop body's carried value).</summary>
+    Param,
+    /// <summary>
+    /// A loop: if <c>Args[0]</c> holds, runs its <see cref="Node.Body"/> from the carried values <c>Args[1..]</c> until the
+    /// body's first result (whether to go on) is false; the other results are the next iteration's carried values.
+    /// </summary>
+    Loop,
+    /// <summary>Carried value number <see cref="Node.Value"/> of loop <c>Args[0]</c> when it ends.</summary>
+    LoopResult,
+    /// <summary>How many times loop <c>Args[0]</c> ran its body.</summary>
+    LoopTrips,
+    /// <summary>
+    /// The reverse of a loop: runs its <see cref="Node.Body"/> <c>Args[0]</c> times, the forward iterations last to first,
+    /// from the carried adjoints <c>Args[1..]</c>; <see cref="Node.Ref"/> is the forward loop.
+    /// </summary>
+    ReverseLoop,
+    /// <summary>In a reverse loop, the value forward node <see cref="Node.Ref"/> had in the iteration being reversed (from the tape, or recomputed).</summary>
+    Restore,
 }

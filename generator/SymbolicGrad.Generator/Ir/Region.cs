@@ -12,7 +12,24 @@ namespace SymbolicGrad.Generator.Ir;
 /// <param name="Owner">The node that owns and runs it (a loop); -1 for the method body.</param>
 /// <param name="Parameters">The body's parameter nodes, in order.</param>
 /// <param name="Results">The body's result nodes, in order.</param>
-internal sealed record Region(int Id, int Parent, int Owner, EquatableArray<int> Parameters, EquatableArray<int> Results)
+/// <param name="Effects">Nodes run for their effect (a gradient added into an array), in order: roots of the region.</param>
+/// <param name="Steps">
+/// For each parameter, the constant an iteration adds to it when it is an induction variable (<c>i++</c>: 1), else 0:
+/// its value in iteration t is then its first value + t·step, and the reverse pass recomputes it instead of storing it.
+/// </param>
+internal sealed record Region(int Id, int Parent, int Owner, EquatableArray<int> Parameters, EquatableArray<int> Results, EquatableArray<int> Effects,
+    EquatableArray<int> Steps)
 {
-    public static readonly Region MethodBody = new(0, -1, -1, EquatableArray<int>.Empty, EquatableArray<int>.Empty);
+    public static readonly Region MethodBody = new(0, -1, -1, EquatableArray<int>.Empty, EquatableArray<int>.Empty, EquatableArray<int>.Empty,
+        EquatableArray<int>.Empty);
+
+    /// <summary>Whether <paramref name="region"/> is this region or nested in it.</summary>
+    public static bool Encloses(Dag dag, int outer, int region)
+    {
+        for (int r = region; r >= 0; r = dag.Regions[r].Parent)
+        {
+            if (r == outer) return true;
+        }
+        return false;
+    }
 }

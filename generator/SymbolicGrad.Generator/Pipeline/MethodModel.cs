@@ -29,8 +29,15 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// Its gradient is added into a buffer — a model field's slice of <c>Parameters.Gradients</c>, or a tensor function's
 /// <c>dX</c> argument — rather than returned through an <c>out</c> parameter.
 /// </param>
+/// <param name="Type">Its C# type as the generated signature repeats it (<c>double</c>, <c>double[]</c>, <c>global::System.ReadOnlySpan&lt;float&gt;</c>).</param>
+/// <param name="IsArray">An array or span of a scalar function: read by index, its gradient added into a <c>Span</c>.</param>
 internal sealed record ParameterInfo(string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, int Input, LocationInfo? Location,
-    bool IsField = false);
+    bool IsField = false, string Type = "", bool IsArray = false);
+
+/// <summary>A loop of the user's code, for the diagnostics about it.</summary>
+/// <param name="Node">Its <see cref="Op.Loop"/> node.</param>
+/// <param name="Keyword">for, foreach, while or do.</param>
+internal sealed record LoopInfo(int Node, string Keyword, LocationInfo? Location);
 
 /// <summary>Whether the generated code makes a model an <c>ITrainable</c>, and with which targets.</summary>
 internal enum TrainableKind
@@ -66,7 +73,8 @@ internal sealed record MethodModel(
     EquatableArray<NodeName> LocalNames,
     LocationInfo? Location,
     TrainableKind Trainable,
-    EquatableArray<string> ScopeNames)
+    EquatableArray<string> ScopeNames,
+    EquatableArray<LoopInfo> Loops)
 {
     public string GradientMethodName => Name + "Gradient";
 }

@@ -19,7 +19,8 @@ internal static class Planner
         if (result.Model is not { } model) return new PlanResult(null, result.Diagnostics);
         try
         {
-            return new PlanResult(Plan(model), result.Diagnostics);
+            var plan = Plan(model, out var notes);
+            return new PlanResult(plan, result.Diagnostics.Concat(notes).ToEquatableArray());
         }
         catch (Exception exception)
         {
@@ -30,8 +31,9 @@ internal static class Planner
         }
     }
 
-    private static ProgramPlan Plan(GradientModel model)
+    private static ProgramPlan Plan(GradientModel model, out List<DiagnosticInfo> notes)
     {
+        notes = new List<DiagnosticInfo>();
         var method = model.Method;
         var names = new NameAllocator();
         foreach (string name in method.ScopeNames) names.Reserve(name);
@@ -49,6 +51,7 @@ internal static class Planner
         {
             var generated = GeneratedNamesOf(method, names, tensor: false);
             var schedule = Schedule.Create(model, names, new HashSet<int>(), new HashSet<int>(), generated.SampleWeight);
+            notes.AddRange(TapeNotes(model, schedule));
             return Assemble(model, schedule, generated, null);
         }
         var storage = TensorStorage.Analyse(model);
@@ -59,7 +62,31 @@ internal static class Planner
 
     private static ProgramPlan Assemble(GradientModel model, Schedule schedule, GeneratedNames names, TensorPlan? tensor) =>
         new(model, schedule.Forward.ToEquatableArray(), schedule.Backward.ToEquatableArray(), schedule.FinalGradients.ToEquatableArray(),
-            schedule.ResultName, schedule.ForwardOperations, schedule.BackwardOperations, names, tensor);
+            schedule.ResultName, schedule.ForwardOperations, schedule.BackwardOperations, names, tensor,
+            schedule.ForwardCode.ToEquatableArray(), schedule.BackwardCode.ToEquatableArray(),
+            schedule.Names.OrderBy(p => p.Key).Select(p => new NodeName(p.Key, p.Value)).ToEquatableArray(), schedule.Tape);
+
+    /// <summary>For each loop the backward pass reverses, what it keeps per iteration (SG0104, information).</summary>
+    private static IEnumerable<DiagnosticInfo> TapeNotes(GradientModel model, Schedule schedule)
+    {
+        var dag = model.Graph;
+        var reversed = new HashSet<int>(Enumerable.Range(0, dag.Count).Where(id => dag[id].Op == Op.ReverseLoop).Select(id => dag[id].Ref));
+        foreach (var loop in model.Method.Loops.Where(l => reversed.Contains(l.Node) && schedule.TapedBy.ContainsKey(l.Node)))
+        {
+            var taped = schedule.TapedBy[loop.Node];
+            string what = taped.Count == 0
+                ? "nothing from a tape: it recomputes what it needs from the loop's counter and the values around the loop"
+                : string.Join(", ", taped.Select(t => t.Field)) + $" from a tape, {taped.Sum(t => BytesOf(dag[t.Node].Kind))} bytes per iteration";
+            yield return DiagnosticInfo.Create(DiagnosticCatalogue.LoopTape, loop.Location, loop.Keyword, what);
+        }
+    }
+
+    private static int BytesOf(ScalarKind kind) => kind switch
+    {
+        ScalarKind.Double => 8,
+        ScalarKind.Boolean => 1,
+        _ => 4,
+    };
 
     /// <summary>The names of the generated code's own locals, members and parameters, taken before any value's.</summary>
     private static GeneratedNames GeneratedNamesOf(MethodModel method, NameAllocator names, bool tensor)

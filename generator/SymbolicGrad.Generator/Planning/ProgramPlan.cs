@@ -16,6 +16,72 @@ internal enum Storage
 /// <param name="AdjointOf">For an adjoint, how the math comments name its primal (∂f/∂<c>AdjointOf</c>).</param>
 internal sealed record ScheduledValue(int Node, string Name, Storage Storage, string? AdjointOf);
 
+/// <summary>A statement of the generated code: a value, an effect, or a loop with the statements of its body.</summary>
+internal abstract record Statement;
+
+/// <summary>A node computed into a local (or, for tensor code, a buffer).</summary>
+internal sealed record ValueStatement(ScheduledValue Value) : Statement;
+
+/// <summary>An effect: a gradient added into an array's element (<c>dA[i] += g;</c>).</summary>
+internal sealed record EffectStatement(int Node) : Statement;
+
+/// <summary>A value of a loop's iteration kept for the backward pass, in an array of the tape indexed by iteration.</summary>
+/// <param name="Node">The forward node whose value is kept (a carried value at the iteration's start, an inner loop's result or trip count).</param>
+/// <param name="Field">The tape's array holding it.</param>
+internal sealed record TapedValue(int Node, string Field);
+
+/// <summary>A carried variable of a loop: its local, its value before the first iteration, and its next value.</summary>
+/// <param name="Declared">False when the local is an <c>out</c> parameter of the method (assigned, not declared).</param>
+/// <param name="Parameter">The loop body's parameter standing for the variable at an iteration's start.</param>
+/// <param name="AdjointOf">When the next value is an adjoint, how the comments name its primal.</param>
+internal sealed record CarriedVariable(string Name, int Parameter, int Initial, int Next, bool Declared = true, string? AdjointOf = null);
+
+/// <summary>
+/// A forward loop: <c>if (entry) do { body; carried = next; } while (condition);</c>, counting its iterations where
+/// the backward pass needs the count, and writing the values the backward pass restores onto the tape.
+/// </summary>
+/// <param name="Trips">The local counting its iterations; null when nothing needs the count.</param>
+/// <param name="TapeIndex">The method-wide position in this loop's tape arrays; null when it keeps nothing.</param>
+/// <param name="Taped">Values written at the start of each iteration (carried values).</param>
+/// <param name="TapedAfter">Values written after the body's statement at the given index (an inner loop's results).</param>
+/// <param name="Condition">Whether to go on, written after the carried variables took their next values (null: computed before, into <see cref="GoOn"/>).</param>
+internal sealed record LoopStatement(
+    int Loop,
+    string Keyword,
+    EquatableArray<CarriedVariable> Carried,
+    EquatableArray<Statement> Body,
+    string? Trips,
+    string? TapeIndex,
+    EquatableArray<TapedValue> Taped,
+    EquatableArray<TapedValue> TapedAfter,
+    string? GoOn) : Statement;
+
+/// <summary>How a reverse loop gets a forward value of the iteration it reverses.</summary>
+/// <param name="Restore">The <see cref="Op.Restore"/> node.</param>
+/// <param name="Name">The local it is restored into.</param>
+/// <param name="Field">The tape array it is read from; null for an induction variable recomputed from its first value.</param>
+internal sealed record RestoredValue(int Restore, string Name, string? Field);
+
+/// <summary>
+/// The reverse of a loop: <c>for (t = trips − 1; t ≥ 0; t−−) { restore; body; adjoints = next; }</c>, reading the tape
+/// back from the forward loop's last position.
+/// </summary>
+internal sealed record ReverseLoopStatement(
+    int Loop,
+    int Forward,
+    string Iteration,
+    string? TapeIndex,
+    EquatableArray<CarriedVariable> Carried,
+    EquatableArray<RestoredValue> Restored,
+    EquatableArray<Statement> Body) : Statement;
+
+/// <summary>The tape of a method with loops: the arrays its loops keep per iteration, in a per-thread workspace.</summary>
+/// <param name="Fields">Each array's field name and element type.</param>
+internal sealed record TapePlan(string Type, string Cached, string Local, EquatableArray<TapeField> Fields);
+
+/// <summary>One array of the tape.</summary>
+internal sealed record TapeField(string Name, ScalarKind Kind, string Loop);
+
 /// <summary>A gradient written after the backward statements: <c>dX = expression;</c>.</summary>
 internal sealed record FinalGradient(int Parameter, int Node);
 
@@ -79,6 +145,10 @@ internal sealed record TensorPlan(
 /// The planning stage's output, all the writers read: what is computed where, stored under which name, in which
 /// order, and (for tensor code) in which buffer. Writers decide nothing; they turn this into text.
 /// </summary>
+/// <param name="ForwardCode">The forward pass as statements (loops with their bodies).</param>
+/// <param name="BackwardCode">The backward pass as statements.</param>
+/// <param name="NodeNames">Every named node (values, carried variables, restored values): how code refers to it.</param>
+/// <param name="Tape">The tape, when loops keep values for the backward pass.</param>
 internal sealed record ProgramPlan(
     GradientModel Model,
     EquatableArray<ScheduledValue> Forward,
@@ -88,7 +158,11 @@ internal sealed record ProgramPlan(
     int ForwardOperations,
     int BackwardOperations,
     GeneratedNames Names,
-    TensorPlan? Tensor)
+    TensorPlan? Tensor,
+    EquatableArray<Statement> ForwardCode,
+    EquatableArray<Statement> BackwardCode,
+    EquatableArray<NodeName> NodeNames,
+    TapePlan? Tape)
 {
     public MethodModel Method => Model.Method;
 

@@ -27,6 +27,9 @@ internal sealed class OpDef
 
     public Op Op { get; }
 
+    /// <summary>Whether evaluating the node may throw (integer division by zero): it is never moved to where it would run more often.</summary>
+    public Func<Node, bool>? Partial { get; init; }
+
     /// <summary>The name in math comments and derived variable names (<c>sin</c> → <c>sinZ</c>).</summary>
     public string Name { get; }
 

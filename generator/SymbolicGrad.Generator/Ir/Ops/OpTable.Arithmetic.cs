@@ -39,6 +39,7 @@ internal static partial class OpTable
 
     public static readonly OpDef Div = new(Op.Div, "div", Arithmetic)
     {
+        Partial = n => n.Kind == ScalarKind.Int32,
         FoldReal = a => a[0] / a[1],
         FoldsExactlyInFloat = true,
         // q = a/b: ∂q/∂a = 1/b, ∂q/∂b = −q/b.

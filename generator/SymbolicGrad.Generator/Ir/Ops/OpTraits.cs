@@ -23,4 +23,13 @@ internal enum OpTraits
     Structural = 1 << 6,
     /// <summary>Inline, but reads its operand at another position than the element written (a label, a slice, a broadcast).</summary>
     Indexed = 1 << 7,
+    /// <summary>
+    /// Bound to the region it is built in: never hoisted out of a loop, even when its operands are outside it (an array
+    /// read that may throw, a region's parameter, a restored value, an effect).
+    /// </summary>
+    Pinned = 1 << 8,
+    /// <summary>Run for its effect, never merged with an equal node (each adds into a gradient).</summary>
+    Effect = 1 << 9,
+    /// <summary>Owns a region (a loop), or reads what one produced.</summary>
+    Control = 1 << 10,
 }
