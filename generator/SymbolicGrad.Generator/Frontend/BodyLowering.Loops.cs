@@ -91,8 +91,10 @@ internal sealed partial class BodyLowering
         int Test(Environment env) => array >= 0
             ? _graph.Binary(Op.Less, env.TryGet(position!, out int k) ? k : -1, Length(array))
             : condition is null ? True : EvaluateCondition(condition, env);
-        int entry = PathAnd(flow.Path, conditionAtTop ? Test(flow.Env) : True);
-        if (_graph[entry].IsConstantValue(0)) return; // The body never runs.
+        // A loop the path never reaches, or whose condition is false from the start, never runs its body.
+        if (flow.Path is int reached && _graph[reached].IsConstantValue(0)) return;
+        if (conditionAtTop && _graph[Test(flow.Env)].IsConstantValue(0)) return;
+        int guard = flow.Path ?? True;
 
         var carried = CarriedVariables(loop, flow.Env);
         if (position is not null) carried.Insert(0, position);
@@ -108,9 +110,11 @@ internal sealed partial class BodyLowering
             parameters.Add(p);
             Assign(carried[j], p, bodyEnv);
         }
+        // The loop's condition, over the values an iteration starts from.
+        _path = null;
+        int top = Test(bodyEnv);
         var context = new LoopContext(loop);
         var bodyFlow = new Flow(bodyEnv, context.Returns, context);
-        _path = null;
         if (element is not null) Assign(element, ArrayRead(array, parameters[0], True), bodyEnv);
         ExecuteFlow(body, bodyFlow);
 
@@ -119,8 +123,7 @@ internal sealed partial class BodyLowering
         if (!bodyFlow.Exited) ends.Add((bodyFlow.Path, bodyFlow.Env));
         var next = bodyEnv.Clone();
         int? normalPath = null;
-        bool completes = ends.Count > 0;
-        if (completes)
+        if (ends.Count > 0)
         {
             foreach (var variable in carried)
             {
@@ -137,18 +140,17 @@ internal sealed partial class BodyLowering
             normalPath = ends.Any(e => e.Guard is null) ? null : ends.Select(e => e.Guard!.Value).Aggregate((a, b) => _graph.Binary(Op.Or, a, b));
         }
 
-        // The increments and the condition run where the iteration completed.
+        // The increments run where the iteration completed.
         var nextFlow = new Flow(next, context.Returns, context) { Path = normalPath };
         foreach (var statement in atBottom) ExecuteFlow(statement, nextFlow);
         if (position is not null) next.Set(position, _graph.Add(parameters[0], _graph.One(ScalarKind.Int32)));
-        _path = normalPath;
-        int goOn = completes ? Test(next) : False;
 
-        // Breaks and returns end the loop; a break keeps the variables as they were at the break.
+        // Breaks and returns end the loop; a break keeps the variables as they were at the break. An iteration with no
+        // normal end always leaves.
         var exitGuards = context.Breaks.Select(b => b.Guard).Concat(context.Returns.Select(r => r.Guard)).ToList();
+        if (ends.Count == 0) exitGuards.Add(null);
         int? exit = exitGuards.Count == 0 ? null : exitGuards.Select(g => g ?? True).Aggregate((a, b) => _graph.Binary(Op.Or, a, b));
-        if (exit is int anyExit) goOn = _graph.Binary(Op.And, _graph.Not(anyExit), goOn);
-        var results = new List<int> { goOn };
+        var results = new List<int>();
         var steps = new List<int>();
         for (int j = 0; j < carried.Count; j++)
         {
@@ -156,27 +158,27 @@ internal sealed partial class BodyLowering
             int normal = value;
             for (int b = context.Breaks.Count - 1; b >= 0; b--)
             {
-                var (guard, env) = context.Breaks[b];
+                var (breakGuard, env) = context.Breaks[b];
                 int atBreak = env.TryGet(carried[j], out int v) ? v : parameters[j];
-                value = guard is int g ? _graph.Select(g, atBreak, value) : atBreak;
+                value = breakGuard is int g ? _graph.Select(g, atBreak, value) : atBreak;
             }
             results.Add(value);
             steps.Add(StepOf(parameters[j], normal));
         }
         bool returns = context.Returns.Count > 0;
-        int returnedParam = -1, returnValueParam = -1;
         if (returns)
         {
             // A return inside the loop ends it and the method: whether one ran, and its value, are carried out of the loop.
             returnKind = _graph.KindOf(context.Returns[0].Value);
-            returnedParam = _graph.Param(carried.Count, ScalarKind.Boolean);
-            returnValueParam = _graph.Param(carried.Count + 1, returnKind);
+            _names.Add(new NodeName(_graph.Param(carried.Count, ScalarKind.Boolean), "returned"));
+            int returnValueParam = _graph.Param(carried.Count + 1, returnKind);
+            _names.Add(new NodeName(returnValueParam, "returnValue"));
             int returned = context.Returns.Select(r => r.Guard ?? True).Aggregate((a, b) => _graph.Binary(Op.Or, a, b));
             int value = returnValueParam;
             for (int r = context.Returns.Count - 1; r >= 0; r--)
             {
-                var (guard, v) = context.Returns[r];
-                value = guard is int g ? _graph.Select(g, _graph.Convert(v, returnKind), value) : _graph.Convert(v, returnKind);
+                var (returnGuard, v) = context.Returns[r];
+                value = returnGuard is int g ? _graph.Select(g, _graph.Convert(v, returnKind), value) : _graph.Convert(v, returnKind);
             }
             results.Add(returned);
             results.Add(value);
@@ -184,9 +186,10 @@ internal sealed partial class BodyLowering
             steps.Add(0);
         }
         int region = _graph.CurrentRegion;
-        _graph.CloseRegion(results, steps);
+        var control = new LoopControl(_graph[top].IsConstantValue(1) ? -1 : top, exit ?? -1, conditionAtTop);
+        _graph.CloseRegion(results, steps, control);
 
-        var args = new List<int> { entry };
+        var args = new List<int> { guard };
         args.AddRange(init);
         if (returns)
         {

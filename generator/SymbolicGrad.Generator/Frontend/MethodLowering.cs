@@ -87,7 +87,8 @@ internal static class MethodLowering
         {
             // A reported construct left a placeholder of the wrong type behind; the report is what matters.
         }
-        diagnostics.AddRange(lowering.Diagnostics);
+        // A loop's condition is lowered more than once (before the loop and in its body): report each problem once.
+        diagnostics.AddRange(lowering.Diagnostics.Distinct());
         if (lowering.Failed || diagnostics.Any(d => d.IsError))
         {
             // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.

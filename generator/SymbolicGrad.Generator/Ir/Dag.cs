@@ -25,6 +25,8 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
             seen[id] = true;
             var node = Nodes[id];
             foreach (int arg in node.Args) stack.Push(arg);
+            // A restored value needs its forward value computed (and kept) when the forward loop runs.
+            if (node.Op == Op.Restore && node.Ref >= 0) stack.Push(node.Ref);
             if (node.Body >= 0)
             {
                 foreach (int result in Regions[node.Body].Results) stack.Push(result);

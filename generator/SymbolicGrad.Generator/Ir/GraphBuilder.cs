@@ -177,13 +177,14 @@ internal sealed class GraphBuilder
     }
 
     /// <summary>Sets the current region's results (and its parameters' induction steps) and makes its parent current again.</summary>
-    public void CloseRegion(IEnumerable<int> results, IEnumerable<int>? steps = null)
+    public void CloseRegion(IEnumerable<int> results, IEnumerable<int>? steps = null, LoopControl? loop = null)
     {
         var region = _regions[CurrentRegion];
         _regions[CurrentRegion] = region with
         {
             Results = results.ToEquatableArray(),
             Steps = (steps ?? region.Parameters.Select(_ => 0)).ToEquatableArray(),
+            Loop = loop,
         };
         CurrentRegion = region.Parent;
     }

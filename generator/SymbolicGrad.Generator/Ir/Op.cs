@@ -75,8 +75,8 @@ internal enum Op
     /// <summary>Parameter number <see cref="Node.Value"/> of the region it belongs to (a loop body's carried value).</summary>
     Param,
     /// <summary>
-    /// A loop: if <c>Args[0]</c> holds, runs its <see cref="Node.Body"/> from the carried values <c>Args[1..]</c> until the
-    /// body's first result (whether to go on) is false; the other results are the next iteration's carried values.
+    /// A loop: where <c>Args[0]</c> holds (the path reaching it), runs its <see cref="Node.Body"/> from the carried values
+    /// <c>Args[1..]</c> while the body's <see cref="LoopControl"/> says so; the body's results are the next iteration's values.
     /// </summary>
     Loop,
     /// <summary>Carried value number <see cref="Node.Value"/> of loop <c>Args[0]</c> when it ends.</summary>

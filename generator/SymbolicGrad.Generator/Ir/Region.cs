@@ -17,8 +17,9 @@ namespace SymbolicGrad.Generator.Ir;
 /// For each parameter, the constant an iteration adds to it when it is an induction variable (<c>i++</c>: 1), else 0:
 /// its value in iteration t is then its first value + t·step, and the reverse pass recomputes it instead of storing it.
 /// </param>
+/// <param name="Loop">For a forward loop's body, how the loop goes on; null otherwise.</param>
 internal sealed record Region(int Id, int Parent, int Owner, EquatableArray<int> Parameters, EquatableArray<int> Results, EquatableArray<int> Effects,
-    EquatableArray<int> Steps)
+    EquatableArray<int> Steps, LoopControl? Loop = null)
 {
     public static readonly Region MethodBody = new(0, -1, -1, EquatableArray<int>.Empty, EquatableArray<int>.Empty, EquatableArray<int>.Empty,
         EquatableArray<int>.Empty);
@@ -33,3 +34,12 @@ internal sealed record Region(int Id, int Parent, int Owner, EquatableArray<int>
         return false;
     }
 }
+
+/// <summary>
+/// How a forward loop goes on: <c>while (Condition) { body; carried = next; if (Exit) break; }</c>, the condition tested
+/// before the first iteration too, or only from the second (<c>do … while</c>).
+/// </summary>
+/// <param name="Condition">The loop's condition over the body's parameters (the carried values at an iteration's start); -1: always.</param>
+/// <param name="Exit">Whether an iteration left the loop (a break or a return), over the body's nodes; -1: never.</param>
+/// <param name="TestFirst">False for <c>do … while</c>: the first iteration runs without a test.</param>
+internal sealed record LoopControl(int Condition, int Exit, bool TestFirst);

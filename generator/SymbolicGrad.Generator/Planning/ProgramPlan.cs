@@ -37,24 +37,22 @@ internal sealed record TapedValue(int Node, string Field);
 internal sealed record CarriedVariable(string Name, int Parameter, int Initial, int Next, bool Declared = true, string? AdjointOf = null);
 
 /// <summary>
-/// A forward loop: <c>if (entry) do { body; carried = next; } while (condition);</c>, counting its iterations where
-/// the backward pass needs the count, and writing the values the backward pass restores onto the tape.
+/// A forward loop: <c>if (reached) while (condition) { body; carried = next; if (exit) break; }</c> (a do loop tests
+/// its condition after each iteration), counting its iterations where the backward pass needs the count, and writing
+/// the values the backward pass restores onto the tape.
 /// </summary>
 /// <param name="Trips">The local counting its iterations; null when nothing needs the count.</param>
 /// <param name="TapeIndex">The method-wide position in this loop's tape arrays; null when it keeps nothing.</param>
 /// <param name="Taped">Values written at the start of each iteration (carried values).</param>
-/// <param name="TapedAfter">Values written after the body's statement at the given index (an inner loop's results).</param>
-/// <param name="Condition">Whether to go on, written after the carried variables took their next values (null: computed before, into <see cref="GoOn"/>).</param>
+/// <param name="TapedAfter">Values written after the inner loop that produces them (an inner loop's results and trip count).</param>
 internal sealed record LoopStatement(
     int Loop,
-    string Keyword,
     EquatableArray<CarriedVariable> Carried,
     EquatableArray<Statement> Body,
     string? Trips,
     string? TapeIndex,
     EquatableArray<TapedValue> Taped,
-    EquatableArray<TapedValue> TapedAfter,
-    string? GoOn) : Statement;
+    EquatableArray<TapedValue> TapedAfter) : Statement;
 
 /// <summary>How a reverse loop gets a forward value of the iteration it reverses.</summary>
 /// <param name="Restore">The <see cref="Op.Restore"/> node.</param>

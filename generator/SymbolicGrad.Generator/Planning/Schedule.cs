@@ -266,37 +266,24 @@ internal sealed class Schedule
     public void PrepareLoop(int loop, Region region)
     {
         var n = _dag[loop];
-        // A forward loop's first result says whether to go on; a reverse loop's results are all carried adjoints.
-        int offset = n.Op == Op.Loop ? 1 : 0;
-        var readByCondition = offset == 1 ? ReadInline(region.Results[0], region) : new HashSet<int>();
         for (int j = 0; j < region.Parameters.Count; j++)
         {
-            int next = region.Results[offset + j];
+            int next = region.Results[j];
             int initial = n[1 + j];
             if (_userNames.TryGetValue(initial, out var initialName) && _userNames.TryGetValue(region.Parameters[j], out var variable) && initialName == variable)
             {
                 _unnamed.Add(initial);
             }
-            if (next != region.Parameters[j] && _dag[next].Region == region.Id && _uses[next] - (readByCondition.Contains(next) ? 1 : 0) == 1)
+            if (next != region.Parameters[j] && _dag[next].Region == region.Id && _uses[next] == 1)
             {
                 _assignedAtEnd.Add(next);
             }
         }
-    }
-
-    /// <summary>The nodes of a region an expression reads through inline operands (itself included).</summary>
-    private HashSet<int> ReadInline(int node, Region region)
-    {
-        var found = new HashSet<int>();
-        var stack = new Stack<int>();
-        stack.Push(node);
-        while (stack.Count > 0)
+        if (region.Loop is { Exit: >= 0 } control)
         {
-            int id = stack.Pop();
-            if (_dag[id].Region != region.Id || !found.Add(id)) continue;
-            foreach (int arg in _dag[id].Args) stack.Push(arg);
+            _forced.Add(control.Exit);
+            if (!_userNames.ContainsKey(control.Exit)) _userNames[control.Exit] = "stop";
         }
-        return found;
     }
 
     /// <summary>A forward loop: names for its carried variables and counters, what it tapes, then its body.</summary>
@@ -311,7 +298,7 @@ internal sealed class Schedule
             string name = _names.Allocate(_userNames.TryGetValue(parameter, out var user) ? user : "v");
             Names[parameter] = name;
             foreach (int result in ResultsOf(loop, j)) Names[result] = name;
-            int next = region.Results[1 + j];
+            int next = region.Results[j];
             carried.Add(new CarriedVariable(name, parameter, n[1 + j], next));
         }
         StoreCyclicNexts(region, carried);
@@ -333,9 +320,8 @@ internal sealed class Schedule
         TapedBy[loop] = taped.Concat(tapedAfter).ToList();
 
         var body = ScheduleRegion(n.Body, backward: false);
-        string? goOn = ConditionReadsOldValues(region.Results[0], carried) ? _names.Allocate("more") : null;
-        return new LoopStatement(loop, "", carried.ToEquatableArray(), body.ToEquatableArray(), tripsName, tapeIndex,
-            taped.ToEquatableArray(), tapedAfter.ToEquatableArray(), goOn);
+        return new LoopStatement(loop, carried.ToEquatableArray(), body.ToEquatableArray(), tripsName, tapeIndex,
+            taped.ToEquatableArray(), tapedAfter.ToEquatableArray());
     }
 
     private ReverseLoopStatement ScheduleReverseLoop(int reverse)
@@ -488,24 +474,6 @@ internal sealed class Schedule
         return found;
     }
 
-    /// <summary>Whether the condition, written after the carried variables changed, would read an old value.</summary>
-    private bool ConditionReadsOldValues(int condition, List<CarriedVariable> carried)
-    {
-        var nexts = new HashSet<int>(carried.Select(c => c.Next));
-        var stack = new Stack<int>();
-        stack.Push(condition);
-        var seen = new HashSet<int>();
-        while (stack.Count > 0)
-        {
-            int id = stack.Pop();
-            if (!seen.Add(id) || nexts.Contains(id) || Variables.ContainsKey(id)) continue;
-            var n = _dag[id];
-            if (n.Op == Op.Param) return true;
-            foreach (int arg in n.Args) stack.Push(arg);
-        }
-        return false;
-    }
-
     /// <summary>Whether a node will be a statement of its own (a prediction used before its region is scheduled).</summary>
     private bool WillBeStored(int id) =>
         Variables.ContainsKey(id) || _forced.Contains(id) || _storeNext.Contains(id)
@@ -530,6 +498,8 @@ internal sealed class Schedule
     {
         var n = _dag[node];
         if (n.Op == Op.Param && _userNames.TryGetValue(node, out var user)) return user;
+        if (n.Op == Op.LoopTrips) return "trips";
+        if (n.Op == Op.Restore) return _userNames.TryGetValue(n.Ref, out var restored) ? restored : DerivedName(n.Ref);
         bool function = n.Args.Count == 1 && n.Op is not (Op.Neg or Op.Convert or Op.Not) && !OpTable.Of(n.Op).Is(OpTraits.Control);
         if (function && DisplayName(n[0]) is { } argument) return OpTable.Of(n.Op).Name + NameAllocator.Capitalize(argument);
         if (function) return OpTable.Of(n.Op).Name;

@@ -84,7 +84,7 @@ internal sealed class Activity
         int j = (int)n.Value;
         var body = dag.Regions[dag[loop].Body];
         yield return dag[loop][1 + j];
-        yield return body.Results[1 + j];
+        yield return body.Results[j];
     }
 
     public bool IsUseful(int node) => node < _useful.Length && _useful[node];

@@ -197,7 +197,7 @@ internal sealed class AdjointSweep
         var pass = new Pass(Map);
         for (int k = 0; k < active.Count; k++)
         {
-            int next = Map(region.Results[1 + active[k]]);
+            int next = Map(region.Results[active[k]]);
             pass.Add(next, carriedAdjoints[k]);
         }
         for (int id = last - 1; id >= first; id--)
@@ -275,7 +275,7 @@ internal sealed class AdjointSweep
         var region = _b.RegionAt(body);
         foreach (int j in active)
         {
-            int next = region.Results[1 + j];
+            int next = region.Results[j];
             if (!_b.Encloses(body, _b[next].Region) && IsActive(next) && !found.Contains(next)) found.Add(next);
         }
         return found;

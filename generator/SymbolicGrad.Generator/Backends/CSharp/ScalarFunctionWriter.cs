@@ -190,6 +190,7 @@ internal sealed class ScalarFunctionWriter
     {
         var n = _dag[loop.Loop];
         var region = _dag.Regions[n.Body];
+        var control = region.Loop!;
         var tape = _plan.Tape;
         string names = string.Join(", ", loop.Carried.Select(c => c.Name));
         _w.WriteLine($"// The {LoopLabel(loop.Loop)} loop{(loop.Carried.Count > 0 ? ", carrying " + names : "")}.");
@@ -205,15 +206,15 @@ internal sealed class ScalarFunctionWriter
             _w.WriteLine("{");
             _w.Indent++;
         }
-        _w.WriteLine("do");
+        string condition = control.Condition < 0 ? "true" : Condition(control.Condition, region);
+        _w.WriteLine(control.TestFirst ? $"while ({condition})" : "do");
         _w.WriteLine("{");
         _w.Indent++;
         var fields = loop.Taped.Concat(loop.TapedAfter).ToList();
         if (tape is not null && fields.Count > 0)
         {
             string k = loop.TapeIndex!;
-            string what = string.Join(", ", fields.Select(f => f.Field));
-            _w.WriteLine($"// Kept for the backward pass: {what}.");
+            _w.WriteLine($"// Kept for the backward pass: {string.Join(", ", fields.Select(f => f.Field))}.");
             _w.WriteLine($"if ({k} == {tape.Local}.{fields[0].Field}.Length)");
             _w.WriteLine("{");
             _w.Indent++;
@@ -236,18 +237,29 @@ internal sealed class ScalarFunctionWriter
                 }
             }
         }
-        if (loop.GoOn is not null) _w.WriteLine($"bool {loop.GoOn} = {_code.Print(region.Results[0])};");
         WriteNextValues(loop.Carried);
         if (loop.TapeIndex is not null) _w.WriteLine($"{loop.TapeIndex}++;");
         if (loop.Trips is not null) _w.WriteLine($"{loop.Trips}++;");
+        if (control.Exit >= 0) _w.WriteLine($"if ({_code.Print(control.Exit)}) break;");
         _w.Indent--;
-        string condition = loop.GoOn ?? AfterNextValues(loop.Carried).Print(region.Results[0]);
-        _w.WriteLine($"}} while ({condition});");
+        _w.WriteLine(control.TestFirst ? "}" : $"}} while ({condition});");
         if (guarded)
         {
             _w.Indent--;
             _w.WriteLine("}");
         }
+    }
+
+    /// <summary>
+    /// The loop's condition at the head (or foot) of the loop, over its carried variables: written out in full, since
+    /// the body's locals are not in scope there.
+    /// </summary>
+    private string Condition(int condition, Region region)
+    {
+        CodePrinter? printer = null;
+        printer = new CodePrinter(_dag, node => _dag[node].Region == region.Id && _dag[node].Op != Op.Param ? null
+            : _names.TryGetValue(node, out var name) ? name : null, _method.QualifyMath);
+        return printer.PrintDefinition(condition);
     }
 
     /// <summary>The carried variables take their next values (in an order where none is overwritten before it is read).</summary>
@@ -271,13 +283,6 @@ internal sealed class ScalarFunctionWriter
         }
     }
 
-    /// <summary>A printer for after the next values were assigned: each next value reads as its carried variable.</summary>
-    private CodePrinter AfterNextValues(IEnumerable<CarriedVariable> carried)
-    {
-        var next = carried.GroupBy(c => c.Next).ToDictionary(g => g.Key, g => g.First().Name);
-        return new CodePrinter(_dag, node => next.TryGetValue(node, out var name) ? name : _names.TryGetValue(node, out var other) ? other : null, _method.QualifyMath);
-    }
-
     private void WriteReverseLoop(ReverseLoopStatement reverse)
     {
         var n = _dag[reverse.Loop];
@@ -299,6 +304,7 @@ internal sealed class ScalarFunctionWriter
             var r = _dag[restored.Restore];
             string value = restored.Field is { } field
                 ? $"{tape!.Local}.{field}[{reverse.TapeIndex}]"
+                : _dag[r[0]].IsConstantValue(0) && r.Value > 0 ? InductionValue("", t, (int)r.Value)
                 : InductionValue(_code.Operand(r[0], Precedence.Additive), t, (int)r.Value);
             _w.WriteLine($"{r.Kind.Keyword()} {restored.Name} = {value};");
         }
@@ -309,7 +315,14 @@ internal sealed class ScalarFunctionWriter
     }
 
     /// <summary>start + t·step, simply: <c>i0 + t</c>, <c>i0 - t</c>, <c>i0 + 2 * t</c>.</summary>
-    private static string InductionValue(string start, string t, int step) => step switch
+    private static string InductionValue(string start, string t, int step) => (start, step) switch
+    {
+        ("", 1) => t,
+        ("", _) => $"{step} * {t}",
+        _ => InductionFrom(start, t, step),
+    };
+
+    private static string InductionFrom(string start, string t, int step) => step switch
     {
         1 => $"{start} + {t}",
         -1 => $"{start} - {t}",

@@ -43,10 +43,17 @@ internal static partial class OpTable
 
     public static readonly OpDef LoopResult = new(Op.LoopResult, "result", OpTraits.Control);
 
-    public static readonly OpDef LoopTrips = new(Op.LoopTrips, "trips", OpTraits.Control);
+    public static readonly OpDef LoopTrips = new(Op.LoopTrips, "trips", OpTraits.Control)
+    {
+        Math = new Notation.Custom((c, n) => ("trips", Precedence.Primary)),
+    };
 
     public static readonly OpDef ReverseLoop = new(Op.ReverseLoop, "reverse", OpTraits.Pinned | OpTraits.Control);
 
     /// <summary>A forward value of the iteration being reversed: read from the tape, or recomputed.</summary>
-    public static readonly OpDef Restore = new(Op.Restore, "restore", OpTraits.Pinned);
+    public static readonly OpDef Restore = new(Op.Restore, "restore", OpTraits.Pinned)
+    {
+        // In comments, a value not restored under a name of its own reads as the forward value it stands for.
+        Math = new Notation.Custom((c, n) => (c.Operand(n.Ref, Precedence.Primary), Precedence.Primary)),
+    };
 }
