@@ -13,6 +13,7 @@ public sealed class FiniteDifferenceTests
     public static TheoryData<string> Lectures => GradientCatalogue.Names(LectureCases.All);
     public static TheoryData<string> FloatFunctions => GradientCatalogue.Names(FloatCases.All);
     public static TheoryData<string> Composition => GradientCatalogue.Names(CompositionCases.All);
+    public static TheoryData<string> MathMembers => GradientCatalogue.Names(MathMemberCases.All);
 
     [Theory]
     [MemberData(nameof(Arithmetic))]
@@ -37,6 +38,10 @@ public sealed class FiniteDifferenceTests
     [Theory]
     [MemberData(nameof(Composition))]
     public void Composed_gradient_matches_finite_differences(string function) => Check(function);
+
+    [Theory]
+    [MemberData(nameof(MathMembers))]
+    public void Math_member_gradient_matches_finite_differences(string function) => Check(function);
 
     private static void Check(string function) => new GradientChecker().Check(GradientCatalogue.Find(function));
 }

@@ -363,6 +363,7 @@ internal sealed class BodyLowering
             BinaryOperatorKind.Subtract => Op.Sub,
             BinaryOperatorKind.Multiply => Op.Mul,
             BinaryOperatorKind.Divide => Op.Div,
+            BinaryOperatorKind.Remainder => Op.Remainder,
             BinaryOperatorKind.LessThan => Op.Less,
             BinaryOperatorKind.LessThanOrEqual => Op.LessOrEqual,
             BinaryOperatorKind.GreaterThan => Op.Greater,
@@ -475,6 +476,7 @@ internal sealed class BodyLowering
                     BinaryOperatorKind.Subtract => Op.Sub,
                     BinaryOperatorKind.Multiply => Op.Mul,
                     BinaryOperatorKind.Divide => Op.Div,
+                    BinaryOperatorKind.Remainder => Op.Remainder,
                     _ => null,
                 };
                 if (op is not null && compound.OperatorMethod is not null && _tensors is not null
@@ -555,13 +557,9 @@ internal sealed class BodyLowering
     {
         var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToArray();
         string name = invocation.TargetMethod.Name;
-        if (name == "Log" && arguments.Length == 2)
-        {
-            // log_b(a) = ln a / ln b.
-            return _graph.Div(_graph.Unary(Op.Log, Evaluate(arguments[0], env)), _graph.Unary(Op.Log, Evaluate(arguments[1], env)));
-        }
         var op = MathLibrary.Find(name, arguments.Length);
-        if (op is null)
+        var kind = ScalarTypes.KindOf(invocation.TargetMethod.ReturnType);
+        if (op is null || kind is null)
         {
             return Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(),
                 $"call to {invocation.TargetMethod.ContainingType.Name}.{name}");
@@ -571,7 +569,12 @@ internal sealed class BodyLowering
         {
             Warn(DiagnosticCatalogue.ZeroDerivative, invocation.Syntax, invocation.Syntax.ToString());
         }
-        return operands.Length == 1 ? _graph.Unary(op.Value, operands[0]) : _graph.Binary(op.Value, operands[0], operands[1]);
+        if (op == Op.CopySign && IsActive(operands[1]) && !IsActive(operands[0]))
+        {
+            // Only y's sign reaches the result.
+            Warn(DiagnosticCatalogue.ZeroDerivative, invocation.Syntax, invocation.Syntax.ToString());
+        }
+        return _graph.Elementwise(op.Value, kind.Value, operands);
     }
 
     private int Inline(IInvocationOperation invocation, ScalarKind kind, Environment env)

@@ -15,6 +15,7 @@ public static class GradientCatalogue
         .. LectureCases.All,
         .. FloatCases.All,
         .. CompositionCases.All,
+        .. MathMemberCases.All,
     ];
 
     /// <summary>The case called <paramref name="name"/>.</summary>
