@@ -17,7 +17,7 @@ namespace SymbolicGrad.Generator.Frontend;
 /// [Differentiable] methods are inlined. Anything outside the supported language is reported at its exact span.
 /// Diagnostic spans: statements at their keyword, expressions at the whole expression.
 /// </summary>
-internal sealed class BodyLowering
+internal sealed partial class BodyLowering
 {
     private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
 
@@ -118,6 +118,7 @@ internal sealed class BodyLowering
     {
         _cancellation.ThrowIfCancellationRequested();
         if (flow.Returned) return; // Unreachable code.
+        using var guard = GuardFor(flow);
         switch (statement)
         {
             case IReturnOperation { ReturnedValue: { } value }:
@@ -316,7 +317,8 @@ internal sealed class BodyLowering
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
             {
                 int condition = EvaluateCondition(conditional.Condition, env);
-                return _graph.Select(condition, Evaluate(conditional.WhenTrue, env), Evaluate(whenFalse, env));
+                return _graph.Select(condition, Under(condition, () => Evaluate(conditional.WhenTrue, env)),
+                    Under(_graph.Not(condition), () => Evaluate(whenFalse, env)));
             }
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return EvaluateAssignment(operation, env);
@@ -380,7 +382,7 @@ internal sealed class BodyLowering
                 $"operator {binary.OperatorKind}");
         }
         int left = Evaluate(binary.LeftOperand, env);
-        int right = Evaluate(binary.RightOperand, env);
+        int right = EvaluateRight(binary, left, env);
         if (_graph.KindOf(left) != _graph.KindOf(right))
         {
             // Operands of a predefined operator already have one type, unless an earlier error replaced one.
@@ -616,7 +618,8 @@ internal sealed class BodyLowering
         bool outerFailed = Failed;
         _diagnostics = new List<DiagnosticInfo>();
         Failed = false;
-        int result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType)!.Value);
+        int result;
+        using (AtCallSite()) result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType)!.Value);
         bool calleeFailed = Failed || _diagnostics.Any(d => d.IsError);
         var recursion = _diagnostics.FirstOrDefault(d => d.Id == DiagnosticCatalogue.Recursion.Id);
         _diagnostics = outer;
