@@ -102,6 +102,14 @@ internal static class DiagnosticCatalogue
         "Local function",
         "[Differentiable] local function '{0}' is not supported: make it a static method of a partial type");
 
+    public static readonly DiagnosticDescriptor SwitchMayThrow = Error("SG0030",
+        "Switch expression may throw",
+        "The switch expression on '{0}' {1}: a differentiated switch is a chain of selects, which cannot throw; end it with a discard arm '_ => …' that gives a value");
+
+    public static readonly DiagnosticDescriptor UnsupportedPattern = Error("SG0031",
+        "Pattern cannot be differentiated",
+        "The pattern '{0}' ({1}) cannot be differentiated: test a double, float, int or bool value with constant, relational (< <= > >=), 'and', 'or', 'not', 'var' and discard patterns");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");

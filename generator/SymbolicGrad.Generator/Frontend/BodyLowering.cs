@@ -326,6 +326,10 @@ internal sealed partial class BodyLowering
                 return EvaluateInvocation(invocation, kind.Value, env);
             case IParenthesizedOperation parenthesized:
                 return Evaluate(parenthesized.Operand, env);
+            case ISwitchExpressionOperation switchExpression:
+                return EvaluateSwitch(switchExpression, kind.Value, env);
+            case IIsPatternOperation isPattern:
+                return EvaluateIsPattern(isPattern, env);
             default:
                 return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
         }

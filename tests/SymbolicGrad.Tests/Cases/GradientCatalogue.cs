@@ -16,6 +16,7 @@ public static class GradientCatalogue
         .. FloatCases.All,
         .. CompositionCases.All,
         .. MathMemberCases.All,
+        .. PatternCases.All,
     ];
 
     /// <summary>The case called <paramref name="name"/>.</summary>
