@@ -110,6 +110,10 @@ internal static class DiagnosticCatalogue
         "Pattern cannot be differentiated",
         "The pattern '{0}' ({1}) cannot be differentiated: test a double, float, int or bool value with constant, relational (< <= > >=), 'and', 'or', 'not', 'var' and discard patterns");
 
+    public static readonly DiagnosticDescriptor DeconstructionOfValue = Error("SG0032",
+        "Deconstruction of a value that is not a tuple literal",
+        "'{0}' is not a tuple literal: a [Differentiable] method deconstructs tuple literals only, as in '(a, b) = (x * y, b)'; write the elements out");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");

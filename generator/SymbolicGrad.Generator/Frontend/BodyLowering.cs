@@ -218,6 +218,9 @@ internal sealed partial class BodyLowering
         var operation = statement.Operation;
         switch (operation)
         {
+            case IDeconstructionAssignmentOperation deconstruction:
+                ExecuteDeconstruction(deconstruction, env);
+                break;
             case ISimpleAssignmentOperation { Target: IDiscardOperation } discard:
                 // _ = e; computes nothing the result can use.
                 Evaluate(discard.Value, env);

@@ -17,6 +17,7 @@ public static class GradientCatalogue
         .. CompositionCases.All,
         .. MathMemberCases.All,
         .. PatternCases.All,
+        .. TupleCases.All,
     ];
 
     /// <summary>The case called <paramref name="name"/>.</summary>
