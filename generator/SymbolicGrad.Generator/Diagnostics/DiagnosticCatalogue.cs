@@ -114,6 +114,10 @@ internal static class DiagnosticCatalogue
         "Deconstruction of a value that is not a tuple literal",
         "'{0}' is not a tuple literal: a [Differentiable] method deconstructs tuple literals only, as in '(a, b) = (x * y, b)'; write the elements out");
 
+    public static readonly DiagnosticDescriptor MatrixElement = Error("SG0033",
+        "Matrix element read",
+        "'{0}' reads one element of a matrix, which cannot be differentiated: compute with the whole matrix (W * x), or read an element of a vector (z[i])");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");

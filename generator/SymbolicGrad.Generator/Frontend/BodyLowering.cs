@@ -304,6 +304,8 @@ internal sealed partial class BodyLowering
                 return Read(local.Local, env, operation);
             case IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field when _tensors is not null && TensorTypes.RankOf(field.Type) > 0:
                 return ReadField(field.Field);
+            case IPropertyReferenceOperation member when _tensors is not null && TensorTypes.IsTensorType(member.Instance?.Type):
+                return EvaluateTensorMember(member, env);
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
@@ -599,18 +601,15 @@ internal sealed partial class BodyLowering
             .Select(r => r.GetSyntax(_cancellation)).OfType<MethodDeclarationSyntax>()
             .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
         var body = declaration is null ? null : _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _cancellation);
-        bool supportedSignature = callee.IsStatic && !callee.IsGenericMethod
-            && ScalarTypes.KindOf(callee.ReturnType)?.IsReal() == true
-            && callee.Parameters.All(p => p.RefKind == RefKind.None && ScalarTypes.KindOf(p.Type) is not null);
+        string? refusal = InlineSignature.Refusal(callee, invocation, _callStack.Peek(), tensors: _tensors is not null);
         if (declaration is null)
         {
             return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
                 $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly)");
         }
-        if (body is null || !supportedSignature)
+        if (body is null || refusal is not null)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
-                $"'{callee.Name}' must be static and non-generic, return double or float, and take double, float, int or bool parameters by value");
+            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(), refusal ?? $"'{callee.Name}' has no body");
         }
 
         var calleeEnv = new Environment();
@@ -626,7 +625,7 @@ internal sealed partial class BodyLowering
         _diagnostics = new List<DiagnosticInfo>();
         Failed = false;
         int result;
-        using (AtCallSite()) result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType)!.Value);
+        using (AtCallSite()) result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType) ?? kind);
         bool calleeFailed = Failed || _diagnostics.Any(d => d.IsError);
         var recursion = _diagnostics.FirstOrDefault(d => d.Id == DiagnosticCatalogue.Recursion.Id);
         _diagnostics = outer;

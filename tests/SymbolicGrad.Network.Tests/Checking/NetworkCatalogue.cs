@@ -1,6 +1,8 @@
 using SymbolicGrad.Network.Tests.Models.Activations;
 using SymbolicGrad.Network.Tests.Models.Arithmetic;
 using SymbolicGrad.Network.Tests.Models.Composed;
+using SymbolicGrad.Network.Tests.Models.Elements;
+using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
 using SymbolicGrad.Network.Tests.Models.Losses;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
@@ -60,6 +62,9 @@ public static class NetworkCatalogue
         Target<LectureSigmoidMseNet, LectureSigmoidMseNet.LossWorkspace>("composed", () => new LectureSigmoidMseNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<LectureSigmoidBinaryCrossEntropyNet, LectureSigmoidBinaryCrossEntropyNet.LossWorkspace>("composed", () => new LectureSigmoidBinaryCrossEntropyNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<WeightDecayNet, WeightDecayNet.LossWorkspace>("composed", () => new WeightDecayNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
+
+        Label<LayerHelperNet, LayerHelperNet.LossWorkspace>("helper", () => new LayerHelperNet(Seed), DataSpec.Labels(5, 3)),
+        Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
     ];
 
     /// <summary>Theory data: the name of every case.</summary>

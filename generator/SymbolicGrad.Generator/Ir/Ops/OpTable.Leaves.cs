@@ -34,6 +34,8 @@ internal static partial class OpTable
     public static readonly OpDef Length = new(Op.Length, "length", OpTraits.Leaf)
     {
         Math = Text((c, n) => c.Dim(n.Dim!)),
-        CSharp = Text((c, n) => "(" + n.Kind.Keyword() + ")" + c.Dim(n.Dim!), Precedence.Unary),
+        CSharp = new Notation.Custom((c, n) => n.Kind == ScalarKind.Int32
+            ? (c.Dim(n.Dim!), Precedence.Multiplicative) // a product of extents at most
+            : ("(" + n.Kind.Keyword() + ")" + c.Dim(n.Dim!), Precedence.Unary)),
     };
 }
