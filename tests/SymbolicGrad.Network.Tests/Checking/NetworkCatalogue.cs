@@ -5,6 +5,7 @@ using SymbolicGrad.Network.Tests.Models.Elements;
 using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
 using SymbolicGrad.Network.Tests.Models.Losses;
+using SymbolicGrad.Network.Tests.Models.Piecewise;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
 using SymbolicGrad.Network.Tests.Models.Reductions;
 using Contracts = SymbolicGrad.Network.Tests.Contracts;
@@ -65,6 +66,7 @@ public static class NetworkCatalogue
 
         Label<LayerHelperNet, LayerHelperNet.LossWorkspace>("helper", () => new LayerHelperNet(Seed), DataSpec.Labels(5, 3)),
         Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
+        Target<PiecewiseScalarNet, PiecewiseScalarNet.LossWorkspace>("piecewise", () => new PiecewiseScalarNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
     ];
 
     /// <summary>Theory data: the name of every case.</summary>
