@@ -156,15 +156,15 @@ public sealed class DiagnosticTests
     // ---- SG0006: expressions ----
 
     [Fact]
-    public void SG0006_UnsupportedMathOverload()
+    public void SG0006_CallOnAValue()
     {
         AssertReported("SG0006", Header + """
             public static partial class C
             {
                 [Differentiable]
-                public static double F(double x) => [|Math.Round(x, 2)|] * x;
+                public static double F(double x) => [|x.CompareTo(2.0)|] * x;
             }
-            """, "Math.Round");
+            """, "Double.CompareTo");
     }
 
     // ---- SG0007 / SG0008 / SG0009: lambdas, LINQ, dynamic ----
@@ -569,6 +569,21 @@ public sealed class DiagnosticTests
                 public static float F(Mat W, Vec x) => [|W[0, 1]|] * Ops.Sum(x);
             }
             """, "W * x");
+    }
+
+    [Theory]
+    [InlineData("Math.Round(x, 2)", "Math.Round with 2 arguments")]
+    [InlineData("Math.MaxMagnitude(x, 2.0)", "Math.MaxMagnitude with 2 arguments")]
+    [InlineData("Math.BitIncrement(x)", "Math.BitIncrement with 1 argument")]
+    public void SG0034_UnsupportedMathMember(string call, string named)
+    {
+        AssertReported("SG0034", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|{{call}}|] * x;
+            }
+            """, named);
     }
 
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----

@@ -118,6 +118,10 @@ internal static class DiagnosticCatalogue
         "Matrix element read",
         "'{0}' reads one element of a matrix, which cannot be differentiated: compute with the whole matrix (W * x), or read an element of a vector (z[i])");
 
+    public static readonly DiagnosticDescriptor UnsupportedMathMember = Error("SG0034",
+        "Math member not differentiated",
+        "'{0}' calls {1}, which SymbolicGrad does not differentiate: write it with the Math members it differentiates (listed in the README) and arithmetic, or, if it reads no differentiable value, compute it outside and pass it in through a [NoDiff] parameter");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");

@@ -572,8 +572,8 @@ internal sealed partial class BodyLowering
         var kind = ScalarTypes.KindOf(invocation.TargetMethod.ReturnType);
         if (op is null || kind is null)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(),
-                $"call to {invocation.TargetMethod.ContainingType.Name}.{name}");
+            string overload = $"{invocation.TargetMethod.ContainingType.Name}.{name} with {arguments.Length} argument{(arguments.Length == 1 ? "" : "s")}";
+            return Fail(DiagnosticCatalogue.UnsupportedMathMember, invocation.Syntax, invocation.Syntax.ToString(), overload);
         }
         var operands = arguments.Select(a => Evaluate(a, env)).ToArray();
         if (OpTable.Of(op.Value).Is(OpTraits.ZeroDerivative) && _graph.KindOf(operands[0]).IsReal() && IsActive(operands[0]))
