@@ -53,6 +53,23 @@ public sealed class PatternTests
         Assert.Equal(expected, dX);
     }
 
+    [Fact]
+    public void Partials_are_exact_at_dyadic_points()
+    {
+        Assert.Equal(-6.0, Patterns.BandsGradient(-2.0, 3.0, out double dX, out double dY));
+        Assert.Equal((3.0, -2.0), (dX, dY));
+        Assert.Equal(-0.375, Patterns.BandsGradient(0.5, -1.5, out dX, out dY));
+        Assert.Equal((-1.5, 0.25), (dX, dY));
+        Patterns.BandsGradient(6.0, 0.5, out _, out dY);
+        Assert.Equal(1.0, dY);
+        Assert.Equal(36.0, Patterns.VarPatternGradient(2.0, 3.0, out dX, out dY));
+        Assert.Equal((36.0, 24.0), (dX, dY));
+        Assert.Equal(0.75, Patterns.VarPatternGradient(0.5, 0.5, out dX, out dY));
+        Assert.Equal((1.5, 0.5), (dX, dY));
+        Assert.Equal(0.8125, Patterns.IsPatternsGradient(0.25, 3.0, out dX, out dY));
+        Assert.Equal((3.5, 0.25), (dX, dY));
+    }
+
     private static void Same(double expected, double actual) =>
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
 
