@@ -156,15 +156,15 @@ public sealed class DiagnosticTests
     // ---- SG0006: expressions ----
 
     [Fact]
-    public void SG0006_SwitchExpression()
+    public void SG0006_CallOnAValue()
     {
         AssertReported("SG0006", Header + """
             public static partial class C
             {
                 [Differentiable]
-                public static double F(double x) => [|x switch { > 0.0 => x, _ => -x }|];
+                public static double F(double x) => [|x.CompareTo(2.0)|] * x;
             }
-            """);
+            """, "Double.CompareTo");
     }
 
     // ---- SG0007 / SG0008 / SG0009: lambdas, LINQ, dynamic ----
@@ -502,6 +502,90 @@ public sealed class DiagnosticTests
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
     }
 
+    // ---- SG0030 / SG0031 / SG0032 / SG0033: switch expressions, patterns, tuples, matrix elements ----
+
+    [Fact]
+    public void SG0030_SwitchNotExhaustive()
+    {
+        // C# throws SwitchExpressionException for NaN, which no arm covers.
+        AssertReported("SG0030", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x [|switch|] { < 0.0 => -x, >= 0.0 => x };
+            }
+            """, "NaN too");
+    }
+
+    [Fact]
+    public void SG0030_SwitchArmThrows()
+    {
+        AssertReported("SG0030", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x switch { > 0.0 => x, _ => [|throw new ArgumentOutOfRangeException(nameof(x))|] };
+            }
+            """, "throws in this arm");
+    }
+
+    [Fact]
+    public void SG0031_PropertyPattern()
+    {
+        AssertReported("SG0031", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x is [|{ }|] ? x : 0.0;
+            }
+            """, "property or positional");
+    }
+
+    [Fact]
+    public void SG0032_DeconstructionOfACall()
+    {
+        AssertReported("SG0032", Header + """
+            public static partial class C
+            {
+                static (double, double) Pair(double x) => (x, 2.0 * x);
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    var (a, b) = [|Pair(x)|];
+                    return a * b;
+                }
+            }
+            """, "'Pair(x)'");
+    }
+
+    [Fact]
+    public void SG0033_MatrixElement()
+    {
+        AssertReported("SG0033", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float F(Mat W, Vec x) => [|W[0, 1]|] * Ops.Sum(x);
+            }
+            """, "W * x");
+    }
+
+    [Theory]
+    [InlineData("Math.Round(x, 2)", "Math.Round with 2 arguments")]
+    [InlineData("Math.MaxMagnitude(x, 2.0)", "Math.MaxMagnitude with 2 arguments")]
+    [InlineData("Math.BitIncrement(x)", "Math.BitIncrement with 1 argument")]
+    public void SG0034_UnsupportedMathMember(string call, string named)
+    {
+        AssertReported("SG0034", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|{{call}}|] * x;
+            }
+            """, named);
+    }
+
     // ---- SG0040–SG0043: arrays and loops ----
 
     [Fact]
@@ -626,6 +710,21 @@ public sealed class DiagnosticTests
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
         GeneratedGradientCheck.AssertMatches(assembly, "Diag.C", "F", 1.3, 0.7);
         GeneratedGradientCheck.AssertMatches(assembly, "Diag.C", "F", -2.6, -1.1);
+    }
+
+    [Fact]
+    public void SG0100_CopySignOfOnlyTheSign()
+    {
+        var run = AssertReported("SG0100", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y) => [|Math.CopySign(2.0, x)|] * y;
+            }
+            """, "CopySign");
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        var gradient = assembly.InvokeGradient("Diag.C", "F", -1.5, 3.0);
+        Assert.Equal([0.0, -2.0], gradient.Values);
     }
 
     [Fact]

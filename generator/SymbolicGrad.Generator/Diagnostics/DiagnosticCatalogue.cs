@@ -105,6 +105,26 @@ internal static class DiagnosticCatalogue
         "Local function",
         "[Differentiable] local function '{0}' is not supported: make it a static method of a partial type");
 
+    public static readonly DiagnosticDescriptor SwitchMayThrow = Error("SG0030",
+        "Switch expression may throw",
+        "The switch expression on '{0}' {1}: a differentiated switch is a chain of selects, which cannot throw; end it with a discard arm '_ => …' that gives a value");
+
+    public static readonly DiagnosticDescriptor UnsupportedPattern = Error("SG0031",
+        "Pattern cannot be differentiated",
+        "The pattern '{0}' ({1}) cannot be differentiated: test a double, float, int or bool value with constant, relational (< <= > >=), 'and', 'or', 'not', 'var' and discard patterns");
+
+    public static readonly DiagnosticDescriptor DeconstructionOfValue = Error("SG0032",
+        "Deconstruction of a value that is not a tuple literal",
+        "'{0}' is not a tuple literal: a [Differentiable] method deconstructs tuple literals only, as in '(a, b) = (x * y, b)'; write the elements out");
+
+    public static readonly DiagnosticDescriptor MatrixElement = Error("SG0033",
+        "Matrix element read",
+        "'{0}' reads one element of a matrix, which cannot be differentiated: compute with the whole matrix (W * x), or read an element of a vector (z[i])");
+
+    public static readonly DiagnosticDescriptor UnsupportedMathMember = Error("SG0034",
+        "Math member not differentiated",
+        "'{0}' calls {1}, which SymbolicGrad does not differentiate: write it with the Math members it differentiates (listed in the README) and arithmetic, or, if it reads no differentiable value, compute it outside and pass it in through a [NoDiff] parameter");
+
     public static readonly DiagnosticDescriptor ArrayWrite = Error("SG0040",
         "Write to an array parameter",
         "'{0}' writes into '{1}': a [Differentiable] method reads its array and span parameters but does not write them; keep the values in a local instead");

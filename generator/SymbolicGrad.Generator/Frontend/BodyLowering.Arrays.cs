@@ -61,7 +61,7 @@ internal sealed partial class BodyLowering
         int arrayNode = EvaluateArrayValue(array, env);
         if (Failed || _graph[arrayNode].Op != Op.Input) return _graph.Zero(ScalarKind.Double);
         int position = Evaluate(index, env);
-        return ArrayRead(arrayNode, position, _path ?? True);
+        return ArrayRead(arrayNode, position, _graph.Guard ?? True);
     }
 
     private int ArrayRead(int array, int index, int guard) =>

@@ -86,7 +86,7 @@ internal sealed partial class BodyLowering
         }
         if (Failed) return;
 
-        _path = flow.Path;
+        _graph.Guard = And(_callSite, flow.Path);
         int Length(int arrayNode) => _graph.Length(_graph[arrayNode].Shape!.Length, ScalarKind.Int32);
         int Test(Environment env) => array >= 0
             ? _graph.Binary(Op.Less, env.TryGet(position!, out int k) ? k : -1, Length(array))
@@ -94,7 +94,7 @@ internal sealed partial class BodyLowering
         // A loop the path never reaches, or whose condition is false from the start, never runs its body.
         if (flow.Path is int reached && _graph[reached].IsConstantValue(0)) return;
         if (conditionAtTop && _graph[Test(flow.Env)].IsConstantValue(0)) return;
-        int guard = flow.Path ?? True;
+        int guard = And(_callSite, flow.Path) ?? True;
 
         var carried = CarriedVariables(loop, flow.Env);
         if (position is not null) carried.Insert(0, position);
@@ -110,8 +110,8 @@ internal sealed partial class BodyLowering
             parameters.Add(p);
             Assign(carried[j], p, bodyEnv);
         }
-        // The loop's condition, over the values an iteration starts from.
-        _path = null;
+        // The loop's condition, over the values an iteration starts from (the body runs only where the loop is reached).
+        _graph.Guard = _callSite;
         int top = Test(bodyEnv);
         var context = new LoopContext(loop);
         var bodyFlow = new Flow(bodyEnv, context.Returns, context);
@@ -142,6 +142,7 @@ internal sealed partial class BodyLowering
 
         // The increments run where the iteration completed.
         var nextFlow = new Flow(next, context.Returns, context) { Path = normalPath };
+        _graph.Guard = And(_callSite, normalPath);
         foreach (var statement in atBottom) ExecuteFlow(statement, nextFlow);
         if (position is not null) next.Set(position, _graph.Add(parameters[0], _graph.One(ScalarKind.Int32)));
 
@@ -208,7 +209,7 @@ internal sealed partial class BodyLowering
             flow.Returns.Add((PathAnd(flow.Loop is null ? flow.Condition : flow.Path, returned), _graph.LoopResult(node, carried.Count + 1)));
             flow.Path = PathAnd(flow.Path, _graph.Not(returned));
         }
-        _path = flow.Path;
+        _graph.Guard = And(_callSite, flow.Path);
     }
 
     private int True => _graph.Constant(1, ScalarKind.Boolean);

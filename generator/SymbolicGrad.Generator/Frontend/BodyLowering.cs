@@ -33,8 +33,7 @@ internal sealed partial class BodyLowering
 
     private readonly OpsLibrary? _tensors;
 
-    /// <summary>The condition under which the code being lowered runs (null: always): the guard of reads that may throw.</summary>
-    private int? _path;
+
     private readonly Dictionary<string, int> _fields = new();
 
     public BodyLowering(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation,
@@ -68,7 +67,7 @@ internal sealed partial class BodyLowering
         try
         {
             var flow = new Flow(env, new List<(int?, int)>());
-            _path = null;
+
             ExecuteFlow(body, flow);
             if (flow.Returns.Count == 0)
             {
@@ -134,7 +133,7 @@ internal sealed partial class BodyLowering
     {
         _cancellation.ThrowIfCancellationRequested();
         if (flow.Exited) return; // Unreachable code.
-        _path = flow.Path;
+        using var guard = GuardFor(flow);
         switch (statement)
         {
             case IReturnOperation { ReturnedValue: { } value }:
@@ -252,6 +251,9 @@ internal sealed partial class BodyLowering
         var operation = statement.Operation;
         switch (operation)
         {
+            case IDeconstructionAssignmentOperation deconstruction:
+                ExecuteDeconstruction(deconstruction, env);
+                break;
             case ISimpleAssignmentOperation { Target: IDiscardOperation } discard:
                 // _ = e; computes nothing the result can use.
                 Evaluate(discard.Value, env);
@@ -339,6 +341,8 @@ internal sealed partial class BodyLowering
                 return Read(local.Local, env, operation);
             case IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field when _tensors is not null && TensorTypes.RankOf(field.Type) > 0:
                 return ReadField(field.Field);
+            case IPropertyReferenceOperation member when _tensors is not null && TensorTypes.IsTensorType(member.Instance?.Type):
+                return EvaluateTensorMember(member, env);
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
@@ -362,13 +366,8 @@ internal sealed partial class BodyLowering
             {
                 // Each branch is evaluated under its condition, which guards its reads: c ? a[i] : 0 reads a[i] only when c.
                 int condition = EvaluateCondition(conditional.Condition, env);
-                var outer = _path;
-                _path = PathAnd(outer, condition);
-                int whenTrue = Evaluate(conditional.WhenTrue, env);
-                _path = PathAnd(outer, _graph.Not(condition));
-                int whenFalseValue = Evaluate(whenFalse, env);
-                _path = outer;
-                return _graph.Select(condition, whenTrue, whenFalseValue);
+                return _graph.Select(condition, Under(condition, () => Evaluate(conditional.WhenTrue, env)),
+                    Under(_graph.Not(condition), () => Evaluate(whenFalse, env)));
             }
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return EvaluateAssignment(operation, env);
@@ -376,6 +375,10 @@ internal sealed partial class BodyLowering
                 return EvaluateInvocation(invocation, kind.Value, env);
             case IParenthesizedOperation parenthesized:
                 return Evaluate(parenthesized.Operand, env);
+            case ISwitchExpressionOperation switchExpression:
+                return EvaluateSwitch(switchExpression, kind.Value, env);
+            case IIsPatternOperation isPattern:
+                return EvaluateIsPattern(isPattern, env);
             default:
                 return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
         }
@@ -415,6 +418,7 @@ internal sealed partial class BodyLowering
             BinaryOperatorKind.Subtract => Op.Sub,
             BinaryOperatorKind.Multiply => Op.Mul,
             BinaryOperatorKind.Divide => Op.Div,
+            BinaryOperatorKind.Remainder => Op.Remainder,
             BinaryOperatorKind.LessThan => Op.Less,
             BinaryOperatorKind.LessThanOrEqual => Op.LessOrEqual,
             BinaryOperatorKind.GreaterThan => Op.Greater,
@@ -431,22 +435,12 @@ internal sealed partial class BodyLowering
                 $"operator {binary.OperatorKind}");
         }
         int left = Evaluate(binary.LeftOperand, env);
-        // && and || evaluate their right operand only when the left one did not decide: that guards its reads.
-        var outer = _path;
-        if (binary.OperatorKind == BinaryOperatorKind.ConditionalAnd) _path = PathAnd(outer, left);
-        if (binary.OperatorKind == BinaryOperatorKind.ConditionalOr) _path = PathAnd(outer, _graph.Not(left));
-        int right = Evaluate(binary.RightOperand, env);
-        _path = outer;
+        int right = EvaluateRight(binary, left, env);
         if (_graph.KindOf(left) != _graph.KindOf(right))
         {
             // Operands of a predefined operator already have one type, unless an earlier error replaced one.
             Failed = true;
             return _graph.Zero(ScalarTypes.KindOf(binary.Type) ?? ScalarKind.Double);
-        }
-        if (op == Op.Div && _graph.KindOf(right) == ScalarKind.Int32 && _path is int guard)
-        {
-            // Integer division throws on 0: divide by 1 where the user's code would not divide at all.
-            right = _graph.Select(guard, right, _graph.One(ScalarKind.Int32));
         }
         return _graph.Binary(op.Value, left, right);
     }
@@ -541,6 +535,7 @@ internal sealed partial class BodyLowering
                     BinaryOperatorKind.Subtract => Op.Sub,
                     BinaryOperatorKind.Multiply => Op.Mul,
                     BinaryOperatorKind.Divide => Op.Div,
+                    BinaryOperatorKind.Remainder => Op.Remainder,
                     _ => null,
                 };
                 if (op is not null && compound.OperatorMethod is not null && _tensors is not null
@@ -623,23 +618,24 @@ internal sealed partial class BodyLowering
     {
         var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToArray();
         string name = invocation.TargetMethod.Name;
-        if (name == "Log" && arguments.Length == 2)
-        {
-            // log_b(a) = ln a / ln b.
-            return _graph.Div(_graph.Unary(Op.Log, Evaluate(arguments[0], env)), _graph.Unary(Op.Log, Evaluate(arguments[1], env)));
-        }
         var op = MathLibrary.Find(name, arguments.Length);
-        if (op is null)
+        var kind = ScalarTypes.KindOf(invocation.TargetMethod.ReturnType);
+        if (op is null || kind is null)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(),
-                $"call to {invocation.TargetMethod.ContainingType.Name}.{name}");
+            string overload = $"{invocation.TargetMethod.ContainingType.Name}.{name} with {arguments.Length} argument{(arguments.Length == 1 ? "" : "s")}";
+            return Fail(DiagnosticCatalogue.UnsupportedMathMember, invocation.Syntax, invocation.Syntax.ToString(), overload);
         }
         var operands = arguments.Select(a => Evaluate(a, env)).ToArray();
         if (OpTable.Of(op.Value).Is(OpTraits.ZeroDerivative) && _graph.KindOf(operands[0]).IsReal() && IsActive(operands[0]))
         {
             Warn(DiagnosticCatalogue.ZeroDerivative, invocation.Syntax, invocation.Syntax.ToString());
         }
-        return operands.Length == 1 ? _graph.Unary(op.Value, operands[0]) : _graph.Binary(op.Value, operands[0], operands[1]);
+        if (op == Op.CopySign && IsActive(operands[1]) && !IsActive(operands[0]))
+        {
+            // Only y's sign reaches the result.
+            Warn(DiagnosticCatalogue.ZeroDerivative, invocation.Syntax, invocation.Syntax.ToString());
+        }
+        return _graph.Elementwise(op.Value, kind.Value, operands);
     }
 
     private int Inline(IInvocationOperation invocation, ScalarKind kind, Environment env)
@@ -655,18 +651,15 @@ internal sealed partial class BodyLowering
             .Select(r => r.GetSyntax(_cancellation)).OfType<MethodDeclarationSyntax>()
             .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
         var body = declaration is null ? null : _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _cancellation);
-        bool supportedSignature = callee.IsStatic && !callee.IsGenericMethod
-            && ScalarTypes.KindOf(callee.ReturnType)?.IsReal() == true
-            && callee.Parameters.All(p => p.RefKind == RefKind.None && ScalarTypes.KindOf(p.Type) is not null);
+        string? refusal = InlineSignature.Refusal(callee, invocation, _callStack.Peek(), tensors: _tensors is not null);
         if (declaration is null)
         {
             return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
                 $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly)");
         }
-        if (body is null || !supportedSignature)
+        if (body is null || refusal is not null)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
-                $"'{callee.Name}' must be static and non-generic, return double or float, and take double, float, int or bool parameters by value");
+            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(), refusal ?? $"'{callee.Name}' has no body");
         }
 
         var calleeEnv = new Environment();
@@ -681,7 +674,8 @@ internal sealed partial class BodyLowering
         bool outerFailed = Failed;
         _diagnostics = new List<DiagnosticInfo>();
         Failed = false;
-        int result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType)!.Value);
+        int result;
+        using (AtCallSite()) result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType) ?? kind);
         bool calleeFailed = Failed || _diagnostics.Any(d => d.IsError);
         var recursion = _diagnostics.FirstOrDefault(d => d.Id == DiagnosticCatalogue.Recursion.Id);
         _diagnostics = outer;

@@ -58,6 +58,7 @@ internal static class MethodLowering
     private static LoweringResult Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
+        if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
         var kind = MethodClassifier.Classify(method);
         var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
         DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);

@@ -39,6 +39,13 @@ internal sealed class GraphBuilder
     /// <summary>The region new nodes go to.</summary>
     public int CurrentRegion { get; set; }
 
+    /// <summary>
+    /// The condition under which the code being lowered runs (null: always). An op that may throw is built on the safe
+    /// operands of its <see cref="OpDef.SafeOperands"/> where the condition does not hold: generated code may compute a
+    /// value before its condition is known, and must not throw where the user's method would not have run it.
+    /// </summary>
+    public int? Guard { get; set; }
+
     public Node this[int id] => _nodes[id];
 
     public int Count => _nodes.Count;
@@ -117,6 +124,20 @@ internal sealed class GraphBuilder
             throw new InvalidOperationException("Select branches must have one kind");
         }
         return Build(Node.Of(Op.Select, KindOf(whenTrue), condition, whenTrue, whenFalse) with { Shape = Broadcast(condition, whenTrue, whenFalse) });
+    }
+
+    /// <summary>An element-wise op of any arity whose operands may differ in kind (ScaleB's int exponent), giving <paramref name="kind"/>.</summary>
+    public int Elementwise(Op op, ScalarKind kind, params int[] args) =>
+        Build(new Node(op, kind, new EquatableArray<int>(args)) with { Shape = Broadcast(args) });
+
+    /// <summary>
+    /// <c>vector[index]</c> as the user's code reads it: <paramref name="site"/> (the method and the source text) names
+    /// the read in the exception thrown when the index is out of range, checked where the index is used.
+    /// </summary>
+    public int Pick(int vector, int index, string site)
+    {
+        var node = Guarded(new Node(Op.Pick, KindOf(vector), new EquatableArray<int>(new[] { vector, index }), Name: site, Region: CurrentRegion));
+        return Intern(node with { Shape = OpTable.Of(Op.Pick).Shape!(this, node) });
     }
 
     /// <summary>A structural tensor operation: its shape comes from its <see cref="OpDef.Shape"/> rule; no algebraic rewrites apply.</summary>
@@ -254,7 +275,8 @@ internal sealed class GraphBuilder
     private int RegionFor(Node node)
     {
         var def = OpTable.Of(node.Op);
-        if (def.Is(OpTraits.Pinned) || def.Partial?.Invoke(node) == true) return CurrentRegion;
+        // An op with safe operands may throw: it stays where the user's code runs it.
+        if (def.Is(OpTraits.Pinned) || def.SafeOperands?.Invoke(this, node) is not null) return CurrentRegion;
         int deepest = 0;
         foreach (int arg in node.Args)
         {
@@ -273,6 +295,7 @@ internal sealed class GraphBuilder
 
     private int Build(Node node)
     {
+        node = Guarded(node with { Region = CurrentRegion });
         node = node with { Region = RegionFor(node) };
         if (!node.Args.Any(a => !_nodes[a].IsConstant) && node.Op != Op.Select
             && ConstantFolding.Fold(node, node.Args.Select(a => _nodes[a].Value).ToArray()) is double value)
@@ -280,6 +303,18 @@ internal sealed class GraphBuilder
             return Constant(value, node.Kind);
         }
         return Simplifier.TryRewrite(this, node) ?? Intern(node);
+    }
+
+    /// <summary>The node on its safe operands where <see cref="Guard"/> does not hold, if it may throw.</summary>
+    private Node Guarded(Node node)
+    {
+        if (Guard is not int guard || OpTable.Of(node.Op).SafeOperands?.Invoke(this, node) is not { } safe) return node;
+        var args = node.Args.ToArray();
+        for (int k = 0; k < args.Length; k++)
+        {
+            if (safe[k] is int replacement) args[k] = Select(guard, args[k], replacement);
+        }
+        return node with { Args = new EquatableArray<int>(args) };
     }
 
     /// <summary>Adds the node unless an equal one exists (commutative operands in either order count as equal).</summary>

@@ -23,6 +23,12 @@ internal enum Op
     // Elementary functions (Math/MathF).
     Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Exp, Log, Log10, Sqrt, Pow, Abs, Max, Min,
 
+    // More of Math/MathF: functions of two or three arguments, and those beyond the classic set.
+    Atan2, Cbrt, Log2, LogBase, Asinh, Acosh, Atanh, FusedMultiplyAdd, ScaleB, CopySign, Clamp, IEEERemainder,
+
+    /// <summary>C#'s <c>%</c>: the remainder of truncated division (fmod for reals).</summary>
+    Remainder,
+
     // Piecewise constant: derivative zero almost everywhere.
     Floor, Ceiling, Round, Truncate, Sign,
 

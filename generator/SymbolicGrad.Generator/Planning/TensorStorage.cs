@@ -139,7 +139,7 @@ internal sealed class TensorStorage
         for (int id = 0; id < dag.Count; id++)
         {
             var n = dag[id];
-            if (n.Op == Op.Pick && dag[n[1]].Op == Op.Input && schedule.Variables.ContainsKey(n[0]) && dag[n[0]].Rank == 1) return n[0];
+            if (n.Op == Op.Pick && n.Name is null && dag[n[1]].Op == Op.Input && schedule.Variables.ContainsKey(n[0]) && dag[n[0]].Rank == 1) return n[0];
         }
         return -1;
     }

@@ -16,6 +16,9 @@ public static class GradientCatalogue
         .. FloatCases.All,
         .. CompositionCases.All,
         .. LoopCases.All,
+        .. MathMemberCases.All,
+        .. PatternCases.All,
+        .. TupleCases.All,
     ];
 
     /// <summary>The case called <paramref name="name"/>.</summary>

@@ -74,9 +74,9 @@ internal static class ArgumentChecks
             if (check is not ({ } left, { } right, { } message) || !done.Add((left, right))) continue;
             c.Line($"if ({size(left)} != {size(right)}) throw new global::System.ArgumentException($\"{c.Method.Name}: {message}.\");");
         }
-        // Labels index the logits: check them once here, not in the loops.
+        // Labels index the logits: check them once here, not in the loops (the user's own reads are checked where they are).
         string r = c.Names.Row;
-        foreach (var node in dag.Nodes.Where(n => n.Op == Op.Pick && dag[n[1]].Op == Op.Input).Distinct())
+        foreach (var node in dag.Nodes.Where(n => n.Op == Op.Pick && n.Name is null && dag[n[1]].Op == Op.Input).Distinct())
         {
             string labels = dag[node[1]].Name!;
             string length = size(dag[node[0]].Shape!.Length);

@@ -26,6 +26,26 @@ internal static class Literals
         return (text, text.StartsWith("-", StringComparison.Ordinal) ? Precedence.Unary : Precedence.Primary);
     }
 
+    /// <summary>A C# string literal of <paramref name="text"/>.</summary>
+    public static string String(string text)
+    {
+        var builder = new System.Text.StringBuilder("\"");
+        foreach (char c in text)
+        {
+            builder.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
+        }
+        return builder.Append('"').ToString();
+    }
+
     private static string Double(double v, bool math)
     {
         if (double.IsNaN(v)) return math ? "NaN" : "double.NaN";

@@ -27,8 +27,6 @@ internal sealed class OpDef
 
     public Op Op { get; }
 
-    /// <summary>Whether evaluating the node may throw (integer division by zero): it is never moved to where it would run more often.</summary>
-    public Func<Node, bool>? Partial { get; init; }
 
     /// <summary>The name in math comments and derived variable names (<c>sin</c> → <c>sinZ</c>).</summary>
     public string Name { get; }
@@ -72,6 +70,14 @@ internal sealed class OpDef
     /// must store in a buffer rather than compute inline; none if null.
     /// </summary>
     public Func<Node, int[]>? OperandsInMemory { get; init; }
+
+    /// <summary>
+    /// For an op that may throw (integer division by zero, Clamp with min &gt; max, Sign of NaN, an index out of range):
+    /// given the node, operands to read instead that cannot make it throw, one per operand (null: keep that one); null
+    /// when the node cannot throw. Under a condition c the builder makes the op read <c>c ? operand : safe</c> (see
+    /// <see cref="GraphBuilder.Guard"/>), so code computed ahead of its condition throws only where the user's method does.
+    /// </summary>
+    public Func<GraphBuilder, Node, int?[]?>? SafeOperands { get; init; }
 
     /// <summary>For structural ops: the kernel call or loop.</summary>
     public KernelLowering? Kernel { get; init; }

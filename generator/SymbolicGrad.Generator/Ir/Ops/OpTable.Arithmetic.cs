@@ -39,9 +39,9 @@ internal static partial class OpTable
 
     public static readonly OpDef Div = new(Op.Div, "div", Arithmetic)
     {
-        Partial = n => n.Kind == ScalarKind.Int32,
         FoldReal = a => a[0] / a[1],
         FoldsExactlyInFloat = true,
+        SafeOperands = IntegerDivisorSafe,
         // q = a/b: ∂q/∂a = 1/b, ∂q/∂b = −q/b.
         Pullback = (b, node, operand, g) => operand == 0 ? b.Div(g, b[node][1]) : b.Neg(b.Div(b.Mul(g, node), b[node][1])),
         Math = new Notation.Infix("/", Precedence.Multiplicative),
@@ -59,6 +59,34 @@ internal static partial class OpTable
         CSharp = new Notation.Prefix("-"),
         Lanes = new Notation.Prefix("-"),
     };
+
+    /// <summary>
+    /// C#'s <c>%</c>, x − trunc(x/y)·y (fmod for reals, exact): ∂/∂x = 1 and ∂/∂y = −trunc(x/y) wherever x/y is not an
+    /// integer (PyTorch's fmod has the same derivatives). Integer remainder throws as C#'s does: by zero, and int.MinValue % −1.
+    /// </summary>
+    public static readonly OpDef Remainder = new(Op.Remainder, "rem", Arithmetic)
+    {
+        FoldReal = a => a[0] % a[1],
+        FoldsExactlyInFloat = true,
+        FoldInt = a => a[1] == 0 || (a[0] == int.MinValue && a[1] == -1) ? null : (int)a[0] % (int)a[1],
+        SafeOperands = IntegerDivisorSafe,
+        Pullback = (b, node, operand, g) =>
+        {
+            var n = b[node];
+            return operand == 0 ? g : b.Neg(b.Mul(g, b.Unary(Op.Truncate, b.Div(n[0], n[1]))));
+        },
+        Math = new Notation.Infix("mod", Precedence.Multiplicative),
+        CSharp = new Notation.Infix("%", Precedence.Multiplicative),
+    };
+
+    /// <summary>Integer / and % throw for a zero divisor (and −1 at int.MinValue); a divisor of 1 never does.</summary>
+    private static int?[]? IntegerDivisorSafe(GraphBuilder b, Node n)
+    {
+        if (n.Kind != ScalarKind.Int32) return null;
+        var divisor = b[n[1]];
+        if (divisor.IsConstant && divisor.Value != 0 && divisor.Value != -1) return null;
+        return new int?[] { null, b.One(ScalarKind.Int32) };
+    }
 
     /// <summary>A C# cast; the math notation leaves it out.</summary>
     public static readonly OpDef Convert = new(Op.Convert, "convert", Arithmetic)

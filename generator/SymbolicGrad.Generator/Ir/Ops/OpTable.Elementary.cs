@@ -55,9 +55,61 @@ internal static partial class OpTable
         new Notation.Custom((c, n) => ("√" + c.Operand(n[0], Precedence.Primary), Precedence.Unary)), lanes: true);
 
     // g · sign(a), with sign(0) taken as 1.
-    public static readonly OpDef Abs = Unary(Op.Abs, "abs", Math.Abs,
-        (b, n, o, g) => b.Mul(g, b.Select(b.Binary(Op.Less, b[n][0], C(b, n, 0)), C(b, n, -1), C(b, n, 1))),
-        new Notation.Custom((c, n) => ("|" + c.Operand(n[0], 0) + "|", Precedence.Primary)), lanes: true);
+    public static readonly OpDef Abs = new(Op.Abs, "abs", Function)
+    {
+        FoldReal = a => Math.Abs(a[0]),
+        FoldInt = a => a[0] == int.MinValue ? null : Math.Abs(a[0]),
+        // Math.Abs(int.MinValue) throws OverflowException.
+        SafeOperands = (b, n) => n.Kind == ScalarKind.Int32 && !(b[n[0]].IsConstant && b[n[0]].Value != int.MinValue)
+            ? new int?[] { b.Zero(ScalarKind.Int32) } : null,
+        Pullback = (b, n, o, g) => b.Mul(g, b.Select(b.Binary(Op.Less, b[n][0], C(b, n, 0)), C(b, n, -1), C(b, n, 1))),
+        Math = new Notation.Custom((c, n) => ("|" + c.Operand(n[0], 0) + "|", Precedence.Primary)),
+        CSharp = new Notation.Call("Abs"),
+        Lanes = new Notation.Call("Abs"),
+    };
+
+    // ∛' = 1 / (3·∛²), from the result.
+    public static readonly OpDef Cbrt = Unary(Op.Cbrt, "cbrt", null, (b, n, o, g) => b.Div(g, b.Mul(C(b, n, 3), b.Mul(n, n))),
+        new Notation.Custom((c, n) => ("∛" + c.Operand(n[0], Precedence.Primary), Precedence.Unary)));
+
+    public static readonly OpDef Log2 = Unary(Op.Log2, "log2", null, (b, n, o, g) => b.Div(g, b.Mul(b[n][0], C(b, n, Math.Log(2)))));
+
+    public static readonly OpDef Asinh = Unary(Op.Asinh, "asinh", null,
+        (b, n, o, g) => b.Div(g, b.Unary(Op.Sqrt, b.Add(b.Mul(b[n][0], b[n][0]), C(b, n, 1)))));
+
+    // acosh' = 1/√((x − 1)(x + 1)): no cancellation near 1, where x² − 1 would lose digits.
+    public static readonly OpDef Acosh = Unary(Op.Acosh, "acosh", null,
+        (b, n, o, g) => b.Div(g, b.Unary(Op.Sqrt, b.Mul(b.Sub(b[n][0], C(b, n, 1)), b.Add(b[n][0], C(b, n, 1))))));
+
+    public static readonly OpDef Atanh = Unary(Op.Atanh, "atanh", null,
+        (b, n, o, g) => b.Div(g, b.Sub(C(b, n, 1), b.Mul(b[n][0], b[n][0]))));
+
+    /// <summary>atan2(y, x), the angle of (x, y): ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²).</summary>
+    public static readonly OpDef Atan2 = new(Op.Atan2, "atan2", Function)
+    {
+        Pullback = (b, node, operand, g) =>
+        {
+            var n = b[node];
+            int y = n[0], x = n[1];
+            int radius = b.Add(b.Mul(x, x), b.Mul(y, y));
+            return operand == 0 ? b.Div(b.Mul(g, x), radius) : b.Neg(b.Div(b.Mul(g, y), radius));
+        },
+        Math = new Notation.Call("atan2"),
+        CSharp = new Notation.Call("Atan2"),
+    };
+
+    /// <summary>log_b(a), as <c>Math.Log(a, b)</c> computes it (NaN for b = 1, where ln a / ln b would be ∞): ∂/∂a = 1/(a·ln b), ∂/∂b = −log_b(a)/(b·ln b).</summary>
+    public static readonly OpDef LogBase = new(Op.LogBase, "log", Function)
+    {
+        Pullback = (b, node, operand, g) =>
+        {
+            var n = b[node];
+            int lnBase = b.Unary(Op.Log, n[1]);
+            return operand == 0 ? b.Div(g, b.Mul(n[0], lnBase)) : b.Neg(b.Div(b.Mul(g, node), b.Mul(n[1], lnBase)));
+        },
+        Math = new Notation.Custom((c, n) => ("log_" + c.Operand(n[1], Precedence.Primary) + "(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
+        CSharp = new Notation.Call("Log"),
+    };
 
     public static readonly OpDef Pow = new(Op.Pow, "pow", Function)
     {
@@ -89,7 +141,10 @@ internal static partial class OpTable
 
     public static readonly OpDef Sign = new(Op.Sign, "sign", Function | OpTraits.ZeroDerivative)
     {
-        FoldInt = a => Math.Sign(a[0]),
+        FoldInt = a => double.IsNaN(a[0]) ? null : Math.Sign(a[0]),
+        // Math.Sign(NaN) throws ArithmeticException.
+        SafeOperands = (b, n) => b.KindOf(n[0]).IsReal() && !(b[n[0]].IsConstant && !double.IsNaN(b[n[0]].Value))
+            ? new int?[] { b.Zero(b.KindOf(n[0])) } : null,
         Math = new Notation.Call("sign"),
         CSharp = new Notation.Call("Sign"),
     };

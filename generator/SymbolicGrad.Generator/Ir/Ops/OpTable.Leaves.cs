@@ -35,7 +35,7 @@ internal static partial class OpTable
     {
         Math = Text((c, n) => c.Dim(n.Dim!)),
         CSharp = new Notation.Custom((c, n) => n.Kind == ScalarKind.Int32
-            ? (c.Dim(n.Dim!), Precedence.Primary)
+            ? (c.Dim(n.Dim!), Precedence.Multiplicative) // a product of extents at most
             : ("(" + n.Kind.Keyword() + ")" + c.Dim(n.Dim!), Precedence.Unary)),
     };
 }

@@ -61,9 +61,15 @@ internal static partial class OpTable
         Kernel = new LogSumExpKernel(),
     };
 
-    /// <summary>v[k] for an int k (a label); its adjoint is a one-hot vector.</summary>
+    /// <summary>
+    /// v[k] for an int k; its adjoint is a one-hot vector. A loss's pick at an input label (no <see cref="Node.Name"/>)
+    /// is checked once with the arguments; a read the user's code makes (<see cref="Node.Name"/> names it) is checked
+    /// where its index is used, and throws what the user's <c>Vec</c> indexer throws.
+    /// </summary>
     public static readonly OpDef Pick = new(Op.Pick, "pick", OpTraits.Indexed)
     {
+        // Index 0 where the read's condition does not hold (the vector's only element that surely exists).
+        SafeOperands = (b, n) => n.Name is null ? null : new int?[] { null, b.Zero(ScalarKind.Int32) },
         Shape = (b, n) => b[n[0]].Batched || b[n[1]].Batched ? Shape.BatchedScalar : null,
         Pullback = (b, node, operand, g) =>
         {
@@ -71,9 +77,12 @@ internal static partial class OpTable
             return operand == 0 ? b.Structural(Op.OneHot, n.Kind, b.Broadcast(n[0], g), null, g, n[1]) : null;
         },
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "[" + c.Operand(n[1], 0) + "]", Precedence.Primary)),
-        CSharp = new Notation.Custom((c, n) => (c.Element(n[0], c.Operand(n[1], 0)), Precedence.Primary)),
+        CSharp = new Notation.Custom((c, n) => (c.Element(n[0], n.Name is null ? c.Operand(n[1], 0) : CheckedIndex(c, n)), Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
     };
+
+    private static string CheckedIndex(IExpressionContext c, Node n) =>
+        "global::SymbolicGrad.CompilerServices.IndexCheck.Within(" + c.Operand(n[1], 0) + ", " + c.Dim(c[n[0]].Shape!.Length) + ", " + Literals.String(n.Name!) + ")";
 
     /// <summary>A vector that is <c>Args[0]</c> at index <c>Args[1]</c> and 0 elsewhere.</summary>
     public static readonly OpDef OneHot = new(Op.OneHot, "onehot", OpTraits.Indexed)
