@@ -65,6 +65,32 @@ public class GeneratorEditBenchmarks
         return _driver;
     }
 
+    /// <summary>Medians of thread CPU time over 40 runs each: a first compile, an edit of one method, an edit elsewhere.</summary>
+    public static void ReportCpuTime()
+    {
+        var bench = new GeneratorEditBenchmarks();
+        bench.Setup();
+        if (Environment.GetEnvironmentVariable("SG_EDIT_LOOP") is { } loops)
+        {
+            // For a profiler: only edits elsewhere, many times.
+            for (int i = 0; i < int.Parse(loops); i++) bench.EditElsewhere();
+            return;
+        }
+        foreach (var (name, run) in new (string, Func<GeneratorDriver>)[] { ("first compile", bench.FirstCompile), ("edit one method", bench.EditOneMethod), ("edit elsewhere", bench.EditElsewhere) })
+        {
+            for (int i = 0; i < 5; i++) run();
+            var times = new List<double>();
+            for (int i = 0; i < 40; i++)
+            {
+                long before = Training.ThreadCpuClock.Instance.GetTimestamp();
+                run();
+                times.Add((Training.ThreadCpuClock.Instance.GetTimestamp() - before) / 1e6);
+            }
+            times.Sort();
+            Console.WriteLine($"{name,-16} {times[times.Count / 2],8:F2} ms CPU (median of 40; min {times[0]:F2}, max {times[^1]:F2})");
+        }
+    }
+
     private static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, path: path);
 
     private static string FileSource(int file, int version)
