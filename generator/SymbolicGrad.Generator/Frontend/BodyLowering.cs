@@ -650,6 +650,7 @@ internal sealed partial class BodyLowering
         var declaration = callee.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(_cancellation)).OfType<MethodDeclarationSyntax>()
             .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
+        if (declaration is not null) LoweringCache.Consulted(declaration.SyntaxTree);
         var body = declaration is null ? null : _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _cancellation);
         string? refusal = InlineSignature.Refusal(callee, invocation, _callStack.Peek(), tensors: _tensors is not null);
         if (declaration is null)
