@@ -57,8 +57,21 @@ public static class DigitsApp
 
     private static void Train(DigitsOptions options, DigitData data, TextWriter output)
     {
-        var train = data.Train;
-        var test = data.Test;
+        // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
+        int defaultThreads = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = options.Threads ?? defaultThreads;
+        try
+        {
+            Train(options, data.Source, data.Train, data.Test, output);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = defaultThreads;
+        }
+    }
+
+    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
+    {
         var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
         var trainer = new Trainer(net, optimizer, new TrainerOptions
@@ -72,7 +85,7 @@ public static class DigitsApp
         });
 
         output.WriteLine(Invariant(
-            $"data: {data.Source}, {train.Count:N0} training and {test.Count:N0} test images"));
+            $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         output.WriteLine(Invariant(
             $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 

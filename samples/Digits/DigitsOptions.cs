@@ -29,6 +29,8 @@ public sealed record DigitsOptions
           --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise)
           --momentum B        momentum coefficient in [0, 1) for momentum and nesterov (default 0.9)
           --seed N            seed of the initial weights and of the shuffling (default 0)
+          --threads N         threads for the matrix kernels, 1 to 256 (default: every core); the result
+                              does not depend on it
           --checkpoint PATH   save the model and optimizer state to PATH after every epoch
           --resume            start from the checkpoint at PATH (needs --checkpoint)
           --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
@@ -61,6 +63,9 @@ public sealed record DigitsOptions
 
     /// <summary>Seed of the initial weights and of the minibatch shuffle.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Threads the kernels may use (<see cref="Parallelism.MaxThreads"/>), or null for every core.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Where to save checkpoints, or null.</summary>
     public string? CheckpointPath { get; init; }
@@ -155,7 +160,7 @@ public sealed record DigitsOptions
     }
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
-        or "--momentum" or "--optimizer" or "--seed" or "--checkpoint" or "--resume" or "--plot";
+        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot";
 
     private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
     {
@@ -167,6 +172,7 @@ public sealed record DigitsOptions
         "--momentum" => options with { Momentum = MomentumValue(name, value) },
         "--optimizer" => options with { Optimizer = OptimizerValue(name, value) },
         "--seed" => options with { Seed = Integer(name, value, min: int.MinValue, max: int.MaxValue) },
+        "--threads" => options with { Threads = Integer(name, value, min: 1, max: Parallelism.Limit) },
         "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
         "--plot" => options with { PlotPath = PlotFile(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),

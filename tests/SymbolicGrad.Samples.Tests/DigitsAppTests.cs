@@ -58,6 +58,18 @@ public sealed partial class DigitsAppTests : IDisposable
     }
 
     [Fact]
+    public void The_thread_count_changes_no_result_and_is_put_back()
+    {
+        int before = Parallelism.MaxThreads;
+        string one = Lines(Run("--epochs", "2", "--hidden", "64", "--threads", "1").Output)[^2];
+        string three = Lines(Run("--epochs", "2", "--hidden", "64", "--threads", "3").Output)[^2];
+
+        Assert.StartsWith("test loss: ", one);
+        Assert.Equal(one, three);
+        Assert.Equal(before, Parallelism.MaxThreads);
+    }
+
+    [Fact]
     public void Help_goes_to_the_output_with_exit_code_zero()
     {
         var (code, output, error) = Run("--help");

@@ -64,38 +64,40 @@ internal static class DeclarationChecks
         if (kind == MethodKind.ScalarFunction ? !returnsReal : !returnsFloat)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
-                method.Name, method.ReturnType.ToDisplayString()));
+                method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(kind)));
         }
-        // Inherited members count too: the generated member would hide them (CS0108).
-        foreach (string generated in MethodClassifier.GeneratedMembers(kind, method.Name))
+        foreach (string generated in GeneratedMembers.Public(kind, method.Name)) ReportTakenName(method, generated, at, diagnostics);
+        if (kind != MethodKind.ScalarFunction && EarlierOverload(method) is { } earlier)
         {
-            for (var type = method.ContainingType; type is not null; type = type.BaseType)
-            {
-                if (!type.GetMembers(generated).Any()) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
-                break;
-            }
+            // An earlier [Differentiable] overload generates the same workspace type (and a model's batched methods).
+            string workspace = method.Name + "Workspace";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, workspace, workspace,
+                $"the workspace of the [Differentiable] overload '{earlier.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'"));
         }
     }
 
     /// <summary>
-    /// Every member name of the enclosing types and their base types: the generated code must not shadow one with a
-    /// local or collide with one (a field named <c>batch</c>, a method named <c>W</c>).
+    /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
+    /// fixes (inherited members count too: the generated member would hide them, CS0108): at that member when it is in
+    /// source, else at the method.
     /// </summary>
-    public static EquatableArray<string> ScopeNames(IMethodSymbol method)
+    private static void ReportTakenName(IMethodSymbol method, string generated, LocationInfo? methodLocation, List<DiagnosticInfo> diagnostics)
     {
-        var names = new SortedSet<string>(System.StringComparer.Ordinal);
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
         {
-            names.Add(type.Name);
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                foreach (var member in t.GetMembers()) names.Add(member.Name);
-                foreach (var parameter in t.TypeParameters) names.Add(parameter.Name);
-            }
+            var member = type.GetMembers(generated).FirstOrDefault();
+            if (member is null) continue;
+            var at = member.Locations.FirstOrDefault(l => l.IsInSource) is { } source ? LocationInfo.From(source) : methodLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+            return;
         }
-        return names.ToEquatableArray();
     }
+
+    /// <summary>A [Differentiable] tensor function or model method of the same name declared before <paramref name="method"/>.</summary>
+    private static IMethodSymbol? EarlierOverload(IMethodSymbol method) =>
+        method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
+            .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && MethodClassifier.Classify(m) != MethodKind.ScalarFunction);
 
     /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
     public static string HintName(IMethodSymbol method)
@@ -131,12 +133,15 @@ internal static class DeclarationChecks
 
     /// <summary>
     /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
-    /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace); then the
+    /// generated file (a parameter, a member, a nested type, or a type or namespace of that name in an enclosing namespace); then the
     /// generated code writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.CompilerServices.Lanes</c>).
     /// </summary>
     public static bool MathIsShadowed(IMethodSymbol method)
     {
         static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
+
+        // A parameter keeps its name in the generated signatures, and would hide the type in the generated bodies.
+        if (method.Parameters.Any(p => p.Name is "Math" or "MathF" or "System" or "Lanes")) return true;
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {

@@ -18,11 +18,15 @@ namespace SymbolicGrad;
 /// of the comparison on both sides — its numeric part, and its own analytic gradient (from a one-row call)
 /// subtracted from the batch gradient — and counted in <see cref="GradientCheckSample.KinkedRows"/>. The batch
 /// gradient itself is what is checked, so an error in the batched code (a missing 1/n, say) is still caught.</para>
+/// <para>The model is checked in evaluation mode (<see cref="Model.Training"/> false): the per-row decomposition
+/// needs rows that do not depend on each other, which batch statistics (batch normalization in training mode) and
+/// masks drawn per position in the batch (dropout) break. The mode, the state (running statistics) and the random
+/// step are restored afterwards.</para>
 /// </remarks>
 public static class GradientCheck
 {
     /// <summary>Compares the model's gradient on one batch with central finite differences.</summary>
-    /// <param name="model">The model; its parameters and gradients are restored exactly afterwards.</param>
+    /// <param name="model">The model; its parameters, gradients, state, mode and random step are restored exactly afterwards.</param>
     /// <param name="inputs">The batch, one example per row.</param>
     /// <param name="targets">The batch's labels or targets.</param>
     /// <param name="samples">Number of parameter elements to check, spread evenly over the parameters of the layout (all when fewer exist).</param>
@@ -53,6 +57,10 @@ public static class GradientCheck
 
         var store = model.Parameters;
         float[] savedGradients = store.Gradients.ToArray();
+        float[] savedState = store.State.ToArray();
+        bool training = store.Training;
+        long randomStep = Interlocked.Read(ref store.RandomStep);
+        store.Training = false;
         try
         {
             store.ZeroGradients();
@@ -76,6 +84,9 @@ public static class GradientCheck
         finally
         {
             savedGradients.CopyTo(store.Gradients);
+            savedState.CopyTo(store.State);
+            store.Training = training;
+            Interlocked.Exchange(ref store.RandomStep, randomStep);
         }
     }
 

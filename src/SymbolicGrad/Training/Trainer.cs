@@ -56,7 +56,9 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> more epochs on <paramref name="train"/> in minibatches of
-    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller).
+    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller). Puts the model in training mode
+    /// (<see cref="SymbolicGrad.Model.Training"/>), where it stays afterwards; the validation after each epoch and
+    /// the training-accuracy counts run in evaluation mode.
     /// </summary>
     /// <param name="train">The training data.</param>
     /// <param name="epochs">Number of epochs to run (fewer when early stopping or <see cref="RequestStop"/> ends training).</param>
@@ -95,6 +97,7 @@ public sealed class Trainer
                 "Early stopping (TrainerOptions.Patience) needs validation data: pass a validation set to Fit or set TrainerOptions.ValidationFraction.");
         }
 
+        Model.Parameters.Training = true; // as PyTorch's model.train(); evaluations below switch to evaluation mode and back
         var run = new FitRun(this, train, validation, epochs, batchSize);
         var progress = TrainingProgress.Create(_options);
         _stopRequested = false;
@@ -112,7 +115,10 @@ public sealed class Trainer
         return run.History;
     }
 
-    /// <summary>Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>; changes nothing.</summary>
+    /// <summary>
+    /// Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>, in evaluation mode
+    /// (<see cref="SymbolicGrad.Model.Training"/> false, restored afterwards); changes nothing.
+    /// </summary>
     /// <param name="data">The rows to evaluate.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
     public Evaluation Evaluate(Dataset data, int batchSize = 256)
@@ -141,7 +147,124 @@ public sealed class Trainer
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
 
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes each: the gradient of the batch's mean loss,
+    /// checked finite, then the optimizer's update (applied inside the backward pass when
+    /// <see cref="TrainerOptions.FusedUpdate"/> allows). For training loops of one's own; no progress or events.
+    /// </summary>
+    /// <param name="inputs">One example per row.</param>
+    /// <param name="targets">One label or target row per input row.</param>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss or the gradient is not finite; nothing was updated. Its <see cref="TrainingDivergedException.Batch"/> is 0.
+    /// </exception>
+    public float Step(Mat inputs, in BatchTargets targets)
+    {
+        if (targets.Count != inputs.Rows)
+        {
+            throw new ArgumentException($"Trainer.Step: {inputs.Rows} input rows but {targets.Count} targets.", nameof(targets));
+        }
+
+        return TakeStep(inputs, targets, CompletedEpochs + 1, 0, null);
+    }
+
+    /// <summary>
+    /// True when a step applies the optimizer's update inside the backward pass (see <see cref="TrainerOptions.FusedUpdate"/>):
+    /// the option is on, the model supports it and the optimizer is SGD, momentum or Nesterov without clipping or penalties.
+    /// </summary>
+    public bool UsesFusedUpdate => _options.FusedUpdate && Model.SupportsFusedUpdate && Optimizer is Optimizer { CanFuse: true };
+
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes it: the gradient of the batch's mean loss, checked
+    /// finite, then the update (fused into the backward pass when <see cref="UsesFusedUpdate"/>). Returns the mean loss.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; nothing was updated.</exception>
+    internal float TakeStep(Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
+    {
+        var store = Model.Parameters;
+        if (UsesFusedUpdate)
+        {
+            var optimizer = (Optimizer)Optimizer;
+            store.BeginFusedStep(optimizer.BeginFusedStep(store.Count));
+            try
+            {
+                float fusedLoss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+                CheckLoss(fusedLoss, epoch, batch, history);
+                int bad = store.CheckFusedStep();
+                if (bad >= 0)
+                {
+                    throw Diverged(store, bad, fusedLoss, epoch, batch, history);
+                }
+
+                store.ApplyFusedStep();
+                optimizer.EndFusedStep();
+                return fusedLoss;
+            }
+            finally
+            {
+                store.EndFusedStep();
+            }
+        }
+
+        store.ZeroGradients();
+        float loss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+        CheckLoss(loss, epoch, batch, history);
+        var gradients = store.Gradients;
+        if (!FiniteCheck.AllFinite(gradients))
+        {
+            throw Diverged(store, FiniteCheck.FirstNonFinite(gradients), loss, epoch, batch, history);
+        }
+
+        Optimizer.Step(store.Values, gradients);
+        return loss;
+    }
+
+    private static void CheckLoss(float loss, int epoch, int batch, TrainingHistory? history)
+    {
+        if (!float.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, batch, loss, $"the loss is {Show(loss)}", history ?? new TrainingHistory());
+        }
+    }
+
+    private static TrainingDivergedException Diverged(ParameterStore store, int bad, float loss, int epoch, int batch, TrainingHistory? history) =>
+        new(epoch, batch, loss, $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(store.Gradients[bad])}", history ?? new TrainingHistory());
+
+    private static string Show(float value) =>
+        float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return EvaluateInEvaluationMode(model, data, batchSize);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    /// <summary>Counts a batch's correct predictions in evaluation mode (so batch norm does not update its statistics twice a step).</summary>
+    internal static int CountCorrect(ITrainable model, Mat inputs, in BatchTargets targets)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return model.CountCorrect(inputs, targets);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    private static Evaluation EvaluateInEvaluationMode(ITrainable model, Dataset data, int batchSize)
     {
         int featureCount = data.FeatureCount;
         double lossSum = 0;
@@ -205,6 +328,7 @@ public sealed class Trainer
         private readonly float[]? _targets;
         private readonly int[] _order;
         private float[]? _best;
+        private float[]? _bestState;
         private double _bestLoss = double.PositiveInfinity;
         private int _bestSavedEpoch;
 
@@ -251,7 +375,9 @@ public sealed class Trainer
                     if (options.Patience is not null && options.RestoreBestParameters)
                     {
                         _best ??= new float[_trainer.Model.Parameters.Count];
+                        _bestState ??= new float[_trainer.Model.Parameters.StateCount];
                         _trainer.Model.Parameters.Values.CopyTo(_best);
+                        _trainer.Model.Parameters.State.CopyTo(_bestState);
                         _bestSavedEpoch = epoch;
                     }
                 }
@@ -285,6 +411,7 @@ public sealed class Trainer
             if (_best is not null && _bestSavedEpoch != _trainer.CompletedEpochs)
             {
                 _best.CopyTo(_trainer.Model.Parameters.Values);
+                _bestState!.CopyTo(_trainer.Model.Parameters.State);
                 History.RestoredEpoch = _bestSavedEpoch;
                 progress.Note(TrainingProgress.Invariant(
                     $"restored the parameters of epoch {_bestSavedEpoch} (validation loss {_bestLoss:F4})"));
@@ -300,7 +427,6 @@ public sealed class Trainer
             var options = _trainer._options;
             var model = _trainer.Model;
             var optimizer = _trainer.Optimizer;
-            var store = model.Parameters;
             int featureCount = _train.FeatureCount;
             bool countCorrect = options.MeasureTrainingAccuracy && _train.IsClassification;
             FillOrder(_order, options.Shuffle, options.Seed, epoch);
@@ -328,24 +454,10 @@ public sealed class Trainer
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 
-                store.ZeroGradients();
-                float loss = model.BatchLoss(inputs, targets, accumulateGradient: true);
-                if (!float.IsFinite(loss))
-                {
-                    throw new TrainingDivergedException(epoch, batch + 1, loss, $"the loss is {Show(loss)}", History);
-                }
-
-                var gradients = store.Gradients;
-                if (!FiniteCheck.AllFinite(gradients))
-                {
-                    int bad = FiniteCheck.FirstNonFinite(gradients);
-                    throw new TrainingDivergedException(epoch, batch + 1, loss,
-                        $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(gradients[bad])}", History);
-                }
-
+                // Before the step, which may update the parameters as the backward pass runs.
                 if (countCorrect)
                 {
-                    int count = model.CountCorrect(inputs, targets);
+                    int count = CountCorrect(model, inputs, targets);
                     if (count < 0)
                     {
                         countCorrect = false;
@@ -357,7 +469,7 @@ public sealed class Trainer
                 }
 
                 learningRate = optimizer.CurrentLearningRate;
-                optimizer.Step(store.Values, gradients);
+                float loss = _trainer.TakeStep(inputs, targets, epoch, batch + 1, History);
                 lossSum += (double)loss * rows;
                 samples += rows;
                 done++;
@@ -434,7 +546,5 @@ public sealed class Trainer
             return z ^ (z >> 31);
         }
 
-        private static string Show(float value) =>
-            float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

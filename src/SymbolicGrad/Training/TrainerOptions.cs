@@ -72,6 +72,17 @@ public sealed record TrainerOptions
             : throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), value, "The evaluation batch size must be positive (or 0 for the training batch size).");
     }
 
+    /// <summary>
+    /// Whether a step may apply the optimizer's update inside the backward pass (default true): each weight matrix is
+    /// updated by the kernel that computes its gradient, which is then never written to memory, and no gradient is
+    /// zeroed before the step. Used when it gives the same parameters: with <see cref="Sgd"/>, <see cref="Momentum"/> or
+    /// <see cref="Nesterov"/> without gradient clipping, weight decay or L1, and a model that supports it
+    /// (<see cref="ITrainable.SupportsFusedUpdate"/>, every generated model); the result is bit-identical to the unfused
+    /// step. Set false to read the gradients of each batch (e.g. in <see cref="Trainer.BatchCompleted"/>): with a fused
+    /// update <see cref="ParameterStore.Gradients"/> does not hold them.
+    /// </summary>
+    public bool FusedUpdate { get; init; } = true;
+
     /// <summary>How progress is shown (default <see cref="ProgressMode.Auto"/>).</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 

@@ -3,6 +3,7 @@ using SymbolicGrad.Network.Tests.Models.Arithmetic;
 using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Joins;
 using SymbolicGrad.Network.Tests.Models.Losses;
+using SymbolicGrad.Network.Tests.Models.Names;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
 using SymbolicGrad.Network.Tests.Models.Reductions;
 using Contracts = SymbolicGrad.Network.Tests.Contracts;
@@ -60,6 +61,11 @@ public static class NetworkCatalogue
         Target<LectureSigmoidMseNet, LectureSigmoidMseNet.LossWorkspace>("composed", () => new LectureSigmoidMseNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<LectureSigmoidBinaryCrossEntropyNet, LectureSigmoidBinaryCrossEntropyNet.LossWorkspace>("composed", () => new LectureSigmoidBinaryCrossEntropyNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<WeightDecayNet, WeightDecayNet.LossWorkspace>("composed", () => new WeightDecayNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
+
+        // Names that collide with those of the generated code (issue 8).
+        Label<CaseNet, CaseNet.LossWorkspace>("names", () => new CaseNet(Seed), DataSpec.Labels(5, 3)),
+        Label<CrowdedNet, CrowdedNet.LossWorkspace>("names", () => new CrowdedNet(Seed), DataSpec.Labels(5, 4)),
+        Target<ClashNet, ClashNet.LossWorkspace>("names", () => new ClashNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
     ];
 
     /// <summary>Theory data: the name of every case.</summary>
