@@ -32,12 +32,8 @@ public static class DigitsApp
                 return Success;
             }
 
+            CheckFiles(options);
             var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
-            if (options.Resume && !File.Exists(options.CheckpointPath))
-            {
-                throw new CommandLineException($"--resume: there is no checkpoint at '{options.CheckpointPath}'.");
-            }
-
             Train(options, data, output);
             return Success;
         }
@@ -52,6 +48,29 @@ public static class DigitsApp
         {
             error.WriteLine($"Digits: {e.Message}");
             return Failure;
+        }
+    }
+
+    // Everything a path can get wrong is found before the data are read and the training starts.
+    private static void CheckFiles(DigitsOptions options)
+    {
+        if (options.Resume && !File.Exists(options.CheckpointPath))
+        {
+            throw new CommandLineException(Directory.Exists(options.CheckpointPath)
+                ? $"--resume: '{options.CheckpointPath}' is a folder, not a checkpoint."
+                : $"--resume: there is no checkpoint at '{options.CheckpointPath}'.");
+        }
+
+        // Training saves after every epoch; with --epochs 0 (evaluate a checkpoint) nothing is written.
+        if (options.CheckpointPath is string checkpoint && options.Epochs > 0)
+        {
+            OutputFile.CheckWritable("--checkpoint", checkpoint);
+        }
+
+        if (options.PlotPath is string plot && options.Epochs > 0)
+        {
+            OutputFile.CheckWritable("--plot", plot);
+            OutputFile.CheckWritable("--plot", options.CsvPath!);
         }
     }
 
@@ -78,8 +97,8 @@ public static class DigitsApp
         {
             Seed = options.Seed,
             CheckpointPath = options.CheckpointPath,
-            // Plain lines into a caller's writer; the console gets a live progress bar when it is a terminal.
-            Output = ReferenceEquals(output, Console.Out) ? null : output,
+            // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
+            Progress = ConsoleProgress.Auto(output),
             // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
             MeasureTrainingAccuracy = options.PlotPath is not null,
         });

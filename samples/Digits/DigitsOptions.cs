@@ -22,7 +22,8 @@ public sealed record DigitsOptions
         options:
           --data DIR          read train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
                               and t10k-labels-idx1-ubyte (each optionally .gz) from DIR
-          --epochs N          epochs to train (default 10; 0 with --resume only evaluates the checkpoint)
+          --epochs N          epochs to train (default 10); with --resume, N more after the checkpoint's
+                              (0 only evaluates the checkpoint)
           --hidden N          hidden units (default 128, at most 16384)
           --batch N           examples per minibatch (default 64)
           --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
@@ -31,8 +32,11 @@ public sealed record DigitsOptions
           --seed N            seed of the initial weights and of the shuffling (default 0)
           --threads N         threads for the matrix kernels, 1 to 256 (default: every core); the result
                               does not depend on it
-          --checkpoint PATH   save the model and optimizer state to PATH after every epoch
-          --resume            start from the checkpoint at PATH (needs --checkpoint)
+          --checkpoint PATH   save the model and optimizer state to PATH after every epoch (checked before
+                              training: the folder must exist and be writable)
+          --resume            continue from the checkpoint at PATH (needs --checkpoint): its weights, optimizer
+                              state and epoch count; --hidden and --optimizer must match it, and the learning
+                              rate and momentum are this command line's
           --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
                               also measures the training accuracy (one more forward pass per batch)
           --help, -h          show this help
@@ -43,7 +47,7 @@ public sealed record DigitsOptions
     /// <summary>Folder of the four MNIST files, or null for the embedded digits.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Epochs to train.</summary>
+    /// <summary>Epochs to train; with <see cref="Resume"/>, epochs to train after the checkpoint's (0 only evaluates it).</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Hidden units.</summary>
@@ -70,7 +74,11 @@ public sealed record DigitsOptions
     /// <summary>Where to save checkpoints, or null.</summary>
     public string? CheckpointPath { get; init; }
 
-    /// <summary>Whether to start from the checkpoint at <see cref="CheckpointPath"/>.</summary>
+    /// <summary>
+    /// Whether to continue from the checkpoint at <see cref="CheckpointPath"/>: its weights, optimizer state and epoch
+    /// count E are loaded, and <see cref="Epochs"/> N more epochs (E + 1 … E + N) follow, as an uninterrupted run of
+    /// E + N epochs with the same seed would.
+    /// </summary>
     public bool Resume { get; init; }
 
     /// <summary>Where to draw the learning curves (.png or .svg), or null.</summary>

@@ -37,8 +37,9 @@ public sealed class NameBaselineTests
             }
             """;
         using var assembly = VerifyAndLoad(source, "Names.CaseNet.Loss.g.cs", out string generated);
-        Assert.Contains("var dW = ", generated);
-        Assert.Contains("var dW2 = ", generated);
+        // Both gradients go through the parameter store, each named by its own field.
+        Assert.Contains("Parameters.AddOuterProducts(W, ", generated);
+        Assert.Contains("Parameters.AddColumnSums(w, ", generated);
         ModelGradientCheck.AssertMatches(assembly, "Names.CaseNet", [], "Loss", Input, 2);
     }
 
@@ -155,7 +156,7 @@ public sealed class NameBaselineTests
             """;
         using var assembly = VerifyAndLoad(source, "Names.Hidden.Loss.g.cs", out string generated);
         Assert.Contains("this.W.Span", generated);
-        Assert.Contains("((global::SymbolicGrad.Model)this).Parameters.GradientOf(Parameters)", generated);
+        Assert.Contains("((global::SymbolicGrad.Model)this).Parameters.AddColumnSums(Parameters, ", generated);
         var model = (global::SymbolicGrad.Model)Activator.CreateInstance(assembly.Type("Names.Hidden"))!;
         ModelGradientCheck.AssertMatches(assembly, "Names.Hidden", [], "Loss", Input, new Vec([0.25f, -0.5f, 1f]));
         Assert.Equal(9 + 3 + 3, model.Parameters.Count);

@@ -36,8 +36,8 @@ public sealed class FusedUpdateTests
     {
         var fused = NetworkCatalogue.Create(name);
         var unfused = NetworkCatalogue.Create(name);
-        var fusedTrainer = new Trainer((ITrainable)fused.Model, Create(optimizer), new TrainerOptions { Progress = ProgressMode.Silent });
-        var unfusedTrainer = new Trainer((ITrainable)unfused.Model, Create(optimizer), new TrainerOptions { Progress = ProgressMode.Silent, FusedUpdate = false });
+        var fusedTrainer = new Trainer((ITrainable)fused.Model, Create(optimizer), new TrainerOptions { Progress = TrainingProgress.Silent });
+        var unfusedTrainer = new Trainer((ITrainable)unfused.Model, Create(optimizer), new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = false });
         Assert.True(fusedTrainer.UsesFusedUpdate);
         Assert.False(unfusedTrainer.UsesFusedUpdate);
 
@@ -67,8 +67,8 @@ public sealed class FusedUpdateTests
             Parallelism.MaxThreads = 2;
             var fused = new Models.Composed.DigitNet(300, 100, 10, 3);
             var unfused = new Models.Composed.DigitNet(300, 100, 10, 3);
-            var fusedTrainer = new Trainer(fused, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = ProgressMode.Silent });
-            var unfusedTrainer = new Trainer(unfused, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = ProgressMode.Silent, FusedUpdate = false });
+            var fusedTrainer = new Trainer(fused, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent });
+            var unfusedTrainer = new Trainer(unfused, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = false });
             var random = new Random(5);
             var x = new float[64 * 300];
             for (int i = 0; i < x.Length; i++) x[i] = random.NextSingle();

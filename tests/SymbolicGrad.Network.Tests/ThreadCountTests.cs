@@ -44,7 +44,7 @@ public sealed class ThreadCountTests
             Parallelism.MaxThreads = threads;
             var model = new DigitNet(400, 128, 10, seed: 4);
             var data = Blobs(600, 400, 10, seed: 2);
-            var trainer = new Trainer(model, optimizer(), new TrainerOptions { Progress = ProgressMode.Silent, Seed = 9, FusedUpdate = fused, ValidationFraction = 0.2 });
+            var trainer = new Trainer(model, optimizer(), new TrainerOptions { Progress = TrainingProgress.Silent, Seed = 9, FusedUpdate = fused, ValidationFraction = 0.2 });
             long before = WorkerPool.Dispatches;
             var history = trainer.Fit(data, epochs: 3, batchSize: batchSize);
             return (model.Parameters.Values.ToArray(), WorkerPool.Dispatches - before, history.Last!.ValidationAccuracy!.Value);
@@ -98,7 +98,7 @@ public sealed class ThreadCountTests
             Parallelism.MaxThreads = 2;
             var model = new DigitNet(400, 128, 10, seed: 4);
             var data = Blobs(batch * 8, 400, 10, seed: 2);
-            var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = ProgressMode.Silent });
+            var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent });
             Assert.True(trainer.UsesFusedUpdate);
             int position = 0;
             void Step()

@@ -67,7 +67,8 @@ public class LayerTrainingTests
         trainer.Fit(data, epochs: 1, batchSize: 10, validation: data);
 
         Assert.Equal(
-            ["gradient training", "count evaluation", "gradient training", "count evaluation",
+            // A step counts the batch's correct answers (in evaluation mode) before it trains on it.
+            ["count evaluation", "gradient training", "count evaluation", "gradient training",
              "loss evaluation", "count evaluation", "loss evaluation", "count evaluation"],
             probe.Calls);
 

@@ -5,8 +5,8 @@ namespace SymbolicGrad;
 /// <summary>
 /// Trains an <see cref="ITrainable"/> model with minibatch gradient descent: every epoch shuffles the training rows
 /// (seeded), and for each minibatch zeroes the gradients, computes the batch's mean loss and its gradient, checks both
-/// are finite, and lets the optimizer step. Measures per-epoch metrics, evaluates validation data, stops early, shows
-/// progress, and writes checkpoints.
+/// are finite, and lets the optimizer step. Measures per-epoch metrics, evaluates validation data, stops early, reports
+/// progress (<see cref="TrainerOptions.Progress"/>), and writes checkpoints.
 /// </summary>
 /// <remarks>
 /// <para>After the first step (which may let the model and optimizer allocate their workspaces), a training step
@@ -99,17 +99,25 @@ public sealed class Trainer
 
         Model.Parameters.Training = true; // as PyTorch's model.train(); evaluations below switch to evaluation mode and back
         var run = new FitRun(this, train, validation, epochs, batchSize);
-        var progress = TrainingProgress.Create(_options);
+        var progress = _options.Progress ?? new TextProgress(Console.Out);
         _stopRequested = false;
         long start = Stopwatch.GetTimestamp();
         try
         {
-            progress.Note(run.Describe());
-            progress.Run(() => run.Execute(progress));
+            progress.Report(new TrainingProgress
+            {
+                Kind = TrainingProgressKind.FitStarted,
+                Epoch = CompletedEpochs + 1,
+                LastEpoch = CompletedEpochs + epochs,
+                BatchCount = run.BatchCount,
+                Message = run.Describe(),
+            });
+            run.Execute(progress);
         }
         finally
         {
             run.History.Duration = Stopwatch.GetElapsedTime(start);
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.FitEnded, Epoch = CompletedEpochs, LastEpoch = run.LastEpoch, BatchCount = run.BatchCount });
         }
 
         return run.History;
@@ -350,15 +358,18 @@ public sealed class Trainer
             }
 
             _order = new int[train.Count];
+            LastEpoch = trainer.CompletedEpochs + epochs;
         }
 
         internal TrainingHistory History { get; } = new();
 
-        internal void Execute(TrainingProgress progress)
+        internal int LastEpoch { get; }
+
+        internal void Execute(IProgress<TrainingProgress> progress)
         {
             var options = _trainer._options;
             int first = _trainer.CompletedEpochs + 1;
-            int last = _trainer.CompletedEpochs + _epochs;
+            int last = LastEpoch;
             int batches = BatchCount;
             int sinceBest = 0;
             for (int epoch = first; epoch <= last; epoch++)
@@ -386,7 +397,10 @@ public sealed class Trainer
                     sinceBest++;
                 }
 
-                progress.EpochCompleted(metrics, last);
+                progress.Report(new TrainingProgress
+                {
+                    Kind = TrainingProgressKind.EpochCompleted, Epoch = epoch, LastEpoch = last, BatchCount = batches, Metrics = metrics,
+                });
                 _trainer.EpochCompleted?.Invoke(_trainer, metrics);
                 if (options.CheckpointPath is string path)
                 {
@@ -396,14 +410,14 @@ public sealed class Trainer
                 if (options.Patience is int patience && sinceBest >= patience && epoch < last)
                 {
                     History.StoppedEarly = true;
-                    progress.Note(TrainingProgress.Invariant(
+                    Note(progress, epoch, Invariant(
                         $"early stopping after epoch {epoch}: no lower validation loss for {patience} epoch{(patience == 1 ? "" : "s")}"));
                     break;
                 }
 
                 if (_trainer._stopRequested)
                 {
-                    progress.Note(TrainingProgress.Invariant($"stopped on request after epoch {epoch}"));
+                    Note(progress, epoch, Invariant($"stopped on request after epoch {epoch}"));
                     break;
                 }
             }
@@ -413,7 +427,7 @@ public sealed class Trainer
                 _best.CopyTo(_trainer.Model.Parameters.Values);
                 _bestState!.CopyTo(_trainer.Model.Parameters.State);
                 History.RestoredEpoch = _bestSavedEpoch;
-                progress.Note(TrainingProgress.Invariant(
+                Note(progress, _trainer.CompletedEpochs, Invariant(
                     $"restored the parameters of epoch {_bestSavedEpoch} (validation loss {_bestLoss:F4})"));
                 if (options.CheckpointPath is string path)
                 {
@@ -422,7 +436,10 @@ public sealed class Trainer
             }
         }
 
-        private EpochMetrics RunEpoch(int epoch, int lastEpoch, int batches, TrainingProgress progress, long start)
+        private void Note(IProgress<TrainingProgress> progress, int epoch, string text) =>
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.Message, Epoch = epoch, LastEpoch = LastEpoch, BatchCount = BatchCount, Message = text });
+
+        private EpochMetrics RunEpoch(int epoch, int lastEpoch, int batches, IProgress<TrainingProgress> progress, long start)
         {
             var options = _trainer._options;
             var model = _trainer.Model;
@@ -430,7 +447,7 @@ public sealed class Trainer
             int featureCount = _train.FeatureCount;
             bool countCorrect = options.MeasureTrainingAccuracy && _train.IsClassification;
             FillOrder(_order, options.Shuffle, options.Seed, epoch);
-            progress.EpochStarted(epoch, lastEpoch, batches);
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.EpochStarted, Epoch = epoch, LastEpoch = lastEpoch, BatchCount = batches });
 
             double lossSum = 0;
             long correct = 0;
@@ -477,7 +494,10 @@ public sealed class Trainer
                 double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 var report = new BatchProgress(epoch, batch + 1, batches, rows, loss, lossSum / samples, optimizer.StepCount,
                     seconds > 0 ? samples / seconds : 0);
-                progress.BatchCompleted(in report);
+                progress.Report(new TrainingProgress
+                {
+                    Kind = TrainingProgressKind.BatchCompleted, Epoch = epoch, LastEpoch = lastEpoch, BatchCount = batches, Batch = report,
+                });
                 _trainer.BatchCompleted?.Invoke(_trainer, report);
                 if (_trainer._stopRequested)
                 {
@@ -504,17 +524,19 @@ public sealed class Trainer
             };
         }
 
-        private int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
+        internal int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
 
         internal string Describe()
         {
             int first = _trainer.CompletedEpochs + 1;
             int last = _trainer.CompletedEpochs + _epochs;
             int batches = BatchCount;
-            string text = TrainingProgress.Invariant(
+            string text = Invariant(
                 $"training on {_train.Count:N0} rows, {batches} batches of {_batchSize} per epoch, epochs {first}–{last}, {_trainer.Optimizer}");
-            return _validation is null ? text : text + TrainingProgress.Invariant($"; validating on {_validation.Count:N0} rows");
+            return _validation is null ? text : text + Invariant($"; validating on {_validation.Count:N0} rows");
         }
+
+        private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Epoch e's order depends only on (seed, e): a resumed run shuffles exactly as an uninterrupted one.
         private static void FillOrder(int[] order, bool shuffle, int seed, int epoch)

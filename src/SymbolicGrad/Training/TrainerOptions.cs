@@ -83,11 +83,13 @@ public sealed record TrainerOptions
     /// </summary>
     public bool FusedUpdate { get; init; } = true;
 
-    /// <summary>How progress is shown (default <see cref="ProgressMode.Auto"/>).</summary>
-    public ProgressMode Progress { get; init; } = ProgressMode.Auto;
-
-    /// <summary>Where progress goes; null (the default) is the console.</summary>
-    public TextWriter? Output { get; init; }
+    /// <summary>
+    /// Receives the trainer's progress reports (see <see cref="TrainingProgress"/> for what arrives and when). Null (the
+    /// default) writes the fit's description and one line per epoch to the console, as <see cref="TextProgress"/> over
+    /// <see cref="Console.Out"/>; <see cref="TrainingProgress.Silent"/> shows nothing. A live progress bar per epoch is
+    /// in the SymbolicGrad.Console package (<c>ConsoleProgress.Auto()</c>), learning-curve pictures in SymbolicGrad.Plotting.
+    /// </summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
     /// When set, a checkpoint (parameters, optimizer state, epoch count) is written atomically to this path after

@@ -56,7 +56,7 @@ public abstract class TrainingStepBenchmarks
             (xs, l) => Model.UserLoss(_generated, xs, l), x, labels, Network);
         Console.WriteLine("// Gradient check: " + agreement);
         SetUpOthers(x, labels);
-        var options = new TrainerOptions { Progress = ProgressMode.Silent, FusedUpdate = FusedUpdate };
+        var options = new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = FusedUpdate };
         _generatedTrainer = new Trainer((ITrainable)_generated, new Momentum(LearningRate, MomentumBeta), options);
         _handTrainer = new Trainer(new HandWrittenTrainable(HandModel, Hand), new Momentum(LearningRate, MomentumBeta), options);
 
