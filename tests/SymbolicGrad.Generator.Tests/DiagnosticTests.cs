@@ -250,6 +250,24 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void SG0006_StaticArrayFieldInAScalarFunction()
+    {
+        // Arrays are read in scalar functions, but only those they take as parameters (which can have a gradient).
+        var run = AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                static readonly double[] Weights = { 1.0, 2.0 };
+
+                [Differentiable]
+                public static double F(double x) => [|Weights|][0] * x;
+            }
+            """, "static field access");
+        string message = Message(run, "SG0006");
+        Assert.Contains("take the array as a double[], float[] or ReadOnlySpan parameter", message);
+        Assert.DoesNotContain("make it a const or static readonly field", message);
+    }
+
+    [Fact]
     public void SG0006_StaticVecFieldInAFunctionOfVectors()
     {
         // Not a weight of a model, not a parameter: its gradient would have nowhere to go.

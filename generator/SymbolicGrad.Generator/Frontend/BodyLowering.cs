@@ -756,7 +756,7 @@ internal sealed partial class BodyLowering
     private static string Describe(IOperation operation) => operation.Kind switch
     {
         OperationKind.PropertyReference => "property access",
-        OperationKind.FieldReference => "instance field access",
+        OperationKind.FieldReference => operation is IFieldReferenceOperation { Field.IsStatic: true } ? "static field access" : "instance field access",
         OperationKind.ObjectCreation => "object creation",
         OperationKind.ArrayElementReference => "array element access",
         OperationKind.Interpolation or OperationKind.InterpolatedString => "string interpolation",

@@ -99,22 +99,50 @@ internal static class DeclarationChecks
             .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
             .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && MethodClassifier.Classify(m) != MethodKind.ScalarFunction);
 
-    /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
+    /// <summary>
+    /// <c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types. Hint names must differ ignoring
+    /// case, so a name that differs from a sibling's only in case (<c>Poly</c> and <c>poly</c>) gets a mark of its capitals.
+    /// </summary>
     public static string HintName(IMethodSymbol method)
     {
         var parts = new List<string>();
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
-            parts.Insert(0, type.Arity > 0 ? type.Name + "_" + type.Arity : type.Name);
+            var siblings = (type.ContainingType?.GetTypeMembers() ?? type.ContainingNamespace.GetTypeMembers()).Select(t => t.Name);
+            string name = CaseSafe(type.Name, siblings);
+            parts.Insert(0, type.Arity > 0 ? name + "_" + type.Arity : name);
         }
-        if (!method.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, method.ContainingNamespace.ToDisplayString());
-        string name = method.Name;
+        for (var ns = method.ContainingNamespace; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
+        {
+            parts.Insert(0, CaseSafe(ns.Name, ns.ContainingNamespace.GetNamespaceMembers().Select(n => n.Name)));
+        }
+        string methodName = CaseSafe(method.Name, method.ContainingType.GetMembers().OfType<IMethodSymbol>().Select(m => m.Name));
         if (method.ContainingType.GetMembers(method.Name).Length > 1)
         {
-            name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.Name));
+            methodName += "_" + string.Join("_", method.Parameters.Select(p => TypeHint(p.Type)));
         }
-        parts.Add(name);
+        parts.Add(methodName);
         return string.Join(".", parts) + ".g.cs";
+    }
+
+    /// <summary>A parameter type in an overload's hint name: <c>Double</c>, <c>DoubleArray</c>, <c>ReadOnlySpan_Single</c>.</summary>
+    private static string TypeHint(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => TypeHint(array.ElementType) + "Array" + (array.Rank > 1 ? array.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""),
+        INamedTypeSymbol { IsGenericType: true } generic => generic.Name + "_" + string.Join("_", generic.TypeArguments.Select(TypeHint)),
+        _ => type.Name,
+    };
+
+    /// <summary><paramref name="name"/>, with a mark of its capitals when a sibling's name differs from it only in case.</summary>
+    private static string CaseSafe(string name, IEnumerable<string> siblings)
+    {
+        if (!siblings.Any(s => s != name && string.Equals(s, name, System.StringComparison.OrdinalIgnoreCase))) return name;
+        ulong capitals = 0;
+        for (int i = 0; i < name.Length && i < 64; i++)
+        {
+            if (char.IsUpper(name[i])) capitals |= 1UL << i;
+        }
+        return name + "_" + capitals.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The method as a <c>cref</c>: <c>Loss(global::SymbolicGrad.Vec, int)</c>.</summary>
