@@ -18,7 +18,7 @@ namespace Loops
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public static double FirstLargeGradient(double[] v, double w, global::System.Span<double> dV, out double dW)
         {
-            if (dV.Length != v.Length) throw new global::System.ArgumentException($"FirstLargeGradient: dV has {dV.Length} elements but v has {v.Length}.", nameof(dV));
+            if (dV.Length != v.Length) throw new global::System.ArgumentException($"FirstLargeGradient: dV has {dV.Length} elements but v has {v.Length}.", "dV");
             // Forward pass.
             // The for (line 12) loop, carrying sum, returned, returnValue, i.
             double sum = 0.0;

@@ -18,8 +18,8 @@ namespace Loops
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public static double DotGradient(double[] a, double[] b, global::System.Span<double> dA, global::System.Span<double> dB)
         {
-            if (dA.Length != a.Length) throw new global::System.ArgumentException($"DotGradient: dA has {dA.Length} elements but a has {a.Length}.", nameof(dA));
-            if (dB.Length != b.Length) throw new global::System.ArgumentException($"DotGradient: dB has {dB.Length} elements but b has {b.Length}.", nameof(dB));
+            if (dA.Length != a.Length) throw new global::System.ArgumentException($"DotGradient: dA has {dA.Length} elements but a has {a.Length}.", "dA");
+            if (dB.Length != b.Length) throw new global::System.ArgumentException($"DotGradient: dB has {dB.Length} elements but b has {b.Length}.", "dB");
             // Forward pass.
             // The for (line 12) loop, carrying s, i.
             double s = 0.0;

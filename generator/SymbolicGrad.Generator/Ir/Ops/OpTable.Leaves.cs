@@ -12,7 +12,7 @@ internal static partial class OpTable
 
     public static readonly OpDef Input = new(Op.Input, "input", OpTraits.Leaf)
     {
-        Math = Text((c, n) => n.Name!),
+        Math = Text((c, n) => Identifiers.Bare(n.Name!)),
         CSharp = Text((c, n) => n.Name!),
     };
 
