@@ -4,11 +4,14 @@ namespace SymbolicGrad.Generator;
 public static class TrackingNames
 {
     /// <summary>Semantic model → IR (one result per [Differentiable] method).</summary>
-    public const string Parse = nameof(Parse);
+    public const string Lower = nameof(Lower);
 
-    /// <summary>IR → forward and adjoint DAG.</summary>
-    public const string Differentiate = nameof(Differentiate);
+    /// <summary>IR → forward and adjoint IR.</summary>
+    public const string Transform = nameof(Transform);
 
-    /// <summary>DAG → generated C# text.</summary>
-    public const string Emit = nameof(Emit);
+    /// <summary>Adjoint IR → program plan (names, statements, storage).</summary>
+    public const string Plan = nameof(Plan);
+
+    /// <summary>Program plan → generated C# text.</summary>
+    public const string Write = nameof(Write);
 }

@@ -8,6 +8,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --cpu-clock --filter '*StepBenchmarks*' : the same in process, timed by thread CPU time, one thread
 // dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
 // dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
+// dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {
@@ -21,6 +22,13 @@ if (args.Length > 0 && args[0] == "--profile")
     // Batch sizes of the 784-128-10 MLP and/or "deep" (784-512-512-10 at 256); nothing: all of them.
     string[] choice = args.Length > 1 ? args[1..] : ["1", "16", "64", "256", "deep"];
     StepProfile.Run(choice.Where(a => a != "deep").Select(int.Parse).ToArray(), deep: choice.Contains("deep"));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--edit-cost")
+{
+    // The generator's cost per IDE edit, by thread CPU time (robust on a shared machine): median of 40 edits.
+    GeneratorEditBenchmarks.ReportCpuTime();
     return;
 }
 

@@ -201,15 +201,15 @@ public sealed class DiagnosticTests
     // ---- SG0006: expressions ----
 
     [Fact]
-    public void SG0006_SwitchExpression()
+    public void SG0006_CallOnAValue()
     {
         AssertReported("SG0006", Header + """
             public static partial class C
             {
                 [Differentiable]
-                public static double F(double x) => [|x switch { > 0.0 => x, _ => -x }|];
+                public static double F(double x) => [|x.CompareTo(2.0)|] * x;
             }
-            """);
+            """, "Double.CompareTo");
     }
 
     [Theory]
@@ -247,6 +247,24 @@ public sealed class DiagnosticTests
             }
             """, "property access");
         Assert.Contains("pass it in as a parameter (without [NoDiff] to get its derivative", Message(run, "SG0006"));
+    }
+
+    [Fact]
+    public void SG0006_StaticArrayFieldInAScalarFunction()
+    {
+        // Arrays are read in scalar functions, but only those they take as parameters (which can have a gradient).
+        var run = AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                static readonly double[] Weights = { 1.0, 2.0 };
+
+                [Differentiable]
+                public static double F(double x) => [|Weights|][0] * x;
+            }
+            """, "static field access");
+        string message = Message(run, "SG0006");
+        Assert.Contains("take the array as a double[], float[] or ReadOnlySpan parameter", message);
+        Assert.DoesNotContain("make it a const or static readonly field", message);
     }
 
     [Fact]
@@ -643,6 +661,192 @@ public sealed class DiagnosticTests
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
     }
 
+    // ---- SG0030 / SG0031 / SG0032 / SG0033: switch expressions, patterns, tuples, matrix elements ----
+
+    [Fact]
+    public void SG0030_SwitchNotExhaustive()
+    {
+        // C# throws SwitchExpressionException for NaN, which no arm covers.
+        AssertReported("SG0030", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x [|switch|] { < 0.0 => -x, >= 0.0 => x };
+            }
+            """, "NaN too");
+    }
+
+    [Fact]
+    public void SG0030_SwitchArmThrows()
+    {
+        AssertReported("SG0030", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x switch { > 0.0 => x, _ => [|throw new ArgumentOutOfRangeException(nameof(x))|] };
+            }
+            """, "throws in this arm");
+    }
+
+    [Fact]
+    public void SG0031_PropertyPattern()
+    {
+        AssertReported("SG0031", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => x is [|{ }|] ? x : 0.0;
+            }
+            """, "property or positional");
+    }
+
+    [Fact]
+    public void SG0032_DeconstructionOfACall()
+    {
+        AssertReported("SG0032", Header + """
+            public static partial class C
+            {
+                static (double, double) Pair(double x) => (x, 2.0 * x);
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    var (a, b) = [|Pair(x)|];
+                    return a * b;
+                }
+            }
+            """, "'Pair(x)'");
+    }
+
+    [Fact]
+    public void SG0033_MatrixElement()
+    {
+        AssertReported("SG0033", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float F(Mat W, Vec x) => [|W[0, 1]|] * Ops.Sum(x);
+            }
+            """, "W * x");
+    }
+
+    [Theory]
+    [InlineData("Math.Round(x, 2)", "Math.Round with 2 arguments")]
+    [InlineData("Math.MaxMagnitude(x, 2.0)", "Math.MaxMagnitude with 2 arguments")]
+    [InlineData("Math.BitIncrement(x)", "Math.BitIncrement with 1 argument")]
+    public void SG0034_UnsupportedMathMember(string call, string named)
+    {
+        AssertReported("SG0034", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|{{call}}|] * x;
+            }
+            """, named);
+    }
+
+    // ---- SG0040–SG0043: arrays and loops ----
+
+    [Fact]
+    public void SG0040_WriteIntoAnArrayParameter()
+    {
+        AssertReported("SG0040", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double x)
+                {
+                    [|a[0]|] = x;
+                    return a[0] * x;
+                }
+            }
+            """, "'a'");
+    }
+
+    [Fact]
+    public void SG0041_LocalArray()
+    {
+        AssertReported("SG0041", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double[] values = [|new double[3]|];
+                    return x;
+                }
+            }
+            """, "local arrays");
+    }
+
+    [Fact]
+    public void SG0042_LongIndex()
+    {
+        AssertReported("SG0042", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, int n) => a[[|(long)n|]];
+            }
+            """, "long");
+    }
+
+    [Fact]
+    public void SG0043_ForeachOverSomethingElse()
+    {
+        AssertReported("SG0043", Header + """
+            using System.Collections.Generic;
+
+            public static partial class C
+            {
+                static readonly List<double> Weights = new() { 1.0, 2.0 };
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double s = 0;
+                    [|foreach|] (double w in Weights) s += w * x;
+                    return s;
+                }
+            }
+            """, "array or span parameter");
+    }
+
+    [Fact]
+    public void SG0104_ALoopSaysWhatItKeeps()
+    {
+        var run = AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] c, double x)
+                {
+                    double p = 0;
+                    [|for|] (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+            }
+            """, "p from a tape, 8 bytes per iteration");
+        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0104").Severity);
+    }
+
+    [Fact]
+    public void SG0104_AnAccumulatingLoopKeepsNothing()
+    {
+        AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double[] b)
+                {
+                    double s = 0;
+                    [|for|] (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+                    return s;
+                }
+            }
+            """, "nothing from a tape");
+    }
+
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----
 
     [Theory]
@@ -665,6 +869,21 @@ public sealed class DiagnosticTests
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
         GeneratedGradientCheck.AssertMatches(assembly, "Diag.C", "F", 1.3, 0.7);
         GeneratedGradientCheck.AssertMatches(assembly, "Diag.C", "F", -2.6, -1.1);
+    }
+
+    [Fact]
+    public void SG0100_CopySignOfOnlyTheSign()
+    {
+        var run = AssertReported("SG0100", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, double y) => [|Math.CopySign(2.0, x)|] * y;
+            }
+            """, "CopySign");
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        var gradient = assembly.InvokeGradient("Diag.C", "F", -1.5, 3.0);
+        Assert.Equal([0.0, -2.0], gradient.Values);
     }
 
     [Fact]

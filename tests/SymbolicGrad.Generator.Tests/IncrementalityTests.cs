@@ -7,7 +7,7 @@ namespace SymbolicGrad.Generator.Tests;
 /// <summary>An unrelated edit re-runs nothing, and the cached model holds no Roslyn objects.</summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Parse, TrackingNames.Differentiate, TrackingNames.Emit];
+    private static readonly string[] TrackedSteps = [TrackingNames.Lower, TrackingNames.Transform, TrackingNames.Plan, TrackingNames.Write];
 
     private const string Model = """
         using System;
@@ -82,7 +82,7 @@ public sealed class IncrementalityTests
         var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
         var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("w * 0.5", "w * 0.25"), "Model.cs"));
         var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
-        var emitted = Outputs(second, TrackingNames.Emit).ToList();
+        var emitted = Outputs(second, TrackingNames.Write).ToList();
         Assert.Contains(emitted, o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("w * 0.25", second.InputCompilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs").ToString());
     }
@@ -113,24 +113,24 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void ParseOutputsHoldNoRoslynObjects()
+    public void LowerOutputsHoldNoRoslynObjects()
     {
         var (first, _) = RunFirst();
-        var outputs = Outputs(first, TrackingNames.Parse).ToList();
+        var outputs = Outputs(first, TrackingNames.Lower).ToList();
         Assert.NotEmpty(outputs);
         foreach (var (value, _) in outputs)
         {
             var banned = ModelWalker.FindBanned(value);
             Assert.True(banned.Count == 0,
-                $"The Parse output ({value?.GetType().FullName}) reaches Roslyn objects:{Environment.NewLine}" + string.Join(Environment.NewLine, banned));
+                $"The Lower output ({value?.GetType().FullName}) reaches Roslyn objects:{Environment.NewLine}" + string.Join(Environment.NewLine, banned));
         }
     }
 
     [Fact]
-    public void DifferentiateAndEmitOutputsHoldNoRoslynObjects()
+    public void LaterStageOutputsHoldNoRoslynObjects()
     {
         var (first, _) = RunFirst();
-        foreach (var step in new[] { TrackingNames.Differentiate, TrackingNames.Emit })
+        foreach (var step in new[] { TrackingNames.Transform, TrackingNames.Plan, TrackingNames.Write })
         {
             var outputs = Outputs(first, step).ToList();
             Assert.NotEmpty(outputs);

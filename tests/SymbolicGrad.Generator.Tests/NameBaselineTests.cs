@@ -210,6 +210,43 @@ public sealed class NameBaselineTests
     }
 
     [Fact]
+    public void ParametersNamedLikeTheGeneratedMethods()
+    {
+        // The generated methods call LossBatch and LossForwardBatch, which these parameters hide: this.LossBatch(…).
+        const string source = """
+            using SymbolicGrad;
+            using static SymbolicGrad.Ops;
+
+            namespace Names;
+
+            public sealed partial class Calls : Model
+            {
+                readonly Mat W; readonly Vec b;
+
+                public Calls()
+                {
+                    W = Parameters.Matrix(3, 3, Init.Xavier(1));
+                    b = Parameters.Vector(3, Init.Normal(0.5f, 2));
+                }
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec LossBatch, int LossForwardBatch) => SoftmaxCrossEntropy(Tanh(W * LossBatch) + b, LossForwardBatch);
+            }
+            """;
+        var run = GeneratorHarness.Run(source).AssertClean();
+        Assert.Empty(run.GeneratorDiagnostics);
+        string generated = run.Source("Names.Calls.Loss.g.cs");
+        Assert.Contains("this.LossForwardBatch(workspace, LossBatch, LossForwardBatch)", generated);
+        Assert.Contains(": this.LossBatch(", generated);
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        ModelGradientCheck.AssertMatches(assembly, "Names.Calls", [], "Loss", Input, 2);
+        var model = (ITrainable)Activator.CreateInstance(assembly.Type("Names.Calls"))!;
+        var inputs = new Mat(new float[] { 0.5f, -1.25f, 2f, 1f, 0f, -1f }, 2, 3);
+        float loss = model.BatchLoss(inputs, new BatchTargets(new[] { 0, 2 }), accumulateGradient: false);
+        Assert.True(float.IsFinite(loss) && loss > 0);
+    }
+
+    [Fact]
     public void DerivativeOfXLogX()
     {
         // d(x·log x)/dx = log x + x/x, and x/x folds to 1 in derivative code: exact for finite nonzero x, and the limit

@@ -29,7 +29,8 @@ public sealed class TrainerGradientCheckTests(ITestOutputHelper output)
 
         // Loss(x) alone or Loss(x, target, scale) do not have the shape the Trainer calls.
         Assert.Equal(["AffineSumNet", "DotProductNet", "MeanNet", "ScalarArithmeticNet", "SumNet"], others);
-        Assert.Equal(27, trainable.Count);
+        // The catalogue grows; every model in it beyond those five is trainable.
+        Assert.True(trainable.Count >= 30, $"only {trainable.Count} trainable models");
     }
 
     [Theory]

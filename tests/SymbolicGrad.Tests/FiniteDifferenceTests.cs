@@ -13,6 +13,10 @@ public sealed class FiniteDifferenceTests
     public static TheoryData<string> Lectures => GradientCatalogue.Names(LectureCases.All);
     public static TheoryData<string> FloatFunctions => GradientCatalogue.Names(FloatCases.All);
     public static TheoryData<string> Composition => GradientCatalogue.Names(CompositionCases.All);
+    public static TheoryData<string> LoopFunctions => GradientCatalogue.Names(LoopCases.All);
+    public static TheoryData<string> MathMembers => GradientCatalogue.Names(MathMemberCases.All);
+    public static TheoryData<string> Patterns => GradientCatalogue.Names(PatternCases.All);
+    public static TheoryData<string> Tuples => GradientCatalogue.Names(TupleCases.All);
 
     [Theory]
     [MemberData(nameof(Arithmetic))]
@@ -37,6 +41,22 @@ public sealed class FiniteDifferenceTests
     [Theory]
     [MemberData(nameof(Composition))]
     public void Composed_gradient_matches_finite_differences(string function) => Check(function);
+
+    [Theory]
+    [MemberData(nameof(LoopFunctions))]
+    public void Loop_gradient_matches_finite_differences(string function) => Check(function);
+
+    [Theory]
+    [MemberData(nameof(MathMembers))]
+    public void Math_member_gradient_matches_finite_differences(string function) => Check(function);
+
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void Pattern_gradient_matches_finite_differences(string function) => Check(function);
+
+    [Theory]
+    [MemberData(nameof(Tuples))]
+    public void Tuple_gradient_matches_finite_differences(string function) => Check(function);
 
     private static void Check(string function) => new GradientChecker().Check(GradientCatalogue.Find(function));
 }

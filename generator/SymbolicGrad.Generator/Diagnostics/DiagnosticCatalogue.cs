@@ -39,7 +39,7 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
         "Statement cannot be differentiated",
-        "A '{0}' statement cannot be differentiated: write the computation with local declarations, assignments, if/else and return (only work that no differentiable value depends on can move out of the method)");
+        "A '{0}' statement cannot be differentiated: write the computation with local declarations, assignments, if/else, loops and return (only work that no differentiable value depends on can move out of the method)");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SG0006",
         "Expression cannot be differentiated",
@@ -55,7 +55,7 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor Dynamic = Error("SG0009",
         "dynamic cannot be differentiated",
-        "'{0}' is dynamic: a [Differentiable] method needs static types (double, float, int, bool, and Vec, Mat in a model or a function of vectors)");
+        "'{0}' is dynamic: a [Differentiable] method needs static types (double, float, int, bool, their arrays, and Vec, Mat in a model or a function of vectors)");
 
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0010",
         "Call to a method that is not differentiable",
@@ -105,6 +105,42 @@ internal static class DiagnosticCatalogue
         "Local function",
         "[Differentiable] local function '{0}' is not supported: make it a static method of a partial type");
 
+    public static readonly DiagnosticDescriptor SwitchMayThrow = Error("SG0030",
+        "Switch expression may throw",
+        "The switch expression on '{0}' {1}: a differentiated switch is a chain of selects, which cannot throw; end it with a discard arm '_ => …' that gives a value");
+
+    public static readonly DiagnosticDescriptor UnsupportedPattern = Error("SG0031",
+        "Pattern cannot be differentiated",
+        "The pattern '{0}' ({1}) cannot be differentiated: test a double, float, int or bool value with constant, relational (< <= > >=), 'and', 'or', 'not', 'var' and discard patterns");
+
+    public static readonly DiagnosticDescriptor DeconstructionOfValue = Error("SG0032",
+        "Deconstruction of a value that is not a tuple literal",
+        "'{0}' is not a tuple literal: a [Differentiable] method deconstructs tuple literals only, as in '(a, b) = (x * y, b)'; write the elements out");
+
+    public static readonly DiagnosticDescriptor MatrixElement = Error("SG0033",
+        "Matrix element read",
+        "'{0}' reads one element of a matrix, which cannot be differentiated: compute with the whole matrix (W * x), or read an element of a vector (z[i])");
+
+    public static readonly DiagnosticDescriptor UnsupportedMathMember = Error("SG0034",
+        "Math member not differentiated",
+        "'{0}' calls {1}, which SymbolicGrad does not differentiate: write it with the Math members it differentiates (listed in the README) and arithmetic, or, if it reads no differentiable value, compute it outside and pass it in through a [NoDiff] parameter");
+
+    public static readonly DiagnosticDescriptor ArrayWrite = Error("SG0040",
+        "Write to an array parameter",
+        "'{0}' writes into '{1}': a [Differentiable] method reads its array and span parameters but does not write them; keep the values in a local instead");
+
+    public static readonly DiagnosticDescriptor LocalArray = Error("SG0041",
+        "Local array",
+        "'{0}' creates an array: local arrays and stackalloc are not supported in a [Differentiable] method; keep the values in locals, or take the array as a parameter");
+
+    public static readonly DiagnosticDescriptor NonIntIndex = Error("SG0042",
+        "Index is not an int",
+        "'{0}' indexes with a '{1}': an index must be an int expression");
+
+    public static readonly DiagnosticDescriptor UnsupportedLoop = Error("SG0043",
+        "Loop cannot be differentiated",
+        "This '{0}' cannot be differentiated: {1}");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere, so no gradient flows through it: if one should, use a smooth function instead; if not, apply it to [NoDiff] data");
@@ -120,6 +156,10 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor NotTrainable = Info("SG0103",
         "Model is not trainable by Trainer",
         "'{1}' does not implement ITrainable, so Trainer, Checkpoint and GradientCheck cannot take it: {2}; a model is trainable when its only [Differentiable] method is 'float {0}(Vec x, int label)' (a classifier) or 'float {0}(Vec x, Vec target)', or when it implements ITrainable itself");
+
+    public static readonly DiagnosticDescriptor LoopTape = Info("SG0104",
+        "What a loop stores for the backward pass",
+        "The backward pass of this '{0}' loop reads {1}");
 
     public static readonly DiagnosticDescriptor InternalError = Error("SG9999",
         "Internal generator error",

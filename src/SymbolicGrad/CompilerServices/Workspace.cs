@@ -14,4 +14,15 @@ public static class Workspace
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         return buffer.Length >= length ? buffer : new T[length];
     }
+
+    /// <summary>A tape array with room for more iterations: twice as long (at least 16), holding <paramref name="buffer"/>'s values.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="buffer">The full tape array.</param>
+    /// <returns>The longer array.</returns>
+    public static T[] Expand<T>(T[] buffer)
+    {
+        var longer = new T[System.Math.Max(16, 2 * buffer.Length)];
+        buffer.CopyTo(longer, 0);
+        return longer;
+    }
 }

@@ -203,7 +203,6 @@ namespace Blocks
             float[] t3 = workspace.t2;
             float[] r2 = workspace.r2;
             float[] t5 = workspace.t4;
-            float[] sum2 = workspace.sum2;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.

@@ -79,6 +79,8 @@ internal sealed record RandomProgram(int Seed, string Name, IReadOnlyList<Random
     {
         code = Regex.Replace(code, @"\bdouble\b", "float");
         code = code.Replace("Math.", "MathF.", StringComparison.Ordinal);
+        // MathF has no Clamp: Math.Clamp has a float overload.
+        code = code.Replace("MathF.Clamp", "Math.Clamp", StringComparison.Ordinal);
         code = Regex.Replace(code, @"\b(Square|Bump)\b", "$1F");
         return Regex.Replace(code, @"(?<![\w.])(\d+\.\d+)(?![\w.])", "$1f");
     }
@@ -89,8 +91,9 @@ internal sealed record RandomProgram(int Seed, string Name, IReadOnlyList<Random
 
 /// <summary>
 /// Generates random programs: expression trees over 1–4 double parameters (plus optional [NoDiff], int and bool
-/// parameters) with arithmetic, the Math functions on bounded arguments, Max/Min/Abs, ?:, locals with
-/// reassignment and compound assignment, if/else and early returns, and calls to [Differentiable] helpers.
+/// parameters) with arithmetic, the Math functions on bounded arguments, Max/Min/Abs/Clamp, %, ?:, switch expressions
+/// and patterns, locals with reassignment, compound and tuple assignment, if/else and early returns, and calls to
+/// [Differentiable] helpers.
 /// Arguments of Exp, Log, Sqrt, Asin, Acos, Pow are shaped so every program is finite on [-2, 2]^n.
 /// </summary>
 internal sealed class RandomProgramGenerator
@@ -198,6 +201,13 @@ internal sealed class RandomProgramGenerator
                 var target = Pick(_assignable);
                 return [$"{target} = {Expr(2)};"];
             }
+            case 3 when _assignable.Count >= 2 && Chance(0.3):
+            {
+                // A simultaneous assignment: both right sides read the old values.
+                var a = Pick(_assignable);
+                var b = Pick(_assignable.Where(v => v != a).ToList());
+                return [$"({a}, {b}) = ({b} * {Constant()}, {a} + {Expr(1)});"];
+            }
             case 3:
             {
                 // Reassign an active parameter (the finite differences still vary the original argument).
@@ -273,7 +283,7 @@ internal sealed class RandomProgramGenerator
         if (depth <= 0 || Chance(0.15))
             return Leaf();
         var d = depth - 1;
-        switch (_random.Next(22))
+        switch (_random.Next(24))
         {
             case 0: case 1: return $"({Expr(d)} + {Expr(d)})";
             case 2: case 3: return $"({Expr(d)} - {Expr(d)})";
@@ -327,6 +337,21 @@ internal sealed class RandomProgramGenerator
             case 18: return $"Helpers.Square({Expr(d)})";
             case 19: return $"Helpers.Bump({Expr(d)}, {Expr(d)})";
             case 20: return $"({Expr(d)} * {Constant()})";
+            case 21:
+            {
+                var u = Expr(d);
+                return _random.Next(5) switch
+                {
+                    0 => $"Math.Atan2({Expr(d)}, 2.0 + Math.Cos({u}))",
+                    1 => $"Math.Cbrt(1.0 + {u} * {u})",
+                    2 => $"Math.FusedMultiplyAdd({Expr(d)}, {u}, {Expr(d)})",
+                    3 => $"Math.Clamp({u}, -1.0, 1.5)",
+                    _ => $"({u} % (1.5 + Math.Sin({Expr(d)})))",
+                };
+            }
+            case 22:
+                // 1.0·e: a double even where e is the int parameter.
+                return $"((1.0 * {Expr(d)}) switch {{ < -0.5 => {Expr(d)}, > 0.75 and < 2.5 => {Expr(d)}, _ => {Expr(d)} }})";
             default: return Leaf();
         }
     }
@@ -354,7 +379,7 @@ internal sealed class RandomProgramGenerator
             {
                 0 => $"{Condition(depth - 1)} && {Condition(depth - 1)}",
                 1 => $"({Condition(depth - 1)} || {Condition(depth - 1)})",
-                _ => $"!({Condition(depth - 1)})",
+                _ => Chance(0.5) ? $"!({Condition(depth - 1)})" : $"(1.0 * {Expr(1)}) is > -1.0 and < 0.5 or > 2.5",
             };
         }
         if (_conditions.Count > 0 && Chance(0.15))

@@ -1,8 +1,11 @@
 using SymbolicGrad.Network.Tests.Models.Activations;
 using SymbolicGrad.Network.Tests.Models.Arithmetic;
 using SymbolicGrad.Network.Tests.Models.Composed;
+using SymbolicGrad.Network.Tests.Models.Elements;
+using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
 using SymbolicGrad.Network.Tests.Models.Losses;
+using SymbolicGrad.Network.Tests.Models.Piecewise;
 using SymbolicGrad.Network.Tests.Models.Names;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
 using SymbolicGrad.Network.Tests.Models.Reductions;
@@ -62,6 +65,9 @@ public static class NetworkCatalogue
         Target<LectureSigmoidBinaryCrossEntropyNet, LectureSigmoidBinaryCrossEntropyNet.LossWorkspace>("composed", () => new LectureSigmoidBinaryCrossEntropyNet(Seed), DataSpec.Targets(5, 3, DataSpec.Probability)),
         Target<WeightDecayNet, WeightDecayNet.LossWorkspace>("composed", () => new WeightDecayNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
 
+        Label<LayerHelperNet, LayerHelperNet.LossWorkspace>("helper", () => new LayerHelperNet(Seed), DataSpec.Labels(5, 3)),
+        Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
+        Target<PiecewiseScalarNet, PiecewiseScalarNet.LossWorkspace>("piecewise", () => new PiecewiseScalarNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
         // Names that collide with those of the generated code (issue 8).
         Label<CaseNet, CaseNet.LossWorkspace>("names", () => new CaseNet(Seed), DataSpec.Labels(5, 3)),
         Label<CrowdedNet, CrowdedNet.LossWorkspace>("names", () => new CrowdedNet(Seed), DataSpec.Labels(5, 4)),

@@ -15,6 +15,10 @@ public static class GradientCatalogue
         .. LectureCases.All,
         .. FloatCases.All,
         .. CompositionCases.All,
+        .. LoopCases.All,
+        .. MathMemberCases.All,
+        .. PatternCases.All,
+        .. TupleCases.All,
     ];
 
     /// <summary>The case called <paramref name="name"/>.</summary>

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>
+/// The checks tensor code makes before it touches memory, each an exception naming what does not fit: an empty batch,
+/// inputs with different sample counts, vectors whose lengths differ where an op combines them, labels out of range.
+/// </summary>
+internal static class ArgumentChecks
+{
+    /// <summary>The first per-sample input: it sets the batch size.</summary>
+    public static ParameterInfo? BatchInput(TensorCode c) =>
+        c.Method.Parameters.Where(p => !p.IsField).FirstOrDefault(p => c.Dag[p.Input].Batched);
+
+    /// <summary>The number of samples of a batched input (rows of a batch matrix, or a span's length).</summary>
+    public static string BatchCount(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1 ? p.Name + ".Rows" : p.Name + ".Length";
+
+    /// <summary>The batch size, the sizes of the inputs and parameters (as locals if asked), and every check of them.</summary>
+    public static void Write(TensorCode c, bool declareSizes)
+    {
+        // With one sample (nothing batched), no code refers to a batch size.
+        var first = BatchInput(c);
+        string name = c.Method.Name, batch = c.Names.Batch;
+        if (first is not null)
+        {
+            c.Line($"int {batch} = {BatchCount(c, first)};");
+            // Parameter names as string literals, not nameof: a user's member named nameof would turn it into a call.
+            string firstName = Identifiers.Bare(first.Name);
+            c.Line($"if ({batch} == 0) throw new global::System.ArgumentException(\"{name}: the batch is empty.\", \"{firstName}\");");
+            foreach (var input in c.Method.Parameters.Where(p => !p.IsField && p != first))
+            {
+                string inputName = Identifiers.Bare(input.Name);
+                c.Line($"if ({BatchCount(c, input)} != {batch}) throw new global::System.ArgumentException($\"{name}: {inputName} has {{{BatchCount(c, input)}}} samples but {firstName} has {{{batch}}}.\", \"{inputName}\");");
+            }
+        }
+        if (!declareSizes)
+        {
+            // The checks read the lengths straight from the arguments and fields.
+            WriteShapeChecks(c, d => DimText.Of(d));
+            return;
+        }
+        foreach (var dim in c.Names.Dims) c.Line($"int {dim.Name} = {DimText.Of(dim.Dim)};");
+        WriteShapeChecks(c, c.Dim);
+    }
+
+    /// <summary>The shape and label checks; <paramref name="size"/> writes a length (its local, or the expression itself).</summary>
+    private static void WriteShapeChecks(TensorCode c, Func<Dim, string> size)
+    {
+        var dag = c.Dag;
+        var reachable = dag.Reachable(new[] { c.Method.Output });
+        var done = new HashSet<(Dim, Dim)>();
+        for (int id = 0; id < dag.Count; id++)
+        {
+            if (!reachable[id]) continue;
+            var n = dag[id];
+            var def = OpTable.Of(n.Op);
+            (Dim, Dim, string)? check = null;
+            if (n.Op == Op.MatVec)
+            {
+                var cols = dag[n[0]].Shape!.Cols;
+                var length = dag[n[1]].Shape!.Length;
+                check = (cols, length, $"{c.Math.PrintDefinition(id)} needs {c.Math.Print(n[1])} of length {{{size(cols)}}}, but it has {{{size(length)}}}");
+            }
+            else if (def.Is(OpTraits.Elementwise) && n.Rank == 1)
+            {
+                var other = n.Args.Where(a => dag[a].Rank == 1 && dag[a].Shape!.Length != n.Shape!.Length).ToList();
+                if (other.Count > 0)
+                {
+                    var length = dag[other[0]].Shape!.Length;
+                    check = (n.Shape!.Length, length, $"{c.Math.PrintDefinition(id)} combines vectors of lengths {{{size(n.Shape.Length)}}} and {{{size(length)}}}");
+                }
+            }
+            if (check is not ({ } left, { } right, { } message) || !done.Add((left, right))) continue;
+            c.Line($"if ({size(left)} != {size(right)}) throw new global::System.ArgumentException($\"{c.Method.Name}: {message}.\");");
+        }
+        // Labels index the logits: check them once here, not in the loops (the user's own reads are checked where they are).
+        string r = c.Names.Row;
+        foreach (var node in dag.Nodes.Where(n => n.Op == Op.Pick && n.Name is null && dag[n[1]].Op == Op.Input).Distinct())
+        {
+            string labels = dag[node[1]].Name!;
+            string length = size(dag[node[0]].Shape!.Length);
+            if (!dag[node[1]].Batched)
+            {
+                c.Line($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Identifiers.Bare(labels)}\", {labels}, $\"{c.Method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");
+                continue;
+            }
+            c.Line($"for (int {r} = 0; {r} < {c.Names.Batch}; {r}++) if ((uint){labels}[{r}] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Identifiers.Bare(labels)}\", {labels}[{r}], $\"{c.Method.Name}: label {{{labels}[{r}]}} of sample {{{r}}} is outside [0, {{{length}}}).\");");
+        }
+    }
+}

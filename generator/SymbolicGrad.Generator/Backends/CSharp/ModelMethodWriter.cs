@@ -1,0 +1,234 @@
+using System;
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using SymbolicGrad.Generator.Planning;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>
+/// Writes a model method's code. Everything is written once, for a batch of B samples (one row each): matrix–vector
+/// products become matrix–matrix kernels, element-wise work one loop per stored value, and the per-sample methods run
+/// the batch code with B = 1. Every stored value lives in a workspace that is allocated on first use and reused, so
+/// calls after the first allocate nothing: the model keeps a pool of them, so its convenience methods can run on several
+/// threads at once, and adds each parameter's gradient through the parameter store under <c>Parameters.GradientLock</c>.
+/// </summary>
+internal static class ModelMethodWriter
+{
+    private const string Runtime = FileLayout.Runtime;
+
+    public static string Write(ProgramPlan plan)
+    {
+        var c = new TensorCode(plan);
+        var method = plan.Method;
+        var names = plan.Names;
+        var text = new StringWriter();
+        c.Writer = new IndentedTextWriter(text, "    ");
+        var inputs = method.Parameters.Where(p => !p.IsField).ToList();
+        string signature = string.Join(", ", inputs.Select(p => SampleType(c, p) + " " + p.Name));
+        string batchSignature = string.Join(", ", inputs.Select(p => BatchType(c, p) + " " + p.Name));
+        string sampleArguments = string.Join(", ", inputs.Select(p => SampleToBatch(c, p)));
+        string batchArguments = string.Join(", ", inputs.Select(p => p.Name));
+        string cref = method.DocumentationId;
+        string name = method.Name, workspaceType = name + "Workspace", workspace = names.Workspace;
+        string forwardBatch = c.Call(name + "ForwardBatch"), backwardBatch = c.Call(name + "BackwardBatch");
+        const string threads = "Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.";
+
+        FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
+            method.Trainable != TrainableKind.None ? Runtime + ".ITrainable" : null);
+        WorkspaceWriter.Write(c);
+        if (method.Trainable != TrainableKind.None) WriteTrainable(c);
+        c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
+        c.Line($"private readonly {Runtime}.CompilerServices.WorkspacePool<{workspaceType}> {names.CachedWorkspace} = new();");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>. {threads}", "The loss.");
+        c.Line($"public float {name}Gradient({signature}) => {c.Call(name + "GradientBatch")}({sampleArguments});");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. {threads}", "The mean loss over the batch.");
+        c.Line($"public float {name}GradientBatch({batchSignature})");
+        WithPooledWorkspace(c, () =>
+        {
+            c.Line($"float {names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
+            c.Line($"{backwardBatch}({workspace}, {batchArguments});");
+            c.Line($"return {names.Loss};");
+        });
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WorkspaceWriter.Doc(c, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.", "The mean loss over the batch.");
+        c.Line($"public float {name}Batch({batchSignature})");
+        WithPooledWorkspace(c, () => c.Line($"return {forwardBatch}({workspace}, {batchArguments});"));
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>.", "The loss.");
+        c.Line($"public float {name}Forward({workspaceType} {workspace}, {signature}) => {forwardBatch}({workspace}, {sampleArguments});");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WorkspaceWriter.Doc(c, $"The backward pass of <see cref=\"{cref}\"/> for one sample, after <c>{name}Forward</c> with the same arguments: adds the gradient into <c>Parameters.Gradients</c>.", null);
+        c.Line($"public void {name}Backward({workspaceType} {workspace}, {signature}) => {backwardBatch}({workspace}, {sampleArguments});");
+        c.Writer.WriteLineNoTabs(string.Empty);
+
+        WriteForward(c, batchSignature, batchArguments);
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WriteBackward(c, batchSignature, batchArguments);
+        c.Writer.WriteLineNoTabs(string.Empty);
+        c.Line($"/// <summary>Throws if the arguments of <see cref=\"{cref}\"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>");
+        c.Line($"private void {names.CheckArguments}({batchSignature})");
+        c.Line("{");
+        c.Writer.Indent++;
+        ArgumentChecks.Write(c, declareSizes: false);
+        c.Writer.Indent--;
+        c.Line("}");
+        FileLayout.Close(c.Writer, method);
+        c.Writer.Flush();
+        return text.ToString();
+    }
+
+    /// <summary>A method body that rents a workspace from the model's pool for <paramref name="body"/> and returns it after.</summary>
+    private static void WithPooledWorkspace(TensorCode c, Action body)
+    {
+        string workspace = c.Names.Workspace, pool = c.Names.CachedWorkspace;
+        c.Block(true, () =>
+        {
+            c.Line($"var {workspace} = {pool}.Rent();");
+            c.Line("try");
+            c.Block(true, body);
+            c.Line("finally");
+            c.Block(true, () => c.Line($"{pool}.Return({workspace});"));
+        });
+    }
+
+    public static IEnumerable<string> Header(ProgramPlan plan, string what) => new[]
+    {
+        $"SymbolicGrad {FileLayout.Version}: reverse-mode gradient of {string.Join(".", plan.Method.ContainingTypes.Select(t => t.Name))}.{what}.",
+        $"Forward pass: {plan.ForwardOperations} operations; backward pass: {plan.BackwardOperations} operations.",
+    };
+
+    public static IEnumerable<string> Usings(TensorCode c) => c.Method.QualifyMath
+        ? new[] { "using global::System; // for AsSpan; Math and the rest are written in full" }
+        : new[] { "using System;", $"using Lanes = {Runtime}.CompilerServices.Lanes;" };
+
+    private static string SampleType(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1 ? Runtime + ".Vec" : p.Kind.Keyword();
+
+    private static string BatchType(TensorCode c, ParameterInfo p) =>
+        c.Dag[p.Input].Rank == 1 ? Runtime + ".Mat" : $"global::System.ReadOnlySpan<{p.Kind.Keyword()}>";
+
+    private static string SampleToBatch(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1
+        ? $"new {Runtime}.Mat({p.Name}.Array, {p.Name}.Offset, 1, {p.Name}.Length)"
+        : $"new global::System.ReadOnlySpan<{p.Kind.Keyword()}>(in {p.Name})";
+
+    /// <summary>ITrainable, so that <c>Trainer</c>, <c>Checkpoint</c> and <c>GradientCheck</c> work with the model.</summary>
+    private static void WriteTrainable(TensorCode c)
+    {
+        var method = c.Method;
+        var names = c.Names;
+        var inputs = method.Parameters.Where(p => !p.IsField).ToList();
+        string x = inputs[0].Name, targets = names.Targets;
+        string values = method.Trainable == TrainableKind.Labels ? $"{targets}.Labels" : $"{targets}.Values";
+        string name = method.Name;
+        c.Line("/// <inheritdoc/>");
+        c.Line($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets}, bool {names.AccumulateGradient}) =>");
+        c.Line($"    {names.AccumulateGradient} ? {c.Call(name + "GradientBatch")}({x}, {values}) : {c.Call(name + "Batch")}({x}, {values});");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        c.Line("/// <inheritdoc/>");
+        c.Line($"bool {Runtime}.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        c.Line("/// <inheritdoc/>");
+        c.Line($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets})");
+        // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
+        int logits = c.Tensor.Logits;
+        if (method.Trainable != TrainableKind.Labels || logits < 0)
+        {
+            c.Block(true, () => c.Line("return -1; // not a classifier: the loss picks no logit by label"));
+            c.Writer.WriteLineNoTabs(string.Empty);
+            return;
+        }
+        string labels = names.Labels, workspace = names.Workspace, r = names.Row, i = names.Index, best = names.Best;
+        string classes = names.Classes, logitsLocal = names.Logits, correct = names.Correct;
+        WithPooledWorkspace(c, () =>
+        {
+            c.Line($"var {labels} = {targets}.Labels;");
+            c.Line($"{c.Call(name + "ForwardBatch")}({workspace}, {x}, {labels});");
+            c.Line($"int {classes} = {TensorCode.DimSource(c.Dag[logits].Shape!.Length)};");
+            c.Line($"float[] {logitsLocal} = {workspace}.{c.Field(logits)};");
+            c.Line($"int {correct} = 0;");
+            c.Line($"for (int {r} = 0; {r} < {labels}.Length; {r}++)");
+            c.Block(true, () =>
+            {
+                c.Line($"int {best} = 0;");
+                c.Line($"for (int {i} = 1; {i} < {classes}; {i}++) if ({logitsLocal}[{r} * {classes} + {i}] > {logitsLocal}[{r} * {classes} + {best}]) {best} = {i};");
+                c.Line($"if ({best} == {labels}[{r}]) {correct}++;");
+            });
+            c.Line($"return {correct};");
+        });
+        c.Writer.WriteLineNoTabs(string.Empty);
+    }
+
+    private static void WriteForward(TensorCode c, string batchSignature, string batchArguments)
+    {
+        var method = c.Method;
+        var names = c.Names;
+        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Identifiers.Bare(names.Workspace)}\"/>.", "The mean loss over the batch.");
+        c.Line($"public float {method.Name}ForwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
+        WritePass(c, batchArguments, Enumerable.Empty<ScheduledValue>(), () =>
+        {
+            c.Line($"// Forward pass, for every sample {names.Row} of the batch.");
+            foreach (var value in c.Plan.Forward)
+            {
+                PassWriter.Bind(c, value, grow: true);
+                PassWriter.WriteValue(c, value);
+            }
+            string r = names.Row, total = names.Total;
+            c.Line($"float {total} = 0f;");
+            c.Line($"for (int {r} = 0; {r} < {names.Batch}; {r}++) {total} += {c.Element(method.Output, r, "0")};");
+            c.Line($"return {total} / {names.Batch};");
+        });
+    }
+
+    private static void WriteBackward(TensorCode c, string batchSignature, string batchArguments)
+    {
+        var method = c.Method;
+        var names = c.Names;
+        WorkspaceWriter.Doc(c, $"The backward pass of <see cref=\"{method.DocumentationId}\"/> for a batch, after <c>{method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
+        c.Line($"public void {method.Name}BackwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
+        // The forward values the backward pass reads (those overwritten in place are gone).
+        var overwritten = new HashSet<int>(c.Overwritten);
+        WritePass(c, batchArguments, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
+        {
+            c.Line("// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
+            c.Line("// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
+            PassWriter.WriteBackward(c);
+        });
+    }
+
+    /// <summary>
+    /// A pass after the shared argument check, declaring only the sizes, views and forward values (<paramref name="reads"/>)
+    /// its code uses: the body is written first (recording what it uses), then its declarations before it.
+    /// </summary>
+    private static void WritePass(TensorCode c, string batchArguments, IEnumerable<ScheduledValue> reads, Action writeBody)
+    {
+        var outer = c.Writer;
+        c.Line("{");
+        outer.Indent++;
+        var text = new StringWriter();
+        c.Writer = new IndentedTextWriter(text, "    ") { Indent = outer.Indent };
+        c.ResetUses();
+        writeBody();
+        c.Writer.Flush();
+        var usedValues = reads.Where(v => c.UsedValue(v.Node)).ToList();
+        bool sampleWeight = c.UsedSampleWeight;
+        var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
+        var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name)).ToList();
+        c.Writer = outer;
+
+        c.Line($"{c.Call(c.Names.CheckArguments)}({batchArguments});");
+        if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
+        foreach (var dim in usedDims) c.Line($"int {dim.Name} = {TensorCode.DimSource(dim.Dim)};");
+        foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
+        if (sampleWeight) c.Line($"float {c.Names.SampleWeight} = 1f / {c.Names.Batch}; // each sample's share of the mean loss");
+        foreach (var value in usedValues) PassWriter.Bind(c, value, grow: false);
+        outer.WriteLineNoTabs(string.Empty);
+        outer.InnerWriter.Write(text.ToString());
+        outer.Indent--;
+        c.Line("}");
+    }
+}

@@ -1,0 +1,306 @@
+using System;
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using SymbolicGrad.Generator.Planning;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>
+/// How tensor code (model methods, tensor functions) reads and writes its values, from the plan: stored values live in
+/// workspace buffers (one row per sample), inputs are read through views of their memory, dimensions through locals.
+/// Element loops, kernel calls and gradient accumulation are written through it. It records which dimensions, views and
+/// stored values a pass's code used, so the pass declares exactly those.
+/// </summary>
+internal sealed class TensorCode : IKernelWriter
+{
+    private readonly Dictionary<int, int> _takesOver;
+    private readonly Dictionary<Dim, string> _dims;
+    private readonly Dictionary<string, string> _views;
+    private readonly Dictionary<string, string> _calls;
+    private readonly HashSet<Dim> _usedDims = new();
+    private readonly HashSet<string> _usedViews = new();
+    private readonly HashSet<int> _usedValues = new();
+    private bool _usedSampleWeight;
+
+    public TensorCode(ProgramPlan plan)
+    {
+        Plan = plan;
+        Tensor = plan.Tensor!;
+        Variables = plan.Forward.Concat(plan.Backward).ToDictionary(v => v.Node);
+        _takesOver = Tensor.InPlace.ToDictionary(p => p.Value, p => p.Operand);
+        _dims = plan.Names.Dims.ToDictionary(d => d.Dim, d => d.Name);
+        _views = plan.Names.Views.ToDictionary(v => v.Of, v => v.Name);
+        _calls = plan.Names.Calls.ToDictionary(v => v.Of, v => v.Name);
+        LanesClass = Method.QualifyMath ? FileLayout.Runtime + ".CompilerServices.Lanes" : "Lanes";
+        Math = new MathPrinter(Dag, node => Variables.TryGetValue(node, out var v) ? (v.Name, v.AdjointOf) : null, plan.ResultName, Names.SampleWeight);
+    }
+
+    public ProgramPlan Plan { get; }
+
+    public TensorPlan Tensor { get; }
+
+    public MethodModel Method => Plan.Method;
+
+    public Dag Dag => Plan.Graph;
+
+    public GeneratedNames Names => Plan.Names;
+
+    public Dictionary<int, ScheduledValue> Variables { get; }
+
+    /// <summary>The math notation of comments.</summary>
+    public MathPrinter Math { get; }
+
+    /// <summary>How the code names the runtime's SIMD lanes: a short alias unless the user's code declares the name.</summary>
+    public string LanesClass { get; }
+
+    /// <summary>Where statements go.</summary>
+    public IndentedTextWriter Writer { get; set; } = null!;
+
+    public string Kernels => FileLayout.Runtime + ".CompilerServices.Kernels";
+
+    public Node this[int node] => Dag[node];
+
+    public string Batch => Names.Batch;
+
+    public string Index => Names.Index;
+
+    public string Parameters => Names.ParametersAccess;
+
+    public string SampleWeight
+    {
+        get
+        {
+            _usedSampleWeight = true;
+            return Names.SampleWeight;
+        }
+    }
+
+    /// <summary>The value written in place over another's buffer, or -1.</summary>
+    public int TakesOver(int node) => _takesOver.TryGetValue(node, out int operand) ? operand : -1;
+
+    /// <summary>The forward values some value overwrote (gone by the backward pass).</summary>
+    public IEnumerable<int> Overwritten => _takesOver.Values;
+
+    // ---- Use tracking -------------------------------------------------------------------------
+
+    /// <summary>Forgets what was used, before a pass's body is written.</summary>
+    public void ResetUses()
+    {
+        _usedDims.Clear();
+        _usedViews.Clear();
+        _usedValues.Clear();
+        _usedSampleWeight = false;
+    }
+
+    public bool UsedDim(Dim dim) => _usedDims.Contains(dim);
+
+    public bool UsedView(string parameter) => _usedViews.Contains(parameter);
+
+    public bool UsedValue(int node) => _usedValues.Contains(node);
+
+    public bool UsedSampleWeight => _usedSampleWeight;
+
+    // ---- Names and memory ---------------------------------------------------------------------
+
+    /// <summary>How the code calls a generated member (<c>this.LossForwardBatch</c> where a parameter hides it).</summary>
+    public string Call(string member) => _calls[member];
+
+    public string Local(string preferred) => preferred == "sum" ? Names.Sum : throw new ArgumentException("No generated local " + preferred);
+
+    /// <summary>A dimension's value: its local, or an expression over locals.</summary>
+    public string Dim(Dim dim)
+    {
+        if (_dims.TryGetValue(dim, out var local))
+        {
+            _usedDims.Add(dim);
+            return local;
+        }
+        return dim switch
+        {
+            Ir.Dim.Sum sum => "(" + Dim(sum.Left) + " + " + Dim(sum.Right) + ")",
+            Ir.Dim.Product product => Dim(product.Left) + " * " + Dim(product.Right),
+            _ => DimText.Of(dim),
+        };
+    }
+
+    /// <summary>A dimension as the expression that reads it (for code outside a pass, with no locals).</summary>
+    public static string DimSource(Dim dim) => DimText.Of(dim);
+
+    /// <summary>The view (span) of a Vec/Mat input's memory.</summary>
+    public string View(string parameter)
+    {
+        _usedViews.Add(parameter);
+        return _views[parameter];
+    }
+
+    /// <summary>The name of a stored value (its buffer, in tensor code).</summary>
+    public string Name(int node)
+    {
+        _usedValues.Add(node);
+        return Variables[node].Name;
+    }
+
+    /// <summary>The workspace field holding a stored value (that of the value whose buffer it took over, if it did).</summary>
+    public string Field(int node)
+    {
+        while (_takesOver.TryGetValue(node, out int operand)) node = operand;
+        return Variables[node].Name;
+    }
+
+    /// <summary>The number of elements a stored value holds: per sample times the batch.</summary>
+    public string Size(Node n) => n.Rank switch
+    {
+        0 => n.Batched ? Batch : "1",
+        1 => (n.Batched ? Batch + " * " : "") + Dim(n.Shape!.Length),
+        _ => Dim(n.Shape!.Rows) + " * " + Dim(n.Shape.Cols),
+    };
+
+    public string Span(int node)
+    {
+        var n = Dag[node];
+        if (n.Op == Op.Input) return View(n.Name!);
+        return $"{Name(node)}.AsSpan(0, {Size(n)})";
+    }
+
+    public string Row(bool batched) => batched ? Names.Row : "0";
+
+    public string BatchMatrix(int node)
+    {
+        var n = Dag[node];
+        if (n.Op == Op.Input)
+        {
+            return n.Batched ? n.Name! : $"new {FileLayout.Runtime}.Mat({n.Name}.Array, {n.Name}.Offset, 1, {n.Name}.Length)";
+        }
+        return $"new {FileLayout.Runtime}.Mat({Name(node)}, 0, {(n.Batched ? Batch : "1")}, {Dim(n.Shape!.Length)})";
+    }
+
+    /// <summary>Element (row, index) of any node: stored values and inputs read, the rest written inline.</summary>
+    string IKernelWriter.Element(int node, string row, string index) => Printer(row, index).Print(node);
+
+    /// <summary>Element (<paramref name="row"/>, <paramref name="index"/>) of a stored value or an input.</summary>
+    public string Element(int node, string row, string index)
+    {
+        var (name, position) = Position(node, row, index);
+        return position is null ? name : $"{name}[{position}]";
+    }
+
+    /// <summary>The buffer and position of element (row, index) of a stored value or an input (no position: a scalar input).</summary>
+    public (string Buffer, string? Position) Position(int node, string row, string index)
+    {
+        var n = Dag[node];
+        if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? (n.Name!, row) : (n.Name!, null);
+        string name = n.Op == Op.Input ? View(n.Name!) : Name(node);
+        return (n.Rank, n.Batched) switch
+        {
+            (0, false) => (name, "0"),
+            (0, true) => (name, row),
+            (_, false) => (name, index),
+            _ => (name, $"{row} * {Dim(n.Shape!.Length)} + {index}"),
+        };
+    }
+
+    /// <summary>A printer of element (row, index) of any node: stored values and inputs are read, the rest inlined.</summary>
+    public CodePrinter Printer(string row, string index) =>
+        new(Dag, node => Variables.ContainsKey(node) || Dag[node].Op == Op.Input ? Element(node, row, index) : null, Method.QualifyMath,
+            Dim, (node, i) => Element(node, row, i), index, () => SampleWeight);
+
+    /// <summary>
+    /// A printer of the lanes (row, index … index + width − 1) of a rank-1 node: stored values and inputs are loaded,
+    /// slices loaded at their offset, per-row values broadcast, the rest inlined.
+    /// </summary>
+    public LanesPrinter Lanes(string row, string index)
+    {
+        var scalar = Printer(row, index);
+        return new LanesPrinter(Dag, LanesClass, Load, scalar.Print);
+
+        string? Load(int node)
+        {
+            var n = Dag[node];
+            if (Variables.ContainsKey(node) || n.Op == Op.Input)
+            {
+                var (buffer, position) = Position(node, row, index);
+                return $"{LanesClass}.Load({buffer}, {position})";
+            }
+            if (n.Op == Op.Slice)
+            {
+                string offset = n.Dim is Dim.Constant { Value: 0 } ? "" : Dim(n.Dim!) + " + ";
+                var (buffer, position) = Position(n[0], row, offset + index);
+                return $"{LanesClass}.Load({buffer}, {position})";
+            }
+            return null;
+        }
+    }
+
+    // ---- Statements ---------------------------------------------------------------------------
+
+    public void Line(string text) => Writer.WriteLine(text);
+
+    /// <summary>
+    /// A kernel call on batched operands: the matrix–matrix form, except for a batch of one (the per-sample methods),
+    /// where the matrix–vector form is faster (the GEMMs pack their operands).
+    /// </summary>
+    public void BatchOrSample(bool batched, string batch, string sample)
+    {
+        if (!batched)
+        {
+            Line(sample);
+            return;
+        }
+        Line($"if ({Batch} == 1) {sample}");
+        Line($"else {batch}");
+    }
+
+    public void PerSample(bool batched, bool scoped, Action body) => Block(!batched && scoped, () => Loop(batched, null, body));
+
+    /// <summary>Writes <paramref name="body"/>, inside braces if <paramref name="braces"/> (a scope for its locals).</summary>
+    public void Block(bool braces, Action body)
+    {
+        if (!braces)
+        {
+            body();
+            return;
+        }
+        Line("{");
+        Writer.Indent++;
+        body();
+        Writer.Indent--;
+        Line("}");
+    }
+
+    /// <summary>A loop over the batch (if <paramref name="batched"/>), then over <paramref name="length"/> elements if given.</summary>
+    public void Loop(bool batched, string? length, Action body)
+    {
+        string r = Names.Row, i = Names.Index;
+        if (batched) Line($"for (int {r} = 0; {r} < {Batch}; {r}++)");
+        Block(batched, () =>
+        {
+            if (length is null)
+            {
+                body();
+                return;
+            }
+            Line($"for (int {i} = 0; {i} < {length}; {i}++)");
+            Writer.Indent++;
+            body();
+            Writer.Indent--;
+        });
+    }
+
+    /// <summary>A loop over <paramref name="length"/> elements, <c>Lanes.Width</c> at a time, then one at a time for the rest.</summary>
+    public void VectorLoop(string length, string vectorStatement, string scalarStatement)
+    {
+        string i = Names.Index;
+        Line($"int {i} = 0;");
+        Line($"for (; {i} <= {length} - {LanesClass}.Width; {i} += {LanesClass}.Width)");
+        Writer.Indent++;
+        Line(vectorStatement);
+        Writer.Indent--;
+        Line($"for (; {i} < {length}; {i}++)");
+        Writer.Indent++;
+        Line(scalarStatement);
+        Writer.Indent--;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>The workspace class: a buffer per stored value (not per value written in place over another's).</summary>
+internal static class WorkspaceWriter
+{
+    public static void Write(TensorCode c)
+    {
+        string cref = c.Method.DocumentationId;
+        c.Line($"/// <summary>The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>");
+        c.Line($"public sealed class {c.Method.Name}Workspace");
+        c.Line("{");
+        c.Writer.Indent++;
+        foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward).Where(v => c.TakesOver(v.Node) < 0))
+        {
+            string type = c.Dag[value.Node].Kind.Keyword();
+            c.Line($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
+        }
+        c.Writer.Indent--;
+        c.Line("}");
+        c.Writer.WriteLineNoTabs(string.Empty);
+    }
+
+    /// <summary>A documentation comment and the generated-code attribute.</summary>
+    public static void Doc(TensorCode c, string summary, string? returns)
+    {
+        c.Line($"/// <summary>{summary}</summary>");
+        if (returns is not null) c.Line($"/// <returns>{returns}</returns>");
+        c.Line(FileLayout.GeneratedCode);
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>
+/// The lowering stage: classifies a [Differentiable] method (<see cref="MethodKind"/>), checks its declaration, binds
+/// its parameters and lowers its body to the IR. One path for every kind; every diagnostic is born here or in the
+/// classes it calls. Its output holds no Roslyn object, so later stages are cached across unrelated edits.
+/// </summary>
+internal static class MethodLowering
+{
+    public static LoweringResult Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        if (context.TargetNode is LocalFunctionStatementSyntax localFunction)
+        {
+            return new LoweringResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(DiagnosticCatalogue.LocalFunction, LocationInfo.From(localFunction.Identifier), localFunction.Identifier.ValueText),
+            }));
+        }
+        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
+        {
+            return new LoweringResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            return Lower(method, declaration, context.SemanticModel, diagnostics, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception) when (diagnostics.Any(d => d.IsError))
+        {
+            // An earlier error left the IR inconsistent; that error is what the user must fix.
+            _ = exception;
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.InternalError,
+                LocationInfo.From(declaration.Identifier), method.Name, exception.GetType().Name + ": " + exception.Message));
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static LoweringResult Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
+        var kind = MethodClassifier.Classify(method);
+        var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
+        DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);
+        var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
+
+        var graph = new GraphBuilder();
+        var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
+        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        if (body is null)
+        {
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var env = new Environment();
+        foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p)))
+        {
+            env.Set(symbol, info.Input);
+        }
+        var lowering = new BodyLowering(graph, semanticModel.Compilation,
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name));
+        int output = -1;
+        try
+        {
+            output = lowering.Run(method, body, env, returnKind);
+        }
+        catch (InvalidOperationException) when (lowering.Failed)
+        {
+            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+        }
+        // A loop's condition is lowered more than once (before the loop and in its body): report each problem once.
+        diagnostics.AddRange(lowering.Diagnostics.Distinct());
+        if (lowering.Failed || diagnostics.Any(d => d.IsError))
+        {
+            // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.
+            return new LoweringResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (kind == MethodKind.ModelMethod)
+        {
+            // The model's fields the body reads are the parameters to differentiate, in declaration order.
+            var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
+            parameters.AddRange(lowering.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
+                .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, ParameterBinder.GradientName(f.Key),
+                    f.Value, null, IsField: true)));
+        }
+
+        var at = LocationInfo.From(declaration.Identifier);
+        if (NothingToDifferentiate(kind, parameters) is var (what, advice))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, what, advice));
+        }
+        var trainable = TrainableKind.None;
+        if (kind == MethodKind.ModelMethod)
+        {
+            trainable = TrainableRule.KindOf(method, out string? notTrainable);
+            if (notTrainable is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotTrainable, at, method.Name, method.ContainingType.Name, notTrainable));
+            }
+        }
+
+        var model = new MethodModel(
+            Kind: kind,
+            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containingTypes,
+            Name: method.Name,
+            Accessibility: DeclarationChecks.AccessibilityKeyword(method.DeclaredAccessibility),
+            ReturnKind: returnKind,
+            Parameters: parameters.ToEquatableArray(),
+            HintName: DeclarationChecks.HintName(method),
+            DocumentationId: DeclarationChecks.DocumentationId(kind, method),
+            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            Graph: graph.ToDag(),
+            Output: output,
+            LocalNames: lowering.LocalNames.ToEquatableArray(),
+            Location: at,
+            Trainable: trainable,
+            ScopeNames: ScopeNames.Of(method),
+            Loops: lowering.Loops.ToEquatableArray());
+        return new LoweringResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Why a method whose body lowered has no gradient (SG0102), and what to do, or null when it has one.</summary>
+    private static (string What, string Advice)? NothingToDifferentiate(MethodKind kind, List<ParameterInfo> parameters) => kind switch
+    {
+        _ when parameters.Any(p => p.IsDifferentiable) => null,
+        MethodKind.ScalarFunction => ("no parameter is double or float without [NoDiff]",
+            "give it a double or float parameter (or an array of them) without [NoDiff], or remove [Differentiable]"),
+        MethodKind.TensorFunction => ("no Vec or Mat parameter is without [NoDiff]",
+            "take the values to learn as Vec or Mat parameters without [NoDiff], or remove [Differentiable]"),
+        _ => ("it reads no Vec or Mat field of the model",
+            "read the weights from the model's readonly Vec and Mat fields (from Parameters.Matrix and Parameters.Vector)"),
+    };
+}

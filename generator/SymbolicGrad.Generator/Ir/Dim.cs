@@ -1,0 +1,41 @@
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>Which extent of a tensor a dimension reads.</summary>
+internal enum Axis
+{
+    /// <summary>The element count of a vector (per sample, for a batch of vectors).</summary>
+    Length,
+    Rows,
+    Cols,
+}
+
+/// <summary>
+/// A tensor whose extents dimensions read: a parameter or field, by its C# name, or an element of an array of
+/// tensors (<c>W[l]</c>, <see cref="Element"/> the node of the int index; -1 for a plain tensor).
+/// </summary>
+internal sealed record TensorRef(string Name, int Element = -1);
+
+/// <summary>
+/// A dimension known symbolically at compile time and numerically at run time: a constant, an extent of a
+/// parameter or field, or sums and products of those. Never C# text: the backend writes it.
+/// </summary>
+internal abstract record Dim
+{
+    private Dim()
+    {
+    }
+
+    /// <summary>A dimension known at compile time.</summary>
+    public sealed record Constant(int Value) : Dim;
+
+    /// <summary>The length, rows or columns of a tensor the method receives (<c>W1.Rows</c>, <c>x.Length</c>, <c>W[l].Cols</c>).</summary>
+    public sealed record Extent(TensorRef Tensor, Axis Axis) : Dim;
+
+    /// <summary>Two parts end to end (a concatenation).</summary>
+    public sealed record Sum(Dim Left, Dim Right) : Dim;
+
+    /// <summary>Rows × columns.</summary>
+    public sealed record Product(Dim Left, Dim Right) : Dim;
+
+    public static Dim Of(string tensor, Axis axis) => new Extent(new TensorRef(tensor), axis);
+}

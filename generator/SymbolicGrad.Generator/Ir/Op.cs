@@ -1,0 +1,99 @@
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// The operations of the IR. Everything about an operation — shape, folding, derivatives, notation, lowering — is
+/// declared once, in its <see cref="OpDef"/> entry of <see cref="OpTable"/>.
+/// </summary>
+internal enum Op
+{
+    // Leaves.
+    Constant,
+    /// <summary>A parameter of the method or a Vec/Mat field of the model; <see cref="Node.Name"/> is its C# name.</summary>
+    Input,
+    /// <summary>A read of a static field that is not a constant; <see cref="Node.Name"/> is the C# that reads it.</summary>
+    External,
+    /// <summary>The value of <see cref="Node.Dim"/> (an element count) as a number of the node's kind.</summary>
+    Length,
+    /// <summary>1/B, each sample's share of a batch's mean loss: the seed of a model method's backward pass.</summary>
+    SampleWeight,
+
+    // Arithmetic.
+    Add, Sub, Mul, Div, Neg,
+
+    // Elementary functions (Math/MathF).
+    Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Exp, Log, Log10, Sqrt, Pow, Abs, Max, Min,
+
+    // More of Math/MathF: functions of two or three arguments, and those beyond the classic set.
+    Atan2, Cbrt, Log2, LogBase, Asinh, Acosh, Atanh, FusedMultiplyAdd, ScaleB, CopySign, Clamp, IEEERemainder,
+
+    /// <summary>C#'s <c>%</c>: the remainder of truncated division (fmod for reals).</summary>
+    Remainder,
+
+    // Piecewise constant: derivative zero almost everywhere.
+    Floor, Ceiling, Round, Truncate, Sign,
+
+    /// <summary>A numeric conversion to the node's kind (a C# cast).</summary>
+    Convert,
+
+    /// <summary><c>Args[0] ? Args[1] : Args[2]</c>; the derivative flows to the branch taken.</summary>
+    Select,
+
+    // Conditions (Boolean kind).
+    Less, LessOrEqual, Greater, GreaterOrEqual, Equal, NotEqual, And, Or, Not,
+
+    /// <summary>The logistic function 1 / (1 + e^−x).</summary>
+    Sigmoid,
+
+    // Structural tensor operations. Element-wise ones are the scalar ops above with a shape.
+    /// <summary>Matrix × vector: <c>Args[0]</c> a matrix, <c>Args[1]</c> a vector.</summary>
+    MatVec,
+    /// <summary>Transposed matrix × vector, Wᵀ·g: the adjoint of the vector operand of <see cref="MatVec"/>.</summary>
+    MatTVec,
+    /// <summary>Σ over the batch of g·xᵀ: the adjoint of the matrix operand of <see cref="MatVec"/>.</summary>
+    Outer,
+    /// <summary>The sum of a vector's elements (per sample).</summary>
+    Sum,
+    /// <summary>log Σ exp, computed stably (per sample).</summary>
+    LogSumExp,
+    /// <summary><c>Args[0][Args[1]]</c>: one element of a vector, at an int index.</summary>
+    Pick,
+    /// <summary>A vector that is <c>Args[0]</c> at index <c>Args[1]</c> and 0 elsewhere (the adjoint of <see cref="Pick"/>).</summary>
+    OneHot,
+    /// <summary>The two vectors end to end.</summary>
+    Concat,
+    /// <summary>The elements of a vector from offset <see cref="Node.Dim"/> on, as many as the node's length.</summary>
+    Slice,
+    /// <summary>The sum over the batch of a per-sample value: the adjoint of a value shared by all samples.</summary>
+    ReduceBatch,
+    /// <summary>A scalar (or shared value) repeated to the node's shape: an adjoint that kernels need in full.</summary>
+    Broadcast,
+
+    // Arrays.
+    /// <summary><c>Args[0][Args[1]]</c>, an element of an array or span parameter, read only when <c>Args[2]</c> (its guard) holds.</summary>
+    ArrayRead,
+    /// <summary>
+    /// <c>d[Args[1]] += Args[0]</c> when <c>Args[2]</c> holds, into the gradient of array <see cref="Node.Name"/>: the adjoint of
+    /// <see cref="ArrayRead"/>, an effect of its region.
+    /// </summary>
+    Scatter,
+
+    // Loops and their reverse.
+    /// <summary>Parameter number <see cref="Node.Value"/> of the region it belongs to (a loop body's carried value).</summary>
+    Param,
+    /// <summary>
+    /// A loop: where <c>Args[0]</c> holds (the path reaching it), runs its <see cref="Node.Body"/> from the carried values
+    /// <c>Args[1..]</c> while the body's <see cref="LoopControl"/> says so; the body's results are the next iteration's values.
+    /// </summary>
+    Loop,
+    /// <summary>Carried value number <see cref="Node.Value"/> of loop <c>Args[0]</c> when it ends.</summary>
+    LoopResult,
+    /// <summary>How many times loop <c>Args[0]</c> ran its body.</summary>
+    LoopTrips,
+    /// <summary>
+    /// The reverse of a loop: runs its <see cref="Node.Body"/> <c>Args[0]</c> times, the forward iterations last to first,
+    /// from the carried adjoints <c>Args[1..]</c>; <see cref="Node.Ref"/> is the forward loop.
+    /// </summary>
+    ReverseLoop,
+    /// <summary>In a reverse loop, the value forward node <see cref="Node.Ref"/> had in the iteration being reversed (from the tape, or recomputed).</summary>
+    Restore,
+}

@@ -1,0 +1,29 @@
+using SymbolicGrad.Generator.Ir;
+
+namespace SymbolicGrad.Generator.Pipeline;
+
+/// <summary>Node <paramref name="Adjoint"/> holds ∂f/∂(node <paramref name="Primal"/>).</summary>
+internal sealed record AdjointOf(int Adjoint, int Primal);
+
+/// <summary>
+/// The method with its adjoint IR: <see cref="Graph"/> extends the forward graph with the backward nodes
+/// (those from <see cref="FirstBackwardNode"/> on; backward code may also reuse forward nodes).
+/// </summary>
+/// <param name="Gradients">For each differentiable parameter, in order, the node of its derivative (a zero for an array's, added by scatters).</param>
+/// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
+internal sealed record GradientModel(
+    MethodModel Method,
+    Dag Graph,
+    int FirstBackwardNode,
+    EquatableArray<int> Gradients,
+    EquatableArray<AdjointOf> Adjoints,
+    EquatableArray<NodeName> Recomputed);
+
+/// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
+internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A generated source file.</summary>
+internal sealed record GeneratedFile(string HintName, string Source);
+
+/// <summary>The outcome of writing: the file when there is one, and every diagnostic to report.</summary>
+internal sealed record WriteResult(GeneratedFile? File, EquatableArray<DiagnosticInfo> Diagnostics);

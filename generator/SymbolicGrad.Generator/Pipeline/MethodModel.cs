@@ -1,0 +1,83 @@
+using SymbolicGrad.Generator.Ir;
+
+namespace SymbolicGrad.Generator.Pipeline;
+
+/// <summary>What a [Differentiable] method is, which decides the generated signature and code.</summary>
+internal enum MethodKind
+{
+    /// <summary>A static function of double/float/int/bool values: <c>T NameGradient(…, out T dX …)</c>.</summary>
+    ScalarFunction,
+    /// <summary>A static function with Vec/Mat parameters: <c>float NameGradient(…, Vec dX …)</c>, adding into buffers.</summary>
+    TensorFunction,
+    /// <summary>An instance method of a Model: per-sample and batched passes adding into <c>Parameters.Gradients</c>.</summary>
+    ModelMethod,
+}
+
+/// <summary>A type that encloses the method, as the generated partial declaration must repeat it.</summary>
+/// <param name="Keyword">class, struct, interface, record or record struct.</param>
+/// <param name="Name">The name with its type parameter list, e.g. <c>Box&lt;T&gt;</c>.</param>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>A parameter of the user's method, or a Vec/Mat field a model method reads.</summary>
+/// <param name="Name">The name as written in C# (with @ where needed).</param>
+/// <param name="Kind">Its element type.</param>
+/// <param name="IsDifferentiable">Whether the generated code computes its gradient.</param>
+/// <param name="GradientName"><c>d</c> + the name with its first letter upper-cased.</param>
+/// <param name="Input">The IR node of its value on entry.</param>
+/// <param name="Location">Its declaration, for warnings.</param>
+/// <param name="IsField">
+/// Its gradient is added into a buffer — a model field's slice of <c>Parameters.Gradients</c>, or a tensor function's
+/// <c>dX</c> argument — rather than returned through an <c>out</c> parameter.
+/// </param>
+/// <param name="Type">Its C# type as the generated signature repeats it (<c>double</c>, <c>double[]</c>, <c>global::System.ReadOnlySpan&lt;float&gt;</c>).</param>
+/// <param name="IsArray">An array or span of a scalar function: read by index, its gradient added into a <c>Span</c>.</param>
+internal sealed record ParameterInfo(string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, int Input, LocationInfo? Location,
+    bool IsField = false, string Type = "", bool IsArray = false);
+
+/// <summary>A loop of the user's code, for the diagnostics about it.</summary>
+/// <param name="Node">Its <see cref="Op.Loop"/> node.</param>
+/// <param name="Keyword">for, foreach, while or do.</param>
+internal sealed record LoopInfo(int Node, string Keyword, LocationInfo? Location);
+
+/// <summary>Whether the generated code makes a model an <c>ITrainable</c>, and with which targets.</summary>
+internal enum TrainableKind
+{
+    None,
+    /// <summary><c>float Loss(Vec x, int label)</c>: a classifier.</summary>
+    Labels,
+    /// <summary><c>float Loss(Vec x, Vec target)</c>: a regression.</summary>
+    Values,
+}
+
+/// <summary>An IR node that holds the value of a user's local variable.</summary>
+internal sealed record NodeName(int Node, string Name);
+
+/// <summary>
+/// Everything the later stages need to know about one [Differentiable] method, as plain equatable data:
+/// where the generated code goes, the signature, the names already in scope, and the IR of its body.
+/// </summary>
+/// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
+internal sealed record MethodModel(
+    MethodKind Kind,
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Name,
+    string Accessibility,
+    ScalarKind ReturnKind,
+    EquatableArray<ParameterInfo> Parameters,
+    string HintName,
+    string DocumentationId,
+    bool QualifyMath,
+    Dag Graph,
+    int Output,
+    EquatableArray<NodeName> LocalNames,
+    LocationInfo? Location,
+    TrainableKind Trainable,
+    EquatableArray<string> ScopeNames,
+    EquatableArray<LoopInfo> Loops)
+{
+    public string GradientMethodName => Name + "Gradient";
+}
+
+/// <summary>The outcome of lowering: a model when the method can be differentiated, and every diagnostic.</summary>
+internal sealed record LoweringResult(MethodModel? Method, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Transforms;
+
+/// <summary>
+/// The transform stage: reverse-mode accumulation on the IR. Walking the forward nodes from the output back to the
+/// inputs, each active node's adjoint is the sum of the contributions its users sent it, and it sends its own operands
+/// the contributions of their ops' pullbacks (<see cref="OpDef.Pullback"/>). A loop is reversed as a whole by
+/// <see cref="AdjointSweep"/>. The adjoints are new nodes, hash-consed with the forward ones, so the backward pass
+/// reuses every forward value it can.
+/// </summary>
+internal static class ReverseMode
+{
+    public static TransformResult Differentiate(LoweringResult parse)
+    {
+        if (parse.Method is not { } method) return new TransformResult(null, parse.Diagnostics);
+        try
+        {
+            return Differentiate(method, parse.Diagnostics);
+        }
+        catch (System.Exception exception)
+        {
+            // The generator never throws: a bug here becomes a diagnostic on the method.
+            var error = DiagnosticInfo.Create(DiagnosticCatalogue.InternalError, method.Location, method.Name,
+                exception.GetType().Name + ": " + exception.Message);
+            return new TransformResult(null, parse.Diagnostics.Append(error).ToEquatableArray());
+        }
+    }
+
+    private static TransformResult Differentiate(MethodModel method, EquatableArray<DiagnosticInfo> earlier)
+    {
+        var builder = new GraphBuilder(method.Graph);
+        // Every loop's trip count is a forward value (the reverse loop runs that many times): make each a forward node.
+        foreach (var loop in Enumerable.Range(0, builder.Count).Where(id => builder[id].Op == Op.Loop).ToList()) builder.LoopTrips(loop);
+        int firstBackward = builder.Count;
+        builder.BuildingDerivatives = true;
+        var activity = Activity.Analyse(method);
+        var diagnostics = earlier.ToList();
+        foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiable && !activity.IsUseful(p.Input)))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnusedParameter, parameter.Location, method.Name, parameter.Name.TrimStart('@')));
+        }
+
+        var sweep = new AdjointSweep(builder, activity, method.Graph);
+        if (activity.IsActive(method.Output))
+        {
+            // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
+            int seed = method.Kind == MethodKind.ModelMethod ? builder.SampleWeight() : builder.One(builder.KindOf(method.Output));
+            sweep.Seed(method.Output, seed);
+        }
+        sweep.Run(method.Output);
+
+        var gradients = method.Parameters
+            .Where(p => p.IsDifferentiable)
+            .Select(p => !p.IsArray && sweep.AdjointOf(p.Input) is int g ? g : builder.Zero(p.Kind))
+            .ToEquatableArray();
+        var names = method.LocalNames.GroupBy(n => n.Node).ToDictionary(g => g.Key, g => g.First().Name);
+        var recomputed = sweep.Copies.Where(c => names.ContainsKey(c.Original)).Select(c => new NodeName(c.Copy, names[c.Original]));
+        var model = new GradientModel(method, builder.ToDag(), firstBackward, gradients, sweep.Named.ToEquatableArray(), recomputed.ToEquatableArray());
+        return new TransformResult(model, diagnostics.ToEquatableArray());
+    }
+}
