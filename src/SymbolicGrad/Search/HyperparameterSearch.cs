@@ -143,7 +143,7 @@ public sealed class HyperparameterSearch
                 Completed = keep,
                 Total = runs.Length,
                 Message = string.Create(CultureInfo.InvariantCulture,
-                    $"rung {rung}: trials {string.Join(", ", alive.Select(r => "#" + r.Parameters.Trial.ToString(CultureInfo.InvariantCulture)))} continue to {next} epoch{(next == 1 ? "" : "s")}"),
+                    $"rung {rung}: {(keep == 1 ? "trial" : "trials")} {string.Join(", ", alive.Select(r => "#" + r.Parameters.Trial.ToString(CultureInfo.InvariantCulture)))} {(keep == 1 ? "continues" : "continue")} to {next} epoch{(next == 1 ? "" : "s")}"),
             });
             budget = next;
         }

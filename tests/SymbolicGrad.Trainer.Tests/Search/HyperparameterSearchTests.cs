@@ -100,6 +100,34 @@ public sealed class HyperparameterSearchTests : IDisposable
     }
 
     [Fact]
+    public void The_optimizer_can_be_a_searched_choice_and_names_its_column()
+    {
+        var space = new SearchSpace().Choice("optimizer", "sgd", "adam").LogUniform("lr", 0.001, 0.1, gridPoints: 2);
+        var built = new ConcurrentBag<(int Trial, string Name, Type Type, float Lr)>();
+        TrialSetup Factory(TrialParameters p)
+        {
+            float lr = p.Get<float>("lr");
+            Optimizer optimizer = p.Get<string>("optimizer") switch
+            {
+                "sgd" => new Sgd(lr),
+                "adam" => new Adam(lr),
+                var other => throw new ArgumentException($"unknown optimizer {other}"),
+            };
+            built.Add((p.Trial, p.Get<string>("optimizer"), optimizer.GetType(), optimizer.LearningRate));
+            return new TrialSetup(new TinyMlp(8, 16, 3, p.Seed), optimizer, 32);
+        }
+
+        var results = new HyperparameterSearch(space, Factory, Quiet(epochs: 3)).Grid(Blobs());
+
+        Assert.Equal(
+            [(1, "sgd", typeof(Sgd), 0.001f), (2, "sgd", typeof(Sgd), 0.1f), (3, "adam", typeof(Adam), 0.001f), (4, "adam", typeof(Adam), 0.1f)],
+            built.OrderBy(b => b.Trial));
+        var table = results.ToTable().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^rank\s+trial\s+optimizer\s+lr\s+epochs\s+best\s+val loss\s+val acc$", table[0]);
+        Assert.Equal(4, table.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d\s+\d\s+(sgd|adam)\s+(0\.001|0\.1)\s")));
+    }
+
+    [Fact]
     public void Trials_train_and_validate_only_on_the_training_set_and_validation_rows_are_never_trained_on()
     {
         var all = Blobs(500, seed: 9);
@@ -168,10 +196,10 @@ public sealed class HyperparameterSearchTests : IDisposable
     }
 
     [Theory]
-    [InlineData(10, 1, 3, "1, 3, 10", new[] { 10, 3, 3, 1, 1, 1, 1, 1, 1 })]  // 10/3 rounds to 3, 10/9 to 1
-    [InlineData(5, 2, 3, "2, 5", new[] { 5, 5, 5, 2, 2, 2, 2, 2, 2 })]         // 5/3 rounds to 2; 5/9 is under minEpochs
-    [InlineData(1, 1, 3, "1", new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1 })]             // one rung: every trial at the whole budget
-    public void Successive_halving_rungs_divide_the_budget_by_the_factor_and_end_at_it(int epochs, int minEpochs, int factor, string rungs, int[] trained)
+    [InlineData(10, 1, 3, "1, 3, 10", new[] { 10, 3, 3, 1, 1, 1, 1, 1, 1 }, "rung 1: trial #{0} continues to 10 epochs")]  // 10/3 rounds to 3, 10/9 to 1
+    [InlineData(5, 2, 3, "2, 5", new[] { 5, 5, 5, 2, 2, 2, 2, 2, 2 }, "rung 0: trials #{0}, #")]    // 5/3 rounds to 2; 5/9 is under minEpochs
+    [InlineData(1, 1, 3, "1", new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, null)]                           // one rung: every trial at the whole budget
+    public void Successive_halving_rungs_divide_the_budget_by_the_factor_and_end_at_it(int epochs, int minEpochs, int factor, string rungs, int[] trained, string? lastRung)
     {
         var space = new SearchSpace().Uniform("quality", 0.1, 0.9);
         var reports = new List<SearchProgress>();
@@ -183,6 +211,15 @@ public sealed class HyperparameterSearchTests : IDisposable
         Assert.Contains($"rungs of {rungs} epochs", reports[0].Message);
         Assert.Equal(trained, results.Trials.OrderByDescending(t => t.Parameters.Get<double>("quality")).Select(t => t.Epochs));
         Assert.Equal(epochs, results.Best.Epochs);
+        var rungMessages = reports.Where(r => r.Kind == SearchProgressKind.RungCompleted).Select(r => r.Message!).ToArray();
+        if (lastRung is null)
+        {
+            Assert.Empty(rungMessages);
+        }
+        else
+        {
+            Assert.StartsWith(string.Format(CultureInfo.InvariantCulture, lastRung, results.Best.Trial), rungMessages[^1]);
+        }
     }
 
     [Fact]
