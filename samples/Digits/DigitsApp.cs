@@ -98,6 +98,12 @@ public static class DigitsApp
             (train, test) = Project(components, train, test, output);
         }
 
+        if (options.Augment)
+        {
+            // Images --augment cannot shift are refused now, not inside a search's first trial.
+            Shift(train.FeatureCount, options.Seed);
+        }
+
         if (options.Search is not null)
         {
             // The search sees the training images only; the best configuration is then trained as a plain run would.

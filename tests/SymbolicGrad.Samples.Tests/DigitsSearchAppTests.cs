@@ -60,6 +60,29 @@ public sealed partial class DigitsSearchAppTests : IDisposable
         Assert.NotEqual(Lines(output)[^2], Lines(plain)[^2]);
     }
 
+    [Theory]
+    [InlineData("--epochs", "1")]
+    [InlineData("--search", "random", "--trials", "2", "--epochs", "1")]
+    public void Augmenting_images_that_are_not_square_is_a_usage_error_before_any_training(params string[] args)
+    {
+        // 6 × 4 images: 24 pixels, no square side to shift them on.
+        string data = _folder.File("oblong");
+        Directory.CreateDirectory(data);
+        var pixels = new byte[10 * 24];
+        var labels = Enumerable.Range(0, 10).Select(i => (byte)i).ToArray();
+        Idx.WriteImages(Path.Combine(data, "train-images-idx3-ubyte"), pixels, 10, 6, 4);
+        Idx.WriteLabels(Path.Combine(data, "train-labels-idx1-ubyte"), labels);
+        Idx.WriteImages(Path.Combine(data, "t10k-images-idx3-ubyte"), pixels, 10, 6, 4);
+        Idx.WriteLabels(Path.Combine(data, "t10k-labels-idx1-ubyte"), labels);
+
+        var (code, output, error) = Run(["--data", data, "--augment", .. args]);
+
+        Assert.Equal(DigitsApp.UsageError, code);
+        Assert.Contains("Digits: --augment needs square images, but the images have 24 pixels.", error);
+        Assert.DoesNotContain("trial", output);
+        Assert.DoesNotContain("epoch", output);
+    }
+
     [Fact]
     public void Pca_trains_on_the_components_of_the_pixels()
     {
