@@ -169,12 +169,22 @@ public class DatasetTests
         var labels = new int[32];
         int[] indices = Enumerable.Range(0, 32).Select(i => 63 - 2 * i).ToArray();
         data.CopyBatch(indices, features, labels);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        // Measured up to three times: the runtime's own work on this thread (a tier-up of the JIT, a collection started
+        // elsewhere) can show as a few bytes once; a copy that allocates allocates every time.
+        long allocated = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            data.CopyBatch(indices, features, labels);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                data.CopyBatch(indices, features, labels);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0) break;
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        Assert.Equal(0, allocated);
         Assert.Equal(63f, features[0]);
     }
 
