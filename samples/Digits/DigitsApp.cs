@@ -67,6 +67,11 @@ public static class DigitsApp
             OutputFile.CheckWritable("--checkpoint", checkpoint);
         }
 
+        if (options.GraphPath is string graph)
+        {
+            OutputFile.CheckWritable("--graph", graph);
+        }
+
         if (options.PlotPath is string plot && options.Epochs > 0)
         {
             OutputFile.CheckWritable("--plot", plot);
@@ -107,6 +112,12 @@ public static class DigitsApp
             $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         output.WriteLine(Invariant(
             $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+
+        if (options.GraphPath is string graph)
+        {
+            Graphs.WriteMarkdown(graph, ("DigitNet.Loss", DigitNet.LossGraph));
+            output.WriteLine($"graph: {graph}");
+        }
 
         if (options.Resume)
         {
