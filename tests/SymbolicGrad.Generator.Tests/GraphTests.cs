@@ -90,6 +90,91 @@ public sealed partial class GraphTests
         }
         """;
 
+    /// <summary>Nested loops, a loop left by break and return, a while on a differentiable condition.</summary>
+    private const string Loops = """
+        using System;
+        using SymbolicGrad;
+
+        namespace Pictures;
+
+        public static partial class Loops
+        {
+            [Differentiable(Graph = true)]
+            public static double Triangle(double[] a, double x)
+            {
+                double s = 0;
+                for (int i = 0; i < a.Length; i++)
+                {
+                    double t = a[i];
+                    for (int j = 0; j < i; j++) t = t * x;
+                    s += t;
+                }
+                return s;
+            }
+
+            [Differentiable(Graph = true)]
+            public static double FirstLarge(double[] v, double w)
+            {
+                double sum = 0;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    if (v[i] < 0) break;
+                    if (v[i] * w > 4.0) return v[i] * w * w;
+                    sum += v[i] * w;
+                }
+                return sum;
+            }
+
+            [Differentiable(Graph = true)]
+            public static double Halve(double x)
+            {
+                double y = x;
+                while (y > 1.0) y *= 0.5;
+                return y * x;
+            }
+        }
+        """;
+
+    /// <summary>A residual model with a layer helper, and a static function of vectors.</summary>
+    private const string Tensors = """
+        using SymbolicGrad;
+        using static SymbolicGrad.Ops;
+
+        namespace Pictures;
+
+        public sealed partial class Residual : Model
+        {
+            readonly Mat W1, W2, W3; readonly Vec b1, b2;
+
+            public Residual(int inputs, int width, int outputs, int seed = 0)
+            {
+                W1 = Parameters.Matrix(width, inputs, Init.He(seed));
+                b1 = Parameters.Vector(width);
+                W2 = Parameters.Matrix(width, width, Init.He(seed + 1));
+                b2 = Parameters.Vector(width);
+                W3 = Parameters.Matrix(outputs, width, Init.Xavier(seed + 2));
+            }
+
+            [Differentiable]
+            static Vec Dense(Mat W, Vec b, Vec x) => Relu(W * x + b);
+
+            [Differentiable(Graph = true)]
+            public float Loss([NoDiff] Vec x, [NoDiff] Vec target)
+            {
+                Vec h = Tanh(W1 * x + b1);
+                Vec r = h + Dense(W2, b2, h);
+                return Mse(W3 * r, target);
+            }
+        }
+
+        public static partial class Layer
+        {
+            [Differentiable(Graph = true)]
+            public static float Loss(Mat W, Vec b, [NoDiff] Vec x, int label)
+                => SoftmaxCrossEntropy(Concat(Tanh(W * x + b), Sigmoid(b)), label) + 0.01f * Dot(b, b);
+        }
+        """;
+
     [Fact]
     public void ScalarFunctionGraph()
     {
@@ -167,6 +252,40 @@ public sealed partial class GraphTests
             bool stored = chart.Boxes[id].Contains("stored for the backward pass", StringComparison.Ordinal)
                 || chart.Boxes[id].Contains("kept on the tape", StringComparison.Ordinal);
             Assert.True(readByBackward == stored, $"{id} ({chart.Boxes[id]}): read by the backward pass {readByBackward}, marked stored {stored}");
+        }
+    }
+
+    [Theory]
+    [InlineData(Loops)]
+    [InlineData(Tensors)]
+    public void EveryGraphOfLoopsAndTensorCodeIsWellFormed(string source)
+    {
+        var run = GeneratorHarness.Run(source).AssertClean();
+        var files = run.GeneratedSources.Values.Where(f => f.Contains("Graph = \"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Regex.Matches(source, "Graph = true").Count, files.Count);
+        foreach (string file in files)
+        {
+            var chart = Chart.Parse(MermaidOf(file));
+            Assert.NotEmpty(chart.Members("forward"));
+            Assert.NotEmpty(chart.Members("backward"));
+            Assert.Contains(chart.Boxes.Values, l => l.Contains("the result", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void RandomProgramsGetWellFormedGraphs()
+    {
+        var programs = Enumerable.Range(0, 40).Select(i => RandomProgramGenerator.Generate(20260 + i, "P" + i)).ToList();
+        string source = Regex.Replace(RandomProgram.File("Drawn", programs), @"\[Differentiable\](\s+public static double P\d)", "[Differentiable(Graph = true)]$1");
+        Assert.Equal(programs.Count, Regex.Matches(source, "Graph = true").Count);
+        // Random programs may leave a parameter unused (SG0101): only errors count.
+        var run = GeneratorHarness.Run(source);
+        Assert.True(run.GeneratorException is null && !run.GeneratorErrors.Any() && !run.OutputErrors.Any(), run.Describe());
+        foreach (var program in programs)
+        {
+            string file = run.Source($"RandomPrograms.Drawn.{program.Name}.g.cs");
+            var chart = Chart.Parse(MermaidOf(file));
+            Assert.Contains(chart.Boxes.Values, l => l.Contains("the result", StringComparison.Ordinal));
         }
     }
 

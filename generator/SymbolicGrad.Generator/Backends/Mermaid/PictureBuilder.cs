@@ -58,6 +58,7 @@ internal sealed class PictureBuilder
         {
             // The result is an input or a constant: no statement computes it.
             var result = Add("n" + method.Output, _result + " = " + _math.Print(method.Output), BoxStyle.Forward, Forward, forward: true);
+            _owner[method.Output] = result;
             ReadsOf(result, method.Output, self: false);
         }
         _owner[method.Output].Notes.Add("the result");
