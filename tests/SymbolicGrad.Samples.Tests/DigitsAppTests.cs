@@ -298,6 +298,21 @@ public sealed partial class DigitsAppTests : IDisposable
     }
 
     [Fact]
+    public void The_README_shows_the_graph_DigitNet_generates()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryFolder(), "README.md")).Replace("\r\n", "\n");
+        int start = readme.IndexOf("```mermaid\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README has no mermaid block");
+        start += "```mermaid\n".Length;
+        string shown = readme[start..(readme.IndexOf("```", start, StringComparison.Ordinal))];
+
+        Assert.Equal(DigitNet.LossGraph, shown);
+    }
+
+    private static string RepositoryFolder([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
+    [Fact]
     public void A_graph_in_a_missing_folder_is_refused_before_training()
     {
         string graph = Path.Combine(_folder.File("no-such-folder"), "net.md");
