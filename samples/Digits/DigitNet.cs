@@ -5,7 +5,8 @@ namespace SymbolicGrad.Samples.Digits;
 
 /// <summary>
 /// A two-layer perceptron: 784 pixels → <c>hidden</c> ReLU units → 10 class scores, with softmax cross-entropy loss.
-/// The generator writes <c>LossGradient</c>, the batched forward and backward passes, and <see cref="ITrainable"/>.
+/// The generator writes <c>LossGradient</c>, the batched forward and backward passes, <see cref="ITrainable"/>, and
+/// <c>LossGraph</c>, the passes drawn as a Mermaid diagram (Digits <c>--graph</c>).
 /// </summary>
 public sealed partial class DigitNet : Model
 {
@@ -19,7 +20,7 @@ public sealed partial class DigitNet : Model
         b2 = Parameters.Vector(classes);
     }
 
-    [Differentiable]
+    [Differentiable(Graph = true)]
     public float Loss([NoDiff] Vec x, int label)
         => SoftmaxCrossEntropy(W2 * Relu(W1 * x + b1) + b2, label);
 }

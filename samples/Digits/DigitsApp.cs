@@ -67,6 +67,11 @@ public static class DigitsApp
             OutputFile.CheckWritable("--checkpoint", checkpoint);
         }
 
+        if (options.GraphPath is string graph)
+        {
+            OutputFile.CheckWritable("--graph", graph);
+        }
+
         if (options.PlotPath is string plot && options.Epochs > 0)
         {
             OutputFile.CheckWritable("--plot", plot);
@@ -169,6 +174,12 @@ public static class DigitsApp
         if (options.Augment)
         {
             output.WriteLine(Invariant($"augmentation: each epoch every training image shifts by up to {DigitsOptions.MaxShift} pixels each way (seed {options.Seed})"));
+        }
+
+        if (options.GraphPath is string graph)
+        {
+            Graphs.WriteMarkdown(graph, ("DigitNet.Loss", DigitNet.LossGraph));
+            output.WriteLine($"graph: {graph}");
         }
 
         if (options.Resume)

@@ -62,6 +62,7 @@ public sealed record DigitsOptions
           --trials N          trials of the search (default: the whole 27-point grid; 10 for random;
                               27 for halving, a third of which continue at each rung with 3× the
                               epochs, up to --epochs); a grid of more points runs N of them at random
+          --graph PATH        write DigitNet's forward and backward graph to PATH (.md, a Mermaid diagram)
           --help, -h          show this help
 
         Options take their value as the next argument or after '=' (--epochs=5).
@@ -121,6 +122,8 @@ public sealed record DigitsOptions
 
     /// <summary>The options the command line gave (e.g. <c>--hidden</c>): a search leaves those fixed.</summary>
     public IReadOnlySet<string> GivenOptions { get; init; } = System.Collections.Frozen.FrozenSet<string>.Empty;
+    /// <summary>Where to write DigitNet's graph (a Markdown file with a Mermaid diagram), or null.</summary>
+    public string? GraphPath { get; init; }
 
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
@@ -215,7 +218,7 @@ public sealed record DigitsOptions
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
         or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot"
-        or "--augment" or "--pca" or "--search" or "--trials";
+        or "--augment" or "--pca" or "--search" or "--trials" or "--graph";
 
     private static bool IsFlag(string name) => name is "--resume" or "--augment";
 
@@ -242,6 +245,7 @@ public sealed record DigitsOptions
         "--pca" => options with { PcaComponents = Integer(name, value, min: 1, max: int.MaxValue) },
         "--search" => options with { Search = SearchValue(name, value) },
         "--trials" => options with { Trials = Integer(name, value, min: 1, max: 100_000) },
+        "--graph" => options with { GraphPath = MarkdownFile(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 
@@ -333,6 +337,14 @@ public sealed record DigitsOptions
     private static OptimizerKind OptimizerValue(string name, string value) =>
         OptimizerChoice.FromName(value)
         ?? throw new CommandLineException($"{name} must be one of {string.Join(", ", OptimizerChoice.Names)}; got '{value}'.");
+
+    private static string MarkdownFile(string name, string value)
+    {
+        NonEmpty(name, value);
+        return Path.GetExtension(value).Equals(".md", StringComparison.OrdinalIgnoreCase)
+            ? value
+            : throw new CommandLineException($"{name} needs a .md file name, got '{value}'.");
+    }
 
     private static string PlotFile(string name, string value)
     {

@@ -12,4 +12,11 @@ namespace SymbolicGrad;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class DifferentiableAttribute : Attribute
 {
+    /// <summary>
+    /// Also generate the method's forward and backward graph as Mermaid text: a <c>public const string NameGraph</c> (write
+    /// it to a Markdown file with <see cref="Graphs.WriteMarkdown"/>), repeated in
+    /// the generated file's header comment. It shows each value's math, which values the backward pass reads from memory,
+    /// which it recomputes, and which overwrite a buffer nothing reads any more.
+    /// </summary>
+    public bool Graph { get; set; }
 }

@@ -77,7 +77,7 @@ public sealed partial class DigitsAppTests : IDisposable
         Assert.Equal(DigitsApp.Success, code);
         Assert.Equal("", error);
         Assert.Contains("usage: Digits [options]", output);
-        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--augment", "--pca", "--search", "--trials", "--help" })
+        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--augment", "--pca", "--search", "--trials", "--graph", "--help" })
         {
             Assert.Contains(option, output);
         }
@@ -276,6 +276,54 @@ public sealed partial class DigitsAppTests : IDisposable
         Assert.Equal(DigitsApp.UsageError, code);
         Assert.Equal("", output);
         Assert.Contains($"--plot: the folder '{_folder.File("no-such-folder")}' of '{plot}' does not exist.", error);
+    }
+
+    [Fact]
+    public void Graph_writes_the_DigitNet_diagram_as_Markdown_and_the_run_still_ends_with_the_accuracy()
+    {
+        string graph = _folder.File("digitnet.md");
+
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--graph", graph);
+
+        Assert.Equal(DigitsApp.Success, code);
+        Assert.Equal("", error);
+        Assert.Contains($"graph: {graph}", output);
+        Assert.InRange(AccuracyOf(output), 50, 100);
+        string markdown = File.ReadAllText(graph);
+        Assert.StartsWith("## DigitNet.Loss\n\n```mermaid\nflowchart TD\n", markdown, StringComparison.Ordinal);
+        Assert.EndsWith("\n```\n", markdown, StringComparison.Ordinal);
+        Assert.Contains(DigitNet.LossGraph.TrimEnd('\n'), markdown, StringComparison.Ordinal);
+        // The picture is of this network: its layers, what the backward pass keeps, and the four gradients.
+        Assert.Contains("t1 = W1·x", markdown, StringComparison.Ordinal);
+        Assert.Contains("t2 = max(t1 + b1, 0)<br/>overwrites t1, not read again<br/>stored for the backward pass", markdown, StringComparison.Ordinal);
+        Assert.Contains("∂L/∂W2 += Σ ∂L/∂t4·t2ᵀ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_README_shows_the_graph_DigitNet_generates()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryFolder(), "README.md")).Replace("\r\n", "\n");
+        int start = readme.IndexOf("```mermaid\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README has no mermaid block");
+        start += "```mermaid\n".Length;
+        string shown = readme[start..(readme.IndexOf("```", start, StringComparison.Ordinal))];
+
+        Assert.Equal(DigitNet.LossGraph, shown);
+    }
+
+    private static string RepositoryFolder([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
+    [Fact]
+    public void A_graph_in_a_missing_folder_is_refused_before_training()
+    {
+        string graph = Path.Combine(_folder.File("no-such-folder"), "net.md");
+
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--graph", graph);
+
+        Assert.Equal(DigitsApp.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains($"--graph: the folder '{_folder.File("no-such-folder")}' of '{graph}' does not exist.", error);
     }
 
     // A folder this process cannot create files in. Permissions do not stop root, so as root (CI containers) use

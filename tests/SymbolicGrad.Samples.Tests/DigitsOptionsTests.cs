@@ -22,6 +22,7 @@ public class DigitsOptionsTests
         Assert.False(options.Resume);
         Assert.Null(options.PlotPath);
         Assert.Null(options.CsvPath);
+        Assert.Null(options.GraphPath);
         Assert.False(options.ShowHelp);
         Assert.False(options.Augment);
         Assert.Null(options.PcaComponents);
@@ -39,7 +40,7 @@ public class DigitsOptionsTests
         var options = DigitsOptions.Parse([
             "--data", "/data/mnist", "--epochs", "3", "--hidden", "32", "--batch", "100", "--optimizer", "nesterov",
             "--lr", "0.02", "--momentum", "0.5", "--seed", "-7", "--checkpoint", "net.ckpt", "--resume", "--plot", "out/curves.svg",
-            "--threads", "3",
+            "--threads", "3", "--graph", "out/net.md",
         ]);
 
         Assert.Equal("/data/mnist", options.DataDirectory);
@@ -55,6 +56,7 @@ public class DigitsOptionsTests
         Assert.True(options.Resume);
         Assert.Equal("out/curves.svg", options.PlotPath);
         Assert.Equal(Path.Combine("out", "curves.csv"), options.CsvPath);
+        Assert.Equal("out/net.md", options.GraphPath);
         var optimizer = Assert.IsType<Nesterov>(options.CreateOptimizer());
         Assert.Equal(0.02f, optimizer.LearningRate);
         Assert.Equal(0.5f, optimizer.Beta);
@@ -232,6 +234,10 @@ public class DigitsOptionsTests
     [InlineData("--resume needs --checkpoint PATH", "--resume")]
     [InlineData("--plot needs a .png or .svg file name, got 'curves.pdf'", "--plot", "curves.pdf")]
     [InlineData("--plot needs a .png or .svg file name, got 'curves'", "--plot", "curves")]
+    [InlineData("--graph needs a value", "--graph")]
+    [InlineData("--graph needs a non-empty value", "--graph=")]
+    [InlineData("--graph needs a .md file name, got 'net.mmd'", "--graph", "net.mmd")]
+    [InlineData("--graph is given more than once", "--graph", "a.md", "--graph", "b.md")]
     [InlineData("--epochs is given more than once", "--epochs", "3", "--epochs", "4")]
     [InlineData("--resume is given more than once", "--resume", "--resume", "--checkpoint", "c")]
     [InlineData("--lr is given more than once", "--lr=0.1", "--lr", "0.2")]

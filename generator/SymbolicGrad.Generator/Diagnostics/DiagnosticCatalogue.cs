@@ -12,14 +12,23 @@ internal static class DiagnosticCatalogue
 {
     private const string Category = "SymbolicGrad";
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+    /// <summary>
+    /// Where the diagnostics' pages are published (the repository's docs/diagnostics folder): a descriptor's help link
+    /// is this + its id + ".md", so every id, whoever adds it, links to its page.
+    /// </summary>
+    public const string HelpLinkBase = "https://github.com/SymbolicGrad/SymbolicGrad/blob/main/docs/diagnostics/";
 
-    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    /// <summary>The page of diagnostic <paramref name="id"/>.</summary>
+    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
-    private static DiagnosticDescriptor Info(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+    private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Info);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0001",
         "Containing type must be partial",

@@ -77,6 +77,25 @@ internal static class DeclarationChecks
     }
 
     /// <summary>
+    /// SG0017 when <c>NameGraph</c> is taken: by a member of the type or a base type, or by an earlier overload that also
+    /// asks for its graph.
+    /// </summary>
+    public static void CheckGraphName(IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        var at = LocationInfo.From(declaration.Identifier);
+        string graph = GeneratedMembers.Graph(method.Name);
+        ReportTakenName(method, graph, at, diagnostics);
+        var earlier = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
+            .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && !LayerHelper.Is(m) && AttributeOptions.Graph(m));
+        if (earlier is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, graph, graph,
+                $"the graph of the [Differentiable(Graph = true)] overload '{earlier.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'"));
+        }
+    }
+
+    /// <summary>
     /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
     /// fixes (inherited members count too: the generated member would hide them, CS0108): at that member when it is in
     /// source, else at the method.

@@ -62,6 +62,8 @@ internal static class MethodLowering
         var kind = MethodClassifier.Classify(method);
         var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
         DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);
+        bool graphWanted = AttributeOptions.Graph(method);
+        if (graphWanted) DeclarationChecks.CheckGraphName(method, declaration, diagnostics);
         var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
 
         var graph = new GraphBuilder();
@@ -137,7 +139,8 @@ internal static class MethodLowering
             Location: at,
             Trainable: trainable,
             ScopeNames: ScopeNames.Of(method),
-            Loops: lowering.Loops.ToEquatableArray());
+            Loops: lowering.Loops.ToEquatableArray(),
+            DrawGraph: graphWanted);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 

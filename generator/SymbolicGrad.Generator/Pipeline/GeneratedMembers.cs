@@ -24,6 +24,9 @@ internal static class GeneratedMembers
         yield return method + "BackwardBatch";
     }
 
+    /// <summary>The Mermaid text of the method's graph, with [Differentiable(Graph = true)].</summary>
+    public static string Graph(string method) => method + "Graph";
+
     /// <summary>The argument check shared by a model's batched passes.</summary>
     public static string CheckArguments(string method) => method + "CheckArguments";
 
@@ -40,6 +43,7 @@ internal static class GeneratedMembers
     public static IEnumerable<string> All(string method)
     {
         foreach (string name in Public(MethodKind.ModelMethod, method)) yield return name;
+        yield return Graph(method);
         yield return CheckArguments(method);
         yield return CachedWorkspaces(MethodKind.ModelMethod, method);
         yield return CachedWorkspaces(MethodKind.TensorFunction, method);

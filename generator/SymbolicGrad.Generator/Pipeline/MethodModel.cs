@@ -57,6 +57,7 @@ internal sealed record NodeName(int Node, string Name);
 /// where the generated code goes, the signature, the names already in scope, and the IR of its body.
 /// </summary>
 /// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
+/// <param name="DrawGraph">[Differentiable(Graph = true)]: the file also holds the graph as Mermaid text (<c>NameGraph</c>).</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -74,7 +75,8 @@ internal sealed record MethodModel(
     LocationInfo? Location,
     TrainableKind Trainable,
     EquatableArray<string> ScopeNames,
-    EquatableArray<LoopInfo> Loops)
+    EquatableArray<LoopInfo> Loops,
+    bool DrawGraph = false)
 {
     public string GradientMethodName => Name + "Gradient";
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using SymbolicGrad.Generator.Backends.Mermaid;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Pipeline;
 using SymbolicGrad.Generator.Planning;
@@ -14,11 +15,13 @@ internal static class CSharpBackend
         if (result.Plan is not { } plan) return new WriteResult(null, result.Diagnostics);
         try
         {
+            // The picture is the Mermaid backend's; this file only carries it (header comment and NameGraph).
+            string? graph = plan.Method.DrawGraph ? MermaidBackend.Write(plan) : null;
             string source = plan.Method.Kind switch
             {
-                MethodKind.ScalarFunction => ScalarFunctionWriter.Write(plan),
-                MethodKind.TensorFunction => TensorFunctionWriter.Write(plan),
-                _ => ModelMethodWriter.Write(plan),
+                MethodKind.ScalarFunction => ScalarFunctionWriter.Write(plan, graph),
+                MethodKind.TensorFunction => TensorFunctionWriter.Write(plan, graph),
+                _ => ModelMethodWriter.Write(plan, graph),
             };
             return new WriteResult(new GeneratedFile(plan.Method.HintName, source), result.Diagnostics);
         }

@@ -20,7 +20,7 @@ internal static class ModelMethodWriter
 {
     private const string Runtime = FileLayout.Runtime;
 
-    public static string Write(ProgramPlan plan)
+    public static string Write(ProgramPlan plan, string? graph)
     {
         var c = new TensorCode(plan);
         var method = plan.Method;
@@ -38,7 +38,7 @@ internal static class ModelMethodWriter
         const string threads = "Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.";
 
         FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
-            method.Trainable != TrainableKind.None ? Runtime + ".ITrainable" : null);
+            method.Trainable != TrainableKind.None ? Runtime + ".ITrainable" : null, graph);
         WorkspaceWriter.Write(c);
         if (method.Trainable != TrainableKind.None) WriteTrainable(c);
         c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");

@@ -25,9 +25,12 @@ internal sealed class ScalarFunctionWriter
     private readonly IndentedTextWriter _w;
     private readonly StringWriter _text = new();
 
-    private ScalarFunctionWriter(ProgramPlan plan)
+    private readonly string? _graph;
+
+    private ScalarFunctionWriter(ProgramPlan plan, string? graph)
     {
         _plan = plan;
+        _graph = graph;
         _method = plan.Method;
         _dag = plan.Graph;
         _names = plan.NodeNames.ToDictionary(n => n.Node, n => n.Name);
@@ -38,7 +41,7 @@ internal sealed class ScalarFunctionWriter
         _w = new IndentedTextWriter(_text, "    ");
     }
 
-    public static string Write(ProgramPlan plan) => new ScalarFunctionWriter(plan).Write();
+    public static string Write(ProgramPlan plan, string? graph) => new ScalarFunctionWriter(plan, graph).Write();
 
     private string Write()
     {
@@ -51,7 +54,7 @@ internal sealed class ScalarFunctionWriter
                 $"SymbolicGrad {FileLayout.Version}: reverse-mode gradient of {FileLayout.Qualified(method)}.",
                 $"Forward pass: {_plan.ForwardOperations} operations; backward pass: {_plan.BackwardOperations} operations.",
             },
-            method.QualifyMath ? Enumerable.Empty<string>() : new[] { "using System;" });
+            method.QualifyMath ? Enumerable.Empty<string>() : new[] { "using System;" }, graph: _graph);
         if (_plan.Tape is { } tape) WriteTapeType(tape);
 
         string withRespectTo = differentiable.Count == 0 ? "" :

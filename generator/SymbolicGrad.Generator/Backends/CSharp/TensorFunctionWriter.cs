@@ -13,7 +13,7 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 /// </summary>
 internal static class TensorFunctionWriter
 {
-    public static string Write(Planning.ProgramPlan plan)
+    public static string Write(Planning.ProgramPlan plan, string? graph)
     {
         var c = new TensorCode(plan);
         var method = plan.Method;
@@ -25,7 +25,7 @@ internal static class TensorFunctionWriter
         var parameters = method.Parameters.Select(p => TypeOf(c, p) + " " + p.Name)
             .Concat(differentiable.Select(p => TypeOf(c, p) + " " + p.GradientName));
 
-        FileLayout.Open(c.Writer, method, ModelMethodWriter.Header(plan, $"{name}, into gradient buffers"), ModelMethodWriter.Usings(c));
+        FileLayout.Open(c.Writer, method, ModelMethodWriter.Header(plan, $"{name}, into gradient buffers"), ModelMethodWriter.Usings(c), graph: graph);
         WorkspaceWriter.Write(c);
         c.Line("[global::System.ThreadStatic]");
         c.Line($"private static {workspaceType}? {names.CachedWorkspace};");
