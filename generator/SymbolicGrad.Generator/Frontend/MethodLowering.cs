@@ -66,6 +66,7 @@ internal static class MethodLowering
 
         var graph = new GraphBuilder();
         var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
+        var forms = DerivativeForms.Check(kind, method, parameters, diagnostics);
         var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
@@ -78,7 +79,10 @@ internal static class MethodLowering
             env.Set(symbol, info.Input);
         }
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
-            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, tensors: kind != MethodKind.ScalarFunction);
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, tensors: kind != MethodKind.ScalarFunction)
+        {
+            SecondOrder = forms.Hessian,
+        };
         int output = -1;
         try
         {
@@ -90,6 +94,7 @@ internal static class MethodLowering
         }
         // A loop's condition is lowered more than once (before the loop and in its body): report each problem once.
         diagnostics.AddRange(lowering.Diagnostics.Distinct());
+        diagnostics.AddRange(lowering.RuleDiagnostics.Distinct());
         if (lowering.Failed || diagnostics.Any(d => d.IsError))
         {
             // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.
@@ -122,7 +127,9 @@ internal static class MethodLowering
             Location: LocationInfo.From(declaration.Identifier),
             Trainable: kind == MethodKind.ModelMethod ? TrainableRule.KindOf(method) : TrainableKind.None,
             ScopeNames: DeclarationChecks.ScopeNames(method),
-            Loops: lowering.Loops.ToEquatableArray());
+            Loops: lowering.Loops.ToEquatableArray(),
+            Jvp: forms.Jvp,
+            Hessian: forms.Hessian);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 }

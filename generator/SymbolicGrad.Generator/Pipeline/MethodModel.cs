@@ -57,6 +57,8 @@ internal sealed record NodeName(int Node, string Name);
 /// where the generated code goes, the signature, the names already in scope, and the IR of its body.
 /// </summary>
 /// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
+/// <param name="Jvp">[Differentiable(Jvp = true)]: also generate <c>NameJvp</c>.</param>
+/// <param name="Hessian">[Differentiable(Hessian = true)]: also generate <c>NameHvp</c>, and <c>NameHessian</c> when every differentiable parameter is a scalar.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -74,7 +76,9 @@ internal sealed record MethodModel(
     LocationInfo? Location,
     TrainableKind Trainable,
     EquatableArray<string> ScopeNames,
-    EquatableArray<LoopInfo> Loops)
+    EquatableArray<LoopInfo> Loops,
+    bool Jvp = false,
+    bool Hessian = false)
 {
     public string GradientMethodName => Name + "Gradient";
 }

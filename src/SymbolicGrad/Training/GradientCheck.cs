@@ -19,7 +19,7 @@ namespace SymbolicGrad;
 /// subtracted from the batch gradient — and counted in <see cref="GradientCheckSample.KinkedRows"/>. The batch
 /// gradient itself is what is checked, so an error in the batched code (a missing 1/n, say) is still caught.</para>
 /// </remarks>
-public static class GradientCheck
+public static partial class GradientCheck
 {
     /// <summary>Compares the model's gradient on one batch with central finite differences.</summary>
     /// <param name="model">The model; its parameters and gradients are restored exactly afterwards.</param>
