@@ -172,6 +172,13 @@ internal sealed class TangentSweep
         }
         var tangents = n.Args.Select(a => _tangent[direction][a]).ToArray();
         if (tangents.All(t => t is null)) return null;
+        // Hash-consing may have given the copy an existing node with its commutative operands swapped: the
+        // pushforward reads the copy's operands, so the tangents must follow its order.
+        var copied = Builder[copy];
+        if (n.Arity == 2 && copied.Op == n.Op && copied.Arity == 2 && copied[0] != _map[n[0]])
+        {
+            (tangents[0], tangents[1]) = (tangents[1], tangents[0]);
+        }
         var rule = OpTable.Of(n.Op).Pushforward ?? throw new InvalidOperationException($"{n.Op} has no pushforward");
         int? tangent = rule(Builder, copy, tangents);
         return tangent is int t && Builder[t].IsConstantValue(0) ? null : tangent;
