@@ -29,7 +29,7 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
         var lowered = context.SyntaxProvider
             .ForAttributeWithMetadataName(DifferentiableAttribute,
                 static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
-                MethodLowering.Lower)
+                LoweringCache.Lower)
             .WithTrackingName(TrackingNames.Lower);
 
         var transformed = lowered

@@ -32,12 +32,8 @@ public static class DigitsApp
                 return Success;
             }
 
+            CheckFiles(options);
             var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
-            if (options.Resume && !File.Exists(options.CheckpointPath))
-            {
-                throw new CommandLineException($"--resume: there is no checkpoint at '{options.CheckpointPath}'.");
-            }
-
             Train(options, data, output);
             return Success;
         }
@@ -55,24 +51,60 @@ public static class DigitsApp
         }
     }
 
+    // Everything a path can get wrong is found before the data are read and the training starts.
+    private static void CheckFiles(DigitsOptions options)
+    {
+        if (options.Resume && !File.Exists(options.CheckpointPath))
+        {
+            throw new CommandLineException(Directory.Exists(options.CheckpointPath)
+                ? $"--resume: '{options.CheckpointPath}' is a folder, not a checkpoint."
+                : $"--resume: there is no checkpoint at '{options.CheckpointPath}'.");
+        }
+
+        // Training saves after every epoch; with --epochs 0 (evaluate a checkpoint) nothing is written.
+        if (options.CheckpointPath is string checkpoint && options.Epochs > 0)
+        {
+            OutputFile.CheckWritable("--checkpoint", checkpoint);
+        }
+
+        if (options.PlotPath is string plot && options.Epochs > 0)
+        {
+            OutputFile.CheckWritable("--plot", plot);
+            OutputFile.CheckWritable("--plot", options.CsvPath!);
+        }
+    }
+
     private static void Train(DigitsOptions options, DigitData data, TextWriter output)
     {
-        var train = data.Train;
-        var test = data.Test;
+        // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
+        int defaultThreads = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = options.Threads ?? defaultThreads;
+        try
+        {
+            Train(options, data.Source, data.Train, data.Test, output);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = defaultThreads;
+        }
+    }
+
+    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
+    {
         var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
         var trainer = new Trainer(net, optimizer, new TrainerOptions
         {
             Seed = options.Seed,
             CheckpointPath = options.CheckpointPath,
-            // Plain lines into a caller's writer; the console gets a live progress bar when it is a terminal.
-            Output = ReferenceEquals(output, Console.Out) ? null : output,
+            // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
+            Progress = ConsoleProgress.Auto(output),
             // Training accuracy costs one more forward pass per batch; only the plot's accuracy panel needs it.
             MeasureTrainingAccuracy = options.PlotPath is not null,
         });
 
         output.WriteLine(Invariant(
-            $"data: {data.Source}, {train.Count:N0} training and {test.Count:N0} test images"));
+            $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         output.WriteLine(Invariant(
             $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 

@@ -22,15 +22,21 @@ public sealed record DigitsOptions
         options:
           --data DIR          read train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
                               and t10k-labels-idx1-ubyte (each optionally .gz) from DIR
-          --epochs N          epochs to train (default 10; 0 with --resume only evaluates the checkpoint)
+          --epochs N          epochs to train (default 10); with --resume, N more after the checkpoint's
+                              (0 only evaluates the checkpoint)
           --hidden N          hidden units (default 128, at most 16384)
           --batch N           examples per minibatch (default 64)
           --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
           --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise)
           --momentum B        momentum coefficient in [0, 1) for momentum and nesterov (default 0.9)
           --seed N            seed of the initial weights and of the shuffling (default 0)
-          --checkpoint PATH   save the model and optimizer state to PATH after every epoch
-          --resume            start from the checkpoint at PATH (needs --checkpoint)
+          --threads N         threads for the matrix kernels, 1 to 256 (default: every core); the result
+                              does not depend on it
+          --checkpoint PATH   save the model and optimizer state to PATH after every epoch (checked before
+                              training: the folder must exist and be writable)
+          --resume            continue from the checkpoint at PATH (needs --checkpoint): its weights, optimizer
+                              state and epoch count; --hidden and --optimizer must match it, and the learning
+                              rate and momentum are this command line's
           --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
                               also measures the training accuracy (one more forward pass per batch)
           --help, -h          show this help
@@ -41,7 +47,7 @@ public sealed record DigitsOptions
     /// <summary>Folder of the four MNIST files, or null for the embedded digits.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Epochs to train.</summary>
+    /// <summary>Epochs to train; with <see cref="Resume"/>, epochs to train after the checkpoint's (0 only evaluates it).</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Hidden units.</summary>
@@ -62,10 +68,17 @@ public sealed record DigitsOptions
     /// <summary>Seed of the initial weights and of the minibatch shuffle.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Threads the kernels may use (<see cref="Parallelism.MaxThreads"/>), or null for every core.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>Where to save checkpoints, or null.</summary>
     public string? CheckpointPath { get; init; }
 
-    /// <summary>Whether to start from the checkpoint at <see cref="CheckpointPath"/>.</summary>
+    /// <summary>
+    /// Whether to continue from the checkpoint at <see cref="CheckpointPath"/>: its weights, optimizer state and epoch
+    /// count E are loaded, and <see cref="Epochs"/> N more epochs (E + 1 … E + N) follow, as an uninterrupted run of
+    /// E + N epochs with the same seed would.
+    /// </summary>
     public bool Resume { get; init; }
 
     /// <summary>Where to draw the learning curves (.png or .svg), or null.</summary>
@@ -155,7 +168,7 @@ public sealed record DigitsOptions
     }
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
-        or "--momentum" or "--optimizer" or "--seed" or "--checkpoint" or "--resume" or "--plot";
+        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot";
 
     private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
     {
@@ -167,6 +180,7 @@ public sealed record DigitsOptions
         "--momentum" => options with { Momentum = MomentumValue(name, value) },
         "--optimizer" => options with { Optimizer = OptimizerValue(name, value) },
         "--seed" => options with { Seed = Integer(name, value, min: int.MinValue, max: int.MaxValue) },
+        "--threads" => options with { Threads = Integer(name, value, min: 1, max: Parallelism.Limit) },
         "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
         "--plot" => options with { PlotPath = PlotFile(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),

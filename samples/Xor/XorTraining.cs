@@ -23,7 +23,8 @@ public static class XorTraining
         var trainer = new Trainer(net, new Momentum(learningRate: 0.5f, momentum: 0.9f), new TrainerOptions
         {
             Seed = seed,
-            Progress = ProgressMode.Silent,
+            // The sample writes its own line every 100 epochs (below).
+            Progress = TrainingProgress.Silent,
         });
         if (output is not null)
         {

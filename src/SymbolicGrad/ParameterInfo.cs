@@ -3,9 +3,11 @@ namespace SymbolicGrad;
 /// <summary>Where one parameter lives in <see cref="ParameterStore.Values"/>: its name, offset and shape.</summary>
 public sealed class ParameterInfo
 {
-    internal ParameterInfo(string? name, int offset, int rows, int cols, bool isMatrix)
+    internal ParameterInfo(string? name, int offset, int rows, int cols, bool isMatrix, LayerName? layer = null, string part = "")
     {
         ExplicitName = name;
+        Layer = layer;
+        Part = part;
         Offset = offset;
         Rows = rows;
         Cols = cols;
@@ -14,9 +16,10 @@ public sealed class ParameterInfo
 
     /// <summary>
     /// The name given at allocation, else the name of the model field holding the view (e.g. <c>W1</c>,
-    /// <c>layers[2]</c>), else <c>p</c> + its index.
+    /// <c>layers[2]</c>), else <c>p</c> + its index. A part of a layer is named after the layer and the part, e.g.
+    /// <c>bn1.Gamma</c>, <c>conv1.Weights</c>.
     /// </summary>
-    public string Name => ExplicitName ?? FieldName ?? "p" + Index;
+    public string Name => Layer is not null ? Layer.Name + "." + Part : ExplicitName ?? FieldName ?? "p" + Index;
 
     /// <summary>Index of the first element in <see cref="ParameterStore.Values"/> and <see cref="ParameterStore.Gradients"/>.</summary>
     public int Offset { get; }
@@ -37,6 +40,12 @@ public sealed class ParameterInfo
     public string Shape => IsMatrix ? $"Mat[{Rows}×{Cols}]" : $"Vec[{Cols}]";
 
     internal string? ExplicitName { get; }
+
+    /// <summary>The layer (batch norm, convolution) this parameter is a part of, or null.</summary>
+    internal LayerName? Layer { get; }
+
+    /// <summary>The part of <see cref="Layer"/> it is, e.g. <c>Gamma</c>.</summary>
+    internal string Part { get; }
 
     internal string? FieldName { get; set; }
 

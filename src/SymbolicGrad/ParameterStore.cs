@@ -4,7 +4,9 @@ namespace SymbolicGrad;
 
 /// <summary>
 /// All parameters of a model in one contiguous float buffer, and their gradients in a second buffer of the same
-/// layout; <see cref="Matrix"/> and <see cref="Vector"/> hand out views into it.
+/// layout; <see cref="Matrix"/>, <see cref="Vector"/> and the layers (<see cref="BatchNorm"/>,
+/// <see cref="Conv2d"/>) hand out views into it. Non-trainable values that layers update themselves (batch-norm
+/// running statistics) live in a third buffer, <see cref="State"/>.
 /// </summary>
 /// <remarks>
 /// Design: parameters are allocated one by one (in the model's constructor) before the total size is known, so the
@@ -13,12 +15,20 @@ namespace SymbolicGrad;
 /// array, and all values remain one contiguous array. A span taken from a view or from <see cref="Values"/> points
 /// to the array of that moment: take spans after the model is built, not across allocations.
 /// </remarks>
-public sealed class ParameterStore
+public sealed partial class ParameterStore
 {
     private readonly GrowableBuffer _values = new();
     private readonly GrowableBuffer _gradients = new();
+    private readonly GrowableBuffer _state = new();
     private readonly List<ParameterInfo> _layout = [];
+    private readonly List<ParameterInfo> _stateLayout = [];
     private readonly object? _owner;
+
+    // The model's mode and random stream live here, next to the state they govern, so that a checkpoint of the store
+    // (with or without a Model) holds everything needed to resume; Model exposes them.
+    internal bool Training = true;
+    internal long RandomSeed;
+    internal long RandomStep;
 
     /// <summary>Creates an empty store (a <see cref="Model"/> creates its own).</summary>
     public ParameterStore()
@@ -36,6 +46,15 @@ public sealed class ParameterStore
     /// <summary>Every gradient, same layout as <see cref="Values"/>; generated gradient code adds into it.</summary>
     public Span<float> Gradients => _gradients.Array.AsSpan(0, Count);
 
+    /// <summary>
+    /// Held by generated gradient code while it adds one parameter's gradient into <see cref="Gradients"/>, so calls
+    /// on several threads add one at a time and the gradients end up the sum a sequential run gives (up to the order
+    /// of floating-point additions). Code that adds into <see cref="Gradients"/> while generated gradient methods
+    /// may run on other threads should hold it too (<c>lock (model.Parameters.GradientLock) { … }</c>).
+    /// </summary>
+    /// <remarks>A monitor rather than a <see cref="Lock"/>: a contended <see cref="Lock"/> allocates, and training steps must not.</remarks>
+    public object GradientLock { get; } = new();
+
     /// <summary>The parameters in allocation order with names, offsets and shapes (e.g. for checkpoints).</summary>
     public IReadOnlyList<ParameterInfo> Layout
     {
@@ -43,6 +62,25 @@ public sealed class ParameterStore
         {
             NameFromOwnerFields();
             return _layout;
+        }
+    }
+
+    /// <summary>Number of non-trainable state elements (e.g. batch-norm running statistics).</summary>
+    public int StateCount { get; private set; }
+
+    /// <summary>
+    /// The non-trainable state, one contiguous span in allocation order: values a layer updates itself (batch
+    /// normalization's running mean and variance) rather than the optimizer. Checkpoints save it; it has no gradient.
+    /// </summary>
+    public Span<float> State => _state.Array.AsSpan(0, StateCount);
+
+    /// <summary>The state elements in allocation order with names, offsets (into <see cref="State"/>) and shapes.</summary>
+    public IReadOnlyList<ParameterInfo> StateLayout
+    {
+        get
+        {
+            NameFromOwnerFields();
+            return _stateLayout;
         }
     }
 
@@ -116,7 +154,7 @@ public sealed class ParameterStore
     /// <param name="view">Any matrix view.</param>
     public bool Contains(Mat view) => ReferenceEquals(view.StorageObject, _values);
 
-    /// <summary>Shrinks the buffers to exactly <see cref="Count"/> elements; views stay valid.</summary>
+    /// <summary>Shrinks the buffers to exactly <see cref="Count"/> (and <see cref="StateCount"/>) elements; views stay valid.</summary>
     public void TrimExcess()
     {
         if (_values.Array.Length != Count)
@@ -124,6 +162,52 @@ public sealed class ParameterStore
             _values.Resize(Count, Count);
             _gradients.Resize(Count, Count);
         }
+
+        if (_state.Array.Length != StateCount)
+        {
+            _state.Resize(StateCount, StateCount);
+        }
+    }
+
+    /// <summary>True when <paramref name="view"/> is a view into this store's <see cref="State"/>.</summary>
+    internal bool ContainsState(Vec view) => ReferenceEquals(view.StorageObject, _state);
+
+    /// <summary>Allocates a state vector of <paramref name="length"/> elements set to <paramref name="fill"/>, part of a layer.</summary>
+    internal Vec StateVector(int length, float fill, LayerName layer, string part, string where)
+    {
+        long end = StateCount + (long)length;
+        if (end > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"{where}: the state would exceed {Array.MaxLength} elements.");
+        }
+
+        if (end > _state.Array.Length)
+        {
+            _state.Resize((int)Math.Min(Array.MaxLength, Math.Max(end, 2L * _state.Array.Length)), StateCount);
+        }
+
+        int offset = StateCount;
+        StateCount = (int)end;
+        _stateLayout.Add(new ParameterInfo(null, offset, 1, length, isMatrix: false, layer, part) { Index = _stateLayout.Count });
+        var view = new Vec(_state, offset, length);
+        view.Span.Fill(fill);
+        return view;
+    }
+
+    /// <summary>Allocates a parameter vector that is part of a layer (named after it).</summary>
+    internal Vec LayerVector(int length, LayerName layer, string part, string where)
+    {
+        int offset = Allocate(length, where);
+        _layout.Add(new ParameterInfo(null, offset, 1, length, isMatrix: false, layer, part) { Index = _layout.Count });
+        return new Vec(_values, offset, length);
+    }
+
+    /// <summary>Allocates a parameter matrix that is part of a layer (named after it).</summary>
+    internal Mat LayerMatrix(int rows, int cols, LayerName layer, string part, string where)
+    {
+        int offset = Allocate((long)rows * cols, where);
+        _layout.Add(new ParameterInfo(null, offset, rows, cols, isMatrix: true, layer, part) { Index = _layout.Count });
+        return new Mat(_values, offset, rows, cols);
     }
 
     private int Allocate(long length, string where)
@@ -186,8 +270,36 @@ public sealed class ParameterStore
                         }
 
                         break;
+                    case BatchNorm bn:
+                        NameLayer(bn.Store, bn.Naming, name);
+                        break;
+                    case Conv2d conv:
+                        NameLayer(conv.Store, conv.Naming, name);
+                        break;
+                    case BatchNorm?[] bns:
+                        for (int i = 0; i < bns.Length; i++)
+                        {
+                            NameLayer(bns[i]?.Store, bns[i]?.Naming, $"{name}[{i}]");
+                        }
+
+                        break;
+                    case Conv2d?[] convs:
+                        for (int i = 0; i < convs.Length; i++)
+                        {
+                            NameLayer(convs[i]?.Store, convs[i]?.Naming, $"{name}[{i}]");
+                        }
+
+                        break;
                 }
             }
+        }
+    }
+
+    private void NameLayer(ParameterStore? store, LayerName? layer, string name)
+    {
+        if (ReferenceEquals(store, this) && layer is not null)
+        {
+            layer.FieldName ??= name;
         }
     }
 
@@ -200,7 +312,7 @@ public sealed class ParameterStore
 
         foreach (var info in _layout)
         {
-            if (info.Offset == offset && info.Length == length && info.FieldName is null)
+            if (info.Offset == offset && info.Length == length && info.FieldName is null && info.Layer is null)
             {
                 info.FieldName = name;
                 return;

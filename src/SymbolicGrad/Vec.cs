@@ -97,6 +97,26 @@ public readonly partial struct Vec
         return new Vec(_storage, Offset + start, length);
     }
 
+    /// <summary>
+    /// The elements as a channels × height × width <see cref="Image"/> (no copy), e.g. a data row of 784 pixels as
+    /// <c>x.AsImage(1, 28, 28)</c>; the product must equal <see cref="Length"/>.
+    /// </summary>
+    /// <param name="channels">Number of channels.</param>
+    /// <param name="height">Rows of each channel.</param>
+    /// <param name="width">Columns of each channel.</param>
+    public Image AsImage(int channels, int height, int width)
+    {
+        long length = Image.CheckShape(channels, height, width, "Vec.AsImage(channels, height, width)");
+        if (length != Length)
+        {
+            throw new ArgumentException(
+                $"Vec.AsImage({channels}, {height}, {width}): the vector is {Guard.Shape(this)} but an image of {channels}×{height}×{width} has {length} elements.",
+                nameof(channels));
+        }
+
+        return new Image(_storage, Offset, channels, height, width);
+    }
+
     /// <summary>A copy of the elements in a new array.</summary>
     public float[] ToArray() => Span.ToArray();
 

@@ -5,7 +5,10 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --quick [m n k] : Stopwatch GFLOP/s of the GEMM kernels, in seconds
 // dotnet run -c Release -- --profile [batch… deep] : where the training step's time goes (default: 1 16 64 256 deep)
 // dotnet run -c Release -- --filter '*StepBenchmarks*' : the training-step benchmark of issue 3 (wall clock)
-// dotnet run -c Release -- --cpu-clock --filter '*StepBenchmarks*' : the same in process, timed by thread CPU time
+// dotnet run -c Release -- --cpu-clock --filter '*StepBenchmarks*' : the same in process, timed by thread CPU time, one thread
+// dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
+// dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
+// dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {
@@ -22,10 +25,19 @@ if (args.Length > 0 && args[0] == "--profile")
     return;
 }
 
-if (args.Length > 0 && args[0] == "--cpu-clock")
+if (args.Length > 0 && args[0] == "--edit-cost")
 {
-    Environment.SetEnvironmentVariable(SymbolicGrad.Benchmarks.Training.TrainingStepConfig.ClockVariable, "cpu");
-    args = args[1..];
+    // The generator's cost per IDE edit, by thread CPU time (robust on a shared machine): median of 40 edits.
+    GeneratorEditBenchmarks.ReportCpuTime();
+    return;
 }
+
+if (args.Length > 0 && args[0] == "--peak")
+{
+    FmaPeak.Run();
+    return;
+}
+
+args = SymbolicGrad.Benchmarks.Training.TrainingStepConfig.ReadOptions(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

@@ -66,6 +66,35 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void SG0002_ModelMethodReturnsFloat()
+    {
+        var run = AssertReported("SG0002", Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public [|double|] F([NoDiff] Vec x) => Ops.Dot(w, x);
+            }
+            """, "a [Differentiable] method of a Model returns float");
+        Assert.DoesNotContain("double or float", Message(run, "SG0002"));
+    }
+
+    [Fact]
+    public void SG0002_FunctionOfVectorsReturnsFloat()
+    {
+        AssertReported("SG0002", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static [|double|] F(Vec w, [NoDiff] Vec x) => Ops.Dot(w, x);
+            }
+            """, "with Vec or Mat parameters returns float");
+    }
+
+    [Fact]
     public void SG0003_UnsupportedParameterType()
     {
         AssertReported("SG0003", Header + """
@@ -75,6 +104,22 @@ public sealed class DiagnosticTests
                 public static double F(double x, [|string|] label) => x * x;
             }
             """, "'label'");
+    }
+
+    [Fact]
+    public void SG0003_ModelMethodTakesOneSample()
+    {
+        AssertReported("SG0003", Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([|Mat|] x, int label) => Ops.SoftmaxCrossEntropy(w, label);
+            }
+            """, "takes one sample (Vec, float, int or bool; the batched forms are generated)");
     }
 
     [Theory]
@@ -165,6 +210,77 @@ public sealed class DiagnosticTests
                 public static double F(double x) => [|x.CompareTo(2.0)|] * x;
             }
             """, "Double.CompareTo");
+    }
+
+    [Theory]
+    [InlineData("readonly Vec w; Vec W => w;", "W", "property access")]
+    [InlineData("readonly Vec[] ws;", "ws[0]", "array element access")]
+    [InlineData("readonly Vec w; float scale = 2f;", "scale", "instance field access")]
+    public void SG0006_WeightReadInAModelKeepsItsGradient(string fields, string read, string what)
+    {
+        // Sending a weight through a [NoDiff] parameter would drop its gradient: the advice is a readonly Vec/Mat field.
+        var run = AssertReported("SG0006", Header + $$"""
+            public sealed partial class C : Model
+            {
+                {{fields}}
+
+                [Differentiable]
+                public float F([NoDiff] Vec x) => Ops.Dot([|{{read}}|] * 1f, x);
+            }
+            """.Replace("Ops.Dot([|scale|] * 1f, x)", "[|scale|] * Ops.Dot(w, x)"), what);
+        string message = Message(run, "SG0006");
+        Assert.Contains("readonly Vec or Mat field from Parameters.Matrix or Parameters.Vector", message);
+        Assert.Contains("a hyper-parameter in a const or static readonly field", message);
+        Assert.DoesNotContain("through a [NoDiff] parameter", message);
+    }
+
+    [Fact]
+    public void SG0006_StaticPropertyInAScalarFunctionKeepsItsGradient()
+    {
+        var run = AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                public static double Scale { get; set; } = 2.0;
+
+                [Differentiable]
+                public static double F(double x) => [|Scale|] * x;
+            }
+            """, "property access");
+        Assert.Contains("pass it in as a parameter (without [NoDiff] to get its derivative", Message(run, "SG0006"));
+    }
+
+    [Fact]
+    public void SG0006_StaticArrayFieldInAScalarFunction()
+    {
+        // Arrays are read in scalar functions, but only those they take as parameters (which can have a gradient).
+        var run = AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                static readonly double[] Weights = { 1.0, 2.0 };
+
+                [Differentiable]
+                public static double F(double x) => [|Weights|][0] * x;
+            }
+            """, "static field access");
+        string message = Message(run, "SG0006");
+        Assert.Contains("take the array as a double[], float[] or ReadOnlySpan parameter", message);
+        Assert.DoesNotContain("make it a const or static readonly field", message);
+    }
+
+    [Fact]
+    public void SG0006_StaticVecFieldInAFunctionOfVectors()
+    {
+        // Not a weight of a model, not a parameter: its gradient would have nowhere to go.
+        var run = AssertReported("SG0006", Header + """
+            public static partial class C
+            {
+                static readonly Vec Bias = new(new float[3]);
+
+                [Differentiable]
+                public static float F(Vec w, [NoDiff] Vec x) => Ops.Dot(w + [|Bias|], x);
+            }
+            """, "static Vec or Mat field");
+        Assert.Contains("pass a learned value in as a Vec or Mat parameter (it gets a gradient buffer)", Message(run, "SG0006"));
     }
 
     // ---- SG0007 / SG0008 / SG0009: lambdas, LINQ, dynamic ----
@@ -260,7 +376,7 @@ public sealed class DiagnosticTests
                 [Differentiable]
                 public static double F(double x) => [|Helper(x)|] + x;
             }
-            """, "mark 'Helper' [Differentiable] or pass its result through a [NoDiff] parameter");
+            """, "mark 'Helper' [Differentiable] so that it is inlined");
     }
 
     // ---- SG0011 / SG0012: writes and side effects ----
@@ -395,9 +511,9 @@ public sealed class DiagnosticTests
             public static partial class C
             {
                 [Differentiable]
-                public static double [|F|](double x) => x * x;
+                public static double F(double x) => x * x;
 
-                public static double FGradient(double x, out double dX)
+                public static double [|FGradient|](double x, out double dX)
                 {
                     dX = 2.0 * x;
                     return x * x;
@@ -417,6 +533,49 @@ public sealed class DiagnosticTests
                 public static double F([|double x|], double dX) => x * dX;
             }
             """, "dX");
+    }
+
+    [Theory]
+    [InlineData("readonly Vec [|FWorkspace|];")]
+    [InlineData("public float [|FGradientBatch|](Mat x) => 0f;")]
+    public void SG0017_ModelMemberTakesAGeneratedPublicName(string member)
+    {
+        AssertReported("SG0017", Header + $$"""
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+                {{member}}
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
+            }
+            """, "rename it");
+    }
+
+    [Fact]
+    public void SG0017_DifferentiableOverloadsOfAModelMethod()
+    {
+        // Both would generate FWorkspace and FBatch: the first keeps them.
+        var run = GeneratorHarness.Run(Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(w * Ops.Sum(x), target);
+            }
+            """);
+        var conflict = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SG0017");
+        Assert.Equal(run.InputCompilation.SyntaxTrees.Single().GetText().ToString().LastIndexOf("F(", StringComparison.Ordinal), conflict.Location.SourceSpan.Start);
+        Assert.Contains("the workspace of the [Differentiable] overload", conflict.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.OutputErrors);
     }
 
     [Fact]
@@ -772,6 +931,135 @@ public sealed class DiagnosticTests
             """, "'y'");
     }
 
+    [Fact]
+    public void SG0102_NothingToDifferentiateInAScalarFunction()
+    {
+        var run = AssertReported("SG0102", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double [|F|](int n) => n * 2.0;
+            }
+            """, "no parameter is double or float without [NoDiff]");
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG0101");
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        Assert.Equal(6.0, assembly.InvokeGradient("Diag.C", "F", 3).Value);
+    }
+
+    [Fact]
+    public void SG0102_NothingToDifferentiateInAFunctionOfVectors()
+    {
+        AssertReported("SG0102", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float [|F|]([NoDiff] Vec w, [NoDiff] Vec x) => Ops.Dot(w, x);
+            }
+            """, "no Vec or Mat parameter is without [NoDiff]");
+    }
+
+    [Fact]
+    public void SG0102_ModelMethodReadsNoWeight()
+    {
+        AssertReported("SG0102", Header + """
+            public sealed partial class C : Model
+            {
+                [Differentiable]
+                public float [|F|]([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(x, target);
+            }
+            """, "it reads no Vec or Mat field of the model");
+    }
+
+    [Fact]
+    public void SG0102_NotReportedWhenSomethingIsDifferentiable()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, int n) => n * x;
+            }
+            """).AssertClean();
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    [Theory]
+    [InlineData("([NoDiff] Vec x)", "'F' takes 1 parameter (Vec)")]
+    [InlineData("([NoDiff] Vec x, int label, float scale)", "'F' takes 3 parameters (Vec, int, float)")]
+    [InlineData("(int label, [NoDiff] Vec x)", "its first parameter is 'int', not the input Vec")]
+    [InlineData("([NoDiff] Vec x, float target)", "its second parameter is 'float', not an int label or a Vec target")]
+    public void SG0103_ModelMethodOfAnotherShapeIsNotTrainable(string parameters, string reason)
+    {
+        string body = parameters.Contains("label") ? "Ops.Sum(w * x) * (label + 1)" : "Ops.Sum(w * x)";
+        body = parameters.Contains("scale") ? body + " * scale" : parameters.Contains("float target") ? body + " - target" : body;
+        var run = AssertReported("SG0103", Header + $$"""
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float [|F|]{{parameters}} => {{body}};
+            }
+            """, reason);
+        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0103").Severity);
+        Assert.Contains("'float F(Vec x, int label)' (a classifier) or 'float F(Vec x, Vec target)'", Message(run, "SG0103"));
+        Assert.DoesNotContain("ITrainable", run.Source(FileOfF).Split('\n').First(l => l.Contains("partial class C")));
+    }
+
+    [Fact]
+    public void SG0103_ModelWithTwoDifferentiableMethods()
+    {
+        var run = AssertReported("SG0103", Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float [|F|]([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
+
+                [Differentiable]
+                public float G([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(w * Ops.Sum(x), target);
+            }
+            """, "'C' has 2 [Differentiable] methods (F, G), and Trainer trains one");
+        Assert.Equal(2, run.GeneratorDiagnostics.Count(d => d.Id == "SG0103"));
+    }
+
+    [Fact]
+    public void SG0103_NotReportedForATrainableModelOrOneImplementingITrainable()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(w * Ops.Sum(x), label);
+            }
+
+            public sealed partial class D : Model, ITrainable
+            {
+                readonly Vec w;
+
+                public D() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float F([NoDiff] Vec x) => Ops.Sum(w * x);
+
+                public float BatchLoss(Mat inputs, in BatchTargets targets, bool accumulateGradient) => 0f;
+
+                public int CountCorrect(Mat inputs, in BatchTargets targets) => -1;
+            }
+            """).AssertClean();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains(": global::SymbolicGrad.ITrainable", run.Source("Diag.C.F.g.cs"));
+    }
+
     // ---- Coverage and isolation ----
 
     [Fact]
@@ -875,6 +1163,10 @@ public sealed class DiagnosticTests
             Assert.Contains(FileOfF, run.GeneratedSources.Keys);
         return run;
     }
+
+    /// <summary>The message of the one diagnostic <paramref name="id"/> of the run.</summary>
+    private static string Message(GeneratorRun run, string id) =>
+        run.GeneratorDiagnostics.Single(d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Show(Diagnostic d, string text)
     {

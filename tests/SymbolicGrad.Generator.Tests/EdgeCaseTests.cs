@@ -677,6 +677,72 @@ public sealed class EdgeCaseTests
     }
 
     /// <summary>Runs the generator, asserts a clean run, and loads the output.</summary>
+    [Fact]
+    public void LoopMethodsWhoseNamesDifferOnlyInCase()
+    {
+        // Each keeps its loop's values on a per-thread tape: PolyTape and _PolyTape, polyTape and _polyTape.
+        using var assembly = Generate("""
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            public static partial class Loops
+            {
+                [Differentiable]
+                public static double Poly([NoDiff] double[] c, double x)
+                {
+                    double p = 0;
+                    for (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+
+                [Differentiable]
+                public static double poly([NoDiff] double[] c, double x)
+                {
+                    double p = 0;
+                    for (int i = c.Length - 1; i >= 0; i--) p = p * x + 2 * c[i];
+                    return p;
+                }
+            }
+            """);
+        // p = 1 + 2x + 3x², p' = 2 + 6x: exact at x = 0.5.
+        double[] c = { 1, 2, 3 };
+        var upper = assembly.InvokeGradient("Edge.Loops", "Poly", c, 0.5);
+        var lower = assembly.InvokeGradient("Edge.Loops", "poly", c, 0.5);
+        Assert.Equal((2.75, 5.0), (upper.Value, upper["dX"]));
+        Assert.Equal((5.5, 10.0), (lower.Value, lower["dX"]));
+    }
+
+    [Fact]
+    public void OverloadsThatDifferInTheirArrays()
+    {
+        // Each overload gets a file of its own (Sum_DoubleArray, Sum_SingleArray) and a gradient of its own.
+        var run = GeneratorHarness.Run("""
+            using SymbolicGrad;
+
+            namespace Edge;
+
+            public static partial class Overloads
+            {
+                [Differentiable]
+                public static double Sum(double[] a) { double s = 0; foreach (double v in a) s += v * v; return s; }
+
+                [Differentiable]
+                public static float Sum(float[] a) { float s = 0; foreach (float v in a) s += v * v; return s; }
+
+                public static double[] Check(double[] a) { var d = new double[a.Length]; SumGradient(a, d); return d; }
+
+                public static float[] Check(float[] a) { var d = new float[a.Length]; SumGradient(a, d); return d; }
+            }
+            """).AssertClean();
+        Assert.Contains("Edge.Overloads.Sum_DoubleArray.g.cs", run.GeneratedSources.Keys);
+        Assert.Contains("Edge.Overloads.Sum_SingleArray.g.cs", run.GeneratedSources.Keys);
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        var type = assembly.Type("Edge.Overloads");
+        Assert.Equal([1.0, -3.0], (double[])type.GetMethod("Check", [typeof(double[])])!.Invoke(null, [new[] { 0.5, -1.5 }])!);
+        Assert.Equal([1f, -3f], (float[])type.GetMethod("Check", [typeof(float[])])!.Invoke(null, [new[] { 0.5f, -1.5f }])!);
+    }
+
     private static LoadedAssembly Generate(string source) =>
         LoadedAssembly.Emit(GeneratorHarness.Run(source).AssertClean().OutputCompilation);
 }

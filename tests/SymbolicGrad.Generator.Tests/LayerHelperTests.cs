@@ -92,7 +92,7 @@ public sealed class LayerHelperTests
             """).AssertClean();
         Assert.Contains("public static float SquaredGradient(global::SymbolicGrad.Vec a, global::SymbolicGrad.Vec b, global::SymbolicGrad.Vec dA, global::SymbolicGrad.Vec dB)",
             run.Source("Layers.Losses.Squared.g.cs"));
-        Assert.Contains("Parameters.GradientOf(w)", run.Source("Layers.Net.Loss.g.cs"));
+        Assert.Contains("Parameters.AddColumnSums(w, ", run.Source("Layers.Net.Loss.g.cs"));
     }
 
     [Fact]

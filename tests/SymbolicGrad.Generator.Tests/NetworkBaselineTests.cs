@@ -36,12 +36,16 @@ public sealed class NetworkBaselineTests
             }
             """;
         string generated = Verify(source, "Digits.DigitNet.Loss.g.cs");
-        // The lectures' backprop: δ at the logits is softmax − onehot, one GEMM per weight gradient, bias gradients as column sums.
+        // The lectures' backprop: δ at the logits is softmax − onehot, one product per weight gradient and bias gradients
+        // as column sums, both handed to the parameter store (which may apply the optimizer's update inside them).
         Assert.Contains("MathF.Exp(", generated);
         Assert.Contains("MatMulAddABt(", generated);
-        Assert.Equal(2, Count(generated, "MatMulAddAtB("));
-        Assert.Equal(2, Count(generated, "ColumnSumsAdd("));
+        Assert.Equal(2, Count(generated, "Parameters.AddOuterProducts("));
+        Assert.Equal(2, Count(generated, "Parameters.AddColumnSums("));
+        Assert.Contains("Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);", generated);
+        Assert.DoesNotContain("GradientOf(", generated);
         Assert.Contains(": global::SymbolicGrad.ITrainable", generated);
+        Assert.Contains("bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true;", generated);
         // Bias and ReLU in one vectorized pass written over the GEMM's output; the backward mask reads the ReLU's output.
         Assert.Contains("float[] t2 = t1; // t1 is not read again", generated);
         Assert.Contains("Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));", generated);

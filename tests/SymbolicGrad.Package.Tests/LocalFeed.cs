@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace SymbolicGrad.Package.Tests;
 
 /// <summary>
-/// Fills the folder feed with the packages SymbolicGrad depends on, copied from the machine's global packages folder
+/// Fills the folder feed with the packages SymbolicGrad's packages depend on, copied from the machine's global packages folder
 /// (the solution's own restore put them there), so the fresh project restores offline from that one folder.
 /// </summary>
 public static class LocalFeed
@@ -23,7 +23,8 @@ public static class LocalFeed
             {
                 string name = $"{id}.{version}".ToLowerInvariant();
                 string target = Path.Combine(feed, name + ".nupkg");
-                if (File.Exists(target))
+                // Already there: copied before, or one of our own packages (named in its own casing).
+                if (Directory.GetFiles(feed, "*.nupkg").Any(f => string.Equals(Path.GetFileName(f), name + ".nupkg", StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace SymbolicGrad.Package.Tests;
 
 /// <summary>
-/// Packs the runtime from a clean copy of the sources and uses only that package from a brand-new project, as a user would.
+/// Packs the runtime, the console progress and the plotting packages from a clean copy of the sources, checks what
+/// each depends on, and uses them from brand-new projects, as a user would.
 /// </summary>
 public sealed partial class PackageTests(ITestOutputHelper output)
 {
@@ -15,9 +16,23 @@ public sealed partial class PackageTests(ITestOutputHelper output)
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
+    /// <summary>Each package and its complete list of dependencies for net10.0 (version "=" means the packages' own).</summary>
+    private static readonly (string Id, string Project, (string Id, string Version)[] Dependencies)[] Packages =
+    [
+        ("SymbolicGrad", "src/SymbolicGrad/SymbolicGrad.csproj", [("System.Numerics.Tensors", "11.0.0")]),
+        ("SymbolicGrad.Console", "src/SymbolicGrad.Console/SymbolicGrad.Console.csproj", [("SymbolicGrad", "="), ("Spectre.Console", "0.57.2")]),
+        ("SymbolicGrad.Plotting", "src/SymbolicGrad.Plotting/SymbolicGrad.Plotting.csproj",
+        [
+            ("SymbolicGrad", "="), ("ScottPlot", "5.1.59"),
+            // The pins that resolve ScottPlot's SkiaSharp and HarfBuzzSharp requests (see the project file).
+            ("SkiaSharp", "3.119.4"), ("SkiaSharp.HarfBuzz", "3.119.4"), ("SkiaSharp.NativeAssets.Linux.NoDependencies", "3.119.4"),
+            ("HarfBuzzSharp.NativeAssets.Linux", "8.3.1.5"),
+        ]),
+    ];
+
     [Fact]
     [Trait("Category", "Package")]
-    public void Packed_package_alone_gives_a_fresh_console_project_working_gradients()
+    public void Packed_packages_have_only_their_own_dependencies_and_work_from_fresh_console_projects()
     {
         string root = RepositoryRoot.Find();
         string work = Directory.CreateTempSubdirectory("symbolicgrad-package-").FullName;
@@ -26,28 +41,94 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             string sources = Path.Combine(work, "sources");
             SourceSnapshot.Copy(root, sources);
             string feed = Path.Combine(work, "feed");
-            Succeed(ProcessRunner.Dotnet(sources, PackTimeout,
-                "pack", Path.Combine(sources, "src", "SymbolicGrad", "SymbolicGrad.csproj"), "-c", "Release", "-o", feed));
+            // One pack of a solution holding the three projects and the generator the runtime packs as its analyzer:
+            // one restore and one build of what they share.
+            string solution = Path.Combine(sources, "Packages.slnx");
+            string[] projects = [.. Packages.Select(p => p.Project), "generator/SymbolicGrad.Generator/SymbolicGrad.Generator.csproj"];
+            File.WriteAllText(solution, "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}\" />\n")) + "</Solution>\n");
+            Succeed(ProcessRunner.Dotnet(sources, PackTimeout, "pack", solution, "-c", "Release", "-o", feed));
 
-            string package = SinglePackage(feed);
-            AssertPackageContents(package);
-            foreach (string dependency in LocalFeed.AddDependencies(feed, package, GlobalPackagesFolder(sources)))
+            var packed = Packages.ToDictionary(p => p.Id, p => SinglePackage(feed, p.Id));
+            string version = VersionOf(packed["SymbolicGrad"], "SymbolicGrad");
+            foreach (var (id, _, dependencies) in Packages)
             {
-                output.WriteLine($"feed: added dependency {dependency}");
+                AssertDependencies(packed[id], id, dependencies.Select(d => (d.Id, d.Version == "=" ? version : d.Version)));
             }
 
-            string consumer = Path.Combine(work, "consumer");
-            ConsumerProject.Write(consumer, feed, VersionOf(package));
-            Succeed(ProcessRunner.Dotnet(consumer, BuildTimeout, "build", "-c", "Release"));
-            ProcessResult run = Succeed(ProcessRunner.Dotnet(consumer, RunTimeout,
-                Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll")));
+            AssertPackageContents(packed["SymbolicGrad"]);
+            AssertLibraryOnly(packed["SymbolicGrad.Console"], "SymbolicGrad.Console");
+            AssertLibraryOnly(packed["SymbolicGrad.Plotting"], "SymbolicGrad.Plotting");
+            foreach (string package in new[] { packed["SymbolicGrad"], packed["SymbolicGrad.Console"] })
+            {
+                foreach (string dependency in LocalFeed.AddDependencies(feed, package, GlobalPackagesFolder(sources)))
+                {
+                    output.WriteLine($"feed: added dependency {dependency}");
+                }
+            }
 
-            AssertPrintedGradients(run);
+            // The runtime alone: working gradients, and no console UI library anywhere in the build.
+            string core = Path.Combine(work, "core-consumer");
+            ConsumerProject.Write(core, feed, [("SymbolicGrad", version)], ConsumerProject.CoreProgram);
+            AssertPrintedGradients(BuildAndRun(core));
+            AssertNothingOf(core, "Spectre");
+            AssertNothingOf(core, "ScottPlot");
+
+            // The console package: plain lines when redirected, a live bar when asked, System.Console unshadowed.
+            string console = Path.Combine(work, "console-consumer");
+            ConsumerProject.Write(console, feed, [("SymbolicGrad.Console", version)], ConsumerProject.ConsoleProgram);
+            AssertConsoleProgress(BuildAndRun(console));
+            Assert.True(File.Exists(Path.Combine(console, "bin", "Release", "net10.0", "Spectre.Console.dll")), "the console package did not bring Spectre.Console");
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    private ProcessResult BuildAndRun(string consumer)
+    {
+        Succeed(ProcessRunner.Dotnet(consumer, BuildTimeout, "build", "-c", "Release"));
+        return Succeed(ProcessRunner.Dotnet(consumer, RunTimeout, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll")));
+    }
+
+    // No assembly, dependency entry or restored package of that name: the build never saw it.
+    private static void AssertNothingOf(string consumer, string name)
+    {
+        string bin = Path.Combine(consumer, "bin", "Release", "net10.0");
+        string[] assemblies = Directory.GetFiles(bin, "*.dll", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray()!;
+        Assert.DoesNotContain(assemblies, a => a!.Contains(name, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(name, File.ReadAllText(Path.Combine(bin, "Consumer.deps.json")), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(name, File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json")), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Directory.GetDirectories(Path.Combine(consumer, "packages")), d => Path.GetFileName(d).Contains(name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static void AssertDependencies(string package, string id, IEnumerable<(string Id, string Version)> expected)
+    {
+        var actual = LocalFeed.DependenciesOf(package).OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        var wanted = expected.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        Assert.True(wanted.SequenceEqual(actual),
+            $"{id} depends on [{string.Join(", ", actual.Select(d => $"{d.Id} {d.Version}"))}], expected [{string.Join(", ", wanted.Select(d => $"{d.Id} {d.Version}"))}]");
+    }
+
+    private static void AssertLibraryOnly(string package, string id)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        string[] entries = zip.Entries.Select(e => e.FullName).Order().ToArray();
+        string listing = string.Join("\n", entries);
+        Assert.Contains($"lib/net10.0/{id}.dll", entries);
+        Assert.Contains($"lib/net10.0/{id}.xml", entries);
+        Assert.Contains("README.md", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
+        Assert.True(entries.Count(e => e.StartsWith("lib/", StringComparison.Ordinal)) == 2, $"{id} ships more than its own assembly and docs:\n{listing}");
+    }
+
+    private static void AssertConsoleProgress(ProcessResult run)
+    {
+        string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("training on 4 rows, 1 batches of 4 per epoch, epochs 1–2, SGD(lr 0.1)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("epoch 2/2  loss ", StringComparison.Ordinal));
+        Assert.Equal("live bar drawn", lines[^1]);
+        Assert.DoesNotContain(lines.SkipLast(1), l => l.Contains('\u001b')); // the redirected console got plain lines
     }
 
     private ProcessResult Succeed(ProcessResult result)
@@ -70,16 +151,20 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         throw new Xunit.Sdk.XunitException($"no packageFolders in {assets}");
     }
 
-    private static string SinglePackage(string feed)
+    private static string SinglePackage(string feed, string id)
     {
-        string[] packages = Directory.GetFiles(feed, "*.nupkg");
-        string listing = string.Join(", ", packages.Select(Path.GetFileName));
-        Assert.True(packages.Length == 1, $"expected exactly one package in {feed}, found: {listing}");
-        Assert.Matches(PackageName(), Path.GetFileName(packages[0]));
+        string[] packages = Directory.GetFiles(feed, id + ".*.nupkg").Where(p => VersionOf(p, id).Length > 0).ToArray();
+        string listing = string.Join(", ", Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName));
+        Assert.True(packages.Length == 1, $"expected exactly one {id} package in {feed}, found: {listing}");
         return packages[0];
     }
 
-    private static string VersionOf(string package) => PackageName().Match(Path.GetFileName(package)).Groups["version"].Value;
+    // "SymbolicGrad.Console.0.1.0.nupkg" → "0.1.0" for id SymbolicGrad.Console, "" for id SymbolicGrad.
+    private static string VersionOf(string package, string id)
+    {
+        var match = PackageVersion().Match(Path.GetFileName(package)[(id.Length + 1)..]);
+        return Path.GetFileName(package).StartsWith(id + ".", StringComparison.Ordinal) && match.Success ? match.Groups["version"].Value : "";
+    }
 
     private static void AssertPackageContents(string package)
     {
@@ -117,6 +202,6 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         return line[(label.Length + 1)..].Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
     }
 
-    [GeneratedRegex(@"^SymbolicGrad\.(?<version>\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)\.nupkg$")]
-    private static partial Regex PackageName();
+    [GeneratedRegex(@"^(?<version>\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)\.nupkg$")]
+    private static partial Regex PackageVersion();
 }

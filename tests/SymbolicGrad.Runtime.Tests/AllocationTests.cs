@@ -77,4 +77,45 @@ public class AllocationTests
         }));
         Assert.Equal(0f, sink);
     }
+
+    [Fact]
+    public void Layer_kernels_allocate_nothing()
+    {
+        const int batch = 4;
+        var x = Reference.Random(batch * 2 * 6 * 6, 1);
+        var y = new float[x.Length];
+        var stats = new float[2];
+        var invStd = new float[2];
+        var gamma = Reference.Random(2, 2);
+        var beta = Reference.Random(2, 3);
+        var mean = new float[2];
+        var variance = new float[] { 1f, 1f };
+        Assert.Equal(0, AllocatedBy(() => Kernels.DropoutForward(x, y, batch, 72, 0.5f, 42, 0)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.DropoutBackward(x, y, batch, 72, 0.5f, 42, 0, 3)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.BatchNormForwardTraining(x, y, batch, 2, 36, gamma, beta, mean, variance, 0.1f, 1e-5f, stats, invStd)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.BatchNormForwardEvaluation(x, y, batch, 2, 36, gamma, beta, mean, variance, 1e-5f)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.BatchNormBackwardTraining(x, x, y, batch, 2, 36, gamma, stats, invStd, mean, variance)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.BatchNormBackwardEvaluation(x, x, y, batch, 2, 36, gamma, stats, variance, 1e-5f, mean, beta)));
+
+        var store = new ParameterStore();
+        var conv = store.Conv2d(2, 3, kernel: 3, stride: 2, padding: 1);
+        var g = Conv2dGeometry.For(conv, 6, 6);
+        var output = new float[batch * g.OutputLength];
+        var columns = new float[g.ColumnLength];
+        var gradWeights = new float[conv.Weights.Length];
+        var gradBias = new float[3];
+        var gradInput = new float[x.Length];
+        Assert.Equal(0, AllocatedBy(() => Conv2dGeometry.For(conv, 6, 6)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.Conv2dForward(Conv2dGeometry.For(conv, 6, 6), batch, x, conv.Weights.Span, conv.Bias.Span, output, columns)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.Conv2dBackward(g, batch, x, conv.Weights.Span, output, gradWeights, gradBias, gradInput, columns)));
+        var pool = new Pool2dGeometry(2, 6, 6, 2, 2);
+        var pooled = new float[batch * pool.OutputLength];
+        var argmax = new int[pooled.Length];
+        Assert.Equal(0, AllocatedBy(() => Kernels.MaxPool2dForward(pool, batch, x, pooled, argmax)));
+        Assert.Equal(0, AllocatedBy(() => Kernels.MaxPool2dBackward(pool, batch, argmax, pooled, gradInput)));
+        var model = new AllocationModel();
+        Assert.Equal(0, AllocatedBy(() => Kernels.NextRandomStream(model)));
+    }
+
+    private sealed class AllocationModel : Model;
 }

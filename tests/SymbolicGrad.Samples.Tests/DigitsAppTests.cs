@@ -58,6 +58,18 @@ public sealed partial class DigitsAppTests : IDisposable
     }
 
     [Fact]
+    public void The_thread_count_changes_no_result_and_is_put_back()
+    {
+        int before = Parallelism.MaxThreads;
+        string one = Lines(Run("--epochs", "2", "--hidden", "64", "--threads", "1").Output)[^2];
+        string three = Lines(Run("--epochs", "2", "--hidden", "64", "--threads", "3").Output)[^2];
+
+        Assert.StartsWith("test loss: ", one);
+        Assert.Equal(one, three);
+        Assert.Equal(before, Parallelism.MaxThreads);
+    }
+
+    [Fact]
     public void Help_goes_to_the_output_with_exit_code_zero()
     {
         var (code, output, error) = Run("--help");
@@ -173,6 +185,120 @@ public sealed partial class DigitsAppTests : IDisposable
         Assert.Contains("epoch 3/3", resumed.Output);
         Assert.Equal(Lines(straight.Output)[^2..], Lines(resumed.Output)[^2..]);
         Assert.Equal(3, Checkpoint.Inspect(checkpoint).CompletedEpochs);
+    }
+
+    [Fact]
+    public void Epochs_with_resume_trains_that_many_more_epochs()
+    {
+        string checkpoint = _folder.File("digits.ckpt");
+        Assert.Equal(DigitsApp.Success, Run("--epochs", "1", "--hidden", "16", "--checkpoint", checkpoint).Code);
+
+        var resumed = Run("--epochs", "2", "--hidden", "16", "--checkpoint", checkpoint, "--resume");
+
+        Assert.Equal(DigitsApp.Success, resumed.Code);
+        Assert.Contains("resumed from " + checkpoint + " after epoch 1", resumed.Output);
+        Assert.Contains("epochs 2–3", resumed.Output);
+        Assert.Contains("epoch 3/3", resumed.Output);
+        Assert.DoesNotContain("epoch 4/", resumed.Output);
+        Assert.Equal(3, Checkpoint.Inspect(checkpoint).CompletedEpochs);
+        // 1 + 2 epochs are 3 uninterrupted ones.
+        Assert.Equal(Lines(Run("--epochs", "3", "--hidden", "16").Output)[^2..], Lines(resumed.Output)[^2..]);
+    }
+
+    [Fact]
+    public void A_checkpoint_in_a_missing_folder_is_refused_before_training()
+    {
+        string checkpoint = Path.Combine(_folder.File("no-such-folder"), "digits.ckpt");
+
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--checkpoint", checkpoint);
+
+        Assert.Equal(DigitsApp.UsageError, code);
+        Assert.Equal("", output); // nothing loaded, nothing trained
+        Assert.Contains($"--checkpoint: the folder '{_folder.File("no-such-folder")}' of '{checkpoint}' does not exist.", error);
+    }
+
+    [Fact]
+    public void A_checkpoint_path_that_is_a_folder_is_refused_before_training()
+    {
+        string folder = _folder.File("checkpoints");
+        Directory.CreateDirectory(folder);
+
+        var existing = Run("--epochs", "1", "--checkpoint", folder);
+        var slash = Run("--epochs", "1", "--checkpoint", _folder.File("new") + Path.DirectorySeparatorChar);
+        var resume = Run("--epochs", "1", "--checkpoint", folder, "--resume");
+
+        Assert.Equal(DigitsApp.UsageError, existing.Code);
+        Assert.Equal("", existing.Output);
+        Assert.Contains($"--checkpoint: '{folder}' is a folder; give a file name in it, e.g. '{Path.Combine(folder, "digits.ckpt")}'.", existing.Error);
+        Assert.Equal(DigitsApp.UsageError, slash.Code);
+        Assert.Contains("is a folder; give a file name in it", slash.Error);
+        Assert.Equal(DigitsApp.UsageError, resume.Code);
+        Assert.Contains($"--resume: '{folder}' is a folder, not a checkpoint.", resume.Error);
+    }
+
+    [Fact]
+    public void A_checkpoint_where_no_file_can_be_created_is_refused_before_training()
+    {
+        string folder = UnwritableFolder();
+        string checkpoint = Path.Combine(folder, "digits.ckpt");
+
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--checkpoint", checkpoint);
+
+        Assert.Equal(DigitsApp.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains($"--checkpoint: cannot write '{checkpoint}': creating a file in '{folder}' failed (", error);
+        Assert.Empty(Directory.GetFiles(folder, "*.probe"));
+    }
+
+    [Fact]
+    public void A_writable_checkpoint_path_leaves_no_probe_behind_and_evaluating_a_checkpoint_writes_nothing()
+    {
+        string checkpoint = _folder.File("digits.ckpt");
+        Assert.Equal(DigitsApp.Success, Run("--epochs", "1", "--hidden", "16", "--checkpoint", checkpoint).Code);
+        Assert.Equal([checkpoint], Directory.GetFiles(_folder.Path));
+
+        // --epochs 0 only evaluates: a checkpoint in a folder that cannot be written is fine then.
+        File.SetAttributes(checkpoint, FileAttributes.ReadOnly);
+        var evaluated = Run("--epochs", "0", "--hidden", "16", "--checkpoint", checkpoint, "--resume");
+        Assert.Equal(DigitsApp.Success, evaluated.Code);
+        Assert.Equal([checkpoint], Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void A_plot_in_a_missing_folder_is_refused_before_training()
+    {
+        string plot = Path.Combine(_folder.File("no-such-folder"), "curves.png");
+
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--plot", plot);
+
+        Assert.Equal(DigitsApp.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains($"--plot: the folder '{_folder.File("no-such-folder")}' of '{plot}' does not exist.", error);
+    }
+
+    // A folder this process cannot create files in. Permissions do not stop root, so as root (CI containers) use
+    // /proc, where nobody can create a file; on Windows the system folder (unless elevated).
+    private string UnwritableFolder()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Environment.SystemDirectory;
+        }
+
+        string folder = _folder.File("read-only");
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            File.Create(Path.Combine(folder, "test")).Dispose();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return folder;
+        }
+
+        File.Delete(Path.Combine(folder, "test"));
+        return "/proc";
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public class DigitsOptionsTests
         Assert.Equal(0.05f, options.EffectiveLearningRate);
         Assert.Equal(0.9f, options.EffectiveMomentum);
         Assert.Equal(0, options.Seed);
+        Assert.Null(options.Threads);
         Assert.Null(options.CheckpointPath);
         Assert.False(options.Resume);
         Assert.Null(options.PlotPath);
@@ -33,6 +34,7 @@ public class DigitsOptionsTests
         var options = DigitsOptions.Parse([
             "--data", "/data/mnist", "--epochs", "3", "--hidden", "32", "--batch", "100", "--optimizer", "nesterov",
             "--lr", "0.02", "--momentum", "0.5", "--seed", "-7", "--checkpoint", "net.ckpt", "--resume", "--plot", "out/curves.svg",
+            "--threads", "3",
         ]);
 
         Assert.Equal("/data/mnist", options.DataDirectory);
@@ -43,6 +45,7 @@ public class DigitsOptionsTests
         Assert.Equal(0.02f, options.EffectiveLearningRate);
         Assert.Equal(0.5f, options.EffectiveMomentum);
         Assert.Equal(-7, options.Seed);
+        Assert.Equal(3, options.Threads);
         Assert.Equal("net.ckpt", options.CheckpointPath);
         Assert.True(options.Resume);
         Assert.Equal("out/curves.svg", options.PlotPath);
@@ -121,6 +124,8 @@ public class DigitsOptionsTests
     [InlineData("--seed", "2147483647")]
     [InlineData("--seed", "-2147483648")]
     [InlineData("--lr", "1e-6")]
+    [InlineData("--threads", "1")]
+    [InlineData("--threads", "256")]
     public void Values_at_the_edges_of_their_range_are_accepted(string name, string value)
     {
         var options = DigitsOptions.Parse([name, value]);
@@ -164,6 +169,11 @@ public class DigitsOptionsTests
     [InlineData("--momentum applies to the momentum and nesterov optimizers, not to adam", "--optimizer", "adam", "--momentum", "0.5")]
     [InlineData("--momentum applies to the momentum and nesterov optimizers, not to sgd", "--momentum", "0.5", "--optimizer", "sgd")]
     [InlineData("--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adamw; got 'lbfgs'", "--optimizer", "lbfgs")]
+    [InlineData("--threads must be between 1 and 256, got 0", "--threads", "0")]
+    [InlineData("--threads must be between 1 and 256, got -2", "--threads", "-2")]
+    [InlineData("--threads must be between 1 and 256, got 257", "--threads=257")]
+    [InlineData("--threads expects a whole number, got 'all'", "--threads", "all")]
+    [InlineData("--threads needs a value", "--threads")]
     [InlineData("--seed expects a whole number, got 'abc'", "--seed", "abc")]
     [InlineData("--seed expects a whole number, got '2147483648'", "--seed", "2147483648")]
     [InlineData("--resume takes no value", "--resume=yes", "--checkpoint", "c")]

@@ -190,13 +190,13 @@ public sealed class CheckpointTests : IDisposable
     public void Another_format_version_is_refused()
     {
         var (_, _, path) = SavedTrainedModel();
-        string bad = Variant(path, "v2.sgckpt", bytes =>
+        string bad = Variant(path, "v3.sgckpt", bytes =>
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 3);
             return bytes;
         });
 
-        AssertRefused(bad, "wrong version: it is format version 2, this runtime reads version 1");
+        AssertRefused(bad, "wrong version: it is format version 3, this runtime reads versions 1 to 2");
     }
 
     [Fact]

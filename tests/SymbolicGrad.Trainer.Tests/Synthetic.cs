@@ -73,5 +73,5 @@ public static class Synthetic
         return (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 
-    public static TrainerOptions Quiet(int seed = 0) => new() { Seed = seed, Progress = ProgressMode.Silent };
+    public static TrainerOptions Quiet(int seed = 0) => new() { Seed = seed, Progress = TrainingProgress.Silent };
 }

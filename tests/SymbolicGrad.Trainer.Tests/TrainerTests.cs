@@ -10,7 +10,7 @@ public class TrainerTests
     {
         var model = new TinyMlp(10, 16, 4, seed: 5);
         var trainer = new SymbolicGrad.Trainer(model, optimizer ?? new Momentum(0.05f, 0.9f),
-            new TrainerOptions { Seed = seed, ValidationFraction = 0.2, Progress = ProgressMode.Silent });
+            new TrainerOptions { Seed = seed, ValidationFraction = 0.2, Progress = TrainingProgress.Silent });
         return (model, trainer.Fit(Blobs(), epochs, batchSize: 16));
     }
 

@@ -27,11 +27,11 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SG0002",
         "Unsupported return type",
-        "'{0}' returns '{1}': a [Differentiable] method must return double or float");
+        "'{0}' returns '{1}': {2}");
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SG0003",
         "Unsupported parameter type",
-        "Parameter '{0}' has type '{1}': a [Differentiable] method takes double, float, int or bool parameters, and arrays or ReadOnlySpans of double, float or int");
+        "Parameter '{0}' has type '{1}': {2}");
 
     public static readonly DiagnosticDescriptor ByRefParameter = Error("SG0004",
         "Parameter passed by reference",
@@ -39,11 +39,11 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
         "Statement cannot be differentiated",
-        "A '{0}' statement cannot be differentiated: use local declarations, assignments, if/else and return, or move it out of the [Differentiable] method");
+        "A '{0}' statement cannot be differentiated: write the computation with local declarations, assignments, if/else, loops and return (only work that no differentiable value depends on can move out of the method)");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SG0006",
         "Expression cannot be differentiated",
-        "'{0}' ({1}) cannot be differentiated: compute it outside and pass it in through a [NoDiff] parameter");
+        "'{0}' ({1}) cannot be differentiated: {2}");
 
     public static readonly DiagnosticDescriptor Lambda = Error("SG0007",
         "Lambda cannot be differentiated",
@@ -55,11 +55,11 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor Dynamic = Error("SG0009",
         "dynamic cannot be differentiated",
-        "'{0}' is dynamic: a [Differentiable] method needs static types (double, float, int, bool)");
+        "'{0}' is dynamic: a [Differentiable] method needs static types (double, float, int, bool, their arrays, and Vec, Mat in a model or a function of vectors)");
 
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0010",
         "Call to a method that is not differentiable",
-        "'{0}' is not differentiable: mark '{1}' [Differentiable] or pass its result through a [NoDiff] parameter");
+        "'{0}' is not differentiable: {1}");
 
     public static readonly DiagnosticDescriptor WriteOutsideMethod = Error("SG0011",
         "Write to a field, property or static",
@@ -75,7 +75,7 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor NotStatic = Error("SG0014",
         "Method must be static",
-        "[Differentiable] method '{0}' must be static");
+        "[Differentiable] method '{0}' must be static, or belong to a class derived from SymbolicGrad.Model to be differentiated with respect to the model's Vec and Mat fields");
 
     public static readonly DiagnosticDescriptor GenericMethod = Error("SG0015",
         "Generic method",
@@ -91,7 +91,7 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnsupportedValueType = Error("SG0018",
         "Unsupported value type",
-        "'{0}' has type '{1}': only double, float, int and bool values can appear in a [Differentiable] method");
+        "'{0}' has type '{1}': {2}");
 
     public static readonly DiagnosticDescriptor CalleeHasErrors = Error("SG0019",
         "Callee cannot be differentiated",
@@ -171,11 +171,19 @@ internal static class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
-        "'{0}' has a zero derivative almost everywhere: no gradient flows through it; wrap the input in a [NoDiff] parameter if this is intended");
+        "'{0}' has a zero derivative almost everywhere, so no gradient flows through it: if one should, use a smooth function instead; if not, apply it to [NoDiff] data");
 
     public static readonly DiagnosticDescriptor UnusedParameter = Warning("SG0101",
         "Result does not depend on a differentiable parameter",
         "The result of '{0}' does not depend on parameter '{1}': its derivative is always zero; mark it [NoDiff] or use it");
+
+    public static readonly DiagnosticDescriptor NothingToDifferentiate = Warning("SG0102",
+        "Nothing to differentiate",
+        "'{0}' has nothing to differentiate: {1}, so its gradient is empty; {2}");
+
+    public static readonly DiagnosticDescriptor NotTrainable = Info("SG0103",
+        "Model is not trainable by Trainer",
+        "'{1}' does not implement ITrainable, so Trainer, Checkpoint and GradientCheck cannot take it: {2}; a model is trainable when its only [Differentiable] method is 'float {0}(Vec x, int label)' (a classifier) or 'float {0}(Vec x, Vec target)', or when it implements ITrainable itself");
 
     public static readonly DiagnosticDescriptor LoopTape = Info("SG0104",
         "What a loop stores for the backward pass",

@@ -32,7 +32,7 @@ internal sealed partial class BodyLowering
             default:
                 return operation.Syntax.ToString().TrimStart().StartsWith("stackalloc", System.StringComparison.Ordinal)
                     ? Fail(DiagnosticCatalogue.LocalArray, operation.Syntax, operation.Syntax.ToString())
-                    : Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
+                    : Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation), Advice.ArrayValue);
         }
     }
 
@@ -50,7 +50,8 @@ internal sealed partial class BodyLowering
     {
         if (indices.Length != 1)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, element.Syntax, element.Syntax.ToString(), "array element with several indices");
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, element.Syntax, element.Syntax.ToString(), "array element with several indices",
+                "read one-dimensional arrays or spans, with one int index");
         }
         var index = indices[0];
         while (index is IConversionOperation { IsImplicit: true, Operand.Type.SpecialType: SpecialType.System_Int32 } widening) index = widening.Operand;

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Operations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
+using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
 
 namespace SymbolicGrad.Generator.Frontend;
 
@@ -35,12 +36,18 @@ internal sealed partial class BodyLowering
 
 
     private readonly Dictionary<string, int> _fields = new();
+    private readonly HashSet<string> _parameterNames;
+    private readonly MethodKind _kind;
 
+    /// <param name="kind">What the method is differentiated with respect to: tensor code reads Vec, Mat and Ops; advice depends on it.</param>
+    /// <param name="parameterNames">The method's parameters: a field of the same name is read as <c>this.name</c>.</param>
     public BodyLowering(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation,
-        bool tensors = false)
+        MethodKind kind, IEnumerable<string> parameterNames)
     {
         _graph = graph;
-        _tensors = tensors ? new OpsLibrary(graph) : null;
+        _kind = kind;
+        _parameterNames = new HashSet<string>(parameterNames);
+        _tensors = kind != MethodKind.ScalarFunction ? new OpsLibrary(graph) : null;
         _compilation = compilation;
         _differentiableInputs = new HashSet<int>(differentiableInputs);
         _cancellation = cancellation;
@@ -271,7 +278,7 @@ internal sealed partial class BodyLowering
                 Report(DiagnosticCatalogue.SideEffectStatement, operation.Syntax, operation.Syntax.ToString());
                 break;
             default:
-                Report(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
+                Report(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation), Advice.Expression(operation, _kind));
                 break;
         }
     }
@@ -304,7 +311,7 @@ internal sealed partial class BodyLowering
         }
         if (operation is IThrowOperation)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), "throw expression");
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), "throw expression", Advice.Expression(operation, _kind));
         }
         switch (operation)
         {
@@ -325,7 +332,7 @@ internal sealed partial class BodyLowering
         if (kind is null)
         {
             return Fail(DiagnosticCatalogue.UnsupportedValueType, operation.Syntax, operation.Syntax.ToString(),
-                operation.Type?.ToDisplayString() ?? "no type");
+                operation.Type?.ToDisplayString() ?? "no type", Advice.ValueType(_kind));
         }
 
         if (operation.ConstantValue is { HasValue: true, Value: var constant })
@@ -343,6 +350,9 @@ internal sealed partial class BodyLowering
                 return ReadField(field.Field);
             case IPropertyReferenceOperation member when _tensors is not null && TensorTypes.IsTensorType(member.Instance?.Type):
                 return EvaluateTensorMember(member, env);
+            case IFieldReferenceOperation { Field.IsStatic: true } field when TensorTypes.RankOf(field.Type) > 0:
+                // Not a model's weight (those are instance fields) nor an input of the function: its gradient would have nowhere to go.
+                return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), "static Vec or Mat field", Advice.Read(_kind));
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
@@ -380,7 +390,7 @@ internal sealed partial class BodyLowering
             case IIsPatternOperation isPattern:
                 return EvaluateIsPattern(isPattern, env);
             default:
-                return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
+                return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation), Advice.Expression(operation, _kind));
         }
     }
 
@@ -395,7 +405,7 @@ internal sealed partial class BodyLowering
     {
         if (conversion.OperatorMethod is not null)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, conversion.Syntax, conversion.Syntax.ToString(), "user-defined conversion");
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, conversion.Syntax, conversion.Syntax.ToString(), "user-defined conversion", Advice.Operators);
         }
         int operand = Evaluate(conversion.Operand, env);
         if (kind == ScalarKind.Int32 && _graph.KindOf(operand).IsReal() && IsActive(operand))
@@ -405,7 +415,7 @@ internal sealed partial class BodyLowering
         if (kind == ScalarKind.Boolean || _graph.KindOf(operand) == ScalarKind.Boolean)
         {
             return _graph.KindOf(operand) == kind ? operand : Fail(DiagnosticCatalogue.UnsupportedExpression,
-                conversion.Syntax, conversion.Syntax.ToString(), "conversion between bool and a number");
+                conversion.Syntax, conversion.Syntax.ToString(), "conversion between bool and a number", "use a conditional such as c ? 1.0 : 0.0");
         }
         return _graph.Convert(operand, kind);
     }
@@ -432,7 +442,7 @@ internal sealed partial class BodyLowering
         if (op is null)
         {
             return Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(),
-                $"operator {binary.OperatorKind}");
+                $"operator {binary.OperatorKind}", Advice.Operators);
         }
         int left = Evaluate(binary.LeftOperand, env);
         int right = EvaluateRight(binary, left, env);
@@ -453,27 +463,30 @@ internal sealed partial class BodyLowering
         {
             return _graph[right].Rank == 1
                 ? _tensors!.MatVec(left, right)
-                : Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "matrix product other than matrix × vector");
+                : Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "matrix product other than matrix × vector", Advice.Tensors);
         }
         if (_graph[left].Rank == 2 || _graph[right].Rank == 2)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "element-wise operation on a matrix");
+            return Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), "element-wise operation on a matrix", Advice.Tensors);
         }
         return binary.OperatorKind switch
         {
             BinaryOperatorKind.Add => _graph.Add(left, right),
             BinaryOperatorKind.Subtract => _graph.Sub(left, right),
             BinaryOperatorKind.Multiply => _graph.Mul(left, right),
-            _ => Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), $"operator {binary.OperatorKind} on vectors"),
+            _ => Fail(DiagnosticCatalogue.UnsupportedExpression, binary.Syntax, binary.Syntax.ToString(), $"operator {binary.OperatorKind} on vectors", Advice.Tensors),
         };
     }
 
-    /// <summary>A Vec or Mat field of the model: a parameter, shared by every sample of a batch.</summary>
+    /// <summary>
+    /// A Vec or Mat field of the model: a parameter, shared by every sample of a batch. Its node is named by the C#
+    /// that reads it (<c>this.W</c> where a parameter <c>W</c> hides the field).
+    /// </summary>
     private int ReadField(IFieldSymbol field)
     {
         if (_fields.TryGetValue(field.Name, out int node)) return node;
         int rank = TensorTypes.RankOf(field.Type);
-        string name = ParameterBinder.CSharpName(field.Name);
+        string name = (_parameterNames.Contains(field.Name) ? "this." : "") + ParameterBinder.CSharpName(field.Name);
         node = _graph.Input(name, ScalarKind.Single, ParameterBinder.FieldShape(rank, name));
         _fields[field.Name] = node;
         _differentiableInputs.Add(node);
@@ -490,7 +503,7 @@ internal sealed partial class BodyLowering
             UnaryOperatorKind.Minus => _graph.Neg(operand),
             UnaryOperatorKind.Plus => operand,
             UnaryOperatorKind.Not => _graph.Not(operand),
-            _ => Fail(DiagnosticCatalogue.UnsupportedExpression, unary.Syntax, unary.Syntax.ToString(), $"operator {unary.OperatorKind}"),
+            _ => Fail(DiagnosticCatalogue.UnsupportedExpression, unary.Syntax, unary.Syntax.ToString(), $"operator {unary.OperatorKind}", Advice.Operators),
         };
     }
 
@@ -548,7 +561,7 @@ internal sealed partial class BodyLowering
                 if (op is null || compound.OperatorMethod is not null)
                 {
                     return Fail(DiagnosticCatalogue.UnsupportedExpression, compound.Syntax, compound.Syntax.ToString(),
-                        $"compound operator {compound.OperatorKind}");
+                        $"compound operator {compound.OperatorKind}", Advice.Operators);
                 }
                 result = _graph.Binary(op.Value, _graph.Convert(current, common), _graph.Convert(value, common));
                 result = _graph.Convert(result, _graph.KindOf(current));
@@ -564,7 +577,7 @@ internal sealed partial class BodyLowering
                 return increment.IsPostfix ? current : result;
             }
             default:
-                return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation));
+                return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), Describe(operation), Advice.Expression(operation, _kind));
         }
         Assign(symbol, result, env);
         return result;
@@ -596,7 +609,7 @@ internal sealed partial class BodyLowering
         {
             var operands = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, env)).ToList();
             return _tensors.Call(method.Name, operands)
-                ?? Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(), $"call to Ops.{method.Name}");
+                ?? Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(), $"call to Ops.{method.Name}", Advice.Tensors);
         }
         if (MathLibrary.IsMathType(method.ContainingType))
         {
@@ -610,9 +623,9 @@ internal sealed partial class BodyLowering
         string display = method.ContainingType.Name + "." + method.Name;
         if (method.DeclaringSyntaxReferences.Length > 0)
         {
-            return Fail(DiagnosticCatalogue.UnsupportedCall, invocation.Syntax, invocation.Syntax.ToString(), method.Name);
+            return Fail(DiagnosticCatalogue.UnsupportedCall, invocation.Syntax, invocation.Syntax.ToString(), Advice.Call(method, CanBeInlined(method)));
         }
-        return Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(), $"call to {display}");
+        return Fail(DiagnosticCatalogue.UnsupportedExpression, invocation.Syntax, invocation.Syntax.ToString(), $"call to {display}", Advice.UnknownCall(_kind));
     }
 
     private int EvaluateMath(IInvocationOperation invocation, Environment env)
@@ -651,12 +664,13 @@ internal sealed partial class BodyLowering
         var declaration = callee.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(_cancellation)).OfType<MethodDeclarationSyntax>()
             .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
+        if (declaration is not null) LoweringCache.Consulted(declaration.SyntaxTree);
         var body = declaration is null ? null : _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _cancellation);
         string? refusal = InlineSignature.Refusal(callee, invocation, _callStack.Peek(), tensors: _tensors is not null);
         if (declaration is null)
         {
             return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
-                $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly)");
+                $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly); declare it in this project to differentiate through it");
         }
         if (body is null || refusal is not null)
         {
@@ -693,6 +707,12 @@ internal sealed partial class BodyLowering
         }
         return _graph.Convert(result, kind);
     }
+
+    /// <summary>Whether a [Differentiable] callee has a signature the generator inlines: static, non-generic, of double, float, int and bool.</summary>
+    private static bool CanBeInlined(IMethodSymbol callee) =>
+        callee.IsStatic && !callee.IsGenericMethod
+        && ScalarTypes.KindOf(callee.ReturnType)?.IsReal() == true
+        && callee.Parameters.All(p => p.RefKind == RefKind.None && ScalarTypes.KindOf(p.Type) is not null);
 
     // ---- Activity and reporting ---------------------------------------------------------------
 
@@ -734,7 +754,7 @@ internal sealed partial class BodyLowering
     private static string Describe(IOperation operation) => operation.Kind switch
     {
         OperationKind.PropertyReference => "property access",
-        OperationKind.FieldReference => "instance field access",
+        OperationKind.FieldReference => operation is IFieldReferenceOperation { Field.IsStatic: true } ? "static field access" : "instance field access",
         OperationKind.ObjectCreation => "object creation",
         OperationKind.ArrayElementReference => "array element access",
         OperationKind.Interpolation or OperationKind.InterpolatedString => "string interpolation",

@@ -64,55 +64,85 @@ internal static class DeclarationChecks
         if (kind == MethodKind.ScalarFunction ? !returnsReal : !returnsFloat)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
-                method.Name, method.ReturnType.ToDisplayString()));
+                method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(kind)));
         }
-        // Inherited members count too: the generated member would hide them (CS0108).
-        foreach (string generated in MethodClassifier.GeneratedMembers(kind, method.Name))
+        foreach (string generated in GeneratedMembers.Public(kind, method.Name)) ReportTakenName(method, generated, at, diagnostics);
+        if (kind != MethodKind.ScalarFunction && EarlierOverload(method) is { } earlier)
         {
-            for (var type = method.ContainingType; type is not null; type = type.BaseType)
-            {
-                if (!type.GetMembers(generated).Any()) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
-                break;
-            }
+            // An earlier [Differentiable] overload generates the same workspace type (and a model's batched methods).
+            string workspace = method.Name + "Workspace";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, workspace, workspace,
+                $"the workspace of the [Differentiable] overload '{earlier.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'"));
         }
     }
 
     /// <summary>
-    /// Every member name of the enclosing types and their base types: the generated code must not shadow one with a
-    /// local or collide with one (a field named <c>batch</c>, a method named <c>W</c>).
+    /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
+    /// fixes (inherited members count too: the generated member would hide them, CS0108): at that member when it is in
+    /// source, else at the method.
     /// </summary>
-    public static EquatableArray<string> ScopeNames(IMethodSymbol method)
+    private static void ReportTakenName(IMethodSymbol method, string generated, LocationInfo? methodLocation, List<DiagnosticInfo> diagnostics)
     {
-        var names = new SortedSet<string>(System.StringComparer.Ordinal);
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
         {
-            names.Add(type.Name);
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                foreach (var member in t.GetMembers()) names.Add(member.Name);
-                foreach (var parameter in t.TypeParameters) names.Add(parameter.Name);
-            }
+            var member = type.GetMembers(generated).FirstOrDefault();
+            if (member is null) continue;
+            var at = member.Locations.FirstOrDefault(l => l.IsInSource) is { } source ? LocationInfo.From(source) : methodLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
+            return;
         }
-        return names.ToEquatableArray();
     }
 
-    /// <summary><c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types.</summary>
+    /// <summary>A [Differentiable] tensor function or model method of the same name declared before <paramref name="method"/>.</summary>
+    private static IMethodSymbol? EarlierOverload(IMethodSymbol method) =>
+        method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
+            .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && !LayerHelper.Is(m) && MethodClassifier.Classify(m) != MethodKind.ScalarFunction);
+
+    /// <summary>
+    /// <c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types. Hint names must differ ignoring
+    /// case, so a name that differs from a sibling's only in case (<c>Poly</c> and <c>poly</c>) gets a mark of its capitals.
+    /// </summary>
     public static string HintName(IMethodSymbol method)
     {
         var parts = new List<string>();
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
-            parts.Insert(0, type.Arity > 0 ? type.Name + "_" + type.Arity : type.Name);
+            var siblings = (type.ContainingType?.GetTypeMembers() ?? type.ContainingNamespace.GetTypeMembers()).Select(t => t.Name);
+            string name = CaseSafe(type.Name, siblings);
+            parts.Insert(0, type.Arity > 0 ? name + "_" + type.Arity : name);
         }
-        if (!method.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, method.ContainingNamespace.ToDisplayString());
-        string name = method.Name;
+        for (var ns = method.ContainingNamespace; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
+        {
+            parts.Insert(0, CaseSafe(ns.Name, ns.ContainingNamespace.GetNamespaceMembers().Select(n => n.Name)));
+        }
+        string methodName = CaseSafe(method.Name, method.ContainingType.GetMembers().OfType<IMethodSymbol>().Select(m => m.Name));
         if (method.ContainingType.GetMembers(method.Name).Length > 1)
         {
-            name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.Name));
+            methodName += "_" + string.Join("_", method.Parameters.Select(p => TypeHint(p.Type)));
         }
-        parts.Add(name);
+        parts.Add(methodName);
         return string.Join(".", parts) + ".g.cs";
+    }
+
+    /// <summary>A parameter type in an overload's hint name: <c>Double</c>, <c>DoubleArray</c>, <c>ReadOnlySpan_Single</c>.</summary>
+    private static string TypeHint(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => TypeHint(array.ElementType) + "Array" + (array.Rank > 1 ? array.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""),
+        INamedTypeSymbol { IsGenericType: true } generic => generic.Name + "_" + string.Join("_", generic.TypeArguments.Select(TypeHint)),
+        _ => type.Name,
+    };
+
+    /// <summary><paramref name="name"/>, with a mark of its capitals when a sibling's name differs from it only in case.</summary>
+    private static string CaseSafe(string name, IEnumerable<string> siblings)
+    {
+        if (!siblings.Any(s => s != name && string.Equals(s, name, System.StringComparison.OrdinalIgnoreCase))) return name;
+        ulong capitals = 0;
+        for (int i = 0; i < name.Length && i < 64; i++)
+        {
+            if (char.IsUpper(name[i])) capitals |= 1UL << i;
+        }
+        return name + "_" + capitals.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The method as a <c>cref</c>: <c>Loss(global::SymbolicGrad.Vec, int)</c>.</summary>
@@ -131,12 +161,15 @@ internal static class DeclarationChecks
 
     /// <summary>
     /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
-    /// generated file (a nested type, or a type or namespace of that name in an enclosing namespace); then the
+    /// generated file (a parameter, a member, a nested type, or a type or namespace of that name in an enclosing namespace); then the
     /// generated code writes full names (<c>global::System.Math</c>, <c>global::SymbolicGrad.CompilerServices.Lanes</c>).
     /// </summary>
     public static bool MathIsShadowed(IMethodSymbol method)
     {
         static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
+
+        // A parameter keeps its name in the generated signatures, and would hide the type in the generated bodies.
+        if (method.Parameters.Any(p => p.Name is "Math" or "MathF" or "System" or "Lanes")) return true;
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {

@@ -46,7 +46,7 @@ internal static class LayerHelper
         var env = new Environment();
         foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p))) env.Set(symbol, info.Input);
         var lowering = new BodyLowering(graph, semanticModel.Compilation, parameters.Where(p => p.IsDifferentiable).Select(p => p.Input),
-            cancellation, tensors: true);
+            cancellation, MethodKind.TensorFunction, method.Parameters.Select(p => p.Name));
         try
         {
             lowering.Run(method, body, env, ScalarKind.Single);

@@ -14,16 +14,4 @@ internal static class MethodClassifier
         if (method.IsStatic && method.Parameters.Any(p => TensorTypes.RankOf(p.Type) > 0)) return MethodKind.TensorFunction;
         return MethodKind.ScalarFunction;
     }
-
-    /// <summary>The members generated for a method of this kind (each must be free in the type and its bases).</summary>
-    public static string[] GeneratedMembers(MethodKind kind, string name) => kind switch
-    {
-        MethodKind.ScalarFunction => new[] { name + "Gradient" },
-        MethodKind.TensorFunction => new[] { name + "Gradient", name + "Workspace" },
-        _ => new[]
-        {
-            name + "Gradient", name + "GradientBatch", name + "Batch", name + "Forward", name + "Backward",
-            name + "ForwardBatch", name + "BackwardBatch", name + "Workspace",
-        },
-    };
 }

@@ -79,7 +79,7 @@ internal static class MethodLowering
             env.Set(symbol, info.Input);
         }
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
-            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, tensors: kind != MethodKind.ScalarFunction)
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name))
         {
             SecondOrder = forms.Hessian,
         };
@@ -110,6 +110,21 @@ internal static class MethodLowering
                     f.Value, null, IsField: true)));
         }
 
+        var at = LocationInfo.From(declaration.Identifier);
+        if (NothingToDifferentiate(kind, parameters) is var (what, advice))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, what, advice));
+        }
+        var trainable = TrainableKind.None;
+        if (kind == MethodKind.ModelMethod)
+        {
+            trainable = TrainableRule.KindOf(method, out string? notTrainable);
+            if (notTrainable is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotTrainable, at, method.Name, method.ContainingType.Name, notTrainable));
+            }
+        }
+
         var model = new MethodModel(
             Kind: kind,
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -124,12 +139,24 @@ internal static class MethodLowering
             Graph: graph.ToDag(),
             Output: output,
             LocalNames: lowering.LocalNames.ToEquatableArray(),
-            Location: LocationInfo.From(declaration.Identifier),
-            Trainable: kind == MethodKind.ModelMethod ? TrainableRule.KindOf(method) : TrainableKind.None,
-            ScopeNames: DeclarationChecks.ScopeNames(method),
+            Location: at,
+            Trainable: trainable,
+            ScopeNames: ScopeNames.Of(method),
             Loops: lowering.Loops.ToEquatableArray(),
             Jvp: forms.Jvp,
             Hessian: forms.Hessian);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
+
+    /// <summary>Why a method whose body lowered has no gradient (SG0102), and what to do, or null when it has one.</summary>
+    private static (string What, string Advice)? NothingToDifferentiate(MethodKind kind, List<ParameterInfo> parameters) => kind switch
+    {
+        _ when parameters.Any(p => p.IsDifferentiable) => null,
+        MethodKind.ScalarFunction => ("no parameter is double or float without [NoDiff]",
+            "give it a double or float parameter (or an array of them) without [NoDiff], or remove [Differentiable]"),
+        MethodKind.TensorFunction => ("no Vec or Mat parameter is without [NoDiff]",
+            "take the values to learn as Vec or Mat parameters without [NoDiff], or remove [Differentiable]"),
+        _ => ("it reads no Vec or Mat field of the model",
+            "read the weights from the model's readonly Vec and Mat fields (from Parameters.Matrix and Parameters.Vector)"),
+    };
 }

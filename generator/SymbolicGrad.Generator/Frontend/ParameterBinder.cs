@@ -46,7 +46,8 @@ internal static class ParameterBinder
                 var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
                 diagnostics.Add(parameter.Type.TypeKind == TypeKind.Dynamic
                     ? DiagnosticInfo.Create(DiagnosticCatalogue.Dynamic, typeLocation, parameter.Name)
-                    : DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, typeLocation, parameter.Name, parameter.Type.ToDisplayString()));
+                    : DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedParameterType, typeLocation, parameter.Name, parameter.Type.ToDisplayString(),
+                        Advice.ParameterType(kind)));
                 continue;
             }
 

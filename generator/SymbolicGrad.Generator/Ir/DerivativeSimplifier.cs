@@ -3,8 +3,8 @@ namespace SymbolicGrad.Generator.Ir;
 /// <summary>
 /// Rewrites that hold in real arithmetic but may change a result's last bit, or its value at a NaN or ∞, used only
 /// while building derivatives: 0·x → 0 and x + 0 → x (an adjoint that is zero contributes nothing), constant factors
-/// merged, negations pulled out (so sums read as subtractions), and arithmetic pushed into a select whose other branch
-/// is zero. The last one matters for piecewise code: the adjoint of an untaken branch is <c>c ? g : 0</c>, and multiplying
+/// merged, negations pulled out (so sums read as subtractions), x/x → 1 and (a·x)/x → a, and arithmetic pushed into a
+/// select whose other branch is zero. The last one matters for piecewise code: the adjoint of an untaken branch is <c>c ? g : 0</c>, and multiplying
 /// it by a local derivative that is infinite or NaN on the untaken side (√ at a negative, log at 0) must still give 0,
 /// so <c>(c ? g : 0)·d</c> becomes <c>c ? g·d : 0</c>.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class DerivativeSimplifier
         Op.Add => Add(b, node[0], node[1]),
         Op.Sub => Sub(b, node[0], node[1]),
         Op.Mul => Mul(b, node[0], node[1]),
-        Op.Div => Div(b, node[0], node[1]),
+        Op.Div => Div(b, node, node[0], node[1]),
         Op.Neg => Neg(b, node[0]),
         Op.Convert => DistributeOverSelect(b, node[0], other => b.Convert(other, node.Kind)),
         _ => null,
@@ -66,12 +66,32 @@ internal static class DerivativeSimplifier
         return null;
     }
 
-    private static int? Div(GraphBuilder b, int x, int y)
+    private static int? Div(GraphBuilder b, Node node, int x, int y)
     {
         if (IsZero(b, x)) return x;
+        if (b.KindOf(y).IsReal() && !b.Contains(node) && Cancel(b, x, y) is int quotient) return quotient;
         if (b[x].Op == Op.Neg) return b.Neg(b.Div(b[x][0], y));
         if (IsNegativeConstant(b, x)) return b.Neg(b.Div(b.Constant(-b[x].Value, b.KindOf(x)), y));
         return DistributeOverSelect(b, x, other => b.Div(other, y));
+    }
+
+    /// <summary>
+    /// x / x → 1 and (a·x) / x → a. The chain rule writes them when a rule divides by the value another multiplied by:
+    /// d(x·log x)/dx = log x + x·(1/x) reaches log's rule as g / x with g = x. For finite nonzero x the quotient is a
+    /// exactly (x / x is exactly 1 in IEEE arithmetic; (a·x) / x is a up to the rounding of a·x), which is where the
+    /// method is differentiable; at x = 0 or ±∞ the unfolded code gives 0/0 or ∞/∞ = NaN, the folded one the limit of
+    /// the derivative (log 0 + 1 = −∞, the slope of x·log x at 0⁺). A quotient the forward pass computes (the user
+    /// wrote x / x) is kept, so the derivative reads the same value the forward pass did.
+    /// </summary>
+    private static int? Cancel(GraphBuilder b, int x, int y)
+    {
+        // A constant has no shape: only a shared scalar folds to one (a vector's 1s must keep their shape).
+        if (x == y) return b.ShapeOf(x) is null ? b.One(b.KindOf(x)) : null;
+        var n = b[x];
+        if (n.Op != Op.Mul) return null;
+        if (n[1] == y && b.ShapeOf(n[0]) == b.ShapeOf(x)) return n[0];
+        if (n[0] == y && b.ShapeOf(n[1]) == b.ShapeOf(x)) return n[1];
+        return null;
     }
 
     private static int? Neg(GraphBuilder b, int x)

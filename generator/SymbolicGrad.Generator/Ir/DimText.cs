@@ -5,12 +5,14 @@ namespace SymbolicGrad.Generator.Ir;
 /// <summary>A dimension as the expression that reads it (<c>W1.Rows</c>, <c>(a.Length + b.Length)</c>): C# and math alike.</summary>
 internal static class DimText
 {
-    public static string Of(Dim dim) => dim switch
+    /// <param name="dim">The dimension.</param>
+    /// <param name="bare">Tensors by their bare names (<c>W.Rows</c> for <c>this.W.Rows</c>), as the math notation writes them.</param>
+    public static string Of(Dim dim, bool bare = false) => dim switch
     {
         Dim.Constant c => c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Dim.Extent e => e.Tensor.Name + "." + e.Axis,
-        Dim.Sum s => "(" + Of(s.Left) + " + " + Of(s.Right) + ")",
-        Dim.Product p => Of(p.Left) + " * " + Of(p.Right),
+        Dim.Extent e => (bare ? Identifiers.Bare(e.Tensor.Name) : e.Tensor.Name) + "." + e.Axis,
+        Dim.Sum s => "(" + Of(s.Left, bare) + " + " + Of(s.Right, bare) + ")",
+        Dim.Product p => Of(p.Left, bare) + " * " + Of(p.Right, bare),
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
     };
 }

@@ -60,6 +60,9 @@ internal sealed class GraphBuilder
 
     public Shape? ShapeOf(int id) => _nodes[id].Shape;
 
+    /// <summary>Whether the IR already holds <paramref name="node"/> (e.g. the forward pass computes it).</summary>
+    public bool Contains(Node node) => _index.ContainsKey(node);
+
     // ---- Leaves -------------------------------------------------------------------------------
 
     public int Constant(double value, ScalarKind kind) => Intern(Node.Leaf(Op.Constant, kind, ConstantFolding.Normalize(value, kind)));

@@ -31,7 +31,7 @@ internal sealed class MathPrinter : ExpressionPrinter
 
     public override string MathClass(ScalarKind kind) => "";
 
-    public override string Dim(Dim dim) => DimText.Of(dim);
+    public override string Dim(Dim dim) => DimText.Of(dim, bare: true);
 
     public override string Element(int node, string index) => Print(node) + "[" + index + "]";
 

@@ -35,17 +35,7 @@ internal static class Planner
     {
         notes = new List<DiagnosticInfo>();
         var method = model.Method;
-        var names = new NameAllocator();
-        foreach (string name in method.ScopeNames) names.Reserve(name);
-        foreach (var parameter in method.Parameters)
-        {
-            names.Reserve(parameter.Name);
-            if (parameter.IsDifferentiable && !parameter.IsField || method.Kind == MethodKind.TensorFunction && parameter.IsField)
-            {
-                // The gradient parameters of the generated signature.
-                names.Reserve(parameter.GradientName);
-            }
-        }
+        var names = NamesInScope(method);
 
         if (method.Kind == MethodKind.ScalarFunction)
         {
@@ -57,7 +47,37 @@ internal static class Planner
         var storage = TensorStorage.Analyse(model);
         var tensorNames = GeneratedNamesOf(method, names, tensor: true);
         var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
-        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule));
+        var spans = tensorNames.GradientSpans.ToDictionary(g => g.Of, g => g.Name);
+        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule, spans));
+    }
+
+    /// <summary>Types generated code names by their simple names (unless the method's file writes them in full).</summary>
+    private static readonly string[] TypesUsedBySimpleName = { "Math", "MathF", "System", "Lanes" };
+
+    /// <summary>
+    /// An allocator with every name in scope already taken: the members of the type and its base types, the enclosing
+    /// types, the members other methods generate, the method's own public generated members, its parameters and the
+    /// <c>out</c> or buffer parameters of their gradients, <c>Parameters</c> in a model, and the types the generated
+    /// code names (<c>Math</c>, <c>Lanes</c> …). Nothing it hands out can shadow or clash with them.
+    /// </summary>
+    private static NameAllocator NamesInScope(MethodModel method)
+    {
+        var names = new NameAllocator();
+        foreach (string name in method.ScopeNames) names.Reserve(name);
+        foreach (string name in TypesUsedBySimpleName) names.Reserve(name);
+        foreach (string name in GeneratedMembers.Public(method.Kind, method.Name)) names.Reserve(name);
+        bool model = method.Kind == MethodKind.ModelMethod;
+        // Model.Parameters, read by the backward pass.
+        if (model) names.Reserve("Parameters");
+        foreach (var parameter in method.Parameters)
+        {
+            // A model's fields are among the names in scope; their gradients are locals, allocated below.
+            if (model && parameter.IsField) continue;
+            names.Reserve(parameter.Name);
+            // The gradient parameters of the generated signature.
+            if (parameter.IsDifferentiable) names.Reserve(parameter.GradientName);
+        }
+        return names;
     }
 
     private static ProgramPlan Assemble(GradientModel model, Schedule schedule, GeneratedNames names, TensorPlan? tensor) =>
@@ -94,7 +114,7 @@ internal static class Planner
         if (!tensor)
         {
             return new GeneratedNames("batch", "r", "i", "sum", "total", "loss", "workspace", "sampleWeight", "classes", "logits", "labels",
-                "correct", "best", "targets", "accumulateGradient", "x", "_workspace", "CheckArguments",
+                "correct", "best", "targets", "accumulateGradient", "", "", "Parameters", EquatableArray<NamedInput>.Empty,
                 EquatableArray<NamedInput>.Empty, EquatableArray<NamedInput>.Empty, EquatableArray<NamedDim>.Empty);
         }
         string row = names.Allocate("r"), index = names.Allocate("i"), sum = names.Allocate("sum"), batch = names.Allocate("batch");
@@ -102,17 +122,24 @@ internal static class Planner
         string labels = names.Allocate("labels"), logits = names.Allocate("logits"), classes = names.Allocate("classes");
         string correct = names.Allocate("correct"), best = names.Allocate("best"), targets = names.Allocate("targets");
         string accumulate = names.Allocate("accumulateGradient"), sampleWeight = names.Allocate("sampleWeight");
-        string batchInput = names.Allocate("x");
+        string check = names.Allocate(GeneratedMembers.CheckArguments(method.Name));
+        string cached = names.Allocate(GeneratedMembers.CachedWorkspaces(method.Kind, method.Name));
         var views = method.Parameters.Where(p => method.Graph[p.Input].Rank > 0)
-            .Select(p => new NamedInput(p.Name, names.Allocate(p.Name.TrimStart('@') + "Values"))).ToList();
+            .Select(p => new NamedInput(p.Name, names.Allocate(NameAllocator.Bare(p.Name) + "Values"))).ToList();
         // The local holding each buffered gradient's span: dW1 in a model method, dWValues in a tensor function.
         string suffix = method.Kind == MethodKind.ModelMethod ? "" : "Values";
         var spans = method.Parameters.Where(p => p.IsField).Select(p => new NamedInput(p.Name, names.Allocate(p.GradientName + suffix))).ToList();
         var dims = DimsOf(method.Graph).Select(d => new NamedDim(d, names.Allocate(DimLocal(d)))).ToList();
-        string cached = names.Allocate("_" + char.ToLowerInvariant(method.Name[0]) + method.Name.Substring(1) + "Workspace");
-        string check = names.Allocate(method.Name + "CheckArguments");
+
+        // What a user's parameter or member of the same name would hide: Model.Parameters, and the generated methods.
+        var parameters = new HashSet<string>(method.Parameters.Where(p => !p.IsField).Select(p => NameAllocator.Bare(p.Name)));
+        bool hidden = method.Kind == MethodKind.ModelMethod && (method.ScopeNames.Contains("Parameters") || parameters.Contains("Parameters"));
+        string parametersAccess = hidden ? "((global::SymbolicGrad.Model)this).Parameters" : "Parameters";
+        var calls = GeneratedMembers.Public(method.Kind, method.Name).Append(check)
+            .Select(member => new NamedInput(member, parameters.Contains(member) ? "this." + member : member)).ToList();
         return new GeneratedNames(batch, row, index, sum, total, loss, workspace, sampleWeight, classes, logits, labels, correct, best,
-            targets, accumulate, batchInput, cached, check, views.ToEquatableArray(), spans.ToEquatableArray(), dims.ToEquatableArray());
+            targets, accumulate, cached, check, parametersAccess, calls.ToEquatableArray(), views.ToEquatableArray(), spans.ToEquatableArray(),
+            dims.ToEquatableArray());
     }
 
     /// <summary>The dimensions tensor code declares as locals: vector lengths, and the rows and columns of matrix inputs.</summary>
@@ -137,7 +164,7 @@ internal static class Planner
     private static string DimLocal(Dim dim)
     {
         if (dim is not Dim.Extent extent) return "n";
-        string letters = new string((extent.Tensor.Name + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
+        string letters = new string((NameAllocator.Bare(extent.Tensor.Name) + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
         return char.ToLowerInvariant(letters[0]) + letters.Substring(1);
     }
 }

@@ -83,9 +83,22 @@ internal sealed record TapeField(string Name, ScalarKind Kind, string Loop);
 /// <summary>A gradient written after the backward statements: <c>dX = expression;</c>.</summary>
 internal sealed record FinalGradient(int Parameter, int Node);
 
-/// <summary>One term of a parameter's gradient, added into its buffer.</summary>
-/// <param name="Direct">Added by its kernel straight into the gradient (Σ g·xᵀ, Σ_batch e), without a buffer of its own.</param>
-internal sealed record GradientTerm(int Node, bool Negated, bool Direct);
+/// <summary>How a gradient term reaches its parameter's gradient.</summary>
+internal enum TermRoute
+{
+    /// <summary>Element by element, into the gradient's span.</summary>
+    Elements,
+    /// <summary>Its kernel adds it straight into the gradient's span (Σ g·xᵀ, Σ_batch e), without a buffer of its own.</summary>
+    Kernel,
+    /// <summary>
+    /// The parameter store adds it (Σ g·xᵀ, Σ_batch e of a model's parameter), so that a trainer may apply the
+    /// optimizer's update inside the product instead; its operands then stay unchanged until the backward pass returns.
+    /// </summary>
+    Store,
+}
+
+/// <summary>One term of a parameter's gradient.</summary>
+internal sealed record GradientTerm(int Node, bool Negated, TermRoute Route);
 
 /// <summary>
 /// A buffered parameter's gradient (a model field's, or a tensor function's dX): its terms, added as soon as the
@@ -93,7 +106,12 @@ internal sealed record GradientTerm(int Node, bool Negated, bool Direct);
 /// layer by layer.
 /// </summary>
 /// <param name="Parameter">The parameter's index in <see cref="MethodModel.Parameters"/>.</param>
-internal sealed record GradientAccumulation(int Parameter, EquatableArray<GradientTerm> Terms, int ReadyAfter);
+/// <param name="Span">The local holding the gradient's span, when a term adds into it; null when every term goes through the store.</param>
+/// <param name="Locked">
+/// Added under <c>Parameters.GradientLock</c> through the parameter store (a model's parameter: calls on several threads
+/// add one at a time), rather than into a buffer the caller owns.
+/// </param>
+internal sealed record GradientAccumulation(int Parameter, EquatableArray<GradientTerm> Terms, int ReadyAfter, string? Span, bool Locked);
 
 /// <summary>A value written in place over the buffer of an operand that nothing reads afterwards.</summary>
 internal sealed record InPlaceValue(int Value, int Operand);
@@ -106,9 +124,13 @@ internal sealed record NamedInput(string Of, string Name);
 
 /// <summary>
 /// Every name the generated code introduces beyond the values' own, each allocated against every name in scope
-/// (members of the enclosing types and their bases, the parameters, the user's locals, the other generated names),
-/// so no user code can make the generated code fail to compile.
+/// (members of the type and its bases, the members other [Differentiable] methods generate, the parameters, the types
+/// the code names by their simple names, the user's locals, the other generated names), so no user code can make the
+/// generated code fail to compile; and how the code reaches what a user's name could hide.
 /// </summary>
+/// <param name="CachedWorkspace">The private field holding a model's pool of workspaces, or a tensor function's per-thread one.</param>
+/// <param name="ParametersAccess">How the code reads <c>Model.Parameters</c>: a cast where a user's member or parameter of that name hides it.</param>
+/// <param name="Calls">How the code calls each generated member it calls (<c>this.LossForwardBatch</c> where a parameter of that name hides it).</param>
 internal sealed record GeneratedNames(
     string Batch,
     string Row,
@@ -125,9 +147,10 @@ internal sealed record GeneratedNames(
     string Best,
     string Targets,
     string AccumulateGradient,
-    string BatchInput,
     string CachedWorkspace,
     string CheckArguments,
+    string ParametersAccess,
+    EquatableArray<NamedInput> Calls,
     EquatableArray<NamedInput> Views,
     EquatableArray<NamedInput> GradientSpans,
     EquatableArray<NamedDim> Dims);

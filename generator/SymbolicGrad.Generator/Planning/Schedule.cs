@@ -160,8 +160,8 @@ internal sealed partial class Schedule
         }
         if (_tapeFields.Count > 0)
         {
-            string type = _names.Allocate(method.Name + "Tape");
-            Tape = new TapePlan(type, _names.Allocate("_" + char.ToLowerInvariant(method.Name[0]) + method.Name.Substring(1) + "Tape"),
+            string type = _names.Allocate(GeneratedMembers.TapeType(method.Name));
+            Tape = new TapePlan(type, _names.Allocate(GeneratedMembers.CachedTape(method.Name)),
                 _names.Allocate("tape"), _tapeFields.ToEquatableArray());
         }
     }
@@ -239,12 +239,12 @@ internal sealed partial class Schedule
         if (outParameter)
         {
             // Only a parameter's gradient: compute it straight into the out parameter.
-            value = new ScheduledValue(id, gradient.Parameter!.GradientName, Storage.OutParameter, gradient.Parameter.Name.TrimStart('@'));
+            value = new ScheduledValue(id, gradient.Parameter!.GradientName, Storage.OutParameter, NameAllocator.Bare(gradient.Parameter.Name));
             _assigned.Add(gradient.Index);
         }
         else if (userNamed)
         {
-            value = new ScheduledValue(id, _names.Allocate(_userNames[id].TrimStart('@')), Storage.Local, isBackward ? primal : null);
+            value = new ScheduledValue(id, _names.Allocate(_userNames[id]), Storage.Local, isBackward ? primal : null);
         }
         else if (isBackward && primal is not null)
         {
@@ -495,7 +495,7 @@ internal sealed partial class Schedule
     private string? DisplayName(int node) =>
         Variables.TryGetValue(node, out var v) ? v.Name
         : Names.TryGetValue(node, out var name) ? name
-        : _dag[node].Op == Op.Input ? _dag[node].Name!.TrimStart('@')
+        : _dag[node].Op == Op.Input ? NameAllocator.Bare(_dag[node].Name!)
         : null;
 
     private string DerivedName(int node)

@@ -101,11 +101,16 @@ internal sealed class TensorStorage
     }
 
     /// <summary>The tensor plan: gradient accumulations and when each is ready, buffers overwritten in place, the logits.</summary>
-    public TensorPlan Plan(GradientModel model, Schedule schedule)
+    /// <param name="model">The method and its adjoint graph.</param>
+    /// <param name="schedule">The stored values.</param>
+    /// <param name="spans">The local holding each buffered parameter's gradient span, by parameter name.</param>
+    public TensorPlan Plan(GradientModel model, Schedule schedule, IReadOnlyDictionary<string, string> spans)
     {
         var dag = model.Graph;
         var method = model.Method;
         int logits = Logits(dag, schedule);
+        // Gradient terms are read after both passes; so are the operands of those the store adds, which a fused update
+        // reads once the backward pass has returned.
         var readAtEnd = new List<int> { method.Output };
         readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
         if (logits >= 0) readAtEnd.Add(logits);
@@ -124,10 +129,14 @@ internal sealed class TensorStorage
                     ready = System.Math.Max(ready, schedule.Backward.FindIndex(v => v.Node == node));
                 }
             }
-            var field = dag[method.Parameters[parameter].Input];
+            var field = method.Parameters[parameter];
+            // A model's parameters take every term through the parameter store, under its gradient lock.
+            bool store = method.Kind == MethodKind.ModelMethod;
             var planned = terms.Select(t => new GradientTerm(t.Term, t.Negated,
-                Direct: !schedule.Variables.ContainsKey(t.Term) && IsDirect(dag, dag[t.Term], field)));
-            accumulations.Add(new GradientAccumulation(parameter, planned.ToEquatableArray(), ready));
+                schedule.Variables.ContainsKey(t.Term) || !IsDirect(dag, dag[t.Term], dag[field.Input]) ? TermRoute.Elements
+                : store ? TermRoute.Store : TermRoute.Kernel)).ToList();
+            string? span = planned.Any(t => t.Route != TermRoute.Store) ? spans[field.Name] : null;
+            accumulations.Add(new GradientAccumulation(parameter, planned.ToEquatableArray(), ready, span, Locked: store));
         }
         return new TensorPlan(accumulations.ToEquatableArray(),
             takesOver.Select(p => new InPlaceValue(p.Key, p.Value)).OrderBy(p => p.Value).ToEquatableArray(), logits);

@@ -21,6 +21,9 @@ internal sealed class AdjointSweep
     private readonly Dictionary<int, int> _original = new();
     private readonly Pass _root;
 
+    /// <summary>The adjoint of the result (1/B for a model's mean loss): every other adjoint is linear in it.</summary>
+    private int _seed = -1;
+
     public AdjointSweep(GraphBuilder builder, Activity activity, Dag forward)
     {
         _b = builder;
@@ -38,7 +41,11 @@ internal sealed class AdjointSweep
     /// <summary>The adjoint the sweep computed for a forward node of the method body, or null.</summary>
     public int? AdjointOf(int node) => _root.Adjoints.TryGetValue(node, out int adjoint) ? adjoint : null;
 
-    public void Seed(int node, int adjoint) => _root.Add(node, adjoint);
+    public void Seed(int node, int adjoint)
+    {
+        _seed = adjoint;
+        _root.Add(node, adjoint);
+    }
 
     /// <summary>Sweeps the method body from <paramref name="output"/> back to its first node.</summary>
     public void Run(int output)
@@ -140,9 +147,63 @@ internal sealed class AdjointSweep
         if (shape is { Batched: true } && target is not { Batched: true })
         {
             var reduced = shape.Rank == 0 ? null : shape with { Batched = false };
-            contribution = _b.Structural(Op.ReduceBatch, ScalarKind.Single, reduced, null, contribution);
+            contribution = SumOfSameValues(contribution, new Dictionary<int, int?>())
+                ?? _b.Structural(Op.ReduceBatch, ScalarKind.Single, reduced, null, contribution);
         }
         return contribution;
+    }
+
+    /// <summary>
+    /// Σ over the batch of a contribution that is the same for every sample, or null when it is not. Such a value is
+    /// c·(1/B) with c shared (every adjoint is linear in the seed 1/B), so the sum of its B copies is exactly c: the
+    /// value with the seed replaced by 1. Summing 1/B B times in float would not give exactly 1 (B = 3, 5, 7 …).
+    /// </summary>
+    private int? SumOfSameValues(int id, Dictionary<int, int?> done)
+    {
+        if (done.TryGetValue(id, out var known)) return known;
+        var n = _b[id];
+        int? result;
+        if (id == _seed) result = _b.One(n.Kind);
+        else if (!n.Batched) result = Reaches(id, _seed) ? null : id; // a shared forward value, or a sum already taken
+        else if (n.Op == Op.Broadcast && !_b[n[0]].Batched)
+        {
+            // The seed (or a shared value) repeated over the batch, perhaps over a vector too.
+            result = SumOfSameValues(n[0], done) is int inner
+                ? (_b[inner].Rank < n.Rank ? _b.Structural(Op.Broadcast, n.Kind, n.Shape!.WithBatched(false), null, inner) : inner)
+                : null;
+        }
+        else if (OpTable.Of(n.Op).Is(OpTraits.Elementwise))
+        {
+            // Element-wise work on values the same for every sample is the same for every sample.
+            var args = new int[n.Arity];
+            result = null;
+            for (int k = 0; k < n.Arity; k++)
+            {
+                if (SumOfSameValues(n[k], done) is not int arg) break;
+                args[k] = arg;
+                if (k == n.Arity - 1) result = _b.Rebuild(n with { Args = new EquatableArray<int>(args), Shape = _b.Broadcast(args) });
+            }
+        }
+        else result = null; // data of each sample, or a structural operation: summed at run time
+        done[id] = result;
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="from"/> depends on <paramref name="target"/>.</summary>
+    private bool Reaches(int from, int target)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            int id = stack.Pop();
+            if (id == target) return true;
+            // Operands have smaller ids than their users.
+            if (id < target || !seen.Add(id)) continue;
+            foreach (int arg in _b[id].Args) stack.Push(arg);
+        }
+        return false;
     }
 
     /// <summary>Reverses forward loop <paramref name="loop"/> into the current region, given the adjoints of its results.</summary>

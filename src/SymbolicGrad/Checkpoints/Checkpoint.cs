@@ -1,8 +1,10 @@
 namespace SymbolicGrad;
 
 /// <summary>
-/// Saves and loads a model's parameters (and optionally its optimizer's state) in a versioned binary file with a
-/// shape table and a CRC-32C checksum; see <see cref="FormatVersion"/>.
+/// Saves and loads a model's parameters, its non-trainable state (batch-norm running statistics), its mode and
+/// random stream (<see cref="Model.Training"/>, <see cref="Model.RandomSeed"/>, <see cref="Model.RandomStep"/>), and
+/// optionally its optimizer's state, in a versioned binary file with shape tables and a CRC-32C checksum; see
+/// <see cref="FormatVersion"/>. Files of version 1 (parameters only) still load.
 /// </summary>
 /// <remarks>
 /// Writes are atomic: the data goes to a temporary file in the same folder, which then replaces the target, so a
@@ -15,8 +17,11 @@ public static class Checkpoint
     /// <summary>The format version this runtime writes and reads.</summary>
     public const int FormatVersion = CheckpointFormat.Version;
 
-    /// <summary>Saves the model's parameters, and the optimizer's state when one is given, atomically to <paramref name="path"/>.</summary>
-    /// <param name="model">The model whose parameters to save.</param>
+    /// <summary>
+    /// Saves the model's parameters, state, mode and random stream, and the optimizer's state when one is given,
+    /// atomically to <paramref name="path"/>.
+    /// </summary>
+    /// <param name="model">The model to save.</param>
     /// <param name="path">The file to write; replaced if it exists.</param>
     /// <param name="optimizer">The optimizer training the model, to save its state (velocities, moments, step count); or null.</param>
     /// <param name="completedEpochs">Epochs trained so far (a <see cref="Trainer"/> resumes counting from it).</param>
@@ -27,7 +32,7 @@ public static class Checkpoint
         Save(model.Parameters, path, optimizer, completedEpochs);
     }
 
-    /// <summary>Saves the parameters, and the optimizer's state when one is given, atomically to <paramref name="path"/>.</summary>
+    /// <summary>Saves the parameters (with their store's state, mode and random stream), and the optimizer's state when one is given, atomically to <paramref name="path"/>.</summary>
     /// <param name="parameters">The parameters to save.</param>
     /// <param name="path">The file to write; replaced if it exists.</param>
     /// <param name="optimizer">The optimizer training these parameters, to save its state; or null.</param>
@@ -63,19 +68,22 @@ public static class Checkpoint
                 nameof(optimizer));
         }
 
-        byte[] bytes = CheckpointFormat.Encode(parameters.Layout, parameters.Values, completedEpochs, optimizerType, step, buffers);
+        var model = new CheckpointFormat.ModelState(parameters.StateLayout, parameters.State.ToArray(), parameters.Training,
+            Interlocked.Read(ref parameters.RandomSeed), Interlocked.Read(ref parameters.RandomStep));
+        byte[] bytes = CheckpointFormat.Encode(parameters.Layout, parameters.Values, model, completedEpochs, optimizerType, step, buffers);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>
-    /// Loads a checkpoint into the model (and its optimizer's state into <paramref name="optimizer"/> when the file
-    /// has some), after validating all of it.
+    /// Loads a checkpoint into the model — parameters, state, and (from version 2) mode and random stream — and its
+    /// optimizer's state into <paramref name="optimizer"/> when the file has some, after validating all of it. A
+    /// version-1 file leaves the model's mode and random stream as they are.
     /// </summary>
     /// <param name="model">The model to receive the parameters; its layout must match the file's shape table.</param>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="optimizer">An optimizer of the saved type to receive the saved state, or null to load parameters only.</param>
     /// <returns>What the file held.</returns>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, not a checkpoint, of another version, or its shapes or optimizer type do not match; nothing was changed.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, not a checkpoint, of an unknown version, or its shapes, state or optimizer type do not match; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static CheckpointInfo Load(ITrainable model, string path, IOptimizer? optimizer = null)
     {
@@ -88,7 +96,7 @@ public static class Checkpoint
     /// <param name="path">The checkpoint file.</param>
     /// <param name="optimizer">An optimizer of the saved type to receive the saved state, or null to load parameters only.</param>
     /// <returns>What the file held.</returns>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, not a checkpoint, of another version, or its shapes or optimizer type do not match; nothing was changed.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, not a checkpoint, of an unknown version, or its shapes, state or optimizer type do not match; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static CheckpointInfo Load(ParameterStore parameters, string path, IOptimizer? optimizer = null)
     {
@@ -97,6 +105,7 @@ public static class Checkpoint
         var contents = CheckpointFormat.Read(path);
         var info = contents.Info;
         CheckLayout(parameters, info);
+        CheckStateLayout(parameters, info);
 
         Optimizer? target = null;
         if (info.HasOptimizerState && optimizer is not null)
@@ -108,6 +117,14 @@ public static class Checkpoint
         }
 
         contents.Values.CopyTo(parameters.Values);
+        contents.State.CopyTo(parameters.State);
+        if (info.Training is bool training)
+        {
+            parameters.Training = training;
+            Interlocked.Exchange(ref parameters.RandomSeed, info.RandomSeed);
+            Interlocked.Exchange(ref parameters.RandomStep, info.RandomStep);
+        }
+
         if (target is not null)
         {
             var state = target.CheckpointState;
@@ -147,6 +164,28 @@ public static class Checkpoint
             {
                 throw CheckpointFormat.Refuse(info.Path,
                     $"shape mismatch: parameter {i} is '{saved.Name}: {saved.Shape}' in the file but '{mine.Name}: {mine.Shape}' in the model");
+            }
+        }
+    }
+
+    private static void CheckStateLayout(ParameterStore parameters, CheckpointInfo info)
+    {
+        var layout = parameters.StateLayout;
+        if (layout.Count != info.StateTensors.Count)
+        {
+            string saved = info.StateTensors.Count == 0 ? "no state" : $"{info.StateTensors.Count} state tensors ({Describe(info.StateTensors)})";
+            string mine = layout.Count == 0 ? "none" : $"{layout.Count} ({Describe(layout)})";
+            throw CheckpointFormat.Refuse(info.Path, $"state mismatch: the file has {saved} but the model has {mine}");
+        }
+
+        for (int i = 0; i < layout.Count; i++)
+        {
+            var mine = layout[i];
+            var saved = info.StateTensors[i];
+            if (mine.Name != saved.Name || mine.Rows != saved.Rows || mine.Cols != saved.Cols || mine.IsMatrix != saved.IsMatrix)
+            {
+                throw CheckpointFormat.Refuse(info.Path,
+                    $"state mismatch: state tensor {i} is '{saved.Name}: {saved.Shape}' in the file but '{mine.Name}: {mine.Shape}' in the model");
             }
         }
     }

@@ -5,41 +5,50 @@ using System.Text;
 namespace SymbolicGrad;
 
 /// <summary>
-/// The checkpoint file format, version 1 (all numbers little-endian):
+/// The checkpoint file format, version 2 (all numbers little-endian):
 /// <code>
-/// magic "SGRADCKP" (8 bytes) · uint32 version · uint32 flags (bit 0: optimizer state) · int64 file length ·
-/// int32 completed epochs · int32 parameter count · int32 tensor count ·
+/// magic "SGRADCKP" (8 bytes) · uint32 version · uint32 flags (bit 0: optimizer state, bit 1: training mode) ·
+/// int64 file length · int32 completed epochs · int32 parameter count · int32 tensor count ·
 /// per tensor: int32 name byte count, UTF-8 name, int32 rows, int32 cols, byte is-matrix ·
 /// float32 × parameter count ·
+/// int32 state count · int32 state tensor count · per state tensor: as above · float32 × state count ·
+/// int64 random seed · int64 random step ·
 /// [optimizer: int32 type-name byte count, UTF-8 type name, int64 step, int32 buffer count, per buffer: int32 length, float32 × length] ·
 /// uint32 CRC-32C of every byte before it
 /// </code>
+/// Version 1 is the same without the state, random-stream and mode parts (bit 1 of the flags unused); it is still
+/// read, as a model without state whose mode and random stream the file does not record.
 /// </summary>
 internal static class CheckpointFormat
 {
     internal static ReadOnlySpan<byte> Magic => "SGRADCKP"u8;
 
-    internal const int Version = 1;
+    internal const int Version = 2;
+
+    /// <summary>The oldest version still read.</summary>
+    internal const int OldestVersion = 1;
 
     private const uint OptimizerFlag = 1;
+
+    private const uint TrainingFlag = 2;
 
     // magic + version + flags + length + epochs + parameter count + tensor count
     private const int HeaderSize = 8 + 4 + 4 + 8 + 4 + 4 + 4;
 
     private const int MaxNameBytes = 4096;
 
-    internal sealed record Contents(CheckpointInfo Info, float[] Values, IReadOnlyList<float[]> OptimizerBuffers);
+    internal sealed record Contents(CheckpointInfo Info, float[] Values, float[] State, IReadOnlyList<float[]> OptimizerBuffers);
 
-    internal static byte[] Encode(IReadOnlyList<ParameterInfo> layout, ReadOnlySpan<float> values, int completedEpochs,
+    /// <summary>What a version-2 file records of the model besides its parameters.</summary>
+    internal readonly record struct ModelState(IReadOnlyList<ParameterInfo> StateLayout, float[] State, bool Training, long RandomSeed, long RandomStep);
+
+    internal static byte[] Encode(IReadOnlyList<ParameterInfo> layout, ReadOnlySpan<float> values, in ModelState model, int completedEpochs,
         string? optimizerType, long optimizerStep, IReadOnlyList<float[]> optimizerBuffers)
     {
-        var names = new byte[layout.Count][];
-        long length = HeaderSize + 4L * values.Length + 4;
-        for (int i = 0; i < layout.Count; i++)
-        {
-            names[i] = Encoding.UTF8.GetBytes(layout[i].Name);
-            length += 4 + names[i].Length + 4 + 4 + 1;
-        }
+        var names = EncodeNames(layout);
+        var stateNames = EncodeNames(model.StateLayout);
+        // header (with the tensor count) · entries · values · state count, state tensor count, entries, values · seed, step · CRC
+        long length = HeaderSize + TableSize(names) + 4L * values.Length + 4 + 4 + TableSize(stateNames) + 4L * model.State.Length + 8 + 8 + 4;
 
         byte[]? typeName = optimizerType is null ? null : Encoding.UTF8.GetBytes(optimizerType);
         if (typeName is not null)
@@ -60,21 +69,17 @@ internal static class CheckpointFormat
         var writer = new Writer(bytes);
         writer.Bytes(Magic);
         writer.UInt32(Version);
-        writer.UInt32(typeName is null ? 0 : OptimizerFlag);
+        writer.UInt32((typeName is null ? 0 : OptimizerFlag) | (model.Training ? TrainingFlag : 0));
         writer.Int64(length);
         writer.Int32(completedEpochs);
         writer.Int32(values.Length);
-        writer.Int32(layout.Count);
-        for (int i = 0; i < layout.Count; i++)
-        {
-            writer.Int32(names[i].Length);
-            writer.Bytes(names[i]);
-            writer.Int32(layout[i].Rows);
-            writer.Int32(layout[i].Cols);
-            writer.Byte(layout[i].IsMatrix ? (byte)1 : (byte)0);
-        }
-
+        writer.Table(layout, names);
         writer.Floats(values);
+        writer.Int32(model.State.Length);
+        writer.Table(model.StateLayout, stateNames);
+        writer.Floats(model.State);
+        writer.Int64(model.RandomSeed);
+        writer.Int64(model.RandomStep);
         if (typeName is not null)
         {
             writer.Int32(typeName.Length);
@@ -126,9 +131,9 @@ internal static class CheckpointFormat
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
-        if (version != Version)
+        if (version is < OldestVersion or > Version)
         {
-            throw Refuse(file, $"wrong version: it is format version {version}, this runtime reads version {Version}");
+            throw Refuse(file, $"wrong version: it is format version {version}, this runtime reads versions {OldestVersion} to {Version}");
         }
 
         long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]);
@@ -156,25 +161,22 @@ internal static class CheckpointFormat
         reader.Skip(8);
         int epochs = reader.Int32();
         int count = reader.Count("parameter count");
-        int tensorCount = reader.Count("tensor count");
-        var tensors = new List<CheckpointTensor>(Math.Min(tensorCount, 1024));
-        long total = 0;
-        for (int i = 0; i < tensorCount; i++)
-        {
-            string name = reader.Name();
-            int rows = reader.Count("rows");
-            int cols = reader.Count("cols");
-            bool isMatrix = reader.Byte() != 0;
-            tensors.Add(new CheckpointTensor(name, rows, cols, isMatrix));
-            total += (long)rows * cols;
-        }
-
-        if (total != count)
-        {
-            throw Refuse(file, $"corrupt: the shape table covers {total:N0} floats but the header says {count:N0}");
-        }
-
+        var tensors = reader.Table(count, "the shape table");
         float[] values = reader.Floats(count);
+        IReadOnlyList<CheckpointTensor> stateTensors = [];
+        float[] state = [];
+        bool? training = null;
+        long randomSeed = 0, randomStep = 0;
+        if (version >= 2)
+        {
+            int stateCount = reader.Count("state count");
+            stateTensors = reader.Table(stateCount, "the state table");
+            state = reader.Floats(stateCount);
+            randomSeed = reader.Int64();
+            randomStep = reader.Int64();
+            training = (flags & TrainingFlag) != 0;
+        }
+
         string? optimizerType = null;
         long step = 0;
         var buffers = new List<float[]>();
@@ -190,12 +192,42 @@ internal static class CheckpointFormat
         }
 
         reader.ExpectEnd();
-        var info = new CheckpointInfo(file, (int)version, epochs, count, tensors, optimizerType, step);
-        return new Contents(info, values, buffers);
+        var info = new CheckpointInfo(file, (int)version, epochs, count, tensors, optimizerType, step)
+        {
+            StateTensors = stateTensors,
+            StateCount = state.Length,
+            Training = training,
+            RandomSeed = randomSeed,
+            RandomStep = randomStep,
+        };
+        return new Contents(info, values, state, buffers);
     }
 
     internal static InvalidDataException Refuse(string file, string why) =>
         new($"Checkpoint '{file}' is refused: {why}.");
+
+    private static byte[][] EncodeNames(IReadOnlyList<ParameterInfo> layout)
+    {
+        var names = new byte[layout.Count][];
+        for (int i = 0; i < layout.Count; i++)
+        {
+            names[i] = Encoding.UTF8.GetBytes(layout[i].Name);
+        }
+
+        return names;
+    }
+
+    // The entries (not their count): per entry, name length, name, rows, cols, is-matrix.
+    private static long TableSize(byte[][] names)
+    {
+        long size = 0;
+        foreach (var name in names)
+        {
+            size += 4 + name.Length + 4 + 4 + 1;
+        }
+
+        return size;
+    }
 
     private ref struct Writer(Span<byte> bytes)
     {
@@ -210,6 +242,20 @@ internal static class CheckpointFormat
         }
 
         internal void Byte(byte value) => _bytes[Position++] = value;
+
+        // The entry count, then the entries.
+        internal void Table(IReadOnlyList<ParameterInfo> layout, byte[][] names)
+        {
+            Int32(layout.Count);
+            for (int i = 0; i < layout.Count; i++)
+            {
+                Int32(names[i].Length);
+                Bytes(names[i]);
+                Int32(layout[i].Rows);
+                Int32(layout[i].Cols);
+                Byte(layout[i].IsMatrix ? (byte)1 : (byte)0);
+            }
+        }
 
         internal void UInt32(uint value)
         {
@@ -273,6 +319,30 @@ internal static class CheckpointFormat
             }
 
             return value;
+        }
+
+        // A tensor count and its entries, checked to cover exactly `floats` floats.
+        internal List<CheckpointTensor> Table(int floats, string what)
+        {
+            int tensorCount = Count("tensor count");
+            var tensors = new List<CheckpointTensor>(Math.Min(tensorCount, 1024));
+            long total = 0;
+            for (int i = 0; i < tensorCount; i++)
+            {
+                string name = Name();
+                int rows = Count("rows");
+                int cols = Count("cols");
+                bool isMatrix = Byte() != 0;
+                tensors.Add(new CheckpointTensor(name, rows, cols, isMatrix));
+                total += (long)rows * cols;
+            }
+
+            if (total != floats)
+            {
+                throw Refuse(_file, $"corrupt: {what} covers {total:N0} floats but the header says {floats:N0}");
+            }
+
+            return tensors;
         }
 
         internal string Name()

@@ -50,8 +50,29 @@ public sealed class CheckpointInfo
     /// <summary>The optimizer's step count when saved (0 without optimizer state).</summary>
     public long OptimizerStep { get; }
 
-    /// <summary>A one-line description, e.g. <c>4 parameters (7,850 floats), epoch 3, Momentum state at step 375</c>.</summary>
+    /// <summary>The non-trainable state table (e.g. batch-norm running statistics), in <see cref="ParameterStore.StateLayout"/> order; empty in version 1.</summary>
+    public IReadOnlyList<CheckpointTensor> StateTensors { get; internal init; } = [];
+
+    /// <summary>Total number of state elements.</summary>
+    public int StateCount { get; internal init; }
+
+    /// <summary>The model's <see cref="Model.Training"/> when saved; null for a version-1 file, which did not record it.</summary>
+    public bool? Training { get; internal init; }
+
+    /// <summary>The model's <see cref="Model.RandomSeed"/> when saved (0 in version 1).</summary>
+    public long RandomSeed { get; internal init; }
+
+    /// <summary>The model's <see cref="Model.RandomStep"/> when saved (0 in version 1).</summary>
+    public long RandomStep { get; internal init; }
+
+    /// <summary>
+    /// A one-line description, e.g. <c>4 parameters (7,850 floats), 2 state tensors (128 floats), training mode,
+    /// epoch 3, SymbolicGrad.Momentum state at step 375</c>.
+    /// </summary>
     public override string ToString() =>
-        $"{Tensors.Count} parameters ({ParameterCount:N0} floats), epoch {CompletedEpochs}"
+        $"{Tensors.Count} parameters ({ParameterCount:N0} floats)"
+        + (StateTensors.Count > 0 ? $", {StateTensors.Count} state tensors ({StateCount:N0} floats)" : "")
+        + (Training switch { true => ", training mode", false => ", evaluation mode", null => "" })
+        + $", epoch {CompletedEpochs}"
         + (HasOptimizerState ? $", {OptimizerType} state at step {OptimizerStep}" : ", no optimizer state");
 }

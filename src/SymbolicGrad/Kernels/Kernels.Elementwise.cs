@@ -99,9 +99,49 @@ public static partial class Kernels
         Guard.MatrixSpan(m.Length, rows, cols, nameof(m), where);
         Guard.OperandOfMatrix(sums.Length, cols, nameof(sums), where, "m", rows, cols);
         Guard.NoOverlap(m, sums, nameof(m), nameof(sums), where);
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if (IsAccelerated)
+        {
+            VectorJob.ColumnSums(ref MemoryMarshal.GetReference(m), rows, cols, ref MemoryMarshal.GetReference(sums), alpha);
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             TensorPrimitives.MultiplyAdd(m.Slice(r * cols, cols), alpha, sums, sums);
+        }
+    }
+
+    // sums[j] = fma(m[r, j], α, sums[j]) for r = 0, 1, … in order, for columns [0, cols) of m (row stride ldm); the
+    // vector and scalar paths do the same, so the columns can be cut anywhere.
+    internal static void ColumnSumsFma(ref float m, nint ldm, int rows, int cols, ref float sums, float alpha)
+    {
+        var va = Vector256.Create(alpha);
+        int j = 0;
+        for (; j + 8 <= cols; j += 8)
+        {
+            var acc = Vector256.LoadUnsafe(ref sums, (nuint)j);
+            for (int r = 0; r < rows; r++)
+            {
+                acc = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref m, r * ldm), (nuint)j), va, acc);
+            }
+
+            acc.StoreUnsafe(ref sums, (nuint)j);
+        }
+
+        for (; j < cols; j++)
+        {
+            float acc = Unsafe.Add(ref sums, j);
+            for (int r = 0; r < rows; r++)
+            {
+                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref m, r * ldm + j), alpha, acc);
+            }
+
+            Unsafe.Add(ref sums, j) = acc;
         }
     }
 

@@ -189,21 +189,18 @@ public static partial class Kernels
         }
         else if (layout == GemmLayout.AB)
         {
-            PackedGemm.Run(ref ra, lda, 1, ref rb, ldb, 1, ref rc, ldc, m, n, k, alpha);
+            GemmJob<AddStore>.Run(false, ref ra, lda, 1, ref rb, ldb, 1, ref rc, ref rc, ldc, m, n, k, alpha, default);
         }
         else if (layout == GemmLayout.AtB)
         {
-            PackedGemm.Run(ref ra, 1, lda, ref rb, ldb, 1, ref rc, ldc, m, n, k, alpha);
-        }
-        else if (m >= 32 && n >= 32)
-        {
-            // Enough rows to amortize transposing B into panels: the packed kernel is faster (≈ 90 vs 75 GFLOP/s).
-            PackedGemm.Run(ref ra, lda, 1, ref rb, 1, ldb, ref rc, ldc, m, n, k, alpha);
+            GemmJob<AddStore>.Run(false, ref ra, 1, lda, ref rb, ldb, 1, ref rc, ref rc, ldc, m, n, k, alpha, default);
         }
         else
         {
-            // Few rows (small batches) or few outputs (e.g. 10 classes): dot products of rows, no packing.
-            DotGemm.Run(ref ra, lda, ref rb, ldb, ref rc, ldc, m, n, k, alpha);
+            // With enough rows to amortize transposing B into panels the packed kernel is faster (≈ 90 vs 75 GFLOP/s);
+            // few rows (small batches) or few outputs (e.g. 10 classes) take dot products of rows, no packing.
+            bool dot = m < 32 || n < 32;
+            GemmJob<AddStore>.Run(dot, ref ra, lda, 1, ref rb, 1, ldb, ref rc, ref rc, ldc, m, n, k, alpha, default);
         }
     }
 

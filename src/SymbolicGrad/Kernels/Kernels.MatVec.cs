@@ -29,7 +29,7 @@ public static partial class Kernels
 
         if (IsAccelerated)
         {
-            MatVecFma(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
+            VectorJob.MatVec(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
         }
         else
         {
@@ -76,7 +76,7 @@ public static partial class Kernels
 
         if (IsAccelerated)
         {
-            MatTVecFma(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
+            VectorJob.MatTVec(ref MemoryMarshal.GetReference(a), rows, cols, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y));
         }
         else
         {
@@ -128,7 +128,8 @@ public static partial class Kernels
 
         if (IsAccelerated)
         {
-            OuterFma(ref MemoryMarshal.GetReference(a), rows, cols, alpha, ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(v));
+            ref float ra = ref MemoryMarshal.GetReference(a);
+            OuterJob<AddStore>.Run(ref ra, ref ra, rows, cols, alpha, ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(v), default);
         }
         else
         {
@@ -158,8 +159,9 @@ public static partial class Kernels
         OuterAdd(a.Span, a.Rows, a.Cols, alpha, u.Span, v.Span);
     }
 
-    // Four rows at a time share each load of x; four independent accumulators hide the FMA latency.
-    private static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    // Four rows at a time share each load of x; four independent accumulators hide the FMA latency. Rows past the last
+    // multiple of four take another path (a different summation order): callers cut rows at multiples of four.
+    internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
@@ -208,18 +210,20 @@ public static partial class Kernels
         }
     }
 
-    // Four rows at a time: each chunk of y is loaded and stored once per four rows.
-    private static void MatTVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    // Four rows at a time: each chunk of y is loaded and stored once per four rows. Columns [0, cols) of A (row
+    // stride lda) and of y. Every y[j] gets the same FMAs in the same order on the vector and scalar paths, so the
+    // columns can be cut anywhere.
+    internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
         int r = 0;
         for (; r + 4 <= rows; r += 4)
         {
-            ref float a0 = ref Unsafe.Add(ref a, (nint)r * n);
-            ref float a1 = ref Unsafe.Add(ref a0, n);
-            ref float a2 = ref Unsafe.Add(ref a1, n);
-            ref float a3 = ref Unsafe.Add(ref a2, n);
+            ref float a0 = ref Unsafe.Add(ref a, r * lda);
+            ref float a1 = ref Unsafe.Add(ref a0, lda);
+            ref float a2 = ref Unsafe.Add(ref a1, lda);
+            ref float a3 = ref Unsafe.Add(ref a2, lda);
             float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
             var v0 = Vector256.Create(x0);
             var v1 = Vector256.Create(x1);
@@ -238,23 +242,59 @@ public static partial class Kernels
 
             for (; k < n; k++)
             {
-                Unsafe.Add(ref y, k) += Unsafe.Add(ref a0, k) * x0 + Unsafe.Add(ref a1, k) * x1 + Unsafe.Add(ref a2, k) * x2 + Unsafe.Add(ref a3, k) * x3;
+                float acc = Unsafe.Add(ref y, k);
+                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
+                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
+                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
+                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
             }
         }
 
         for (; r < rows; r++)
         {
-            Simd.Axpy(Unsafe.Add(ref x, r), ref Unsafe.Add(ref a, (nint)r * n), ref y, cols);
+            ref float ar = ref Unsafe.Add(ref a, r * lda);
+            float xr = Unsafe.Add(ref x, r);
+            var vr = Vector256.Create(xr);
+            nint k = 0;
+            for (; k < vecEnd; k += 8)
+            {
+                Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, Vector256.LoadUnsafe(ref y, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
+            }
+
+            for (; k < n; k++)
+            {
+                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, Unsafe.Add(ref y, k));
+            }
         }
     }
 
-    private static void OuterFma(ref float a, int rows, int cols, float alpha, ref float u, ref float v)
+    // Row r of A gets the store's α·u[r]·v (A += α·u[r]·v for the plain kernel). A row whose coefficient is 0 is
+    // skipped: behind an inactive ReLU it adds nothing (the update stores still apply a zero gradient's update).
+    internal static void OuterFma<TStore>(ref float a, ref float state, int rows, int cols, float alpha, ref float u, ref float v, TStore store)
+        where TStore : struct, ITileStore
     {
         for (int r = 0; r < rows; r++)
         {
+            ref float row = ref Unsafe.Add(ref a, (nint)r * cols);
+            ref float rowState = ref Unsafe.Add(ref state, (nint)r * cols);
             float s = alpha * Unsafe.Add(ref u, r);
-            if (s == 0f) continue; // a row behind an inactive ReLU
-            Simd.Axpy(s, ref v, ref Unsafe.Add(ref a, (nint)r * cols), cols);
+            if (s == 0f)
+            {
+                store.Skip(ref row, ref rowState, cols);
+                continue;
+            }
+
+            var vs = Vector256.Create(s);
+            nint j = 0;
+            for (; j + 8 <= cols; j += 8)
+            {
+                store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), Vector256.LoadUnsafe(ref v, (nuint)j), vs);
+            }
+
+            for (; j < cols; j++)
+            {
+                store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), Unsafe.Add(ref v, j), s);
+            }
         }
     }
 }

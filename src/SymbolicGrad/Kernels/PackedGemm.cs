@@ -22,7 +22,7 @@ internal static class PackedGemm
 
     // KC × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
     // the MC × KC block of A (packed or read in place, 72 KB) stays in L2.
-    private const int KC = 256;
+    internal const int KC = 256;
     private const int MC = 72;
     private const int NC = 2048;
 
@@ -36,13 +36,30 @@ internal static class PackedGemm
         ref float a, nint aRow, nint aCol,
         ref float b, nint bRow, nint bCol,
         ref float c, nint ldc,
-        int m, int n, int k, float alpha)
+        int m, int n, int k, float alpha) =>
+        Run(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref c, ldc, m, n, k, alpha, default(AddStore));
+
+    /// <summary>
+    /// The product with a <paramref name="store"/> deciding what happens to each element's α·s: added into C, or
+    /// applied as the gradient of the parameter in C (velocity in <paramref name="state"/>, laid out like C). An
+    /// update store needs the whole sum at once, so k ≤ <see cref="KC"/> (one block of k). A part of a larger product
+    /// passes the widest part's column count as <paramref name="reserveColumns"/>.
+    /// </summary>
+    internal static void Run<TStore>(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc,
+        int m, int n, int k, float alpha, TStore store, int reserveColumns = 0)
+        where TStore : struct, ITileStore
     {
+        System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
         // Rows of op(A) that are contiguous along k (A·B, A·Bᵀ) are read in place by the micro-kernel: six row
         // streams are as cache-friendly as a packed panel. Aᵀ·B (aRow == 1) and partial row panels are packed.
         bool packWholeA = aCol != 1;
         float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
-        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, n), NR) * Math.Min(KC, k));
+        // A part of a product cut by columns reserves room for the widest part, so whichever part a thread runs
+        // later, its buffer already fits.
+        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * Math.Min(KC, k));
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -63,49 +80,79 @@ internal static class PackedGemm
                         PackA(ref aBlock, aRow, aCol, mc - mc % MR, mc, kc, packA);
                     }
 
-                    MacroKernel(ref aBlock, aRow, packWholeA, packA, packB, ref Unsafe.Add(ref c, ic * ldc + jc), ldc, mc, nc, kc, alpha);
+                    nint at = ic * ldc + jc;
+                    MacroKernel(ref aBlock, aRow, packWholeA, packA, packB, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
                 }
             }
         }
     }
 
-    private static void MacroKernel(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, nint ldc, int mc, int nc, int kc, float alpha)
+    private static void MacroKernel<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
+        where TStore : struct, ITileStore
     {
-        for (int jr = 0; jr < nc; jr += NR)
+        if (typeof(TStore) == typeof(AddStore))
         {
-            int nr = Math.Min(NR, nc - jr);
-            ref float bp = ref packB[jr * kc];
-            for (int ir = 0; ir < mc; ir += MR)
+            // Each 16-column panel of B stays in L1 while the tiles walk down the rows.
+            for (int jr = 0; jr < nc; jr += NR)
             {
-                int mr = Math.Min(MR, mc - ir);
-                ref float cTile = ref Unsafe.Add(ref c, ir * ldc + jr);
-                ref float ap = ref aBlock;
-                nint rs = aRow, cs = 1;
-                if (aPacked || mr < MR)
+                for (int ir = 0; ir < mc; ir += MR)
                 {
-                    ap = ref packA[ir * kc];
-                    rs = 1;
-                    cs = MR;
+                    Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
-                else
-                {
-                    ap = ref Unsafe.Add(ref aBlock, ir * aRow);
-                }
+            }
 
-                if (mr == MR && nr == NR)
-                {
-                    Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha);
-                }
-                else
-                {
-                    MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ldc, alpha, mr, nr);
-                }
+            return;
+        }
+
+        // An update reads and writes the parameter and its velocity besides C's place: walk along rows, so each tile
+        // row continues the last one's memory (six sequential streams per buffer, which the prefetchers follow),
+        // rereading the packed B (k is one block, small for minibatch weight gradients) from L2.
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
             }
         }
     }
 
-    // C[0..6, 0..16] += alpha · Σ_p A(i, p) · bp[p·16 + j], with A(i, p) at a[i·rs + p·cs].
-    private static void Micro6x16(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+        where TStore : struct, ITileStore
+    {
+        int nr = Math.Min(NR, nc - jr);
+        int mr = Math.Min(MR, mc - ir);
+        ref float bp = ref packB[jr * kc];
+        nint at = ir * ldc + jr;
+        ref float cTile = ref Unsafe.Add(ref c, at);
+        ref float stateTile = ref Unsafe.Add(ref state, at);
+        ref float ap = ref aBlock;
+        nint rs = aRow, cs = 1;
+        if (aPacked || mr < MR)
+        {
+            ap = ref packA[ir * kc];
+            rs = 1;
+            cs = MR;
+        }
+        else
+        {
+            ap = ref Unsafe.Add(ref aBlock, ir * aRow);
+        }
+
+        if (mr == MR && nr == NR)
+        {
+            Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+        }
+        else
+        {
+            MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+        }
+    }
+
+    // s(i, j) = Σ_p A(i, p) · bp[p·16 + j] for the 6 × 16 tile, with A(i, p) at a[i·rs + p·cs]; the store puts
+    // α·s into C (C += α·s for the plain product).
+    private static void Micro6x16<TStore>(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
+        where TStore : struct, ITileStore
     {
         ref float a0 = ref a;
         ref float a1 = ref Unsafe.Add(ref a0, rs);
@@ -154,38 +201,49 @@ internal static class PackedGemm
 
         var va = Vector256.Create(alpha);
         ref float row = ref c;
-        AddRow(ref row, c00, c01, va);
+        ref float rowState = ref state;
+        StoreRow(ref row, ref rowState, c00, c01, va, store);
         row = ref Unsafe.Add(ref row, ldc);
-        AddRow(ref row, c10, c11, va);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c10, c11, va, store);
         row = ref Unsafe.Add(ref row, ldc);
-        AddRow(ref row, c20, c21, va);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c20, c21, va, store);
         row = ref Unsafe.Add(ref row, ldc);
-        AddRow(ref row, c30, c31, va);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c30, c31, va, store);
         row = ref Unsafe.Add(ref row, ldc);
-        AddRow(ref row, c40, c41, va);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c40, c41, va, store);
         row = ref Unsafe.Add(ref row, ldc);
-        AddRow(ref row, c50, c51, va);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c50, c51, va, store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow(ref float row, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha)
+    private static void StoreRow<TStore>(ref float row, ref float state, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha, TStore store)
+        where TStore : struct, ITileStore
     {
-        Fma.MultiplyAdd(lo, alpha, Vector256.LoadUnsafe(ref row)).StoreUnsafe(ref row);
-        Fma.MultiplyAdd(hi, alpha, Vector256.LoadUnsafe(ref row, 8)).StoreUnsafe(ref row, 8);
+        store.Store(ref row, ref state, lo, alpha);
+        store.Store(ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref state, 8), hi, alpha);
     }
 
-    // A partial tile (mr < 6 or nr < 16): run the full micro-kernel into a scratch tile, then add its valid part.
-    private static void MicroEdge(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, nint ldc, float alpha, int mr, int nr)
+    // A partial tile (mr < 6 or nr < 16): the full micro-kernel writes the sums s into a zeroed scratch tile (α = 1,
+    // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
+    // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
+    private static void MicroEdge<TStore>(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
+        where TStore : struct, ITileStore
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
-        Micro6x16(kc, ref a, rs, cs, ref bp, ref tile[0], NR, alpha);
+        Micro6x16(kc, ref a, rs, cs, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
         for (int i = 0; i < mr; i++)
         {
             ref float row = ref Unsafe.Add(ref c, i * ldc);
+            ref float rowState = ref Unsafe.Add(ref state, i * ldc);
             for (int j = 0; j < nr; j++)
             {
-                Unsafe.Add(ref row, j) += tile[i * NR + j];
+                store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), tile[i * NR + j], alpha);
             }
         }
     }

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace SymbolicGrad;
 
 /// <summary>
@@ -19,33 +15,9 @@ public sealed class Nesterov : VelocityOptimizer
     {
     }
 
+    private protected override UpdateKind? FusableKind => UpdateKind.Nesterov;
+
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
-    {
-        ref float w = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(VelocityBuffer);
-        float beta = Beta;
-        int n = parameters.Length;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var a = Vector256.Create(learningRate);
-            var b = Vector256.Create(beta);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var vi = b * Vector256.LoadUnsafe(ref v, (nuint)i) + gi;
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref w, (nuint)i) - a * (gi + b * vi)).StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float gi = Unsafe.Add(ref g, i);
-            float vi = beta * Unsafe.Add(ref v, i) + gi;
-            Unsafe.Add(ref v, i) = vi;
-            Unsafe.Add(ref w, i) -= learningRate * (gi + beta * vi);
-        }
-    }
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step) =>
+        UpdateRules.Apply(UpdateKind.Nesterov, parameters, VelocityBuffer, gradients, learningRate, Beta);
 }

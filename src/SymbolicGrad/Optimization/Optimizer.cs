@@ -139,6 +139,52 @@ public abstract class Optimizer : IOptimizer
         StepCount++;
     }
 
+    /// <summary>
+    /// The rule a step may apply inside the backward pass instead of <see cref="Step"/> (a fused update), or null
+    /// when this optimizer's step needs the whole gradient first: clipping, penalties, or a rule other than SGD,
+    /// momentum and Nesterov.
+    /// </summary>
+    private protected virtual UpdateKind? FusableKind => null;
+
+    /// <summary>The momentum β of a fusable rule (0 for SGD).</summary>
+    private protected virtual float FusableBeta => 0f;
+
+    /// <summary>The velocity of a fusable momentum rule; empty for SGD.</summary>
+    private protected virtual float[] FusableVelocity => [];
+
+    /// <summary>True when the next step can be applied inside the backward pass (see <see cref="BeginFusedStep"/>).</summary>
+    internal bool CanFuse => FusableKind is not null && !NeedsPreprocessing;
+
+    /// <summary>
+    /// Starts a step that the backward pass applies as it computes the gradient: checks the parameter count and sets
+    /// up the state as <see cref="Step"/> would, and returns the rule with this step's learning rate. The caller
+    /// applies it with exactly <see cref="Step"/>'s arithmetic, then calls <see cref="EndFusedStep"/>.
+    /// </summary>
+    internal FusedUpdate BeginFusedStep(int parameterCount)
+    {
+        if (!CanFuse)
+        {
+            throw new InvalidOperationException($"{this} cannot apply its step inside the backward pass.");
+        }
+
+        if (_parameterCount < 0)
+        {
+            Initialize(parameterCount);
+            _parameterCount = parameterCount;
+        }
+        else if (parameterCount != _parameterCount)
+        {
+            throw new ArgumentException(
+                $"This optimizer was first used with {_parameterCount} parameters but is now given {parameterCount}; use one optimizer per parameter buffer, or call Reset() first.",
+                nameof(parameterCount));
+        }
+
+        return new FusedUpdate(FusableKind!.Value, CurrentLearningRate, FusableBeta, FusableVelocity);
+    }
+
+    /// <summary>Counts the step started by <see cref="BeginFusedStep"/> once it has been applied.</summary>
+    internal void EndFusedStep() => StepCount++;
+
     /// <inheritdoc />
     public void Reset()
     {

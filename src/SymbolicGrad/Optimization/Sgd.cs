@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace SymbolicGrad;
 
 /// <summary>Plain stochastic gradient descent: W ← W − α∇.</summary>
@@ -23,27 +19,11 @@ public sealed class Sgd : Optimizer
     {
     }
 
+    private protected override UpdateKind? FusableKind => UpdateKind.Sgd;
+
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step)
-    {
-        ref float w = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        int n = parameters.Length;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var a = Vector256.Create(learningRate);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var r = Vector256.LoadUnsafe(ref w, (nuint)i) - a * Vector256.LoadUnsafe(ref g, (nuint)i);
-                r.StoreUnsafe(ref w, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref w, i) -= learningRate * Unsafe.Add(ref g, i);
-        }
-    }
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long step) =>
+        UpdateRules.Apply(UpdateKind.Sgd, parameters, Span<float>.Empty, gradients, learningRate, 0f);
 
     /// <inheritdoc />
     public override string ToString() => Invariant($"SGD(lr {LearningRate}") + DescribeOptions() + ")";

@@ -26,6 +26,10 @@ public abstract class VelocityOptimizer : Optimizer
     /// <summary>The velocity buffer the update rule reads and writes.</summary>
     private protected float[] VelocityBuffer => _velocity;
 
+    private protected override float FusableBeta => Beta;
+
+    private protected override float[] FusableVelocity => _velocity;
+
     /// <inheritdoc />
     protected override void Initialize(int parameterCount) => _velocity = new float[parameterCount];
 

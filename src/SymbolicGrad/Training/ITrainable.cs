@@ -6,8 +6,11 @@ namespace SymbolicGrad;
 /// classifies correctly. Generated model code implements it; a hand-written model can too.
 /// </summary>
 /// <remarks>
-/// Calls must not allocate once buffers for the largest batch seen exist: the trainer's zero-allocation step relies on
-/// it. The model may keep workspaces sized to that batch; a call with fewer rows uses part of them.
+/// <para>Calls must not allocate once buffers for the largest batch seen exist: the trainer's zero-allocation step relies on
+/// it. The model may keep workspaces sized to that batch; a call with fewer rows uses part of them.</para>
+/// <para>Both methods follow the mode of <see cref="Parameters"/> (<see cref="Model.Training"/> for a model): the
+/// trainer calls <see cref="BatchLoss"/> with a gradient in training mode, and evaluates (<see cref="BatchLoss"/>
+/// without gradient, <see cref="CountCorrect"/>) in evaluation mode, restoring the mode afterwards.</para>
 /// </remarks>
 public interface ITrainable
 {
@@ -32,4 +35,12 @@ public interface ITrainable
     /// <param name="inputs">One example per row.</param>
     /// <param name="targets">One label per row.</param>
     int CountCorrect(Mat inputs, in BatchTargets targets);
+
+    /// <summary>
+    /// True when <see cref="BatchLoss"/> adds every gradient term through <see cref="ParameterStore.AddOuterProducts"/>,
+    /// <see cref="ParameterStore.AddColumnSums"/> and <see cref="ParameterStore.GradientToAdd(Vec)"/>, never straight
+    /// into <see cref="ParameterStore.Gradients"/>; the <see cref="Trainer"/> may then apply the optimizer's update
+    /// inside the backward pass (<see cref="TrainerOptions.FusedUpdate"/>). Generated models return true; false by default.
+    /// </summary>
+    bool SupportsFusedUpdate => false;
 }

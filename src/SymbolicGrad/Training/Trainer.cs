@@ -5,8 +5,8 @@ namespace SymbolicGrad;
 /// <summary>
 /// Trains an <see cref="ITrainable"/> model with minibatch gradient descent: every epoch shuffles the training rows
 /// (seeded), and for each minibatch zeroes the gradients, computes the batch's mean loss and its gradient, checks both
-/// are finite, and lets the optimizer step. Measures per-epoch metrics, evaluates validation data, stops early, shows
-/// progress, and writes checkpoints.
+/// are finite, and lets the optimizer step. Measures per-epoch metrics, evaluates validation data, stops early, reports
+/// progress (<see cref="TrainerOptions.Progress"/>), and writes checkpoints.
 /// </summary>
 /// <remarks>
 /// <para>After the first step (which may let the model and optimizer allocate their workspaces), a training step
@@ -56,7 +56,9 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> more epochs on <paramref name="train"/> in minibatches of
-    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller).
+    /// <paramref name="batchSize"/> rows (the last batch of an epoch may be smaller). Puts the model in training mode
+    /// (<see cref="SymbolicGrad.Model.Training"/>), where it stays afterwards; the validation after each epoch and
+    /// the training-accuracy counts run in evaluation mode.
     /// </summary>
     /// <param name="train">The training data.</param>
     /// <param name="epochs">Number of epochs to run (fewer when early stopping or <see cref="RequestStop"/> ends training).</param>
@@ -95,24 +97,36 @@ public sealed class Trainer
                 "Early stopping (TrainerOptions.Patience) needs validation data: pass a validation set to Fit or set TrainerOptions.ValidationFraction.");
         }
 
+        Model.Parameters.Training = true; // as PyTorch's model.train(); evaluations below switch to evaluation mode and back
         var run = new FitRun(this, train, validation, epochs, batchSize);
-        var progress = TrainingProgress.Create(_options);
+        var progress = _options.Progress ?? new TextProgress(Console.Out);
         _stopRequested = false;
         long start = Stopwatch.GetTimestamp();
         try
         {
-            progress.Note(run.Describe());
-            progress.Run(() => run.Execute(progress));
+            progress.Report(new TrainingProgress
+            {
+                Kind = TrainingProgressKind.FitStarted,
+                Epoch = CompletedEpochs + 1,
+                LastEpoch = CompletedEpochs + epochs,
+                BatchCount = run.BatchCount,
+                Message = run.Describe(),
+            });
+            run.Execute(progress);
         }
         finally
         {
             run.History.Duration = Stopwatch.GetElapsedTime(start);
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.FitEnded, Epoch = CompletedEpochs, LastEpoch = run.LastEpoch, BatchCount = run.BatchCount });
         }
 
         return run.History;
     }
 
-    /// <summary>Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>; changes nothing.</summary>
+    /// <summary>
+    /// Mean loss (and accuracy for a classifier) of the model on <paramref name="data"/>, in evaluation mode
+    /// (<see cref="SymbolicGrad.Model.Training"/> false, restored afterwards); changes nothing.
+    /// </summary>
     /// <param name="data">The rows to evaluate.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
     public Evaluation Evaluate(Dataset data, int batchSize = 256)
@@ -141,7 +155,124 @@ public sealed class Trainer
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(Model, path, Optimizer as Optimizer, CompletedEpochs);
 
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes each: the gradient of the batch's mean loss,
+    /// checked finite, then the optimizer's update (applied inside the backward pass when
+    /// <see cref="TrainerOptions.FusedUpdate"/> allows). For training loops of one's own; no progress or events.
+    /// </summary>
+    /// <param name="inputs">One example per row.</param>
+    /// <param name="targets">One label or target row per input row.</param>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss or the gradient is not finite; nothing was updated. Its <see cref="TrainingDivergedException.Batch"/> is 0.
+    /// </exception>
+    public float Step(Mat inputs, in BatchTargets targets)
+    {
+        if (targets.Count != inputs.Rows)
+        {
+            throw new ArgumentException($"Trainer.Step: {inputs.Rows} input rows but {targets.Count} targets.", nameof(targets));
+        }
+
+        return TakeStep(inputs, targets, CompletedEpochs + 1, 0, null);
+    }
+
+    /// <summary>
+    /// True when a step applies the optimizer's update inside the backward pass (see <see cref="TrainerOptions.FusedUpdate"/>):
+    /// the option is on, the model supports it and the optimizer is SGD, momentum or Nesterov without clipping or penalties.
+    /// </summary>
+    public bool UsesFusedUpdate => _options.FusedUpdate && Model.SupportsFusedUpdate && Optimizer is Optimizer { CanFuse: true };
+
+    /// <summary>
+    /// One optimizer step on one minibatch, as <see cref="Fit"/> takes it: the gradient of the batch's mean loss, checked
+    /// finite, then the update (fused into the backward pass when <see cref="UsesFusedUpdate"/>). Returns the mean loss.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; nothing was updated.</exception>
+    internal float TakeStep(Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
+    {
+        var store = Model.Parameters;
+        if (UsesFusedUpdate)
+        {
+            var optimizer = (Optimizer)Optimizer;
+            store.BeginFusedStep(optimizer.BeginFusedStep(store.Count));
+            try
+            {
+                float fusedLoss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+                CheckLoss(fusedLoss, epoch, batch, history);
+                int bad = store.CheckFusedStep();
+                if (bad >= 0)
+                {
+                    throw Diverged(store, bad, fusedLoss, epoch, batch, history);
+                }
+
+                store.ApplyFusedStep();
+                optimizer.EndFusedStep();
+                return fusedLoss;
+            }
+            finally
+            {
+                store.EndFusedStep();
+            }
+        }
+
+        store.ZeroGradients();
+        float loss = Model.BatchLoss(inputs, targets, accumulateGradient: true);
+        CheckLoss(loss, epoch, batch, history);
+        var gradients = store.Gradients;
+        if (!FiniteCheck.AllFinite(gradients))
+        {
+            throw Diverged(store, FiniteCheck.FirstNonFinite(gradients), loss, epoch, batch, history);
+        }
+
+        Optimizer.Step(store.Values, gradients);
+        return loss;
+    }
+
+    private static void CheckLoss(float loss, int epoch, int batch, TrainingHistory? history)
+    {
+        if (!float.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, batch, loss, $"the loss is {Show(loss)}", history ?? new TrainingHistory());
+        }
+    }
+
+    private static TrainingDivergedException Diverged(ParameterStore store, int bad, float loss, int epoch, int batch, TrainingHistory? history) =>
+        new(epoch, batch, loss, $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(store.Gradients[bad])}", history ?? new TrainingHistory());
+
+    private static string Show(float value) =>
+        float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return EvaluateInEvaluationMode(model, data, batchSize);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    /// <summary>Counts a batch's correct predictions in evaluation mode (so batch norm does not update its statistics twice a step).</summary>
+    internal static int CountCorrect(ITrainable model, Mat inputs, in BatchTargets targets)
+    {
+        var store = model.Parameters;
+        bool training = store.Training;
+        store.Training = false;
+        try
+        {
+            return model.CountCorrect(inputs, targets);
+        }
+        finally
+        {
+            store.Training = training;
+        }
+    }
+
+    private static Evaluation EvaluateInEvaluationMode(ITrainable model, Dataset data, int batchSize)
     {
         int featureCount = data.FeatureCount;
         double lossSum = 0;
@@ -205,6 +336,7 @@ public sealed class Trainer
         private readonly float[]? _targets;
         private readonly int[] _order;
         private float[]? _best;
+        private float[]? _bestState;
         private double _bestLoss = double.PositiveInfinity;
         private int _bestSavedEpoch;
 
@@ -226,15 +358,18 @@ public sealed class Trainer
             }
 
             _order = new int[train.Count];
+            LastEpoch = trainer.CompletedEpochs + epochs;
         }
 
         internal TrainingHistory History { get; } = new();
 
-        internal void Execute(TrainingProgress progress)
+        internal int LastEpoch { get; }
+
+        internal void Execute(IProgress<TrainingProgress> progress)
         {
             var options = _trainer._options;
             int first = _trainer.CompletedEpochs + 1;
-            int last = _trainer.CompletedEpochs + _epochs;
+            int last = LastEpoch;
             int batches = BatchCount;
             int sinceBest = 0;
             for (int epoch = first; epoch <= last; epoch++)
@@ -251,7 +386,9 @@ public sealed class Trainer
                     if (options.Patience is not null && options.RestoreBestParameters)
                     {
                         _best ??= new float[_trainer.Model.Parameters.Count];
+                        _bestState ??= new float[_trainer.Model.Parameters.StateCount];
                         _trainer.Model.Parameters.Values.CopyTo(_best);
+                        _trainer.Model.Parameters.State.CopyTo(_bestState);
                         _bestSavedEpoch = epoch;
                     }
                 }
@@ -260,7 +397,10 @@ public sealed class Trainer
                     sinceBest++;
                 }
 
-                progress.EpochCompleted(metrics, last);
+                progress.Report(new TrainingProgress
+                {
+                    Kind = TrainingProgressKind.EpochCompleted, Epoch = epoch, LastEpoch = last, BatchCount = batches, Metrics = metrics,
+                });
                 _trainer.EpochCompleted?.Invoke(_trainer, metrics);
                 if (options.CheckpointPath is string path)
                 {
@@ -270,14 +410,14 @@ public sealed class Trainer
                 if (options.Patience is int patience && sinceBest >= patience && epoch < last)
                 {
                     History.StoppedEarly = true;
-                    progress.Note(TrainingProgress.Invariant(
+                    Note(progress, epoch, Invariant(
                         $"early stopping after epoch {epoch}: no lower validation loss for {patience} epoch{(patience == 1 ? "" : "s")}"));
                     break;
                 }
 
                 if (_trainer._stopRequested)
                 {
-                    progress.Note(TrainingProgress.Invariant($"stopped on request after epoch {epoch}"));
+                    Note(progress, epoch, Invariant($"stopped on request after epoch {epoch}"));
                     break;
                 }
             }
@@ -285,8 +425,9 @@ public sealed class Trainer
             if (_best is not null && _bestSavedEpoch != _trainer.CompletedEpochs)
             {
                 _best.CopyTo(_trainer.Model.Parameters.Values);
+                _bestState!.CopyTo(_trainer.Model.Parameters.State);
                 History.RestoredEpoch = _bestSavedEpoch;
-                progress.Note(TrainingProgress.Invariant(
+                Note(progress, _trainer.CompletedEpochs, Invariant(
                     $"restored the parameters of epoch {_bestSavedEpoch} (validation loss {_bestLoss:F4})"));
                 if (options.CheckpointPath is string path)
                 {
@@ -295,16 +436,18 @@ public sealed class Trainer
             }
         }
 
-        private EpochMetrics RunEpoch(int epoch, int lastEpoch, int batches, TrainingProgress progress, long start)
+        private void Note(IProgress<TrainingProgress> progress, int epoch, string text) =>
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.Message, Epoch = epoch, LastEpoch = LastEpoch, BatchCount = BatchCount, Message = text });
+
+        private EpochMetrics RunEpoch(int epoch, int lastEpoch, int batches, IProgress<TrainingProgress> progress, long start)
         {
             var options = _trainer._options;
             var model = _trainer.Model;
             var optimizer = _trainer.Optimizer;
-            var store = model.Parameters;
             int featureCount = _train.FeatureCount;
             bool countCorrect = options.MeasureTrainingAccuracy && _train.IsClassification;
             FillOrder(_order, options.Shuffle, options.Seed, epoch);
-            progress.EpochStarted(epoch, lastEpoch, batches);
+            progress.Report(new TrainingProgress { Kind = TrainingProgressKind.EpochStarted, Epoch = epoch, LastEpoch = lastEpoch, BatchCount = batches });
 
             double lossSum = 0;
             long correct = 0;
@@ -328,24 +471,10 @@ public sealed class Trainer
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 
-                store.ZeroGradients();
-                float loss = model.BatchLoss(inputs, targets, accumulateGradient: true);
-                if (!float.IsFinite(loss))
-                {
-                    throw new TrainingDivergedException(epoch, batch + 1, loss, $"the loss is {Show(loss)}", History);
-                }
-
-                var gradients = store.Gradients;
-                if (!FiniteCheck.AllFinite(gradients))
-                {
-                    int bad = FiniteCheck.FirstNonFinite(gradients);
-                    throw new TrainingDivergedException(epoch, batch + 1, loss,
-                        $"the gradient of {FiniteCheck.NameOf(store, bad)} is {Show(gradients[bad])}", History);
-                }
-
+                // Before the step, which may update the parameters as the backward pass runs.
                 if (countCorrect)
                 {
-                    int count = model.CountCorrect(inputs, targets);
+                    int count = CountCorrect(model, inputs, targets);
                     if (count < 0)
                     {
                         countCorrect = false;
@@ -357,7 +486,7 @@ public sealed class Trainer
                 }
 
                 learningRate = optimizer.CurrentLearningRate;
-                optimizer.Step(store.Values, gradients);
+                float loss = _trainer.TakeStep(inputs, targets, epoch, batch + 1, History);
                 lossSum += (double)loss * rows;
                 samples += rows;
                 done++;
@@ -365,7 +494,10 @@ public sealed class Trainer
                 double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 var report = new BatchProgress(epoch, batch + 1, batches, rows, loss, lossSum / samples, optimizer.StepCount,
                     seconds > 0 ? samples / seconds : 0);
-                progress.BatchCompleted(in report);
+                progress.Report(new TrainingProgress
+                {
+                    Kind = TrainingProgressKind.BatchCompleted, Epoch = epoch, LastEpoch = lastEpoch, BatchCount = batches, Batch = report,
+                });
                 _trainer.BatchCompleted?.Invoke(_trainer, report);
                 if (_trainer._stopRequested)
                 {
@@ -392,17 +524,19 @@ public sealed class Trainer
             };
         }
 
-        private int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
+        internal int BatchCount => (_train.Count + _batchSize - 1) / _batchSize;
 
         internal string Describe()
         {
             int first = _trainer.CompletedEpochs + 1;
             int last = _trainer.CompletedEpochs + _epochs;
             int batches = BatchCount;
-            string text = TrainingProgress.Invariant(
+            string text = Invariant(
                 $"training on {_train.Count:N0} rows, {batches} batches of {_batchSize} per epoch, epochs {first}–{last}, {_trainer.Optimizer}");
-            return _validation is null ? text : text + TrainingProgress.Invariant($"; validating on {_validation.Count:N0} rows");
+            return _validation is null ? text : text + Invariant($"; validating on {_validation.Count:N0} rows");
         }
+
+        private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Epoch e's order depends only on (seed, e): a resumed run shuffles exactly as an uninterrupted one.
         private static void FillOrder(int[] order, bool shuffle, int seed, int epoch)
@@ -434,7 +568,5 @@ public sealed class Trainer
             return z ^ (z >> 31);
         }
 
-        private static string Show(float value) =>
-            float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+∞" : float.IsNegativeInfinity(value) ? "−∞" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -72,11 +72,24 @@ public sealed record TrainerOptions
             : throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), value, "The evaluation batch size must be positive (or 0 for the training batch size).");
     }
 
-    /// <summary>How progress is shown (default <see cref="ProgressMode.Auto"/>).</summary>
-    public ProgressMode Progress { get; init; } = ProgressMode.Auto;
+    /// <summary>
+    /// Whether a step may apply the optimizer's update inside the backward pass (default true): each weight matrix is
+    /// updated by the kernel that computes its gradient, which is then never written to memory, and no gradient is
+    /// zeroed before the step. Used when it gives the same parameters: with <see cref="Sgd"/>, <see cref="Momentum"/> or
+    /// <see cref="Nesterov"/> without gradient clipping, weight decay or L1, and a model that supports it
+    /// (<see cref="ITrainable.SupportsFusedUpdate"/>, every generated model); the result is bit-identical to the unfused
+    /// step. Set false to read the gradients of each batch (e.g. in <see cref="Trainer.BatchCompleted"/>): with a fused
+    /// update <see cref="ParameterStore.Gradients"/> does not hold them.
+    /// </summary>
+    public bool FusedUpdate { get; init; } = true;
 
-    /// <summary>Where progress goes; null (the default) is the console.</summary>
-    public TextWriter? Output { get; init; }
+    /// <summary>
+    /// Receives the trainer's progress reports (see <see cref="TrainingProgress"/> for what arrives and when). Null (the
+    /// default) writes the fit's description and one line per epoch to the console, as <see cref="TextProgress"/> over
+    /// <see cref="Console.Out"/>; <see cref="TrainingProgress.Silent"/> shows nothing. A live progress bar per epoch is
+    /// in the SymbolicGrad.Console package (<c>ConsoleProgress.Auto()</c>), learning-curve pictures in SymbolicGrad.Plotting.
+    /// </summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
     /// When set, a checkpoint (parameters, optimizer state, epoch count) is written atomically to this path after

@@ -26,7 +26,7 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The epoch (from 1) of the bad batch.</summary>
     public int Epoch { get; }
 
-    /// <summary>The batch (from 1) within the epoch.</summary>
+    /// <summary>The batch (from 1) within the epoch; 0 for a step taken with <see cref="Trainer.Step"/>.</summary>
     public int Batch { get; }
 
     /// <summary>The batch's loss (NaN or infinite when the loss was the problem).</summary>

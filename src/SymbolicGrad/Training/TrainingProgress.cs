@@ -1,92 +1,76 @@
 namespace SymbolicGrad;
 
-/// <summary>Shows a <see cref="Trainer"/>'s progress; the base class shows nothing (<see cref="ProgressMode.Silent"/>).</summary>
-internal class TrainingProgress
+/// <summary>What a <see cref="TrainingProgress"/> report announces.</summary>
+public enum TrainingProgressKind
 {
-    internal static TrainingProgress Create(TrainerOptions options)
-    {
-        var mode = options.Progress;
-        if (mode == ProgressMode.Auto)
-        {
-            bool terminal = options.Output is null && !Console.IsOutputRedirected
-                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
-            mode = terminal ? ProgressMode.Live : ProgressMode.Plain;
-        }
+    /// <summary>
+    /// A <see cref="Trainer.Fit"/> begins: <see cref="TrainingProgress.Message"/> describes it (rows, batches, epochs,
+    /// optimizer, validation); <see cref="TrainingProgress.Epoch"/> is its first epoch.
+    /// </summary>
+    FitStarted,
 
-        return mode switch
-        {
-            ProgressMode.Silent => new TrainingProgress(),
-            ProgressMode.Plain => new PlainProgress(options.Output ?? Console.Out),
-            ProgressMode.Live => new LiveProgress(options.Output),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Progress, "Unknown progress mode."),
-        };
-    }
+    /// <summary>An epoch begins; <see cref="TrainingProgress.BatchCount"/> batches follow.</summary>
+    EpochStarted,
 
-    /// <summary>Runs the whole fit (a live display wraps it).</summary>
-    internal virtual void Run(Action fit) => fit();
+    /// <summary>An optimizer step is done; <see cref="TrainingProgress.Batch"/> tells which and how it went.</summary>
+    BatchCompleted,
 
-    internal virtual void Note(string text)
-    {
-    }
+    /// <summary>An epoch is done, validation included; <see cref="TrainingProgress.Metrics"/> holds its metrics.</summary>
+    EpochCompleted,
 
-    internal virtual void EpochStarted(int epoch, int lastEpoch, int batches)
-    {
-    }
+    /// <summary>A note in <see cref="TrainingProgress.Message"/>: early stopping, restored parameters, a stop on request.</summary>
+    Message,
 
-    internal virtual void BatchCompleted(in BatchProgress progress)
-    {
-    }
-
-    internal virtual void EpochCompleted(EpochMetrics metrics, int lastEpoch)
-    {
-    }
-
-    /// <summary>The label of an epoch, padded so the lines align: <c>epoch  3/10</c>.</summary>
-    internal static string EpochLabel(int epoch, int lastEpoch)
-    {
-        string last = lastEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return "epoch " + epoch.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(last.Length) + "/" + last;
-    }
-
-    /// <summary>One line per epoch, e.g. <c>epoch  3/10  loss 0.2345  acc 93.12%  val loss 0.2501  val acc 92.50%  45,120 samples/s  0.18 s</c>.</summary>
-    internal static string Summary(EpochMetrics m, int lastEpoch)
-    {
-        var text = new System.Text.StringBuilder();
-        text.Append(EpochLabel(m.Epoch, lastEpoch)).Append(Invariant($"  loss {m.TrainLoss:F4}"));
-        if (m.TrainAccuracy is double acc)
-        {
-            text.Append(Invariant($"  acc {100 * acc:F2}%"));
-        }
-
-        if (m.ValidationLoss is double valLoss)
-        {
-            text.Append(Invariant($"  val loss {valLoss:F4}"));
-        }
-
-        if (m.ValidationAccuracy is double valAcc)
-        {
-            text.Append(Invariant($"  val acc {100 * valAcc:F2}%"));
-        }
-
-        text.Append(Invariant($"  {m.SamplesPerSecond:N0} samples/s  {m.Duration.TotalSeconds:F2} s"));
-        return text.ToString();
-    }
-
-    internal static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The fit is over, normally or by an exception (the last report of every fit).</summary>
+    FitEnded,
 }
 
-/// <summary>Plain text: a line per epoch and per note; for redirected output, CI logs and files.</summary>
-internal sealed class PlainProgress(TextWriter writer) : TrainingProgress
+/// <summary>
+/// One progress report of a <see cref="Trainer"/>, sent to <see cref="TrainerOptions.Progress"/>. A small struct:
+/// reporting it allocates nothing, so a reporter that ignores <see cref="TrainingProgressKind.BatchCompleted"/> keeps
+/// training steps allocation-free.
+/// </summary>
+/// <remarks>
+/// <para>Reports arrive synchronously on the training thread, in order: <see cref="TrainingProgressKind.FitStarted"/>;
+/// per epoch <see cref="TrainingProgressKind.EpochStarted"/>, one <see cref="TrainingProgressKind.BatchCompleted"/>
+/// per step and <see cref="TrainingProgressKind.EpochCompleted"/>; <see cref="TrainingProgressKind.Message"/> notes in
+/// between; and <see cref="TrainingProgressKind.FitEnded"/> last, also when training throws. Training waits while a
+/// reporter works, so keep per-batch work short.</para>
+/// <para>Implement <see cref="IProgress{T}"/> directly to handle reports in order as they happen (as
+/// <see cref="TextProgress"/> and the SymbolicGrad.Console package's live bar do). <see cref="Progress{T}"/> instead
+/// posts each report to the synchronization context captured when it was created (the thread pool in a console app),
+/// where they may run late and out of order.</para>
+/// </remarks>
+public readonly record struct TrainingProgress
 {
-    internal override void Note(string text)
-    {
-        writer.WriteLine(text);
-        writer.Flush();
-    }
+    /// <summary>What happened.</summary>
+    public TrainingProgressKind Kind { get; init; }
 
-    internal override void EpochCompleted(EpochMetrics metrics, int lastEpoch)
+    /// <summary>The epoch, numbered from 1 and continuing after a resumed checkpoint; for FitStarted the fit's first epoch.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The last epoch the fit will run, unless early stopping or <see cref="Trainer.RequestStop"/> ends it sooner.</summary>
+    public int LastEpoch { get; init; }
+
+    /// <summary>Batches per epoch.</summary>
+    public int BatchCount { get; init; }
+
+    /// <summary>The step just done (BatchCompleted only).</summary>
+    public BatchProgress Batch { get; init; }
+
+    /// <summary>The epoch's metrics (EpochCompleted only).</summary>
+    public EpochMetrics? Metrics { get; init; }
+
+    /// <summary>The fit's description (FitStarted) or a note (Message).</summary>
+    public string? Message { get; init; }
+
+    /// <summary>A reporter that ignores every report: no progress at all.</summary>
+    public static IProgress<TrainingProgress> Silent { get; } = new SilentProgress();
+
+    private sealed class SilentProgress : IProgress<TrainingProgress>
     {
-        writer.WriteLine(Summary(metrics, lastEpoch));
-        writer.Flush();
+        public void Report(TrainingProgress value)
+        {
+        }
     }
 }

@@ -5,8 +5,9 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 
 /// <summary>
 /// <c>--profile</c>: for each batch size of the 784-128-10 MLP, the generated step against the hand-written one
-/// (interleaved, thread CPU time) and their allocations; at batch 1, what fusing the optimizer into the step would
-/// save (<see cref="FusedUpdates"/>). For 784-512-512-10: the same comparison and the GEMMs' share of the step.
+/// (interleaved; one thread in thread CPU time, then every core on the wall clock), the fused update against the
+/// unfused step, the speed-up from the threads, and allocations. For 784-512-512-10: the same, and the share of the
+/// one-thread step its GEMMs take.
 /// </summary>
 internal static class StepProfile
 {
@@ -31,50 +32,57 @@ internal static class StepProfile
     {
         Console.WriteLine();
         Console.WriteLine($"=== 784-128-10, batch {batch} ===");
-        var bench = new SmallMlpStepBenchmarks { Batch = batch };
-        bench.Setup();
-        var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
-        Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
-        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
-        Noise(() => new SmallMlpStepBenchmarks { Batch = batch }, bench);
-
-        if (batch == 1)
-        {
-            ProfileUpdate(new SmallMlp(seed: 3));
-        }
+        Profile(() => new SmallMlpStepBenchmarks { Batch = batch }, () => new SmallMlpStepBenchmarks { Batch = batch, FusedUpdate = false }, batch);
     }
 
-    private static void ProfileUpdate(SmallMlp model)
+    /// <summary>
+    /// One thread in thread CPU time: generated against hand-written, allocations, the A/A check. Every core on the
+    /// wall clock: generated against hand-written, against itself on one thread, and fused against unfused.
+    /// </summary>
+    private static void Profile(Func<TrainingStepBenchmarks> create, Func<TrainingStepBenchmarks> createUnfused, int batch)
     {
-        var optimizer = new Momentum(0.01f, 0.9f);
-        var velocity = new float[model.Parameters.Count];
-        var c = ProfileTimer.Compare(
-            () => { model.Parameters.ZeroGradients(); optimizer.Step(model.Parameters.Values, model.Parameters.Gradients); },
-            () => FusedUpdates.MomentumStepAndZero(model.Parameters.Values, model.Parameters.Gradients, velocity, 0.01f, 0.9f));
-        Console.WriteLine($"ZeroGradients + Momentum.Step {c.A:F2} µs → one pass that also zeroes the gradients {c.B:F2} µs (saves {c.A - c.B:F2} µs per step)");
+        int cores = Environment.ProcessorCount;
+        var bench = create();
+        bench.Setup();
+        var unfused = createUnfused();
+        unfused.Setup();
 
-        // W1's share at batch 1: zero dW1, dW1 += δ·xᵀ, momentum over W1 — against the update fused into the outer product.
-        var random = new Random(9);
-        const int Hidden = 128;
-        float[] w = GemmBenchmarks.Fill(random, Hidden * Inputs), g = new float[w.Length], v = new float[w.Length], v2 = new float[w.Length];
-        float[] delta = GemmBenchmarks.Fill(random, Hidden), x = GemmBenchmarks.Fill(random, Inputs);
-        var layerOptimizer = new Momentum(1e-6f, 0.9f);
-        var fused = ProfileTimer.Compare(
-            () => { g.AsSpan().Clear(); Kernels.OuterAdd(g, Hidden, Inputs, 1f, delta, x); layerOptimizer.Step(w, g); },
-            () => FusedUpdates.OuterProductMomentumStep(w, v2, Hidden, Inputs, delta, x, 1e-6f, 0.9f));
-        Console.WriteLine($"W1 at batch 1: clear dW1 + OuterAdd + Momentum.Step {fused.A:F2} µs → momentum fused into the outer product {fused.B:F2} µs (saves {fused.A - fused.B:F2} µs per step)");
+        Parallelism.MaxThreads = 1;
+        ProfileTimer.Wall = false;
+        var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
+        Console.WriteLine($"1 thread, CPU time: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
+        var fusion = ProfileTimer.Compare(() => bench.Generated(), () => unfused.Generated());
+        Console.WriteLine($"1 thread, CPU time: fused update {fusion.A,9:F2} µs, unfused (zero, gradient, Momentum.Step) {fusion.B,9:F2} µs; fused/unfused speed {1 / fusion.Ratio:F3}");
+        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
+        Noise(create, bench);
+
+        Parallelism.MaxThreads = cores;
+        ProfileTimer.Wall = true;
+        var threaded = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
+        Console.WriteLine($"{cores} threads, wall clock: generated {threaded.A,9:F2} µs, hand-written {threaded.B,9:F2} µs; samples/s {batch / threaded.A * 1e6:N0} vs {batch / threaded.B * 1e6:N0}; generated/hand speed {1 / threaded.Ratio:F3}");
+        var threadedFusion = ProfileTimer.Compare(() => bench.Generated(), () => unfused.Generated());
+        Console.WriteLine($"{cores} threads, wall clock: fused {threadedFusion.A,9:F2} µs, unfused {threadedFusion.B,9:F2} µs; fused/unfused speed {1 / threadedFusion.Ratio:F3}");
+        var scaling = ProfileTimer.Compare(() => bench.Generated(), () =>
+        {
+            Parallelism.MaxThreads = 1;
+            bench.Generated();
+            Parallelism.MaxThreads = cores;
+        });
+        Console.WriteLine($"wall clock: generated on {cores} threads {scaling.A,9:F2} µs, on 1 thread {scaling.B,9:F2} µs; speed-up {1 / scaling.Ratio:F2}× (load {LoadAverage()})");
+        ProfileTimer.Wall = false;
     }
 
     private static void ProfileDeep(int batch)
     {
         Console.WriteLine();
         Console.WriteLine($"=== 784-512-512-10, batch {batch} ===");
+        Profile(() => new DeepMlpStepBenchmarks { Batch = batch }, () => new DeepMlpStepBenchmarks { Batch = batch, FusedUpdate = false }, batch);
+
+        // Where the one-thread step's time goes.
         var bench = new DeepMlpStepBenchmarks { Batch = batch };
         bench.Setup();
-        var steps = ProfileTimer.Compare(() => bench.Generated(), () => bench.HandWritten());
-        Console.WriteLine($"full step: generated {steps.A,9:F2} µs, hand-written {steps.B,9:F2} µs; samples/s {batch / steps.A * 1e6:N0} vs {batch / steps.B * 1e6:N0}; generated/hand speed {1 / steps.Ratio:F3}");
-        Console.WriteLine($"allocated per step after warm-up (1,000 steps): generated {AllocatedPerCall(() => bench.Generated())}, hand-written {AllocatedPerCall(() => bench.HandWritten())}");
-        Noise(() => new DeepMlpStepBenchmarks { Batch = batch }, bench);
+        Parallelism.MaxThreads = 1;
+        var steps = (A: ProfileTimer.Micros(() => bench.Generated()), B: 0.0);
 
         var random = new Random(5);
         float[] Fill(int n) => GemmBenchmarks.Fill(random, n);
@@ -102,7 +110,8 @@ internal static class StepProfile
         });
         double flops = 2.0 * batch * (H * Inputs + H * H + Classes * H);
         double rest = steps.A - gemmFwd - gemmBackX - gemmBackW;
-        Console.WriteLine($"forward GEMMs {gemmFwd:F0} µs ({flops / gemmFwd / 1e3:F1} GFLOP/s), input-gradient GEMMs {gemmBackX:F0} µs, weight-gradient GEMMs {gemmBackW:F0} µs " +
+        Parallelism.MaxThreads = Environment.ProcessorCount;
+        Console.WriteLine($"1 thread, CPU time: forward GEMMs {gemmFwd:F0} µs ({flops / gemmFwd / 1e3:F1} GFLOP/s), input-gradient GEMMs {gemmBackX:F0} µs, weight-gradient GEMMs {gemmBackW:F0} µs " +
             $"({flops / gemmBackW / 1e3:F1} GFLOP/s); everything else {rest:F0} µs ({100 * rest / steps.A:F0}% of the generated step)");
     }
 

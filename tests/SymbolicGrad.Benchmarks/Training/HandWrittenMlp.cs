@@ -7,13 +7,14 @@ namespace SymbolicGrad.Benchmarks.Training;
 /// <c>δ_out = (p − onehot)/B</c>, <c>δ_h = (δ_{h+1}·W_{h+1}) ⊙ relu′(z_h)</c>, <c>∂W += δᵀ·a_prev</c>, <c>∂b += Σ_rows δ</c>.
 /// The baseline the generated gradient is compared with; all buffers are allocated up front for the largest batch.
 /// A batch of one uses the matrix–vector kernels (as one would write per-sample backprop), larger batches the GEMMs.
+/// The weight and bias gradients go through the parameter store (<see cref="ParameterStore.AddOuterProducts"/>), like
+/// generated code's, so the trainer's fused update applies to both.
 /// </summary>
 internal sealed class HandWrittenMlp
 {
+    private readonly ParameterStore _parameters;
     private readonly Mat[] _weights;
     private readonly Vec[] _biases;
-    private readonly Mat[] _weightGradients;
-    private readonly Vec[] _biasGradients;
     private readonly float[][] _activations; // layer l's output a_l (batch × width); the last one holds the logits
     private readonly float[][] _deltas;      // δ_l = ∂L/∂z_l, L the mean loss
     private readonly int _maxBatch;
@@ -21,10 +22,9 @@ internal sealed class HandWrittenMlp
     /// <summary>Wraps the layers (weight W_l of outputs × inputs, bias b_l) of a model whose parameters live in <paramref name="parameters"/>.</summary>
     public HandWrittenMlp(ParameterStore parameters, (Mat Weight, Vec Bias)[] layers, int maxBatch)
     {
+        _parameters = parameters;
         _weights = layers.Select(l => l.Weight).ToArray();
         _biases = layers.Select(l => l.Bias).ToArray();
-        _weightGradients = _weights.Select(parameters.GradientOf).ToArray();
-        _biasGradients = _biases.Select(parameters.GradientOf).ToArray();
         _activations = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
         _deltas = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
         _maxBatch = maxBatch;
@@ -72,10 +72,11 @@ internal sealed class HandWrittenMlp
             var delta = _deltas[l].AsSpan(0, batch * w.Rows);
             ReadOnlySpan<float> previous = l == 0 ? x.Span : _activations[l - 1].AsSpan(0, batch * w.Cols);
 
-            // ∂W_l += δ_lᵀ·a_{l−1};  ∂b_l += Σ_rows δ_l.
-            if (batch == 1) Kernels.OuterAdd(_weightGradients[l].Span, w.Rows, w.Cols, 1f, delta, previous);
-            else Kernels.MatMulAddAtB(delta, previous, _weightGradients[l].Span, w.Rows, w.Cols, batch);
-            Kernels.ColumnSumsAdd(delta, batch, w.Rows, _biasGradients[l].Span);
+            // ∂W_l += δ_lᵀ·a_{l−1};  ∂b_l += Σ_rows δ_l — through the store, as generated code does, so a trainer can
+            // apply the update inside the product (the outer product at batch 1).
+            var deltaRows = new Mat(_deltas[l], 0, batch, w.Rows);
+            _parameters.AddOuterProducts(w, deltaRows, l == 0 ? x : new Mat(_activations[l - 1], 0, batch, w.Cols));
+            _parameters.AddColumnSums(_biases[l], deltaRows);
 
             if (l > 0)
             {

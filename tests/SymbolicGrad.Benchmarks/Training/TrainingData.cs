@@ -44,6 +44,14 @@ internal sealed class TrainingData
         return new Mat(_pixels, start * Features, batch, Features);
     }
 
+    /// <summary>The next batch with its labels as trainer targets, wrapping round to the start of the pool.</summary>
+    public Mat Next(int batch, out BatchTargets targets)
+    {
+        var x = Next(batch, out ReadOnlySpan<int> _);
+        targets = new BatchTargets(_labels, x.Offset / Features, batch);
+        return x;
+    }
+
     /// <summary>The next batch, wrapping round to the start of the pool.</summary>
     public Mat Next(int batch, out ReadOnlySpan<int> labels)
     {

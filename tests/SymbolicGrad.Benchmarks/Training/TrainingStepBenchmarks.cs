@@ -3,9 +3,11 @@ using BenchmarkDotNet.Attributes;
 namespace SymbolicGrad.Benchmarks.Training;
 
 /// <summary>
-/// One full training step — zero the gradients, the batched gradient, a momentum-SGD update — of a ReLU MLP with
-/// softmax cross-entropy on one thread: the generated <c>LossGradientBatch</c> against the hand-written δ-recursion
-/// (<see cref="HandWrittenMlp"/>) on the same kernels. Each method works on its own copy of the model.
+/// One full training step of a ReLU MLP with softmax cross-entropy, as <see cref="Trainer.Step"/> takes it (the
+/// batched gradient, its finiteness check and a momentum-SGD update applied inside the backward pass): the generated
+/// <c>LossGradientBatch</c> against the hand-written δ-recursion (<see cref="HandWrittenMlp"/>) on the same kernels
+/// and the same store. Each method works on its own copy of the model. Threads: <see cref="Parallelism.MaxThreads"/>
+/// (every core), except with the thread CPU clock, which counts one thread only and so runs everything on one.
 /// </summary>
 /// <remarks>The concrete classes choose the network, the batch sizes and the BenchmarkDotNet config.</remarks>
 public abstract class TrainingStepBenchmarks
@@ -19,8 +21,8 @@ public abstract class TrainingStepBenchmarks
     private protected const float MomentumBeta = 0.9f;
 
     private Model _generated = null!;
-    private Momentum _generatedOptimizer = null!;
-    private Momentum _handOptimizer = null!;
+    private Trainer _generatedTrainer = null!;
+    private Trainer _handTrainer = null!;
 
     /// <summary>Samples per step.</summary>
     public abstract int Batch { get; set; }
@@ -43,6 +45,7 @@ public abstract class TrainingStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        Parallelism.MaxThreads = TrainingStepConfig.Threads;
         Data = new TrainingData(PoolSamples, seed: 11);
         _generated = Model.Create();
         HandModel = Model.Create();
@@ -53,14 +56,21 @@ public abstract class TrainingStepBenchmarks
             (xs, l) => Model.UserLoss(_generated, xs, l), x, labels, Network);
         Console.WriteLine("// Gradient check: " + agreement);
         SetUpOthers(x, labels);
-        _generatedOptimizer = new Momentum(LearningRate, MomentumBeta);
-        _handOptimizer = new Momentum(LearningRate, MomentumBeta);
+        var options = new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = FusedUpdate };
+        _generatedTrainer = new Trainer((ITrainable)_generated, new Momentum(LearningRate, MomentumBeta), options);
+        _handTrainer = new Trainer(new HandWrittenTrainable(HandModel, Hand), new Momentum(LearningRate, MomentumBeta), options);
 
         // The first step allocates the optimizers' velocity and the generated workspace; keep that out of the measurements.
         Generated();
         HandWritten();
         WarmUpOthers();
     }
+
+    /// <summary>
+    /// Whether the steps apply the momentum update inside the backward pass (the trainer's default); false times
+    /// zeroing the gradients, the gradient, then <c>Momentum.Step</c> over the whole buffer.
+    /// </summary>
+    public bool FusedUpdate { get; set; } = true;
 
     /// <summary>Sets up the steps a subclass adds, before any step has run (the first batch is given for checks).</summary>
     private protected virtual void SetUpOthers(Mat x, ReadOnlySpan<int> labels)
@@ -72,28 +82,20 @@ public abstract class TrainingStepBenchmarks
     {
     }
 
-    /// <summary>The classic hand-written back-propagation.</summary>
+    /// <summary>The classic hand-written back-propagation, one trainer step.</summary>
     [Benchmark(Baseline = true)]
     public float HandWritten()
     {
-        var x = Data.Next(Batch, out var labels);
-        var parameters = HandModel.Parameters;
-        parameters.ZeroGradients();
-        float loss = Hand.GradientBatch(x, labels);
-        _handOptimizer.Step(parameters.Values, parameters.Gradients);
-        return loss;
+        var x = Data.Next(Batch, out BatchTargets targets);
+        return _handTrainer.Step(x, targets);
     }
 
-    /// <summary>The generated batched gradient.</summary>
+    /// <summary>The generated batched gradient, one trainer step.</summary>
     [Benchmark]
     public float Generated()
     {
-        var x = Data.Next(Batch, out var labels);
-        var parameters = _generated.Parameters;
-        parameters.ZeroGradients();
-        float loss = Model.GeneratedGradient(_generated, x, labels);
-        _generatedOptimizer.Step(parameters.Values, parameters.Gradients);
-        return loss;
+        var x = Data.Next(Batch, out BatchTargets targets);
+        return _generatedTrainer.Step(x, targets);
     }
 
     [GlobalCleanup]

@@ -27,45 +27,74 @@ namespace Digits
             accumulateGradient ? LossGradientBatch(x, targets.Labels) : LossBatch(x, targets.Labels);
 
         /// <inheritdoc/>
+        bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters
+
+        /// <inheritdoc/>
         int global::SymbolicGrad.ITrainable.CountCorrect(global::SymbolicGrad.Mat x, in global::SymbolicGrad.BatchTargets targets)
         {
-            var labels = targets.Labels;
-            var workspace = _lossWorkspace ??= new LossWorkspace();
-            LossForwardBatch(workspace, x, labels);
-            int classes = W2.Rows;
-            float[] logits = workspace.t3;
-            int correct = 0;
-            for (int r = 0; r < labels.Length; r++)
+            var workspace = _LossWorkspaces.Rent();
+            try
             {
-                int best = 0;
-                for (int i = 1; i < classes; i++) if (logits[r * classes + i] > logits[r * classes + best]) best = i;
-                if (best == labels[r]) correct++;
+                var labels = targets.Labels;
+                LossForwardBatch(workspace, x, labels);
+                int classes = W2.Rows;
+                float[] logits = workspace.t3;
+                int correct = 0;
+                for (int r = 0; r < labels.Length; r++)
+                {
+                    int best = 0;
+                    for (int i = 1; i < classes; i++) if (logits[r * classes + i] > logits[r * classes + best]) best = i;
+                    if (best == labels[r]) correct++;
+                }
+                return correct;
             }
-            return correct;
+            finally
+            {
+                _LossWorkspaces.Return(workspace);
+            }
         }
 
-        private LossWorkspace? _lossWorkspace;
+        /// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>
+        private readonly global::SymbolicGrad.CompilerServices.WorkspacePool<LossWorkspace> _LossWorkspaces = new();
 
-        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>.</summary>
+        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>. Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.</summary>
         /// <returns>The loss.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradient(global::SymbolicGrad.Vec x, int label) => LossGradientBatch(new global::SymbolicGrad.Mat(x.Array, x.Offset, 1, x.Length), new global::System.ReadOnlySpan<int>(in label));
 
-        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>.</summary>
+        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.</summary>
         /// <returns>The mean loss over the batch.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
-            var workspace = _lossWorkspace ??= new LossWorkspace();
-            float loss = LossForwardBatch(workspace, x, label);
-            LossBackwardBatch(workspace, x, label);
-            return loss;
+            var workspace = _LossWorkspaces.Rent();
+            try
+            {
+                float loss = LossForwardBatch(workspace, x, label);
+                LossBackwardBatch(workspace, x, label);
+                return loss;
+            }
+            finally
+            {
+                _LossWorkspaces.Return(workspace);
+            }
         }
 
-        /// <summary>Computes the mean of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> over a batch (one sample per row), without gradients.</summary>
+        /// <summary>Computes the mean of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.</summary>
         /// <returns>The mean loss over the batch.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        public float LossBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label) => LossForwardBatch(_lossWorkspace ??= new LossWorkspace(), x, label);
+        public float LossBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
+            var workspace = _LossWorkspaces.Rent();
+            try
+            {
+                return LossForwardBatch(workspace, x, label);
+            }
+            finally
+            {
+                _LossWorkspaces.Return(workspace);
+            }
+        }
 
         /// <summary>The forward pass of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for one sample, keeping its intermediate values in <paramref name="workspace"/>.</summary>
         /// <returns>The loss.</returns>
@@ -147,11 +176,9 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w1Rows = W1.Rows;
-            var xValues = x.Span;
             var W2Values = W2.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] t2 = workspace.t1;
@@ -159,7 +186,7 @@ namespace Digits
             float[] logsumexpT4 = workspace.logsumexpT4;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
-            // Parameters.Gradients once its terms are ready.
+            // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
             float[] dT4 = workspace.dT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT4, batch * w2Rows);
             // ∂L/∂t4 = onehot(label)·(−sampleWeight) + sampleWeight · exp(t4 − logsumexpT4)
             for (int r = 0; r < batch; r++)
@@ -167,11 +194,16 @@ namespace Digits
                 for (int i = 0; i < w2Rows; i++)
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * MathF.Exp(t4[r * w2Rows + i] - logsumexpT4[r]);
             }
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * w2Rows), t2.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows), new global::SymbolicGrad.Mat(t2, 0, batch, w1Rows));
+            }
+            // ∂L/∂b2 = Σ_batch ∂L/∂t4
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows));
+            }
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = W2ᵀ·∂L/∂t4
             dT2.AsSpan(0, batch * w1Rows).Clear();
@@ -187,24 +219,29 @@ namespace Digits
                 for (; i < w1Rows; i++)
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT5.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT5.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);
+            }
+            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows));
+            }
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>
         private void LossCheckArguments(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", nameof(label));
+            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", "x");
+            if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", "label");
             if (W1.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {W1.Cols}, but it has {x.Cols}.");
             if (W1.Rows != b1.Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {W1.Rows} and {b1.Length}.");
             if (W2.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {W2.Cols}, but it has {W1.Rows}.");
             if (W2.Rows != b2.Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {W2.Rows} and {b2.Length}.");
-            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
+            for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
         }
     }
 }

@@ -32,33 +32,55 @@ namespace Blocks
             accumulateGradient ? LossGradientBatch(x, targets.Values) : LossBatch(x, targets.Values);
 
         /// <inheritdoc/>
+        bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters
+
+        /// <inheritdoc/>
         int global::SymbolicGrad.ITrainable.CountCorrect(global::SymbolicGrad.Mat x, in global::SymbolicGrad.BatchTargets targets)
         {
             return -1; // not a classifier: the loss picks no logit by label
         }
 
-        private LossWorkspace? _lossWorkspace;
+        /// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>
+        private readonly global::SymbolicGrad.CompilerServices.WorkspacePool<LossWorkspace> _LossWorkspaces = new();
 
-        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>.</summary>
+        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>. Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.</summary>
         /// <returns>The loss.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradient(global::SymbolicGrad.Vec x, global::SymbolicGrad.Vec target) => LossGradientBatch(new global::SymbolicGrad.Mat(x.Array, x.Offset, 1, x.Length), new global::SymbolicGrad.Mat(target.Array, target.Offset, 1, target.Length));
 
-        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>.</summary>
+        /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.</summary>
         /// <returns>The mean loss over the batch.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
-            var workspace = _lossWorkspace ??= new LossWorkspace();
-            float loss = LossForwardBatch(workspace, x, target);
-            LossBackwardBatch(workspace, x, target);
-            return loss;
+            var workspace = _LossWorkspaces.Rent();
+            try
+            {
+                float loss = LossForwardBatch(workspace, x, target);
+                LossBackwardBatch(workspace, x, target);
+                return loss;
+            }
+            finally
+            {
+                _LossWorkspaces.Return(workspace);
+            }
         }
 
-        /// <summary>Computes the mean of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> over a batch (one sample per row), without gradients.</summary>
+        /// <summary>Computes the mean of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.</summary>
         /// <returns>The mean loss over the batch.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        public float LossBatch(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target) => LossForwardBatch(_lossWorkspace ??= new LossWorkspace(), x, target);
+        public float LossBatch(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
+        {
+            var workspace = _LossWorkspaces.Rent();
+            try
+            {
+                return LossForwardBatch(workspace, x, target);
+            }
+            finally
+            {
+                _LossWorkspaces.Return(workspace);
+            }
+        }
 
         /// <summary>The forward pass of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> for one sample, keeping its intermediate values in <paramref name="workspace"/>.</summary>
         /// <returns>The loss.</returns>
@@ -169,13 +191,11 @@ namespace Blocks
         {
             LossCheckArguments(x, target);
             int batch = x.Rows;
-            int xCols = x.Cols;
             int w1Rows = W1.Rows;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
-            var xValues = x.Span;
             var W2Values = W2.Span;
             var W3Values = W3.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
@@ -185,7 +205,7 @@ namespace Blocks
             float[] t5 = workspace.t4;
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
-            // Parameters.Gradients once its terms are ready.
+            // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
             float[] dSum2 = workspace.dSum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dSum2, batch);
             // ∂L/∂sum2 = sampleWeight / W3.Rows
             for (int r = 0; r < batch; r++)
@@ -202,9 +222,11 @@ namespace Blocks
                 for (; i < w3Rows; i++)
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
-            var dW3 = Parameters.GradientOf(W3).Span; // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW3, w3Rows, w1Rows, 1f, dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * w3Rows), r2.AsSpan(0, batch * w1Rows), dW3, w3Rows, w1Rows, batch);
+            // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddOuterProducts(W3, new global::SymbolicGrad.Mat(dT5, 0, batch, w3Rows), new global::SymbolicGrad.Mat(r2, 0, batch, w1Rows));
+            }
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
             dR2.AsSpan(0, batch * w1Rows).Clear();
@@ -220,11 +242,16 @@ namespace Blocks
                 for (; i < w2Rows; i++)
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
-            var dW2 = Parameters.GradientOf(W2).Span; // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW2, w2Rows, w1Rows, 1f, dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT6.AsSpan(0, batch * w2Rows), h.AsSpan(0, batch * w1Rows), dW2, w2Rows, w1Rows, batch);
-            var dB2 = Parameters.GradientOf(b2).Span; // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT6.AsSpan(0, batch * w2Rows), batch, w2Rows, dB2);
+            // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows), new global::SymbolicGrad.Mat(h, 0, batch, w1Rows));
+            }
+            // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows));
+            }
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W2ᵀ·∂L/∂(t2 + b2)
             t7.AsSpan(0, batch * w1Rows).Clear();
@@ -250,19 +277,24 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
-            var dW1 = Parameters.GradientOf(W1).Span; // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW1, w1Rows, xCols, 1f, dT8.AsSpan(0, batch * w1Rows), xValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w1Rows), xValues, dW1, w1Rows, xCols, batch);
-            var dB1 = Parameters.GradientOf(b1).Span; // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT8.AsSpan(0, batch * w1Rows), batch, w1Rows, dB1);
+            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows), x);
+            }
+            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
+            lock (Parameters.GradientLock)
+            {
+                Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows));
+            }
         }
 
         /// <summary>Throws if the arguments of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s batched passes do not fit together or the model: batch sizes, vector lengths, labels.</summary>
         private void LossCheckArguments(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
             int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", nameof(x));
-            if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", nameof(target));
+            if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", "x");
+            if (target.Rows != batch) throw new global::System.ArgumentException($"Loss: target has {target.Rows} samples but x has {batch}.", "target");
             if (W1.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W1·x needs x of length {W1.Cols}, but it has {x.Cols}.");
             if (W1.Rows != b1.Length) throw new global::System.ArgumentException($"Loss: t1 + b1 combines vectors of lengths {W1.Rows} and {b1.Length}.");
             if (W2.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W2·h needs h of length {W2.Cols}, but it has {W1.Rows}.");

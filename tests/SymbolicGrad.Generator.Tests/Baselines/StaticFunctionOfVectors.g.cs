@@ -22,26 +22,26 @@ namespace Layers
         }
 
         [global::System.ThreadStatic]
-        private static LossWorkspace? _lossWorkspace;
+        private static LossWorkspace? _LossWorkspace;
 
         /// <summary>Computes <see cref="Loss(global::SymbolicGrad.Mat, global::SymbolicGrad.Vec, global::SymbolicGrad.Vec, int)"/> and adds its gradient with respect to <paramref name="W"/>, <paramref name="b"/> into <paramref name="dW"/>, <paramref name="dB"/>.</summary>
         /// <returns>The value.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public static float LossGradient(global::SymbolicGrad.Mat W, global::SymbolicGrad.Vec b, global::SymbolicGrad.Vec x, int label, global::SymbolicGrad.Mat dW, global::SymbolicGrad.Vec dB)
         {
-            var workspace = _lossWorkspace ??= new LossWorkspace();
+            var workspace = _LossWorkspace ??= new LossWorkspace();
             int wRows = W.Rows;
             int wCols = W.Cols;
             int bLength = b.Length;
             int xLength = x.Length;
             if (wCols != xLength) throw new global::System.ArgumentException($"Loss: W·x needs x of length {wCols}, but it has {xLength}.");
             if (wRows != bLength) throw new global::System.ArgumentException($"Loss: t1 + b combines vectors of lengths {wRows} and {bLength}.");
-            if ((uint)label >= (uint)wRows) throw new global::System.ArgumentOutOfRangeException(nameof(label), label, $"Loss: label {label} is outside [0, {wRows}).");
+            if ((uint)label >= (uint)wRows) throw new global::System.ArgumentOutOfRangeException("label", label, $"Loss: label {label} is outside [0, {wRows}).");
             var WValues = W.Span;
             var bValues = b.Span;
             var xValues = x.Span;
-            if (dW.Rows != W.Rows || dW.Cols != W.Cols) throw new global::System.ArgumentException($"Loss: dW must have the shape of W.", nameof(dW));
-            if (dB.Length != b.Length) throw new global::System.ArgumentException($"Loss: dB must have the shape of b.", nameof(dB));
+            if (dW.Rows != W.Rows || dW.Cols != W.Cols) throw new global::System.ArgumentException("Loss: dW must have the shape of W.", "dW");
+            if (dB.Length != b.Length) throw new global::System.ArgumentException("Loss: dB must have the shape of b.", "dB");
 
             // Forward pass.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, wRows);

@@ -18,6 +18,9 @@ public sealed class LabelCase<TModel, TWorkspace>(string name, string family, TM
     public override object NewWorkspace() => new TWorkspace();
 
     /// <inheritdoc />
+    public override BatchTargets? TrainingTargets(int start, int count) => new BatchTargets(Data.LabelMemory(start, count));
+
+    /// <inheritdoc />
     public override float LossForward(object workspace, int i) =>
         model.LossForward((TWorkspace)workspace, Data.Input(i), Data.Label(i));
 

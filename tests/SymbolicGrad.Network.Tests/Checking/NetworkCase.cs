@@ -57,6 +57,9 @@ public abstract class NetworkCase
     /// <summary>Generated <c>LossBackwardBatch</c> on a batch.</summary>
     public abstract void LossBackwardBatch(object workspace, int start, int count);
 
+    /// <summary>The targets of a batch for <see cref="Trainer.Step"/>, or null when the model is not trainable.</summary>
+    public virtual BatchTargets? TrainingTargets(int start, int count) => null;
+
     /// <summary>Mean of the user's method over a batch, summed in double: the reference of the batched forms.</summary>
     public double MeanLoss(int start, int count)
     {

@@ -6,6 +6,7 @@ using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
 using SymbolicGrad.Network.Tests.Models.Losses;
 using SymbolicGrad.Network.Tests.Models.Piecewise;
+using SymbolicGrad.Network.Tests.Models.Names;
 using SymbolicGrad.Network.Tests.Models.Probabilities;
 using SymbolicGrad.Network.Tests.Models.Reductions;
 using Contracts = SymbolicGrad.Network.Tests.Contracts;
@@ -67,6 +68,10 @@ public static class NetworkCatalogue
         Label<LayerHelperNet, LayerHelperNet.LossWorkspace>("helper", () => new LayerHelperNet(Seed), DataSpec.Labels(5, 3)),
         Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
         Target<PiecewiseScalarNet, PiecewiseScalarNet.LossWorkspace>("piecewise", () => new PiecewiseScalarNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
+        // Names that collide with those of the generated code (issue 8).
+        Label<CaseNet, CaseNet.LossWorkspace>("names", () => new CaseNet(Seed), DataSpec.Labels(5, 3)),
+        Label<CrowdedNet, CrowdedNet.LossWorkspace>("names", () => new CrowdedNet(Seed), DataSpec.Labels(5, 4)),
+        Target<ClashNet, ClashNet.LossWorkspace>("names", () => new ClashNet(Seed), DataSpec.Targets(5, 3, DataSpec.Uniform)),
     ];
 
     /// <summary>Theory data: the name of every case.</summary>

@@ -107,6 +107,9 @@ public sealed class SampleData
     /// <summary>Labels of samples [start, start + count).</summary>
     public ReadOnlySpan<int> LabelBatch(int start, int count) => _labels.AsSpan(_spanOffset + start, count);
 
+    /// <summary>The labels of samples [start, start + count), as memory (for <see cref="BatchTargets"/>).</summary>
+    public ReadOnlyMemory<int> LabelMemory(int start, int count) => _labels.AsMemory(_spanOffset + start, count);
+
     /// <summary>Float data parameters of samples [start, start + count).</summary>
     public ReadOnlySpan<float> ScaleBatch(int start, int count) => _scales.AsSpan(_spanOffset + start, count);
 

@@ -18,6 +18,9 @@ public sealed class TargetCase<TModel, TWorkspace>(string name, string family, T
     public override object NewWorkspace() => new TWorkspace();
 
     /// <inheritdoc />
+    public override BatchTargets? TrainingTargets(int start, int count) => new BatchTargets(Data.TargetBatch(start, count));
+
+    /// <inheritdoc />
     public override float LossForward(object workspace, int i) =>
         model.LossForward((TWorkspace)workspace, Data.Input(i), Data.Target(i));
 

@@ -28,16 +28,19 @@ internal static class ArgumentChecks
         if (first is not null)
         {
             c.Line($"int {batch} = {BatchCount(c, first)};");
-            c.Line($"if ({batch} == 0) throw new global::System.ArgumentException(\"{name}: the batch is empty.\", nameof({first.Name}));");
+            // Parameter names as string literals, not nameof: a user's member named nameof would turn it into a call.
+            string firstName = Identifiers.Bare(first.Name);
+            c.Line($"if ({batch} == 0) throw new global::System.ArgumentException(\"{name}: the batch is empty.\", \"{firstName}\");");
             foreach (var input in c.Method.Parameters.Where(p => !p.IsField && p != first))
             {
-                c.Line($"if ({BatchCount(c, input)} != {batch}) throw new global::System.ArgumentException($\"{name}: {input.Name} has {{{BatchCount(c, input)}}} samples but {first.Name} has {{{batch}}}.\", nameof({input.Name}));");
+                string inputName = Identifiers.Bare(input.Name);
+                c.Line($"if ({BatchCount(c, input)} != {batch}) throw new global::System.ArgumentException($\"{name}: {inputName} has {{{BatchCount(c, input)}}} samples but {firstName} has {{{batch}}}.\", \"{inputName}\");");
             }
         }
         if (!declareSizes)
         {
             // The checks read the lengths straight from the arguments and fields.
-            WriteShapeChecks(c, DimText.Of);
+            WriteShapeChecks(c, d => DimText.Of(d));
             return;
         }
         foreach (var dim in c.Names.Dims) c.Line($"int {dim.Name} = {DimText.Of(dim.Dim)};");
@@ -82,10 +85,10 @@ internal static class ArgumentChecks
             string length = size(dag[node[0]].Shape!.Length);
             if (!dag[node[1]].Batched)
             {
-                c.Line($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}, $\"{c.Method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");
+                c.Line($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Identifiers.Bare(labels)}\", {labels}, $\"{c.Method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");
                 continue;
             }
-            c.Line($"for (int {r} = 0; {r} < {c.Names.Batch}; {r}++) if ((uint){labels}[{r}] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(nameof({labels}), {labels}[{r}], $\"{c.Method.Name}: label {{{labels}[{r}]}} of sample {{{r}}} is outside [0, {{{length}}}).\");");
+            c.Line($"for (int {r} = 0; {r} < {c.Names.Batch}; {r}++) if ((uint){labels}[{r}] >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Identifiers.Bare(labels)}\", {labels}[{r}], $\"{c.Method.Name}: label {{{labels}[{r}]}} of sample {{{r}}} is outside [0, {{{length}}}).\");");
         }
     }
 }

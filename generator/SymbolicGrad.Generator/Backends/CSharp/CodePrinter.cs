@@ -27,7 +27,7 @@ internal sealed class CodePrinter : ExpressionPrinter
     {
         _reference = reference;
         _qualifyMath = qualifyMath;
-        _dim = dim ?? DimText.Of;
+        _dim = dim ?? (d => DimText.Of(d));
         _element = element ?? ((node, i) => Print(node) + "[" + i + "]");
         Index = index;
         _sampleWeight = sampleWeight ?? (() => "sampleWeight");

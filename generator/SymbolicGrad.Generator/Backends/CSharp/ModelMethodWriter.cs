@@ -13,7 +13,8 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 /// Writes a model method's code. Everything is written once, for a batch of B samples (one row each): matrix–vector
 /// products become matrix–matrix kernels, element-wise work one loop per stored value, and the per-sample methods run
 /// the batch code with B = 1. Every stored value lives in a workspace that is allocated on first use and reused, so
-/// calls after the first allocate nothing.
+/// calls after the first allocate nothing: the model keeps a pool of them, so its convenience methods can run on several
+/// threads at once, and adds each parameter's gradient through the parameter store under <c>Parameters.GradientLock</c>.
 /// </summary>
 internal static class ModelMethodWriter
 {
@@ -32,36 +33,38 @@ internal static class ModelMethodWriter
         string sampleArguments = string.Join(", ", inputs.Select(p => SampleToBatch(c, p)));
         string batchArguments = string.Join(", ", inputs.Select(p => p.Name));
         string cref = method.DocumentationId;
-        string name = method.Name, workspaceType = name + "Workspace", workspace = names.Workspace, cached = names.CachedWorkspace;
+        string name = method.Name, workspaceType = name + "Workspace", workspace = names.Workspace;
+        string forwardBatch = c.Call(name + "ForwardBatch"), backwardBatch = c.Call(name + "BackwardBatch");
+        const string threads = "Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.";
 
         FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
             method.Trainable != TrainableKind.None ? Runtime + ".ITrainable" : null);
         WorkspaceWriter.Write(c);
         if (method.Trainable != TrainableKind.None) WriteTrainable(c);
-        c.Line($"private {workspaceType}? {cached};");
+        c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
+        c.Line($"private readonly {Runtime}.CompilerServices.WorkspacePool<{workspaceType}> {names.CachedWorkspace} = new();");
         c.Writer.WriteLineNoTabs(string.Empty);
-        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>.", "The loss.");
-        c.Line($"public float {name}Gradient({signature}) => {name}GradientBatch({sampleArguments});");
+        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for one sample and adds its gradient with respect to the model's parameters into <c>Parameters.Gradients</c>. {threads}", "The loss.");
+        c.Line($"public float {name}Gradient({signature}) => {c.Call(name + "GradientBatch")}({sampleArguments});");
         c.Writer.WriteLineNoTabs(string.Empty);
-        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", "The mean loss over the batch.");
+        WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. {threads}", "The mean loss over the batch.");
         c.Line($"public float {name}GradientBatch({batchSignature})");
-        c.Line("{");
-        c.Writer.Indent++;
-        c.Line($"var {workspace} = {cached} ??= new {workspaceType}();");
-        c.Line($"float {names.Loss} = {name}ForwardBatch({workspace}, {batchArguments});");
-        c.Line($"{name}BackwardBatch({workspace}, {batchArguments});");
-        c.Line($"return {names.Loss};");
-        c.Writer.Indent--;
-        c.Line("}");
+        WithPooledWorkspace(c, () =>
+        {
+            c.Line($"float {names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
+            c.Line($"{backwardBatch}({workspace}, {batchArguments});");
+            c.Line($"return {names.Loss};");
+        });
         c.Writer.WriteLineNoTabs(string.Empty);
-        WorkspaceWriter.Doc(c, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients.", "The mean loss over the batch.");
-        c.Line($"public float {name}Batch({batchSignature}) => {name}ForwardBatch({cached} ??= new {workspaceType}(), {batchArguments});");
+        WorkspaceWriter.Doc(c, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.", "The mean loss over the batch.");
+        c.Line($"public float {name}Batch({batchSignature})");
+        WithPooledWorkspace(c, () => c.Line($"return {forwardBatch}({workspace}, {batchArguments});"));
         c.Writer.WriteLineNoTabs(string.Empty);
-        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"{workspace.TrimStart('@')}\"/>.", "The loss.");
-        c.Line($"public float {name}Forward({workspaceType} {workspace}, {signature}) => {name}ForwardBatch({workspace}, {sampleArguments});");
+        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{cref}\"/> for one sample, keeping its intermediate values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>.", "The loss.");
+        c.Line($"public float {name}Forward({workspaceType} {workspace}, {signature}) => {forwardBatch}({workspace}, {sampleArguments});");
         c.Writer.WriteLineNoTabs(string.Empty);
         WorkspaceWriter.Doc(c, $"The backward pass of <see cref=\"{cref}\"/> for one sample, after <c>{name}Forward</c> with the same arguments: adds the gradient into <c>Parameters.Gradients</c>.", null);
-        c.Line($"public void {name}Backward({workspaceType} {workspace}, {signature}) => {name}BackwardBatch({workspace}, {sampleArguments});");
+        c.Line($"public void {name}Backward({workspaceType} {workspace}, {signature}) => {backwardBatch}({workspace}, {sampleArguments});");
         c.Writer.WriteLineNoTabs(string.Empty);
 
         WriteForward(c, batchSignature, batchArguments);
@@ -78,6 +81,20 @@ internal static class ModelMethodWriter
         FileLayout.Close(c.Writer, method);
         c.Writer.Flush();
         return text.ToString();
+    }
+
+    /// <summary>A method body that rents a workspace from the model's pool for <paramref name="body"/> and returns it after.</summary>
+    private static void WithPooledWorkspace(TensorCode c, Action body)
+    {
+        string workspace = c.Names.Workspace, pool = c.Names.CachedWorkspace;
+        c.Block(true, () =>
+        {
+            c.Line($"var {workspace} = {pool}.Rent();");
+            c.Line("try");
+            c.Block(true, body);
+            c.Line("finally");
+            c.Block(true, () => c.Line($"{pool}.Return({workspace});"));
+        });
     }
 
     public static IEnumerable<string> Header(ProgramPlan plan, string what) => new[]
@@ -110,40 +127,39 @@ internal static class ModelMethodWriter
         string name = method.Name;
         c.Line("/// <inheritdoc/>");
         c.Line($"float {Runtime}.ITrainable.BatchLoss({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets}, bool {names.AccumulateGradient}) =>");
-        c.Line($"    {names.AccumulateGradient} ? {name}GradientBatch({x}, {values}) : {name}Batch({x}, {values});");
+        c.Line($"    {names.AccumulateGradient} ? {c.Call(name + "GradientBatch")}({x}, {values}) : {c.Call(name + "Batch")}({x}, {values});");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        c.Line("/// <inheritdoc/>");
+        c.Line($"bool {Runtime}.ITrainable.SupportsFusedUpdate => true; // every gradient term goes through Parameters");
         c.Writer.WriteLineNoTabs(string.Empty);
         c.Line("/// <inheritdoc/>");
         c.Line($"int {Runtime}.ITrainable.CountCorrect({Runtime}.Mat {x}, in {Runtime}.BatchTargets {targets})");
-        c.Line("{");
-        c.Writer.Indent++;
         // The logits are the vector whose element at the label the loss picks (softmax cross-entropy).
         int logits = c.Tensor.Logits;
         if (method.Trainable != TrainableKind.Labels || logits < 0)
         {
-            c.Line("return -1; // not a classifier: the loss picks no logit by label");
+            c.Block(true, () => c.Line("return -1; // not a classifier: the loss picks no logit by label"));
+            c.Writer.WriteLineNoTabs(string.Empty);
+            return;
         }
-        else
+        string labels = names.Labels, workspace = names.Workspace, r = names.Row, i = names.Index, best = names.Best;
+        string classes = names.Classes, logitsLocal = names.Logits, correct = names.Correct;
+        WithPooledWorkspace(c, () =>
         {
-            string labels = names.Labels, workspace = names.Workspace, r = names.Row, i = names.Index, best = names.Best;
-            string classes = names.Classes, logitsLocal = names.Logits, correct = names.Correct;
             c.Line($"var {labels} = {targets}.Labels;");
-            c.Line($"var {workspace} = {names.CachedWorkspace} ??= new {name}Workspace();");
-            c.Line($"{name}ForwardBatch({workspace}, {x}, {labels});");
+            c.Line($"{c.Call(name + "ForwardBatch")}({workspace}, {x}, {labels});");
             c.Line($"int {classes} = {TensorCode.DimSource(c.Dag[logits].Shape!.Length)};");
             c.Line($"float[] {logitsLocal} = {workspace}.{c.Field(logits)};");
             c.Line($"int {correct} = 0;");
             c.Line($"for (int {r} = 0; {r} < {labels}.Length; {r}++)");
-            c.Line("{");
-            c.Writer.Indent++;
-            c.Line($"int {best} = 0;");
-            c.Line($"for (int {i} = 1; {i} < {classes}; {i}++) if ({logitsLocal}[{r} * {classes} + {i}] > {logitsLocal}[{r} * {classes} + {best}]) {best} = {i};");
-            c.Line($"if ({best} == {labels}[{r}]) {correct}++;");
-            c.Writer.Indent--;
-            c.Line("}");
+            c.Block(true, () =>
+            {
+                c.Line($"int {best} = 0;");
+                c.Line($"for (int {i} = 1; {i} < {classes}; {i}++) if ({logitsLocal}[{r} * {classes} + {i}] > {logitsLocal}[{r} * {classes} + {best}]) {best} = {i};");
+                c.Line($"if ({best} == {labels}[{r}]) {correct}++;");
+            });
             c.Line($"return {correct};");
-        }
-        c.Writer.Indent--;
-        c.Line("}");
+        });
         c.Writer.WriteLineNoTabs(string.Empty);
     }
 
@@ -151,7 +167,7 @@ internal static class ModelMethodWriter
     {
         var method = c.Method;
         var names = c.Names;
-        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{names.Workspace.TrimStart('@')}\"/>.", "The mean loss over the batch.");
+        WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Identifiers.Bare(names.Workspace)}\"/>.", "The mean loss over the batch.");
         c.Line($"public float {method.Name}ForwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
         WritePass(c, batchArguments, Enumerable.Empty<ScheduledValue>(), () =>
         {
@@ -176,12 +192,11 @@ internal static class ModelMethodWriter
         c.Line($"public void {method.Name}BackwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(c.Overwritten);
-        var spans = names.GradientSpans.ToDictionary(s => s.Of, s => s.Name);
         WritePass(c, batchArguments, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
         {
             c.Line("// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
-            c.Line("// Parameters.Gradients once its terms are ready.");
-            PassWriter.WriteBackward(c, p => $"Parameters.GradientOf({p.Name}).Span", p => spans[p.Name]);
+            c.Line("// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
+            PassWriter.WriteBackward(c);
         });
     }
 
@@ -205,7 +220,7 @@ internal static class ModelMethodWriter
         var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name)).ToList();
         c.Writer = outer;
 
-        c.Line($"{c.Names.CheckArguments}({batchArguments});");
+        c.Line($"{c.Call(c.Names.CheckArguments)}({batchArguments});");
         if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
         foreach (var dim in usedDims) c.Line($"int {dim.Name} = {TensorCode.DimSource(dim.Dim)};");
         foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");

@@ -63,11 +63,10 @@ internal static class PassWriter
     }
 
     /// <summary>
-    /// The backward statements, each buffered parameter's gradient added as soon as its terms are ready.
+    /// The backward statements, each buffered parameter's gradient added as soon as its terms are ready: into the
+    /// caller's buffer (a tensor function's dX), or through the parameter store under its gradient lock (a model's).
     /// </summary>
-    /// <param name="target">The memory of a parameter's gradient (<c>Parameters.GradientOf(W1).Span</c>, <c>dW.Span</c>).</param>
-    /// <param name="local">The local that holds it.</param>
-    public static void WriteBackward(TensorCode c, Func<ParameterInfo, string> target, Func<ParameterInfo, string> local)
+    public static void WriteBackward(TensorCode c)
     {
         for (int at = -1; at < c.Plan.Backward.Count; at++)
         {
@@ -79,28 +78,46 @@ internal static class PassWriter
             foreach (var gradient in c.Tensor.Gradients.Where(g => g.ReadyAfter == at && g.Terms.Count > 0))
             {
                 var parameter = c.Method.Parameters[gradient.Parameter];
-                string span = local(parameter);
                 string terms = string.Join(" + ", gradient.Terms.Select(t => (t.Negated ? "−" : "") + c.Math.Print(t.Node)));
-                c.Line($"var {span} = {target(parameter)}; // ∂{c.Plan.ResultName}/∂{c.Dag[parameter.Input].Name} = {terms}");
-                foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter.Input, span, term);
+                string math = $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)} = {terms}";
+                if (!gradient.Locked)
+                {
+                    c.Line($"var {gradient.Span} = {parameter.GradientName}.Span; // {math}");
+                    foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter, gradient.Span!, term);
+                    continue;
+                }
+                // The store adds the kernel terms (or applies them as the optimizer's update); element-wise terms go into
+                // the gradient it hands out. One call at a time per model.
+                c.Line("// " + math);
+                c.Line($"lock ({c.Parameters}.GradientLock)");
+                c.Block(true, () =>
+                {
+                    if (gradient.Span is { } span) c.Line($"var {span} = {c.Parameters}.GradientToAdd({parameter.Name});");
+                    foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter, gradient.Span ?? "", term);
+                });
             }
         }
     }
 
-    private static void WriteGradientTerm(TensorCode c, int parameter, string gradient, GradientTerm term)
+    private static void WriteGradientTerm(TensorCode c, ParameterInfo parameter, string gradient, GradientTerm term)
     {
         var n = c.Dag[term.Node];
-        if (term.Direct)
+        switch (term.Route)
         {
-            OpTable.Of(n.Op).Kernel!.AddInto(c, n, gradient, term.Negated);
-            return;
+            case TermRoute.Kernel:
+                OpTable.Of(n.Op).Kernel!.AddInto(c, n, gradient, term.Negated);
+                return;
+            case TermRoute.Store:
+                OpTable.Of(n.Op).Kernel!.AddIntoStore(c, n, parameter.Name, term.Negated);
+                return;
         }
         // Element-wise (a scalar broadcasts over the parameter's elements).
         string i = c.Names.Index;
         var element = c.Printer("0", i);
         string sign = term.Negated ? "-=" : "+=";
-        string length = c.Dim(c.Dag[parameter].Shape!.Size);
-        string? lanes = c.Dag[parameter].Rank == 1 && n.Kind == ScalarKind.Single ? c.Lanes("0", i).PrintDefinitionOrLoad(term.Node) : null;
+        var shape = c.Dag[parameter.Input].Shape!;
+        string length = c.Dim(shape.Size);
+        string? lanes = shape.Rank == 1 && n.Kind == ScalarKind.Single ? c.Lanes("0", i).PrintDefinitionOrLoad(term.Node) : null;
         if (lanes is null)
         {
             c.Line($"for (int {i} = 0; {i} < {length}; {i}++) {gradient}[{i}] {sign} {element.Print(term.Node)};");

@@ -89,7 +89,7 @@ internal sealed class ScalarFunctionWriter
         foreach (var array in differentiable.Where(p => p.IsArray))
         {
             _w.WriteLine($"if ({array.GradientName}.Length != {array.Name}.Length) throw new global::System.ArgumentException(" +
-                $"$\"{method.GradientMethodName}: {array.GradientName} has {{{array.GradientName}.Length}} elements but {array.Name.TrimStart('@')} has {{{array.Name}.Length}}.\", nameof({array.GradientName}));");
+                $"$\"{method.GradientMethodName}: {array.GradientName} has {{{array.GradientName}.Length}} elements but {Identifiers.Bare(array.Name)} has {{{array.Name}.Length}}.\", \"{array.GradientName}\");");
         }
         WriteTapeLocals();
 

@@ -19,6 +19,7 @@ internal sealed class TensorCode : IKernelWriter
     private readonly Dictionary<int, int> _takesOver;
     private readonly Dictionary<Dim, string> _dims;
     private readonly Dictionary<string, string> _views;
+    private readonly Dictionary<string, string> _calls;
     private readonly HashSet<Dim> _usedDims = new();
     private readonly HashSet<string> _usedViews = new();
     private readonly HashSet<int> _usedValues = new();
@@ -32,6 +33,7 @@ internal sealed class TensorCode : IKernelWriter
         _takesOver = Tensor.InPlace.ToDictionary(p => p.Value, p => p.Operand);
         _dims = plan.Names.Dims.ToDictionary(d => d.Dim, d => d.Name);
         _views = plan.Names.Views.ToDictionary(v => v.Of, v => v.Name);
+        _calls = plan.Names.Calls.ToDictionary(v => v.Of, v => v.Name);
         LanesClass = Method.QualifyMath ? FileLayout.Runtime + ".CompilerServices.Lanes" : "Lanes";
         Math = new MathPrinter(Dag, node => Variables.TryGetValue(node, out var v) ? (v.Name, v.AdjointOf) : null, plan.ResultName, Names.SampleWeight);
     }
@@ -64,6 +66,8 @@ internal sealed class TensorCode : IKernelWriter
     public string Batch => Names.Batch;
 
     public string Index => Names.Index;
+
+    public string Parameters => Names.ParametersAccess;
 
     public string SampleWeight
     {
@@ -100,6 +104,9 @@ internal sealed class TensorCode : IKernelWriter
     public bool UsedSampleWeight => _usedSampleWeight;
 
     // ---- Names and memory ---------------------------------------------------------------------
+
+    /// <summary>How the code calls a generated member (<c>this.LossForwardBatch</c> where a parameter hides it).</summary>
+    public string Call(string member) => _calls[member];
 
     public string Local(string preferred) => preferred == "sum" ? Names.Sum : throw new ArgumentException("No generated local " + preferred);
 
@@ -159,6 +166,16 @@ internal sealed class TensorCode : IKernelWriter
     }
 
     public string Row(bool batched) => batched ? Names.Row : "0";
+
+    public string BatchMatrix(int node)
+    {
+        var n = Dag[node];
+        if (n.Op == Op.Input)
+        {
+            return n.Batched ? n.Name! : $"new {FileLayout.Runtime}.Mat({n.Name}.Array, {n.Name}.Offset, 1, {n.Name}.Length)";
+        }
+        return $"new {FileLayout.Runtime}.Mat({Name(node)}, 0, {(n.Batched ? Batch : "1")}, {Dim(n.Shape!.Length)})";
+    }
 
     /// <summary>Element (row, index) of any node: stored values and inputs read, the rest written inline.</summary>
     string IKernelWriter.Element(int node, string row, string index) => Printer(row, index).Print(node);

@@ -8,7 +8,8 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 
 /// <summary>
 /// Writes a static function of vectors and matrices: <c>NameGradient(&lt;same parameters&gt;, dX …)</c> adds the gradient
-/// into one buffer per differentiable Vec/Mat parameter. Its workspace is per thread.
+/// into one buffer per differentiable Vec/Mat parameter. Its workspace is per thread, so it can run on several threads
+/// at once (into gradient buffers of their own).
 /// </summary>
 internal static class TensorFunctionWriter
 {
@@ -23,14 +24,13 @@ internal static class TensorFunctionWriter
         var differentiable = method.Parameters.Where(p => p.IsField).ToList();
         var parameters = method.Parameters.Select(p => TypeOf(c, p) + " " + p.Name)
             .Concat(differentiable.Select(p => TypeOf(c, p) + " " + p.GradientName));
-        var spans = names.GradientSpans.ToDictionary(s => s.Of, s => s.Name);
 
         FileLayout.Open(c.Writer, method, ModelMethodWriter.Header(plan, $"{name}, into gradient buffers"), ModelMethodWriter.Usings(c));
         WorkspaceWriter.Write(c);
         c.Line("[global::System.ThreadStatic]");
         c.Line($"private static {workspaceType}? {names.CachedWorkspace};");
         c.Writer.WriteLineNoTabs(string.Empty);
-        string wrt = string.Join(", ", differentiable.Select(p => $"<paramref name=\"{p.Name.TrimStart('@')}\"/>"));
+        string wrt = string.Join(", ", differentiable.Select(p => $"<paramref name=\"{Identifiers.Bare(p.Name)}\"/>"));
         WorkspaceWriter.Doc(c, $"Computes <see cref=\"{method.DocumentationId}\"/> and adds its gradient with respect to {wrt} into {string.Join(", ", differentiable.Select(p => $"<paramref name=\"{p.GradientName}\"/>"))}.", "The value.");
         c.Line($"{method.Accessibility} static float {name}Gradient({string.Join(", ", parameters)})");
         c.Line("{");
@@ -46,7 +46,8 @@ internal static class TensorFunctionWriter
             string same = c.Dag[p.Input].Rank == 2
                 ? $"{p.GradientName}.Rows != {p.Name}.Rows || {p.GradientName}.Cols != {p.Name}.Cols"
                 : $"{p.GradientName}.Length != {p.Name}.Length";
-            c.Line($"if ({same}) throw new global::System.ArgumentException($\"{name}: {p.GradientName} must have the shape of {p.Name}.\", nameof({p.GradientName}));");
+            string gradient = Identifiers.Bare(p.GradientName);
+            c.Line($"if ({same}) throw new global::System.ArgumentException(\"{name}: {gradient} must have the shape of {Identifiers.Bare(p.Name)}.\", \"{gradient}\");");
         }
         c.Writer.WriteLineNoTabs(string.Empty);
         c.Line("// Forward pass.");
@@ -57,7 +58,7 @@ internal static class TensorFunctionWriter
         }
         c.Writer.WriteLineNoTabs(string.Empty);
         c.Line("// Backward pass: each dName holds ∂f/∂name; each parameter's gradient is added into its buffer once its terms are ready.");
-        PassWriter.WriteBackward(c, p => $"{p.GradientName}.Span", p => spans[p.Name]);
+        PassWriter.WriteBackward(c);
         c.Line($"return {c.Element(method.Output, "0", "0")};");
         c.Writer.Indent--;
         c.Line("}");

@@ -13,6 +13,9 @@ internal interface IKernelWriter
     /// <summary>The local holding the number of samples.</summary>
     string Batch { get; }
 
+    /// <summary>How the code reads the model's parameter store (<c>Parameters</c>).</summary>
+    string Parameters { get; }
+
     /// <summary>The element index of loops (<c>i</c>).</summary>
     string Index { get; }
 
@@ -21,6 +24,12 @@ internal interface IKernelWriter
 
     /// <summary>The memory of a stored value or an input, for kernels (e.g. <c>t1.AsSpan(0, batch * n)</c>).</summary>
     string Span(int node);
+
+    /// <summary>
+    /// A vector value as a <c>Mat</c> of one row per sample (one row when it is not batched), for the parameter store: a
+    /// batched input as it is, another input or a stored value viewed in place.
+    /// </summary>
+    string BatchMatrix(int node);
 
     /// <summary>A dimension's value.</summary>
     string Dim(Dim dim);
@@ -49,9 +58,18 @@ internal abstract class KernelLowering
     /// <summary>Computes <paramref name="node"/> (<paramref name="n"/>) into its buffer, overwriting it.</summary>
     public abstract void Write(IKernelWriter w, Node n, int node);
 
-    /// <summary>Whether <see cref="AddInto"/> can add the value straight into a gradient, without a buffer of its own.</summary>
+    /// <summary>
+    /// Whether <see cref="AddInto"/> can add the value straight into a gradient, without a buffer of its own, and
+    /// <see cref="AddIntoStore"/> hand it to the parameter store.
+    /// </summary>
     public virtual bool Accumulates => false;
 
     /// <summary>Adds (or subtracts) the node's value into <paramref name="target"/>.</summary>
     public virtual void AddInto(IKernelWriter w, Node n, string target, bool negated) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Hands the node's value, a term of the gradient of the model's <paramref name="parameter"/>, to the parameter store
+    /// (added, or subtracted), which adds it or applies it as the optimizer's update.
+    /// </summary>
+    public virtual void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) => throw new NotSupportedException();
 }

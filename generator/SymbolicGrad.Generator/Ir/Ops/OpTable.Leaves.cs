@@ -15,7 +15,7 @@ internal static partial class OpTable
     {
         // An input's tangent is the seed the tangent sweep gives it; the other leaves are constants.
         Pushforward = NoTangent,
-        Math = Text((c, n) => n.Name!),
+        Math = Text((c, n) => Identifiers.Bare(n.Name!)),
         CSharp = Text((c, n) => n.Name!),
     };
 

@@ -216,6 +216,9 @@ internal static partial class OpTable
                 $"{w.Kernels}.MatMulAddAtB({g}, {x}, {target}, {rows}, {cols}, {w.Batch}{(negated ? ", -1f" : "")});",
                 $"{w.Kernels}.OuterAdd({target}, {rows}, {cols}, {(negated ? "-1f" : "1f")}, {g}, {x});");
         }
+
+        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
+            w.Line($"{w.Parameters}.AddOuterProducts({parameter}, {w.BatchMatrix(n[0])}, {w.BatchMatrix(n[1])}{(negated ? ", -1f" : "")});");
     }
 
     /// <summary>Σ over the batch, straight into a gradient when it is one.</summary>
@@ -240,6 +243,10 @@ internal static partial class OpTable
             string r = w.Row(batched: true);
             w.Line($"for (int {r} = 0; {r} < {w.Batch}; {r}++) {target}[0] {(negated ? "-=" : "+=")} {w.Element(n[0], r, "0")};");
         }
+
+        /// <summary>The column sums of a batch of vectors (a bias gradient).</summary>
+        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
+            w.Line($"{w.Parameters}.AddColumnSums({parameter}, {w.BatchMatrix(n[0])}{(negated ? ", -1f" : "")});");
     }
 
     /// <summary>log Σ exp of each sample's vector, by the runtime's stable kernel.</summary>

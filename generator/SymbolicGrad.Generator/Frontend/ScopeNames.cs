@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SymbolicGrad.Generator.Pipeline;
+using MethodKind = Microsoft.CodeAnalysis.MethodKind;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>
+/// The names generated code for a method must not take: every member of its type and of the user's base types
+/// (the runtime's <c>Model</c> and <c>object</c> are known to planning), the enclosing types and their type
+/// parameters, and every member the other [Differentiable] methods of these types generate.
+/// </summary>
+internal static class ScopeNames
+{
+    private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
+
+    public static EquatableArray<string> Of(IMethodSymbol method)
+    {
+        var names = new SortedSet<string>(System.StringComparer.Ordinal);
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            names.Add(type.Name);
+            foreach (var parameter in type.TypeParameters) names.Add(parameter.Name);
+        }
+        for (var type = method.ContainingType; type is not null && !IsRuntimeOrObject(type); type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                // Accessors, constructors and operators have no name generated code could meet.
+                if (member is IMethodSymbol { MethodKind: not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation) }) continue;
+                if (member.CanBeReferencedByName) names.Add(member.Name);
+                if (member is IMethodSymbol other && other.Name != method.Name && IsDifferentiable(other) && !LayerHelper.Is(other))
+                {
+                    foreach (string generated in GeneratedMembers.All(other.Name)) names.Add(generated);
+                }
+            }
+        }
+        return names.ToEquatableArray();
+    }
+
+    /// <summary>Whether <paramref name="method"/> has [Differentiable].</summary>
+    public static bool IsDifferentiable(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+
+    private static bool IsRuntimeOrObject(INamedTypeSymbol type) =>
+        type.SpecialType == SpecialType.System_Object
+        || (type.Name == "Model" && type.ContainingNamespace is { Name: "SymbolicGrad", ContainingNamespace.IsGlobalNamespace: true });
+}

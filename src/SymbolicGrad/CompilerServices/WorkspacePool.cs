@@ -1,0 +1,60 @@
+namespace SymbolicGrad.CompilerServices;
+
+/// <summary>
+/// The workspaces a model's generated convenience methods use, one per call in flight: a call rents one and returns
+/// it, so calls on several threads never share one. Lock-free. Once as many workspaces exist as calls are ever in
+/// flight at once (up to <see cref="Capacity"/>), renting allocates nothing.
+/// </summary>
+/// <typeparam name="T">The generated workspace class.</typeparam>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed class WorkspacePool<T>
+    where T : class, new()
+{
+    private readonly T?[] _slots = new T?[Math.Max(8, 2 * Environment.ProcessorCount)];
+
+    // Workspaces in the slots that no Rent has claimed yet. A Rent claims one before it looks for it, so it never
+    // creates a workspace while one it could have is on its way back, and never misses one a scan went past.
+    private int _unclaimed;
+
+    /// <summary>How many workspaces the pool keeps; a call beyond that many in flight gets a new one, dropped after.</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>A workspace no other call holds: a kept one, or a new one when every kept one is in use.</summary>
+    /// <returns>The workspace, to give back with <see cref="Return"/>.</returns>
+    public T Rent()
+    {
+        if (Interlocked.Decrement(ref _unclaimed) < 0)
+        {
+            Interlocked.Increment(ref _unclaimed);
+            return new T();
+        }
+
+        // One of the slots holds a workspace for this call; another claimer may take the one seen first, but then it
+        // leaves the one claimed for it.
+        while (true)
+        {
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                if (Volatile.Read(ref _slots[i]) is not null && Interlocked.Exchange(ref _slots[i], null) is { } workspace)
+                {
+                    return workspace;
+                }
+            }
+        }
+    }
+
+    /// <summary>Gives back a workspace from <see cref="Rent"/>, for the next call to reuse.</summary>
+    /// <param name="workspace">The workspace; the caller must not use it afterwards.</param>
+    public void Return(T workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            if (Volatile.Read(ref _slots[i]) is null && Interlocked.CompareExchange(ref _slots[i], workspace, null) is null)
+            {
+                Interlocked.Increment(ref _unclaimed);
+                return;
+            }
+        }
+    }
+}

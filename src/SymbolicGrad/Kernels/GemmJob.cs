@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+
+namespace SymbolicGrad.CompilerServices;
+
+/// <summary>
+/// A matrix product <c>C (+)= α·op(A)·op(B)</c> cut into blocks of C's rows or of C's columns, one block per part, so
+/// the threads of <see cref="WorkerPool"/> compute it together. k is never split: every element's sum runs in the same
+/// order whatever the number of parts, so the result does not depend on it.
+/// </summary>
+/// <remarks>
+/// Rows are cut at multiples of <see cref="RowAlign"/> (the matrix–vector kernels cut a weight matrix's rows the same
+/// way, so a thread keeps meeting the same rows of a layer and they stay in its cache). Columns are cut at multiples of
+/// the packed kernel's panel width. Operands are pinned by the caller, which waits for every part.
+/// </remarks>
+internal sealed unsafe class GemmJob<TStore> : ParallelJob
+    where TStore : struct, ITileStore
+{
+    // About 2 µs of FMAs on one core: less than that per thread costs more to hand over than it saves.
+    private const long MinWorkPerPart = 96 * 1024;
+
+    private static readonly GemmJob<TStore> Instance = new();
+
+    private float* _a, _b, _c, _state;
+    private nint _aRow, _aCol, _bRow, _bCol, _ldc;
+    private int _m, _n, _k, _parts;
+    private float _alpha;
+    private bool _dot, _splitRows;
+    private TStore _store;
+
+    /// <summary>
+    /// The packed product (or, with <paramref name="dot"/>, the dot-product A·Bᵀ kernel, plain adds only), on as many
+    /// threads as its size is worth; the operands' layouts are those of <see cref="PackedGemm.Run{TStore}"/>.
+    /// </summary>
+    internal static void Run(
+        bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
+    {
+        int parts = WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart);
+        bool splitRows = SplitRows(dot, aRow == 1, m, n, k);
+        parts = Math.Min(parts, splitRows ? m / RowAlign : (n + PackedGemm.NR - 1) / PackedGemm.NR);
+        if (parts < 2 || !WorkerPool.TryEnter())
+        {
+            Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
+            return;
+        }
+
+        try
+        {
+            fixed (float* pa = &a, pb = &b, pc = &c, ps = &state)
+            {
+                var job = Instance;
+                job._a = pa;
+                job._b = pb;
+                job._c = pc;
+                job._state = ps;
+                job._aRow = aRow;
+                job._aCol = aCol;
+                job._bRow = bRow;
+                job._bCol = bCol;
+                job._ldc = ldc;
+                job._m = m;
+                job._n = n;
+                job._k = k;
+                job._parts = parts;
+                job._alpha = alpha;
+                job._dot = dot;
+                job._splitRows = splitRows;
+                job._store = store;
+                WorkerPool.Run(job, parts);
+            }
+        }
+        finally
+        {
+            WorkerPool.Exit();
+        }
+    }
+
+    /// <summary>Rows of C cut at multiples of this.</summary>
+    internal const int RowAlign = 4;
+
+    internal override void Run(int part)
+    {
+        var (start, end) = WorkerPool.Range(_splitRows ? _m : _n, _parts, _splitRows ? RowAlign : PackedGemm.NR, part);
+        if (start >= end)
+        {
+            return;
+        }
+
+        if (_splitRows)
+        {
+            nint at = start * _ldc;
+            Serial(_dot, ref _a[start * _aRow], _aRow, _aCol, ref *_b, _bRow, _bCol, ref _c[at], ref _state[at], _ldc, end - start, _n, _k, _alpha, _store);
+        }
+        else
+        {
+            int widest = (_n + _parts - 1) / _parts + PackedGemm.NR;
+            Serial(_dot, ref *_a, _aRow, _aCol, ref _b[start * _bCol], _bRow, _bCol, ref _c[start], ref _state[start], _ldc, _m, end - start, _k, _alpha, _store, widest);
+        }
+    }
+
+    // Which way to cut. The packed kernel reads rows of A in place but packs B (and A for Aᵀ·B): cutting columns
+    // repeats the packing of A in every part, cutting rows repeats that of B. Cut columns unless that repeats more
+    // packing, or there are too few columns; a short k (small batches) cuts rows, for the cache affinity above.
+    private static bool SplitRows(bool dot, bool aPacked, int m, int n, int k)
+    {
+        if (n < 2 * PackedGemm.NR)
+        {
+            return m >= 2 * RowAlign;
+        }
+
+        if (dot)
+        {
+            return false;
+        }
+
+        return aPacked && (k <= 32 || m >= n) && m >= 2 * RowAlign;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Serial(
+        bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store, int reserveColumns = 0)
+    {
+        if (dot)
+        {
+            DotGemm.Run(ref a, aRow, ref b, bCol, ref c, ldc, m, n, k, alpha);
+        }
+        else
+        {
+            PackedGemm.Run(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, reserveColumns);
+        }
+    }
+}

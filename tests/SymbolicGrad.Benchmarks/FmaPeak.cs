@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SymbolicGrad.Benchmarks.Training;
+
+namespace SymbolicGrad.Benchmarks;
+
+/// <summary>
+/// <c>--peak</c>: the machine's single-precision FMA peak, measured with a loop of twelve independent 8-float FMA
+/// chains (more than the two FMA units × four cycles of latency need to stay busy), on one thread and on every core at
+/// once; then the 784-512-512-10 training step at batch 256 on every core, as a fraction of that peak (the step is
+/// 3.21 MFLOP a sample: 2 × (784·512 + 512·512 + 512·10) multiply-adds forward, twice that backward, less the input
+/// gradient of the first layer, which is not needed).
+/// </summary>
+/// <remarks>
+/// The peak rates are per thread CPU time (a thread descheduled by other work does not lower them); the step is timed
+/// on the wall clock, because its work is spread over threads: its median over interleaved samples is meaningful only
+/// on a quiet machine.
+/// </remarks>
+internal static class FmaPeak
+{
+    private const long Iterations = 40_000_000;
+    private const double FlopsPerIteration = 12 * 8 * 2;
+    private const double DeepFlopsPerSample = 2.0 * (784 * 512 + 512 * 512 + 512 * 10) * 3 - 2.0 * 784 * 512;
+
+    public static void Run()
+    {
+        if (!Fma.IsSupported)
+        {
+            Console.WriteLine("no FMA on this machine");
+            return;
+        }
+
+        Loop(Iterations / 10); // compile
+        double one = PerThreadRate(1).Sum();
+        int cores = Environment.ProcessorCount;
+        double[] each = PerThreadRate(cores);
+        double all = each.Sum();
+        Console.WriteLine($"FMA peak (thread CPU time, load {Load()}): one core {one / 1e9:F1} GFLOP/s; {cores} cores at once {all / 1e9:F1} GFLOP/s ({string.Join(" + ", each.Select(r => (r / 1e9).ToString("F1")))})");
+        Console.WriteLine($"deep MLP step: {DeepFlopsPerSample / 1e6:F2} MFLOP a sample; at {cores} cores' peak that is {all / DeepFlopsPerSample:N0} samples/s");
+
+        var bench = new DeepMlpStepBenchmarks { Batch = 256 };
+        bench.Setup();
+        var samples = new double[15];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            int steps = 0;
+            long start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start).TotalSeconds < 0.25)
+            {
+                bench.Generated();
+                steps++;
+            }
+
+            samples[s] = 256.0 * steps / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        Array.Sort(samples);
+        double median = samples[samples.Length / 2];
+        Console.WriteLine($"deep MLP step, batch 256, {Parallelism.MaxThreads} threads, wall clock: median {median:N0} samples/s = {median * DeepFlopsPerSample / 1e9:F1} GFLOP/s = {median * DeepFlopsPerSample / all:P0} of the {cores}-core peak (samples {samples[0]:N0}–{samples[^1]:N0}; load {Load()})");
+    }
+
+    // FLOP per second of CPU time of each of `threads` threads running the loop at the same time.
+    private static double[] PerThreadRate(int threads)
+    {
+        var rates = new double[threads];
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            long start = ThreadCpuClock.Instance.GetTimestamp();
+            Loop(Iterations);
+            double seconds = (ThreadCpuClock.Instance.GetTimestamp() - start) * 1e-9;
+            rates[t] = Iterations * FlopsPerIteration / seconds;
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        return rates;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Loop(long iterations)
+    {
+        // x ← x·m + a stays near a/(1 − m): no overflow, no denormals.
+        var m = Vector256.Create(0.999f);
+        var a = Vector256.Create(0.001f);
+        var c0 = Vector256.Create(1f);
+        var c1 = c0; var c2 = c0; var c3 = c0; var c4 = c0; var c5 = c0;
+        var c6 = c0; var c7 = c0; var c8 = c0; var c9 = c0; var c10 = c0; var c11 = c0;
+        for (long i = 0; i < iterations; i++)
+        {
+            c0 = Fma.MultiplyAdd(c0, m, a);
+            c1 = Fma.MultiplyAdd(c1, m, a);
+            c2 = Fma.MultiplyAdd(c2, m, a);
+            c3 = Fma.MultiplyAdd(c3, m, a);
+            c4 = Fma.MultiplyAdd(c4, m, a);
+            c5 = Fma.MultiplyAdd(c5, m, a);
+            c6 = Fma.MultiplyAdd(c6, m, a);
+            c7 = Fma.MultiplyAdd(c7, m, a);
+            c8 = Fma.MultiplyAdd(c8, m, a);
+            c9 = Fma.MultiplyAdd(c9, m, a);
+            c10 = Fma.MultiplyAdd(c10, m, a);
+            c11 = Fma.MultiplyAdd(c11, m, a);
+        }
+
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    private static string Load()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}

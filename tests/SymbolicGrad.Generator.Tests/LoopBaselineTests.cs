@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using SymbolicGrad.Generator.Tests.Infrastructure;
+
+namespace SymbolicGrad.Generator.Tests;
+
+/// <summary>
+/// The emitted text of loop methods (Baselines/&lt;TestName&gt;.g.cs): a loop that keeps nothing, one that keeps a
+/// carried value per iteration, nested loops, exits. Each output must compile, and its gradient is checked against
+/// exact values at dyadic points through a wrapper that takes arrays (reflection cannot pass spans).
+/// </summary>
+public sealed class LoopBaselineTests
+{
+    [Fact]
+    public void DotProductKeepsNothing()
+    {
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Vectors
+            {
+                [Differentiable]
+                public static double Dot(double[] a, double[] b)
+                {
+                    double s = 0;
+                    for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+                    return s;
+                }
+
+                public static double Check(double[] a, double[] b, double[] dA, double[] dB) => DotGradient(a, b, dA, dB);
+            }
+            """, "Loops.Vectors.Dot.g.cs");
+        double[] a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0], dA = new double[3], dB = new double[3];
+        Assert.Equal(3.0, Call(assembly, "Loops.Vectors", "Check", a, b, dA, dB));
+        Assert.Equal(b, dA);
+        Assert.Equal(a, dB);
+    }
+
+    [Fact]
+    public void HornerKeepsTheCarriedValue()
+    {
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Polynomials
+            {
+                [Differentiable]
+                public static double Horner(double[] c, double x)
+                {
+                    double p = 0;
+                    for (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+
+                public static double Check(double[] c, double x, double[] dC, double[] dX)
+                {
+                    double value = HornerGradient(c, x, dC, out double d);
+                    dX[0] = d;
+                    return value;
+                }
+            }
+            """, "Loops.Polynomials.Horner.g.cs");
+        // p(x) = 1 − 2x + 0.5x² + 3x³ at x = 0.5: value 0.5, p'(x) = −2 + x + 9x² = 0.75, ∂p/∂c = (1, x, x², x³).
+        double[] c = [1.0, -2.0, 0.5, 3.0], dC = new double[4], dX = new double[1];
+        Assert.Equal(0.5, Call(assembly, "Loops.Polynomials", "Check", c, 0.5, dC, dX));
+        Assert.Equal([1.0, 0.5, 0.25, 0.125], dC);
+        Assert.Equal(0.75, dX[0]);
+    }
+
+    [Fact]
+    public void NestedLoopsKeepTheInnerTripCounts()
+    {
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Nested
+            {
+                [Differentiable]
+                public static double Triangle(double[] a, double x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < a.Length; i++)
+                    {
+                        double t = a[i];
+                        for (int j = 0; j < i; j++) t = t * x;
+                        s += t;
+                    }
+                    return s;
+                }
+
+                public static double Check(double[] a, double x, double[] dA, double[] dX)
+                {
+                    double value = TriangleGradient(a, x, dA, out double d);
+                    dX[0] = d;
+                    return value;
+                }
+            }
+            """, "Loops.Nested.Triangle.g.cs");
+        // Σ a_i·x^i at x = 2: 1 + 3·2 + 0.5·4 = 9; ∂/∂a = (1, 2, 4); ∂/∂x = 3 + 2·0.5·2 = 5.
+        double[] a = [1.0, 3.0, 0.5], dA = new double[3], dX = new double[1];
+        Assert.Equal(9.0, Call(assembly, "Loops.Nested", "Check", a, 2.0, dA, dX));
+        Assert.Equal([1.0, 2.0, 4.0], dA);
+        Assert.Equal(5.0, dX[0]);
+    }
+
+    [Fact]
+    public void BreakAndReturnInsideTheLoop()
+    {
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Search
+            {
+                [Differentiable]
+                public static double FirstLarge(double[] v, double w)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        if (v[i] < 0) break;
+                        if (v[i] * w > 4.0) return v[i] * w * w;
+                        sum += v[i] * w;
+                    }
+                    return sum;
+                }
+
+                public static double Check(double[] v, double w, double[] dV, double[] dW)
+                {
+                    double value = FirstLarge(v, w);
+                    double generated = FirstLargeGradient(v, w, dV, out double d);
+                    dW[0] = d;
+                    return value == generated ? value : double.NaN;
+                }
+            }
+            """, "Loops.Search.FirstLarge.g.cs");
+        // Returns at i = 2 (3·2 > 4): 3·2² = 12, ∂/∂v2 = 4, ∂/∂w = 2·3·2 = 12; earlier elements do not count.
+        double[] v = [1.0, 0.5, 3.0, 8.0], dV = new double[4], dW = new double[1];
+        Assert.Equal(12.0, Call(assembly, "Loops.Search", "Check", v, 2.0, dV, dW));
+        Assert.Equal([0.0, 0.0, 4.0, 0.0], dV);
+        Assert.Equal(12.0, dW[0]);
+        // Breaks at the negative element: the sum of the ones before it.
+        double[] v2 = [1.0, 0.5, -3.0, 8.0], dV2 = new double[4];
+        Assert.Equal(3.0, Call(assembly, "Loops.Search", "Check", v2, 2.0, dV2, dW));
+        Assert.Equal([2.0, 2.0, 0.0, 0.0], dV2);
+        Assert.Equal(1.5, dW[0]);
+    }
+
+    [Fact]
+    public void WhileOnADifferentiableCondition()
+    {
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Halving
+            {
+                [Differentiable]
+                public static double Halve(double x)
+                {
+                    double y = x;
+                    while (y > 1.0) y *= 0.5;
+                    return y * x;
+                }
+            }
+            """, "Loops.Halving.Halve.g.cs");
+        // x = 6: 6 → 3 → 1.5 → 0.75, y = x/8, f = x²/8 = 4.5, f' = x/4 = 1.5 (the iterations taken).
+        var gradient = assembly.InvokeGradient("Loops.Halving", "Halve", 6.0);
+        Assert.Equal(4.5, gradient.Value);
+        Assert.Equal([1.5], gradient.Values);
+    }
+
+    private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
+        (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
+
+    private static LoadedAssembly VerifyAndLoad(string source, string hintName, [CallerMemberName] string testName = "")
+    {
+        var run = GeneratorHarness.Run(source).AssertClean();
+        Assert.Empty(run.OutputErrors);
+        Assert.Empty(run.GeneratedWarnings);
+        Baseline.Verify(run.Source(hintName), testName);
+        return LoadedAssembly.Emit(run.OutputCompilation);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using SymbolicGrad.CompilerServices;
+using SymbolicGrad.Network.Tests.Models.Composed;
+
+namespace SymbolicGrad.Network.Tests;
+
+/// <summary>Tests that depend on <see cref="Parallelism.MaxThreads"/> staying as they set it run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ThreadCountCollection
+{
+    public const string Name = "Thread count";
+}
+
+/// <summary>
+/// Training is deterministic whatever the number of threads: the kernels split only over output elements and every
+/// sum keeps its order, so the same seed gives bit-identical parameters with 1, 2, 4 or 8 threads.
+/// </summary>
+[Collection(ThreadCountCollection.Name)]
+public sealed class ThreadCountTests
+{
+    private static Dataset Blobs(int count, int features, int classes, int seed)
+    {
+        var random = new Random(seed);
+        var centres = new float[classes * features];
+        for (int i = 0; i < centres.Length; i++) centres[i] = (float)(random.NextDouble() * 2 - 1);
+        var x = new float[count * features];
+        var labels = new int[count];
+        for (int r = 0; r < count; r++)
+        {
+            labels[r] = r % classes;
+            for (int j = 0; j < features; j++) x[r * features + j] = centres[labels[r] * features + j] + (float)(random.NextDouble() - 0.5);
+        }
+
+        return new Dataset(x, features, labels, classes);
+    }
+
+    /// <summary>Trains a fresh 400-128-10 MLP and returns its parameters and the number of dispatches to the worker pool.</summary>
+    private static (float[] Parameters, long Dispatches, double Accuracy) Train(int threads, int batchSize, bool fused, Func<Optimizer> optimizer)
+    {
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false; // split every time, even on a busy machine
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            var model = new DigitNet(400, 128, 10, seed: 4);
+            var data = Blobs(600, 400, 10, seed: 2);
+            var trainer = new Trainer(model, optimizer(), new TrainerOptions { Progress = TrainingProgress.Silent, Seed = 9, FusedUpdate = fused, ValidationFraction = 0.2 });
+            long before = WorkerPool.Dispatches;
+            var history = trainer.Fit(data, epochs: 3, batchSize: batchSize);
+            return (model.Parameters.Values.ToArray(), WorkerPool.Dispatches - before, history.Last!.ValidationAccuracy!.Value);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
+    [Theory]
+    [InlineData(32, true)]
+    [InlineData(32, false)]
+    [InlineData(1, true)]
+    [InlineData(200, true)]
+    public void The_same_seed_gives_bit_identical_parameters_with_1_2_4_and_8_threads(int batchSize, bool fused)
+    {
+        var one = Train(1, batchSize, fused, () => new Momentum(0.02f, 0.9f));
+        Assert.Equal(0, one.Dispatches);
+        Assert.True(one.Accuracy > 0.9, $"the network did not learn ({one.Accuracy:P1}): the comparison would say little");
+        foreach (int threads in new[] { 2, 4, 8 })
+        {
+            var run = Train(threads, batchSize, fused, () => new Momentum(0.02f, 0.9f));
+            Assert.True(run.Dispatches > 0, $"with {threads} threads no kernel was split");
+            int differ = FirstDifference(one.Parameters, run.Parameters);
+            Assert.True(differ < 0, $"with {threads} threads parameter {differ} is {run.Parameters[Math.Max(0, differ)]:R}, with one {one.Parameters[Math.Max(0, differ)]:R}");
+        }
+    }
+
+    [Fact]
+    public void Nesterov_and_sgd_are_deterministic_across_thread_counts_too()
+    {
+        foreach (var optimizer in new Func<Optimizer>[] { () => new Nesterov(0.02f, 0.9f), () => new Sgd(0.05f) })
+        {
+            var one = Train(1, 16, fused: true, optimizer);
+            var two = Train(2, 16, fused: true, optimizer);
+            Assert.Equal(-1, FirstDifference(one.Parameters, two.Parameters));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public void A_threaded_fused_training_step_allocates_nothing_on_any_thread_once_warm(int batch)
+    {
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            var model = new DigitNet(400, 128, 10, seed: 4);
+            var data = Blobs(batch * 8, 400, 10, seed: 2);
+            var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent });
+            Assert.True(trainer.UsesFusedUpdate);
+            int position = 0;
+            void Step()
+            {
+                var inputs = new Mat(data.Features, position * 400, batch, 400);
+                var targets = new BatchTargets(data.Labels!, position, batch);
+                trainer.Step(inputs, targets);
+                position = (position + batch) % data.Count;
+            }
+
+            for (int i = 0; i < 30; i++) Step(); // warm-up: JIT, workspaces, velocity, workers, packing buffers
+            long dispatches = WorkerPool.Dispatches;
+            long self = GC.GetAllocatedBytesForCurrentThread();
+            long workers = WorkerPool.WorkerAllocatedBytes;
+            for (int i = 0; i < 200; i++) Step();
+            Thread.Sleep(50); // the workers have recorded their last parts
+            Assert.True(WorkerPool.Dispatches - dispatches >= 200, "the steps did not run on the worker pool");
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
+            Assert.Equal(0, WorkerPool.WorkerAllocatedBytes - workers);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
+    private static int FirstDifference(float[] a, float[] b)
+    {
+        var x = MemoryMarshal.Cast<float, int>(a);
+        var y = MemoryMarshal.Cast<float, int>(b);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] != y[i]) return i;
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,325 @@
+using System.Runtime.InteropServices;
+using SymbolicGrad.CompilerServices;
+
+namespace SymbolicGrad.Runtime.Tests;
+
+/// <summary>Tests that change <see cref="Parallelism.MaxThreads"/> run alone: other tests read it too.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ParallelismCollection
+{
+    public const string Name = "Parallelism";
+}
+
+[Collection(ParallelismCollection.Name)]
+public class ParallelKernelTests
+{
+    private static readonly int[] ThreadCounts = [1, 2, 3, 8];
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> on fresh copies of <paramref name="initial"/> with 1, 2, 3 and 8 threads and
+    /// asserts the outputs are identical bit for bit, and that the threaded runs really split the work.
+    /// </summary>
+    private static void SameWithAnyThreadCount(float[] initial, Action<float[]> kernel, bool expectSplit = true)
+    {
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false; // on a busy machine the pool would otherwise run alone for a while
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in ThreadCounts)
+            {
+                Parallelism.MaxThreads = threads;
+                var output = (float[])initial.Clone();
+                long before = WorkerPool.Dispatches;
+                kernel(output);
+                if (threads > 1 && expectSplit)
+                {
+                    Assert.True(WorkerPool.Dispatches > before, $"with {threads} threads the kernel ran on one thread only");
+                }
+
+                if (first is null)
+                {
+                    first = output;
+                    continue;
+                }
+
+                int differ = FirstDifference(first, output);
+                Assert.True(differ < 0, $"with {threads} threads element {differ} is {output[Math.Max(differ, 0)]:R}, with 1 thread {first[Math.Max(differ, 0)]:R}");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
+    private static int FirstDifference(float[] a, float[] b)
+    {
+        var x = MemoryMarshal.Cast<float, int>(a);
+        var y = MemoryMarshal.Cast<float, int>(b);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] != y[i]) return i;
+        }
+
+        return -1;
+    }
+
+    public static TheoryData<int, int, int> GemmSizes() => new()
+    {
+        { 256, 128, 784 }, // forward of 784-128-10 at batch 256 (packed A·Bᵀ)
+        { 16, 128, 784 },  // batch 16 (dot-product A·Bᵀ, columns cut)
+        { 256, 10, 512 },  // logits (dot, rows cut)
+        { 128, 784, 16 },  // a weight gradient at batch 16 (Aᵀ·B, rows cut)
+        { 512, 784, 256 }, // a weight gradient at batch 256 (columns cut)
+        { 97, 203, 301 },  // odd sizes: partial tiles, two blocks of k
+        { 83, 50, 700 },
+    };
+
+    [Theory]
+    [MemberData(nameof(GemmSizes))]
+    public void MatrixProductsGiveTheSameBitsWithAnyThreadCount(int m, int n, int k)
+    {
+        var a = Reference.Random(m * k, 1);
+        var b = Reference.Random(k * n, 2);
+        var bt = Reference.Random(n * k, 3);
+        var at = Reference.Random(k * m, 4);
+        var c = Reference.Random(m * n, 5); // non-zero: the kernels accumulate
+        SameWithAnyThreadCount(c, output => Kernels.MatMulAdd(a, b, output, m, n, k, 0.75f));
+        SameWithAnyThreadCount(c, output => Kernels.MatMulAddABt(a, bt, output, m, n, k));
+        SameWithAnyThreadCount(c, output => Kernels.MatMulAddAtB(at, b, output, m, n, k, -1f));
+    }
+
+    [Fact]
+    public void ThreadedProductsMatchTheNaiveProduct()
+    {
+        const int m = 97, n = 203, k = 301;
+        var a = Reference.Random(m * k, 6);
+        var bt = Reference.Random(n * k, 7);
+        var c = new float[m * n];
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 3;
+            Kernels.MatMulAddABt(a, bt, c, m, n, k);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, scale = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += (double)a[i * k + p] * bt[j * k + p];
+                    scale += Math.Abs((double)a[i * k + p] * bt[j * k + p]);
+                }
+
+                Reference.Close(sum, c[i * n + j], scale, $"C[{i}, {j}]");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(128, 784)]
+    [InlineData(517, 301)]
+    [InlineData(45, 2000)]
+    public void MatrixVectorKernelsGiveTheSameBitsWithAnyThreadCount(int rows, int cols)
+    {
+        var a = Reference.Random(rows * cols, 1);
+        var x = Reference.Random(cols, 2);
+        var u = Reference.Random(rows, 3);
+        u[5] = 0f; // a row the outer product skips
+        var y = Reference.Random(rows, 4);
+        var yt = Reference.Random(cols, 5);
+        SameWithAnyThreadCount(y, output => Kernels.MatVecAdd(a, rows, cols, x, output));
+        SameWithAnyThreadCount(yt, output => Kernels.MatTVecAdd(a, rows, cols, u, output));
+        SameWithAnyThreadCount(a, output => Kernels.OuterAdd(output, rows, cols, 0.5f, u, x));
+        SameWithAnyThreadCount(yt, output => Kernels.ColumnSumsAdd(a, rows, cols, output, -2f));
+    }
+
+    [Fact]
+    public void OptimizerUpdatesGiveTheSameBitsWithAnyThreadCount()
+    {
+        const int n = 100_003;
+        var g = Reference.Random(n, 1);
+        var w = Reference.Random(n, 2);
+        foreach (var create in new Func<Optimizer>[] { () => new Sgd(0.1f), () => new Momentum(0.1f, 0.9f), () => new Nesterov(0.1f, 0.9f) })
+        {
+            SameWithAnyThreadCount(w, output =>
+            {
+                var optimizer = create();
+                for (int step = 0; step < 3; step++) optimizer.Step(output, g);
+            });
+        }
+    }
+
+    [Fact]
+    public void SmallWorkStaysOnTheCallingThread()
+    {
+        var a = Reference.Random(8 * 8, 1);
+        var c = new float[8 * 8];
+        SameWithAnyThreadCount(c, output => Kernels.MatMulAdd(a, a, output, 8, 8, 8), expectSplit: false);
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            long before = WorkerPool.Dispatches;
+            Kernels.MatMulAdd(a, a, c, 8, 8, 8);
+            Kernels.MatVecAdd(a, 8, 8, a.AsSpan(0, 8), c.AsSpan(0, 8));
+            Assert.Equal(before, WorkerPool.Dispatches);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void KernelsCalledFromSeveralThreadsAtOnceStayCorrect()
+    {
+        // Only one dispatch runs at a time; the others run alone on their threads. Every result must be the same.
+        const int m = 64, n = 128, k = 300;
+        var a = Reference.Random(m * k, 1);
+        var bt = Reference.Random(n * k, 2);
+        var expected = new float[m * n];
+        Kernels.MatMulAddABt(a, bt, expected, m, n, k);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var c = new float[m * n];
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                c.AsSpan().Clear();
+                Kernels.MatMulAddABt(a, bt, c, m, n, k);
+            }
+
+            results[t] = c;
+        });
+        foreach (var c in results) Assert.Equal(-1, FirstDifference(expected, c));
+    }
+
+    [Fact]
+    public void A_caller_kept_waiting_by_a_descheduled_thread_runs_alone_for_a_while()
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            Assert.Equal(2, WorkerPool.PartsFor(1_000_000, 1000));
+            var late = new LateJob();
+            Assert.True(WorkerPool.TryEnter());
+            try
+            {
+                WorkerPool.Run(late, 2); // part 1 takes 30 ms after part 0: the caller waits for it
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+
+            Assert.Equal(1, WorkerPool.PartsFor(1_000_000, 1000));
+            Thread.Sleep(150);
+            Assert.Equal(2, WorkerPool.PartsFor(1_000_000, 1000));
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    /// <summary>Part 0 (the caller's) ends once a worker has started part 1, which then takes 30 ms more.</summary>
+    private sealed class LateJob : ParallelJob
+    {
+        private volatile bool _started;
+        private volatile bool _firstDone;
+
+        internal override void Run(int part)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            if (part == 1)
+            {
+                _started = true;
+                while (!_firstDone && clock.ElapsedMilliseconds < 1000) Thread.SpinWait(10);
+                Thread.Sleep(30);
+                return;
+            }
+
+            while (!_started && clock.ElapsedMilliseconds < 1000) Thread.SpinWait(10);
+            _firstDone = true;
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(Parallelism.Limit + 1)]
+    public void MaxThreadsRefusesValuesOutOfRange(int value)
+    {
+        int saved = Parallelism.MaxThreads;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = value);
+        Assert.Equal("MaxThreads", error.ParamName);
+        Assert.Equal(value, error.ActualValue);
+        Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Equal(saved, Parallelism.MaxThreads);
+    }
+
+    [Fact]
+    public void MaxThreadsDefaultsToEveryCore()
+    {
+        // Every test that changes the setting puts it back, and none runs beside this collection.
+        Assert.Equal(Math.Min(Environment.ProcessorCount, Parallelism.Limit), Parallelism.MaxThreads);
+    }
+
+    [Fact]
+    public void ThreadedKernelsAllocateNothingOnAnyThreadOnceWarm()
+    {
+        const int m = 64, n = 128, k = 784;
+        var a = Reference.Random(m * k, 1);
+        var bt = Reference.Random(n * k, 2);
+        var at = Reference.Random(m * n, 3);
+        var c = new float[m * n];
+        var w = Reference.Random(n * k, 4);
+        var x = Reference.Random(k, 5);
+        var y = new float[n];
+        var g = new float[n * k];
+        var optimizer = new Momentum(0.01f, 0.9f);
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            void Step()
+            {
+                Kernels.MatMulAddABt(a, bt, c, m, n, k);
+                Kernels.MatMulAddAtB(at, a, g, n, k, m);
+                Kernels.MatVecAdd(w, n, k, x, y);
+                Kernels.OuterAdd(g, n, k, 0.5f, y, x);
+                Kernels.ColumnSumsAdd(a, m, k, x, 1e-9f);
+                optimizer.Step(w, g);
+            }
+
+            for (int i = 0; i < 20; i++) Step(); // warm-up: JIT, workers, per-thread packing buffers
+            long dispatches = WorkerPool.Dispatches;
+
+            // The calling thread and the workers (the test host's own threads allocate now and then).
+            long self = GC.GetAllocatedBytesForCurrentThread();
+            long workers = WorkerPool.WorkerAllocatedBytes;
+            for (int i = 0; i < 200; i++) Step();
+            Thread.Sleep(50); // the workers have recorded their last parts
+            Assert.True(WorkerPool.Dispatches - dispatches >= 200 * 5, "the kernels did not run on the worker pool");
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
+            Assert.Equal(0, WorkerPool.WorkerAllocatedBytes - workers);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+}
