@@ -14,4 +14,16 @@ public static class TrackingNames
 
     /// <summary>Program plan → generated C# text.</summary>
     public const string Write = nameof(Write);
+
+    /// <summary>Adjoint IR → the IR of the derived methods (Jvp, Hessian, Hvp).</summary>
+    public const string Derive = nameof(Derive);
+
+    /// <summary>The derived methods' IR → their program plans.</summary>
+    public const string PlanDerived = nameof(PlanDerived);
+
+    /// <summary>The derived methods' plans → generated C# text.</summary>
+    public const string WriteDerived = nameof(WriteDerived);
+
+    /// <summary>A [DerivativeOf] rule → its diagnostics.</summary>
+    public const string CheckRules = nameof(CheckRules);
 }

@@ -19,4 +19,25 @@ public sealed class DifferentiableAttribute : Attribute
     /// which it recomputes, and which overwrite a buffer nothing reads any more.
     /// </summary>
     public bool Graph { get; set; }
+
+    /// <summary>
+    /// Also generate forward mode: <c>T NameJvp(&lt;same parameters&gt;, &lt;one tangent per differentiable parameter&gt;, out T tangent)</c>
+    /// returns the value and the directional derivative ∇f·t in one forward sweep. A tangent is <c>T tName</c> for a
+    /// scalar parameter and <c>ReadOnlySpan&lt;T&gt; tName</c> (of the array's length) for an array or span.
+    /// </summary>
+    /// <remarks>For static functions of <c>double</c>/<c>float</c> values and arrays (loops included).</remarks>
+    public bool Jvp { get; set; }
+
+    /// <summary>
+    /// Also generate second derivatives. When every differentiable parameter is a scalar:
+    /// <c>T NameHessian(&lt;same parameters&gt;, Span&lt;T&gt; gradient, Span&lt;T&gt; hessian)</c> writes the gradient
+    /// (n entries, in parameter order) and the n×n Hessian (row-major, symmetric) and returns the value. Always:
+    /// the Hessian-vector product <c>T NameHvp(&lt;same parameters&gt;, &lt;tangents as NameJvp&gt;, &lt;gradient as NameGradient&gt;, &lt;H·t as hvName&gt;)</c>,
+    /// its H·t parts named <c>hv</c> + the parameter's name (an <c>out T</c> for a scalar, a <c>Span&lt;T&gt;</c> added into for an array).
+    /// </summary>
+    /// <remarks>
+    /// Symbolic forward-over-reverse: exact wherever the arithmetic is. A call to a function whose derivative is a
+    /// <see cref="DerivativeOfAttribute"/> rule (first order only) is a compile-time error here.
+    /// </remarks>
+    public bool Hessian { get; set; }
 }

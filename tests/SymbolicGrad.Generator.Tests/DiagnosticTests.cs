@@ -1060,6 +1060,162 @@ public sealed class DiagnosticTests
         Assert.Contains(": global::SymbolicGrad.ITrainable", run.Source("Diag.C.F.g.cs"));
     }
 
+    // ---- SG0050–SG0056: derivative rules, forward mode and second order ----
+
+    [Fact]
+    public void SG0050_RuleSignatureSpellsOutTheExpectedOne()
+    {
+        AssertReported("SG0050", Header + """
+            public static partial class C
+            {
+                public static double Square(double x, [NoDiff] double scale, int n) => scale * x * x * n;
+
+                [DerivativeOf(nameof(Square))]
+                public static double [|SquareRule|](double x, double scale, int n, out float dX)
+                {
+                    dX = (float)(2 * scale * x * n);
+                    return scale * x * x * n;
+                }
+            }
+            """, "declare it as 'static double SquareRule(double x, double scale, int n, out double dX)'");
+    }
+
+    [Fact]
+    public void SG0050_LayerRuleSignatureIsAPullback()
+    {
+        AssertReported("SG0050", Header + """
+            public static partial class C
+            {
+                public static Vec Scale(Vec x, Mat w) => w * x;
+
+                [DerivativeOf(nameof(Scale))]
+                public static Vec [|ScaleRule|](Vec x, Mat w, out Vec dX) { dX = x; return x; }
+            }
+            """, "static void ScaleRule(Vec x, Mat w, Vec dResult, Vec dX, Mat dW)");
+    }
+
+    [Fact]
+    public void SG0051_TwoRulesForOneFunction()
+    {
+        AssertReported("SG0051", Header + """
+            public static partial class C
+            {
+                public static double Cube(double x) => x * x * x;
+
+                [DerivativeOf(nameof(Cube))]
+                public static double CubeRule(double x, out double dX) { dX = 3 * x * x; return x * x * x; }
+
+                [DerivativeOf(typeof(C), nameof(Cube))]
+                public static double [|OtherCubeRule|](double x, out double dX) { dX = 3 * x * x; return x * x * x; }
+            }
+            """, "'C.CubeRule' is the first");
+    }
+
+    [Fact]
+    public void SG0052_RuleOfAFunctionThatCannotBeFound()
+    {
+        AssertReported("SG0052", Header + """
+            public static partial class Other
+            {
+                public static double Cube(double x) => x * x * x;
+            }
+
+            public static partial class C
+            {
+                [DerivativeOf(typeof(Other), [|"Cuber"|])]
+                public static double CubeRule(double x, out double dX) { dX = 3 * x * x; return x * x * x; }
+            }
+            """, "'Diag.Other' has no method 'Cuber'");
+    }
+
+    [Fact]
+    public void SG0053_RuleOverridesADifferentiableBody()
+    {
+        var run = AssertReported("SG0053", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => Math.Sqrt(x);
+
+                [DerivativeOf(nameof(F))]
+                public static double [|StableSqrt|](double x, out double dX)
+                {
+                    double r = Math.Sqrt(x);
+                    dX = x == 0 ? 0 : 0.5 / r;
+                    return r;
+                }
+            }
+            """, "methods that call 'C.F' use the rule");
+        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0053").Severity);
+    }
+
+    [Fact]
+    public void SG0054_HessianThroughAFirstOrderRuleNamesTheCall()
+    {
+        AssertReported("SG0054", Header + """
+            public static partial class C
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                [DerivativeOf(nameof(Softplus))]
+                public static double SoftplusRule(double x, out double dX) { dX = 1 / (1 + Math.Exp(-x)); return Softplus(x); }
+
+                [Differentiable(Hessian = true)]
+                public static double F(double x, double y) => [|Softplus(x * y)|] + x;
+            }
+            """, "it calls 'Softplus', whose derivative is the rule 'SoftplusRule'");
+    }
+
+    [Fact]
+    public void SG0054_NotReportedForARuleCallOnConstants()
+    {
+        // A call whose differentiable operands do not vary needs no derivative: the Hessian is generated.
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                [DerivativeOf(nameof(Softplus))]
+                public static double SoftplusRule(double x, out double dX) { dX = 1 / (1 + Math.Exp(-x)); return Softplus(x); }
+
+                [Differentiable(Hessian = true)]
+                public static double F(double x, [NoDiff] double c) => Softplus(c) * x * x;
+            }
+            """);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        Assert.Contains("public static double FHessian(", string.Concat(run.GeneratedSources.Values));
+    }
+
+    [Fact]
+    public void SG0055_JvpOnAFunctionOfVectors()
+    {
+        AssertReported("SG0055", Header + """
+            public static partial class C
+            {
+                [Differentiable([|Jvp = true|])]
+                public static float F(Vec x) => Ops.Sum(Ops.Square(x));
+            }
+            """, "asks for Jvp");
+    }
+
+    [Fact]
+    public void SG0056_ScalarRuleCalledFromCodeOnVectors()
+    {
+        AssertReported("SG0056", Header + """
+            public static partial class C
+            {
+                public static float Clip(float x) => Math.Min(x, 1f);
+
+                [DerivativeOf(nameof(Clip))]
+                public static float ClipRule(float x, out float dX) { dX = 1f; return Clip(x); }
+
+                [Differentiable]
+                public static float F(Vec x) => [|Clip(Ops.Sum(x))|];
+            }
+            """, "cannot use the derivative rule 'ClipRule'");
+    }
+
     // ---- Coverage and isolation ----
 
     [Fact]

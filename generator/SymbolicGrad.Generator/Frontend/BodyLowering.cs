@@ -615,6 +615,7 @@ internal sealed partial class BodyLowering
         {
             return EvaluateMath(invocation, env);
         }
+        if (TryCallWithRule(invocation, kind, env, out int ruled)) return ruled;
         if (method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute))
         {
             return Inline(invocation, kind, env);

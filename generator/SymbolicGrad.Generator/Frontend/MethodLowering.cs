@@ -68,6 +68,7 @@ internal static class MethodLowering
 
         var graph = new GraphBuilder();
         var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
+        var forms = DerivativeForms.Check(kind, method, parameters, diagnostics);
         var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
@@ -80,7 +81,10 @@ internal static class MethodLowering
             env.Set(symbol, info.Input);
         }
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
-            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name));
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name))
+        {
+            SecondOrder = forms.Hessian,
+        };
         int output = -1;
         try
         {
@@ -92,6 +96,7 @@ internal static class MethodLowering
         }
         // A loop's condition is lowered more than once (before the loop and in its body): report each problem once.
         diagnostics.AddRange(lowering.Diagnostics.Distinct());
+        diagnostics.AddRange(lowering.RuleDiagnostics.Distinct());
         if (lowering.Failed || diagnostics.Any(d => d.IsError))
         {
             // Errors in the user's C# (reported by the C# compiler) or ours: generate nothing for this method.
@@ -140,7 +145,9 @@ internal static class MethodLowering
             Trainable: trainable,
             ScopeNames: ScopeNames.Of(method),
             Loops: lowering.Loops.ToEquatableArray(),
-            DrawGraph: graphWanted);
+            DrawGraph: graphWanted,
+            Jvp: forms.Jvp,
+            Hessian: forms.Hessian);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 

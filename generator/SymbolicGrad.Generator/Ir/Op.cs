@@ -96,4 +96,12 @@ internal enum Op
     ReverseLoop,
     /// <summary>In a reverse loop, the value forward node <see cref="Node.Ref"/> had in the iteration being reversed (from the tape, or recomputed).</summary>
     Restore,
+
+    // Calls of functions whose derivative is a user's [DerivativeOf] rule (see CallTarget for what Node.Name holds).
+    /// <summary><c>F(Args…)</c>: the value of a function with a derivative rule, computed by the function itself.</summary>
+    Call,
+    /// <summary>The call of F's rule on <c>Args</c>: a statement whose <c>out</c> arguments are its <see cref="RuleOut"/> nodes.</summary>
+    RuleCall,
+    /// <summary>Out argument number <see cref="Node.Value"/> of rule call <c>Args[0]</c>: ∂F/∂ (its differentiable parameter of that rank).</summary>
+    RuleOut,
 }

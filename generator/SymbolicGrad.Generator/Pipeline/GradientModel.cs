@@ -11,13 +11,15 @@ internal sealed record AdjointOf(int Adjoint, int Primal);
 /// </summary>
 /// <param name="Gradients">For each differentiable parameter, in order, the node of its derivative (a zero for an array's, added by scatters).</param>
 /// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
+/// <param name="ExtraRoots">Further values the code computes (a derived method's tangent, Hessian entries).</param>
 internal sealed record GradientModel(
     MethodModel Method,
     Dag Graph,
     int FirstBackwardNode,
     EquatableArray<int> Gradients,
     EquatableArray<AdjointOf> Adjoints,
-    EquatableArray<NodeName> Recomputed);
+    EquatableArray<NodeName> Recomputed,
+    EquatableArray<int> ExtraRoots = default);
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

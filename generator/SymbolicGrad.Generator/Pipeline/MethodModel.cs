@@ -58,6 +58,8 @@ internal sealed record NodeName(int Node, string Name);
 /// </summary>
 /// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
 /// <param name="DrawGraph">[Differentiable(Graph = true)]: the file also holds the graph as Mermaid text (<c>NameGraph</c>).</param>
+/// <param name="Jvp">[Differentiable(Jvp = true)]: also generate <c>NameJvp</c>.</param>
+/// <param name="Hessian">[Differentiable(Hessian = true)]: also generate <c>NameHvp</c>, and <c>NameHessian</c> when every differentiable parameter is a scalar.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -76,7 +78,9 @@ internal sealed record MethodModel(
     TrainableKind Trainable,
     EquatableArray<string> ScopeNames,
     EquatableArray<LoopInfo> Loops,
-    bool DrawGraph = false)
+    bool DrawGraph = false,
+    bool Jvp = false,
+    bool Hessian = false)
 {
     public string GradientMethodName => Name + "Gradient";
 }

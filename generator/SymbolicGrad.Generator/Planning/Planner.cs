@@ -31,7 +31,7 @@ internal static class Planner
         }
     }
 
-    private static ProgramPlan Plan(GradientModel model, out List<DiagnosticInfo> notes)
+    internal static ProgramPlan Plan(GradientModel model, out List<DiagnosticInfo> notes)
     {
         notes = new List<DiagnosticInfo>();
         var method = model.Method;

@@ -13,7 +13,7 @@ namespace SymbolicGrad.Generator.Planning;
 /// is written inline where it is used. Node ids are a topological order, so statements follow them. Only nodes
 /// reachable from the result, the gradients and the effects are scheduled: no dead code.
 /// </summary>
-internal sealed class Schedule
+internal sealed partial class Schedule
 {
     private readonly GradientModel _model;
     private readonly Dag _dag;
@@ -88,7 +88,7 @@ internal sealed class Schedule
 
     /// <summary>The roots: the result, the gradients and the method body's effects.</summary>
     public static int[] Roots(GradientModel model) =>
-        new[] { model.Method.Output }.Concat(model.Gradients).Concat(model.Graph.RootEffects).ToArray();
+        new[] { model.Method.Output }.Concat(model.Gradients).Concat(model.ExtraRoots).Concat(model.Graph.RootEffects).ToArray();
 
     /// <summary>How often each node is read by the nodes reachable from the roots (roots and region results count once).</summary>
     public static int[] CountUses(GradientModel model)
@@ -206,6 +206,9 @@ internal sealed class Schedule
                     continue;
                 case Op.Scatter:
                     statements.Add(new EffectStatement(id));
+                    continue;
+                case Op.RuleCall:
+                    statements.Add(ScheduleRuleCall(id));
                     continue;
             }
             // Parameters, restored values and loop results are named by their loops, not computed by statements.
@@ -357,7 +360,8 @@ internal sealed class Schedule
             }
             else
             {
-                name = _names.Allocate("d" + NameAllocator.Capitalize(of >= 0 ? DisplayName(of) ?? DerivedName(of) : "v"));
+                name = _names.Allocate(_userNames.TryGetValue(parameter, out var user) ? user
+                    : "d" + NameAllocator.Capitalize(of >= 0 ? DisplayName(of) ?? DerivedName(of) : "v"));
             }
             Names[parameter] = name;
             foreach (int result in results) Names[result] = name;
@@ -499,6 +503,7 @@ internal sealed class Schedule
         var n = _dag[node];
         if (n.Op == Op.Param && _userNames.TryGetValue(node, out var user)) return user;
         if (n.Op == Op.LoopTrips) return "trips";
+        if (n.Op == Op.Call) return CallName(n);
         if (n.Op == Op.Restore) return _userNames.TryGetValue(n.Ref, out var restored) ? restored : DerivedName(n.Ref);
         bool function = n.Args.Count == 1 && n.Op is not (Op.Neg or Op.Convert or Op.Not) && !OpTable.Of(n.Op).Is(OpTraits.Control);
         if (function && DisplayName(n[0]) is { } argument) return OpTable.Of(n.Op).Name + NameAllocator.Capitalize(argument);

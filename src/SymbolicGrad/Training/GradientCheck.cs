@@ -46,7 +46,7 @@ namespace SymbolicGrad;
 /// masks drawn per position in the batch (dropout) break. The mode, the state (running statistics) and the random
 /// step are restored afterwards.</para>
 /// </remarks>
-public static class GradientCheck
+public static partial class GradientCheck
 {
     /// <summary>Standard deviations of the numeric gradient's noise allowed before an entry fails.</summary>
     internal const double NoiseSigmas = 6;

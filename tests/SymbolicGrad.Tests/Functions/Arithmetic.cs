@@ -12,25 +12,25 @@ public static partial class Arithmetic
     [Differentiable]
     public static double Quotient(double x, double y) => x / y;
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Polynomial(double x) => 3.0 * x * x * x - 2.0 * x * x + x - 5.0;
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Rational(double x, double y) => (x * x + y) / (1.0 + y * y);
 
     [Differentiable]
     public static double UnaryOperators(double x, double y) => -x * +y - -(x * x) + -(-y);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double ProductOfFour(double a, double b, double c, double d) => a * b * c * d;
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Reciprocals(double x, double y) => 1.0 / x + 1.0 / (x * y) - y / (x * x);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double RepeatedSubexpression(double x, double y) => (x * y) * (x * y) + x * y - (x * y) / (1.0 + x * y * x * y);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double CompoundAssignments(double x, double y)
     {
         double s = x;
@@ -62,10 +62,10 @@ public static partial class Arithmetic
         return r * half;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double WithNoDiff([NoDiff] double a, double x, [NoDiff] double b) => a * x * x + b * x;
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double WithInt(double x, int n) => x * n + n * n * x * x;
 
     [Differentiable]

@@ -9,10 +9,10 @@ public static partial class Composition
     [Differentiable]
     public static double SigmoidOfPolynomial(double x) => Lectures.Sigmoid(Arithmetic.Polynomial(x) / 10.0);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double CallChain(double x, double y) => Outer.Inner.Swish(Transcendental.Hypotenuse(x, y)) + Transcendental.Softplus(x - y);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double CallsStruct(double x, double y) => PlaneGeometry.Norm(x, y) * PlaneGeometry.Dot(x, y, y, x);
 
     [Differentiable]

@@ -23,7 +23,7 @@ public static partial class Lectures
     }
 
     /// <summary>The Gabor model f = sin(φ0 + 0.06·φ1·x)·exp(−(φ0 + 0.06·φ1·x)²/32).</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Gabor([NoDiff] double x, double phi0, double phi1)
     {
         double z = phi0 + 0.06 * phi1 * x;
@@ -48,7 +48,7 @@ public static partial class Lectures
     }
 
     /// <summary>L = ½(h(x) − y)² for the 1-D three-layer net.</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double ShallowNetLoss([NoDiff] double x, [NoDiff] double y, double w1, double b1, double w2, double b2, double w3, double b3)
     {
         double h = ShallowNet(x, w1, b1, w2, b2, w3, b3);
@@ -61,7 +61,7 @@ public static partial class Lectures
     public static double BinaryCrossEntropy([NoDiff] double y, double p) => -(y * Math.Log(p) + (1.0 - y) * Math.Log(1.0 - p));
 
     /// <summary>Binary cross-entropy of a logit z: the usual last layer of a binary classifier.</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double LogisticLoss([NoDiff] double y, double z)
     {
         double p = Sigmoid(z);

@@ -3,7 +3,7 @@ namespace SymbolicGrad.Tests.Functions;
 /// <summary>Loops and arrays: every loop form, exits, nesting, recurrences, float and span parameters.</summary>
 public static partial class Loops
 {
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Horner(double[] c, double x)
     {
         double p = 0;
@@ -11,7 +11,7 @@ public static partial class Loops
         return p;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Dot(double[] a, double[] b)
     {
         double s = 0;
@@ -19,7 +19,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double LeastSquares([NoDiff] double[] xs, [NoDiff] double[] ys, double w, double b)
     {
         double loss = 0;
@@ -39,7 +39,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double PowerByLoop(double x, int n)
     {
         double p = 1;
@@ -56,7 +56,7 @@ public static partial class Loops
         return y;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double DoWhileNewtonSqrt(double a)
     {
         double r = a;
@@ -69,7 +69,7 @@ public static partial class Loops
         return r;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double BreakAtThreshold(double[] v, [NoDiff] double limit)
     {
         double s = 0;
@@ -81,7 +81,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double ContinueSkipsNegatives(double[] v, double w)
     {
         double s = 0;
@@ -93,7 +93,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double ReturnInsideLoop(double[] v, double x)
     {
         for (int i = 0; i < v.Length; i++)
@@ -103,7 +103,7 @@ public static partial class Loops
         return x;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double NestedLoops(double[] a, double x)
     {
         double s = 0;
@@ -129,7 +129,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double TwoCarriedRecurrence(double a, double b, int n)
     {
         // Fibonacci-like: (u, v) → (v, u + a·v), both carried.
@@ -144,7 +144,7 @@ public static partial class Loops
         return u + v;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double SwapEachIteration(double x, double y)
     {
         double p = x;
@@ -166,7 +166,7 @@ public static partial class Loops
         return p;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double SpanWeightedSum(ReadOnlySpan<double> w, [NoDiff] ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -182,7 +182,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double LogSumExpLoop(double[] z)
     {
         double m = z[0];
@@ -192,7 +192,7 @@ public static partial class Loops
         return m + Math.Log(s);
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double PrefixProductSum(double[] a)
     {
         double prefix = 1;
@@ -230,7 +230,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double WhileWithIntCounter(double x, int n)
     {
         double y = x;
@@ -280,7 +280,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double LoopOverScalarsOnly(double x, double y)
     {
         double s = x;
@@ -288,7 +288,7 @@ public static partial class Loops
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double ArrayLengthInArithmetic(double[] v)
     {
         double mean = 0;

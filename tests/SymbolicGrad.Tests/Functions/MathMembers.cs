@@ -6,7 +6,7 @@ namespace SymbolicGrad.Tests.Functions;
 /// </summary>
 public static partial class MathMembers
 {
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Atan2(double y, double x) => Math.Atan2(y, x);
 
     /// <summary>The angle of a point on a curve, composed with the radius.</summary>
@@ -19,13 +19,13 @@ public static partial class MathMembers
     [Differentiable]
     public static double Log2(double x, double y) => Math.Log2(x * y);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double LogWithBase(double a, double b) => Math.Log(a, b);
 
     [Differentiable]
     public static double InverseHyperbolic(double x) => Math.Asinh(x) + Math.Acosh(x * x + 1.0) + Math.Atanh(x / 4.0);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double FusedMultiplyAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
 
     /// <summary>Horner's rule for 1 + 2x + 3x², one rounding per step.</summary>

@@ -25,7 +25,7 @@ public static partial class Piecewise
     [Differentiable]
     public static double NestedConditional(double x) => x < -1.0 ? -x * x : x < 1.0 ? x : Math.Sqrt(x) * 2.0 - 1.0;
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double Huber(double r, double delta)
     {
         if (Math.Abs(r) <= delta)
@@ -55,7 +55,7 @@ public static partial class Piecewise
     [Differentiable]
     public static double SelectByFlag(bool square, double x) => square ? x * x : Math.Sin(x);
 
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)]
     public static double BranchAssignsLocal(double x, double y)
     {
         double r = 0.0;

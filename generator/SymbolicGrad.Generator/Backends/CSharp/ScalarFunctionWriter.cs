@@ -1,3 +1,4 @@
+using System;
 using System.CodeDom.Compiler;
 using System.Collections.Generic;
 using System.IO;
@@ -27,10 +28,15 @@ internal sealed class ScalarFunctionWriter
 
     private readonly string? _graph;
 
-    private ScalarFunctionWriter(ProgramPlan plan, string? graph)
+    private ScalarFunctionWriter(ProgramPlan plan, string? graph) : this(plan, (IndentedTextWriter?)null)
+    {
+        _graph = graph;
+    }
+
+    /// <summary>A writer of <paramref name="plan"/>'s statements into <paramref name="writer"/> (for the derived methods: Jvp, Hessian).</summary>
+    internal ScalarFunctionWriter(ProgramPlan plan, IndentedTextWriter? writer)
     {
         _plan = plan;
-        _graph = graph;
         _method = plan.Method;
         _dag = plan.Graph;
         _names = plan.NodeNames.ToDictionary(n => n.Node, n => n.Name);
@@ -38,8 +44,17 @@ internal sealed class ScalarFunctionWriter
         _code = new CodePrinter(_dag, node => _names.TryGetValue(node, out var name) ? name : null, _method.QualifyMath);
         _math = new MathPrinter(_dag, node => _variables.TryGetValue(node, out var v) ? (v.Name, v.AdjointOf)
             : _names.TryGetValue(node, out var name) ? (name, null) : null, plan.ResultName, "");
-        _w = new IndentedTextWriter(_text, "    ");
+        _w = writer ?? new IndentedTextWriter(_text, "    ");
     }
+
+    /// <summary>How the code reads a node.</summary>
+    internal CodePrinter Code => _code;
+
+    /// <summary>How the comments read a node.</summary>
+    internal MathPrinter Math => _math;
+
+    /// <summary>The comment of an effect adding into an array's element, given the array; null: ∂f/∂a[i] += g.</summary>
+    internal Func<ParameterInfo, string?>? EffectTarget { get; set; }
 
     public static string Write(ProgramPlan plan, string? graph) => new ScalarFunctionWriter(plan, graph).Write();
 
@@ -79,14 +94,7 @@ internal sealed class ScalarFunctionWriter
             _w.WriteLine($"if ({array.GradientName}.Length != {array.Name}.Length) throw new global::System.ArgumentException(" +
                 $"$\"{method.GradientMethodName}: {array.GradientName} has {{{array.GradientName}.Length}} elements but {Identifiers.Bare(array.Name)} has {{{array.Name}.Length}}.\", \"{array.GradientName}\");");
         }
-        if (_plan.Tape is { } t)
-        {
-            _w.WriteLine($"var {t.Local} = {t.Cached} ??= new {t.Type}();");
-            foreach (var loop in AllLoops(_plan.ForwardCode).Where(l => l.TapeIndex is not null))
-            {
-                _w.WriteLine($"int {loop.TapeIndex} = 0; // position in the tape of the loop {LoopLabel(loop.Loop)}");
-            }
-        }
+        WriteTapeLocals();
 
         _w.WriteLine("// Forward pass.");
         WriteStatements(_plan.ForwardCode);
@@ -111,9 +119,20 @@ internal sealed class ScalarFunctionWriter
         return _text.ToString();
     }
 
-    private static string TypeOf(ParameterInfo p) => p.Type.Length > 0 ? p.Type : p.Kind.Keyword();
+    /// <summary>The per-thread tape and each loop's position in it.</summary>
+    internal void WriteTapeLocals()
+    {
+        if (_plan.Tape is not { } t) return;
+        _w.WriteLine($"var {t.Local} = {t.Cached} ??= new {t.Type}();");
+        foreach (var loop in AllLoops(_plan.ForwardCode).Where(l => l.TapeIndex is not null))
+        {
+            _w.WriteLine($"int {loop.TapeIndex} = 0; // position in the tape of the loop {LoopLabel(loop.Loop)}");
+        }
+    }
 
-    private void WriteTapeType(TapePlan tape)
+    internal static string TypeOf(ParameterInfo p) => p.Type.Length > 0 ? p.Type : p.Kind.Keyword();
+
+    internal void WriteTapeType(TapePlan tape)
     {
         _w.WriteLine($"/// <summary>What the loops of <see cref=\"{_method.DocumentationId}\"/> keep for its backward pass: per thread, grown as needed, then reused.</summary>");
         _w.WriteLine($"private sealed class {tape.Type}");
@@ -150,7 +169,7 @@ internal sealed class ScalarFunctionWriter
         return info.Location is { } at ? $"{info.Keyword} (line {at.LineSpan.Start.Line + 1})" : info.Keyword;
     }
 
-    private void WriteStatements(IEnumerable<Statement> statements)
+    internal void WriteStatements(IEnumerable<Statement> statements)
     {
         foreach (var statement in statements)
         {
@@ -167,6 +186,9 @@ internal sealed class ScalarFunctionWriter
                     break;
                 case ReverseLoopStatement reverse:
                     WriteReverseLoop(reverse);
+                    break;
+                case RuleCallStatement call:
+                    RuleCallWriter.Write(_w, _dag, _code, call);
                     break;
             }
         }
@@ -185,7 +207,8 @@ internal sealed class ScalarFunctionWriter
         var n = _dag[node];
         var array = _method.Parameters.First(p => p.Name == n.Name);
         string target = $"{array.GradientName}[{_code.Print(n[1])}]";
-        string add = $"{target} += {_code.Print(n[0])}; // ∂{_plan.ResultName}/∂{array.Name.TrimStart('@')}[{_math.Print(n[1])}] += {_math.Print(n[0])}";
+        string of = EffectTarget?.Invoke(array) ?? $"∂{_plan.ResultName}/∂{array.Name.TrimStart('@')}";
+        string add = $"{target} += {_code.Print(n[0])}; // {of}[{_math.Print(n[1])}] += {_math.Print(n[0])}";
         _w.WriteLine(_dag[n[2]].IsConstantValue(1) ? add : $"if ({_code.Print(n[2])}) {add}");
     }
 

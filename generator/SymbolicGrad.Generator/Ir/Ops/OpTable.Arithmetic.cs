@@ -9,6 +9,7 @@ internal static partial class OpTable
         FoldReal = a => a[0] + a[1],
         FoldsExactlyInFloat = true,
         FoldInt = a => unchecked((int)a[0] + (int)a[1]),
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => g,
         Math = new Notation.Infix("+", Precedence.Additive),
         CSharp = new Notation.Infix("+", Precedence.Additive),
@@ -20,6 +21,7 @@ internal static partial class OpTable
         FoldReal = a => a[0] - a[1],
         FoldsExactlyInFloat = true,
         FoldInt = a => unchecked((int)a[0] - (int)a[1]),
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => operand == 0 ? g : b.Neg(g),
         Math = new Notation.Infix("−", Precedence.Additive),
         CSharp = new Notation.Infix("-", Precedence.Additive),
@@ -31,6 +33,7 @@ internal static partial class OpTable
         FoldReal = a => a[0] * a[1],
         FoldsExactlyInFloat = true,
         FoldInt = a => unchecked((int)a[0] * (int)a[1]),
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => b.Mul(g, b[node][1 - operand]),
         Math = new Notation.Infix("·", Precedence.Multiplicative),
         CSharp = new Notation.Infix("*", Precedence.Multiplicative),
@@ -43,6 +46,7 @@ internal static partial class OpTable
         FoldsExactlyInFloat = true,
         SafeOperands = IntegerDivisorSafe,
         // q = a/b: ∂q/∂a = 1/b, ∂q/∂b = −q/b.
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => operand == 0 ? b.Div(g, b[node][1]) : b.Neg(b.Div(b.Mul(g, node), b[node][1])),
         Math = new Notation.Infix("/", Precedence.Multiplicative),
         CSharp = new Notation.Infix("/", Precedence.Multiplicative),
@@ -54,6 +58,7 @@ internal static partial class OpTable
         FoldReal = a => -a[0],
         FoldsExactlyInFloat = true,
         FoldInt = a => unchecked(-(int)a[0]),
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => b.Neg(g),
         Math = new Notation.Prefix("−"),
         CSharp = new Notation.Prefix("-"),
@@ -70,6 +75,7 @@ internal static partial class OpTable
         FoldsExactlyInFloat = true,
         FoldInt = a => a[1] == 0 || (a[0] == int.MinValue && a[1] == -1) ? null : (int)a[0] % (int)a[1],
         SafeOperands = IntegerDivisorSafe,
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];
@@ -95,6 +101,8 @@ internal static partial class OpTable
         FoldsExactlyInFloat = true,
         FoldInt = a => a[0] is >= int.MinValue and <= int.MaxValue ? System.Math.Truncate(a[0]) : null,
         Pullback = (b, node, operand, g) => b.KindOf(b[node][0]).IsReal() ? b.Convert(g, b.KindOf(b[node][0])) : null,
+        // The operand's tangent in the result's kind; none for an int result.
+        Pushforward = (b, node, t) => t[0] is int x && b[node].Kind.IsReal() ? b.Convert(x, b[node].Kind) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => ("(" + n.Kind.Keyword() + ")" + c.Operand(n[0], Precedence.Unary), Precedence.Unary)),
     };
@@ -102,6 +110,7 @@ internal static partial class OpTable
     /// <summary><c>c ? a : b</c>, evaluated without a branch; the derivative flows to the branch taken.</summary>
     public static readonly OpDef Select = new(Op.Select, "select", Arithmetic)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];

@@ -7,6 +7,7 @@ internal static partial class OpTable
         new(op, name, OpTraits.Elementwise | OpTraits.Comparison | (commutative ? OpTraits.Commutative : OpTraits.None))
         {
             FoldBoolean = a => fold(a[0], a[1]),
+            Pushforward = NoTangent,
             Math = new Notation.Infix(math, precedence),
             CSharp = new Notation.Infix(csharp, precedence),
             LanesMask = new Notation.Call(op.ToString()),
@@ -27,6 +28,7 @@ internal static partial class OpTable
     public static readonly OpDef And = new(Op.And, "and", OpTraits.Elementwise | OpTraits.Logic | OpTraits.Commutative)
     {
         FoldBoolean = a => a[0] != 0 && a[1] != 0,
+        Pushforward = NoTangent,
         Math = new Notation.Infix("&&", Precedence.And),
         CSharp = new Notation.Infix("&&", Precedence.And),
         LanesMask = new Notation.Custom((c, n) => ("(" + c.Operand(n[0], 0) + " & " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
@@ -35,6 +37,7 @@ internal static partial class OpTable
     public static readonly OpDef Or = new(Op.Or, "or", OpTraits.Elementwise | OpTraits.Logic | OpTraits.Commutative)
     {
         FoldBoolean = a => a[0] != 0 || a[1] != 0,
+        Pushforward = NoTangent,
         Math = new Notation.Infix("||", Precedence.Or),
         CSharp = new Notation.Infix("||", Precedence.Or),
         LanesMask = new Notation.Custom((c, n) => ("(" + c.Operand(n[0], 0) + " | " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
@@ -43,6 +46,7 @@ internal static partial class OpTable
     public static readonly OpDef Not = new(Op.Not, "not", OpTraits.Elementwise | OpTraits.Logic)
     {
         FoldBoolean = a => a[0] == 0,
+        Pushforward = NoTangent,
         Math = new Notation.Prefix("!"),
         CSharp = new Notation.Prefix("!"),
         LanesMask = new Notation.Prefix("~"),

@@ -22,6 +22,12 @@ internal static partial class OpTable
             b.Effect(new Node(Op.Scatter, n.Kind, new Pipeline.EquatableArray<int>(new[] { g, n[1], n[2] }), Name: b[n[0]].Name));
             return null;
         },
+        // The same element of the array's tangent (a span of the array's length), under the same guard.
+        Pushforward = (b, node, t) =>
+        {
+            var n = b[node];
+            return t[0] is int tangent ? b.Pinned(new Node(Op.ArrayRead, n.Kind, new Pipeline.EquatableArray<int>(new[] { tangent, n[1], n[2] }))) : null;
+        },
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "[" + c.Operand(n[1], 0) + "]", Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) =>
         {
@@ -33,26 +39,31 @@ internal static partial class OpTable
     /// <summary>d[i] += g (under a guard) into the gradient of array <see cref="Node.Name"/>: written as a statement.</summary>
     public static readonly OpDef Scatter = new(Op.Scatter, "scatter", OpTraits.Pinned | OpTraits.Effect)
     {
+        Pushforward = CarriedBySweep,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], 0), Precedence.Primary)),
     };
 
     /// <summary>A loop body's parameter: the value a carried variable has when an iteration starts.</summary>
-    public static readonly OpDef Param = new(Op.Param, "param", OpTraits.Pinned);
+    public static readonly OpDef Param = new(Op.Param, "param", OpTraits.Pinned) { Pushforward = CarriedBySweep };
 
-    public static readonly OpDef Loop = new(Op.Loop, "loop", OpTraits.Pinned | OpTraits.Control);
+    /// <summary>Forward mode carries each carried value's tangent beside it, as a carried value of the same loop.</summary>
+    public static readonly OpDef Loop = new(Op.Loop, "loop", OpTraits.Pinned | OpTraits.Control) { Pushforward = CarriedBySweep };
 
-    public static readonly OpDef LoopResult = new(Op.LoopResult, "result", OpTraits.Control);
+    public static readonly OpDef LoopResult = new(Op.LoopResult, "result", OpTraits.Control) { Pushforward = CarriedBySweep };
 
     public static readonly OpDef LoopTrips = new(Op.LoopTrips, "trips", OpTraits.Control)
     {
+        Pushforward = NoTangent,
         Math = new Notation.Custom((c, n) => ("trips", Precedence.Primary)),
     };
 
-    public static readonly OpDef ReverseLoop = new(Op.ReverseLoop, "reverse", OpTraits.Pinned | OpTraits.Control);
+    public static readonly OpDef ReverseLoop = new(Op.ReverseLoop, "reverse", OpTraits.Pinned | OpTraits.Control) { Pushforward = CarriedBySweep };
 
     /// <summary>A forward value of the iteration being reversed: read from the tape, or recomputed.</summary>
     public static readonly OpDef Restore = new(Op.Restore, "restore", OpTraits.Pinned)
     {
+        // The tangent of a restored value is the restored tangent (kept on the tape beside the value).
+        Pushforward = CarriedBySweep,
         // In comments, a value not restored under a name of its own reads as the forward value it stands for.
         Math = new Notation.Custom((c, n) => (c.Operand(n.Ref, Precedence.Primary), Precedence.Primary)),
     };

@@ -13,6 +13,7 @@ internal static partial class OpTable
         {
             FoldReal = fold is null ? null : a => fold(a[0]),
             Pullback = pullback,
+            Pushforward = Linear,
             Math = math ?? new Notation.Call(name),
             CSharp = new Notation.Call(op.ToString()),
             Lanes = lanes ? new Notation.Call(op.ToString()) : null,
@@ -62,6 +63,7 @@ internal static partial class OpTable
         // Math.Abs(int.MinValue) throws OverflowException.
         SafeOperands = (b, n) => n.Kind == ScalarKind.Int32 && !(b[n[0]].IsConstant && b[n[0]].Value != int.MinValue)
             ? new int?[] { b.Zero(ScalarKind.Int32) } : null,
+        Pushforward = Linear,
         Pullback = (b, n, o, g) => b.Mul(g, b.Select(b.Binary(Op.Less, b[n][0], C(b, n, 0)), C(b, n, -1), C(b, n, 1))),
         Math = new Notation.Custom((c, n) => ("|" + c.Operand(n[0], 0) + "|", Precedence.Primary)),
         CSharp = new Notation.Call("Abs"),
@@ -87,6 +89,7 @@ internal static partial class OpTable
     /// <summary>atan2(y, x), the angle of (x, y): ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²).</summary>
     public static readonly OpDef Atan2 = new(Op.Atan2, "atan2", Function)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];
@@ -101,6 +104,7 @@ internal static partial class OpTable
     /// <summary>log_b(a), as <c>Math.Log(a, b)</c> computes it (NaN for b = 1, where ln a / ln b would be ∞): ∂/∂a = 1/(a·ln b), ∂/∂b = −log_b(a)/(b·ln b).</summary>
     public static readonly OpDef LogBase = new(Op.LogBase, "log", Function)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];
@@ -113,6 +117,7 @@ internal static partial class OpTable
 
     public static readonly OpDef Pow = new(Op.Pow, "pow", Function)
     {
+        Pushforward = Linear,
         Pullback = PowPullback,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "^" + c.Operand(n[1], Precedence.Primary), Precedence.Unary)),
         CSharp = new Notation.Call("Pow"),
@@ -125,6 +130,7 @@ internal static partial class OpTable
     public static readonly OpDef Sigmoid = new(Op.Sigmoid, "sigmoid", Function)
     {
         // σ' = σ·(1 − σ), from the forward value.
+        Pushforward = Linear,
         Pullback = (b, n, o, g) => b.Mul(g, b.Mul(n, b.Sub(C(b, n, 1), n))),
         Math = new Notation.Custom((c, n) => ("σ(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => ("1f / (1f + " + c.MathClass(n.Kind) + ".Exp(-" + c.Operand(n[0], Precedence.Unary) + "))", Precedence.Multiplicative)),
@@ -145,6 +151,7 @@ internal static partial class OpTable
         // Math.Sign(NaN) throws ArithmeticException.
         SafeOperands = (b, n) => b.KindOf(n[0]).IsReal() && !(b[n[0]].IsConstant && !double.IsNaN(b[n[0]].Value))
             ? new int?[] { b.Zero(b.KindOf(n[0])) } : null,
+        Pushforward = NoTangent,
         Math = new Notation.Call("sign"),
         CSharp = new Notation.Call("Sign"),
     };
@@ -152,6 +159,7 @@ internal static partial class OpTable
     private static OpDef PiecewiseConstant(Op op, string name, Func<double, double> fold) =>
         new(op, name, Function | OpTraits.ZeroDerivative)
         {
+            Pushforward = NoTangent,
             // Math.Round is the same in float and double for values a float holds, but it is left to run time like the rest.
             FoldReal = null,
             Math = new Notation.Call(name),
@@ -174,6 +182,7 @@ internal static partial class OpTable
 
     private static OpDef MaxOrMin(Op op, string name, Op strictly, Op orEqual) => new(op, name, Function | OpTraits.Commutative)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];

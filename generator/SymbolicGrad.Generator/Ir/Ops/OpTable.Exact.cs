@@ -12,6 +12,7 @@ internal static partial class OpTable
     /// <summary>a·b + c rounded once: ∂/∂a = b, ∂/∂b = a, ∂/∂c = 1.</summary>
     public static readonly OpDef FusedMultiplyAdd = new(Op.FusedMultiplyAdd, "fma", Function)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];
@@ -32,6 +33,7 @@ internal static partial class OpTable
         // One rounding of the exact product by 2ⁿ, as ScaleB rounds (in float too: the double product is exact).
         FoldReal = a => a[1] >= -1022 && a[1] <= 1023 ? a[0] * PowerOfTwo((int)a[1]) : null,
         FoldsExactlyInFloat = true,
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) => operand == 0 ? b.Elementwise(Op.ScaleB, b.KindOf(g), g, b[node][1]) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Multiplicative) + "·2^" + c.Operand(n[1], Precedence.Primary), Precedence.Multiplicative)),
         CSharp = new Notation.Call("ScaleB"),
@@ -45,6 +47,7 @@ internal static partial class OpTable
     {
         FoldReal = a => CopySignBits(a[0], a[1]),
         FoldsExactlyInFloat = true,
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             if (operand == 1) return null;
@@ -79,6 +82,7 @@ internal static partial class OpTable
                 b.Constant(integer ? int.MaxValue : double.PositiveInfinity, n.Kind),
             };
         },
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];
@@ -99,6 +103,7 @@ internal static partial class OpTable
     /// <summary>x − round(x/y)·y (ties to even), exact: ∂/∂x = 1, ∂/∂y = −round(x/y) wherever x/y is not a half-integer.</summary>
     public static readonly OpDef IEEERemainder = new(Op.IEEERemainder, "remainder", Function)
     {
+        Pushforward = Linear,
         Pullback = (b, node, operand, g) =>
         {
             var n = b[node];

@@ -22,6 +22,14 @@ internal static partial class OpTable
                 : b.Structural(Op.MatTVec, n.Kind, b[n[1]].Shape!.WithBatched(b[g].Batched), null, n[0], g);
         },
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "·" + c.Operand(n[1], Precedence.Primary), Precedence.Multiplicative)),
+        // (W + tW)·(x + tx) to first order: tW·x + W·tx.
+        Pushforward = (b, node, t) =>
+        {
+            var n = b[node];
+            int? byMatrix = t[0] is int tw ? b.Structural(Op.MatVec, n.Kind, tw, n[1]) : null;
+            int? byVector = t[1] is int tx ? b.Structural(Op.MatVec, n.Kind, n[0], tx) : null;
+            return Plus(b, byMatrix, byVector);
+        },
         OperandsInMemory = n => new[] { n[1] },
         Kernel = new MatVecKernel(transposed: false),
     };
@@ -29,6 +37,13 @@ internal static partial class OpTable
     /// <summary>Wᵀ·g: the adjoint of the vector operand of <see cref="MatVec"/>.</summary>
     public static readonly OpDef MatTVec = new(Op.MatTVec, "mattvec", OpTraits.Structural)
     {
+        Pushforward = (b, node, t) =>
+        {
+            var n = b[node];
+            int? byMatrix = t[0] is int tw ? b.Structural(Op.MatTVec, n.Kind, n.Shape, null, tw, n[1]) : null;
+            int? byVector = t[1] is int tg ? b.Structural(Op.MatTVec, n.Kind, n.Shape, null, n[0], tg) : null;
+            return Plus(b, byMatrix, byVector);
+        },
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "ᵀ·" + c.Operand(n[1], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[1] },
         Kernel = new MatVecKernel(transposed: true),
@@ -37,6 +52,13 @@ internal static partial class OpTable
     /// <summary>Σ over the batch of g·xᵀ: the adjoint of the matrix operand of <see cref="MatVec"/>.</summary>
     public static readonly OpDef Outer = new(Op.Outer, "outer", OpTraits.Structural)
     {
+        Pushforward = (b, node, t) =>
+        {
+            var n = b[node];
+            int? byLeft = t[0] is int tg ? b.Structural(Op.Outer, n.Kind, n.Shape, null, tg, n[1]) : null;
+            int? byRight = t[1] is int tx ? b.Structural(Op.Outer, n.Kind, n.Shape, null, n[0], tx) : null;
+            return Plus(b, byLeft, byRight);
+        },
         Math = new Notation.Custom((c, n) => ("Σ " + c.Operand(n[0], Precedence.Primary) + "·" + c.Operand(n[1], Precedence.Primary) + "ᵀ", Precedence.Unary)),
         OperandsInMemory = n => new[] { n[0], n[1] },
         Kernel = new OuterKernel(),
@@ -47,6 +69,7 @@ internal static partial class OpTable
     {
         Shape = (b, n) => PerSampleScalar(b, n[0]),
         Pullback = (b, node, operand, g) => g,
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.Sum, b[node].Kind, tv) : null,
         Math = new Notation.Custom((c, n) => ("Σ" + c.Operand(n[0], Precedence.Primary), Precedence.Unary)),
         Kernel = new SumKernel(),
     };
@@ -56,6 +79,8 @@ internal static partial class OpTable
     {
         Shape = (b, n) => PerSampleScalar(b, n[0]),
         Pullback = (b, node, operand, g) => b.Mul(g, b.Unary(Op.Exp, b.Sub(b[node][0], node))),
+        // Σ softmax(z)·tz.
+        Pushforward = (b, node, t) => t[0] is int tz ? b.Structural(Op.Sum, b[node].Kind, b.Mul(tz, b.Unary(Op.Exp, b.Sub(b[node][0], node)))) : null,
         Math = new Notation.Custom((c, n) => ("logΣexp(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new LogSumExpKernel(),
@@ -76,6 +101,8 @@ internal static partial class OpTable
             var n = b[node];
             return operand == 0 ? b.Structural(Op.OneHot, n.Kind, b.Broadcast(n[0], g), null, g, n[1]) : null;
         },
+        // The same element of the vector's tangent (the index was checked where the value itself is read).
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.Pick, b[node].Kind, tv, b[node][1]) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary) + "[" + c.Operand(n[1], 0) + "]", Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => (c.Element(n[0], n.Name is null ? c.Operand(n[1], 0) : CheckedIndex(c, n)), Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
@@ -87,6 +114,7 @@ internal static partial class OpTable
     /// <summary>A vector that is <c>Args[0]</c> at index <c>Args[1]</c> and 0 elsewhere.</summary>
     public static readonly OpDef OneHot = new(Op.OneHot, "onehot", OpTraits.Indexed)
     {
+        Pushforward = (b, node, t) => t[0] is int tg ? b.Structural(Op.OneHot, b[node].Kind, b[node].Shape, null, tg, b[node][1]) : null,
         Math = new Notation.Custom((c, n) => ("onehot(" + c.Operand(n[1], 0) + ")·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         CSharp = new Notation.Custom((c, n) =>
             ("(" + c.Index + " == " + c.Operand(n[1], 0) + " ? " + c.Operand(n[0], 0) + " : " + Literals.Format(0, n.Kind, false).Text + ")", Precedence.Primary)),
@@ -103,6 +131,9 @@ internal static partial class OpTable
             Dim offset = operand == 0 ? new Dim.Constant(0) : b[n[0]].Shape!.Length;
             return b.Structural(Op.Slice, n.Kind, part.Shape!.WithBatched(b[g].Batched), offset, g);
         },
+        // [ta; tb], a zero part where one tangent is zero.
+        Pushforward = (b, node, t) => t[0] is null && t[1] is null ? null
+            : b.Structural(Op.Concat, b[node].Kind, ZeroIfNull(b, t[0], b[node][0]), ZeroIfNull(b, t[1], b[node][1])),
         Math = new Notation.Custom((c, n) => ("[" + c.Operand(n[0], 0) + "; " + c.Operand(n[1], 0) + "]", Precedence.Primary)),
         Kernel = new ConcatKernel(),
     };
@@ -110,6 +141,7 @@ internal static partial class OpTable
     /// <summary>The elements of a vector from <see cref="Node.Dim"/> on (a part of a concatenation's adjoint).</summary>
     public static readonly OpDef Slice = new(Op.Slice, "slice", OpTraits.Indexed)
     {
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.Slice, b[node].Kind, b[node].Shape, b[node].Dim, tv) : null,
         Math = new Notation.Custom((c, n) => ("part " + (n.Dim is Dim.Constant { Value: 0 } ? "1" : "2") + " of " + c.Operand(n[0], Precedence.Primary), Precedence.Unary)),
         CSharp = new Notation.Custom((c, n) => (c.Element(n[0], SliceIndex(c, n)), Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
@@ -122,6 +154,7 @@ internal static partial class OpTable
     /// <summary>Σ over the batch: the adjoint of a value every sample shares.</summary>
     public static readonly OpDef ReduceBatch = new(Op.ReduceBatch, "reducebatch", OpTraits.Structural)
     {
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.ReduceBatch, b[node].Kind, b[node].Shape, null, tv) : null,
         Math = new Notation.Custom((c, n) => ("Σ_batch " + c.Operand(n[0], Precedence.Primary), Precedence.Unary)),
         OperandsInMemory = n => n.Rank == 1 ? new[] { n[0] } : new int[0],
         Kernel = new ReduceBatchKernel(),
@@ -130,6 +163,7 @@ internal static partial class OpTable
     /// <summary>A scalar or shared value repeated to the node's shape.</summary>
     public static readonly OpDef Broadcast = new(Op.Broadcast, "broadcast", OpTraits.Indexed)
     {
+        Pushforward = (b, node, t) => t[0] is int ts ? b.Structural(Op.Broadcast, b[node].Kind, b[node].Shape, null, ts) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         Lanes = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),

@@ -30,6 +30,6 @@ internal enum OpTraits
     Pinned = 1 << 8,
     /// <summary>Run for its effect, never merged with an equal node (each adds into a gradient).</summary>
     Effect = 1 << 9,
-    /// <summary>Owns a region (a loop), or reads what one produced.</summary>
+    /// <summary>Owns a region (a loop), or reads what one produced (or what a statement with several results produced: a rule's outs).</summary>
     Control = 1 << 10,
 }

@@ -1,0 +1,89 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>
+/// Calls of functions with a <c>[DerivativeOf]</c> rule: the call becomes an opaque <see cref="Op.Call"/> (its value
+/// computed by the function itself), whose derivatives are the rule's outs. The rule wins over a [Differentiable] body.
+/// </summary>
+internal sealed partial class BodyLowering
+{
+    private readonly List<DiagnosticInfo> _ruleDiagnostics = new();
+
+    /// <summary>The method asks for second derivatives, which a rule (first order) cannot give.</summary>
+    public bool SecondOrder { get; set; }
+
+    /// <summary>Problems of rule calls that belong to the method itself, even inside a callee it inlines (SG0054).</summary>
+    public IReadOnlyList<DiagnosticInfo> RuleDiagnostics => _ruleDiagnostics;
+
+    /// <summary>The call's node when the callee has a derivative rule; false when it has none.</summary>
+    private bool TryCallWithRule(IInvocationOperation invocation, ScalarKind kind, Environment env, out int node)
+    {
+        node = -1;
+        var callee = invocation.TargetMethod;
+        if (DerivativeRules.Of(_compilation).Find(callee) is not { } rule) return false;
+        node = CallWithRule(invocation, rule, kind, env);
+        return true;
+    }
+
+    private int CallWithRule(IInvocationOperation invocation, RuleDeclaration rule, ScalarKind kind, Environment env)
+    {
+        var function = rule.Function!;
+        string call = invocation.Syntax.ToString();
+        var caller = _callStack.Peek().ContainingType;
+        if (rule.Shape == RuleShape.Layer)
+        {
+            return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
+                $"'{function.Name}' returns a Vec, and custom layers are called from model methods only, once per sample");
+        }
+        if (_tensors is not null)
+        {
+            return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
+                $"'{function.Name}' is a function of values, and code on Vec and Mat calls rules of custom layers (functions returning Vec) only");
+        }
+        if (!_compilation.IsSymbolAccessibleWithin(rule.Rule, caller) || !_compilation.IsSymbolAccessibleWithin(function, caller))
+        {
+            return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
+                $"the generated code in '{caller.Name}' cannot call it; make '{rule.Rule.Name}' and '{function.Name}' internal or public");
+        }
+
+        var differentiable = rule.Differentiable;
+        var operands = new int[function.Parameters.Length];
+        for (int k = 0; k < operands.Length; k++)
+        {
+            var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == k);
+            if (argument is null)
+            {
+                Failed = true; // Reported by the C# compiler.
+                return _graph.Zero(kind);
+            }
+            if (differentiable[k] && ArrayTypes.IsArray(function.Parameters[k].Type))
+            {
+                return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
+                    $"its derivative with respect to the array '{function.Parameters[k].Name}' (a Span added into) is not used in generated code yet; mark that parameter of '{function.Name}' [NoDiff] if it is data");
+            }
+            operands[k] = Evaluate(argument.Value, env);
+        }
+        if (Failed) return _graph.Zero(kind);
+
+        var returnKind = ScalarTypes.KindOf(function.ReturnType)!.Value;
+        var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
+            new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
+        int node = _graph.Pinned(new Node(Op.Call, returnKind, new EquatableArray<int>(operands), Name: target.Encode()));
+        if (SecondOrder && operands.Where((_, k) => differentiable[k]).Any(IsActive))
+        {
+            _ruleDiagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.HessianThroughRule, LocationInfo.From(invocation.Syntax),
+                _callStack.Last().Name, function.Name, rule.Rule.Name));
+        }
+        return _graph.Convert(node, kind);
+    }
+
+    private static string QualifiedName(IMethodSymbol method) =>
+        method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// Calls of functions whose derivative is a user's <c>[DerivativeOf]</c> rule. The value is the function's own (the
+/// forward pass computes what the user's method computes); the derivatives are the outs of one call of the rule, a
+/// statement of its own, made where a derivative is first asked for.
+/// </summary>
+internal static partial class OpTable
+{
+    /// <summary><c>F(a, b)</c>: opaque, so it stays where the user's code calls it.</summary>
+    public static readonly OpDef Call = new(Op.Call, "call", OpTraits.Pinned)
+    {
+        // ∂/∂operand = the rule's out for it, in the operand's kind (as FGradient's out would be).
+        Pullback = (b, node, operand, g) =>
+        {
+            var target = CallTarget.Decode(b[node].Name!);
+            if (!target.IsDifferentiable(operand)) return null;
+            return b.Mul(b.Convert(g, b.KindOf(b[node][operand])), RuleOutOf(b, node, operand));
+        },
+        // Σ ∂F/∂xₖ · tₖ from the rule's outs: forward mode needs no rule of its own.
+        Pushforward = CallPushforward,
+        Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+        CSharp = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).Function + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+    };
+
+    /// <summary>The rule's call, written as a statement with its outs (<c>FRule(a, b, out double dFdA, out _);</c>).</summary>
+    public static readonly OpDef RuleCall = new(Op.RuleCall, "rule", OpTraits.Pinned)
+    {
+        Pushforward = CallPushforward,
+        Math = new Notation.Custom((c, n) => ("∇" + CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+    };
+
+    /// <summary>A derivative the rule gave (in its parameter's kind); a rule is first order, so it has no derivative of its own.</summary>
+    public static readonly OpDef RuleOut = new(Op.RuleOut, "ruleout", OpTraits.Control)
+    {
+        Pushforward = (b, node, t) =>
+            throw new InvalidOperationException($"the rule {CallTarget.Decode(b[b[node][0]].Name!).RuleName} gives first derivatives only"),
+        Math = new Notation.Custom((c, n) =>
+        {
+            var call = c[n[0]];
+            var target = CallTarget.Decode(call.Name!);
+            return ("∂" + target.FunctionName + "/∂" + c.Operand(call[target.OperandOf((int)n.Value)], Precedence.Primary), Precedence.Primary);
+        }),
+    };
+
+    private static string Arguments(IExpressionContext c, Node n) => string.Join(", ", Enumerable.Range(0, n.Arity).Select(k => c.Operand(n[k], 0)));
+
+    private static int? CallPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
+    {
+        var n = b[node];
+        var target = CallTarget.Decode(n.Name!);
+        int? sum = null;
+        for (int k = 0; k < tangents.Count; k++)
+        {
+            if (tangents[k] is not int t || !target.IsDifferentiable(k)) continue;
+            sum = Plus(b, sum, b.Convert(b.Mul(RuleOutOf(b, node, k), t), n.Kind));
+        }
+        return sum;
+    }
+
+    /// <summary>∂F/∂(operand), out of the rule's call on the same operands in the current region (one call for all outs).</summary>
+    private static int RuleOutOf(GraphBuilder b, int node, int operand)
+    {
+        var n = b[node];
+        int rule = b.Pinned(new Node(Op.RuleCall, n.Kind, n.Args, Name: n.Name));
+        int @out = CallTarget.Decode(n.Name!).OutOf(operand);
+        return b.Pinned(new Node(Op.RuleOut, b.KindOf(n[operand]), new EquatableArray<int>(new[] { rule }), Value: @out));
+    }
+}

@@ -1,0 +1,8 @@
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Planning;
+
+/// <summary>A call of a derivative rule: <c>FRule(a, b, out double dFdA, out _);</c>, its outs named (empty: discarded).</summary>
+/// <param name="Call">The <see cref="Ir.Op.RuleCall"/> node.</param>
+/// <param name="Outs">The local of each out, in order; empty where nothing reads it.</param>
+internal sealed record RuleCallStatement(int Call, EquatableArray<string> Outs) : Statement;

@@ -1,0 +1,31 @@
+using SymbolicGrad.Generator.Ir;
+
+namespace SymbolicGrad.Generator.Planning;
+
+/// <summary>Rule calls: one statement per call, its outs named where they are read (the others discarded).</summary>
+internal sealed partial class Schedule
+{
+    private RuleCallStatement ScheduleRuleCall(int call)
+    {
+        var target = CallTarget.Decode(_dag[call].Name!);
+        var outs = new string?[target.Outs];
+        for (int id = call + 1; id < _dag.Count; id++)
+        {
+            var n = _dag[id];
+            if (n.Op != Op.RuleOut || n[0] != call || !_reachable[id]) continue;
+            int k = (int)n.Value;
+            // dSoftplusdX: ∂Softplus/∂x, x the function's own parameter.
+            string wrt = target.ParameterName(target.OperandOf(k));
+            outs[k] ??= _names.Allocate("d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(wrt));
+            Names[id] = outs[k]!;
+        }
+        return new RuleCallStatement(call, new Pipeline.EquatableArray<string>(System.Array.ConvertAll(outs, o => o ?? "")));
+    }
+
+    /// <summary>A call's value is named after the function: <c>softplus</c>.</summary>
+    private static string CallName(Node call)
+    {
+        string name = CallTarget.Decode(call.Name!).FunctionName;
+        return char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+
+namespace SymbolicGrad.Generator.Transforms;
+
+/// <summary>
+/// Second derivatives, forward over reverse: the tangent sweep runs over the gradient's whole IR (the forward pass and
+/// the backward pass, loops and their reverses included), so the tangent of each gradient entry is a row of the Hessian
+/// (several directions), or of H·t (one direction), with every value CSE'd across the passes and their tangents.
+/// </summary>
+internal static class SecondOrder
+{
+    /// <summary>
+    /// <c>NameHessian</c> of a function of scalars: one direction per differentiable parameter, seeded with 1. Entry (i, j)
+    /// is the tangent of gradient entry i in direction j, asked for j ≥ i only: the code computes each symmetric entry once.
+    /// </summary>
+    public static DerivedModel Hessian(GradientModel gradient)
+    {
+        var method = gradient.Method;
+        var wrt = method.Parameters.Where(p => p.IsDifferentiable).ToList();
+        int n = wrt.Count;
+        var sweep = new TangentSweep(gradient.Graph, n, gradient.FirstBackwardNode);
+        for (int j = 0; j < n; j++) sweep.Seed(wrt[j].Input, j, sweep.Builder.One(wrt[j].Kind));
+        sweep.Run();
+        var b = sweep.Builder;
+        var outputs = new List<int>();
+        for (int i = 0; i < n; i++) outputs.Add(sweep.Map(gradient.Gradients[i]));
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i; j < n; j++) outputs.Add(sweep.Tangent(gradient.Gradients[i], j) ?? b.Zero(wrt[i].Kind));
+        }
+        // z_x: the derivative of z with respect to x.
+        var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, n, (name, d) => name.TrimStart('@') + "_" + wrt[d].Name.TrimStart('@'));
+        var graph = b.ToDag();
+        var parameters = method.Parameters.Select(p => p with { IsDifferentiable = false });
+        var derived = DerivedMethods.Derive(method, method.Name + "Hessian", parameters, graph, sweep.Map(method.Output), locals,
+            new[] { "gradient", "hessian" }, sweep);
+        var roots = outputs.ToEquatableArray();
+        var model = new GradientModel(derived, graph, sweep.FirstBackward, EquatableArray<int>.Empty, adjoints.ToEquatableArray(),
+            recomputed.ToEquatableArray(), roots);
+        return new DerivedModel(DerivedKind.Hessian, method, model, roots);
+    }
+
+    /// <summary>
+    /// <c>NameHvp</c>: one direction, seeded by the tangent parameters. The gradient is computed as <c>NameGradient</c>
+    /// computes it (outs and buffers named alike); H·t is the tangent of each gradient entry, an array's added by the
+    /// tangents of the effects that add its gradient.
+    /// </summary>
+    public static DerivedModel Hvp(GradientModel gradient)
+    {
+        var method = gradient.Method;
+        var sweep = new TangentSweep(gradient.Graph, 1, gradient.FirstBackwardNode, (array, _) => DerivedMethods.HvName(array.TrimStart('@')));
+        var tangents = DerivedMethods.TangentInputs(method, sweep);
+        sweep.Run();
+        var b = sweep.Builder;
+        var wrt = method.Parameters.Where(p => p.IsDifferentiable).ToList();
+        var gradients = gradient.Gradients.Select(sweep.Map).ToEquatableArray();
+        var outputs = new List<int>();
+        var hvArrays = new List<ParameterInfo>();
+        var generated = new List<string>();
+        for (int i = 0; i < wrt.Count; i++)
+        {
+            var p = wrt[i];
+            string hv = DerivedMethods.HvName(p.Name);
+            if (p.IsArray)
+            {
+                // The buffer H·t is added into, named as the effects that add into it.
+                int input = b.Input(hv, p.Kind, Shape.Vector(Dim.Of(hv, Axis.Length), batched: false));
+                hvArrays.Add(new ParameterInfo(hv, p.Kind, false, hv, input, p.Location, Type: $"global::System.Span<{p.Kind.Keyword()}>", IsArray: true));
+                continue;
+            }
+            generated.Add(hv);
+            outputs.Add(sweep.Tangent(gradient.Gradients[i], 0) ?? b.Zero(p.Kind));
+        }
+        var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
+        var graph = b.ToDag();
+        var parameters = method.Parameters.Concat(tangents).Concat(hvArrays);
+        var derived = DerivedMethods.Derive(method, method.Name + "Hvp", parameters, graph, sweep.Map(method.Output), locals, generated, sweep);
+        var roots = outputs.ToEquatableArray();
+        var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients, adjoints.ToEquatableArray(), recomputed.ToEquatableArray(), roots);
+        return new DerivedModel(DerivedKind.Hvp, method, model, roots);
+    }
+}

@@ -1,0 +1,43 @@
+namespace SymbolicGrad;
+
+/// <summary>
+/// Marks a method as the derivative rule of a function: every <see cref="DifferentiableAttribute"/> method that calls
+/// the function uses the rule instead of differentiating the function's body (which may then contain any code).
+/// </summary>
+/// <remarks>
+/// <para>For a static function <c>T F(…)</c> of <c>double</c>/<c>float</c> values the rule has exactly the signature
+/// SymbolicGrad would give <c>FGradient</c>: <c>static T Rule(&lt;F's parameters&gt;, out T dParam …)</c>, returning
+/// F's value and one <c>out</c> per differentiable parameter of F (its <c>[NoDiff]</c>, <c>int</c> and <c>bool</c>
+/// parameters get none; an array or span parameter gets a <c>Span&lt;T&gt; dName</c>, added into).</para>
+/// <para>For a static function returning a <see cref="Vec"/> (a custom layer) the rule is a pullback:
+/// <c>static void Rule(&lt;F's parameters&gt;, Vec dResult, &lt;one Vec or Mat dParam per differentiable Vec/Mat parameter&gt;)</c>,
+/// adding Jᵀ·dResult into each buffer.</para>
+/// <para>A rule gives first derivatives: gradients and forward mode (<c>NameJvp</c>) use it; a Hessian through a call
+/// to F is a compile-time error. Check a rule against finite differences with
+/// <see cref="GradientCheck.Function(ScalarFunction, ScalarGradient, double[], double, double)"/>.</para>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class DerivativeOfAttribute : Attribute
+{
+    /// <summary>The rule of <paramref name="function"/>, a static method of the rule's own type.</summary>
+    /// <param name="function">The function's name; write <c>nameof(F)</c>.</param>
+    public DerivativeOfAttribute(string function)
+    {
+        Function = function;
+    }
+
+    /// <summary>The rule of <paramref name="function"/>, a static method of <paramref name="type"/>.</summary>
+    /// <param name="type">The type that declares the function.</param>
+    /// <param name="function">The function's name; write <c>nameof(T.F)</c>.</param>
+    public DerivativeOfAttribute(Type type, string function)
+    {
+        Type = type;
+        Function = function;
+    }
+
+    /// <summary>The type that declares the function; null for the rule's own type.</summary>
+    public Type? Type { get; }
+
+    /// <summary>The function's name.</summary>
+    public string Function { get; }
+}
