@@ -17,6 +17,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     private const int BaseSeed = 90_000;
     private const int DefaultProgramCount = 300;
     private const string ProgramCountVariable = "SYMBOLICGRAD_LOOP_PROGRAMS";
+    private const string ProgressVariable = "SYMBOLICGRAD_LOOP_PROGRESS";
     private const int BatchSize = 50;
     private const int PointsPerProgram = 3;
     private const int MaxReportedFailures = 5;
@@ -35,18 +36,22 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         var stats = new Statistics();
         var failures = new List<string>();
         var count = ProgramCount;
-        for (var start = 0; start < count && failures.Count < MaxReportedFailures; start += BatchSize)
+        // Every program runs (a long run counts its failures); the first few are reported in full.
+        for (var start = 0; start < count; start += BatchSize)
         {
             var programs = Enumerable.Range(start, Math.Min(BatchSize, count - start))
                 .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i))
                 .ToList();
             CheckBatch($"Batch{start / BatchSize}", programs, stats, failures);
+            // A long run can be watched: SYMBOLICGRAD_LOOP_PROGRESS names a file that gets the counts after each batch.
+            if (Environment.GetEnvironmentVariable(ProgressVariable) is { Length: > 0 } progress)
+                File.AppendAllText(progress, $"{DateTime.UtcNow:HH:mm:ss} {stats}{Environment.NewLine}");
         }
 
         output.WriteLine(stats.ToString());
-        if (failures.Count > 0)
+        if (stats.Failed > 0)
             throw new Xunit.Sdk.XunitException(
-                $"{failures.Count} failure(s); {stats}{Environment.NewLine}{string.Join(Environment.NewLine + Environment.NewLine, failures)}");
+                $"{stats.Failed} failed program(s); {stats}{Environment.NewLine}{string.Join(Environment.NewLine + Environment.NewLine, failures)}");
         Assert.Equal(count, stats.Programs);
         // Most partials are smooth: a run that skipped nearly everything proves nothing.
         Assert.True(stats.Partials > 0 && stats.Skipped < 0.25 * (stats.Partials + stats.Skipped), stats.ToString());
@@ -172,17 +177,18 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         if (!IsClean(run))
         {
             // Find the programs at fault by compiling each one alone, so the report shows a small source.
+            var faulty = 0;
             foreach (var program in programs)
             {
                 var alone = GeneratorHarness.Run(RandomLoopProgram.File([(typeName, new[] { program }.AsEnumerable())]));
-                if (!IsClean(alone))
-                    failures.Add($"Program {program.Name} (seed {program.Seed}) does not compile cleanly:{Environment.NewLine}" +
-                                 $"{alone.Describe()}{Environment.NewLine}{program.Method}");
-                if (failures.Count >= MaxReportedFailures)
-                    return;
+                if (IsClean(alone)) continue;
+                faulty++;
+                Fail(stats, failures, $"Program {program.Name} (seed {program.Seed}) does not compile cleanly:{Environment.NewLine}" +
+                                      $"{alone.Describe()}{Environment.NewLine}{program.Method}");
             }
-            if (failures.Count == 0)
-                failures.Add($"{typeName} does not compile cleanly, but every program alone does:{Environment.NewLine}{run.Describe()}");
+            if (faulty == 0)
+                Fail(stats, failures, $"{typeName} does not compile cleanly, but every program alone does:{Environment.NewLine}{run.Describe()}");
+            stats.Programs += programs.Count;
             return;
         }
 
@@ -201,7 +207,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
                 }
                 catch (Exception e)
                 {
-                    failures.Add(Report(run, typeName, program, point, e.ToString()));
+                    Fail(stats, failures, Report(run, typeName, program, point, e.ToString()));
                     break;
                 }
                 stats.Points++;
@@ -223,13 +229,17 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
                 if (!SameBits(result.Value, result.ExpectedValue) ||
                     result.Partials.Any(c => c.Check.Verdict == FiniteDifferenceVerdict.Mismatch))
                 {
-                    failures.Add(Report(run, typeName, program, point, result.ToString()));
+                    Fail(stats, failures, Report(run, typeName, program, point, result.ToString()));
                     break;
                 }
             }
-            if (failures.Count >= MaxReportedFailures)
-                return;
         }
+    }
+
+    private static void Fail(Statistics stats, List<string> failures, string report)
+    {
+        stats.Failed++;
+        if (failures.Count < MaxReportedFailures) failures.Add(report);
     }
 
     /// <summary>The generated gradient at <paramref name="point"/>, each partial checked by finite differences of the user method.</summary>
@@ -358,6 +368,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     private sealed class Statistics
     {
         public int Programs;
+        public int Failed;
         public int Points;
         public int Partials;
         public int ArrayPartials;
@@ -366,7 +377,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         public string Worst = "-";
 
         public override string ToString() =>
-            $"{Programs} loop programs, {Points} points, {Partials} partials ({ArrayPartials} of array elements) compared " +
+            $"{Programs} loop programs ({Programs - Failed} passed, {Failed} failed), {Points} points, {Partials} partials ({ArrayPartials} of array elements) compared " +
             $"with finite differences ({Skipped} skipped near a kink or jump); worst relative error {WorstRelativeError:G3} ({Worst})";
     }
 }

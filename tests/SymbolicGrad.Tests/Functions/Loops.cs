@@ -322,4 +322,19 @@ public static partial class Loops
         for (int i = 0; i < v.Length; i++) last = v[i] * x;
         return last * last;
     }
+
+    [Differentiable]
+    public static double Rotation(double x, int n)
+    {
+        // (u, v) turns by the angle x each iteration: after n, (cos nx, sin nx). Two carried values, both taped.
+        double u = 1;
+        double v = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double next = u * Math.Cos(x) - v * Math.Sin(x);
+            v = u * Math.Sin(x) + v * Math.Cos(x);
+            u = next;
+        }
+        return u + 2 * v;
+    }
 }
