@@ -847,6 +847,116 @@ public sealed class DiagnosticTests
             """, "nothing from a tape");
     }
 
+    [Fact]
+    public void SG0040_CompoundWriteIntoAnElement()
+    {
+        AssertReported("SG0040", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double x)
+                {
+                    for (int i = 0; i < a.Length; i++) [|a[i]|] += x;
+                    return x;
+                }
+            }
+            """, "'a'");
+    }
+
+    [Fact]
+    public void SG0041_Stackalloc()
+    {
+        AssertReported("SG0041", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    Span<double> values = [|stackalloc double[2]|];
+                    return x;
+                }
+            }
+            """, "stackalloc");
+    }
+
+    [Fact]
+    public void SG0042_UnsignedIndex()
+    {
+        AssertReported("SG0042", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, int n) => a[[|(uint)n|]] * 2.0;
+            }
+            """, "uint");
+    }
+
+    [Fact]
+    public void SG0104_ARecurrenceOfTwoValuesTapesBoth()
+    {
+        // The rotation (u, v) → (u cos x − v sin x, u sin x + v cos x): the backward pass needs both old values.
+        AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    double u = 1;
+                    double v = 0;
+                    [|for|] (int k = 0; k < n; k++)
+                    {
+                        double next = u * Math.Cos(x) - v * Math.Sin(x);
+                        v = u * Math.Sin(x) + v * Math.Cos(x);
+                        u = next;
+                    }
+                    return u + 2 * v;
+                }
+            }
+            """, "16 bytes per iteration");
+    }
+
+    [Fact]
+    public void SG0104_FloatHornerTapesFourBytes()
+    {
+        AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float F(float[] c, float x)
+                {
+                    float p = 0f;
+                    [|for|] (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+            }
+            """, "p from a tape, 4 bytes per iteration");
+    }
+
+    [Fact]
+    public void SG0104_TheInnerLoopOfANestSaysWhatItKeeps()
+    {
+        var run = AssertReported("SG0104", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] a, double x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < a.Length; i++)
+                    {
+                        double t = a[i];
+                        [|for|] (int j = 0; j < i; j++) t = t * x;
+                        s += t;
+                    }
+                    return s;
+                }
+            }
+            """, "t from a tape, 8 bytes per iteration");
+        // The outer loop keeps the inner loop's trip count.
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0104" &&
+            d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("trips from a tape, 4 bytes per iteration", StringComparison.Ordinal));
+    }
+
     // ---- SG0100 / SG0101: warnings (the method is still generated) ----
 
     [Theory]

@@ -13,7 +13,7 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
     /// <summary>The effects of the method body: roots besides the result and the gradients.</summary>
     public EquatableArray<int> RootEffects => Regions[0].Effects;
 
-    /// <summary>For each node, whether it is reachable from any root through operands (and a loop's body results).</summary>
+    /// <summary>For each node, whether it is reachable from any root through operands (and a loop's body results and exit).</summary>
     public bool[] Reachable(IEnumerable<int> roots)
     {
         var seen = new bool[Nodes.Count];
@@ -31,6 +31,9 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
             {
                 foreach (int result in Regions[node.Body].Results) stack.Push(result);
                 foreach (int effect in Regions[node.Body].Effects) stack.Push(effect);
+                // The exit test runs after the iteration's next values are assigned, so it is computed in the body
+                // (from the values the iteration started with), not printed inline over variables already updated.
+                if (Regions[node.Body].Loop is { Exit: >= 0 } control) stack.Push(control.Exit);
             }
         }
         return seen;

@@ -71,6 +71,9 @@ internal sealed class Activity
             // node itself (whether to go on) carries no derivative.
             var sources = node.Op is Op.Param or Op.LoopResult ? CarriedSources(dag, id) : node.Op == Op.Loop ? Enumerable.Empty<int>() : node.Args;
             foreach (int source in sources) stack.Push(source);
+            // The carried value is useful as a whole, even where no iteration reads it (a value set by the last
+            // iteration only, such as a return value): its adjoint enters the reverse loop through its parameter.
+            if (node.Op == Op.LoopResult && CarriedParameter(dag, id) is int parameter) stack.Push(parameter);
         }
         return useful;
     }
@@ -85,6 +88,16 @@ internal sealed class Activity
         var body = dag.Regions[dag[loop].Body];
         yield return dag[loop][1 + j];
         yield return body.Results[j];
+    }
+
+    /// <summary>The body parameter of the carried value a loop result stands for, or null.</summary>
+    private static int? CarriedParameter(Dag dag, int result)
+    {
+        int loop = dag[result][0];
+        if (loop < 0 || dag[loop].Op != Op.Loop) return null;
+        var parameters = dag.Regions[dag[loop].Body].Parameters;
+        int j = (int)dag[result].Value;
+        return j < parameters.Count ? parameters[j] : null;
     }
 
     public bool IsUseful(int node) => node < _useful.Length && _useful[node];

@@ -6,8 +6,9 @@ namespace SymbolicGrad.Benchmarks.Loops;
 /// The gradient of a loop against the loop itself (issue 9): the dot product and a least-squares loss over 10⁶
 /// points (goal: gradient ≤ 3× the primal), Horner's rule over 10⁶ coefficients (goal ≤ 4×). Each pair is one
 /// benchmark category, the primal its baseline, so the Ratio column is the gradient's cost in primals.
+/// <c>--cpu-clock</c> times by thread CPU time (see <see cref="LoopBenchmarkConfig"/>).
 /// </summary>
-[MemoryDiagnoser]
+[Config(typeof(LoopBenchmarkConfig))]
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class LoopBenchmarks

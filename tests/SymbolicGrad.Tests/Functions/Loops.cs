@@ -298,4 +298,43 @@ public static partial class Loops
         foreach (double e in v) variance += (e - mean) * (e - mean);
         return variance / v.Length;
     }
+
+    [Differentiable]
+    public static double ReturnOnTheFirstIteration(double[] v, double x)
+    {
+        // The return's condition folds to true: the loop leaves in its first iteration, and the return value, set by
+        // that iteration without any iteration reading it, carries the whole derivative (found by the loop programs).
+        double start = 1.75;
+        double s = x * v[0];
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += Math.Sin(s) * v[i];
+            if (start > 0.5) return s * x;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double OverwrittenEachIteration(double[] v, double x)
+    {
+        // No iteration reads last: only the final iteration's value reaches the result.
+        double last = 0;
+        for (int i = 0; i < v.Length; i++) last = v[i] * x;
+        return last * last;
+    }
+
+    [Differentiable]
+    public static double Rotation(double x, int n)
+    {
+        // (u, v) turns by the angle x each iteration: after n, (cos nx, sin nx). Two carried values, both taped.
+        double u = 1;
+        double v = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double next = u * Math.Cos(x) - v * Math.Sin(x);
+            v = u * Math.Sin(x) + v * Math.Cos(x);
+            u = next;
+        }
+        return u + 2 * v;
+    }
 }

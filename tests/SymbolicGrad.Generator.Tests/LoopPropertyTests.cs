@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using SymbolicGrad.Generator.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace SymbolicGrad.Generator.Tests;
+
+/// <summary>
+/// Seeded random programs with loops over array and span parameters: each compiles with the generator (no exception,
+/// no error, output compiles), its forward value is the user method's bit for bit, and every partial (each scalar and
+/// each array element) matches central finite differences wherever the function is smooth. CI runs a few hundred;
+/// <c>SYMBOLICGRAD_LOOP_PROGRAMS=20000</c> runs that many.
+/// </summary>
+public sealed class LoopPropertyTests(ITestOutputHelper output)
+{
+    private const int BaseSeed = 90_000;
+    private const int DefaultProgramCount = 300;
+    private const string ProgramCountVariable = "SYMBOLICGRAD_LOOP_PROGRAMS";
+    private const string ProgressVariable = "SYMBOLICGRAD_LOOP_PROGRESS";
+    private const int BatchSize = 50;
+    private const int PointsPerProgram = 3;
+    private const int MaxReportedFailures = 5;
+
+    /// <summary>Array gradients are added into their buffers: they start at this, not at zero.</summary>
+    private const double Prefill = 0.5;
+
+    private static int ProgramCount =>
+        int.TryParse(Environment.GetEnvironmentVariable(ProgramCountVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : DefaultProgramCount;
+
+    [Fact]
+    public void RandomLoopProgramsHaveExactGradients()
+    {
+        var stats = new Statistics();
+        var failures = new List<string>();
+        var count = ProgramCount;
+        // Every program runs (a long run counts its failures); the first few are reported in full.
+        for (var start = 0; start < count; start += BatchSize)
+        {
+            var programs = Enumerable.Range(start, Math.Min(BatchSize, count - start))
+                .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i))
+                .ToList();
+            CheckBatch($"Batch{start / BatchSize}", programs, stats, failures);
+            // A long run can be watched: SYMBOLICGRAD_LOOP_PROGRESS names a file that gets the counts after each batch.
+            if (Environment.GetEnvironmentVariable(ProgressVariable) is { Length: > 0 } progress)
+                File.AppendAllText(progress, $"{DateTime.UtcNow:HH:mm:ss} {stats}{Environment.NewLine}");
+        }
+
+        output.WriteLine(stats.ToString());
+        if (stats.Failed > 0)
+            throw new Xunit.Sdk.XunitException(
+                $"{stats.Failed} failed program(s); {stats}{Environment.NewLine}{string.Join(Environment.NewLine + Environment.NewLine, failures)}");
+        Assert.Equal(count, stats.Programs);
+        // Most partials are smooth: a run that skipped nearly everything proves nothing.
+        Assert.True(stats.Partials > 0 && stats.Skipped < 0.25 * (stats.Partials + stats.Skipped), stats.ToString());
+        Assert.True(stats.ArrayPartials > stats.Partials / 2, stats.ToString());
+    }
+
+    [Fact]
+    public void FloatTwinsMatchTheirDoubleGradients()
+    {
+        // In float, finite differences are too coarse: each float twin is compared with its (finite-difference
+        // checked) double twin at the same float-representable point.
+        const int count = 100;
+        int programs = 0, points = 0, partials = 0, skipped = 0;
+        var worst = 0.0;
+        var failures = new List<string>();
+        for (var start = 0; start < count && failures.Count < MaxReportedFailures; start += BatchSize)
+        {
+            var doubles = Enumerable.Range(start, Math.Min(BatchSize, count - start))
+                .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i))
+                .ToList();
+            var singles = doubles.Select(p => p.ToSingle()).ToList();
+            var run = GeneratorHarness.Run(RandomLoopProgram.File(
+                [("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]));
+            if (!IsClean(run))
+            {
+                failures.Add($"Batch at {start} does not compile cleanly:{Environment.NewLine}{run.Describe()}");
+                break;
+            }
+
+            using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+            var doubleType = assembly.Type("RandomLoops.Doubles");
+            var singleType = assembly.Type("RandomLoops.Singles");
+            for (var k = 0; k < doubles.Count && failures.Count < MaxReportedFailures; k++)
+            {
+                programs++;
+                for (var p = 0; p < PointsPerProgram; p++)
+                {
+                    var point = doubles[k].SamplePoint(p).ToFloatRepresentable();
+                    points++;
+                    var reference = Check(doubleType, doubles[k], point);
+                    var userSingle = Value(singleType, singles[k], point, single: true);
+                    if (reference.Partials.Any(c => c.Check.Verdict != FiniteDifferenceVerdict.Match) ||
+                        Math.Abs(userSingle - reference.Value) > 1e-3 * (1 + Math.Abs(reference.Value)))
+                    {
+                        // Near a kink, or where float rounding takes a branch or an exit the other way.
+                        skipped++;
+                        continue;
+                    }
+                    var single = Gradient(singleType, singles[k], point, single: true);
+                    var mismatch = !SameBits(single.Value, userSingle);
+                    var flat = single.Flatten(singles[k]);
+                    for (var j = 0; j < reference.Partials.Count; j++)
+                    {
+                        var expected = reference.Partials[j].Check.Analytic;
+                        var error = Math.Abs(flat[j] - expected) / (1 + Math.Abs(expected));
+                        worst = Math.Max(worst, error);
+                        partials++;
+                        mismatch |= error > 1e-2;
+                    }
+                    if (mismatch)
+                    {
+                        failures.Add($"Float twin of {doubles[k].Name} (seed {doubles[k].Seed}) at ({point}): float value " +
+                                     $"{single.Value:R} (user method {userSingle:R}), float gradient [{string.Join(", ", flat)}]; " +
+                                     $"double twin: {reference}{Environment.NewLine}{singles[k].Method}");
+                        break;
+                    }
+                }
+            }
+        }
+
+        var summary = $"{programs} float loop programs, {points} points, {partials} partials compared with the double twin " +
+                      $"({skipped} points skipped); worst error {worst:G3} relative to 1 + |∂|";
+        output.WriteLine(summary);
+        if (failures.Count > 0)
+            throw new Xunit.Sdk.XunitException(summary + Environment.NewLine + string.Join(Environment.NewLine + Environment.NewLine, failures));
+        Assert.True(partials > 0 && skipped < 0.3 * points, summary);
+    }
+
+    [Fact]
+    public void ProgramsAreReproducibleFromTheirSeed()
+    {
+        var first = RandomLoopProgramGenerator.Generate(BaseSeed + 17, "L17");
+        var again = RandomLoopProgramGenerator.Generate(BaseSeed + 17, "L17");
+        Assert.Equal(first.Method, again.Method);
+        Assert.Equal(first.SamplePoint(2).ToString(), again.SamplePoint(2).ToString());
+        Assert.NotEqual(first.Method, RandomLoopProgramGenerator.Generate(BaseSeed + 18, "L17").Method);
+    }
+
+    [Fact]
+    public void ProgramsCoverTheLoopLanguage()
+    {
+        // The generator is only as good as what it writes: every construct the issue lists shows up.
+        var text = string.Join("\n", Enumerable.Range(0, DefaultProgramCount)
+            .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i).Method));
+        string[] constructs =
+        [
+            "for (int", "foreach (", "while (", "do\n", "break;", "continue;", ") return ", "ReadOnlySpan<double>",
+            "double[]", "[NoDiff]", "int n", " % ", " / 2", ".Length - 1 - ", ") = (", "&& g",
+        ];
+        foreach (var construct in constructs)
+            Assert.True(text.Contains(construct, StringComparison.Ordinal), $"No program has '{construct}'");
+        // Nested loops: a for inside another loop's body.
+        Assert.Contains("    for (int", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProgramsAreValidCSharpWithoutTheGenerator()
+    {
+        // Separates "the random program is broken" from "the generator broke it".
+        var programs = Enumerable.Range(0, DefaultProgramCount)
+            .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i)).ToList();
+        var compilation = GeneratorHarness.CreateCompilation(RandomLoopProgram.File(
+            [("All", programs.AsEnumerable()), ("Singles", programs.Select(p => p.ToSingle()))], withChecks: false));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Take(10)));
+        foreach (var program in programs.Take(4))
+            output.WriteLine(program.Method);
+    }
+
+    private void CheckBatch(string typeName, List<RandomLoopProgram> programs, Statistics stats, List<string> failures)
+    {
+        var run = GeneratorHarness.Run(RandomLoopProgram.File([(typeName, programs.AsEnumerable())]));
+        if (!IsClean(run))
+        {
+            // Find the programs at fault by compiling each one alone, so the report shows a small source.
+            var faulty = 0;
+            foreach (var program in programs)
+            {
+                var alone = GeneratorHarness.Run(RandomLoopProgram.File([(typeName, new[] { program }.AsEnumerable())]));
+                if (IsClean(alone)) continue;
+                faulty++;
+                Fail(stats, failures, $"Program {program.Name} (seed {program.Seed}) does not compile cleanly:{Environment.NewLine}" +
+                                      $"{alone.Describe()}{Environment.NewLine}{program.Method}");
+            }
+            if (faulty == 0)
+                Fail(stats, failures, $"{typeName} does not compile cleanly, but every program alone does:{Environment.NewLine}{run.Describe()}");
+            stats.Programs += programs.Count;
+            return;
+        }
+
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        var type = assembly.Type("RandomLoops." + typeName);
+        foreach (var program in programs)
+        {
+            stats.Programs++;
+            for (var p = 0; p < PointsPerProgram; p++)
+            {
+                var point = program.SamplePoint(p);
+                LoopCheck result;
+                try
+                {
+                    result = Check(type, program, point);
+                }
+                catch (Exception e)
+                {
+                    Fail(stats, failures, Report(run, typeName, program, point, e.ToString()));
+                    break;
+                }
+                stats.Points++;
+                foreach (var partial in result.Partials)
+                {
+                    if (partial.Check.Verdict == FiniteDifferenceVerdict.NotSmooth)
+                    {
+                        stats.Skipped++;
+                        continue;
+                    }
+                    stats.Partials++;
+                    if (partial.Parameter.Contains('[', StringComparison.Ordinal)) stats.ArrayPartials++;
+                    if (partial.Check.RelativeError > stats.WorstRelativeError)
+                    {
+                        stats.WorstRelativeError = partial.Check.RelativeError;
+                        stats.Worst = $"{program.Name} d/d{partial.Parameter} at ({point})";
+                    }
+                }
+                if (!SameBits(result.Value, result.ExpectedValue) ||
+                    result.Partials.Any(c => c.Check.Verdict == FiniteDifferenceVerdict.Mismatch))
+                {
+                    Fail(stats, failures, Report(run, typeName, program, point, result.ToString()));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void Fail(Statistics stats, List<string> failures, string report)
+    {
+        stats.Failed++;
+        if (failures.Count < MaxReportedFailures) failures.Add(report);
+    }
+
+    /// <summary>The generated gradient at <paramref name="point"/>, each partial checked by finite differences of the user method.</summary>
+    private static LoopCheck Check(Type type, RandomLoopProgram program, LoopPoint point)
+    {
+        var gradient = Gradient(type, program, point, single: false);
+        var value = Value(type, program, point, single: false);
+        var partials = new List<PartialCheck>();
+        var scalar = 0;
+        var array = 0;
+        foreach (var parameter in program.Parameters)
+        {
+            if (parameter.Kind == LoopParameterKind.Array)
+            {
+                var a = array++;
+                if (!parameter.Differentiable) continue;
+                for (var e = 0; e < point.Arrays[a].Length; e++)
+                {
+                    var element = e;
+                    partials.Add(new PartialCheck($"{parameter.Name}[{e}]", FiniteDifference.Check(
+                        t => Moved(type, program, point, q => q.Arrays[a][element] = t),
+                        point.Arrays[a][e], gradient.Arrays[a][e], FiniteDifferenceSettings.Double)));
+                }
+            }
+            else if (parameter.Kind == LoopParameterKind.Scalar)
+            {
+                var s = scalar++;
+                if (!parameter.Differentiable) continue;
+                partials.Add(new PartialCheck(parameter.Name, FiniteDifference.Check(
+                    t => Moved(type, program, point, q => q.Scalars[s] = t),
+                    point.Scalars[s], gradient.Scalars[s], FiniteDifferenceSettings.Double)));
+            }
+        }
+        return new LoopCheck(gradient.Value, value, partials);
+    }
+
+    private static double Moved(Type type, RandomLoopProgram program, LoopPoint point, Action<LoopPoint> move)
+    {
+        var moved = point.Copy();
+        move(moved);
+        return Value(type, program, moved, single: false);
+    }
+
+    private static double Value(Type type, RandomLoopProgram program, LoopPoint point, bool single)
+    {
+        var method = type.GetMethod(program.Name + "Value", BindingFlags.Public | BindingFlags.Static)!;
+        return Convert.ToDouble(method.Invoke(null, Arguments(point, single)));
+    }
+
+    /// <summary>Calls the generated gradient through the wrapper, with array buffers filled with <see cref="Prefill"/>.</summary>
+    private static LoopGradient Gradient(Type type, RandomLoopProgram program, LoopPoint point, bool single)
+    {
+        var method = type.GetMethod(program.Name + "Check", BindingFlags.Public | BindingFlags.Static)!;
+        var length = point.Arrays[0].Length;
+        var buffers = point.Arrays.Select(_ => Enumerable.Repeat(Prefill, length).ToArray()).ToArray();
+        var args = Arguments(point, single).Append(single ? Floats(buffers) : buffers)
+            .Append(single ? new float[point.Scalars.Length] : new double[point.Scalars.Length]).ToArray();
+        var value = Convert.ToDouble(method.Invoke(null, args));
+        double[][] dArrays = single
+            ? ((float[][])args[3]).Select(a => a.Select(v => (double)v).ToArray()).ToArray()
+            : (double[][])args[3];
+        double[] dScalars = single ? ((float[])args[4]).Select(v => (double)v).ToArray() : (double[])args[4];
+        // Buffers of [NoDiff] arrays are never passed, so they must still hold the prefill; the others hold prefill + ∂.
+        return new LoopGradient(value, dArrays.Select(a => a.Select(v => v - Prefill).ToArray()).ToArray(), dScalars);
+    }
+
+    private static object[] Arguments(LoopPoint point, bool single) => single
+        ? [Floats(point.Arrays), point.Scalars.Select(v => (float)v).ToArray(), point.Ints]
+        : [point.Arrays, point.Scalars, point.Ints];
+
+    private static float[][] Floats(double[][] arrays) => arrays.Select(a => a.Select(v => (float)v).ToArray()).ToArray();
+
+    /// <summary>The forward pass is the user's method bit for bit (NaN is NaN whatever its payload).</summary>
+    private static bool SameBits(double generated, double user) =>
+        BitConverter.DoubleToInt64Bits(generated) == BitConverter.DoubleToInt64Bits(user) ||
+        (double.IsNaN(generated) && double.IsNaN(user));
+
+    /// <summary>
+    /// No exception, no error, no warning in generated files, except CS1718 (comparison of a variable with itself),
+    /// which random programs may contain.
+    /// </summary>
+    private static bool IsClean(GeneratorRun run) =>
+        run.GeneratorException is null && !run.GeneratorErrors.Any() && !run.OutputErrors.Any() &&
+        run.GeneratedWarnings.All(w => w.Id == "CS1718");
+
+    private static string Report(GeneratorRun run, string typeName, RandomLoopProgram program, LoopPoint point, string detail)
+    {
+        var hint = $"RandomLoops.{typeName}.{program.Name}.g.cs";
+        var generated = run.GeneratedSources.TryGetValue(hint, out var text) ? text : "(no generated file)";
+        return $"Program {program.Name} (seed {program.Seed}) at ({point}): {detail}{Environment.NewLine}{program.Method}" +
+               $"{Environment.NewLine}Generated:{Environment.NewLine}{generated}";
+    }
+
+    /// <summary>A gradient through the wrapper: value, per-array gradients (prefill removed), scalar gradients.</summary>
+    private sealed record LoopGradient(double Value, double[][] Arrays, double[] Scalars)
+    {
+        /// <summary>The partials in the order <see cref="Check"/> lists them: per parameter, array elements or the scalar.</summary>
+        public double[] Flatten(RandomLoopProgram program)
+        {
+            var values = new List<double>();
+            int array = 0, scalar = 0;
+            foreach (var p in program.Parameters)
+            {
+                if (p.Kind == LoopParameterKind.Array)
+                {
+                    if (p.Differentiable) values.AddRange(Arrays[array]);
+                    array++;
+                }
+                else if (p.Kind == LoopParameterKind.Scalar)
+                {
+                    if (p.Differentiable) values.Add(Scalars[scalar]);
+                    scalar++;
+                }
+            }
+            return values.ToArray();
+        }
+    }
+
+    private sealed record LoopCheck(double Value, double ExpectedValue, IReadOnlyList<PartialCheck> Partials)
+    {
+        public override string ToString() =>
+            $"value {Value:R} (user method {ExpectedValue:R}{(SameBits(Value, ExpectedValue) ? ", same bits" : ", DIFFERENT BITS")}); " +
+            string.Join("; ", Partials.Select(p => $"d/d{p.Parameter}: {p.Check}"));
+    }
+
+    private sealed class Statistics
+    {
+        public int Programs;
+        public int Failed;
+        public int Points;
+        public int Partials;
+        public int ArrayPartials;
+        public int Skipped;
+        public double WorstRelativeError;
+        public string Worst = "-";
+
+        public override string ToString() =>
+            $"{Programs} loop programs ({Programs - Failed} passed, {Failed} failed), {Points} points, {Partials} partials ({ArrayPartials} of array elements) compared " +
+            $"with finite differences ({Skipped} skipped near a kink or jump); worst relative error {WorstRelativeError:G3} ({Worst})";
+    }
+}
