@@ -96,4 +96,17 @@ internal enum Op
     ReverseLoop,
     /// <summary>In a reverse loop, the value forward node <see cref="Node.Ref"/> had in the iteration being reversed (from the tape, or recomputed).</summary>
     Restore,
+
+    // Loops over a model's layers (issue 9): the loop body is a program of its own, run once per layer.
+    /// <summary>
+    /// The loop over layers number <see cref="Node.Value"/> of a model method, from the carried vector <c>Args[0]</c>: its
+    /// result is the carried vector after the last layer. The body is <see cref="Pipeline.LayerLoopModel.Body"/>.
+    /// </summary>
+    LayerLoop,
+    /// <summary>
+    /// The reverse of <see cref="LayerLoop"/> number <see cref="Node.Value"/>: from ∂L/∂result (<c>Args[0]</c>) and the loop's
+    /// first carried vector (<c>Args[1]</c>), runs the layers' backward passes last to first, each adding its parameters'
+    /// gradients; its value is ∂L/∂<c>Args[1]</c> (a vector), or nothing (a rank-0 shape) when that is not needed.
+    /// </summary>
+    LayerLoopBackward,
 }

@@ -10,6 +10,7 @@ internal sealed record AdjointOf(int Adjoint, int Primal);
 /// (those from <see cref="FirstBackwardNode"/> on; backward code may also reuse forward nodes).
 /// </summary>
 /// <param name="Gradients">For each differentiable parameter, in order, the node of its derivative (a zero for an array's, added by scatters).</param>
+/// <param name="LayerLoops">The bodies of the method's loops over layers, differentiated, by loop number.</param>
 /// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
 internal sealed record GradientModel(
     MethodModel Method,
@@ -17,7 +18,8 @@ internal sealed record GradientModel(
     int FirstBackwardNode,
     EquatableArray<int> Gradients,
     EquatableArray<AdjointOf> Adjoints,
-    EquatableArray<NodeName> Recomputed);
+    EquatableArray<NodeName> Recomputed,
+    EquatableArray<GradientModel> LayerLoops = default);
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -57,6 +57,8 @@ internal sealed record NodeName(int Node, string Name);
 /// where the generated code goes, the signature, the names already in scope, and the IR of its body.
 /// </summary>
 /// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
+/// <param name="LayerLoops">The method's loops over layers, each with its body.</param>
+/// <param name="Layer">For the body of a loop over layers: its carried input, seed and counter; null otherwise.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -74,7 +76,9 @@ internal sealed record MethodModel(
     LocationInfo? Location,
     TrainableKind Trainable,
     EquatableArray<string> ScopeNames,
-    EquatableArray<LoopInfo> Loops)
+    EquatableArray<LoopInfo> Loops,
+    EquatableArray<LayerLoopModel> LayerLoops = default,
+    LayerBody? Layer = null)
 {
     public string GradientMethodName => Name + "Gradient";
 }
