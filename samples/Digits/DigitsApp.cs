@@ -91,9 +91,14 @@ public static class DigitsApp
 
     private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
     {
-        var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
+        // One hidden layer is today's net, written out; several, a net written as a loop over its layers.
+        Model net = options.Hidden.Count == 1
+            ? new DigitNet(train.FeatureCount, options.Hidden[0], train.ClassCount, options.Seed)
+            : new LayeredDigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
+        string shape = Invariant($"{train.FeatureCount}-{string.Join("-", options.Hidden)}-{train.ClassCount}");
+        string name = net is DigitNet ? "DigitNet" : "LayeredDigitNet";
         var optimizer = options.CreateOptimizer();
-        var trainer = new Trainer(net, optimizer, new TrainerOptions
+        var trainer = new Trainer((ITrainable)net, optimizer, new TrainerOptions
         {
             Seed = options.Seed,
             CheckpointPath = options.CheckpointPath,
@@ -106,7 +111,7 @@ public static class DigitsApp
         output.WriteLine(Invariant(
             $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         output.WriteLine(Invariant(
-            $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+            $"model: {name} {shape}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 
         if (options.Resume)
         {
@@ -128,7 +133,7 @@ public static class DigitsApp
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
             if (options.PlotPath is string plot)
             {
-                LearningCurvePlot.Save(history, plot, title: Invariant($"DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}"));
+                LearningCurvePlot.Save(history, plot, title: $"{name} {shape}");
                 history.WriteCsv(options.CsvPath!);
                 output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
             }
