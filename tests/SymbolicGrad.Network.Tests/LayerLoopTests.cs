@@ -107,4 +107,48 @@ public sealed class LayerLoopTests
         Assert.True(float.IsFinite(net.LossGradient(Row(x, 0), labels[0])));
         Assert.Equal(net.Loss(Row(x, 0), labels[0]), net.LossBatch(new Mat(x.Array, 0, 1, 5), labels.AsSpan(0, 1)));
     }
+
+    [Fact]
+    public void Two_threads_at_once_sum_their_gradients_as_a_sequential_run_and_allocate_nothing_once_warm()
+    {
+        const int Calls = 40;
+        var net = new LayerLoopNet([5, 7, 6, 3], seed: 4);
+        var (x, labels) = Data(64, 5, 3, seed: 2);
+        Mat Half(int h) => new(x.Array, x.Offset + h * 32 * 5, 32, 5);
+
+        net.Parameters.ZeroGradients();
+        float[] losses = [net.LossGradientBatch(Half(0), labels.AsSpan(0, 32)), net.LossGradientBatch(Half(1), labels.AsSpan(32, 32))];
+        double[] once = net.Parameters.Gradients.ToArray().Select(g => (double)g).ToArray();
+        Assert.Contains(once, g => g != 0);
+
+        net.Parameters.ZeroGradients();
+        using var start = new Barrier(2);
+        var allocated = new long[2];
+        var wrongLoss = new bool[2];
+        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            var mine = labels.AsSpan(32 * t, 32);
+            start.SignalAndWait();
+            long before = 0;
+            for (int k = 0; k < Calls; k++)
+            {
+                // The first calls warm this thread's workspace and the pool; count what the rest allocate.
+                if (k == 2) before = GC.GetAllocatedBytesForCurrentThread();
+                wrongLoss[t] |= net.LossGradientBatch(Half(t), mine) != losses[t];
+            }
+
+            allocated[t] = GC.GetAllocatedBytesForCurrentThread() - before;
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal([false, false], wrongLoss);
+        Assert.Equal([0L, 0L], allocated);
+        float[] together = net.Parameters.Gradients.ToArray();
+        for (int k = 0; k < once.Length; k++)
+        {
+            // The same terms added in another order: equal up to float rounding of Calls sums.
+            Assert.True(Math.Abs(together[k] - Calls * once[k]) <= 1e-4 * (Math.Abs(Calls * once[k]) + 1e-3), $"entry {k}: {together[k]} vs {Calls * once[k]}");
+        }
+    }
 }

@@ -162,7 +162,10 @@ namespace Digits
             // h2 = c1 ? t2 : z
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < wlRows; i++)
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t2, r * wlRows + i), Lanes.Load(z, r * wlRows + i)));
+                for (; i < wlRows; i++)
                     h2[r * wlRows + i] = c1[0] ? t2[r * wlRows + i] : z[r * wlRows + i];
             }
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
@@ -188,14 +191,20 @@ namespace Digits
             // ∂L/∂t2 = c1 ? dHNext : 0
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < wlRows; i++)
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                for (; i < wlRows; i++)
                     dT2[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
             }
             float[] dZ = dT2; // dT2 is not read again: dZ overwrites it in place
             // ∂L/∂z = (c1 ? 0 : dHNext) + (t2 > 0 ? ∂L/∂t2 : 0)
             for (int r = 0; r < batch; r++)
             {
-                for (int i = 0; i < wlRows; i++)
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(dZ, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * wlRows + i), Lanes.Splat(0f)));
+                for (; i < wlRows; i++)
                     dZ[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t2[r * wlRows + i] > 0f ? dT2[r * wlRows + i] : 0f);
             }
             // ∂L/∂W_l = Σ ∂L/∂z·hᵀ
