@@ -157,11 +157,21 @@ public static class DigitsApp
         return (pca.Transform(train), pca.Transform(test));
     }
 
+    /// <summary>
+    /// The net of <paramref name="options"/>: with one hidden layer today's <see cref="DigitNet"/>, written out; with
+    /// several, a <see cref="LayeredDigitNet"/>, written as a loop over its layers.
+    /// </summary>
+    internal static Model CreateNet(DigitsOptions options, Dataset train, int seed) => options.Hidden.Count == 1
+        ? new DigitNet(train.FeatureCount, options.Hidden[0], train.ClassCount, seed)
+        : new LayeredDigitNet(train.FeatureCount, options.Hidden, train.ClassCount, seed);
+
     private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output)
     {
-        var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
+        Model net = CreateNet(options, train, options.Seed);
+        string shape = Invariant($"{train.FeatureCount}-{string.Join("-", options.Hidden)}-{train.ClassCount}");
+        string name = net is DigitNet ? "DigitNet" : "LayeredDigitNet";
         var optimizer = options.CreateOptimizer();
-        var trainer = new Trainer(net, optimizer, TrainerOptionsFor(options, train.FeatureCount) with
+        var trainer = new Trainer((ITrainable)net, optimizer, TrainerOptionsFor(options, train.FeatureCount) with
         {
             CheckpointPath = options.CheckpointPath,
             // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
@@ -169,7 +179,7 @@ public static class DigitsApp
         });
 
         output.WriteLine(Invariant(
-            $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+            $"model: {name} {shape}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 
         if (options.Augment)
         {
@@ -202,7 +212,7 @@ public static class DigitsApp
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
             if (options.PlotPath is string plot && options.Search is null)
             {
-                LearningCurvePlot.Save(history, plot, title: Invariant($"DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}"));
+                LearningCurvePlot.Save(history, plot, title: $"{name} {shape}");
                 history.WriteCsv(options.CsvPath!);
                 output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
             }

@@ -8,6 +8,9 @@ public sealed record DigitsOptions
     /// <summary>The largest hidden layer <c>--hidden</c> accepts (a 784 × 16,384 matrix is already 51 MB).</summary>
     public const int MaxHidden = 16384;
 
+    /// <summary>The most hidden layers <c>--hidden</c> accepts.</summary>
+    public const int MaxHiddenLayers = 16;
+
     /// <summary>The default momentum coefficient β.</summary>
     public const float DefaultMomentum = 0.9f;
 
@@ -25,7 +28,8 @@ public sealed record DigitsOptions
         """
         usage: Digits [options]
 
-        Trains a 784-hidden-10 perceptron on handwritten digits and prints the test accuracy last.
+        Trains a 784-hidden-10 perceptron (or one with several hidden layers) on handwritten digits and prints
+        the test accuracy last.
         Without --data it uses the 5,000 training and 1,000 test digits embedded in the program.
 
         options:
@@ -33,7 +37,8 @@ public sealed record DigitsOptions
                               and t10k-labels-idx1-ubyte (each optionally .gz) from DIR
           --epochs N          epochs to train (default 10); with --resume, N more after the checkpoint's
                               (0 only evaluates the checkpoint)
-          --hidden N          hidden units (default 128, at most 16384)
+          --hidden N[,N...]   hidden units per hidden layer (default 128, each at most 16384); several numbers
+                              (--hidden 256,128, at most 16 layers) train a model written as a loop over its layers
           --batch N           examples per minibatch (default 64)
           --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
           --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise)
@@ -74,8 +79,11 @@ public sealed record DigitsOptions
     /// <summary>Epochs to train; with <see cref="Resume"/>, epochs to train after the checkpoint's (0 only evaluates it).</summary>
     public int Epochs { get; init; } = 10;
 
-    /// <summary>Hidden units.</summary>
-    public int Hidden { get; init; } = 128;
+    /// <summary>Hidden units of each hidden layer: one layer is today's <see cref="DigitNet"/>, more a <see cref="LayeredDigitNet"/>.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = DefaultHidden;
+
+    // One instance, so that default options compare equal.
+    private static readonly IReadOnlyList<int> DefaultHidden = [128];
 
     /// <summary>Examples per minibatch.</summary>
     public int BatchSize { get; init; } = 64;
@@ -233,7 +241,7 @@ public sealed record DigitsOptions
     {
         "--data" => options with { DataDirectory = NonEmpty(name, value) },
         "--epochs" => options with { Epochs = Integer(name, value, min: 0, max: int.MaxValue) },
-        "--hidden" => options with { Hidden = Integer(name, value, min: 1, max: MaxHidden) },
+        "--hidden" => options with { Hidden = HiddenLayers(name, value) },
         "--batch" => options with { BatchSize = Integer(name, value, min: 1, max: int.MaxValue) },
         "--lr" => options with { LearningRate = LearningRateValue(name, value) },
         "--momentum" => options with { Momentum = MomentumValue(name, value) },
@@ -310,6 +318,22 @@ public sealed record DigitsOptions
         }
 
         return result;
+    }
+
+    private static int[] HiddenLayers(string name, string value)
+    {
+        string[] parts = value.Split(',');
+        if (parts.Length > MaxHiddenLayers)
+        {
+            throw new CommandLineException($"{name} takes at most {MaxHiddenLayers} hidden layers, got {parts.Length}.");
+        }
+
+        if (parts.Length > 1 && parts.Any(p => p.Trim().Length == 0))
+        {
+            throw new CommandLineException($"{name} expects whole numbers separated by commas (256,128), got '{value}'.");
+        }
+
+        return parts.Select(p => Integer(name, p.Trim(), min: 1, max: MaxHidden)).ToArray();
     }
 
     private static float Number(string name, string value)

@@ -62,7 +62,7 @@ public static class DigitsSearch
         {
             LearningRate = trial.Contains("lr") ? trial.Get<float>("lr") : options.LearningRate,
             BatchSize = trial.Contains("batch") ? trial.Get<int>("batch") : options.BatchSize,
-            Hidden = trial.Contains("hidden") ? trial.Get<int>("hidden") : options.Hidden,
+            Hidden = trial.Contains("hidden") ? [trial.Get<int>("hidden")] : options.Hidden,
         };
     }
 
@@ -121,7 +121,7 @@ public static class DigitsSearch
 
         var chosen = Apply(options, best.Parameters) with { Epochs = best.BestEpoch };
         output.WriteLine(Invariant(
-            $"best: trial #{best.Trial}, validation accuracy {100 * best.ValidationAccuracy!.Value:F2}% after epoch {best.BestEpoch}; the same as the command line --lr {chosen.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture)} --batch {chosen.BatchSize} --hidden {chosen.Hidden} --epochs {chosen.Epochs}"));
+            $"best: trial #{best.Trial}, validation accuracy {100 * best.ValidationAccuracy!.Value:F2}% after epoch {best.BestEpoch}; the same as the command line --lr {chosen.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture)} --batch {chosen.BatchSize} --hidden {string.Join(",", chosen.Hidden)} --epochs {chosen.Epochs}"));
         output.WriteLine(Invariant($"retraining it on all {train.Count:N0} training images"));
         return chosen;
     }
@@ -129,7 +129,7 @@ public static class DigitsSearch
     private static TrialSetup CreateTrial(DigitsOptions options, TrialParameters trial, Dataset train)
     {
         var settings = Apply(options, trial);
-        return new TrialSetup(new DigitNet(train.FeatureCount, settings.Hidden, train.ClassCount, trial.Seed), settings.CreateOptimizer(), settings.BatchSize)
+        return new TrialSetup((ITrainable)DigitsApp.CreateNet(settings, train, trial.Seed), settings.CreateOptimizer(), settings.BatchSize)
         {
             Options = DigitsApp.TrainerOptionsFor(settings, train.FeatureCount),
         };

@@ -247,7 +247,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     {
         var gradient = Gradient(type, program, point, single: false);
         var value = Value(type, program, point, single: false);
-        var partials = new List<PartialCheck>();
+        var partials = new List<GeneratedPartialCheck>();
         var scalar = 0;
         var array = 0;
         foreach (var parameter in program.Parameters)
@@ -259,7 +259,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
                 for (var e = 0; e < point.Arrays[a].Length; e++)
                 {
                     var element = e;
-                    partials.Add(new PartialCheck($"{parameter.Name}[{e}]", FiniteDifference.Check(
+                    partials.Add(new GeneratedPartialCheck($"{parameter.Name}[{e}]", FiniteDifference.Check(
                         t => Moved(type, program, point, q => q.Arrays[a][element] = t),
                         point.Arrays[a][e], gradient.Arrays[a][e], FiniteDifferenceSettings.Double)));
                 }
@@ -268,7 +268,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
             {
                 var s = scalar++;
                 if (!parameter.Differentiable) continue;
-                partials.Add(new PartialCheck(parameter.Name, FiniteDifference.Check(
+                partials.Add(new GeneratedPartialCheck(parameter.Name, FiniteDifference.Check(
                     t => Moved(type, program, point, q => q.Scalars[s] = t),
                     point.Scalars[s], gradient.Scalars[s], FiniteDifferenceSettings.Double)));
             }
@@ -358,7 +358,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record LoopCheck(double Value, double ExpectedValue, IReadOnlyList<PartialCheck> Partials)
+    private sealed record LoopCheck(double Value, double ExpectedValue, IReadOnlyList<GeneratedPartialCheck> Partials)
     {
         public override string ToString() =>
             $"value {Value:R} (user method {ExpectedValue:R}{(SameBits(Value, ExpectedValue) ? ", same bits" : ", DIFFERENT BITS")}); " +

@@ -46,6 +46,18 @@ public sealed partial class DigitsAppTests : IDisposable
     }
 
     [Fact]
+    public void Several_hidden_layers_train_the_net_written_as_a_loop_over_its_layers()
+    {
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "48,24");
+
+        Assert.Equal(DigitsApp.Success, code);
+        Assert.Equal("", error);
+        Assert.Contains("model: LayeredDigitNet 784-48-24-10, ReLU, softmax cross-entropy, 39,106 parameters", output);
+        Assert.Contains("epoch 1/1", output);
+        Assert.InRange(AccuracyOf(output), 80, 100);
+    }
+
+    [Fact]
     public void Runs_are_deterministic_for_a_seed_and_differ_between_seeds()
     {
         string a = Lines(Run("--epochs", "1", "--hidden", "16", "--seed", "3").Output)[^2];

@@ -11,7 +11,7 @@ public class DigitsOptionsTests
 
         Assert.Null(options.DataDirectory);
         Assert.Equal(10, options.Epochs);
-        Assert.Equal(128, options.Hidden);
+        Assert.Equal([128], options.Hidden);
         Assert.Equal(64, options.BatchSize);
         Assert.Equal(OptimizerKind.Momentum, options.Optimizer);
         Assert.Equal(0.05f, options.EffectiveLearningRate);
@@ -45,7 +45,7 @@ public class DigitsOptionsTests
 
         Assert.Equal("/data/mnist", options.DataDirectory);
         Assert.Equal(3, options.Epochs);
-        Assert.Equal(32, options.Hidden);
+        Assert.Equal([32], options.Hidden);
         Assert.Equal(100, options.BatchSize);
         Assert.Equal(OptimizerKind.Nesterov, options.Optimizer);
         Assert.Equal(0.02f, options.EffectiveLearningRate);
@@ -60,6 +60,13 @@ public class DigitsOptionsTests
         var optimizer = Assert.IsType<Nesterov>(options.CreateOptimizer());
         Assert.Equal(0.02f, optimizer.LearningRate);
         Assert.Equal(0.5f, optimizer.Beta);
+    }
+
+    [Fact]
+    public void Several_hidden_layers_are_read_in_order()
+    {
+        Assert.Equal([256, 128], DigitsOptions.Parse(["--hidden", "256,128"]).Hidden);
+        Assert.Equal([64, 32, 16], DigitsOptions.Parse(["--hidden=64, 32 ,16"]).Hidden);
     }
 
     [Fact]
@@ -180,6 +187,8 @@ public class DigitsOptionsTests
     [InlineData("--lr", "1e-6")]
     [InlineData("--threads", "1")]
     [InlineData("--threads", "256")]
+    [InlineData("--hidden", "16384,1")]
+    [InlineData("--hidden", "8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8")]
     public void Values_at_the_edges_of_their_range_are_accepted(string name, string value)
     {
         var options = DigitsOptions.Parse([name, value]);
@@ -208,6 +217,12 @@ public class DigitsOptionsTests
     [InlineData("--hidden expects a whole number, got ''", "--hidden=")]
     [InlineData("--hidden must be between 1 and 16384, got 0", "--hidden", "0")]
     [InlineData("--hidden must be between 1 and 16384, got 16385", "--hidden", "16385")]
+    [InlineData("--hidden expects whole numbers separated by commas (256,128), got '256,,128'", "--hidden", "256,,128")]
+    [InlineData("--hidden expects whole numbers separated by commas (256,128), got '256,'", "--hidden=256,")]
+    [InlineData("--hidden must be between 1 and 16384, got 0", "--hidden", "64,0")]
+    [InlineData("--hidden expects a whole number, got 'x'", "--hidden", "64,x")]
+    [InlineData("--hidden expects a whole number, got '64;32'", "--hidden", "64;32")]
+    [InlineData("--hidden takes at most 16 hidden layers, got 17", "--hidden", "8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8")]
     [InlineData("--batch must be at least 1, got 0", "--batch", "0")]
     [InlineData("--batch expects a whole number, got '64x'", "--batch", "64x")]
     [InlineData("--lr expects a finite number, got 'fast'", "--lr", "fast")]

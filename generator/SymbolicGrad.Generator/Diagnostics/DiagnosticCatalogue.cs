@@ -177,6 +177,25 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor RuleCallUnsupported = Error("SG0056",
         "A derivative rule cannot be used here",
         "'{0}' cannot use the derivative rule '{1}': {2}");
+    public static readonly DiagnosticDescriptor LayerLoopForm = Error("SG0070",
+        "Loop in a model method is not a loop over layers",
+        "This '{0}' cannot be differentiated in a model method: {1}; a model method loops over its layers as 'for (int l = 0; l < W.Length; l++)', W a readonly Mat[] or Vec[] field (see docs/diagnostics/SG0070.md)");
+
+    public static readonly DiagnosticDescriptor LayerLoopBody = Error("SG0071",
+        "Body of a loop over layers not supported",
+        "The loop over layers cannot be differentiated: {0}; its body computes the next value of one carried Vec from it, the layer arrays' elements at the counter and the model's fields, with no break, continue, return or inner loop");
+
+    public static readonly DiagnosticDescriptor LayerElement = Error("SG0072",
+        "Layer array read other than at the loop's counter",
+        "'{0}' reads layer array '{1}' {2}: a model method reads an element of a layer array only inside its loop over layers, at the loop's counter ('{1}[l]' in 'for (int l = 0; l < {1}.Length; l++)')");
+
+    public static readonly DiagnosticDescriptor ValueFromBeforeLayerLoop = Error("SG0073",
+        "Layer reads a value computed before its loop",
+        "'{0}' is read inside the loop over layers but comes from before it: a layer reads only the carried Vec '{1}', the layer arrays' elements, the model's fields and the counter; carry it along with '{1}' (Concat), or compute what needs it after the loop");
+
+    public static readonly DiagnosticDescriptor LayerArrayNotReadonly = Error("SG0074",
+        "Layer array field is not readonly",
+        "Layer array '{0}' is not a readonly field: declare it 'readonly {1}[] {0}' and fill it in the constructor with Parameters.{2}, so the layers are the model's parameters and keep their gradients");
 
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",

@@ -47,6 +47,12 @@ internal sealed partial class BodyLowering
 
     private void ExecuteLoop(ILoopOperation loop, Flow flow)
     {
+        if (_tensors is not null)
+        {
+            // Tensor code loops only over a model's layers.
+            ExecuteLayerLoop(loop, flow);
+            return;
+        }
         var keyword = loop.Syntax.GetFirstToken();
         string keywordText = keyword.ValueText;
         IOperation? condition;

@@ -356,6 +356,11 @@ internal sealed partial class BodyLowering
             case IFieldReferenceOperation { Field.IsStatic: true } field:
                 return _graph.External(
                     field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name, kind.Value);
+            case IArrayElementReferenceOperation element when _tensors is not null:
+                return EvaluateLayerElement(element);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } array }
+                when _tensors is not null && IsLayerArray(array.Field.Type):
+                return EvaluateLayerCount(array.Field);
             case IArrayElementReferenceOperation element when _tensors is null:
                 return EvaluateElement(element.ArrayReference, element.Indices.ToArray(), element, env);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when _tensors is null && ArrayTypes.IsArray(instance.Type):

@@ -113,7 +113,9 @@ internal static class MethodLowering
         }
 
         var at = LocationInfo.From(declaration.Identifier);
-        if (NothingToDifferentiate(kind, parameters) is var (what, advice))
+        var scopeNames = ScopeNames.Of(method);
+        var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, containingTypes, scopeNames)).ToEquatableArray();
+        if (layerLoops.Count == 0 && NothingToDifferentiate(kind, parameters) is var (what, advice))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, what, advice));
         }
@@ -143,12 +145,60 @@ internal static class MethodLowering
             LocalNames: lowering.LocalNames.ToEquatableArray(),
             Location: at,
             Trainable: trainable,
-            ScopeNames: ScopeNames.Of(method),
+            ScopeNames: scopeNames,
             Loops: lowering.Loops.ToEquatableArray(),
             DrawGraph: graphWanted,
             Jvp: forms.Jvp,
-            Hessian: forms.Hessian);
+            Hessian: forms.Hessian,
+            LayerLoops: layerLoops);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A loop over layers with its body as a model method of its own: private, named after the method
+    /// (<c>LossLayer</c>), taking the carried vector, the counter, the seed of its backward pass and the layer arrays'
+    /// elements; the model's fields the body reads are its parameters too.
+    /// </summary>
+    private static LayerLoopModel LayerLoopModelOf(BodyLowering.LoweredLayerLoop loop, IMethodSymbol method, EquatableArray<ContainingType> containingTypes,
+        EquatableArray<string> scopeNames)
+    {
+        var graph = loop.Graph;
+        var taken = new HashSet<string>(scopeNames);
+        string name = method.Name + "Layer" + (loop.Index == 0 ? "" : (loop.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (int k = 2; GeneratedMembers.Public(MethodKind.ModelMethod, name).Append(name).Any(taken.Contains); k++) name = method.Name + "Layer" + k;
+
+        ParameterInfo Input(int node) => new(graph[node].Name!, graph[node].Kind, false, ParameterBinder.GradientName(graph[node].Name!), node, null);
+        var parameters = new List<ParameterInfo> { Input(loop.Layer.Carried), Input(loop.Layer.Counter), Input(loop.Layer.Seed) };
+        foreach (var element in loop.Elements)
+        {
+            int node = graph.ToDag().Nodes.Select((n, id) => (n, id)).First(x => x.n.Op == Op.Input && x.n.Name == element.Name).id;
+            parameters.Add(new ParameterInfo(element.Name, ScalarKind.Single, true, ParameterBinder.GradientName(element.Name), node, null, IsField: true));
+        }
+        var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
+        parameters.AddRange(loop.Lowering.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
+            .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, ParameterBinder.GradientName(f.Key), f.Value, null, IsField: true)));
+        // The elements are parameters of the layer's methods: no generated name may take theirs.
+        var bodyScope = scopeNames.Concat(loop.Elements.Select(e => e.Name)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray();
+        var body = new MethodModel(
+            Kind: MethodKind.ModelMethod,
+            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containingTypes,
+            Name: name,
+            Accessibility: "private",
+            ReturnKind: ScalarKind.Single,
+            Parameters: parameters.ToEquatableArray(),
+            HintName: DeclarationChecks.HintName(method),
+            DocumentationId: DeclarationChecks.DocumentationId(MethodKind.ModelMethod, method),
+            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            Graph: graph.ToDag(),
+            Output: loop.Output,
+            LocalNames: loop.Lowering.LocalNames.ToEquatableArray(),
+            Location: loop.Location,
+            Trainable: TrainableKind.None,
+            ScopeNames: bodyScope,
+            Loops: EquatableArray<LoopInfo>.Empty,
+            Layer: loop.Layer);
+        return new LayerLoopModel(loop.Index, loop.Counter, loop.Bound, loop.Elements.ToEquatableArray(), body, loop.Location);
     }
 
     /// <summary>Why a method whose body lowered has no gradient (SG0102), and what to do, or null when it has one.</summary>

@@ -11,9 +11,10 @@ internal enum Axis
 
 /// <summary>
 /// A tensor whose extents dimensions read: a parameter or field, by its C# name, or an element of an array of
-/// tensors (<c>W[l]</c>, <see cref="Element"/> the node of the int index; -1 for a plain tensor).
+/// tensors (<c>W[l]</c>, <see cref="Element"/> the node of the int index; -1 for a plain tensor), or the last element
+/// a loop over layers reads (<c>b[W.Length - 1]</c>: <see cref="LastOf"/> names the array whose length bounds the loop).
 /// </summary>
-internal sealed record TensorRef(string Name, int Element = -1);
+internal sealed record TensorRef(string Name, int Element = -1, string? LastOf = null);
 
 /// <summary>
 /// A dimension known symbolically at compile time and numerically at run time: a constant, an extent of a

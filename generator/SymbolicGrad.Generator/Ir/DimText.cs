@@ -10,9 +10,12 @@ internal static class DimText
     public static string Of(Dim dim, bool bare = false) => dim switch
     {
         Dim.Constant c => c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Dim.Extent e => (bare ? Identifiers.Bare(e.Tensor.Name) : e.Tensor.Name) + "." + e.Axis,
+        Dim.Extent { Tensor.LastOf: { } bound } e => Name(e.Tensor.Name, bare) + "[" + Name(bound, bare) + ".Length - 1]." + e.Axis,
+        Dim.Extent e => Name(e.Tensor.Name, bare) + "." + e.Axis,
         Dim.Sum s => "(" + Of(s.Left, bare) + " + " + Of(s.Right, bare) + ")",
         Dim.Product p => Of(p.Left, bare) + " * " + Of(p.Right, bare),
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
     };
+
+    private static string Name(string tensor, bool bare) => bare ? Identifiers.Bare(tensor) : tensor;
 }

@@ -104,4 +104,16 @@ internal enum Op
     RuleCall,
     /// <summary>Out argument number <see cref="Node.Value"/> of rule call <c>Args[0]</c>: ∂F/∂ (its differentiable parameter of that rank).</summary>
     RuleOut,
+    // Loops over a model's layers (issue 9): the loop body is a program of its own, run once per layer.
+    /// <summary>
+    /// The loop over layers number <see cref="Node.Value"/> of a model method, from the carried vector <c>Args[0]</c>: its
+    /// result is the carried vector after the last layer. The body is <see cref="Pipeline.LayerLoopModel.Body"/>.
+    /// </summary>
+    LayerLoop,
+    /// <summary>
+    /// The reverse of <see cref="LayerLoop"/> number <see cref="Node.Value"/>: from ∂L/∂result (<c>Args[0]</c>) and the loop's
+    /// first carried vector (<c>Args[1]</c>), runs the layers' backward passes last to first, each adding its parameters'
+    /// gradients; its value is ∂L/∂<c>Args[1]</c> (a vector), or nothing (a rank-0 shape) when that is not needed.
+    /// </summary>
+    LayerLoopBackward,
 }

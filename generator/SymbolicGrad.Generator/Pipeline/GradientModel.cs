@@ -10,6 +10,7 @@ internal sealed record AdjointOf(int Adjoint, int Primal);
 /// (those from <see cref="FirstBackwardNode"/> on; backward code may also reuse forward nodes).
 /// </summary>
 /// <param name="Gradients">For each differentiable parameter, in order, the node of its derivative (a zero for an array's, added by scatters).</param>
+/// <param name="LayerLoops">The bodies of the method's loops over layers, differentiated, by loop number.</param>
 /// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
 /// <param name="ExtraRoots">Further values the code computes (a derived method's tangent, Hessian entries).</param>
 internal sealed record GradientModel(
@@ -19,7 +20,8 @@ internal sealed record GradientModel(
     EquatableArray<int> Gradients,
     EquatableArray<AdjointOf> Adjoints,
     EquatableArray<NodeName> Recomputed,
-    EquatableArray<int> ExtraRoots = default);
+    EquatableArray<int> ExtraRoots = default,
+    EquatableArray<GradientModel> LayerLoops = default);
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

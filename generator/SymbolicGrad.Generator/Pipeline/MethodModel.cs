@@ -60,6 +60,8 @@ internal sealed record NodeName(int Node, string Name);
 /// <param name="DrawGraph">[Differentiable(Graph = true)]: the file also holds the graph as Mermaid text (<c>NameGraph</c>).</param>
 /// <param name="Jvp">[Differentiable(Jvp = true)]: also generate <c>NameJvp</c>.</param>
 /// <param name="Hessian">[Differentiable(Hessian = true)]: also generate <c>NameHvp</c>, and <c>NameHessian</c> when every differentiable parameter is a scalar.</param>
+/// <param name="LayerLoops">The method's loops over layers, each with its body.</param>
+/// <param name="Layer">For the body of a loop over layers: its carried input, seed and counter; null otherwise.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -80,7 +82,9 @@ internal sealed record MethodModel(
     EquatableArray<LoopInfo> Loops,
     bool DrawGraph = false,
     bool Jvp = false,
-    bool Hessian = false)
+    bool Hessian = false,
+    EquatableArray<LayerLoopModel> LayerLoops = default,
+    LayerBody? Layer = null)
 {
     public string GradientMethodName => Name + "Gradient";
 }

@@ -46,9 +46,13 @@ internal static class Planner
         }
         var storage = TensorStorage.Analyse(model);
         var tensorNames = GeneratedNamesOf(method, names, tensor: true);
+        var layer = method.Layer is null ? null : new LayerNames(names.Allocate("output"), names.Allocate("gradient"), names.Allocate("inputGradient"));
+        // Each loop over layers keeps one workspace of its layer per layer, in the method's workspace.
+        var layerLoops = model.LayerLoops.Zip(method.LayerLoops, (body, loop) => new LayerLoopPlan(loop, Plan(body, out var bodyNotes),
+            names.Allocate(char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1) + "s"))).ToEquatableArray();
         var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
         var spans = tensorNames.GradientSpans.ToDictionary(g => g.Of, g => g.Name);
-        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule, spans));
+        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule, spans)) with { LayerLoops = layerLoops, Layer = layer };
     }
 
     /// <summary>Types generated code names by their simple names (unless the method's file writes them in full).</summary>
@@ -164,7 +168,8 @@ internal static class Planner
     private static string DimLocal(Dim dim)
     {
         if (dim is not Dim.Extent extent) return "n";
-        string letters = new string((NameAllocator.Bare(extent.Tensor.Name) + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
+        string last = extent.Tensor.LastOf is null ? "" : "Last";
+        string letters = new string((NameAllocator.Bare(extent.Tensor.Name) + last + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
         return char.ToLowerInvariant(letters[0]) + letters.Substring(1);
     }
 }

@@ -170,6 +170,8 @@ internal sealed record TensorPlan(
 /// <param name="BackwardCode">The backward pass as statements.</param>
 /// <param name="NodeNames">Every named node (values, carried variables, restored values): how code refers to it.</param>
 /// <param name="Tape">The tape, when loops keep values for the backward pass.</param>
+/// <param name="LayerLoops">The method's loops over layers, planned.</param>
+/// <param name="Layer">For the body of a loop over layers, its own names.</param>
 internal sealed record ProgramPlan(
     GradientModel Model,
     EquatableArray<ScheduledValue> Forward,
@@ -183,12 +185,26 @@ internal sealed record ProgramPlan(
     EquatableArray<Statement> ForwardCode,
     EquatableArray<Statement> BackwardCode,
     EquatableArray<NodeName> NodeNames,
-    TapePlan? Tape)
+    TapePlan? Tape,
+    EquatableArray<LayerLoopPlan> LayerLoops = default,
+    LayerNames? Layer = null)
 {
     public MethodModel Method => Model.Method;
 
     public Dag Graph => Model.Graph;
 }
+
+/// <summary>A loop over layers, planned: its body's plan and the names the method's code gives it.</summary>
+/// <param name="Loop">The loop.</param>
+/// <param name="Body">The plan of one layer (a model method of its own).</param>
+/// <param name="Workspaces">The field of the method's workspace holding one workspace of the layer per layer.</param>
+internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces);
+
+/// <summary>Names of a layer's code beyond a model method's.</summary>
+/// <param name="Output">The layer workspace's field keeping the layer's output (a <c>Mat</c>) for the next layer's backward pass.</param>
+/// <param name="Gradient">The layer workspace's field keeping ∂L/∂(the layer's input) (a <c>Mat</c>) for the previous layer's backward pass.</param>
+/// <param name="InputGradient">The backward pass's flag: compute ∂L/∂(carried input), which the first layer may not need.</param>
+internal sealed record LayerNames(string Output, string Gradient, string InputGradient);
 
 /// <summary>The outcome of planning: a plan when there is one, and every diagnostic so far.</summary>
 internal sealed record PlanResult(ProgramPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);

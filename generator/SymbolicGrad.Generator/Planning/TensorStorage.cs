@@ -53,7 +53,9 @@ internal sealed class TensorStorage
                 }
             }
         }
-        var reachable = dag.Reachable(new[] { method.Output }.Concat(model.Gradients));
+        var reachable = dag.Reachable(new[] { method.Output }.Concat(model.Gradients).Concat(dag.RootEffects));
+        // Effects of tensor code (a loop over layers' backward pass, a layer's input gradient) are values read after it.
+        foreach (int effect in dag.RootEffects) Store(dag, effect);
         for (int id = 0; id < dag.Count; id++)
         {
             if (!reachable[id] || Excluded.Contains(id)) continue;
@@ -114,6 +116,7 @@ internal sealed class TensorStorage
         var readAtEnd = new List<int> { method.Output };
         readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
         if (logits >= 0) readAtEnd.Add(logits);
+        readAtEnd.AddRange(dag.RootEffects);
         var takesOver = BufferSharing.Plan(dag, schedule, readAtEnd, node => !OpTable.Of(dag[node].Op).Is(OpTraits.Structural) && dag[node].Rank == 1);
 
         var accumulations = new List<GradientAccumulation>();

@@ -26,6 +26,8 @@ internal sealed class Activity
     {
         var dag = method.Graph;
         var inputs = new HashSet<int>(method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Input));
+        // A layer's carried input: the previous layer's backward pass needs its gradient.
+        if (method.Layer is { } layer) inputs.Add(layer.Carried);
         return new Activity(Varied(dag, inputs), Useful(dag, method.Output));
     }
 
@@ -44,6 +46,8 @@ internal sealed class Activity
                 {
                     Op.Param => CarriedSources(dag, id).Any(s => varied[s]),
                     Op.LoopResult => CarriedSources(dag, id).Any(s => varied[s]),
+                    // A loop over layers reads the layers' weights, always differentiable.
+                    Op.LayerLoop => true,
                     _ => node.Args.Any(a => varied[a]),
                 });
                 if (value && !varied[id])

@@ -41,6 +41,9 @@ internal sealed class AdjointSweep
     /// <summary>The adjoint the sweep computed for a forward node of the method body, or null.</summary>
     public int? AdjointOf(int node) => _root.Adjoints.TryGetValue(node, out int adjoint) ? adjoint : null;
 
+    /// <summary>Seeds with an adjoint that differs between samples (a layer's ∂L/∂output), unlike the 1/B of a mean loss.</summary>
+    public void SeedWith(int node, int adjoint) => _root.Add(node, adjoint);
+
     public void Seed(int node, int adjoint)
     {
         _seed = adjoint;

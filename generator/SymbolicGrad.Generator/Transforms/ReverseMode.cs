@@ -39,6 +39,10 @@ internal static class ReverseMode
         int firstBackward = builder.Count;
         builder.BuildingDerivatives = true;
         var activity = Activity.Analyse(method);
+        // A model method's loops over layers are differentiated as methods of their own (one layer each).
+        var layerLoops = method.LayerLoops.Select(loop => Differentiate(loop.Body, EquatableArray<DiagnosticInfo>.Empty)).ToList();
+        foreach (var body in layerLoops) earlier = earlier.Concat(body.Diagnostics).ToEquatableArray();
+        if (layerLoops.Any(l => l.Model is null)) return new TransformResult(null, earlier);
         var diagnostics = earlier.ToList();
         foreach (var parameter in method.Parameters.Where(p => p.IsDifferentiable && !activity.IsUseful(p.Input)))
         {
@@ -46,13 +50,34 @@ internal static class ReverseMode
         }
 
         var sweep = new AdjointSweep(builder, activity, method.Graph);
-        if (activity.IsActive(method.Output))
+        if (method.Layer is { } layer)
         {
-            // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
-            int seed = method.Kind == MethodKind.ModelMethod ? builder.SampleWeight() : builder.One(builder.KindOf(method.Output));
-            sweep.Seed(method.Output, seed);
+            // One layer of a loop over layers: seeded by ∂L/∂(its output), a vector of each sample's values; it hands back
+            // ∂L/∂(its carried input), which the previous layer's backward pass starts from.
+            sweep.SeedWith(method.Output, layer.Seed);
+            sweep.Run(method.Output);
+            if (sweep.AdjointOf(layer.Carried) is int carried) builder.AddEffect(carried);
         }
-        sweep.Run(method.Output);
+        else
+        {
+            if (activity.IsActive(method.Output))
+            {
+                // A model method's result is the mean over the batch: each sample's loss is weighted 1/B.
+                int seed = method.Kind == MethodKind.ModelMethod ? builder.SampleWeight() : builder.One(builder.KindOf(method.Output));
+                sweep.Seed(method.Output, seed);
+            }
+            sweep.Run(method.Output);
+        }
+        // A loop over layers runs its layers' backward passes even where nothing before it needs the gradient of its
+        // input: they add the layers' parameters' gradients.
+        for (int id = 0; id < firstBackward; id++)
+        {
+            if (builder[id].Op != Op.LayerLoop || sweep.AdjointOf(id) is not int adjoint) continue;
+            int first = builder[id][0];
+            var shape = activity.IsActive(first) ? builder[first].Shape!.WithBatched(true) : Shape.BatchedScalar;
+            builder.AddEffect(builder.Rebuild(new Node(Op.LayerLoopBackward, ScalarKind.Single, new EquatableArray<int>(new[] { adjoint, first }), shape,
+                builder[id].Value)));
+        }
 
         var gradients = method.Parameters
             .Where(p => p.IsDifferentiable)
@@ -60,7 +85,8 @@ internal static class ReverseMode
             .ToEquatableArray();
         var names = method.LocalNames.GroupBy(n => n.Node).ToDictionary(g => g.Key, g => g.First().Name);
         var recomputed = sweep.Copies.Where(c => names.ContainsKey(c.Original)).Select(c => new NodeName(c.Copy, names[c.Original]));
-        var model = new GradientModel(method, builder.ToDag(), firstBackward, gradients, sweep.Named.ToEquatableArray(), recomputed.ToEquatableArray());
+        var model = new GradientModel(method, builder.ToDag(), firstBackward, gradients, sweep.Named.ToEquatableArray(), recomputed.ToEquatableArray(),
+            LayerLoops: layerLoops.Select(l => l.Model!).ToEquatableArray());
         return new TransformResult(model, diagnostics.ToEquatableArray());
     }
 }

@@ -79,6 +79,12 @@ public static class Lanes
     public static Vector<float> Select(Vector<int> condition, Vector<float> whenTrue, Vector<float> whenFalse) =>
         Vector.ConditionalSelect(condition, whenTrue, whenFalse);
 
+    /// <summary>A condition the same for every lane (a loop counter's): all lanes true or all false.</summary>
+    /// <param name="condition">The condition.</param>
+    /// <returns>A mask for <see cref="Select"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<int> Mask(bool condition) => condition ? Vector<int>.AllBitsSet : Vector<int>.Zero;
+
     /// <summary>The mask of <c>x &gt; y</c> (false where either is NaN).</summary>
     /// <param name="x">The left operands.</param>
     /// <param name="y">The right operands.</param>

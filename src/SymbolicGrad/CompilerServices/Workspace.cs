@@ -15,6 +15,33 @@ public static class Workspace
         return buffer.Length >= length ? buffer : new T[length];
     }
 
+    /// <summary>
+    /// Returns <paramref name="items"/> when it holds at least <paramref name="count"/> items, else a longer array with
+    /// the same items first and new ones after: one workspace per layer of a loop over layers.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The current items.</param>
+    /// <param name="count">The number of items needed.</param>
+    /// <returns>At least <paramref name="count"/> items, none null.</returns>
+    public static T[] Fill<T>(T[] items, int count)
+        where T : class, new()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (items.Length >= count)
+        {
+            return items;
+        }
+
+        var longer = new T[count];
+        items.CopyTo(longer, 0);
+        for (int k = items.Length; k < count; k++)
+        {
+            longer[k] = new T();
+        }
+
+        return longer;
+    }
+
     /// <summary>A tape array with room for more iterations: twice as long (at least 16), holding <paramref name="buffer"/>'s values.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="buffer">The full tape array.</param>

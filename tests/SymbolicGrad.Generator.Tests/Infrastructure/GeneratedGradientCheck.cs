@@ -3,10 +3,10 @@ using System.Reflection;
 namespace SymbolicGrad.Generator.Tests.Infrastructure;
 
 /// <summary>One partial derivative of a generated gradient checked against finite differences of the user method.</summary>
-internal sealed record PartialCheck(string Parameter, FiniteDifferenceCheck Check);
+internal sealed record GeneratedPartialCheck(string Parameter, FiniteDifferenceCheck Check);
 
 /// <summary>A generated gradient evaluated at one point: its value, the user method's value, and every partial.</summary>
-internal sealed record GradientCheckResult(double Value, double ExpectedValue, IReadOnlyList<PartialCheck> Partials)
+internal sealed record GradientCheckResult(double Value, double ExpectedValue, IReadOnlyList<GeneratedPartialCheck> Partials)
 {
     public bool ValueMatches(double relativeTolerance) =>
         Math.Abs(Value - ExpectedValue) <= relativeTolerance * Math.Max(1.0, Math.Abs(ExpectedValue));
@@ -39,7 +39,7 @@ internal static class GeneratedGradientCheck
                 $"{method}Gradient out parameters are [{string.Join(", ", actualNames)}], expected [{string.Join(", ", expectedNames)}]");
 
         var value = Convert.ToDouble(user.Invoke(null, args));
-        var partials = new List<PartialCheck>();
+        var partials = new List<GeneratedPartialCheck>();
         for (var k = 0; k < differentiable.Length; k++)
         {
             var p = differentiable[k];
@@ -52,7 +52,7 @@ internal static class GeneratedGradientCheck
                 return Convert.ToDouble(user.Invoke(null, moved));
             }
             var check = FiniteDifference.Check(Along, Convert.ToDouble(args[p.Position]), gradient.Derivatives[k].Value, settings);
-            partials.Add(new PartialCheck(p.Name!, check));
+            partials.Add(new GeneratedPartialCheck(p.Name!, check));
         }
         return new GradientCheckResult(gradient.Value, value, partials);
     }

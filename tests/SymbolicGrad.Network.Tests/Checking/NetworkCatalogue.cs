@@ -4,6 +4,7 @@ using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Elements;
 using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
+using SymbolicGrad.Network.Tests.Models.LayerLoops;
 using SymbolicGrad.Network.Tests.Models.Losses;
 using SymbolicGrad.Network.Tests.Models.Piecewise;
 using SymbolicGrad.Network.Tests.Models.Names;
@@ -68,6 +69,15 @@ public static class NetworkCatalogue
         Label<LayerHelperNet, LayerHelperNet.LossWorkspace>("helper", () => new LayerHelperNet(Seed), DataSpec.Labels(5, 3)),
         Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
         Target<PiecewiseScalarNet, PiecewiseScalarNet.LossWorkspace>("piecewise", () => new PiecewiseScalarNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
+        // Loops over layers (issue 9): 2, 3 and 4 layers, the counter's condition, residual layers after a stem.
+        Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-3)"),
+        Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 6, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-6-3)"),
+        Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 6, 5, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-6-5-3)"),
+        // Wide enough for the kernels' vector paths and blocking, as DigitNet(37-20-10).
+        Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([37, 20, 10], Seed), DataSpec.Labels(37, 10), "LayerLoopNet(37-20-10)"),
+        Label<UnrolledLayerNet, UnrolledLayerNet.LossWorkspace>("layer loop", () => new UnrolledLayerNet(Seed), DataSpec.Labels(5, 3)),
+        Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(3, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(3)"),
+        Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(1, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(1)"),
         // Names that collide with those of the generated code (issue 8).
         Label<CaseNet, CaseNet.LossWorkspace>("names", () => new CaseNet(Seed), DataSpec.Labels(5, 3)),
         Label<CrowdedNet, CrowdedNet.LossWorkspace>("names", () => new CrowdedNet(Seed), DataSpec.Labels(5, 4)),

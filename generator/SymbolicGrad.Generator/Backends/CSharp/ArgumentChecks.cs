@@ -48,8 +48,12 @@ internal static class ArgumentChecks
     }
 
     /// <summary>The shape and label checks; <paramref name="size"/> writes a length (its local, or the expression itself).</summary>
-    private static void WriteShapeChecks(TensorCode c, Func<Dim, string> size)
+    /// <param name="c">The code.</param>
+    /// <param name="size">How a length is written.</param>
+    /// <param name="subject">What the messages start with (the method's name, or a layer of it as an interpolated string's text).</param>
+    public static void WriteShapeChecks(TensorCode c, Func<Dim, string> size, string? subject = null)
     {
+        subject ??= c.Method.Name;
         var dag = c.Dag;
         var reachable = dag.Reachable(new[] { c.Method.Output });
         var done = new HashSet<(Dim, Dim)>();
@@ -58,6 +62,7 @@ internal static class ArgumentChecks
             if (!reachable[id]) continue;
             var n = dag[id];
             var def = OpTable.Of(n.Op);
+            if (n.Op == Op.LayerLoop) LayerLoopWriter.WriteChecks(c, n);
             (Dim, Dim, string)? check = null;
             if (n.Op == Op.MatVec)
             {
@@ -75,7 +80,7 @@ internal static class ArgumentChecks
                 }
             }
             if (check is not ({ } left, { } right, { } message) || !done.Add((left, right))) continue;
-            c.Line($"if ({size(left)} != {size(right)}) throw new global::System.ArgumentException($\"{c.Method.Name}: {message}.\");");
+            c.Line($"if ({size(left)} != {size(right)}) throw new global::System.ArgumentException($\"{subject}: {message}.\");");
         }
         // Labels index the logits: check them once here, not in the loops (the user's own reads are checked where they are).
         string r = c.Names.Row;

@@ -69,6 +69,8 @@ internal sealed class LanesPrinter : IExpressionContext
         Notation? notation;
         if (n.Kind == ScalarKind.Boolean)
         {
+            // A condition shared by every element and sample (on a loop counter): the same mask for every lane.
+            if (n.Rank == 0 && !n.Batched) return _lanes + ".Mask(" + _scalar(node) + ")";
             // A condition as a lane mask; one kept in a bool buffer stays scalar (tensor code recomputes conditions instead).
             if (_load(node) is not null) throw new NotVectorizable();
             notation = def.LanesMask;

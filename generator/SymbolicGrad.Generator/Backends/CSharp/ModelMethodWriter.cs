@@ -67,6 +67,7 @@ internal static class ModelMethodWriter
         c.Line($"public void {name}Backward({workspaceType} {workspace}, {signature}) => {backwardBatch}({workspace}, {sampleArguments});");
         c.Writer.WriteLineNoTabs(string.Empty);
 
+        foreach (var loop in plan.LayerLoops) LayerLoopWriter.WriteLayer(c, loop);
         WriteForward(c, batchSignature, batchArguments);
         c.Writer.WriteLineNoTabs(string.Empty);
         WriteBackward(c, batchSignature, batchArguments);
@@ -169,7 +170,7 @@ internal static class ModelMethodWriter
         var names = c.Names;
         WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Identifiers.Bare(names.Workspace)}\"/>.", "The mean loss over the batch.");
         c.Line($"public float {method.Name}ForwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
-        WritePass(c, batchArguments, Enumerable.Empty<ScheduledValue>(), () =>
+        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", Enumerable.Empty<ScheduledValue>(), () =>
         {
             c.Line($"// Forward pass, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -192,7 +193,7 @@ internal static class ModelMethodWriter
         c.Line($"public void {method.Name}BackwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(c.Overwritten);
-        WritePass(c, batchArguments, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
+        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
         {
             c.Line("// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
             c.Line("// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
@@ -204,7 +205,7 @@ internal static class ModelMethodWriter
     /// A pass after the shared argument check, declaring only the sizes, views and forward values (<paramref name="reads"/>)
     /// its code uses: the body is written first (recording what it uses), then its declarations before it.
     /// </summary>
-    private static void WritePass(TensorCode c, string batchArguments, IEnumerable<ScheduledValue> reads, Action writeBody)
+    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, Action writeBody)
     {
         var outer = c.Writer;
         c.Line("{");
@@ -220,7 +221,7 @@ internal static class ModelMethodWriter
         var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name)).ToList();
         c.Writer = outer;
 
-        c.Line($"{c.Call(c.Names.CheckArguments)}({batchArguments});");
+        c.Line(check);
         if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
         foreach (var dim in usedDims) c.Line($"int {dim.Name} = {TensorCode.DimSource(dim.Dim)};");
         foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");

@@ -66,14 +66,22 @@ internal static class PassWriter
     /// The backward statements, each buffered parameter's gradient added as soon as its terms are ready: into the
     /// caller's buffer (a tensor function's dX), or through the parameter store under its gradient lock (a model's).
     /// </summary>
-    public static void WriteBackward(TensorCode c)
+    /// <param name="c">The code.</param>
+    /// <param name="optional">A value computed only where <paramref name="condition"/> holds (a layer's input gradient), if any.</param>
+    /// <param name="condition">The condition of <paramref name="optional"/>.</param>
+    public static void WriteBackward(TensorCode c, int optional = -1, string? condition = null)
     {
         for (int at = -1; at < c.Plan.Backward.Count; at++)
         {
             if (at >= 0)
             {
-                Bind(c, c.Plan.Backward[at], grow: true);
-                WriteValue(c, c.Plan.Backward[at]);
+                var value = c.Plan.Backward[at];
+                if (value.Node == optional) c.Line($"if ({condition})");
+                c.Block(value.Node == optional, () =>
+                {
+                    Bind(c, value, grow: true);
+                    WriteValue(c, value);
+                });
             }
             foreach (var gradient in c.Tensor.Gradients.Where(g => g.ReadyAfter == at && g.Terms.Count > 0))
             {

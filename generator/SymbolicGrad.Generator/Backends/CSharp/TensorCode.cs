@@ -236,6 +236,8 @@ internal sealed class TensorCode : IKernelWriter
 
     // ---- Statements ---------------------------------------------------------------------------
 
+    public void LayerLoop(Node n, int node) => LayerLoopWriter.WriteLoop(this, n, node);
+
     public void Line(string text) => Writer.WriteLine(text);
 
     /// <summary>

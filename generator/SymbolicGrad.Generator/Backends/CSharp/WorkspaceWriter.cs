@@ -6,17 +6,28 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 /// <summary>The workspace class: a buffer per stored value (not per value written in place over another's).</summary>
 internal static class WorkspaceWriter
 {
-    public static void Write(TensorCode c)
+    public static void Write(TensorCode c, string summary = "", string accessibility = "public")
     {
         string cref = c.Method.DocumentationId;
-        c.Line($"/// <summary>The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>");
-        c.Line($"public sealed class {c.Method.Name}Workspace");
+        if (summary.Length == 0) summary = $"The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.";
+        c.Line($"/// <summary>{summary}</summary>");
+        c.Line($"{accessibility} sealed class {c.Method.Name}Workspace");
         c.Line("{");
         c.Writer.Indent++;
         foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward).Where(v => c.TakesOver(v.Node) < 0))
         {
             string type = c.Dag[value.Node].Kind.Keyword();
             c.Line($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
+        }
+        foreach (var loop in c.Plan.LayerLoops)
+        {
+            string type = loop.Body.Method.Name + "Workspace";
+            c.Line($"internal {type}[] {loop.Workspaces} = global::System.Array.Empty<{type}>(); // one per layer");
+        }
+        if (c.Plan.Layer is { } layer)
+        {
+            c.Line($"internal {FileLayout.Runtime}.Mat {layer.Output}; // the layer's output, the next layer's input");
+            c.Line($"internal {FileLayout.Runtime}.Mat {layer.Gradient}; // ∂L/∂(the layer's input), the previous layer's seed");
         }
         c.Writer.Indent--;
         c.Line("}");

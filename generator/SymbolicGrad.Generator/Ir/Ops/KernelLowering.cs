@@ -50,6 +50,9 @@ internal interface IKernelWriter
     /// only if <paramref name="scoped"/>, for locals of its own).
     /// </summary>
     void PerSample(bool batched, bool scoped, Action body);
+
+    /// <summary>A loop over layers or its reverse (<see cref="Op.LayerLoop"/>, <see cref="Op.LayerLoopBackward"/>) into its buffer.</summary>
+    void LayerLoop(Node n, int node);
 }
 
 /// <summary>How a structural op becomes C#: a kernel call or a dedicated loop.</summary>

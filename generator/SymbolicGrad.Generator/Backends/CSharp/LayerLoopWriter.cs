@@ -1,0 +1,122 @@
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using SymbolicGrad.Generator.Planning;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>
+/// Loops over a model's layers. Each layer is written as private methods of its own, from its plan — a forward pass
+/// keeping its values in a workspace of the layer's, a backward pass adding its parameters' gradients through the
+/// parameter store — and the method's passes call them layer by layer: forward first to last, backward last to first.
+/// The method's workspace holds one layer workspace per layer (grown to the number of layers, then reused), so the
+/// backward pass reads every layer's activations without recomputing them, and concurrent calls share nothing.
+/// </summary>
+internal static class LayerLoopWriter
+{
+    private const string Runtime = FileLayout.Runtime;
+
+    private static LayerLoopPlan PlanOf(TensorCode c, Node n) => c.Plan.LayerLoops[(int)n.Value];
+
+    /// <summary>A loop over layers (forward) or its reverse (backward), in the method's pass.</summary>
+    public static void WriteLoop(TensorCode c, Node n, int node)
+    {
+        var loop = PlanOf(c, n);
+        var body = loop.Body;
+        var layer = body.Layer!;
+        string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
+        string forward = body.Method.Name + "ForwardBatch", backward = body.Method.Name + "BackwardBatch";
+        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{l}]"));
+        if (n.Op == Op.LayerLoop)
+        {
+            c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
+            c.Line($"for (int {l} = 0; {l} < {count}; {l}++)");
+            c.Line($"    {forward}({layers}[{l}], {l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}, {l}{elements});");
+            c.Line($"{layers}[{count} - 1].{layer.Output}.Span.CopyTo({c.Span(node)});");
+            return;
+        }
+        // Backward: the last layer starts from ∂L/∂(the loop's result), each earlier one from the gradient of the input of the one after.
+        bool input = n.Rank > 0;
+        c.Line($"var {layers} = {workspace}.{layers};");
+        c.Line($"for (int {l} = {count} - 1; {l} >= 0; {l}--)");
+        c.Line($"    {backward}({layers}[{l}], {l} == 0 ? {c.BatchMatrix(n[1])} : {layers}[{l} - 1].{layer.Output}, {l}{elements}, "
+            + $"{l} == {count} - 1 ? {c.BatchMatrix(n[0])} : {layers}[{l} + 1].{layer.Gradient}, {(input ? "true" : $"{l} > 0")});");
+        if (input) c.Line($"{layers}[0].{layer.Gradient}.Span.CopyTo({c.Span(node)});");
+    }
+
+    /// <summary>The checks of a loop over layers among the method's: a layer at least, and every layer array as long as the bound.</summary>
+    public static void WriteChecks(TensorCode c, Node n)
+    {
+        var loop = PlanOf(c, n).Loop;
+        string bound = loop.Bound, name = c.Method.Name;
+        c.Line($"if ({bound}.Length == 0) throw new global::System.ArgumentException(\"{name}: the loop over {Identifiers.Bare(bound)} has no layer to run: {Identifiers.Bare(bound)} is empty.\");");
+        foreach (var array in loop.Elements.Select(e => e.Array).Distinct().Where(a => a != bound))
+        {
+            c.Line($"if ({array}.Length < {bound}.Length) throw new global::System.ArgumentException($\"{name}: the loop over {Identifiers.Bare(bound)} runs {{{bound}.Length}} layers but {Identifiers.Bare(array)} has {{{array}.Length}}.\");");
+        }
+    }
+
+    /// <summary>The workspace class and the methods of one layer.</summary>
+    public static void WriteLayer(TensorCode outer, LayerLoopPlan loop)
+    {
+        var c = new TensorCode(loop.Body) { Writer = outer.Writer };
+        var method = c.Method;
+        var layer = loop.Body.Layer!;
+        var dag = c.Dag;
+        var names = c.Names;
+        var body = method.Layer!;
+        string cref = method.DocumentationId, name = method.Name, workspace = names.Workspace;
+        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, seed = dag[body.Seed].Name!;
+        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
+        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
+        string signature = $"{Runtime}.Mat {h}, int {counter}{elements}";
+        string check = $"{name}CheckArguments({h}, {counter}{elementArguments});";
+        string what = $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
+
+        WorkspaceWriter.Write(c, $"The buffers of {what}, for a batch: grown to the largest batch seen, then reused.", "internal");
+
+        c.Line($"/// <summary>The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.</summary>");
+        c.Line(FileLayout.GeneratedCode);
+        c.Line($"private void {name}ForwardBatch({name}Workspace {workspace}, {signature})");
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), () =>
+        {
+            c.Line($"// Forward pass of layer {counter}, for every sample {names.Row} of the batch.");
+            foreach (var value in c.Plan.Forward)
+            {
+                PassWriter.Bind(c, value, grow: true);
+                PassWriter.WriteValue(c, value);
+            }
+            var output = dag[method.Output];
+            c.Line($"{workspace}.{layer.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {names.Batch}, {c.Dim(output.Shape!.Length)});");
+        });
+        c.Writer.WriteLineNoTabs(string.Empty);
+
+        var effects = dag.RootEffects;
+        int gradient = effects.Count > 0 ? effects[0] : -1;
+        c.Line($"/// <summary>The backward pass of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name=\"{layer.InputGradient}\"/>, keeps ∂L/∂{Identifiers.Bare(h)} in <c>{layer.Gradient}</c>.</summary>");
+        c.Line(FileLayout.GeneratedCode);
+        c.Line($"private void {name}BackwardBatch({name}Workspace {workspace}, {signature}, {Runtime}.Mat {seed}, bool {layer.InputGradient})");
+        var overwritten = new System.Collections.Generic.HashSet<int>(c.Overwritten);
+        ModelMethodWriter.WritePass(c, check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
+        {
+            c.Line($"// Backward pass of layer {counter}: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added");
+            c.Line("// into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
+            PassWriter.WriteBackward(c, gradient, layer.InputGradient);
+            var length = c.Dim(dag[body.Carried].Shape!.Length);
+            string source = gradient < 0 ? "default" : c.Variables.ContainsKey(gradient)
+                ? $"new {Runtime}.Mat({workspace}.{c.Field(gradient)}, 0, {names.Batch}, {length})"
+                : seed;
+            c.Line($"{workspace}.{layer.Gradient} = {layer.InputGradient} ? {source} : default;");
+        });
+        c.Writer.WriteLineNoTabs(string.Empty);
+
+        c.Line($"/// <summary>Throws if the arguments of {what} do not fit together: vector lengths.</summary>");
+        c.Line($"private void {name}CheckArguments({signature})");
+        c.Line("{");
+        c.Writer.Indent++;
+        ArgumentChecks.WriteShapeChecks(c, d => DimText.Of(d), $"{outer.Method.Name}, layer {{{counter}}}");
+        c.Writer.Indent--;
+        c.Line("}");
+        c.Writer.WriteLineNoTabs(string.Empty);
+    }
+}

@@ -1,0 +1,35 @@
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// Loops over a model's layers: to the method's graph a loop is one op from its first carried vector to its last, whose
+/// pullback runs the layers' backward passes. The layer body is a program of its own (planned and written apart), so
+/// the loop's forward values stay in per-layer workspaces for the backward pass instead of being recomputed.
+/// </summary>
+internal static partial class OpTable
+{
+    /// <summary>h ↦ the carried vector after every layer.</summary>
+    public static readonly OpDef LayerLoop = new(Op.LayerLoop, "layers", OpTraits.Structural)
+    {
+        // The result's shape is given by the frontend (the last layer's length); the input gradient is a vector only
+        // where the first carried vector is active, which the pullback is asked for only then.
+        Pullback = (b, node, operand, g) => b.Rebuild(new Node(Op.LayerLoopBackward, ScalarKind.Single,
+            new Pipeline.EquatableArray<int>(new[] { g, b[node][0] }), b[b[node][0]].Shape!.WithBatched(true), b[node].Value)),
+        Math = new Notation.Custom((c, n) => ("layers(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
+        OperandsInMemory = n => new[] { n[0] },
+        Kernel = new LayerLoopKernel(),
+    };
+
+    /// <summary>The layers' backward passes, last to first.</summary>
+    public static readonly OpDef LayerLoopBackward = new(Op.LayerLoopBackward, "layersBackward", OpTraits.Structural)
+    {
+        Math = new Notation.Custom((c, n) => ("layersᵀ(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
+        OperandsInMemory = n => new[] { n[0], n[1] },
+        Kernel = new LayerLoopKernel(),
+    };
+
+    /// <summary>The loop over layers, as the writer of the method's passes writes it.</summary>
+    private sealed class LayerLoopKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node) => w.LayerLoop(n, node);
+    }
+}
