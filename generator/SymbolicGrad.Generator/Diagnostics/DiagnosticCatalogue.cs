@@ -141,6 +141,14 @@ internal static class DiagnosticCatalogue
         "Loop cannot be differentiated",
         "This '{0}' cannot be differentiated: {1}");
 
+    public static readonly DiagnosticDescriptor NotExportable = Info("SG0080",
+        "Prediction cannot be exported to ONNX",
+        "The prediction of '{0}' cannot be exported to ONNX: {1}; Onnx.Export will throw NotSupportedException saying so");
+
+    public static readonly DiagnosticDescriptor AmbiguousPrediction = Warning("SG0081",
+        "Ambiguous prediction",
+        "'{0}' calls its [Prediction] helper {1} with different arguments ({2} different values), so Onnx.Export cannot tell which to export; call it once and reuse the value");
+
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",
         "'{0}' has a zero derivative almost everywhere, so no gradient flows through it: if one should, use a smooth function instead; if not, apply it to [NoDiff] data");

@@ -120,6 +120,8 @@ internal static class MethodLowering
             }
         }
 
+        var prediction = kind == MethodKind.ModelMethod ? PredictionRule.Find(method, lowering, at, diagnostics) : null;
+
         var model = new MethodModel(
             Kind: kind,
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -137,7 +139,8 @@ internal static class MethodLowering
             Location: at,
             Trainable: trainable,
             ScopeNames: ScopeNames.Of(method),
-            Loops: lowering.Loops.ToEquatableArray());
+            Loops: lowering.Loops.ToEquatableArray(),
+            Prediction: prediction);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 

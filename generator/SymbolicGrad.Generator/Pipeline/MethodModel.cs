@@ -49,6 +49,14 @@ internal enum TrainableKind
     Values,
 }
 
+/// <summary>
+/// A model method's prediction, exported to ONNX: the value its loss is computed from (the logits of a softmax
+/// cross-entropy, the first argument of another loss, or the value of a [Prediction] layer helper).
+/// </summary>
+/// <param name="Node">The forward node of the prediction.</param>
+/// <param name="OutputName">The exported graph's output name: <c>logits</c>, the helper's name, or <c>prediction</c>.</param>
+internal sealed record PredictionInfo(int Node, string OutputName);
+
 /// <summary>An IR node that holds the value of a user's local variable.</summary>
 internal sealed record NodeName(int Node, string Name);
 
@@ -57,6 +65,7 @@ internal sealed record NodeName(int Node, string Name);
 /// where the generated code goes, the signature, the names already in scope, and the IR of its body.
 /// </summary>
 /// <param name="ScopeNames">Every name the generated code could collide with: members of the enclosing types and their bases.</param>
+/// <param name="Prediction">For a model method whose model gets an ONNX prediction graph: the prediction; null otherwise.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -74,7 +83,8 @@ internal sealed record MethodModel(
     LocationInfo? Location,
     TrainableKind Trainable,
     EquatableArray<string> ScopeNames,
-    EquatableArray<LoopInfo> Loops)
+    EquatableArray<LoopInfo> Loops,
+    PredictionInfo? Prediction = null)
 {
     public string GradientMethodName => Name + "Gradient";
 }

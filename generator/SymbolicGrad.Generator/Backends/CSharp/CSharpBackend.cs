@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using SymbolicGrad.Generator.Backends.Onnx;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Pipeline;
 using SymbolicGrad.Generator.Planning;
@@ -14,13 +15,16 @@ internal static class CSharpBackend
         if (result.Plan is not { } plan) return new WriteResult(null, result.Diagnostics);
         try
         {
+            // A model's prediction graph for ONNX export is a member of the model's file.
+            var onnx = OnnxBackend.Write(plan);
             string source = plan.Method.Kind switch
             {
                 MethodKind.ScalarFunction => ScalarFunctionWriter.Write(plan),
                 MethodKind.TensorFunction => TensorFunctionWriter.Write(plan),
-                _ => ModelMethodWriter.Write(plan),
+                _ => ModelMethodWriter.Write(plan, onnx),
             };
-            return new WriteResult(new GeneratedFile(plan.Method.HintName, source), result.Diagnostics);
+            var diagnostics = onnx?.NotExportable is { } notExportable ? result.Diagnostics.Append(notExportable).ToEquatableArray() : result.Diagnostics;
+            return new WriteResult(new GeneratedFile(plan.Method.HintName, source), diagnostics);
         }
         catch (Exception exception)
         {
