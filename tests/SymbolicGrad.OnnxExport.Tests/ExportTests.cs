@@ -157,6 +157,18 @@ public sealed class ExportTests
         Assert.All(logits.Skip(6), v => Assert.True(float.IsFinite(v)));
     }
 
+    [Fact]
+    public void FieldsNamedLikeTheOutputOrTheGraphKeepTheirOwnNames()
+    {
+        var net = new NamesNet();
+        float[] inputs = RandomInputs(Samples, 3, seed: 19);
+
+        var (logits, shape) = Run(Onnx.ToBytes(net), "x", inputs, Samples, "logits_output");
+
+        Assert.Equal(new long[] { Samples, 2 }, shape);
+        for (int r = 0; r < Samples; r++) AssertClose(net.Reference(new Vec(inputs, r * 3, 3)).Span, logits.AsSpan(r * 2, 2), $"sample {r}");
+    }
+
     /// <summary>For every class k, the generated per-sample loss equals log Σ exp(ô) − ô_k of the ONNX logits ô.</summary>
     private static void AssertGeneratedLossAgrees(Func<int, float> generatedLoss, ReadOnlySpan<float> logits, int sample)
     {

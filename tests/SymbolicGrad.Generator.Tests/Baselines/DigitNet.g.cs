@@ -249,8 +249,8 @@ namespace Digits
         {
             var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W1.Cols);
             var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W1", W1) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
-            var v = graph.Node("Add", "v", new[] { t1, graph.Weight("b1", b1) });
-            var t2 = graph.Node("Max", "t2", new[] { v, graph.Constant(0f) });
+            var add = graph.Node("Add", "add", new[] { t1, graph.Weight("b1", b1) });
+            var t2 = graph.Node("Max", "t2", new[] { add, graph.Constant(0f) });
             var t3 = graph.Node("Gemm", "t3", new[] { t2, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             var t4 = graph.Node("Add", "t4", new[] { t3, graph.Weight("b2", b2) });
             graph.Output("logits", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W2.Rows);

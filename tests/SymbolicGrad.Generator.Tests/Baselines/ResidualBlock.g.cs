@@ -309,11 +309,11 @@ namespace Blocks
         {
             var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W1.Cols);
             var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W1", W1) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
-            var v = graph.Node("Add", "v", new[] { t1, graph.Weight("b1", b1) });
-            var h = graph.Node("Tanh", "h", new[] { v });
+            var add = graph.Node("Add", "add", new[] { t1, graph.Weight("b1", b1) });
+            var h = graph.Node("Tanh", "h", new[] { add });
             var t2 = graph.Node("Gemm", "t2", new[] { h, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
-            var v2 = graph.Node("Add", "v2", new[] { t2, graph.Weight("b2", b2) });
-            var t3 = graph.Node("Max", "t3", new[] { v2, graph.Constant(0f) });
+            var add2 = graph.Node("Add", "add2", new[] { t2, graph.Weight("b2", b2) });
+            var t3 = graph.Node("Max", "t3", new[] { add2, graph.Constant(0f) });
             var r2 = graph.Node("Add", "r2", new[] { h, t3 });
             var t4 = graph.Node("Gemm", "t4", new[] { r2, graph.Weight("W3", W3) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             graph.Output("prediction", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W3.Rows);

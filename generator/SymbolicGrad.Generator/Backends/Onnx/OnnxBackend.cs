@@ -33,6 +33,11 @@ internal static class OnnxBackend
         foreach (string name in method.ScopeNames) names.Reserve(name);
         foreach (var field in fields) names.Reserve(field);
         string graph = names.Allocate("graph");
+        // The output's name is the graph's alone: no weight, input or node of the graph takes it.
+        var graphNames = new HashSet<string>(method.Parameters.Select(p => Identifiers.Bare(p.Name)));
+        string outputName = prediction.OutputName;
+        while (graphNames.Contains(outputName)) outputName += "_output";
+        names.Reserve(outputName);
         string signature = $"void {Services}.IOnnxExportable.DescribePrediction({Services}.OnnxGraph {graph})";
         var lines = new List<string>
         {
@@ -76,7 +81,7 @@ internal static class OnnxBackend
         }
         var output = dag[prediction.Node];
         string outputLength = output.Rank == 1 ? Length(output.Shape!.Length) : "1";
-        lines.Add($"    {graph}.Output({Literals.String(prediction.OutputName)}, {context.Operand(prediction.Node)}, {context.Type(output.Kind)}, {outputLength});");
+        lines.Add($"    {graph}.Output({Literals.String(outputName)}, {context.Operand(prediction.Node)}, {context.Type(output.Kind)}, {outputLength});");
         lines.Add("}");
         return new OnnxMember(lines, null);
     }
