@@ -39,6 +39,8 @@ public sealed record DigitsOptions
                               rate and momentum are this command line's
           --plot PATH         write the learning curves to PATH (.png or .svg) and a .csv next to it;
                               also measures the training accuracy (one more forward pass per batch)
+          --export PATH       after training, write the trained network's logits as an ONNX model to PATH
+                              (.onnx), to serve with ONNX Runtime (checked before training, as --checkpoint)
           --help, -h          show this help
 
         Options take their value as the next argument or after '=' (--epochs=5).
@@ -83,6 +85,9 @@ public sealed record DigitsOptions
 
     /// <summary>Where to draw the learning curves (.png or .svg), or null.</summary>
     public string? PlotPath { get; init; }
+
+    /// <summary>Where to export the trained network as an ONNX model (.onnx), or null.</summary>
+    public string? ExportPath { get; init; }
 
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
@@ -168,7 +173,7 @@ public sealed record DigitsOptions
     }
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
-        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot";
+        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot" or "--export";
 
     private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
     {
@@ -183,6 +188,7 @@ public sealed record DigitsOptions
         "--threads" => options with { Threads = Integer(name, value, min: 1, max: Parallelism.Limit) },
         "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
         "--plot" => options with { PlotPath = PlotFile(name, value) },
+        "--export" => options with { ExportPath = OnnxFile(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 
@@ -251,6 +257,14 @@ public sealed record DigitsOptions
     private static OptimizerKind OptimizerValue(string name, string value) =>
         OptimizerChoice.FromName(value)
         ?? throw new CommandLineException($"{name} must be one of {string.Join(", ", OptimizerChoice.Names)}; got '{value}'.");
+
+    private static string OnnxFile(string name, string value)
+    {
+        NonEmpty(name, value);
+        return Path.GetExtension(value).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? value
+            : throw new CommandLineException($"{name} needs a .onnx file name, got '{value}'.");
+    }
 
     private static string PlotFile(string name, string value)
     {
