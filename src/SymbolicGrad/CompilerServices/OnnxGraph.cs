@@ -51,6 +51,19 @@ public sealed class OnnxGraph
     /// <summary>A vector field of the model, copied now as an initializer.</summary>
     public OnnxValue Weight(string name, Vec value) => Weight(name, value.Span, new long[] { value.Length });
 
+    /// <summary>
+    /// A field's values under another shape of as many elements (a convolution's kernels as [out, in, height, width]),
+    /// copied now as an initializer.
+    /// </summary>
+    public OnnxValue Weight(string name, Mat value, params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long count = 1;
+        foreach (long extent in shape) count = extent > 0 ? count * extent : throw new ArgumentException($"Weight '{name}': extent {extent} of the shape is not positive.", nameof(shape));
+        if (count != value.Length) throw new ArgumentException($"Weight '{name}': the shape [{string.Join(", ", shape)}] holds {count} elements but the field has {value.Length}.", nameof(shape));
+        return Weight(name, value.Span, (long[])shape.Clone());
+    }
+
     /// <summary>Element <paramref name="index"/> of a <c>Mat[]</c> field (a layer of a loop), named <c>name[index]</c>.</summary>
     public OnnxValue Weight(string name, int index, Mat value) => Weight(ElementName(name, index), value);
 

@@ -15,15 +15,26 @@ internal static class CSharpBackend
         if (result.Plan is not { } plan) return new WriteResult(null, result.Diagnostics);
         try
         {
-            // A model's prediction graph for ONNX export is a member of the model's file.
-            var onnx = OnnxBackend.Write(plan);
+            // A model's prediction graph for ONNX export is a member of the model's file; if it cannot be written, the
+            // model keeps its gradient code and reports why.
+            OnnxMember? onnx = null;
+            var diagnostics = result.Diagnostics;
+            try
+            {
+                onnx = OnnxBackend.Write(plan);
+                if (onnx?.NotExportable is { } notExportable) diagnostics = diagnostics.Append(notExportable).ToEquatableArray();
+            }
+            catch (Exception exception)
+            {
+                diagnostics = diagnostics.Append(DiagnosticInfo.Create(DiagnosticCatalogue.InternalError, plan.Method.Location, plan.Method.Name,
+                    "ONNX prediction graph: " + exception.GetType().Name + ": " + exception.Message)).ToEquatableArray();
+            }
             string source = plan.Method.Kind switch
             {
                 MethodKind.ScalarFunction => ScalarFunctionWriter.Write(plan),
                 MethodKind.TensorFunction => TensorFunctionWriter.Write(plan),
                 _ => ModelMethodWriter.Write(plan, onnx),
             };
-            var diagnostics = onnx?.NotExportable is { } notExportable ? result.Diagnostics.Append(notExportable).ToEquatableArray() : result.Diagnostics;
             return new WriteResult(new GeneratedFile(plan.Method.HintName, source), diagnostics);
         }
         catch (Exception exception)
