@@ -34,7 +34,8 @@ internal sealed class DimClasses
     {
         if (known(dim)) return dim;
         var root = Find(dim);
-        return _parent.Keys.Where(d => Find(d) == root).FirstOrDefault(known);
+        // A snapshot: Find compresses paths, which writes to the dictionary.
+        return _parent.Keys.ToList().Where(d => Find(d) == root).FirstOrDefault(known);
     }
 
     private void Union(Dim a, Dim b)

@@ -41,7 +41,7 @@ internal static class OnnxBackend
         string signature = $"void {Services}.IOnnxExportable.DescribePrediction({Services}.OnnxGraph {graph})";
         var lines = new List<string>
         {
-            $"/// <summary>Describes the prediction of <see cref=\"{method.DocumentationId}\"/> ({Literals.String(prediction.OutputName).Trim('"')}) for <see cref=\"global::SymbolicGrad.Onnx\"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>",
+            $"/// <summary>Describes the prediction of <see cref=\"{method.DocumentationId}\"/> ({prediction.OutputName}) for <see cref=\"global::SymbolicGrad.Onnx\"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>",
         };
 
         string? reason = WhyNot(method, dag, reachable, prediction, fields);
