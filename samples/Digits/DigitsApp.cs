@@ -77,6 +77,11 @@ public static class DigitsApp
             OutputFile.CheckWritable("--plot", plot);
             OutputFile.CheckWritable("--plot", options.CsvPath!);
         }
+
+        if (options.ExportPath is string export)
+        {
+            OutputFile.CheckWritable("--export", export);
+        }
     }
 
     private static void Train(DigitsOptions options, DigitData data, TextWriter output)
@@ -221,6 +226,12 @@ public static class DigitsApp
             {
                 output.WriteLine(Invariant($"checkpoint: {checkpoint} (after epoch {trainer.CompletedEpochs})"));
             }
+        }
+
+        if (options.ExportPath is string export)
+        {
+            Onnx.Export(net, export);
+            output.WriteLine($"onnx model: {export} (input x: batch × {train.FeatureCount} pixels, output logits: batch × {train.ClassCount})");
         }
 
         var evaluation = trainer.Evaluate(test);

@@ -68,6 +68,8 @@ public sealed record DigitsOptions
                               27 for halving, a third of which continue at each rung with 3× the
                               epochs, up to --epochs); a grid of more points runs N of them at random
           --graph PATH        write DigitNet's forward and backward graph to PATH (.md, a Mermaid diagram)
+          --export PATH       after training, write the trained network's logits as an ONNX model to PATH
+                              (.onnx), to serve with ONNX Runtime (checked before training, as --checkpoint)
           --help, -h          show this help
 
         Options take their value as the next argument or after '=' (--epochs=5).
@@ -130,8 +132,12 @@ public sealed record DigitsOptions
 
     /// <summary>The options the command line gave (e.g. <c>--hidden</c>): a search leaves those fixed.</summary>
     public IReadOnlySet<string> GivenOptions { get; init; } = System.Collections.Frozen.FrozenSet<string>.Empty;
+
     /// <summary>Where to write DigitNet's graph (a Markdown file with a Mermaid diagram), or null.</summary>
     public string? GraphPath { get; init; }
+
+    /// <summary>Where to export the trained network as an ONNX model (.onnx), or null.</summary>
+    public string? ExportPath { get; init; }
 
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
@@ -226,7 +232,7 @@ public sealed record DigitsOptions
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
         or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot"
-        or "--augment" or "--pca" or "--search" or "--trials" or "--graph";
+        or "--augment" or "--pca" or "--search" or "--trials" or "--graph" or "--export";
 
     private static bool IsFlag(string name) => name is "--resume" or "--augment";
 
@@ -254,6 +260,7 @@ public sealed record DigitsOptions
         "--search" => options with { Search = SearchValue(name, value) },
         "--trials" => options with { Trials = Integer(name, value, min: 1, max: 100_000) },
         "--graph" => options with { GraphPath = MarkdownFile(name, value) },
+        "--export" => options with { ExportPath = OnnxFile(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 
@@ -368,6 +375,14 @@ public sealed record DigitsOptions
         return Path.GetExtension(value).Equals(".md", StringComparison.OrdinalIgnoreCase)
             ? value
             : throw new CommandLineException($"{name} needs a .md file name, got '{value}'.");
+    }
+
+    private static string OnnxFile(string name, string value)
+    {
+        NonEmpty(name, value);
+        return Path.GetExtension(value).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? value
+            : throw new CommandLineException($"{name} needs a .onnx file name, got '{value}'.");
     }
 
     private static string PlotFile(string name, string value)

@@ -196,6 +196,13 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor LayerArrayNotReadonly = Error("SG0074",
         "Layer array field is not readonly",
         "Layer array '{0}' is not a readonly field: declare it 'readonly {1}[] {0}' and fill it in the constructor with Parameters.{2}, so the layers are the model's parameters and keep their gradients");
+    public static readonly DiagnosticDescriptor NotExportable = Info("SG0080",
+        "Prediction cannot be exported to ONNX",
+        "The prediction of '{0}' cannot be exported to ONNX: {1}; Onnx.Export will throw NotSupportedException saying so");
+
+    public static readonly DiagnosticDescriptor AmbiguousPrediction = Warning("SG0081",
+        "Ambiguous prediction",
+        "'{0}' calls its [Prediction] helper {1} with different arguments ({2} different values), so Onnx.Export cannot tell which to export; call it once and reuse the value");
 
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",

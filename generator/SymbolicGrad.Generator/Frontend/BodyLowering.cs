@@ -21,6 +21,7 @@ namespace SymbolicGrad.Generator.Frontend;
 internal sealed partial class BodyLowering
 {
     private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
+    private const string PredictionAttribute = "SymbolicGrad.PredictionAttribute";
 
     private readonly GraphBuilder _graph;
     private readonly Compilation _compilation;
@@ -36,6 +37,7 @@ internal sealed partial class BodyLowering
 
 
     private readonly Dictionary<string, int> _fields = new();
+    private readonly List<NodeName> _marked = new();
     private readonly HashSet<string> _parameterNames;
     private readonly MethodKind _kind;
 
@@ -59,6 +61,12 @@ internal sealed partial class BodyLowering
 
     /// <summary>The Vec and Mat fields of the model the body reads: its parameters (name → input node).</summary>
     public IReadOnlyDictionary<string, int> Fields => _fields;
+
+    /// <summary>The first argument of each loss the body calls (Ops.SoftmaxCrossEntropy, Mse, Mae, BinaryCrossEntropy), with the loss's name.</summary>
+    public IReadOnlyList<NodeName> LossInputs => _tensors?.LossInputs ?? (IReadOnlyList<NodeName>)System.Array.Empty<NodeName>();
+
+    /// <summary>The value of each call to a [Prediction] layer helper, with the helper's name.</summary>
+    public IReadOnlyList<NodeName> MarkedPredictions => _marked;
 
     /// <summary>True when the body uses code that does not compile or that was reported.</summary>
     public bool Failed { get; private set; }
@@ -710,7 +718,9 @@ internal sealed partial class BodyLowering
             return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
                 $"'{callee.Name}' has errors that prevent its differentiation (see its own diagnostics)");
         }
-        return _graph.Convert(result, kind);
+        result = _graph.Convert(result, kind);
+        if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == PredictionAttribute)) _marked.Add(new NodeName(result, callee.Name));
+        return result;
     }
 
     /// <summary>Whether a [Differentiable] callee has a signature the generator inlines: static, non-generic, of double, float, int and bool.</summary>

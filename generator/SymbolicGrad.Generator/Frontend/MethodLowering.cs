@@ -129,6 +129,8 @@ internal static class MethodLowering
             }
         }
 
+        var prediction = kind == MethodKind.ModelMethod ? PredictionRule.Find(method, lowering, at, diagnostics) : null;
+
         var model = new MethodModel(
             Kind: kind,
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
@@ -150,7 +152,8 @@ internal static class MethodLowering
             DrawGraph: graphWanted,
             Jvp: forms.Jvp,
             Hessian: forms.Hessian,
-            LayerLoops: layerLoops);
+            LayerLoops: layerLoops,
+            Prediction: prediction);
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
 
 namespace SymbolicGrad.Generator.Frontend;
 
@@ -15,11 +16,15 @@ internal sealed class OpsLibrary
 
     public OpsLibrary(GraphBuilder graph) => _g = graph;
 
+    /// <summary>The first argument of each loss the body calls (the logits of a softmax cross-entropy): the candidates for its prediction.</summary>
+    public List<NodeName> LossInputs { get; } = new();
+
     private int F(double value) => _g.Constant(value, ScalarKind.Single);
 
     /// <summary>The node for <c>Ops.<paramref name="name"/>(operands)</c>, or null when it is not supported.</summary>
     public int? Call(string name, IReadOnlyList<int> a)
     {
+        if (name is "Mse" or "Mae" or "BinaryCrossEntropy" or "SoftmaxCrossEntropy" && a.Count == 2) LossInputs.Add(new NodeName(a[0], name));
         switch (name, a.Count)
         {
             // relu(z) = max(z, 0): branch-free in the forward pass (a select on data compiles to a mispredicted

@@ -49,6 +49,14 @@ internal enum TrainableKind
     Values,
 }
 
+/// <summary>
+/// A model method's prediction, exported to ONNX: the value its loss is computed from (the logits of a softmax
+/// cross-entropy, the first argument of another loss, or the value of a [Prediction] layer helper).
+/// </summary>
+/// <param name="Node">The forward node of the prediction.</param>
+/// <param name="OutputName">The exported graph's output name: <c>logits</c>, the helper's name, or <c>prediction</c>.</param>
+internal sealed record PredictionInfo(int Node, string OutputName);
+
 /// <summary>An IR node that holds the value of a user's local variable.</summary>
 internal sealed record NodeName(int Node, string Name);
 
@@ -62,6 +70,7 @@ internal sealed record NodeName(int Node, string Name);
 /// <param name="Hessian">[Differentiable(Hessian = true)]: also generate <c>NameHvp</c>, and <c>NameHessian</c> when every differentiable parameter is a scalar.</param>
 /// <param name="LayerLoops">The method's loops over layers, each with its body.</param>
 /// <param name="Layer">For the body of a loop over layers: its carried input, seed and counter; null otherwise.</param>
+/// <param name="Prediction">For a model method whose model gets an ONNX prediction graph: the prediction; null otherwise.</param>
 internal sealed record MethodModel(
     MethodKind Kind,
     string? Namespace,
@@ -84,7 +93,8 @@ internal sealed record MethodModel(
     bool Jvp = false,
     bool Hessian = false,
     EquatableArray<LayerLoopModel> LayerLoops = default,
-    LayerBody? Layer = null)
+    LayerBody? Layer = null,
+    PredictionInfo? Prediction = null)
 {
     public string GradientMethodName => Name + "Gradient";
 }

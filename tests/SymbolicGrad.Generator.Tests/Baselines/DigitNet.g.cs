@@ -9,7 +9,7 @@ namespace Digits
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class DigitNet : global::SymbolicGrad.ITrainable
+    partial class DigitNet : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -242,6 +242,18 @@ namespace Digits
             if (W2.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W2·t2 needs t2 of length {W2.Cols}, but it has {W1.Rows}.");
             if (W2.Rows != b2.Length) throw new global::System.ArgumentException($"Loss: t3 + b2 combines vectors of lengths {W2.Rows} and {b2.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
+        }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W1.Cols);
+            var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W1", W1) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var add = graph.Node("Add", "add", new[] { t1, graph.Weight("b1", b1) });
+            var t2 = graph.Node("Max", "t2", new[] { add, graph.Constant(0f) });
+            var t3 = graph.Node("Gemm", "t3", new[] { t2, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var t4 = graph.Node("Add", "t4", new[] { t3, graph.Weight("b2", b2) });
+            graph.Output("logits", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W2.Rows);
         }
     }
 }

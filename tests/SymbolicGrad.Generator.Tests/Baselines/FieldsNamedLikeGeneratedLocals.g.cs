@@ -9,7 +9,7 @@ namespace Names
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class Crowded : global::SymbolicGrad.ITrainable
+    partial class Crowded : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -299,6 +299,19 @@ namespace Names
             if (W.Rows != dW.Length) throw new global::System.ArgumentException($"Loss: tanh · dW combines vectors of lengths {W.Rows} and {dW.Length}.");
             if (W.Rows != workspace.Length) throw new global::System.ArgumentException($"Loss: tanh · dW + workspace combines vectors of lengths {W.Rows} and {workspace.Length}.");
             for (int r2 = 0; r2 < batch2; r2++) if ((uint)label[r2] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r2], $"Loss: label {label[r2]} of sample {r2} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, sampleWeight.Length);
+            var t1 = graph.Node("Add", "t1", new[] { x, graph.Weight("sampleWeight", sampleWeight) });
+            var t2 = graph.Node("Gemm", "t2", new[] { t1, graph.Weight("W", W) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var add = graph.Node("Add", "add", new[] { t2, graph.Weight("batch", batch) });
+            var tanh = graph.Node("Tanh", "tanh", new[] { add });
+            var mul = graph.Node("Mul", "mul", new[] { tanh, graph.Weight("dW", dW) });
+            var t3 = graph.Node("Add", "t3", new[] { mul, graph.Weight("workspace", workspace) });
+            graph.Output("logits", t3, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Names
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class CaseNet : global::SymbolicGrad.ITrainable
+    partial class CaseNet : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -190,6 +190,15 @@ namespace Names
             if (W.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W·x needs x of length {W.Cols}, but it has {x.Cols}.");
             if (W.Rows != w.Length) throw new global::System.ArgumentException($"Loss: t1 + w combines vectors of lengths {W.Rows} and {w.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)y[r] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("y", y[r], $"Loss: label {y[r]} of sample {r} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Cols);
+            var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W", W) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var t2 = graph.Node("Add", "t2", new[] { t1, graph.Weight("w", w) });
+            graph.Output("logits", t2, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Names
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class Clash : global::SymbolicGrad.ITrainable
+    partial class Clash : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -210,6 +210,16 @@ namespace Names
             if (W.Cols != workspace.Cols) throw new global::System.ArgumentException($"Loss: W·workspace needs workspace of length {W.Cols}, but it has {workspace.Cols}.");
             if (W.Rows != b.Length) throw new global::System.ArgumentException($"Loss: tanhT1 + b combines vectors of lengths {W.Rows} and {b.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)accumulateGradient[r] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("accumulateGradient", accumulateGradient[r], $"Loss: label {accumulateGradient[r]} of sample {r} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var workspace = graph.Input("workspace", global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Cols);
+            var t1 = graph.Node("Gemm", "t1", new[] { workspace, graph.Weight("W", W) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var tanhT1 = graph.Node("Tanh", "tanhT1", new[] { t1 });
+            var t2 = graph.Node("Add", "t2", new[] { tanhT1, graph.Weight("b", b) });
+            graph.Output("logits", t2, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Blocks
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class Residual : global::SymbolicGrad.ITrainable
+    partial class Residual : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -302,6 +302,21 @@ namespace Blocks
             if (W1.Rows != W2.Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {W1.Rows} and {W2.Rows}.");
             if (W3.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {W3.Cols}, but it has {W1.Rows}.");
             if (W3.Rows != target.Cols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {W3.Rows} and {target.Cols}.");
+        }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> (prediction) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W1.Cols);
+            var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W1", W1) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var add = graph.Node("Add", "add", new[] { t1, graph.Weight("b1", b1) });
+            var h = graph.Node("Tanh", "h", new[] { add });
+            var t2 = graph.Node("Gemm", "t2", new[] { h, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var add2 = graph.Node("Add", "add2", new[] { t2, graph.Weight("b2", b2) });
+            var t3 = graph.Node("Max", "t3", new[] { add2, graph.Constant(0f) });
+            var r2 = graph.Node("Add", "r2", new[] { h, t3 });
+            var t4 = graph.Node("Gemm", "t4", new[] { r2, graph.Weight("W3", W3) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            graph.Output("prediction", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W3.Rows);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.CodeDom.Compiler;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SymbolicGrad.Generator.Backends.Onnx;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
 using SymbolicGrad.Generator.Planning;
@@ -20,7 +21,9 @@ internal static class ModelMethodWriter
 {
     private const string Runtime = FileLayout.Runtime;
 
-    public static string Write(ProgramPlan plan, string? graph)
+    /// <param name="graph">The Mermaid picture for the header and <c>NameGraph</c>; null if none was asked for.</param>
+    /// <param name="onnx">The model's ONNX prediction graph member, written after the passes; null if it has none.</param>
+    public static string Write(ProgramPlan plan, string? graph, OnnxMember? onnx)
     {
         var c = new TensorCode(plan);
         var method = plan.Method;
@@ -37,8 +40,11 @@ internal static class ModelMethodWriter
         string forwardBatch = c.Call(name + "ForwardBatch"), backwardBatch = c.Call(name + "BackwardBatch");
         const string threads = "Safe to call from several threads at once: each call takes a workspace of its own from the model's pool, and adds each parameter's gradient under <c>Parameters.GradientLock</c>.";
 
+        var interfaces = new List<string>();
+        if (method.Trainable != TrainableKind.None) interfaces.Add(Runtime + ".ITrainable");
+        if (onnx is not null) interfaces.Add(Runtime + ".CompilerServices.IOnnxExportable");
         FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
-            method.Trainable != TrainableKind.None ? Runtime + ".ITrainable" : null, graph);
+            interfaces.Count > 0 ? string.Join(", ", interfaces) : null, graph);
         WorkspaceWriter.Write(c);
         if (method.Trainable != TrainableKind.None) WriteTrainable(c);
         c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
@@ -79,6 +85,11 @@ internal static class ModelMethodWriter
         ArgumentChecks.Write(c, declareSizes: false);
         c.Writer.Indent--;
         c.Line("}");
+        if (onnx is not null)
+        {
+            c.Writer.WriteLineNoTabs(string.Empty);
+            foreach (string line in onnx.Lines) c.Line(line);
+        }
         FileLayout.Close(c.Writer, method);
         c.Writer.Flush();
         return text.ToString();

@@ -1,0 +1,99 @@
+using SymbolicGrad.OnnxExport.Tests.Models;
+
+namespace SymbolicGrad.OnnxExport.Tests;
+
+/// <summary>What cannot be exported, or written, fails with an exception that says what and where.</summary>
+public sealed class ErrorTests
+{
+    [Fact]
+    public void APredictionReadingAFloatParameterNamesItAtExport()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Onnx.ToBytes(new TemperatureNet()));
+
+        Assert.Contains("Loss", error.Message);
+        Assert.Contains("'temperature'", error.Message);
+    }
+
+    [Fact]
+    public void AModelWithoutAPredictionSaysHowToMarkOne()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Onnx.ToBytes(new TwoHeadNet()));
+
+        Assert.Contains("'TwoHeadNet'", error.Message);
+        Assert.Contains("[Differentiable, Prediction]", error.Message);
+    }
+
+    [Fact]
+    public void AHandWrittenModelWithoutGeneratedCodeCannotBeExported()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Onnx.ToBytes(new NoGraphModel()));
+
+        Assert.Contains("'NoGraphModel' has no generated ONNX prediction graph", error.Message);
+    }
+
+    [Fact]
+    public void AMissingFolderIsNamed()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "missing", "net.onnx");
+
+        var error = Assert.Throws<DirectoryNotFoundException>(() => Onnx.Export(new ResidualNet(), path));
+
+        Assert.Contains(Path.Combine(folder.Path, "missing"), error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void APathThatIsAFolderIsNamedAndTheFolderKept()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "taken.onnx");
+        Directory.CreateDirectory(path);
+
+        var error = Assert.ThrowsAny<Exception>(() => Onnx.Export(new ResidualNet(), path));
+
+        Assert.True(error is IOException or UnauthorizedAccessException, error.GetType().Name + ": " + error.Message);
+        Assert.Contains(path, error.Message);
+        Assert.True(Directory.Exists(path));
+        Assert.Single(Directory.EnumerateFileSystemEntries(folder.Path)); // no temporary file left behind
+    }
+
+    [Fact]
+    public void AFailedExportLeavesTheOldFileAsItWas()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "net.onnx");
+        File.WriteAllText(path, "old");
+
+        Assert.Throws<NotSupportedException>(() => Onnx.Export(new TemperatureNet(), path));
+
+        Assert.Equal("old", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => Onnx.Export(null!, "net.onnx"));
+        Assert.Throws<ArgumentNullException>(() => Onnx.Export(new ResidualNet(), (string)null!));
+        Assert.Throws<ArgumentException>(() => Onnx.Export(new ResidualNet(), " "));
+        Assert.Throws<ArgumentNullException>(() => Onnx.Export(new ResidualNet(), (Stream)null!));
+        using var readOnly = new MemoryStream(new byte[8], writable: false);
+        Assert.Throws<ArgumentException>(() => Onnx.Export(new ResidualNet(), readOnly));
+    }
+
+    [Fact]
+    public void ExportsOnSeveralThreadsAtOnceAgree()
+    {
+        var net = new ResidualNet(seed: 3);
+        byte[] expected = Onnx.ToBytes(net);
+
+        var results = new byte[8][];
+        Parallel.For(0, results.Length, i => results[i] = Onnx.ToBytes(net));
+
+        Assert.All(results, bytes => Assert.Equal(expected, bytes));
+    }
+
+    private sealed class NoGraphModel : Model
+    {
+    }
+}
