@@ -13,6 +13,12 @@ internal static class DimText
         Dim.Extent e => (bare ? Identifiers.Bare(e.Tensor.Name) : e.Tensor.Name) + "." + e.Axis,
         Dim.Sum s => "(" + Of(s.Left, bare) + " + " + Of(s.Right, bare) + ")",
         Dim.Product p => Of(p.Left, bare) + " * " + Of(p.Right, bare),
+        Dim.LayerMember m => (bare ? Identifiers.Bare(m.Layer) : m.Layer) + "." + m.Member,
+        Dim.Window w => Window(Of(w.Size, bare), Of(w.Kernel, bare), Of(w.Stride, bare), Of(w.Padding, bare)),
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
     };
+
+    /// <summary><c>((size + 2 * padding - kernel) / stride + 1)</c>.</summary>
+    public static string Window(string size, string kernel, string stride, string padding) =>
+        "((" + size + " + 2 * " + padding + " - " + kernel + ") / " + stride + " + 1)";
 }

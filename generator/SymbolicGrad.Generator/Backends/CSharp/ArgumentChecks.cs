@@ -58,6 +58,8 @@ internal static class ArgumentChecks
             if (!reachable[id]) continue;
             var n = dag[id];
             var def = OpTable.Of(n.Op);
+            // A layer's own checks (its fit to its input), in the order the layers run.
+            foreach (string line in def.Checks?.Invoke(dag, n, size, c.Method.Name) ?? Enumerable.Empty<string>()) c.Line(line);
             (Dim, Dim, string)? check = null;
             if (n.Op == Op.MatVec)
             {

@@ -18,6 +18,14 @@ internal static class WorkspaceWriter
             string type = c.Dag[value.Node].Kind.Keyword();
             c.Line($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
         }
+        var layers = c.Layers;
+        foreach (var scratch in layers.Scratch)
+        {
+            c.Line($"internal {scratch.Type}[] {scratch.Name} = global::System.Array.Empty<{scratch.Type}>();");
+        }
+        if (layers.Columns is { } columns) c.Line($"internal float[] {columns} = global::System.Array.Empty<float>(); // im2col, shared by the convolutions");
+        if (layers.Training is { } training) c.Line($"internal bool {training}; // the model's mode when the forward pass ran");
+        if (layers.Stream is { } stream) c.Line($"internal ulong {stream}; // the forward pass's random stream (dropout masks)");
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);
