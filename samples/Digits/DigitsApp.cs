@@ -91,7 +91,7 @@ public static class DigitsApp
 
     private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
     {
-        var net = new DigitNet(train.FeatureCount, options.Hidden, train.ClassCount, options.Seed);
+        var (net, description) = CreateModel(options, train.FeatureCount, train.ClassCount);
         var optimizer = options.CreateOptimizer();
         var trainer = new Trainer(net, optimizer, new TrainerOptions
         {
@@ -106,7 +106,7 @@ public static class DigitsApp
         output.WriteLine(Invariant(
             $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         output.WriteLine(Invariant(
-            $"model: DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+            $"model: {description}, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 
         if (options.Resume)
         {
@@ -128,7 +128,7 @@ public static class DigitsApp
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
             if (options.PlotPath is string plot)
             {
-                LearningCurvePlot.Save(history, plot, title: Invariant($"DigitNet {train.FeatureCount}-{options.Hidden}-{train.ClassCount}"));
+                LearningCurvePlot.Save(history, plot, title: description);
                 history.WriteCsv(options.CsvPath!);
                 output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
             }
@@ -142,6 +142,22 @@ public static class DigitsApp
         var evaluation = trainer.Evaluate(test);
         output.WriteLine(Invariant($"test loss: {evaluation.Loss:F4}"));
         output.WriteLine(Invariant($"test accuracy: {100 * evaluation.Accuracy!.Value:F2}%"));
+    }
+
+    /// <summary>The network <c>--model</c> names, and its description for the output.</summary>
+    private static (ITrainable Net, string Description) CreateModel(DigitsOptions options, int features, int classes)
+    {
+        if (options.Model == ModelKind.Mlp)
+        {
+            return (new DigitNet(features, options.Hidden, classes, options.Seed),
+                Invariant($"DigitNet {features}-{options.Hidden}-{classes}, ReLU, softmax cross-entropy"));
+        }
+
+        string layers = Invariant($"conv 5×5 {DigitCnn.Channels1}, pool 2, conv 5×5 {DigitCnn.Channels2}, pool 2, dense {options.Hidden}, ReLU{(options.BatchNorm ? ", batch norm" : "")}{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}");
+        ITrainable net = options.BatchNorm
+            ? new DigitCnnBatchNorm(options.Hidden, classes, options.Dropout, options.Seed)
+            : new DigitCnn(options.Hidden, classes, options.Dropout, options.Seed);
+        return (net, $"{(options.BatchNorm ? nameof(DigitCnnBatchNorm) : nameof(DigitCnn))} ({layers}), softmax cross-entropy");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

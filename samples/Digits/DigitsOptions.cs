@@ -24,6 +24,10 @@ public sealed record DigitsOptions
                               and t10k-labels-idx1-ubyte (each optionally .gz) from DIR
           --epochs N          epochs to train (default 10); with --resume, N more after the checkpoint's
                               (0 only evaluates the checkpoint)
+          --model NAME        mlp (the perceptron, default) or cnn (LeNet-style: two 5×5 convolutions with max
+                              pooling, then a dense hidden layer)
+          --dropout P         with --model cnn: drop each hidden unit with probability P in [0, 1) in training
+          --batchnorm         with --model cnn: batch normalization after each convolution and the hidden layer
           --hidden N          hidden units (default 128, at most 16384)
           --batch N           examples per minibatch (default 64)
           --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
@@ -49,6 +53,15 @@ public sealed record DigitsOptions
 
     /// <summary>Epochs to train; with <see cref="Resume"/>, epochs to train after the checkpoint's (0 only evaluates it).</summary>
     public int Epochs { get; init; } = 10;
+
+    /// <summary>The network: the perceptron or the convolutional net.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Mlp;
+
+    /// <summary>The dropout probability of the convolutional net's hidden layer (0: none).</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Whether the convolutional net normalizes its batches (<see cref="DigitCnnBatchNorm"/>).</summary>
+    public bool BatchNorm { get; init; }
 
     /// <summary>Hidden units.</summary>
     public int Hidden { get; init; } = 128;
@@ -136,14 +149,14 @@ public sealed record DigitsOptions
                 throw new CommandLineException($"{name} is given more than once.");
             }
 
-            if (name == "--resume")
+            if (name is "--resume" or "--batchnorm")
             {
                 if (inline is not null)
                 {
-                    throw new CommandLineException("--resume takes no value.");
+                    throw new CommandLineException($"{name} takes no value.");
                 }
 
-                options = options with { Resume = true };
+                options = name == "--resume" ? options with { Resume = true } : options with { BatchNorm = true };
                 continue;
             }
 
@@ -168,7 +181,8 @@ public sealed record DigitsOptions
     }
 
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
-        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot";
+        or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot"
+        or "--model" or "--dropout" or "--batchnorm";
 
     private static DigitsOptions Apply(DigitsOptions options, string name, string value) => name switch
     {
@@ -183,6 +197,8 @@ public sealed record DigitsOptions
         "--threads" => options with { Threads = Integer(name, value, min: 1, max: Parallelism.Limit) },
         "--checkpoint" => options with { CheckpointPath = NonEmpty(name, value) },
         "--plot" => options with { PlotPath = PlotFile(name, value) },
+        "--model" => options with { Model = ModelValue(name, value) },
+        "--dropout" => options with { Dropout = DropoutValue(name, value) },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 
@@ -196,6 +212,11 @@ public sealed record DigitsOptions
         if (options.Epochs == 0 && !options.Resume)
         {
             throw new CommandLineException("--epochs must be at least 1 (0 is allowed only with --resume, to evaluate a checkpoint).");
+        }
+
+        if (options.Model != ModelKind.Cnn && (seen.Contains("--dropout") || seen.Contains("--batchnorm")))
+        {
+            throw new CommandLineException("--dropout and --batchnorm apply to --model cnn.");
         }
 
         if (seen.Contains("--momentum") && !OptimizerChoice.UsesMomentum(options.Optimizer))
@@ -246,6 +267,19 @@ public sealed record DigitsOptions
     {
         float beta = Number(name, value);
         return beta is >= 0 and < 1 ? beta : throw new CommandLineException($"{name} must be in [0, 1), got {value}.");
+    }
+
+    private static ModelKind ModelValue(string name, string value) => value switch
+    {
+        "mlp" => ModelKind.Mlp,
+        "cnn" => ModelKind.Cnn,
+        _ => throw new CommandLineException($"{name} must be mlp or cnn; got '{value}'."),
+    };
+
+    private static float DropoutValue(string name, string value)
+    {
+        float p = Number(name, value);
+        return p is >= 0 and < 1 ? p : throw new CommandLineException($"{name} must be in [0, 1), got {value}.");
     }
 
     private static OptimizerKind OptimizerValue(string name, string value) =>
