@@ -7,7 +7,7 @@ namespace SymbolicGrad.Generator.Tests;
 /// One test per diagnostic of the catalogue: the id and the exact span (marked <c>[|…|]</c> in the source). Every
 /// run must also be free of generator exceptions and its output must compile; a method with an error gets no file.
 /// </summary>
-public sealed class DiagnosticTests
+public sealed partial class DiagnosticTests
 {
     private const string Header = """
         using System;

@@ -18,7 +18,9 @@ internal static class DimText
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
     };
 
-    /// <summary><c>((size + 2 * padding - kernel) / stride + 1)</c>.</summary>
+    /// <summary><c>((size + 2 * padding - kernel) / stride + 1)</c>, without the padding when it is 0.</summary>
     public static string Window(string size, string kernel, string stride, string padding) =>
-        "((" + size + " + 2 * " + padding + " - " + kernel + ") / " + stride + " + 1)";
+        padding == "0"
+            ? "((" + size + " - " + kernel + ") / " + stride + " + 1)"
+            : "((" + size + " + 2 * " + padding + " - " + kernel + ") / " + stride + " + 1)";
 }

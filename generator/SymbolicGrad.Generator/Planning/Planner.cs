@@ -171,6 +171,14 @@ internal static class Planner
         var seen = new List<Dim>();
         foreach (var node in dag.Nodes)
         {
+            if (node.Shape is { IsImage: true } image)
+            {
+                // An image's extents before its length (their product), so the length's declaration can read them.
+                foreach (var part in new[] { image.Channels, image.Height, image.Width })
+                {
+                    if (part is not Dim.Constant && !seen.Contains(part)) seen.Add(part);
+                }
+            }
             if (node.Shape is { Rank: 1 } shape && !seen.Contains(shape.Length)) seen.Add(shape.Length);
             if (node.Op == Op.Input && node.Shape is { Rank: 2 } matrix)
             {
@@ -191,6 +199,7 @@ internal static class Planner
             string name = new string((NameAllocator.Bare(member.Layer) + member.Member).Where(char.IsLetterOrDigit).ToArray());
             return char.ToLowerInvariant(name[0]) + name.Substring(1);
         }
+        if (dim is Dim.Window) return "side";
         if (dim is not Dim.Extent extent) return "n";
         string letters = new string((NameAllocator.Bare(extent.Tensor.Name) + extent.Axis).Where(char.IsLetterOrDigit).ToArray());
         return char.ToLowerInvariant(letters[0]) + letters.Substring(1);

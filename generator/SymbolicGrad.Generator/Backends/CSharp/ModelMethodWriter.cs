@@ -244,7 +244,12 @@ internal static class ModelMethodWriter
 
         c.Line($"{c.Call(c.Names.CheckArguments)}({batchArguments});");
         if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
-        foreach (var dim in usedDims) c.Line($"int {dim.Name} = {TensorCode.DimSource(dim.Dim)};");
+        var declared = new HashSet<Dim>();
+        foreach (var dim in usedDims)
+        {
+            c.Line($"int {dim.Name} = {c.Declaration(dim.Dim, declared)};");
+            declared.Add(dim.Dim);
+        }
         foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
         if (sampleWeight) c.Line($"float {c.Names.SampleWeight} = 1f / {c.Names.Batch}; // each sample's share of the mean loss");
         foreach (var value in usedValues) PassWriter.Bind(c, value, grow: false);

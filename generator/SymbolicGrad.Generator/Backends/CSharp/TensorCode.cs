@@ -170,6 +170,22 @@ internal sealed class TensorCode : IKernelWriter
         };
     }
 
+    /// <summary>
+    /// The value a dimension's local is declared with: its expression, reading the locals of <paramref name="declared"/>
+    /// (dimensions declared before it) where it can.
+    /// </summary>
+    public string Declaration(Dim dim, ISet<Dim> declared)
+    {
+        string Part(Dim part) => declared.Contains(part) && _dims.TryGetValue(part, out var local) ? local : Declaration(part, declared);
+        return dim switch
+        {
+            Ir.Dim.Sum sum => "(" + Part(sum.Left) + " + " + Part(sum.Right) + ")",
+            Ir.Dim.Product product => Part(product.Left) + " * " + Part(product.Right),
+            Ir.Dim.Window window => DimText.Window(Part(window.Size), Part(window.Kernel), Part(window.Stride), Part(window.Padding)),
+            _ => DimText.Of(dim),
+        };
+    }
+
     /// <summary>A dimension as the expression that reads it (for code outside a pass, with no locals).</summary>
     public static string DimSource(Dim dim) => DimText.Of(dim);
 
