@@ -163,20 +163,33 @@ public static class DigitsApp
     }
 
     /// <summary>
-    /// The net of <paramref name="options"/>: with one hidden layer today's <see cref="DigitNet"/>, written out; with
-    /// several, a <see cref="LayeredDigitNet"/>, written as a loop over its layers.
+    /// The network of <paramref name="options"/> and a line describing it: for <c>--model mlp</c> with one hidden layer
+    /// today's <see cref="DigitNet"/>, written out; with several, a <see cref="LayeredDigitNet"/>, written as a loop over
+    /// its layers; for <c>--model cnn</c> the LeNet-style <see cref="DigitCnn"/> (or <see cref="DigitCnnBatchNorm"/>).
     /// </summary>
-    internal static Model CreateNet(DigitsOptions options, Dataset train, int seed) => options.Hidden.Count == 1
-        ? new DigitNet(train.FeatureCount, options.Hidden[0], train.ClassCount, seed)
-        : new LayeredDigitNet(train.FeatureCount, options.Hidden, train.ClassCount, seed);
+    internal static (ITrainable Net, string Description) CreateModel(DigitsOptions options, int features, int classes, int seed)
+    {
+        if (options.Model == ModelKind.Mlp)
+        {
+            string shape = Invariant($"{features}-{string.Join("-", options.Hidden)}-{classes}");
+            return options.Hidden.Count == 1
+                ? (new DigitNet(features, options.Hidden[0], classes, seed), $"DigitNet {shape}, ReLU, softmax cross-entropy")
+                : (new LayeredDigitNet(features, options.Hidden, classes, seed), $"LayeredDigitNet {shape}, ReLU, softmax cross-entropy");
+        }
+
+        int hidden = options.Hidden[0];
+        string layers = Invariant($"conv 5×5 {DigitCnn.Channels1}, pool 2, conv 5×5 {DigitCnn.Channels2}, pool 2, dense {hidden}, ReLU{(options.BatchNorm ? ", batch norm" : "")}{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}");
+        ITrainable net = options.BatchNorm
+            ? new DigitCnnBatchNorm(hidden, classes, options.Dropout, seed)
+            : new DigitCnn(hidden, classes, options.Dropout, seed);
+        return (net, $"{(options.BatchNorm ? nameof(DigitCnnBatchNorm) : nameof(DigitCnn))} ({layers}), softmax cross-entropy");
+    }
 
     private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output)
     {
-        Model net = CreateNet(options, train, options.Seed);
-        string shape = Invariant($"{train.FeatureCount}-{string.Join("-", options.Hidden)}-{train.ClassCount}");
-        string name = net is DigitNet ? "DigitNet" : "LayeredDigitNet";
+        var (net, description) = CreateModel(options, train.FeatureCount, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
-        var trainer = new Trainer((ITrainable)net, optimizer, TrainerOptionsFor(options, train.FeatureCount) with
+        var trainer = new Trainer(net, optimizer, TrainerOptionsFor(options, train.FeatureCount) with
         {
             CheckpointPath = options.CheckpointPath,
             // A live progress bar when the output is an interactive terminal; plain lines into a caller's writer or a log.
@@ -184,7 +197,7 @@ public static class DigitsApp
         });
 
         output.WriteLine(Invariant(
-            $"model: {name} {shape}, ReLU, softmax cross-entropy, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
+            $"model: {description}, {net.Parameters.Count:N0} parameters, seed {options.Seed}"));
 
         if (options.Augment)
         {
@@ -217,7 +230,7 @@ public static class DigitsApp
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
             if (options.PlotPath is string plot && options.Search is null)
             {
-                LearningCurvePlot.Save(history, plot, title: $"{name} {shape}");
+                LearningCurvePlot.Save(history, plot, title: description);
                 history.WriteCsv(options.CsvPath!);
                 output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
             }
@@ -230,7 +243,7 @@ public static class DigitsApp
 
         if (options.ExportPath is string export)
         {
-            Onnx.Export(net, export);
+            Onnx.Export((Model)net, export);
             output.WriteLine($"onnx model: {export} (input x: batch × {train.FeatureCount} pixels, output logits: batch × {train.ClassCount})");
         }
 

@@ -129,7 +129,7 @@ public static class DigitsSearch
     private static TrialSetup CreateTrial(DigitsOptions options, TrialParameters trial, Dataset train)
     {
         var settings = Apply(options, trial);
-        return new TrialSetup((ITrainable)DigitsApp.CreateNet(settings, train, trial.Seed), settings.CreateOptimizer(), settings.BatchSize)
+        return new TrialSetup(DigitsApp.CreateModel(settings, train.FeatureCount, train.ClassCount, trial.Seed).Net, settings.CreateOptimizer(), settings.BatchSize)
         {
             Options = DigitsApp.TrainerOptionsFor(settings, train.FeatureCount),
         };

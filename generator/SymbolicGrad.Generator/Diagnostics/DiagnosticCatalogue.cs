@@ -203,6 +203,21 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor AmbiguousPrediction = Warning("SG0081",
         "Ambiguous prediction",
         "'{0}' calls its [Prediction] helper {1} with different arguments ({2} different values), so Onnx.Export cannot tell which to export; call it once and reuse the value");
+    public static readonly DiagnosticDescriptor LayerOutsideModel = Error("SG0060",
+        "Layer outside a model method",
+        "'{0}' needs the model's mode (Model.Training){1}: call it in an instance [Differentiable] method of a Model, or in a helper such a method calls");
+
+    public static readonly DiagnosticDescriptor LayerNotField = Error("SG0061",
+        "Layer is not a field of the model",
+        "'{0}' is not a field of the model: pass the layer itself, a readonly field initialized from Parameters.{1}(…), so that its parameters get their gradients");
+
+    public static readonly DiagnosticDescriptor ShapeNotConstant = Error("SG0062",
+        "Image shape is not a constant",
+        "'{0}' is not a compile-time constant: {1} must be a positive constant int (a literal or a const), so that the generator knows the image's shape");
+
+    public static readonly DiagnosticDescriptor LayerInLoop = Error("SG0063",
+        "Layer inside a loop",
+        "'{0}' is inside a loop: dropout, batch normalization, convolution and pooling are supported outside loops only; write each layer's call out");
 
     public static readonly DiagnosticDescriptor ZeroDerivative = Warning("SG0100",
         "Derivative is zero almost everywhere",

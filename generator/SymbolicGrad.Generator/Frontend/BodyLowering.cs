@@ -358,6 +358,8 @@ internal sealed partial class BodyLowering
                 return ReadField(field.Field);
             case IPropertyReferenceOperation member when _tensors is not null && TensorTypes.IsTensorType(member.Instance?.Type):
                 return EvaluateTensorMember(member, env);
+            case IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field when _tensors is not null && ReadScalarField(field, kind.Value) is int scalar:
+                return scalar;
             case IFieldReferenceOperation { Field.IsStatic: true } field when TensorTypes.RankOf(field.Type) > 0:
                 // Not a model's weight (those are instance fields) nor an input of the function: its gradient would have nowhere to go.
                 return Fail(DiagnosticCatalogue.UnsupportedExpression, operation.Syntax, operation.Syntax.ToString(), "static Vec or Mat field", Advice.Read(_kind));
@@ -617,6 +619,10 @@ internal sealed partial class BodyLowering
             // Point at the query itself when the call consumes one: (from … select …).Sum().
             var query = invocation.Descendants().OfType<ITranslatedQueryOperation>().FirstOrDefault()?.Syntax ?? invocation.Syntax;
             return Fail(DiagnosticCatalogue.Linq, query, query.ToString());
+        }
+        if (_tensors is not null && IsLayerCall(invocation))
+        {
+            return EvaluateLayerCall(invocation, env);
         }
         if (_tensors is not null && TensorTypes.IsOps(method.ContainingType))
         {

@@ -107,8 +107,9 @@ internal static class MethodLowering
         {
             // The model's fields the body reads are the parameters to differentiate, in declaration order.
             var fieldOrder = method.ContainingType.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name).ToList();
-            parameters.AddRange(lowering.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key))
-                .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, ParameterBinder.GradientName(f.Key),
+            // A layer's parameters (conv1.Weights, conv1.Bias) come at the layer field's place, in the layer's order.
+            parameters.AddRange(lowering.Fields.OrderBy(f => fieldOrder.IndexOf(f.Key.Split('.')[0])).ThenBy(f => f.Value)
+                .Select(f => new ParameterInfo(graph[f.Value].Name!, ScalarKind.Single, true, ParameterBinder.GradientName(f.Key.Replace(".", "")),
                     f.Value, null, IsField: true)));
         }
 

@@ -20,8 +20,14 @@ internal static class TensorTypes
 
     public static bool IsOps(ITypeSymbol? type) => InRuntime(type) && type!.Name == "Ops";
 
-    /// <summary>float for Vec and Mat, whose elements are floats; null for other types.</summary>
-    public static ScalarKind? ElementKind(ITypeSymbol? type) => IsTensorType(type) ? ScalarKind.Single : null;
+    /// <summary>The runtime's <c>Image</c>: a per-sample vector with a (channels, height, width) shape.</summary>
+    public static bool IsImage(ITypeSymbol? type) => InRuntime(type) && type!.Name == "Image";
+
+    /// <summary>A layer of the runtime whose parameters live in the model's store: <c>Conv2d</c> or <c>BatchNorm</c>.</summary>
+    public static bool IsLayer(ITypeSymbol? type) => InRuntime(type) && type!.Name is "Conv2d" or "BatchNorm";
+
+    /// <summary>float for Vec, Mat and Image, whose elements are floats; null for other types.</summary>
+    public static ScalarKind? ElementKind(ITypeSymbol? type) => IsTensorType(type) || IsImage(type) ? ScalarKind.Single : null;
 
     /// <summary>Whether <paramref name="type"/> derives from the runtime's <c>Model</c>.</summary>
     public static bool IsModel(INamedTypeSymbol? type)

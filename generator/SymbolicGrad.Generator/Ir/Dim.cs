@@ -38,5 +38,23 @@ internal abstract record Dim
     /// <summary>Rows × columns.</summary>
     public sealed record Product(Dim Left, Dim Right) : Dim;
 
+    /// <summary>An int property of a layer field the method reads (<c>conv1.OutChannels</c>, <c>bn1.Features</c>); <see cref="Layer"/> is its C# access.</summary>
+    public sealed record LayerMember(string Layer, string Member) : Dim;
+
+    /// <summary>
+    /// The positions of a window sliding over <see cref="Size"/> pixels: <c>(size + 2·padding − kernel) / stride + 1</c>
+    /// (a convolution's or pooling's output height or width; the division floors, as PyTorch's does).
+    /// </summary>
+    public sealed record Window(Dim Size, Dim Kernel, Dim Stride, Dim Padding) : Dim;
+
+    /// <summary><c>a·b</c>, folded when both are constants.</summary>
+    public static Dim Times(Dim a, Dim b) => a is Constant x && b is Constant y ? new Constant(x.Value * y.Value) : new Product(a, b);
+
+    /// <summary>A window's positions, folded when every part is a constant.</summary>
+    public static Dim Slide(Dim size, Dim kernel, Dim stride, Dim padding) =>
+        size is Constant s && kernel is Constant k && stride is Constant t && padding is Constant p && t.Value > 0
+            ? new Constant((s.Value + 2 * p.Value - k.Value) / t.Value + 1)
+            : new Window(size, kernel, stride, padding);
+
     public static Dim Of(string tensor, Axis axis) => new Extent(new TensorRef(tensor), axis);
 }

@@ -14,8 +14,16 @@ internal static class DimText
         Dim.Extent e => Name(e.Tensor.Name, bare) + "." + e.Axis,
         Dim.Sum s => "(" + Of(s.Left, bare) + " + " + Of(s.Right, bare) + ")",
         Dim.Product p => Of(p.Left, bare) + " * " + Of(p.Right, bare),
+        Dim.LayerMember m => (bare ? Identifiers.Bare(m.Layer) : m.Layer) + "." + m.Member,
+        Dim.Window w => Window(Of(w.Size, bare), Of(w.Kernel, bare), Of(w.Stride, bare), Of(w.Padding, bare)),
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
     };
 
     private static string Name(string tensor, bool bare) => bare ? Identifiers.Bare(tensor) : tensor;
+
+    /// <summary><c>((size + 2 * padding - kernel) / stride + 1)</c>, without the padding when it is 0.</summary>
+    public static string Window(string size, string kernel, string stride, string padding) =>
+        padding == "0"
+            ? "((" + size + " - " + kernel + ") / " + stride + " + 1)"
+            : "((" + size + " + 2 * " + padding + " - " + kernel + ") / " + stride + " + 1)";
 }

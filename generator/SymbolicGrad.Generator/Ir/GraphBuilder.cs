@@ -151,6 +151,17 @@ internal sealed class GraphBuilder
         return Intern(node with { Shape = rule(this, node), Region = RegionFor(node) });
     }
 
+    /// <summary>
+    /// A layer op (OpTable.Layers.cs): float, its shape from its rule, with the layer's C# access as its
+    /// <see cref="Node.Name"/> and a number as its <see cref="Node.Value"/> (a dropout's site, the part of a pullback).
+    /// </summary>
+    public int Layer(Op op, string? layer, double value, params int[] args)
+    {
+        var node = new Node(op, ScalarKind.Single, new EquatableArray<int>(args), Value: value, Name: layer);
+        var rule = OpTable.Of(op).Shape ?? throw new InvalidOperationException($"{op} has no shape rule");
+        return Intern(node with { Shape = rule(this, node), Region = RegionFor(node) });
+    }
+
     /// <summary>A structural operation whose shape (and dimension) the caller gives: a broadcast, a slice.</summary>
     public int Structural(Op op, ScalarKind kind, Shape? shape, Dim? dim, params int[] args)
     {

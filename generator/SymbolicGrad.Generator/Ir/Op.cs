@@ -68,6 +68,27 @@ internal enum Op
     /// <summary>A scalar (or shared value) repeated to the node's shape: an adjoint that kernels need in full.</summary>
     Broadcast,
 
+    // Layers (model methods): their kernels read the model's mode, and dropout its random stream.
+    /// <summary>The same elements under another shape (an image view of a vector): a view for every reader.</summary>
+    Reshape,
+    /// <summary>Inverted dropout of <c>Args[0]</c> with probability <c>Args[1]</c>; <see cref="Node.Value"/> is its site (never merged).</summary>
+    Dropout,
+    /// <summary>Batch normalization of <c>Args[0]</c> by layer <see cref="Node.Name"/> (γ <c>Args[1]</c>, β <c>Args[2]</c>); <see cref="Node.Value"/> 1 for an image.</summary>
+    BatchNorm,
+    /// <summary>
+    /// A part of batch normalization's pullback: <see cref="Node.Value"/> 0 ∂/∂x, 1 ∂/∂γ, 2 ∂/∂β, from the adjoint
+    /// <c>Args[0]</c>, the forward <see cref="BatchNorm"/> <c>Args[1]</c> (its input and saved statistics).
+    /// </summary>
+    BatchNormGrad,
+    /// <summary>2-D convolution of image <c>Args[0]</c> by layer <see cref="Node.Name"/> (weights <c>Args[1]</c>, bias <c>Args[2]</c>).</summary>
+    Conv2d,
+    /// <summary>A part of convolution's pullback: <see cref="Node.Value"/> 0 ∂/∂x, 1 ∂/∂W, 2 ∂/∂bias, from the adjoint <c>Args[0]</c> and the forward <see cref="Conv2d"/> <c>Args[1]</c>.</summary>
+    Conv2dGrad,
+    /// <summary>Max pooling of image <c>Args[0]</c>, window <c>Args[1]</c>, stride <c>Args[2]</c> (int constants).</summary>
+    MaxPool2d,
+    /// <summary>Max pooling's pullback: the adjoint <c>Args[0]</c> routed to the maxima of the forward <see cref="MaxPool2d"/> <c>Args[1]</c>.</summary>
+    MaxPool2dGrad,
+
     // Arrays.
     /// <summary><c>Args[0][Args[1]]</c>, an element of an array or span parameter, read only when <c>Args[2]</c> (its guard) holds.</summary>
     ArrayRead,

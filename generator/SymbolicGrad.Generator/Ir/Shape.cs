@@ -14,9 +14,25 @@ internal sealed record Shape(int Rank, bool Batched, EquatableArray<Dim> Dims)
 
     public static Shape Vector(Dim length, bool batched) => new(1, batched, new EquatableArray<Dim>(new[] { length }));
 
+    /// <summary>
+    /// An image per sample: a vector of channels·height·width elements (CHW order) that also knows its three extents,
+    /// so that element-wise ops treat it as the vector it is and convolution, pooling and batch norm see its geometry.
+    /// </summary>
+    public static Shape Image(Dim channels, Dim height, Dim width, bool batched) =>
+        new(1, batched, new EquatableArray<Dim>(new[] { Dim.Times(channels, Dim.Times(height, width)), channels, height, width }));
+
     public static Shape Matrix(Dim rows, Dim cols) => new(2, false, new EquatableArray<Dim>(new[] { rows, cols }));
 
     public bool IsScalar => Rank == 0;
+
+    /// <summary>Whether the vector is an image of <see cref="Channels"/> × <see cref="Height"/> × <see cref="Width"/>.</summary>
+    public bool IsImage => Rank == 1 && Dims.Count == 4;
+
+    public Dim Channels => Dims[1];
+
+    public Dim Height => Dims[2];
+
+    public Dim Width => Dims[3];
 
     /// <summary>A vector's element count.</summary>
     public Dim Length => Dims[0];

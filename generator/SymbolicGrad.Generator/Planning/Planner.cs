@@ -52,7 +52,30 @@ internal static class Planner
             names.Allocate(char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1) + "s"))).ToEquatableArray();
         var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
         var spans = tensorNames.GradientSpans.ToDictionary(g => g.Of, g => g.Name);
-        return Assemble(model, tensorSchedule, tensorNames, storage.Plan(model, tensorSchedule, spans)) with { LayerLoops = layerLoops, Layer = layer };
+        var tensorPlan = storage.Plan(model, tensorSchedule, spans) with { Layers = LayersOf(model, tensorSchedule, names) };
+        return Assemble(model, tensorSchedule, tensorNames, tensorPlan) with { LayerLoops = layerLoops, Layer = layer };
+    }
+
+    /// <summary>The names layers need (allocated after the values', against the same scope): mode, stream, columns, scratch.</summary>
+    private static LayerPlan LayersOf(GradientModel model, Schedule schedule, NameAllocator names)
+    {
+        var dag = model.Graph;
+        var reachable = dag.Reachable(new[] { model.Method.Output }.Concat(model.Gradients));
+        var ops = Enumerable.Range(0, dag.Count).Where(id => reachable[id]).Select(id => OpTable.Of(dag[id].Op)).ToList();
+        if (!ops.Any(o => o.Is(OpTraits.ReadsMode) || o.Scratch.Length > 0 || o.Op is Op.Conv2d or Op.MaxPool2d)) return LayerPlan.None;
+        string? training = ops.Any(o => o.Is(OpTraits.ReadsMode)) ? names.Allocate("training") : null;
+        string? stream = ops.Any(o => o.Is(OpTraits.DrawsRandom)) ? names.Allocate("stream") : null;
+        string? columns = ops.Any(o => o.Op == Op.Conv2d) ? names.Allocate("columns") : null;
+        string geometry = names.Allocate("geometry");
+        var scratch = new List<ScratchBuffer>();
+        foreach (var value in schedule.Forward)
+        {
+            foreach (var (suffix, type) in OpTable.Of(dag[value.Node].Op).Scratch)
+            {
+                scratch.Add(new ScratchBuffer(value.Node, suffix, names.Allocate(NameAllocator.Bare(value.Name) + suffix), type));
+            }
+        }
+        return new LayerPlan(training, stream, columns, geometry, scratch.ToEquatableArray());
     }
 
     /// <summary>Types generated code names by their simple names (unless the method's file writes them in full).</summary>
@@ -129,7 +152,7 @@ internal static class Planner
         string check = names.Allocate(GeneratedMembers.CheckArguments(method.Name));
         string cached = names.Allocate(GeneratedMembers.CachedWorkspaces(method.Kind, method.Name));
         var views = method.Parameters.Where(p => method.Graph[p.Input].Rank > 0)
-            .Select(p => new NamedInput(p.Name, names.Allocate(NameAllocator.Bare(p.Name) + "Values"))).ToList();
+            .Select(p => new NamedInput(p.Name, names.Allocate(NameAllocator.Bare(p.Name).Replace(".", "") + "Values"))).ToList();
         // The local holding each buffered gradient's span: dW1 in a model method, dWValues in a tensor function.
         string suffix = method.Kind == MethodKind.ModelMethod ? "" : "Values";
         var spans = method.Parameters.Where(p => p.IsField).Select(p => new NamedInput(p.Name, names.Allocate(p.GradientName + suffix))).ToList();
@@ -152,6 +175,14 @@ internal static class Planner
         var seen = new List<Dim>();
         foreach (var node in dag.Nodes)
         {
+            if (node.Shape is { IsImage: true } image)
+            {
+                // An image's extents before its length (their product), so the length's declaration can read them.
+                foreach (var part in new[] { image.Channels, image.Height, image.Width })
+                {
+                    if (part is not Dim.Constant && !seen.Contains(part)) seen.Add(part);
+                }
+            }
             if (node.Shape is { Rank: 1 } shape && !seen.Contains(shape.Length)) seen.Add(shape.Length);
             if (node.Op == Op.Input && node.Shape is { Rank: 2 } matrix)
             {
@@ -167,6 +198,12 @@ internal static class Planner
     /// <summary><c>W1.Rows</c> → <c>w1Rows</c>; a sum of extents → <c>n</c>.</summary>
     private static string DimLocal(Dim dim)
     {
+        if (dim is Dim.LayerMember member)
+        {
+            string name = new string((NameAllocator.Bare(member.Layer) + member.Member).Where(char.IsLetterOrDigit).ToArray());
+            return char.ToLowerInvariant(name[0]) + name.Substring(1);
+        }
+        if (dim is Dim.Window) return "side";
         if (dim is not Dim.Extent extent) return "n";
         string last = extent.Tensor.LastOf is null ? "" : "Last";
         string letters = new string((NameAllocator.Bare(extent.Tensor.Name) + last + extent.Axis).Where(char.IsLetterOrDigit).ToArray());

@@ -155,12 +155,28 @@ internal sealed record GeneratedNames(
     EquatableArray<NamedInput> GradientSpans,
     EquatableArray<NamedDim> Dims);
 
+/// <summary>A workspace buffer a layer keeps beside its value (<see cref="OpDef.Scratch"/>): batch norm's statistics, pooling's argmax.</summary>
+internal sealed record ScratchBuffer(int Node, string Suffix, string Name, string Type);
+
+/// <summary>What layers need beyond their values: the mode and random stream of the call, im2col columns, scratch buffers.</summary>
+/// <param name="Training">The local and workspace field holding <c>Model.Training</c> for the call; null when no op reads the mode.</param>
+/// <param name="Stream">The local and workspace field holding the call's random stream; null when no op draws from it.</param>
+/// <param name="Columns">The workspace's im2col buffer; null without convolutions.</param>
+/// <param name="Geometry">The block-scoped local holding a convolution's or pooling's geometry.</param>
+internal sealed record LayerPlan(string? Training, string? Stream, string? Columns, string Geometry, EquatableArray<ScratchBuffer> Scratch)
+{
+    public static readonly LayerPlan None = new(null, null, null, "geometry", EquatableArray<ScratchBuffer>.Empty);
+}
+
 /// <summary>The tensor code's storage decisions: gradient accumulation, buffers overwritten in place, the logits.</summary>
 /// <param name="Logits">The vector whose element at the label the loss picks (softmax cross-entropy), if any: CountCorrect's argmax.</param>
 internal sealed record TensorPlan(
     EquatableArray<GradientAccumulation> Gradients,
     EquatableArray<InPlaceValue> InPlace,
-    int Logits);
+    int Logits)
+{
+    public LayerPlan Layers { get; init; } = LayerPlan.None;
+}
 
 /// <summary>
 /// The planning stage's output, all the writers read: what is computed where, stored under which name, in which

@@ -65,6 +65,11 @@ internal sealed class TensorStorage
             foreach (int operand in def.OperandsInMemory?.Invoke(n) ?? new int[0]) Store(dag, operand);
         }
         Forced.Add(method.Output);
+        // A view is never stored, even as a user's local: its readers read the memory it views.
+        for (int id = 0; id < dag.Count; id++)
+        {
+            if (reachable[id] && OpTable.Of(dag[id].Op).Is(OpTraits.View)) Excluded.Add(id);
+        }
         // A condition on vectors is recomputed where it is used rather than kept in a bool buffer: a comparison costs
         // less than the memory, and its loops stay vectorized.
         for (int id = 0; id < dag.Count; id++)
@@ -79,6 +84,8 @@ internal sealed class TensorStorage
 
     private void Store(Dag dag, int node)
     {
+        // A view is read through the memory it views.
+        while (OpTable.Of(dag[node].Op).Is(OpTraits.View)) node = dag[node][0];
         if (dag[node].Arity > 0) Forced.Add(node);
     }
 

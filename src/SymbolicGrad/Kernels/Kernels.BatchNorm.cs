@@ -136,8 +136,8 @@ public static partial class Kernels
     /// <param name="gamma">γ, one per channel.</param>
     /// <param name="savedMean">μ from the forward pass.</param>
     /// <param name="savedInvStd">invStd from the forward pass.</param>
-    /// <param name="gradGamma">∂L/∂γ, one per channel, added into.</param>
-    /// <param name="gradBeta">∂L/∂β, one per channel, added into.</param>
+    /// <param name="gradGamma">∂L/∂γ, one per channel, added into; empty to skip it.</param>
+    /// <param name="gradBeta">∂L/∂β, one per channel, added into; empty to skip it.</param>
     public static void BatchNormBackwardTraining(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int batch, int channels, int spatial,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd, Span<float> gradGamma, Span<float> gradBeta)
     {
@@ -146,8 +146,8 @@ public static partial class Kernels
         PerChannel(gamma.Length, channels, "gamma", where);
         PerChannel(savedMean.Length, channels, "savedMean", where);
         PerChannel(savedInvStd.Length, channels, "savedInvStd", where);
-        PerChannel(gradGamma.Length, channels, "gradGamma", where);
-        PerChannel(gradBeta.Length, channels, "gradBeta", where);
+        OptionalPerChannel(gradGamma.Length, channels, "gradGamma", where);
+        OptionalPerChannel(gradBeta.Length, channels, "gradBeta", where);
         BatchNormBackwardCore(x, gradOutput, gradInput, batch, channels, spatial, gamma, savedMean, savedInvStd, gradGamma, gradBeta, throughStatistics: true);
     }
 
@@ -166,8 +166,8 @@ public static partial class Kernels
     /// <param name="runningMean">Running means used by the forward pass.</param>
     /// <param name="runningVariance">Running variances used by the forward pass.</param>
     /// <param name="epsilon">ε.</param>
-    /// <param name="gradGamma">∂L/∂γ, one per channel, added into.</param>
-    /// <param name="gradBeta">∂L/∂β, one per channel, added into.</param>
+    /// <param name="gradGamma">∂L/∂γ, one per channel, added into; empty to skip it.</param>
+    /// <param name="gradBeta">∂L/∂β, one per channel, added into; empty to skip it.</param>
     public static void BatchNormBackwardEvaluation(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int batch, int channels, int spatial,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon, Span<float> gradGamma, Span<float> gradBeta)
     {
@@ -176,8 +176,8 @@ public static partial class Kernels
         PerChannel(gamma.Length, channels, "gamma", where);
         PerChannel(runningMean.Length, channels, "runningMean", where);
         PerChannel(runningVariance.Length, channels, "runningVariance", where);
-        PerChannel(gradGamma.Length, channels, "gradGamma", where);
-        PerChannel(gradBeta.Length, channels, "gradBeta", where);
+        OptionalPerChannel(gradGamma.Length, channels, "gradGamma", where);
+        OptionalPerChannel(gradBeta.Length, channels, "gradBeta", where);
         Span<float> invStd = stackalloc float[BatchNormChunk];
         for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
         {
@@ -261,8 +261,8 @@ public static partial class Kernels
         for (int c = 0; c < count; c++)
         {
             double dyXhat = sumDyCentred[c] * invStd[c];
-            gradBeta[c0 + c] += (float)sumDy[c];
-            gradGamma[c0 + c] += (float)dyXhat;
+            if (!gradBeta.IsEmpty) gradBeta[c0 + c] += (float)sumDy[c];
+            if (!gradGamma.IsEmpty) gradGamma[c0 + c] += (float)dyXhat;
             meanDy[c] = throughStatistics ? (float)(sumDy[c] / n) : 0f;
             meanDyXhat[c] = throughStatistics ? (float)(dyXhat / n) : 0f;
             scale[c] = gamma[c0 + c] * invStd[c];
@@ -546,6 +546,12 @@ public static partial class Kernels
             Guard.SameOrSeparate(gradOutput, gradInput, "gradOutput", "gradInput", where);
             Guard.NoOverlap(x, gradInput, "x", "gradInput", where);
         }
+    }
+
+    // An empty parameter gradient is skipped (generated code asks for one of ∂L/∂x, ∂L/∂γ, ∂L/∂β per call).
+    private static void OptionalPerChannel(int length, int channels, string name, string where)
+    {
+        if (length != 0) PerChannel(length, channels, name, where);
     }
 
     private static void PerChannel(int length, int channels, string name, string where)

@@ -59,8 +59,8 @@ public static partial class Kernels
     /// <param name="x">The forward input, batch × InputLength.</param>
     /// <param name="weights">Filters, OutChannels × ColumnRows.</param>
     /// <param name="gradOutput">∂L/∂y, batch × OutputLength.</param>
-    /// <param name="gradWeights">∂L/∂W, OutChannels × ColumnRows, added into.</param>
-    /// <param name="gradBias">∂L/∂bias, one per output channel, added into.</param>
+    /// <param name="gradWeights">∂L/∂W, OutChannels × ColumnRows, added into; empty to skip it.</param>
+    /// <param name="gradBias">∂L/∂bias, one per output channel, added into; empty to skip it.</param>
     /// <param name="gradInput">∂L/∂x, batch × InputLength, written; empty to skip it (an input that needs no gradient).</param>
     /// <param name="columns">Workspace of at least ColumnLength floats.</param>
     public static void Conv2dBackward(Conv2dGeometry geometry, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> gradOutput,
@@ -69,8 +69,8 @@ public static partial class Kernels
         const string where = "Kernels.Conv2dBackward";
         CheckConv(geometry, batch, x, weights, columns, where);
         Guard.MatrixSpan(gradOutput.Length, batch, geometry.OutputLength, nameof(gradOutput), where);
-        Guard.VectorSpan(gradWeights.Length, weights.Length, nameof(gradWeights), where, " (the length of weights)");
-        Guard.VectorSpan(gradBias.Length, geometry.OutChannels, nameof(gradBias), where, " (one per output channel)");
+        if (!gradWeights.IsEmpty) Guard.VectorSpan(gradWeights.Length, weights.Length, nameof(gradWeights), where, " (the length of weights)");
+        if (!gradBias.IsEmpty) Guard.VectorSpan(gradBias.Length, geometry.OutChannels, nameof(gradBias), where, " (one per output channel)");
         if (!gradInput.IsEmpty)
         {
             Guard.MatrixSpan(gradInput.Length, batch, geometry.InputLength, nameof(gradInput), where);
@@ -84,20 +84,24 @@ public static partial class Kernels
         {
             var image = x.Slice(n * geometry.InputLength, geometry.InputLength);
             var dy = gradOutput.Slice(n * geometry.OutputLength, geometry.OutputLength);
-            for (int o = 0; o < outChannels; o++)
+            for (int o = 0; o < outChannels && !gradBias.IsEmpty; o++)
             {
                 gradBias[o] += TensorPrimitives.Sum(dy.Slice(o * positions, positions));
             }
 
             var work = columns[..geometry.ColumnLength];
-            ReadOnlySpan<float> cols = image;
-            if (!geometry.IsPointwise)
+            if (!gradWeights.IsEmpty)
             {
-                Im2Col(geometry, image, work);
-                cols = work;
+                ReadOnlySpan<float> cols = image;
+                if (!geometry.IsPointwise)
+                {
+                    Im2Col(geometry, image, work);
+                    cols = work;
+                }
+
+                MatMulAddABt(dy, cols, gradWeights, outChannels, k, positions);
             }
 
-            MatMulAddABt(dy, cols, gradWeights, outChannels, k, positions);
             if (gradInput.IsEmpty)
             {
                 continue;

@@ -68,8 +68,11 @@ public static partial class Kernels
     private static float Factor(uint word, uint threshold, int scaleBits) =>
         BitConverter.Int32BitsToSingle(scaleBits & (int)(((long)word - threshold) >> 63 ^ -1L));
 
-    /// <summary>Checks a dropout probability: in [0, 1) (not NaN).</summary>
-    internal static void CheckDropoutProbability(float p, string where)
+    /// <summary>Checks a dropout probability: in [0, 1) (not NaN); evaluation-mode generated code checks it too, as the reference does.</summary>
+    /// <param name="p">The probability of dropping an element.</param>
+    /// <param name="where">The call, for the message.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1) or NaN.</exception>
+    public static void CheckDropoutProbability(float p, string where)
     {
         if (!(p >= 0f && p < 1f))
         {

@@ -78,7 +78,7 @@ internal static class LayerLoopWriter
         c.Line($"/// <summary>The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.</summary>");
         c.Line(FileLayout.GeneratedCode);
         c.Line($"private void {name}ForwardBatch({name}Workspace {workspace}, {signature})");
-        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), () =>
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// Forward pass of layer {counter}, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -97,7 +97,7 @@ internal static class LayerLoopWriter
         c.Line(FileLayout.GeneratedCode);
         c.Line($"private void {name}BackwardBatch({name}Workspace {workspace}, {signature}, {Runtime}.Mat {seed}, bool {layer.InputGradient})");
         var overwritten = new System.Collections.Generic.HashSet<int>(c.Overwritten);
-        ModelMethodWriter.WritePass(c, check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
+        ModelMethodWriter.WritePass(c, check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line($"// Backward pass of layer {counter}: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added");
             c.Line("// into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");

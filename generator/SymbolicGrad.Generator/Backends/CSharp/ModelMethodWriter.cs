@@ -181,7 +181,7 @@ internal static class ModelMethodWriter
         var names = c.Names;
         WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Identifiers.Bare(names.Workspace)}\"/>.", "The mean loss over the batch.");
         c.Line($"public float {method.Name}ForwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
-        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", Enumerable.Empty<ScheduledValue>(), () =>
+        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// Forward pass, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -204,7 +204,7 @@ internal static class ModelMethodWriter
         c.Line($"public void {method.Name}BackwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(c.Overwritten);
-        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), () =>
+        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line("// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
             c.Line("// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
@@ -213,10 +213,32 @@ internal static class ModelMethodWriter
     }
 
     /// <summary>
+    /// The call's mode and random stream: the forward pass reads <c>Model.Training</c> once and, in training mode, takes
+    /// the next random stream; both go into the workspace, so the backward pass uses the same mode and masks.
+    /// </summary>
+    private static void WriteMode(TensorCode c, bool forward, bool training, bool stream)
+    {
+        string workspace = c.Names.Workspace;
+        var layers = c.Layers;
+        if (training)
+        {
+            c.Line(forward
+                ? $"bool {layers.Training} = {workspace}.{layers.Training} = (({Runtime}.Model)this).Training;"
+                : $"bool {layers.Training} = {workspace}.{layers.Training};");
+        }
+        if (stream)
+        {
+            c.Line(forward
+                ? $"ulong {layers.Stream} = {workspace}.{layers.Stream} = {layers.Training} ? {c.Kernels}.NextRandomStream(this) : 0UL; // dropout masks: one stream per training pass"
+                : $"ulong {layers.Stream} = {workspace}.{layers.Stream};");
+        }
+    }
+
+    /// <summary>
     /// A pass after the shared argument check, declaring only the sizes, views and forward values (<paramref name="reads"/>)
     /// its code uses: the body is written first (recording what it uses), then its declarations before it.
     /// </summary>
-    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, Action writeBody)
+    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, bool forward, Action writeBody)
     {
         var outer = c.Writer;
         c.Line("{");
@@ -227,17 +249,23 @@ internal static class ModelMethodWriter
         writeBody();
         c.Writer.Flush();
         var usedValues = reads.Where(v => c.UsedValue(v.Node)).ToList();
-        bool sampleWeight = c.UsedSampleWeight;
+        bool sampleWeight = c.UsedSampleWeight, training = c.UsedTraining || c.UsedStream, stream = c.UsedStream;
         var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
         var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name)).ToList();
         c.Writer = outer;
 
         c.Line(check);
         if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
-        foreach (var dim in usedDims) c.Line($"int {dim.Name} = {TensorCode.DimSource(dim.Dim)};");
+        var declared = new HashSet<Dim>();
+        foreach (var dim in usedDims)
+        {
+            c.Line($"int {dim.Name} = {c.Declaration(dim.Dim, declared)};");
+            declared.Add(dim.Dim);
+        }
         foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
         if (sampleWeight) c.Line($"float {c.Names.SampleWeight} = 1f / {c.Names.Batch}; // each sample's share of the mean loss");
         foreach (var value in usedValues) PassWriter.Bind(c, value, grow: false);
+        WriteMode(c, forward, training, stream);
         outer.WriteLineNoTabs(string.Empty);
         outer.InnerWriter.Write(text.ToString());
         outer.Indent--;

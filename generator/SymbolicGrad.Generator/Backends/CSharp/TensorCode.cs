@@ -24,6 +24,8 @@ internal sealed class TensorCode : IKernelWriter
     private readonly HashSet<string> _usedViews = new();
     private readonly HashSet<int> _usedValues = new();
     private bool _usedSampleWeight;
+    private bool _usedTraining;
+    private bool _usedStream;
 
     public TensorCode(ProgramPlan plan)
     {
@@ -93,6 +95,8 @@ internal sealed class TensorCode : IKernelWriter
         _usedViews.Clear();
         _usedValues.Clear();
         _usedSampleWeight = false;
+        _usedTraining = false;
+        _usedStream = false;
     }
 
     public bool UsedDim(Dim dim) => _usedDims.Contains(dim);
@@ -102,6 +106,45 @@ internal sealed class TensorCode : IKernelWriter
     public bool UsedValue(int node) => _usedValues.Contains(node);
 
     public bool UsedSampleWeight => _usedSampleWeight;
+
+    /// <summary>Whether the pass's code read the call's mode.</summary>
+    public bool UsedTraining => _usedTraining;
+
+    /// <summary>Whether the pass's code read the call's random stream.</summary>
+    public bool UsedStream => _usedStream;
+
+    public LayerPlan Layers => Tensor.Layers;
+
+    public string Training
+    {
+        get
+        {
+            _usedTraining = true;
+            return Layers.Training!;
+        }
+    }
+
+    public string Stream
+    {
+        get
+        {
+            _usedStream = true;
+            return Layers.Stream!;
+        }
+    }
+
+    public string Scratch(int node, string suffix) =>
+        Names.Workspace + "." + Layers.Scratch.First(s => s.Node == node && s.Suffix == suffix).Name;
+
+    public string Columns => Names.Workspace + "." + Layers.Columns;
+
+    public string Geometry => Layers.Geometry;
+
+    public string Workspace => Names.Workspace;
+
+    public string MethodName => Method.Name;
+
+    public void Scope(Action body) => Block(true, body);
 
     // ---- Names and memory ---------------------------------------------------------------------
 
@@ -122,6 +165,23 @@ internal sealed class TensorCode : IKernelWriter
         {
             Ir.Dim.Sum sum => "(" + Dim(sum.Left) + " + " + Dim(sum.Right) + ")",
             Ir.Dim.Product product => Dim(product.Left) + " * " + Dim(product.Right),
+            Ir.Dim.Window window => DimText.Window(Dim(window.Size), Dim(window.Kernel), Dim(window.Stride), Dim(window.Padding)),
+            _ => DimText.Of(dim),
+        };
+    }
+
+    /// <summary>
+    /// The value a dimension's local is declared with: its expression, reading the locals of <paramref name="declared"/>
+    /// (dimensions declared before it) where it can.
+    /// </summary>
+    public string Declaration(Dim dim, ISet<Dim> declared)
+    {
+        string Part(Dim part) => declared.Contains(part) && _dims.TryGetValue(part, out var local) ? local : Declaration(part, declared);
+        return dim switch
+        {
+            Ir.Dim.Sum sum => "(" + Part(sum.Left) + " + " + Part(sum.Right) + ")",
+            Ir.Dim.Product product => Part(product.Left) + " * " + Part(product.Right),
+            Ir.Dim.Window window => DimText.Window(Part(window.Size), Part(window.Kernel), Part(window.Stride), Part(window.Padding)),
             _ => DimText.Of(dim),
         };
     }
@@ -160,6 +220,7 @@ internal sealed class TensorCode : IKernelWriter
 
     public string Span(int node)
     {
+        node = Viewed(node);
         var n = Dag[node];
         if (n.Op == Op.Input) return View(n.Name!);
         return $"{Name(node)}.AsSpan(0, {Size(n)})";
@@ -169,12 +230,20 @@ internal sealed class TensorCode : IKernelWriter
 
     public string BatchMatrix(int node)
     {
+        node = Viewed(node);
         var n = Dag[node];
         if (n.Op == Op.Input)
         {
             return n.Batched ? n.Name! : $"new {FileLayout.Runtime}.Mat({n.Name}.Array, {n.Name}.Offset, 1, {n.Name}.Length)";
         }
         return $"new {FileLayout.Runtime}.Mat({Name(node)}, 0, {(n.Batched ? Batch : "1")}, {Dim(n.Shape!.Length)})";
+    }
+
+    /// <summary>The node whose memory a view (an image of a vector) reads; the node itself for the rest.</summary>
+    private int Viewed(int node)
+    {
+        while (OpTable.Of(Dag[node].Op).Is(OpTraits.View) && !Variables.ContainsKey(node)) node = Dag[node][0];
+        return node;
     }
 
     /// <summary>Element (row, index) of any node: stored values and inputs read, the rest written inline.</summary>

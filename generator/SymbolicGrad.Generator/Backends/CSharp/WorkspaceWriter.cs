@@ -29,6 +29,14 @@ internal static class WorkspaceWriter
             c.Line($"internal {FileLayout.Runtime}.Mat {layer.Output}; // the layer's output, the next layer's input");
             c.Line($"internal {FileLayout.Runtime}.Mat {layer.Gradient}; // ∂L/∂(the layer's input), the previous layer's seed");
         }
+        var layers = c.Layers;
+        foreach (var scratch in layers.Scratch)
+        {
+            c.Line($"internal {scratch.Type}[] {scratch.Name} = global::System.Array.Empty<{scratch.Type}>();");
+        }
+        if (layers.Columns is { } columns) c.Line($"internal float[] {columns} = global::System.Array.Empty<float>(); // im2col, shared by the convolutions");
+        if (layers.Training is { } training) c.Line($"internal bool {training}; // the model's mode when the forward pass ran");
+        if (layers.Stream is { } stream) c.Line($"internal ulong {stream}; // the forward pass's random stream (dropout masks)");
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);

@@ -10,6 +10,8 @@ internal interface IKernelWriter
 
     Node this[int node] { get; }
 
+    Dag Dag { get; }
+
     /// <summary>The local holding the number of samples.</summary>
     string Batch { get; }
 
@@ -31,6 +33,27 @@ internal interface IKernelWriter
     /// </summary>
     string BatchMatrix(int node);
 
+    /// <summary>The local holding the model's mode for this call (<c>Model.Training</c>, read once).</summary>
+    string Training { get; }
+
+    /// <summary>The local holding this call's random stream (taken once per training-mode forward pass).</summary>
+    string Stream { get; }
+
+    /// <summary>A workspace buffer <paramref name="node"/> keeps beside its value (<see cref="OpDef.Scratch"/>), as <c>workspace.field</c>.</summary>
+    string Scratch(int node, string suffix);
+
+    /// <summary>The workspace's im2col buffer, shared by the method's convolutions, as <c>workspace.field</c>.</summary>
+    string Columns { get; }
+
+    /// <summary>The name of a block-scoped local holding a convolution's or pooling's geometry.</summary>
+    string Geometry { get; }
+
+    /// <summary>The workspace variable.</summary>
+    string Workspace { get; }
+
+    /// <summary>The method's name, for error messages.</summary>
+    string MethodName { get; }
+
     /// <summary>A dimension's value.</summary>
     string Dim(Dim dim);
 
@@ -41,6 +64,9 @@ internal interface IKernelWriter
     string Row(bool batched);
 
     void Line(string text);
+
+    /// <summary>Writes <paramref name="body"/> in braces (a scope for its locals).</summary>
+    void Scope(Action body);
 
     /// <summary>A kernel on batched operands: its matrix–matrix form, or for a batch of one its faster matrix–vector form.</summary>
     void BatchOrSample(bool batched, string batch, string sample);

@@ -79,6 +79,18 @@ internal sealed class OpDef
     /// </summary>
     public Func<GraphBuilder, Node, int?[]?>? SafeOperands { get; init; }
 
+    /// <summary>
+    /// Workspace buffers a node of this op keeps beside its value, by suffix and element type (batch norm's saved
+    /// statistics, pooling's argmax): written by its kernel, read by its pullback's kernels.
+    /// </summary>
+    public (string Suffix, string Type)[] Scratch { get; init; } = new (string, string)[0];
+
+    /// <summary>
+    /// Checks the generated argument check makes before any memory is touched (a layer's fit to its input), as C#
+    /// statements; <c>size</c> writes a dimension, <c>method</c> is the method's name for the messages.
+    /// </summary>
+    public Func<Dag, Node, Func<Dim, string>, string, IEnumerable<string>>? Checks { get; init; }
+
     /// <summary>For structural ops: the kernel call or loop.</summary>
     public KernelLowering? Kernel { get; init; }
 

@@ -32,4 +32,10 @@ internal enum OpTraits
     Effect = 1 << 9,
     /// <summary>Owns a region (a loop), or reads what one produced (or what a statement with several results produced: a rule's outs).</summary>
     Control = 1 << 10,
+    /// <summary>The same memory as its operand under another shape: never stored, read through its operand.</summary>
+    View = 1 << 11,
+    /// <summary>Its kernel depends on the model's mode (<c>Model.Training</c>), read once per call.</summary>
+    ReadsMode = 1 << 12,
+    /// <summary>Its kernel draws from the model's random stream, taken once per training-mode forward pass.</summary>
+    DrawsRandom = 1 << 13,
 }

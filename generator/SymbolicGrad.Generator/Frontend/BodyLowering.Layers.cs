@@ -1,0 +1,154 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Ir;
+
+namespace SymbolicGrad.Generator.Frontend;
+
+/// <summary>
+/// The layers of model methods: <c>Ops.Dropout</c>, <c>Ops.BatchNorm</c>, <c>Ops.Conv2d</c>, <c>Ops.MaxPool2d</c>,
+/// <c>Ops.Flatten</c>, <c>Ops.Relu</c> of an image and <c>Vec.AsImage</c>. A layer argument must be a field of the
+/// model (its parameters become the method's, as Vec and Mat fields do); image shapes and pooling windows are
+/// compile-time constants; dropout calls are numbered in the order C# evaluates them (the runtime's reference numbers
+/// them so too, so both draw the same masks).
+/// </summary>
+internal sealed partial class BodyLowering
+{
+    private static readonly HashSet<string> LayerOps = new() { "Dropout", "BatchNorm", "Conv2d", "MaxPool2d", "Flatten" };
+
+    private int _dropoutSites;
+
+    /// <summary>Whether the call is a layer's, or an Ops call on an image, or a vector's image view.</summary>
+    private bool IsLayerCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (TensorTypes.IsOps(method.ContainingType))
+        {
+            return LayerOps.Contains(method.Name) || invocation.Arguments.Any(a => TensorTypes.IsImage(a.Value.Type));
+        }
+        return method.Name == "AsImage" && TensorTypes.RankOf(method.ContainingType) == 1;
+    }
+
+    /// <summary>Layers need the model's mode and parameter store: the method being lowered must be a model's instance method.</summary>
+    private bool LayersAllowed
+    {
+        get
+        {
+            var root = _callStack.Last();
+            return !root.IsStatic && TensorTypes.IsModel(root.ContainingType);
+        }
+    }
+
+    private int EvaluateLayerCall(IInvocationOperation invocation, Environment env)
+    {
+        string name = invocation.TargetMethod.Name;
+        var syntax = invocation.Syntax;
+        if (!LayersAllowed)
+        {
+            return Fail(DiagnosticCatalogue.LayerOutsideModel, syntax, syntax.ToString(), name == "Dropout" ? " and its random stream" : " and its parameter store");
+        }
+        if (_graph.CurrentRegion != 0)
+        {
+            return Fail(DiagnosticCatalogue.LayerInLoop, syntax, syntax.ToString());
+        }
+        var args = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
+        switch (name)
+        {
+            case "AsImage":
+            {
+                int vector = Evaluate(invocation.Instance!, env);
+                const string what = "an image's channels, height and width";
+                if (ConstantSize(args[0], what) is not int c || ConstantSize(args[1], what) is not int h || ConstantSize(args[2], what) is not int w) return _graph.Zero(ScalarKind.Single);
+                return _graph.Layer(Op.Reshape, null, 0, vector, c, h, w);
+            }
+            case "Flatten":
+                // The image's elements in CHW order: the same vector, read as one.
+                return Evaluate(args[0], env);
+            case "Dropout":
+            {
+                int x = Evaluate(args[0], env);
+                int p = Evaluate(args[1], env);
+                if (_graph[p].Batched || IsActive(p))
+                {
+                    return Fail(DiagnosticCatalogue.UnsupportedExpression, args[1].Syntax, args[1].Syntax.ToString(),
+                        "dropout probability that depends on the sample or on a parameter", "use a constant or a readonly float field of the model");
+                }
+                // Numbered after its argument's own dropouts: the order C# evaluates them.
+                return _graph.Layer(Op.Dropout, null, _dropoutSites++, x, p);
+            }
+            case "BatchNorm":
+            {
+                int x = Evaluate(args[0], env);
+                if (LayerField(args[1], "BatchNorm") is not var (field, access)) return _graph.Zero(ScalarKind.Single);
+                int gamma = LayerParameter(field, access, "Gamma", 1), beta = LayerParameter(field, access, "Beta", 1);
+                return _graph.Layer(Op.BatchNorm, access, TensorTypes.IsImage(args[0].Type) ? 1 : 0, x, gamma, beta);
+            }
+            case "Conv2d":
+            {
+                int x = Evaluate(args[0], env);
+                if (LayerField(args[1], "Conv2d") is not var (field, access)) return _graph.Zero(ScalarKind.Single);
+                int weights = LayerParameter(field, access, "Weights", 2), bias = LayerParameter(field, access, "Bias", 1);
+                return _graph.Layer(Op.Conv2d, access, 0, x, weights, bias);
+            }
+            case "MaxPool2d":
+            {
+                int x = Evaluate(args[0], env);
+                const string what = "a pooling window and stride";
+                if (ConstantSize(args[1], what) is not int size) return _graph.Zero(ScalarKind.Single);
+                int? stride = args.Count > 2 ? ConstantSize(args[2], what) : size;
+                if (stride is null) return _graph.Zero(ScalarKind.Single);
+                return _graph.Layer(Op.MaxPool2d, null, 0, x, size, stride.Value);
+            }
+            default:
+            {
+                // Element-wise Ops of an image (Relu) are those of a vector: the image is the vector of its pixels.
+                var operands = args.Select(a => Evaluate(a, env)).ToList();
+                return _tensors!.Call(name, operands)
+                    ?? Fail(DiagnosticCatalogue.UnsupportedExpression, syntax, syntax.ToString(), $"call to Ops.{name}", Advice.Tensors);
+            }
+        }
+    }
+
+    /// <summary>A positive constant int argument as an int node, or null (reported) when it is not one.</summary>
+    private int? ConstantSize(IOperation argument, string what)
+    {
+        if (argument.ConstantValue is { HasValue: true, Value: int value } && value > 0) return _graph.Constant(value, ScalarKind.Int32);
+        Report(DiagnosticCatalogue.ShapeNotConstant, argument.Syntax, argument.Syntax.ToString(), what);
+        return null;
+    }
+
+    /// <summary>The model's field a layer argument reads (its name and the C# that reads it), or null (reported).</summary>
+    private (IFieldSymbol Field, string Access)? LayerField(IOperation argument, string factory)
+    {
+        if (argument is IConversionOperation { IsImplicit: true } conversion) argument = conversion.Operand;
+        if (argument is IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: { IsStatic: false } field })
+        {
+            return (field, (_parameterNames.Contains(field.Name) ? "this." : "") + ParameterBinder.CSharpName(field.Name));
+        }
+        Report(DiagnosticCatalogue.LayerNotField, argument.Syntax, argument.Syntax.ToString(), factory);
+        return null;
+    }
+
+    /// <summary>A parameter of a layer field (<c>conv1.Weights</c>): an input of the method, differentiated like a Vec or Mat field.</summary>
+    private int LayerParameter(IFieldSymbol field, string access, string member, int rank)
+    {
+        string key = field.Name + "." + member;
+        if (_fields.TryGetValue(key, out int node)) return node;
+        string name = access + "." + member;
+        node = _graph.Input(name, ScalarKind.Single, ParameterBinder.FieldShape(rank, name));
+        _fields[key] = node;
+        _differentiableInputs.Add(node);
+        return node;
+    }
+
+    /// <summary>A readonly int, float or bool field of the model (a dropout probability): read as it is, never differentiated.</summary>
+    private int? ReadScalarField(IFieldReferenceOperation reference, ScalarKind kind)
+    {
+        var field = reference.Field;
+        if (field.IsStatic || !field.IsReadOnly || reference.Instance is not IInstanceReferenceOperation || !LayersAllowed) return null;
+        if (kind is not (ScalarKind.Single or ScalarKind.Int32 or ScalarKind.Boolean)) return null;
+        return _graph.External((_parameterNames.Contains(field.Name) ? "this." : "") + ParameterBinder.CSharpName(field.Name), kind);
+    }
+}
