@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -60,13 +61,15 @@ internal static class MethodLowering
     {
         if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
         var kind = MethodClassifier.Classify(method);
-        var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
-        DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);
+        // A broken declaration rule is the analyzer's to report; the generator generates nothing for the method.
+        bool badDeclaration = DeclarationRules.Check(method, declaration).Count > 0;
+        var containingTypes = DeclarationChecks.ContainingTypes(method);
+        DeclarationChecks.CheckReturnType(kind, method, declaration, diagnostics);
         var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
 
         var graph = new GraphBuilder();
         var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
-        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        var body = badDeclaration || diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
             return new LoweringResult(null, diagnostics.ToEquatableArray());
