@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicGrad.Generator.Backends.CSharp;
@@ -42,10 +44,38 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
             .Select(static (result, _) => CSharpBackend.Write(result))
             .WithTrackingName(TrackingNames.Write);
 
-        context.RegisterSourceOutput(written, static (output, result) =>
+        context.RegisterSourceOutput(written.Select(static (result, _) => result.File), static (output, file) =>
         {
-            foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.File is { } file) output.AddSource(file.HintName, file.Source);
+            if (file is not null) output.AddSource(file.HintName, file.Source);
         });
+
+        // Diagnostics are located in the compilation's own trees, so that '#pragma warning disable' and
+        // [SuppressMessage] apply to them; only this cheap step sees every new compilation.
+        var diagnostics = written
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static list => list.Count > 0)
+            .Collect();
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
+        {
+            var trees = TreesByPath(pair.Right);
+            foreach (var list in pair.Left)
+            {
+                foreach (var diagnostic in list) output.ReportDiagnostic(diagnostic.ToDiagnostic(trees));
+            }
+        });
+    }
+
+    /// <summary>The compilation's trees by file path; a path several trees share is left out (its diagnostics keep a file location).</summary>
+    private static Dictionary<string, SyntaxTree> TreesByPath(Compilation compilation)
+    {
+        var trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (!trees.ContainsKey(tree.FilePath)) trees.Add(tree.FilePath, tree);
+            else shared.Add(tree.FilePath);
+        }
+        foreach (string path in shared) trees.Remove(path);
+        return trees;
     }
 }

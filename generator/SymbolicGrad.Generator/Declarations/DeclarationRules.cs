@@ -109,8 +109,8 @@ internal static class DeclarationRules
 
     /// <summary>
     /// SG0017 when a member of the type or a base type already has <paramref name="generated"/>, a name the contract
-    /// fixes (inherited members count too: the generated member would hide them, CS0108): at that member when it is in
-    /// source, else at the method.
+    /// fixes (inherited members count too: the generated member would hide them, CS0108): at that member when it is
+    /// declared in the method's own type, else at the method (so that each diagnostic lies in the type that reports it).
     /// </summary>
     private static void CheckTakenName(IMethodSymbol method, string generated, Location methodLocation, List<Diagnostic> diagnostics)
     {
@@ -118,7 +118,9 @@ internal static class DeclarationRules
         {
             var member = type.GetMembers(generated).FirstOrDefault();
             if (member is null) continue;
-            var at = member.Locations.FirstOrDefault(l => l.IsInSource) ?? methodLocation;
+            var at = SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
+                ? member.Locations.FirstOrDefault(l => l.IsInSource) ?? methodLocation
+                : methodLocation;
             diagnostics.Add(Diagnostic.Create(DiagnosticCatalogue.NameConflict, at, generated, generated, $"a member of '{type.Name}'"));
             return;
         }
