@@ -27,7 +27,8 @@ internal static class Verify<TAnalyzer, TCodeFix>
     /// <summary>Only the diagnostics (the source has no fix to apply).</summary>
     public static Task DiagnosticsAsync(string source)
     {
-        var test = Create(source, source);
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = TestReferences.None };
+        test.TestState.AdditionalReferences.AddRange(TestReferences.All);
         return test.RunAsync();
     }
 
