@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicGrad.Generator.Backends.CSharp;
@@ -60,17 +63,41 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
                 DerivativeRuleChecks.Check)
             .WithTrackingName(TrackingNames.CheckRules);
 
-        context.RegisterSourceOutput(written, Emit);
-        context.RegisterSourceOutput(derived, Emit);
-        context.RegisterSourceOutput(rules, static (output, diagnostics) =>
+        context.RegisterSourceOutput(written.Select(static (result, _) => result.File), AddFile);
+        context.RegisterSourceOutput(derived.Select(static (result, _) => result.File), AddFile);
+
+        // Diagnostics are located in the compilation's own trees, so that '#pragma warning disable' and
+        // [SuppressMessage] apply to them; only this cheap step sees every new compilation.
+        var diagnostics = written.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect()
+            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect())
+            .Combine(rules.Where(static list => list.Count > 0).Collect());
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
         {
-            foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            var trees = TreesByPath(pair.Right);
+            var ((methods, derivedMethods), ruleChecks) = pair.Left;
+            foreach (var list in methods.Concat(derivedMethods).Concat(ruleChecks))
+            {
+                foreach (var diagnostic in list) output.ReportDiagnostic(diagnostic.ToDiagnostic(trees));
+            }
         });
     }
 
-    private static void Emit(SourceProductionContext output, Pipeline.WriteResult result)
+    private static void AddFile(SourceProductionContext output, Pipeline.GeneratedFile? file)
     {
-        foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        if (result.File is { } file) output.AddSource(file.HintName, file.Source);
+        if (file is not null) output.AddSource(file.HintName, file.Source);
+    }
+
+    /// <summary>The compilation's trees by file path; a path several trees share is left out (its diagnostics keep a file location).</summary>
+    private static Dictionary<string, SyntaxTree> TreesByPath(Compilation compilation)
+    {
+        var trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (!trees.ContainsKey(tree.FilePath)) trees.Add(tree.FilePath, tree);
+            else shared.Add(tree.FilePath);
+        }
+        foreach (string path in shared) trees.Remove(path);
+        return trees;
     }
 }

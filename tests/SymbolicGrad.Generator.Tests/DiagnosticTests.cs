@@ -571,7 +571,7 @@ public sealed partial class DiagnosticTests
                 public float F([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(w * Ops.Sum(x), target);
             }
             """);
-        var conflict = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SG0017");
+        var conflict = Assert.Single(run.Diagnostics, d => d.Id == "SG0017");
         Assert.Equal(run.InputCompilation.SyntaxTrees.Single().GetText().ToString().LastIndexOf("F(", StringComparison.Ordinal), conflict.Location.SourceSpan.Start);
         Assert.Contains("the workspace of the [Differentiable] overload", conflict.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(run.OutputErrors);
@@ -610,7 +610,7 @@ public sealed partial class DiagnosticTests
                 public static double F(double x) => [|Broken(x)|] * x;
             }
             """, "Broken");
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0005");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0005");
         Assert.Empty(run.GeneratedSources);
     }
 
@@ -657,7 +657,7 @@ public sealed partial class DiagnosticTests
                 public static extern double Helper(double x);
             }
             """);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0016");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0016");
     }
 
     // ---- SG0030 / SG0031 / SG0032 / SG0033: switch expressions, patterns, tuples, matrix elements ----
@@ -974,7 +974,7 @@ public sealed partial class DiagnosticTests
                 }
             }
             """, "p from a tape, 8 bytes per iteration");
-        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0104").Severity);
+        Assert.Equal(DiagnosticSeverity.Info, run.Diagnostics.Single(d => d.Id == "SG0104").Severity);
     }
 
     [Fact]
@@ -1153,7 +1153,7 @@ public sealed partial class DiagnosticTests
                 public static double F(double x, [NoDiff] double n) => Math.Floor(n) * x + (int)n;
             }
             """).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG0100");
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "SG0100");
         run.Source(FileOfF);
     }
 
@@ -1198,7 +1198,7 @@ public sealed partial class DiagnosticTests
                 public static double [|F|](int n) => n * 2.0;
             }
             """, "no parameter is double or float without [NoDiff]");
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG0101");
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "SG0101");
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
         Assert.Equal(6.0, assembly.InvokeGradient("Diag.C", "F", 3).Value);
     }
@@ -1237,7 +1237,7 @@ public sealed partial class DiagnosticTests
                 public static double F(double x, int n) => n * x;
             }
             """).AssertClean();
-        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Diagnostics);
     }
 
     [Theory]
@@ -1260,7 +1260,7 @@ public sealed partial class DiagnosticTests
                 public float [|F|]{{parameters}} => {{body}};
             }
             """, reason);
-        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0103").Severity);
+        Assert.Equal(DiagnosticSeverity.Info, run.Diagnostics.Single(d => d.Id == "SG0103").Severity);
         Assert.Contains("'float F(Vec x, int label)' (a classifier) or 'float F(Vec x, Vec target)'", Message(run, "SG0103"));
         Assert.DoesNotContain("ITrainable", run.Source(FileOfF).Split('\n').First(l => l.Contains("partial class C")));
     }
@@ -1282,7 +1282,7 @@ public sealed partial class DiagnosticTests
                 public float G([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(w * Ops.Sum(x), target);
             }
             """, "'C' has 2 [Differentiable] methods (F, G), and Trainer trains one");
-        Assert.Equal(2, run.GeneratorDiagnostics.Count(d => d.Id == "SG0103"));
+        Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "SG0103"));
     }
 
     [Fact]
@@ -1313,7 +1313,7 @@ public sealed partial class DiagnosticTests
                 public int CountCorrect(Mat inputs, in BatchTargets targets) => -1;
             }
             """).AssertClean();
-        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Diagnostics);
         Assert.Contains(": global::SymbolicGrad.ITrainable", run.Source("Diag.C.F.g.cs"));
     }
 
@@ -1510,7 +1510,7 @@ public sealed partial class DiagnosticTests
             }
             """);
         Assert.Null(run.GeneratorException);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0005");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0005");
         Assert.Empty(run.OutputErrors);
         Assert.DoesNotContain(FileOfF, run.GeneratedSources.Keys);
         Assert.Contains("Diag.C.Good.g.cs", run.GeneratedSources.Keys);
@@ -1541,8 +1541,8 @@ public sealed partial class DiagnosticTests
             }
             """);
         Assert.Null(run.GeneratorException);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0010");
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0012");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0010");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0012");
         Assert.Empty(run.OutputErrors);
         Assert.Equal(["Diag.C.H.g.cs"], run.GeneratedSources.Keys);
     }
@@ -1552,6 +1552,20 @@ public sealed partial class DiagnosticTests
     /// <paramref name="id"/> exactly at the marked span of Source0.cs whose message contains
     /// <paramref name="messageContains"/>; the output compiles; for an error, no file for Diag.C.F, for a warning, one.
     /// </summary>
+    /// <summary>
+    /// The generator and the analyzer report disjoint ids (the generator skips a badly declared method silently), and
+    /// no diagnostic is reported twice.
+    /// </summary>
+    private static void AssertReportedOnce(GeneratorRun run)
+    {
+        var declarationIds = new SymbolicGrad.Analyzers.DeclarationAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToHashSet();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => declarationIds.Contains(d.Id));
+        Assert.All(run.AnalyzerDiagnostics, d => Assert.Contains(d.Id, declarationIds));
+        var twice = run.Diagnostics.GroupBy(d => (d.Id, d.Location.SourceSpan, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, "Reported more than once: " + string.Join("; ", twice));
+    }
+
     private static GeneratorRun AssertReported(string id, string markedSource, string messageContains = "")
     {
         var marked = MarkedSource.Parse(markedSource);
@@ -1559,17 +1573,18 @@ public sealed partial class DiagnosticTests
         if (run.GeneratorException is not null)
             throw new Xunit.Sdk.XunitException("Generator threw: " + run.GeneratorException);
 
-        var withId = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        var withId = run.Diagnostics.Where(d => d.Id == id).ToList();
         var hit = withId.FirstOrDefault(d =>
             d.Location.SourceSpan == marked.Span && d.Location.GetLineSpan().Path == "Source0.cs");
         if (hit is null)
             throw new Xunit.Sdk.XunitException(
                 $"Expected {id} at {marked.Span} '{marked.MarkedText}'. Reported:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, run.GeneratorDiagnostics.Select(d => Show(d, marked.Text))));
+                string.Join(Environment.NewLine, run.Diagnostics.Select(d => Show(d, marked.Text))));
+        AssertReportedOnce(run);
         Assert.Contains(messageContains, hit.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Empty(run.OutputErrors);
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG9999");
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "SG9999");
         if (hit.Severity == DiagnosticSeverity.Error)
             Assert.DoesNotContain(FileOfF, run.GeneratedSources.Keys);
         else
@@ -1579,7 +1594,7 @@ public sealed partial class DiagnosticTests
 
     /// <summary>The message of the one diagnostic <paramref name="id"/> of the run.</summary>
     private static string Message(GeneratorRun run, string id) =>
-        run.GeneratorDiagnostics.Single(d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        run.Diagnostics.Single(d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Show(Diagnostic d, string text)
     {

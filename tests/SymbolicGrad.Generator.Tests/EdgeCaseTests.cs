@@ -374,7 +374,7 @@ public sealed class EdgeCaseTests
             """);
         Assert.Null(run.GeneratorException);
         Assert.Empty(run.OutputErrors);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0101");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0101");
         using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
         var gradient = assembly.InvokeGradient("Edge.Flat", "F", 2.0);
         Assert.Equal(3.0, gradient.Value);
@@ -402,7 +402,7 @@ public sealed class EdgeCaseTests
             """);
         Assert.Null(run.GeneratorException);
         Assert.Empty(run.OutputErrors);
-        Assert.Equal(2, run.GeneratedSources.Count + run.GeneratorDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal(2, run.GeneratedSources.Count + run.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
     }
 
     [Fact]
@@ -422,7 +422,7 @@ public sealed class EdgeCaseTests
             """);
         Assert.Null(run.GeneratorException);
         Assert.Empty(run.OutputErrors);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0017");
+        Assert.Contains(run.Diagnostics, d => d.Id == "SG0017");
     }
 
     [Fact]
@@ -446,7 +446,7 @@ public sealed class EdgeCaseTests
             """);
         Assert.Null(run.GeneratorException);
         Assert.Empty(run.OutputErrors);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Empty(run.GeneratedSources);
     }
 
@@ -642,7 +642,7 @@ public sealed class EdgeCaseTests
             }
             """);
         Assert.Null(run.GeneratorException);
-        if (!run.GeneratorErrors.Any())
+        if (!run.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             Assert.True(!run.OutputErrors.Any(), "No diagnostic, yet FGradient is not reachable from the file-local type: " + run.Describe());
     }
 
@@ -672,7 +672,7 @@ public sealed class EdgeCaseTests
             """);
         Assert.Null(run.GeneratorException);
         Assert.Empty(run.OutputErrors);
-        Assert.True(run.GeneratorDiagnostics.Any(d => d.Id == "SG0017") || !run.GeneratedWarnings.Any(),
+        Assert.True(run.Diagnostics.Any(d => d.Id == "SG0017") || !run.GeneratedWarnings.Any(),
             "Generated code warns: " + string.Join("; ", run.GeneratedWarnings));
     }
 

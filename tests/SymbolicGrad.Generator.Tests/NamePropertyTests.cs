@@ -40,8 +40,8 @@ public sealed class NamePropertyTests(ITestOutputHelper output)
             var problems = new List<string>();
             if (run.GeneratorException is not null) problems.Add("generator threw: " + run.GeneratorException);
             problems.AddRange(run.OutputErrors.Concat(run.GeneratedWarnings).Select(d => "output: " + d));
-            problems.AddRange(run.GeneratorDiagnostics.Where(d => d.Id != "SG0017").Select(d => "unexpected: " + d));
-            var reported = run.GeneratorDiagnostics.Where(d => d.Id == "SG0017").Select(d => MethodAt(program.Source, d)).ToHashSet();
+            problems.AddRange(run.Diagnostics.Where(d => d.Id != "SG0017").Select(d => "unexpected: " + d));
+            var reported = run.Diagnostics.Where(d => d.Id == "SG0017").Select(d => MethodAt(program.Source, d)).ToHashSet();
             foreach (var method in program.Methods)
             {
                 if (method.Conflicts != reported.Contains(method.Type))

@@ -27,6 +27,19 @@ public static class ConsumerProject
         }
         """;
 
+    /// <summary>A [Differentiable] method in a type that is not partial: the analyzer's SG0001 fails the build.</summary>
+    public const string NotPartialProgram = """
+        using SymbolicGrad;
+
+        System.Console.WriteLine(Plain.Square(2.0));
+
+        static class Plain
+        {
+            [Differentiable]
+            public static double Square(double x) => x * x;
+        }
+        """;
+
     /// <summary>
     /// Uses the console package: trains a model (generated gradient, so the analyzer arrives through the console
     /// package's dependency) with automatic console progress, then with the live bar drawn into a string. Code under a

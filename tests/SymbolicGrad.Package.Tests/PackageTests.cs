@@ -30,6 +30,14 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         ]),
     ];
 
+    /// <summary>What the runtime packs under analyzers/dotnet/cs, and nothing else.</summary>
+    private static readonly string[] AnalyzerProjects =
+    [
+        "generator/SymbolicGrad.Generator/SymbolicGrad.Generator.csproj",
+        "generator/SymbolicGrad.Analyzers/SymbolicGrad.Analyzers.csproj",
+        "generator/SymbolicGrad.CodeFixes/SymbolicGrad.CodeFixes.csproj",
+    ];
+
     [Fact]
     [Trait("Category", "Package")]
     public void Packed_packages_have_only_their_own_dependencies_and_work_from_fresh_console_projects()
@@ -41,10 +49,10 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             string sources = Path.Combine(work, "sources");
             SourceSnapshot.Copy(root, sources);
             string feed = Path.Combine(work, "feed");
-            // One pack of a solution holding the three projects and the generator the runtime packs as its analyzer:
+            // One pack of a solution holding the three projects and the generator, analyzer and code fixes the runtime packs:
             // one restore and one build of what they share.
             string solution = Path.Combine(sources, "Packages.slnx");
-            string[] projects = [.. Packages.Select(p => p.Project), "generator/SymbolicGrad.Generator/SymbolicGrad.Generator.csproj"];
+            string[] projects = [.. Packages.Select(p => p.Project), .. AnalyzerProjects];
             File.WriteAllText(solution, "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}\" />\n")) + "</Solution>\n");
             Succeed(ProcessRunner.Dotnet(sources, PackTimeout, "pack", solution, "-c", "Release", "-o", feed));
 
@@ -72,6 +80,15 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             AssertPrintedGradients(BuildAndRun(core));
             AssertNothingOf(core, "Spectre");
             AssertNothingOf(core, "ScottPlot");
+
+            // The analyzer runs in a user's build: a [Differentiable] method in a type that is not partial is SG0001,
+            // which only the analyzer reports (the generator skips the method).
+            string bad = Path.Combine(work, "analyzer-consumer");
+            ConsumerProject.Write(bad, feed, [("SymbolicGrad", version)], ConsumerProject.NotPartialProgram);
+            var failed = ProcessRunner.Dotnet(bad, BuildTimeout, "build", "-c", "Release");
+            output.WriteLine(failed.ToString());
+            Assert.True(failed.ExitCode != 0, $"a type that is not partial built:\n{failed}");
+            Assert.Contains("error SG0001: 'Plain' must be declared partial so that SymbolicGrad can add 'SquareGradient' to it", failed.Output);
 
             // The console package: plain lines when redirected, a live bar when asked, System.Console unshadowed.
             string console = Path.Combine(work, "console-consumer");
@@ -175,6 +192,11 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         Assert.True(entries.Contains("analyzers/dotnet/cs/SymbolicGrad.Generator.dll"), $"no generator in analyzers/dotnet/cs:\n{listing}");
         Assert.True(entries.Contains("README.md"), $"no README.md at the package root:\n{listing}");
         Assert.True(zip.GetEntry("analyzers/dotnet/cs/SymbolicGrad.Generator.dll")!.Length > 0, "the packed generator is empty");
+        // The generator, the analyzer and the code fixes, and not the Roslyn assemblies the IDE and the compiler provide.
+        string[] analyzers = entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            ["analyzers/dotnet/cs/SymbolicGrad.Analyzers.dll", "analyzers/dotnet/cs/SymbolicGrad.CodeFixes.dll", "analyzers/dotnet/cs/SymbolicGrad.Generator.dll"],
+            analyzers);
     }
 
     private static void AssertPrintedGradients(ProcessResult run)

@@ -6,34 +6,12 @@ using Microsoft.CodeAnalysis;
 namespace SymbolicGrad.Generator.Diagnostics;
 
 /// <summary>
-/// Every diagnostic SymbolicGrad reports. Ids are stable once shipped; track them in AnalyzerReleases.*.md.
+/// Every diagnostic SymbolicGrad reports. Ids are stable once shipped; track them in AnalyzerReleases.*.md. This file
+/// holds what the generator reports; the declaration rules, which the analyzer reports, are in
+/// DiagnosticCatalogue.Declarations.cs, and the factory both use in DiagnosticCatalogue.Factory.cs.
 /// </summary>
-internal static class DiagnosticCatalogue
+internal static partial class DiagnosticCatalogue
 {
-    private const string Category = "SymbolicGrad";
-
-    /// <summary>
-    /// Where the diagnostics' pages are published (the repository's docs/diagnostics folder): a descriptor's help link
-    /// is this + its id + ".md", so every id, whoever adds it, links to its page.
-    /// </summary>
-    public const string HelpLinkBase = "https://github.com/SymbolicGrad/SymbolicGrad/blob/main/docs/diagnostics/";
-
-    /// <summary>The page of diagnostic <paramref name="id"/>.</summary>
-    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
-
-    private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
-
-    private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);
-
-    private static DiagnosticDescriptor Info(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Info);
-
-    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
-        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
-
-    public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0001",
-        "Containing type must be partial",
-        "'{0}' must be declared partial so that SymbolicGrad can add '{1}' to it");
-
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SG0002",
         "Unsupported return type",
         "'{0}' returns '{1}': {2}");
@@ -82,22 +60,6 @@ internal static class DiagnosticCatalogue
         "Recursion cannot be differentiated",
         "'{0}' calls itself through '{1}': recursion cannot be inlined at compile time; rewrite it without recursion");
 
-    public static readonly DiagnosticDescriptor NotStatic = Error("SG0014",
-        "Method must be static",
-        "[Differentiable] method '{0}' must be static, or belong to a class derived from SymbolicGrad.Model to be differentiated with respect to the model's Vec and Mat fields");
-
-    public static readonly DiagnosticDescriptor GenericMethod = Error("SG0015",
-        "Generic method",
-        "[Differentiable] method '{0}' is generic: make it non-generic (double or float)");
-
-    public static readonly DiagnosticDescriptor NoBody = Error("SG0016",
-        "Method has no body",
-        "[Differentiable] method '{0}' has no body to differentiate");
-
-    public static readonly DiagnosticDescriptor NameConflict = Error("SG0017",
-        "Generated name conflicts",
-        "SymbolicGrad cannot generate '{0}': '{1}' already names {2}; rename it");
-
     public static readonly DiagnosticDescriptor UnsupportedValueType = Error("SG0018",
         "Unsupported value type",
         "'{0}' has type '{1}': {2}");
@@ -105,10 +67,6 @@ internal static class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor CalleeHasErrors = Error("SG0019",
         "Callee cannot be differentiated",
         "'{0}' cannot be inlined: {1}");
-
-    public static readonly DiagnosticDescriptor FileLocalType = Error("SG0020",
-        "File-local type",
-        "'{0}' is file-local, so SymbolicGrad cannot add '{1}' to it from a generated file; remove the 'file' modifier");
 
     public static readonly DiagnosticDescriptor LocalFunction = Error("SG0021",
         "Local function",
@@ -243,7 +201,10 @@ internal static class DiagnosticCatalogue
         "Internal generator error",
         "SymbolicGrad could not compile '{0}': {1}; please report this with the method's source");
 
-    private static readonly Dictionary<string, DiagnosticDescriptor> ById = typeof(DiagnosticCatalogue)
+    // Built on first use: the order of field initializers across the partial files is unspecified.
+    private static Dictionary<string, DiagnosticDescriptor>? byId;
+
+    private static Dictionary<string, DiagnosticDescriptor> ById => byId ??= typeof(DiagnosticCatalogue)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)

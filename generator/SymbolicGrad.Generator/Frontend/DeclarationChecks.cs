@@ -9,27 +9,16 @@ using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
 
 namespace SymbolicGrad.Generator.Frontend;
 
-/// <summary>Checks of the declaration (not the body) of a [Differentiable] method, and the facts the generated file repeats.</summary>
+/// <summary>The return type of a [Differentiable] method, and the facts of its declaration the generated file repeats.</summary>
 internal static class DeclarationChecks
 {
-    /// <summary>The enclosing types, outermost first; each must be partial and not file-local.</summary>
-    public static EquatableArray<ContainingType> ContainingTypes(IMethodSymbol method, string generatedName, List<DiagnosticInfo> diagnostics)
+    /// <summary>The enclosing types, outermost first, as the generated partial declarations repeat them.</summary>
+    public static EquatableArray<ContainingType> ContainingTypes(IMethodSymbol method)
     {
         var types = new List<ContainingType>();
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
-            if (type.IsFileLocal)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.FileLocalType,
-                    LocationInfo.From(declarations.FirstOrDefault()?.Identifier ?? default), type.Name, generatedName));
-            }
-            var notPartial = declarations.FirstOrDefault(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));
-            if (notPartial is not null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.TypeNotPartial, LocationInfo.From(notPartial.Identifier),
-                    type.Name, generatedName));
-            }
             string keyword = declarations.FirstOrDefault() switch
             {
                 RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
@@ -43,36 +32,18 @@ internal static class DeclarationChecks
         return types.ToEquatableArray();
     }
 
-    /// <summary>Static-ness, genericity, a body, the return type, and generated members that would collide.</summary>
-    public static void CheckMethod(MethodKind kind, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// The return type (SG0002). The other rules of the declaration are <see cref="Declarations.DeclarationRules"/>, which
+    /// the analyzer reports.
+    /// </summary>
+    public static void CheckReturnType(MethodKind kind, IMethodSymbol method, MethodDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
     {
-        var at = LocationInfo.From(declaration.Identifier);
-        if (kind == MethodKind.ScalarFunction && !method.IsStatic)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotStatic, at, method.Name));
-        }
-        if (method.IsGenericMethod)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
-        }
-        if (declaration.Body is null && declaration.ExpressionBody is null)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
-        }
         bool returnsReal = ScalarTypes.KindOf(method.ReturnType) is Ir.ScalarKind.Double or Ir.ScalarKind.Single;
         bool returnsFloat = method.ReturnType.SpecialType == SpecialType.System_Single;
         if (kind == MethodKind.ScalarFunction ? !returnsReal : !returnsFloat)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.UnsupportedReturnType, LocationInfo.From(declaration.ReturnType),
                 method.Name, method.ReturnType.ToDisplayString(), Advice.ReturnType(kind)));
-        }
-        foreach (string generated in GeneratedMembers.Public(kind, method.Name)) ReportTakenName(method, generated, at, diagnostics);
-        if (kind != MethodKind.ScalarFunction && EarlierOverload(method) is { } earlier)
-        {
-            // An earlier [Differentiable] overload generates the same workspace type (and a model's batched methods).
-            string workspace = method.Name + "Workspace";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, at, workspace, workspace,
-                $"the workspace of the [Differentiable] overload '{earlier.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'"));
         }
     }
 
@@ -111,12 +82,6 @@ internal static class DeclarationChecks
             return;
         }
     }
-
-    /// <summary>A [Differentiable] tensor function or model method of the same name declared before <paramref name="method"/>.</summary>
-    private static IMethodSymbol? EarlierOverload(IMethodSymbol method) =>
-        method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
-            .TakeWhile(m => !SymbolEqualityComparer.Default.Equals(m, method))
-            .FirstOrDefault(m => ScopeNames.IsDifferentiable(m) && !LayerHelper.Is(m) && MethodClassifier.Classify(m) != MethodKind.ScalarFunction);
 
     /// <summary>
     /// <c>Namespace.Outer.Type.Method.g.cs</c>; overloads add their parameter types. Hint names must differ ignoring

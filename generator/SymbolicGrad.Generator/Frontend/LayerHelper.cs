@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -24,23 +25,11 @@ internal static class LayerHelper
     public static LoweringResult Check(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
-        var at = LocationInfo.From(declaration.Identifier);
-        if (!method.IsStatic && !TensorTypes.IsModel(method.ContainingType))
-        {
-            // Only a model's own methods can call an instance helper with the model's fields.
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NotStatic, at, method.Name));
-        }
-        if (method.IsGenericMethod) diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
-        if (declaration.Body is null && declaration.ExpressionBody is null)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NoBody, at, method.Name));
-        }
+        // Its declaration rules (static or a model's, not generic, a body) are the analyzer's to report.
+        bool badDeclaration = DeclarationRules.Check(method, declaration).Count > 0;
         var graph = new GraphBuilder();
-        var bound = new List<DiagnosticInfo>();
-        var parameters = ParameterBinder.Bind(MethodKind.TensorFunction, method, graph, bound);
-        // No gradient parameters are generated, so their names cannot conflict.
-        diagnostics.AddRange(bound.Where(d => d.Id != DiagnosticCatalogue.NameConflict.Id));
-        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        var parameters = ParameterBinder.Bind(MethodKind.TensorFunction, method, graph, diagnostics);
+        var body = badDeclaration || diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null || parameters.Count != method.Parameters.Length) return new LoweringResult(null, diagnostics.ToEquatableArray());
 
         var env = new Environment();

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -60,8 +61,11 @@ internal static class MethodLowering
     {
         if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
         var kind = MethodClassifier.Classify(method);
-        var containingTypes = DeclarationChecks.ContainingTypes(method, method.Name + "Gradient", diagnostics);
-        DeclarationChecks.CheckMethod(kind, method, declaration, diagnostics);
+        // A broken declaration rule is the analyzer's to report; the generator generates nothing for the method.
+        bool badDeclaration = DeclarationRules.Check(method, declaration).Count > 0;
+        var containingTypes = DeclarationChecks.ContainingTypes(method);
+        DeclarationChecks.CheckReturnType(kind, method, declaration, diagnostics);
+        // NameGraph is taken only when a graph is asked for: a rule of the generator's, not the analyzer's.
         bool graphWanted = AttributeOptions.Graph(method);
         if (graphWanted) DeclarationChecks.CheckGraphName(method, declaration, diagnostics);
         var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
@@ -69,7 +73,7 @@ internal static class MethodLowering
         var graph = new GraphBuilder();
         var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
         var forms = DerivativeForms.Check(kind, method, parameters, diagnostics);
-        var body = diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
+        var body = badDeclaration || diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
             return new LoweringResult(null, diagnostics.ToEquatableArray());

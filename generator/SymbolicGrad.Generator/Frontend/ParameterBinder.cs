@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -19,12 +20,9 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class ParameterBinder
 {
-    private const string NoDiffAttribute = "SymbolicGrad.NoDiffAttribute";
-
     public static List<ParameterInfo> Bind(MethodKind kind, IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
     {
         var result = new List<ParameterInfo>();
-        var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
         foreach (var parameter in method.Parameters)
         {
             var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
@@ -51,19 +49,9 @@ internal static class ParameterBinder
                 continue;
             }
 
-            bool noDiff = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDiffAttribute);
-            bool differentiable = kind switch
-            {
-                MethodKind.ScalarFunction => elementKind!.Value.IsReal() && !noDiff,
-                MethodKind.TensorFunction => rank > 0 && !noDiff,
-                _ => false,
-            };
+            // A gradient name taken by another parameter is SG0017, a declaration rule the analyzer reports.
+            bool differentiable = DeclarationRules.HasGradient(kind, parameter);
             string gradientName = GradientName(parameter.Name);
-            if (differentiable && !names.Add(gradientName))
-            {
-                string generated = kind == MethodKind.ScalarFunction ? $"out {gradientName}" : gradientName;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NameConflict, location, generated, gradientName, "another parameter"));
-            }
             string name = CSharpName(parameter.Name);
             // An array is a vector the body reads by index.
             var shape = array ? Shape.Vector(Dim.Of(name, Axis.Length), batched: false) : ShapeOf(kind, rank, name);
@@ -97,7 +85,7 @@ internal static class ParameterBinder
         rank == 1 ? Shape.Vector(Dim.Of(name, Axis.Length), batched: false) : Shape.Matrix(Dim.Of(name, Axis.Rows), Dim.Of(name, Axis.Cols));
 
     /// <summary><c>d</c> + the name with its first letter upper-cased (<c>phi0</c> → <c>dPhi0</c>).</summary>
-    public static string GradientName(string name) => "d" + char.ToUpperInvariant(name[0]) + name.Substring(1);
+    public static string GradientName(string name) => DeclarationRules.GradientName(name);
 
     /// <summary>The name as C# must write it (<c>@class</c>).</summary>
     public static string CSharpName(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -2,17 +2,6 @@ using SymbolicGrad.Generator.Ir;
 
 namespace SymbolicGrad.Generator.Pipeline;
 
-/// <summary>What a [Differentiable] method is, which decides the generated signature and code.</summary>
-internal enum MethodKind
-{
-    /// <summary>A static function of double/float/int/bool values: <c>T NameGradient(…, out T dX …)</c>.</summary>
-    ScalarFunction,
-    /// <summary>A static function with Vec/Mat parameters: <c>float NameGradient(…, Vec dX …)</c>, adding into buffers.</summary>
-    TensorFunction,
-    /// <summary>An instance method of a Model: per-sample and batched passes adding into <c>Parameters.Gradients</c>.</summary>
-    ModelMethod,
-}
-
 /// <summary>A type that encloses the method, as the generated partial declaration must repeat it.</summary>
 /// <param name="Keyword">class, struct, interface, record or record struct.</param>
 /// <param name="Name">The name with its type parameter list, e.g. <c>Box&lt;T&gt;</c>.</param>

@@ -1,10 +1,15 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SymbolicGrad.Analyzers;
 
 namespace SymbolicGrad.Generator.Tests.Infrastructure;
 
-/// <summary>Compiles test sources in memory and runs <see cref="DifferentiationGenerator"/> over them.</summary>
+/// <summary>
+/// Compiles test sources in memory and runs <see cref="DifferentiationGenerator"/> over them (and, on demand, the
+/// <see cref="DeclarationAnalyzer"/>, which reports the declaration rules the generator no longer reports).
+/// </summary>
 internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
@@ -56,6 +61,11 @@ internal static class GeneratorHarness
             output.GetDiagnostics(), result.Exception);
     }
 
+    /// <summary>What <see cref="DeclarationAnalyzer"/> reports on <paramref name="compilation"/>.</summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
+        compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeclarationAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         var runtime = typeof(DifferentiableAttribute).Assembly.Location;
@@ -82,6 +92,14 @@ internal sealed record GeneratorRun(
     ImmutableArray<Diagnostic> OutputDiagnostics,
     Exception? GeneratorException)
 {
+    private ImmutableArray<Diagnostic>? _analyzerDiagnostics;
+
+    /// <summary>What the declaration analyzer reports on the input (computed on first use).</summary>
+    public ImmutableArray<Diagnostic> AnalyzerDiagnostics => _analyzerDiagnostics ??= GeneratorHarness.Analyze(InputCompilation);
+
+    /// <summary>Every SymbolicGrad diagnostic a user sees: the generator's and the analyzer's.</summary>
+    public IEnumerable<Diagnostic> Diagnostics => GeneratorDiagnostics.Concat(AnalyzerDiagnostics);
+
     /// <summary>Errors of the output compilation (user code plus generated code).</summary>
     public IEnumerable<Diagnostic> OutputErrors => OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
@@ -102,12 +120,13 @@ internal sealed record GeneratorRun(
     }
 
     /// <summary>
-    /// Fails unless the generator ran without exception, reported no errors, and the output compiles with no
-    /// error anywhere and no warning in generated files.
+    /// Fails unless the generator ran without exception, neither it nor the analyzer reported an error, and the output
+    /// compiles with no error anywhere and no warning in generated files.
     /// </summary>
     public GeneratorRun AssertClean()
     {
-        if (GeneratorException is not null || GeneratorErrors.Any() || OutputErrors.Any() || GeneratedWarnings.Any())
+        if (GeneratorException is not null || GeneratorErrors.Any() || OutputErrors.Any() || GeneratedWarnings.Any()
+            || AnalyzerDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             throw new Xunit.Sdk.XunitException("Generator run is not clean. " + Describe());
         return this;
     }
@@ -119,6 +138,7 @@ internal sealed record GeneratorRun(
         if (GeneratorException is not null)
             lines.Add("Generator exception: " + GeneratorException);
         lines.AddRange(GeneratorDiagnostics.Select(d => "Generator: " + d));
+        lines.AddRange(AnalyzerDiagnostics.Select(d => "Analyzer: " + d));
         lines.AddRange(OutputErrors.Concat(GeneratedWarnings).Select(d => "Output: " + d + Excerpt(d)));
         return lines.Count == 0 ? "(no exception, no diagnostics)" : string.Join(Environment.NewLine, lines);
     }

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SymbolicGrad.CodeFixes;
+
+/// <summary>SG0001: declares the flagged type, the types around it and the types inside it that hold a [Differentiable] method <c>partial</c>.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeTypePartialCodeFix)), Shared]
+public sealed class MakeTypePartialCodeFix : CodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.TypeNotPartial);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            context.RegisterCodeFix(CodeAction.Create("Make the type chain partial",
+                token => FixAsync(context.Document, ImmutableArray.Create(diagnostic), token), nameof(MakeTypePartialCodeFix)), diagnostic);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        if (root is null) return document;
+        var types = new HashSet<TypeDeclarationSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } flagged) continue;
+            types.UnionWith(flagged.AncestorsAndSelf().OfType<TypeDeclarationSyntax>());
+            // Inner types on the way to a [Differentiable] method need it too.
+            foreach (var method in flagged.DescendantNodes().OfType<MethodDeclarationSyntax>().Where(IsMarkedDifferentiable))
+            {
+                types.UnionWith(method.Ancestors().OfType<TypeDeclarationSyntax>().TakeWhile(t => t != flagged));
+            }
+        }
+        return document.WithSyntaxRoot(root.ReplaceNodes(types, (_, rewritten) => AddPartial(rewritten)));
+    }
+
+    private static bool IsMarkedDifferentiable(MethodDeclarationSyntax method) =>
+        method.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Split('.', ':').Last() is "Differentiable" or "DifferentiableAttribute");
+
+    /// <summary><c>partial</c> as the last modifier, right before the keyword as C# requires.</summary>
+    private static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax type)
+    {
+        if (type.Modifiers.Any(SyntaxKind.PartialKeyword)) return type;
+        if (type.Modifiers.Count == 0)
+        {
+            var keyword = type.Keyword;
+            var partial = SyntaxFactory.Token(keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
+            return type.WithKeyword(keyword.WithLeadingTrivia()).WithModifiers(SyntaxFactory.TokenList(partial));
+        }
+        return type.WithModifiers(type.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space)));
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.CodeAnalysis;
+
+namespace SymbolicGrad.Generator.Diagnostics;
+
+/// <summary>
+/// The declaration rules of a [Differentiable] method: SymbolicGrad.Analyzers reports them as you type (it compiles
+/// this file and DiagnosticCatalogue.Factory.cs, and tracks these ids in its own AnalyzerReleases files).
+/// </summary>
+internal static partial class DiagnosticCatalogue
+{
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0001",
+        "Containing type must be partial",
+        "'{0}' must be declared partial so that SymbolicGrad can add '{1}' to it");
+
+    public static readonly DiagnosticDescriptor NotStatic = Error("SG0014",
+        "Method must be static",
+        "[Differentiable] method '{0}' must be static, or belong to a class derived from SymbolicGrad.Model to be differentiated with respect to the model's Vec and Mat fields");
+
+    public static readonly DiagnosticDescriptor GenericMethod = Error("SG0015",
+        "Generic method",
+        "[Differentiable] method '{0}' is generic: make it non-generic (double or float)");
+
+    public static readonly DiagnosticDescriptor NoBody = Error("SG0016",
+        "Method has no body",
+        "[Differentiable] method '{0}' has no body to differentiate");
+
+    public static readonly DiagnosticDescriptor NameConflict = Error("SG0017",
+        "Generated name conflicts",
+        "SymbolicGrad cannot generate '{0}': '{1}' already names {2}; rename it");
+
+    public static readonly DiagnosticDescriptor FileLocalType = Error("SG0020",
+        "File-local type",
+        "'{0}' is file-local, so SymbolicGrad cannot add '{1}' to it from a generated file; remove the 'file' modifier");
+}
