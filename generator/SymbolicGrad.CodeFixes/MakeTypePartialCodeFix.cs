@@ -14,26 +14,16 @@ namespace SymbolicGrad.CodeFixes;
 
 /// <summary>SG0001: declares the flagged type, the types around it and the types inside it that hold a [Differentiable] method <c>partial</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeTypePartialCodeFix)), Shared]
-public sealed class MakeTypePartialCodeFix : CodeFixProvider
+public sealed class MakeTypePartialCodeFix : DocumentCodeFix
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.TypeNotPartial);
+    protected override string DiagnosticId => DiagnosticIds.TypeNotPartial;
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+    protected override string? Title(SyntaxNode flagged) => "Make the type chain partial";
 
     /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            context.RegisterCodeFix(CodeAction.Create("Make the type chain partial",
-                token => FixAsync(context.Document, ImmutableArray.Create(diagnostic), token), nameof(MakeTypePartialCodeFix)), diagnostic);
-        }
-        return Task.CompletedTask;
-    }
-
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
         var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
         if (root is null) return document;

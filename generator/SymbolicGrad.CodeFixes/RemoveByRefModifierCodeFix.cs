@@ -17,31 +17,22 @@ namespace SymbolicGrad.CodeFixes;
 /// the <c>ref</c> and <c>in</c> of the arguments that pass it in the same file (an <c>out var</c> argument has no by-value form: it is left for the user).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveByRefModifierCodeFix)), Shared]
-public sealed class RemoveByRefModifierCodeFix : CodeFixProvider
+public sealed class RemoveByRefModifierCodeFix : DocumentCodeFix
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.ByRefParameter);
+    protected override string DiagnosticId => DiagnosticIds.ByRefParameter;
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<ParameterSyntax>() is not { } parameter) continue;
-            var modifier = parameter.Modifiers.FirstOrDefault(IsByRef);
-            context.RegisterCodeFix(CodeAction.Create($"Pass '{parameter.Identifier.ValueText}' by value (remove '{modifier.ValueText}')",
-                token => FixAsync(context.Document, ImmutableArray.Create(diagnostic), token), nameof(RemoveByRefModifierCodeFix)), diagnostic);
-        }
-    }
+    protected override string? Title(SyntaxNode flagged) =>
+        flagged.FirstAncestorOrSelf<ParameterSyntax>() is { } parameter
+            ? $"Pass '{parameter.Identifier.ValueText}' by value (remove '{parameter.Modifiers.FirstOrDefault(IsByRef).ValueText}')"
+            : null;
 
     private static bool IsByRef(SyntaxToken modifier) =>
         modifier.IsKind(SyntaxKind.RefKeyword) || modifier.IsKind(SyntaxKind.OutKeyword) || modifier.IsKind(SyntaxKind.InKeyword);
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
         var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);

@@ -13,26 +13,16 @@ namespace SymbolicGrad.CodeFixes;
 
 /// <summary>SG0020: removes the <c>file</c> modifier, so that the generated partial declaration extends the type.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveFileModifierCodeFix)), Shared]
-public sealed class RemoveFileModifierCodeFix : CodeFixProvider
+public sealed class RemoveFileModifierCodeFix : DocumentCodeFix
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.FileLocalType);
+    protected override string DiagnosticId => DiagnosticIds.FileLocalType;
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+    protected override string? Title(SyntaxNode flagged) => "Remove the 'file' modifier";
 
     /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            context.RegisterCodeFix(CodeAction.Create("Remove the 'file' modifier",
-                token => FixAsync(context.Document, ImmutableArray.Create(diagnostic), token), nameof(RemoveFileModifierCodeFix)), diagnostic);
-        }
-        return Task.CompletedTask;
-    }
-
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
         var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
         if (root is null) return document;
