@@ -9,7 +9,7 @@ namespace Digits
     using System;
     using Lanes = global::SymbolicGrad.CompilerServices.Lanes;
 
-    partial class DigitCnnBatchNorm : global::SymbolicGrad.ITrainable
+    partial class DigitCnnBatchNorm : global::SymbolicGrad.ITrainable, global::SymbolicGrad.CompilerServices.IOnnxExportable
     {
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward and backward passes, grown to the largest batch seen and then reused.</summary>
         public sealed class LossWorkspace
@@ -535,5 +535,9 @@ namespace Digits
             if (W2.Rows != b2.Length) throw new global::System.ArgumentException($"Loss: t10 + b2 combines vectors of lengths {W2.Rows} and {b2.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
         }
+
+        /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph) =>
+            throw new global::System.NotSupportedException("Loss: the prediction cannot be exported to ONNX: ONNX has no form here for 'view' (Reshape).");
     }
 }
