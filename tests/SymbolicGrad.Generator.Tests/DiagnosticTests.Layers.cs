@@ -94,14 +94,18 @@ public sealed partial class DiagnosticTests
         AssertLayerReported("SG0063", LayerHeader + """
             public sealed partial class C : Model
             {
-                readonly Mat W;
-                public C() => W = Parameters.Matrix(4, 4, Init.He(0));
+                readonly Mat[] W;
+                public C()
+                {
+                    W = new Mat[2];
+                    for (int l = 0; l < W.Length; l++) W[l] = Parameters.Matrix(4, 4, Init.He(l));
+                }
 
                 [Differentiable]
-                public float F([NoDiff] Vec x, int n)
+                public float F([NoDiff] Vec x)
                 {
-                    Vec h = W * x;
-                    for (int k = 0; k < n; k++) h = [|Dropout(h, 0.5f)|];
+                    Vec h = x;
+                    for (int l = 0; l < W.Length; l++) h = [|Dropout(Relu(W[l] * h), 0.5f)|];
                     return Sum(h);
                 }
             }

@@ -49,7 +49,9 @@ internal sealed partial class BodyLowering
         {
             return Fail(DiagnosticCatalogue.LayerOutsideModel, syntax, syntax.ToString(), name == "Dropout" ? " and its random stream" : " and its parameter store");
         }
-        if (_graph.CurrentRegion != 0)
+        // Inside a loop: a scalar loop's region, or the body of a loop over layers (lowered once for all its layers, in a
+        // graph of its own whose dropout sites would be numbered from 0 again).
+        if (_graph.CurrentRegion != 0 || _layer is not null)
         {
             return Fail(DiagnosticCatalogue.LayerInLoop, syntax, syntax.ToString());
         }
