@@ -112,10 +112,7 @@ public static partial class Kernels
         for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
         {
             int count = Math.Min(BatchNormChunk, channels - c0);
-            for (int c = 0; c < count; c++)
-            {
-                invStd[c] = EvaluationInvStd(runningVariance[c0 + c], epsilon);
-            }
+            EvaluationInvStd(runningVariance.Slice(c0, count), epsilon, invStd);
 
             NormalizeChannels(x, y, batch, channels, spatial, c0, count, gamma, beta, runningMean[c0..], invStd);
         }
@@ -182,18 +179,22 @@ public static partial class Kernels
         for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
         {
             int count = Math.Min(BatchNormChunk, channels - c0);
-            for (int c = 0; c < count; c++)
-            {
-                invStd[c] = EvaluationInvStd(runningVariance[c0 + c], epsilon);
-            }
+            EvaluationInvStd(runningVariance.Slice(c0, count), epsilon, invStd);
 
             BatchNormBackwardChunk(x, gradOutput, gradInput, batch, channels, spatial, c0, count, gamma, runningMean, invStd[..count], gradGamma, gradBeta,
                 throughStatistics: false);
         }
     }
 
-    // The same float for the forward and backward passes of evaluation mode.
-    private static float EvaluationInvStd(float runningVariance, float epsilon) => (float)(1.0 / Math.Sqrt((double)runningVariance + epsilon));
+    // 1/√(running variance + ε) of each channel of a chunk: one function, so evaluation's forward and backward passes
+    // use the same floats.
+    private static void EvaluationInvStd(ReadOnlySpan<float> runningVariance, float epsilon, Span<float> invStd)
+    {
+        for (int c = 0; c < runningVariance.Length; c++)
+        {
+            invStd[c] = (float)(1.0 / Math.Sqrt((double)runningVariance[c] + epsilon));
+        }
+    }
 
     private static void BatchNormBackwardCore(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int batch, int channels, int spatial,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, Span<float> gradGamma, Span<float> gradBeta, bool throughStatistics)
