@@ -8,6 +8,7 @@ internal static class DiagnosticIds
     public const string UnsupportedCall = "SG0010";
     public const string NameConflict = "SG0017";
     public const string FileLocalType = "SG0020";
+    public const string RuleSignature = "SG0050";
     public const string ZeroDerivative = "SG0100";
     public const string UnusedParameter = "SG0101";
 }

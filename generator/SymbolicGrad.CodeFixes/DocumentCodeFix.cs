@@ -30,7 +30,7 @@ public abstract class DocumentCodeFix : CodeFixProvider
         if (root is null) return;
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Title(root.FindNode(diagnostic.Location.SourceSpan)) is not { } title) continue;
+            if (Title(root.FindNode(diagnostic.Location.SourceSpan), diagnostic) is not { } title) continue;
             var document = context.Document;
             context.RegisterCodeFix(CodeAction.Create(title,
                 token => FixAsync(document, ImmutableArray.Create(diagnostic), token), GetType().Name), diagnostic);
@@ -39,6 +39,9 @@ public abstract class DocumentCodeFix : CodeFixProvider
 
     /// <summary>What the fix offers for the diagnostic at <paramref name="flagged"/>, or null to offer nothing.</summary>
     protected abstract string? Title(SyntaxNode flagged);
+
+    /// <summary>What the fix offers for <paramref name="diagnostic"/> at <paramref name="flagged"/> (a fix that reads the diagnostic's properties overrides this).</summary>
+    protected virtual string? Title(SyntaxNode flagged, Diagnostic diagnostic) => Title(flagged);
 
     /// <summary>The document with <paramref name="diagnostics"/> (all in it) fixed.</summary>
     protected abstract Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation);

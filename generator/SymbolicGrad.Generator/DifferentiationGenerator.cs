@@ -15,16 +15,16 @@ namespace SymbolicGrad.Generator;
 /// </summary>
 /// <remarks>
 /// This file only wires the stages: Lower (C# → IR) → Transform (reverse mode) → Plan (names, statements, storage) →
-/// Write (C#); the derived methods (forward mode, second order) branch off after Transform, and derivative rules
-/// are checked on their own. Caching contract: each stage's output is plain equatable data (records, equatable arrays, locations as
-/// text spans; never a symbol, syntax node or compilation), so when an edit leaves a method's lowered IR unchanged,
-/// the later stages are not re-run and its source is not re-added.
+/// Write (C#); the derived methods (forward mode, second order) branch off after Transform. SymbolicGrad.Analyzers
+/// checks the declarations of [Differentiable] methods and [DerivativeOf] rules. Caching contract: each stage's output
+/// is plain equatable data (records, equatable arrays, locations as text spans; never a symbol, syntax node or
+/// compilation), so when an edit leaves a method's lowered IR unchanged, the later stages are not re-run and its source
+/// is not re-added.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class DifferentiationGenerator : IIncrementalGenerator
 {
     private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
-    private const string DerivativeOfAttribute = "SymbolicGrad.DerivativeOfAttribute";
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -56,26 +56,18 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
             .Select(static (result, _) => DerivedWriter.Write(result))
             .WithTrackingName(TrackingNames.WriteDerived);
 
-        // The [DerivativeOf] rules' own checks (callers find the rules when they are lowered).
-        var rules = context.SyntaxProvider
-            .ForAttributeWithMetadataName(DerivativeOfAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                DerivativeRuleChecks.Check)
-            .WithTrackingName(TrackingNames.CheckRules);
-
         context.RegisterSourceOutput(written.Select(static (result, _) => result.File), AddFile);
         context.RegisterSourceOutput(derived.Select(static (result, _) => result.File), AddFile);
 
         // Diagnostics are located in the compilation's own trees, so that '#pragma warning disable' and
         // [SuppressMessage] apply to them; only this cheap step sees every new compilation.
         var diagnostics = written.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect()
-            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect())
-            .Combine(rules.Where(static list => list.Count > 0).Collect());
+            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect());
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
         {
             var trees = TreesByPath(pair.Right);
-            var ((methods, derivedMethods), ruleChecks) = pair.Left;
-            foreach (var list in methods.Concat(derivedMethods).Concat(ruleChecks))
+            var (methods, derivedMethods) = pair.Left;
+            foreach (var list in methods.Concat(derivedMethods))
             {
                 foreach (var diagnostic in list) output.ReportDiagnostic(diagnostic.ToDiagnostic(trees));
             }

@@ -23,7 +23,4 @@ public static class TrackingNames
 
     /// <summary>The derived methods' plans → generated C# text.</summary>
     public const string WriteDerived = nameof(WriteDerived);
-
-    /// <summary>A [DerivativeOf] rule → its diagnostics.</summary>
-    public const string CheckRules = nameof(CheckRules);
 }

@@ -9,8 +9,9 @@ using SymbolicGrad.Generator;
 namespace SymbolicGrad.CodeFixes.Tests;
 
 /// <summary>
-/// The analyzer and the generator together: each declaration rule comes from the analyzer only, every diagnostic is
-/// reported once, and a badly declared method gets no generated code (so nothing broken is emitted).
+/// The analyzers and the generator together: each declaration rule (of a [Differentiable] method or a [DerivativeOf]
+/// rule) comes from an analyzer only, every diagnostic is reported once, and a badly declared method gets no generated
+/// code (so nothing broken is emitted).
 /// </summary>
 public sealed class AnalyzerTests
 {
@@ -73,6 +74,28 @@ public sealed class AnalyzerTests
             [Differentiable]
             public static double Unused(double x, double y) => x * x;  // SG0101 (the generator)
         }
+
+        public static partial class Rules
+        {
+            public static double Cube(double x) => x * x * x;
+
+            [DerivativeOf(nameof(Cube))]
+            public static double CubeRule(double x, out float dX) { dX = (float)(3 * x * x); return Cube(x); }    // SG0050
+
+            [Differentiable]
+            public static double UsesCube(double x) => Cube(x) + x;    // SG0056 (the generator: the rule does not fit)
+
+            public static double Square(double x) => x * x;
+
+            [DerivativeOf(nameof(Square))]
+            public static double SquareRule(double x, out double dX) { dX = 2 * x; return x * x; }
+
+            [DerivativeOf(nameof(Square))]
+            public static double OtherSquareRule(double x, out double dX) { dX = 2 * x; return x * x; }    // SG0051
+
+            [DerivativeOf("Missing")]
+            public static double MissingRule(double x, out double dX) { dX = 1; return x; }    // SG0052
+        }
         """;
 
     private static readonly CSharpParseOptions Parse = new(LanguageVersion.Latest);
@@ -88,16 +111,17 @@ public sealed class AnalyzerTests
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var generated = driver.GetRunResult().Results.Single();
         Assert.Null(generated.Exception);
-        var analyzed = await compilation.WithAnalyzers([new DeclarationAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        DiagnosticAnalyzer[] analyzers = [new DeclarationAnalyzer(), new DerivativeRuleAnalyzer()];
+        var analyzed = await compilation.WithAnalyzers([.. analyzers]).GetAnalyzerDiagnosticsAsync();
 
-        var declarationIds = new DeclarationAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToHashSet();
+        var declarationIds = analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet();
         Assert.DoesNotContain(generated.Diagnostics, d => declarationIds.Contains(d.Id));
         var all = generated.Diagnostics.Concat(analyzed).ToList();
         var expected = new[]
         {
             ("SG0001", "NotPartial"), ("SG0001", "Outer"), ("SG0020", "Local"), ("SG0014", "Instance"), ("SG0015", "Generic"),
             ("SG0016", "Declared"), ("SG0017", "TakenGradient"), ("SG0017", "double x"), ("SG0004", "ref"), ("SG0010", "Sq(x)"),
-            ("SG0101", "double y"),
+            ("SG0101", "double y"), ("SG0050", "CubeRule"), ("SG0056", "Cube(x)"), ("SG0051", "OtherSquareRule"), ("SG0052", "\"Missing\""),
         };
         var actual = all.Select(d => (d.Id, BadDeclarations.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length))).ToList();
         Assert.Equal(expected.OrderBy(e => e), actual.OrderBy(a => a));

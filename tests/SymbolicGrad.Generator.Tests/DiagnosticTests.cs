@@ -1403,7 +1403,50 @@ public sealed partial class DiagnosticTests
                 }
             }
             """, "methods that call 'C.F' use the rule");
-        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single(d => d.Id == "SG0053").Severity);
+        Assert.Equal(DiagnosticSeverity.Info, run.Diagnostics.Single(d => d.Id == "SG0053").Severity);
+    }
+
+    [Fact]
+    public void SG0050_To_SG0053_ComeFromTheAnalyzerOnlyAndOnce()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                public static double Cube(double x) => x * x * x;
+
+                [DerivativeOf(nameof(Cube))]
+                public static double CubeRule(double x, out float dX) { dX = (float)(3 * x * x); return Cube(x); }
+
+                public static double Square(double x) => x * x;
+
+                [DerivativeOf(nameof(Square))]
+                public static double SquareRule(double x, out double dX) { dX = 2 * x; return x * x; }
+
+                [DerivativeOf(nameof(Square))]
+                public static double OtherSquareRule(double x, out double dX) { dX = 2 * x; return x * x; }
+
+                [DerivativeOf("Missing")]
+                public static double MissingRule(double x, out double dX) { dX = 1; return x; }
+
+                [Differentiable]
+                public static double Root(double x) => Math.Sqrt(x);
+
+                [DerivativeOf(nameof(Root))]
+                public static double RootRule(double x, out double dX) { dX = 0.5 / Math.Sqrt(x); return Math.Sqrt(x); }
+
+                [Differentiable]
+                public static double G(double x) => Square(x) + Root(x);
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        string[] ids = ["SG0050", "SG0051", "SG0052", "SG0053"];
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => ids.Contains(d.Id));
+        Assert.Equal(ids, run.AnalyzerDiagnostics.Select(d => d.Id).Order().ToArray());
+        // The rules that fit are used; the output compiles.
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+        Assert.Contains("SquareRule(", run.Source("Diag.C.G.g.cs"));
+        Assert.Contains("RootRule(", run.Source("Diag.C.G.g.cs"));
     }
 
     [Fact]
@@ -1471,6 +1514,49 @@ public sealed partial class DiagnosticTests
                 public static float F(Vec x) => [|Clip(Ops.Sum(x))|];
             }
             """, "cannot use the derivative rule 'ClipRule'");
+    }
+
+    [Fact]
+    public void SG0056_CallThroughARuleWhoseSignatureDoesNotFit()
+    {
+        var run = AssertReported("SG0056", Header + """
+            public static partial class C
+            {
+                public static double Cube(double x) => x * x * x;
+
+                [DerivativeOf(nameof(Cube))]
+                public static double CubeRule(double x, out float dX) { dX = (float)(3 * x * x); return Cube(x); }
+
+                [Differentiable]
+                public static double F(double x) => [|Cube(x)|] + x;
+            }
+            """, "'Cube(x)' cannot use the derivative rule 'CubeRule': its signature is not the one a rule of 'Cube' needs; declare it as 'static double CubeRule(double x, out double dX)' (SG0050)");
+        Assert.Contains(run.AnalyzerDiagnostics, d => d.Id == "SG0050");
+    }
+
+    [Fact]
+    public void SG0056_NotReportedWhenTheFunctionOfARuleThatDoesNotFitIsDifferentiable()
+    {
+        // The body is inlined as it would be without the rule; the rule itself is SG0050.
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Cube(double x) => x * x * x;
+
+                [DerivativeOf(nameof(Cube))]
+                public static double CubeRule(double x, out float dX) { dX = (float)(3 * x * x); return Cube(x); }
+
+                [Differentiable]
+                public static double F(double x) => Cube(x) + x;
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal("SG0050", Assert.Single(run.AnalyzerDiagnostics).Id);
+        Assert.Empty(run.OutputErrors);
+        var f = run.Source(FileOfF);
+        Assert.DoesNotContain("CubeRule", f);
+        Assert.Contains("public static double FGradient(double x, out double dX)", f);
     }
 
     // ---- Coverage and isolation ----
@@ -1558,7 +1644,7 @@ public sealed partial class DiagnosticTests
     /// </summary>
     private static void AssertReportedOnce(GeneratorRun run)
     {
-        var declarationIds = new SymbolicGrad.Analyzers.DeclarationAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToHashSet();
+        var declarationIds = GeneratorHarness.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet();
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => declarationIds.Contains(d.Id));
         Assert.All(run.AnalyzerDiagnostics, d => Assert.Contains(d.Id, declarationIds));
         var twice = run.Diagnostics.GroupBy(d => (d.Id, d.Location.SourceSpan, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))

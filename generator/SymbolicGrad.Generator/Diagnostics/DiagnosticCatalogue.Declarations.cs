@@ -3,8 +3,8 @@ using Microsoft.CodeAnalysis;
 namespace SymbolicGrad.Generator.Diagnostics;
 
 /// <summary>
-/// The declaration rules of a [Differentiable] method: SymbolicGrad.Analyzers reports them as you type (it compiles
-/// this file and DiagnosticCatalogue.Factory.cs, and tracks these ids in its own AnalyzerReleases files).
+/// The declaration rules of a [Differentiable] method and of a [DerivativeOf] rule: SymbolicGrad.Analyzers reports them
+/// as you type (it compiles this file and DiagnosticCatalogue.Factory.cs, and tracks these ids in its own AnalyzerReleases files).
 /// </summary>
 internal static partial class DiagnosticCatalogue
 {
@@ -31,4 +31,20 @@ internal static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor FileLocalType = Error("SG0020",
         "File-local type",
         "'{0}' is file-local, so SymbolicGrad cannot add '{1}' to it from a generated file; remove the 'file' modifier");
+
+    public static readonly DiagnosticDescriptor RuleSignature = Error("SG0050",
+        "Derivative rule has the wrong signature",
+        "'{0}' does not have the signature of a derivative rule of '{1}': declare it as '{2}'");
+
+    public static readonly DiagnosticDescriptor DuplicateRule = Error("SG0051",
+        "Two derivative rules for one function",
+        "'{0}' is a second derivative rule of '{1}' ('{2}' is the first): a function has one rule; remove one");
+
+    public static readonly DiagnosticDescriptor RuleTargetNotFound = Error("SG0052",
+        "Derivative rule of a function that cannot be found",
+        "[DerivativeOf] on '{0}' names '{1}', but '{2}' has no method '{1}': name a static method of that type, with nameof");
+
+    public static readonly DiagnosticDescriptor RuleReplacesBody = Info("SG0053",
+        "A derivative rule replaces the derivative of a [Differentiable] body",
+        "'{0}' is [Differentiable] and has the derivative rule '{1}': methods that call '{0}' use the rule, not the derivative of its body");
 }

@@ -108,22 +108,6 @@ internal static partial class DiagnosticCatalogue
         "Loop cannot be differentiated",
         "This '{0}' cannot be differentiated: {1}");
 
-    public static readonly DiagnosticDescriptor RuleSignature = Error("SG0050",
-        "Derivative rule has the wrong signature",
-        "'{0}' does not have the signature of a derivative rule of '{1}': declare it as '{2}'");
-
-    public static readonly DiagnosticDescriptor DuplicateRule = Error("SG0051",
-        "Two derivative rules for one function",
-        "'{0}' is a second derivative rule of '{1}' ('{2}' is the first): a function has one rule; remove one");
-
-    public static readonly DiagnosticDescriptor RuleTargetNotFound = Error("SG0052",
-        "Derivative rule of a function that cannot be found",
-        "[DerivativeOf] on '{0}' names '{1}', but '{2}' has no method '{1}': name a static method of that type, with nameof");
-
-    public static readonly DiagnosticDescriptor RuleReplacesBody = Info("SG0053",
-        "A derivative rule replaces the derivative of a [Differentiable] body",
-        "'{0}' is [Differentiable] and has the derivative rule '{1}': methods that call '{0}' use the rule, not the derivative of its body");
-
     public static readonly DiagnosticDescriptor HessianThroughRule = Error("SG0054",
         "Hessian through a first-order derivative rule",
         "'{0}' asks for second derivatives, but it calls '{1}', whose derivative is the rule '{2}', which gives first derivatives only: remove 'Hessian = true', or remove the rule so that '{1}' is differentiated from its body");

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -22,14 +23,28 @@ internal sealed partial class BodyLowering
     /// <summary>Problems of rule calls that belong to the method itself, even inside a callee it inlines (SG0054).</summary>
     public IReadOnlyList<DiagnosticInfo> RuleDiagnostics => _ruleDiagnostics;
 
-    /// <summary>The call's node when the callee has a derivative rule; false when it has none.</summary>
+    /// <summary>
+    /// The call's node when the callee has a derivative rule; false when it has none. A rule whose signature does not
+    /// fit (SG0050, reported at the rule by the analyzer) is not used: the call is SG0056, unless the callee is
+    /// [Differentiable] and is inlined as it would be without the rule.
+    /// </summary>
     private bool TryCallWithRule(IInvocationOperation invocation, ScalarKind kind, Environment env, out int node)
     {
         node = -1;
         var callee = invocation.TargetMethod;
-        if (DerivativeRules.Of(_compilation).Find(callee) is not { } rule) return false;
-        node = CallWithRule(invocation, rule, kind, env);
-        return true;
+        var rules = DerivativeRules.Of(_compilation);
+        if (rules.Find(callee) is { } rule)
+        {
+            node = CallWithRule(invocation, rule, kind, env);
+            return true;
+        }
+        if (rules.FindMismatched(callee) is { } mismatched && !DeclarationRules.IsDifferentiable(callee))
+        {
+            node = Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, invocation.Syntax.ToString(), mismatched.Rule.Name,
+                $"its signature is not the one a rule of '{callee.Name}' needs; declare it as '{mismatched.Expected}' (SG0050)");
+            return true;
+        }
+        return false;
     }
 
     private int CallWithRule(IInvocationOperation invocation, RuleDeclaration rule, ScalarKind kind, Environment env)

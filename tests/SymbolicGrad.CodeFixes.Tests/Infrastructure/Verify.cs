@@ -24,11 +24,12 @@ internal static class Verify<TAnalyzer, TCodeFix>
         return test.RunAsync();
     }
 
-    /// <summary>Only the diagnostics (the source has no fix to apply).</summary>
-    public static Task DiagnosticsAsync(string source)
+    /// <summary>Only the diagnostics (the source has no fix to apply): those marked in it and <paramref name="expected"/> (with their messages).</summary>
+    public static Task DiagnosticsAsync(string source, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = TestReferences.None };
         test.TestState.AdditionalReferences.AddRange(TestReferences.All);
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 

@@ -8,7 +8,8 @@ namespace SymbolicGrad.Generator.Tests.Infrastructure;
 
 /// <summary>
 /// Compiles test sources in memory and runs <see cref="DifferentiationGenerator"/> over them (and, on demand, the
-/// <see cref="DeclarationAnalyzer"/>, which reports the declaration rules the generator no longer reports).
+/// <see cref="DeclarationAnalyzer"/> and <see cref="DerivativeRuleAnalyzer"/>, which report the declaration rules the
+/// generator does not report).
 /// </summary>
 internal static class GeneratorHarness
 {
@@ -61,10 +62,12 @@ internal static class GeneratorHarness
             output.GetDiagnostics(), result.Exception);
     }
 
-    /// <summary>What <see cref="DeclarationAnalyzer"/> reports on <paramref name="compilation"/>.</summary>
+    /// <summary>The analyzers of SymbolicGrad.Analyzers.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => [new DeclarationAnalyzer(), new DerivativeRuleAnalyzer()];
+
+    /// <summary>What the analyzers of SymbolicGrad.Analyzers report on <paramref name="compilation"/>.</summary>
     public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
-        compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeclarationAnalyzer()))
-            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        compilation.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {

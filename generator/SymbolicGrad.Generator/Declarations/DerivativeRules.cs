@@ -3,9 +3,10 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymbolicGrad.Generator.Frontend;
 using SymbolicGrad.Generator.Ir;
 
-namespace SymbolicGrad.Generator.Frontend;
+namespace SymbolicGrad.Generator.Declarations;
 
 /// <summary>What a derivative rule is the rule of.</summary>
 internal enum RuleShape
@@ -60,7 +61,8 @@ internal sealed class RuleDeclaration
 /// <summary>
 /// The <c>[DerivativeOf]</c> rules of a compilation, found once per compilation: from the syntax (methods with an
 /// attribute of that name), then bound. Lowering asks it, for each call, whether the callee has a rule; the lowering
-/// runs again on every edit of the compilation, so a rule added or changed anywhere is seen.
+/// runs again on every edit of the compilation, so a rule added or changed anywhere is seen. The analyzer asks it
+/// whether a function has an earlier rule (SG0051). Compiled into the generator and SymbolicGrad.Analyzers.
 /// </summary>
 internal sealed class DerivativeRules
 {
@@ -71,6 +73,7 @@ internal sealed class DerivativeRules
 
     private readonly List<RuleDeclaration> _all = new();
     private readonly Dictionary<IMethodSymbol, List<RuleDeclaration>> _byFunction = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, RuleDeclaration> _mismatched = new(SymbolEqualityComparer.Default);
 
     private DerivativeRules(Compilation compilation)
     {
@@ -94,6 +97,11 @@ internal sealed class DerivativeRules
             if (!_byFunction.TryGetValue(function, out var list)) _byFunction[function] = list = new List<RuleDeclaration>();
             list.Add(rule);
         }
+        foreach (var rule in _all.Where(r => !r.Matches && r.Function is not null))
+        {
+            var function = rule.Function!.OriginalDefinition;
+            if (!_mismatched.ContainsKey(function)) _mismatched[function] = rule;
+        }
     }
 
     public static DerivativeRules Of(Compilation compilation) => Cache.GetValue(compilation, c => new DerivativeRules(c));
@@ -101,6 +109,13 @@ internal sealed class DerivativeRules
     /// <summary>The rule callers of <paramref name="function"/> use (the first in source order), or null.</summary>
     public RuleDeclaration? Find(IMethodSymbol function) =>
         _byFunction.TryGetValue(function.OriginalDefinition, out var rules) ? rules[0] : null;
+
+    /// <summary>
+    /// A rule that names <paramref name="function"/> but does not have the signature it needs (SG0050 at the rule),
+    /// or null: a caller then says why the rule is not used rather than how to differentiate the function's body.
+    /// </summary>
+    public RuleDeclaration? FindMismatched(IMethodSymbol function) =>
+        _mismatched.TryGetValue(function.OriginalDefinition, out var rule) ? rule : null;
 
     /// <summary>Every rule with a fitting signature for <paramref name="function"/>, in source order.</summary>
     public IReadOnlyList<RuleDeclaration> RulesOf(IMethodSymbol function) =>
@@ -155,34 +170,31 @@ internal sealed class DerivativeRules
         if (returns is null ? !rule.ReturnsVoid : !SymbolEqualityComparer.Default.Equals(rule.ReturnType, returns)) return false;
         for (int k = 0; k < expected.Count; k++)
         {
-            var (type, refKind, _) = expected[k];
+            var (type, spanOf, refKind, _) = expected[k];
             var actual = rule.Parameters[k];
-            if (actual.RefKind != refKind || !SameType(actual.Type, type)) return false;
+            if (actual.RefKind != refKind || !SameType(actual.Type, type, spanOf)) return false;
         }
         return true;
     }
 
-    /// <summary>The type, passing and name of each parameter of a rule of <paramref name="function"/>; a Span's type is a text (its element).</summary>
-    private static IEnumerable<(object Type, RefKind RefKind, string Name)> ExpectedParameters(IMethodSymbol function, RuleShape shape)
+    /// <summary>The type, passing and name of each parameter of a rule of <paramref name="function"/>; a Span's type is its element's kind.</summary>
+    private static IEnumerable<(ITypeSymbol? Type, ScalarKind? SpanOf, RefKind RefKind, string Name)> ExpectedParameters(IMethodSymbol function, RuleShape shape)
     {
-        foreach (var p in function.Parameters) yield return (p.Type, p.RefKind, p.Name);
-        if (shape == RuleShape.Layer) yield return (function.ReturnType, RefKind.None, "dResult");
+        foreach (var p in function.Parameters) yield return (p.Type, null, p.RefKind, p.Name);
+        if (shape == RuleShape.Layer) yield return (function.ReturnType, null, RefKind.None, "dResult");
         foreach (var p in function.Parameters.Where(p => GetsDerivative(p, shape)))
         {
-            string name = ParameterBinder.GradientName(p.Name);
-            if (shape == RuleShape.Layer) yield return (p.Type, RefKind.None, name);
-            else if (ArrayTypes.IsArray(p.Type)) yield return ("Span<" + ArrayTypes.ElementKind(p.Type)!.Value.Keyword() + ">", RefKind.None, name);
-            else yield return (p.Type, RefKind.Out, name);
+            string name = DeclarationRules.GradientName(p.Name);
+            if (shape == RuleShape.Layer) yield return (p.Type, null, RefKind.None, name);
+            else if (ArrayTypes.IsArray(p.Type)) yield return (null, ArrayTypes.ElementKind(p.Type), RefKind.None, name);
+            else yield return (p.Type, null, RefKind.Out, name);
         }
     }
 
-    private static bool SameType(ITypeSymbol actual, object expected) => expected switch
-    {
-        ITypeSymbol type => SymbolEqualityComparer.Default.Equals(actual, type),
-        string span => actual is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } named
-            && "Span<" + ScalarTypes.KindOf(named.TypeArguments[0])?.Keyword() + ">" == span,
-        _ => false,
-    };
+    private static bool SameType(ITypeSymbol actual, ITypeSymbol? expected, ScalarKind? spanOf) => expected is not null
+        ? SymbolEqualityComparer.Default.Equals(actual, expected)
+        : actual is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } named
+            && ScalarTypes.KindOf(named.TypeArguments[0]) == spanOf;
 
     /// <summary>The signature a rule named <paramref name="ruleName"/> of <paramref name="function"/> must have, as C# (for messages).</summary>
     public static string Expected(IMethodSymbol function, string ruleName)
@@ -192,12 +204,43 @@ internal sealed class DerivativeRules
         {
             return $"a rule of a function returning double, float or Vec ('{function.Name}' returns {function.ReturnType.ToDisplayString()})";
         }
-        string returns = shape == RuleShape.Scalar ? function.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) : "void";
-        var parameters = ExpectedParameters(function, shape).Select(p =>
-            (p.RefKind == RefKind.Out ? "out " : "") + (p.Type is ITypeSymbol t ? t.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) : (string)p.Type) + " " + p.Name);
+        var (returns, parameters) = Signature(function, shape, SymbolDisplayFormat.MinimallyQualifiedFormat, "Span");
         string prefix = function.IsStatic ? "" : $"a rule of a static function (make '{function.Name}' static): ";
-        return prefix + $"static {returns} {ruleName}({string.Join(", ", parameters)})";
+        return prefix + $"static {returns} {ruleName}({parameters})";
     }
+
+    /// <summary>
+    /// The return type and parameter list (without parentheses) a rule of <paramref name="function"/> must have, with
+    /// fully qualified types (for the code fix, which simplifies them); null when no rule signature fits it (a function
+    /// that is not static, or returns neither double, float nor Vec).
+    /// </summary>
+    public static (string ReturnType, string Parameters)? ExpectedDeclaration(IMethodSymbol function)
+    {
+        var shape = ShapeOf(function);
+        if (shape == RuleShape.None || !function.IsStatic || function.IsGenericMethod) return null;
+        return Signature(function, shape, SymbolDisplayFormat.FullyQualifiedFormat, "global::System.Span");
+    }
+
+    private static (string ReturnType, string Parameters) Signature(IMethodSymbol function, RuleShape shape, SymbolDisplayFormat format, string span)
+    {
+        string returns = shape == RuleShape.Scalar ? function.ReturnType.ToDisplayString(format) : "void";
+        var parameters = ExpectedParameters(function, shape).Select(p =>
+            Passing(p.RefKind) + (p.Type is { } type ? type.ToDisplayString(format) : span + "<" + p.SpanOf!.Value.Keyword() + ">") + " " + Identifier(p.Name));
+        return (returns, string.Join(", ", parameters));
+    }
+
+    /// <summary>The name as C# writes it (<c>@in</c> for a parameter named with a keyword).</summary>
+    private static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
+    private static string Passing(RefKind refKind) => refKind switch
+    {
+        RefKind.Out => "out ",
+        RefKind.Ref => "ref ",
+        RefKind.In => "in ",
+        RefKind.RefReadOnlyParameter => "ref readonly ",
+        _ => "",
+    };
 
     private static string? SimpleName(NameSyntax name) => name switch
     {
