@@ -10,7 +10,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
-// dotnet run -c Release -- --filter '*DerivedBenchmarks*' --job short : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
+// dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {

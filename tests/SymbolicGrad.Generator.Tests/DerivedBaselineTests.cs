@@ -72,6 +72,45 @@ public sealed class DerivedBaselineTests
     }
 
     [Fact]
+    public void HornerJvpRegroupsTheCarriedTangent()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Polynomial
+            {
+                [Differentiable(Jvp = true)]
+                public static double Horner(double[] c, double x)
+                {
+                    double p = 0;
+                    for (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                    return p;
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source).AssertClean();
+        Assert.Empty(run.OutputErrors);
+        string text = run.Source("Loops.Polynomial.Horner.Derivatives.g.cs");
+        Baseline.Verify(text, nameof(HornerJvpRegroupsTheCarriedTangent));
+        // The carried tangent waits for one multiply and one add per iteration, as p does (not for two adds).
+        Assert.Contains("tP = tP * x + (tX * p + tC[i]);", text);
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        // p(x) = 1 + 2x + 3x², at x = 0.5 with t = (tC = [0.25, 0.5, -1], tX = 2):
+        // ∇p·t = 0.25 + 0.5·0.5 − 0.25 + 2·(2 + 6·0.5) = 10.25, exact in binary.
+        var jvp = assembly.Type("Loops.Polynomial").GetMethod("HornerJvp")!;
+        var c = new[] { 1.0, 2.0, 3.0 };
+        var tC = new[] { 0.25, 0.5, -1.0 };
+        var call = jvp.CreateDelegate<HornerJvp>();
+        double value = call(c, 0.5, tC, 2.0, out double tangent);
+        Assert.Equal(2.75, value);
+        Assert.Equal(10.25, tangent);
+    }
+
+    private delegate double HornerJvp(double[] c, double x, System.ReadOnlySpan<double> tC, double tX, out double tangent);
+
+    [Fact]
     public void RosenbrockHessian()
     {
         const string source = """

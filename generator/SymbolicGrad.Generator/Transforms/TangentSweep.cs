@@ -27,6 +27,9 @@ internal sealed class TangentSweep
     private readonly Dictionary<int, int?[]> _seeds = new();
     // (source region, carried index, direction) → index of the carried tangent in the copied region.
     private readonly Dictionary<(int Region, int Carried, int Direction), int> _carriedTangent = new();
+    // Copied nodes that read a carried tangent of their loop in the same iteration (memo of OnTangentChain).
+    private readonly Dictionary<int, bool> _onTangentChain = new();
+    private readonly HashSet<int> _carriedTangentParams = new();
 
     /// <param name="source">The graph to differentiate.</param>
     /// <param name="directions">How many tangents each value gets (one per direction).</param>
@@ -181,7 +184,52 @@ internal sealed class TangentSweep
         }
         var rule = OpTable.Of(n.Op).Pushforward ?? throw new InvalidOperationException($"{n.Op} has no pushforward");
         int? tangent = rule(Builder, copy, tangents);
-        return tangent is int t && Builder[t].IsConstantValue(0) ? null : tangent;
+        if (tangent is int t && Builder[t].IsConstantValue(0)) return null;
+        return tangent is int sum && n.Op == Op.Add ? ShortenChain(sum) : tangent;
+    }
+
+    // ---- Latency of carried tangents ------------------------------------------------------------
+
+    /// <summary>
+    /// A scalar tangent sum in a loop, regrouped so that the terms reading a carried tangent are added last: for
+    /// p = p·x + c[i], tP·x + (tX·p + tC[i]) instead of (tP·x + tX·p) + tC[i]. The carried tangent then waits for one
+    /// multiply and one add per iteration, as the value does, not for two adds; the terms that do not depend on it
+    /// overlap with the chain. Only tangents are regrouped (derivative code may round differently; forward code never).
+    /// </summary>
+    private int ShortenChain(int sum)
+    {
+        var node = Builder[sum];
+        if (node.Op != Op.Add || node.Shape is not null || Builder.CurrentRegion == 0) return sum;
+        var terms = new List<int>();
+        Flatten(sum, node.Kind, terms);
+        var chained = terms.Where(OnTangentChain).ToList();
+        var others = terms.Where(t => !OnTangentChain(t)).ToList();
+        if (chained.Count == 0 || others.Count == 0) return sum;
+        int rest = others.Aggregate(Builder.Add);
+        int result = chained.Aggregate(Builder.Add);
+        return Builder.Add(result, rest);
+    }
+
+    private void Flatten(int node, ScalarKind kind, List<int> terms)
+    {
+        var n = Builder[node];
+        if (n.Op == Op.Add && n.Kind == kind && n.Shape is null && n.Region == Builder.CurrentRegion)
+        {
+            Flatten(n[0], kind, terms);
+            Flatten(n[1], kind, terms);
+        }
+        else terms.Add(node);
+    }
+
+    /// <summary>Whether a copied node reads, in the same iteration, a tangent its loop carries.</summary>
+    private bool OnTangentChain(int node)
+    {
+        if (_carriedTangentParams.Contains(node)) return true;
+        if (_onTangentChain.TryGetValue(node, out bool known)) return known;
+        var n = Builder[node];
+        bool result = n.Region != 0 && n.Op is not (Op.Loop or Op.ReverseLoop) && n.Args.Any(OnTangentChain);
+        _onTangentChain[node] = result;
+        return result;
     }
 
     /// <summary>The copy of a source region, made when its first node is met: its parameters, then its carried tangents.</summary>
@@ -207,7 +255,9 @@ internal sealed class TangentSweep
                 if (!_varied[d][p]) continue;
                 var n = _src[p];
                 _carriedTangent[(source, j, d)] = next;
-                _tangent[d][p] = Builder.Param(next++, n.Kind, n.Shape);
+                int param = Builder.Param(next++, n.Kind, n.Shape);
+                _tangent[d][p] = param;
+                _carriedTangentParams.Add(param);
             }
         }
         return copy;

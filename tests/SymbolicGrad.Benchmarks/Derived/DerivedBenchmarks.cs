@@ -5,8 +5,10 @@ namespace SymbolicGrad.Benchmarks.Derived;
 /// <summary>
 /// Forward mode and second order (issue 10), each benchmark category against its baseline so the Ratio column is the
 /// goal's ratio: Jvp against the primal (goal ≤ 1.5×), Hvp against the gradient (goal ≤ 4×), and the full Hessian of a
-/// function of ten scalars (the baseline) against ten Hessian-vector sweeps along the unit vectors.
+/// function of ten scalars (the baseline) against ten Hessian-vector sweeps along the unit vectors. With
+/// <c>--cpu-clock</c> the loop benchmarks' job runs them in process, timed by thread CPU time.
 /// </summary>
+[Config(typeof(Loops.LoopBenchmarkConfig))]
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
