@@ -11,7 +11,12 @@ namespace SymbolicGrad;
 /// parameters get none; an array or span parameter gets a <c>Span&lt;T&gt; dName</c>, added into).</para>
 /// <para>For a static function returning a <see cref="Vec"/> (a custom layer) the rule is a pullback:
 /// <c>static void Rule(&lt;F's parameters&gt;, Vec dResult, &lt;one Vec or Mat dParam per differentiable Vec/Mat parameter&gt;)</c>,
-/// adding Jᵀ·dResult into each buffer.</para>
+/// adding Jᵀ·dResult into each buffer. A model method may call such a function (a custom layer): the generated code
+/// computes its value with the overload <c>static void F(&lt;F's parameters&gt;, Vec result)</c>, which overwrites
+/// <c>result</c> (so a training step allocates nothing), and calls the rule once per sample and per parameter whose
+/// gradient it needs. <see cref="ResultLength"/> says how long the result is.</para>
+/// <para>Callers in code on <see cref="Vec"/> and <see cref="Mat"/> (model methods) call a rule of a function of values
+/// once per sample, on values of vectors such as <c>F(Ops.Sum(x))</c>.</para>
 /// <para>A rule gives first derivatives: gradients and forward mode (<c>NameJvp</c>) use it; a Hessian through a call
 /// to F is a compile-time error. Check a rule against finite differences with
 /// <see cref="GradientCheck.Function(ScalarFunction, ScalarGradient, double[], double, double)"/>.</para>
@@ -40,4 +45,12 @@ public sealed class DerivativeOfAttribute : Attribute
 
     /// <summary>The function's name.</summary>
     public string Function { get; }
+
+    /// <summary>
+    /// For a function returning a <see cref="Vec"/> (a custom layer): the length of its result, as the name of one of
+    /// its parameters — a <see cref="Vec"/>'s length (<c>ResultLength = nameof(b)</c>), or a <see cref="Mat"/>'s rows or
+    /// columns (<c>ResultLength = nameof(W) + ".Rows"</c>). Null: the length of the function's only Vec parameter (an
+    /// element-wise layer).
+    /// </summary>
+    public string? ResultLength { get; set; }
 }

@@ -1500,9 +1500,30 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SG0056_ScalarRuleCalledFromCodeOnVectors()
+    public void SG0056_RuleTheGeneratedCodeCannotCall()
     {
         AssertReported("SG0056", Header + """
+            public static class Smooth
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                [DerivativeOf(nameof(Softplus))]
+                private static double SoftplusRule(double x, out double dX) { dX = 1 / (1 + Math.Exp(-x)); return Softplus(x); }
+            }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|Smooth.Softplus(2 * x)|];
+            }
+            """, "the generated code in 'C' cannot call it; make 'SoftplusRule' and 'Softplus' internal or public");
+    }
+
+    [Fact]
+    public void ScalarRuleCalledFromCodeOnVectorsIsUsed()
+    {
+        // Once an error (SG0056); a function of values with a rule is now called per sample in code on Vec and Mat.
+        var run = GeneratorHarness.Run(Header + """
             public static partial class C
             {
                 public static float Clip(float x) => Math.Min(x, 1f);
@@ -1511,9 +1532,120 @@ public sealed partial class DiagnosticTests
                 public static float ClipRule(float x, out float dX) { dX = 1f; return Clip(x); }
 
                 [Differentiable]
-                public static float F(Vec x) => [|Clip(Ops.Sum(x))|];
+                public static float F(Vec x) => Clip(Ops.Sum(x));
             }
-            """, "cannot use the derivative rule 'ClipRule'");
+            """);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        string generated = run.Source(FileOfF);
+        Assert.Contains("global::Diag.C.Clip(", generated);
+        Assert.Contains("global::Diag.C.ClipRule(", generated);
+    }
+
+    [Fact]
+    public void SG0056_CustomLayerWithAFloatThatDependsOnTheParameters()
+    {
+        AssertReported("SG0056", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Vec b = new(3);
+
+                public static Vec Scale(Vec x, float s) => x * s;
+
+                public static void Scale(Vec x, float s, Vec result) { for (int i = 0; i < x.Length; i++) result[i] = s * x[i]; }
+
+                [DerivativeOf(nameof(Scale))]
+                public static void ScalePullback(Vec x, float s, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += s * dResult[i]; }
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec x) => Ops.Sum([|Scale(x, Ops.Sum(b))|]);
+            }
+            """, "'Ops.Sum(b)' depends on the parameters, but the rule of a custom layer gives no derivative for its float parameter 's'");
+    }
+
+    [Fact]
+    public void SG0057_CustomLayerWithoutItsBufferOverload()
+    {
+        AssertReported("SG0057", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Vec b = new(3);
+
+                public static Vec Swish(Vec x) => x;
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec x) => Ops.Sum([|Swish(x + b)|]);
+            }
+            """, "declare 'static void Swish(Vec x, Vec result)' beside it, overwriting result (x.Length elements) with Swish(x)");
+    }
+
+    [Fact]
+    public void SG0057_CustomLayerWhoseResultLengthIsNotSaid()
+    {
+        AssertReported("SG0057", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W = new(3, 2);
+                private readonly Vec b = new(3);
+
+                public static Vec Dense(Mat W, Vec b, Vec x) => W * x + b;
+
+                public static void Dense(Mat W, Vec b, Vec x, Vec result) => (W * x + b).Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Dense))]
+                public static void DensePullback(Mat W, Vec b, Vec x, Vec dResult, Mat dW, Vec dB, Vec dX) { }
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec x) => Ops.Sum([|Dense(W, b, x)|]);
+            }
+            """, "the length of its result is not known ('Dense' has 2 Vec parameters): say which extent it is, e.g. [DerivativeOf(nameof(Dense), ResultLength = nameof(b))] on 'DensePullback'");
+    }
+
+    [Fact]
+    public void SG0057_CustomLayerWhoseResultLengthNamesNoExtent()
+    {
+        AssertReported("SG0057", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W = new(3, 2);
+                private readonly Vec b = new(3);
+
+                public static Vec Dense(Mat W, Vec b, Vec x) => W * x + b;
+
+                public static void Dense(Mat W, Vec b, Vec x, Vec result) => (W * x + b).Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Dense), ResultLength = "W.Depth")]
+                public static void DensePullback(Mat W, Vec b, Vec x, Vec dResult, Mat dW, Vec dB, Vec dX) { }
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec x) => Ops.Sum([|Dense(W, b, x)|]);
+            }
+            """, "ResultLength = \"W.Depth\" on 'DensePullback' is not the length of a Vec parameter of 'Dense'");
+    }
+
+    [Fact]
+    public void SG0055_JvpThroughACustomLayerIsRefusedOnTheModelMethod()
+    {
+        // A pullback gives no tangent; forward mode is not generated for model methods, which alone call custom layers.
+        AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Vec b = new(3);
+
+                public static Vec Swish(Vec x) => x;
+
+                public static void Swish(Vec x, Vec result) => x.Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+
+                [Differentiable([|Jvp = true|])]
+                public float Loss([NoDiff] Vec x) => Ops.Sum(Swish(x + b));
+            }
+            """, "asks for Jvp");
     }
 
     [Fact]

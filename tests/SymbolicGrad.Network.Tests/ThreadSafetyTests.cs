@@ -23,7 +23,7 @@ public sealed class ThreadSafetyTests
 
     public static TheoryData<string, int> CasesAndThreads => new()
     {
-        { "digits", 2 }, { "digits", 4 }, { "decay", 2 }, { "decay", 4 },
+        { "digits", 2 }, { "digits", 4 }, { "decay", 2 }, { "decay", 4 }, { "custom layer", 2 }, { "custom layer", 4 },
     };
 
     [Theory]
@@ -218,6 +218,9 @@ public sealed class ThreadSafetyTests
         // A regression with a penalty on parameters alone.
         "decay" => new TargetCase<WeightDecayNet, WeightDecayNet.LossWorkspace>("WeightDecayNet", "composed", new WeightDecayNet(seed: 1),
             new SampleData(DataSpec.Targets(5, 3, DataSpec.Uniform), Samples, seed: 5, DataLayout.Copies)),
+        // Custom dense layers: the rule adds into per-call buffers, then into the store under its lock.
+        "custom layer" => new LabelCase<Models.CustomLayers.DenseNet, Models.CustomLayers.DenseNet.LossWorkspace>("DenseNet", "custom layer",
+            new Models.CustomLayers.DenseNet(seed: 1), new SampleData(DataSpec.Labels(4, 3), Samples, seed: 5, DataLayout.Copies)),
         _ => throw new ArgumentException(name, nameof(name)),
     };
 

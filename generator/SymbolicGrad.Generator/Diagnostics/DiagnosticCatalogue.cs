@@ -119,6 +119,11 @@ internal static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor RuleCallUnsupported = Error("SG0056",
         "A derivative rule cannot be used here",
         "'{0}' cannot use the derivative rule '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor CustomLayerForm = Error("SG0057",
+        "Custom layer without what generated code needs",
+        "'{0}' cannot be computed as the custom layer '{1}': {2}");
+
     public static readonly DiagnosticDescriptor LayerLoopForm = Error("SG0070",
         "Loop in a model method is not a loop over layers",
         "This '{0}' cannot be differentiated in a model method: {1}; a model method loops over its layers as 'for (int l = 0; l < W.Length; l++)', W a readonly Mat[] or Vec[] field (see docs/diagnostics/SG0070.md)");

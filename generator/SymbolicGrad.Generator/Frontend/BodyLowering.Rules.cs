@@ -11,7 +11,8 @@ namespace SymbolicGrad.Generator.Frontend;
 
 /// <summary>
 /// Calls of functions with a <c>[DerivativeOf]</c> rule: the call becomes an opaque <see cref="Op.Call"/> (its value
-/// computed by the function itself), whose derivatives are the rule's outs. The rule wins over a [Differentiable] body.
+/// computed by the function itself), whose derivatives are the rule's outs; in code on Vec and Mat, a
+/// <see cref="Op.ValueCall"/> per sample. The rule wins over a [Differentiable] body.
 /// </summary>
 internal sealed partial class BodyLowering
 {
@@ -54,13 +55,14 @@ internal sealed partial class BodyLowering
         var caller = _callStack.Peek().ContainingType;
         if (rule.Shape == RuleShape.Layer)
         {
+            if (_tensors is not null) return CallCustomLayer(invocation, rule, env);
             return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
-                $"'{function.Name}' returns a Vec, and custom layers are called from model methods only, once per sample");
+                $"'{function.Name}' returns a Vec, and custom layers are called from model methods and functions of Vec and Mat only");
         }
-        if (_tensors is not null)
+        if (_tensors is not null && (_graph.CurrentRegion != 0 || _layer is not null))
         {
             return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
-                $"'{function.Name}' is a function of values, and code on Vec and Mat calls rules of custom layers (functions returning Vec) only");
+                $"'{function.Name}' is called inside a loop over layers, where rules are not supported yet; call it outside the loop");
         }
         if (!_compilation.IsSymbolAccessibleWithin(rule.Rule, caller) || !_compilation.IsSymbolAccessibleWithin(function, caller))
         {
@@ -90,6 +92,12 @@ internal sealed partial class BodyLowering
         var returnKind = ScalarTypes.KindOf(function.ReturnType)!.Value;
         var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
             new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
+        if (_tensors is not null)
+        {
+            // Code on Vec and Mat: one value per sample, F and the rule called in loops over the batch.
+            var perSample = new Node(Op.ValueCall, returnKind, new EquatableArray<int>(operands), _graph.Broadcast(operands), Name: target.Encode());
+            return _graph.Convert(_graph.Rebuild(perSample), kind);
+        }
         int node = _graph.Pinned(new Node(Op.Call, returnKind, new EquatableArray<int>(operands), Name: target.Encode()));
         if (SecondOrder && operands.Where((_, k) => differentiable[k]).Any(IsActive))
         {

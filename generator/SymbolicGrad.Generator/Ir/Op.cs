@@ -125,6 +125,23 @@ internal enum Op
     RuleCall,
     /// <summary>Out argument number <see cref="Node.Value"/> of rule call <c>Args[0]</c>: ∂F/∂ (its differentiable parameter of that rank).</summary>
     RuleOut,
+    /// <summary>
+    /// <c>F(Args…)</c> for a function returning a Vec with a pullback rule (a custom layer), computed per sample by F's
+    /// overload that writes into a buffer; <see cref="Node.Name"/> is a <see cref="CallTarget"/>, <see cref="Node.Dim"/> the result's length.
+    /// </summary>
+    LayerCall,
+    /// <summary>
+    /// ∂L/∂(operand <see cref="Node.Value"/>) of custom layer <c>Args[1]</c>, by its rule, from the adjoint <c>Args[0]</c>; the
+    /// call's operands follow (<c>Args[2..]</c>), so the rule's reads are this node's.
+    /// </summary>
+    LayerRuleGrad,
+    /// <summary>
+    /// <c>F(Args…)</c> in code on Vec and Mat for a function of values with a <c>[DerivativeOf]</c> rule: per sample, one value
+    /// (rank 0); <see cref="Node.Name"/> is a <see cref="CallTarget"/>.
+    /// </summary>
+    ValueCall,
+    /// <summary>∂F/∂(operand <see cref="Node.Value"/>) of a <see cref="ValueCall"/> on the same operands, per sample, by the rule.</summary>
+    ValueCallGrad,
     // Loops over a model's layers (issue 9): the loop body is a program of its own, run once per layer.
     /// <summary>
     /// The loop over layers number <see cref="Node.Value"/> of a model method, from the carried vector <c>Args[0]</c>: its

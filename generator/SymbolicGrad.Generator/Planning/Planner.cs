@@ -68,9 +68,11 @@ internal static class Planner
         string? columns = ops.Any(o => o.Op == Op.Conv2d) ? names.Allocate("columns") : null;
         string geometry = names.Allocate("geometry");
         var scratch = new List<ScratchBuffer>();
-        foreach (var value in schedule.Forward)
+        foreach (var value in schedule.Forward.Concat(schedule.Backward))
         {
-            foreach (var (suffix, type) in OpTable.Of(dag[value.Node].Op).Scratch)
+            var def = OpTable.Of(dag[value.Node].Op);
+            if (def.NeedsScratch?.Invoke(dag[value.Node]) == false) continue;
+            foreach (var (suffix, type) in def.Scratch)
             {
                 scratch.Add(new ScratchBuffer(value.Node, suffix, names.Allocate(NameAllocator.Bare(value.Name) + suffix), type));
             }

@@ -503,7 +503,13 @@ internal sealed partial class Schedule
         var n = _dag[node];
         if (n.Op == Op.Param && _userNames.TryGetValue(node, out var user)) return user;
         if (n.Op == Op.LoopTrips) return "trips";
-        if (n.Op == Op.Call) return CallName(n);
+        if (n.Op is Op.Call or Op.LayerCall or Op.ValueCall) return CallName(n);
+        if (n.Op == Op.ValueCallGrad)
+        {
+            // dSoftplusdX: ∂Softplus/∂x, x the function's own parameter (as a rule call's outs are named).
+            var target = CallTarget.Decode(n.Name!);
+            return "d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(target.ParameterName((int)n.Value));
+        }
         if (n.Op == Op.Restore) return _userNames.TryGetValue(n.Ref, out var restored) ? restored : DerivedName(n.Ref);
         bool function = n.Args.Count == 1 && n.Op is not (Op.Neg or Op.Convert or Op.Not) && !OpTable.Of(n.Op).Is(OpTraits.Control);
         if (function && DisplayName(n[0]) is { } argument) return OpTable.Of(n.Op).Name + NameAllocator.Capitalize(argument);

@@ -1,6 +1,7 @@
 using SymbolicGrad.Network.Tests.Models.Activations;
 using SymbolicGrad.Network.Tests.Models.Arithmetic;
 using SymbolicGrad.Network.Tests.Models.Composed;
+using SymbolicGrad.Network.Tests.Models.CustomLayers;
 using SymbolicGrad.Network.Tests.Models.Elements;
 using SymbolicGrad.Network.Tests.Models.Helpers;
 using SymbolicGrad.Network.Tests.Models.Joins;
@@ -78,6 +79,10 @@ public static class NetworkCatalogue
         Label<UnrolledLayerNet, UnrolledLayerNet.LossWorkspace>("layer loop", () => new UnrolledLayerNet(Seed), DataSpec.Labels(5, 3)),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(3, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(3)"),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(1, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(1)"),
+        // Custom layers (issue 10): a function returning a Vec with a pullback rule, element-wise and with weights.
+        Label<SwishNet, SwishNet.LossWorkspace>("custom layer", () => new SwishNet(Seed), DataSpec.Labels(5, 3)),
+        Label<DenseNet, DenseNet.LossWorkspace>("custom layer", () => new DenseNet(Seed), DataSpec.Labels(4, 3)),
+        Label<SmoothPenaltyNet, SmoothPenaltyNet.LossWorkspace>("custom layer", () => new SmoothPenaltyNet(Seed), DataSpec.Labels(5, 3)),
         // Names that collide with those of the generated code (issue 8).
         Label<CaseNet, CaseNet.LossWorkspace>("names", () => new CaseNet(Seed), DataSpec.Labels(5, 3)),
         Label<CrowdedNet, CrowdedNet.LossWorkspace>("names", () => new CrowdedNet(Seed), DataSpec.Labels(5, 4)),

@@ -239,6 +239,17 @@ internal sealed class TensorCode : IKernelWriter
         return $"new {FileLayout.Runtime}.Mat({Name(node)}, 0, {(n.Batched ? Batch : "1")}, {Dim(n.Shape!.Length)})";
     }
 
+    public string Sample(int node, string row)
+    {
+        node = Viewed(node);
+        var n = Dag[node];
+        if (n.Op == Op.Input) return n.Batched && n.Rank == 1 ? $"{n.Name}.Row({row})" : n.Name!;
+        string name = Name(node);
+        if (n.Rank == 2) return $"new {FileLayout.Runtime}.Mat({name}, 0, {Dim(n.Shape!.Rows)}, {Dim(n.Shape.Cols)})";
+        string length = Dim(n.Shape!.Length);
+        return $"new {FileLayout.Runtime}.Vec({name}, {(n.Batched ? row + " * " + length : "0")}, {length})";
+    }
+
     /// <summary>The node whose memory a view (an image of a vector) reads; the node itself for the rest.</summary>
     private int Viewed(int node)
     {

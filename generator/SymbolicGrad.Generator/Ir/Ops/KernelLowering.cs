@@ -33,6 +33,12 @@ internal interface IKernelWriter
     /// </summary>
     string BatchMatrix(int node);
 
+    /// <summary>
+    /// Sample <paramref name="row"/> of a stored value or an input as the runtime's <c>Vec</c> (or the <c>Mat</c>, for a
+    /// matrix) viewing its memory in place: a row of a batched value, the whole of a shared one.
+    /// </summary>
+    string Sample(int node, string row);
+
     /// <summary>The local holding the model's mode for this call (<c>Model.Training</c>, read once).</summary>
     string Training { get; }
 

@@ -85,6 +85,9 @@ internal sealed class OpDef
     /// </summary>
     public (string Suffix, string Type)[] Scratch { get; init; } = new (string, string)[0];
 
+    /// <summary>Whether a node of this op needs its <see cref="Scratch"/> buffers; null: always.</summary>
+    public Func<Node, bool>? NeedsScratch { get; init; }
+
     /// <summary>
     /// Checks the generated argument check makes before any memory is touched (a layer's fit to its input), as C#
     /// statements; <c>size</c> writes a dimension, <c>method</c> is the method's name for the messages.

@@ -1,0 +1,69 @@
+using System.Linq;
+
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// Calls, in code on Vec and Mat, of functions of values (double/float) whose derivative is a user's <c>[DerivativeOf]</c>
+/// rule (<c>T Rule(&lt;F's parameters&gt;, out T dX …)</c>), on float values derived from vectors
+/// (<c>Smooth(Sum(x))</c>): per sample of a batch, F gives the value and the rule each derivative, into buffers.
+/// </summary>
+internal static partial class OpTable
+{
+    /// <summary><c>F(a, b)</c> per sample: <c>y[r] = F(a[r], b[r]);</c>.</summary>
+    public static readonly OpDef ValueCall = new(Op.ValueCall, "call", OpTraits.Structural)
+    {
+        Shape = (b, n) => b.Broadcast(n.Args.ToArray()),
+        // ∂/∂operand = the rule's out for it (in the operand's kind), per sample, times the adjoint.
+        Pullback = (b, node, operand, g) =>
+        {
+            var n = b[node];
+            if (!CallTarget.Decode(n.Name!).IsDifferentiable(operand)) return null;
+            var kind = b.KindOf(n[operand]);
+            int derivative = b.Rebuild(new Node(Op.ValueCallGrad, kind, n.Args, n.Shape, operand, n.Name));
+            return b.Mul(b.Convert(g, kind), derivative);
+        },
+        Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+        Kernel = new ValueCallKernel(),
+    };
+
+    /// <summary>∂F/∂(operand <see cref="Node.Value"/>) per sample, by the rule: <c>Rule(a[r], b[r], out d[r], out _);</c>.</summary>
+    public static readonly OpDef ValueCallGrad = new(Op.ValueCallGrad, "rule", OpTraits.Structural)
+    {
+        Math = new Notation.Custom((c, n) =>
+        {
+            var target = CallTarget.Decode(n.Name!);
+            return ("∂" + target.FunctionName + "/∂" + c.Operand(n[(int)n.Value], Precedence.Primary), Precedence.Primary);
+        }),
+        Kernel = new ValueCallGradKernel(),
+    };
+
+    private sealed class ValueCallKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            var target = CallTarget.Decode(n.Name!);
+            w.PerSample(n.Batched, scoped: false, () =>
+            {
+                string row = w.Row(n.Batched);
+                var arguments = n.Args.Select(a => w.Element(a, row, "0"));
+                w.Line($"{w.Element(node, row, "0")} = {target.Function}({string.Join(", ", arguments)});");
+            });
+        }
+    }
+
+    private sealed class ValueCallGradKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            var target = CallTarget.Decode(n.Name!);
+            int part = (int)n.Value;
+            w.PerSample(n.Batched, scoped: false, () =>
+            {
+                string row = w.Row(n.Batched);
+                var arguments = n.Args.Select(a => w.Element(a, row, "0"))
+                    .Concat(Enumerable.Range(0, target.Outs).Select(k => target.OperandOf(k) == part ? "out " + w.Element(node, row, "0") : "out _"));
+                w.Line($"{target.Rule}({string.Join(", ", arguments)}); // ∂{target.FunctionName}/∂{target.ParameterName(part)}, by the rule {target.RuleName}");
+            });
+        }
+    }
+}
