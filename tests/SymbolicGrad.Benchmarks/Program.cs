@@ -9,6 +9,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
 // dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
+// valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference)
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
@@ -24,6 +25,13 @@ if (args.Length > 0 && args[0] == "--profile")
     // Batch sizes of the 784-128-10 MLP and/or "deep" (784-512-512-10 at 256); nothing: all of them.
     string[] choice = args.Length > 1 ? args[1..] : ["1", "16", "64", "256", "deep"];
     StepProfile.Run(choice.Where(a => a != "deep").Select(int.Parse).ToArray(), deep: choice.Contains("deep"));
+    return;
+}
+
+if (args.Length == 5 && args[0] == "--count")
+{
+    // One step variant alone, for an instruction counter (valgrind); see StepCount.
+    StepCount.Run(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 
