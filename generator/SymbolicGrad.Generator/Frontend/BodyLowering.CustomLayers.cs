@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using SymbolicGrad.Generator.Diagnostics;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
 

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using SymbolicGrad.Generator.Declarations;
 using SymbolicGrad.Generator.Ir;
 
 namespace SymbolicGrad.Generator.Frontend;
