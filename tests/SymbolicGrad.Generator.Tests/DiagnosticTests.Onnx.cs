@@ -65,8 +65,8 @@ public sealed partial class DiagnosticTests
                 [Differentiable]
                 public float [|F|]([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(x * (float)x.Length, target) + Ops.Sum(w);
             }
-            """, "it reads the length x.Length, which only a sample tells");
-        Assert.Contains("throw new global::System.NotSupportedException(\"F: the prediction cannot be exported to ONNX: it reads the length x.Length", run.Source(FileOfF));
+            """, "it reads the length of 'x', which only a sample tells");
+        Assert.Contains("throw new global::System.NotSupportedException(\"F: the prediction cannot be exported to ONNX: it reads the length of 'x'", run.Source(FileOfF));
     }
 
     [Fact]

@@ -17,6 +17,9 @@ namespace SymbolicGrad;
 /// parameter, of shape [batch, length] (float), and one output of shape [batch, length]: <c>logits</c> for a softmax
 /// cross-entropy, else the marked helper's name or <c>prediction</c>. The batch dimension is symbolic, so one file
 /// serves any batch size.</para>
+/// <para>The graph is the prediction in evaluation mode, whatever <see cref="Model.Training"/> is (the export only reads
+/// the model, and leaves its mode as it is): dropout is the identity, batch norm uses its running statistics. A loop
+/// over layers is unrolled with the current number of layers, each layer's weights named <c>W[0]</c>, <c>W[1]</c> ….</para>
 /// </remarks>
 public static class Onnx
 {

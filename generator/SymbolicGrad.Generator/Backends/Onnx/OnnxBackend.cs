@@ -91,7 +91,7 @@ internal static class OnnxBackend
         if (writer.UnknownDims.Count > 0)
         {
             // A length only a sample tells (a slice of a vector whose length no weight gives) has no place in a graph written before any sample.
-            string what = DimText.Of(writer.UnknownDims[0], bare: true);
+            string what = writer.UnknownDims[0] is Dim.Extent extent ? $"of '{Identifiers.Bare(extent.Tensor.Name)}'" : DimText.Of(writer.UnknownDims[0], bare: true);
             return NotExportable(method, lines, signature, $"it reads the length {what}, which only a sample tells");
         }
         lines.Add(signature);
