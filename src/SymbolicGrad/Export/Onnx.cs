@@ -27,7 +27,7 @@ public static class Onnx
     public const int Opset = 17;
 
     /// <summary>Writes <paramref name="model"/>'s prediction, with its current weights, as an ONNX file at <paramref name="path"/> (replaced atomically).</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     /// <exception cref="IOException">The file cannot be written (its folder does not exist, the disk is full …).</exception>
     /// <exception cref="UnauthorizedAccessException">The file or its folder is not writable.</exception>
@@ -51,7 +51,7 @@ public static class Onnx
     }
 
     /// <summary>Writes <paramref name="model"/>'s prediction, with its current weights, as an ONNX model to <paramref name="stream"/>.</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     public static void Export(Model model, Stream stream)
     {
@@ -62,7 +62,7 @@ public static class Onnx
     }
 
     /// <summary>The ONNX model of <paramref name="model"/>'s prediction, as bytes (for ONNX Runtime's <c>InferenceSession(byte[])</c>).</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     public static byte[] ToBytes(Model model)
     {
