@@ -42,7 +42,7 @@ internal sealed class GraphWriter : IOnnxContext
     /// <param name="known">The dimensions readable at export time, without a sample.</param>
     /// <param name="qualifyMath">Write <c>global::System.Math</c>.</param>
     public GraphWriter(Dag dag, bool[] reachable, string graph, HashSet<string> fields, IEnumerable<ElementField> elements,
-        (int Node, string Name) counter, System.Func<Dim, bool> known, bool qualifyMath)
+        (int Node, string? Name) counter, System.Func<Dim, bool> known, bool qualifyMath)
     {
         _dag = dag;
         Graph = graph;

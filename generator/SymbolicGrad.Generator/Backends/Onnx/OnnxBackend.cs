@@ -53,7 +53,7 @@ internal static class OnnxBackend
         if (reason is not null) return NotExportable(method, lines, signature, reason);
 
         var known = KnownDims(method, fields);
-        var writer = new GraphWriter(dag, reachable, graph, fields, Enumerable.Empty<ElementField>(), (-1, null!), known, method.QualifyMath);
+        var writer = new GraphWriter(dag, reachable, graph, fields, Enumerable.Empty<ElementField>(), (-1, null), known, method.QualifyMath);
         var body = new List<string>();
         var planNames = NamesOf(plan);
         foreach (var loop in method.LayerLoops) body.AddRange(LayerArrayChecks(loop));
@@ -75,7 +75,7 @@ internal static class OnnxBackend
                 var loop = plan.LayerLoops.First(l => l.Loop.Index == (int)n.Value);
                 string local = names.Allocate(planNames.TryGetValue(id, out string? planned) ? planned : "layers");
                 body.Add($"var {local} = {writer.Operand(n[0])};");
-                body.AddRange(LayerLoop(loop, local, graph, fields, names, known, method.QualifyMath, writer.UnknownDims));
+                body.AddRange(LayerLoop(loop, local, graph, names, known, method.QualifyMath, writer.UnknownDims));
                 writer.Bind(id, local);
             }
             else if (writer.NeedsLocal(id))
@@ -105,7 +105,7 @@ internal static class OnnxBackend
     /// A loop over layers, unrolled at export time by a C# loop over the layer arrays: each layer's statements, its
     /// elements of the arrays as weights <c>W[l]</c>, and the carried vector <paramref name="carried"/> rebound to its output.
     /// </summary>
-    private static IEnumerable<string> LayerLoop(LayerLoopPlan plan, string carried, string graph, HashSet<string> methodFields, NameAllocator names,
+    private static IEnumerable<string> LayerLoop(LayerLoopPlan plan, string carried, string graph, NameAllocator names,
         System.Func<Dim, bool> known, bool qualifyMath, List<Dim> unknown)
     {
         var loop = plan.Loop;
