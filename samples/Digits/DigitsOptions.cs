@@ -303,12 +303,6 @@ public sealed record DigitsOptions
             throw new CommandLineException("--model cnn has one dense hidden layer: give --hidden one number.");
         }
 
-        if (options.ExportPath is not null && (options.Model == ModelKind.Cnn || options.Hidden.Count != 1))
-        {
-            // The ONNX export does not yet write convolutions or loops over layers (SG0080).
-            throw new CommandLineException("--export writes the one-hidden-layer perceptron (--model mlp, one --hidden number); the CNN and layered nets are not exported yet.");
-        }
-
         if (options.Model == ModelKind.Cnn && options.PcaComponents is not null)
         {
             throw new CommandLineException("--model cnn convolves the image, which --pca replaces by components: use one or the other.");

@@ -53,6 +53,76 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0080_PredictionReadingALengthOnlyASampleTells()
+    {
+        var run = AssertReported("SG0080", Header + """
+            public sealed partial class C : Model
+            {
+                readonly Vec w;
+
+                public C() => w = Parameters.Vector(3);
+
+                [Differentiable]
+                public float [|F|]([NoDiff] Vec x, [NoDiff] Vec target) => Ops.Mse(x * (float)x.Length, target) + Ops.Sum(w);
+            }
+            """, "it reads the length of 'x', which only a sample tells");
+        Assert.Contains("throw new global::System.NotSupportedException(\"F: the prediction cannot be exported to ONNX: it reads the length of 'x'", run.Source(FileOfF));
+    }
+
+    [Fact]
+    public void SG0080_NotReportedForALoopOverLayersOrACnn()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public sealed partial class C : Model
+            {
+                readonly Mat[] W;
+                readonly Vec[] b;
+
+                public C()
+                {
+                    W = new[] { Parameters.Matrix(8, 4, Init.He(1)), Parameters.Matrix(3, 8, Init.He(2)) };
+                    b = new[] { Parameters.Vector(8), Parameters.Vector(3) };
+                }
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, int label)
+                {
+                    Vec h = x;
+                    for (int l = 0; l < W.Length; l++) h = l < W.Length - 1 ? Ops.Relu(W[l] * h + b[l]) : W[l] * h + b[l];
+                    return Ops.SoftmaxCrossEntropy(h, label);
+                }
+            }
+
+            public sealed partial class D : Model
+            {
+                readonly Conv2d conv;
+                readonly BatchNorm bn;
+                readonly Mat W;
+
+                public D()
+                {
+                    conv = Parameters.Conv2d(1, 2, kernel: 3, padding: 1);
+                    bn = Parameters.BatchNorm(2);
+                    W = Parameters.Matrix(3, 32, Init.He(1));
+                }
+
+                [Differentiable]
+                public float F([NoDiff] Vec x, int label) =>
+                    Ops.SoftmaxCrossEntropy(W * Ops.Dropout(Ops.Flatten(Ops.MaxPool2d(Ops.Relu(Ops.BatchNorm(Ops.Conv2d(x.AsImage(1, 8, 8), conv), bn)), 2)), 0.5f), label);
+            }
+            """).AssertClean();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "SG0080");
+        string loop = run.Source(FileOfF);
+        Assert.Contains("for (int l = 0; l < W.Length; l++)", loop);
+        Assert.Contains("graph.Weight(\"W\", l, W_l)", loop);
+        Assert.Contains("graph.Input(\"x\", global::SymbolicGrad.CompilerServices.OnnxType.Float, W[0].Cols);", loop);
+        string cnn = run.Source("Diag.D.F.g.cs");
+        foreach (string op in new[] { "\"Conv\"", "\"BatchNormalization\"", "\"MaxPool\"" }) Assert.Contains(op, cnn);
+        Assert.DoesNotContain("\"Dropout\"", cnn);
+        Assert.Contains("graph.Input(\"x\", global::SymbolicGrad.CompilerServices.OnnxType.Float, 64);", cnn);
+    }
+
+    [Fact]
     public void SG0080_NotReportedForAnExportablePrediction()
     {
         var run = GeneratorHarness.Run(Header + """

@@ -4,18 +4,24 @@ using static SymbolicGrad.OnnxExport.Tests.OnnxRunner;
 
 namespace SymbolicGrad.OnnxExport.Tests;
 
-/// <summary>Digits <c>--export</c>: the file ONNX Runtime serves classifies the test digits as the run reported.</summary>
+/// <summary>
+/// Digits <c>--export</c>: the file ONNX Runtime serves classifies the test digits as the run reported, for the
+/// perceptron, the layered perceptron (a loop over layers) and the CNN with batch norm and dropout.
+/// </summary>
 public sealed class DigitsExportTests
 {
-    [Fact]
-    public void TheExportedNetworkHasTheReportedTestAccuracy()
+    [Theory]
+    [InlineData("--hidden", "16")]
+    [InlineData("--hidden", "64,32")]
+    [InlineData("--model", "cnn", "--batchnorm", "--dropout", "0.2", "--hidden", "32")]
+    public void TheExportedNetworkHasTheReportedTestAccuracy(params string[] model)
     {
         using var folder = new TempFolder();
         string path = Path.Combine(folder.Path, "digits.onnx");
         var output = new StringWriter();
         var error = new StringWriter();
 
-        int code = DigitsApp.Run(["--epochs", "1", "--hidden", "16", "--export", path], output, error);
+        int code = DigitsApp.Run(["--epochs", "1", .. model, "--export", path], output, error);
 
         Assert.True(code == DigitsApp.Success, error.ToString());
         string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -31,6 +31,29 @@ public sealed class ErrorTests
         Assert.Contains("'NoGraphModel' has no generated ONNX prediction graph", error.Message);
     }
 
+    [Theory]
+    [InlineData(2, 1, "The loop over W runs 2 layers, but b has 1.")]
+    [InlineData(0, 0, "The loop over W has no layer to export: W is empty.")]
+    public void LayerArraysThatDoNotFitTogetherAreNamedAtExport(int layers, int biases, string expected)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Onnx.ToBytes(new UnevenLayersNet(layers, biases)));
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void MoreBiasesThanLayersExportTheLayersThereAre()
+    {
+        var net = new UnevenLayersNet(layers: 2, biases: 3);
+        float[] inputs = OnnxRunner.RandomInputs(5, 3, seed: 1);
+
+        var (logits, shape) = OnnxRunner.Run(Onnx.ToBytes(net), "x", inputs, 5, "logits");
+
+        Assert.Equal(new long[] { 5, 3 }, shape);
+        for (int r = 0; r < 5; r++) OnnxRunner.AssertLossAgrees(k => net.Loss(new Vec(inputs, r * 3, 3), k), logits.AsSpan(r * 3, 3), $"sample {r}");
+        Assert.DoesNotContain("b[2]", System.Text.Encoding.UTF8.GetString(Onnx.ToBytes(net)));
+    }
+
     [Fact]
     public void AMissingFolderIsNamed()
     {

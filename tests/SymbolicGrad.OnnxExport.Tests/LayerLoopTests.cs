@@ -1,82 +1,80 @@
-using SymbolicGrad.CompilerServices;
+using SymbolicGrad.Samples.Digits;
 using static SymbolicGrad.OnnxExport.Tests.OnnxRunner;
 
 namespace SymbolicGrad.OnnxExport.Tests;
 
 /// <summary>
-/// A loop over layers is unrolled at export time: the description runs as C# with the lengths of the model's arrays,
-/// and each layer's weights become initializers named <c>W[l]</c>. The model here describes itself as generated code
-/// for a layer loop will.
+/// A loop over layers (Digits' <see cref="LayeredDigitNet"/>: <c>Mat[] W</c>, <c>Vec[] b</c>, ReLU on every layer but
+/// the last) is unrolled at export time: one set of nodes per layer, each layer's weights the initializers
+/// <c>W[l]</c>, <c>b[l]</c>, and the counter's condition decided per layer.
 /// </summary>
 public sealed class LayerLoopTests
 {
+    private const int Samples = 100, Inputs = 20, Classes = 5;
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 16 })]
+    [InlineData(new[] { 16, 8 })]
+    public void EveryLayerIsExportedAndTheLogitsMatchTheGeneratedForwardPassAndTheUsersCode(int[] hidden)
+    {
+        var net = new LayeredDigitNet(Inputs, hidden, Classes, seed: hidden.Length);
+        Perturb(net.Parameters, seed: 7 + hidden.Length); // nonzero biases too
+        float[] inputs = RandomInputs(Samples, Inputs, seed: hidden.Length);
+
+        var (logits, shape) = Run(Onnx.ToBytes(net), "x", inputs, Samples, "logits");
+
+        Assert.Equal(new long[] { Samples, Classes }, shape);
+        for (int r = 0; r < Samples; r++)
+        {
+            var row = logits.AsSpan(r * Classes, Classes);
+            AssertLossAgrees(k => net.LossBatch(new Mat(inputs, r * Inputs, 1, Inputs), new[] { k }), row, $"generated loss, sample {r}");
+            var x = new Vec(inputs, r * Inputs, Inputs);
+            AssertLossAgrees(k => net.Loss(x, k), row, $"the user's Loss, sample {r}");
+        }
+    }
+
     [Theory]
     [InlineData(1)]
-    [InlineData(4)]
-    public void EveryLayerOfTheArraysIsExported(int hiddenLayers)
+    [InlineData(2)]
+    [InlineData(3)]
+    public void EachLayerButTheLastHasItsReluAndItsOwnWeights(int layers)
     {
-        var net = new LayeredNet(inputs: 6, width: 5, hiddenLayers, outputs: 3);
-        float[] inputs = RandomInputs(100, 6, seed: hiddenLayers);
+        var net = new LayeredDigitNet(Inputs, Enumerable.Repeat(6, layers - 1).ToArray(), Classes);
 
-        var (outputs, shape) = Run(Onnx.ToBytes(net), "x", inputs, 100, "logits");
+        byte[] model = Onnx.ToBytes(net);
 
-        Assert.Equal(new long[] { 100, 3 }, shape);
-        for (int r = 0; r < 100; r++) AssertClose(net.Forward(new Vec(inputs, r * 6, 6)).Span, outputs.AsSpan(r * 3, 3), $"sample {r}");
+        // The counter's condition (l < W.Length − 1) is decided at export time: no Where, a Max only where it held.
+        Assert.Equal(layers - 1, CountNodes(model, "Max"));
+        Assert.Equal(0, CountNodes(model, "Where"));
+        Assert.Equal(layers, CountNodes(model, "Gemm"));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        Assert.Equal(new[] { "x" }, session.InputMetadata.Keys); // the weights are initializers, not inputs
+        Assert.Equal(new[] { -1, Inputs }, session.InputMetadata["x"].Dimensions); // read from W[0]
+        string text = System.Text.Encoding.UTF8.GetString(model);
+        for (int l = 0; l < layers; l++)
+        {
+            Assert.Contains($"W[{l}]", text);
+            Assert.Contains($"b[{l}]", text);
+        }
+        Assert.DoesNotContain($"W[{layers}]", text);
     }
 
     [Fact]
-    public void LayersAreNamedByTheirIndex()
+    public void TheExportReadsTheCurrentWeightsOfEveryLayer()
     {
-        var net = new LayeredNet(inputs: 2, width: 2, hiddenLayers: 3, outputs: 2);
+        var net = new LayeredDigitNet(Inputs, new[] { 8, 8 }, Classes, seed: 3);
+        float[] inputs = RandomInputs(4, Inputs, seed: 4);
+        var before = Run(Onnx.ToBytes(net), "x", inputs, 4).Values;
 
-        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Onnx.ToBytes(net));
+        Perturb(net.Parameters, seed: 5);
+        var after = Run(Onnx.ToBytes(net), "x", inputs, 4).Values;
 
-        // The weights are initializers, not inputs; the graph has only x.
-        Assert.Equal(new[] { "x" }, session.InputMetadata.Keys);
-        string text = System.Text.Encoding.UTF8.GetString(Onnx.ToBytes(net));
-        foreach (string name in new[] { "W[0]", "W[3]", "b[0]", "b[3]" }) Assert.Contains(name, text);
-        Assert.DoesNotContain("W[4]", text);
-    }
-
-    /// <summary>relu layers in a loop over readonly Mat[] / Vec[] fields, then a linear layer.</summary>
-    private sealed class LayeredNet : Model, IOnnxExportable
-    {
-        private readonly Mat[] W;
-        private readonly Vec[] b;
-
-        public LayeredNet(int inputs, int width, int hiddenLayers, int outputs)
+        Assert.NotEqual(before, after);
+        for (int r = 0; r < 4; r++)
         {
-            W = new Mat[hiddenLayers + 1];
-            b = new Vec[hiddenLayers + 1];
-            for (int l = 0; l <= hiddenLayers; l++)
-            {
-                W[l] = Parameters.Matrix(l == hiddenLayers ? outputs : width, l == 0 ? inputs : width, Init.Xavier(l));
-                b[l] = Parameters.Vector(l == hiddenLayers ? outputs : width, Init.Normal(0.3f, 100 + l));
-            }
-        }
-
-        public Vec Forward(Vec x)
-        {
-            Vec h = x;
-            for (int l = 0; l < W.Length - 1; l++) h = Ops.Relu(W[l] * h + b[l]);
-            return W[^1] * h + b[^1];
-        }
-
-        void IOnnxExportable.DescribePrediction(OnnxGraph graph)
-        {
-            var h = graph.Input("x", OnnxType.Float, W[0].Cols);
-            for (int l = 0; l < W.Length - 1; l++)
-            {
-                var z = graph.Node("Gemm", "z", new[] { h, graph.Weight("W", l, W[l]) }, OnnxAttribute.Int("transB", 1));
-                h = graph.Node("Max", "h", new[] { graph.Node("Add", "a", new[] { z, graph.Weight("b", l, b[l]) }), graph.Constant(0f) });
-            }
-            int last = W.Length - 1;
-            var logits = graph.Node("Add", "o", new[]
-            {
-                graph.Node("Gemm", "t", new[] { h, graph.Weight("W", last, W[last]) }, OnnxAttribute.Int("transB", 1)),
-                graph.Weight("b", last, b[last]),
-            });
-            graph.Output("logits", logits, OnnxType.Float, W[last].Rows);
+            var x = new Vec(inputs, r * Inputs, Inputs);
+            AssertLossAgrees(k => net.Loss(x, k), after.AsSpan(r * Classes, Classes), $"sample {r} after the update");
         }
     }
 }

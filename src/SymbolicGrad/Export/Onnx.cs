@@ -17,6 +17,9 @@ namespace SymbolicGrad;
 /// parameter, of shape [batch, length] (float), and one output of shape [batch, length]: <c>logits</c> for a softmax
 /// cross-entropy, else the marked helper's name or <c>prediction</c>. The batch dimension is symbolic, so one file
 /// serves any batch size.</para>
+/// <para>The graph is the prediction in evaluation mode, whatever <see cref="Model.Training"/> is (the export only reads
+/// the model, and leaves its mode as it is): dropout is the identity, batch norm uses its running statistics. A loop
+/// over layers is unrolled with the current number of layers, each layer's weights named <c>W[0]</c>, <c>W[1]</c> ….</para>
 /// </remarks>
 public static class Onnx
 {
@@ -24,7 +27,7 @@ public static class Onnx
     public const int Opset = 17;
 
     /// <summary>Writes <paramref name="model"/>'s prediction, with its current weights, as an ONNX file at <paramref name="path"/> (replaced atomically).</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     /// <exception cref="IOException">The file cannot be written (its folder does not exist, the disk is full …).</exception>
     /// <exception cref="UnauthorizedAccessException">The file or its folder is not writable.</exception>
@@ -48,7 +51,7 @@ public static class Onnx
     }
 
     /// <summary>Writes <paramref name="model"/>'s prediction, with its current weights, as an ONNX model to <paramref name="stream"/>.</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     public static void Export(Model model, Stream stream)
     {
@@ -59,7 +62,7 @@ public static class Onnx
     }
 
     /// <summary>The ONNX model of <paramref name="model"/>'s prediction, as bytes (for ONNX Runtime's <c>InferenceSession(byte[])</c>).</summary>
-    /// <exception cref="InvalidOperationException">The model has no generated prediction graph (see the message for why).</exception>
+    /// <exception cref="InvalidOperationException">The model has no generated prediction graph, or its layer arrays do not fit its loop over layers (see the message for why).</exception>
     /// <exception cref="NotSupportedException">The prediction uses an operation ONNX cannot express; the message names it.</exception>
     public static byte[] ToBytes(Model model)
     {

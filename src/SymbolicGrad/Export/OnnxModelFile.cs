@@ -29,11 +29,28 @@ internal static class OnnxModelFile
 
     private static void Graph(ProtoWriter w, OnnxGraph graph)
     {
-        foreach (var node in graph.Nodes) w.Message(1, n => Node(n, node));
+        var live = Live(graph);
+        foreach (var node in graph.Nodes.Where(n => live.Contains(n.Output))) w.Message(1, n => Node(n, node));
         w.String(2, graph.Name);
-        foreach (var initializer in graph.Initializers) w.Message(5, t => Tensor(t, initializer));
+        foreach (var initializer in graph.Initializers.Where(i => live.Contains(i.Name))) w.Message(5, t => Tensor(t, initializer));
         foreach (var input in graph.Inputs) w.Message(11, v => ValueInfo(v, input));
         foreach (var output in graph.Outputs) w.Message(12, v => ValueInfo(v, output));
+    }
+
+    /// <summary>
+    /// The values the output reads. A description may leave some unread — the side a layer's condition known at export
+    /// time did not pick (the last layer's ReLU) — and ONNX Runtime warns about such nodes; the file leaves them out.
+    /// </summary>
+    private static HashSet<string> Live(OnnxGraph graph)
+    {
+        var live = new HashSet<string>(graph.Outputs.Select(o => o.Name), StringComparer.Ordinal);
+        // Nodes come in an order where every input is defined before it is read: one sweep from the last finds them all.
+        for (int k = graph.Nodes.Count - 1; k >= 0; k--)
+        {
+            var node = graph.Nodes[k];
+            if (live.Contains(node.Output)) live.UnionWith(node.Inputs);
+        }
+        return live;
     }
 
     private static void Node(ProtoWriter w, GraphNode node)

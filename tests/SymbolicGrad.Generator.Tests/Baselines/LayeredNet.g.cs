@@ -307,7 +307,25 @@ namespace Digits
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
-        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph) =>
-            throw new global::System.NotSupportedException("Loss: the prediction cannot be exported to ONNX: ONNX has no form here for 'layers' (LayerLoop).");
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            if (W.Length == 0) throw new global::System.InvalidOperationException("The loop over W has no layer to export: W is empty.");
+            if (b.Length < W.Length) throw new global::System.InvalidOperationException($"The loop over W runs {W.Length} layers, but b has {b.Length}.");
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, W[0].Cols);
+            var h = x;
+            for (int l = 0; l < W.Length; l++)
+            {
+                var W_l = W[l];
+                var b_l = b[l];
+                var t1 = graph.Node("Gemm", "t1", new[] { h, graph.Weight("W", l, W_l) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+                var z = graph.Node("Add", "z", new[] { t1, graph.Weight("b", l, b_l) });
+                var sub = W.Length - 1;
+                var c1 = l < sub;
+                var t2 = graph.Node("Max", "t2", new[] { z, graph.Constant(0f) });
+                var h2 = c1 ? t2 : z;
+                h = h2;
+            }
+            graph.Output("logits", h, global::SymbolicGrad.CompilerServices.OnnxType.Float, W[W.Length - 1].Rows);
+        }
     }
 }

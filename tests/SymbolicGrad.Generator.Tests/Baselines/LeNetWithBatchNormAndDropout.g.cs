@@ -537,7 +537,25 @@ namespace Digits
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>
-        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph) =>
-            throw new global::System.NotSupportedException("Loss: the prediction cannot be exported to ONNX: ONNX has no form here for 'view' (Reshape).");
+        void global::SymbolicGrad.CompilerServices.IOnnxExportable.DescribePrediction(global::SymbolicGrad.CompilerServices.OnnxGraph graph)
+        {
+            var x = graph.Input("x", global::SymbolicGrad.CompilerServices.OnnxType.Float, 784);
+            var reshape = x;
+            var t1 = graph.Node("Conv", "t1", new[] { graph.Node("Reshape", "image", new[] { reshape, graph.Int64s(0, 1, 28, 28) }), graph.Weight("conv1.Weights", conv1.Weights, conv1.OutChannels, conv1.InChannels, conv1.Kernel, conv1.Kernel), graph.Weight("conv1.Bias", conv1.Bias) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("kernel_shape", conv1.Kernel, conv1.Kernel), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("pads", conv1.Padding, conv1.Padding, conv1.Padding, conv1.Padding), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("strides", conv1.Stride, conv1.Stride));
+            var t2 = graph.Node("BatchNormalization", "t2", new[] { t1, graph.Weight("bn1.Gamma", bn1.Gamma), graph.Weight("bn1.Beta", bn1.Beta), graph.Weight("bn1.RunningMean", bn1.RunningMean), graph.Weight("bn1.RunningVariance", bn1.RunningVariance) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Float("epsilon", bn1.Epsilon));
+            var t3 = graph.Node("MaxPool", "t3", new[] { t2 }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("kernel_shape", 2, 2), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("strides", 2, 2));
+            var h = graph.Node("Max", "h", new[] { t3, graph.Constant(0f) });
+            var t4 = graph.Node("Conv", "t4", new[] { h, graph.Weight("conv2.Weights", conv2.Weights, conv2.OutChannels, conv2.InChannels, conv2.Kernel, conv2.Kernel), graph.Weight("conv2.Bias", conv2.Bias) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("kernel_shape", conv2.Kernel, conv2.Kernel), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("pads", conv2.Padding, conv2.Padding, conv2.Padding, conv2.Padding), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("strides", conv2.Stride, conv2.Stride));
+            var t5 = graph.Node("BatchNormalization", "t5", new[] { t4, graph.Weight("bn2.Gamma", bn2.Gamma), graph.Weight("bn2.Beta", bn2.Beta), graph.Weight("bn2.RunningMean", bn2.RunningMean), graph.Weight("bn2.RunningVariance", bn2.RunningVariance) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Float("epsilon", bn2.Epsilon));
+            var t6 = graph.Node("MaxPool", "t6", new[] { t5 }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("kernel_shape", 2, 2), global::SymbolicGrad.CompilerServices.OnnxAttribute.Ints("strides", 2, 2));
+            var h2 = graph.Node("Max", "h2", new[] { t6, graph.Constant(0f) });
+            var t7 = graph.Node("Gemm", "t7", new[] { graph.Node("Reshape", "flat", new[] { h2, graph.Int64s(0, -1) }), graph.Weight("W1", W1) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var t8 = graph.Node("BatchNormalization", "t8", new[] { t7, graph.Weight("bn3.Gamma", bn3.Gamma), graph.Weight("bn3.Beta", bn3.Beta), graph.Weight("bn3.RunningMean", bn3.RunningMean), graph.Weight("bn3.RunningVariance", bn3.RunningVariance) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Float("epsilon", bn3.Epsilon));
+            var t9 = graph.Node("Max", "t9", new[] { t8, graph.Constant(0f) });
+            var hidden = t9;
+            var t10 = graph.Node("Gemm", "t10", new[] { hidden, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
+            var t11 = graph.Node("Add", "t11", new[] { t10, graph.Weight("b2", b2) });
+            graph.Output("logits", t11, global::SymbolicGrad.CompilerServices.OnnxType.Float, W2.Rows);
+        }
     }
 }

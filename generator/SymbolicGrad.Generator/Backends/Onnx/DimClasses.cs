@@ -5,7 +5,8 @@ using SymbolicGrad.Generator.Ir;
 namespace SymbolicGrad.Generator.Backends.Onnx;
 
 /// <summary>
-/// The dimensions a prediction's ops make equal (W·x: x's length is W's columns; a + b: equal lengths), so that an
+/// The dimensions a prediction's ops make equal (W·x: x's length is W's columns; a + b: equal lengths; an image view:
+/// its vector's length), so that an
 /// input's length can be read from the model's weights at export time (<c>x.Length</c> → <c>W1.Cols</c>).
 /// </summary>
 internal sealed class DimClasses
@@ -21,6 +22,11 @@ internal sealed class DimClasses
             if (n.Op == Op.MatVec)
             {
                 Union(dag[n[0]].Shape!.Cols, dag[n[1]].Shape!.Length);
+            }
+            else if (n.Op is Op.Reshape or Op.Dropout or Op.BatchNorm)
+            {
+                // The same elements (an image view of a vector), or as many.
+                Union(n.Shape!.Length, dag[n[0]].Shape!.Length);
             }
             else if (OpTable.Of(n.Op).Is(OpTraits.Elementwise) && n.Rank == 1)
             {

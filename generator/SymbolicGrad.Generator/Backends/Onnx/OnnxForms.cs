@@ -54,7 +54,10 @@ internal static class OnnxForms
         [Op.And] = Same("And"),
         [Op.Or] = Same("Or"),
         [Op.Not] = Same("Not"),
-        [Op.Select] = Same("Where"),
+        // A condition known at export time (a layer's counter against the number of layers) picks one side for good.
+        [Op.Select] = (c, n) => c.Known(n[0]) is { } condition
+            ? $"{condition} ? {c.Operand(n[1])} : {c.Operand(n[2])}"
+            : c.Apply("Where", c.Operand(n[0]), c.Operand(n[1]), c.Operand(n[2])),
         [Op.NotEqual] = (c, n) => c.Apply("Not", c.Apply("Equal", c.Operand(n[0]), c.Operand(n[1]))),
         [Op.Remainder] = (c, n) => c.Node("Mod", new[] { c.Operand(n[0]), c.Operand(n[1]) }, c.Int("fmod", 1)),
         [Op.Convert] = (c, n) => c.Node("Cast", new[] { c.Operand(n[0]) }, c.Int("to", TypeCode(n.Kind))),
@@ -85,7 +88,34 @@ internal static class OnnxForms
         [Op.Concat] = (c, n) => c.Node("Concat", new[] { c.Operand(n[0]), c.Operand(n[1]) }, c.Int("axis", -1)),
         [Op.Slice] = (c, n) => c.Apply("Slice", c.Operand(n[0]), c.Int64s(c.Dim(n.Dim!)),
             c.Int64s(c.Dim(n.Dim!) + " + " + c.Dim(n.Shape!.Length)), c.Int64s("-1")),
+
+        // Layers, in evaluation mode (what a served model computes). Image ops read and give [batch, C, H, W].
+        [Op.Reshape] = (c, n) => c.Operand(n[0]), // an image is its vector of pixels in CHW order, as ONNX's NCHW row
+        [Op.Dropout] = (c, n) => c.Operand(n[0]), // the identity in evaluation
+        [Op.Conv2d] = (c, n) =>
+        {
+            string layer = n.Name!, kernel = layer + ".Kernel", stride = layer + ".Stride", padding = layer + ".Padding";
+            // Weights is OutChannels × (InChannels·Kernel·Kernel): ONNX's [M, C, kH, kW] row-major.
+            string weights = c.Weight(n[1], layer + ".OutChannels", layer + ".InChannels", kernel, kernel);
+            return c.Node("Conv", new[] { c.Image(n[0]), weights, c.Operand(n[2]) },
+                c.Ints("kernel_shape", kernel, kernel), c.Ints("pads", padding, padding, padding, padding), c.Ints("strides", stride, stride));
+        },
+        [Op.MaxPool2d] = (c, n) =>
+        {
+            long size = (long)c[n[1]].Value, stride = (long)c[n[2]].Value;
+            return c.Node("MaxPool", new[] { c.Image(n[0]) }, c.Ints("kernel_shape", size, size), c.Ints("strides", stride, stride));
+        },
+        [Op.BatchNorm] = (c, n) =>
+        {
+            string layer = n.Name!;
+            string x = n.Value == 1 ? c.Image(n[0]) : c.Operand(n[0]); // [batch, channels, H, W] or [batch, features]
+            return c.Node("BatchNormalization", new[] { x, c.Operand(n[1]), c.Operand(n[2]), c.LayerWeight(layer, "RunningMean"), c.LayerWeight(layer, "RunningVariance") },
+                c.Float("epsilon", layer + ".Epsilon"));
+        },
     };
+
+    /// <summary>Whether the node's ONNX value is an image, [batch, channels, height, width], rather than [batch, n].</summary>
+    public static bool GivesImage(Node n) => n.Op is Op.Conv2d or Op.MaxPool2d || (n.Op == Op.BatchNorm && n.Value == 1);
 
     /// <summary>
     /// Why node <paramref name="n"/> has no ONNX form, or null when it has one. Checked before anything is written, so
@@ -95,8 +125,6 @@ internal static class OnnxForms
     {
         Op.Pick when dag[n[1]].Op != Op.Constant => $"it reads an element at a position known only at run time ({OpTable.Of(n.Op).Name})",
         Op.Concat when dag[n[0]].Batched != dag[n[1]].Batched => "it concatenates a per-sample vector with one of the model's own",
-        Op.Loop or Op.LoopResult or Op.LoopTrips or Op.Param => "it uses a loop, which the ONNX export does not unroll yet",
-        Op.ArrayRead => "it reads an array element",
         _ when !Forms.ContainsKey(n.Op) => $"ONNX has no form here for '{OpTable.Of(n.Op).Name}' ({n.Op})",
         _ => null,
     };
