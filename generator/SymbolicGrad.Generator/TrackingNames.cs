@@ -26,4 +26,7 @@ public static class TrackingNames
 
     /// <summary>A [DerivativeOf] rule → its diagnostics.</summary>
     public const string CheckRules = nameof(CheckRules);
+
+    /// <summary>One file's diagnostics with its tree, to report there (only files that have diagnostics).</summary>
+    public const string LocateDiagnostics = nameof(LocateDiagnostics);
 }
