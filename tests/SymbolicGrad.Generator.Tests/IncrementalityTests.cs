@@ -124,6 +124,38 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void EditingADefineThatAMethodReadsLowersItAgain()
+    {
+        // '#define FOO' → '#define FOP' keeps the length and the lines but changes how Square's body parses.
+        const string source = """
+            #define FOO
+            using SymbolicGrad;
+
+            namespace Incremental;
+
+            public static partial class Directives
+            {
+                [Differentiable]
+                public static double Square(double x)
+                {
+            #if FOO
+                    return x * x;
+            #else
+                    return x + x;
+            #endif
+                }
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Directives.cs")]);
+        var first = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Contains("x * x", first.Source("Incremental.Directives.Square.g.cs"));
+        var old = compilation.SyntaxTrees.Single();
+        var second = GeneratorHarness.Run(first.Driver,
+            compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(source.Replace("#define FOO", "#define FOP"), "Directives.cs"))).AssertClean();
+        Assert.DoesNotContain("x * x", second.Source("Incremental.Directives.Square.g.cs"));
+    }
+
+    [Fact]
     public void AnEditThatChangesNoDiagnosticsReportsNoneAgain()
     {
         // Diagnostics are reported in the compilation's trees; an edit in another file re-runs nothing for them, and

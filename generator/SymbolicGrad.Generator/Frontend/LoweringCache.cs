@@ -136,9 +136,9 @@ internal static class LoweringCache
     }
 
     /// <summary>
-    /// When <paramref name="node"/>'s file was edited elsewhere (another method's body), the entry of the same method in
-    /// the file's previous tree, if it still holds: the edit kept the text's length and put no line break in or out, so
-    /// every span and line the result holds is unchanged, and it did not touch this method's text.
+    /// When <paramref name="node"/>'s file was edited elsewhere (inside another method's body), the entry of the same
+    /// method in the file's previous tree, if it still holds: the edit kept the text's length and put no line break or
+    /// directive in or out, so every span and line the result holds is unchanged, and it did not touch this method's text.
     /// </summary>
     private static Entry? FromPreviousVersion(SyntaxNode node, Compilation compilation, ulong declarations)
     {
@@ -150,7 +150,7 @@ internal static class LoweringCache
             if (!NodesByTree.TryGetValue(previous, out nodes)) return null;
             nodes = nodes.ToList();
         }
-        if (EditedRange(previous, tree) is not { } edited) return null;
+        if (EditedRange(previous, tree) is not { } edited || !InOneBody(previous, edited) || !InOneBody(tree, edited)) return null;
         var span = node.FullSpan;
         if (span.OverlapsWith(edited) || span.End == edited.Start || edited.End == span.Start) return null;
         foreach (var old in nodes)
@@ -182,6 +182,22 @@ internal static class LoweringCache
             if (IsLineBreak(before[i]) || IsLineBreak(after[i])) return null;
         }
         return TextSpan.FromBounds(first, last + 1);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="edited"/> (if not empty) lies inside one body of <paramref name="tree"/> and holds no
+    /// preprocessor directive: a '#define', '#if' or '#nullable' there can change how the rest of the file parses or binds.
+    /// </summary>
+    private static bool InOneBody(SyntaxTree tree, TextSpan edited)
+    {
+        if (edited.IsEmpty) return true;
+        var root = tree.GetRoot();
+        if (root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return false;
+        for (var node = root.FindNode(edited, getInnermostNodeForTie: true); node is not null; node = node.Parent)
+        {
+            if (IsBody(node)) return node.Span.Contains(edited);
+        }
+        return false;
     }
 
     private static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
