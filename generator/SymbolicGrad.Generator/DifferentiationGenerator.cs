@@ -1,10 +1,10 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicGrad.Generator.Backends.CSharp;
+using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Frontend;
+using SymbolicGrad.Generator.Pipeline;
 using SymbolicGrad.Generator.Planning;
 using SymbolicGrad.Generator.Transforms;
 
@@ -24,16 +24,18 @@ namespace SymbolicGrad.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class DifferentiationGenerator : IIncrementalGenerator
 {
-    private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
-
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Not ForAttributeWithMetadataName: it binds every candidate's symbol and attributes again on each new
+        // compilation (an IDE keystroke); the lowering cache answers "is it [Differentiable]?" with the lowering.
         var lowered = context.SyntaxProvider
-            .ForAttributeWithMetadataName(DifferentiableAttribute,
-                static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
+            .CreateSyntaxProvider(
+                static (node, _) => node is MethodDeclarationSyntax { AttributeLists.Count: > 0 } or LocalFunctionStatementSyntax { AttributeLists.Count: > 0 },
                 LoweringCache.Lower)
-            .WithTrackingName(TrackingNames.Lower);
+            .WithTrackingName(TrackingNames.Lower)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!);
 
         var transformed = lowered
             .Select(static (result, _) => ReverseMode.Differentiate(result))
@@ -59,19 +61,19 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(written.Select(static (result, _) => result.File), AddFile);
         context.RegisterSourceOutput(derived.Select(static (result, _) => result.File), AddFile);
 
-        // Diagnostics are located in the compilation's own trees, so that '#pragma warning disable' and
-        // [SuppressMessage] apply to them; only this cheap step sees every new compilation.
+        // Diagnostics are reported in the compilation's own trees, so that '#pragma warning disable' and [SuppressMessage]
+        // apply to them; each file's are reported again only when that file or its diagnostics change.
         var diagnostics = written.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect()
-            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect());
-        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
-        {
-            var trees = TreesByPath(pair.Right);
-            var (methods, derivedMethods) = pair.Left;
-            foreach (var list in methods.Concat(derivedMethods))
-            {
-                foreach (var diagnostic in list) output.ReportDiagnostic(diagnostic.ToDiagnostic(trees));
-            }
-        });
+            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect())
+            .Select(static (lists, _) => lists.Left.Concat(lists.Right).SelectMany(list => list).ToEquatableArray());
+        var trees = context.SyntaxProvider.CreateSyntaxProvider(static (node, _) => node is CompilationUnitSyntax, static (file, _) => file.Node.SyntaxTree);
+        var located = diagnostics.Combine(trees.Select(static (tree, _) => tree.FilePath).Collect().Select(static (paths, _) => TreeDiagnostics.UniquePaths(paths)));
+        var inTrees = trees.Combine(located)
+            .Select(static (pair, _) => TreeDiagnostics.In(pair.Left, pair.Right.Left, pair.Right.Right))
+            .Where(static file => file.Diagnostics.Count > 0)
+            .WithTrackingName(TrackingNames.LocateDiagnostics);
+        context.RegisterSourceOutput(inTrees, Report);
+        context.RegisterSourceOutput(located.Select(static (pair, _) => TreeDiagnostics.Elsewhere(pair.Left, pair.Right)), Report);
     }
 
     private static void AddFile(SourceProductionContext output, Pipeline.GeneratedFile? file)
@@ -79,17 +81,8 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
         if (file is not null) output.AddSource(file.HintName, file.Source);
     }
 
-    /// <summary>The compilation's trees by file path; a path several trees share is left out (its diagnostics keep a file location).</summary>
-    private static Dictionary<string, SyntaxTree> TreesByPath(Compilation compilation)
+    private static void Report(SourceProductionContext output, TreeDiagnostics file)
     {
-        var trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
-        var shared = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tree in compilation.SyntaxTrees)
-        {
-            if (!trees.ContainsKey(tree.FilePath)) trees.Add(tree.FilePath, tree);
-            else shared.Add(tree.FilePath);
-        }
-        foreach (string path in shared) trees.Remove(path);
-        return trees;
+        foreach (var diagnostic in file.ToDiagnostics()) output.ReportDiagnostic(diagnostic);
     }
 }

@@ -23,4 +23,7 @@ public static class TrackingNames
 
     /// <summary>The derived methods' plans → generated C# text.</summary>
     public const string WriteDerived = nameof(WriteDerived);
+
+    /// <summary>One file's diagnostics with its tree, to report there (only files that have diagnostics).</summary>
+    public const string LocateDiagnostics = nameof(LocateDiagnostics);
 }

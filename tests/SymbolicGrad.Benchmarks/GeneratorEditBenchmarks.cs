@@ -32,7 +32,7 @@ public class GeneratorEditBenchmarks
         var trees = Enumerable.Range(0, Files).Select(f => Parse(FileSource(f, 0), $"File{f}.cs"))
             .Append(Parse(Unrelated(0), "Unrelated.cs")).ToArray();
         _compilation = CSharpCompilation.Create("Bench", trees, _references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        _editedMethod = [Parse(FileSource(3, 0), "File3.cs"), Parse(FileSource(3, 1), "File3.cs")];
+        _editedMethod = [Parse(FileSource(3, 0), "File3.cs"), Parse(FileSource(3, 0, editedMethod: 2), "File3.cs")];
         _editedElsewhere = [Parse(Unrelated(0), "Unrelated.cs"), Parse(Unrelated(1), "Unrelated.cs")];
         var run = FirstCompile().GetRunResult();
         if (run.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || run.GeneratedTrees.Length != Files * MethodsPerFile)
@@ -53,7 +53,10 @@ public class GeneratorEditBenchmarks
         return CSharpGeneratorDriver.Create(new DifferentiationGenerator()).RunGenerators(fresh);
     }
 
-    /// <summary>One method's body changes (a constant): its file's methods are lowered again, the rest of the pipeline only for it.</summary>
+    /// <summary>
+    /// One method's body changes (a digit of a constant, as one keystroke that keeps the line): that method is lowered,
+    /// differentiated, planned and written again; its file's other methods keep their lowering.
+    /// </summary>
     [Benchmark]
     public GeneratorDriver EditOneMethod() => Edit(_editedMethod);
 
@@ -78,10 +81,12 @@ public class GeneratorEditBenchmarks
         bench.Setup();
         if (Environment.GetEnvironmentVariable("SG_EDIT_LOOP") is { } loops)
         {
-            // For a profiler: only edits elsewhere, many times.
-            for (int i = 0; i < int.Parse(loops); i++) bench.EditElsewhere();
+            // For a profiler: one kind of edit (SG_EDIT_KIND=method, else elsewhere), many times.
+            Func<GeneratorDriver> edit = Environment.GetEnvironmentVariable("SG_EDIT_KIND") == "method" ? bench.EditOneMethod : bench.EditElsewhere;
+            for (int i = 0; i < int.Parse(loops); i++) edit();
             return;
         }
+        double? firstCompile = null;
         foreach (var (name, run) in new (string, Func<GeneratorDriver>)[] { ("first compile", bench.FirstCompile), ("edit one method", bench.EditOneMethod), ("edit elsewhere", bench.EditElsewhere) })
         {
             for (int i = 0; i < 5; i++) run();
@@ -93,19 +98,24 @@ public class GeneratorEditBenchmarks
                 times.Add((Training.ThreadCpuClock.Instance.GetTimestamp() - before) / 1e6);
             }
             times.Sort();
-            Console.WriteLine($"{name,-16} {times[times.Count / 2],8:F2} ms CPU (median of 40; min {times[0]:F2}, max {times[^1]:F2})");
+            double median = times[times.Count / 2];
+            firstCompile ??= median;
+            // The ratio to the first compile of the same run is robust to a machine slowed by others' work.
+            string ratio = name == "first compile" ? "" : $"; {median / firstCompile.Value:P1} of a first compile";
+            Console.WriteLine($"{name,-16} {median,8:F2} ms CPU (median of 40; min {times[0]:F2}, max {times[^1]:F2}{ratio})");
         }
     }
 
     private static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, path: path);
 
-    private static string FileSource(int file, int version)
+    /// <summary>File <paramref name="file"/>'s source; <paramref name="editedMethod"/> (if any) has another digit in its constant.</summary>
+    private static string FileSource(int file, int version, int editedMethod = -1)
     {
         var sb = new StringBuilder("using System;\nusing SymbolicGrad;\n\nnamespace Bench;\n\n");
         sb.Append($"public static partial class F{file}\n{{\n");
         for (int m = 0; m < MethodsPerFile; m++)
         {
-            double constant = 0.5 + version + m;
+            double constant = 0.5 + version + m + (m == editedMethod ? 1 : 0);
             sb.Append((m % 3) switch
             {
                 0 => $$"""

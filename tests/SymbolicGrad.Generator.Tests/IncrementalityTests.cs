@@ -88,6 +88,121 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void EditingOneMethodsBodyLowersThatMethodOnly()
+    {
+        // An edit that keeps the file's length and lines (a digit) moves no span: the file's other method keeps its
+        // lowering instead of being bound and lowered again, and only the edited method's later steps run.
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("w * 0.5", "w * 0.7"), "Model.cs"));
+        int before = Frontend.LoweringCache.LoweredOnThisThread;
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
+        Assert.Equal(1, Frontend.LoweringCache.LoweredOnThisThread - before);
+        foreach (var step in TrackedSteps)
+        {
+            var reasons = Outputs(second, step).Select(o => o.Reason).ToList();
+            Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.Modified));
+            Assert.Equal(1, reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        }
+        Assert.Contains("0.7", second.Source("Incremental.Model.Loss.g.cs"));
+        Assert.DoesNotContain("0.7", second.Source("Incremental.Model.Predict.g.cs"));
+    }
+
+    [Fact]
+    public void EditingALineAboveAMethodLowersItAgain()
+    {
+        // A new line above a method moves it: its lowering (which holds its spans and lines) must not be reused.
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("0.06 * phi1", "0.06\n * phi1"), "Model.cs"));
+        int before = Frontend.LoweringCache.LoweredOnThisThread;
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
+        Assert.Equal(2, Frontend.LoweringCache.LoweredOnThisThread - before);
+        var loss = Outputs(second, TrackingNames.Lower).Select(o => o.Value).OfType<Pipeline.LoweringResult>().Single(r => r.Method?.Name == "Loss");
+        int line = Model.Split('\n').ToList().FindIndex(l => l.Contains("double Loss("));
+        Assert.Equal(line + 1, loss.Method!.Location!.LineSpan.Start.Line);
+    }
+
+    [Fact]
+    public void EditingADefineThatAMethodReadsLowersItAgain()
+    {
+        // '#define FOO' → '#define FOP' keeps the length and the lines but changes how Square's body parses.
+        const string source = """
+            #define FOO
+            using SymbolicGrad;
+
+            namespace Incremental;
+
+            public static partial class Directives
+            {
+                [Differentiable]
+                public static double Square(double x)
+                {
+            #if FOO
+                    return x * x;
+            #else
+                    return x + x;
+            #endif
+                }
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Directives.cs")]);
+        var first = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Contains("x * x", first.Source("Incremental.Directives.Square.g.cs"));
+        var old = compilation.SyntaxTrees.Single();
+        var second = GeneratorHarness.Run(first.Driver,
+            compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(source.Replace("#define FOO", "#define FOP"), "Directives.cs"))).AssertClean();
+        Assert.DoesNotContain("x * x", second.Source("Incremental.Directives.Square.g.cs"));
+    }
+
+    [Fact]
+    public void AnEditThatChangesNoDiagnosticsReportsNoneAgain()
+    {
+        // Diagnostics are reported in the compilation's trees; an edit in another file re-runs nothing for them, and
+        // they are still reported, in the tree of their file.
+        var (first, compilation) = RunBroken();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
+        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Other.Replace("2 * n", "3 * n + 1"), "Other.cs"));
+        var second = GeneratorHarness.Run(first.Driver, edited);
+        var located = Outputs(second, TrackingNames.LocateDiagnostics).ToList();
+        Assert.NotEmpty(located);
+        Assert.All(located, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        var broken = second.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        Assert.Same(edited.SyntaxTrees.Single(t => t.FilePath == "Model.cs"), broken.Location.SourceTree);
+    }
+
+    [Fact]
+    public void EditingAFileReportsItsDiagnosticsInItsNewTree()
+    {
+        var (first, compilation) = RunBroken();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var newTree = GeneratorHarness.Parse(old.ToString().Replace("w * 0.5", "w * 0.25"), "Model.cs");
+        var second = GeneratorHarness.Run(first.Driver, compilation.ReplaceSyntaxTree(old, newTree));
+        Assert.Contains(Outputs(second, TrackingNames.LocateDiagnostics), o => o.Reason == IncrementalStepRunReason.Modified);
+        var broken = second.GeneratorDiagnostics.Single(d => d.Id == "SG0012");
+        Assert.Same(newTree, broken.Location.SourceTree);
+        Assert.Equal("Console.WriteLine(x)", newTree.ToString().Substring(broken.Location.SourceSpan.Start, "Console.WriteLine(x)".Length));
+    }
+
+    private static (GeneratorRun Run, CSharpCompilation Compilation) RunBroken()
+    {
+        var source = Model.Replace("public static int Unrelated", """
+            [Differentiable]
+            public static double Broken(double x)
+            {
+                Console.WriteLine(x);
+                return x;
+            }
+
+            public static int Unrelated
+            """);
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Model.cs"), GeneratorHarness.Parse(Other, "Other.cs")]);
+        var run = GeneratorHarness.Run(compilation);
+        Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SG0012");
+        return (run, compilation);
+    }
+
+    [Fact]
     public void DiagnosticsSurviveACachedRun()
     {
         // Cached outputs must still report their diagnostics, at the same place, on every run.

@@ -126,6 +126,35 @@ public sealed class ThreadCountTests
         }
     }
 
+    [Fact]
+    public void A_layer_loop_step_that_runs_alone_after_threaded_steps_allocates_nothing()
+    {
+        // On a busy machine a late part makes the next dispatches run on the calling thread alone (the straggler
+        // back-off); a product that ran split before must then find its packing buffers big enough for all its columns.
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            var model = new Models.LayerLoops.LayerLoopNet([400, 128, 128, 10], seed: 4);
+            var data = Blobs(32, 400, 10, seed: 2);
+            var x = new Mat(data.Features, 0, 32, 400);
+            long dispatches = WorkerPool.Dispatches;
+            for (int i = 0; i < 5; i++) model.LossGradientBatch(x, data.Labels!);
+            Assert.True(WorkerPool.Dispatches > dispatches, "the warm-up steps did not run on the worker pool");
+            Parallelism.CallingThreadOnly = true;
+            long self = GC.GetAllocatedBytesForCurrentThread();
+            model.LossGradientBatch(x, data.Labels!);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
+        }
+        finally
+        {
+            Parallelism.CallingThreadOnly = false;
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
     private static int FirstDifference(float[] a, float[] b)
     {
         var x = MemoryMarshal.Cast<float, int>(a);

@@ -7,6 +7,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using SymbolicGrad.Generator.Pipeline;
 
 namespace SymbolicGrad.Generator.Frontend;
@@ -18,7 +19,9 @@ namespace SymbolicGrad.Generator.Frontend;
 /// an unedited file), same trees for every callee it inlines and every declaration of its enclosing types, same
 /// declarations everywhere else (a fingerprint of every file's tokens outside method bodies: a new type or member
 /// elsewhere can change what a name binds to), same references and options. An edit inside another method's body
-/// changes none of these.
+/// changes none of these. Whether a method is [Differentiable] at all is cached the same way: the driver's own
+/// attribute matching (ForAttributeWithMetadataName) binds every candidate's symbol and attributes again on every
+/// compilation change, which cost more than the rest of an edit.
 /// </summary>
 internal static class LoweringCache
 {
@@ -26,33 +29,66 @@ internal static class LoweringCache
     private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> TreePrints = new();
     private static readonly ConditionalWeakTable<Compilation, StrongBox<ulong>> CompilationPrints = new();
 
+    /// <summary>The nodes of each tree that have an entry, so that the next version of the file can find them.</summary>
+    private static readonly ConditionalWeakTable<SyntaxTree, List<SyntaxNode>> NodesByTree = new();
+
+    /// <summary>The last tree seen for each file path (weakly), and for each tree the one it replaced (weakly).</summary>
+    private static readonly Dictionary<string, WeakReference<SyntaxTree>> LatestTrees = new(StringComparer.Ordinal);
+    private static readonly ConditionalWeakTable<SyntaxTree, WeakReference<SyntaxTree>> PreviousTrees = new();
+
     /// <summary>The trees the lowering on this thread has read so far (callees it inlined); null outside <see cref="Lower"/>.</summary>
     [ThreadStatic]
     private static HashSet<SyntaxTree>? t_consulted;
 
+    /// <summary>How many methods this thread has bound and lowered (cache misses), for tests of what an edit re-runs.</summary>
+    [ThreadStatic]
+    private static int t_lowered;
+
+    /// <summary>How many methods this thread has bound and lowered so far (cache misses).</summary>
+    internal static int LoweredOnThisThread => t_lowered;
+
     /// <summary>Records that the lowering read <paramref name="tree"/> (the body of a method it inlines).</summary>
     public static void Consulted(SyntaxTree tree) => t_consulted?.Add(tree);
 
-    public static LoweringResult Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    /// <summary>
+    /// The lowering of <paramref name="context"/>'s node, a method or local function with attributes; null when none of
+    /// them is SymbolicGrad's [Differentiable]. Finding the attribute binds the declaration, so that answer is cached too.
+    /// </summary>
+    public static LoweringResult? Lower(GeneratorSyntaxContext context, CancellationToken cancellation)
     {
-        var compilation = context.SemanticModel.Compilation;
+        var node = context.Node;
+        var semanticModel = context.SemanticModel;
+        var compilation = semanticModel.Compilation;
         ulong declarations = DeclarationsOf(compilation, cancellation);
-        if (Entries.TryGetValue(context.TargetNode, out var cached) && cached.StillHolds(compilation, declarations)) return cached.Result;
+        if (Entries.TryGetValue(node, out var cached) && cached.StillHolds(compilation, declarations)) return cached.Result;
+        if (FromPreviousVersion(node, compilation, declarations) is { } moved)
+        {
+            Remember(node, moved);
+            return moved.Result;
+        }
 
-        var consulted = new HashSet<SyntaxTree> { context.TargetNode.SyntaxTree };
-        var outer = t_consulted;
-        t_consulted = consulted;
-        LoweringResult result;
-        try
+        t_lowered++;
+        var consulted = new HashSet<SyntaxTree>();
+        var symbol = semanticModel.GetDeclaredSymbol(node, cancellation);
+        LoweringResult? result = null;
+        if (symbol is not null && symbol.GetAttributes().Any(a => IsDifferentiable(a.AttributeClass)))
         {
-            result = MethodLowering.Lower(context, cancellation);
+            var outer = t_consulted;
+            t_consulted = consulted;
+            try
+            {
+                result = MethodLowering.Lower(node, symbol, semanticModel, cancellation);
+            }
+            finally
+            {
+                t_consulted = outer;
+            }
         }
-        finally
-        {
-            t_consulted = outer;
-        }
+        // A callee inlined from the method's own file ties it to that file's other bodies.
+        bool readOwnFile = consulted.Contains(node.SyntaxTree);
+        consulted.Add(node.SyntaxTree);
         // Members of the enclosing types and their bases (in source) are where some diagnostics point.
-        if (context.TargetSymbol is IMethodSymbol method)
+        if (result is not null && symbol is IMethodSymbol method)
         {
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
@@ -62,34 +98,155 @@ internal static class LoweringCache
                 }
             }
         }
-        var entry = new Entry(result, consulted.ToArray(), declarations, compilation.Options, compilation.ExternalReferences);
-        lock (Entries)
-        {
-            Entries.Remove(context.TargetNode);
-            Entries.Add(context.TargetNode, entry);
-        }
+        Remember(node, new Entry(result, consulted.ToArray(), readOwnFile, declarations, compilation.Options, compilation.ExternalReferences));
         return result;
     }
+
+    /// <summary>SymbolicGrad.DifferentiableAttribute, as ForAttributeWithMetadataName would match it (from any assembly).</summary>
+    private static bool IsDifferentiable(INamedTypeSymbol? attribute) =>
+        attribute is { Name: "DifferentiableAttribute", Arity: 0, ContainingType: null, ContainingNamespace: { Name: "SymbolicGrad" } ns }
+        && ns.ContainingNamespace is { IsGlobalNamespace: true };
+
+    private static void Remember(SyntaxNode node, Entry entry)
+    {
+        var tree = node.SyntaxTree;
+        lock (Entries)
+        {
+            Entries.Remove(node);
+            Entries.Add(node, entry);
+            var nodes = NodesByTree.GetOrCreateValue(tree);
+            if (!nodes.Contains(node)) nodes.Add(node);
+        }
+    }
+
+    /// <summary>The tree that <paramref name="tree"/>'s file had before (the last one seen with its path), if still alive.</summary>
+    private static SyntaxTree? PreviousVersionOf(SyntaxTree tree)
+    {
+        lock (Entries)
+        {
+            if (!PreviousTrees.TryGetValue(tree, out var previous))
+            {
+                previous = LatestTrees.TryGetValue(tree.FilePath, out var latest) ? latest : new WeakReference<SyntaxTree>(null!);
+                PreviousTrees.Add(tree, previous);
+                if (LatestTrees.Count > 4096) LatestTrees.Clear();
+                LatestTrees[tree.FilePath] = new WeakReference<SyntaxTree>(tree);
+            }
+            return previous.TryGetTarget(out var target) && !ReferenceEquals(target, tree) ? target : null;
+        }
+    }
+
+    /// <summary>
+    /// When <paramref name="node"/>'s file was edited elsewhere (inside another method's body), the entry of the same
+    /// method in the file's previous tree, if it still holds: the edit kept the text's length and put no line break or
+    /// directive in or out, so every span and line the result holds is unchanged, and it did not touch this method's text.
+    /// </summary>
+    private static Entry? FromPreviousVersion(SyntaxNode node, Compilation compilation, ulong declarations)
+    {
+        var tree = node.SyntaxTree;
+        if (PreviousVersionOf(tree) is not { } previous) return null;
+        List<SyntaxNode>? nodes;
+        lock (Entries)
+        {
+            if (!NodesByTree.TryGetValue(previous, out nodes)) return null;
+            nodes = nodes.ToList();
+        }
+        if (EditedRange(previous, tree) is not { } edited || !InOneBody(previous, edited) || !InOneBody(tree, edited)) return null;
+        var span = node.FullSpan;
+        if (span.OverlapsWith(edited) || span.End == edited.Start || edited.End == span.Start) return null;
+        foreach (var old in nodes)
+        {
+            if (old.FullSpan == span && old.RawKind == node.RawKind && Entries.TryGetValue(old, out var entry)
+                && entry.MovedTo(tree, previous, compilation, declarations) is { } moved)
+            {
+                return moved;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The range where <paramref name="current"/>'s text differs from <paramref name="previous"/>'s (empty when equal),
+    /// or null when the edit changed the length or a line break, which moves later spans or lines.
+    /// </summary>
+    private static TextSpan? EditedRange(SyntaxTree previous, SyntaxTree current)
+    {
+        var before = previous.GetText();
+        var after = current.GetText();
+        if (before.Length != after.Length) return null;
+        int first = 0, last = before.Length - 1;
+        while (first < before.Length && before[first] == after[first]) first++;
+        if (first == before.Length) return new TextSpan(0, 0);
+        while (before[last] == after[last]) last--;
+        for (int i = first; i <= last; i++)
+        {
+            if (IsLineBreak(before[i]) || IsLineBreak(after[i])) return null;
+        }
+        return TextSpan.FromBounds(first, last + 1);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="edited"/> (if not empty) lies inside one body of <paramref name="tree"/> and holds no
+    /// preprocessor directive: a '#define', '#if' or '#nullable' there can change how the rest of the file parses or binds.
+    /// </summary>
+    private static bool InOneBody(SyntaxTree tree, TextSpan edited)
+    {
+        if (edited.IsEmpty) return true;
+        var root = tree.GetRoot();
+        if (root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return false;
+        for (var node = root.FindNode(edited, getInnermostNodeForTie: true); node is not null; node = node.Parent)
+        {
+            if (IsBody(node)) return node.Span.Contains(edited);
+        }
+        return false;
+    }
+
+    private static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
 
     private sealed class Entry
     {
         private readonly SyntaxTree[] _trees;
+        private readonly bool _readOwnFile;
         private readonly ulong _declarations;
         private readonly CompilationOptions _options;
         private readonly ImmutableArray<MetadataReference> _references;
 
-        public Entry(LoweringResult result, SyntaxTree[] trees, ulong declarations, CompilationOptions options, ImmutableArray<MetadataReference> references)
+        public Entry(LoweringResult? result, SyntaxTree[] trees, bool readOwnFile, ulong declarations, CompilationOptions options,
+            ImmutableArray<MetadataReference> references)
         {
             Result = result;
             _trees = trees;
+            _readOwnFile = readOwnFile;
             _declarations = declarations;
             _options = options;
             _references = references;
         }
 
-        public LoweringResult Result { get; }
+        public LoweringResult? Result { get; }
 
         public bool StillHolds(Compilation compilation, ulong declarations)
+        {
+            if (!SameSettings(compilation, declarations)) return false;
+            foreach (var tree in _trees)
+            {
+                if (!compilation.ContainsSyntaxTree(tree)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>This entry for the same method in <paramref name="current"/>, the edited <paramref name="previous"/>; null if it no longer holds.</summary>
+        public Entry? MovedTo(SyntaxTree current, SyntaxTree previous, Compilation compilation, ulong declarations)
+        {
+            if (_readOwnFile || !SameSettings(compilation, declarations)) return null;
+            var trees = new SyntaxTree[_trees.Length];
+            for (int i = 0; i < trees.Length; i++)
+            {
+                trees[i] = ReferenceEquals(_trees[i], previous) ? current : _trees[i];
+                if (!compilation.ContainsSyntaxTree(trees[i])) return null;
+            }
+            return new Entry(Result, trees, _readOwnFile, _declarations, _options, _references);
+        }
+
+        private bool SameSettings(Compilation compilation, ulong declarations)
         {
             if (declarations != _declarations || !ReferenceEquals(compilation.Options, _options)) return false;
             var references = compilation.ExternalReferences;
@@ -97,10 +254,6 @@ internal static class LoweringCache
             for (int i = 0; i < references.Length; i++)
             {
                 if (!ReferenceEquals(references[i], _references[i])) return false;
-            }
-            foreach (var tree in _trees)
-            {
-                if (!compilation.ContainsSyntaxTree(tree)) return false;
             }
             return true;
         }

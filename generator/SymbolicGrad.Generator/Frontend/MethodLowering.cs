@@ -19,16 +19,17 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class MethodLowering
 {
-    public static LoweringResult Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    /// <summary>Lowers <paramref name="target"/>, a method or local function marked [Differentiable], declaring <paramref name="symbol"/>.</summary>
+    public static LoweringResult Lower(SyntaxNode target, ISymbol? symbol, SemanticModel semanticModel, CancellationToken cancellation)
     {
-        if (context.TargetNode is LocalFunctionStatementSyntax localFunction)
+        if (target is LocalFunctionStatementSyntax localFunction)
         {
             return new LoweringResult(null, new EquatableArray<DiagnosticInfo>(new[]
             {
                 DiagnosticInfo.Create(DiagnosticCatalogue.LocalFunction, LocationInfo.From(localFunction.Identifier), localFunction.Identifier.ValueText),
             }));
         }
-        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
+        if (symbol is not IMethodSymbol method || target is not MethodDeclarationSyntax declaration)
         {
             return new LoweringResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -36,7 +37,7 @@ internal static class MethodLowering
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            return Lower(method, declaration, context.SemanticModel, diagnostics, cancellation);
+            return Lower(method, declaration, semanticModel, diagnostics, cancellation);
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using SymbolicGrad.Generator.Diagnostics;
@@ -15,10 +14,5 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
     public Diagnostic ToDiagnostic() =>
         Diagnostic.Create(DiagnosticCatalogue.Find(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
-            Arguments.Cast<object>().ToArray());
-
-    /// <summary>The diagnostic located in its tree among <paramref name="trees"/> (by file path), where pragmas apply.</summary>
-    public Diagnostic ToDiagnostic(IReadOnlyDictionary<string, SyntaxTree> trees) =>
-        Diagnostic.Create(DiagnosticCatalogue.Find(Id), Location?.ToLocation(trees) ?? Microsoft.CodeAnalysis.Location.None,
             Arguments.Cast<object>().ToArray());
 }

@@ -28,6 +28,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
     {
         var a = _items ?? Array.Empty<T>();
         var b = other._items ?? Array.Empty<T>();
+        // The same array: a cached model compared with itself, as the driver does on every run.
+        if (ReferenceEquals(a, b)) return true;
         if (a.Length != b.Length) return false;
         for (int i = 0; i < a.Length; i++)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -8,10 +7,6 @@ namespace SymbolicGrad.Generator.Pipeline;
 internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
 {
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
-
-    /// <summary>In the tree of <see cref="FilePath"/> when <paramref name="trees"/> has it and the span fits, else as <see cref="ToLocation()"/>.</summary>
-    public Location ToLocation(IReadOnlyDictionary<string, SyntaxTree> trees) =>
-        trees.TryGetValue(FilePath, out var tree) && Span.End <= tree.Length ? Location.Create(tree, Span) : ToLocation();
 
     public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
 

@@ -93,8 +93,8 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
         else
         {
-            int widest = (_n + _parts - 1) / _parts + PackedGemm.NR;
-            Serial(_dot, ref *_a, _aRow, _aCol, ref _b[start * _bCol], _bRow, _bCol, ref _c[start], ref _state[start], _ldc, _m, end - start, _k, _alpha, _store, widest);
+            // Room for every column, not only this part's: the same product may later run on this thread alone.
+            Serial(_dot, ref *_a, _aRow, _aCol, ref _b[start * _bCol], _bRow, _bCol, ref _c[start], ref _state[start], _ldc, _m, end - start, _k, _alpha, _store, _n);
         }
     }
 

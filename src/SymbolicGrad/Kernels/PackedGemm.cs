@@ -43,7 +43,7 @@ internal static class PackedGemm
     /// The product with a <paramref name="store"/> deciding what happens to each element's α·s: added into C, or
     /// applied as the gradient of the parameter in C (velocity in <paramref name="state"/>, laid out like C). An
     /// update store needs the whole sum at once, so k ≤ <see cref="KC"/> (one block of k). A part of a larger product
-    /// passes the widest part's column count as <paramref name="reserveColumns"/>.
+    /// passes the whole product's column count as <paramref name="reserveColumns"/>.
     /// </summary>
     internal static void Run<TStore>(
         ref float a, nint aRow, nint aCol,
@@ -57,8 +57,9 @@ internal static class PackedGemm
         // streams are as cache-friendly as a packed panel. Aᵀ·B (aRow == 1) and partial row panels are packed.
         bool packWholeA = aCol != 1;
         float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
-        // A part of a product cut by columns reserves room for the widest part, so whichever part a thread runs
-        // later, its buffer already fits.
+        // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
+        // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
+        // buffer already fits: no allocation after the first step.
         float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * Math.Min(KC, k));
         for (int jc = 0; jc < n; jc += NC)
         {
