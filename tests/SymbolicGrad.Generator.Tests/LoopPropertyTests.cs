@@ -18,6 +18,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     private const int DefaultProgramCount = 300;
     private const string ProgramCountVariable = "SYMBOLICGRAD_LOOP_PROGRAMS";
     private const string ProgressVariable = "SYMBOLICGRAD_LOOP_PROGRESS";
+    private const string FirstProgramVariable = "SYMBOLICGRAD_LOOP_FIRST";
     /// <summary>Programs per compilation: generating, compiling and loading once per batch is most of the saving.</summary>
     private const int BatchSize = 200;
 
@@ -28,6 +29,10 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
 
     /// <summary>Array gradients are added into their buffers: they start at this, not at zero.</summary>
     private const double Prefill = 0.5;
+
+    /// <summary>The first program's number (<c>SYMBOLICGRAD_LOOP_FIRST</c>, default 0): reruns the batch a long run reported a failure in.</summary>
+    private static int FirstProgram =>
+        int.TryParse(Environment.GetEnvironmentVariable(FirstProgramVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     private static int ProgramCount =>
         int.TryParse(Environment.GetEnvironmentVariable(ProgramCountVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
@@ -41,9 +46,9 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         var failures = new List<string>();
         var count = ProgramCount;
         // Every program runs (a long run counts its failures); the first few are reported in full.
-        for (var start = 0; start < count; start += BatchSize)
+        for (var start = FirstProgram; start < FirstProgram + count; start += BatchSize)
         {
-            var programs = Enumerable.Range(start, Math.Min(BatchSize, count - start))
+            var programs = Enumerable.Range(start, Math.Min(BatchSize, FirstProgram + count - start))
                 .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i))
                 .ToList();
             stats.Cover(programs);
@@ -300,6 +305,9 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     {
         stats.Failed++;
         if (failures.Count < MaxReportedFailures) failures.Add(report);
+        // A long run's progress file gets every failure's first lines as it happens (the test's message has the first few in full).
+        if (Environment.GetEnvironmentVariable(ProgressVariable) is { Length: > 0 } progress)
+            File.AppendAllText(progress, "FAILED " + string.Join(Environment.NewLine, report.Split('\n').Take(60)) + Environment.NewLine);
     }
 
     /// <summary>The generated gradient at <paramref name="point"/>, each partial checked by finite differences of the user method.</summary>
