@@ -139,9 +139,9 @@ internal sealed partial class BodyLowering
         {
             inner.ExecuteFlow(body, new Flow(env, new List<(int?, int)>()));
         }
-        catch (System.InvalidOperationException) when (inner.Failed)
+        catch (System.Exception exception) when (inner.Failed && exception is not System.OperationCanceledException)
         {
-            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+            // A reported construct left a placeholder behind that a later step could not use; the report is what matters.
         }
         _diagnostics.AddRange(inner._diagnostics);
         if (inner.Failed)

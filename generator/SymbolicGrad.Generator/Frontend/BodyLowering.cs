@@ -688,12 +688,12 @@ internal sealed partial class BodyLowering
         string? refusal = InlineSignature.Refusal(callee, invocation, _callStack.Peek(), tensors: _tensors is not null);
         if (declaration is null)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
+            return FailCall(invocation, invocation.Syntax.ToString(),
                 $"the source of '{callee.Name}' is not in this compilation (it comes from a referenced assembly); declare it in this project to differentiate through it");
         }
         if (body is null || refusal is not null)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(), refusal ?? $"'{callee.Name}' has no body");
+            return FailCall(invocation, invocation.Syntax.ToString(), refusal ?? $"'{callee.Name}' has no body");
         }
 
         var calleeEnv = new Environment();
@@ -712,6 +712,8 @@ internal sealed partial class BodyLowering
         using (AtCallSite()) result = Run(callee, body, calleeEnv, ScalarTypes.KindOf(callee.ReturnType) ?? kind);
         bool calleeFailed = Failed || _diagnostics.Any(d => d.IsError);
         var recursion = _diagnostics.FirstOrDefault(d => d.Id == DiagnosticCatalogue.Recursion.Id);
+        // A layer in a helper is wrong only where the caller is no model method: the helper alone cannot report it.
+        outer.AddRange(_diagnostics.Where(d => d.Id == DiagnosticCatalogue.LayerOutsideModel.Id));
         _diagnostics = outer;
         Failed = outerFailed;
 
@@ -721,7 +723,7 @@ internal sealed partial class BodyLowering
         }
         if (calleeFailed)
         {
-            return Fail(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, invocation.Syntax.ToString(),
+            return FailCall(invocation, invocation.Syntax.ToString(),
                 $"'{callee.Name}' has errors that prevent its differentiation (see its own diagnostics)");
         }
         result = _graph.Convert(result, kind);
@@ -745,6 +747,15 @@ internal sealed partial class BodyLowering
         active = _differentiableInputs.Contains(node) || (n.Kind.IsReal() && n.Args.Any(IsActive));
         _active[node] = active;
         return active;
+    }
+
+    /// <summary>A call that cannot be inlined (SG0019): a Vec or Image call leaves a vector placeholder, so that its use is not reported too.</summary>
+    private int FailCall(IInvocationOperation invocation, params string[] arguments)
+    {
+        Report(DiagnosticCatalogue.CalleeHasErrors, invocation.Syntax, arguments);
+        return _tensors is not null && (TensorTypes.RankOf(invocation.Type) == 1 || TensorTypes.IsImage(invocation.Type))
+            ? Placeholder(invocation.Type)
+            : _graph.Zero(ScalarKind.Double);
     }
 
     private int Fail(DiagnosticDescriptor descriptor, SyntaxNode syntax, params string[] arguments)

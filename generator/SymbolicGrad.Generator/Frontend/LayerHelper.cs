@@ -35,14 +35,18 @@ internal static class LayerHelper
         var env = new Environment();
         foreach (var (symbol, info) in method.Parameters.Zip(parameters, (s, p) => (s, p))) env.Set(symbol, info.Input);
         var lowering = new BodyLowering(graph, semanticModel.Compilation, parameters.Where(p => p.IsDifferentiable).Select(p => p.Input),
-            cancellation, MethodKind.TensorFunction, method.Parameters.Select(p => p.Name));
+            cancellation, MethodKind.TensorFunction, method.Parameters.Select(p => p.Name))
+        {
+            // A model's static helper is there for the model's methods: its layers are checked where one inlines it.
+            LayersAssumed = method.IsStatic && TensorTypes.IsModel(method.ContainingType),
+        };
         try
         {
             lowering.Run(method, body, env, ScalarKind.Single);
         }
-        catch (InvalidOperationException) when (lowering.Failed)
+        catch (Exception exception) when (lowering.Failed && exception is not OperationCanceledException)
         {
-            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+            // A reported construct left a placeholder behind that a later step could not use; the report is what matters.
         }
         diagnostics.AddRange(lowering.Diagnostics);
         return new LoweringResult(null, diagnostics.ToEquatableArray());

@@ -95,9 +95,9 @@ internal static class MethodLowering
         {
             output = lowering.Run(method, body, env, returnKind);
         }
-        catch (InvalidOperationException) when (lowering.Failed)
+        catch (Exception exception) when (lowering.Failed && exception is not OperationCanceledException)
         {
-            // A reported construct left a placeholder of the wrong type behind; the report is what matters.
+            // A reported construct left a placeholder behind that a later step could not use; the report is what matters.
         }
         // A loop's condition is lowered more than once (before the loop and in its body): report each problem once.
         diagnostics.AddRange(lowering.Diagnostics.Distinct());

@@ -30,6 +30,12 @@ internal sealed class LoadedAssembly : IDisposable
             var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
             throw new Xunit.Sdk.XunitException("Emit failed:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
+        return Load(image);
+    }
+
+    /// <summary>Loads an image already emitted into <paramref name="image"/>.</summary>
+    public static LoadedAssembly Load(MemoryStream image)
+    {
         image.Position = 0;
         // No Load override: the SymbolicGrad runtime and the framework resolve from the default context.
         var context = new AssemblyLoadContext("GeneratorTest", isCollectible: true);

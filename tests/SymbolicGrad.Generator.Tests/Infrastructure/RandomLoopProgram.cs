@@ -421,7 +421,7 @@ internal sealed class RandomLoopProgramGenerator
             case 8 when _ints.Any(c => c.StartsWith('c')):
             {
                 var c = _ints.First(x => x.StartsWith('c'));
-                return [Chance(0.5) ? $"{c}++;" : $"{c} += {IntExpr()} % 3;"];
+                return [Chance(0.5) ? $"{c}++;" : $"{c} += ({IntExpr()}) % 3;"];
             }
             default:
                 return [Update()];
