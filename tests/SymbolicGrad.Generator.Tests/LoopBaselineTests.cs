@@ -182,6 +182,52 @@ public sealed class LoopBaselineTests
         Assert.Equal([1.5], gradient.Values);
     }
 
+    [Fact]
+    public void WhileTestReadsAnEarlierLoopsResult()
+    {
+        // Found by the random loop programs: the second loop's test reads s0, the first loop's result, which nothing
+        // else reads, so the first loop was dropped and its result printed as 'LoopResult' (SG9999).
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Gate
+            {
+                [Differentiable]
+                public static double F(double[] xs, double a)
+                {
+                    double s0 = xs[0];
+                    for (int i = 0; i < xs.Length; i++) s0 += xs[i] * a;
+                    double s1 = a;
+                    int g = 0;
+                    while (s0 < 1.68 && g < 3) { g++; s1 += Math.Sin(s1); }
+                    return s1;
+                }
+
+                public static double Check(double[] xs, double a, double[] dXs, double[] dA)
+                {
+                    double value = F(xs, a);
+                    double generated = FGradient(xs, a, dXs, out double d);
+                    dA[0] = d;
+                    return value == generated ? value : double.NaN;
+                }
+            }
+            """, "Loops.Gate.F.g.cs");
+        // s0 = 0.25 + 0.75·a: below 1.68 at a = 1, so s1 takes three steps s ← s + sin s, each multiplying the
+        // derivative by 1 + cos s; xs only decide the trip count, so their gradient is 0.
+        double[] xs = [0.25, 0.5], dXs = new double[2], dA = new double[1];
+        double s = 1.0, ds = 1.0;
+        for (int k = 0; k < 3; k++) { ds *= 1 + Math.Cos(s); s += Math.Sin(s); }
+        Assert.Equal(s, Call(assembly, "Loops.Gate", "Check", xs, 1.0, dXs, dA));
+        Assert.Equal(ds, dA[0], 1e-15);
+        Assert.Equal([0.0, 0.0], dXs);
+        // At a = 2, s0 = 1.75: no step; f = a.
+        Assert.Equal(2.0, Call(assembly, "Loops.Gate", "Check", xs, 2.0, dXs, dA));
+        Assert.Equal(1.0, dA[0]);
+    }
+
     private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
         (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
 

@@ -34,8 +34,21 @@ internal sealed record Dag(EquatableArray<Node> Nodes, EquatableArray<Region> Re
                 // The exit test runs after the iteration's next values are assigned, so it is computed in the body
                 // (from the values the iteration started with), not printed inline over variables already updated.
                 if (Regions[node.Body].Loop is { Exit: >= 0 } control) stack.Push(control.Exit);
+                // The test before each iteration is printed inline in the loop's header; what it reads from outside
+                // the loop (the result of an earlier loop, say) must still be computed before it.
+                if (Regions[node.Body].Loop is { Condition: >= 0 } test) PushOutside(test.Condition, node.Body, stack);
             }
         }
         return seen;
+    }
+
+    private void PushOutside(int id, int body, Stack<int> stack)
+    {
+        if (!Region.Encloses(this, body, Nodes[id].Region))
+        {
+            stack.Push(id);
+            return;
+        }
+        foreach (int arg in Nodes[id].Args) PushOutside(arg, body, stack);
     }
 }
