@@ -228,6 +228,40 @@ public sealed class LoopBaselineTests
         Assert.Equal(1.0, dA[0]);
     }
 
+    [Fact]
+    public void RotationWhoseAdjointIsABareSwap()
+    {
+        // Found by the random loop programs: (u, v) = (v, 0.75·u) runs backwards as dU ← 0.75·dV, dV ← dU, a cycle in
+        // which one next value is the other variable's old adjoint itself; it was assigned after that variable had
+        // already taken its new value, so the gradient through the rotation was lost.
+        using var assembly = VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class Rotation
+            {
+                [Differentiable]
+                public static double Rotate(double x, int n)
+                {
+                    double u = Math.Sin(x);
+                    double v = 0.2;
+                    for (int i = 0; i < n; i++) (u, v) = (v, 0.75 * u);
+                    return u;
+                }
+            }
+            """, "Loops.Rotation.Rotate.g.cs");
+        var gradient = assembly.Type("Loops.Rotation").GetMethod("RotateGradient")!;
+        // Two iterations scale u by 0.75: after 4, u = 0.5625·sin x; after 3, u = 0.15 whatever x; after 2, 0.75·sin x.
+        foreach (var (n, value, derivative) in new[] { (4, 0.0, 0.5625), (3, 0.15, 0.0), (2, 0.0, 0.75) })
+        {
+            object[] args = [0.0, n, 0.0];
+            Assert.Equal(value, (double)gradient.Invoke(null, args)!, 1e-15);
+            Assert.Equal(derivative, (double)args[2]);
+        }
+    }
+
     private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
         (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
 

@@ -431,7 +431,7 @@ internal sealed partial class Schedule
     /// </summary>
     private void StoreCyclicNexts(Region region, List<CarriedVariable> carried)
     {
-        var reads = carried.Select(c => ParametersReadInline(c.Next, region)).ToList();
+        var reads = carried.Select(c => ReadsBeforeAssigning(c.Next, region)).ToList();
         var order = new List<int>();
         var left = Enumerable.Range(0, carried.Count).ToList();
         while (left.Count > 0)
@@ -443,10 +443,18 @@ internal sealed partial class Schedule
             }
             if (pick < 0)
             {
-                // A cycle: store the remaining next values before any is assigned.
+                // A cycle: store the remaining next values before any is assigned, then order again: a next value
+                // that is another carried variable's old value (dV = dU in a rotation) must still be assigned before
+                // that variable takes its own next value.
+                bool stored = false;
                 foreach (int j in left)
                 {
-                    if (_dag[carried[j].Next].Region == region.Id && _dag[carried[j].Next].Op != Op.Param) _storeNext.Add(carried[j].Next);
+                    if (_dag[carried[j].Next].Region == region.Id && _dag[carried[j].Next].Op != Op.Param) stored |= _storeNext.Add(carried[j].Next);
+                }
+                if (stored)
+                {
+                    reads = carried.Select(c => ReadsBeforeAssigning(c.Next, region)).ToList();
+                    continue;
                 }
                 order.AddRange(left);
                 break;
@@ -458,6 +466,10 @@ internal sealed partial class Schedule
         carried.Clear();
         carried.AddRange(sorted);
     }
+
+    /// <summary>The region's parameters a next value reads when it is assigned: none if it is stored before any is.</summary>
+    private HashSet<int> ReadsBeforeAssigning(int next, Region region) =>
+        _storeNext.Contains(next) ? new HashSet<int>() : ParametersReadInline(next, region);
 
     /// <summary>The region's parameters an expression reads without a stored value in between.</summary>
     private HashSet<int> ParametersReadInline(int node, Region region)
