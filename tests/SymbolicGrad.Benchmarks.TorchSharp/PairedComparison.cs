@@ -8,15 +8,23 @@ namespace SymbolicGrad.Benchmarks.TorchComparison;
 /// timed in interleaved rounds on the wall clock, in one process: a change of load hits all four alike, so the
 /// per-round ratios are steadier than separate runs. Reports medians of 31 rounds of about 20 ms per method.
 /// </summary>
+/// <remarks>
+/// Between two samples the harness waits <c>settle</c> milliseconds (default 30): libtorch's OpenMP threads keep
+/// spinning on a core for milliseconds after its every-core step, and without the pause whatever runs next loses that
+/// core for part of its sample. The order rotates each round and is reversed every other round, so no method always
+/// follows the same one (with a plain rotation the generated step always followed TorchSharp's every-core step, and
+/// ran 6–14% slower than the hand-written one on two threads for that reason alone). <c>--settle 0</c> gives the old
+/// harness's back-to-back samples.
+/// </remarks>
 internal static class PairedComparison
 {
     private const int Rounds = 31;
     private const double SampleSeconds = 0.02;
 
-    public static void Run(string[] choice)
+    public static void Run(string[] choice, int settleMilliseconds)
     {
         int cores = Environment.ProcessorCount;
-        Console.WriteLine($"Paired wall-clock comparison, medians of {Rounds} interleaved rounds; {cores} cores; load {Load()}");
+        Console.WriteLine($"Paired wall-clock comparison, medians of {Rounds} interleaved rounds, {settleMilliseconds} ms between samples; {cores} cores; load {Load()}");
         foreach (string size in choice)
         {
             TorchSharpStepBenchmarks bench = size == "deep"
@@ -39,7 +47,9 @@ internal static class PairedComparison
             {
                 for (int k = 0; k < methods.Length; k++)
                 {
-                    int m = (k + round) % methods.Length;
+                    int slot = round / methods.Length % 2 == 0 ? k : methods.Length - 1 - k;
+                    int m = (slot + round) % methods.Length;
+                    if (settleMilliseconds > 0) Thread.Sleep(settleMilliseconds);
                     times[m][round] = Time(methods[m].Step, m, cores, SampleSeconds);
                 }
 

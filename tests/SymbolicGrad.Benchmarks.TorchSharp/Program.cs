@@ -6,7 +6,8 @@ using SymbolicGrad.Benchmarks.TorchComparison;
 //                                                      (--threads N for fewer), TorchSharp on one thread and on every core
 // dotnet run -c Release -- --cpu-clock --filter '*'   : everything on one thread, timed by thread CPU time (TorchSharpAllCores is then meaningless)
 // dotnet run -c Release -- --filter '*'               : the wall-clock job, one process per case (use on a quiet machine)
-// dotnet run -c Release -- --paired [batch… deep]     : interleaved wall-clock samples of generated, TorchSharp 1 thread and every core
+// dotnet run -c Release -- --paired [--settle MS] [batch… deep] : interleaved wall-clock samples of generated, hand-written, TorchSharp 1 thread and every core
+// dotnet run -c Release -- --spin-after 64|deep      : CPU the other threads burn after each paired method's sample (why --paired pauses)
 // dotnet run -c Release -- --digits DIR [--threads N] [--model cnn] [--batchnorm] [--dropout P] : the Digits sample's recipe in TorchSharp, as a whole process
 // Filters: '*SmallMlp*' (784-128-10 at batch 1, 16, 64, 256), '*DeepMlp*' (784-512-512-10 at 256).
 if (args.Length > 1 && args[0] == "--digits")
@@ -31,8 +32,24 @@ if (args.Length > 1 && args[0] == "--digits")
 
 if (args.Length > 0 && args[0] == "--paired")
 {
-    string[] choice = args.Length > 1 ? args[1..] : ["1", "16", "64", "256", "deep"];
-    PairedComparison.Run(choice);
+    // --paired [--settle MS] [batch… deep]: MS milliseconds of pause between samples (default 30; 0 = back to back).
+    int settle = 30;
+    var rest = args[1..].ToList();
+    int at = rest.IndexOf("--settle");
+    if (at >= 0)
+    {
+        settle = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+        rest.RemoveRange(at, 2);
+    }
+
+    string[] choice = rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"];
+    PairedComparison.Run(choice, settle);
+    return 0;
+}
+
+if (args.Length == 2 && args[0] == "--spin-after")
+{
+    SpinAfterStep.Run(args[1]);
     return 0;
 }
 
