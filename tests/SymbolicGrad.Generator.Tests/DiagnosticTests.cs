@@ -1488,15 +1488,16 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SG0055_JvpOnAFunctionOfVectors()
+    public void SG0055_HessianOnAFunctionOfVectors()
     {
+        // Jvp beside it is generated; the Hessian alone is refused, at its argument.
         AssertReported("SG0055", Header + """
             public static partial class C
             {
-                [Differentiable([|Jvp = true|])]
+                [Differentiable(Jvp = true, [|Hessian = true|])]
                 public static float F(Vec x) => Ops.Sum(Ops.Square(x));
             }
-            """, "asks for Jvp");
+            """, "'F' asks for Hessian, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values), not for a function of Vec and Mat");
     }
 
     [Fact]
