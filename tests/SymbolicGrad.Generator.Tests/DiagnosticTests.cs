@@ -1650,6 +1650,28 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0058_JvpThroughACustomLayerIsAnErrorAtTheCall()
+    {
+        AssertReported("SG0058", Header + """
+            public static class Layers
+            {
+                public static Vec Swish(Vec x) => x;
+
+                public static void Swish(Vec x, Vec result) => x.Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+            }
+
+            public static partial class C
+            {
+                [Differentiable(Jvp = true)]
+                public static float F(Vec x, [NoDiff] Vec y) => Ops.Sum(Layers.Swish(y)) + Ops.Sum([|Layers.Swish(x * 2f)|]);
+            }
+            """, "'F' asks for Jvp, but it calls 'Swish', whose derivative is the pullback rule 'SwishPullback': a pullback rule gives no forward derivative");
+    }
+
+    [Fact]
     public void SG0056_CallThroughARuleWhoseSignatureDoesNotFit()
     {
         var run = AssertReported("SG0056", Header + """

@@ -205,6 +205,13 @@ public sealed class TensorJvpTests
                 g => TensorJvpFunctions.JoinedGradient(new Vec(a), new Vec(b), 2, new Vec(g[0]), new Vec(g[1])));
         }
         {
+            float[] x = Values(In), y = Values(In);
+            yield return new Case("SmoothDot", new[] { x, y },
+                () => TensorJvpFunctions.SmoothDot(new Vec(x), new Vec(y)),
+                t => (TensorJvpFunctions.SmoothDotJvp(new Vec(x), new Vec(y), new Vec(t[0]), new Vec(t[1]), out float d), d),
+                g => TensorJvpFunctions.SmoothDotGradient(new Vec(x), new Vec(y), new Vec(g[0]), new Vec(g[1])));
+        }
+        {
             float[] a = Values(In * In), x = Values(In);
             yield return new Case("Quadratic", new[] { a, x },
                 () => TensorJvpFunctions.Quadratic(new Mat(a, In, In), new Vec(x)),

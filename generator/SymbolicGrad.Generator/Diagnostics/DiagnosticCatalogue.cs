@@ -120,6 +120,10 @@ internal static partial class DiagnosticCatalogue
         "A derivative rule cannot be used here",
         "'{0}' cannot use the derivative rule '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor ForwardThroughPullback = Error("SG0058",
+        "Forward mode through a pullback rule",
+        "'{0}' asks for {1}, but it calls '{2}', whose derivative is the pullback rule '{3}': a pullback rule gives no forward derivative (it computes Jᵀ·v, forward mode needs J·t); remove '{1} = true', or remove the rule so that '{2}' is differentiated from its body");
+
     public static readonly DiagnosticDescriptor CustomLayerForm = Error("SG0057",
         "Custom layer without what generated code needs",
         "'{0}' cannot be computed as the custom layer '{1}': {2}");

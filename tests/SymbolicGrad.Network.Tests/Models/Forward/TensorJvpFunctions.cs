@@ -41,4 +41,19 @@ public static partial class TensorJvpFunctions
     /// <summary>A quadratic form xᵀ·A·x: MatVec in both operands' directions.</summary>
     [Differentiable(Jvp = true)]
     public static float Quadratic(Mat A, Vec x) => Dot(x, A * x);
+
+    /// <summary>log(1 + eᵛ), differentiated by its rule.</summary>
+    public static float Smooth(float v) => MathF.Log(1f + MathF.Exp(v));
+
+    /// <summary>The rule of <see cref="Smooth"/>: the logistic function.</summary>
+    [DerivativeOf(nameof(Smooth))]
+    public static float SmoothRule(float v, out float dV)
+    {
+        dV = 1f / (1f + MathF.Exp(-v));
+        return Smooth(v);
+    }
+
+    /// <summary>A function of values with a [DerivativeOf] rule, called on a dot product: forward mode uses the rule.</summary>
+    [Differentiable(Jvp = true)]
+    public static float SmoothDot(Vec x, Vec y) => Smooth(Dot(x, y)) + Sum(x);
 }
