@@ -13,6 +13,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
+// dotnet run -c Release -- --cpu-clock --filter '*TensorJvpBenchmarks*' : Jvp/primal and gradient/primal of a Vec/Mat function (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {

@@ -135,6 +135,36 @@ public sealed class DerivedBaselineTests
         Assert.Equal([0.0, 0.0, -400.0, 200.0], second[4..]);
     }
 
+    [Fact]
+    public void DenseSoftmaxJvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Tensors;
+
+            public static partial class Dense
+            {
+                [Differentiable(Jvp = true)]
+                public static float Loss(Mat W, Vec b, [NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(Ops.Tanh(W * x + b), label);
+            }
+            """;
+        using var assembly = VerifyAndLoad(source, "Tensors.Dense.Loss.Derivatives.g.cs");
+        // At W = 0, b = 0: logits 0, softmax uniform (1/4 each), tanh′ = 1, so ∇L·t = Σᵢ (1/4 − [i = label])·(tW·x + tb)ᵢ.
+        var jvp = assembly.Type("Tensors.Dense").GetMethod("LossJvp")!;
+        var w = new Mat(4, 2);
+        var b = new Vec(4);
+        var x = new Vec(new float[] { 1f, 2f });
+        var tW = new Mat(4, 2);
+        var tB = new Vec(new float[] { 1f, 0.5f, -2f, 4f });
+        tW[1, 0] = 1f; // (tW·x)₁ = 1
+        object[] args = [w, b, x, 2, tW, tB, 0f];
+        float value = (float)jvp.Invoke(null, args)!;
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        // tz = tW·x + tb = (1, 1.5, −2, 4); Σ tz/4 = 1.125, minus tz₂ = −2: 3.125.
+        Assert.Equal(3.125f, (float)args[6], 5); // softmax = exp(0 − log 4) rounds
+    }
+
     private static LoadedAssembly VerifyAndLoad(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
     {
         var run = GeneratorHarness.Run(source).AssertClean();

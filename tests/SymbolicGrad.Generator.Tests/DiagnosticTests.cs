@@ -1488,15 +1488,16 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SG0055_JvpOnAFunctionOfVectors()
+    public void SG0055_HessianOnAFunctionOfVectors()
     {
+        // Jvp beside it is generated; the Hessian alone is refused, at its argument.
         AssertReported("SG0055", Header + """
             public static partial class C
             {
-                [Differentiable([|Jvp = true|])]
+                [Differentiable(Jvp = true, [|Hessian = true|])]
                 public static float F(Vec x) => Ops.Sum(Ops.Square(x));
             }
-            """, "asks for Jvp");
+            """, "'F' asks for Hessian, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values), not for a function of Vec and Mat");
     }
 
     [Fact]
@@ -1646,6 +1647,28 @@ public sealed partial class DiagnosticTests
                 public float Loss([NoDiff] Vec x) => Ops.Sum(Swish(x + b));
             }
             """, "asks for Jvp");
+    }
+
+    [Fact]
+    public void SG0058_JvpThroughACustomLayerIsAnErrorAtTheCall()
+    {
+        AssertReported("SG0058", Header + """
+            public static class Layers
+            {
+                public static Vec Swish(Vec x) => x;
+
+                public static void Swish(Vec x, Vec result) => x.Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+            }
+
+            public static partial class C
+            {
+                [Differentiable(Jvp = true)]
+                public static float F(Vec x, [NoDiff] Vec y) => Ops.Sum(Layers.Swish(y)) + Ops.Sum([|Layers.Swish(x * 2f)|]);
+            }
+            """, "'F' asks for Jvp, but it calls 'Swish', whose derivative is the pullback rule 'SwishPullback': a pullback rule gives no forward derivative");
     }
 
     [Fact]

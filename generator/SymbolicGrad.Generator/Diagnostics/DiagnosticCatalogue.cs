@@ -114,11 +114,15 @@ internal static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor DerivedFormKind = Error("SG0055",
         "Forward mode or Hessian asked for an unsupported method",
-        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values and arrays, not for {2}: remove '{1} = true'");
+        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values), not for {2}: remove '{1} = true'");
 
     public static readonly DiagnosticDescriptor RuleCallUnsupported = Error("SG0056",
         "A derivative rule cannot be used here",
         "'{0}' cannot use the derivative rule '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor ForwardThroughPullback = Error("SG0058",
+        "Forward mode through a pullback rule",
+        "'{0}' asks for {1}, but it calls '{2}', whose derivative is the pullback rule '{3}': a pullback rule gives no forward derivative (it computes Jᵀ·v, forward mode needs J·t); remove '{1} = true', or remove the rule so that '{2}' is differentiated from its body");
 
     public static readonly DiagnosticDescriptor CustomLayerForm = Error("SG0057",
         "Custom layer without what generated code needs",

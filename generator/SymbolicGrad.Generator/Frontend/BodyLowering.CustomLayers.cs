@@ -75,6 +75,12 @@ internal sealed partial class BodyLowering
         var differentiable = rule.Differentiable;
         var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
             new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
+        if (ForwardForm is { } derived && operands.Where((_, k) => differentiable[k]).Any(IsActive))
+        {
+            // A pullback gives Jᵀ·v only; the tangent J·t through the call is unknown.
+            _ruleDiagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ForwardThroughPullback, LocationInfo.From(syntax),
+                _callStack.Last().Name, derived, function.Name, rule.Rule.Name));
+        }
         var node = new Node(Op.LayerCall, ScalarKind.Single, new EquatableArray<int>(operands), Name: target.Encode(), Dim: length);
         return _graph.Rebuild(node with { Shape = OpTable.Of(Op.LayerCall).Shape!(_graph, node) });
     }

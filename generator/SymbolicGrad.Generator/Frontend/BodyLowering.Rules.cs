@@ -21,7 +21,10 @@ internal sealed partial class BodyLowering
     /// <summary>The method asks for second derivatives, which a rule (first order) cannot give.</summary>
     public bool SecondOrder { get; set; }
 
-    /// <summary>Problems of rule calls that belong to the method itself, even inside a callee it inlines (SG0054).</summary>
+    /// <summary>Which derived form asks for forward derivatives (<c>Jvp</c>, <c>Hessian</c>), which a pullback rule cannot give; null: none.</summary>
+    public string? ForwardForm { get; set; }
+
+    /// <summary>Problems of rule calls that belong to the method itself, even inside a callee it inlines (SG0054, SG0058).</summary>
     public IReadOnlyList<DiagnosticInfo> RuleDiagnostics => _ruleDiagnostics;
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace SymbolicGrad.Generator.Frontend;
 
 /// <summary>
 /// What <c>[Differentiable(Jvp = true, Hessian = true)]</c> asks for besides the gradient, checked against the method:
-/// scalar functions only (SG0055), and no generated member or parameter name already taken (SG0017).
+/// scalar functions, and Jvp on functions of Vec and Mat values (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
 /// </summary>
 internal static class DerivativeForms
 {
@@ -25,12 +25,16 @@ internal static class DerivativeForms
         if (!jvp && !hessian) return (false, false);
         if (kind != MethodKind.ScalarFunction)
         {
+            // Forward mode on a function of Vec and Mat values; not yet on a model method, nor second derivatives of either.
             string what = kind == MethodKind.ModelMethod ? "a model method" : "a function of Vec and Mat";
-            foreach (string flag in new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f)))
+            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && !(f == "Jvp" && kind == MethodKind.TensorFunction)).ToList();
+            foreach (string flag in refused)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, ArgumentLocation(attribute, flag), method.Name, flag, what));
             }
-            return (false, false);
+            if (refused.Contains("Jvp")) jvp = false;
+            if (refused.Contains("Hessian")) hessian = false;
+            if (!jvp && !hessian) return (false, false);
         }
 
         var differentiable = parameters.Where(p => p.IsDifferentiable).ToList();
@@ -39,6 +43,7 @@ internal static class DerivativeForms
         if (jvp)
         {
             members.Add(method.Name + "Jvp");
+            if (kind == MethodKind.TensorFunction) members.Add(method.Name + "JvpWorkspace");
             generatedParameters.Add(("tangent", $"the out parameter of {method.Name}Jvp"));
         }
         if (hessian)

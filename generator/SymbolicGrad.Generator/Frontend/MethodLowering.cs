@@ -89,6 +89,7 @@ internal static class MethodLowering
             parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name))
         {
             SecondOrder = forms.Hessian,
+            ForwardForm = forms.Jvp ? "Jvp" : forms.Hessian ? "Hessian" : null,
         };
         int output = -1;
         try

@@ -53,7 +53,7 @@ internal sealed class TensorStorage
                 }
             }
         }
-        var reachable = dag.Reachable(new[] { method.Output }.Concat(model.Gradients).Concat(dag.RootEffects));
+        var reachable = dag.Reachable(new[] { method.Output }.Concat(model.Gradients).Concat(model.ExtraRoots).Concat(dag.RootEffects));
         // Effects of tensor code (a loop over layers' backward pass, a layer's input gradient) are values read after it.
         foreach (int effect in dag.RootEffects) Store(dag, effect);
         for (int id = 0; id < dag.Count; id++)
@@ -65,6 +65,8 @@ internal sealed class TensorStorage
             foreach (int operand in def.OperandsInMemory?.Invoke(n) ?? new int[0]) Store(dag, operand);
         }
         Forced.Add(method.Output);
+        // A derived method's further outputs (a Jvp's tangent) are read at the end, from memory.
+        foreach (int root in model.ExtraRoots) Forced.Add(root);
         // A view is never stored, even as a user's local: its readers read the memory it views.
         for (int id = 0; id < dag.Count; id++)
         {
@@ -121,6 +123,7 @@ internal sealed class TensorStorage
         // Gradient terms are read after both passes; so are the operands of those the store adds, which a fused update
         // reads once the backward pass has returned.
         var readAtEnd = new List<int> { method.Output };
+        readAtEnd.AddRange(model.ExtraRoots);
         readAtEnd.AddRange(_gradients.SelectMany(g => g.Terms.Select(t => t.Term)));
         if (logits >= 0) readAtEnd.Add(logits);
         readAtEnd.AddRange(dag.RootEffects);

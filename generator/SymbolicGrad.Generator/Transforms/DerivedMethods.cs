@@ -67,7 +67,8 @@ internal static class DerivedMethods
 
     /// <summary>
     /// One tangent input per differentiable parameter, seeding <paramref name="direction"/>: <c>T tX</c> for a scalar,
-    /// <c>ReadOnlySpan&lt;T&gt; tA</c> (read by index, as the array) for an array.
+    /// <c>ReadOnlySpan&lt;T&gt; tA</c> (read by index, as the array) for an array, <c>Vec tX</c>/<c>Mat tW</c> of the
+    /// parameter's shape for a Vec or Mat.
     /// </summary>
     public static List<ParameterInfo> TangentInputs(MethodModel method, TangentSweep sweep, int direction = 0)
     {
@@ -76,6 +77,15 @@ internal static class DerivedMethods
         {
             string name = TangentName(p.Name);
             string keyword = p.Kind.Keyword();
+            if (method.Graph[p.Input].Shape is { } shape && !p.IsArray)
+            {
+                // A Vec or Mat parameter's tangent has its shape (the generated code checks that it does).
+                int tensor = sweep.Builder.Input(name, p.Kind, shape);
+                sweep.Seed(p.Input, direction, tensor);
+                tangents.Add(new ParameterInfo(name, p.Kind, false, "", tensor, p.Location,
+                    Type: "global::SymbolicGrad." + (shape.Rank == 2 ? "Mat" : "Vec")));
+                continue;
+            }
             int input = p.IsArray
                 ? sweep.Builder.Input(name, p.Kind, Shape.Vector(Dim.Of(name, Axis.Length), batched: false))
                 : sweep.Builder.Input(name, p.Kind);

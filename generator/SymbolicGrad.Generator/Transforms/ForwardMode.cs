@@ -22,7 +22,7 @@ internal static class ForwardMode
         int tangent = sweep.Tangent(method.Output, 0) ?? b.Zero(method.ReturnKind);
         var (locals, _, _) = DerivedMethods.Names(method, null, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
-        var parameters = method.Parameters.Select(p => p with { IsDifferentiable = false }).Concat(tangents);
+        var parameters = method.Parameters.Select(p => p with { IsDifferentiable = false, IsField = false, Input = sweep.Map(p.Input) }).Concat(tangents);
         var derived = DerivedMethods.Derive(method, method.Name + "Jvp", parameters, graph, value, locals, new[] { TangentOutput }, sweep);
         var outputs = new EquatableArray<int>(new[] { tangent });
         var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,

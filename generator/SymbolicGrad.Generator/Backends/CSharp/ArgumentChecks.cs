@@ -86,10 +86,13 @@ internal static class ArgumentChecks
         }
         // Labels index the logits: check them once here, not in the loops (the user's own reads are checked where they are).
         string r = c.Names.Row;
-        foreach (var node in dag.Nodes.Where(n => n.Op == Op.Pick && n.Name is null && dag[n[1]].Op == Op.Input).Distinct())
+        // Once per label and length: a Jvp picks the label's element of a value and of its tangent.
+        var checkedLabels = new HashSet<(string, string)>();
+        foreach (var node in dag.Nodes.Where(n => n.Op == Op.Pick && n.Name is null && dag[n[1]].Op == Op.Input))
         {
             string labels = dag[node[1]].Name!;
             string length = size(dag[node[0]].Shape!.Length);
+            if (!checkedLabels.Add((labels, length))) continue;
             if (!dag[node[1]].Batched)
             {
                 c.Line($"if ((uint){labels} >= (uint){length}) throw new global::System.ArgumentOutOfRangeException(\"{Identifiers.Bare(labels)}\", {labels}, $\"{c.Method.Name}: label {{{labels}}} is outside [0, {{{length}}}).\");");

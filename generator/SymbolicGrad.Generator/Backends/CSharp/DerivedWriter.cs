@@ -26,13 +26,17 @@ internal static class DerivedWriter
             var kinds = string.Join(", ", result.Plans.Select(p => p.Plan.Method.Name));
             FileLayout.Open(w, original,
                 new[] { $"SymbolicGrad {FileLayout.Version}: forward mode and second derivatives of {FileLayout.Qualified(original)} ({kinds})." },
-                original.QualifyMath ? Enumerable.Empty<string>() : new[] { "using System;" });
+                original.Kind == MethodKind.TensorFunction ? ModelMethodWriter.Usings(original.QualifyMath)
+                : original.QualifyMath ? Enumerable.Empty<string>() : new[] { "using System;" });
             for (int k = 0; k < result.Plans.Count; k++)
             {
                 if (k > 0) w.WriteLineNoTabs(string.Empty);
                 var plan = result.Plans[k];
                 switch (plan.Derived.Kind)
                 {
+                    case DerivedKind.Jvp when plan.Plan.Tensor is not null:
+                        TensorJvpWriter.Write(w, plan);
+                        break;
                     case DerivedKind.Jvp:
                         JvpWriter.Write(w, plan);
                         break;

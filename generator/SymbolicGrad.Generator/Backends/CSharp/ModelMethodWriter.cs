@@ -115,7 +115,10 @@ internal static class ModelMethodWriter
         $"Forward pass: {plan.ForwardOperations} operations; backward pass: {plan.BackwardOperations} operations.",
     };
 
-    public static IEnumerable<string> Usings(TensorCode c) => c.Method.QualifyMath
+    public static IEnumerable<string> Usings(TensorCode c) => Usings(c.Method.QualifyMath);
+
+    /// <summary>The usings of a file of tensor code.</summary>
+    public static IEnumerable<string> Usings(bool qualifyMath) => qualifyMath
         ? new[] { "using global::System; // for AsSpan; Math and the rest are written in full" }
         : new[] { "using System;", $"using Lanes = {Runtime}.CompilerServices.Lanes;" };
 

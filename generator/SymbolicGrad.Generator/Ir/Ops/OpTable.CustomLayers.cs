@@ -21,7 +21,7 @@ internal static partial class OpTable
             if (!CallTarget.Decode(n.Name!).IsDifferentiable(operand) || b[n[operand]].Rank == 0) return null;
             return b.Layer(Op.LayerRuleGrad, n.Name, operand, new[] { g, node }.Concat(n.Args).ToArray());
         },
-        // A pullback gives no tangent: forward mode through a custom layer is not defined (model methods have none).
+        // A pullback gives no tangent: forward mode through a custom layer is refused at the call (SG0058).
         Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
         OperandsInMemory = n => n.Args.ToArray(),
         Kernel = new LayerCallKernel(),

@@ -22,6 +22,17 @@ internal static partial class OpTable
             int derivative = b.Rebuild(new Node(Op.ValueCallGrad, kind, n.Args, n.Shape, operand, n.Name));
             return b.Mul(b.Convert(g, kind), derivative);
         },
+        // Σₖ ∂F/∂operandₖ·tₖ: the rule's derivatives (per sample) times the operands' tangents, as the pullback builds them.
+        Pushforward = (b, node, t) =>
+        {
+            int? sum = null;
+            for (int k = 0; k < t.Count; k++)
+            {
+                if (t[k] is not int tangent || ValueCall!.Pullback!(b, node, k, tangent) is not int part) continue;
+                sum = Plus(b, sum, b.Convert(part, b[node].Kind));
+            }
+            return sum;
+        },
         Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
         Kernel = new ValueCallKernel(),
     };
