@@ -36,7 +36,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         int parts = WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart);
-        bool splitRows = SplitRows(dot, aRow == 1, m, n, k);
+        bool splitRows = SplitRows(dot, m, n, k);
         parts = Math.Min(parts, splitRows ? m / RowAlign : (n + PackedGemm.NR - 1) / PackedGemm.NR);
         if (parts < 2 || !WorkerPool.TryEnter())
         {
@@ -98,10 +98,10 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
     }
 
-    // Which way to cut. The packed kernel reads rows of A in place but packs B (and A for Aᵀ·B): cutting columns
-    // repeats the packing of A in every part, cutting rows repeats that of B. Cut columns unless that repeats more
-    // packing, or there are too few columns; a short k (small batches) cuts rows, for the cache affinity above.
-    private static bool SplitRows(bool dot, bool aPacked, int m, int n, int k)
+    // Which way to cut. The packed kernel packs both operands: cutting columns repeats the packing of op(A) (m × k) in
+    // every part, cutting rows repeats that of op(B) (k × n), so cut the larger of m and n. A short k (small batches)
+    // cuts rows, for the cache affinity above. The dot kernel reads rows of both in place and cuts columns.
+    private static bool SplitRows(bool dot, int m, int n, int k)
     {
         if (n < 2 * PackedGemm.NR)
         {
@@ -113,7 +113,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             return false;
         }
 
-        return aPacked && (k <= 32 || m >= n) && m >= 2 * RowAlign;
+        return (k <= 32 || m > n) && m >= 2 * RowAlign;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
