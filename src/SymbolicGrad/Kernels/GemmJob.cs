@@ -78,23 +78,37 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     /// <summary>Rows of C cut at multiples of this.</summary>
     internal const int RowAlign = 4;
 
-    internal override void Run(int part)
+    internal override void Run(int part) =>
+        Part(_dot, _splitRows, _parts, part, ref *_a, _aRow, _aCol, ref *_b, _bRow, _bCol, ref *_c, ref *_state, _ldc, _m, _n, _k, _alpha, _store);
+
+    /// <summary>
+    /// What one thread computes when the product is cut into <paramref name="parts"/> parts: part
+    /// <paramref name="part"/>, on the calling thread (benchmarks time the parts of a dispatch one by one with it).
+    /// </summary>
+    internal static void RunPart(
+        int parts, int part, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store) =>
+        Part(dot, SplitRows(dot, m, n, k), parts, part, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
+
+    private static void Part(
+        bool dot, bool splitRows, int parts, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var (start, end) = WorkerPool.Range(_splitRows ? _m : _n, _parts, _splitRows ? RowAlign : PackedGemm.NR, part);
+        var (start, end) = WorkerPool.Range(splitRows ? m : n, parts, splitRows ? RowAlign : PackedGemm.NR, part);
         if (start >= end)
         {
             return;
         }
 
-        if (_splitRows)
+        if (splitRows)
         {
-            nint at = start * _ldc;
-            Serial(_dot, ref _a[start * _aRow], _aRow, _aCol, ref *_b, _bRow, _bCol, ref _c[at], ref _state[at], _ldc, end - start, _n, _k, _alpha, _store);
+            nint at = start * ldc;
+            Serial(dot, ref Unsafe.Add(ref a, start * aRow), aRow, aCol, ref b, bRow, bCol, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, end - start, n, k, alpha, store);
         }
         else
         {
             // Room for every column, not only this part's: the same product may later run on this thread alone.
-            Serial(_dot, ref *_a, _aRow, _aCol, ref _b[start * _bCol], _bRow, _bCol, ref _c[start], ref _state[start], _ldc, _m, end - start, _k, _alpha, _store, _n);
+            Serial(dot, ref a, aRow, aCol, ref Unsafe.Add(ref b, start * bCol), bRow, bCol, ref Unsafe.Add(ref c, start), ref Unsafe.Add(ref state, start), ldc, m, end - start, k, alpha, store, n);
         }
     }
 

@@ -51,28 +51,45 @@ internal static class GemmShapes
             new("weights  dW3 += dY3ᵀ·A2 (plain)", "AtB", 10, 512, Batch, false),
         ];
 
-        double stepOne = 0, stepAll = 0, stepFlops = 0;
+        double stepOne = 0, stepAll = 0, stepParts = 0, stepFlops = 0;
+        var partLines = new List<string>();
+        long backOffs = WorkerPool.BackOffs;
         foreach (var shape in shapes)
         {
-            var action = Create(shape);
-            var (one, all) = Time(action, cores);
+            var (whole, part) = Create(shape);
+            var (one, all) = Time(whole, cores);
             Console.WriteLine($"{shape.Name,-34} {$"{shape.M}×{shape.N}×{shape.K}",-14} {one,11:F1} {shape.Flops / one / 1e3,8:F1} {shape.Flops / one / 1e3 / (onePeak / 1e9),8:P0}   {all,11:F1} {shape.Flops / all / 1e3,8:F1} {shape.Flops / all / 1e3 / (allPeak / 1e9),8:P0} {one / all,7:F2}×");
+
+            // The parts a dispatch on every core would run, one after the other on this thread (thread CPU time): the
+            // slowest is the wall time the threads could reach without any cost of handing work over.
+            var parts = Enumerable.Range(0, cores).Select(p => Time(() => part(cores, p))).ToArray();
+            double slowest = parts.Max();
+            partLines.Add($"{shape.Name,-34} parts {string.Join(" + ", parts.Select(t => t.ToString("F1")))} µs = {parts.Sum() / one:P0} of the whole on one thread; " +
+                $"slowest part {slowest:F1} µs = {shape.Flops / slowest / 1e3:F1} GFLOP/s ({shape.Flops / slowest / 1e3 / (allPeak / 1e9):P0} of {cores} cores)");
             if (shape.InStep)
             {
                 stepOne += one;
                 stepAll += all;
+                stepParts += slowest;
                 stepFlops += shape.Flops;
             }
         }
 
         Console.WriteLine();
+        Console.WriteLine($"each product cut in {cores} parts as on {cores} threads, the parts timed one by one on one thread (thread CPU time):");
+        partLines.ForEach(Console.WriteLine);
+
+        Console.WriteLine();
         Console.WriteLine($"the step's products together: 1 thread {stepOne:F0} µs = {stepFlops / stepOne / 1e3:F1} GFLOP/s ({stepFlops / stepOne / 1e3 / (onePeak / 1e9):P0} of one core), " +
             $"{cores} threads {stepAll:F0} µs = {stepFlops / stepAll / 1e3:F1} GFLOP/s ({stepFlops / stepAll / 1e3 / (allPeak / 1e9):P0} of {cores} cores); " +
             $"alone they bound the step at {Batch / stepAll * 1e6:N0} samples/s on {cores} threads (load {Load()})");
+        Console.WriteLine($"with no cost of handing over the parts: {stepParts:F0} µs = {stepFlops / stepParts / 1e3:F1} GFLOP/s ({stepFlops / stepParts / 1e3 / (allPeak / 1e9):P0} of {cores} cores), " +
+            $"{Batch / stepParts * 1e6:N0} samples/s; the pool backed off to one thread {WorkerPool.BackOffs - backOffs} times (a part late by over 2 ms: a descheduled thread)");
         Parallelism.MaxThreads = cores;
     }
 
-    private static Action Create(Shape shape)
+    // The product on the pool, and part `part` of it cut in `parts` run alone on the calling thread.
+    private static (Action Whole, Action<int, int> Part) Create(Shape shape)
     {
         var random = new Random(3);
         int m = shape.M, n = shape.N, k = shape.K;
@@ -82,19 +99,24 @@ internal static class GemmShapes
             case "ABt":
             {
                 float[] a = GemmBenchmarks.Fill(random, m * k), b = GemmBenchmarks.Fill(random, n * k);
-                return () => Kernels.MatMulAddABt(a, b, c, m, n, k);
+                // Kernels.MatMulAddABt's choice of kernel.
+                bool dot = m < 32 || n < 32;
+                return (() => Kernels.MatMulAddABt(a, b, c, m, n, k),
+                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, dot, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AB":
             {
                 float[] a = GemmBenchmarks.Fill(random, m * k), b = GemmBenchmarks.Fill(random, k * n);
-                return () => Kernels.MatMulAdd(a, b, c, m, n, k);
+                return (() => Kernels.MatMulAdd(a, b, c, m, n, k),
+                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, false, ref a[0], k, 1, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AtB":
             {
                 float[] a = GemmBenchmarks.Fill(random, k * m), b = GemmBenchmarks.Fill(random, k * n);
-                return () => Kernels.MatMulAddAtB(a, b, c, m, n, k, 1f / Batch);
+                return (() => Kernels.MatMulAddAtB(a, b, c, m, n, k, 1f / Batch),
+                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f / Batch, default));
             }
 
             default:
@@ -102,9 +124,10 @@ internal static class GemmShapes
                 // The fused step's call (FusedStep.ApplyTerm): W ← momentum update with the gradient α·Uᵀ·V.
                 float[] u = GemmBenchmarks.Fill(random, k * m), v = GemmBenchmarks.Fill(random, k * n), velocity = new float[m * n];
                 var store = new MomentumStore(1e-6f, 0.9f);
-                return () => GemmJob<MomentumStore>.Run(
+                return (() => GemmJob<MomentumStore>.Run(
                     false, ref MemoryMarshal.GetArrayDataReference(u), 1, m, ref MemoryMarshal.GetArrayDataReference(v), n, 1,
-                    ref MemoryMarshal.GetArrayDataReference(c), ref MemoryMarshal.GetArrayDataReference(velocity), n, m, n, k, 1f / Batch, store);
+                    ref MemoryMarshal.GetArrayDataReference(c), ref MemoryMarshal.GetArrayDataReference(velocity), n, m, n, k, 1f / Batch, store),
+                    (parts, part) => GemmJob<MomentumStore>.RunPart(parts, part, false, ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store));
             }
         }
     }
@@ -142,6 +165,29 @@ internal static class GemmShapes
         Array.Sort(one);
         Array.Sort(all);
         return (one[Samples / 2], all[Samples / 2]);
+    }
+
+    // Median µs per call on this thread alone (thread CPU time).
+    private static double Time(Action action)
+    {
+        Parallelism.MaxThreads = 1;
+        Warm(action);
+        int reps = Reps(action);
+        var times = new double[Samples];
+        for (int s = 0; s < Samples; s++)
+        {
+            long cpu = ThreadCpuClock.Instance.GetTimestamp();
+            for (int i = 0; i < reps; i++)
+            {
+                action();
+            }
+
+            times[s] = (ThreadCpuClock.Instance.GetTimestamp() - cpu) * 1e-3 / reps;
+        }
+
+        Array.Sort(times);
+        Parallelism.MaxThreads = Environment.ProcessorCount;
+        return times[Samples / 2];
     }
 
     private static void Warm(Action action)
