@@ -32,14 +32,12 @@ internal static class FmaPeak
             return;
         }
 
-        Loop(Iterations / 10); // compile
-        double one = PerThreadRate(1).Sum();
+        var (one, all, each) = MeasureEach();
         int cores = Environment.ProcessorCount;
-        double[] each = PerThreadRate(cores);
-        double all = each.Sum();
         Console.WriteLine($"FMA peak (thread CPU time, load {Load()}): one core {one / 1e9:F1} GFLOP/s; {cores} cores at once {all / 1e9:F1} GFLOP/s ({string.Join(" + ", each.Select(r => (r / 1e9).ToString("F1")))})");
         Console.WriteLine($"deep MLP step: {DeepFlopsPerSample / 1e6:F2} MFLOP a sample; at {cores} cores' peak that is {all / DeepFlopsPerSample:N0} samples/s");
 
+        long backOffs = CompilerServices.WorkerPool.BackOffs;
         var bench = new DeepMlpStepBenchmarks { Batch = 256 };
         bench.Setup();
         var samples = new double[15];
@@ -58,7 +56,22 @@ internal static class FmaPeak
 
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
-        Console.WriteLine($"deep MLP step, batch 256, {Parallelism.MaxThreads} threads, wall clock: median {median:N0} samples/s = {median * DeepFlopsPerSample / 1e9:F1} GFLOP/s = {median * DeepFlopsPerSample / all:P0} of the {cores}-core peak (samples {samples[0]:N0}–{samples[^1]:N0}; load {Load()})");
+        Console.WriteLine($"deep MLP step, batch 256, {Parallelism.MaxThreads} threads, wall clock: median {median:N0} samples/s = {median * DeepFlopsPerSample / 1e9:F1} GFLOP/s = {median * DeepFlopsPerSample / all:P0} of the {cores}-core peak (samples {samples[0]:N0}–{samples[^1]:N0}; load {Load()}; the pool backed off to one thread {CompilerServices.WorkerPool.BackOffs - backOffs} times)");
+    }
+
+    /// <summary>The peak FLOP per second of CPU time of one core, and of every core at once (summed).</summary>
+    internal static (double One, double All) Measure()
+    {
+        var (one, all, _) = MeasureEach();
+        return (one, all);
+    }
+
+    private static (double One, double All, double[] Each) MeasureEach()
+    {
+        Loop(Iterations / 10); // compile
+        double one = PerThreadRate(1).Sum();
+        double[] each = PerThreadRate(Environment.ProcessorCount);
+        return (one, each.Sum(), each);
     }
 
     // FLOP per second of CPU time of each of `threads` threads running the loop at the same time.

@@ -36,7 +36,7 @@ public class GemmKernelTests
             }
         }
 
-        // Across the blocking boundaries: MC = 72 rows, KC = 256, NC = 2048 (packed); KB = 512 (dot kernel).
+        // Across the blocking boundaries: MC = 72 rows, k blocks of at most 256, NC = 2048 (packed); KB = 512 (dot kernel).
         data.Add(80, 19, 300);
         data.Add(7, 2100, 9);
         data.Add(13, 11, 530);
@@ -62,6 +62,42 @@ public class GemmKernelTests
             // public entry points check; these internal ones do not).
             Check(Layout.ABt, Path.PackedABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
             Check(Layout.ABt, Path.DotABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 1f);
+        }
+    }
+
+    // Each dimension across the packed kernel's tile and block edges (6-row and 16-column tiles, 72-row blocks of A,
+    // k cut into equal blocks of at most 256: 257 and 785 make two and four blocks of unequal end).
+    private static readonly int[] EdgeSizes = [1, 3, 7, 17, 255, 257, 785];
+
+    public static TheoryData<int, int, int> EdgeShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int size in EdgeSizes)
+        {
+            data.Add(size, 17, 7);
+            data.Add(7, size, 17);
+            data.Add(17, 7, size);
+        }
+
+        data.Add(255, 257, 785);
+        data.Add(785, 255, 257);
+        data.Add(257, 785, 255);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EdgeShapes))]
+    public void EveryLayoutMatchesNaiveAcrossTileAndBlockEdges(int m, int n, int k)
+    {
+        foreach (var layout in Enum.GetValues<Layout>())
+        {
+            Check(layout, Path.Public, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 0.5f);
+            Check(layout, Path.Public, m, n, k, padA: 3, padB: 1, padC: 5, offset: 3, alpha: -1.5f);
+        }
+
+        if (Kernels.IsAccelerated)
+        {
+            Check(Layout.ABt, Path.PackedABt, m, n, k, padA: 0, padB: 0, padC: 0, offset: 0, alpha: 2f);
         }
     }
 

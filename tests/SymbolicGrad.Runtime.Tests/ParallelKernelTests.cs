@@ -75,6 +75,9 @@ public class ParallelKernelTests
         { 512, 784, 256 }, // a weight gradient at batch 256 (columns cut)
         { 97, 203, 301 },  // odd sizes: partial tiles, two blocks of k
         { 83, 50, 700 },
+        { 256, 512, 512 }, // the deep MLP's hidden layer (rows and columns balanced: columns cut)
+        { 785, 257, 255 }, // more rows than columns: rows cut, partial tiles at the cut
+        { 257, 785, 17 },
     };
 
     [Theory]

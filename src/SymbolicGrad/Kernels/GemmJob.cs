@@ -36,7 +36,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         int parts = WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart);
-        bool splitRows = SplitRows(dot, aRow == 1, m, n, k);
+        bool splitRows = SplitRows(dot, m, n, k);
         parts = Math.Min(parts, splitRows ? m / RowAlign : (n + PackedGemm.NR - 1) / PackedGemm.NR);
         if (parts < 2 || !WorkerPool.TryEnter())
         {
@@ -78,30 +78,44 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     /// <summary>Rows of C cut at multiples of this.</summary>
     internal const int RowAlign = 4;
 
-    internal override void Run(int part)
+    internal override void Run(int part) =>
+        Part(_dot, _splitRows, _parts, part, ref *_a, _aRow, _aCol, ref *_b, _bRow, _bCol, ref *_c, ref *_state, _ldc, _m, _n, _k, _alpha, _store);
+
+    /// <summary>
+    /// What one thread computes when the product is cut into <paramref name="parts"/> parts: part
+    /// <paramref name="part"/>, on the calling thread (benchmarks time the parts of a dispatch one by one with it).
+    /// </summary>
+    internal static void RunPart(
+        int parts, int part, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store) =>
+        Part(dot, SplitRows(dot, m, n, k), parts, part, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
+
+    private static void Part(
+        bool dot, bool splitRows, int parts, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var (start, end) = WorkerPool.Range(_splitRows ? _m : _n, _parts, _splitRows ? RowAlign : PackedGemm.NR, part);
+        var (start, end) = WorkerPool.Range(splitRows ? m : n, parts, splitRows ? RowAlign : PackedGemm.NR, part);
         if (start >= end)
         {
             return;
         }
 
-        if (_splitRows)
+        if (splitRows)
         {
-            nint at = start * _ldc;
-            Serial(_dot, ref _a[start * _aRow], _aRow, _aCol, ref *_b, _bRow, _bCol, ref _c[at], ref _state[at], _ldc, end - start, _n, _k, _alpha, _store);
+            nint at = start * ldc;
+            Serial(dot, ref Unsafe.Add(ref a, start * aRow), aRow, aCol, ref b, bRow, bCol, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, end - start, n, k, alpha, store);
         }
         else
         {
             // Room for every column, not only this part's: the same product may later run on this thread alone.
-            Serial(_dot, ref *_a, _aRow, _aCol, ref _b[start * _bCol], _bRow, _bCol, ref _c[start], ref _state[start], _ldc, _m, end - start, _k, _alpha, _store, _n);
+            Serial(dot, ref a, aRow, aCol, ref Unsafe.Add(ref b, start * bCol), bRow, bCol, ref Unsafe.Add(ref c, start), ref Unsafe.Add(ref state, start), ldc, m, end - start, k, alpha, store, n);
         }
     }
 
-    // Which way to cut. The packed kernel reads rows of A in place but packs B (and A for Aᵀ·B): cutting columns
-    // repeats the packing of A in every part, cutting rows repeats that of B. Cut columns unless that repeats more
-    // packing, or there are too few columns; a short k (small batches) cuts rows, for the cache affinity above.
-    private static bool SplitRows(bool dot, bool aPacked, int m, int n, int k)
+    // Which way to cut. The packed kernel packs both operands: cutting columns repeats the packing of op(A) (m × k) in
+    // every part, cutting rows repeats that of op(B) (k × n), so cut the larger of m and n. A short k (small batches)
+    // cuts rows, for the cache affinity above. The dot kernel reads rows of both in place and cuts columns.
+    private static bool SplitRows(bool dot, int m, int n, int k)
     {
         if (n < 2 * PackedGemm.NR)
         {
@@ -113,7 +127,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             return false;
         }
 
-        return aPacked && (k <= 32 || m >= n) && m >= 2 * RowAlign;
+        return (k <= 32 || m > n) && m >= 2 * RowAlign;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

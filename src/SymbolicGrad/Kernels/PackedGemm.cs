@@ -5,23 +5,25 @@ using System.Runtime.Intrinsics.X86;
 namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
-/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a KC × NC block of op(B) is packed
-/// into contiguous 16-column panels, and a 6 × 16 register-blocked FMA micro-kernel (12 accumulators of 8 floats,
-/// 2 loads and 6 broadcasts per 12 FMAs) computes each tile of C from 6 rows of op(A) and one panel.
+/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a kc × NC block of op(B) is packed
+/// into contiguous 16-column panels, an MC × kc block of op(A) into contiguous 6-row panels, and a 6 × 16
+/// register-blocked FMA micro-kernel (12 accumulators of 8 floats, 2 loads and 6 broadcasts per 12 FMAs) computes each
+/// tile of C from one panel of each.
 /// </summary>
 /// <remarks>
 /// Operands are given by strides: element (i, p) of op(A) is at <c>a[i·aRow + p·aCol]</c> and (p, j) of op(B) at
-/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Rows of op(A) that are
-/// contiguous are read in place; Aᵀ·B packs 6-row panels of A. Packing pads partial panels with zeros so the
-/// micro-kernel always runs full tiles. Packing buffers are per thread. Requires <see cref="Kernels.IsAccelerated"/>.
+/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Packing pads partial
+/// panels with zeros so the micro-kernel always runs full tiles. k is cut into nearly equal blocks of at most
+/// <see cref="KC"/> (a function of k alone, so every element's sum has the same order whatever part of C a thread
+/// computes). Packing buffers are per thread. Requires <see cref="Kernels.IsAccelerated"/>.
 /// </remarks>
 internal static class PackedGemm
 {
     internal const int MR = 6;
     internal const int NR = 16;
 
-    // KC × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
-    // the MC × KC block of A (packed or read in place, 72 KB) stays in L2.
+    // kc × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
+    // the packed MC × kc block of A (72 KB) stays in L2.
     internal const int KC = 256;
     private const int MC = 72;
     private const int NC = 2048;
@@ -53,42 +55,38 @@ internal static class PackedGemm
         where TStore : struct, ITileStore
     {
         System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
-        // Rows of op(A) that are contiguous along k (A·B, A·Bᵀ) are read in place by the micro-kernel: six row
-        // streams are as cache-friendly as a packed panel. Aᵀ·B (aRow == 1) and partial row panels are packed.
-        bool packWholeA = aCol != 1;
-        float[] packA = Rent(ref t_packA, MC * Math.Min(KC, k));
+        int kBlock = BlockOfK(k);
+        float[] packA = Rent(ref t_packA, MC * kBlock);
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
         // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
         // buffer already fits: no allocation after the first step.
-        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * Math.Min(KC, k));
+        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC)
+            for (int pc = 0; pc < k; pc += kBlock)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(kBlock, k - pc);
                 PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, packB);
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    ref float aBlock = ref Unsafe.Add(ref a, ic * aRow + pc * aCol);
-                    if (packWholeA)
-                    {
-                        PackA(ref aBlock, aRow, aCol, 0, mc, kc, packA);
-                    }
-                    else if (mc % MR != 0)
-                    {
-                        PackA(ref aBlock, aRow, aCol, mc - mc % MR, mc, kc, packA);
-                    }
-
+                    PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, packA);
                     nint at = ic * ldc + jc;
-                    MacroKernel(ref aBlock, aRow, packWholeA, packA, packB, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                    MacroKernel(packA, packB, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
                 }
             }
         }
     }
 
-    private static void MacroKernel<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
+    /// <summary>The length of the blocks k is cut into: the fewest blocks of at most <see cref="KC"/>, as equal as possible.</summary>
+    internal static int BlockOfK(int k)
+    {
+        int blocks = (k + KC - 1) / KC;
+        return Math.Max(1, (k + blocks - 1) / blocks);
+    }
+
+    private static void MacroKernel<TStore>(float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
         if (typeof(TStore) == typeof(AddStore))
@@ -98,7 +96,7 @@ internal static class PackedGemm
             {
                 for (int ir = 0; ir < mc; ir += MR)
                 {
-                    Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile(packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
 
@@ -112,55 +110,44 @@ internal static class PackedGemm
         {
             for (int jr = 0; jr < nc; jr += NR)
             {
-                Tile(ref aBlock, aRow, aPacked, packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                Tile(packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TStore>(ref float aBlock, nint aRow, bool aPacked, float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+    private static void Tile<TStore>(float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
         where TStore : struct, ITileStore
     {
         int nr = Math.Min(NR, nc - jr);
         int mr = Math.Min(MR, mc - ir);
+        ref float ap = ref packA[ir * kc];
         ref float bp = ref packB[jr * kc];
         nint at = ir * ldc + jr;
         ref float cTile = ref Unsafe.Add(ref c, at);
         ref float stateTile = ref Unsafe.Add(ref state, at);
-        ref float ap = ref aBlock;
-        nint rs = aRow, cs = 1;
-        if (aPacked || mr < MR)
-        {
-            ap = ref packA[ir * kc];
-            rs = 1;
-            cs = MR;
-        }
-        else
-        {
-            ap = ref Unsafe.Add(ref aBlock, ir * aRow);
-        }
-
         if (mr == MR && nr == NR)
         {
-            Micro6x16(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+            Micro6x16(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
         }
         else
         {
-            MicroEdge(kc, ref ap, rs, cs, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+            MicroEdge(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
         }
     }
 
-    // s(i, j) = Σ_p A(i, p) · bp[p·16 + j] for the 6 × 16 tile, with A(i, p) at a[i·rs + p·cs]; the store puts
-    // α·s into C (C += α·s for the plain product).
-    private static void Micro6x16<TStore>(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
+    // s(i, j) = Σ_p ap[p·6 + i] · bp[p·16 + j] for the 6 × 16 tile; the store puts α·s into C (C += α·s for the plain
+    // product). The tile's rows of C (and of the state) are prefetched first: they are written kc steps later, and
+    // meanwhile their cache lines come in from L2 or L3 instead of stalling the stores.
+    private static unsafe void Micro6x16<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
-        ref float a0 = ref a;
-        ref float a1 = ref Unsafe.Add(ref a0, rs);
-        ref float a2 = ref Unsafe.Add(ref a1, rs);
-        ref float a3 = ref Unsafe.Add(ref a2, rs);
-        ref float a4 = ref Unsafe.Add(ref a3, rs);
-        ref float a5 = ref Unsafe.Add(ref a4, rs);
+        Prefetch(ref c, ldc);
+        if (typeof(TStore) != typeof(AddStore))
+        {
+            Prefetch(ref state, ldc);
+        }
+
         var c00 = Vector256<float>.Zero;
         var c01 = Vector256<float>.Zero;
         var c10 = Vector256<float>.Zero;
@@ -173,30 +160,29 @@ internal static class PackedGemm
         var c41 = Vector256<float>.Zero;
         var c50 = Vector256<float>.Zero;
         var c51 = Vector256<float>.Zero;
-        nint off = 0;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.LoadUnsafe(ref bp);
             var b1 = Vector256.LoadUnsafe(ref bp, 8);
-            var av = Vector256.Create(Unsafe.Add(ref a0, off));
+            var av = Vector256.Create(ap);
             c00 = Fma.MultiplyAdd(av, b0, c00);
             c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = Vector256.Create(Unsafe.Add(ref a1, off));
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
             c10 = Fma.MultiplyAdd(av, b0, c10);
             c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = Vector256.Create(Unsafe.Add(ref a2, off));
+            av = Vector256.Create(Unsafe.Add(ref ap, 2));
             c20 = Fma.MultiplyAdd(av, b0, c20);
             c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = Vector256.Create(Unsafe.Add(ref a3, off));
+            av = Vector256.Create(Unsafe.Add(ref ap, 3));
             c30 = Fma.MultiplyAdd(av, b0, c30);
             c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = Vector256.Create(Unsafe.Add(ref a4, off));
+            av = Vector256.Create(Unsafe.Add(ref ap, 4));
             c40 = Fma.MultiplyAdd(av, b0, c40);
             c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = Vector256.Create(Unsafe.Add(ref a5, off));
+            av = Vector256.Create(Unsafe.Add(ref ap, 5));
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
-            off += cs;
+            ap = ref Unsafe.Add(ref ap, MR);
             bp = ref Unsafe.Add(ref bp, NR);
         }
 
@@ -221,6 +207,19 @@ internal static class PackedGemm
         StoreRow(ref row, ref rowState, c50, c51, va, store);
     }
 
+    // The cache lines of a 6 × 16 tile's rows (16 floats may straddle two lines).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float tile, nint ld)
+    {
+        ref float row = ref tile;
+        for (int i = 0; i < MR; i++)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref row));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, NR - 1)));
+            row = ref Unsafe.Add(ref row, ld);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TStore>(ref float row, ref float state, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha, TStore store)
         where TStore : struct, ITileStore
@@ -232,12 +231,12 @@ internal static class PackedGemm
     // A partial tile (mr < 6 or nr < 16): the full micro-kernel writes the sums s into a zeroed scratch tile (α = 1,
     // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
     // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
-    private static void MicroEdge<TStore>(int kc, ref float a, nint rs, nint cs, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
+    private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
         where TStore : struct, ITileStore
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
-        Micro6x16(kc, ref a, rs, cs, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
+        Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
         for (int i = 0; i < mr; i++)
         {
             ref float row = ref Unsafe.Add(ref c, i * ldc);
@@ -356,12 +355,12 @@ internal static class PackedGemm
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
     }
 
-    // Packs rows [first, mc) of op(A)[0..mc, 0..kc] into panels of 6 rows at their place in packA: panel q holds,
-    // for each p, the 6 values (6q..6q+5, p); rows past mc are zeros.
-    private static void PackA(ref float a, nint aRow, nint aCol, int first, int mc, int kc, float[] packA)
+    // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p); rows
+    // past mc are zeros.
+    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, float[] packA)
     {
-        ref float dst = ref packA[first * kc];
-        for (int ir = first; ir < mc; ir += MR)
+        ref float dst = ref packA[0];
+        for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
             ref float src = ref Unsafe.Add(ref a, ir * aRow);
@@ -383,6 +382,26 @@ internal static class PackedGemm
                 }
 
                 dst = ref Unsafe.Add(ref dst, MR);
+            }
+            else if (aCol == 1 && mr == MR)
+            {
+                // A·B and A·Bᵀ: six rows contiguous along k, interleaved.
+                ref float r0 = ref src;
+                ref float r1 = ref Unsafe.Add(ref r0, aRow);
+                ref float r2 = ref Unsafe.Add(ref r1, aRow);
+                ref float r3 = ref Unsafe.Add(ref r2, aRow);
+                ref float r4 = ref Unsafe.Add(ref r3, aRow);
+                ref float r5 = ref Unsafe.Add(ref r4, aRow);
+                for (int p = 0; p < kc; p++)
+                {
+                    dst = Unsafe.Add(ref r0, p);
+                    Unsafe.Add(ref dst, 1) = Unsafe.Add(ref r1, p);
+                    Unsafe.Add(ref dst, 2) = Unsafe.Add(ref r2, p);
+                    Unsafe.Add(ref dst, 3) = Unsafe.Add(ref r3, p);
+                    Unsafe.Add(ref dst, 4) = Unsafe.Add(ref r4, p);
+                    Unsafe.Add(ref dst, 5) = Unsafe.Add(ref r5, p);
+                    dst = ref Unsafe.Add(ref dst, MR);
+                }
             }
             else
             {

@@ -79,6 +79,9 @@ internal static class WorkerPool
     /// <summary>Dispatches run so far (for tests that check work was really split).</summary>
     internal static long Dispatches { get; private set; }
 
+    /// <summary>How many times a late part sent the following dispatches to the calling thread alone (for benchmarks: on a quiet machine it stays 0).</summary>
+    internal static long BackOffs { get; private set; }
+
     // Bytes each worker had allocated after its last part, one cache line apart (for the zero-allocation tests).
     private static readonly long[] _allocated = new long[(Parallelism.Limit + 1) * 8];
 
@@ -138,6 +141,7 @@ internal static class WorkerPool
         long now = Stopwatch.GetTimestamp();
         if (now - waitStart > StragglerTicks && BackOffWhenLate)
         {
+            BackOffs++;
             Volatile.Write(ref _aloneUntil, now + BackoffTicks);
         }
 
