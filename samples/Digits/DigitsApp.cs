@@ -32,9 +32,31 @@ public static class DigitsApp
                 return Success;
             }
 
-            CheckFiles(options);
-            var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
-            Train(options, data, output);
+            var timings = PhaseTimings.StartIf(options.Timings);
+            // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
+            int defaultThreads = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = options.Threads ?? defaultThreads;
+            var warmUp = TrainingWarmUp.StartIf(options);
+            try
+            {
+                CheckFiles(options);
+                var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
+                timings?.Mark("reading the data");
+                if (warmUp is not null)
+                {
+                    warmUp.Join();
+                    timings?.Mark("waiting for the warm-up");
+                }
+
+                Train(options, data.Source, data.Train, data.Test, output, timings);
+            }
+            finally
+            {
+                warmUp?.Join();
+                Parallelism.MaxThreads = defaultThreads;
+            }
+
+            timings?.Write(error);
             return Success;
         }
         catch (CommandLineException e)
@@ -84,28 +106,14 @@ public static class DigitsApp
         }
     }
 
-    private static void Train(DigitsOptions options, DigitData data, TextWriter output)
-    {
-        // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
-        int defaultThreads = Parallelism.MaxThreads;
-        Parallelism.MaxThreads = options.Threads ?? defaultThreads;
-        try
-        {
-            Train(options, data.Source, data.Train, data.Test, output);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = defaultThreads;
-        }
-    }
-
-    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
+    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output, PhaseTimings? timings)
     {
         output.WriteLine(Invariant(
             $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         if (options.PcaComponents is int components)
         {
             (train, test) = Project(components, train, test, output);
+            timings?.Mark("PCA");
         }
 
         if (options.Augment)
@@ -118,11 +126,12 @@ public static class DigitsApp
         {
             // The search sees the training images only; the best configuration is then trained as a plain run would.
             var best = DigitsSearch.Run(options, train, output);
-            TrainOnce(best, train, test, output);
+            timings?.Mark("search");
+            TrainOnce(best, train, test, output, timings);
         }
         else
         {
-            TrainOnce(options, train, test, output);
+            TrainOnce(options, train, test, output, timings);
         }
     }
 
@@ -185,7 +194,7 @@ public static class DigitsApp
         return (net, $"{(options.BatchNorm ? nameof(DigitCnnBatchNorm) : nameof(DigitCnn))} ({layers}), softmax cross-entropy");
     }
 
-    private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output)
+    private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output, PhaseTimings? timings)
     {
         var (net, description) = CreateModel(options, train.FeatureCount, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
@@ -216,6 +225,8 @@ public static class DigitsApp
             output.WriteLine(Invariant($"resumed from {options.CheckpointPath} after epoch {info.CompletedEpochs}"));
         }
 
+        timings?.Mark("building the model");
+
         if (options.Epochs > 0)
         {
             // CPU time as well as wall time: on a busy machine the wall time also counts other processes' turns.
@@ -228,6 +239,7 @@ public static class DigitsApp
             double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
             long samples = history.Epochs.Sum(e => (long)e.Samples);
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
+            timings?.Mark("training");
             if (options.PlotPath is string plot && options.Search is null)
             {
                 LearningCurvePlot.Save(history, plot, title: description);
@@ -247,9 +259,15 @@ public static class DigitsApp
             output.WriteLine($"onnx model: {export} (input x: batch × {train.FeatureCount} pixels, output logits: batch × {train.ClassCount})");
         }
 
+        if (options.PlotPath is not null || options.ExportPath is not null)
+        {
+            timings?.Mark("writing plot, ONNX");
+        }
+
         var evaluation = trainer.Evaluate(test);
         output.WriteLine(Invariant($"test loss: {evaluation.Loss:F4}"));
         output.WriteLine(Invariant($"test accuracy: {100 * evaluation.Accuracy!.Value:F2}%"));
+        timings?.Mark("evaluating");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
