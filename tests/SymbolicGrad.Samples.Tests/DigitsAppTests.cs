@@ -93,7 +93,8 @@ public sealed partial class DigitsAppTests : IDisposable
         string[] table = Lines(error);
         Assert.StartsWith("phase ", table[0]);
         string[] phases = ["start, reading options", "reading the data", "building the model", "training", "evaluating", "total"];
-        Assert.Equal(phases, table[1..].Select(line => PhaseName(line)));
+        // With more than one kernel thread the run also waits for the warm-up that compiled its step on another core.
+        Assert.Equal(phases, table[1..].Select(line => PhaseName(line)).Where(p => p != "waiting for the warm-up"));
         foreach (string line in table[1..])
         {
             // wall s, CPU s, JIT s: non-negative seconds; methods: a count.
