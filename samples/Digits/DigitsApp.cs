@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SymbolicGrad.Plotting;
 
 namespace SymbolicGrad.Samples.Digits;
@@ -32,9 +33,31 @@ public static class DigitsApp
                 return Success;
             }
 
-            CheckFiles(options);
-            var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
-            Train(options, data, output);
+            var timings = PhaseTimings.StartIf(options.Timings);
+            // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
+            int defaultThreads = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = options.Threads ?? defaultThreads;
+            var warmUp = TrainingWarmUp.StartIf(options);
+            try
+            {
+                CheckFiles(options);
+                var data = options.DataDirectory is string directory ? DigitData.LoadDirectory(directory) : DigitData.LoadEmbedded();
+                timings?.Mark("reading the data");
+                if (warmUp is not null)
+                {
+                    warmUp.Join();
+                    timings?.Mark("waiting for the warm-up");
+                }
+
+                Train(options, data.Source, data.Train, data.Test, output, timings);
+            }
+            finally
+            {
+                warmUp?.Join();
+                Parallelism.MaxThreads = defaultThreads;
+            }
+
+            timings?.Write(error);
             return Success;
         }
         catch (CommandLineException e)
@@ -84,28 +107,14 @@ public static class DigitsApp
         }
     }
 
-    private static void Train(DigitsOptions options, DigitData data, TextWriter output)
-    {
-        // The process-wide thread count, put back afterwards for callers that run the app more than once (tests).
-        int defaultThreads = Parallelism.MaxThreads;
-        Parallelism.MaxThreads = options.Threads ?? defaultThreads;
-        try
-        {
-            Train(options, data.Source, data.Train, data.Test, output);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = defaultThreads;
-        }
-    }
-
-    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output)
+    private static void Train(DigitsOptions options, string source, Dataset train, Dataset test, TextWriter output, PhaseTimings? timings)
     {
         output.WriteLine(Invariant(
             $"data: {source}, {train.Count:N0} training and {test.Count:N0} test images"));
         if (options.PcaComponents is int components)
         {
             (train, test) = Project(components, train, test, output);
+            timings?.Mark("PCA");
         }
 
         if (options.Augment)
@@ -118,11 +127,12 @@ public static class DigitsApp
         {
             // The search sees the training images only; the best configuration is then trained as a plain run would.
             var best = DigitsSearch.Run(options, train, output);
-            TrainOnce(best, train, test, output);
+            timings?.Mark("search");
+            TrainOnce(best, train, test, output, timings);
         }
         else
         {
-            TrainOnce(options, train, test, output);
+            TrainOnce(options, train, test, output, timings);
         }
     }
 
@@ -185,7 +195,7 @@ public static class DigitsApp
         return (net, $"{(options.BatchNorm ? nameof(DigitCnnBatchNorm) : nameof(DigitCnn))} ({layers}), softmax cross-entropy");
     }
 
-    private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output)
+    private static void TrainOnce(DigitsOptions options, Dataset train, Dataset test, TextWriter output, PhaseTimings? timings)
     {
         var (net, description) = CreateModel(options, train.FeatureCount, train.ClassCount, options.Seed);
         var optimizer = options.CreateOptimizer();
@@ -216,21 +226,22 @@ public static class DigitsApp
             output.WriteLine(Invariant($"resumed from {options.CheckpointPath} after epoch {info.CompletedEpochs}"));
         }
 
+        timings?.Mark("building the model");
+
         if (options.Epochs > 0)
         {
             // CPU time as well as wall time: on a busy machine the wall time also counts other processes' turns.
-            var process = Process.GetCurrentProcess();
-            var cpuStart = process.TotalProcessorTime;
+            var cpuStart = Environment.CpuUsage.TotalTime;
             long start = Stopwatch.GetTimestamp();
             var history = trainer.Fit(train, options.Epochs, options.BatchSize);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            process.Refresh();
-            double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            double cpuSeconds = (Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds;
             long samples = history.Epochs.Sum(e => (long)e.Samples);
             output.WriteLine(Invariant($"training time: {seconds:F2} s ({samples / seconds:N0} samples/s), CPU {cpuSeconds:F2} s"));
+            timings?.Mark("training");
             if (options.PlotPath is string plot && options.Search is null)
             {
-                LearningCurvePlot.Save(history, plot, title: description);
+                SavePlot(history, plot, description);
                 history.WriteCsv(options.CsvPath!);
                 output.WriteLine($"learning curves: {plot}, {options.CsvPath}");
             }
@@ -243,14 +254,27 @@ public static class DigitsApp
 
         if (options.ExportPath is string export)
         {
-            Onnx.Export((Model)net, export);
+            ExportOnnx(net, export);
             output.WriteLine($"onnx model: {export} (input x: batch × {train.FeatureCount} pixels, output logits: batch × {train.ClassCount})");
+        }
+
+        if (options.PlotPath is not null || options.ExportPath is not null)
+        {
+            timings?.Mark("writing plot, ONNX");
         }
 
         var evaluation = trainer.Evaluate(test);
         output.WriteLine(Invariant($"test loss: {evaluation.Loss:F4}"));
         output.WriteLine(Invariant($"test accuracy: {100 * evaluation.Accuracy!.Value:F2}%"));
+        timings?.Mark("evaluating");
     }
+
+    // The plotting and ONNX assemblies load only when these run: a method that names them loads them when it is compiled.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SavePlot(TrainingHistory history, string path, string title) => LearningCurvePlot.Save(history, path, title: title);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ExportOnnx(ITrainable net, string path) => Onnx.Export((Model)net, path);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -74,6 +74,9 @@ public sealed record DigitsOptions
           --graph PATH        write DigitNet's forward and backward graph to PATH (.md, a Mermaid diagram)
           --export PATH       after training, write the trained network's logits as an ONNX model to PATH
                               (.onnx), to serve with ONNX Runtime (checked before training, as --checkpoint)
+          --timings           when the run ends, print to the error stream where the process's time went:
+                              wall, CPU and JIT time of starting, reading the data, building the model,
+                              training and evaluating
           --help, -h          show this help
 
         Options take their value as the next argument or after '=' (--epochs=5).
@@ -151,6 +154,9 @@ public sealed record DigitsOptions
 
     /// <summary>Where to export the trained network as an ONNX model (.onnx), or null.</summary>
     public string? ExportPath { get; init; }
+
+    /// <summary>Whether to print the time of each phase of the run to the error stream at its end (<c>--timings</c>).</summary>
+    public bool Timings { get; init; }
 
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
@@ -246,15 +252,16 @@ public sealed record DigitsOptions
     private static bool IsKnown(string name) => name is "--data" or "--epochs" or "--hidden" or "--batch" or "--lr"
         or "--momentum" or "--optimizer" or "--seed" or "--threads" or "--checkpoint" or "--resume" or "--plot"
         or "--augment" or "--pca" or "--search" or "--trials" or "--graph" or "--export"
-        or "--model" or "--dropout" or "--batchnorm";
+        or "--model" or "--dropout" or "--batchnorm" or "--timings";
 
-    private static bool IsFlag(string name) => name is "--resume" or "--augment" or "--batchnorm";
+    private static bool IsFlag(string name) => name is "--resume" or "--augment" or "--batchnorm" or "--timings";
 
     private static DigitsOptions ApplyFlag(DigitsOptions options, string name) => name switch
     {
         "--resume" => options with { Resume = true },
         "--augment" => options with { Augment = true },
         "--batchnorm" => options with { BatchNorm = true },
+        "--timings" => options with { Timings = true },
         _ => throw new CommandLineException($"unknown option '{name}'."),
     };
 

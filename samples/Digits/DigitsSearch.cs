@@ -90,16 +90,14 @@ public static class DigitsSearch
             Progress = new SearchTextProgress(output),
         });
 
-        var process = Process.GetCurrentProcess();
-        var cpuStart = process.TotalProcessorTime;
+        var cpuStart = Environment.CpuUsage.TotalTime;
         var results = strategy switch
         {
             SearchStrategy.Grid => search.Grid(train, options.Trials),
             SearchStrategy.Random => search.Random(train, options.Trials ?? DigitsOptions.DefaultRandomTrials),
             _ => search.SuccessiveHalving(train, options.Trials ?? DigitsOptions.DefaultHalvingTrials, minEpochs: 1, factor: 3),
         };
-        process.Refresh();
-        double cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        double cpuSeconds = (Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds;
         int epochs = results.Trials.Sum(t => t.Epochs);
         output.WriteLine(Invariant($"search time: {results.Duration.TotalSeconds:F2} s, CPU {cpuSeconds:F2} s, {results.Trials.Count} trials, {epochs} epochs in all"));
         if (options.PlotPath is string plot)

@@ -14,6 +14,10 @@ public static class ConsoleProgress
     {
         bool console = output is null || ReferenceEquals(output, Console.Out);
         bool terminal = console && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
-        return terminal ? new LiveConsoleProgress() : new TextProgress(output ?? Console.Out);
+        return terminal ? Live() : new TextProgress(output ?? Console.Out);
     }
+
+    // Spectre.Console loads only for a live bar: a method that names its types loads it when it is compiled.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IProgress<TrainingProgress> Live() => new LiveConsoleProgress();
 }

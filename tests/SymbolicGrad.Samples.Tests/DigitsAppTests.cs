@@ -82,6 +82,39 @@ public sealed partial class DigitsAppTests : IDisposable
     }
 
     [Fact]
+    public void Timings_go_to_the_error_stream_as_a_table_of_phases_and_change_no_result()
+    {
+        var plain = Run("--epochs", "1", "--hidden", "16");
+        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--timings");
+
+        Assert.Equal(DigitsApp.Success, code);
+        // The same training: the test loss and accuracy lines are identical; only the stderr table is new.
+        Assert.Equal(Lines(plain.Output)[^2..], Lines(output)[^2..]);
+        string[] table = Lines(error);
+        Assert.StartsWith("phase ", table[0]);
+        string[] phases = ["start, reading options", "reading the data", "building the model", "training", "evaluating", "total"];
+        // With more than one kernel thread the run also waits for the warm-up that compiled its step on another core.
+        Assert.Equal(phases, table[1..].Select(line => PhaseName(line)).Where(p => p != "waiting for the warm-up"));
+        foreach (string line in table[1..])
+        {
+            // wall s, CPU s, JIT s: non-negative seconds; methods: a count.
+            string[] numbers = line[PhaseName(line).Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(4, numbers.Length);
+            Assert.All(numbers[..3], n => Assert.InRange(double.Parse(n, CultureInfo.InvariantCulture), 0, 3600));
+            Assert.True(long.Parse(numbers[3], CultureInfo.InvariantCulture) >= 0, line);
+        }
+
+        // The training phase holds the epoch; the total is at least any phase.
+        double Wall(string phase) => double.Parse(table.Single(l => PhaseName(l) == phase)[phase.Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        Assert.True(Wall("training") > 0, error);
+        Assert.All(phases[..^1], p => Assert.True(Wall(p) <= Wall("total"), error));
+    }
+
+    // The phase's name: the text before the first of its four numbers.
+    private static string PhaseName(string line) => Regex.Match(line, @"^(.*?)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+$").Groups[1].Value;
+
+    [Fact]
     public void Help_goes_to_the_output_with_exit_code_zero()
     {
         var (code, output, error) = Run("--help");
@@ -89,7 +122,7 @@ public sealed partial class DigitsAppTests : IDisposable
         Assert.Equal(DigitsApp.Success, code);
         Assert.Equal("", error);
         Assert.Contains("usage: Digits [options]", output);
-        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--augment", "--pca", "--search", "--trials", "--graph", "--help" })
+        foreach (string option in new[] { "--data", "--epochs", "--hidden", "--batch", "--lr", "--momentum", "--optimizer", "--seed", "--checkpoint", "--resume", "--plot", "--augment", "--pca", "--search", "--trials", "--graph", "--timings", "--help" })
         {
             Assert.Contains(option, output);
         }

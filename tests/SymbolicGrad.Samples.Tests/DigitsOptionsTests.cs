@@ -257,6 +257,8 @@ public class DigitsOptionsTests
     [InlineData("--resume is given more than once", "--resume", "--resume", "--checkpoint", "c")]
     [InlineData("--lr is given more than once", "--lr=0.1", "--lr", "0.2")]
     [InlineData("--augment takes no value", "--augment=yes")]
+    [InlineData("--timings takes no value", "--timings=1")]
+    [InlineData("--timings is given more than once", "--timings", "--timings")]
     [InlineData("--augment is given more than once", "--augment", "--augment")]
     [InlineData("--augment shifts the pixels, which --pca replaces", "--augment", "--pca", "20")]
     [InlineData("--pca must be at least 1, got 0", "--pca", "0")]
