@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using SymbolicGrad.Benchmarks;
+using SymbolicGrad.Benchmarks.EditCost;
 using SymbolicGrad.Benchmarks.Profiling;
 
 // dotnet run -c Release -- --quick [m n k] : Stopwatch GFLOP/s of the GEMM kernels, in seconds
