@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using SymbolicGrad.Benchmarks;
+using SymbolicGrad.Benchmarks.EditCost;
 using SymbolicGrad.Benchmarks.Profiling;
 
 // dotnet run -c Release -- --quick [m n k] : Stopwatch GFLOP/s of the GEMM kernels, in seconds
@@ -12,7 +13,9 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
-// dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9)
+// dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
+//   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
+//   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorJvpBenchmarks*' : Jvp/primal and gradient/primal of a Vec/Mat function (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite

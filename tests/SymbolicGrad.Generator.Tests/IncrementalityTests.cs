@@ -109,6 +109,31 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void AnEditorsKeystrokeInOneMethodLowersThatMethodOnly()
+    {
+        // An editor makes the new tree from the old one (WithChangedText), so the text knows its own change; a digit
+        // typed over in Loss keeps Predict's lowering.
+        var (first, compilation) = RunFirst();
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
+        var text = old.GetText();
+        int digit = Model.IndexOf("w * 0.5", StringComparison.Ordinal) + "w * 0.".Length;
+        var typed = old.WithChangedText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(digit, 1), "3")));
+        var edited = compilation.ReplaceSyntaxTree(old, typed);
+        int before = Frontend.LoweringCache.LoweredOnThisThread;
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
+        Assert.Equal(1, Frontend.LoweringCache.LoweredOnThisThread - before);
+        Assert.Contains("0.3", second.Source("Incremental.Model.Loss.g.cs"));
+        Assert.Contains(Outputs(second, TrackingNames.Lower), o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+
+        // A line break typed in Predict's body moves Loss below it: both are lowered again.
+        int predict = Model.IndexOf("double z = phi0", StringComparison.Ordinal);
+        var broken = typed.WithChangedText(typed.GetText().WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(predict, 0), "\n")));
+        before = Frontend.LoweringCache.LoweredOnThisThread;
+        GeneratorHarness.Run(second.Driver, edited.ReplaceSyntaxTree(typed, broken)).AssertClean();
+        Assert.Equal(2, Frontend.LoweringCache.LoweredOnThisThread - before);
+    }
+
+    [Fact]
     public void EditingALineAboveAMethodLowersItAgain()
     {
         // A new line above a method moves it: its lowering (which holds its spans and lines) must not be reused.

@@ -36,6 +36,9 @@ internal static class LoweringCache
     private static readonly Dictionary<string, WeakReference<SyntaxTree>> LatestTrees = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<SyntaxTree, WeakReference<SyntaxTree>> PreviousTrees = new();
 
+    /// <summary>For each tree that replaced another, where it was edited when that edit keeps the other bodies' lowerings.</summary>
+    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TextSpan?>> EditsInOneBody = new();
+
     /// <summary>The trees the lowering on this thread has read so far (callees it inlined); null outside <see cref="Lower"/>.</summary>
     [ThreadStatic]
     private static HashSet<SyntaxTree>? t_consulted;
@@ -150,7 +153,7 @@ internal static class LoweringCache
             if (!NodesByTree.TryGetValue(previous, out nodes)) return null;
             nodes = nodes.ToList();
         }
-        if (EditedRange(previous, tree) is not { } edited || !InOneBody(previous, edited) || !InOneBody(tree, edited)) return null;
+        if (EditInOneBody(previous, tree) is not { } edited) return null;
         var span = node.FullSpan;
         if (span.OverlapsWith(edited) || span.End == edited.Start || edited.End == span.Start) return null;
         foreach (var old in nodes)
@@ -165,6 +168,20 @@ internal static class LoweringCache
     }
 
     /// <summary>
+    /// Where <paramref name="current"/> differs from <paramref name="previous"/>, when that edit lies inside one body and
+    /// moves no span (else null). Asked once per pair of trees, not once per method of the file.
+    /// </summary>
+    private static TextSpan? EditInOneBody(SyntaxTree previous, SyntaxTree current)
+    {
+        var known = EditsInOneBody.GetValue(current, _ =>
+        {
+            var edited = EditedRange(previous, current);
+            return new StrongBox<TextSpan?>(edited is { } range && InOneBody(previous, range) && InOneBody(current, range) ? range : null);
+        });
+        return known.Value;
+    }
+
+    /// <summary>
     /// The range where <paramref name="current"/>'s text differs from <paramref name="previous"/>'s (empty when equal),
     /// or null when the edit changed the length or a line break, which moves later spans or lines.
     /// </summary>
@@ -173,10 +190,33 @@ internal static class LoweringCache
         var before = previous.GetText();
         var after = current.GetText();
         if (before.Length != after.Length) return null;
-        int first = 0, last = before.Length - 1;
-        while (first < before.Length && before[first] == after[first]) first++;
-        if (first == before.Length) return new TextSpan(0, 0);
-        while (before[last] == after[last]) last--;
+        // An editor makes the new text from the old one (WithChanges), which then knows its changes: no need to compare.
+        var changes = after.GetChangeRanges(before);
+        int first, last;
+        if (changes.Count == 0)
+        {
+            return new TextSpan(0, 0);
+        }
+        if (changes.Count == 1 && changes[0].Span.Start == 0 && changes[0].Span.Length == before.Length)
+        {
+            // Unrelated texts (the whole text is "changed"): compare them.
+            string a = before.ToString(), b = after.ToString();
+            first = 0;
+            while (first < a.Length && a[first] == b[first]) first++;
+            if (first == a.Length) return new TextSpan(0, 0);
+            last = a.Length - 1;
+            while (a[last] == b[last]) last--;
+        }
+        else
+        {
+            foreach (var change in changes)
+            {
+                if (change.Span.Length != change.NewLength) return null;
+            }
+            first = changes[0].Span.Start;
+            last = changes[changes.Count - 1].Span.End - 1;
+            if (last < first) return new TextSpan(0, 0);
+        }
         for (int i = first; i <= last; i++)
         {
             if (IsLineBreak(before[i]) || IsLineBreak(after[i])) return null;

@@ -13,8 +13,6 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class ScopeNames
 {
-    private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
-
     public static EquatableArray<string> Of(IMethodSymbol method)
     {
         var names = new SortedSet<string>(System.StringComparer.Ordinal);
@@ -39,9 +37,20 @@ internal static class ScopeNames
         return names.ToEquatableArray();
     }
 
-    /// <summary>Whether <paramref name="method"/> has [Differentiable].</summary>
-    public static bool IsDifferentiable(IMethodSymbol method) =>
-        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+    /// <summary>Whether <paramref name="method"/> has SymbolicGrad's [Differentiable] (matched as the lowering cache matches it).</summary>
+    public static bool IsDifferentiable(IMethodSymbol method)
+    {
+        // Asked of every method of the type on each lowering: compare the name's parts, without formatting it.
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "DifferentiableAttribute", Arity: 0, ContainingType: null, ContainingNamespace: { Name: "SymbolicGrad" } ns }
+                && ns.ContainingNamespace is { IsGlobalNamespace: true })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static bool IsRuntimeOrObject(INamedTypeSymbol type) =>
         type.SpecialType == SpecialType.System_Object

@@ -1,0 +1,125 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using SymbolicGrad.Generator;
+
+namespace SymbolicGrad.Benchmarks.EditCost;
+
+/// <summary>
+/// One generator in an IDE-like session over a project of 50 [Differentiable] methods in 10 files (plus a file without
+/// any): a driver that has run once, then edits one keystroke at a time. Each edit is a new syntax tree made from the
+/// last one with <see cref="SyntaxTree.WithChangedText"/>, as an editor makes it; the driver then runs on the new
+/// compilation. Making the tree is the editor's work, apart from <see cref="Run"/>.
+/// </summary>
+internal sealed class EditSession
+{
+    public const int Files = 10, MethodsPerFile = 5;
+    private const string EditedFile = "File3.cs", UnrelatedFile = "Unrelated.cs";
+    private readonly Func<IIncrementalGenerator> _generator;
+    private readonly MetadataReference[] _references;
+    private CSharpCompilation _compilation;
+    private GeneratorDriver _driver;
+
+    public EditSession(Func<IIncrementalGenerator> generator, MetadataReference[] references)
+    {
+        _generator = generator;
+        _references = references;
+        var trees = Enumerable.Range(0, Files).Select(f => Parse(FileSource(f), $"File{f}.cs")).Append(Parse(Unrelated, UnrelatedFile));
+        _compilation = CSharpCompilation.Create("Bench", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        _driver = CSharpGeneratorDriver.Create(generator()).RunGenerators(_compilation);
+    }
+
+    /// <summary>The references of a project that uses SymbolicGrad: the platform and the runtime.</summary>
+    public static MetadataReference[] ProjectReferences()
+    {
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return platform.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(DifferentiableAttribute).Assembly.Location))
+            .ToArray();
+    }
+
+    /// <summary>The last run's result.</summary>
+    public GeneratorDriverRunResult Result => _driver.GetRunResult();
+
+    /// <summary>Runs the driver on the current compilation (after an edit).</summary>
+    public GeneratorDriver Run() => _driver = _driver.RunGenerators(_compilation);
+
+    /// <summary>
+    /// A fresh driver over the whole project, parsed anew (as a build does): nothing of an earlier run can be reused.
+    /// </summary>
+    public GeneratorDriver FirstCompile()
+    {
+        var fresh = _compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(_compilation.SyntaxTrees.Select(t => Parse(t.GetText().ToString(), t.FilePath)));
+        return CSharpGeneratorDriver.Create(_generator()).RunGenerators(fresh);
+    }
+
+    /// <summary>A digit of a constant in one method's body changes (typed over, so the line and the file's length stay).</summary>
+    public void EditOneMethod() => TypeDigit(EditedFile, "b - ");
+
+    /// <summary>A digit of a comment changes in a file without [Differentiable] methods.</summary>
+    public void EditElsewhere() => TypeDigit(UnrelatedFile, "// Version ");
+
+    private void TypeDigit(string path, string before)
+    {
+        var old = _compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        var text = old.GetText();
+        int position = text.ToString().IndexOf(before, StringComparison.Ordinal) + before.Length;
+        char digit = text[position] == '9' ? '1' : (char)(text[position] + 1);
+        var edited = old.WithChangedText(text.WithChanges(new TextChange(new TextSpan(position, 1), digit.ToString())));
+        _compilation = _compilation.ReplaceSyntaxTree(old, edited);
+    }
+
+    private static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, path: path);
+
+    /// <summary>File <paramref name="file"/>'s source: five methods, three of them with a loop.</summary>
+    private static string FileSource(int file)
+    {
+        var sb = new StringBuilder("using System;\nusing SymbolicGrad;\n\nnamespace Bench;\n\n");
+        sb.Append($"public static partial class F{file}\n{{\n");
+        for (int m = 0; m < MethodsPerFile; m++)
+        {
+            double constant = 0.5 + m;
+            sb.Append((m % 3) switch
+            {
+                0 => $$"""
+                    [Differentiable]
+                    public static double M{{m}}(double x, double y)
+                    {
+                        double z = x * y + {{constant}};
+                        double s = Math.Sin(z) * Math.Exp(-z * z / 8.0);
+                        return z > 0 ? s + Math.Log(1.0 + x * x) : s - Math.Tanh(y);
+                    }
+
+                    """,
+                1 => $$"""
+                    [Differentiable]
+                    public static double M{{m}}(double[] c, double x)
+                    {
+                        double p = {{constant}};
+                        for (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                        return p;
+                    }
+
+                    """,
+                _ => $$"""
+                    [Differentiable]
+                    public static double M{{m}}(double[] a, double w, double b)
+                    {
+                        double loss = 0;
+                        foreach (double v in a)
+                        {
+                            double r = w * v + b - {{constant}};
+                            loss += r * r;
+                        }
+                        return loss;
+                    }
+
+                    """,
+            });
+        }
+        return sb.Append("}\n").ToString();
+    }
+
+    private const string Unrelated = "namespace Bench;\n\n// Version 0.\npublic static class Unrelated\n{\n    public static int Answer => 42;\n}\n";
+}
