@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -13,7 +12,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void DotProductKeepsNothing()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -41,7 +40,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void HornerKeepsTheCarriedValue()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -75,7 +74,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void NestedLoopsKeepTheInnerTripCounts()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -114,7 +113,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void BreakAndReturnInsideTheLoop()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -159,7 +158,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void WhileOnADifferentiableCondition()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -187,7 +186,7 @@ public sealed class LoopBaselineTests
     {
         // Found by the random loop programs: the second loop's test reads s0, the first loop's result, which nothing
         // else reads, so the first loop was dropped and its result printed as 'LoopResult' (SG9999).
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -234,7 +233,7 @@ public sealed class LoopBaselineTests
         // Found by the random loop programs: (u, v) = (v, 0.75·u) runs backwards as dU ← 0.75·dV, dV ← dU, a cycle in
         // which one next value is the other variable's old adjoint itself; it was assigned after that variable had
         // already taken its new value, so the gradient through the rotation was lost.
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -268,7 +267,7 @@ public sealed class LoopBaselineTests
         // Found by the random loop programs: s1's only use in the loop is multiplied by c·0.25 = 0, so its adjoint gets
         // no contribution and reaches nothing (s1 starts from a constant); the reverse loop still declared it,
         // 'double dS1 = 1.0;', a local never read (warning CS0219, an error under TreatWarningsAsErrors).
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -309,13 +308,4 @@ public sealed class LoopBaselineTests
 
     private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
         (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
-
-    private static LoadedAssembly VerifyAndLoad(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        Baseline.Verify(run.Source(hintName), testName);
-        return LoadedAssembly.Emit(run.OutputCompilation);
-    }
 }
