@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -22,13 +20,6 @@ public sealed class AddNoDiffCodeFix : DocumentCodeFix
         flagged.FirstAncestorOrSelf<ParameterSyntax>() is { } parameter ? $"Mark '{parameter.Identifier.ValueText}' [NoDiff]" : null;
 
     /// <inheritdoc />
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        if (root is null) return document;
-        var parameters = diagnostics.Select(d => root.FindNode(d.Location.SourceSpan).FirstAncestorOrSelf<ParameterSyntax>())
-            .OfType<ParameterSyntax>().Distinct();
-        var marked = document.WithSyntaxRoot(root.ReplaceNodes(parameters, (_, rewritten) => Attributes.AddNoDiff(rewritten)));
-        return await Attributes.CleanUpAsync(marked, cancellation).ConfigureAwait(false);
-    }
+    protected override Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation) =>
+        Attributes.AddNoDiffAsync(document, root, Flagged<ParameterSyntax>(root, diagnostics), cancellation);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -33,6 +34,10 @@ internal static class Attributes
         var bare = parameter.WithoutLeadingTrivia();
         return bare.WithAttributeLists(bare.AttributeLists.Insert(0, list));
     }
+
+    /// <summary>The document with <c>[NoDiff]</c> on <paramref name="parameters"/> (nodes of <paramref name="root"/>), cleaned up.</summary>
+    public static Task<Document> AddNoDiffAsync(Document document, SyntaxNode root, IEnumerable<ParameterSyntax> parameters, CancellationToken cancellation) =>
+        CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNodes(parameters, (_, rewritten) => AddNoDiff(rewritten))), cancellation);
 
     /// <summary><paramref name="method"/> with <c>[Differentiable]</c> on a line of its own above it (unchanged when it has it).</summary>
     public static MethodDeclarationSyntax AddDifferentiable(MethodDeclarationSyntax method)

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -21,7 +23,7 @@ public abstract class DocumentCodeFix : CodeFixProvider
 
     /// <inheritdoc />
     public sealed override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        FixAllProvider.Create(async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -33,7 +35,7 @@ public abstract class DocumentCodeFix : CodeFixProvider
             if (Title(root.FindNode(diagnostic.Location.SourceSpan), diagnostic) is not { } title) continue;
             var document = context.Document;
             context.RegisterCodeFix(CodeAction.Create(title,
-                token => FixAsync(document, ImmutableArray.Create(diagnostic), token), GetType().Name), diagnostic);
+                token => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), token), GetType().Name), diagnostic);
         }
     }
 
@@ -43,6 +45,16 @@ public abstract class DocumentCodeFix : CodeFixProvider
     /// <summary>What the fix offers for <paramref name="diagnostic"/> at <paramref name="flagged"/> (a fix that reads the diagnostic's properties overrides this).</summary>
     protected virtual string? Title(SyntaxNode flagged, Diagnostic diagnostic) => Title(flagged);
 
-    /// <summary>The document with <paramref name="diagnostics"/> (all in it) fixed.</summary>
-    protected abstract Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation);
+    /// <summary>The document, whose syntax root is <paramref name="root"/>, with <paramref name="diagnostics"/> (all in it) fixed.</summary>
+    protected abstract Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation);
+
+    /// <summary>The nearest <typeparamref name="T"/> around each diagnostic's span, each once.</summary>
+    protected static IEnumerable<T> Flagged<T>(SyntaxNode root, IEnumerable<Diagnostic> diagnostics) where T : SyntaxNode =>
+        diagnostics.Select(d => root.FindNode(d.Location.SourceSpan).FirstAncestorOrSelf<T>()).OfType<T>().Distinct();
+
+    private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        return root is null ? document : await FixAsync(document, root, diagnostics, cancellation).ConfigureAwait(false);
+    }
 }

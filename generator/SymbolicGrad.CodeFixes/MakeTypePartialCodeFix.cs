@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,14 +22,11 @@ public sealed class MakeTypePartialCodeFix : DocumentCodeFix
     protected override string? Title(SyntaxNode flagged) => "Make the type chain partial";
 
     /// <inheritdoc />
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    protected override Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        if (root is null) return document;
         var types = new HashSet<TypeDeclarationSyntax>();
-        foreach (var diagnostic in diagnostics)
+        foreach (var flagged in Flagged<TypeDeclarationSyntax>(root, diagnostics))
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } flagged) continue;
             types.UnionWith(flagged.AncestorsAndSelf().OfType<TypeDeclarationSyntax>());
             // Inner types on the way to a [Differentiable] method need it too.
             foreach (var method in flagged.DescendantNodes().OfType<MethodDeclarationSyntax>().Where(IsMarkedDifferentiable))
@@ -38,7 +34,7 @@ public sealed class MakeTypePartialCodeFix : DocumentCodeFix
                 types.UnionWith(method.Ancestors().OfType<TypeDeclarationSyntax>().TakeWhile(t => t != flagged));
             }
         }
-        return document.WithSyntaxRoot(root.ReplaceNodes(types, (_, rewritten) => AddPartial(rewritten)));
+        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNodes(types, (_, rewritten) => AddPartial(rewritten))));
     }
 
     private static bool IsMarkedDifferentiable(MethodDeclarationSyntax method) =>

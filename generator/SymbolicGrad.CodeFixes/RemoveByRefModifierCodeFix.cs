@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,17 +31,14 @@ public sealed class RemoveByRefModifierCodeFix : DocumentCodeFix
         modifier.IsKind(SyntaxKind.RefKeyword) || modifier.IsKind(SyntaxKind.OutKeyword) || modifier.IsKind(SyntaxKind.InKeyword);
 
     /// <inheritdoc />
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    protected override async Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null) return document;
-        var parameters = new HashSet<ParameterSyntax>();
+        if (model is null) return document;
+        var parameters = Flagged<ParameterSyntax>(root, diagnostics).ToList();
         var symbols = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
-        foreach (var diagnostic in diagnostics)
+        foreach (var parameter in parameters)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<ParameterSyntax>() is not { } parameter) continue;
-            parameters.Add(parameter);
             if (model.GetDeclaredSymbol(parameter, cancellation) is { } symbol) symbols.Add(symbol);
         }
         var arguments = root.DescendantNodes().OfType<ArgumentSyntax>()

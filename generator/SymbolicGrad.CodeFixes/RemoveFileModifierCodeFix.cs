@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,16 +21,11 @@ public sealed class RemoveFileModifierCodeFix : DocumentCodeFix
     protected override string? Title(SyntaxNode flagged) => "Remove the 'file' modifier";
 
     /// <inheritdoc />
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        if (root is null) return document;
-        var types = diagnostics.Select(d => root.FindNode(d.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>()).OfType<TypeDeclarationSyntax>().Distinct();
-        return document.WithSyntaxRoot(root.ReplaceNodes(types, (_, type) =>
+    protected override Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation) =>
+        Task.FromResult(document.WithSyntaxRoot(root.ReplaceNodes(Flagged<TypeDeclarationSyntax>(root, diagnostics), (_, type) =>
         {
             var leading = type.GetLeadingTrivia();
             var withoutFile = type.WithModifiers(SyntaxFactory.TokenList(type.Modifiers.Where(m => !m.IsKind(SyntaxKind.FileKeyword))));
             return type.AttributeLists.Count > 0 ? withoutFile : withoutFile.WithLeadingTrivia(leading);
-        }));
-    }
+        })));
 }

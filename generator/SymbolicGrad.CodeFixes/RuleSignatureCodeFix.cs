@@ -34,10 +34,8 @@ public sealed class RuleSignatureCodeFix : DocumentCodeFix
     protected override string? Title(SyntaxNode flagged, Diagnostic diagnostic) => Expected(diagnostic) is null ? null : Title(flagged);
 
     /// <inheritdoc />
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
+    protected override async Task<Document> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        if (root is null) return document;
         var rules = new Dictionary<MethodDeclarationSyntax, (string ReturnType, string Parameters)>();
         foreach (var diagnostic in diagnostics)
         {

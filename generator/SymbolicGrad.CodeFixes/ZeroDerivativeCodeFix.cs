@@ -71,8 +71,7 @@ public sealed class ZeroDerivativeCodeFix : CodeFixProvider
         var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
         if (root is null || model is null) return document;
         var parameters = diagnostics.SelectMany(d => Inputs(root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true), model, cancellation)).Distinct();
-        var marked = document.WithSyntaxRoot(root.ReplaceNodes(parameters, (_, rewritten) => Attributes.AddNoDiff(rewritten)));
-        return await Attributes.CleanUpAsync(marked, cancellation).ConfigureAwait(false);
+        return await Attributes.AddNoDiffAsync(document, root, parameters, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -26,7 +25,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.Outer.Circuit.F.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.Outer.Circuit.F.g.cs");
         var gradient = assembly.InvokeGradient("Lectures.Outer+Circuit", "F", -2.0, 5.0, -4.0);
         // The lectures' circuit: f = (x + y)·z at (−2, 5, −4) is −12 with gradient exactly (−4, −4, 3).
         Assert.Equal(-12.0, gradient.Value);
@@ -50,7 +49,7 @@ public sealed class BaselineTests
                     => 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + b)));
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.Neuron.Fire.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.Neuron.Fire.g.cs");
         // The lectures' neuron: w = (2, −3), b = −3, x = (−1, −2) gives σ(1) and ∂/∂w0 = x0·σ(1)(1 − σ(1)).
         var result = GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Neuron", "Fire", 2.0, -3.0, -3.0, -1.0, -2.0);
         var s = 1.0 / (1.0 + Math.Exp(-1.0));
@@ -79,7 +78,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.Gabor.Predict.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.Gabor.Predict.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", 3.0, 0.5, 1.5);
         GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Gabor", "Predict", -7.5, -1.2, 12.0);
     }
@@ -109,7 +108,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.ShallowNet.Loss.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.ShallowNet.Loss.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", 0.7, 1.3, 0.5, -0.1, -1.2, 0.3, 2.0, 0.25);
         GeneratedGradientCheck.AssertMatches(assembly, "Lectures.ShallowNet", "Loss", -1.5, -0.4, 1.1, 0.2, 0.8, -0.6, -0.9, 0.05);
     }
@@ -133,7 +132,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.Classifier.BinaryCrossEntropy.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.Classifier.BinaryCrossEntropy.g.cs");
         // ∂L/∂w = (p − y)·x and ∂L/∂b = p − y for the logistic model.
         var result = GeneratedGradientCheck.AssertMatches(assembly, "Lectures.Classifier", "BinaryCrossEntropy", 0.8, -0.3, 1.5, 1.0);
         var p = 1.0 / (1.0 + Math.Exp(-(0.8 * 1.5 - 0.3)));
@@ -167,7 +166,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Shapes.Blocks.Accumulate.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Shapes.Blocks.Accumulate.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", 0.9, 1.7);
         GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Blocks", "Accumulate", -2.1, -0.6);
     }
@@ -199,7 +198,7 @@ public sealed class BaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Shapes.Branches.Piecewise.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Shapes.Branches.Piecewise.g.cs");
         // One point per branch.
         foreach (var (x, y) in new[] { (1.5, 2.0), (-1.5, 0.5), (0.2, 1.0), (0.7, 3.0), (-1.5, -0.5) })
             GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Branches", "Piecewise", x, y);
@@ -221,7 +220,7 @@ public sealed class BaselineTests
                     => x > y ? Math.Max(x, 0.0) * Math.Abs(y) : Math.Min(x * y, 1.0) - Math.Abs(x);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Shapes.Kinks.Clamped.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Shapes.Kinks.Clamped.g.cs");
         foreach (var (x, y) in new[] { (1.5, -0.5), (1.5, 0.5), (-0.5, -1.5), (0.2, 0.7), (2.0, 3.0), (-1.0, -2.5) })
             GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Kinks", "Clamped", x, y);
     }
@@ -240,7 +239,7 @@ public sealed class BaselineTests
                     => MathF.Log(1f + MathF.Exp(w * x)) + (float)Math.Sqrt((double)(x * x) + 1.0) * MathF.Tanh(w);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "SinglePrecision.Softplus.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "SinglePrecision.Softplus.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", 0.5f, -1.25f);
         GeneratedGradientCheck.AssertMatches(assembly, "SinglePrecision", "Softplus", -2.0f, 0.75f);
     }
@@ -267,7 +266,7 @@ public sealed class BaselineTests
                     => Activations.Softplus(w * x + b) * w + Activations.Softplus(b);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Layers.Model.Predict.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Layers.Model.Predict.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Layers.Model", "Predict", 1.3, 0.4, -0.7);
         GeneratedGradientCheck.AssertMatches(assembly, "Layers.Activations", "Softplus", 0.6);
     }
@@ -288,22 +287,8 @@ public sealed class BaselineTests
                     => Math.Pow(x, 3) + Math.Pow(x, 0.5) * y + Math.Pow(y, x) + Math.Pow(2.0, y);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Shapes.Powers.Pow.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Shapes.Powers.Pow.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 1.3, 0.4);
         GeneratedGradientCheck.AssertMatches(assembly, "Shapes.Powers", "Pow", 0.25, 2.5);
-    }
-
-    /// <summary>
-    /// Generates from <paramref name="source"/>, asserts a clean run, compares file <paramref name="hintName"/>
-    /// with the test's baseline, and loads the output for numeric checks.
-    /// </summary>
-    private static LoadedAssembly VerifyAndLoad(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        Baseline.Verify(run.Source(hintName), testName);
-        return LoadedAssembly.Emit(run.OutputCompilation);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -72,7 +71,7 @@ public sealed class CustomLayerBaselineTests
     [Fact]
     public void CustomDenseAndSwishLayers()
     {
-        string generated = Verify(Layers + """
+        string generated = Baseline.VerifyGenerated(Layers + """
             public sealed partial class Net : Model
             {
                 readonly Mat W1, W2;
@@ -92,11 +91,11 @@ public sealed class CustomLayerBaselineTests
             }
             """, "Custom.Net.Loss.g.cs");
         // The value by the buffer-writing overload, per sample; the gradient by the rule, once per operand it is needed for.
-        Assert.Equal(2, Count(generated, "global::Custom.Layers.Dense(W"));
-        Assert.Equal(1, Count(generated, "global::Custom.Layers.Swish("));
+        Assert.Equal(2, GeneratedText.Count(generated, "global::Custom.Layers.Dense(W"));
+        Assert.Equal(1, GeneratedText.Count(generated, "global::Custom.Layers.Swish("));
         // W1, b1 (not x: data), W2, b2 and the hidden vector.
-        Assert.Equal(5, Count(generated, "global::Custom.Rules.DensePullback("));
-        Assert.Equal(1, Count(generated, "global::Custom.Layers.SwishPullback("));
+        Assert.Equal(5, GeneratedText.Count(generated, "global::Custom.Rules.DensePullback("));
+        Assert.Equal(1, GeneratedText.Count(generated, "global::Custom.Layers.SwishPullback("));
         Assert.Contains("Parameters.GradientToAdd(W1)", generated);
         Assert.DoesNotContain("new global::SymbolicGrad.Vec(x", generated);
     }
@@ -104,20 +103,20 @@ public sealed class CustomLayerBaselineTests
     [Fact]
     public void CustomLayerInAFunctionOfVectors()
     {
-        string generated = Verify(Layers + """
+        string generated = Baseline.VerifyGenerated(Layers + """
             public static partial class Functions
             {
                 [Differentiable]
                 public static float Energy(Mat W, Vec b, Vec x) => Ops.Sum(Ops.Square(Layers.Swish(Layers.Dense(W, b, x))));
             }
             """, "Custom.Functions.Energy.g.cs");
-        Assert.Equal(3, Count(generated, "global::Custom.Rules.DensePullback("));
+        Assert.Equal(3, GeneratedText.Count(generated, "global::Custom.Rules.DensePullback("));
     }
 
     [Fact]
     public void ScalarRuleOnValuesOfVectors()
     {
-        string generated = Verify("""
+        string generated = Baseline.VerifyGenerated("""
             using System;
             using SymbolicGrad;
 
@@ -153,25 +152,7 @@ public sealed class CustomLayerBaselineTests
             }
             """, "Custom.Penalized.Loss.g.cs");
         // Per sample (v·x) and once per batch (Σb): the value by the function, the derivative by the rule.
-        Assert.Equal(2, Count(generated, "global::Custom.Smooth.Softplus("));
-        Assert.Equal(2, Count(generated, "global::Custom.Smooth.SoftplusRule("));
-    }
-
-    private static string Verify(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        string generated = run.Source(hintName);
-        Baseline.Verify(generated, testName);
-        return generated;
-    }
-
-    private static int Count(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
-        return count;
+        Assert.Equal(2, GeneratedText.Count(generated, "global::Custom.Smooth.Softplus("));
+        Assert.Equal(2, GeneratedText.Count(generated, "global::Custom.Smooth.SoftplusRule("));
     }
 }

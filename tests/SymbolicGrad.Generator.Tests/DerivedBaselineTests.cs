@@ -38,7 +38,7 @@ public sealed class DerivedBaselineTests
                 public static double Logistic([NoDiff] double y, double w, double b) => Special.Softplus(-y * (w + b)) + 0.5 * w * w;
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Rules.Loss.Logistic.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Rules.Loss.Logistic.g.cs");
         GeneratedGradientCheck.AssertMatches(assembly, "Rules.Loss", "Logistic", 1.0, 0.25, -0.5);
         GeneratedGradientCheck.AssertMatches(assembly, "Rules.Loss", "Logistic", -1.0, 1.5, 0.75);
     }
@@ -62,7 +62,7 @@ public sealed class DerivedBaselineTests
                 }
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Lectures.Gabor.Predict.Derivatives.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Lectures.Gabor.Predict.Derivatives.g.cs");
         var gradient = assembly.InvokeGradient("Lectures.Gabor", "Predict", 3.0, 0.5, 1.5);
         var jvp = assembly.Type("Lectures.Gabor").GetMethod("PredictJvp")!;
         object[] args = [3.0, 0.5, 1.5, 0.75, -2.0, 0.0];
@@ -124,7 +124,7 @@ public sealed class DerivedBaselineTests
                 public static double Rosenbrock(double x, double y) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Curvature.Banana.Rosenbrock.Derivatives.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Curvature.Banana.Rosenbrock.Derivatives.g.cs");
         // H·e₁ and H·e₂ at (1, 1): the columns of [[802, −400], [−400, 200]], exactly.
         var hvp = assembly.Type("Curvature.Banana").GetMethod("RosenbrockHvp")!;
         object[] first = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0];
@@ -149,7 +149,7 @@ public sealed class DerivedBaselineTests
                 public static float Loss(Mat W, Vec b, [NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(Ops.Tanh(W * x + b), label);
             }
             """;
-        using var assembly = VerifyAndLoad(source, "Tensors.Dense.Loss.Derivatives.g.cs");
+        using var assembly = Baseline.VerifyAndLoad(source, "Tensors.Dense.Loss.Derivatives.g.cs");
         // At W = 0, b = 0: logits 0, softmax uniform (1/4 each), tanh′ = 1, so ∇L·t = Σᵢ (1/4 − [i = label])·(tW·x + tb)ᵢ.
         var jvp = assembly.Type("Tensors.Dense").GetMethod("LossJvp")!;
         var w = new Mat(4, 2);
@@ -163,14 +163,5 @@ public sealed class DerivedBaselineTests
         Assert.Equal(System.MathF.Log(4f), value, 6);
         // tz = tW·x + tb = (1, 1.5, −2, 4); Σ tz/4 = 1.125, minus tz₂ = −2: 3.125.
         Assert.Equal(3.125f, (float)args[6], 5); // softmax = exp(0 − log 4) rounds
-    }
-
-    private static LoadedAssembly VerifyAndLoad(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        Baseline.Verify(run.Source(hintName), testName);
-        return LoadedAssembly.Emit(run.OutputCompilation);
     }
 }

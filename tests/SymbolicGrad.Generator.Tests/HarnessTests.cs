@@ -36,6 +36,21 @@ public sealed class HarnessTests
     }
 
     [Fact]
+    public void FiniteDifferenceDistrustsAStaircaseButNotAFlatFunction()
+    {
+        // Random loop program L18341 at one point: its rounding, amplified over 130 iterations, makes it flat over
+        // ±2e-6 around x (f(x ± h) equal, both differences exactly 0) while its exact slope is -0.177. A staircase of
+        // 4e-6 wide steps with slope 0.177 behaves alike: only the difference at 10h sees the slope.
+        static double Staircase(double t) => 0.177 * Math.Round(t / 4e-6) * 4e-6;
+        var stairs = FiniteDifference.Check(Staircase, 0.5, 0.177, FiniteDifferenceSettings.Double);
+        Assert.Equal(0.0, stairs.Estimate);
+        Assert.Equal(0.0, stairs.FineEstimate);
+        Assert.Equal(FiniteDifferenceVerdict.NotSmooth, stairs.Verdict);
+        // A function that is flat at every step keeps a nonzero analytic slope a mismatch.
+        Assert.Equal(FiniteDifferenceVerdict.Mismatch, FiniteDifference.Check(_ => 2.0, 0.5, 0.177, FiniteDifferenceSettings.Double).Verdict);
+    }
+
+    [Fact]
     public void FiniteDifferenceInSinglePrecision()
     {
         static double F(double t) => MathF.Exp((float)t) * (float)t;

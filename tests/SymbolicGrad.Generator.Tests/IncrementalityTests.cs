@@ -59,8 +59,7 @@ public sealed class IncrementalityTests
     public void EditingAnUnrelatedFileReRunsNothing()
     {
         var (first, compilation) = RunFirst();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Other.Replace("2 * n", "3 * n + 1"), "Other.cs"));
+        var edited = Edit(compilation, "Other.cs", Other.Replace("2 * n", "3 * n + 1"));
         AssertNothingReRan(GeneratorHarness.Run(first.Driver, edited));
     }
 
@@ -69,8 +68,7 @@ public sealed class IncrementalityTests
     {
         // The file holding the [Differentiable] methods changes, so Parse runs again, but its output must be equal.
         var (first, compilation) = RunFirst();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("n + 1", "n * 7 - 2"), "Model.cs"));
+        var edited = Edit(compilation, "Model.cs", Model.Replace("n + 1", "n * 7 - 2"));
         AssertNothingReRan(GeneratorHarness.Run(first.Driver, edited));
     }
 
@@ -79,8 +77,7 @@ public sealed class IncrementalityTests
     {
         // Guards the tests above: a real edit must be seen, so "nothing re-ran" is not vacuous.
         var (first, compilation) = RunFirst();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("w * 0.5", "w * 0.25"), "Model.cs"));
+        var edited = Edit(compilation, "Model.cs", Model.Replace("w * 0.5", "w * 0.25"));
         var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
         var emitted = Outputs(second, TrackingNames.Write).ToList();
         Assert.Contains(emitted, o => o.Reason == IncrementalStepRunReason.Modified);
@@ -93,8 +90,7 @@ public sealed class IncrementalityTests
         // An edit that keeps the file's length and lines (a digit) moves no span: the file's other method keeps its
         // lowering instead of being bound and lowered again, and only the edited method's later steps run.
         var (first, compilation) = RunFirst();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("w * 0.5", "w * 0.7"), "Model.cs"));
+        var edited = Edit(compilation, "Model.cs", Model.Replace("w * 0.5", "w * 0.7"));
         int before = Frontend.LoweringCache.LoweredOnThisThread;
         var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
         Assert.Equal(1, Frontend.LoweringCache.LoweredOnThisThread - before);
@@ -138,8 +134,7 @@ public sealed class IncrementalityTests
     {
         // A new line above a method moves it: its lowering (which holds its spans and lines) must not be reused.
         var (first, compilation) = RunFirst();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Model.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Model.Replace("0.06 * phi1", "0.06\n * phi1"), "Model.cs"));
+        var edited = Edit(compilation, "Model.cs", Model.Replace("0.06 * phi1", "0.06\n * phi1"));
         int before = Frontend.LoweringCache.LoweredOnThisThread;
         var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
         Assert.Equal(2, Frontend.LoweringCache.LoweredOnThisThread - before);
@@ -186,8 +181,7 @@ public sealed class IncrementalityTests
         // Diagnostics are reported in the compilation's trees; an edit in another file re-runs nothing for them, and
         // they are still reported, in the tree of their file.
         var (first, compilation) = RunBroken();
-        var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
-        var edited = compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(Other.Replace("2 * n", "3 * n + 1"), "Other.cs"));
+        var edited = Edit(compilation, "Other.cs", Other.Replace("2 * n", "3 * n + 1"));
         var second = GeneratorHarness.Run(first.Driver, edited);
         var located = Outputs(second, TrackingNames.LocateDiagnostics).ToList();
         Assert.NotEmpty(located);
@@ -294,6 +288,10 @@ public sealed class IncrementalityTests
     }
 
     private sealed record Box(object? Value, SyntaxNode? DeclaredOnly = null);
+
+    /// <summary>The compilation with file <paramref name="path"/> replaced by <paramref name="text"/>.</summary>
+    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string text) =>
+        compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(t => t.FilePath == path), GeneratorHarness.Parse(text, path));
 
     private static (GeneratorRun Run, CSharpCompilation Compilation) RunFirst()
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -50,17 +49,17 @@ public sealed class LayerBaselineTests
                 }
             }
             """;
-        string generated = Verify(source, "Digits.DigitCnnBatchNorm.Loss.g.cs");
+        string generated = Baseline.VerifyGenerated(source, "Digits.DigitCnnBatchNorm.Loss.g.cs");
         // The mode is read once per call and kept for the backward pass, with the one random stream of the pass.
         Assert.Contains("bool training = workspace.training = ((global::SymbolicGrad.Model)this).Training;", generated);
         Assert.Contains("ulong stream = workspace.stream = training ? global::SymbolicGrad.CompilerServices.Kernels.NextRandomStream(this) : 0UL;", generated);
         Assert.Contains("bool training = workspace.training;", generated);
         // Dropout's backward pass recomputes the forward mask: the same site (0), the same stream.
-        Assert.Equal(2, Count(generated, "Kernels.DropoutForward("));
-        Assert.Equal(2, Count(generated, ", stream, 0);"));
+        Assert.Equal(2, GeneratedText.Count(generated, "Kernels.DropoutForward("));
+        Assert.Equal(2, GeneratedText.Count(generated, ", stream, 0);"));
         // The first convolution's input needs no gradient: no ∂/∂x call for it; the second's does.
-        Assert.Equal(2, Count(generated, "Kernels.Conv2dForward("));
-        Assert.Equal(5, Count(generated, "Kernels.Conv2dBackward("));
+        Assert.Equal(2, GeneratedText.Count(generated, "Kernels.Conv2dForward("));
+        Assert.Equal(5, GeneratedText.Count(generated, "Kernels.Conv2dBackward("));
         Assert.Contains("Parameters.GradientToAdd(conv1.Weights)", generated);
         Assert.Contains("Parameters.GradientToAdd(bn3.Gamma)", generated);
         // Batch norm differentiates through the batch statistics in training mode.
@@ -70,23 +69,5 @@ public sealed class LayerBaselineTests
         // The layers are checked against their inputs before any memory is touched, naming the layer.
         Assert.Contains("Conv2dGeometry.For(conv2, ", generated);
         Assert.Contains("normalizes {bn3.Features} features", generated);
-    }
-
-    private static string Verify(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        string generated = run.Source(hintName);
-        Baseline.Verify(generated, testName);
-        return generated;
-    }
-
-    private static int Count(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
-        return count;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -47,7 +46,7 @@ public sealed class LayerLoopBaselineTests
                 }
             }
             """;
-        string generated = Verify(source, "Digits.LayeredNet.Loss.g.cs");
+        string generated = Baseline.VerifyGenerated(source, "Digits.LayeredNet.Loss.g.cs");
         // Each layer's weight and bias gradients go through the parameter store, as the unrolled net's do.
         Assert.Contains("Parameters.AddOuterProducts(W_l, ", generated);
         Assert.Contains("Parameters.AddColumnSums(b_l, ", generated);
@@ -55,16 +54,5 @@ public sealed class LayerLoopBaselineTests
         // The layers run forward first to last and backward last to first, each with its own workspace.
         Assert.Contains("for (int i = W.Length - 1; i >= 0; i--)", generated);
         Assert.Contains("global::SymbolicGrad.CompilerServices.Workspace.Fill(workspace.lossLayers, W.Length)", generated);
-    }
-
-    private static string Verify(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        string generated = run.Source(hintName);
-        Baseline.Verify(generated, testName);
-        return generated;
     }
 }

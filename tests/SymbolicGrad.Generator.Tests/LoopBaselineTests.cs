@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -13,7 +12,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void DotProductKeepsNothing()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -41,7 +40,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void HornerKeepsTheCarriedValue()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -75,7 +74,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void NestedLoopsKeepTheInnerTripCounts()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -114,7 +113,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void BreakAndReturnInsideTheLoop()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -159,7 +158,7 @@ public sealed class LoopBaselineTests
     [Fact]
     public void WhileOnADifferentiableCondition()
     {
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -187,7 +186,7 @@ public sealed class LoopBaselineTests
     {
         // Found by the random loop programs: the second loop's test reads s0, the first loop's result, which nothing
         // else reads, so the first loop was dropped and its result printed as 'LoopResult' (SG9999).
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -234,7 +233,7 @@ public sealed class LoopBaselineTests
         // Found by the random loop programs: (u, v) = (v, 0.75·u) runs backwards as dU ← 0.75·dV, dV ← dU, a cycle in
         // which one next value is the other variable's old adjoint itself; it was assigned after that variable had
         // already taken its new value, so the gradient through the rotation was lost.
-        using var assembly = VerifyAndLoad("""
+        using var assembly = Baseline.VerifyAndLoad("""
             using System;
             using SymbolicGrad;
 
@@ -262,15 +261,51 @@ public sealed class LoopBaselineTests
         }
     }
 
+    [Fact]
+    public void AdjointOfAValueTimesZeroIsNotDeclared()
+    {
+        // Found by the random loop programs: s1's only use in the loop is multiplied by c·0.25 = 0, so its adjoint gets
+        // no contribution and reaches nothing (s1 starts from a constant); the reverse loop still declared it,
+        // 'double dS1 = 1.0;', a local never read (warning CS0219, an error under TreatWarningsAsErrors).
+        using var assembly = Baseline.VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class TimesZero
+            {
+                [Differentiable]
+                public static double F(double[] xs, double a)
+                {
+                    double s = a;
+                    double s1 = 0.5;
+                    int c = 0;
+                    for (int i = 0; i < xs.Length; i++)
+                    {
+                        s1 += Math.Sin(s) * (c * 0.25);
+                        s = s * 0.5 + xs[i];
+                    }
+                    return s1 + s;
+                }
+
+                public static double Check(double[] xs, double a, double[] dXs, double[] dA)
+                {
+                    double generated = FGradient(xs, a, dXs, out double d);
+                    dA[0] = d;
+                    return generated;
+                }
+            }
+            """, "Loops.TimesZero.F.g.cs");
+        // f = 0.5 + a·0.5ⁿ + Σ xs[i]·0.5ⁿ⁻¹⁻ⁱ: ∂f/∂a = 0.5ⁿ, ∂f/∂xs[i] = 0.5ⁿ⁻¹⁻ⁱ (exact at these dyadic points).
+        double[] xs = [0.25, -1.5, 3.0], dXs = new double[3], dA = new double[1];
+        Assert.Equal(0.5 + 0.75 * 0.125 + 0.25 * 0.25 - 1.5 * 0.5 + 3.0, Call(assembly, "Loops.TimesZero", "Check", xs, 0.75, dXs, dA));
+        Assert.Equal([0.25, 0.5, 1.0], dXs);
+        Assert.Equal(0.125, dA[0]);
+        // The forward pass is the user's: sin(∞)·0 is NaN, so an infinite element makes the value NaN (not folded to 0).
+        Assert.True(double.IsNaN(Call(assembly, "Loops.TimesZero", "Check", new[] { double.PositiveInfinity, 1.0 }, 0.75, new double[2], dA)));
+    }
+
     private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
         (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
-
-    private static LoadedAssembly VerifyAndLoad(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        Baseline.Verify(run.Source(hintName), testName);
-        return LoadedAssembly.Emit(run.OutputCompilation);
-    }
 }

@@ -63,7 +63,9 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
             throw new Xunit.Sdk.XunitException(
                 $"{stats.Failed} failed program(s); {stats}{Environment.NewLine}{string.Join(Environment.NewLine + Environment.NewLine, failures)}");
         Assert.Equal(count, stats.Programs);
-        // Most partials are smooth: a run that skipped nearly everything proves nothing.
+        // Most partials are smooth: a run that skipped nearly everything proves nothing (a rerun of a few programs, one
+        // ill-conditioned program say, proves its point by not failing).
+        if (count < DefaultProgramCount / 3) return;
         Assert.True(stats.Partials > 0 && stats.Skipped < 0.25 * (stats.Partials + stats.Skipped), stats.ToString());
         Assert.True(stats.ArrayPartials > stats.Partials / 2, stats.ToString());
     }
@@ -71,73 +73,30 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
     [Fact]
     public void FloatTwinsMatchTheirDoubleGradients()
     {
-        // In float, finite differences are too coarse: each float twin is compared with its (finite-difference
-        // checked) double twin at the same float-representable point.
-        const int count = 100;
-        int programs = 0, points = 0, partials = 0, skipped = 0;
-        var worst = 0.0;
-        var failures = new List<string>();
-        for (var start = 0; start < count && failures.Count < MaxReportedFailures; start += BatchSize)
-        {
-            var doubles = Enumerable.Range(start, Math.Min(BatchSize, count - start))
-                .Select(i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i))
-                .ToList();
-            var singles = doubles.Select(p => p.ToSingle()).ToList();
-            var run = GeneratorHarness.Run(RandomLoopProgram.File(
-                [("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]));
-            if (!IsClean(run))
+        // Each float twin is compared with its (finite-difference checked) double twin; its value is the float user method's bit for bit.
+        var twins = new FloatTwinComparison(partialTolerance: 1e-2, MaxReportedFailures);
+        twins.Run(100, BatchSize, i => RandomLoopProgramGenerator.Generate(BaseSeed + i, "L" + i), p => p.ToSingle(),
+            (doubles, singles) => RandomLoopProgram.File([("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]),
+            IsClean, (assembly, twin, single) =>
             {
-                failures.Add($"Batch at {start} does not compile cleanly:{Environment.NewLine}{run.Describe()}");
-                break;
-            }
-
-            using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
-            var doubleType = assembly.Type("RandomLoops.Doubles");
-            var singleType = assembly.Type("RandomLoops.Singles");
-            for (var k = 0; k < doubles.Count && failures.Count < MaxReportedFailures; k++)
-            {
-                programs++;
+                var doubleType = assembly.Type("RandomLoops.Doubles");
+                var singleType = assembly.Type("RandomLoops.Singles");
                 for (var p = 0; p < PointsPerProgram; p++)
                 {
-                    var point = doubles[k].SamplePoint(p).ToFloatRepresentable();
-                    points++;
-                    var reference = Check(doubleType, doubles[k], point);
-                    var userSingle = Value(singleType, singles[k], point, single: true);
-                    if (reference.Partials.Any(c => c.Check.Verdict != FiniteDifferenceVerdict.Match) ||
-                        Math.Abs(userSingle - reference.Value) > 1e-3 * (1 + Math.Abs(reference.Value)))
-                    {
-                        // Near a kink, or where float rounding takes a branch or an exit the other way.
-                        skipped++;
-                        continue;
-                    }
-                    var single = Gradient(singleType, singles[k], point, single: true);
-                    var mismatch = !SameBits(single.Value, userSingle);
-                    var flat = single.Flatten(singles[k]);
-                    for (var j = 0; j < reference.Partials.Count; j++)
-                    {
-                        var expected = reference.Partials[j].Check.Analytic;
-                        var error = Math.Abs(flat[j] - expected) / (1 + Math.Abs(expected));
-                        worst = Math.Max(worst, error);
-                        partials++;
-                        mismatch |= error > 1e-2;
-                    }
-                    if (mismatch)
-                    {
-                        failures.Add($"Float twin of {doubles[k].Name} (seed {doubles[k].Seed}) at ({point}): float value " +
-                                     $"{single.Value:R} (user method {userSingle:R}), float gradient [{string.Join(", ", flat)}]; " +
-                                     $"double twin: {reference}{Environment.NewLine}{singles[k].Method}");
+                    var point = twin.SamplePoint(p).ToFloatRepresentable();
+                    var reference = Check(doubleType, twin, point);
+                    var userSingle = Value(singleType, single, point, single: true);
+                    var label = new FloatTwinLabel(twin.Name, twin.Seed, point.ToString(), single.Method);
+                    if (!twins.Compare(label, new GradientCheckResult(reference.Value, reference.ExpectedValue, reference.Partials), userSingle, () =>
+                        {
+                            var gradient = Gradient(singleType, single, point, single: true);
+                            return (gradient.Value, gradient.Flatten(single));
+                        },
+                        SameBits))
                         break;
-                    }
                 }
-            }
-        }
-
-        var summary = $"{programs} float loop programs, {points} points, {partials} partials compared with the double twin " +
-                      $"({skipped} points skipped); worst error {worst:G3} relative to 1 + |∂|";
-        output.WriteLine(summary);
-        if (failures.Count > 0)
-            throw new Xunit.Sdk.XunitException(summary + Environment.NewLine + string.Join(Environment.NewLine + Environment.NewLine, failures));
-        Assert.True(partials > 0 && skipped < 0.3 * points, summary);
+            });
+        output.WriteLine(twins.AssertPassed("loop programs", maxSkippedFraction: 0.3));
     }
 
     [Fact]
@@ -464,7 +423,7 @@ public sealed class LoopPropertyTests(ITestOutputHelper output)
         public override string ToString() =>
             $"{Programs} loop programs ({Accepted} accepted, {Programs - Accepted} refused{RefusedText}; {Failed} failed, " +
             $"{Mismatches} with a value or gradient mismatch), {Points} points, {Partials} partials ({ArrayPartials} of array elements) compared " +
-            $"with finite differences ({Skipped} skipped near a kink or jump); worst relative error {WorstRelativeError:G3} ({Worst}); " +
+            $"with finite differences ({Skipped} skipped near a kink or jump, or where rounding swamps the differences); worst relative error {WorstRelativeError:G3} ({Worst}); " +
             $"CPU {CompileCpu.TotalSeconds:F0} s generating and compiling, {CheckCpu.TotalSeconds:F0} s checking; programs with " +
             string.Join(", ", Coverage.Select(c => $"{c.Key} {c.Value}"));
 

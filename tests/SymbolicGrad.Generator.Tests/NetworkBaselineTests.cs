@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SymbolicGrad.Generator.Tests.Infrastructure;
 
 namespace SymbolicGrad.Generator.Tests;
@@ -35,13 +34,13 @@ public sealed class NetworkBaselineTests
                     => SoftmaxCrossEntropy(W2 * Relu(W1 * x + b1) + b2, label);
             }
             """;
-        string generated = Verify(source, "Digits.DigitNet.Loss.g.cs");
+        string generated = Baseline.VerifyGenerated(source, "Digits.DigitNet.Loss.g.cs");
         // The lectures' backprop: δ at the logits is softmax − onehot, one product per weight gradient and bias gradients
         // as column sums, both handed to the parameter store (which may apply the optimizer's update inside them).
         Assert.Contains("MathF.Exp(", generated);
         Assert.Contains("MatMulAddABt(", generated);
-        Assert.Equal(2, Count(generated, "Parameters.AddOuterProducts("));
-        Assert.Equal(2, Count(generated, "Parameters.AddColumnSums("));
+        Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddOuterProducts("));
+        Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddColumnSums("));
         Assert.Contains("Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);", generated);
         Assert.DoesNotContain("GradientOf(", generated);
         Assert.Contains(": global::SymbolicGrad.ITrainable", generated);
@@ -84,7 +83,7 @@ public sealed class NetworkBaselineTests
                 }
             }
             """;
-        string generated = Verify(source, "Blocks.Residual.Loss.g.cs");
+        string generated = Baseline.VerifyGenerated(source, "Blocks.Residual.Loss.g.cs");
         // h feeds both the skip connection and W2: its adjoint sums the two paths. The user's r is renamed r2,
         // since r is the generated loops' sample index.
         Assert.Contains("float[] dH = ", generated);
@@ -107,28 +106,10 @@ public sealed class NetworkBaselineTests
                     => SoftmaxCrossEntropy(Tanh(W * x + b), label) + 0.01f * Dot(b, b);
             }
             """;
-        string generated = Verify(source, "Layers.Dense.Loss.g.cs");
+        string generated = Baseline.VerifyGenerated(source, "Layers.Dense.Loss.g.cs");
         // One gradient buffer per differentiable Vec/Mat parameter; [NoDiff] x and the int label get none.
         Assert.Contains("public static float LossGradient(global::SymbolicGrad.Mat W, global::SymbolicGrad.Vec b, global::SymbolicGrad.Vec x, int label, global::SymbolicGrad.Mat dW, global::SymbolicGrad.Vec dB)", generated);
         Assert.Contains("Kernels.OuterAdd(", generated);
         Assert.DoesNotContain("int batch", generated);
-    }
-
-    private static string Verify(string source, string hintName, [CallerMemberName] string testName = "")
-    {
-        var run = GeneratorHarness.Run(source).AssertClean();
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
-        Assert.Empty(run.OutputErrors);
-        Assert.Empty(run.GeneratedWarnings);
-        string generated = run.Source(hintName);
-        Baseline.Verify(generated, testName);
-        return generated;
-    }
-
-    private static int Count(string text, string part)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
-        return count;
     }
 }

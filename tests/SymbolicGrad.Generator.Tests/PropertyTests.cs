@@ -43,72 +43,30 @@ public sealed class PropertyTests(ITestOutputHelper output)
     [Fact]
     public void FloatTwinsMatchTheirDoubleGradients()
     {
-        // The double programs are checked against finite differences above; in float, finite differences are too
-        // coarse, so each float twin is compared with its double twin at the same (float-representable) point.
-        const int count = 100;
-        int programs = 0, points = 0, partials = 0, skipped = 0;
-        var worst = 0.0;
-        var failures = new List<string>();
-        for (var start = 0; start < count && failures.Count < MaxReportedFailures; start += BatchSize)
-        {
-            var doubles = Enumerable.Range(start, Math.Min(BatchSize, count - start))
-                .Select(i => RandomProgramGenerator.Generate(BaseSeed + i, "P" + i))
-                .ToList();
-            var singles = doubles.Select(p => p.ToSingle()).ToList();
-            var run = GeneratorHarness.Run(RandomProgram.File(
-                [("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]));
-            if (!IsClean(run))
+        // The double programs are checked against finite differences above; each float twin is compared with its double twin.
+        var twins = new FloatTwinComparison(partialTolerance: 2e-3, MaxReportedFailures);
+        twins.Run(100, BatchSize, i => RandomProgramGenerator.Generate(BaseSeed + i, "P" + i), p => p.ToSingle(),
+            (doubles, singles) => RandomProgram.File([("Doubles", doubles.AsEnumerable()), ("Singles", singles.AsEnumerable())]),
+            IsClean, (assembly, twin, single) =>
             {
-                failures.Add($"Batch at {start} does not compile cleanly:{Environment.NewLine}{run.Describe()}");
-                break;
-            }
-
-            using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
-            for (var k = 0; k < doubles.Count && failures.Count < MaxReportedFailures; k++)
-            {
-                programs++;
                 for (var point = 0; point < PointsPerProgram; point++)
                 {
-                    var sample = doubles[k].SamplePoint(point);
+                    var sample = twin.SamplePoint(point);
                     var singleArgs = sample.Select(a => a is double d ? (object)(float)d : a).ToArray();
                     var doubleArgs = singleArgs.Select(a => a is float f ? (object)(double)f : a).ToArray();
-                    var reference = GeneratedGradientCheck.Evaluate(assembly, "RandomPrograms.Doubles", doubles[k].Name, doubleArgs);
-                    var single = assembly.InvokeGradient("RandomPrograms.Singles", singles[k].Name, singleArgs);
-                    var userSingle = assembly.Invoke("RandomPrograms.Singles", singles[k].Name, singleArgs);
-                    points++;
-                    // Near a kink, or where float rounding sends a comparison the other way, the twins legitimately differ.
-                    if (reference.Partials.Any(p => p.Check.Verdict != FiniteDifferenceVerdict.Match) ||
-                        Math.Abs(userSingle - reference.ExpectedValue) > 1e-3 * (1 + Math.Abs(reference.ExpectedValue)))
-                    {
-                        skipped++;
-                        continue;
-                    }
-                    var mismatch = Math.Abs(single.Value - userSingle) > 1e-5 * (1 + Math.Abs(userSingle));
-                    for (var j = 0; j < reference.Partials.Count; j++)
-                    {
-                        var expected = reference.Partials[j].Check.Analytic;
-                        var error = Math.Abs(single.Derivatives[j].Value - expected) / (1 + Math.Abs(expected));
-                        worst = Math.Max(worst, error);
-                        partials++;
-                        mismatch |= error > 2e-3;
-                    }
-                    if (mismatch)
-                    {
-                        failures.Add($"Float twin of {doubles[k].Name} (seed {doubles[k].Seed}) at ({Format(singleArgs)}): " +
-                                     $"float value {single.Value:R} (user method {userSingle:R}), float gradient " +
-                                     $"[{string.Join(", ", single.Values)}]; double twin: {reference}{Environment.NewLine}{singles[k].Method}");
+                    var reference = GeneratedGradientCheck.Evaluate(assembly, "RandomPrograms.Doubles", twin.Name, doubleArgs);
+                    var userSingle = assembly.Invoke("RandomPrograms.Singles", single.Name, singleArgs);
+                    var label = new FloatTwinLabel(twin.Name, twin.Seed, Format(singleArgs), single.Method);
+                    if (!twins.Compare(label, reference, userSingle, () =>
+                        {
+                            var gradient = assembly.InvokeGradient("RandomPrograms.Singles", single.Name, singleArgs);
+                            return (gradient.Value, gradient.Values);
+                        },
+                        (value, user) => Math.Abs(value - user) <= 1e-5 * (1 + Math.Abs(user))))
                         break;
-                    }
                 }
-            }
-        }
-
-        var summary = $"{programs} float programs, {points} points, {partials} partials compared with the double twin " +
-                      $"({skipped} points skipped); worst error {worst:G3} relative to 1 + |∂|";
-        output.WriteLine(summary);
-        if (failures.Count > 0)
-            throw new Xunit.Sdk.XunitException(summary + Environment.NewLine + string.Join(Environment.NewLine + Environment.NewLine, failures));
-        Assert.True(partials > 0 && skipped < 0.2 * points, summary);
+            });
+        output.WriteLine(twins.AssertPassed("programs", maxSkippedFraction: 0.2));
     }
 
     [Fact]

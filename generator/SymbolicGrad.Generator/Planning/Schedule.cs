@@ -345,6 +345,7 @@ internal sealed partial class Schedule
         var carried = new List<CarriedVariable>();
         for (int k = 0; k < region.Parameters.Count; k++)
         {
+            if (IsUnread(reverse, region, k)) continue;
             int parameter = region.Parameters[k];
             int of = _dag[parameter].Ref;
             var results = ResultsOf(reverse, k).ToList();
@@ -378,6 +379,18 @@ internal sealed partial class Schedule
         var body = ScheduleRegion(n.Body, backward: true);
         return new ReverseLoopStatement(reverse, forwardLoop, iteration, tapeIndex, carried.ToEquatableArray(), restored.ToEquatableArray(),
             body.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Whether carried value <paramref name="k"/> of a reverse loop is read by nothing: not by the body, nor by another
+    /// carried value's next value, nor after the loop. An adjoint whose only contributions were folded away (from a
+    /// value multiplied by a constant 0) is such a value: it would be a local assigned constants and never read (CS0219).
+    /// </summary>
+    private bool IsUnread(int loop, Region region, int k)
+    {
+        int parameter = region.Parameters[k];
+        int ownNext = region.Results[k] == parameter ? 1 : 0;
+        return _uses[parameter] == ownNext && !ResultsOf(loop, k).Any(r => _reachable[r]);
     }
 
     private readonly Dictionary<int, string> _tapeIndices = new();

@@ -49,6 +49,24 @@ internal static class Baseline
             $"accept with {AcceptVariable}=1):" + Environment.NewLine + Diff(expected, actual));
     }
 
+    /// <summary>
+    /// Generates from <paramref name="source"/>, asserts a clean run (<see cref="GeneratorRun.AssertClean"/>), compares
+    /// generated file <paramref name="hintName"/> with the calling test's baseline and returns its text.
+    /// </summary>
+    public static string VerifyGenerated(string source, string hintName, [CallerMemberName] string testName = "", [CallerFilePath] string callerFile = "") =>
+        VerifyRun(source, hintName, testName, callerFile).Source(hintName);
+
+    /// <summary>As <see cref="VerifyGenerated"/>, then loads the output for numeric checks.</summary>
+    public static LoadedAssembly VerifyAndLoad(string source, string hintName, [CallerMemberName] string testName = "", [CallerFilePath] string callerFile = "") =>
+        LoadedAssembly.Emit(VerifyRun(source, hintName, testName, callerFile).OutputCompilation);
+
+    private static GeneratorRun VerifyRun(string source, string hintName, string testName, string callerFile)
+    {
+        var run = GeneratorHarness.Run(source).AssertClean();
+        Verify(run.Source(hintName), testName, callerFile);
+        return run;
+    }
+
     /// <summary>The baseline file: next to the calling source file when the source tree is present, else in the output.</summary>
     private static string BaselinePath(string testName, string callerFile)
     {

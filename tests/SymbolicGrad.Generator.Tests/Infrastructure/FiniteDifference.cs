@@ -6,7 +6,10 @@ internal enum FiniteDifferenceVerdict
     /// <summary>The analytic value matches the finite difference.</summary>
     Match,
 
-    /// <summary>Differences with step h and h/10 disagree: a kink or a jump is near, so nothing can be concluded.</summary>
+    /// <summary>
+    /// Differences with steps 10h, h and h/10 disagree: a kink or a jump is near, or rounding inside the function swamps
+    /// the differences, so nothing can be concluded.
+    /// </summary>
     NotSmooth,
 
     /// <summary>The finite difference is reliable and the analytic value does not match it.</summary>
@@ -26,10 +29,10 @@ internal sealed record FiniteDifferenceSettings(
 
 /// <summary>A finite-difference estimate of one partial derivative and its verdict against the analytic value.</summary>
 internal readonly record struct FiniteDifferenceCheck(
-    double Analytic, double Estimate, double FineEstimate, double Step, double RelativeError, FiniteDifferenceVerdict Verdict)
+    double Analytic, double Estimate, double FineEstimate, double WideEstimate, double Step, double RelativeError, FiniteDifferenceVerdict Verdict)
 {
     public override string ToString() =>
-        $"{Verdict}: analytic {Analytic:R}, FD(h={Step:G3}) {Estimate:R}, FD(h/10) {FineEstimate:R}, rel. error {RelativeError:G3}";
+        $"{Verdict}: analytic {Analytic:R}, FD(h={Step:G3}) {Estimate:R}, FD(h/10) {FineEstimate:R}, FD(10h) {WideEstimate:R}, rel. error {RelativeError:G3}";
 }
 
 /// <summary>Central finite differences with a smoothness guard.</summary>
@@ -37,7 +40,7 @@ internal static class FiniteDifference
 {
     /// <summary>
     /// Compares <paramref name="analytic"/> with the central difference of <paramref name="f"/> at <paramref name="x"/>,
-    /// with step h = RelativeStep·max(1, |x|), and with h/10 to detect kinks and jumps.
+    /// with step h = RelativeStep·max(1, |x|), and with h/10 and 10h to detect kinks, jumps and rounding noise.
     /// </summary>
     public static FiniteDifferenceCheck Check(Func<double, double> f, double x, double analytic, FiniteDifferenceSettings settings)
     {
@@ -49,19 +52,25 @@ internal static class FiniteDifference
         var size = Math.Max(sizeCoarse, sizeFine);
         var rounding = 16 * settings.Epsilon * size / (h / 10);
         var tolerance = settings.RelativeTolerance * Math.Abs(coarse) + settings.AbsoluteTolerance + rounding;
+        // An ill-conditioned f (a long loop that amplifies its own rounding) carries rounding noise far above a few ulps
+        // of |f|: f is then a staircase at the scale of h, and f(x ± h), f(x ± h/10) may all be equal (both differences
+        // exactly 0) while the slope of the exact function is not. A difference ten times wider must confirm them (in
+        // double, whose step is small enough that 10h adds no truncation error to speak of; float's step is wide already).
+        var wide = settings.SinglePrecision ? coarse : Central(f, x, 10 * h, settings).Derivative;
         // f(x) far from the mean of its neighbours at h/10 (which is f(x) + O(h²/100)) means x itself sits on a jump: a
         // comparison of two quantities equal up to rounding can send x and both neighbours down different branches.
         var jump = Math.Abs(f(x) - midpoint);
         var jumpTolerance = 1e-3 * h * (Math.Abs(coarse) + 1) + 64 * settings.Epsilon * size;
         var relative = Math.Abs(analytic - coarse) / Math.Max(1.0, Math.Abs(coarse));
         FiniteDifferenceVerdict verdict;
-        if (!double.IsFinite(coarse) || !double.IsFinite(fine) || Math.Abs(coarse - fine) > tolerance || jump > jumpTolerance)
+        if (!double.IsFinite(coarse) || !double.IsFinite(fine) || !double.IsFinite(wide) ||
+            Math.Abs(coarse - fine) > tolerance || Math.Abs(coarse - wide) > tolerance || jump > jumpTolerance)
             verdict = FiniteDifferenceVerdict.NotSmooth;
         else if (!(Math.Abs(analytic - coarse) <= tolerance))
             verdict = FiniteDifferenceVerdict.Mismatch;
         else
             verdict = FiniteDifferenceVerdict.Match;
-        return new FiniteDifferenceCheck(analytic, coarse, fine, h, relative, verdict);
+        return new FiniteDifferenceCheck(analytic, coarse, fine, wide, h, relative, verdict);
     }
 
     private static (double Derivative, double Size, double Midpoint) Central(

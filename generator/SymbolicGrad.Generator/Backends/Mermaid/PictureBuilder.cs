@@ -151,7 +151,7 @@ internal sealed class PictureBuilder
                 box.Style = BoxStyle.Stored;
             }
             _owner[carried.Parameter] = box;
-            foreach (int result in ResultsOf(loop.Loop, j)) _owner[result] = box;
+            foreach (int result in ResultsOf(loop.Loop, carried.Parameter)) _owner[result] = box;
             ReadsOf(box, carried.Initial, self: true, "first");
             ReadsOf(box, carried.Next, self: true, "next", dashed: true);
         }
@@ -193,7 +193,7 @@ internal sealed class PictureBuilder
             string name = carried.AdjointOf is { } primal ? $"{carried.Name} = ∂{_result}/∂{primal}" : carried.Name;
             var box = Add("n" + carried.Parameter, Carried(name, carried), BoxStyle.Backward, id, forward: false);
             _owner[carried.Parameter] = box;
-            foreach (int result in ResultsOf(reverse.Loop, j)) _owner[result] = box;
+            foreach (int result in ResultsOf(reverse.Loop, carried.Parameter)) _owner[result] = box;
             ReadsOf(box, carried.Initial, self: true, "first");
             ReadsOf(box, carried.Next, self: true, "next", dashed: true);
         }
@@ -204,8 +204,12 @@ internal sealed class PictureBuilder
     private string Carried(string name, CarriedVariable carried) =>
         $"{name}: {_math.Print(carried.Initial)}, then {_math.Print(carried.Next)}";
 
-    private IEnumerable<int> ResultsOf(int loop, int index) =>
-        Enumerable.Range(0, _dag.Count).Where(n => _dag[n].Op == Op.LoopResult && _dag[n][0] == loop && (int)_dag[n].Value == index);
+    /// <summary>The results of the loop's carried value <paramref name="parameter"/> (the plan may list carried values in another order, or leave some out).</summary>
+    private IEnumerable<int> ResultsOf(int loop, int parameter)
+    {
+        int index = _dag.Regions[_dag[loop].Body].Parameters.ToList().IndexOf(parameter);
+        return Enumerable.Range(0, _dag.Count).Where(n => _dag[n].Op == Op.LoopResult && _dag[n][0] == loop && (int)_dag[n].Value == index);
+    }
 
     /// <summary>The gradients the backward pass hands out: out parameters written at the end, buffered gradients' terms.</summary>
     private void AddGradients()
