@@ -22,6 +22,11 @@ internal static class DerivedMethods
         try
         {
             var models = new List<DerivedModel>();
+            if (method.Jvp && ForwardMode.Refusal(method) is { } refused)
+            {
+                var diagnostic = DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, method.Location, method.Name, "Jvp", refused);
+                return new DerivedTransformResult(EquatableArray<DerivedModel>.Empty, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+            }
             if (method.Jvp) models.Add(ForwardMode.Jvp(method));
             if (method.Hessian && method.Parameters.Where(p => p.IsDifferentiable).All(p => !p.IsArray)) models.Add(SecondOrder.Hessian(gradient));
             if (method.Hessian) models.Add(SecondOrder.Hvp(gradient));
