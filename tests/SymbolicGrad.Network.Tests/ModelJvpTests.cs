@@ -155,6 +155,14 @@ public sealed class ModelJvpTests
         Assert.True(Math.Abs(tangent - expected) <= 1e-6, $"Jvp {tangent}, ∂L/∂b2·direction {expected}");
     }
 
+    [Fact]
+    public void A_weight_outside_the_parameter_store_is_an_InvalidOperationException_naming_it()
+    {
+        var net = new JvpOddNames(In, 1);
+        var error = Assert.Throws<InvalidOperationException>(() => net.OutsideJvp(RandomVec(new Random(1), In), new float[net.Parameters.Count], out _));
+        Assert.Contains("outside is not a view into Parameters", error.Message);
+    }
+
     // ---- The cases ------------------------------------------------------------------------------
 
     private static IEnumerable<Case> Cases(int seed)
@@ -182,6 +190,13 @@ public sealed class ModelJvpTests
             var y = new Vec(Enumerable.Range(0, Classes).Select(_ => (float)random.NextDouble()).ToArray());
             yield return new Case("JvpRegressionNet.Error", net, () => net.Error(x, y),
                 d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
+        }
+        {
+            var net = new JvpOddNames(In, seed);
+            var x = RandomVec(random, In);
+            var w = RandomVec(random, 3);
+            yield return new Case("JvpOddNames.Loss", net, () => net.Loss(x, w),
+                d => (net.LossJvp(x, w, d, out float t), t), () => net.LossGradient(x, w));
         }
     }
 

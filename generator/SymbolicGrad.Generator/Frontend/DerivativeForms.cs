@@ -45,7 +45,11 @@ internal static class DerivativeForms
             members.Add(method.Name + "Jvp");
             if (kind != MethodKind.ScalarFunction) members.Add(method.Name + "JvpWorkspace");
             generatedParameters.Add(("tangent", $"the out parameter of {method.Name}Jvp"));
-            if (kind == MethodKind.ModelMethod) generatedParameters.Add(("direction", $"a parameter of {method.Name}Jvp"));
+            if (kind == MethodKind.ModelMethod)
+            {
+                members.Add(method.Name + "JvpOfOneRow");
+                generatedParameters.Add(("direction", $"a parameter of {method.Name}Jvp"));
+            }
         }
         if (hessian)
         {

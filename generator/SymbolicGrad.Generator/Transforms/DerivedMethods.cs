@@ -78,9 +78,18 @@ internal static class DerivedMethods
     public static List<ParameterInfo> TangentInputs(MethodModel method, TangentSweep sweep, int direction = 0)
     {
         var tangents = new List<ParameterInfo>();
+        // A model's weight tangents are locals, not parameters the user can see (SG0017 guards those): keep them apart
+        // from the method's parameters and the names in scope.
+        var taken = new HashSet<string>(method.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(method.ScopeNames));
         foreach (var p in method.Parameters.Where(p => p.IsDifferentiable))
         {
             string name = TangentName(p.Name);
+            if (method.Kind == MethodKind.ModelMethod)
+            {
+                string bare = NameAllocator.Bare(name);
+                for (int k = 2; taken.Contains(name); k++) name = bare + k;
+                taken.Add(name);
+            }
             string keyword = p.Kind.Keyword();
             if (method.Graph[p.Input].Shape is { } shape && !p.IsArray)
             {

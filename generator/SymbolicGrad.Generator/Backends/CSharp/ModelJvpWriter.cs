@@ -35,7 +35,7 @@ internal static class ModelJvpWriter
         string signature = string.Join(", ", inputs.Select(p => ModelMethodWriter.SampleType(c, p) + " " + p.Name));
         string rowsSignature = string.Join(", ", inputs.Select(p => ModelMethodWriter.BatchType(c, p) + " " + p.Name));
         string rowsArguments = string.Join(", ", inputs.Select(p => ModelMethodWriter.SampleToBatch(c, p)));
-        string rows = name + "OfOneRow";
+        string rows = name + "OfOneRow"; // DerivativeForms checks that no member takes this name
         string store = c.Parameters;
 
         WorkspaceWriter.Write(c, $"The buffers of <see cref=\"{original.DocumentationId}\"/>'s forward pass and its tangents, grown to fit and then reused.", "private");

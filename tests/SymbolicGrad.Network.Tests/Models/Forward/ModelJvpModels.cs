@@ -40,3 +40,26 @@ public sealed partial class JvpRegressionNet : Model
     [Differentiable(Jvp = true)]
     public float Error([NoDiff] Vec x, [NoDiff] Vec y) => Mse(Sigmoid(W2 * Tanh(W1 * x + b1)), y);
 }
+
+/// <summary>Inputs named like the Jvp's tangents and locals (tW, tangent's neighbours), and a weight the store does not hold.</summary>
+public sealed partial class JvpOddNames : Model
+{
+    private readonly Mat W;
+    private readonly Vec tB;
+    private readonly Vec outside = new(new float[] { 0.5f, -0.25f, 1f });
+
+    /// <summary>3 outputs from <paramref name="inputs"/> inputs.</summary>
+    public JvpOddNames(int inputs, int seed)
+    {
+        W = Parameters.Matrix(3, inputs, Init.Xavier(seed));
+        tB = Parameters.Vector(3, Init.Normal(0.3f, seed + 1));
+    }
+
+    /// <summary>Σ tanh(W·tW + tB)·workspace, the inputs named like the Jvp's own names.</summary>
+    [Differentiable(Jvp = true)]
+    public float Loss([NoDiff] Vec tW, [NoDiff] Vec workspace) => Ops.Dot(Tanh(W * tW + tB), workspace);
+
+    /// <summary>Reads a weight that is not a view into Parameters: its Jvp has no direction entries for it.</summary>
+    [Differentiable(Jvp = true)]
+    public float Outside([NoDiff] Vec x) => Ops.Sum(Tanh(W * x + outside));
+}
