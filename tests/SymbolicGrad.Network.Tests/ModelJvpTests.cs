@@ -106,9 +106,16 @@ public sealed class ModelJvpTests
         var direction = RandomDirection(c.Model, 5);
         c.Jvp(direction);
         c.Jvp(direction);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 100; k++) c.Jvp(direction);
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, c.Name + "Jvp allocates");
+        long Allocated()
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < 100; k++) c.Jvp(direction);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        // The runtime's own work (tiering up under load) can show once; the generated code's would show every time.
+        long allocated = Allocated();
+        if (allocated != 0) allocated = Allocated();
+        Assert.True(allocated == 0, $"{c.Name}Jvp allocates {allocated} bytes per 100 calls");
     }
 
     [Fact]
