@@ -164,4 +164,49 @@ public sealed class DerivedBaselineTests
         // tz = tW·x + tb = (1, 1.5, −2, 4); Σ tz/4 = 1.125, minus tz₂ = −2: 3.125.
         Assert.Equal(3.125f, (float)args[6], 5); // softmax = exp(0 − log 4) rounds
     }
+
+    [Fact]
+    public void DigitNetJvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W1, W2;
+                private readonly Vec b1, b2;
+
+                public Net()
+                {
+                    W1 = Parameters.Matrix(3, 2, Init.Zeros);
+                    b1 = Parameters.Vector(3);
+                    W2 = Parameters.Matrix(4, 3, Init.Zeros);
+                    b2 = Parameters.Vector(4);
+                }
+
+                [Differentiable(Jvp = true)]
+                public float Loss([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(W2 * Ops.Relu(W1 * x + b1) + b2, label);
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Nets.Net.Loss.Derivatives.g.cs");
+        // All weights 0: logits 0, softmax uniform (1/4), the hidden layer 0, so only b2 moves the loss:
+        // ∇L·t = Σᵢ (1/4 − [i = label])·t_b2ᵢ, b2 the last 4 entries of the direction (6 + 3 + 12 before it).
+        var type = assembly.Type("Nets.Net");
+        var net = System.Activator.CreateInstance(type)!;
+        var jvp = type.GetMethod("LossJvp")!;
+        Assert.Equal("direction", jvp.GetParameters()[2].Name);
+        var direction = new float[25];
+        for (int i = 0; i < 21; i++) direction[i] = 7f; // only through zero weights: no effect at this point
+        direction[21] = 1f; direction[22] = 0.5f; direction[23] = -2f; direction[24] = 4f;
+        // ReadOnlySpan cannot be boxed: call through a delegate of the method's own signature.
+        var call = (JvpCall)jvp.CreateDelegate(typeof(JvpCall), net);
+        float value = call(new Vec(new float[] { 1f, 2f }), 2, direction, out float tangent);
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        Assert.Equal(3.5f / 4f + 2f, tangent, 5);
+        Assert.Throws<System.ArgumentException>(() => call(new Vec(new float[] { 1f, 2f }), 2, new float[24], out _));
+    }
+
+    private delegate float JvpCall(Vec x, int label, System.ReadOnlySpan<float> direction, out float tangent);
 }

@@ -1497,7 +1497,7 @@ public sealed partial class DiagnosticTests
                 [Differentiable(Jvp = true, [|Hessian = true|])]
                 public static float F(Vec x) => Ops.Sum(Ops.Square(x));
             }
-            """, "'F' asks for Hessian, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values), not for a function of Vec and Mat");
+            """, "'F' asks for Hessian, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods), not for a function of Vec and Mat");
     }
 
     [Fact]
@@ -1628,10 +1628,10 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SG0055_JvpThroughACustomLayerIsRefusedOnTheModelMethod()
+    public void SG0058_JvpOfAModelMethodThroughACustomLayerIsAnErrorAtTheCall()
     {
-        // A pullback gives no tangent; forward mode is not generated for model methods, which alone call custom layers.
-        AssertReported("SG0055", Header + """
+        // A pullback gives no tangent: the model method's Jvp is refused at the call, as a function's is.
+        AssertReported("SG0058", Header + """
             public sealed partial class Net : Model
             {
                 private readonly Vec b = new(3);
@@ -1643,10 +1643,84 @@ public sealed partial class DiagnosticTests
                 [DerivativeOf(nameof(Swish))]
                 public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
 
-                [Differentiable([|Jvp = true|])]
-                public float Loss([NoDiff] Vec x) => Ops.Sum(Swish(x + b));
+                [Differentiable(Jvp = true)]
+                public float Loss([NoDiff] Vec x) => Ops.Sum([|Swish(x + b)|]);
             }
-            """, "asks for Jvp");
+            """, "'Loss' asks for Jvp, but it calls 'Swish'");
+    }
+
+    [Fact]
+    public void SG0055_JvpOfAModelMethodWithALayerLoop()
+    {
+        AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                readonly Mat[] W;
+                public Net()
+                {
+                    W = new Mat[2];
+                    for (int l = 0; l < W.Length; l++) W[l] = Parameters.Matrix(4, 4, Init.He(l));
+                }
+
+                [Differentiable(Jvp = true)]
+                public float [|Loss|]([NoDiff] Vec x)
+                {
+                    Vec h = x;
+                    for (int l = 0; l < W.Length; l++) h = Ops.Relu(W[l] * h);
+                    return Ops.Sum(h);
+                }
+            }
+            """, "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods), not for a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet");
+    }
+
+    [Fact]
+    public void SG0055_JvpOfAModelMethodWithDropout()
+    {
+        AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W = new(3, 3);
+
+                [Differentiable(Jvp = true)]
+                public float [|Loss|]([NoDiff] Vec x) => Ops.Sum(Ops.Dropout(W * x, 0.5f));
+            }
+            """, "not for a model method with dropout or batch norm, which depend on the training mode");
+    }
+
+    [Fact]
+    public void SG0055_HessianOfAModelMethod()
+    {
+        AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Vec b = new(3);
+
+                [Differentiable(Jvp = true, [|Hessian = true|])]
+                public float Loss([NoDiff] Vec x) => Ops.Sum(Ops.Square(x + b));
+            }
+            """, "'Loss' asks for Hessian");
+    }
+
+    [Fact]
+    public void SG0017_ModelMethodParameterNamedDirection()
+    {
+        // Reported by the generator's check of the derived forms (the declaration analyzer knows nothing of Jvp).
+        var marked = MarkedSource.Parse(Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Vec b = new(3);
+
+                [Differentiable(Jvp = true)]
+                public float Loss([|[NoDiff] Vec direction|]) => Ops.Sum(Ops.Square(direction + b));
+            }
+            """);
+        var run = GeneratorHarness.Run(marked.Text);
+        Assert.Null(run.GeneratorException);
+        var hit = Assert.Single(run.Diagnostics, d => d.Id == "SG0017");
+        Assert.Equal(marked.Span, hit.Location.SourceSpan);
+        Assert.Contains("cannot generate 'a parameter of LossJvp (direction)'", hit.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.OutputErrors);
+        Assert.DoesNotContain(run.GeneratedSources.Keys, k => k.EndsWith(".Derivatives.g.cs"));
     }
 
     [Fact]

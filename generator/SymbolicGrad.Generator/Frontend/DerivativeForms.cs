@@ -10,7 +10,7 @@ namespace SymbolicGrad.Generator.Frontend;
 
 /// <summary>
 /// What <c>[Differentiable(Jvp = true, Hessian = true)]</c> asks for besides the gradient, checked against the method:
-/// scalar functions, and Jvp on functions of Vec and Mat values (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
+/// scalar functions, and Jvp on functions of Vec and Mat values and on model methods (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
 /// </summary>
 internal static class DerivativeForms
 {
@@ -25,9 +25,9 @@ internal static class DerivativeForms
         if (!jvp && !hessian) return (false, false);
         if (kind != MethodKind.ScalarFunction)
         {
-            // Forward mode on a function of Vec and Mat values; not yet on a model method, nor second derivatives of either.
+            // Forward mode on a function of Vec and Mat values or a model method; not second derivatives of either.
             string what = kind == MethodKind.ModelMethod ? "a model method" : "a function of Vec and Mat";
-            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && !(f == "Jvp" && kind == MethodKind.TensorFunction)).ToList();
+            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && f != "Jvp").ToList();
             foreach (string flag in refused)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, ArgumentLocation(attribute, flag), method.Name, flag, what));
@@ -43,8 +43,13 @@ internal static class DerivativeForms
         if (jvp)
         {
             members.Add(method.Name + "Jvp");
-            if (kind == MethodKind.TensorFunction) members.Add(method.Name + "JvpWorkspace");
+            if (kind != MethodKind.ScalarFunction) members.Add(method.Name + "JvpWorkspace");
             generatedParameters.Add(("tangent", $"the out parameter of {method.Name}Jvp"));
+            if (kind == MethodKind.ModelMethod)
+            {
+                members.Add(method.Name + "JvpOfOneRow");
+                generatedParameters.Add(("direction", $"a parameter of {method.Name}Jvp"));
+            }
         }
         if (hessian)
         {
@@ -57,7 +62,11 @@ internal static class DerivativeForms
             }
             generatedParameters.AddRange(differentiable.Select(p => (Transforms.DerivedMethods.HvName(p.Name), $"the H·t part of '{p.Name.TrimStart('@')}'")));
         }
-        generatedParameters.AddRange(differentiable.Select(p => (Transforms.DerivedMethods.TangentName(p.Name), $"the tangent of '{p.Name.TrimStart('@')}'")));
+        // A model method's weights are fields: their tangents come in through the direction, not as parameters.
+        if (kind != MethodKind.ModelMethod)
+        {
+            generatedParameters.AddRange(differentiable.Select(p => (Transforms.DerivedMethods.TangentName(p.Name), $"the tangent of '{p.Name.TrimStart('@')}'")));
+        }
 
         int before = diagnostics.Count;
         var at = LocationInfo.From(method.Locations.FirstOrDefault() ?? Location.None);

@@ -22,6 +22,11 @@ internal static class DerivedMethods
         try
         {
             var models = new List<DerivedModel>();
+            if (method.Jvp && ForwardMode.Refusal(method) is { } refused)
+            {
+                var diagnostic = DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, method.Location, method.Name, "Jvp", refused);
+                return new DerivedTransformResult(EquatableArray<DerivedModel>.Empty, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+            }
             if (method.Jvp) models.Add(ForwardMode.Jvp(method));
             if (method.Hessian && method.Parameters.Where(p => p.IsDifferentiable).All(p => !p.IsArray)) models.Add(SecondOrder.Hessian(gradient));
             if (method.Hessian) models.Add(SecondOrder.Hvp(gradient));
@@ -73,9 +78,18 @@ internal static class DerivedMethods
     public static List<ParameterInfo> TangentInputs(MethodModel method, TangentSweep sweep, int direction = 0)
     {
         var tangents = new List<ParameterInfo>();
+        // A model's weight tangents are locals, not parameters the user can see (SG0017 guards those): keep them apart
+        // from the method's parameters and the names in scope.
+        var taken = new HashSet<string>(method.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(method.ScopeNames));
         foreach (var p in method.Parameters.Where(p => p.IsDifferentiable))
         {
             string name = TangentName(p.Name);
+            if (method.Kind == MethodKind.ModelMethod)
+            {
+                string bare = NameAllocator.Bare(name);
+                for (int k = 2; taken.Contains(name); k++) name = bare + k;
+                taken.Add(name);
+            }
             string keyword = p.Kind.Keyword();
             if (method.Graph[p.Input].Shape is { } shape && !p.IsArray)
             {

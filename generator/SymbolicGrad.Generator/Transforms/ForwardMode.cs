@@ -1,4 +1,5 @@
 using System.Linq;
+using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
 
 namespace SymbolicGrad.Generator.Transforms;
@@ -12,6 +13,22 @@ internal static class ForwardMode
     /// <summary>The name of the Jvp's tangent output.</summary>
     public const string TangentOutput = "tangent";
 
+    /// <summary>The name of a model method's Jvp's direction: one entry per parameter, laid out like <c>Parameters.Values</c>.</summary>
+    public const string Direction = "direction";
+
+    /// <summary>
+    /// Why a model method gets no Jvp, or null: its layer loops and training-mode layers (dropout, batch norm) have no
+    /// pushforward yet.
+    /// </summary>
+    public static string? Refusal(MethodModel method)
+    {
+        if (method.Kind != MethodKind.ModelMethod) return null;
+        var ops = method.Graph.Nodes.Select(n => n.Op).ToList();
+        if (ops.Contains(Op.LayerLoop)) return "a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet";
+        if (ops.Contains(Op.Dropout) || ops.Contains(Op.BatchNorm)) return "a model method with dropout or batch norm, which depend on the training mode and have no forward-mode derivative yet";
+        return null;
+    }
+
     public static DerivedModel Jvp(MethodModel method)
     {
         var sweep = new TangentSweep(method.Graph, directions: 1);
@@ -23,7 +40,9 @@ internal static class ForwardMode
         var (locals, _, _) = DerivedMethods.Names(method, null, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
         var parameters = method.Parameters.Select(p => p with { IsDifferentiable = false, IsField = false, Input = sweep.Map(p.Input) }).Concat(tangents);
-        var derived = DerivedMethods.Derive(method, method.Name + "Jvp", parameters, graph, value, locals, new[] { TangentOutput }, sweep);
+        // A model method's Jvp reads its weights' tangents from the direction over all its parameters.
+        var generated = method.Kind == MethodKind.ModelMethod ? new[] { TangentOutput, Direction } : new[] { TangentOutput };
+        var derived = DerivedMethods.Derive(method, method.Name + "Jvp", parameters, graph, value, locals, generated, sweep);
         var outputs = new EquatableArray<int>(new[] { tangent });
         var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
             EquatableArray<NodeName>.Empty, outputs);

@@ -20,8 +20,12 @@ internal static class ArgumentChecks
     public static string BatchCount(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1 ? p.Name + ".Rows" : p.Name + ".Length";
 
     /// <summary>The batch size, the sizes of the inputs and parameters (as locals if asked), and every check of them.</summary>
-    public static void Write(TensorCode c, bool declareSizes)
+    /// <param name="c">The code.</param>
+    /// <param name="declareSizes">Whether the sizes become locals.</param>
+    /// <param name="perSample">Which parameters hold one value per sample (the batch-size check); by default those that are not fields.</param>
+    public static void Write(TensorCode c, bool declareSizes, System.Func<ParameterInfo, bool>? perSample = null)
     {
+        perSample ??= p => !p.IsField;
         // With one sample (nothing batched), no code refers to a batch size.
         var first = BatchInput(c);
         string name = c.Method.Name, batch = c.Names.Batch;
@@ -31,7 +35,7 @@ internal static class ArgumentChecks
             // Parameter names as string literals, not nameof: a user's member named nameof would turn it into a call.
             string firstName = Identifiers.Bare(first.Name);
             c.Line($"if ({batch} == 0) throw new global::System.ArgumentException(\"{name}: the batch is empty.\", \"{firstName}\");");
-            foreach (var input in c.Method.Parameters.Where(p => !p.IsField && p != first))
+            foreach (var input in c.Method.Parameters.Where(p => perSample(p) && p != first))
             {
                 string inputName = Identifiers.Bare(input.Name);
                 c.Line($"if ({BatchCount(c, input)} != {batch}) throw new global::System.ArgumentException($\"{name}: {inputName} has {{{BatchCount(c, input)}}} samples but {firstName} has {{{batch}}}.\", \"{inputName}\");");

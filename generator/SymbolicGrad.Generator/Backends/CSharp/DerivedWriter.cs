@@ -26,7 +26,7 @@ internal static class DerivedWriter
             var kinds = string.Join(", ", result.Plans.Select(p => p.Plan.Method.Name));
             FileLayout.Open(w, original,
                 new[] { $"SymbolicGrad {FileLayout.Version}: forward mode and second derivatives of {FileLayout.Qualified(original)} ({kinds})." },
-                original.Kind == MethodKind.TensorFunction ? ModelMethodWriter.Usings(original.QualifyMath)
+                original.Kind != MethodKind.ScalarFunction ? ModelMethodWriter.Usings(original.QualifyMath)
                 : original.QualifyMath ? Enumerable.Empty<string>() : new[] { "using System;" });
             for (int k = 0; k < result.Plans.Count; k++)
             {
@@ -34,6 +34,9 @@ internal static class DerivedWriter
                 var plan = result.Plans[k];
                 switch (plan.Derived.Kind)
                 {
+                    case DerivedKind.Jvp when original.Kind == MethodKind.ModelMethod:
+                        ModelJvpWriter.Write(w, plan);
+                        break;
                     case DerivedKind.Jvp when plan.Plan.Tensor is not null:
                         TensorJvpWriter.Write(w, plan);
                         break;

@@ -122,12 +122,12 @@ internal static class ModelMethodWriter
         ? new[] { "using global::System; // for AsSpan; Math and the rest are written in full" }
         : new[] { "using System;", $"using Lanes = {Runtime}.CompilerServices.Lanes;" };
 
-    private static string SampleType(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1 ? Runtime + ".Vec" : p.Kind.Keyword();
+    public static string SampleType(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1 ? Runtime + ".Vec" : p.Kind.Keyword();
 
-    private static string BatchType(TensorCode c, ParameterInfo p) =>
+    public static string BatchType(TensorCode c, ParameterInfo p) =>
         c.Dag[p.Input].Rank == 1 ? Runtime + ".Mat" : $"global::System.ReadOnlySpan<{p.Kind.Keyword()}>";
 
-    private static string SampleToBatch(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1
+    public static string SampleToBatch(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank == 1
         ? $"new {Runtime}.Mat({p.Name}.Array, {p.Name}.Offset, 1, {p.Name}.Length)"
         : $"new global::System.ReadOnlySpan<{p.Kind.Keyword()}>(in {p.Name})";
 

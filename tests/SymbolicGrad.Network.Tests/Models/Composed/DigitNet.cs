@@ -18,8 +18,8 @@ public sealed partial class DigitNet : Model, ILabelLoss<DigitNet.LossWorkspace>
         b2 = Parameters.Vector(classes);
     }
 
-    /// <summary>SoftmaxCrossEntropy(W2·relu(W1·x + b1) + b2, label).</summary>
-    [Differentiable]
+    /// <summary>SoftmaxCrossEntropy(W2·relu(W1·x + b1) + b2, label); LossJvp is its forward-mode derivative.</summary>
+    [Differentiable(Jvp = true)]
     public float Loss([NoDiff] Vec x, int label)
         => SoftmaxCrossEntropy(W2 * Relu(W1 * x + b1) + b2, label);
 }

@@ -1,0 +1,241 @@
+using SymbolicGrad.Network.Tests.Models.Composed;
+using SymbolicGrad.Network.Tests.Models.Forward;
+
+namespace SymbolicGrad.Network.Tests;
+
+/// <summary>
+/// <c>NameJvp</c> of model methods, per sample, along a direction over all the model's parameters (laid out like
+/// <c>Parameters.Values</c>): the tangent against central differences of the loss with <c>Parameters.Values</c> moved
+/// along the direction, against the generated gradient (in <c>Parameters.Gradients</c>) dotted with the direction, the
+/// value against the method and the gradient's value, the direction's length checked, no allocation once warm, and two
+/// threads on one model at once.
+/// </summary>
+public sealed class ModelJvpTests
+{
+    private const int In = 6, Hidden = 5, Classes = 4;
+
+    /// <summary>One model method under test: the plain method, its Jvp, and its generated gradient, for one fixed sample.</summary>
+    private sealed record Case(
+        string Name,
+        Model Model,
+        Func<float> Loss,
+        Func<float[], (float Value, float Tangent)> Jvp,
+        Func<float> Gradient);
+
+    public static TheoryData<string> Names => new(Cases(1).Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Jvp_matches_central_differences_of_the_loss_along_a_random_direction(string name)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            var c = Cases(seed).Single(x => x.Name == name);
+            var direction = RandomDirection(c.Model, seed + 100);
+            var (value, tangent) = c.Jvp(direction);
+            double estimate = CentralDifference(c, direction, 1e-3f);
+            Assert.True(Math.Abs(tangent - estimate) <= 5e-3 * (1 + Math.Abs(estimate)),
+                $"{name} (seed {seed}): Jvp {tangent}, central differences {estimate}");
+            Assert.True(Math.Abs(estimate) > 1e-3, $"{name} (seed {seed}): a flat direction tests nothing");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Jvp_equals_the_gradient_in_Parameters_Gradients_dotted_with_the_direction(string name)
+    {
+        var c = Cases(7).Single(x => x.Name == name);
+        var direction = RandomDirection(c.Model, 77);
+        c.Model.Parameters.ZeroGradients();
+        float value = c.Gradient();
+        var gradient = c.Model.Parameters.Gradients.ToArray();
+        var (jvpValue, tangent) = c.Jvp(direction);
+        Assert.Equal(value, jvpValue);
+        double dot = 0, scale = 0;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            dot += (double)gradient[i] * direction[i];
+            scale += Math.Abs((double)gradient[i] * direction[i]);
+        }
+        Assert.True(scale > 0, name + ": a zero gradient tests nothing");
+        Assert.True(Math.Abs(tangent - dot) <= 1e-5 * scale, $"{name}: Jvp {tangent}, gradient·direction {dot}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Jvp_value_is_the_methods_value_bit_for_bit(string name)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            var c = Cases(seed).Single(x => x.Name == name);
+            var (value, _) = c.Jvp(RandomDirection(c.Model, seed));
+            Assert.Equal(c.Loss(), value);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_direction_of_the_wrong_length_is_an_ArgumentException_naming_it(string name)
+    {
+        var c = Cases(3).Single(x => x.Name == name);
+        int count = c.Model.Parameters.Count;
+        foreach (int length in new[] { 0, count - 1, count + 1 })
+        {
+            var error = Assert.Throws<ArgumentException>(() => c.Jvp(new float[length]));
+            Assert.Equal("direction", error.ParamName);
+            Assert.Contains(count.ToString(), error.Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_zero_direction_gives_a_zero_tangent_and_NaN_in_the_direction_shows(string name)
+    {
+        var c = Cases(4).Single(x => x.Name == name);
+        var direction = new float[c.Model.Parameters.Count];
+        Assert.Equal(0f, c.Jvp(direction).Tangent);
+        direction[^1] = float.NaN;
+        Assert.True(float.IsNaN(c.Jvp(direction).Tangent), name + ": a NaN in the last weight's tangent disappeared");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Jvp_allocates_nothing_once_warm(string name)
+    {
+        var c = Cases(5).Single(x => x.Name == name);
+        var direction = RandomDirection(c.Model, 5);
+        c.Jvp(direction);
+        c.Jvp(direction);
+        long Allocated()
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < 100; k++) c.Jvp(direction);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        // The runtime's own work (tiering up under load) can show once; the generated code's would show every time.
+        long allocated = Allocated();
+        if (allocated != 0) allocated = Allocated();
+        Assert.True(allocated == 0, $"{c.Name}Jvp allocates {allocated} bytes per 100 calls");
+    }
+
+    [Fact]
+    public void Two_threads_calling_one_models_Jvp_at_once_get_the_sequential_results()
+    {
+        const int Threads = 2, Calls = 300;
+        var net = new DigitNet(In, Hidden, Classes, seed: 3);
+        var random = new Random(11);
+        var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, In)).ToArray();
+        var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 40 + k)).ToArray();
+        float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % Classes, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
+        var expected = new float[Threads, Calls];
+        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
+        var actual = new float[Threads, Calls];
+        using var start = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+    }
+
+    [Fact]
+    public void The_direction_of_a_weight_is_its_slice_at_its_offset_in_the_store()
+    {
+        // Only b2 moves (the last Vector DigitNet makes): ∂L/∂b2 = softmax(logits) − onehot(label), so the tangent is
+        // the direction dotted with that, read from the generated gradient's b2 slice.
+        var net = new DigitNet(In, Hidden, Classes, seed: 9);
+        var x = RandomVec(new Random(9), In);
+        net.Parameters.ZeroGradients();
+        net.LossGradient(x, 2);
+        int count = net.Parameters.Count;
+        var direction = new float[count];
+        double expected = 0;
+        for (int i = count - Classes; i < count; i++)
+        {
+            direction[i] = i - count + 1.5f;
+            expected += direction[i] * net.Parameters.Gradients[i];
+        }
+        net.LossJvp(x, 2, direction, out float tangent);
+        Assert.True(Math.Abs(tangent - expected) <= 1e-6, $"Jvp {tangent}, ∂L/∂b2·direction {expected}");
+    }
+
+    [Fact]
+    public void A_weight_outside_the_parameter_store_is_an_InvalidOperationException_naming_it()
+    {
+        var net = new JvpOddNames(In, 1);
+        var error = Assert.Throws<InvalidOperationException>(() => net.OutsideJvp(RandomVec(new Random(1), In), new float[net.Parameters.Count], out _));
+        Assert.Contains("outside is not a view into Parameters", error.Message);
+    }
+
+    // ---- The cases ------------------------------------------------------------------------------
+
+    private static IEnumerable<Case> Cases(int seed)
+    {
+        var random = new Random(seed);
+        {
+            var net = new DigitNet(In, Hidden, Classes, seed);
+            // DigitNet starts with zero biases; random ones keep ReLU kinks away from the sample.
+            Perturb(net, random);
+            var x = RandomVec(random, In);
+            int label = seed % Classes;
+            yield return new Case("DigitNet.Loss", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new JvpTwoLayerNet(In, Hidden, Classes, seed);
+            var x = RandomVec(random, In);
+            int label = (seed + 1) % Classes;
+            yield return new Case("JvpTwoLayerNet.Loss", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new JvpRegressionNet(In, Hidden, Classes, seed);
+            var x = RandomVec(random, In);
+            var y = new Vec(Enumerable.Range(0, Classes).Select(_ => (float)random.NextDouble()).ToArray());
+            yield return new Case("JvpRegressionNet.Error", net, () => net.Error(x, y),
+                d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
+        }
+        {
+            var net = new JvpOddNames(In, seed);
+            var x = RandomVec(random, In);
+            var w = RandomVec(random, 3);
+            yield return new Case("JvpOddNames.Loss", net, () => net.Loss(x, w),
+                d => (net.LossJvp(x, w, d, out float t), t), () => net.LossGradient(x, w));
+        }
+    }
+
+    /// <summary>(L(p + h·d) − L(p − h·d)) / 2h with the model's <c>Parameters.Values</c> moved in place, then restored.</summary>
+    private static double CentralDifference(Case c, float[] direction, float h)
+    {
+        var store = c.Model.Parameters;
+        var saved = store.Values.ToArray();
+        void Move(float step)
+        {
+            var values = store.Values;
+            for (int i = 0; i < saved.Length; i++) values[i] = saved[i] + step * direction[i];
+        }
+        Move(h);
+        double plus = c.Loss();
+        Move(-h);
+        double minus = c.Loss();
+        saved.CopyTo(store.Values);
+        return (plus - minus) / (2 * h);
+    }
+
+    private static void Perturb(Model model, Random random)
+    {
+        var values = model.Parameters.Values;
+        for (int i = 0; i < values.Length; i++) values[i] += (float)(random.NextDouble() - 0.5) * 0.2f;
+    }
+
+    private static float[] RandomDirection(Model model, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, model.Parameters.Count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    private static Vec RandomVec(Random random, int n) => new(Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
+}
