@@ -48,9 +48,10 @@ public sealed class AllocationTests
     }
 
     // Bytes allocated on this thread by 1,000 calls, after two calls of warm-up (JIT, lazily created workspaces). A
-    // garbage collection started by another test's thread can move this thread's count by up to an allocation quantum
-    // (about 8 KB) without any allocation here, so a measurement that saw one is taken again (up to three times; calls
-    // that allocate keep allocating, and fail every time).
+    // garbage collection started by another test's thread, or the runtime's own one-time work on this thread (seen
+    // under load: 6,176 bytes once, in a test whose calls allocate nothing alone), can move this thread's count without the calls
+    // allocating, so a measurement that saw bytes is taken again, up to three times. Calls that allocate keep
+    // allocating, and fail every time.
     private static long AllocatedBy(Action action)
     {
         action();
@@ -58,7 +59,6 @@ public sealed class AllocationTests
         long allocated = 0;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            int collections = GC.CollectionCount(0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 1000; i++)
             {
@@ -66,7 +66,7 @@ public sealed class AllocationTests
             }
 
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated == 0 || GC.CollectionCount(0) == collections)
+            if (allocated == 0)
             {
                 break;
             }
