@@ -3,17 +3,31 @@ namespace SymbolicGrad.Runtime.Tests;
 
 public class AllocationTests
 {
+    // Bytes allocated on this thread by 1,000 calls after two of warm-up (JIT, per-thread GEMM packing buffers). Other
+    // tests run at the same time and share the worker pool and the thread setting, so one measurement can meet a
+    // one-time growth or the runtime's own work (7,688 bytes once in a full run under CI): a measurement that saw bytes
+    // is taken again, up to three times. Calls that allocate keep allocating, and fail every attempt.
     private static long AllocatedBy(Action action)
     {
-        action(); // warm-up: JIT, per-thread GEMM packing buffers
         action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        action();
+        long allocated = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            action();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                action();
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0)
+            {
+                break;
+            }
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return allocated;
     }
 
     [Fact]
