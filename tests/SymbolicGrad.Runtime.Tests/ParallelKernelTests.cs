@@ -78,6 +78,9 @@ public class ParallelKernelTests
         { 256, 512, 512 }, // the deep MLP's hidden layer (rows and columns balanced: columns cut)
         { 785, 257, 255 }, // more rows than columns: rows cut, partial tiles at the cut
         { 257, 785, 17 },
+        { 301, 517, 260 }, // chunks of columns over a shared packed A: two blocks of k, partial panels in both
+        { 517, 301, 260 }, // chunks of rows over a shared packed B
+        { 1000, 40, 300 }, // many short row chunks, partial column panel
     };
 
     [Theory]
@@ -126,6 +129,113 @@ public class ParallelKernelTests
                 Reference.Close(sum, c[i * n + j], scale, $"C[{i}, {j}]");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(301, 517, 260)] // chunks of columns, shared packed A
+    [InlineData(517, 301, 260)] // chunks of rows, shared packed B
+    public void ChunkedProductsOnTwoThreadsMatchTheNaiveProduct(int m, int n, int k)
+    {
+        var at = Reference.Random(k * m, 8);
+        var b = Reference.Random(k * n, 9);
+        var c = new float[m * n];
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            long before = WorkerPool.Dispatches;
+            Kernels.MatMulAddAtB(at, b, c, m, n, k, 0.5f);
+            Assert.True(WorkerPool.Dispatches >= before + 2, "the product was not packed and computed on the pool");
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+
+        for (int i = 0; i < m; i += 7)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, scale = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += 0.5 * at[p * m + i] * b[p * n + j];
+                    scale += Math.Abs(0.5 * at[p * m + i] * b[p * n + j]);
+                }
+
+                Reference.Close(sum, c[i * n + j], scale, $"C[{i}, {j}]");
+            }
+        }
+    }
+
+    public static TheoryData<int, int, int> UpdateSizes() => new()
+    {
+        { 512, 784, 256 }, // the deep MLP's first layer at batch 256: chunks of rows over a shared packed V
+        { 512, 512, 256 },
+        { 97, 203, 255 },  // odd: partial panels, rows not a multiple of the chunk alignment
+        { 30, 700, 200 },  // too few rows to cut in chunks: columns cut
+        { 10, 512, 256 },  // the logits layer
+    };
+
+    [Theory]
+    [MemberData(nameof(UpdateSizes))]
+    public void FusedUpdatesGiveTheSameBitsWithAnyThreadCountAndMatchTheRule(int rows, int cols, int batch)
+    {
+        // W ← momentum(α·Uᵀ·V) as FusedStep applies it; the velocity is the second half of the output.
+        var u = Reference.Random(batch * rows, 10);
+        var v = Reference.Random(batch * cols, 11);
+        var initial = new float[2 * rows * cols];
+        Reference.Random(rows * cols, 12).CopyTo(initial, 0);
+        Reference.Random(rows * cols, 13).CopyTo(initial, rows * cols);
+        const float alpha = 1f / 64, learningRate = 0.1f, beta = 0.9f;
+        void Update(float[] output) =>
+            GemmJob<MomentumStore>.Run(false, ref u[0], 1, rows, ref v[0], cols, 1, ref output[0], ref output[rows * cols], cols,
+                rows, cols, batch, alpha, new MomentumStore(learningRate, beta));
+
+        SameWithAnyThreadCount(initial, Update);
+        var output = (float[])initial.Clone();
+        Update(output);
+        for (int i = 0; i < rows; i += 3)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                double g = 0, scale = 0;
+                for (int r = 0; r < batch; r++)
+                {
+                    g += alpha * u[r * rows + i] * v[r * cols + j];
+                    scale += Math.Abs(alpha * u[r * rows + i] * v[r * cols + j]);
+                }
+
+                double velocity = beta * initial[rows * cols + i * cols + j] + g;
+                Reference.Close(velocity, output[rows * cols + i * cols + j], scale + 1, $"velocity[{i}, {j}]");
+                Reference.Close(initial[i * cols + j] - learningRate * velocity, output[i * cols + j], scale + 1, $"W[{i}, {j}]");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(8, 2)]
+    [InlineData(7, 3)]
+    [InlineData(2, 2)]
+    [InlineData(511, 8)]
+    public void EachPartIsSomeThreadsOwnExactlyOnce(int parts, int threads)
+    {
+        var owner = new int[parts];
+        Array.Fill(owner, -1);
+        for (int t = 0; t < threads; t++)
+        {
+            var (start, end) = WorkerPool.OwnParts(parts, threads, t);
+            Assert.True(end > start, $"thread {t} of {threads} owns no part of {parts}");
+            for (int p = start; p < end; p++)
+            {
+                Assert.Equal(-1, owner[p]);
+                owner[p] = t;
+            }
+        }
+
+        Assert.DoesNotContain(-1, owner);
     }
 
     [Theory]

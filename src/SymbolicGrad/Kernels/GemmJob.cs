@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using static SymbolicGrad.CompilerServices.PackedGemm;
 
 namespace SymbolicGrad.CompilerServices;
 
@@ -8,9 +9,13 @@ namespace SymbolicGrad.CompilerServices;
 /// order whatever the number of parts, so the result does not depend on it.
 /// </summary>
 /// <remarks>
-/// Rows are cut at multiples of <see cref="RowAlign"/> (the matrix–vector kernels cut a weight matrix's rows the same
-/// way, so a thread keeps meeting the same rows of a layer and they stay in its cache). Columns are cut at multiples of
-/// the packed kernel's panel width. Operands are pinned by the caller, which waits for every part.
+/// <para>Rows are cut at multiples of <see cref="RowAlign"/> (the matrix–vector kernels cut a weight matrix's rows the
+/// same way, so a thread keeps meeting the same rows of a layer and they stay in its cache). Columns are cut at
+/// multiples of the packed kernel's panel width. Operands are pinned by the caller, which waits for every part.</para>
+/// <para>A large packed product is cut into a few chunks per thread, so a thread that finishes early (or whose partner
+/// was descheduled by other work on the machine) takes the chunks still unclaimed instead of waiting. Every chunk reads
+/// the operand the cut does not divide (all of op(A) for a cut of columns, all of op(B) for a cut of rows): the threads
+/// first pack it together into one shared buffer, in a dispatch of its own, so it is packed once, not once a chunk.</para>
 /// </remarks>
 internal sealed unsafe class GemmJob<TStore> : ParallelJob
     where TStore : struct, ITileStore
@@ -18,14 +23,28 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     // About 2 µs of FMAs on one core: less than that per thread costs more to hand over than it saves.
     private const long MinWorkPerPart = 96 * 1024;
 
+    // About 25 µs of FMAs: a product with at least this much per chunk is cut into ChunksPerThread chunks a thread.
+    private const long MinWorkPerChunk = 1024 * 1024;
+    private const int ChunksPerThread = 4;
+
+    // The largest shared packed operand (16 MB); a larger product's chunks each pack their own.
+    private const long MaxShared = 4L << 20;
+
     private static readonly GemmJob<TStore> Instance = new();
 
-    private float* _a, _b, _c, _state;
+    private float* _a, _b, _c, _state, _shared;
     private nint _aRow, _aCol, _bRow, _bCol, _ldc;
-    private int _m, _n, _k, _parts;
+    private int _m, _n, _k;
     private float _alpha;
-    private bool _dot, _splitRows;
+    private bool _packing;
+    private Plan _plan;
     private TStore _store;
+
+    /// <summary>How a product is cut: which way, in how many chunks for how many threads, and which operand is shared.</summary>
+    private readonly record struct Plan(bool Dot, bool SplitRows, int Threads, int Chunks, SharedOperand Shared)
+    {
+        public int RowAlignment => Shared == SharedOperand.None ? RowAlign : ChunkRowAlign;
+    }
 
     /// <summary>
     /// The packed product (or, with <paramref name="dot"/>, the dot-product A·Bᵀ kernel, plain adds only), on as many
@@ -35,10 +54,8 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        int parts = WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart);
-        bool splitRows = SplitRows(dot, m, n, k);
-        parts = Math.Min(parts, splitRows ? m / RowAlign : (n + PackedGemm.NR - 1) / PackedGemm.NR);
-        if (parts < 2 || !WorkerPool.TryEnter())
+        var plan = PlanFor(dot, m, n, k, WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart));
+        if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
             return;
@@ -61,16 +78,29 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
                 job._m = m;
                 job._n = n;
                 job._k = k;
-                job._parts = parts;
                 job._alpha = alpha;
-                job._dot = dot;
-                job._splitRows = splitRows;
+                job._plan = plan;
                 job._store = store;
-                WorkerPool.Run(job, parts);
+                if (plan.Shared != SharedOperand.None)
+                {
+                    // The pool runs one dispatch at a time, so one (pinned) buffer serves every product.
+                    job._shared = (float*)Unsafe.AsPointer(ref SharedBuffer.Rent(SharedLength(plan.Shared, m, n, k)));
+                    job._packing = true;
+                    WorkerPool.Run(job, plan.Threads);
+                    job._packing = false;
+                    WorkerPool.Run(job, plan.Chunks);
+                }
+                else
+                {
+                    job._shared = null;
+                    job._packing = false;
+                    WorkerPool.Run(job, plan.Chunks);
+                }
             }
         }
         finally
         {
+            Instance._shared = null;
             WorkerPool.Exit();
         }
     }
@@ -78,46 +108,151 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     /// <summary>Rows of C cut at multiples of this.</summary>
     internal const int RowAlign = 4;
 
-    internal override void Run(int part) =>
-        Part(_dot, _splitRows, _parts, part, ref *_a, _aRow, _aCol, ref *_b, _bRow, _bCol, ref *_c, ref *_state, _ldc, _m, _n, _k, _alpha, _store);
+    // Chunks of rows start at a panel of the packed A (MR = 6), so only the last chunk has a partial panel.
+    private const int ChunkRowAlign = 12;
+
+    internal override void Run(int part)
+    {
+        if (_packing)
+        {
+            PackPart(_plan, part, ref *_a, _aRow, _aCol, ref *_b, _bRow, _bCol, _m, _n, _k, ref *_shared);
+        }
+        else
+        {
+            Chunk(_plan, part, ref *_a, _aRow, _aCol, ref *_b, _bRow, _bCol, ref *_c, ref *_state, _ldc, _m, _n, _k, _alpha, _store, ref *_shared);
+        }
+    }
 
     /// <summary>
-    /// What one thread computes when the product is cut into <paramref name="parts"/> parts: part
-    /// <paramref name="part"/>, on the calling thread (benchmarks time the parts of a dispatch one by one with it).
+    /// What thread <paramref name="thread"/> of <paramref name="threads"/> computes of the product when nothing is
+    /// handed over late: its share of packing the shared operand, then its own chunks, on the calling thread
+    /// (benchmarks time the threads' shares one by one with it; not while the pool runs a product). Returns the number
+    /// of chunks the product is cut into.
     /// </summary>
-    internal static void RunPart(
-        int parts, int part, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
-        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store) =>
-        Part(dot, SplitRows(dot, m, n, k), parts, part, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
-
-    private static void Part(
-        bool dot, bool splitRows, int parts, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+    internal static int RunShare(
+        int threads, int thread, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var (start, end) = WorkerPool.Range(splitRows ? m : n, parts, splitRows ? RowAlign : PackedGemm.NR, part);
+        var plan = PlanFor(dot, m, n, k, threads);
+        if (plan.Chunks < 2)
+        {
+            if (thread == 0)
+            {
+                Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
+            }
+
+            return 1;
+        }
+
+        ref float shared = ref Unsafe.NullRef<float>();
+        if (plan.Shared != SharedOperand.None)
+        {
+            shared = ref SharedBuffer.Rent(SharedLength(plan.Shared, m, n, k));
+            PackPart(plan, thread, ref a, aRow, aCol, ref b, bRow, bCol, m, n, k, ref shared);
+        }
+
+        var (first, last) = WorkerPool.OwnParts(plan.Chunks, plan.Threads, thread);
+        for (int chunk = first; chunk < last; chunk++)
+        {
+            Chunk(plan, chunk, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, ref shared);
+        }
+
+        return plan.Chunks;
+    }
+
+    private static Plan PlanFor(bool dot, int m, int n, int k, int threads)
+    {
+        if (threads < 2)
+        {
+            return new Plan(dot, false, 1, 1, SharedOperand.None);
+        }
+
+        long work = (long)m * n * k;
+        int perThread = dot ? 1 : (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, ChunksPerThread);
+        if (perThread > 1)
+        {
+            // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
+            // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
+            bool rows = (typeof(TStore) != typeof(AddStore) || m > n) && m >= threads * ChunkRowAlign;
+            var shared = rows ? SharedOperand.B : SharedOperand.A;
+            int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
+            int chunks = Math.Min(threads * perThread, units);
+            if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+            {
+                return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
+            }
+        }
+
+        bool splitRows = SplitRows(dot, m, n, k);
+        int parts = Math.Min(threads, splitRows ? m / RowAlign : (n + NR - 1) / NR);
+        return new Plan(dot, splitRows, parts, parts, SharedOperand.None);
+    }
+
+    // Part `part` of the shared operand's packing: a range of op(A)'s row panels or op(B)'s column panels.
+    private static void PackPart(Plan plan, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol, int m, int n, int k, ref float shared)
+    {
+        bool packA = plan.Shared == SharedOperand.A;
+        var (start, end) = WorkerPool.Range(packA ? m : n, plan.Threads, packA ? MR : NR, part);
+        if (start < end)
+        {
+            PackShared(plan.Shared, ref a, aRow, aCol, ref b, bRow, bCol, m, n, k, start, end, ref shared);
+        }
+    }
+
+    private static void Chunk(
+        Plan plan, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store, ref float shared)
+    {
+        bool splitRows = plan.SplitRows;
+        var (start, end) = WorkerPool.Range(splitRows ? m : n, plan.Chunks, splitRows ? plan.RowAlignment : NR, part);
         if (start >= end)
         {
             return;
         }
 
+        if (plan.Dot)
+        {
+            // The dot kernel cuts columns when n allows, else rows (SplitRows).
+            if (splitRows)
+            {
+                DotGemm.Run(ref Unsafe.Add(ref a, start * aRow), aRow, ref b, bCol, ref Unsafe.Add(ref c, start * ldc), ldc, end - start, n, k, alpha);
+            }
+            else
+            {
+                DotGemm.Run(ref a, aRow, ref Unsafe.Add(ref b, start * bCol), bCol, ref Unsafe.Add(ref c, start), ldc, m, end - start, k, alpha);
+            }
+
+            return;
+        }
+
         if (splitRows)
         {
+            // The shared op(B) holds all n columns, whatever rows this chunk has.
             nint at = start * ldc;
-            Serial(dot, ref Unsafe.Add(ref a, start * aRow), aRow, aCol, ref b, bRow, bCol, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, end - start, n, k, alpha, store);
+            PackedGemm.RunShared(ref Unsafe.Add(ref a, start * aRow), aRow, aCol, ref b, bRow, bCol, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at),
+                ldc, end - start, n, k, alpha, store, 0, plan.Shared, ref shared);
+        }
+        else if (plan.Shared == SharedOperand.A)
+        {
+            // The shared op(A) holds all m rows; this chunk's columns of op(B) are packed here.
+            PackedGemm.RunShared(ref a, aRow, aCol, ref Unsafe.Add(ref b, start * bCol), bRow, bCol, ref Unsafe.Add(ref c, start), ref Unsafe.Add(ref state, start),
+                ldc, m, end - start, k, alpha, store, n, plan.Shared, ref shared);
         }
         else
         {
             // Room for every column, not only this part's: the same product may later run on this thread alone.
-            Serial(dot, ref a, aRow, aCol, ref Unsafe.Add(ref b, start * bCol), bRow, bCol, ref Unsafe.Add(ref c, start), ref Unsafe.Add(ref state, start), ldc, m, end - start, k, alpha, store, n);
+            PackedGemm.Run(ref a, aRow, aCol, ref Unsafe.Add(ref b, start * bCol), bRow, bCol, ref Unsafe.Add(ref c, start), ref Unsafe.Add(ref state, start),
+                ldc, m, end - start, k, alpha, store, n);
         }
     }
 
-    // Which way to cut. The packed kernel packs both operands: cutting columns repeats the packing of op(A) (m × k) in
-    // every part, cutting rows repeats that of op(B) (k × n), so cut the larger of m and n. A short k (small batches)
-    // cuts rows, for the cache affinity above. The dot kernel reads rows of both in place and cuts columns.
+    // Which way to cut a product that is not cut in chunks. The packed kernel packs both operands: cutting columns
+    // repeats the packing of op(A) (m × k) in every part, cutting rows repeats that of op(B) (k × n), so cut the larger
+    // of m and n. A short k (small batches) cuts rows, for the cache affinity above. The dot kernel reads rows of both
+    // in place and cuts columns.
     private static bool SplitRows(bool dot, int m, int n, int k)
     {
-        if (n < 2 * PackedGemm.NR)
+        if (n < 2 * NR)
         {
             return m >= 2 * RowAlign;
         }
@@ -133,7 +268,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Serial(
         bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
-        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store, int reserveColumns = 0)
+        ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         if (dot)
         {
@@ -141,7 +276,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
         else
         {
-            PackedGemm.Run(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, reserveColumns);
+            PackedGemm.Run(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
         }
     }
 }

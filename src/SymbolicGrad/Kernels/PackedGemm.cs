@@ -19,6 +19,14 @@ namespace SymbolicGrad.CompilerServices;
 /// </remarks>
 internal static class PackedGemm
 {
+    /// <summary>Which operand, if any, a call of <see cref="RunShared{TStore}"/> finds packed ahead.</summary>
+    internal enum SharedOperand
+    {
+        None,
+        A,
+        B,
+    }
+
     internal const int MR = 6;
     internal const int NR = 16;
 
@@ -27,6 +35,9 @@ internal static class PackedGemm
     internal const int KC = 256;
     private const int MC = 72;
     private const int NC = 2048;
+
+    // Columns an update walks along a row before the next rows: 128 columns of packed B (128 KB at kc = 256).
+    private const int UpdateStrip = 128;
 
     [ThreadStatic]
     private static float[]? t_packA;
@@ -52,29 +63,82 @@ internal static class PackedGemm
         ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc,
         int m, int n, int k, float alpha, TStore store, int reserveColumns = 0)
+        where TStore : struct, ITileStore =>
+        RunShared(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, reserveColumns, SharedOperand.None, ref Unsafe.NullRef<float>());
+
+    /// <summary>
+    /// <see cref="Run{TStore}"/> where operand <paramref name="packed"/> (unless <see cref="SharedOperand.None"/>: all
+    /// of op(A)'s rows or op(B)'s columns, every block of k, for the m × n of this call) was packed ahead into
+    /// <paramref name="shared"/> by <see cref="PackShared"/>.
+    /// </summary>
+    internal static void RunShared<TStore>(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc,
+        int m, int n, int k, float alpha, TStore store, int reserveColumns,
+        SharedOperand packed, ref float shared)
         where TStore : struct, ITileStore
     {
         System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
         int kBlock = BlockOfK(k);
-        float[] packA = Rent(ref t_packA, MC * kBlock);
+        float[] packA = packed == SharedOperand.A ? [] : Rent(ref t_packA, MC * kBlock);
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
         // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
         // buffer already fits: no allocation after the first step.
-        float[] packB = Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
+        float[] packB = packed == SharedOperand.B ? [] : Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
+        int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kBlock)
             {
                 int kc = Math.Min(kBlock, k - pc);
-                PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, packB);
+                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB[0];
+                if (packed != SharedOperand.B)
+                {
+                    PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, ref bBlock);
+                }
+
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, packA);
+                    ref float aBlock = ref packed == SharedOperand.A ? ref Unsafe.Add(ref shared, pc * mPad + ic * kc) : ref packA[0];
+                    if (packed != SharedOperand.A)
+                    {
+                        PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, ref aBlock);
+                    }
+
                     nint at = ic * ldc + jc;
-                    MacroKernel(packA, packB, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                    MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
                 }
+            }
+        }
+    }
+
+    /// <summary>The floats <see cref="PackShared"/> writes for the operand: every block of k of all of op(A)'s rows or op(B)'s columns.</summary>
+    internal static long SharedLength(SharedOperand operand, int m, int n, int k) =>
+        (long)(operand == SharedOperand.A ? RoundUp(m, MR) : RoundUp(n, NR)) * k;
+
+    /// <summary>
+    /// Packs rows [<paramref name="start"/>, <paramref name="end"/>) of op(A) (multiples of <see cref="MR"/>, or end = m),
+    /// or columns of op(B) (multiples of <see cref="NR"/>, or end = n), for every block of k, into their places in
+    /// <paramref name="shared"/>: several threads pack disjoint ranges, then every part of the product reads them.
+    /// </summary>
+    internal static void PackShared(
+        SharedOperand operand, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        int m, int n, int k, int start, int end, ref float shared)
+    {
+        int kBlock = BlockOfK(k);
+        for (int pc = 0; pc < k; pc += kBlock)
+        {
+            int kc = Math.Min(kBlock, k - pc);
+            if (operand == SharedOperand.A)
+            {
+                PackA(ref Unsafe.Add(ref a, start * aRow + pc * aCol), aRow, aCol, end - start, kc, ref Unsafe.Add(ref shared, pc * RoundUp(m, MR) + start * kc));
+            }
+            else
+            {
+                PackB(ref Unsafe.Add(ref b, pc * bRow + start * bCol), bRow, bCol, kc, end - start, ref Unsafe.Add(ref shared, pc * RoundUp(n, NR) + start * kc));
             }
         }
     }
@@ -86,7 +150,7 @@ internal static class PackedGemm
         return Math.Max(1, (k + blocks - 1) / blocks);
     }
 
-    private static void MacroKernel<TStore>(float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
+    private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
         if (typeof(TStore) == typeof(AddStore))
@@ -96,7 +160,7 @@ internal static class PackedGemm
             {
                 for (int ir = 0; ir < mc; ir += MR)
                 {
-                    Tile(packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
 
@@ -105,24 +169,29 @@ internal static class PackedGemm
 
         // An update reads and writes the parameter and its velocity besides C's place: walk along rows, so each tile
         // row continues the last one's memory (six sequential streams per buffer, which the prefetchers follow),
-        // rereading the packed B (k is one block, small for minibatch weight gradients) from L2.
-        for (int ir = 0; ir < mc; ir += MR)
+        // within strips of columns whose packed B (k is one block, small for minibatch weight gradients) stays in L2
+        // beside the packed A: a whole row of a wide layer's B would come from L3 for every tile.
+        for (int js = 0; js < nc; js += UpdateStrip)
         {
-            for (int jr = 0; jr < nc; jr += NR)
+            int strip = Math.Min(UpdateStrip, nc - js);
+            for (int ir = 0; ir < mc; ir += MR)
             {
-                Tile(packA, packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                for (int jr = js; jr < js + strip; jr += NR)
+                {
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TStore>(float[] packA, float[] packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+    private static void Tile<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
         where TStore : struct, ITileStore
     {
         int nr = Math.Min(NR, nc - jr);
         int mr = Math.Min(MR, mc - ir);
-        ref float ap = ref packA[ir * kc];
-        ref float bp = ref packB[jr * kc];
+        ref float ap = ref Unsafe.Add(ref packA, ir * kc);
+        ref float bp = ref Unsafe.Add(ref packB, jr * kc);
         nint at = ir * ldc + jr;
         ref float cTile = ref Unsafe.Add(ref c, at);
         ref float stateTile = ref Unsafe.Add(ref state, at);
@@ -249,9 +318,8 @@ internal static class PackedGemm
     }
 
     // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
-    private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, float[] packB)
+    private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, ref float dst)
     {
-        ref float dst = ref packB[0];
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
@@ -357,9 +425,8 @@ internal static class PackedGemm
 
     // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p); rows
     // past mc are zeros.
-    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, float[] packA)
+    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, ref float dst)
     {
-        ref float dst = ref packA[0];
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);

@@ -17,13 +17,16 @@ internal abstract class ParallelJob
 /// <remarks>
 /// <para>One dispatch at a time: a caller that finds the pool busy (another thread's dispatch, or a kernel called from
 /// inside a part) runs its work alone. A part is claimed by compare-and-swap on its slot, so each runs exactly once;
-/// thread t first tries parts t, t + threads, … (the same rows of a matrix land on the same core from one call to the
-/// next, and stay in its cache), then takes any part still unclaimed, so a thread that is descheduled on a busy machine
+/// thread t first tries its own block of parts (<see cref="OwnParts"/>: the same rows of a matrix land on the same core
+/// from one call to the next, and stay in its cache, and neighbouring parts share no cache line between threads), then
+/// takes any part still unclaimed, so a thread that is descheduled on a busy machine
 /// does not hold the others up. Which thread runs a part never changes the result.</para>
 /// <para>Waiting workers spin for <see cref="SpinMicroseconds"/> after their last part (a training step dispatches
 /// every few microseconds), then sleep on a monitor until the next dispatch wakes them. On a machine with more runnable
 /// threads than cores a claimed part can be descheduled for a whole time slice; a caller that had to wait that long
-/// runs alone for a while (<see cref="StragglerMicroseconds"/>).</para>
+/// runs alone for a while (<see cref="StragglerMicroseconds"/>): briefly after a lone late part (a kernel thread or the
+/// JIT took the core once), twice as long each time lateness follows soon after the last back-off (a machine with more
+/// runnable threads than cores), up to <see cref="MaxBackoffMilliseconds"/>.</para>
 /// </remarks>
 internal static class WorkerPool
 {
@@ -34,10 +37,12 @@ internal static class WorkerPool
 
     // A caller that waited this long for a part another thread had claimed met a descheduled thread (an
     // oversubscribed machine: on an idle one the parts end within microseconds of each other), so the dispatches of
-    // the next BackoffMilliseconds run on the calling thread alone, where waiting for a thread that is not running
-    // cannot happen. The results are the same either way.
+    // the next few milliseconds (5 after a lone late part, doubling up to 100 while lateness keeps coming back) run on
+    // the calling thread alone, where waiting for a thread that is not running cannot happen. The results are the
+    // same either way.
     private const int StragglerMicroseconds = 2000;
-    private const int BackoffMilliseconds = 100;
+    private const int MinBackoffMilliseconds = 5;
+    private const int MaxBackoffMilliseconds = 100;
     private const int ThreadBits = 9;
     private const int PartBits = 9;
 
@@ -55,8 +60,10 @@ internal static class WorkerPool
     private static int _workerCount;
     private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
     private static readonly long StragglerTicks = Stopwatch.Frequency * StragglerMicroseconds / 1_000_000;
-    private static readonly long BackoffTicks = Stopwatch.Frequency * BackoffMilliseconds / 1_000;
+    private static readonly long MinBackoffTicks = Stopwatch.Frequency * MinBackoffMilliseconds / 1_000;
+    private static readonly long MaxBackoffTicks = Stopwatch.Frequency * MaxBackoffMilliseconds / 1_000;
     private static long _aloneUntil;
+    private static long _backoffTicks;
 
     /// <summary>Whether a late part sends the following dispatches to the calling thread alone (tests that check the split turn it off).</summary>
     internal static bool BackOffWhenLate { get; set; } = true;
@@ -141,8 +148,11 @@ internal static class WorkerPool
         long now = Stopwatch.GetTimestamp();
         if (now - waitStart > StragglerTicks && BackOffWhenLate)
         {
+            // Late again within four back-offs of the last one's end: the machine is oversubscribed, double it.
             BackOffs++;
-            Volatile.Write(ref _aloneUntil, now + BackoffTicks);
+            long last = _backoffTicks;
+            _backoffTicks = last > 0 && now - Volatile.Read(ref _aloneUntil) < 4 * last ? Math.Min(2 * last, MaxBackoffTicks) : MinBackoffTicks;
+            Volatile.Write(ref _aloneUntil, now + _backoffTicks);
         }
 
         if (_error is { } error)
@@ -161,17 +171,27 @@ internal static class WorkerPool
         return (Boundary(part), Boundary(part + 1));
     }
 
+    /// <summary>
+    /// The parts [Start, End) thread <paramref name="thread"/> of <paramref name="threads"/> tries first when a dispatch
+    /// has <paramref name="parts"/> parts: a contiguous block, the same from one dispatch to the next.
+    /// </summary>
+    internal static (int Start, int End) OwnParts(int parts, int threads, int thread) =>
+        ((int)((long)parts * thread / threads), (int)((long)parts * (thread + 1) / threads));
+
     private static void Participate(long state, int self)
     {
         long generation = state >> (ThreadBits + PartBits);
         int threads = (int)(state >> PartBits) & ((1 << ThreadBits) - 1);
         int parts = (int)state & ((1 << PartBits) - 1);
-        for (int part = self; part < parts; part += threads)
+        var (start, end) = OwnParts(parts, threads, self);
+        for (int part = start; part < end; part++)
         {
             TryRun(part, generation);
         }
 
-        for (int part = 0; part < parts; part++)
+        // Then any part still unclaimed, from the last: the thread that owns it starts from its first, so the two
+        // meet in the middle instead of competing for the same parts.
+        for (int part = parts - 1; part >= 0; part--)
         {
             TryRun(part, generation);
         }

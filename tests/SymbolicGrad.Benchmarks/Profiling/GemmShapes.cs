@@ -26,15 +26,16 @@ internal static class GemmShapes
         public double Flops => 2.0 * M * N * K;
     }
 
-    public static void Run()
+    /// <summary>Measures the products (only those whose name contains <paramref name="filter"/>, when given).</summary>
+    public static void Run(string? filter = null)
     {
         var (onePeak, allPeak) = FmaPeak.Measure();
         int cores = Environment.ProcessorCount;
         Console.WriteLine($"GEMMs of the 784-512-512-10 step at batch {Batch}; Kernels.IsAccelerated = {Kernels.IsAccelerated}; load {Load()}");
         Console.WriteLine($"FMA peak (thread CPU time): one core {onePeak / 1e9:F1} GFLOP/s, {cores} cores {allPeak / 1e9:F1} GFLOP/s");
-        Console.WriteLine($"1 thread: thread CPU time; {cores} threads: wall clock; medians of {Samples} interleaved samples");
+        Console.WriteLine($"1 thread: thread CPU time; {cores} threads: wall clock; medians of {Samples} interleaved samples; best: the fastest {cores}-thread sample; CPU: process CPU time per call on {cores} threads (every thread's work, spinning included), CPU/1: that ÷ the 1-thread time");
         Console.WriteLine();
-        Console.WriteLine($"{"product",-34} {"m×n×k",-14} {"1 thread µs",11} {"GFLOP/s",8} {"% 1-core",8}   {cores + " threads µs",11} {"GFLOP/s",8} {$"% {cores}-core",8} {"speed-up",8}");
+        Console.WriteLine($"{"product",-34} {"m×n×k",-14} {"1 thread µs",11} {"GFLOP/s",8} {"% 1-core",8}   {cores + " threads µs",11} {"GFLOP/s",8} {$"% {cores}-core",8} {"speed-up",8}   {"best µs",9} {"speed-up",8}   {"CPU µs",9} {"CPU/1",7}");
 
         Shape[] shapes =
         [
@@ -51,20 +52,22 @@ internal static class GemmShapes
             new("weights  dW3 += dY3ᵀ·A2 (plain)", "AtB", 10, 512, Batch, false),
         ];
 
-        double stepOne = 0, stepAll = 0, stepParts = 0, stepFlops = 0;
+        double stepOne = 0, stepAll = 0, stepBestAll = 0, stepParts = 0, stepFlops = 0;
         var partLines = new List<string>();
         long backOffs = WorkerPool.BackOffs;
-        foreach (var shape in shapes)
+        foreach (var shape in shapes.Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
             var (whole, part) = Create(shape);
-            var (one, all) = Time(whole, cores);
-            Console.WriteLine($"{shape.Name,-34} {$"{shape.M}×{shape.N}×{shape.K}",-14} {one,11:F1} {shape.Flops / one / 1e3,8:F1} {shape.Flops / one / 1e3 / (onePeak / 1e9),8:P0}   {all,11:F1} {shape.Flops / all / 1e3,8:F1} {shape.Flops / all / 1e3 / (allPeak / 1e9),8:P0} {one / all,7:F2}×");
+            var (one, all, bestAll, cpuAll) = Time(whole, cores);
+            Console.WriteLine($"{shape.Name,-34} {$"{shape.M}×{shape.N}×{shape.K}",-14} {one,11:F1} {shape.Flops / one / 1e3,8:F1} {shape.Flops / one / 1e3 / (onePeak / 1e9),8:P0}   {all,11:F1} {shape.Flops / all / 1e3,8:F1} {shape.Flops / all / 1e3 / (allPeak / 1e9),8:P0} {one / all,7:F2}×   {bestAll,9:F1} {one / bestAll,7:F2}×   {cpuAll,9:F1} {cpuAll / one,7:P0}");
+            stepBestAll += shape.InStep ? bestAll : 0;
 
-            // The parts a dispatch on every core would run, one after the other on this thread (thread CPU time): the
-            // slowest is the wall time the threads could reach without any cost of handing work over.
+            // What each thread of a dispatch on every core would run (its share of packing the shared operand, then its
+            // chunks), one thread's share after the other on this thread (thread CPU time): the slowest is the wall
+            // time the threads could reach without any cost of handing work over.
             var parts = Enumerable.Range(0, cores).Select(p => Time(() => part(cores, p))).ToArray();
             double slowest = parts.Max();
-            partLines.Add($"{shape.Name,-34} parts {string.Join(" + ", parts.Select(t => t.ToString("F1")))} µs = {parts.Sum() / one:P0} of the whole on one thread; " +
+            partLines.Add($"{shape.Name,-34} shares {string.Join(" + ", parts.Select(t => t.ToString("F1")))} µs = {parts.Sum() / one:P0} of the whole on one thread; " +
                 $"slowest part {slowest:F1} µs = {shape.Flops / slowest / 1e3:F1} GFLOP/s ({shape.Flops / slowest / 1e3 / (allPeak / 1e9):P0} of {cores} cores)");
             if (shape.InStep)
             {
@@ -76,19 +79,19 @@ internal static class GemmShapes
         }
 
         Console.WriteLine();
-        Console.WriteLine($"each product cut in {cores} parts as on {cores} threads, the parts timed one by one on one thread (thread CPU time):");
+        Console.WriteLine($"each product cut as on {cores} threads, each thread's share timed one by one on one thread (thread CPU time):");
         partLines.ForEach(Console.WriteLine);
 
         Console.WriteLine();
         Console.WriteLine($"the step's products together: 1 thread {stepOne:F0} µs = {stepFlops / stepOne / 1e3:F1} GFLOP/s ({stepFlops / stepOne / 1e3 / (onePeak / 1e9):P0} of one core), " +
             $"{cores} threads {stepAll:F0} µs = {stepFlops / stepAll / 1e3:F1} GFLOP/s ({stepFlops / stepAll / 1e3 / (allPeak / 1e9):P0} of {cores} cores); " +
-            $"alone they bound the step at {Batch / stepAll * 1e6:N0} samples/s on {cores} threads (load {Load()})");
+            $"alone they bound the step at {Batch / stepAll * 1e6:N0} samples/s on {cores} threads; best samples {stepBestAll:F0} µs = {stepFlops / stepBestAll / 1e3 / (allPeak / 1e9):P0} of {cores} cores (load {Load()})");
         Console.WriteLine($"with no cost of handing over the parts: {stepParts:F0} µs = {stepFlops / stepParts / 1e3:F1} GFLOP/s ({stepFlops / stepParts / 1e3 / (allPeak / 1e9):P0} of {cores} cores), " +
             $"{Batch / stepParts * 1e6:N0} samples/s; the pool backed off to one thread {WorkerPool.BackOffs - backOffs} times (a part late by over 2 ms: a descheduled thread)");
         Parallelism.MaxThreads = cores;
     }
 
-    // The product on the pool, and part `part` of it cut in `parts` run alone on the calling thread.
+    // The product on the pool, and the share of thread `part` of `parts` run alone on the calling thread.
     private static (Action Whole, Action<int, int> Part) Create(Shape shape)
     {
         var random = new Random(3);
@@ -102,21 +105,21 @@ internal static class GemmShapes
                 // Kernels.MatMulAddABt's choice of kernel.
                 bool dot = m < 32 || n < 32;
                 return (() => Kernels.MatMulAddABt(a, b, c, m, n, k),
-                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, dot, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, dot, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AB":
             {
                 float[] a = GemmBenchmarks.Fill(random, m * k), b = GemmBenchmarks.Fill(random, k * n);
                 return (() => Kernels.MatMulAdd(a, b, c, m, n, k),
-                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, false, ref a[0], k, 1, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], k, 1, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AtB":
             {
                 float[] a = GemmBenchmarks.Fill(random, k * m), b = GemmBenchmarks.Fill(random, k * n);
                 return (() => Kernels.MatMulAddAtB(a, b, c, m, n, k, 1f / Batch),
-                    (parts, part) => GemmJob<AddStore>.RunPart(parts, part, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f / Batch, default));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f / Batch, default));
             }
 
             default:
@@ -127,13 +130,14 @@ internal static class GemmShapes
                 return (() => GemmJob<MomentumStore>.Run(
                     false, ref MemoryMarshal.GetArrayDataReference(u), 1, m, ref MemoryMarshal.GetArrayDataReference(v), n, 1,
                     ref MemoryMarshal.GetArrayDataReference(c), ref MemoryMarshal.GetArrayDataReference(velocity), n, m, n, k, 1f / Batch, store),
-                    (parts, part) => GemmJob<MomentumStore>.RunPart(parts, part, false, ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store));
+                    (parts, part) => GemmJob<MomentumStore>.RunShare(parts, part, false, ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store));
             }
         }
     }
 
-    // Median µs per call on one thread (thread CPU time) and on every core (wall clock), samples interleaved.
-    private static (double One, double All) Time(Action action, int cores)
+    // Median µs per call on one thread (thread CPU time) and on every core (wall clock), samples interleaved; also the
+    // best every-core sample and the process CPU time per call on every core (all threads' work and waiting together).
+    private static (double One, double All, double BestAll, double CpuAll) Time(Action action, int cores)
     {
         Parallelism.MaxThreads = 1;
         Warm(action);
@@ -142,6 +146,7 @@ internal static class GemmShapes
         Warm(action);
         var one = new double[Samples];
         var all = new double[Samples];
+        var cpuAll = new double[Samples];
         for (int s = 0; s < Samples; s++)
         {
             Parallelism.MaxThreads = 1;
@@ -153,6 +158,7 @@ internal static class GemmShapes
 
             one[s] = (ThreadCpuClock.Instance.GetTimestamp() - cpu) * 1e-3 / reps;
             Parallelism.MaxThreads = cores;
+            var processCpu = Environment.CpuUsage.TotalTime;
             long wall = Stopwatch.GetTimestamp();
             for (int i = 0; i < reps; i++)
             {
@@ -160,11 +166,13 @@ internal static class GemmShapes
             }
 
             all[s] = Stopwatch.GetElapsedTime(wall).TotalMicroseconds / reps;
+            cpuAll[s] = (Environment.CpuUsage.TotalTime - processCpu).TotalMicroseconds / reps;
         }
 
         Array.Sort(one);
         Array.Sort(all);
-        return (one[Samples / 2], all[Samples / 2]);
+        Array.Sort(cpuAll);
+        return (one[Samples / 2], all[Samples / 2], all[0], cpuAll[Samples / 2]);
     }
 
     // Median µs per call on this thread alone (thread CPU time).
