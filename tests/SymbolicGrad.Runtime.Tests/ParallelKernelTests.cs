@@ -402,6 +402,13 @@ public class ParallelKernelTests
         var y = new float[n];
         var g = new float[n * k];
         var optimizer = new Momentum(0.01f, 0.9f);
+
+        // Large enough to be cut in chunks over a shared packed operand: a product, and a fused update of 256 × 256.
+        const int big = 256;
+        var batchX = Reference.Random(big * k, 6);
+        var batchY = new float[big * n];
+        var u = Reference.Random(big * big, 7);
+        var weightsAndVelocity = Reference.Random(2 * big * big, 8);
         int saved = Parallelism.MaxThreads;
         WorkerPool.BackOffWhenLate = false;
         try
@@ -415,6 +422,9 @@ public class ParallelKernelTests
                 Kernels.OuterAdd(g, n, k, 0.5f, y, x);
                 Kernels.ColumnSumsAdd(a, m, k, x, 1e-9f);
                 optimizer.Step(w, g);
+                Kernels.MatMulAddABt(batchX, bt, batchY, big, n, k);
+                GemmJob<MomentumStore>.Run(false, ref u[0], 1, big, ref u[0], big, 1, ref weightsAndVelocity[0], ref weightsAndVelocity[big * big], big,
+                    big, big, big, 1f / big, new MomentumStore(1e-6f, 0.9f));
             }
 
             for (int i = 0; i < 20; i++) Step(); // warm-up: JIT, workers, per-thread packing buffers
@@ -425,7 +435,7 @@ public class ParallelKernelTests
             long workers = WorkerPool.WorkerAllocatedBytes;
             for (int i = 0; i < 200; i++) Step();
             Thread.Sleep(50); // the workers have recorded their last parts
-            Assert.True(WorkerPool.Dispatches - dispatches >= 200 * 5, "the kernels did not run on the worker pool");
+            Assert.True(WorkerPool.Dispatches - dispatches >= 200 * 9, "the kernels did not run on the worker pool");
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
             Assert.Equal(0, WorkerPool.WorkerAllocatedBytes - workers);
         }

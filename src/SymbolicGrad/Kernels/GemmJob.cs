@@ -23,8 +23,9 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     // About 2 µs of FMAs on one core: less than that per thread costs more to hand over than it saves.
     private const long MinWorkPerPart = 96 * 1024;
 
-    // About 25 µs of FMAs: a product with at least this much per chunk is cut into ChunksPerThread chunks a thread.
-    private const long MinWorkPerChunk = 1024 * 1024;
+    // About 50 µs of FMAs on one core: a product with at least this much per chunk is cut into up to ChunksPerThread
+    // chunks a thread (the 784-128 layer from batch 256, not at 64, where a second dispatch would cost more).
+    private const long MinWorkPerChunk = 2 * 1024 * 1024;
     private const int ChunksPerThread = 4;
 
     // The largest shared packed operand (16 MB); a larger product's chunks each pack their own.

@@ -26,8 +26,11 @@ internal static class GemmShapes
         public double Flops => 2.0 * M * N * K;
     }
 
-    /// <summary>Measures the products (only those whose name contains <paramref name="filter"/>, when given).</summary>
-    public static void Run(string? filter = null)
+    /// <summary>
+    /// Measures the products (only those whose name contains <paramref name="filter"/>, when given); with
+    /// <paramref name="wholeOnly"/> not the threads' shares one by one.
+    /// </summary>
+    public static void Run(string? filter = null, bool wholeOnly = false)
     {
         var (onePeak, allPeak) = FmaPeak.Measure();
         int cores = Environment.ProcessorCount;
@@ -65,9 +68,9 @@ internal static class GemmShapes
             // What each thread of a dispatch on every core would run (its share of packing the shared operand, then its
             // chunks), one thread's share after the other on this thread (thread CPU time): the slowest is the wall
             // time the threads could reach without any cost of handing work over.
-            var parts = Enumerable.Range(0, cores).Select(p => Time(() => part(cores, p))).ToArray();
+            double[] parts = wholeOnly ? [double.NaN] : Enumerable.Range(0, cores).Select(p => Time(() => part(cores, p))).ToArray();
             double slowest = parts.Max();
-            partLines.Add($"{shape.Name,-34} shares {string.Join(" + ", parts.Select(t => t.ToString("F1")))} µs = {parts.Sum() / one:P0} of the whole on one thread; " +
+            if (!wholeOnly) partLines.Add($"{shape.Name,-34} shares {string.Join(" + ", parts.Select(t => t.ToString("F1")))} µs = {parts.Sum() / one:P0} of the whole on one thread; " +
                 $"slowest part {slowest:F1} µs = {shape.Flops / slowest / 1e3:F1} GFLOP/s ({shape.Flops / slowest / 1e3 / (allPeak / 1e9):P0} of {cores} cores)");
             if (shape.InStep)
             {
