@@ -1508,6 +1508,27 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void HvpOfAFunctionLinearInItsParametersAddsNoZeroTerms()
+    {
+        // H·t is zero for W and b: the Hvp adds the gradient and writes nothing into hvW and hvB (no loops adding 0).
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable(Hessian = true)]
+                public static float Affine(Mat W, Vec b, [NoDiff] Vec x) => Ops.Sum(W * x + b);
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        string hvp = run.GeneratedSources.Single(s => s.Key.EndsWith(".Derivatives.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("public static float AffineHvp(", hvp);
+        Assert.Contains("dWValues", hvp);
+        Assert.DoesNotContain("hvWValues", hvp);
+        Assert.DoesNotContain("hvBValues", hvp);
+    }
+
+    [Fact]
     public void SG0054_HessianOfAFunctionOfVectorsThroughAFirstOrderRuleNamesTheCall()
     {
         AssertReported("SG0054", Header + """
