@@ -279,6 +279,13 @@ public sealed class TensorHvpTests
                 (t, g, h) => TensorHvpFunctions.RobustHvp(V(x), target, V(t[0]), V(g[0]), V(h[0])));
         }
         {
+            float[] x = Values(In), y = Values(In);
+            yield return new Case("Mixed", [x, y],
+                () => TensorHvpFunctions.Mixed(V(x), V(y)),
+                g => TensorHvpFunctions.MixedGradient(V(x), V(y), V(g[0]), V(g[1])),
+                (t, g, h) => TensorHvpFunctions.MixedHvp(V(x), V(y), V(t[0]), V(t[1]), V(g[0]), V(g[1]), V(h[0]), V(h[1])));
+        }
+        {
             float[] x = Values(In, 0.5f), y = Values(In, 0.5f);
             yield return new Case("SoftplusDot", [x, y],
                 () => TensorHvpFunctions.SoftplusDot(V(x), V(y)),

@@ -49,4 +49,9 @@ public static partial class TensorHvpFunctions
     /// <summary>A scalar function called on a dot product: its second derivative comes from its body.</summary>
     [Differentiable(Hessian = true)]
     public static float SoftplusDot(Vec x, Vec y) => Softplus(Dot(x, y)) + Sum(x);
+
+    /// <summary>Nested Concats, negation, scalar math on element reads and on a dot product.</summary>
+    [Differentiable(Hessian = true)]
+    public static float Mixed(Vec x, Vec y) =>
+        Sum(Concat(Concat(x, y), x) * Tanh(Concat(y, Concat(x, y)))) + MathF.Sin(x[1]) * MathF.Sqrt(1f + Dot(y, y)) - Mean(-x * y + 2f);
 }
