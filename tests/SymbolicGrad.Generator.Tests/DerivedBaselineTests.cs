@@ -166,6 +166,40 @@ public sealed class DerivedBaselineTests
     }
 
     [Fact]
+    public void DenseSoftmaxHvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Tensors;
+
+            public static partial class Dense
+            {
+                [Differentiable(Hessian = true)]
+                public static float Loss(Mat W, Vec b, [NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(Ops.Tanh(W * x + b), label);
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Tensors.Dense.Loss.Derivatives.g.cs");
+        // At W = 0, b = 0: z = 0, tanh′ = 1, tanh″ = 0, softmax p uniform (1/4 each). Along t = (0, tB):
+        // ∂L/∂b = p − onehot(label), and (H·t)_b = (diag(p) − p·pᵀ)·tB = tB/4 − (Σ tB)/16.
+        var hvp = assembly.Type("Tensors.Dense").GetMethod("LossHvp")!;
+        var (dW, dB, hvW, hvB) = (new Mat(4, 2), new Vec(4), new Mat(4, 2), new Vec(4));
+        var tB = new Vec(new float[] { 1f, 0.5f, -2f, 4f });
+        object[] args = [new Mat(4, 2), new Vec(4), new Vec(new float[] { 1f, 2f }), 2, new Mat(4, 2), tB, dW, dB, hvW, hvB];
+        float value = (float)hvp.Invoke(null, args)!;
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        float[] gradient = [0.25f, 0.25f, -0.75f, 0.25f], expected = [0.03125f, -0.09375f, -0.71875f, 0.78125f];
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(gradient[i], dB[i], 6);
+            Assert.Equal(expected[i], hvB[i], 6);
+            // (H·t)_W = (H·t)_b·xᵀ (the W-b block), x = (1, 2).
+            Assert.Equal(expected[i], hvW[i, 0], 6);
+            Assert.Equal(2 * expected[i], hvW[i, 1], 6);
+        }
+    }
+
+    [Fact]
     public void DigitNetJvp()
     {
         const string source = """

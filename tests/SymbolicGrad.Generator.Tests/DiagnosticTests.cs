@@ -1488,16 +1488,80 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SG0055_HessianOnAFunctionOfVectors()
+    public void HessianOnAFunctionOfVectorsGeneratesTheHvpOnly()
     {
-        // Jvp beside it is generated; the Hessian alone is refused, at its argument.
-        AssertReported("SG0055", Header + """
+        // H·t, not an n×n Hessian: a Vec's n is its length, known at run time only.
+        var run = GeneratorHarness.Run(Header + """
             public static partial class C
             {
-                [Differentiable(Jvp = true, [|Hessian = true|])]
+                [Differentiable(Jvp = true, Hessian = true)]
                 public static float F(Vec x) => Ops.Sum(Ops.Square(x));
             }
-            """, "'F' asks for Hessian, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods), not for a function of Vec and Mat");
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        string sources = string.Concat(run.GeneratedSources.Values);
+        Assert.Contains("public static float FHvp(global::SymbolicGrad.Vec x, global::SymbolicGrad.Vec tX, global::SymbolicGrad.Vec dX, global::SymbolicGrad.Vec hvX)", sources);
+        Assert.Contains("public static float FJvp(", sources);
+        Assert.DoesNotContain("FHessian", sources);
+    }
+
+    [Fact]
+    public void HvpOfAFunctionLinearInItsParametersAddsNoZeroTerms()
+    {
+        // H·t is zero for W and b: the Hvp adds the gradient and writes nothing into hvW and hvB (no loops adding 0).
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable(Hessian = true)]
+                public static float Affine(Mat W, Vec b, [NoDiff] Vec x) => Ops.Sum(W * x + b);
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        string hvp = run.GeneratedSources.Single(s => s.Key.EndsWith(".Derivatives.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("public static float AffineHvp(", hvp);
+        Assert.Contains("dWValues", hvp);
+        Assert.DoesNotContain("hvWValues", hvp);
+        Assert.DoesNotContain("hvBValues", hvp);
+    }
+
+    [Fact]
+    public void SG0054_HessianOfAFunctionOfVectorsThroughAFirstOrderRuleNamesTheCall()
+    {
+        AssertReported("SG0054", Header + """
+            public static partial class C
+            {
+                public static float Smooth(float v) => MathF.Log(1f + MathF.Exp(v));
+
+                [DerivativeOf(nameof(Smooth))]
+                public static float SmoothRule(float v, out float dV) { dV = 1f / (1f + MathF.Exp(-v)); return Smooth(v); }
+
+                [Differentiable(Hessian = true)]
+                public static float F(Vec x, Vec y) => [|Smooth(Ops.Dot(x, y))|] + Ops.Sum(x);
+            }
+            """, "'F' asks for second derivatives, but it calls 'Smooth', whose derivative is the rule 'SmoothRule'");
+    }
+
+    [Fact]
+    public void SG0058_HessianOfAFunctionOfVectorsThroughACustomLayer()
+    {
+        AssertReported("SG0058", Header + """
+            public static partial class C
+            {
+                public static Vec Swish(Vec x) { var y = new Vec(x.Length); Swish(x, y); return y; }
+
+                public static void Swish(Vec x, Vec result) => x.Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+
+                [Differentiable(Hessian = true)]
+                public static float F(Vec x) => Ops.Sum([|Swish(x)|]);
+            }
+            """, "'F' asks for Hessian, but it calls 'Swish'");
     }
 
     [Fact]
@@ -1670,7 +1734,7 @@ public sealed partial class DiagnosticTests
                     return Ops.Sum(h);
                 }
             }
-            """, "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods), not for a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet");
+            """, "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet");
     }
 
     [Fact]
@@ -1698,7 +1762,7 @@ public sealed partial class DiagnosticTests
                 [Differentiable(Jvp = true, [|Hessian = true|])]
                 public float Loss([NoDiff] Vec x) => Ops.Sum(Ops.Square(x + b));
             }
-            """, "'Loss' asks for Hessian");
+            """, "'Loss' asks for Hessian, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method");
     }
 
     [Fact]

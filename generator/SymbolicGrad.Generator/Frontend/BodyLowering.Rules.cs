@@ -95,6 +95,12 @@ internal sealed partial class BodyLowering
         var returnKind = ScalarTypes.KindOf(function.ReturnType)!.Value;
         var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
             new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
+        // A rule gives first derivatives only: H·t through it would be silently wrong.
+        if (SecondOrder && operands.Where((_, k) => differentiable[k]).Any(IsActive))
+        {
+            _ruleDiagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.HessianThroughRule, LocationInfo.From(invocation.Syntax),
+                _callStack.Last().Name, function.Name, rule.Rule.Name));
+        }
         if (_tensors is not null)
         {
             // Code on Vec and Mat: one value per sample, F and the rule called in loops over the batch.
@@ -102,11 +108,6 @@ internal sealed partial class BodyLowering
             return _graph.Convert(_graph.Rebuild(perSample), kind);
         }
         int node = _graph.Pinned(new Node(Op.Call, returnKind, new EquatableArray<int>(operands), Name: target.Encode()));
-        if (SecondOrder && operands.Where((_, k) => differentiable[k]).Any(IsActive))
-        {
-            _ruleDiagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.HessianThroughRule, LocationInfo.From(invocation.Syntax),
-                _callStack.Last().Name, function.Name, rule.Rule.Name));
-        }
         return _graph.Convert(node, kind);
     }
 

@@ -10,7 +10,7 @@ namespace SymbolicGrad.Generator.Frontend;
 
 /// <summary>
 /// What <c>[Differentiable(Jvp = true, Hessian = true)]</c> asks for besides the gradient, checked against the method:
-/// scalar functions, and Jvp on functions of Vec and Mat values and on model methods (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
+/// scalar functions, Jvp and Hvp on functions of Vec and Mat values, Jvp on model methods (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
 /// </summary>
 internal static class DerivativeForms
 {
@@ -25,9 +25,9 @@ internal static class DerivativeForms
         if (!jvp && !hessian) return (false, false);
         if (kind != MethodKind.ScalarFunction)
         {
-            // Forward mode on a function of Vec and Mat values or a model method; not second derivatives of either.
-            string what = kind == MethodKind.ModelMethod ? "a model method" : "a function of Vec and Mat";
-            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && f != "Jvp").ToList();
+            // Forward mode on a function of Vec and Mat values or a model method; H·t of the former only.
+            string what = "a model method";
+            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && f != "Jvp" && kind == MethodKind.ModelMethod).ToList();
             foreach (string flag in refused)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, ArgumentLocation(attribute, flag), method.Name, flag, what));
@@ -54,7 +54,8 @@ internal static class DerivativeForms
         if (hessian)
         {
             members.Add(method.Name + "Hvp");
-            if (differentiable.All(p => !p.IsArray))
+            if (kind == MethodKind.TensorFunction) members.Add(method.Name + "HvpWorkspace");
+            else if (differentiable.All(p => !p.IsArray))
             {
                 members.Add(method.Name + "Hessian");
                 generatedParameters.Add(("gradient", $"a parameter of {method.Name}Hessian"));

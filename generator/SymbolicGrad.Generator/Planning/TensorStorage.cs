@@ -41,6 +41,8 @@ internal sealed class TensorStorage
         {
             var terms = new List<(int, bool)>();
             Flatten(dag, model.Gradients[differentiable.IndexOf(field)], false, terms, uses);
+            // A zero term adds nothing (a gradient or an Hvp's H·t that does not depend on the parameter): no code for it.
+            terms.RemoveAll(t => dag[t.Item1].IsConstantValue(0));
             _gradients.Add((index, terms));
             foreach (var (term, _) in terms)
             {

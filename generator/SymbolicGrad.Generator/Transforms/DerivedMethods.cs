@@ -28,8 +28,20 @@ internal static class DerivedMethods
                 return new DerivedTransformResult(EquatableArray<DerivedModel>.Empty, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
             }
             if (method.Jvp) models.Add(ForwardMode.Jvp(method));
-            if (method.Hessian && method.Parameters.Where(p => p.IsDifferentiable).All(p => !p.IsArray)) models.Add(SecondOrder.Hessian(gradient));
-            if (method.Hessian) models.Add(SecondOrder.Hvp(gradient));
+            if (method.Hessian && method.Kind == MethodKind.TensorFunction)
+            {
+                if (SecondOrder.TensorRefusal(gradient) is { } reason)
+                {
+                    var diagnostic = DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, method.Location, method.Name, "Hessian", reason);
+                    return new DerivedTransformResult(models.ToEquatableArray(), new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+                }
+                models.Add(SecondOrder.TensorHvp(gradient));
+            }
+            else if (method.Hessian)
+            {
+                if (method.Parameters.Where(p => p.IsDifferentiable).All(p => !p.IsArray)) models.Add(SecondOrder.Hessian(gradient));
+                models.Add(SecondOrder.Hvp(gradient));
+            }
             return new DerivedTransformResult(models.ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (Exception exception)

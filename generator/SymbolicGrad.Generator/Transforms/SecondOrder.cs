@@ -82,4 +82,48 @@ internal static class SecondOrder
         var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients, adjoints.ToEquatableArray(), recomputed.ToEquatableArray(), roots);
         return new DerivedModel(DerivedKind.Hvp, method, model, roots);
     }
+    /// <summary>
+    /// <c>NameHvp</c> of a static function of Vec and Mat values: one direction, seeded by a Vec/Mat tangent of each
+    /// differentiable parameter's shape. The gradient goes into the dX buffers as <c>NameGradient</c> adds it; H·t is the
+    /// tangent of each parameter's adjoint, planned as the "gradient" of that parameter's tangent input, whose buffer is
+    /// hvX: its terms (Σ tδ·xᵀ + Σ δ·txᵀ …) are added straight into it by the same kernels.
+    /// </summary>
+    public static DerivedModel TensorHvp(GradientModel gradient)
+    {
+        var method = gradient.Method;
+        var sweep = new TangentSweep(gradient.Graph, 1, gradient.FirstBackwardNode);
+        var tangents = DerivedMethods.TangentInputs(method, sweep);
+        sweep.Run();
+        var b = sweep.Builder;
+        var wrt = method.Parameters.Where(p => p.IsDifferentiable).ToList();
+        var gradients = gradient.Gradients.Select(sweep.Map).ToList();
+        // H·t of a parameter the gradient does not vary with (f linear in it) is zero: nothing is added.
+        var hv = wrt.Select((p, k) => sweep.Tangent(gradient.Gradients[k], 0) ?? b.Zero(p.Kind)).ToList();
+        var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
+        var graph = b.ToDag();
+        var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
+        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(wrt[k].Name) });
+        var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
+            new string[0], sweep);
+        var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
+            recomputed.ToEquatableArray());
+        return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
+    }
+    /// <summary>
+    /// Why a function of Vec and Mat values gets no <c>NameHvp</c>, or null: its gradient reads an op with no forward-mode
+    /// derivative yet (a layer meant for model methods).
+    /// </summary>
+    public static string? TensorRefusal(GradientModel gradient)
+    {
+        var dag = gradient.Graph;
+        var reachable = dag.Reachable(new[] { gradient.Method.Output }.Concat(gradient.Gradients).Concat(dag.RootEffects));
+        for (int id = 0; id < dag.Count; id++)
+        {
+            var def = OpTable.Of(dag[id].Op);
+            if (!reachable[id] || def.Pushforward is not null || !dag[id].Kind.IsReal() || dag[id].Args.Count == 0) continue;
+            string where = id < gradient.FirstBackwardNode ? "" : " in its backward pass";
+            return $"a function of Vec and Mat whose gradient uses '{def.Name}'{where}, which has no second derivative yet";
+        }
+        return null;
+    }
 }

@@ -87,7 +87,7 @@ internal static class PassWriter
             {
                 var parameter = c.Method.Parameters[gradient.Parameter];
                 string terms = string.Join(" + ", gradient.Terms.Select(t => (t.Negated ? "−" : "") + c.Math.Print(t.Node)));
-                string math = $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)} = {terms}";
+                string math = (c.GradientLabel?.Invoke(parameter) ?? $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)}") + " = " + terms;
                 if (!gradient.Locked)
                 {
                     c.Line($"var {gradient.Span} = {parameter.GradientName}.Span; // {math}");

@@ -58,6 +58,12 @@ internal sealed class TensorCode : IKernelWriter
     /// <summary>How the code names the runtime's SIMD lanes: a short alias unless the user's code declares the name.</summary>
     public string LanesClass { get; }
 
+    /// <summary>
+    /// What a buffered gradient is called in its comment, given the parameter it is planned as the gradient of; null: ∂f/∂name.
+    /// (A tensor Hvp plans H·t as the "gradient" of each tangent input.)
+    /// </summary>
+    public Func<ParameterInfo, string?>? GradientLabel { get; set; }
+
     /// <summary>Where statements go.</summary>
     public IndentedTextWriter Writer { get; set; } = null!;
 
