@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace SymbolicGrad.Benchmarks.TorchComparison;
 
 /// <summary>
-/// Steady-state timing of one training step, as BenchmarkDotNet does it: a warm-up of consecutive steps, then blocks
+/// Steady-state timing of one training step, as BenchmarkDotNet does it: a warm-up of consecutive steps (until the
+/// JIT is done and the step stops getting faster), then blocks
 /// of a fixed number of consecutive steps (sized from the warm-up to about <see cref="BlockSeconds"/>), one mean per
 /// block. Nothing else runs in between, so each step follows a step of the same framework, as in training. Also reads
 /// the process's CPU time (every thread, spinning included) per block.
@@ -23,28 +24,38 @@ internal static class BlockTimer
         public double Cpu => Median(CpuMicros);
     }
 
-    /// <summary>Warms <paramref name="step"/> up for <paramref name="warmSeconds"/>, then times <paramref name="blocks"/> blocks of consecutive steps.</summary>
+    /// <summary>
+    /// Warms <paramref name="step"/> up for at least <paramref name="warmSeconds"/> and until it stops getting faster
+    /// (tiered compilation can take seconds on a busy machine), then times <paramref name="blocks"/> blocks of
+    /// consecutive steps.
+    /// </summary>
     public static Blocks Run(Action step, double warmSeconds, int blocks)
     {
-        int steps = 0;
+        // Windows of ~BlockSeconds: done once the time has passed, the JIT compiled nothing during the last window and
+        // that window is within 3 % of the best so far (at most 10 s, so a drifting machine cannot keep it here).
         long start = Stopwatch.GetTimestamp();
+        double best = double.MaxValue, last;
+        int perBlock;
+        long compiled;
         do
         {
-            step();
-            steps++;
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            long window = Stopwatch.GetTimestamp();
+            int steps = 0;
+            do
+            {
+                step();
+                steps++;
+            }
+            while (Stopwatch.GetElapsedTime(window).TotalSeconds < BlockSeconds);
+            double seconds = Stopwatch.GetElapsedTime(window).TotalSeconds;
+            last = seconds / steps;
+            best = Math.Min(best, last);
+            perBlock = Math.Max(1, (int)Math.Round(steps * BlockSeconds / seconds));
         }
-        while (Stopwatch.GetElapsedTime(start).TotalSeconds < warmSeconds || steps < 3);
-
-        // Size the block from the last part of the warm-up (tiered compilation is done by then).
-        long tail = Stopwatch.GetTimestamp();
-        int tailSteps = 0;
-        do
-        {
-            step();
-            tailSteps++;
-        }
-        while (Stopwatch.GetElapsedTime(tail).TotalSeconds < BlockSeconds);
-        int perBlock = Math.Max(1, (int)Math.Round(tailSteps * BlockSeconds / Stopwatch.GetElapsedTime(tail).TotalSeconds));
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < 10
+            && (Stopwatch.GetElapsedTime(start).TotalSeconds < warmSeconds || last > 1.03 * best
+                || System.Runtime.JitInfo.GetCompiledMethodCount() != compiled));
 
         var wall = new double[blocks];
         var cpu = new double[blocks];
