@@ -6,7 +6,7 @@ namespace SymbolicGrad.Benchmarks.TorchComparison;
 /// <summary>
 /// <c>--isolated [--rounds R] [batch… deep]</c>: each step of each size in a process of its own. The parent starts one
 /// child (<c>--child KEY SIZE</c>) at a time, for the four steps in an order that alternates across R rounds (default
-/// 3); a child sets up the benchmark, warms its one step up for 0.5 s and times 40 blocks of consecutive steps
+/// 3); a child sets up the benchmark, warms its one step up (<see cref="BlockTimer.Run"/>) and times 40 blocks of consecutive steps
 /// (<see cref="BlockTimer"/>). Nothing of another framework runs in that process while it times (TorchSharp's threads
 /// exist but have nothing to do), and every round gets a fresh heap, so array placement is not fixed for a whole run.
 /// Reports per contender the median of the children's medians.
@@ -19,7 +19,7 @@ internal static class IsolatedComparison
 
     public static void Run(string[] sizes, int rounds)
     {
-        Console.WriteLine($"Each step in its own process: {ChildWarmSeconds} s warm-up + {ChildBlocks} blocks of ~{BlockTimer.BlockSeconds * 1e3:F0} ms per child, {rounds} rounds in alternating order; {Environment.ProcessorCount} cores; load {BlockTimer.Load()}");
+        Console.WriteLine($"Each step in its own process: at least {ChildWarmSeconds} s warm-up + {ChildBlocks} blocks of ~{BlockTimer.BlockSeconds * 1e3:F0} ms per child, {rounds} rounds in alternating order; {Environment.ProcessorCount} cores; load {BlockTimer.Load()}");
         Console.WriteLine();
         string[] keys = Contender.Keys;
         foreach (string size in sizes)
@@ -67,7 +67,9 @@ internal static class IsolatedComparison
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(IsolatedComparison).Assembly.Location);
-        foreach (string a in (string[])["--child", key, size]) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--child");
+        start.ArgumentList.Add(key);
+        start.ArgumentList.Add(size);
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
         var stderr = child.StandardError.ReadToEndAsync();
         string stdout = child.StandardOutput.ReadToEnd();
