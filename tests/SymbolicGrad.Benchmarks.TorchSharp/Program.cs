@@ -7,6 +7,8 @@ using SymbolicGrad.Benchmarks.TorchComparison;
 // dotnet run -c Release -- --cpu-clock --filter '*'   : everything on one thread, timed by thread CPU time (TorchSharpAllCores is then meaningless)
 // dotnet run -c Release -- --filter '*'               : the wall-clock job, one process per case (use on a quiet machine)
 // dotnet run -c Release -- --paired [--settle MS] [batch… deep] : interleaved wall-clock samples of generated, hand-written, TorchSharp 1 thread and every core
+// dotnet run -c Release -- --blocks [--rounds R] [batch… deep]   : each step in turn for long stretches of consecutive steps, medians of block means
+// dotnet run -c Release -- --isolated [--rounds R] [batch… deep] : each step and size in a process of its own, the same blocks (the fair verdict)
 // dotnet run -c Release -- --spin-after 64|deep      : CPU the other threads burn after each paired method's sample (why --paired pauses)
 // dotnet run -c Release -- --digits DIR [--threads N] [--model cnn] [--batchnorm] [--dropout P] : the Digits sample's recipe in TorchSharp, as a whole process
 // Filters: '*SmallMlp*' (784-128-10 at batch 1, 16, 64, 256), '*DeepMlp*' (784-512-512-10 at 256).
@@ -45,6 +47,30 @@ if (args.Length > 0 && args[0] == "--paired")
     string[] choice = rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"];
     PairedComparison.Run(choice, settle);
     return 0;
+}
+
+if (args.Length > 0 && args[0] is "--blocks" or "--isolated")
+{
+    // --blocks | --isolated [--rounds R] [batch… deep]
+    var rest = args[1..].ToList();
+    int at = rest.IndexOf("--rounds");
+    int? rounds = null;
+    if (at >= 0)
+    {
+        rounds = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+        rest.RemoveRange(at, 2);
+    }
+
+    string[] choice = rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"];
+    if (args[0] == "--blocks") ConsecutiveComparison.Run(choice, rounds ?? 5);
+    else IsolatedComparison.Run(choice, rounds ?? 3);
+    return 0;
+}
+
+if (args.Length == 3 && args[0] == "--child")
+{
+    // The parent of --isolated runs: --child KEY SIZE.
+    return IsolatedComparison.Child(args[1], args[2]);
 }
 
 if (args.Length == 2 && args[0] == "--spin-after")

@@ -13,6 +13,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
+// dotnet run -c Release -- --gen-vs-hand [--threads N] [batch… deep] : generated vs hand-written in consecutive-step blocks, with A/A copies and array placement
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
 //   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
@@ -39,6 +40,22 @@ if (args.Length == 5 && args[0] == "--count")
 {
     // One step variant alone, for an instruction counter (valgrind); see StepCount.
     StepCount.Run(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--gen-vs-hand")
+{
+    // --gen-vs-hand [--threads N] [batch… deep]: consecutive-step blocks with A/A copies (GenerationVersusHand).
+    var rest = args[1..].ToList();
+    int at = rest.IndexOf("--threads");
+    int threads = 1;
+    if (at >= 0)
+    {
+        threads = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+        rest.RemoveRange(at, 2);
+    }
+
+    GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads);
     return;
 }
 

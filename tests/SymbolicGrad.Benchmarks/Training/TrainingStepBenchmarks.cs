@@ -23,6 +23,8 @@ public abstract class TrainingStepBenchmarks
     private Model _generated = null!;
     private Trainer _generatedTrainer = null!;
     private Trainer _handTrainer = null!;
+    private Momentum _generatedMomentum = null!;
+    private Momentum _handMomentum = null!;
 
     /// <summary>Samples per step.</summary>
     public abstract int Batch { get; set; }
@@ -57,8 +59,10 @@ public abstract class TrainingStepBenchmarks
         Console.WriteLine("// Gradient check: " + agreement);
         SetUpOthers(x, labels);
         var options = new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = FusedUpdate };
-        _generatedTrainer = new Trainer((ITrainable)_generated, new Momentum(LearningRate, MomentumBeta), options);
-        _handTrainer = new Trainer(new HandWrittenTrainable(HandModel, Hand), new Momentum(LearningRate, MomentumBeta), options);
+        _generatedMomentum = new Momentum(LearningRate, MomentumBeta);
+        _handMomentum = new Momentum(LearningRate, MomentumBeta);
+        _generatedTrainer = new Trainer((ITrainable)_generated, _generatedMomentum, options);
+        _handTrainer = new Trainer(new HandWrittenTrainable(HandModel, Hand), _handMomentum, options);
 
         // The first step allocates the optimizers' velocity and the generated workspace; keep that out of the measurements.
         Generated();
@@ -96,6 +100,32 @@ public abstract class TrainingStepBenchmarks
     {
         var x = Data.Next(Batch, out BatchTargets targets);
         return _generatedTrainer.Step(x, targets);
+    }
+
+    /// <summary>
+    /// Where the arrays the step streams through start, as byte offsets modulo 64 (a cache line): each model's parameter
+    /// values and its momentum velocity. A 32-byte vector load that straddles two lines costs more, so two copies of the
+    /// same step can differ by their placement alone.
+    /// </summary>
+    internal string Placement()
+    {
+        var generatedW1 = Model.Layers(_generated)[0].Weight;
+        var handW1 = Model.Layers(HandModel)[0].Weight;
+        return $"generated: W1 {LineOffset(generatedW1.Array, generatedW1.Offset)}, velocity {LineOffset(_generatedMomentum.CheckpointState[0], 0)}; " +
+            $"hand-written: W1 {LineOffset(handW1.Array, handW1.Offset)}, velocity {LineOffset(_handMomentum.CheckpointState[0], 0)} (bytes past a 64-byte line)";
+    }
+
+    private static long LineOffset(float[] array, int offset)
+    {
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(array, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            return (handle.AddrOfPinnedObject() + offset * sizeof(float)) % 64;
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     [GlobalCleanup]
