@@ -114,7 +114,7 @@ internal static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor DerivedFormKind = Error("SG0055",
         "Forward mode or Hessian asked for an unsupported method",
-        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods), not for {2}: remove '{1} = true'");
+        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values and arrays (Jvp also for static functions of Vec and Mat values and for model methods, their loops over layers, dropout and batch norm included), not for {2}: remove '{1} = true'");
 
     public static readonly DiagnosticDescriptor RuleCallUnsupported = Error("SG0056",
         "A derivative rule cannot be used here",

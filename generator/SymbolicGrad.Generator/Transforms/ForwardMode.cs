@@ -17,22 +17,14 @@ internal static class ForwardMode
     public const string Direction = "direction";
 
     /// <summary>
-    /// Why a model method gets no Jvp, or null: ops with no forward-mode derivative yet (convolution, pooling), and
-    /// dropout or batch norm inside a loop over layers (each layer's own pass would draw its own mode and stream).
+    /// Why a model method gets no Jvp, or null: convolution and pooling have no forward-mode derivative yet (layers
+    /// inside a loop, over layers or not, are refused for the gradient already: SG0063).
     /// </summary>
     public static string? Refusal(MethodModel method)
     {
         if (method.Kind != MethodKind.ModelMethod) return null;
-        var bodies = method.LayerLoops.Select(l => l.Body.Graph).ToList();
-        foreach (var graph in bodies.Prepend(method.Graph))
-        {
-            var missing = graph.Nodes.Select(n => n.Op).FirstOrDefault(op => op is Op.Conv2d or Op.MaxPool2d);
-            if (missing != default) return $"a model method with {(missing == Op.Conv2d ? "a convolution (Conv2d)" : "max pooling (MaxPool2d)")}, which has no forward-mode derivative yet";
-        }
-        if (bodies.Any(g => g.Nodes.Any(n => n.Op is Op.Dropout or Op.BatchNorm)))
-        {
-            return "a model method with dropout or batch norm inside its loop over layers, whose forward-mode derivative is not generated (the same outside the loop is)";
-        }
+        if (method.Graph.Nodes.Any(n => n.Op == Op.Conv2d)) return "a model method with a convolution (Conv2d), which has no forward-mode derivative yet";
+        if (method.Graph.Nodes.Any(n => n.Op == Op.MaxPool2d)) return "a model method with max pooling (MaxPool2d), which has no forward-mode derivative yet";
         return null;
     }
 

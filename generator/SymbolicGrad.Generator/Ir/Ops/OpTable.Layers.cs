@@ -19,6 +19,7 @@ internal static partial class OpTable
         Shape = (b, n) => Shape.Image(IntDim(b, n[1]), IntDim(b, n[2]), IntDim(b, n[3]), b[n[0]].Batched),
         Pullback = (b, node, operand, g) =>
             operand == 0 ? b.Structural(Op.Reshape, b[node].Kind, b[b[node][0]].Shape!.WithBatched(b[g].Batched), null, g) : null,
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.Reshape, b[node].Kind, b[node].Shape!.WithBatched(b[tv].Batched), null, tv) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         Lanes = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
