@@ -18,6 +18,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 //   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorJvpBenchmarks*' : Jvp/primal and gradient/primal of a Vec/Mat function (issue 10)
+// dotnet run -c Release -- --cpu-clock --filter '*ModelJvpBenchmarks*' : Jvp/forward and gradient/forward of a model method with a loop over layers (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {
