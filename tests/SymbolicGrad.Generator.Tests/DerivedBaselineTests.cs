@@ -243,4 +243,56 @@ public sealed class DerivedBaselineTests
     }
 
     private delegate float JvpCall(Vec x, int label, System.ReadOnlySpan<float> direction, out float tangent);
+
+    [Fact]
+    public void LayerLoopNetJvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class Layered : Model
+            {
+                private readonly Mat[] W;
+                private readonly Vec[] b;
+
+                public Layered()
+                {
+                    W = new Mat[2];
+                    b = new Vec[2];
+                    W[0] = Parameters.Matrix(3, 2, Init.Zeros);
+                    b[0] = Parameters.Vector(3);
+                    W[1] = Parameters.Matrix(4, 3, Init.Zeros);
+                    b[1] = Parameters.Vector(4);
+                    b[0][0] = 1f;
+                    b[0][1] = -1f;
+                    b[0][2] = 2f;
+                }
+
+                [Differentiable(Jvp = true)]
+                public float Loss([NoDiff] Vec x, int label)
+                {
+                    Vec h = x;
+                    for (int l = 0; l < W.Length; l++) h = l < W.Length - 1 ? Ops.Relu(W[l] * h + b[l]) : W[l] * h + b[l];
+                    return Ops.SoftmaxCrossEntropy(h, label);
+                }
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Nets.Layered.Loss.Derivatives.g.cs");
+        // W[0] = 0 and b[0] = (1, −1, 2): the hidden layer is relu(b[0]) = (1, 0, 2) whatever x; W[1] = 0, b[1] = 0: logits 0,
+        // softmax uniform (1/4), L = log 4. The logits' tangent is tW[1]·(1, 0, 2) + tb[1] (W[1]·t_hidden = 0), so with
+        // tW[1] all ones and tb[1] = (1, 0.5, −2, 4) it is (4, 3.5, 1, 7); ∇L·t = Σ t/4 − t[label = 2] = 3.875 − 1 = 2.875.
+        // The direction is laid out as the layers made their weights: W[0] (6), b[0] (3), W[1] (12), b[1] (4).
+        var type = assembly.Type("Nets.Layered");
+        var net = System.Activator.CreateInstance(type)!;
+        var call = (JvpCall)type.GetMethod("LossJvp")!.CreateDelegate(typeof(JvpCall), net);
+        var direction = new float[25];
+        for (int i = 0; i < 9; i++) direction[i] = 7f; // the first layer's: no effect through W[1] = 0
+        for (int i = 9; i < 21; i++) direction[i] = 1f;
+        direction[21] = 1f; direction[22] = 0.5f; direction[23] = -2f; direction[24] = 4f;
+        float value = call(new Vec(new float[] { 1f, 2f }), 2, direction, out float tangent);
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        Assert.Equal(2.875f, tangent, 5);
+    }
 }

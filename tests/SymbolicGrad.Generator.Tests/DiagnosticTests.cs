@@ -1713,42 +1713,60 @@ public sealed partial class DiagnosticTests
             """, "'Loss' asks for Jvp, but it calls 'Swish'");
     }
 
+    private const string JvpRefused = "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods, their loops over layers, dropout and batch norm included; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for ";
+
     [Fact]
-    public void SG0055_JvpOfAModelMethodWithALayerLoop()
+    public void SG0055_JvpOfAModelMethodWithAConvolution()
     {
-        AssertReported("SG0055", Header + """
+        var run = AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                readonly Conv2d conv;
+                public Net() => conv = Parameters.Conv2d(1, 2, 3);
+
+                [Differentiable(Jvp = true)]
+                public float [|Loss|]([NoDiff] Vec x) => Ops.Sum(Ops.Flatten(Ops.Conv2d(x.AsImage(1, 6, 6), conv)));
+            }
+            """);
+        Assert.Equal(JvpRefused + "a model method with a convolution (Conv2d), which has no forward-mode derivative yet: remove 'Jvp = true'",
+            Assert.Single(run.Diagnostics, d => d.Id == "SG0055").GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.OutputErrors);
+    }
+
+    [Theory]
+    [InlineData("for (int l = 0; l < W.Length; l++) h = l < W.Length - 1 ? Ops.Relu(W[l] * h + b[l]) : W[l] * h + b[l];")]
+    [InlineData("for (int l = 0; l < W.Length; l++) h = Ops.Tanh(W[l] * h + b[l]); h = Ops.Dropout(h, 0.5f);")]
+    [InlineData("h = Ops.BatchNorm(h, bn); for (int l = 0; l < W.Length; l++) h = Ops.Tanh(W[l] * h + b[l]);")]
+    [InlineData("h = Ops.Dropout(h, 0.25f); for (int l = 0; l < W.Length; l++) h = Ops.Tanh(W[l] * h + b[l]); h = Ops.BatchNorm(h, bn);")]
+    public void JvpOfAModelMethodThroughLayerLoopsDropoutOrBatchNormIsGenerated(string body)
+    {
+        var run = GeneratorHarness.Run(Header + """
             public sealed partial class Net : Model
             {
                 readonly Mat[] W;
+                readonly Vec[] b;
+                readonly BatchNorm bn;
                 public Net()
                 {
                     W = new Mat[2];
-                    for (int l = 0; l < W.Length; l++) W[l] = Parameters.Matrix(4, 4, Init.He(l));
+                    b = new Vec[2];
+                    for (int l = 0; l < W.Length; l++) { W[l] = Parameters.Matrix(4, 4, Init.He(l)); b[l] = Parameters.Vector(4); }
+                    bn = Parameters.BatchNorm(4);
                 }
 
                 [Differentiable(Jvp = true)]
-                public float [|Loss|]([NoDiff] Vec x)
+                public float Loss([NoDiff] Vec x)
                 {
                     Vec h = x;
-                    for (int l = 0; l < W.Length; l++) h = Ops.Relu(W[l] * h);
+                    BODY
                     return Ops.Sum(h);
                 }
             }
-            """, "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet");
-    }
-
-    [Fact]
-    public void SG0055_JvpOfAModelMethodWithDropout()
-    {
-        AssertReported("SG0055", Header + """
-            public sealed partial class Net : Model
-            {
-                private readonly Mat W = new(3, 3);
-
-                [Differentiable(Jvp = true)]
-                public float [|Loss|]([NoDiff] Vec x) => Ops.Sum(Ops.Dropout(W * x, 0.5f));
-            }
-            """, "not for a model method with dropout or batch norm, which depend on the training mode");
+            """.Replace("BODY", body));
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        Assert.Contains("public float LossJvp(global::SymbolicGrad.Vec x, global::System.ReadOnlySpan<float> direction, out float tangent)", string.Concat(run.GeneratedSources.Values));
     }
 
     [Fact]
@@ -1762,7 +1780,7 @@ public sealed partial class DiagnosticTests
                 [Differentiable(Jvp = true, [|Hessian = true|])]
                 public float Loss([NoDiff] Vec x) => Ops.Sum(Ops.Square(x + b));
             }
-            """, "'Loss' asks for Hessian, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method");
+            """, "'Loss' asks for Hessian, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods, their loops over layers, dropout and batch norm included; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method");
     }
 
     [Fact]

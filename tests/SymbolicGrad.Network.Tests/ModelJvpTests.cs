@@ -69,7 +69,14 @@ public sealed class ModelJvpTests
         {
             var c = Cases(seed).Single(x => x.Name == name);
             var (value, _) = c.Jvp(RandomDirection(c.Model, seed));
-            Assert.Equal(c.Loss(), value);
+            // The generated forward pass, which the gradient runs too, bit for bit.
+            c.Model.Parameters.ZeroGradients();
+            Assert.Equal(c.Gradient(), value);
+            float plain = c.Loss();
+            if (!name.Contains("Tanh")) Assert.Equal(plain, value);
+            // Ops.Tanh is TensorPrimitives.Tanh, whose vector lanes may round an ulp apart from the generated code's
+            // MathF.Tanh (as for the gradient's value; ForwardTests): there the method's value to 1e-6, relative.
+            else Assert.True(Math.Abs(value - plain) <= 1e-6 * Math.Abs(plain), $"{name}: Jvp {value}, method {plain}");
         }
     }
 
@@ -170,6 +177,71 @@ public sealed class ModelJvpTests
         Assert.Contains("outside is not a view into Parameters", error.Message);
     }
 
+    [Fact]
+    public void Two_threads_calling_a_layer_loop_models_Jvp_at_once_get_the_sequential_results()
+    {
+        const int Threads = 2, Calls = 300;
+        var net = new JvpLayerLoopNet([In, 7, Hidden, Classes], seed: 3);
+        var random = new Random(12);
+        var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, In)).ToArray();
+        var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 50 + k)).ToArray();
+        float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % Classes, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
+        var expected = new float[Threads, Calls];
+        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
+        var actual = new float[Threads, Calls];
+        using var start = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+    }
+
+    [Fact]
+    public void A_layer_weight_outside_the_parameter_store_is_an_InvalidOperationException_naming_its_layer()
+    {
+        var net = new JvpLayerLoopNet([In, Hidden, Classes], seed: 1);
+        var field = typeof(JvpLayerLoopNet).GetField("W", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var layers = (Mat[])field.GetValue(net)!;
+        layers[1] = new Mat(Classes, Hidden);
+        var error = Assert.Throws<InvalidOperationException>(() => net.LossJvp(RandomVec(new Random(1), In), 0, new float[net.Parameters.Count], out _));
+        Assert.Contains("W[1] is not a view into Parameters", error.Message);
+    }
+
+    [Fact]
+    public void A_training_mode_Jvp_with_dropout_takes_one_random_step_as_the_gradient_does()
+    {
+        var net = new JvpDropoutNet(0.5f, 4) { Training = true };
+        var x = RandomVec(new Random(4), 5);
+        var direction = RandomDirection(net, 4);
+        long before = net.RandomStep;
+        float first = net.LossJvp(x, 1, direction, out float firstTangent);
+        Assert.Equal(before + 1, net.RandomStep);
+        // Another step draws other masks (with p = 0.5 over 13 elements, the same ones are a 1 in 8192 chance).
+        float second = net.LossJvp(x, 1, direction, out float secondTangent);
+        Assert.NotEqual((first, firstTangent), (second, secondTangent));
+        net.RandomStep = before;
+        Assert.Equal(first, net.LossJvp(x, 1, direction, out float replayed));
+        Assert.Equal(firstTangent, replayed);
+    }
+
+    [Fact]
+    public void A_Jvp_through_batch_norm_in_training_mode_is_an_InvalidOperationException_as_the_per_sample_method_refuses_it()
+    {
+        var net = new JvpBatchNormNet(5) { Training = true };
+        var x = RandomVec(new Random(5), 4);
+        var mean = net.Parameters.State.ToArray();
+        var error = Assert.Throws<InvalidOperationException>(() => net.LossJvp(x, 0, RandomDirection(net, 5), out _));
+        Assert.Contains("LossJvp: batch normalization (inputNorm, bn) in training mode", error.Message);
+        Assert.Contains("Training = false", error.Message);
+        // Refused before anything ran: the running statistics are untouched.
+        Assert.Equal(mean, net.Parameters.State.ToArray());
+        Assert.Throws<ArgumentException>(() => net.Loss(x, 0));
+    }
+
     // ---- The cases ------------------------------------------------------------------------------
 
     private static IEnumerable<Case> Cases(int seed)
@@ -195,15 +267,78 @@ public sealed class ModelJvpTests
             var net = new JvpRegressionNet(In, Hidden, Classes, seed);
             var x = RandomVec(random, In);
             var y = new Vec(Enumerable.Range(0, Classes).Select(_ => (float)random.NextDouble()).ToArray());
-            yield return new Case("JvpRegressionNet.Error", net, () => net.Error(x, y),
+            yield return new Case("JvpRegressionNet.Error (Tanh)", net, () => net.Error(x, y),
                 d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
         }
         {
             var net = new JvpOddNames(In, seed);
             var x = RandomVec(random, In);
             var w = RandomVec(random, 3);
-            yield return new Case("JvpOddNames.Loss", net, () => net.Loss(x, w),
+            yield return new Case("JvpOddNames.Loss (Tanh)", net, () => net.Loss(x, w),
                 d => (net.LossJvp(x, w, d, out float t), t), () => net.LossGradient(x, w));
+        }
+        // Loops over layers: 2 and 3 layers, ReLU chosen by a condition on the counter.
+        foreach (var sizes in new[] { new[] { In, Hidden, Classes }, new[] { In, 7, Hidden, Classes } })
+        {
+            var net = new JvpLayerLoopNet(sizes, seed);
+            var x = RandomVec(random, In);
+            int label = seed % Classes;
+            yield return new Case($"JvpLayerLoopNet{sizes.Length - 1}.Loss", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new JvpStemLoopNet(2, seed);
+            var x = RandomVec(random, 5);
+            var y = RandomVec(random, 3);
+            yield return new Case("JvpStemLoopNet.Error (Tanh)", net, () => net.Error(x, y),
+                d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
+        }
+        {
+            var net = new JvpLayerOddNames(seed);
+            var x = RandomVec(random, 4);
+            int label = (seed + 2) % 3;
+            yield return new Case("JvpLayerOddNames.Loss (Tanh)", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            // Evaluation mode: dropout is the identity, in the method and in its Jvp.
+            var net = new JvpDropoutNet(0.4f, seed) { Training = false };
+            var x = RandomVec(random, 5);
+            int label = seed % 3;
+            yield return new Case("JvpDropoutNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            // Training mode: each call takes a random step, as the gradient does; replaying the step replays the masks, so
+            // the Jvp differentiates the method run under BeginForward at the same step (and matches the gradient there).
+            var net = new JvpDropoutNet(0.4f, seed) { Training = true };
+            var x = RandomVec(random, 5);
+            int label = seed % 3;
+            long step = 17 + seed;
+            yield return new Case("JvpDropoutNet.Loss (training, Tanh)", net,
+                () =>
+                {
+                    net.RandomStep = step;
+                    using (net.BeginForward()) return net.Loss(x, label);
+                },
+                d =>
+                {
+                    net.RandomStep = step;
+                    return (net.LossJvp(x, label, d, out float t), t);
+                },
+                () =>
+                {
+                    net.RandomStep = step;
+                    return net.LossGradient(x, label);
+                });
+        }
+        {
+            // Evaluation mode: batch norm with the running statistics (training mode needs a batch's; see below).
+            var net = new JvpBatchNormNet(seed) { Training = false };
+            var x = RandomVec(random, 4);
+            int label = seed % 3;
+            yield return new Case("JvpBatchNormNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
     }
 

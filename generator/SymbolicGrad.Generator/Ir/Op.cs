@@ -154,4 +154,16 @@ internal enum Op
     /// gradients; its value is ∂L/∂<c>Args[1]</c> (a vector), or nothing (a rank-0 shape) when that is not needed.
     /// </summary>
     LayerLoopBackward,
+    /// <summary>
+    /// The tangent of <see cref="LayerLoop"/> <c>Args[0]</c> (forward mode): the layers' Jvps run with that loop, each from
+    /// the previous layer's value and tangent (the first from <c>Args[1]</c>, the tangent of the loop's first carried
+    /// vector, when it has one), and this is the last layer's tangent.
+    /// </summary>
+    LayerLoopTangent,
+    /// <summary>
+    /// The tangent of <see cref="BatchNorm"/> <c>Args[0]</c> in evaluation mode (forward mode): γ·s·tx + (x − μ)·s·tγ + tβ
+    /// with the running statistics, s = 1/√(σ² + ε). <see cref="Node.Value"/> says which tangents follow in
+    /// <c>Args</c>, in this order: 1 tx, 2 tγ, 4 tβ (a missing one is zero).
+    /// </summary>
+    BatchNormTangent,
 }

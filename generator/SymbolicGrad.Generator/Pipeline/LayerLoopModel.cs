@@ -24,4 +24,9 @@ internal sealed record LayerLoopModel(int Index, string Counter, string Bound, E
 /// <param name="Carried">The input node of the carried vector at the layer's start (<c>h</c>); its gradient is handed back.</param>
 /// <param name="Seed">The input node of ∂L/∂(the next carried vector), the backward pass's seed.</param>
 /// <param name="Counter">The input node of the loop's counter.</param>
-internal sealed record LayerBody(int Carried, int Seed, int Counter);
+/// <param name="CarriedTangent">For a layer's Jvp (forward mode), the input node of the carried vector's tangent (its seed is -1); -1 otherwise.</param>
+internal sealed record LayerBody(int Carried, int Seed, int Counter, int CarriedTangent = -1)
+{
+    /// <summary>Whether this is a layer's Jvp: its workspace keeps its output's tangent, not a gradient.</summary>
+    public bool IsJvp => CarriedTangent >= 0;
+}

@@ -46,7 +46,13 @@ internal static class Planner
         }
         var storage = TensorStorage.Analyse(model);
         var tensorNames = GeneratedNamesOf(method, names, tensor: true);
-        var layer = method.Layer is null ? null : new LayerNames(names.Allocate("output"), names.Allocate("gradient"), names.Allocate("inputGradient"));
+        var layer = method.Layer switch
+        {
+            null => null,
+            // A layer's Jvp keeps its output and the output's tangent, for the next layer.
+            { IsJvp: true } => new LayerNames(names.Allocate("output"), names.Allocate("tangent"), ""),
+            _ => new LayerNames(names.Allocate("output"), names.Allocate("gradient"), names.Allocate("inputGradient")),
+        };
         // Each loop over layers keeps one workspace of its layer per layer, in the method's workspace.
         var layerLoops = model.LayerLoops.Zip(method.LayerLoops, (body, loop) => new LayerLoopPlan(loop, Plan(body, out var bodyNotes),
             names.Allocate(char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1) + "s"))).ToEquatableArray();

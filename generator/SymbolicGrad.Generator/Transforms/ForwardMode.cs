@@ -17,15 +17,14 @@ internal static class ForwardMode
     public const string Direction = "direction";
 
     /// <summary>
-    /// Why a model method gets no Jvp, or null: its layer loops and training-mode layers (dropout, batch norm) have no
-    /// pushforward yet.
+    /// Why a model method gets no Jvp, or null: convolution and pooling have no forward-mode derivative yet (layers
+    /// inside a loop, over layers or not, are refused for the gradient already: SG0063).
     /// </summary>
     public static string? Refusal(MethodModel method)
     {
         if (method.Kind != MethodKind.ModelMethod) return null;
-        var ops = method.Graph.Nodes.Select(n => n.Op).ToList();
-        if (ops.Contains(Op.LayerLoop)) return "a model method with a layer loop (foreach over a Mat[] or Vec[] field), whose layers have no forward-mode derivative yet";
-        if (ops.Contains(Op.Dropout) || ops.Contains(Op.BatchNorm)) return "a model method with dropout or batch norm, which depend on the training mode and have no forward-mode derivative yet";
+        if (method.Graph.Nodes.Any(n => n.Op == Op.Conv2d)) return "a model method with a convolution (Conv2d), which has no forward-mode derivative yet";
+        if (method.Graph.Nodes.Any(n => n.Op == Op.MaxPool2d)) return "a model method with max pooling (MaxPool2d), which has no forward-mode derivative yet";
         return null;
     }
 
@@ -33,6 +32,12 @@ internal static class ForwardMode
     {
         var sweep = new TangentSweep(method.Graph, directions: 1);
         var tangents = DerivedMethods.TangentInputs(method, sweep);
+        // A loop over layers runs its layers' Jvps where its value is computed, from the first vector's tangent: where the
+        // direction does not move that vector (the data), its tangent is zeros, made here so that it comes before the loop.
+        foreach (var loop in method.Graph.Nodes.Where(n => n.Op == Op.LayerLoop))
+        {
+            sweep.Builder.Structural(Op.Broadcast, ScalarKind.Single, method.Graph[loop[0]].Shape, null, sweep.Builder.Zero(ScalarKind.Single));
+        }
         sweep.Run();
         var b = sweep.Builder;
         int value = sweep.Map(method.Output);
@@ -44,8 +49,10 @@ internal static class ForwardMode
         var generated = method.Kind == MethodKind.ModelMethod ? new[] { TangentOutput, Direction } : new[] { TangentOutput };
         var derived = DerivedMethods.Derive(method, method.Name + "Jvp", parameters, graph, value, locals, generated, sweep);
         var outputs = new EquatableArray<int>(new[] { tangent });
+        // Each loop over layers runs its layers' Jvps, each a method of its own.
+        var layers = method.LayerLoops.Select(loop => LayerLoopJvp.Of(loop.Body)).ToEquatableArray();
         var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
-            EquatableArray<NodeName>.Empty, outputs);
+            EquatableArray<NodeName>.Empty, outputs, layers);
         return new DerivedModel(DerivedKind.Jvp, method, model, outputs);
     }
 }

@@ -27,6 +27,11 @@ internal static class LayerLoopWriter
         string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
         string forward = body.Method.Name + "ForwardBatch", backward = body.Method.Name + "BackwardBatch";
         string elements = string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{l}]"));
+        if (body.Method.Layer!.IsJvp)
+        {
+            WriteJvpLoop(c, n, node, loop);
+            return;
+        }
         if (n.Op == Op.LayerLoop)
         {
             c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
@@ -44,6 +49,47 @@ internal static class LayerLoopWriter
         if (input) c.Line($"{layers}[0].{layer.Gradient}.Span.CopyTo({c.Span(node)});");
     }
 
+    /// <summary>
+    /// In a model method's Jvp, the loop (its value) runs each layer's Jvp, from the previous layer's value and tangent
+    /// (the first from the loop's first carried vector and its tangent), each weight's tangent its slice of the
+    /// direction; the loop's tangent (<see cref="Op.LayerLoopTangent"/>) is then the last layer's.
+    /// </summary>
+    private static void WriteJvpLoop(TensorCode c, Node n, int node, LayerLoopPlan loop)
+    {
+        var layer = loop.Body.Layer!;
+        string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
+        if (n.Op == Op.LayerLoopTangent)
+        {
+            c.Line($"{workspace}.{layers}[{count} - 1].{layer.Gradient}.Span.CopyTo({c.Span(node)});");
+            return;
+        }
+        int tangent = Enumerable.Range(0, c.Dag.Count).First(id => c.Dag[id].Op == Op.LayerLoopTangent && c.Dag[id][0] == node);
+        var arguments = new System.Collections.Generic.List<string>
+        {
+            $"{layers}[{l}]",
+            $"{l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}",
+            $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{layer.Gradient}",
+            l,
+        };
+        arguments.AddRange(loop.Loop.Elements.Select(e => $"{e.Array}[{l}]"));
+        arguments.AddRange(WeightsOf(loop, l).Select(w => $"{Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
+        c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
+        c.Line($"for (int {l} = 0; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
+        c.Line($"    {loop.Body.Method.Name}({string.Join(", ", arguments)});");
+        c.Line($"{layers}[{count} - 1].{layer.Output}.Span.CopyTo({c.Span(node)});");
+    }
+
+    /// <summary>
+    /// The weights one layer reads, as the method's code names them (<c>W[i]</c> for an element of a layer array, the
+    /// field for a field), in the order of the layer's parameters and of its Jvp's tangents.
+    /// </summary>
+    public static System.Collections.Generic.IEnumerable<string> WeightsOf(LayerLoopPlan loop, string index)
+    {
+        var elements = loop.Loop.Elements.ToDictionary(e => e.Name, e => e.Array);
+        return loop.Loop.Body.Parameters.Where(p => p.IsDifferentiable)
+            .Select(p => elements.TryGetValue(p.Name, out var array) ? $"{array}[{index}]" : p.Name);
+    }
+
     /// <summary>The checks of a loop over layers among the method's: a layer at least, and every layer array as long as the bound.</summary>
     public static void WriteChecks(TensorCode c, Node n)
     {
@@ -54,6 +100,51 @@ internal static class LayerLoopWriter
         {
             c.Line($"if ({array}.Length < {bound}.Length) throw new global::System.ArgumentException($\"{name}: the loop over {Identifiers.Bare(bound)} runs {{{bound}.Length}} layers but {Identifiers.Bare(array)} has {{{array}.Length}}.\");");
         }
+    }
+
+    /// <summary>
+    /// The workspace class and the method of one layer's Jvp (forward mode): the layer's forward pass with each value's
+    /// tangent beside it, from the carried vector and its tangent, each weight's tangent a span (its slice of the
+    /// direction); it keeps the output and the output's tangent for the next layer.
+    /// </summary>
+    public static void WriteLayerJvp(TensorCode outer, LayerLoopPlan loop)
+    {
+        var c = new TensorCode(loop.Body) { Writer = outer.Writer };
+        var method = c.Method;
+        var layer = loop.Body.Layer!;
+        var dag = c.Dag;
+        var body = method.Layer!;
+        string cref = method.DocumentationId, name = method.Name, workspace = c.Names.Workspace;
+        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, tH = dag[body.CarriedTangent].Name!;
+        // The weights' tangents follow the carried vector's: spans named as the code reads them.
+        int first = method.Parameters.ToList().FindIndex(p => p.Input == body.CarriedTangent) + 1;
+        var tangents = method.Parameters.Skip(first).Select(p => p.Name).ToList();
+        var weights = WeightsOf(loop, counter).ToList();
+        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
+        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
+        string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t)}"));
+        string check = $"{loop.Loop.Body.Name}CheckArguments({h}, {counter}{elementArguments});";
+        string what = $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
+
+        WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
+        c.Line($"/// <summary>The Jvp of {what} (forward mode), for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(tH)}\"/>, the tangent of {Identifiers.Bare(h)}, and each weight's tangent ({string.Join(", ", weights.Select(Identifiers.Bare))}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+        c.Line(FileLayout.GeneratedCode);
+        c.Line($"private void {name}({name}Workspace {workspace}, {Runtime}.Mat {h}, {Runtime}.Mat {tH}, int {counter}{elements}{spans})");
+        var declared = new System.Collections.Generic.HashSet<string>(tangents);
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        {
+            c.Line($"// Layer {counter}, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}.");
+            foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward))
+            {
+                PassWriter.Bind(c, value, grow: true);
+                PassWriter.WriteValue(c, value);
+            }
+            var length = c.Dim(dag[method.Output].Shape!.Length);
+            c.Line($"{workspace}.{layer.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {c.Names.Batch}, {length});");
+            int tangent = loop.Body.Model.ExtraRoots[0];
+            c.Line($"{workspace}.{layer.Gradient} = new {Runtime}.Mat({c.Name(tangent)}, 0, {c.Names.Batch}, {length});");
+        }, p => !declared.Contains(p.Name));
+        c.Writer.WriteLineNoTabs(string.Empty);
     }
 
     /// <summary>The workspace class and the methods of one layer.</summary>

@@ -241,8 +241,16 @@ internal static class ModelMethodWriter
     /// A pass after the shared argument check, declaring only the sizes, views and forward values (<paramref name="reads"/>)
     /// its code uses: the body is written first (recording what it uses), then its declarations before it.
     /// </summary>
-    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, bool forward, Action writeBody)
+    /// <param name="c">The code.</param>
+    /// <param name="check">The argument check it starts with.</param>
+    /// <param name="reads">The forward values it may read.</param>
+    /// <param name="forward">Whether it is a forward pass (which reads the mode and takes the random stream).</param>
+    /// <param name="writeBody">Writes the body.</param>
+    /// <param name="declaresView">Which parameters get a view declared (by default all: a layer's Jvp takes its weights' tangents as views already).</param>
+    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, bool forward, Action writeBody,
+        Func<ParameterInfo, bool>? declaresView = null)
     {
+        declaresView ??= _ => true;
         var outer = c.Writer;
         c.Line("{");
         outer.Indent++;
@@ -254,7 +262,7 @@ internal static class ModelMethodWriter
         var usedValues = reads.Where(v => c.UsedValue(v.Node)).ToList();
         bool sampleWeight = c.UsedSampleWeight, training = c.UsedTraining || c.UsedStream, stream = c.UsedStream;
         var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
-        var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name)).ToList();
+        var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name) && declaresView(p)).ToList();
         c.Writer = outer;
 
         c.Line(check);

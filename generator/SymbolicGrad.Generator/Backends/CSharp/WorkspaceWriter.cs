@@ -27,7 +27,9 @@ internal static class WorkspaceWriter
         if (c.Plan.Layer is { } layer)
         {
             c.Line($"internal {FileLayout.Runtime}.Mat {layer.Output}; // the layer's output, the next layer's input");
-            c.Line($"internal {FileLayout.Runtime}.Mat {layer.Gradient}; // ∂L/∂(the layer's input), the previous layer's seed");
+            c.Line(c.Method.Layer!.IsJvp
+                ? $"internal {FileLayout.Runtime}.Mat {layer.Gradient}; // the tangent of the layer's output, the next layer's input tangent"
+                : $"internal {FileLayout.Runtime}.Mat {layer.Gradient}; // ∂L/∂(the layer's input), the previous layer's seed");
         }
         var layers = c.Layers;
         foreach (var scratch in layers.Scratch)

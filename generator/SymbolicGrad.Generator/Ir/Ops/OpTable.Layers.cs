@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SymbolicGrad.Generator.Ir;
 
@@ -18,6 +19,7 @@ internal static partial class OpTable
         Shape = (b, n) => Shape.Image(IntDim(b, n[1]), IntDim(b, n[2]), IntDim(b, n[3]), b[n[0]].Batched),
         Pullback = (b, node, operand, g) =>
             operand == 0 ? b.Structural(Op.Reshape, b[node].Kind, b[b[node][0]].Shape!.WithBatched(b[g].Batched), null, g) : null,
+        Pushforward = (b, node, t) => t[0] is int tv ? b.Structural(Op.Reshape, b[node].Kind, b[node].Shape!.WithBatched(b[tv].Batched), null, tv) : null,
         Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         CSharp = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
         Lanes = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Primary), Precedence.Primary)),
@@ -44,6 +46,8 @@ internal static partial class OpTable
         Shape = (b, n) => b[n[0]].Shape,
         Pullback = (b, node, operand, g) =>
             operand == 0 ? b.Layer(Op.Dropout, null, b[node].Value, g, b[node][1]) : null,
+        // Linear in x with the call's mask (or the identity): the tangent goes through the same mask, the same site.
+        Pushforward = (b, node, t) => t[0] is int tx ? b.Layer(Op.Dropout, null, b[node].Value, tx, b[node][1]) : null,
         Math = new Notation.Custom((c, n) => ("dropout(" + c.Operand(n[0], 0) + ", " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new DropoutKernel(),
@@ -54,6 +58,14 @@ internal static partial class OpTable
     {
         Shape = (b, n) => b[n[0]].Shape,
         Pullback = (b, node, operand, g) => b.Layer(Op.BatchNormGrad, b[node].Name, operand, g, node),
+        // With the running statistics (evaluation mode; a model's Jvp refuses training mode, which needs a batch's).
+        Pushforward = (b, node, t) =>
+        {
+            var present = t.Select((tangent, k) => (tangent, k)).Where(p => p.tangent is not null).ToList();
+            if (present.Count == 0) return null;
+            int mask = present.Sum(p => 1 << p.k);
+            return b.Layer(Op.BatchNormTangent, b[node].Name, mask, present.Select(p => p.tangent!.Value).Prepend(node).ToArray());
+        },
         Math = new Notation.Custom((c, n) => (Identifiers.Bare(n.Name!) + "(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Scratch = new[] { ("Mean", "float"), ("InvStd", "float") },
@@ -67,6 +79,15 @@ internal static partial class OpTable
             };
         },
         Kernel = new BatchNormKernel(),
+    };
+
+    /// <summary>Batch normalization's tangent with the running statistics: γ·s·tx + (x − μ)·s·tγ + tβ.</summary>
+    public static readonly OpDef BatchNormTangent = new(Op.BatchNormTangent, "tbn", OpTraits.Structural | OpTraits.ReadsMode)
+    {
+        Shape = (b, n) => b[n[0]].Shape,
+        Math = new Notation.Custom((c, n) => ("∂" + Identifiers.Bare(n.Name!) + "(" + string.Join(", ", n.Args.Skip(1).Select(a => c.Operand(a, 0))) + ")", Precedence.Primary)),
+        OperandsInMemory = n => n.Args.ToArray(),
+        Kernel = new BatchNormTangentKernel(),
     };
 
     /// <summary>One part of batch normalization's pullback, through the batch statistics in training mode.</summary>
@@ -248,6 +269,21 @@ internal static partial class OpTable
             string mean = w.Scratch(n[1], "Mean"), invStd = w.Scratch(n[1], "InvStd");
             w.Line($"if ({w.Training}) {w.Kernels}.BatchNormBackwardTraining({x}, {g}, {dx}, {batch}, {c}, {s}, {gamma}, {mean}.AsSpan(0, {c}), {invStd}.AsSpan(0, {c}), {dGamma}, {dBeta});");
             w.Line($"else {w.Kernels}.BatchNormBackwardEvaluation({x}, {g}, {dx}, {batch}, {c}, {s}, {gamma}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon, {dGamma}, {dBeta});");
+        }
+    }
+
+    /// <summary>The tangent kernel with the running statistics; a missing tangent is an empty span (zeros).</summary>
+    private sealed class BatchNormTangentKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            var forward = w[n[0]];
+            var (channels, spatial) = Normalized(w.Dag, forward);
+            string c = w.Dim(channels), s = w.Dim(spatial), layer = forward.Name!, batch = SamplesOf(w, forward);
+            int mask = (int)n.Value, next = 1;
+            string Tangent(int bit) => (mask & bit) != 0 ? w.Span(n[next++]) : "default";
+            string tx = Tangent(1), tGamma = Tangent(2), tBeta = Tangent(4);
+            w.Line($"{w.Kernels}.BatchNormTangentEvaluation({w.Span(forward[0])}, {tx}, {tGamma}, {tBeta}, {w.Span(node)}, {batch}, {c}, {s}, {w.Span(forward[1])}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon);");
         }
     }
 

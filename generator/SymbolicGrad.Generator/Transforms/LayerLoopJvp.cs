@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Pipeline;
+using SymbolicGrad.Generator.Planning;
+
+namespace SymbolicGrad.Generator.Transforms;
+
+/// <summary>
+/// Forward mode through a loop over a model's layers: one layer's Jvp, a layer method of its own that takes the carried
+/// vector and its tangent (and the layer's weights and their tangents, slices of the direction) and gives the next
+/// vector and its tangent. The method's Jvp runs it layer by layer, as its gradient runs the layers' passes.
+/// </summary>
+internal static class LayerLoopJvp
+{
+    /// <summary>The Jvp of one layer (<paramref name="body"/>, the body of a loop over layers), as a model the planner schedules.</summary>
+    public static GradientModel Of(MethodModel body)
+    {
+        var layer = body.Layer!;
+        var sweep = new TangentSweep(body.Graph, directions: 1);
+        var tangents = DerivedMethods.TangentInputs(body, sweep);
+        // The carried vector's tangent: named apart from the layer's parameters, the weights' tangents and the scope.
+        var taken = new HashSet<string>(body.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name)));
+        var carried = body.Graph[layer.Carried];
+        string tangentName = Unique(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)), taken);
+        int carriedTangent = sweep.Builder.Input(tangentName, carried.Kind, carried.Shape);
+        sweep.Seed(layer.Carried, 0, carriedTangent);
+        sweep.Run();
+        var b = sweep.Builder;
+        int value = sweep.Map(body.Output);
+        var shape = b[value].Shape!;
+        int tangent = sweep.Tangent(body.Output, 0) ?? b.Structural(Op.Broadcast, ScalarKind.Single, shape, null, b.Zero(ScalarKind.Single));
+        var (locals, _, _) = DerivedMethods.Names(body, null, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
+        var graph = b.ToDag();
+        // The layer's own parameters (no backward seed), the carried vector's tangent, then the weights' tangents.
+        var own = body.Parameters.Where(p => p.Input != layer.Seed)
+            .Select(p => p with { IsDifferentiable = false, IsField = false, Input = sweep.Map(p.Input) });
+        var carriedParameter = new ParameterInfo(tangentName, carried.Kind, false, "", carriedTangent, null, Type: "global::SymbolicGrad.Mat");
+        var parameters = own.Append(carriedParameter).Concat(tangents);
+        string name = body.Name + "Jvp";
+        for (int k = 2; body.ScopeNames.Contains(name) || body.ScopeNames.Contains(name + "Workspace"); k++) name = body.Name + "Jvp" + k;
+        var derived = DerivedMethods.Derive(body, name, parameters, graph, value, locals, System.Array.Empty<string>(), sweep)
+            with { Layer = new LayerBody(sweep.Map(layer.Carried), -1, sweep.Map(layer.Counter), carriedTangent) };
+        return new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
+            EquatableArray<NodeName>.Empty, new EquatableArray<int>(new[] { tangent }));
+    }
+
+    private static string Unique(string name, HashSet<string> taken)
+    {
+        string candidate = name;
+        for (int k = 2; !taken.Add(candidate); k++) candidate = name + k;
+        return candidate;
+    }
+}
