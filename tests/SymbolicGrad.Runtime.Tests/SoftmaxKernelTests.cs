@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Runtime.Tests;
 
@@ -82,6 +83,38 @@ public class SoftmaxKernelTests
         }
 
         Assert.Equal(1f, probs.Sum(), 5);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(17)]
+    public void LogSumExpOfShortAndLongRowsMatchesTheClosedForm(int length)
+    {
+        // Rows up to 16 take a scalar path, longer ones the vector one: both must give log Σ e^x, even for large x.
+        var x = Reference.Random(length, length).Select(v => 40 * v + 60).ToArray();
+        double max = x.Max();
+        double lse = max + Math.Log(x.Sum(v => Math.Exp(v - max)));
+        Assert.Equal(lse, Kernels.LogSumExp(x), 4);
+
+        // The short path gives the bits of the TensorPrimitives formula it replaces (training results do not move).
+        var shifted = new float[length];
+        float top = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, top, shifted);
+        TensorPrimitives.Exp(shifted, shifted);
+        Assert.Equal(top + MathF.Log(TensorPrimitives.Sum(shifted)), Kernels.LogSumExp(x));
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void LogSumExpOfAShortRowIsNaNForANaNOrInfiniteScore(float bad)
+    {
+        // As on the vector path: +∞ − max is NaN, so the loss is NaN and the trainer stops on it.
+        float[] x = [1f, bad, -2f];
+        Assert.True(float.IsNaN(Kernels.LogSumExp(x)));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace SymbolicGrad;
 
 /// <summary>
@@ -65,16 +68,44 @@ public sealed class Dataset
     public static Dataset FromBytes(ReadOnlySpan<byte> pixels, int featureCount, ReadOnlySpan<byte> labels, int classCount)
     {
         var features = GC.AllocateUninitializedArray<float>(pixels.Length);
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            features[i] = pixels[i] / 255f;
-        }
+        ScaleBytes(pixels, features);
         var ints = new int[labels.Length];
         for (int i = 0; i < labels.Length; i++)
         {
             ints[i] = labels[i];
         }
         return new Dataset(features, featureCount, ints, classCount);
+    }
+
+    // features[i] = pixels[i] / 255, 32 bytes at a time (the division is IEEE's: the same bits as one by one). Vector256's
+    // own methods, not Vector<T>'s: precompiled (ReadyToRun) code inlines only those.
+    static void ScaleBytes(ReadOnlySpan<byte> pixels, Span<float> features)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(255f);
+            ref byte source = ref MemoryMarshal.GetReference(pixels);
+            ref float target = ref MemoryMarshal.GetReference(features);
+            for (; i <= pixels.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var bytes = Vector256.LoadUnsafe(ref source, (nuint)i);
+                var low = Vector256.WidenLower(bytes);
+                var high = Vector256.WidenUpper(bytes);
+                Store(Vector256.WidenLower(low), ref target, i);
+                Store(Vector256.WidenUpper(low), ref target, i + 8);
+                Store(Vector256.WidenLower(high), ref target, i + 16);
+                Store(Vector256.WidenUpper(high), ref target, i + 24);
+            }
+
+            void Store(Vector256<uint> values, ref float target, int at) =>
+                (Vector256.ConvertToSingle(values.AsInt32()) / scale).StoreUnsafe(ref target, (nuint)at);
+        }
+
+        for (; i < pixels.Length; i++)
+        {
+            features[i] = pixels[i] / 255f;
+        }
     }
 
     /// <summary>The features, row-major: row i is <c>Features[i*FeatureCount .. (i+1)*FeatureCount)</c>.</summary>

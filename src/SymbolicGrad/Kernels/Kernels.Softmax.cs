@@ -15,6 +15,11 @@ public static partial class Kernels
             throw new ArgumentException("Kernels.LogSumExp: x is empty; it needs at least one element.", nameof(x));
         }
 
+        if (x.Length <= ShortRow)
+        {
+            return LogSumExpShort(x);
+        }
+
         float max = TensorPrimitives.Max(x);
         Span<float> shifted = stackalloc float[Math.Min(ExpChunk, x.Length)];
         float sum = 0f;
@@ -28,6 +33,30 @@ public static partial class Kernels
         }
 
         return max + MathF.Log(sum);
+    }
+
+    // A row of class scores (10 for digits) is too short for TensorPrimitives' Max and Subtract to repay their set-up
+    // (measured: log-sum-exp was 5% of a Digits run's CPU time). Plain loops do the same IEEE operations element by
+    // element, and the exponentials and their sum stay TensorPrimitives', so every result keeps its bits.
+    private const int ShortRow = 16;
+
+    private static float LogSumExpShort(ReadOnlySpan<float> x)
+    {
+        float max = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            max = MathF.Max(max, x[i]);
+        }
+
+        Span<float> shifted = stackalloc float[ShortRow];
+        shifted = shifted[..x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            shifted[i] = x[i] - max;
+        }
+
+        TensorPrimitives.Exp(shifted, shifted);
+        return max + MathF.Log(TensorPrimitives.Sum(shifted));
     }
 
     /// <summary><c>y = softmax(x)</c> with the max shift (finite for any finite logits); may run in place.</summary>

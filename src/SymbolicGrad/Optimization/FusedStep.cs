@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace SymbolicGrad;
@@ -222,8 +221,8 @@ internal sealed class FusedStep(ParameterStore store)
         var v = term.V;
         for (int r = 0; r < u.Rows; r++)
         {
-            float maxU = MathF.Abs(TensorPrimitives.MaxMagnitude(u.Span.Slice(r * u.Cols, u.Cols)));
-            float maxV = MathF.Abs(TensorPrimitives.MaxMagnitude(v.Span.Slice(r * v.Cols, v.Cols)));
+            float maxU = FiniteCheck.MaxMagnitude(u.Span.Slice(r * u.Cols, u.Cols));
+            float maxV = FiniteCheck.MaxMagnitude(v.Span.Slice(r * v.Cols, v.Cols));
             if (!float.IsFinite(maxU) || !float.IsFinite(maxV))
             {
                 return false;

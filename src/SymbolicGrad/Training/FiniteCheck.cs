@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SymbolicGrad;
 
@@ -26,6 +28,41 @@ internal static class FiniteCheck
 
         return Vector.Sum(acc) + tail == 0f;
     }
+
+    /// <summary>
+    /// The largest |x| of <paramref name="values"/> (0 when empty), or +∞ when any element is NaN or infinite. The bits
+    /// of |x| ordered as integers order the magnitudes, and NaN and ±∞ have the largest, so one integer max decides both.
+    /// </summary>
+    internal static float MaxMagnitude(ReadOnlySpan<float> values)
+    {
+        ref int start = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
+        int max = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<int>.Count)
+        {
+            var magnitude = Vector256.Create(int.MaxValue);
+            var acc = Vector256<int>.Zero;
+            for (; i <= values.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref start, (nuint)i) & magnitude);
+            }
+
+            var half = Vector128.Max(acc.GetLower(), acc.GetUpper());
+            half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+            half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+            max = half.ToScalar();
+        }
+
+        for (; i < values.Length; i++)
+        {
+            max = Math.Max(max, Unsafe.Add(ref start, i) & int.MaxValue);
+        }
+
+        return max >= FiniteLimit ? float.PositiveInfinity : BitConverter.Int32BitsToSingle(max);
+    }
+
+    // The bits of +∞: every finite |x| is below, NaN and ±∞ at or above.
+    private const int FiniteLimit = 0x7F800000;
 
     /// <summary>Index of the first NaN or infinite element, or -1.</summary>
     internal static int FirstNonFinite(ReadOnlySpan<float> values)

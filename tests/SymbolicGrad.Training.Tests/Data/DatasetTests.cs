@@ -63,6 +63,22 @@ public class DatasetTests
         Expect.Close([0.0, 0.2, 1.0, 0.4], data.Features);
     }
 
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(784 * 3)]
+    public void FromBytes_gives_the_bits_of_each_byte_over_255_at_any_length(int length)
+    {
+        // The vector path takes 32 bytes at a time; the rest goes one by one. Every byte value occurs.
+        var pixels = Enumerable.Range(0, length).Select(i => (byte)(i * 37 + 11)).ToArray();
+        var data = Dataset.FromBytes(pixels, 1, new byte[length], 1);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(pixels[i] / 255f, data.Features[i]);
+        }
+    }
+
     [Fact]
     public void MinMax_scaler_fits_on_train_and_applies_to_test()
     {
