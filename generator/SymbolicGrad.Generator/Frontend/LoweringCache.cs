@@ -83,6 +83,7 @@ internal static class LoweringCache
         {
             var outer = t_consulted;
             t_consulted = consulted;
+            var outerFacts = DeclarationFacts.Enter(DeclarationFacts.For(declarations, compilation));
             try
             {
                 result = MethodLowering.Lower(node, symbol, semanticModel, cancellation);
@@ -90,6 +91,7 @@ internal static class LoweringCache
             finally
             {
                 t_consulted = outer;
+                DeclarationFacts.Leave(outerFacts);
             }
         }
         // A callee inlined from the method's own file ties it to that file's other bodies.
