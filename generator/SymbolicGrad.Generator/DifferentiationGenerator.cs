@@ -62,9 +62,10 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(derived.Select(static (result, _) => result.File), AddFile);
 
         // Diagnostics are reported in the compilation's own trees, so that '#pragma warning disable' and [SuppressMessage]
-        // apply to them; each file's are reported again only when that file or its diagnostics change.
-        var diagnostics = written.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect()
-            .Combine(derived.Select(static (result, _) => result.Diagnostics).Where(static list => list.Count > 0).Collect())
+        // apply to them; each file's are reported again only when that file or its diagnostics change. What a loop tapes
+        // (SG0104) is SymbolicGrad.Analyzers' to report: an edit then costs no suppression checks when all is well.
+        var diagnostics = written.Select(static (result, _) => ForTheGenerator(result.Diagnostics)).Where(static list => list.Count > 0).Collect()
+            .Combine(derived.Select(static (result, _) => ForTheGenerator(result.Diagnostics)).Where(static list => list.Count > 0).Collect())
             .Select(static (lists, _) => lists.Left.Concat(lists.Right).SelectMany(list => list).ToEquatableArray());
         var trees = context.SyntaxProvider.CreateSyntaxProvider(static (node, _) => node is CompilationUnitSyntax, static (file, _) => file.Node.SyntaxTree);
         var located = diagnostics.Combine(trees.Select(static (tree, _) => tree.FilePath).Collect().Select(static (paths, _) => TreeDiagnostics.UniquePaths(paths)));
@@ -75,6 +76,11 @@ public sealed class DifferentiationGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(inTrees, Report);
         context.RegisterSourceOutput(located.Select(static (pair, _) => TreeDiagnostics.Elsewhere(pair.Left, pair.Right)), Report);
     }
+
+    private static EquatableArray<DiagnosticInfo> ForTheGenerator(EquatableArray<DiagnosticInfo> diagnostics) =>
+        diagnostics.Any(static d => DiagnosticCatalogue.ReportedByAnalyzer(d.Id))
+            ? diagnostics.Where(static d => !DiagnosticCatalogue.ReportedByAnalyzer(d.Id)).ToEquatableArray()
+            : diagnostics;
 
     private static void AddFile(SourceProductionContext output, Pipeline.GeneratedFile? file)
     {

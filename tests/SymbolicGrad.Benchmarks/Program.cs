@@ -17,6 +17,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
 //   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
+//   SG_EDIT_ANALYZER=1 instead measures LoopTapeAnalyzer (SG0104) at build and per edit
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorJvpBenchmarks*' : Jvp/primal and gradient/primal of a Vec/Mat function (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorHvpBenchmarks*' : Hvp/gradient of a Vec/Mat function, the 256→64→10 perceptron (issue 10)

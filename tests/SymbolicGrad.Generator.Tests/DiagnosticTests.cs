@@ -962,7 +962,7 @@ public sealed partial class DiagnosticTests
     [Fact]
     public void SG0104_ALoopSaysWhatItKeeps()
     {
-        var run = AssertReported("SG0104", Header + """
+        var run = AssertReportedByAnalyzer("SG0104", Header + """
             public static partial class C
             {
                 [Differentiable]
@@ -973,14 +973,14 @@ public sealed partial class DiagnosticTests
                     return p;
                 }
             }
-            """, "p from a tape, 8 bytes per iteration");
+            """, "The backward pass of this 'for' loop reads p from a tape, 8 bytes per iteration");
         Assert.Equal(DiagnosticSeverity.Info, run.Diagnostics.Single(d => d.Id == "SG0104").Severity);
     }
 
     [Fact]
     public void SG0104_AnAccumulatingLoopKeepsNothing()
     {
-        AssertReported("SG0104", Header + """
+        AssertReportedByAnalyzer("SG0104", Header + """
             public static partial class C
             {
                 [Differentiable]
@@ -991,7 +991,7 @@ public sealed partial class DiagnosticTests
                     return s;
                 }
             }
-            """, "nothing from a tape");
+            """, "The backward pass of this 'for' loop reads nothing from a tape: it recomputes what it needs from the loop's counter and the values around the loop");
     }
 
     [Fact]
@@ -1042,7 +1042,7 @@ public sealed partial class DiagnosticTests
     public void SG0104_ARecurrenceOfTwoValuesTapesBoth()
     {
         // The rotation (u, v) → (u cos x − v sin x, u sin x + v cos x): the backward pass needs both old values.
-        AssertReported("SG0104", Header + """
+        AssertReportedByAnalyzer("SG0104", Header + """
             public static partial class C
             {
                 [Differentiable]
@@ -1059,13 +1059,13 @@ public sealed partial class DiagnosticTests
                     return u + 2 * v;
                 }
             }
-            """, "16 bytes per iteration");
+            """, "The backward pass of this 'for' loop reads v, u from a tape, 16 bytes per iteration");
     }
 
     [Fact]
     public void SG0104_FloatHornerTapesFourBytes()
     {
-        AssertReported("SG0104", Header + """
+        AssertReportedByAnalyzer("SG0104", Header + """
             public static partial class C
             {
                 [Differentiable]
@@ -1076,13 +1076,13 @@ public sealed partial class DiagnosticTests
                     return p;
                 }
             }
-            """, "p from a tape, 4 bytes per iteration");
+            """, "The backward pass of this 'for' loop reads p from a tape, 4 bytes per iteration");
     }
 
     [Fact]
     public void SG0104_TheInnerLoopOfANestSaysWhatItKeeps()
     {
-        var run = AssertReported("SG0104", Header + """
+        var run = AssertReportedByAnalyzer("SG0104", Header + """
             public static partial class C
             {
                 [Differentiable]
@@ -1098,9 +1098,9 @@ public sealed partial class DiagnosticTests
                     return s;
                 }
             }
-            """, "t from a tape, 8 bytes per iteration");
+            """, "The backward pass of this 'for' loop reads t from a tape, 8 bytes per iteration");
         // The outer loop keeps the inner loop's trip count.
-        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0104" &&
+        Assert.Contains(run.AnalyzerDiagnostics, d => d.Id == "SG0104" &&
             d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("trips from a tape, 4 bytes per iteration", StringComparison.Ordinal));
     }
 
@@ -1961,6 +1961,20 @@ public sealed partial class DiagnosticTests
         var twice = run.Diagnostics.GroupBy(d => (d.Id, d.Location.SourceSpan, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))
             .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(twice.Count == 0, "Reported more than once: " + string.Join("; ", twice));
+    }
+
+    /// <summary>
+    /// <see cref="AssertReported"/> for a diagnostic that SymbolicGrad.Analyzers reports and the generator does not: the
+    /// analyzer's, at the marked span, with exactly <paramref name="message"/>.
+    /// </summary>
+    private static GeneratorRun AssertReportedByAnalyzer(string id, string markedSource, string message)
+    {
+        var run = AssertReported(id, markedSource);
+        var span = MarkedSource.Parse(markedSource).Span;
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == id);
+        var hit = Assert.Single(run.AnalyzerDiagnostics, d => d.Id == id && d.Location.SourceSpan == span && d.Location.GetLineSpan().Path == "Source0.cs");
+        Assert.Equal(message, hit.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        return run;
     }
 
     private static GeneratorRun AssertReported(string id, string markedSource, string messageContains = "")

@@ -203,6 +203,70 @@ public sealed class IncrementalityTests
         Assert.Equal("Console.WriteLine(x)", newTree.ToString().Substring(broken.Location.SourceSpan.Start, "Console.WriteLine(x)".Length));
     }
 
+    private const string Loops = """
+        using System;
+        using SymbolicGrad;
+
+        namespace Incremental;
+
+        public static partial class Loops
+        {
+            [Differentiable]
+            public static double Horner(double[] c, double x)
+            {
+                double p = 0.5;
+                for (int i = c.Length - 1; i >= 0; i--) p = p * x + c[i];
+                return p;
+            }
+        }
+        """;
+
+    [Fact]
+    public void ALoopsTapeNoteIsTheAnalyzersSoAKeystrokeReportsNothing()
+    {
+        // SG0104 comes from LoopTapeAnalyzer: the generator has nothing to report for a project that is all well, so
+        // an edit costs Roslyn no suppression checks, and the note follows the edited tree.
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(Loops, "Loops.cs"), GeneratorHarness.Parse(Other, "Other.cs")]);
+        var first = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Empty(first.GeneratorDiagnostics);
+        Assert.Empty(Outputs(first, TrackingNames.LocateDiagnostics));
+        var edited = Edit(compilation, "Loops.cs", Loops.Replace("0.5", "0.7"));
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertClean();
+        Assert.Empty(second.GeneratorDiagnostics);
+        Assert.Empty(Outputs(second, TrackingNames.LocateDiagnostics));
+        var note = Assert.Single(second.AnalyzerDiagnostics, d => d.Id == "SG0104");
+        Assert.Same(edited.SyntaxTrees.Single(t => t.FilePath == "Loops.cs"), note.Location.SourceTree);
+        Assert.Equal("for", Loops.Substring(note.Location.SourceSpan.Start, note.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void AMemberAddedToTheTypeRenamesWhatWouldClashWithIt()
+    {
+        // The names in a type's scope are kept from one compilation to the next only while the declarations stay the
+        // same: a field named like the generated local 'tape', added in another file, makes the next lowering avoid it.
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(Loops, "Loops.cs"), GeneratorHarness.Parse(Other, "Other.cs")]);
+        var first = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Contains("var tape = ", first.Source("Incremental.Loops.Horner.g.cs"));
+
+        // An edit inside the body keeps the declarations: same names.
+        var inBody = Edit(compilation, "Loops.cs", Loops.Replace("0.5", "0.7"));
+        var second = GeneratorHarness.Run(first.Driver, inBody).AssertClean();
+        Assert.Contains("var tape = ", second.Source("Incremental.Loops.Horner.g.cs"));
+
+        var withField = inBody.AddSyntaxTrees(GeneratorHarness.Parse("""
+            namespace Incremental;
+
+            public static partial class Loops
+            {
+                public static int tape;
+            }
+            """, "Field.cs"));
+        var third = GeneratorHarness.Run(second.Driver, withField).AssertClean();
+        string source = third.Source("Incremental.Loops.Horner.g.cs");
+        Assert.DoesNotContain("var tape = ", source);
+        Assert.Contains("var tape2 = ", source);
+    }
+
     private static (GeneratorRun Run, CSharpCompilation Compilation) RunBroken()
     {
         var source = Model.Replace("public static int Unrelated", """

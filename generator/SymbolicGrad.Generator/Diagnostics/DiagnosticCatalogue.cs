@@ -190,6 +190,13 @@ internal static partial class DiagnosticCatalogue
         "What a loop stores for the backward pass",
         "The backward pass of this '{0}' loop reads {1}");
 
+    /// <summary>
+    /// Whether SymbolicGrad.Analyzers reports <paramref name="id"/> instead of the generator: an information that only
+    /// describes the generated code. Any diagnostic a generator reports costs every IDE keystroke Roslyn's suppression
+    /// checks on the new compilation; an analyzer's runs in the background.
+    /// </summary>
+    public static bool ReportedByAnalyzer(string id) => id == LoopTape.Id;
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG9999",
         "Internal generator error",
         "SymbolicGrad could not compile '{0}': {1}; please report this with the method's source");

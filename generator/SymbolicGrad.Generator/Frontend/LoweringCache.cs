@@ -57,10 +57,15 @@ internal static class LoweringCache
     /// The lowering of <paramref name="context"/>'s node, a method or local function with attributes; null when none of
     /// them is SymbolicGrad's [Differentiable]. Finding the attribute binds the declaration, so that answer is cached too.
     /// </summary>
-    public static LoweringResult? Lower(GeneratorSyntaxContext context, CancellationToken cancellation)
+    public static LoweringResult? Lower(GeneratorSyntaxContext context, CancellationToken cancellation) =>
+        Lower(context.Node, context.SemanticModel, cancellation);
+
+    /// <summary>
+    /// The lowering of <paramref name="node"/> (as <see cref="Lower(GeneratorSyntaxContext, CancellationToken)"/>), for
+    /// SymbolicGrad.Analyzers, which compiles this file and keeps its own cache.
+    /// </summary>
+    public static LoweringResult? Lower(SyntaxNode node, SemanticModel semanticModel, CancellationToken cancellation)
     {
-        var node = context.Node;
-        var semanticModel = context.SemanticModel;
         var compilation = semanticModel.Compilation;
         ulong declarations = DeclarationsOf(compilation, cancellation);
         if (Entries.TryGetValue(node, out var cached) && cached.StillHolds(compilation, declarations)) return cached.Result;
@@ -78,6 +83,7 @@ internal static class LoweringCache
         {
             var outer = t_consulted;
             t_consulted = consulted;
+            var outerFacts = DeclarationFacts.Enter(DeclarationFacts.For(declarations, compilation));
             try
             {
                 result = MethodLowering.Lower(node, symbol, semanticModel, cancellation);
@@ -85,6 +91,7 @@ internal static class LoweringCache
             finally
             {
                 t_consulted = outer;
+                DeclarationFacts.Leave(outerFacts);
             }
         }
         // A callee inlined from the method's own file ties it to that file's other bodies.

@@ -13,7 +13,14 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class ScopeNames
 {
-    public static EquatableArray<string> Of(IMethodSymbol method)
+    /// <remarks>
+    /// Declarations only: kept while they stay the same (<see cref="DeclarationFacts"/>), so that an edit inside one body
+    /// does not bind the attributes of its type's other methods again.
+    /// </remarks>
+    public static EquatableArray<string> Of(IMethodSymbol method) =>
+        DeclarationFacts.Get("scope names|" + DeclarationFacts.KeyOf(method.ContainingType) + "|" + method.Name, () => Compute(method));
+
+    private static EquatableArray<string> Compute(IMethodSymbol method)
     {
         var names = new SortedSet<string>(System.StringComparer.Ordinal);
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)

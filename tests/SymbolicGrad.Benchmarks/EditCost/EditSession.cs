@@ -39,6 +39,16 @@ internal sealed class EditSession
             .ToArray();
     }
 
+    /// <summary>The project as it is now (after the last edit).</summary>
+    public CSharpCompilation Compilation => _compilation;
+
+    /// <summary>The tree the last edit changed (null before any).</summary>
+    public SyntaxTree? EditedTree { get; private set; }
+
+    /// <summary>The whole project parsed anew, as a build starts: nothing of an earlier analysis can be reused.</summary>
+    public CSharpCompilation Reparsed() =>
+        _compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(_compilation.SyntaxTrees.Select(t => Parse(t.GetText().ToString(), t.FilePath)));
+
     /// <summary>The last run's result.</summary>
     public GeneratorDriverRunResult Result => _driver.GetRunResult();
 
@@ -50,8 +60,7 @@ internal sealed class EditSession
     /// </summary>
     public GeneratorDriver FirstCompile()
     {
-        var fresh = _compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(_compilation.SyntaxTrees.Select(t => Parse(t.GetText().ToString(), t.FilePath)));
-        return CSharpGeneratorDriver.Create(_generator()).RunGenerators(fresh);
+        return CSharpGeneratorDriver.Create(_generator()).RunGenerators(Reparsed());
     }
 
     /// <summary>A digit of a constant in one method's body changes (typed over, so the line and the file's length stay).</summary>
@@ -68,6 +77,7 @@ internal sealed class EditSession
         char digit = text[position] == '9' ? '1' : (char)(text[position] + 1);
         var edited = old.WithChangedText(text.WithChanges(new TextChange(new TextSpan(position, 1), digit.ToString())));
         _compilation = _compilation.ReplaceSyntaxTree(old, edited);
+        EditedTree = edited;
     }
 
     private static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, path: path);

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Generator.Tests.Infrastructure;
 /// <summary>
 /// Compiles test sources in memory and runs <see cref="DifferentiationGenerator"/> over them (and, on demand, the
 /// <see cref="DeclarationAnalyzer"/> and <see cref="DerivativeRuleAnalyzer"/>, which report the declaration rules the
-/// generator does not report).
+/// generator does not report, and <see cref="LoopTapeAnalyzer"/>, which reports what loops tape).
 /// </summary>
 internal static class GeneratorHarness
 {
@@ -66,7 +66,7 @@ internal static class GeneratorHarness
     }
 
     /// <summary>The analyzers of SymbolicGrad.Analyzers.</summary>
-    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => [new DeclarationAnalyzer(), new DerivativeRuleAnalyzer()];
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => [new DeclarationAnalyzer(), new DerivativeRuleAnalyzer(), new LoopTapeAnalyzer()];
 
     /// <summary>What the analyzers of SymbolicGrad.Analyzers report on <paramref name="compilation"/>.</summary>
     public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
