@@ -155,7 +155,8 @@ internal sealed record RandomLoopProgram(int Seed, string Name, IReadOnlyList<Lo
     private static string Single(string code)
     {
         code = Regex.Replace(code, @"\bdouble\b", "float");
-        code = code.Replace("Math.", "MathF.", StringComparison.Ordinal);
+        // MathF has no Clamp: Math.Clamp has a float overload.
+        code = code.Replace("Math.", "MathF.", StringComparison.Ordinal).Replace("MathF.Clamp(", "Math.Clamp(", StringComparison.Ordinal);
         return Regex.Replace(code, @"(?<![\w.])(\d+\.\d+)(?![\w.])", "$1f");
     }
 
