@@ -306,6 +306,51 @@ public sealed class LoopBaselineTests
         Assert.True(double.IsNaN(Call(assembly, "Loops.TimesZero", "Check", new[] { double.PositiveInfinity, 1.0 }, 0.75, new double[2], dA)));
     }
 
+    [Fact]
+    public void CounterOfALoopThatAlwaysLeavesAtOnceIsNotDeclared()
+    {
+        // Found by the random loop programs (M1707): s > 0.3 is constant, so the loop breaks at the top of its first
+        // iteration and the folded test no longer reads w; the forward loop still declared it, 'int w = 0;', a local
+        // never read (warning CS0219, an error under TreatWarningsAsErrors).
+        using var assembly = Baseline.VerifyAndLoad("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Loops;
+
+            public static partial class LeavesAtOnce
+            {
+                [Differentiable]
+                public static double F(double[] xs, double a)
+                {
+                    double s = 2.0;
+                    double t = a;
+                    int w = 0;
+                    while (true)
+                    {
+                        if (w >= xs.Length || s > 0.3) break;
+                        w++;
+                        t = Math.Sqrt(1.0 + t * t) * 0.5 + xs[w - 1];
+                    }
+                    return t + s;
+                }
+
+                public static double Check(double[] xs, double a, double[] dXs, double[] dA)
+                {
+                    double generated = FGradient(xs, a, dXs, out double d);
+                    dA[0] = d;
+                    return generated;
+                }
+            }
+            """, "Loops.LeavesAtOnce.F.g.cs");
+        // No iteration completes: f = a + 2, ∂f/∂a = 1, and no element is read (the gradient buffer keeps its 0.5s).
+        double[] dXs = [0.5, 0.5], dA = new double[1];
+        Assert.Equal(2.75, Call(assembly, "Loops.LeavesAtOnce", "Check", new[] { 0.25, -1.5 }, 0.75, dXs, dA));
+        Assert.Equal(1.0, dA[0]);
+        Assert.Equal([0.5, 0.5], dXs);
+        Assert.Equal(2.0 - 3.5, Call(assembly, "Loops.LeavesAtOnce", "Check", new[] { double.NaN }, -3.5, new double[1], dA));
+    }
+
     private static double Call(LoadedAssembly assembly, string type, string method, params object[] args) =>
         (double)assembly.Type(type).GetMethod(method)!.Invoke(null, args)!;
 }

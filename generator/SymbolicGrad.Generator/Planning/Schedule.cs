@@ -295,9 +295,13 @@ internal sealed partial class Schedule
         var n = _dag[loop];
         var region = _dag.Regions[n.Body];
         var carried = new List<CarriedVariable>();
+        var taped = new HashSet<int>(RestoresOf(loop).Select(r => _dag[r].Ref));
         for (int j = 0; j < region.Parameters.Count; j++)
         {
             int parameter = region.Parameters[j];
+            // A variable whose every read was folded away (a counter, when the loop always leaves in its first iteration)
+            // is not declared: it would be a local assigned a constant and never read (CS0219).
+            if (IsUnread(loop, region, j) && !taped.Contains(parameter) && !HeaderReads(region, parameter)) continue;
             string name = _names.Allocate(_userNames.TryGetValue(parameter, out var user) ? user : "v");
             Names[parameter] = name;
             foreach (int result in ResultsOf(loop, j)) Names[result] = name;
@@ -307,24 +311,44 @@ internal sealed partial class Schedule
         StoreCyclicNexts(region, carried);
 
         // What the backward pass restores from this loop's iterations.
-        var taped = new List<TapedValue>();
+        var tapedFields = new List<TapedValue>();
         var tapedAfter = new List<TapedValue>();
         foreach (int restore in RestoresOf(loop))
         {
             int reference = _dag[restore].Ref;
             var field = TapeFieldFor(reference, loop);
-            (_dag[reference].Op == Op.Param ? taped : tapedAfter).Add(field);
+            (_dag[reference].Op == Op.Param ? tapedFields : tapedAfter).Add(field);
         }
-        string? tapeIndex = taped.Count + tapedAfter.Count > 0 ? _names.Allocate("k") : null;
+        string? tapeIndex = tapedFields.Count + tapedAfter.Count > 0 ? _names.Allocate("k") : null;
         if (tapeIndex is not null) _tapeIndices[loop] = tapeIndex;
         int trips = TripsOf(loop);
         string? tripsName = trips >= 0 && _reachable[trips] ? _names.Allocate("trips") : null;
         if (tripsName is not null) Names[trips] = tripsName;
-        TapedBy[loop] = taped.Concat(tapedAfter).ToList();
+        TapedBy[loop] = tapedFields.Concat(tapedAfter).ToList();
 
         var body = ScheduleRegion(n.Body, backward: false);
         return new LoopStatement(loop, carried.ToEquatableArray(), body.ToEquatableArray(), tripsName, tapeIndex,
-            taped.ToEquatableArray(), tapedAfter.ToEquatableArray());
+            tapedFields.ToEquatableArray(), tapedAfter.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Whether the loop's test before each iteration reads <paramref name="parameter"/>: the test is printed inline in the
+    /// loop's header, so its reads are not counted as uses.
+    /// </summary>
+    private bool HeaderReads(Region region, int parameter)
+    {
+        if (region.Loop is not { Condition: >= 0 } control) return false;
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(control.Condition);
+        while (stack.Count > 0)
+        {
+            int id = stack.Pop();
+            if (id == parameter) return true;
+            if (!seen.Add(id) || _dag[id].Region != region.Id) continue;
+            foreach (int arg in _dag[id].Args) stack.Push(arg);
+        }
+        return false;
     }
 
     private ReverseLoopStatement ScheduleReverseLoop(int reverse)
@@ -382,9 +406,11 @@ internal sealed partial class Schedule
     }
 
     /// <summary>
-    /// Whether carried value <paramref name="k"/> of a reverse loop is read by nothing: not by the body, nor by another
-    /// carried value's next value, nor after the loop. An adjoint whose only contributions were folded away (from a
-    /// value multiplied by a constant 0) is such a value: it would be a local assigned constants and never read (CS0219).
+    /// Whether carried value <paramref name="k"/> of a loop is read by nothing: not by the body, nor by another carried
+    /// value's next value, nor after the loop. An adjoint whose only contributions were folded away (from a value
+    /// multiplied by a constant 0) is such a value: it would be a local assigned constants and never read (CS0219).
+    /// A forward loop's header and the backward pass's restores read values without counting as uses: for a forward
+    /// loop, the caller checks those too.
     /// </summary>
     private bool IsUnread(int loop, Region region, int k)
     {

@@ -27,4 +27,25 @@ internal static class LoopConstructs
         new("two carried values", new Regex(@"\(u\d+, v\d+\) = \(v\d+, |u\d+ = v\d+;")),
         new("int local with %", new Regex(@"int q\d+ = .* % ")),
     ];
+
+    /// <summary>What only <see cref="LoopLanguage.Extended"/> programs have (the M family), beyond <see cref="All"/>.</summary>
+    public static readonly IReadOnlyList<LoopConstruct> Extended =
+    [
+        new("while (true) left by break", new Regex(@"while \(true\)")),
+        new("for on a differentiable value", new Regex(@"for \(int k\d+ = 0; [suv]\d+ [<>]")),
+        new("do on a differentiable value", new Regex(@"^ +while \([suv]\d+ [<>] -?[\d.]+ && g\d+ < \d\);$", RegexOptions.Multiline)),
+        new("previous element", new Regex(@"\[i\d+ - 1\]")),
+        new("step -2 or ++i", new Regex(@" -= 2\)|; \+\+i\d+\)")),
+        new("foreach with a position", new Regex(@"^ +j\d+\+\+;$", RegexOptions.Multiline)),
+        new("exit after an assignment", new Regex(@"\{\n +[^\n]+;\n +(break;|continue;|return )")),
+        new("division assignment", new Regex(@" /= 1\.0 \+ ")),
+        new("tuple deconstruction", new Regex(@"var \(p\d+, p\d+\) = ")),
+        new("switch expression", new Regex(@" switch \{ ")),
+        new("relational pattern", new Regex(@" is > -[\d.]+ and < ")),
+        new("int comparison", new Regex(@"<= \(?([iwgkjc]\d+|n)\b")),
+        new("counter parity", new Regex(@" % 2 == [01]")),
+        new("Sqrt, Log, Abs, Pow, Cbrt", new Regex(@"Math\.(Sqrt|Log|Abs|Pow|Cbrt)\(")),
+        new("Atan2, Clamp, FusedMultiplyAdd, CopySign", new Regex(@"Math\.(Atan2|Clamp|FusedMultiplyAdd|CopySign)\(")),
+        new("floating %", new Regex(@" % \d+\.\d+\)")),
+    ];
 }

@@ -94,7 +94,7 @@ internal sealed partial class ProgramBatch
         return method is null ? null : WrapperSuffix().Replace(method.Identifier.ValueText, "");
     }
 
-    [GeneratedRegex(@"\.(L\d+)\.g\.cs$")]
+    [GeneratedRegex(@"\.([A-Z]\d+)\.g\.cs$")]
     private static partial Regex GeneratedFile();
 
     [GeneratedRegex(@"(Value|Check)$")]

@@ -4,6 +4,21 @@ using System.Text.RegularExpressions;
 
 namespace SymbolicGrad.Generator.Tests.Infrastructure;
 
+/// <summary>Which constructs a random loop program may use.</summary>
+internal enum LoopLanguage
+{
+    /// <summary>The first family (programs L0, L1, …): its programs stay as they were, so reported failures can be rerun.</summary>
+    Core,
+
+    /// <summary>
+    /// The core constructs and more (programs M0, M1, …): while (true) left by a break, for and do on a differentiable
+    /// condition, reads of the previous element, steps of -2 and ++i, exits after assignments, division assignments, tuple
+    /// deconstruction, switch expressions, relational patterns, int comparisons, and Sqrt, Log, Abs, Pow, Atan2, Clamp,
+    /// Cbrt, FusedMultiplyAdd, CopySign and floating % inside loops.
+    /// </summary>
+    Extended,
+}
+
 /// <summary>What a parameter of a random loop program is: an array or span, a double, or an int.</summary>
 internal enum LoopParameterKind
 {
@@ -140,7 +155,8 @@ internal sealed record RandomLoopProgram(int Seed, string Name, IReadOnlyList<Lo
     private static string Single(string code)
     {
         code = Regex.Replace(code, @"\bdouble\b", "float");
-        code = code.Replace("Math.", "MathF.", StringComparison.Ordinal);
+        // MathF has no Clamp: Math.Clamp has a float overload.
+        code = code.Replace("Math.", "MathF.", StringComparison.Ordinal).Replace("MathF.Clamp(", "Math.Clamp(", StringComparison.Ordinal);
         return Regex.Replace(code, @"(?<![\w.])(\d+\.\d+)(?![\w.])", "$1f");
     }
 
@@ -155,7 +171,7 @@ internal sealed record RandomLoopProgram(int Seed, string Name, IReadOnlyList<Lo
 /// reads at computed indices, recurrences carrying two values (tuple or temporary), if/else inside bodies.
 /// Carried values enter expressions through tanh/sin or linear updates, so every program stays finite.
 /// </summary>
-internal sealed class RandomLoopProgramGenerator
+internal sealed partial class RandomLoopProgramGenerator
 {
     private static readonly string[] ArrayNames = ["xs", "ys", "zs"];
     private static readonly string[] ScalarNames = ["a", "b"];
@@ -174,12 +190,19 @@ internal sealed class RandomLoopProgramGenerator
     private int _loopDepth;
     private int _exits;
 
-    private RandomLoopProgramGenerator(int seed) => _random = new Random(seed);
+    /// <summary>Whether <see cref="LoopLanguage.Extended"/> constructs may be drawn (Core draws exactly what it always drew).</summary>
+    private readonly bool _extended;
+
+    private RandomLoopProgramGenerator(int seed, LoopLanguage language)
+    {
+        _random = new Random(seed);
+        _extended = language == LoopLanguage.Extended;
+    }
 
     /// <summary>The program for <paramref name="seed"/>, as method <paramref name="name"/>.</summary>
-    public static RandomLoopProgram Generate(int seed, string name)
+    public static RandomLoopProgram Generate(int seed, string name, LoopLanguage language = LoopLanguage.Core)
     {
-        var generator = new RandomLoopProgramGenerator(seed);
+        var generator = new RandomLoopProgramGenerator(seed, language);
         var method = generator.Method(name);
         return new RandomLoopProgram(seed, name, generator._parameters, method);
     }
@@ -240,12 +263,13 @@ internal sealed class RandomLoopProgramGenerator
     /// <summary>One loop statement (with the declarations it needs before it).</summary>
     private List<string> Loop()
     {
+        if (_extended && Chance(0.4)) return ExtendedLoop();
         var lines = new List<string>();
         var array = Pick(_arrays);
         var outer = _counters.LastOrDefault(c => c.Index is not null);
         var kind = _random.Next(_loopDepth == 0 ? 9 : 7);
         string header;
-        string? prologue = null;
+        string[] prologue = [];
         Counter? counter;
         string? element = null;
         switch (kind)
@@ -290,7 +314,7 @@ internal sealed class RandomLoopProgramGenerator
                 lines.Add($"int {w} = 0;");
                 var limit = _ints.Contains("n") && Chance(0.5) ? "n + 1" : $"{array}.Length";
                 header = $"while ({w} < {limit})";
-                prologue = $"{w}++;";
+                prologue = [$"{w}++;"];
                 counter = new Counter(w, limit == "n + 1" ? null : $"{w} - 1");
                 break;
             }
@@ -300,7 +324,7 @@ internal sealed class RandomLoopProgramGenerator
                 lines.Add($"int {w} = 0;");
                 var limit = _ints.Contains("n") && Chance(0.5) ? "n" : $"{array}.Length";
                 header = "do";
-                prologue = $"{w}++;";
+                prologue = [$"{w}++;"];
                 counter = new Counter(w, limit == "n" ? null : $"{w} - 1");
                 var body = Body(counter, null, prologue);
                 lines.Add(header);
@@ -315,7 +339,7 @@ internal sealed class RandomLoopProgramGenerator
                 var s = Pick(_carried);
                 lines.Add($"int {g} = 0;");
                 header = $"while ({s} {Pick(["<", ">"])} {Constant()} && {g} < {_random.Next(2, 6)})";
-                prologue = $"{g}++;";
+                prologue = [$"{g}++;"];
                 counter = new Counter(g, null);
                 break;
             }
@@ -364,7 +388,7 @@ internal sealed class RandomLoopProgramGenerator
         return lines;
     }
 
-    private List<string> Body(Counter? counter, string? element, string? prologue)
+    private List<string> Body(Counter? counter, string? element, IEnumerable<string> prologue)
     {
         var readable = _readable.Count;
         var counters = _counters.Count;
@@ -372,7 +396,7 @@ internal sealed class RandomLoopProgramGenerator
         if (element is not null) _readable.Add(element);
         _loopDepth++;
         var lines = new List<string> { "{" };
-        if (prologue is not null) lines.Add("    " + prologue);
+        lines.AddRange(prologue.Select(l => "    " + l));
         var count = _random.Next(1, 4);
         for (var k = 0; k < count; k++)
             lines.AddRange(BodyStatement(counter).Select(l => "    " + l));
@@ -385,6 +409,7 @@ internal sealed class RandomLoopProgramGenerator
 
     private IEnumerable<string> BodyStatement(Counter? counter)
     {
+        if (_extended && Chance(0.3)) return ExtendedStatement(counter);
         switch (_random.Next(10))
         {
             case 0:
@@ -456,7 +481,7 @@ internal sealed class RandomLoopProgramGenerator
         };
     }
 
-    private string Condition() => (_random.Next(4) is var k && _carried.Count == 0 && k is 0 or 3 ? 1 : k) switch
+    private string Condition() => _extended && Chance(0.2) ? ExtendedCondition() : (_random.Next(4) is var k && _carried.Count == 0 && k is 0 or 3 ? 1 : k) switch
     {
         0 => $"{Pick(_carried)} {Pick(["<", ">"])} {Signed()}",
         1 => $"{Read()} {Pick(["<", ">"])} {Signed()}",
@@ -478,6 +503,7 @@ internal sealed class RandomLoopProgramGenerator
         if (depth <= 0 || Chance(0.2))
             return Leaf();
         var d = depth - 1;
+        if (_extended && Chance(0.25)) return ExtendedExpr(d);
         return _random.Next(10) switch
         {
             0 or 1 => $"({Expr(d)} + {Expr(d)})",
