@@ -37,6 +37,7 @@ namespace Nets
         /// <param name="tangent">∇L·direction: the sum over the parameters of each partial derivative times its entry of the direction.</param>
         /// <returns>The value of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>.</returns>
         /// <exception cref="global::System.ArgumentException"><paramref name="direction"/> does not have <c>Parameters.Count</c> entries, or the arguments do not fit the model.</exception>
+        /// <exception cref="global::System.InvalidOperationException">A weight is not a view into <c>Parameters</c>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossJvp(global::SymbolicGrad.Vec x, int label, global::System.ReadOnlySpan<float> direction, out float tangent)
         {
