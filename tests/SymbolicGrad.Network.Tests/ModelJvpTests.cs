@@ -1,3 +1,4 @@
+using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Forward;
 
@@ -134,18 +135,7 @@ public sealed class ModelJvpTests
         var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, In)).ToArray();
         var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 40 + k)).ToArray();
         float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % Classes, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
-        var expected = new float[Threads, Calls];
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
-        var actual = new float[Threads, Calls];
-        using var start = new Barrier(Threads);
-        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
-        {
-            start.SignalAndWait();
-            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     [Fact]
@@ -186,18 +176,7 @@ public sealed class ModelJvpTests
         var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, In)).ToArray();
         var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 50 + k)).ToArray();
         float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % Classes, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
-        var expected = new float[Threads, Calls];
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
-        var actual = new float[Threads, Calls];
-        using var start = new Barrier(Threads);
-        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
-        {
-            start.SignalAndWait();
-            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     [Fact]

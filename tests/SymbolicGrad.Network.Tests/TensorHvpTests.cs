@@ -1,3 +1,4 @@
+using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
 
 namespace SymbolicGrad.Network.Tests;
@@ -181,18 +182,7 @@ public sealed class TensorHvpTests
                 dW1, dB1, dW2, dB2, hvW1, hvB1, hvW2, hvB2);
             return [value, .. dW1.Span, .. dB1.Span, .. dW2.Span, .. dB2.Span, .. hvW1.Span, .. hvB1.Span, .. hvW2.Span, .. hvB2.Span];
         }
-        var expected = new float[Threads, Calls][];
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
-        var actual = new float[Threads, Calls][];
-        using var start = new Barrier(Threads);
-        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
-        {
-            start.SignalAndWait();
-            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     // ---- The cases ------------------------------------------------------------------------------

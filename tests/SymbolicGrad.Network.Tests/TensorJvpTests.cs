@@ -1,3 +1,4 @@
+using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.Forward;
 
 namespace SymbolicGrad.Network.Tests;
@@ -116,18 +117,7 @@ public sealed class TensorJvpTests
         var tW1 = RandomMat(random, Hidden, In); var tB1 = RandomVec(random, Hidden);
         var tW2 = RandomMat(random, Classes, Hidden); var tB2 = RandomVec(random, Classes);
         float Call(int t, int j) => TensorJvpFunctions.MlpJvp(w1, b1, w2, b2, inputs[(t * 5 + j) % inputs.Length], (t + j) % Classes, tW1, tB1, tW2, tB2, out float tangent) + 1000f * tangent;
-        var expected = new float[Threads, Calls];
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) expected[t, j] = Call(t, j);
-        var actual = new float[Threads, Calls];
-        using var start = new Barrier(Threads);
-        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
-        {
-            start.SignalAndWait();
-            for (int j = 0; j < Calls; j++) actual[t, j] = Call(t, j);
-        })).ToList();
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        for (int t = 0; t < Threads; t++) for (int j = 0; j < Calls; j++) Assert.Equal(expected[t, j], actual[t, j]);
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     // ---- The cases ------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ public sealed class ThreadSafetyTests
 
         NetworkCase concurrent = Create(name);
         concurrent.Parameters.ZeroGradients();
-        float[][] losses = OnThreads(threads, Iterations, (t, j) => Call(concurrent, t, j));
+        float[][] losses = Concurrently.Run(threads, Iterations, (t, j) => Call(concurrent, t, j));
 
         AssertSameLosses(expected, losses, $"{name} on {threads} threads");
         double worst = 0;
@@ -81,7 +81,7 @@ public sealed class ThreadSafetyTests
 
         NetworkCase concurrent = Create(name);
         concurrent.Parameters.ZeroGradients();
-        float[][] losses = OnThreads(threads, Iterations, (t, j) => concurrent.LossBatch(BatchOf(t, j).Start, BatchOf(t, j).Count));
+        float[][] losses = Concurrently.Run(threads, Iterations, (t, j) => concurrent.LossBatch(BatchOf(t, j).Start, BatchOf(t, j).Count));
 
         AssertSameLosses(expected, losses, $"{name}.LossBatch on {threads} threads");
         Assert.All(concurrent.Parameters.Gradients.ToArray(), g => Assert.Equal(0f, g));
@@ -107,7 +107,7 @@ public sealed class ThreadSafetyTests
 
         NetworkCase concurrent = Create("digits");
         var concurrentModel = (ITrainable)concurrent.Model;
-        float[][] results = OnThreads(threads, Iterations, (t, j) => Call(concurrentModel, concurrent, t, j));
+        float[][] results = Concurrently.Run(threads, Iterations, (t, j) => Call(concurrentModel, concurrent, t, j));
 
         AssertSameLosses(expected, results, $"CountCorrect and BatchLoss on {threads} threads");
     }
@@ -134,7 +134,7 @@ public sealed class ThreadSafetyTests
             model.BatchLoss(c.Data.InputBatch(start, 16), targets, accumulateGradient: true);
         }
 
-        float[][] allocated = OnThreads(threads, 1, (t, _) =>
+        long[][] allocated = Concurrently.Run(threads, 1, (t, _) =>
         {
             Calls(t);
             Calls(t);
@@ -143,7 +143,7 @@ public sealed class ThreadSafetyTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         });
 
-        Assert.All(allocated, bytes => Assert.Equal(0f, bytes[0]));
+        Assert.All(allocated, bytes => Assert.Equal(0L, bytes[0]));
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class ThreadSafetyTests
             var bytes = new long[threads];
             float Call(int t, int j) => Models.Functions.DenseFunction.LossGradient(weights, bias, data.Input((t * 29 + j * 11) % Samples), data.Label((t * 29 + j * 11) % Samples), dW[t], dB[t]);
             float[][] losses = concurrently
-                ? OnThreads(threads, Iterations, (t, j) =>
+                ? Concurrently.Run(threads, Iterations, (t, j) =>
                 {
                     if (j == 2) bytes[t] = GC.GetAllocatedBytesForCurrentThread();
                     float loss = Call(t, j);
@@ -223,32 +223,6 @@ public sealed class ThreadSafetyTests
             new Models.CustomLayers.DenseNet(seed: 1), new SampleData(DataSpec.Labels(4, 3), Samples, seed: 5, DataLayout.Copies)),
         _ => throw new ArgumentException(name, nameof(name)),
     };
-
-    /// <summary>Runs <paramref name="call"/>(thread, iteration) on <paramref name="threads"/> threads started together.</summary>
-    private static float[][] OnThreads(int threads, int iterations, Func<int, int, float> call)
-    {
-        var results = new float[threads][];
-        var errors = new Exception?[threads];
-        using var start = new Barrier(threads);
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
-        {
-            try
-            {
-                var mine = new float[iterations];
-                start.SignalAndWait();
-                for (int j = 0; j < iterations; j++) mine[j] = call(t, j);
-                results[t] = mine;
-            }
-            catch (Exception e)
-            {
-                errors[t] = e;
-            }
-        })).ToList();
-        workers.ForEach(w => w.Start());
-        workers.ForEach(w => w.Join());
-        if (errors.FirstOrDefault(e => e is not null) is { } error) throw new AggregateException(error);
-        return results;
-    }
 
     private static void AssertSameLosses(float[][] expected, float[][] actual, string what)
     {
