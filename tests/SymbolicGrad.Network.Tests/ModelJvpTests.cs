@@ -256,8 +256,9 @@ public sealed class ModelJvpTests
             yield return new Case("JvpOddNames.Loss (Tanh)", net, () => net.Loss(x, w),
                 d => (net.LossJvp(x, w, d, out float t), t), () => net.LossGradient(x, w));
         }
-        // Loops over layers: 2 and 3 layers, ReLU chosen by a condition on the counter.
-        foreach (var sizes in new[] { new[] { In, Hidden, Classes }, new[] { In, 7, Hidden, Classes } })
+        // Loops over layers from the data: 1, 2 and 3 layers, ReLU chosen by a condition on the counter (one layer: the
+        // first layer's Jvp from the data is also the last).
+        foreach (var sizes in new[] { new[] { In, Classes }, new[] { In, Hidden, Classes }, new[] { In, 7, Hidden, Classes } })
         {
             var net = new JvpLayerLoopNet(sizes, seed);
             var x = RandomVec(random, In);

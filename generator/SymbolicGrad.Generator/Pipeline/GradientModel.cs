@@ -13,6 +13,7 @@ internal sealed record AdjointOf(int Adjoint, int Primal);
 /// <param name="LayerLoops">The bodies of the method's loops over layers, differentiated, by loop number.</param>
 /// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
 /// <param name="ExtraRoots">Further values the code computes (a derived method's tangent, Hessian entries).</param>
+/// <param name="FirstLayers">In a model method's Jvp, the first layer's Jvp of each loop over layers whose first vector the direction does not move.</param>
 internal sealed record GradientModel(
     MethodModel Method,
     Dag Graph,
@@ -21,7 +22,11 @@ internal sealed record GradientModel(
     EquatableArray<AdjointOf> Adjoints,
     EquatableArray<NodeName> Recomputed,
     EquatableArray<int> ExtraRoots = default,
-    EquatableArray<GradientModel> LayerLoops = default);
+    EquatableArray<GradientModel> LayerLoops = default,
+    EquatableArray<FirstLayerModel> FirstLayers = default);
+
+/// <summary>The Jvp of the first layer of loop <paramref name="Loop"/>, from a vector without a tangent (the data).</summary>
+internal sealed record FirstLayerModel(int Loop, GradientModel Model);
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

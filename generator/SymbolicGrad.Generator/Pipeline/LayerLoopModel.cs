@@ -24,9 +24,10 @@ internal sealed record LayerLoopModel(int Index, string Counter, string Bound, E
 /// <param name="Carried">The input node of the carried vector at the layer's start (<c>h</c>); its gradient is handed back.</param>
 /// <param name="Seed">The input node of ∂L/∂(the next carried vector), the backward pass's seed.</param>
 /// <param name="Counter">The input node of the loop's counter.</param>
-/// <param name="CarriedTangent">For a layer's Jvp (forward mode), the input node of the carried vector's tangent (its seed is -1); -1 otherwise.</param>
-internal sealed record LayerBody(int Carried, int Seed, int Counter, int CarriedTangent = -1)
+/// <param name="CarriedTangent">For a layer's Jvp (forward mode), the input node of the carried vector's tangent (its seed is -1); -1 otherwise, and for the first layer's Jvp from the data, which has no such tangent.</param>
+/// <param name="Jvp">Whether this is a layer's Jvp: its workspace keeps its output's tangent, not a gradient.</param>
+internal sealed record LayerBody(int Carried, int Seed, int Counter, int CarriedTangent = -1, bool Jvp = false)
 {
     /// <summary>Whether this is a layer's Jvp: its workspace keeps its output's tangent, not a gradient.</summary>
-    public bool IsJvp => CarriedTangent >= 0;
+    public bool IsJvp => Jvp;
 }

@@ -54,8 +54,14 @@ internal static class Planner
             _ => new LayerNames(names.Allocate("output"), names.Allocate("gradient"), names.Allocate("inputGradient")),
         };
         // Each loop over layers keeps one workspace of its layer per layer, in the method's workspace.
-        var layerLoops = model.LayerLoops.Zip(method.LayerLoops, (body, loop) => new LayerLoopPlan(loop, Plan(body, out var bodyNotes),
-            names.Allocate(char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1) + "s"))).ToEquatableArray();
+        // A Jvp's loop whose first vector is the data runs its first layer's Jvp from the data, in a workspace of its own.
+        var layerLoops = model.LayerLoops.Zip(method.LayerLoops, (body, loop) =>
+        {
+            string stem = char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1);
+            var plan = new LayerLoopPlan(loop, Plan(body, out _), names.Allocate(stem + "s"));
+            var first = model.FirstLayers.FirstOrDefault(f => f.Loop == loop.Index);
+            return first is null ? plan : plan with { First = Plan(first.Model, out _), FirstWorkspace = names.Allocate(stem + "First") };
+        }).ToEquatableArray();
         var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
         var spans = tensorNames.GradientSpans.ToDictionary(g => g.Of, g => g.Name);
         var tensorPlan = storage.Plan(model, tensorSchedule, spans) with { Layers = LayersOf(model, tensorSchedule, names) };

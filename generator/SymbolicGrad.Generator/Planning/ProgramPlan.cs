@@ -214,7 +214,9 @@ internal sealed record ProgramPlan(
 /// <param name="Loop">The loop.</param>
 /// <param name="Body">The plan of one layer (a model method of its own).</param>
 /// <param name="Workspaces">The field of the method's workspace holding one workspace of the layer per layer.</param>
-internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces);
+/// <param name="First">In a Jvp whose loop starts from the data, the plan of the first layer's Jvp without an input tangent.</param>
+/// <param name="FirstWorkspace">The field of the method's workspace holding <paramref name="First"/>'s workspace.</param>
+internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces, ProgramPlan? First = null, string? FirstWorkspace = null);
 
 /// <summary>Names of a layer's code beyond a model method's.</summary>
 /// <param name="Output">The layer workspace's field keeping the layer's output (a <c>Mat</c>) for the next layer's backward pass.</param>

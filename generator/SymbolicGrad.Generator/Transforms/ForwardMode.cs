@@ -32,12 +32,6 @@ internal static class ForwardMode
     {
         var sweep = new TangentSweep(method.Graph, directions: 1);
         var tangents = DerivedMethods.TangentInputs(method, sweep);
-        // A loop over layers runs its layers' Jvps where its value is computed, from the first vector's tangent: where the
-        // direction does not move that vector (the data), its tangent is zeros, made here so that it comes before the loop.
-        foreach (var loop in method.Graph.Nodes.Where(n => n.Op == Op.LayerLoop))
-        {
-            sweep.Builder.Structural(Op.Broadcast, ScalarKind.Single, method.Graph[loop[0]].Shape, null, sweep.Builder.Zero(ScalarKind.Single));
-        }
         sweep.Run();
         var b = sweep.Builder;
         int value = sweep.Map(method.Output);
@@ -49,10 +43,15 @@ internal static class ForwardMode
         var generated = method.Kind == MethodKind.ModelMethod ? new[] { TangentOutput, Direction } : new[] { TangentOutput };
         var derived = DerivedMethods.Derive(method, method.Name + "Jvp", parameters, graph, value, locals, generated, sweep);
         var outputs = new EquatableArray<int>(new[] { tangent });
-        // Each loop over layers runs its layers' Jvps, each a method of its own.
+        // Each loop over layers runs its layers' Jvps, each a method of its own. Where the direction does not move the
+        // loop's first vector (the data), the first layer runs a Jvp of its own without that vector's tangent.
         var layers = method.LayerLoops.Select(loop => LayerLoopJvp.Of(loop.Body)).ToEquatableArray();
+        var fromData = method.Graph.Nodes.Where(n => n.Op == Op.LayerLoop && sweep.Tangent(n[0], 0) is null)
+            .Select(n => (int)n.Value).ToList();
+        var first = method.LayerLoops.Where(loop => fromData.Contains(loop.Index))
+            .Select(loop => new FirstLayerModel(loop.Index, LayerLoopJvp.FromData(loop.Body))).ToEquatableArray();
         var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
-            EquatableArray<NodeName>.Empty, outputs, layers);
+            EquatableArray<NodeName>.Empty, outputs, layers, first);
         return new DerivedModel(DerivedKind.Jvp, method, model, outputs);
     }
 }

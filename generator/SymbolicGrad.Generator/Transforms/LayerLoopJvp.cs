@@ -14,7 +14,15 @@ namespace SymbolicGrad.Generator.Transforms;
 internal static class LayerLoopJvp
 {
     /// <summary>The Jvp of one layer (<paramref name="body"/>, the body of a loop over layers), as a model the planner schedules.</summary>
-    public static GradientModel Of(MethodModel body)
+    public static GradientModel Of(MethodModel body) => Derive(body, fromData: false);
+
+    /// <summary>
+    /// The Jvp of the first layer where the direction does not move the loop's first vector (the data): the same layer
+    /// without the carried vector's tangent, so no term of a zero tangent is computed (no W·0).
+    /// </summary>
+    public static GradientModel FromData(MethodModel body) => Derive(body, fromData: true);
+
+    private static GradientModel Derive(MethodModel body, bool fromData)
     {
         var layer = body.Layer!;
         var sweep = new TangentSweep(body.Graph, directions: 1);
@@ -22,9 +30,15 @@ internal static class LayerLoopJvp
         // The carried vector's tangent: named apart from the layer's parameters, the weights' tangents and the scope.
         var taken = new HashSet<string>(body.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name)));
         var carried = body.Graph[layer.Carried];
-        string tangentName = Unique(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)), taken);
-        int carriedTangent = sweep.Builder.Input(tangentName, carried.Kind, carried.Shape);
-        sweep.Seed(layer.Carried, 0, carriedTangent);
+        int carriedTangent = -1;
+        ParameterInfo? carriedParameter = null;
+        if (!fromData)
+        {
+            string tangentName = Unique(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)), taken);
+            carriedTangent = sweep.Builder.Input(tangentName, carried.Kind, carried.Shape);
+            sweep.Seed(layer.Carried, 0, carriedTangent);
+            carriedParameter = new ParameterInfo(tangentName, carried.Kind, false, "", carriedTangent, null, Type: "global::SymbolicGrad.Mat");
+        }
         sweep.Run();
         var b = sweep.Builder;
         int value = sweep.Map(body.Output);
@@ -32,15 +46,14 @@ internal static class LayerLoopJvp
         int tangent = sweep.Tangent(body.Output, 0) ?? b.Structural(Op.Broadcast, ScalarKind.Single, shape, null, b.Zero(ScalarKind.Single));
         var (locals, _, _) = DerivedMethods.Names(body, null, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
-        // The layer's own parameters (no backward seed), the carried vector's tangent, then the weights' tangents.
+        // The layer's own parameters (no backward seed), the carried vector's tangent (not from data), then the weights' tangents.
         var own = body.Parameters.Where(p => p.Input != layer.Seed)
             .Select(p => p with { IsDifferentiable = false, IsField = false, Input = sweep.Map(p.Input) });
-        var carriedParameter = new ParameterInfo(tangentName, carried.Kind, false, "", carriedTangent, null, Type: "global::SymbolicGrad.Mat");
-        var parameters = own.Append(carriedParameter).Concat(tangents);
-        string name = body.Name + "Jvp";
-        for (int k = 2; body.ScopeNames.Contains(name) || body.ScopeNames.Contains(name + "Workspace"); k++) name = body.Name + "Jvp" + k;
+        var parameters = (carriedParameter is null ? own : own.Append(carriedParameter)).Concat(tangents);
+        string stem = body.Name + (fromData ? "JvpFromData" : "Jvp"), name = stem;
+        for (int k = 2; body.ScopeNames.Contains(name) || body.ScopeNames.Contains(name + "Workspace"); k++) name = stem + k;
         var derived = DerivedMethods.Derive(body, name, parameters, graph, value, locals, System.Array.Empty<string>(), sweep)
-            with { Layer = new LayerBody(sweep.Map(layer.Carried), -1, sweep.Map(layer.Counter), carriedTangent) };
+            with { Layer = new LayerBody(sweep.Map(layer.Carried), -1, sweep.Map(layer.Counter), carriedTangent, Jvp: true) };
         return new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
             EquatableArray<NodeName>.Empty, new EquatableArray<int>(new[] { tangent }));
     }

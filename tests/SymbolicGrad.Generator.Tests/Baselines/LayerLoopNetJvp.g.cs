@@ -13,14 +13,14 @@ namespace Nets
         /// <summary>The buffers of <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s forward pass and its tangents, grown to fit and then reused.</summary>
         private sealed class LossJvpWorkspace
         {
-            internal float[] broadcast = global::System.Array.Empty<float>();
             internal float[] h = global::System.Array.Empty<float>();
             internal float[] tH = global::System.Array.Empty<float>();
             internal float[] logsumexpH = global::System.Array.Empty<float>();
             internal float[] sum2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] t1 = global::System.Array.Empty<float>();
-            internal LossLayerJvpWorkspace[] lossLayers = global::System.Array.Empty<LossLayerJvpWorkspace>(); // one per layer
+            internal LossLayerJvpWorkspace[] lossLayers = global::System.Array.Empty<LossLayerJvpWorkspace>(); // one per layer after the first
+            internal readonly LossLayerJvpFromDataWorkspace lossLayerFirst = new LossLayerJvpFromDataWorkspace(); // the first layer's, from the data
         }
 
         [global::System.ThreadStatic]
@@ -124,9 +124,100 @@ namespace Nets
             workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
         }
 
+        /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> and their tangents, for its Jvp from the data: grown to fit, then reused.</summary>
+        internal sealed class LossLayerJvpFromDataWorkspace
+        {
+            internal bool[] c1 = global::System.Array.Empty<bool>();
+            internal float[] t1 = global::System.Array.Empty<float>();
+            internal float[] t2 = global::System.Array.Empty<float>();
+            internal float[] t5 = global::System.Array.Empty<float>();
+            internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
+            internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
+        }
+
+        /// <summary>The Jvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (forward mode), for a batch, from h = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name="workspace"/>, each value's tangent beside it, from each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            LossLayerCheckArguments(h, l, W_l, b_l);
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+            var b_lValues = b_l.Span;
+
+            // The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
+            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
+            // c1 = l < W.Length − 1
+            c1[0] = l < W.Length - 1;
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            t1.AsSpan(0, batch * wlRows).Clear();
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
+            // t2 = tW_l·h
+            t2.AsSpan(0, batch * wlRows).Clear();
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
+            // t3 = t1 + b_l
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t3, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                for (; i < wlRows; i++)
+                    t3[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+            }
+            float[] t4 = t2; // t2 is not read again: t4 overwrites it in place
+            // t4 = t2 + tB_l
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t4, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                for (; i < wlRows; i++)
+                    t4[r * wlRows + i] = t2[r * wlRows + i] + tB_lValues[i];
+            }
+            float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * wlRows);
+            // t5 = max(t3, 0)
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(t5, r * wlRows + i, Lanes.Max(Lanes.Load(t3, r * wlRows + i), Lanes.Splat(0f)));
+                for (; i < wlRows; i++)
+                    t5[r * wlRows + i] = MathF.Max(t3[r * wlRows + i], 0f);
+            }
+            float[] h2 = t3; // t3 is not read again: h2 overwrites it in place
+            // h2 = c1 ? t5 : t3
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t5, r * wlRows + i), Lanes.Load(t3, r * wlRows + i)));
+                for (; i < wlRows; i++)
+                    h2[r * wlRows + i] = c1[0] ? t5[r * wlRows + i] : t3[r * wlRows + i];
+            }
+            float[] tH = t4; // t4 is not read again: tH overwrites it in place
+            // tH = c1 ? (t5 > 0 ? t4 : 0) : t4
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(tH, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Select(Lanes.Greater(Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i)));
+                for (; i < wlRows; i++)
+                    tH[r * wlRows + i] = c1[0] ? (t5[r * wlRows + i] > 0f ? t4[r * wlRows + i] : 0f) : t4[r * wlRows + i];
+            }
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            workspace.tangent = new global::SymbolicGrad.Mat(tH, 0, batch, wlRows);
+        }
+
         /// <summary>
         /// Computes <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for one sample and its directional derivative with respect to the model's parameters in the direction <paramref name="direction"/>, in one forward sweep (forward mode), generated by SymbolicGrad. Safe to call from several threads at once.
-        /// Forward pass: 4 operations; the rest: 8 operations.
+        /// Forward pass: 4 operations; the rest: 7 operations.
         /// </summary>
         /// <param name="x">As in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>.</param>
         /// <param name="label">As in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>.</param>
@@ -146,9 +237,7 @@ namespace Nets
         private float LossJvpOfOneRow(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label, global::System.ReadOnlySpan<float> direction, out float tangent)
         {
             var workspace = _LossJvpWorkspaces ??= new LossJvpWorkspace();
-            int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("LossJvp: the batch is empty.", "x");
-            if (label.Length != batch) throw new global::System.ArgumentException($"LossJvp: label has {label.Length} samples but x has {batch}.", "label");
+            int batch = 1; // one sample: the caller made each input one row
             int xCols = x.Cols;
             int wLastRows = W[W.Length - 1].Rows;
             if (W.Length == 0) throw new global::System.ArgumentException("LossJvp: the loop over W has no layer to run: W is empty.");
@@ -159,25 +248,17 @@ namespace Nets
             var xValues = x.Span;
 
             // Forward pass, each value's tangent beside it: tName holds the derivative of name in the direction.
-            float[] broadcast = workspace.broadcast = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.broadcast, batch * xCols);
-            // broadcast = 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= xCols - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(broadcast, r * xCols + i, Lanes.Splat(0f));
-                for (; i < xCols; i++)
-                    broadcast[r * xCols + i] = 0f;
-            }
             float[] h = workspace.h = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.h, batch * wLastRows);
             // h = layers(x)
-            var lossLayers = workspace.lossLayers = global::SymbolicGrad.CompilerServices.Workspace.Fill(workspace.lossLayers, W.Length);
-            for (int i = 0; i < W.Length; i++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction
-                LossLayerJvp(lossLayers[i], i == 0 ? x : lossLayers[i - 1].output, i == 0 ? new global::SymbolicGrad.Mat(broadcast, 0, batch, xCols) : lossLayers[i - 1].tangent, i, W[i], b[i], direction.Slice(W[i].Offset, W[i].Length), direction.Slice(b[i].Offset, b[i].Length));
-            lossLayers[W.Length - 1].output.Span.CopyTo(h.AsSpan(0, batch * wLastRows));
+            var lossLayerFirst = workspace.lossLayerFirst;
+            LossLayerJvpFromData(lossLayerFirst, x, 0, W[0], b[0], direction.Slice(W[0].Offset, W[0].Length), direction.Slice(b[0].Offset, b[0].Length)); // the first layer from the data, which the direction does not move
+            var lossLayers = workspace.lossLayers = global::SymbolicGrad.CompilerServices.Workspace.Fill(workspace.lossLayers, W.Length); // entry 0 unused: the first layer's is apart
+            for (int i = 1; i < W.Length; i++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction
+                LossLayerJvp(lossLayers[i], i == 1 ? lossLayerFirst.output : lossLayers[i - 1].output, i == 1 ? lossLayerFirst.tangent : lossLayers[i - 1].tangent, i, W[i], b[i], direction.Slice(W[i].Offset, W[i].Length), direction.Slice(b[i].Offset, b[i].Length));
+            (W.Length == 1 ? workspace.lossLayerFirst.output : workspace.lossLayers[W.Length - 1].output).Span.CopyTo(h.AsSpan(0, batch * wLastRows));
             float[] tH = workspace.tH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.tH, batch * wLastRows);
-            // tH = ∂layers(broadcast)
-            workspace.lossLayers[W.Length - 1].tangent.Span.CopyTo(tH.AsSpan(0, batch * wLastRows));
+            // tH = ∂layers(0)
+            (W.Length == 1 ? workspace.lossLayerFirst.tangent : workspace.lossLayers[W.Length - 1].tangent).Span.CopyTo(tH.AsSpan(0, batch * wLastRows));
             float[] logsumexpH = workspace.logsumexpH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpH, batch);
             // logsumexpH = logΣexp(h)
             for (int r = 0; r < batch; r++)

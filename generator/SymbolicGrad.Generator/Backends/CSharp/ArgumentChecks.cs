@@ -23,13 +23,18 @@ internal static class ArgumentChecks
     /// <param name="c">The code.</param>
     /// <param name="declareSizes">Whether the sizes become locals.</param>
     /// <param name="perSample">Which parameters hold one value per sample (the batch-size check); by default those that are not fields.</param>
-    public static void Write(TensorCode c, bool declareSizes, System.Func<ParameterInfo, bool>? perSample = null)
+    /// <param name="oneRow">Whether the caller made every per-sample input one row: the batch is 1 and the batch checks cannot fail, so none is written.</param>
+    public static void Write(TensorCode c, bool declareSizes, System.Func<ParameterInfo, bool>? perSample = null, bool oneRow = false)
     {
         perSample ??= p => !p.IsField;
         // With one sample (nothing batched), no code refers to a batch size.
         var first = BatchInput(c);
         string name = c.Method.Name, batch = c.Names.Batch;
-        if (first is not null)
+        if (first is not null && oneRow)
+        {
+            c.Line($"int {batch} = 1; // one sample: the caller made each input one row");
+        }
+        else if (first is not null)
         {
             c.Line($"int {batch} = {BatchCount(c, first)};");
             // Parameter names as string literals, not nameof: a user's member named nameof would turn it into a call.

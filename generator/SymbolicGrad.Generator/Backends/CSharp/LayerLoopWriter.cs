@@ -52,30 +52,47 @@ internal static class LayerLoopWriter
     /// <summary>
     /// In a model method's Jvp, the loop (its value) runs each layer's Jvp, from the previous layer's value and tangent
     /// (the first from the loop's first carried vector and its tangent), each weight's tangent its slice of the
-    /// direction; the loop's tangent (<see cref="Op.LayerLoopTangent"/>) is then the last layer's.
+    /// direction; the loop's tangent (<see cref="Op.LayerLoopTangent"/>) is then the last layer's. Where the loop starts
+    /// from the data (a tangent node without a second operand), the first layer runs its Jvp from the data, which has no
+    /// input tangent, and the loop runs the others.
     /// </summary>
     private static void WriteJvpLoop(TensorCode c, Node n, int node, LayerLoopPlan loop)
     {
         var layer = loop.Body.Layer!;
         string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
+        string slices(string index) => string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
+            + string.Concat(WeightsOf(loop, index).Select(w => $", {Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
+        if (loop.First is { } first)
+        {
+            string firstLayer = loop.FirstWorkspace!;
+            var names = first.Layer!;
+            // The last layer's workspace: the first's where there is one layer.
+            string last(string field, string firstField) => $"({count} == 1 ? {workspace}.{firstLayer}.{firstField} : {workspace}.{layers}[{count} - 1].{field})";
+            if (n.Op == Op.LayerLoopTangent)
+            {
+                c.Line($"{last(layer.Gradient, names.Gradient)}.Span.CopyTo({c.Span(node)});");
+                return;
+            }
+            c.Line($"var {firstLayer} = {workspace}.{firstLayer};");
+            c.Line($"{first.Method.Name}({firstLayer}, {c.BatchMatrix(n[0])}, 0{slices("0")}); // the first layer from the data, which the direction does not move");
+            c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count}); // entry 0 unused: the first layer's is apart");
+            c.Line($"for (int {l} = 1; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
+            c.Line($"    {loop.Body.Method.Name}({layers}[{l}], {l} == 1 ? {firstLayer}.{names.Output} : {layers}[{l} - 1].{layer.Output}, "
+                + $"{l} == 1 ? {firstLayer}.{names.Gradient} : {layers}[{l} - 1].{layer.Gradient}, {l}{slices(l)});");
+            c.Line($"{last(layer.Output, names.Output)}.Span.CopyTo({c.Span(node)});");
+            return;
+        }
         if (n.Op == Op.LayerLoopTangent)
         {
             c.Line($"{workspace}.{layers}[{count} - 1].{layer.Gradient}.Span.CopyTo({c.Span(node)});");
             return;
         }
         int tangent = Enumerable.Range(0, c.Dag.Count).First(id => c.Dag[id].Op == Op.LayerLoopTangent && c.Dag[id][0] == node);
-        var arguments = new System.Collections.Generic.List<string>
-        {
-            $"{layers}[{l}]",
-            $"{l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}",
-            $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{layer.Gradient}",
-            l,
-        };
-        arguments.AddRange(loop.Loop.Elements.Select(e => $"{e.Array}[{l}]"));
-        arguments.AddRange(WeightsOf(loop, l).Select(w => $"{Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
+        string arguments = $"{layers}[{l}], {l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}, "
+            + $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{layer.Gradient}, {l}{slices(l)}";
         c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
         c.Line($"for (int {l} = 0; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
-        c.Line($"    {loop.Body.Method.Name}({string.Join(", ", arguments)});");
+        c.Line($"    {loop.Body.Method.Name}({arguments});");
         c.Line($"{layers}[{count} - 1].{layer.Output}.Span.CopyTo({c.Span(node)});");
     }
 
@@ -103,37 +120,53 @@ internal static class LayerLoopWriter
     }
 
     /// <summary>
-    /// The workspace class and the method of one layer's Jvp (forward mode): the layer's forward pass with each value's
-    /// tangent beside it, from the carried vector and its tangent, each weight's tangent a span (its slice of the
-    /// direction); it keeps the output and the output's tangent for the next layer.
+    /// The workspace class and the method of one layer's Jvp (forward mode), <paramref name="plan"/> (the loop's layer
+    /// Jvp or its first layer's from the data): the layer's forward pass with each value's tangent beside it, from the
+    /// carried vector and its tangent (none from the data), each weight's tangent a span (its slice of the direction);
+    /// it keeps the output and the output's tangent for the next layer.
     /// </summary>
-    public static void WriteLayerJvp(TensorCode outer, LayerLoopPlan loop)
+    public static void WriteLayerJvp(TensorCode outer, LayerLoopPlan loop, ProgramPlan plan)
     {
-        var c = new TensorCode(loop.Body) { Writer = outer.Writer };
+        var c = new TensorCode(plan) { Writer = outer.Writer };
         var method = c.Method;
-        var layer = loop.Body.Layer!;
+        var layer = plan.Layer!;
         var dag = c.Dag;
         var body = method.Layer!;
+        bool fromData = body.CarriedTangent < 0;
         string cref = method.DocumentationId, name = method.Name, workspace = c.Names.Workspace;
-        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, tH = dag[body.CarriedTangent].Name!;
-        // The weights' tangents follow the carried vector's: spans named as the code reads them.
-        int first = method.Parameters.ToList().FindIndex(p => p.Input == body.CarriedTangent) + 1;
+        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!;
+        string? tH = fromData ? null : dag[body.CarriedTangent].Name!;
+        // The weights' tangents follow the layer's own parameters and the carried vector's tangent: spans named as the code reads them.
+        var original = loop.Loop.Body;
+        int first = original.Parameters.Count(p => p.Input != original.Layer!.Seed) + (fromData ? 0 : 1);
         var tangents = method.Parameters.Skip(first).Select(p => p.Name).ToList();
         var weights = WeightsOf(loop, counter).ToList();
         string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
         string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
         string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t)}"));
-        string check = $"{loop.Loop.Body.Name}CheckArguments({h}, {counter}{elementArguments});";
+        string check = $"{original.Name}CheckArguments({h}, {counter}{elementArguments});";
         string what = $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
+        string weightList = string.Join(", ", weights.Select(Identifiers.Bare));
 
-        WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
-        c.Line($"/// <summary>The Jvp of {what} (forward mode), for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(tH)}\"/>, the tangent of {Identifiers.Bare(h)}, and each weight's tangent ({string.Join(", ", weights.Select(Identifiers.Bare))}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+        if (fromData)
+        {
+            WorkspaceWriter.Write(c, $"The buffers of the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/> and their tangents, for its Jvp from the data: grown to fit, then reused.", "internal");
+            c.Line($"/// <summary>The Jvp of the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/> (forward mode), for a batch, from {Identifiers.Bare(h)} = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+        }
+        else
+        {
+            WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
+            c.Line($"/// <summary>The Jvp of {what} (forward mode), for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(tH!)}\"/>, the tangent of {Identifiers.Bare(h)}, and each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+        }
         c.Line(FileLayout.GeneratedCode);
-        c.Line($"private void {name}({name}Workspace {workspace}, {Runtime}.Mat {h}, {Runtime}.Mat {tH}, int {counter}{elements}{spans})");
+        string carriedTangent = fromData ? "" : $", {Runtime}.Mat {tH}";
+        c.Line($"private void {name}({name}Workspace {workspace}, {Runtime}.Mat {h}{carriedTangent}, int {counter}{elements}{spans})");
         var declared = new System.Collections.Generic.HashSet<string>(tangents);
         ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
-            c.Line($"// Layer {counter}, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}.");
+            c.Line(fromData
+                ? $"// The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}."
+                : $"// Layer {counter}, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}.");
             foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward))
             {
                 PassWriter.Bind(c, value, grow: true);
@@ -141,7 +174,7 @@ internal static class LayerLoopWriter
             }
             var length = c.Dim(dag[method.Output].Shape!.Length);
             c.Line($"{workspace}.{layer.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {c.Names.Batch}, {length});");
-            int tangent = loop.Body.Model.ExtraRoots[0];
+            int tangent = plan.Model.ExtraRoots[0];
             c.Line($"{workspace}.{layer.Gradient} = new {Runtime}.Mat({c.Name(tangent)}, 0, {c.Names.Batch}, {length});");
         }, p => !declared.Contains(p.Name));
         c.Writer.WriteLineNoTabs(string.Empty);

@@ -22,6 +22,13 @@ internal static class WorkspaceWriter
         foreach (var loop in c.Plan.LayerLoops)
         {
             string type = loop.Body.Method.Name + "Workspace";
+            if (loop.First is { } first)
+            {
+                string firstType = first.Method.Name + "Workspace";
+                c.Line($"internal {type}[] {loop.Workspaces} = global::System.Array.Empty<{type}>(); // one per layer after the first");
+                c.Line($"internal readonly {firstType} {loop.FirstWorkspace} = new {firstType}(); // the first layer's, from the data");
+                continue;
+            }
             c.Line($"internal {type}[] {loop.Workspaces} = global::System.Array.Empty<{type}>(); // one per layer");
         }
         if (c.Plan.Layer is { } layer)

@@ -16,9 +16,10 @@ internal static partial class OpTable
             new Pipeline.EquatableArray<int>(new[] { g, b[node][0] }), b[b[node][0]].Shape!.WithBatched(true), b[node].Value)),
         // Each layer reads its weights, which a model's direction moves: the loop always has a tangent, run by the
         // loop itself (each layer's Jvp beside its value) and read from its last layer. The first layer starts from the
-        // tangent of the loop's first carried vector, zeros where the direction does not move it (the data).
+        // tangent of the loop's first carried vector; where the direction does not move that vector (the data), the
+        // tangent node has no second operand and the first layer runs a Jvp without an input tangent (no W·0).
         Pushforward = (b, node, t) => b.Rebuild(new Node(Op.LayerLoopTangent, ScalarKind.Single,
-            new Pipeline.EquatableArray<int>(new[] { node, ZeroIfNull(b, t[0], b[node][0]) }), b[node].Shape, b[node].Value)),
+            new Pipeline.EquatableArray<int>(t[0] is int start ? new[] { node, start } : new[] { node }), b[node].Shape, b[node].Value)),
         Math = new Notation.Custom((c, n) => ("layers(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new LayerLoopKernel(),
@@ -27,7 +28,7 @@ internal static partial class OpTable
     /// <summary>The tangent of a loop over layers, in its direction: the last layer's tangent.</summary>
     public static readonly OpDef LayerLoopTangent = new(Op.LayerLoopTangent, "layersTangent", OpTraits.Structural)
     {
-        Math = new Notation.Custom((c, n) => ("∂layers(" + c.Operand(n[1], 0) + ")", Precedence.Primary)),
+        Math = new Notation.Custom((c, n) => ("∂layers(" + (n.Args.Count > 1 ? c.Operand(n[1], 0) : "0") + ")", Precedence.Primary)),
         OperandsInMemory = n => System.Linq.Enumerable.ToArray(n.Args),
         Kernel = new LayerLoopKernel(),
     };
