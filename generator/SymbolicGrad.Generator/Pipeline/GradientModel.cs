@@ -21,7 +21,14 @@ internal sealed record GradientModel(
     EquatableArray<AdjointOf> Adjoints,
     EquatableArray<NodeName> Recomputed,
     EquatableArray<int> ExtraRoots = default,
-    EquatableArray<GradientModel> LayerLoops = default);
+    EquatableArray<GradientModel> LayerLoops = default)
+{
+    /// <summary>
+    /// A model method's derived code that adds its fields' "gradients" into slices of buffers the caller passes (a model
+    /// Hvp's gradient and H·v), not through the parameter store under its lock.
+    /// </summary>
+    public bool IntoCallerBuffers { get; init; }
+}
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
