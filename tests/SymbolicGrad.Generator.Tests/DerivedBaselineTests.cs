@@ -242,6 +242,58 @@ public sealed class DerivedBaselineTests
         Assert.Throws<System.ArgumentException>(() => call(new Vec(new float[] { 1f, 2f }), 2, new float[24], out _));
     }
 
+    [Fact]
+    public void DigitNetHvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W1, W2;
+                private readonly Vec b1, b2;
+
+                public Net()
+                {
+                    W1 = Parameters.Matrix(3, 2, Init.Zeros);
+                    b1 = Parameters.Vector(3);
+                    W2 = Parameters.Matrix(4, 3, Init.Zeros);
+                    b2 = Parameters.Vector(4);
+                }
+
+                [Differentiable(Hessian = true)]
+                public float Loss([NoDiff] Vec x, int label) => Ops.SoftmaxCrossEntropy(W2 * Ops.Tanh(W1 * x + b1) + b2, label);
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Nets.Net.Loss.Derivatives.g.cs");
+        // All weights 0: the hidden layer 0, softmax p uniform (1/4). Along v moving b2 only (its last 4 entries, after
+        // 6 + 3 + 12): ∂L/∂b2 = p − onehot(label) and (H·v)_b2 = (diag(p) − p·pᵀ)·v_b2 = v_b2/4 − (Σ v_b2)/16; every other
+        // entry of H·v reads the hidden layer, W2 or their tangents, all zero here.
+        var type = assembly.Type("Nets.Net");
+        var net = System.Activator.CreateInstance(type)!;
+        var hvp = type.GetMethod("LossHvp")!;
+        Assert.Equal(["x", "label", "direction", "gradient", "hv"], hvp.GetParameters().Select(p => p.Name));
+        var call = (HvpCall)hvp.CreateDelegate(typeof(HvpCall), net);
+        var direction = new float[25];
+        direction[21] = 1f; direction[22] = 0.5f; direction[23] = -2f; direction[24] = 4f;
+        var (gradient, hv) = (new float[25], new float[25]);
+        float value = call(new Vec(new float[] { 1f, 2f }), 2, direction, gradient, hv);
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        float[] dB2 = [0.25f, 0.25f, -0.75f, 0.25f], hvB2 = [0.03125f, -0.09375f, -0.71875f, 0.78125f];
+        // Softmax of zeros rounds 1/4 to an ulp below in float.
+        for (int i = 0; i < 25; i++)
+        {
+            Assert.Equal(i < 21 ? 0f : dB2[i - 21], gradient[i], 6);
+            Assert.Equal(i < 21 ? 0f : hvB2[i - 21], hv[i], 6);
+        }
+        var error = Assert.Throws<System.ArgumentException>(() => call(new Vec(new float[] { 1f, 2f }), 2, direction, gradient, new float[24]));
+        Assert.Equal("hv", error.ParamName);
+    }
+
+    private delegate float HvpCall(Vec x, int label, System.ReadOnlySpan<float> direction, System.Span<float> gradient, System.Span<float> hv);
+
     private delegate float JvpCall(Vec x, int label, System.ReadOnlySpan<float> direction, out float tangent);
 
     [Fact]

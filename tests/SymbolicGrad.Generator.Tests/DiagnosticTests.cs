@@ -1713,7 +1713,7 @@ public sealed partial class DiagnosticTests
             """, "'Loss' asks for Jvp, but it calls 'Swish'");
     }
 
-    private const string JvpRefused = "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods, their loops over layers, dropout and batch norm included; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for ";
+    private const string JvpRefused = "'Loss' asks for Jvp, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values, and for model methods (Jvp through loops over layers, dropout and batch norm too; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat, or where the method is a model's, over its dense layers, activations and losses), not for ";
 
     [Fact]
     public void SG0055_JvpOfAModelMethodWithAConvolution()
@@ -1769,18 +1769,88 @@ public sealed partial class DiagnosticTests
         Assert.Contains("public float LossJvp(global::SymbolicGrad.Vec x, global::System.ReadOnlySpan<float> direction, out float tangent)", string.Concat(run.GeneratedSources.Values));
     }
 
-    [Fact]
-    public void SG0055_HessianOfAModelMethod()
+    private const string HessianRefused = "'Loss' asks for Hessian, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values, and for model methods (Jvp through loops over layers, dropout and batch norm too; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat, or where the method is a model's, over its dense layers, activations and losses), not for ";
+
+    [Theory]
+    [InlineData("h = Ops.Dropout(h, 0.5f);", "dropout")]
+    [InlineData("h = Ops.BatchNorm(h, bn);", "batch normalization")]
+    [InlineData("for (int l = 0; l < W.Length; l++) h = l < W.Length - 1 ? Ops.Relu(W[l] * h + b[l]) : W[l] * h + b[l];", "a loop over layers")]
+    public void SG0055_HessianOfAModelMethodWithLayersNotCoveredYet(string body, string what)
     {
-        AssertReported("SG0055", Header + """
+        var run = AssertReported("SG0055", Header + """
+            public sealed partial class Net : Model
+            {
+                readonly Mat[] W;
+                readonly Vec[] b;
+                readonly Vec c;
+                readonly BatchNorm bn;
+                public Net()
+                {
+                    W = new Mat[2];
+                    b = new Vec[2];
+                    for (int l = 0; l < W.Length; l++) { W[l] = Parameters.Matrix(4, 4, Init.He(l)); b[l] = Parameters.Vector(4); }
+                    c = Parameters.Vector(4);
+                    bn = Parameters.BatchNorm(4);
+                }
+
+                [Differentiable(Jvp = true, Hessian = true)]
+                public float [|Loss|]([NoDiff] Vec x)
+                {
+                    Vec h = Ops.Tanh(x + c);
+                    BODY
+                    return Ops.Sum(h);
+                }
+            }
+            """.Replace("BODY", body));
+        Assert.Equal(HessianRefused + $"a model method with {what}, whose second derivatives are not generated yet: remove 'Hessian = true'",
+            Assert.Single(run.Diagnostics, d => d.Id == "SG0055").GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // The Jvp asked for beside it is still generated.
+        Assert.Contains("public float LossJvp(", string.Concat(run.GeneratedSources.Values));
+        Assert.DoesNotContain("LossHvp(", string.Concat(run.GeneratedSources.Values));
+    }
+
+    [Fact]
+    public void HessianOfADenseModelMethodIsGenerated()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W = new(3, 3);
+                private readonly Vec b = new(3);
+
+                [Differentiable(Hessian = true)]
+                public float Loss([NoDiff] Vec x, [NoDiff] Vec y) => Ops.Mse(Ops.Sigmoid(W * Ops.LeakyRelu(x) + b), y);
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        Assert.Contains("public float LossHvp(global::SymbolicGrad.Vec x, global::SymbolicGrad.Vec y, global::System.ReadOnlySpan<float> direction, global::System.Span<float> gradient, global::System.Span<float> hv)",
+            string.Concat(run.GeneratedSources.Values));
+    }
+
+    [Theory]
+    [InlineData("direction")]
+    [InlineData("gradient")]
+    [InlineData("hv")]
+    public void SG0017_ModelMethodParameterNamedLikeAParameterOfItsHvp(string name)
+    {
+        var marked = MarkedSource.Parse(Header + """
             public sealed partial class Net : Model
             {
                 private readonly Vec b = new(3);
 
-                [Differentiable(Jvp = true, [|Hessian = true|])]
-                public float Loss([NoDiff] Vec x) => Ops.Sum(Ops.Square(x + b));
+                [Differentiable(Hessian = true)]
+                public float Loss([|[NoDiff] Vec NAME|]) => Ops.Sum(Ops.Square(NAME + b));
             }
-            """, "'Loss' asks for Hessian, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values (Jvp also for model methods, their loops over layers, dropout and batch norm included; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat), not for a model method");
+            """.Replace("NAME", name));
+        var run = GeneratorHarness.Run(marked.Text);
+        Assert.Null(run.GeneratorException);
+        var hit = Assert.Single(run.Diagnostics, d => d.Id == "SG0017");
+        Assert.Equal(marked.Span, hit.Location.SourceSpan);
+        Assert.Contains($"cannot generate 'a parameter of LossHvp ({name})'", hit.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.OutputErrors);
+        Assert.DoesNotContain(run.GeneratedSources.Keys, k => k.EndsWith(".Derivatives.g.cs"));
     }
 
     [Fact]

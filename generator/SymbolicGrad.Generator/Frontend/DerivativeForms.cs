@@ -10,7 +10,8 @@ namespace SymbolicGrad.Generator.Frontend;
 
 /// <summary>
 /// What <c>[Differentiable(Jvp = true, Hessian = true)]</c> asks for besides the gradient, checked against the method:
-/// scalar functions, Jvp and Hvp on functions of Vec and Mat values, Jvp on model methods (otherwise SG0055), and no generated member or parameter name already taken (SG0017).
+/// scalar functions, Jvp and Hvp on functions of Vec and Mat values and on model methods (what their bodies rule out is
+/// SG0055, found once the method is differentiated), and no generated member or parameter name already taken (SG0017).
 /// </summary>
 internal static class DerivativeForms
 {
@@ -23,20 +24,6 @@ internal static class DerivativeForms
         var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
         bool jvp = Flag(attribute, "Jvp"), hessian = Flag(attribute, "Hessian");
         if (!jvp && !hessian) return (false, false);
-        if (kind != MethodKind.ScalarFunction)
-        {
-            // Forward mode on a function of Vec and Mat values or a model method; H·t of the former only.
-            string what = "a model method";
-            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && f != "Jvp" && kind == MethodKind.ModelMethod).ToList();
-            foreach (string flag in refused)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, ArgumentLocation(attribute, flag), method.Name, flag, what));
-            }
-            if (refused.Contains("Jvp")) jvp = false;
-            if (refused.Contains("Hessian")) hessian = false;
-            if (!jvp && !hessian) return (false, false);
-        }
-
         var differentiable = parameters.Where(p => p.IsDifferentiable).ToList();
         var members = new List<string>();
         var generatedParameters = new List<(string Name, string What)>();
@@ -55,13 +42,26 @@ internal static class DerivativeForms
         {
             members.Add(method.Name + "Hvp");
             if (kind == MethodKind.TensorFunction) members.Add(method.Name + "HvpWorkspace");
+            else if (kind == MethodKind.ModelMethod)
+            {
+                // Over the flat parameter layout: the direction in, the gradient and H·v added into buffers.
+                members.Add(method.Name + "HvpWorkspace");
+                members.Add(method.Name + "HvpOfOneRow");
+                foreach (string name in Transforms.SecondOrder.ModelHvpParameters)
+                {
+                    generatedParameters.Add((name, $"a parameter of {method.Name}Hvp"));
+                }
+            }
             else if (differentiable.All(p => !p.IsArray))
             {
                 members.Add(method.Name + "Hessian");
                 generatedParameters.Add(("gradient", $"a parameter of {method.Name}Hessian"));
                 generatedParameters.Add(("hessian", $"a parameter of {method.Name}Hessian"));
             }
-            generatedParameters.AddRange(differentiable.Select(p => (Transforms.DerivedMethods.HvName(p.Name), $"the H·t part of '{p.Name.TrimStart('@')}'")));
+            if (kind != MethodKind.ModelMethod)
+            {
+                generatedParameters.AddRange(differentiable.Select(p => (Transforms.DerivedMethods.HvName(p.Name), $"the H·t part of '{p.Name.TrimStart('@')}'")));
+            }
         }
         // A model method's weights are fields: their tangents come in through the direction, not as parameters.
         if (kind != MethodKind.ModelMethod)

@@ -23,7 +23,14 @@ internal sealed record GradientModel(
     EquatableArray<NodeName> Recomputed,
     EquatableArray<int> ExtraRoots = default,
     EquatableArray<GradientModel> LayerLoops = default,
-    EquatableArray<FirstLayerModel> FirstLayers = default);
+    EquatableArray<FirstLayerModel> FirstLayers = default)
+{
+    /// <summary>
+    /// A model method's derived code that adds its fields' "gradients" into slices of buffers the caller passes (a model
+    /// Hvp's gradient and H·v), not through the parameter store under its lock.
+    /// </summary>
+    public bool IntoCallerBuffers { get; init; }
+}
 
 /// <summary>The Jvp of the first layer of loop <paramref name="Loop"/>, from a vector without a tangent (the data).</summary>
 internal sealed record FirstLayerModel(int Loop, GradientModel Model);

@@ -145,8 +145,9 @@ internal sealed class TensorStorage
                 }
             }
             var field = method.Parameters[parameter];
-            // A model's parameters take every term through the parameter store, under its gradient lock.
-            bool store = method.Kind == MethodKind.ModelMethod;
+            // A model's parameters take every term through the parameter store, under its gradient lock (its Hvp's go into
+            // the caller's buffers).
+            bool store = method.Kind == MethodKind.ModelMethod && !model.IntoCallerBuffers;
             var planned = terms.Select(t => new GradientTerm(t.Term, t.Negated,
                 schedule.Variables.ContainsKey(t.Term) || !IsDirect(dag, dag[t.Term], dag[field.Input]) ? TermRoute.Elements
                 : store ? TermRoute.Store : TermRoute.Kernel)).ToList();

@@ -37,6 +37,15 @@ internal static class DerivedMethods
                 }
                 models.Add(SecondOrder.TensorHvp(gradient));
             }
+            else if (method.Hessian && method.Kind == MethodKind.ModelMethod)
+            {
+                if (SecondOrder.ModelRefusal(gradient) is { } reason)
+                {
+                    var diagnostic = DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, method.Location, method.Name, "Hessian", reason);
+                    return new DerivedTransformResult(models.ToEquatableArray(), new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+                }
+                models.Add(SecondOrder.ModelHvp(gradient));
+            }
             else if (method.Hessian)
             {
                 if (method.Parameters.Where(p => p.IsDifferentiable).All(p => !p.IsArray)) models.Add(SecondOrder.Hessian(gradient));

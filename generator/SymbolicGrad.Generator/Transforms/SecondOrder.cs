@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
+using SymbolicGrad.Generator.Planning;
 
 namespace SymbolicGrad.Generator.Transforms;
 
@@ -109,6 +110,67 @@ internal static class SecondOrder
             recomputed.ToEquatableArray());
         return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
     }
+    /// <summary>The parameters a model method's <c>NameHvp</c> adds after the method's own, in order.</summary>
+    public static readonly string[] ModelHvpParameters = { ForwardMode.Direction, "gradient", "hv" };
+
+    /// <summary>
+    /// <c>NameHvp</c> of a model method, per sample: as <see cref="TensorHvp"/>, the weights' tangents seeded by slices of
+    /// the direction over all the model's parameters. Each weight's gradient and its part of H·v go into slices of the
+    /// caller's buffers (<see cref="GradientModel.IntoCallerBuffers"/>), not through the parameter store.
+    /// </summary>
+    public static DerivedModel ModelHvp(GradientModel gradient)
+    {
+        var method = gradient.Method;
+        var sweep = new TangentSweep(gradient.Graph, 1, gradient.FirstBackwardNode);
+        var tangents = DerivedMethods.TangentInputs(method, sweep);
+        sweep.Run();
+        var b = sweep.Builder;
+        var wrt = method.Parameters.Where(p => p.IsDifferentiable).ToList();
+        var gradients = gradient.Gradients.Select(sweep.Map).ToList();
+        var hv = wrt.Select((p, k) => sweep.Tangent(gradient.Gradients[k], 0) ?? b.Zero(p.Kind)).ToList();
+        var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
+        var graph = b.ToDag();
+        var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
+        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name)) });
+        var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
+            ModelHvpParameters, sweep);
+        var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
+            recomputed.ToEquatableArray()) { IntoCallerBuffers = true };
+        return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Why a model method gets no <c>NameHvp</c>, or null: layers whose second derivatives are not generated yet (a loop
+    /// over layers, dropout, batch norm, convolution, pooling, custom layers), or an op with no forward-mode derivative.
+    /// </summary>
+    public static string? ModelRefusal(GradientModel gradient)
+    {
+        var dag = gradient.Graph;
+        var reachable = dag.Reachable(new[] { gradient.Method.Output }.Concat(gradient.Gradients).Concat(dag.RootEffects));
+        for (int id = 0; id < dag.Count; id++)
+        {
+            if (!reachable[id]) continue;
+            string? layer = dag[id].Op switch
+            {
+                Op.LayerLoop => "a loop over layers",
+                Op.Dropout => "dropout",
+                Op.BatchNorm => "batch normalization",
+                Op.Conv2d => "a convolution (Conv2d)",
+                Op.MaxPool2d => "max pooling (MaxPool2d)",
+                _ => null,
+            };
+            if (layer is not null) return $"a model method with {layer}, whose second derivatives are not generated yet";
+        }
+        for (int id = 0; id < dag.Count; id++)
+        {
+            var def = OpTable.Of(dag[id].Op);
+            if (!reachable[id] || def.Pushforward is not null || !dag[id].Kind.IsReal() || dag[id].Args.Count == 0) continue;
+            string where = id < gradient.FirstBackwardNode ? "" : " in its backward pass";
+            return $"a model method whose gradient uses '{def.Name}'{where}, which has no second derivative yet";
+        }
+        return null;
+    }
+
     /// <summary>
     /// Why a function of Vec and Mat values gets no <c>NameHvp</c>, or null: its gradient reads an op with no forward-mode
     /// derivative yet (a layer meant for model methods).

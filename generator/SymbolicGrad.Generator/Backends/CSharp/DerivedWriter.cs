@@ -43,6 +43,9 @@ internal static class DerivedWriter
                     case DerivedKind.Jvp:
                         JvpWriter.Write(w, plan);
                         break;
+                    case DerivedKind.Hvp when original.Kind == MethodKind.ModelMethod:
+                        ModelHvpWriter.Write(w, plan);
+                        break;
                     case DerivedKind.Hvp when plan.Plan.Tensor is not null:
                         TensorHvpWriter.Write(w, plan);
                         break;

@@ -90,7 +90,7 @@ internal static class PassWriter
                 string math = (c.GradientLabel?.Invoke(parameter) ?? $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)}") + " = " + terms;
                 if (!gradient.Locked)
                 {
-                    c.Line($"var {gradient.Span} = {parameter.GradientName}.Span; // {math}");
+                    c.Line($"var {gradient.Span} = {c.GradientSpan?.Invoke(parameter) ?? parameter.GradientName + ".Span"}; // {math}");
                     foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter, gradient.Span!, term);
                     continue;
                 }

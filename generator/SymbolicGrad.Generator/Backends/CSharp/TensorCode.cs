@@ -64,6 +64,12 @@ internal sealed class TensorCode : IKernelWriter
     /// </summary>
     public Func<ParameterInfo, string?>? GradientLabel { get; set; }
 
+    /// <summary>
+    /// The span a buffered gradient not added through the parameter store goes into, given its parameter; null:
+    /// <c>dX.Span</c>, the caller's buffer. (A model's Hvp adds into slices of its gradient and hv buffers.)
+    /// </summary>
+    public Func<ParameterInfo, string>? GradientSpan { get; set; }
+
     /// <summary>Where statements go.</summary>
     public IndentedTextWriter Writer { get; set; } = null!;
 
