@@ -23,6 +23,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --cpu-clock --filter '*TensorHvpBenchmarks*' : Hvp/gradient of a Vec/Mat function, the 256→64→10 perceptron (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*ModelJvpBenchmarks*' : Jvp/forward and gradient/forward of a model method with a loop over layers (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*ModelHvpBenchmarks*' : Hvp/gradient of a model method, the 256→64→10 perceptron over Parameters (issue 10)
+// dotnet run -c Release -- --cpu-clock --filter '*CnnJvpBenchmarks*' : Jvp/forward and gradient/forward of a LeNet-like CNN's model method, per sample (issue 10)
 // dotnet run -c Release -- --filter '*'    : the BenchmarkDotNet suite
 if (args.Length > 0 && args[0] == "--quick")
 {

@@ -347,4 +347,54 @@ public sealed class DerivedBaselineTests
         Assert.Equal(System.MathF.Log(4f), value, 6);
         Assert.Equal(2.875f, tangent, 5);
     }
+
+    [Fact]
+    public void ConvNetJvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class Cnn : Model
+            {
+                private readonly Conv2d conv;
+                private readonly Mat W;
+                private readonly Vec b;
+
+                public Cnn()
+                {
+                    conv = Parameters.Conv2d(1, 2, kernel: 2, init: Init.Zeros);
+                    W = Parameters.Matrix(3, 2, Init.Zeros);
+                    b = Parameters.Vector(3);
+                    conv.Weights[0, 0] = 1f;  // filter 0: the top-left pixel of each patch
+                    conv.Weights[1, 3] = -1f; // filter 1: minus the bottom-right one, plus its bias 1
+                    conv.Bias[1] = 1f;
+                    W[0, 0] = 1f;
+                    W[1, 1] = 1f;
+                }
+
+                [Differentiable(Jvp = true)]
+                public float Loss([NoDiff] Vec x, int label) =>
+                    Ops.SoftmaxCrossEntropy(W * Ops.Flatten(Ops.MaxPool2d(Ops.Relu(Ops.Conv2d(x.AsImage(1, 3, 3), conv)), 2)) + b, label);
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Nets.Cnn.Loss.Derivatives.g.cs");
+        // x = 1…9 as a 3×3 image. Filter 0 gives the patches' top-left pixels (1, 2, 4, 5), all past ReLU, pooled to 5 at
+        // the last patch (5, 6, 8, 9); filter 1 gives 1 − (5, 6, 8, 9) < 0, zero after ReLU, pooled to 0 (a tie: the first).
+        // Logits W·(5, 0) + b = (5, 0, 0), L = log(e⁵ + 2) − 0 for label 1. Tangent: pooled channel 0 moves by
+        // tW₀·(5, 6, 8, 9) + tb₀ = 28 + 0.5 with filter 0's tangent all ones and tb₀ = 0.5; channel 1, past an inactive
+        // ReLU, not at all (its filter's and bias's tangents, 7, have no effect). Logits' tangent tW·(5, 0) + W·(28.5, 0)
+        // + tb = (5 + 28.5, 0 + 1, −5) with tW's first column (1, 0, −1) and tb = (0, 1, 0); ∇L·t = Σ (pᵢ − [i = 1])·tᵢ.
+        // The direction is laid out as the model made its weights: conv.Weights (8), conv.Bias (2), W (6), b (3).
+        var type = assembly.Type("Nets.Cnn");
+        var net = System.Activator.CreateInstance(type)!;
+        var call = (JvpCall)type.GetMethod("LossJvp")!.CreateDelegate(typeof(JvpCall), net);
+        float[] direction = [1, 1, 1, 1, 7, 7, 7, 7, 0.5f, 7, 1, 7, 0, 7, -1, 7, 0, 1, 0];
+        float value = call(new Vec(new float[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }), 1, direction, out float tangent);
+        double e5 = System.Math.Exp(5), total = e5 + 2;
+        Assert.Equal(System.Math.Log(total), value, 5);
+        double expected = e5 / total * 33.5 + (1 / total - 1) * 1 + 1 / total * -5;
+        Assert.True(System.Math.Abs(tangent - expected) <= 1e-5 * System.Math.Abs(expected), $"Jvp {tangent}, closed form {expected}");
+    }
 }

@@ -221,6 +221,18 @@ public sealed class ModelJvpTests
         Assert.Throws<ArgumentException>(() => net.Loss(x, 0));
     }
 
+    [Fact]
+    public void Two_threads_calling_a_CNNs_Jvp_at_once_get_the_sequential_results()
+    {
+        const int Threads = 2, Calls = 200;
+        var net = new JvpTwoConvNet(seed: 3);
+        var random = new Random(13);
+        var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, 2 * 8 * 8)).ToArray();
+        var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 60 + k)).ToArray();
+        float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % 3, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
+    }
+
     // ---- The cases ------------------------------------------------------------------------------
 
     private static IEnumerable<Case> Cases(int seed)
@@ -318,6 +330,44 @@ public sealed class ModelJvpTests
             var x = RandomVec(random, 4);
             int label = seed % 3;
             yield return new Case("JvpBatchNormNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        foreach (var c in ConvolutionCases(seed, random)) yield return c;
+    }
+
+    /// <summary>
+    /// Convolution and max pooling: a small CNN whose convolution reads the data (no conv(tx, W) term), two convolutions
+    /// (the second strided and padded, reading the first's output), a convolution of a dense layer's output with a
+    /// padded 4×4 kernel, a pointwise one and overlapping pooling, and a stride-3 convolution.
+    /// </summary>
+    private static IEnumerable<Case> ConvolutionCases(int seed, Random random)
+    {
+        {
+            var net = new JvpCnnNet(seed);
+            var x = RandomVec(random, 64);
+            int label = seed % 4;
+            yield return new Case("JvpCnnNet.Loss", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new JvpTwoConvNet(seed);
+            var x = RandomVec(random, 2 * 8 * 8);
+            int label = (seed + 1) % 3;
+            yield return new Case("JvpTwoConvNet.Loss (Tanh)", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new JvpStemConvNet(seed);
+            var x = RandomVec(random, 6);
+            var y = RandomVec(random, 3);
+            yield return new Case("JvpStemConvNet.Error (Tanh)", net, () => net.Error(x, y),
+                d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
+        }
+        {
+            var net = new JvpStridedConvNet(seed);
+            var x = RandomVec(random, 81);
+            int label = (seed + 2) % 3;
+            yield return new Case("JvpStridedConvNet.Loss (Tanh)", net, () => net.Loss(x, label),
                 d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
     }

@@ -164,6 +164,57 @@ public class ConvolutionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Tangent_is_the_convolution_of_the_input_tangent_plus_that_of_the_input_by_the_weight_tangent(
+        int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding)
+    {
+        var g = new Conv2dGeometry(inChannels, height, width, outChannels, kernel, stride, padding);
+        const int batch = 2;
+        var x = Reference.Random(batch * g.InputLength, 11);
+        var tx = Reference.Random(batch * g.InputLength, 12);
+        var w = Reference.Random(outChannels * g.ColumnRows, 13);
+        var tw = Reference.Random(outChannels * g.ColumnRows, 14);
+        var tb = Reference.Random(outChannels, 15);
+        var zeroBias = new double[outChannels];
+        // Every subset of the tangents: a missing one is an empty span, standing for zeros.
+        for (int mask = 0; mask < 8; mask++)
+        {
+            var y = new float[batch * g.OutputLength];
+            Array.Fill(y, float.NaN); // written, not added into
+            float[] Part(int bit, float[] tangent) => (mask & bit) != 0 ? tangent : [];
+            Kernels.Conv2dTangent(g, batch, x, Part(1, tx), w, Part(2, tw), Part(4, tb), y, new float[g.ColumnLength + 3]);
+
+            var expected = new double[y.Length];
+            if ((mask & 1) != 0) expected = Add(expected, ConvReference(g, batch, D(tx), D(w), zeroBias));
+            if ((mask & 2) != 0) expected = Add(expected, ConvReference(g, batch, D(x), D(tw), zeroBias));
+            if ((mask & 4) != 0) expected = Add(expected, ConvReference(g, batch, new double[x.Length], D(w), D(tb)));
+            for (int i = 0; i < y.Length; i++)
+            {
+                Near(expected[i], y[i], 2 * g.ColumnRows + 1, $"ty[{i}] of {g}, tangents {mask}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Tangent_skips_the_term_of_a_missing_tangent()
+    {
+        // Without tW the input is never convolved: a NaN input leaves conv(tx, W) + tb untouched.
+        var g = new Conv2dGeometry(2, 5, 5, 3, 3, 1, 1);
+        var x = Enumerable.Repeat(float.NaN, g.InputLength).ToArray();
+        var tx = Reference.Random(g.InputLength, 1);
+        var w = Reference.Random(3 * g.ColumnRows, 2);
+        var y = new float[g.OutputLength];
+        Kernels.Conv2dTangent(g, 1, x, tx, w, [], [], y, new float[g.ColumnLength]);
+        var expected = ConvReference(g, 1, D(tx), D(w), new double[3]);
+        for (int i = 0; i < y.Length; i++) Near(expected[i], y[i], g.ColumnRows, $"ty[{i}]");
+        Assert.Throws<ArgumentException>(() => Kernels.Conv2dTangent(g, 1, x, tx[1..], w, [], [], y, new float[g.ColumnLength]));
+        Assert.Throws<ArgumentException>(() => Kernels.Conv2dTangent(g, 1, x, [], w, new float[w.Length - 1], [], y, new float[g.ColumnLength]));
+        Assert.Throws<ArgumentException>(() => Kernels.Conv2dTangent(g, 1, x, [], w, [], new float[2], y, new float[g.ColumnLength]));
+    }
+
+    private static double[] Add(double[] a, double[] b) => a.Select((v, i) => v + b[i]).ToArray();
+
     [Fact]
     public void Backward_without_an_input_gradient_still_accumulates_the_parameters()
     {
@@ -239,6 +290,27 @@ public class ConvolutionTests
         Assert.Equal(1, argmax[0]); // the first 5
         Assert.True(float.IsNaN(y[1]));
         Assert.Equal(3, argmax[1]);
+    }
+
+    [Fact]
+    public void Max_pooling_tangent_is_the_tangent_at_the_input_the_forward_pass_took()
+    {
+        // Ties (the first taken), NaN (taken), and a window whose maximum is last.
+        var g = new Pool2dGeometry(1, 2, 6, 2, 2);
+        float[] x = [1f, 5f, 2f, float.NaN, 3f, 0f,
+                     5f, 0f, 2f, 2f, 1f, 4f];
+        float[] tx = [10f, 11f, 12f, 13f, 14f, 15f, 16f, 17f, 18f, 19f, 20f, 21f];
+        var y = new float[3];
+        var argmax = new int[3];
+        Kernels.MaxPool2dForward(g, 1, x, y, argmax);
+        var ty = new float[3];
+
+        Kernels.MaxPool2dTangent(g, 1, argmax, tx, ty);
+
+        Assert.Equal([11f, 13f, 21f], ty); // the first 5 (not the one below it), the NaN, the 4
+        argmax[1] = 12;
+        var error = Assert.Throws<ArgumentException>(() => Kernels.MaxPool2dTangent(g, 1, argmax, tx, ty));
+        Assert.Contains("argmax[1] = 12", error.Message);
     }
 
     [Theory]

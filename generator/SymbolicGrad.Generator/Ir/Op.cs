@@ -166,4 +166,15 @@ internal enum Op
     /// <c>Args</c>, in this order: 1 tx, 2 tγ, 4 tβ (a missing one is zero).
     /// </summary>
     BatchNormTangent,
+    /// <summary>
+    /// The tangent of a <see cref="Conv2d"/> by layer <see cref="Node.Name"/> of image <c>Args[0]</c> with weights
+    /// <c>Args[1]</c> (forward mode): conv(tx, W) + conv(x, tW) + tb. <see cref="Node.Value"/> says which tangents follow
+    /// in <c>Args</c>, in this order: 1 tx, 2 tW, 4 tb (a missing one is zero, its term not computed).
+    /// </summary>
+    Conv2dTangent,
+    /// <summary>
+    /// The tangent of the forward <see cref="MaxPool2d"/> <c>Args[1]</c> from its input's tangent <c>Args[0]</c> (forward
+    /// mode): each output's tangent is that of the input the forward pass took (its argmax).
+    /// </summary>
+    MaxPool2dTangent,
 }

@@ -17,14 +17,28 @@ internal static class ForwardMode
     public const string Direction = "direction";
 
     /// <summary>
-    /// Why a model method gets no Jvp, or null: convolution and pooling have no forward-mode derivative yet (layers
-    /// inside a loop, over layers or not, are refused for the gradient already: SG0063).
+    /// Why a model method gets no Jvp, or null: an op of its forward pass, or of a layer loop's body, with a derivative but
+    /// no forward-mode one. Every layer has one now (convolution and pooling included); custom layers, whose pullback
+    /// gives none, are SG0058 at the call, and layers inside loops are refused for the gradient already (SG0063), so
+    /// this guards ops added later.
     /// </summary>
     public static string? Refusal(MethodModel method)
     {
         if (method.Kind != MethodKind.ModelMethod) return null;
-        if (method.Graph.Nodes.Any(n => n.Op == Op.Conv2d)) return "a model method with a convolution (Conv2d), which has no forward-mode derivative yet";
-        if (method.Graph.Nodes.Any(n => n.Op == Op.MaxPool2d)) return "a model method with max pooling (MaxPool2d), which has no forward-mode derivative yet";
+        foreach (var part in method.LayerLoops.Select(l => l.Body).Prepend(method))
+        {
+            var graph = part.Graph;
+            // Only ops the direction moves need a pushforward: those reading a weight, directly or through others.
+            var moved = new bool[graph.Count];
+            foreach (var parameter in part.Parameters.Where(p => p.IsDifferentiable)) moved[parameter.Input] = true;
+            for (int id = 0; id < graph.Count; id++)
+            {
+                var n = graph[id];
+                moved[id] |= n.Args.Any(a => moved[a]);
+                var def = OpTable.Of(n.Op);
+                if (moved[id] && def.Pullback is not null && def.Pushforward is null) return $"a model method with '{def.Name}', which has no forward-mode derivative yet";
+            }
+        }
         return null;
     }
 

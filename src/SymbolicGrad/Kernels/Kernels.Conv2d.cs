@@ -28,7 +28,7 @@ public static partial class Kernels
         Guard.MatrixSpan(y.Length, batch, geometry.OutputLength, nameof(y), where);
         Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
         Guard.NoOverlap(columns, y, nameof(columns), nameof(y), where);
-        int k = geometry.ColumnRows, positions = geometry.ColumnCols, outChannels = geometry.OutChannels;
+        int positions = geometry.ColumnCols, outChannels = geometry.OutChannels;
         for (int n = 0; n < batch; n++)
         {
             var image = x.Slice(n * geometry.InputLength, geometry.InputLength);
@@ -38,16 +38,23 @@ public static partial class Kernels
                 output.Slice(o * positions, positions).Fill(bias[o]);
             }
 
-            ReadOnlySpan<float> cols = image;
-            if (!geometry.IsPointwise)
-            {
-                var work = columns[..geometry.ColumnLength];
-                Im2Col(geometry, image, work);
-                cols = work;
-            }
-
-            MatMulAdd(weights, cols, output, outChannels, positions, k);
+            ConvolveAdd(geometry, image, weights, output, columns);
         }
+    }
+
+    // output += W ∗ image for one sample (no bias): im2col into columns (the image itself for a pointwise kernel), then
+    // the packed GEMM. The forward pass and the tangent both convolve through it.
+    private static void ConvolveAdd(Conv2dGeometry geometry, ReadOnlySpan<float> image, ReadOnlySpan<float> weights, Span<float> output, Span<float> columns)
+    {
+        ReadOnlySpan<float> cols = image;
+        if (!geometry.IsPointwise)
+        {
+            var work = columns[..geometry.ColumnLength];
+            Im2Col(geometry, image, work);
+            cols = work;
+        }
+
+        MatMulAdd(weights, cols, output, geometry.OutChannels, geometry.ColumnCols, geometry.ColumnRows);
     }
 
     /// <summary>

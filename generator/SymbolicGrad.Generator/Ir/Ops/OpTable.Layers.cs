@@ -111,6 +111,15 @@ internal static partial class OpTable
                 Dim.Slide(image.Width, Member("Kernel"), Member("Stride"), Member("Padding")), image.Batched);
         },
         Pullback = (b, node, operand, g) => b.Layer(Op.Conv2dGrad, b[node].Name, operand, g, node),
+        // Linear in each operand: one tangent kernel, reading x and W, with the tangents there are (the data's is none).
+        Pushforward = (b, node, t) =>
+        {
+            var present = t.Select((tangent, k) => (tangent, k)).Where(p => p.tangent is not null).ToList();
+            if (present.Count == 0) return null;
+            int mask = present.Sum(p => 1 << p.k);
+            var args = new[] { b[node][0], b[node][1] }.Concat(present.Select(p => p.tangent!.Value)).ToArray();
+            return b.Layer(Op.Conv2dTangent, b[node].Name, mask, args);
+        },
         Math = new Notation.Custom((c, n) => (Identifiers.Bare(n.Name!) + "(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Checks = (dag, n, size, method) =>
@@ -125,6 +134,31 @@ internal static partial class OpTable
             };
         },
         Kernel = new Conv2dKernel(),
+    };
+
+    /// <summary>Convolution's tangent: (∂conv/∂x)·tx + (∂conv/∂W)·tW + tb, the terms of the tangents present.</summary>
+    public static readonly OpDef Conv2dTangent = new(Op.Conv2dTangent, "tconv", OpTraits.Structural)
+    {
+        Shape = (b, n) =>
+        {
+            var image = b[n[0]].Shape!;
+            Dim Member(string name) => new Dim.LayerMember(n.Name!, name);
+            return Shape.Image(Member("OutChannels"),
+                Dim.Slide(image.Height, Member("Kernel"), Member("Stride"), Member("Padding")),
+                Dim.Slide(image.Width, Member("Kernel"), Member("Stride"), Member("Padding")), n.Args.Any(a => b[a].Batched));
+        },
+        Math = new Notation.Custom((c, n) =>
+        {
+            int mask = (int)n.Value, next = 2;
+            string layer = Identifiers.Bare(n.Name!);
+            var terms = new List<string>();
+            if ((mask & 1) != 0) terms.Add($"(∂{layer}/∂x)·" + c.Operand(n[next++], Precedence.Primary));
+            if ((mask & 2) != 0) terms.Add($"(∂{layer}/∂W)·" + c.Operand(n[next++], Precedence.Primary));
+            if ((mask & 4) != 0) terms.Add(c.Operand(n[next++], Precedence.Additive));
+            return (string.Join(" + ", terms), terms.Count > 1 ? Precedence.Additive : Precedence.Multiplicative);
+        }),
+        OperandsInMemory = n => n.Args.ToArray(),
+        Kernel = new Conv2dTangentKernel(),
     };
 
     /// <summary>One part of convolution's pullback: Wᵀ·g scattered back (col2im), g·colsᵀ, or g summed per channel.</summary>
@@ -146,6 +180,8 @@ internal static partial class OpTable
             return Shape.Image(image.Channels, Dim.Slide(image.Height, size, stride, none), Dim.Slide(image.Width, size, stride, none), image.Batched);
         },
         Pullback = (b, node, operand, g) => operand == 0 ? b.Layer(Op.MaxPool2dGrad, null, 0, g, node) : null,
+        // The tangent of the input each output took: the forward's argmax, so value, tangent and gradient agree on ties.
+        Pushforward = (b, node, t) => t[0] is int tx ? b.Layer(Op.MaxPool2dTangent, null, 0, tx, node) : null,
         Math = new Notation.Custom((c, n) => ("maxpool(" + c.Operand(n[0], 0) + ", " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Scratch = new[] { ("Argmax", "int") },
@@ -161,6 +197,15 @@ internal static partial class OpTable
         Math = new Notation.Custom((c, n) => ("(∂maxpool/∂x)ᵀ·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new MaxPool2dGradKernel(),
+    };
+
+    /// <summary>Max pooling's tangent: each output's is the tangent of the input the forward pass took.</summary>
+    public static readonly OpDef MaxPool2dTangent = new(Op.MaxPool2dTangent, "tmaxpool", OpTraits.Structural)
+    {
+        Shape = (b, n) => b[n[1]].Shape!.WithBatched(b[n[0]].Batched || b[n[1]].Batched),
+        Math = new Notation.Custom((c, n) => ("(∂maxpool/∂x)·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
+        OperandsInMemory = n => new[] { n[0] },
+        Kernel = new MaxPool2dTangentKernel(),
     };
 
     private const string CompilerServices = "global::SymbolicGrad.CompilerServices";
@@ -344,6 +389,25 @@ internal static partial class OpTable
         }
     }
 
+    /// <summary>The tangent kernel on x and W; a missing tangent is an empty span (zeros, its convolution skipped).</summary>
+    private sealed class Conv2dTangentKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            string geometry = w.Geometry, columns = w.Columns;
+            int mask = (int)n.Value, next = 2;
+            string Tangent(int bit) => (mask & bit) != 0 ? w.Span(n[next++]) : "default";
+            string tx = Tangent(1), tWeights = Tangent(2), tBias = Tangent(4);
+            string x = w.Span(n[0]), weights = w.Span(n[1]), y = w.Span(node);
+            w.Scope(() =>
+            {
+                w.Line($"var {geometry} = {ConvGeometry(w, n)};");
+                w.Line(Grow(w, columns, geometry + ".ColumnLength"));
+                w.Line($"{w.Kernels}.Conv2dTangent({geometry}, {SamplesOf(w, n)}, {x}, {tx}, {weights}, {tWeights}, {tBias}, {y}, {columns});");
+            });
+        }
+    }
+
     /// <summary>The maxima of each window, and where they were (argmax, for the backward pass).</summary>
     private sealed class MaxPool2dKernel : KernelLowering
     {
@@ -372,6 +436,22 @@ internal static partial class OpTable
             {
                 w.Line($"var {geometry} = new {CompilerServices}.Pool2dGeometry({PoolGeometry(w.Dag, forward, w.Dim)});");
                 w.Line($"{w.Kernels}.MaxPool2dBackward({geometry}, {batch}, {argmax}.AsSpan(0, {batch} * {geometry}.OutputLength), {g}, {dx});");
+            });
+        }
+    }
+
+    /// <summary>Each output's tangent read at the argmax the forward kernel saved.</summary>
+    private sealed class MaxPool2dTangentKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            var forward = w[n[1]];
+            string geometry = w.Geometry, argmax = w.Scratch(n[1], "Argmax"), batch = SamplesOf(w, forward);
+            string tx = w.Span(n[0]), ty = w.Span(node);
+            w.Scope(() =>
+            {
+                w.Line($"var {geometry} = new {CompilerServices}.Pool2dGeometry({PoolGeometry(w.Dag, forward, w.Dim)});");
+                w.Line($"{w.Kernels}.MaxPool2dTangent({geometry}, {batch}, {argmax}.AsSpan(0, {batch} * {geometry}.OutputLength), {tx}, {ty});");
             });
         }
     }
