@@ -38,7 +38,11 @@ internal abstract class ParallelJob
 /// threads than cores a claimed part can be descheduled for a whole time slice; a caller that had to wait that long
 /// runs alone for a while (<see cref="StragglerMicroseconds"/>): briefly after a lone late part (a kernel thread or the
 /// JIT took the core once), twice as long each time lateness follows soon after the last back-off (a machine with more
-/// runnable threads than cores), up to <see cref="MaxBackoffMilliseconds"/>.</para>
+/// runnable threads than cores), up to <see cref="MaxBackoffMilliseconds"/>. The caller spins while it waits; it can be
+/// told to sleep after <see cref="CallerSpinMicroseconds"/> instead (a helper descheduled on the caller's own core then
+/// gets it), which measured no gain on this 2-core machine, so it is off.</para>
+/// <para>Every dispatch is counted in <see cref="PoolStatistics"/> (timestamps only; the helper's CPU time per part on
+/// request), so benchmarks can say why the caller waited.</para>
 /// </remarks>
 internal static class WorkerPool
 {
