@@ -9,7 +9,8 @@ namespace SymbolicGrad.Benchmarks;
 /// <summary>
 /// <c>--peak</c>: the machine's single-precision FMA peak, measured with a loop of twelve independent 8-float FMA
 /// chains (more than the two FMA units × four cycles of latency need to stay busy), on one thread and on every core at
-/// once; then the 784-512-512-10 training step at batch 256 on every core, as a fraction of that peak (the step is
+/// once; then the 784-512-512-10 training step at batch 256 on every core, warmed up until the JIT is quiet, as a
+/// fraction of that peak, with the worker pool's counters for the warm-up and the measurement (the step is
 /// 3.21 MFLOP a sample: 2 × (784·512 + 512·512 + 512·10) multiply-adds forward, twice that backward, less the input
 /// gradient of the first layer, which is not needed).
 /// </summary>
@@ -37,9 +38,14 @@ internal static class FmaPeak
         Console.WriteLine($"FMA peak (thread CPU time, load {Load()}): one core {one / 1e9:F1} GFLOP/s; {cores} cores at once {all / 1e9:F1} GFLOP/s ({string.Join(" + ", each.Select(r => (r / 1e9).ToString("F1")))})");
         Console.WriteLine($"deep MLP step: {DeepFlopsPerSample / 1e6:F2} MFLOP a sample; at {cores} cores' peak that is {all / DeepFlopsPerSample:N0} samples/s");
 
-        long backOffs = CompilerServices.WorkerPool.BackOffs;
         var bench = new DeepMlpStepBenchmarks { Batch = 256 };
         bench.Setup();
+        long backOffs = CompilerServices.WorkerPool.BackOffs;
+        CompilerServices.PoolStatistics.Reset();
+        var warm = WarmUp(bench);
+        Console.WriteLine($"warm-up {warm.TotalSeconds:F1} s (until the JIT had compiled nothing for {JitQuietSeconds} s): {PoolStats.Describe(CompilerServices.WorkerPool.BackOffs - backOffs)}");
+        backOffs = CompilerServices.WorkerPool.BackOffs;
+        CompilerServices.PoolStatistics.Reset();
         var samples = new double[15];
         for (int s = 0; s < samples.Length; s++)
         {
@@ -57,6 +63,34 @@ internal static class FmaPeak
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
         Console.WriteLine($"deep MLP step, batch 256, {Parallelism.MaxThreads} threads, wall clock: median {median:N0} samples/s = {median * DeepFlopsPerSample / 1e9:F1} GFLOP/s = {median * DeepFlopsPerSample / all:P0} of the {cores}-core peak (samples {samples[0]:N0}–{samples[^1]:N0}; load {Load()}; the pool backed off to one thread {CompilerServices.WorkerPool.BackOffs - backOffs} times)");
+        Console.WriteLine($"worker pool: {PoolStats.Describe(CompilerServices.WorkerPool.BackOffs - backOffs)}");
+    }
+
+    private const double JitQuietSeconds = 0.25;
+
+    // Steps for at least a second and until the JIT has compiled nothing for a while (at most 5 s): tiered compilation
+    // recompiles the step's methods during its first second or so, and its thread takes a core from the pool's.
+    private static TimeSpan WarmUp(DeepMlpStepBenchmarks bench)
+    {
+        var clock = Stopwatch.StartNew();
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietSince = TimeSpan.Zero;
+        while (clock.Elapsed.TotalSeconds < 5)
+        {
+            bench.Generated();
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quietSince = clock.Elapsed;
+            }
+            else if (clock.Elapsed.TotalSeconds >= 1 && (clock.Elapsed - quietSince).TotalSeconds >= JitQuietSeconds)
+            {
+                break;
+            }
+        }
+
+        return clock.Elapsed;
     }
 
     /// <summary>The peak FLOP per second of CPU time of one core, and of every core at once (summed).</summary>

@@ -10,6 +10,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
 // dotnet run -c Release -- --gemm [name part] [--whole] : each GEMM of the deep MLP step (batch 256) on 1 thread (CPU time) and every core (wall clock), GFLOP/s and % of peak
 // dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
+// dotnet run -c Release -- --pool-stats [--seconds S] [--cpu] [--a H/C] [--b H/C] : the deep MLP step with the worker pool's counters (waits, wake-ups, back-offs by cause)
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
@@ -75,6 +76,12 @@ if (args.Length > 0 && args[0] == "--gemm")
     bool wholeOnly = args.Contains("--whole");
     string? filter = args.Skip(1).FirstOrDefault(a => a != "--whole");
     GemmShapes.Run(filter, wholeOnly);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--pool-stats")
+{
+    PoolStats.Run(args[1..]);
     return;
 }
 

@@ -7,13 +7,15 @@ namespace SymbolicGrad.CompilerServices;
 /// <summary>
 /// <c>C += α·A·Bᵀ</c> where both A (m × k) and B (n × k) are row-major: every C(i, j) is a dot product of two
 /// contiguous rows, so no packing is needed. A 4 × 3 register block (12 accumulators) reads 7 vectors per 12 FMAs;
-/// the sums are reduced horizontally once per tile. Requires <see cref="Kernels.IsAccelerated"/>.
+/// the sums are reduced horizontally once per tile. Requires <see cref="Kernels.IsAccelerated"/>. Compiled fully
+/// optimized at the first call, like <see cref="PackedGemm"/>'s loops.
 /// </summary>
 internal static class DotGemm
 {
     // Blocks of k keep a 4-row strip of A in L1 and all of B's block in L2 while j runs over n.
     private const int KB = 512;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Run(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
     {
         if (k < 8)
@@ -66,6 +68,7 @@ internal static class DotGemm
         return Vector256.GreaterThanOrEqual(lane, Vector256.Create(8 - rem)).AsSingle();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x3(ref float a0, nint lda, ref float b0, nint ldb, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
     {
         ref float a1 = ref Unsafe.Add(ref a0, lda);
@@ -140,6 +143,7 @@ internal static class DotGemm
         AddColumn(ref Unsafe.Add(ref c, 2), ldc, Simd.Sum4(c02, c12, c22, c32) * va4);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x1(ref float a0, nint lda, ref float b0, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
     {
         ref float a1 = ref Unsafe.Add(ref a0, lda);
@@ -173,6 +177,7 @@ internal static class DotGemm
         AddColumn(ref c, ldc, Simd.Sum4(c0, c1, c2, c3) * Vector128.Create(alpha));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ref float a, ref float b, int k, Vector256<float> tailMask)
     {
         var s0 = Vector256<float>.Zero;
@@ -208,6 +213,7 @@ internal static class DotGemm
         Unsafe.Add(ref c, 3 * ldc) += sums.GetElement(3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scalar(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
     {
         for (int i = 0; i < m; i++)

@@ -32,6 +32,9 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     private const long MaxShared = 4L << 20;
 
     private static readonly GemmJob<TStore> Instance = new();
+    private static readonly string ProductName = $"GEMM {typeof(TStore).Name}";
+    private static readonly string DotName = $"dot GEMM {typeof(TStore).Name}";
+    private static readonly string PackName = $"packing for GEMM {typeof(TStore).Name}";
 
     private float* _a, _b, _c, _state, _shared;
     private nint _aRow, _aCol, _bRow, _bCol, _ldc;
@@ -111,6 +114,10 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
 
     // Chunks of rows start at a panel of the packed A (MR = 6), so only the last chunk has a partial panel.
     private const int ChunkRowAlign = 12;
+
+    internal override string Name => _packing ? PackName : _plan.Dot ? DotName : ProductName;
+
+    internal override (int M, int N, int K) Shape => (_m, _n, _k);
 
     internal override void Run(int part)
     {

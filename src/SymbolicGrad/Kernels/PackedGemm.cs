@@ -15,7 +15,12 @@ namespace SymbolicGrad.CompilerServices;
 /// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Packing pads partial
 /// panels with zeros so the micro-kernel always runs full tiles. k is cut into nearly equal blocks of at most
 /// <see cref="KC"/> (a function of k alone, so every element's sum has the same order whatever part of C a thread
-/// computes). Packing buffers are per thread. Requires <see cref="Kernels.IsAccelerated"/>.
+/// computes). Packing buffers are per thread, pinned, from a cache line (<see cref="AlignedBuffer"/>). Requires
+/// <see cref="Kernels.IsAccelerated"/>.
+/// <para>The loops are compiled fully optimized at their first call (AggressiveOptimization): tiered compilation would
+/// run them as unoptimized or instrumented code until the JIT's background thread, which competes with the pool's
+/// threads for the cores, gets round to them, and while it does a run's first second backs off and a process can stay
+/// slow for long.</para>
 /// </remarks>
 internal static class PackedGemm
 {
@@ -71,6 +76,7 @@ internal static class PackedGemm
     /// of op(A)'s rows or op(B)'s columns, every block of k, for the m × n of this call) was packed ahead into
     /// <paramref name="shared"/> by <see cref="PackShared"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunShared<TStore>(
         ref float a, nint aRow, nint aCol,
         ref float b, nint bRow, nint bCol,
@@ -81,11 +87,11 @@ internal static class PackedGemm
     {
         System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
         int kBlock = BlockOfK(k);
-        float[] packA = packed == SharedOperand.A ? [] : Rent(ref t_packA, MC * kBlock);
+        ref float packA = ref packed == SharedOperand.A ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packA, MC * kBlock);
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
         // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
         // buffer already fits: no allocation after the first step.
-        float[] packB = packed == SharedOperand.B ? [] : Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
+        ref float packB = ref packed == SharedOperand.B ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
         int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -93,7 +99,7 @@ internal static class PackedGemm
             for (int pc = 0; pc < k; pc += kBlock)
             {
                 int kc = Math.Min(kBlock, k - pc);
-                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB[0];
+                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB;
                 if (packed != SharedOperand.B)
                 {
                     PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, ref bBlock);
@@ -102,7 +108,7 @@ internal static class PackedGemm
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    ref float aBlock = ref packed == SharedOperand.A ? ref Unsafe.Add(ref shared, pc * mPad + ic * kc) : ref packA[0];
+                    ref float aBlock = ref packed == SharedOperand.A ? ref Unsafe.Add(ref shared, pc * mPad + ic * kc) : ref packA;
                     if (packed != SharedOperand.A)
                     {
                         PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, ref aBlock);
@@ -124,6 +130,7 @@ internal static class PackedGemm
     /// or columns of op(B) (multiples of <see cref="NR"/>, or end = n), for every block of k, into their places in
     /// <paramref name="shared"/>: several threads pack disjoint ranges, then every part of the product reads them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackShared(
         SharedOperand operand, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         int m, int n, int k, int start, int end, ref float shared)
@@ -150,6 +157,7 @@ internal static class PackedGemm
         return Math.Max(1, (k + blocks - 1) / blocks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
@@ -208,6 +216,7 @@ internal static class PackedGemm
     // s(i, j) = Σ_p ap[p·6 + i] · bp[p·16 + j] for the 6 × 16 tile; the store puts α·s into C (C += α·s for the plain
     // product). The tile's rows of C (and of the state) are prefetched first: they are written kc steps later, and
     // meanwhile their cache lines come in from L2 or L3 instead of stalling the stores.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Micro6x16<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
@@ -300,6 +309,7 @@ internal static class PackedGemm
     // A partial tile (mr < 6 or nr < 16): the full micro-kernel writes the sums s into a zeroed scratch tile (α = 1,
     // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
     // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
         where TStore : struct, ITileStore
     {
@@ -318,6 +328,7 @@ internal static class PackedGemm
     }
 
     // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, ref float dst)
     {
         for (int jr = 0; jr < nc; jr += NR)
@@ -385,6 +396,7 @@ internal static class PackedGemm
 
     // Reads 8 rows of 8 floats (rows srcStride apart) and writes them as 8 columns: row q of the output (dstStride
     // apart) holds element q of every input row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8x8(ref float src, nint srcStride, ref float dst, nint dstStride)
     {
         var r0 = Vector256.LoadUnsafe(ref src);
@@ -425,6 +437,7 @@ internal static class PackedGemm
 
     // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p); rows
     // past mc are zeros.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, ref float dst)
     {
         for (int ir = 0; ir < mc; ir += MR)
@@ -497,15 +510,9 @@ internal static class PackedGemm
         }
     }
 
+    /// <summary>Where the calling thread's packing buffers start (0 before its first product), for benchmarks that look at alignment.</summary>
+    internal static unsafe (nint A, nint B) PackingAddresses() =>
+        ((nint)(t_packA is { } a ? Unsafe.AsPointer(ref AlignedBuffer.Start(a)) : null), (nint)(t_packB is { } b ? Unsafe.AsPointer(ref AlignedBuffer.Start(b)) : null));
+
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
-    private static float[] Rent(ref float[]? slot, int size)
-    {
-        if (slot is null || slot.Length < size)
-        {
-            slot = GC.AllocateUninitializedArray<float>(size);
-        }
-
-        return slot;
-    }
 }

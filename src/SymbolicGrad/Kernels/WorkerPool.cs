@@ -1,13 +1,25 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace SymbolicGrad.CompilerServices;
 
 /// <summary>Work cut into parts that may run on different threads at once; no two parts write the same memory.</summary>
 internal abstract class ParallelJob
 {
+    private readonly string _name;
+
+    /// <summary>Names the job after its type.</summary>
+    protected ParallelJob() => _name = GetType().Name;
+
     /// <summary>Runs part <paramref name="part"/> of the job.</summary>
     internal abstract void Run(int part);
+
+    /// <summary>What the current dispatch computes, for <see cref="PoolStatistics"/> (a constant string: no allocation).</summary>
+    internal virtual string Name => _name;
+
+    /// <summary>The current dispatch's size, for <see cref="PoolStatistics"/> (m, n, k of a product).</summary>
+    internal virtual (int M, int N, int K) Shape => default;
 }
 
 /// <summary>
@@ -26,14 +38,17 @@ internal abstract class ParallelJob
 /// threads than cores a claimed part can be descheduled for a whole time slice; a caller that had to wait that long
 /// runs alone for a while (<see cref="StragglerMicroseconds"/>): briefly after a lone late part (a kernel thread or the
 /// JIT took the core once), twice as long each time lateness follows soon after the last back-off (a machine with more
-/// runnable threads than cores), up to <see cref="MaxBackoffMilliseconds"/>.</para>
+/// runnable threads than cores), up to <see cref="MaxBackoffMilliseconds"/>. The caller spins while it waits; it can be
+/// told to sleep after <see cref="CallerSpinMicroseconds"/> instead (a helper descheduled on the caller's own core then
+/// gets it), which measured no gain on this 2-core machine, so it is off.</para>
+/// <para>Every dispatch is counted in <see cref="PoolStatistics"/> (timestamps only; the helper's CPU time per part on
+/// request), so benchmarks can say why the caller waited.</para>
 /// </remarks>
 internal static class WorkerPool
 {
     /// <summary>The most parts one dispatch may have.</summary>
     internal const int MaxParts = 511;
 
-    private const int SpinMicroseconds = 200;
 
     // A caller that waited this long for a part another thread had claimed met a descheduled thread (an
     // oversubscribed machine: on an idle one the parts end within microseconds of each other), so the dispatches of
@@ -58,15 +73,41 @@ internal static class WorkerPool
     private static int _sleepers;
     private static readonly List<Thread> _workers = [];
     private static int _workerCount;
-    private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+    private static long _spinTicks = Ticks(200);
+    private static long _callerSpinTicks = long.MaxValue;
     private static readonly long StragglerTicks = Stopwatch.Frequency * StragglerMicroseconds / 1_000_000;
     private static readonly long MinBackoffTicks = Stopwatch.Frequency * MinBackoffMilliseconds / 1_000;
     private static readonly long MaxBackoffTicks = Stopwatch.Frequency * MaxBackoffMilliseconds / 1_000;
     private static long _aloneUntil;
     private static long _backoffTicks;
 
+    // Where each thread (0: the caller) is in the current dispatch, one per 128 bytes, for PoolStatistics.
+    private static readonly Trace[] _traces = new Trace[Parallelism.Limit + 1];
+    private static long _published;
+    private static int _parts;
+
+    // The caller sleeps on this once it has waited CallerSpinMicroseconds for the other threads' parts.
+    private static readonly object _callerWake = new();
+    private static int _callerSleeping;
+
     /// <summary>Whether a late part sends the following dispatches to the calling thread alone (tests that check the split turn it off).</summary>
     internal static bool BackOffWhenLate { get; set; } = true;
+
+    /// <summary>How long an idle worker spins for the next dispatch before it sleeps, in µs (benchmarks compare settings).</summary>
+    internal static int SpinMicroseconds
+    {
+        get => (int)(Volatile.Read(ref _spinTicks) * 1_000_000 / Stopwatch.Frequency);
+        set => Volatile.Write(ref _spinTicks, Ticks(value));
+    }
+
+    /// <summary>How long the caller spins for the other threads' parts before it sleeps, in µs; negative: it never sleeps.</summary>
+    internal static int CallerSpinMicroseconds
+    {
+        get => _callerSpinTicks == long.MaxValue ? -1 : (int)(_callerSpinTicks * 1_000_000 / Stopwatch.Frequency);
+        set => _callerSpinTicks = value < 0 ? long.MaxValue : Ticks(value);
+    }
+
+    private static long Ticks(int microseconds) => Stopwatch.Frequency * microseconds / 1_000_000;
 
     /// <summary>
     /// The number of parts to cut <paramref name="work"/> units into so each part has at least
@@ -127,7 +168,9 @@ internal static class WorkerPool
         _job = job;
         _error = null;
         Volatile.Write(ref _done, 0);
+        _parts = parts;
         long state = ++_generation << (ThreadBits + PartBits) | (long)threads << PartBits | (uint)parts;
+        _published = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref _state, state); // a full fence: the read of _sleepers below cannot move above it
         if (Volatile.Read(ref _sleepers) > 0)
         {
@@ -138,15 +181,11 @@ internal static class WorkerPool
         }
 
         Participate(state, self: 0);
-        var wait = new SpinWait();
         long waitStart = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref _done) < parts)
-        {
-            wait.SpinOnce(sleep1Threshold: -1);
-        }
-
+        bool slept = Volatile.Read(ref _done) < parts && WaitForParts(parts, waitStart);
         long now = Stopwatch.GetTimestamp();
-        if (now - waitStart > StragglerTicks && BackOffWhenLate)
+        bool backOff = now - waitStart > StragglerTicks && BackOffWhenLate;
+        if (backOff)
         {
             // Late again within four back-offs of the last one's end: the machine is oversubscribed, double it.
             BackOffs++;
@@ -155,9 +194,71 @@ internal static class WorkerPool
             Volatile.Write(ref _aloneUntil, now + _backoffTicks);
         }
 
+        Count(job, parts, threads, waitStart, now, slept, backOff);
+
         if (_error is { } error)
         {
             ExceptionDispatchInfo.Capture(error).Throw();
+        }
+    }
+
+    // Spins for a while, then sleeps until the last part ends: a helper descheduled in the middle of its part needs a
+    // free core, and a caller spinning on its own core (sched_yield included) keeps it from the scheduler. Returns
+    // whether the caller slept.
+    private static bool WaitForParts(int parts, long waitStart)
+    {
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _done) < parts)
+        {
+            if (Stopwatch.GetTimestamp() - waitStart < _callerSpinTicks)
+            {
+                wait.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            // A full fence between announcing the sleep and reading _done: the part that ends last reads the announcement.
+            Interlocked.Exchange(ref _callerSleeping, 1);
+            lock (_callerWake)
+            {
+                while (Volatile.Read(ref _done) < parts)
+                {
+                    Monitor.Wait(_callerWake);
+                }
+            }
+
+            Volatile.Write(ref _callerSleeping, 0);
+            return true;
+        }
+
+        return false;
+    }
+
+    // The dispatch's counters in PoolStatistics, from the threads' traces (all parts have ended: they are settled).
+    private static void Count(ParallelJob job, int parts, int threads, long callerDone, long now, bool slept, bool backOff)
+    {
+        long generation = _generation;
+        ref Trace caller = ref _traces[0];
+        long wait = now - callerDone;
+        PoolStatistics.CountWait(wait, slept);
+        int late = -1;
+        for (int t = 1; t < threads; t++)
+        {
+            ref Trace helper = ref _traces[t];
+            bool seen = Volatile.Read(ref helper.Generation) == generation;
+            bool ran = seen && helper.Parts > 0;
+            PoolStatistics.CountHelper(seen && helper.Parked, helper.Woke - _published, !seen || helper.Woke > caller.OwnDone, !ran,
+                ran && helper.Cpu == caller.Cpu);
+            if (ran && (late < 0 || helper.PartEnd > _traces[late].PartEnd))
+            {
+                late = t;
+            }
+        }
+
+        if (wait * 1_000_000 >= (long)PoolStatistics.RecordMicroseconds * Stopwatch.Frequency && late > 0)
+        {
+            ref Trace helper = ref _traces[late];
+            PoolStatistics.CountLate(job, parts, wait, helper.Woke - _published, helper.PartStart - _published, helper.PartEnd - helper.PartStart,
+                PoolStatistics.MeasureHelperCpu ? helper.CpuEnd - helper.CpuStart : -1, helper.Parked, helper.Cpu == caller.Cpu, backOff);
         }
     }
 
@@ -186,18 +287,20 @@ internal static class WorkerPool
         var (start, end) = OwnParts(parts, threads, self);
         for (int part = start; part < end; part++)
         {
-            TryRun(part, generation);
+            TryRun(part, generation, self);
         }
+
+        _traces[self].OwnDone = Stopwatch.GetTimestamp();
 
         // Then any part still unclaimed, from the last: the thread that owns it starts from its first, so the two
         // meet in the middle instead of competing for the same parts.
         for (int part = parts - 1; part >= 0; part--)
         {
-            TryRun(part, generation);
+            TryRun(part, generation, self);
         }
     }
 
-    private static void TryRun(int part, long generation)
+    private static void TryRun(int part, long generation, int self)
     {
         // A slot holds the generation that last claimed it; slots only grow, so a worker still looking at an older
         // dispatch finds every part of it claimed and takes nothing.
@@ -208,6 +311,10 @@ internal static class WorkerPool
         }
 
         // The part is ours, so this dispatch is not finished and _job is still its job.
+        ref Trace trace = ref _traces[self];
+        bool cpuTime = self > 0 && PoolStatistics.MeasureHelperCpu;
+        trace.CpuStart = cpuTime ? ThreadCpuTime.Nanoseconds() : 0;
+        trace.PartStart = Stopwatch.GetTimestamp();
         try
         {
             _job!.Run(part);
@@ -218,7 +325,19 @@ internal static class WorkerPool
         }
         finally
         {
-            Interlocked.Increment(ref _done);
+            trace.PartEnd = Stopwatch.GetTimestamp();
+            trace.CpuEnd = cpuTime ? ThreadCpuTime.Nanoseconds() : 0;
+            trace.Parts++;
+            trace.Cpu = Thread.GetCurrentProcessorId();
+
+            // The traces above are written before the count (a full fence), so the caller reads them settled.
+            if (Interlocked.Increment(ref _done) == _parts && Volatile.Read(ref _callerSleeping) != 0)
+            {
+                lock (_callerWake)
+                {
+                    Monitor.Pulse(_callerWake);
+                }
+            }
         }
     }
 
@@ -238,6 +357,8 @@ internal static class WorkerPool
         int self = (int)index!;
         long seen = Volatile.Read(ref _state) >> (ThreadBits + PartBits);
         long idleSince = Stopwatch.GetTimestamp();
+        bool parked = false;
+        ref Trace trace = ref _traces[self];
         while (true)
         {
             long state = Volatile.Read(ref _state);
@@ -245,6 +366,11 @@ internal static class WorkerPool
             if (generation != seen)
             {
                 seen = generation;
+                trace.Woke = Stopwatch.GetTimestamp();
+                trace.Parked = parked;
+                trace.Parts = 0;
+                Volatile.Write(ref trace.Generation, generation);
+                parked = false;
                 if (self < ((int)(state >> PartBits) & ((1 << ThreadBits) - 1)))
                 {
                     Participate(state, self);
@@ -255,7 +381,7 @@ internal static class WorkerPool
                 continue;
             }
 
-            if (Stopwatch.GetTimestamp() - idleSince < SpinTicks)
+            if (Stopwatch.GetTimestamp() - idleSince < Volatile.Read(ref _spinTicks))
             {
                 // More threads than cores: let the thread that has work run.
                 if (Volatile.Read(ref _workerCount) >= Environment.ProcessorCount)
@@ -280,7 +406,24 @@ internal static class WorkerPool
             }
 
             Interlocked.Decrement(ref _sleepers);
+            parked = true;
             idleSince = Stopwatch.GetTimestamp();
         }
+    }
+
+    /// <summary>A thread's times in the current dispatch (Stopwatch ticks; CPU time in ns), alone on its cache lines.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct Trace
+    {
+        [FieldOffset(0)] public long Generation;
+        [FieldOffset(8)] public long Woke;
+        [FieldOffset(16)] public long OwnDone;
+        [FieldOffset(24)] public long PartStart;
+        [FieldOffset(32)] public long PartEnd;
+        [FieldOffset(40)] public long CpuStart;
+        [FieldOffset(48)] public long CpuEnd;
+        [FieldOffset(56)] public int Parts;
+        [FieldOffset(60)] public int Cpu;
+        [FieldOffset(64)] public bool Parked;
     }
 }
