@@ -8,7 +8,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --filter '*StepBenchmarks*' : the training-step benchmark of issue 3 (wall clock)
 // dotnet run -c Release -- --cpu-clock --filter '*StepBenchmarks*' : the same in process, timed by thread CPU time, one thread
 // dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
-// dotnet run -c Release -- --gemm [name part] [--whole] : each GEMM of the deep MLP step (batch 256) on 1 thread (CPU time) and every core (wall clock), GFLOP/s and % of peak
+// dotnet run -c Release -- --gemm [name part|other part] [--whole] : each GEMM of the deep MLP step (batch 256) on 1 thread (CPU time) and every core (wall clock), GFLOP/s and % of peak
 // dotnet run -c Release -- --peak : the FMA peak of one core and of every core at once, and the deep MLP's share of it
 // dotnet run -c Release -- --cpu-clock --filter '*LoopBenchmarks*' : gradient/primal of the loop functions (issue 9), by thread CPU time
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
