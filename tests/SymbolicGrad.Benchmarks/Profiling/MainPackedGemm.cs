@@ -1,0 +1,516 @@
+// A copy of src/SymbolicGrad/Kernels/PackedGemm.cs as it was on main before the s6 kernel work (commit 6d9f575), kept so
+// --gemm times it beside the current kernel in the same run (CPU-time ratios under load). Benchmarks only.
+#pragma warning disable
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+using SymbolicGrad.CompilerServices;
+
+namespace SymbolicGrad.Benchmarks.Profiling;
+
+/// <summary>
+/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a kc × NC block of op(B) is packed
+/// into contiguous 16-column panels, an MC × kc block of op(A) into contiguous 6-row panels, and a 6 × 16
+/// register-blocked FMA micro-kernel (12 accumulators of 8 floats, 2 loads and 6 broadcasts per 12 FMAs) computes each
+/// tile of C from one panel of each.
+/// </summary>
+/// <remarks>
+/// Operands are given by strides: element (i, p) of op(A) is at <c>a[i·aRow + p·aCol]</c> and (p, j) of op(B) at
+/// <c>b[p·bRow + j·bCol]</c>, so one driver serves A·B, Aᵀ·B and A·Bᵀ; only packing differs. Packing pads partial
+/// panels with zeros so the micro-kernel always runs full tiles. k is cut into nearly equal blocks of at most
+/// it (a function of k alone, so every element's sum has the same order whatever part of C a thread
+/// computes). Packing buffers are per thread. Requires it.
+/// </remarks>
+internal static class MainPackedGemm
+{
+    /// <summary>Which operand, if any, a call of it finds packed ahead.</summary>
+    internal enum SharedOperand
+    {
+        None,
+        A,
+        B,
+    }
+
+    internal const int MR = 6;
+    internal const int NR = 16;
+
+    // kc × NR floats of B (16 KB) stay in L1 while the micro-kernel walks down the MC rows;
+    // the packed MC × kc block of A (72 KB) stays in L2.
+    internal const int KC = 256;
+    private const int MC = 72;
+    private const int NC = 2048;
+
+    // Columns an update walks along a row before the next rows: 128 columns of packed B (128 KB at kc = 256).
+    private const int UpdateStrip = 128;
+
+    [ThreadStatic]
+    private static float[]? t_packA;
+
+    [ThreadStatic]
+    private static float[]? t_packB;
+
+    internal static void Run(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, nint ldc,
+        int m, int n, int k, float alpha) =>
+        Run(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref c, ldc, m, n, k, alpha, default(AddStore));
+
+    /// <summary>
+    /// The product with a <paramref name="store"/> deciding what happens to each element's α·s: added into C, or
+    /// applied as the gradient of the parameter in C (velocity in <paramref name="state"/>, laid out like C). An
+    /// update store needs the whole sum at once, so k ≤ it (one block of k). A part of a larger product
+    /// passes the whole product's column count as <paramref name="reserveColumns"/>.
+    /// </summary>
+    internal static void Run<TStore>(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc,
+        int m, int n, int k, float alpha, TStore store, int reserveColumns = 0)
+        where TStore : struct, ITileStore =>
+        RunShared(ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, reserveColumns, SharedOperand.None, ref Unsafe.NullRef<float>());
+
+    /// <summary>
+    /// it where operand <paramref name="packed"/> (unless it: all
+    /// of op(A)'s rows or op(B)'s columns, every block of k, for the m × n of this call) was packed ahead into
+    /// <paramref name="shared"/> by it.
+    /// </summary>
+    internal static void RunShared<TStore>(
+        ref float a, nint aRow, nint aCol,
+        ref float b, nint bRow, nint bCol,
+        ref float c, ref float state, nint ldc,
+        int m, int n, int k, float alpha, TStore store, int reserveColumns,
+        SharedOperand packed, ref float shared)
+        where TStore : struct, ITileStore
+    {
+        System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
+        int kBlock = BlockOfK(k);
+        float[] packA = packed == SharedOperand.A ? [] : Rent(ref t_packA, MC * kBlock);
+        // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
+        // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
+        // buffer already fits: no allocation after the first step.
+        float[] packB = packed == SharedOperand.B ? [] : Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
+        int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kBlock)
+            {
+                int kc = Math.Min(kBlock, k - pc);
+                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB[0];
+                if (packed != SharedOperand.B)
+                {
+                    PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, ref bBlock);
+                }
+
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    ref float aBlock = ref packed == SharedOperand.A ? ref Unsafe.Add(ref shared, pc * mPad + ic * kc) : ref packA[0];
+                    if (packed != SharedOperand.A)
+                    {
+                        PackA(ref Unsafe.Add(ref a, ic * aRow + pc * aCol), aRow, aCol, mc, kc, ref aBlock);
+                    }
+
+                    nint at = ic * ldc + jc;
+                    MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                }
+            }
+        }
+    }
+
+    /// <summary>The floats it writes for the operand: every block of k of all of op(A)'s rows or op(B)'s columns.</summary>
+    internal static long SharedLength(SharedOperand operand, int m, int n, int k) =>
+        (long)(operand == SharedOperand.A ? RoundUp(m, MR) : RoundUp(n, NR)) * k;
+
+    /// <summary>
+    /// Packs rows [<paramref name="start"/>, <paramref name="end"/>) of op(A) (multiples of it, or end = m),
+    /// or columns of op(B) (multiples of it, or end = n), for every block of k, into their places in
+    /// <paramref name="shared"/>: several threads pack disjoint ranges, then every part of the product reads them.
+    /// </summary>
+    internal static void PackShared(
+        SharedOperand operand, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
+        int m, int n, int k, int start, int end, ref float shared)
+    {
+        int kBlock = BlockOfK(k);
+        for (int pc = 0; pc < k; pc += kBlock)
+        {
+            int kc = Math.Min(kBlock, k - pc);
+            if (operand == SharedOperand.A)
+            {
+                PackA(ref Unsafe.Add(ref a, start * aRow + pc * aCol), aRow, aCol, end - start, kc, ref Unsafe.Add(ref shared, pc * RoundUp(m, MR) + start * kc));
+            }
+            else
+            {
+                PackB(ref Unsafe.Add(ref b, pc * bRow + start * bCol), bRow, bCol, kc, end - start, ref Unsafe.Add(ref shared, pc * RoundUp(n, NR) + start * kc));
+            }
+        }
+    }
+
+    /// <summary>The length of the blocks k is cut into: the fewest blocks of at most it, as equal as possible.</summary>
+    internal static int BlockOfK(int k)
+    {
+        int blocks = (k + KC - 1) / KC;
+        return Math.Max(1, (k + blocks - 1) / blocks);
+    }
+
+    private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
+        where TStore : struct, ITileStore
+    {
+        if (typeof(TStore) == typeof(AddStore))
+        {
+            // Each 16-column panel of B stays in L1 while the tiles walk down the rows.
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                }
+            }
+
+            return;
+        }
+
+        // An update reads and writes the parameter and its velocity besides C's place: walk along rows, so each tile
+        // row continues the last one's memory (six sequential streams per buffer, which the prefetchers follow),
+        // within strips of columns whose packed B (k is one block, small for minibatch weight gradients) stays in L2
+        // beside the packed A: a whole row of a wide layer's B would come from L3 for every tile.
+        for (int js = 0; js < nc; js += UpdateStrip)
+        {
+            int strip = Math.Min(UpdateStrip, nc - js);
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                for (int jr = js; jr < js + strip; jr += NR)
+                {
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+        where TStore : struct, ITileStore
+    {
+        int nr = Math.Min(NR, nc - jr);
+        int mr = Math.Min(MR, mc - ir);
+        ref float ap = ref Unsafe.Add(ref packA, ir * kc);
+        ref float bp = ref Unsafe.Add(ref packB, jr * kc);
+        nint at = ir * ldc + jr;
+        ref float cTile = ref Unsafe.Add(ref c, at);
+        ref float stateTile = ref Unsafe.Add(ref state, at);
+        if (mr == MR && nr == NR)
+        {
+            Micro6x16(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+        }
+        else
+        {
+            MicroEdge(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+        }
+    }
+
+    // s(i, j) = Σ_p ap[p·6 + i] · bp[p·16 + j] for the 6 × 16 tile; the store puts α·s into C (C += α·s for the plain
+    // product). The tile's rows of C (and of the state) are prefetched first: they are written kc steps later, and
+    // meanwhile their cache lines come in from L2 or L3 instead of stalling the stores.
+    private static unsafe void Micro6x16<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
+        where TStore : struct, ITileStore
+    {
+        Prefetch(ref c, ldc);
+        if (typeof(TStore) != typeof(AddStore))
+        {
+            Prefetch(ref state, ldc);
+        }
+
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        var c40 = Vector256<float>.Zero;
+        var c41 = Vector256<float>.Zero;
+        var c50 = Vector256<float>.Zero;
+        var c51 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bp);
+            var b1 = Vector256.LoadUnsafe(ref bp, 8);
+            var av = Vector256.Create(ap);
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref ap, 2));
+            c20 = Fma.MultiplyAdd(av, b0, c20);
+            c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref ap, 3));
+            c30 = Fma.MultiplyAdd(av, b0, c30);
+            c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Vector256.Create(Unsafe.Add(ref ap, 4));
+            c40 = Fma.MultiplyAdd(av, b0, c40);
+            c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Vector256.Create(Unsafe.Add(ref ap, 5));
+            c50 = Fma.MultiplyAdd(av, b0, c50);
+            c51 = Fma.MultiplyAdd(av, b1, c51);
+            ap = ref Unsafe.Add(ref ap, MR);
+            bp = ref Unsafe.Add(ref bp, NR);
+        }
+
+        var va = Vector256.Create(alpha);
+        ref float row = ref c;
+        ref float rowState = ref state;
+        StoreRow(ref row, ref rowState, c00, c01, va, store);
+        row = ref Unsafe.Add(ref row, ldc);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c10, c11, va, store);
+        row = ref Unsafe.Add(ref row, ldc);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c20, c21, va, store);
+        row = ref Unsafe.Add(ref row, ldc);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c30, c31, va, store);
+        row = ref Unsafe.Add(ref row, ldc);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c40, c41, va, store);
+        row = ref Unsafe.Add(ref row, ldc);
+        rowState = ref Unsafe.Add(ref rowState, ldc);
+        StoreRow(ref row, ref rowState, c50, c51, va, store);
+    }
+
+    // The cache lines of a 6 × 16 tile's rows (16 floats may straddle two lines).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float tile, nint ld)
+    {
+        ref float row = ref tile;
+        for (int i = 0; i < MR; i++)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref row));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, NR - 1)));
+            row = ref Unsafe.Add(ref row, ld);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TStore>(ref float row, ref float state, Vector256<float> lo, Vector256<float> hi, Vector256<float> alpha, TStore store)
+        where TStore : struct, ITileStore
+    {
+        store.Store(ref row, ref state, lo, alpha);
+        store.Store(ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref state, 8), hi, alpha);
+    }
+
+    // A partial tile (mr < 6 or nr < 16): the full micro-kernel writes the sums s into a zeroed scratch tile (α = 1,
+    // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
+    // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
+    private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
+        where TStore : struct, ITileStore
+    {
+        Span<float> tile = stackalloc float[MR * NR];
+        tile.Clear();
+        Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
+        for (int i = 0; i < mr; i++)
+        {
+            ref float row = ref Unsafe.Add(ref c, i * ldc);
+            ref float rowState = ref Unsafe.Add(ref state, i * ldc);
+            for (int j = 0; j < nr; j++)
+            {
+                store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), tile[i * NR + j], alpha);
+            }
+        }
+    }
+
+    // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
+    private static void PackB(ref float b, nint bRow, nint bCol, int kc, int nc, ref float dst)
+    {
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            ref float src = ref Unsafe.Add(ref b, jr * bCol);
+            if (bCol == 1 && nr == NR)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float srcRow = ref Unsafe.Add(ref src, p * bRow);
+                    Vector256.LoadUnsafe(ref srcRow).StoreUnsafe(ref dst);
+                    Vector256.LoadUnsafe(ref srcRow, 8).StoreUnsafe(ref dst, 8);
+                    dst = ref Unsafe.Add(ref dst, NR);
+                }
+            }
+            else if (bRow == 1 && nr == NR)
+            {
+                // A·Bᵀ: 16 rows of B become the 16 columns of the panel, 8 × 8 blocks at a time.
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    ref float block = ref Unsafe.Add(ref dst, p * NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p), bCol, ref block, NR);
+                    Transpose8x8(ref Unsafe.Add(ref src, p + 8 * bCol), bCol, ref Unsafe.Add(ref block, 8), NR);
+                }
+
+                for (; p < kc; p++)
+                {
+                    for (int j = 0; j < NR; j++)
+                    {
+                        Unsafe.Add(ref dst, p * NR + j) = Unsafe.Add(ref src, j * bCol + p);
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
+            }
+            else
+            {
+                // Column by column: for A·Bᵀ (bRow == 1) each column of op(B) is a contiguous row of B.
+                for (int j = 0; j < NR; j++)
+                {
+                    ref float col = ref Unsafe.Add(ref dst, j);
+                    if (j < nr)
+                    {
+                        ref float srcCol = ref Unsafe.Add(ref src, j * bCol);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = Unsafe.Add(ref srcCol, p * bRow);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref col, p * NR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * NR);
+            }
+        }
+    }
+
+    // Reads 8 rows of 8 floats (rows srcStride apart) and writes them as 8 columns: row q of the output (dstStride
+    // apart) holds element q of every input row.
+    private static void Transpose8x8(ref float src, nint srcStride, ref float dst, nint dstStride)
+    {
+        var r0 = Vector256.LoadUnsafe(ref src);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
+
+        // Interleave pairs of rows, then pairs of pairs (within each 128-bit lane), then swap lanes.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
+    }
+
+    // Packs op(A)[0..mc, 0..kc] into panels of 6 rows: panel q holds, for each p, the 6 values (6q..6q+5, p); rows
+    // past mc are zeros.
+    private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, ref float dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            ref float src = ref Unsafe.Add(ref a, ir * aRow);
+            if (aRow == 1 && mr == MR)
+            {
+                // Aᵀ·B: the 6 values of each p are contiguous in A. Copy 8 at a time: the 2 extra values read stay
+                // inside A (the next row) and the 2 extra written are overwritten by the next p; the last p is exact.
+                int p = 0;
+                for (; p < kc - 1; p++)
+                {
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref src, p * aCol)).StoreUnsafe(ref dst);
+                    dst = ref Unsafe.Add(ref dst, MR);
+                }
+
+                ref float s = ref Unsafe.Add(ref src, p * aCol);
+                for (int i = 0; i < MR; i++)
+                {
+                    Unsafe.Add(ref dst, i) = Unsafe.Add(ref s, i);
+                }
+
+                dst = ref Unsafe.Add(ref dst, MR);
+            }
+            else if (aCol == 1 && mr == MR)
+            {
+                // A·B and A·Bᵀ: six rows contiguous along k, interleaved.
+                ref float r0 = ref src;
+                ref float r1 = ref Unsafe.Add(ref r0, aRow);
+                ref float r2 = ref Unsafe.Add(ref r1, aRow);
+                ref float r3 = ref Unsafe.Add(ref r2, aRow);
+                ref float r4 = ref Unsafe.Add(ref r3, aRow);
+                ref float r5 = ref Unsafe.Add(ref r4, aRow);
+                for (int p = 0; p < kc; p++)
+                {
+                    dst = Unsafe.Add(ref r0, p);
+                    Unsafe.Add(ref dst, 1) = Unsafe.Add(ref r1, p);
+                    Unsafe.Add(ref dst, 2) = Unsafe.Add(ref r2, p);
+                    Unsafe.Add(ref dst, 3) = Unsafe.Add(ref r3, p);
+                    Unsafe.Add(ref dst, 4) = Unsafe.Add(ref r4, p);
+                    Unsafe.Add(ref dst, 5) = Unsafe.Add(ref r5, p);
+                    dst = ref Unsafe.Add(ref dst, MR);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < MR; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref dst, i);
+                    if (i < mr)
+                    {
+                        ref float srcRow = ref Unsafe.Add(ref src, i * aRow);
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = Unsafe.Add(ref srcRow, p * aCol);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref row, p * MR) = 0f;
+                        }
+                    }
+                }
+
+                dst = ref Unsafe.Add(ref dst, kc * MR);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static float[] Rent(ref float[]? slot, int size)
+    {
+        if (slot is null || slot.Length < size)
+        {
+            slot = GC.AllocateUninitializedArray<float>(size);
+        }
+
+        return slot;
+    }
+}
