@@ -191,6 +191,15 @@ public sealed class ModelJvpTests
     }
 
     [Fact]
+    public void A_layer_loop_with_no_layer_is_an_ArgumentException_before_the_last_layer_is_read()
+    {
+        // The per-sample Jvp reads the last layer's rows for the label check: an empty W must say so, not index out of range.
+        var net = new JvpLayerLoopNet([In], seed: 1);
+        var error = Assert.Throws<ArgumentException>(() => net.LossJvp(RandomVec(new Random(1), In), 0, new float[net.Parameters.Count], out _));
+        Assert.Contains("LossJvp: the loop over W has no layer to run: W is empty", error.Message);
+    }
+
+    [Fact]
     public void A_training_mode_Jvp_with_dropout_takes_one_random_step_as_the_gradient_does()
     {
         var net = new JvpDropoutNet(0.5f, 4) { Training = true };

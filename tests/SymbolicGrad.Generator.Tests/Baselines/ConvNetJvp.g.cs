@@ -53,9 +53,7 @@ namespace Nets
         private float LossJvpOfOneRow(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label, global::System.ReadOnlySpan<float> direction, out float tangent)
         {
             var workspace = _LossJvpWorkspaces ??= new LossJvpWorkspace();
-            int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("LossJvp: the batch is empty.", "x");
-            if (label.Length != batch) throw new global::System.ArgumentException($"LossJvp: label has {label.Length} samples but x has {batch}.", "label");
+            int batch = 1; // one sample: the caller made each input one row
             int convWeightsRows = conv.Weights.Rows;
             int convWeightsCols = conv.Weights.Cols;
             int convBiasLength = conv.Bias.Length;

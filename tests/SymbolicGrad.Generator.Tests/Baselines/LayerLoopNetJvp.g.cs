@@ -238,9 +238,9 @@ namespace Nets
         {
             var workspace = _LossJvpWorkspaces ??= new LossJvpWorkspace();
             int batch = 1; // one sample: the caller made each input one row
+            if (W.Length == 0) throw new global::System.ArgumentException("LossJvp: the loop over W has no layer to run: W is empty.");
             int xCols = x.Cols;
             int wLastRows = W[W.Length - 1].Rows;
-            if (W.Length == 0) throw new global::System.ArgumentException("LossJvp: the loop over W has no layer to run: W is empty.");
             if (b.Length < W.Length) throw new global::System.ArgumentException($"LossJvp: the loop over W runs {W.Length} layers but b has {b.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)wLastRows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"LossJvp: label {label[r]} of sample {r} is outside [0, {wLastRows}).");
             for (int i = 0; i < W.Length; i++) if (!Parameters.Contains(W[i])) throw new global::System.InvalidOperationException("LossJvp: " + $"W[{i}]" + " is not a view into Parameters, so the direction has no entries for it.");

@@ -52,15 +52,26 @@ internal static class ArgumentChecks
             WriteShapeChecks(c, d => DimText.Of(d));
             return;
         }
+        // A size may read the last layer (W[W.Length - 1].Rows): the loops' layer counts are checked before it is read.
+        var loops = LayerLoops(c);
+        foreach (var loop in loops) LayerLoopWriter.WriteBoundCheck(c, loop);
         foreach (var dim in c.Names.Dims) c.Line($"int {dim.Name} = {DimText.Of(dim.Dim)};");
-        WriteShapeChecks(c, c.Dim);
+        WriteShapeChecks(c, c.Dim, boundsChecked: loops.Count > 0);
+    }
+
+    /// <summary>The loops over layers the method's output reaches, in the order they run.</summary>
+    private static List<Node> LayerLoops(TensorCode c)
+    {
+        var reachable = c.Dag.Reachable(new[] { c.Method.Output });
+        return Enumerable.Range(0, c.Dag.Count).Where(id => reachable[id] && c.Dag[id].Op == Op.LayerLoop).Select(id => c.Dag[id]).ToList();
     }
 
     /// <summary>The shape and label checks; <paramref name="size"/> writes a length (its local, or the expression itself).</summary>
     /// <param name="c">The code.</param>
     /// <param name="size">How a length is written.</param>
     /// <param name="subject">What the messages start with (the method's name, or a layer of it as an interpolated string's text).</param>
-    public static void WriteShapeChecks(TensorCode c, Func<Dim, string> size, string? subject = null)
+    /// <param name="boundsChecked">Whether each loop over layers' layer count was checked already (before the sizes were read).</param>
+    public static void WriteShapeChecks(TensorCode c, Func<Dim, string> size, string? subject = null, bool boundsChecked = false)
     {
         subject ??= c.Method.Name;
         var dag = c.Dag;
@@ -71,7 +82,7 @@ internal static class ArgumentChecks
             if (!reachable[id]) continue;
             var n = dag[id];
             var def = OpTable.Of(n.Op);
-            if (n.Op == Op.LayerLoop) LayerLoopWriter.WriteChecks(c, n);
+            if (n.Op == Op.LayerLoop) LayerLoopWriter.WriteChecks(c, n, boundChecked: boundsChecked);
             // A layer's own checks (its fit to its input), in the order the layers run.
             foreach (string line in def.Checks?.Invoke(dag, n, size, c.Method.Name) ?? Enumerable.Empty<string>()) c.Line(line);
             (Dim, Dim, string)? check = null;

@@ -107,16 +107,23 @@ internal static class LayerLoopWriter
             .Select(p => elements.TryGetValue(p.Name, out var array) ? $"{array}[{index}]" : p.Name);
     }
 
-    /// <summary>The checks of a loop over layers among the method's: a layer at least, and every layer array as long as the bound.</summary>
-    public static void WriteChecks(TensorCode c, Node n)
+    /// <summary>The checks of a loop over layers among the method's: a layer at least (unless <paramref name="boundChecked"/>), and every layer array as long as the bound.</summary>
+    public static void WriteChecks(TensorCode c, Node n, bool boundChecked = false)
     {
         var loop = PlanOf(c, n).Loop;
         string bound = loop.Bound, name = c.Method.Name;
-        c.Line($"if ({bound}.Length == 0) throw new global::System.ArgumentException(\"{name}: the loop over {Identifiers.Bare(bound)} has no layer to run: {Identifiers.Bare(bound)} is empty.\");");
+        if (!boundChecked) WriteBoundCheck(c, n);
         foreach (var array in loop.Elements.Select(e => e.Array).Distinct().Where(a => a != bound))
         {
             c.Line($"if ({array}.Length < {bound}.Length) throw new global::System.ArgumentException($\"{name}: the loop over {Identifiers.Bare(bound)} runs {{{bound}.Length}} layers but {Identifiers.Bare(array)} has {{{array}.Length}}.\");");
         }
+    }
+
+    /// <summary>The check that a loop over layers has a layer to run, written before anything reads its last layer.</summary>
+    public static void WriteBoundCheck(TensorCode c, Node n)
+    {
+        string bound = PlanOf(c, n).Loop.Bound, name = c.Method.Name;
+        c.Line($"if ({bound}.Length == 0) throw new global::System.ArgumentException(\"{name}: the loop over {Identifiers.Bare(bound)} has no layer to run: {Identifiers.Bare(bound)} is empty.\");");
     }
 
     /// <summary>
