@@ -15,6 +15,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
 // dotnet run -c Release -- --gen-vs-hand [--threads N] [batch… deep] : generated vs hand-written in consecutive-step blocks, with A/A copies and array placement
+// dotnet run -c Release -- --breakdown [batch…] : the 784-128-10 step part by part (products, element-wise passes, softmax, fused update, the rest), thread CPU time
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
 //   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
@@ -61,6 +62,13 @@ if (args.Length > 0 && args[0] == "--gen-vs-hand")
     }
 
     GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--breakdown")
+{
+    // --breakdown [batch…]: the 784-128-10 step part by part, one thread, thread CPU time (StepBreakdown).
+    StepBreakdown.Run(args.Length > 1 ? args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64]);
     return;
 }
 

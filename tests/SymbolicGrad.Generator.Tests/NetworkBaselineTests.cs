@@ -36,8 +36,11 @@ public sealed class NetworkBaselineTests
             """;
         string generated = Baseline.VerifyGenerated(source, "Digits.DigitNet.Loss.g.cs");
         // The lectures' backprop: δ at the logits is softmax − onehot, one product per weight gradient and bias gradients
-        // as column sums, both handed to the parameter store (which may apply the optimizer's update inside them).
-        Assert.Contains("MathF.Exp(", generated);
+        // as column sums, both handed to the parameter store (which may apply the optimizer's update inside them). The
+        // softmax comes from the forward pass's log-sum-exp in one kernel call for the batch, not a scalar exp per logit.
+        Assert.Contains("Kernels.SoftmaxFromLogSumExp(t4.AsSpan(0, batch * w2Rows), logsumexpT4.AsSpan(0, batch), batch, w2Rows, softmaxT4.AsSpan(0, batch * w2Rows));", generated);
+        Assert.Contains("float[] dT4 = softmaxT4; // softmaxT4 is not read again", generated);
+        Assert.DoesNotContain("MathF.Exp(", generated);
         Assert.Contains("MatMulAddABt(", generated);
         Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddOuterProducts("));
         Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddColumnSums("));

@@ -66,6 +66,50 @@ public class SoftmaxKernelTests
         Assert.Equal(grad, inPlace);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 10)]
+    [InlineData(16, 10)]
+    [InlineData(5, 17)]
+    [InlineData(2, 300)]
+    public void SoftmaxFromLogSumExpIsEachRowsSoftmaxAndMayRunInPlace(int rows, int cols)
+    {
+        var z = Reference.Random(rows * cols, rows + cols).Select(v => 20 * v - 10).ToArray();
+        z[0] = 80f; // e^80 overflows float: only the shift by the log-sum-exp keeps the row finite
+        var lse = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            lse[r] = Kernels.LogSumExp(z.AsSpan(r * cols, cols));
+        }
+
+        var softmax = new float[rows * cols];
+        Kernels.SoftmaxFromLogSumExp(z, lse, rows, cols, softmax);
+        for (int r = 0; r < rows; r++)
+        {
+            double max = z.Skip(r * cols).Take(cols).Max();
+            double sum = z.Skip(r * cols).Take(cols).Sum(v => Math.Exp(v - max));
+            for (int i = 0; i < cols; i++)
+            {
+                Assert.Equal(Math.Exp(z[r * cols + i] - max) / sum, softmax[r * cols + i], 2e-5);
+            }
+        }
+
+        var inPlace = (float[])z.Clone();
+        Kernels.SoftmaxFromLogSumExp(inPlace, lse, rows, cols, inPlace);
+        Assert.Equal(softmax, inPlace);
+    }
+
+    [Fact]
+    public void SoftmaxFromLogSumExpNamesAWrongShape()
+    {
+        var z = new float[20];
+        var error = Assert.Throws<ArgumentException>(() => Kernels.SoftmaxFromLogSumExp(z, new float[3], 2, 10, new float[20]));
+        Assert.Contains("Kernels.SoftmaxFromLogSumExp: logSumExp has 3 elements but 2 are needed", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Kernels.SoftmaxFromLogSumExp(z, new float[2], 2, 10, new float[19]));
+        Assert.Contains("softmax has 19 elements", error.Message);
+        Assert.Contains("partly overlaps", Assert.Throws<ArgumentException>(() => Kernels.SoftmaxFromLogSumExp(z.AsSpan(0, 10), new float[1], 1, 10, z.AsSpan(1, 10))).Message);
+    }
+
     [Fact]
     public void SplitForwardBackwardEqualsFused()
     {

@@ -55,6 +55,11 @@ internal enum Op
     Sum,
     /// <summary>log Σ exp, computed stably (per sample).</summary>
     LogSumExp,
+    /// <summary>
+    /// <c>exp(Args[0] − Args[1])</c> with <c>Args[1]</c> the log-sum-exp of <c>Args[0]</c> (per sample): the softmax, the
+    /// derivative of <see cref="LogSumExp"/>, by a runtime kernel whose exponentials run on vectors.
+    /// </summary>
+    Softmax,
     /// <summary><c>Args[0][Args[1]]</c>: one element of a vector, at an int index.</summary>
     Pick,
     /// <summary>A vector that is <c>Args[0]</c> at index <c>Args[1]</c> and 0 elsewhere (the adjoint of <see cref="Pick"/>).</summary>

@@ -562,7 +562,8 @@ internal sealed partial class Schedule
             return "d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(target.ParameterName((int)n.Value));
         }
         if (n.Op == Op.Restore) return _userNames.TryGetValue(n.Ref, out var restored) ? restored : DerivedName(n.Ref);
-        bool function = n.Args.Count == 1 && n.Op is not (Op.Neg or Op.Convert or Op.Not) && !OpTable.Of(n.Op).Is(OpTraits.Control);
+        // A function of one value, and the softmax of z from its log-sum-exp, are named after their (first) operand.
+        bool function = (n.Args.Count == 1 && n.Op is not (Op.Neg or Op.Convert or Op.Not) && !OpTable.Of(n.Op).Is(OpTraits.Control)) || n.Op == Op.Softmax;
         if (function && DisplayName(n[0]) is { } argument) return OpTable.Of(n.Op).Name + NameAllocator.Capitalize(argument);
         if (function) return OpTable.Of(n.Op).Name;
         return n.Kind == ScalarKind.Boolean ? "c" + ++_conditions : "t" + ++_temporaries;

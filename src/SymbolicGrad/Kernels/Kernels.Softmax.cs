@@ -59,6 +59,47 @@ public static partial class Kernels
         return max + MathF.Log(TensorPrimitives.Sum(shifted));
     }
 
+    /// <summary>
+    /// <c>softmax = exp(z − s)</c> row by row, with <c>s[r]</c> the log-sum-exp of row r of z (as
+    /// <see cref="LogSumExp"/> computed it): the softmax of every row, the gradient of log-sum-exp. The exponentials of
+    /// all rows run as one vector call, so a batch of short rows (10 classes) costs little more than its exponentials.
+    /// May run in place (softmax the same span as z).
+    /// </summary>
+    /// <param name="z">The rows × cols values.</param>
+    /// <param name="logSumExp">One log-sum-exp per row.</param>
+    /// <param name="rows">Rows (the batch size).</param>
+    /// <param name="cols">Columns (the length of each row).</param>
+    /// <param name="softmax">The rows × cols result, written.</param>
+    public static void SoftmaxFromLogSumExp(ReadOnlySpan<float> z, ReadOnlySpan<float> logSumExp, int rows, int cols, Span<float> softmax)
+    {
+        const string where = "Kernels.SoftmaxFromLogSumExp";
+        Guard.MatrixSpan(z.Length, rows, cols, nameof(z), where);
+        Guard.MatrixSpan(softmax.Length, rows, cols, nameof(softmax), where);
+        Guard.VectorSpan(logSumExp.Length, rows, nameof(logSumExp), where, " (one per row of z)");
+        Guard.SameOrSeparate(z, softmax, nameof(z), nameof(softmax), where);
+        Guard.NoOverlap(logSumExp, softmax, nameof(logSumExp), nameof(softmax), where);
+        var block = softmax[..(rows * cols)];
+        for (int r = 0; r < rows; r++)
+        {
+            float shift = logSumExp[r];
+            var row = z.Slice(r * cols, cols);
+            var output = block.Slice(r * cols, cols);
+            if (cols <= ShortRow)
+            {
+                for (int i = 0; i < row.Length; i++)
+                {
+                    output[i] = row[i] - shift;
+                }
+            }
+            else
+            {
+                TensorPrimitives.Subtract(row, shift, output);
+            }
+        }
+
+        TensorPrimitives.Exp(block, block);
+    }
+
     /// <summary><c>y = softmax(x)</c> with the max shift (finite for any finite logits); may run in place.</summary>
     /// <param name="x">Logits; must not be empty.</param>
     /// <param name="y">Probabilities, same length.</param>

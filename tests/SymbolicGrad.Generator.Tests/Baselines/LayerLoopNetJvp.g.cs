@@ -16,6 +16,7 @@ namespace Nets
             internal float[] h = global::System.Array.Empty<float>();
             internal float[] tH = global::System.Array.Empty<float>();
             internal float[] logsumexpH = global::System.Array.Empty<float>();
+            internal float[] softmaxH = global::System.Array.Empty<float>();
             internal float[] sum2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] t1 = global::System.Array.Empty<float>();
@@ -265,12 +266,15 @@ namespace Nets
             {
                 logsumexpH[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(h.AsSpan(0, batch * wLastRows).Slice(r * wLastRows, wLastRows));
             }
+            float[] softmaxH = workspace.softmaxH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.softmaxH, batch * wLastRows);
+            // softmaxH = exp(h − logsumexpH)
+            global::SymbolicGrad.CompilerServices.Kernels.SoftmaxFromLogSumExp(h.AsSpan(0, batch * wLastRows), logsumexpH.AsSpan(0, batch), batch, wLastRows, softmaxH.AsSpan(0, batch * wLastRows));
             float[] sum2 = workspace.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.sum2, batch);
-            // sum2 = Σ(tH · exp(h − logsumexpH))
+            // sum2 = Σ(tH · softmaxH)
             for (int r = 0; r < batch; r++)
             {
                 float sum = 0f;
-                for (int i = 0; i < wLastRows; i++) sum += tH[r * wLastRows + i] * MathF.Exp(h[r * wLastRows + i] - logsumexpH[r]);
+                for (int i = 0; i < wLastRows; i++) sum += tH[r * wLastRows + i] * softmaxH[r * wLastRows + i];
                 sum2[r] = sum;
             }
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);

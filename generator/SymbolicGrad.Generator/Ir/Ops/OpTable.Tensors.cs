@@ -78,12 +78,37 @@ internal static partial class OpTable
     public static readonly OpDef LogSumExp = new(Op.LogSumExp, "logsumexp", OpTraits.Structural)
     {
         Shape = (b, n) => PerSampleScalar(b, n[0]),
-        Pullback = (b, node, operand, g) => b.Mul(g, b.Unary(Op.Exp, b.Sub(b[node][0], node))),
+        Pullback = (b, node, operand, g) => b.Mul(g, b.Structural(Op.Softmax, b[node].Kind, b[node][0], node)),
         // Σ softmax(z)·tz.
-        Pushforward = (b, node, t) => t[0] is int tz ? b.Structural(Op.Sum, b[node].Kind, b.Mul(tz, b.Unary(Op.Exp, b.Sub(b[node][0], node)))) : null,
+        Pushforward = (b, node, t) => t[0] is int tz ? b.Structural(Op.Sum, b[node].Kind, b.Mul(tz, b.Structural(Op.Softmax, b[node].Kind, b[node][0], node))) : null,
         Math = new Notation.Custom((c, n) => ("logΣexp(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new LogSumExpKernel(),
+    };
+
+    /// <summary>
+    /// softmax(z) = exp(z − s), s = log Σ exp(z) given as the second operand (the derivative of
+    /// <see cref="LogSumExp"/>): a kernel, so the exponentials of a whole batch run on vectors. Its derivatives are
+    /// those of exp(z − s): ∂/∂z = g ⊙ softmax, ∂/∂s = −Σ g ⊙ softmax.
+    /// </summary>
+    public static readonly OpDef Softmax = new(Op.Softmax, "softmax", OpTraits.Structural)
+    {
+        Shape = (b, n) => b[n[0]].Shape,
+        Pullback = (b, node, operand, g) =>
+        {
+            int byZ = b.Mul(g, node);
+            return operand == 0 ? byZ : b.Neg(b.Structural(Op.Sum, b[node].Kind, byZ));
+        },
+        // softmax ⊙ (tz − ts).
+        Pushforward = (b, node, t) =>
+        {
+            if (t[0] is null && t[1] is null) return null;
+            int shift = t[0] is int tz ? (t[1] is int ts ? b.Sub(tz, ts) : tz) : b.Neg(t[1]!.Value);
+            return b.Mul(node, shift);
+        },
+        Math = new Notation.Custom((c, n) => ("exp(" + c.Operand(n[0], 0) + " − " + c.Operand(n[1], Precedence.Additive + 1) + ")", Precedence.Primary)),
+        OperandsInMemory = n => new[] { n[0], n[1] },
+        Kernel = new SoftmaxKernel(),
     };
 
     /// <summary>
@@ -259,6 +284,17 @@ internal static partial class OpTable
             string start = n.Batched ? row + " * " + length : "0";
             w.PerSample(n.Batched, scoped: false, () =>
                 w.Line($"{w.Element(node, row, "0")} = {w.Kernels}.LogSumExp({w.Span(n[0])}.Slice({start}, {length}));"));
+        }
+    }
+
+    /// <summary>exp(z − s) for every sample at once, by the runtime's kernel (one vector exponential over the batch).</summary>
+    private sealed class SoftmaxKernel : KernelLowering
+    {
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            string length = w.Dim(w[n[0]].Shape!.Length);
+            string rows = n.Batched ? w.Batch : "1";
+            w.Line($"{w.Kernels}.SoftmaxFromLogSumExp({w.Span(n[0])}, {w.Span(n[1])}, {rows}, {length}, {w.Span(node)});");
         }
     }
 
