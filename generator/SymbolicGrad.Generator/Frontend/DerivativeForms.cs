@@ -14,22 +14,21 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class DerivativeForms
 {
-    private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
-
     /// <summary>The forms asked for and allowed; problems are reported and turn the form off.</summary>
-    public static (bool Jvp, bool Hessian) Check(MethodKind kind, IMethodSymbol method, IReadOnlyList<ParameterInfo> parameters,
-        List<DiagnosticInfo> diagnostics)
+    public static (bool Jvp, bool Hessian) Check(MethodKind kind, IMethodSymbol method, DifferentiableMark mark,
+        IReadOnlyList<ParameterInfo> parameters, List<DiagnosticInfo> diagnostics)
     {
-        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
-        bool jvp = Flag(attribute, "Jvp"), hessian = Flag(attribute, "Hessian");
+        bool jvp = mark.Jvp, hessian = mark.Hessian;
         if (!jvp && !hessian) return (false, false);
         if (kind != MethodKind.ScalarFunction)
         {
             // Forward mode on a function of Vec and Mat values or a model method; H·t of the former only.
             string what = "a model method";
-            var refused = new[] { "Jvp", "Hessian" }.Where(f => Flag(attribute, f) && f != "Jvp" && kind == MethodKind.ModelMethod).ToList();
+            var refused = new[] { "Jvp", "Hessian" }.Where(f => (f == "Jvp" ? jvp : hessian) && f != "Jvp" && kind == MethodKind.ModelMethod).ToList();
             foreach (string flag in refused)
             {
+                // Only where it is refused does the attribute's syntax matter: bind it then.
+                var attribute = method.GetAttributes().FirstOrDefault(a => DifferentiableMark.IsDifferentiable(a.AttributeClass));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, ArgumentLocation(attribute, flag), method.Name, flag, what));
             }
             if (refused.Contains("Jvp")) jvp = false;
@@ -90,9 +89,6 @@ internal static class DerivativeForms
         bool clean = diagnostics.Count == before;
         return (jvp && clean, hessian && clean);
     }
-
-    private static bool Flag(AttributeData? attribute, string name) =>
-        attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is true;
 
     /// <summary>The <c>Jvp = true</c> of the attribute, or the attribute.</summary>
     private static LocationInfo? ArgumentLocation(AttributeData? attribute, string name)
