@@ -267,6 +267,105 @@ public sealed class IncrementalityTests
         Assert.Contains("var tape2 = ", source);
     }
 
+    [Fact]
+    public void AnOptionAddedToTheAttributeIsPickedUp()
+    {
+        // Whether a method is [Differentiable], and with which options, is kept while the declarations stay the same:
+        // a keystroke in the body keeps it, an option typed into the attribute is a new declaration.
+        var (first, compilation) = RunFirst();
+        Assert.DoesNotContain(first.GeneratedSources.Keys, k => k.EndsWith(".Derivatives.g.cs", StringComparison.Ordinal));
+        var inBody = Edit(compilation, "Model.cs", Model.Replace("w * 0.5", "w * 0.7"));
+        var second = GeneratorHarness.Run(first.Driver, inBody).AssertClean();
+        Assert.Equal(2, second.GeneratedSources.Count);
+
+        var withJvp = Edit(inBody, "Model.cs", Model.Replace("w * 0.5", "w * 0.7")
+            .Replace("[Differentiable]\n    public static double Loss", "[Differentiable(Jvp = true)]\n    public static double Loss"));
+        var third = GeneratorHarness.Run(second.Driver, withJvp).AssertClean();
+        Assert.Contains("LossJvp(", third.Source("Incremental.Model.Loss.Derivatives.g.cs"));
+        Assert.Contains("0.7", third.Source("Incremental.Model.Loss.Derivatives.g.cs"));
+
+        // And taken away again.
+        var fourth = GeneratorHarness.Run(third.Driver, inBody).AssertClean();
+        Assert.Equal(2, fourth.GeneratedSources.Count);
+    }
+
+    [Theory]
+    [InlineData("using D = SymbolicGrad.DifferentiableAttribute;", "D")]
+    [InlineData("", "global::SymbolicGrad.Differentiable(Jvp = true)")]
+    [InlineData("using SymbolicGrad;", "SymbolicGrad.DifferentiableAttribute")]
+    public void AnAliasOrAQualifiedNameStaysDifferentiableAcrossKeystrokes(string usingLine, string attribute)
+    {
+        string source = Marked(usingLine, attribute);
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(source, "Marked.cs"), GeneratorHarness.Parse(Other, "Other.cs")]);
+        var first = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Contains("0.5", first.Source("Incremental.Marked.F.g.cs"));
+        bool jvp = attribute.Contains("Jvp", StringComparison.Ordinal);
+        Assert.Equal(jvp, first.GeneratedSources.ContainsKey("Incremental.Marked.F.Derivatives.g.cs"));
+        var run = first;
+        foreach (string digit in new[] { "7", "3" })
+        {
+            compilation = Keystroke(compilation, "Marked.cs", "x * 0.", digit);
+            run = GeneratorHarness.Run(run.Driver, compilation).AssertClean();
+            Assert.Contains("0." + digit, run.Source("Incremental.Marked.F.g.cs"));
+            Assert.Equal(jvp, run.GeneratedSources.ContainsKey("Incremental.Marked.F.Derivatives.g.cs"));
+        }
+
+        // The alias or name now binds to another attribute: nothing is generated.
+        string other = usingLine.Length > 0 && usingLine.Contains('=', StringComparison.Ordinal)
+            ? Marked("using D = System.ObsoleteAttribute;", attribute)
+            : Marked("using SymbolicGrad;", "System.Obsolete");
+        var unmarked = GeneratorHarness.Run(run.Driver, Edit(compilation, "Marked.cs", other));
+        Assert.Empty(unmarked.GeneratedSources);
+    }
+
+    [Fact]
+    public void AUsersOwnDifferentiableAttributeInAnotherNamespaceIsNotSymbolicGrads()
+    {
+        // Two files alike but for their usings (same members at the same places): only SymbolicGrad's attribute counts,
+        // before and after a keystroke in either body.
+        const string own = """
+            namespace Mine
+            {
+                public sealed class DifferentiableAttribute : System.Attribute { }
+            }
+            """;
+        string ours = Marked("using SymbolicGrad;", "Differentiable");
+        string theirs = Marked("using Mine;", "Differentiable").Replace("class Marked", "class Unmarked");
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(ours, "Marked.cs"), GeneratorHarness.Parse(theirs, "Unmarked.cs"),
+            GeneratorHarness.Parse(own, "Own.cs")]);
+        var run = GeneratorHarness.Run(compilation).AssertClean();
+        Assert.Equal(["Incremental.Marked.F.g.cs"], run.GeneratedSources.Keys);
+        foreach (string path in new[] { "Unmarked.cs", "Marked.cs" })
+        {
+            compilation = Keystroke(compilation, path, "x * 0.", "9");
+            run = GeneratorHarness.Run(run.Driver, compilation).AssertClean();
+            Assert.Equal(["Incremental.Marked.F.g.cs"], run.GeneratedSources.Keys);
+        }
+        Assert.Contains("0.9", run.Source("Incremental.Marked.F.g.cs"));
+    }
+
+    /// <summary>A file with <paramref name="usingLine"/> and one method F marked [<paramref name="attribute"/>].</summary>
+    private static string Marked(string usingLine, string attribute) => $$"""
+        {{usingLine}}
+
+        namespace Incremental;
+
+        public static partial class Marked
+        {
+            [{{attribute}}]
+            public static double F(double x) => System.Math.Sin(x * 0.5) * x;
+        }
+        """;
+
+    /// <summary>The digit after <paramref name="before"/> typed over with <paramref name="digit"/>, as an editor makes the new tree.</summary>
+    private static CSharpCompilation Keystroke(CSharpCompilation compilation, string path, string before, string digit)
+    {
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        int at = old.GetText().ToString().IndexOf(before, StringComparison.Ordinal) + before.Length;
+        var change = new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(at, 1), digit);
+        return compilation.ReplaceSyntaxTree(old, old.WithChangedText(old.GetText().WithChanges(change)));
+    }
+
     private static (GeneratorRun Run, CSharpCompilation Compilation) RunBroken()
     {
         var source = Model.Replace("public static int Unrelated", """

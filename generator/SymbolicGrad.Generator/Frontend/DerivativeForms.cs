@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Pipeline;
 using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
@@ -15,14 +14,11 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class DerivativeForms
 {
-    private const string DifferentiableAttribute = "SymbolicGrad.DifferentiableAttribute";
-
     /// <summary>The forms asked for and allowed; problems are reported and turn the form off.</summary>
-    public static (bool Jvp, bool Hessian) Check(MethodKind kind, IMethodSymbol method, IReadOnlyList<ParameterInfo> parameters,
-        List<DiagnosticInfo> diagnostics)
+    public static (bool Jvp, bool Hessian) Check(MethodKind kind, IMethodSymbol method, DifferentiableMark mark,
+        IReadOnlyList<ParameterInfo> parameters, List<DiagnosticInfo> diagnostics)
     {
-        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
-        bool jvp = Flag(attribute, "Jvp"), hessian = Flag(attribute, "Hessian");
+        bool jvp = mark.Jvp, hessian = mark.Hessian;
         if (!jvp && !hessian) return (false, false);
         var differentiable = parameters.Where(p => p.IsDifferentiable).ToList();
         var members = new List<string>();
@@ -89,16 +85,5 @@ internal static class DerivativeForms
         }
         bool clean = diagnostics.Count == before;
         return (jvp && clean, hessian && clean);
-    }
-
-    private static bool Flag(AttributeData? attribute, string name) =>
-        attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is true;
-
-    /// <summary>The <c>Jvp = true</c> of the attribute, or the attribute.</summary>
-    private static LocationInfo? ArgumentLocation(AttributeData? attribute, string name)
-    {
-        if (attribute?.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax) return null;
-        var argument = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-        return LocationInfo.From(argument is null ? syntax : argument);
     }
 }

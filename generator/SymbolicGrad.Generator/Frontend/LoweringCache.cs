@@ -77,22 +77,32 @@ internal static class LoweringCache
 
         t_lowered++;
         var consulted = new HashSet<SyntaxTree>();
-        var symbol = semanticModel.GetDeclaredSymbol(node, cancellation);
+        ISymbol? symbol = null;
         LoweringResult? result = null;
-        if (symbol is not null && symbol.GetAttributes().Any(a => IsDifferentiable(a.AttributeClass)))
+        var outerFacts = DeclarationFacts.Enter(DeclarationFacts.For(declarations, compilation));
+        try
         {
-            var outer = t_consulted;
-            t_consulted = consulted;
-            var outerFacts = DeclarationFacts.Enter(DeclarationFacts.For(declarations, compilation));
-            try
+            // Known from an earlier compilation with the same declarations, the mark costs no binding.
+            var mark = DifferentiableMark.Of(node, DeclarationsOf(node.SyntaxTree, cancellation),
+                () => symbol ??= semanticModel.GetDeclaredSymbol(node, cancellation));
+            if (mark is not null)
             {
-                result = MethodLowering.Lower(node, symbol, semanticModel, cancellation);
+                symbol ??= semanticModel.GetDeclaredSymbol(node, cancellation);
+                var outer = t_consulted;
+                t_consulted = consulted;
+                try
+                {
+                    result = MethodLowering.Lower(node, symbol, mark, semanticModel, cancellation);
+                }
+                finally
+                {
+                    t_consulted = outer;
+                }
             }
-            finally
-            {
-                t_consulted = outer;
-                DeclarationFacts.Leave(outerFacts);
-            }
+        }
+        finally
+        {
+            DeclarationFacts.Leave(outerFacts);
         }
         // A callee inlined from the method's own file ties it to that file's other bodies.
         bool readOwnFile = consulted.Contains(node.SyntaxTree);
@@ -111,11 +121,6 @@ internal static class LoweringCache
         Remember(node, new Entry(result, consulted.ToArray(), readOwnFile, declarations, compilation.Options, compilation.ExternalReferences));
         return result;
     }
-
-    /// <summary>SymbolicGrad.DifferentiableAttribute, as ForAttributeWithMetadataName would match it (from any assembly).</summary>
-    private static bool IsDifferentiable(INamedTypeSymbol? attribute) =>
-        attribute is { Name: "DifferentiableAttribute", Arity: 0, ContainingType: null, ContainingNamespace: { Name: "SymbolicGrad" } ns }
-        && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
     private static void Remember(SyntaxNode node, Entry entry)
     {
@@ -313,12 +318,15 @@ internal static class LoweringCache
         ulong sum = 0;
         foreach (var tree in compilation.SyntaxTrees)
         {
-            ulong print = TreePrints.GetValue(tree, t => new StrongBox<ulong>(Fingerprint(t, cancellation))).Value;
-            sum += Mix(print ^ Hash(tree.FilePath));
+            sum += Mix(DeclarationsOf(tree, cancellation) ^ Hash(tree.FilePath));
         }
         CompilationPrints.GetValue(compilation, _ => new StrongBox<ulong>(sum));
         return sum;
     }
+
+    /// <summary>The fingerprint of <paramref name="tree"/>'s declarations (its tokens outside bodies).</summary>
+    private static ulong DeclarationsOf(SyntaxTree tree, CancellationToken cancellation) =>
+        TreePrints.GetValue(tree, t => new StrongBox<ulong>(Fingerprint(t, cancellation))).Value;
 
     /// <summary>FNV-1a over the kinds and texts of a tree's tokens, skipping the bodies of methods, accessors and the like.</summary>
     private static ulong Fingerprint(SyntaxTree tree, CancellationToken cancellation)

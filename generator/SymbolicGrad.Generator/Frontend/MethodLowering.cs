@@ -19,8 +19,11 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class MethodLowering
 {
-    /// <summary>Lowers <paramref name="target"/>, a method or local function marked [Differentiable], declaring <paramref name="symbol"/>.</summary>
-    public static LoweringResult Lower(SyntaxNode target, ISymbol? symbol, SemanticModel semanticModel, CancellationToken cancellation)
+    /// <summary>
+    /// Lowers <paramref name="target"/>, a method or local function declaring <paramref name="symbol"/>, whose
+    /// [Differentiable] sets the options of <paramref name="mark"/>.
+    /// </summary>
+    public static LoweringResult Lower(SyntaxNode target, ISymbol? symbol, DifferentiableMark mark, SemanticModel semanticModel, CancellationToken cancellation)
     {
         if (target is LocalFunctionStatementSyntax localFunction)
         {
@@ -37,7 +40,7 @@ internal static class MethodLowering
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            return Lower(method, declaration, semanticModel, diagnostics, cancellation);
+            return Lower(method, mark, declaration, semanticModel, diagnostics, cancellation);
         }
         catch (OperationCanceledException)
         {
@@ -57,7 +60,7 @@ internal static class MethodLowering
         }
     }
 
-    private static LoweringResult Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
+    private static LoweringResult Lower(IMethodSymbol method, DifferentiableMark mark, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
         if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
@@ -67,13 +70,13 @@ internal static class MethodLowering
         var containingTypes = DeclarationChecks.ContainingTypes(method);
         DeclarationChecks.CheckReturnType(kind, method, declaration, diagnostics);
         // NameGraph is taken only when a graph is asked for: a rule of the generator's, not the analyzer's.
-        bool graphWanted = AttributeOptions.Graph(method);
+        bool graphWanted = mark.Graph;
         if (graphWanted) DeclarationChecks.CheckGraphName(method, declaration, diagnostics);
         var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
 
         var graph = new GraphBuilder();
         var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
-        var forms = DerivativeForms.Check(kind, method, parameters, diagnostics);
+        var forms = DerivativeForms.Check(kind, method, mark, parameters, diagnostics);
         var body = badDeclaration || diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
