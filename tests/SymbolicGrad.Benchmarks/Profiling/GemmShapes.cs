@@ -8,8 +8,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <summary>
 /// <c>--gemm</c>: each matrix product of the 784-512-512-10 training step at batch 256, alone, on one thread (thread CPU
 /// time, so other load on the machine does not count) and on every core (wall clock), as GFLOP/s and as a share of the
-/// FMA peak measured in the same run; then the sum over the step's products and the samples/s it bounds. Beside the
-/// one-thread time, main's packed kernel before the s6 work (<see cref="MainPackedGemm"/>), timed in the same samples.
+/// FMA peak measured in the same run; then the sum over the step's products and the samples/s it bounds.
 /// The 784-128-10 step's products at batches 16, 64 and 256 follow (not summed into the deep step).
 /// </summary>
 /// <remarks>
@@ -41,7 +40,7 @@ internal static class GemmShapes
         Console.WriteLine($"FMA peak (thread CPU time): one core {onePeak / 1e9:F1} GFLOP/s, {cores} cores {allPeak / 1e9:F1} GFLOP/s");
         Console.WriteLine($"1 thread: thread CPU time; {cores} threads: wall clock; medians of {Samples} interleaved samples; best: the fastest {cores}-thread sample; CPU: process CPU time per call on {cores} threads (every thread's work, spinning included), CPU/1: that ÷ the 1-thread time");
         Console.WriteLine();
-        Console.WriteLine($"{"product",-34} {"m×n×k",-14} {"1 thread µs",11} {"GFLOP/s",8} {"% 1-core",8} {"main µs",9} {"% 1-core",8} {"main/new",8} {"best %",7} {"main best %",11}   {cores + " threads µs",11} {"GFLOP/s",8} {$"% {cores}-core",8} {"speed-up",8}   {"best µs",9} {"speed-up",8}   {"CPU µs",9} {"CPU/1",7}");
+        Console.WriteLine($"{"product",-34} {"m×n×k",-14} {"1 thread µs",11} {"GFLOP/s",8} {"% 1-core",8} {"best %",7}   {cores + " threads µs",11} {"GFLOP/s",8} {$"% {cores}-core",8} {"speed-up",8}   {"best µs",9} {"speed-up",8}   {"CPU µs",9} {"CPU/1",7}");
 
         Shape[] shapes =
         [
@@ -69,9 +68,9 @@ internal static class GemmShapes
         long backOffs = WorkerPool.BackOffs;
         foreach (var shape in shapes.Where(s => filter is null || filter.Split('|').Any(f => s.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
         {
-            var (whole, part, main) = Create(shape);
-            var (one, all, bestAll, cpuAll, mainOne, ratio, bestOne, bestMain) = Time(whole, main, cores);
-            Console.WriteLine($"{shape.Name,-34} {$"{shape.M}×{shape.N}×{shape.K}",-14} {one,11:F1} {shape.Flops / one / 1e3,8:F1} {shape.Flops / one / 1e3 / (onePeak / 1e9),8:P0} {mainOne,9:F1} {shape.Flops / mainOne / 1e3 / (onePeak / 1e9),8:P0} {ratio,7:F2}× {shape.Flops / bestOne / 1e3 / (onePeak / 1e9),7:P0} {shape.Flops / bestMain / 1e3 / (onePeak / 1e9),11:P0}   {all,11:F1} {shape.Flops / all / 1e3,8:F1} {shape.Flops / all / 1e3 / (allPeak / 1e9),8:P0} {one / all,7:F2}×   {bestAll,9:F1} {one / bestAll,7:F2}×   {cpuAll,9:F1} {cpuAll / one,7:P0}");
+            var (whole, part) = Create(shape);
+            var (one, all, bestAll, cpuAll, bestOne) = Time(whole, cores);
+            Console.WriteLine($"{shape.Name,-34} {$"{shape.M}×{shape.N}×{shape.K}",-14} {one,11:F1} {shape.Flops / one / 1e3,8:F1} {shape.Flops / one / 1e3 / (onePeak / 1e9),8:P0} {shape.Flops / bestOne / 1e3 / (onePeak / 1e9),7:P0}   {all,11:F1} {shape.Flops / all / 1e3,8:F1} {shape.Flops / all / 1e3 / (allPeak / 1e9),8:P0} {one / all,7:F2}×   {bestAll,9:F1} {one / bestAll,7:F2}×   {cpuAll,9:F1} {cpuAll / one,7:P0}");
             stepBestAll += shape.InStep ? bestAll : 0;
 
             // What each thread of a dispatch on every core would run (its share of packing the shared operand, then its
@@ -103,9 +102,8 @@ internal static class GemmShapes
         Parallelism.MaxThreads = cores;
     }
 
-    // The product on the pool, the share of thread `part` of `parts` run alone on the calling thread, and main's kernel
-    // on the calling thread.
-    private static (Action Whole, Action<int, int> Part, Action Main) Create(Shape shape)
+    // The product on the pool, and the share of thread `part` of `parts` run alone on the calling thread.
+    private static (Action Whole, Action<int, int> Part) Create(Shape shape)
     {
         var random = new Random(3);
         int m = shape.M, n = shape.N, k = shape.K;
@@ -118,24 +116,21 @@ internal static class GemmShapes
                 // Kernels.MatMulAddABt's choice of kernel.
                 bool dot = m < 32 || n < 32;
                 return (() => Kernels.MatMulAddABt(a, b, c, m, n, k),
-                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, dot, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default),
-                    dot ? () => DotGemm.Run(ref a[0], k, ref b[0], k, ref c[0], n, m, n, k, 1f) : () => MainPackedGemm.Run(ref a[0], k, 1, ref b[0], 1, k, ref c[0], n, m, n, k, 1f));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, dot, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AB":
             {
                 float[] a = GemmBenchmarks.Fill(random, m * k), b = GemmBenchmarks.Fill(random, k * n);
                 return (() => Kernels.MatMulAdd(a, b, c, m, n, k),
-                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], k, 1, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default),
-                    () => MainPackedGemm.Run(ref a[0], k, 1, ref b[0], n, 1, ref c[0], n, m, n, k, 1f));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], k, 1, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default));
             }
 
             case "AtB":
             {
                 float[] a = GemmBenchmarks.Fill(random, k * m), b = GemmBenchmarks.Fill(random, k * n);
                 return (() => Kernels.MatMulAddAtB(a, b, c, m, n, k, 1f / Batch),
-                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f / Batch, default),
-                    () => MainPackedGemm.Run(ref a[0], 1, m, ref b[0], n, 1, ref c[0], n, m, n, k, 1f / Batch));
+                    (parts, part) => GemmJob<AddStore>.RunShare(parts, part, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref c[0], n, m, n, k, 1f / Batch, default));
             }
 
             default:
@@ -146,28 +141,24 @@ internal static class GemmShapes
                 return (() => GemmJob<MomentumStore>.Run(
                     false, ref MemoryMarshal.GetArrayDataReference(u), 1, m, ref MemoryMarshal.GetArrayDataReference(v), n, 1,
                     ref MemoryMarshal.GetArrayDataReference(c), ref MemoryMarshal.GetArrayDataReference(velocity), n, m, n, k, 1f / Batch, store),
-                    (parts, part) => GemmJob<MomentumStore>.RunShare(parts, part, false, ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store),
-                    () => MainPackedGemm.Run(ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store));
+                    (parts, part) => GemmJob<MomentumStore>.RunShare(parts, part, false, ref u[0], 1, m, ref v[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / Batch, store));
             }
         }
     }
 
     // Median µs per call on one thread (thread CPU time) and on every core (wall clock), samples interleaved; also the
-    // best every-core sample, the process CPU time per call on every core (all threads' work and waiting together),
-    // main's kernel on one thread, the median of the samples' main ÷ current ratios, and the fastest one-thread samples
-    // of both (under load, the least disturbed by other processes evicting the caches).
-    private static (double One, double All, double BestAll, double CpuAll, double MainOne, double Ratio, double BestOne, double BestMain) Time(Action action, Action main, int cores)
+    // best every-core sample, the process CPU time per call on every core (all threads' work and waiting together), and
+    // the fastest one-thread sample (under load, the least disturbed by other processes evicting the caches).
+    private static (double One, double All, double BestAll, double CpuAll, double BestOne) Time(Action action, int cores)
     {
         Parallelism.MaxThreads = 1;
         Warm(action);
-        Warm(main);
         int reps = Reps(action);
         Parallelism.MaxThreads = cores;
         Warm(action);
         var one = new double[Samples];
         var all = new double[Samples];
         var cpuAll = new double[Samples];
-        var mainOne = new double[Samples];
         for (int s = 0; s < Samples; s++)
         {
             Parallelism.MaxThreads = 1;
@@ -178,13 +169,6 @@ internal static class GemmShapes
             }
 
             one[s] = (ThreadCpuClock.Instance.GetTimestamp() - cpu) * 1e-3 / reps;
-            cpu = ThreadCpuClock.Instance.GetTimestamp();
-            for (int i = 0; i < reps; i++)
-            {
-                main();
-            }
-
-            mainOne[s] = (ThreadCpuClock.Instance.GetTimestamp() - cpu) * 1e-3 / reps;
             Parallelism.MaxThreads = cores;
             var processCpu = Environment.CpuUsage.TotalTime;
             long wall = Stopwatch.GetTimestamp();
@@ -197,12 +181,10 @@ internal static class GemmShapes
             cpuAll[s] = (Environment.CpuUsage.TotalTime - processCpu).TotalMicroseconds / reps;
         }
 
-        var ratios = mainOne.Zip(one, (main, current) => main / current).Order().ToArray();
         Array.Sort(one);
         Array.Sort(all);
         Array.Sort(cpuAll);
-        Array.Sort(mainOne);
-        return (one[Samples / 2], all[Samples / 2], all[0], cpuAll[Samples / 2], mainOne[Samples / 2], ratios[Samples / 2], one[0], mainOne[0]);
+        return (one[Samples / 2], all[Samples / 2], all[0], cpuAll[Samples / 2], one[0]);
     }
 
     // Median µs per call on this thread alone (thread CPU time).
