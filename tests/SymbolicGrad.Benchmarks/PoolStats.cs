@@ -63,7 +63,7 @@ internal static class PoolStats
             config.Apply();
             backOffs = WorkerPool.BackOffs;
             PoolStatistics.Reset();
-            long cpuStart = ProcessCpuNanoseconds();
+            var cpuStart = Environment.CpuUsage.TotalTime; // every thread of the process
             int steps = 0;
             long start = Stopwatch.GetTimestamp();
             while (Stopwatch.GetElapsedTime(start).TotalSeconds < BlockSeconds)
@@ -74,7 +74,7 @@ internal static class PoolStats
 
             double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rates[config].Add(256 * steps / wall);
-            cpuPerStep[config].Add((ProcessCpuNanoseconds() - cpuStart) / 1e6 / steps);
+            cpuPerStep[config].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / steps);
             counters[config].Add(WorkerPool.BackOffs - backOffs);
         }
 
@@ -121,22 +121,6 @@ internal static class PoolStats
         $"{d.Seconds:F3} s {d.Job} {d.Shape.M}×{d.Shape.N}×{d.Shape.K} ({d.Parts} parts): waited {d.WaitMicroseconds:F0} µs, {d.Cause}" +
         $" (helper {(d.Parked ? "asleep, woke" : "awake, saw it")} after {d.WakeMicroseconds:F0} µs, began the late part at {d.StartMicroseconds:F0} µs, part {d.PartMicroseconds:F0} µs wall" +
         $"{(d.PartCpuMicroseconds >= 0 ? $" / {d.PartCpuMicroseconds:F0} µs CPU" : "")}{(d.SameCpu ? ", same CPU as the caller" : "")}){(d.BackedOff ? " BACK-OFF" : "")}; JIT {d.JitMethods} methods, GC {d.Collections}";
-
-    private static long ProcessCpuNanoseconds()
-    {
-        ClockGetTime(2, out var time); // CLOCK_PROCESS_CPUTIME_ID: every thread, without Process's parsing (and JIT work)
-        return time.Seconds * 1_000_000_000L + time.Nanoseconds;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
 
     private static double Median(List<double> values)
     {

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Perfolizer.Horology;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Benchmarks.Training;
 
@@ -10,8 +10,6 @@ namespace SymbolicGrad.Benchmarks.Training;
 /// </summary>
 public sealed class ThreadCpuClock : IClock
 {
-    private const int ClockThreadCpuTimeId = 3;
-
     /// <summary>The one instance.</summary>
     public static readonly ThreadCpuClock Instance = new();
 
@@ -19,7 +17,7 @@ public sealed class ThreadCpuClock : IClock
     public string Title => "ThreadCpuTime";
 
     /// <inheritdoc/>
-    public bool IsAvailable => OperatingSystem.IsLinux();
+    public bool IsAvailable => ThreadCpuTime.IsAvailable;
 
     /// <inheritdoc/>
     public Frequency Frequency => Frequency.GHz;
@@ -27,21 +25,13 @@ public sealed class ThreadCpuClock : IClock
     /// <inheritdoc/>
     public long GetTimestamp()
     {
-        if (ClockGetTime(ClockThreadCpuTimeId, out var time) != 0)
+        // The runtime's reading of the clock (the pool's lateness diagnostics use it too); 0 means it could not be read.
+        long nanoseconds = ThreadCpuTime.Nanoseconds();
+        if (nanoseconds == 0)
         {
             throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed; the thread CPU clock needs Linux.");
         }
 
-        return time.Seconds * 1_000_000_000L + time.Nanoseconds;
+        return nanoseconds;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clockId, out TimeSpec time);
 }
