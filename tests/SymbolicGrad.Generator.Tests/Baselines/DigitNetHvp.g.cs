@@ -62,9 +62,7 @@ namespace Nets
         private float LossHvpOfOneRow(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label, global::System.ReadOnlySpan<float> direction, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
             var workspace = _LossHvpWorkspaces ??= new LossHvpWorkspace();
-            int batch = x.Rows;
-            if (batch == 0) throw new global::System.ArgumentException("LossHvp: the batch is empty.", "x");
-            if (label.Length != batch) throw new global::System.ArgumentException($"LossHvp: label has {label.Length} samples but x has {batch}.", "label");
+            int batch = 1; // one sample: the caller made each input one row
             int w1Rows = W1.Rows;
             int w1Cols = W1.Cols;
             int w2Rows = W2.Rows;

@@ -80,7 +80,7 @@ internal static class ModelHvpWriter
         {
             c.Line($"var {names.Workspace} = {names.CachedWorkspace} ??= new {workspaceType}();");
             var perSample = new System.Collections.Generic.HashSet<string>(inputs.Select(p => p.Name));
-            ArgumentChecks.Write(c, declareSizes: true, p => perSample.Contains(p.Name));
+            ArgumentChecks.Write(c, declareSizes: true, p => perSample.Contains(p.Name), oneRow: true);
             foreach (var weight in weights)
             {
                 c.Line($"if (!{store}.Contains({weight.Name})) throw new global::System.InvalidOperationException(\"{name}: {Identifiers.Bare(weight.Name)} is not a view into Parameters, so the buffers have no entries for it.\");");
