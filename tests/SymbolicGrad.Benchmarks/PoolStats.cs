@@ -76,6 +76,7 @@ internal static class PoolStats
             rates[config].Add(256 * steps / wall);
             cpuPerStep[config].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / steps);
             counters[config].Add(WorkerPool.BackOffs - backOffs);
+            counters[config].Steps += steps;
         }
 
         Console.WriteLine($"measured {seconds:F1} s in {BlockSeconds} s blocks (load {Load()}; the JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore} methods and the GC ran {GC.CollectionCount(0) - gcBefore} times meanwhile)");
@@ -88,6 +89,8 @@ internal static class PoolStats
             {
                 Console.WriteLine($"  {Format(late)}");
             }
+
+            Console.WriteLine(c.PerStep());
         }
 
         if (configs.Count == 2)
@@ -180,6 +183,27 @@ internal static class PoolStats
         public readonly long[] Waits = new long[PoolStatistics.WaitBucketMicroseconds.Length + 1];
         public readonly long[] ByCause = new long[Enum.GetValues<Lateness>().Length];
         public readonly List<LateDispatch> Late = [];
+        public readonly long[] Gaps = new long[PoolStatistics.GapBucketMicroseconds.Length + 1];
+        public double GapMicroseconds;
+        public long Steps;
+        public readonly Dictionary<(string Job, (int, int, int) Shape, int Parts), (long Count, double Dispatch, double Wait)> Jobs = [];
+
+        /// <summary>Per step: the time between dispatches, and each job's dispatches, wall time and waits.</summary>
+        public string PerStep()
+        {
+            double steps = Math.Max(1, Steps);
+            var bounds = PoolStatistics.GapBucketMicroseconds;
+            var text = new System.Text.StringBuilder();
+            text.AppendLine($"  per step ({Steps} steps): between dispatches {GapMicroseconds / steps:F0} µs ({string.Join(", ", Gaps.Select((n, i) => $"{(i < bounds.Length ? $"<{bounds[i]}" : $"≥{bounds[^1]}")} µs {n / steps:F2}"))})");
+            text.AppendLine($"  {"job",-36} {"m×n×k",-14} {"parts",5} {"/step",6} {"µs/step",8} {"wait µs/step",12}");
+            foreach (var (key, (count, dispatch, wait)) in Jobs.OrderByDescending(j => j.Value.Dispatch))
+            {
+                var (m, n, k) = key.Shape;
+                text.AppendLine($"  {key.Job,-36} {$"{m}×{n}×{k}",-14} {key.Parts,5} {count / steps,6:F2} {dispatch / steps,8:F1} {wait / steps,12:F1}");
+            }
+
+            return text.ToString();
+        }
 
         public void Add(long backOffs)
         {
@@ -196,6 +220,14 @@ internal static class PoolStats
             for (int i = 0; i < Waits.Length; i++) Waits[i] += PoolStatistics.Waits[i];
             for (int i = 0; i < ByCause.Length; i++) ByCause[i] += PoolStatistics.BackOffsByCause[i];
             Late.AddRange(PoolStatistics.LateDispatches.ToArray());
+            for (int i = 0; i < Gaps.Length; i++) Gaps[i] += PoolStatistics.Gaps[i];
+            GapMicroseconds += PoolStatistics.GapMicroseconds;
+            foreach (var job in PoolStatistics.Jobs)
+            {
+                var key = (job.Job, job.Shape, job.Parts);
+                var (count, dispatch, wait) = Jobs.GetValueOrDefault(key);
+                Jobs[key] = (count + job.Count, dispatch + job.DispatchMicroseconds, wait + job.WaitMicroseconds);
+            }
         }
 
         public override string ToString()
