@@ -65,7 +65,8 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var plan = PlanFor(dot, m, n, k, WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart));
+        long work = (long)m * n * k;
+        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart));
         if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
@@ -183,7 +184,19 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
 
         long work = (long)m * n * k;
-        if (!dot && work >= 2L * threads * MinWorkPerChunk)
+        if (!dot && work >= 2L * threads * MinWorkPerChunk && !KernelSwitches.HalvingChunks)
+        {
+            // What the halving chunks replaced (for benchmarks): up to four equal chunks a thread.
+            bool rows = (typeof(TStore) != typeof(AddStore) || m > n) && m >= threads * ChunkRowAlign;
+            var shared = rows ? SharedOperand.B : SharedOperand.A;
+            int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
+            int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
+            if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+            {
+                return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
+            }
+        }
+        else if (!dot && work >= 2L * threads * MinWorkPerChunk)
         {
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).

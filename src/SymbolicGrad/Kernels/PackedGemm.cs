@@ -512,7 +512,7 @@ internal static class PackedGemm
 
                 dst = ref Unsafe.Add(ref dst, MR);
             }
-            else if (aCol == 1 && mr == MR && Avx.IsSupported)
+            else if (aCol == 1 && mr == MR && Avx.IsSupported && KernelSwitches.VectorPacking)
             {
                 // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time.
                 PackSixRows(ref src, aRow, kc, ref dst);

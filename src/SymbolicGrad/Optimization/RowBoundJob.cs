@@ -25,7 +25,7 @@ internal sealed class RowBoundJob : ParallelJob
     /// </summary>
     internal static void Run(FusedStep.Term[] terms, int[] entries, int[] firstRow, int count, int rows, long floats, double[] bounds)
     {
-        int parts = Math.Min(WorkerPool.PartsFor(floats, MinPerPart), rows);
+        int parts = KernelSwitches.ParallelCheck ? Math.Min(WorkerPool.PartsFor(floats, MinPerPart), rows) : 1;
         if (parts < 2 || !WorkerPool.TryEnter())
         {
             Rows(terms, entries, firstRow, count, bounds, 0, rows);
