@@ -14,9 +14,10 @@ namespace SymbolicGrad.CompilerServices;
 /// multiples of the packed kernel's panel width. Operands are pinned by the caller, which waits for every part.</para>
 /// <para>A large packed product is cut into one block per thread and each block into chunks that halve in size, run
 /// largest first, so a thread that finishes early (or whose partner was descheduled by other work on the machine)
-/// takes the others' last, smallest chunks instead of waiting, and the threads end within a small chunk of each other. Every chunk reads
-/// the operand the cut does not divide (all of op(A) for a cut of columns, all of op(B) for a cut of rows): the threads
-/// first pack it together into one shared buffer, in a dispatch of its own, so it is packed once, not once a chunk.</para>
+/// takes the others' last, smallest chunks instead of waiting, and the threads end within a small chunk of each
+/// other. Every chunk reads the operand the cut does not divide (all of op(A) for a cut of columns, all of op(B) for a
+/// cut of rows): the threads first pack it together into one shared buffer, in a dispatch of its own, so it is packed
+/// once, not once a chunk.</para>
 /// </remarks>
 internal sealed unsafe class GemmJob<TStore> : ParallelJob
     where TStore : struct, ITileStore
@@ -184,19 +185,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
 
         long work = (long)m * n * k;
-        if (!dot && work >= 2L * threads * MinWorkPerChunk && !KernelSwitches.HalvingChunks)
-        {
-            // What the halving chunks replaced (for benchmarks): up to four equal chunks a thread.
-            bool rows = (typeof(TStore) != typeof(AddStore) || m > n) && m >= threads * ChunkRowAlign;
-            var shared = rows ? SharedOperand.B : SharedOperand.A;
-            int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
-            int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
-            if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
-            {
-                return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
-            }
-        }
-        else if (!dot && work >= 2L * threads * MinWorkPerChunk)
+        if (!dot && work >= 2L * threads * MinWorkPerChunk)
         {
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
@@ -204,11 +193,23 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             var shared = rows ? SharedOperand.B : SharedOperand.A;
             int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
             int chunkThreads = Math.Min(threads, units);
-            long minUnits = Math.Max(1, (MinWorkPerChunk * units + work - 1) / work);
-            int pieces = PiecesFor(units / Math.Max(1, chunkThreads), minUnits, WorkerPool.MaxParts / Math.Max(1, chunkThreads));
-            if (chunkThreads * pieces >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+            if (!KernelSwitches.HalvingChunks)
             {
-                return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces);
+                // What the halving chunks replaced (for benchmarks): up to four equal chunks a thread.
+                int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
+                if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+                {
+                    return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
+                }
+            }
+            else
+            {
+                long minUnits = Math.Max(1, (MinWorkPerChunk * units + work - 1) / work);
+                int pieces = PiecesFor(units / Math.Max(1, chunkThreads), minUnits, WorkerPool.MaxParts / Math.Max(1, chunkThreads));
+                if (chunkThreads * pieces >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+                {
+                    return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces);
+                }
             }
         }
 
