@@ -6,7 +6,7 @@ using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Benchmarks;
 
 /// <summary>
-/// <c>--pool-stats [--seconds S] [--cpu] [--unaligned] [--a H/C] [--b H/C] [--late N]</c>: the deep MLP step (784-512-512-10, batch
+/// <c>--pool-stats [--seconds S] [--cpu] [--unaligned] [--a H/C[/off]] [--b H/C[/off]] [--late N]</c>: the deep MLP step (784-512-512-10, batch
 /// 256) on every core, with the worker pool's counters: how long the caller waited for the helper after its own parts,
 /// how often the helper had to be woken and how fast it came, back-offs by cause, and the long waits one by one (which
 /// product, how late, the JIT's and the GC's counts at that moment). The first second (warm-up, JIT tiering) is
@@ -17,7 +17,9 @@ namespace SymbolicGrad.Benchmarks;
 /// system call a part). <c>--a H/C</c> sets how the threads wait: the worker spins H µs for the next dispatch before it
 /// sleeps, the caller spins C µs for the others' parts before it sleeps (−1: it never sleeps); with <c>--b H/C</c> too,
 /// 0.25 s blocks of both alternate in one run and each is reported, with the ratio of their medians and of their CPU
-/// time per step, which a loaded machine disturbs less than absolute speeds. <c>--unaligned</c> starts the packing
+/// time per step, which a loaded machine disturbs less than absolute speeds. A third field turns changes off
+/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
+/// <c>--a 1000/-1 --b 200/-1/chunks+packing+check</c> alternates this branch's pool with what it replaced. <c>--unaligned</c> starts the packing
 /// buffers wherever their arrays landed (before they were aligned to 64 bytes).
 /// The last line (<c>RESULT …</c>) is one line for scripts that run this in many fresh processes.
 /// </remarks>
@@ -76,6 +78,7 @@ internal static class PoolStats
             rates[config].Add(256 * steps / wall);
             cpuPerStep[config].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / steps);
             counters[config].Add(WorkerPool.BackOffs - backOffs);
+            counters[config].Steps += steps;
         }
 
         Console.WriteLine($"measured {seconds:F1} s in {BlockSeconds} s blocks (load {Load()}; the JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore} methods and the GC ran {GC.CollectionCount(0) - gcBefore} times meanwhile)");
@@ -88,6 +91,8 @@ internal static class PoolStats
             {
                 Console.WriteLine($"  {Format(late)}");
             }
+
+            Console.WriteLine(c.PerStep());
         }
 
         if (configs.Count == 2)
@@ -134,24 +139,32 @@ internal static class PoolStats
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    /// <summary>How the pool's threads wait: the worker's spin before it sleeps, the caller's (−1: never sleeps), in µs.</summary>
-    private readonly record struct Waits(int HelperSpin, int CallerSpin)
+    /// <summary>
+    /// How the pool's threads wait: the worker's spin before it sleeps, the caller's (−1: never sleeps), in µs; and which
+    /// <see cref="KernelSwitches"/> are off (<c>H/C/chunks+packing+check</c>).
+    /// </summary>
+    private readonly record struct Waits(int HelperSpin, int CallerSpin, string Off = "")
     {
         public static Waits Current => new(WorkerPool.SpinMicroseconds, WorkerPool.CallerSpinMicroseconds);
 
         public static Waits Parse(string text)
         {
             var parts = text.Split('/');
-            return new(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+            return new(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), parts.Length > 2 ? parts[2] : "");
         }
 
         public void Apply()
         {
             WorkerPool.SpinMicroseconds = HelperSpin;
             WorkerPool.CallerSpinMicroseconds = CallerSpin;
+            var off = Off.Split('+');
+            KernelSwitches.HalvingChunks = !off.Contains("chunks");
+            KernelSwitches.VectorPacking = !off.Contains("packing");
+            KernelSwitches.ParallelCheck = !off.Contains("check");
+            KernelSwitches.MinSplitWork = off.FirstOrDefault(o => o.StartsWith("small", StringComparison.Ordinal)) is { } small ? long.Parse(small[5..], CultureInfo.InvariantCulture) : 0;
         }
 
-        public override string ToString() => $"{HelperSpin}/{CallerSpin}";
+        public override string ToString() => Off.Length == 0 ? $"{HelperSpin}/{CallerSpin}" : $"{HelperSpin}/{CallerSpin}/{Off}";
     }
 
     private static double Option(string[] args, string name, double fallback)
@@ -180,6 +193,27 @@ internal static class PoolStats
         public readonly long[] Waits = new long[PoolStatistics.WaitBucketMicroseconds.Length + 1];
         public readonly long[] ByCause = new long[Enum.GetValues<Lateness>().Length];
         public readonly List<LateDispatch> Late = [];
+        public readonly long[] Gaps = new long[PoolStatistics.GapBucketMicroseconds.Length + 1];
+        public double GapMicroseconds;
+        public long Steps;
+        public readonly Dictionary<(string Job, (int, int, int) Shape, int Parts), (long Count, double Dispatch, double Wait)> Jobs = [];
+
+        /// <summary>Per step: the time between dispatches, and each job's dispatches, wall time and waits.</summary>
+        public string PerStep()
+        {
+            double steps = Math.Max(1, Steps);
+            var bounds = PoolStatistics.GapBucketMicroseconds;
+            var text = new System.Text.StringBuilder();
+            text.AppendLine($"  per step ({Steps} steps): between dispatches {GapMicroseconds / steps:F0} µs ({string.Join(", ", Gaps.Select((n, i) => $"{(i < bounds.Length ? $"<{bounds[i]}" : $"≥{bounds[^1]}")} µs {n / steps:F2}"))})");
+            text.AppendLine($"  {"job",-36} {"m×n×k",-14} {"parts",5} {"/step",6} {"µs/step",8} {"wait µs/step",12}");
+            foreach (var (key, (count, dispatch, wait)) in Jobs.OrderByDescending(j => j.Value.Dispatch))
+            {
+                var (m, n, k) = key.Shape;
+                text.AppendLine($"  {key.Job,-36} {$"{m}×{n}×{k}",-14} {key.Parts,5} {count / steps,6:F2} {dispatch / steps,8:F1} {wait / steps,12:F1}");
+            }
+
+            return text.ToString();
+        }
 
         public void Add(long backOffs)
         {
@@ -196,6 +230,14 @@ internal static class PoolStats
             for (int i = 0; i < Waits.Length; i++) Waits[i] += PoolStatistics.Waits[i];
             for (int i = 0; i < ByCause.Length; i++) ByCause[i] += PoolStatistics.BackOffsByCause[i];
             Late.AddRange(PoolStatistics.LateDispatches.ToArray());
+            for (int i = 0; i < Gaps.Length; i++) Gaps[i] += PoolStatistics.Gaps[i];
+            GapMicroseconds += PoolStatistics.GapMicroseconds;
+            foreach (var job in PoolStatistics.Jobs)
+            {
+                var key = (job.Job, job.Shape, job.Parts);
+                var (count, dispatch, wait) = Jobs.GetValueOrDefault(key);
+                Jobs[key] = (count + job.Count, dispatch + job.DispatchMicroseconds, wait + job.WaitMicroseconds);
+            }
         }
 
         public override string ToString()

@@ -82,7 +82,12 @@ if (args.Length > 0 && args[0] == "--edit-cost")
 if (args.Length > 0 && args[0] == "--gemm")
 {
     bool wholeOnly = args.Contains("--whole");
-    string? filter = args.Skip(1).FirstOrDefault(a => a != "--whole");
+    // --off chunks+packing: the kernels as before those changes (KernelSwitches), to compare runs.
+    int off = Array.IndexOf(args, "--off");
+    string[] switchedOff = off > 0 && off + 1 < args.Length ? args[off + 1].Split('+') : [];
+    SymbolicGrad.CompilerServices.KernelSwitches.HalvingChunks = !switchedOff.Contains("chunks");
+    SymbolicGrad.CompilerServices.KernelSwitches.VectorPacking = !switchedOff.Contains("packing");
+    string? filter = args.Skip(1).Where((a, i) => a != "--whole" && a != "--off" && (off < 0 || i + 1 != off + 1)).FirstOrDefault();
     GemmShapes.Run(filter, wholeOnly);
     return;
 }

@@ -215,6 +215,63 @@ public class ParallelKernelTests
         }
     }
 
+    [Fact]
+    public void ChunksCoverEveryUnitExactlyOnceAndShrinkWithinEachThreadsBlock()
+    {
+        foreach (int units in new[] { 1, 2, 3, 5, 7, 10, 11, 21, 32, 42, 49, 97, 255 })
+        {
+            for (int threads = 1; threads <= Math.Min(8, units); threads++)
+            {
+                for (int pieces = 1; pieces <= GemmJob<AddStore>.MaxPiecesPerThread; pieces++)
+                {
+                    string where = $"{units} units, {threads} threads, {pieces} pieces a thread";
+                    var covered = new int[units];
+                    for (int t = 0; t < threads; t++)
+                    {
+                        var (blockStart, blockEnd) = WorkerPool.OwnParts(units, threads, t);
+                        int previousSize = int.MaxValue, at = blockStart;
+                        for (int piece = 0; piece < pieces; piece++)
+                        {
+                            var (start, end) = GemmJob<AddStore>.ChunkUnits(units, threads, pieces, t * pieces + piece);
+                            Assert.True(start == at && end >= start && end <= blockEnd, $"{where}: chunk {t * pieces + piece} is [{start}, {end}), expected to start at {at} inside [{blockStart}, {blockEnd})");
+                            Assert.True(end - start <= previousSize, $"{where}: thread {t}'s piece {piece} ({end - start} units) is larger than the one before ({previousSize})");
+                            previousSize = end - start;
+                            at = end;
+                            for (int u = start; u < end; u++)
+                            {
+                                covered[u]++;
+                            }
+                        }
+
+                        Assert.True(at == blockEnd, $"{where}: thread {t}'s pieces end at {at}, not at its block's end {blockEnd}");
+                    }
+
+                    for (int u = 0; u < units; u++)
+                    {
+                        Assert.True(covered[u] == 1, $"{where}: unit {u} is in {covered[u]} chunks");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(10, 1, 4)]
+    [InlineData(10, 2, 3)]
+    [InlineData(21, 1, 5)]
+    [InlineData(21, 2, 4)]
+    [InlineData(16, 1, 5)]
+    [InlineData(1000, 1, 6)]
+    [InlineData(3, 5, 1)]
+    public void A_blocks_last_piece_keeps_the_smallest_chunk_worth_handing_over(int blockUnits, int minUnits, int expected)
+    {
+        int pieces = GemmJob<AddStore>.PiecesFor(blockUnits, minUnits, WorkerPool.MaxParts);
+        Assert.Equal(expected, pieces);
+        Assert.True(pieces == 1 || blockUnits >> (pieces - 1) >= minUnits, $"the last of {pieces} pieces of {blockUnits} units is below {minUnits}");
+        Assert.Equal(2, GemmJob<AddStore>.PiecesFor(1000, 1, 2));
+    }
+
     [Theory]
     [InlineData(8, 2)]
     [InlineData(7, 3)]

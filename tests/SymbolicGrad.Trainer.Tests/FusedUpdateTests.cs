@@ -36,6 +36,43 @@ public class FusedUpdateTests
         Assert.Equal(1, trainer.Optimizer.StepCount);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void The_check_of_a_wide_batch_finds_a_nan_or_an_overflow_in_its_last_row_with_any_thread_count(int threads)
+    {
+        // 64 rows of 1,100 inputs: enough floats for the check to cut its rows over the threads; the bad value sits in
+        // the last row, which another thread than the caller reads.
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            const int rows = 64, inputs = 1100;
+            var x = new float[rows * inputs];
+            x.AsSpan().Fill(0.5f);
+            var (trainer, model, batch, targets) = Setup(x, rows);
+            trainer.Step(batch, targets);
+            float[] good = model.Parameters.Values.ToArray();
+
+            x[(rows - 1) * inputs + 2] = float.NaN;
+            var nan = Assert.Throws<TrainingDivergedException>(() => trainer.Step(batch, targets));
+            Assert.Equal("the gradient of W[0, 2] is NaN", nan.Reason);
+
+            x[(rows - 1) * inputs + 2] = 0.5f;
+            x[(rows - 1) * inputs + 5] = 3e38f;
+            model.Scale = 1e3f; // 1e3 · 3e38 / 64 overflows float; no operand does
+            var overflow = Assert.Throws<TrainingDivergedException>(() => trainer.Step(batch, targets));
+            Assert.Equal("the gradient of W[0, 5] is +∞", overflow.Reason);
+            Assert.True(Bits.Identical(good, model.Parameters.Values));
+            Assert.Equal(1, trainer.Optimizer.StepCount);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
     [Fact]
     public void A_nan_input_stops_the_step_naming_the_element_and_changes_nothing()
     {

@@ -12,10 +12,12 @@ namespace SymbolicGrad.CompilerServices;
 /// <para>Rows are cut at multiples of <see cref="RowAlign"/> (the matrix–vector kernels cut a weight matrix's rows the
 /// same way, so a thread keeps meeting the same rows of a layer and they stay in its cache). Columns are cut at
 /// multiples of the packed kernel's panel width. Operands are pinned by the caller, which waits for every part.</para>
-/// <para>A large packed product is cut into a few chunks per thread, so a thread that finishes early (or whose partner
-/// was descheduled by other work on the machine) takes the chunks still unclaimed instead of waiting. Every chunk reads
-/// the operand the cut does not divide (all of op(A) for a cut of columns, all of op(B) for a cut of rows): the threads
-/// first pack it together into one shared buffer, in a dispatch of its own, so it is packed once, not once a chunk.</para>
+/// <para>A large packed product is cut into one block per thread and each block into chunks that halve in size, run
+/// largest first, so a thread that finishes early (or whose partner was descheduled by other work on the machine)
+/// takes the others' last, smallest chunks instead of waiting, and the threads end within a small chunk of each
+/// other. Every chunk reads the operand the cut does not divide (all of op(A) for a cut of columns, all of op(B) for a
+/// cut of rows): the threads first pack it together into one shared buffer, in a dispatch of its own, so it is packed
+/// once, not once a chunk.</para>
 /// </remarks>
 internal sealed unsafe class GemmJob<TStore> : ParallelJob
     where TStore : struct, ITileStore
@@ -23,10 +25,12 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     // About 2 µs of FMAs on one core: less than that per thread costs more to hand over than it saves.
     private const long MinWorkPerPart = 96 * 1024;
 
-    // About 50 µs of FMAs on one core: a product with at least this much per chunk is cut into up to ChunksPerThread
-    // chunks a thread (the 784-128 layer from batch 256, not at 64, where a second dispatch would cost more).
+    // About 50 µs of FMAs on one core: a product with at least twice this much per thread is cut into chunks (the
+    // 784-128 layer from batch 256, not at 64, where a second dispatch would cost more), none smaller than this.
     private const long MinWorkPerChunk = 2 * 1024 * 1024;
-    private const int ChunksPerThread = 4;
+
+    /// <summary>The most chunks one thread's block of a product is cut into.</summary>
+    internal const int MaxPiecesPerThread = 6;
 
     // The largest shared packed operand (16 MB); a larger product's chunks each pack their own.
     private const long MaxShared = 4L << 20;
@@ -44,8 +48,12 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     private Plan _plan;
     private TStore _store;
 
-    /// <summary>How a product is cut: which way, in how many chunks for how many threads, and which operand is shared.</summary>
-    private readonly record struct Plan(bool Dot, bool SplitRows, int Threads, int Chunks, SharedOperand Shared)
+    /// <summary>
+    /// How a product is cut: which way, in how many chunks for how many threads, and which operand is shared. A chunked
+    /// plan (<see cref="PiecesPerThread"/> &gt; 0) cuts <see cref="Units"/> units (12 rows, or one 16-column panel) into
+    /// one block per thread and each block into pieces that halve (<see cref="ChunkUnits"/>).
+    /// </summary>
+    private readonly record struct Plan(bool Dot, bool SplitRows, int Threads, int Chunks, SharedOperand Shared, int Units = 0, int PiecesPerThread = 0)
     {
         public int RowAlignment => Shared == SharedOperand.None ? RowAlign : ChunkRowAlign;
     }
@@ -58,7 +66,8 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var plan = PlanFor(dot, m, n, k, WorkerPool.PartsFor((long)m * n * k, MinWorkPerPart));
+        long work = (long)m * n * k;
+        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart));
         if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
@@ -176,18 +185,31 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
 
         long work = (long)m * n * k;
-        int perThread = dot ? 1 : (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, ChunksPerThread);
-        if (perThread > 1)
+        if (!dot && work >= 2L * threads * MinWorkPerChunk)
         {
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
             bool rows = (typeof(TStore) != typeof(AddStore) || m > n) && m >= threads * ChunkRowAlign;
             var shared = rows ? SharedOperand.B : SharedOperand.A;
             int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
-            int chunks = Math.Min(threads * perThread, units);
-            if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+            int chunkThreads = Math.Min(threads, units);
+            if (!KernelSwitches.HalvingChunks)
             {
-                return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
+                // What the halving chunks replaced (for benchmarks): up to four equal chunks a thread.
+                int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
+                if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+                {
+                    return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
+                }
+            }
+            else
+            {
+                long minUnits = Math.Max(1, (MinWorkPerChunk * units + work - 1) / work);
+                int pieces = PiecesFor(units / Math.Max(1, chunkThreads), minUnits, WorkerPool.MaxParts / Math.Max(1, chunkThreads));
+                if (chunkThreads * pieces >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
+                {
+                    return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces);
+                }
             }
         }
 
@@ -207,12 +229,57 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         }
     }
 
+    /// <summary>
+    /// The pieces each thread's block of about <paramref name="blockUnits"/> units is cut into: the first half, then
+    /// half of the rest, and so on (<see cref="ChunkUnits"/>), as long as the last piece keeps at least
+    /// <paramref name="minUnits"/> units; at most <see cref="MaxPiecesPerThread"/> and <paramref name="maxPieces"/>.
+    /// </summary>
+    internal static int PiecesFor(int blockUnits, long minUnits, int maxPieces)
+    {
+        int pieces = 1;
+        while (pieces < Math.Min(MaxPiecesPerThread, maxPieces) && (blockUnits >> pieces) >= minUnits)
+        {
+            pieces++;
+        }
+
+        return pieces;
+    }
+
+    /// <summary>
+    /// The units [Start, End) of chunk <paramref name="chunk"/> when <paramref name="units"/> units are cut into one
+    /// block per thread (<see cref="WorkerPool.OwnParts"/>'s shares) and each block of B units into
+    /// <paramref name="pieces"/> pieces of B/2, B/4, … units, the last two alike: a thread runs its large pieces first
+    /// and the small ones last, and a thread that finishes early takes the others' last pieces (the smallest), so the
+    /// threads end close together. Some pieces of a small block are empty.
+    /// </summary>
+    internal static (int Start, int End) ChunkUnits(int units, int threads, int pieces, int chunk)
+    {
+        int thread = chunk / pieces, piece = chunk % pieces;
+        var (blockStart, blockEnd) = WorkerPool.OwnParts(units, threads, thread);
+        int block = blockEnd - blockStart;
+        int Boundary(int p) => p >= pieces ? block : block - (block >> p);
+        return (blockStart + Boundary(piece), blockStart + Boundary(piece + 1));
+    }
+
     private static void Chunk(
         Plan plan, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store, ref float shared)
     {
         bool splitRows = plan.SplitRows;
-        var (start, end) = WorkerPool.Range(splitRows ? m : n, plan.Chunks, splitRows ? plan.RowAlignment : NR, part);
+        int start, end;
+        if (plan.PiecesPerThread > 0)
+        {
+            // Units of 12 rows (the last takes the rows left over) or of one 16-column panel (the last may be partial).
+            var (first, last) = ChunkUnits(plan.Units, plan.Threads, plan.PiecesPerThread, part);
+            int align = splitRows ? ChunkRowAlign : NR, count = splitRows ? m : n;
+            start = first * align;
+            end = last == plan.Units ? count : Math.Min(count, last * align);
+        }
+        else
+        {
+            (start, end) = WorkerPool.Range(splitRows ? m : n, plan.Chunks, splitRows ? plan.RowAlignment : NR, part);
+        }
+
         if (start >= end)
         {
             return;

@@ -512,9 +512,14 @@ internal static class PackedGemm
 
                 dst = ref Unsafe.Add(ref dst, MR);
             }
+            else if (aCol == 1 && mr == MR && Avx.IsSupported && KernelSwitches.VectorPacking)
+            {
+                // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time.
+                PackSixRows(ref src, aRow, kc, ref dst);
+                dst = ref Unsafe.Add(ref dst, kc * MR);
+            }
             else if (aCol == 1 && mr == MR)
             {
-                // A·B and A·Bᵀ: six rows contiguous along k, interleaved.
                 ref float r0 = ref src;
                 ref float r1 = ref Unsafe.Add(ref r0, aRow);
                 ref float r2 = ref Unsafe.Add(ref r1, aRow);
@@ -555,6 +560,70 @@ internal static class PackedGemm
                 }
 
                 dst = ref Unsafe.Add(ref dst, kc * MR);
+            }
+        }
+    }
+
+    // Six rows of A (aRow apart, contiguous along k) into one panel: dst[6p + i] = row i's value p. Each 8 × 8 block
+    // (the six rows and two zero rows) is transposed in registers and each of its columns stored as 8 floats, whose
+    // last 2 the next column's store overwrites; the panel's last column is stored exactly (6 floats), so nothing
+    // beyond the panel is written (another thread may be packing the next panel of a shared operand).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackSixRows(ref float src, nint aRow, int kc, ref float dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            ref float at = ref Unsafe.Add(ref src, p);
+            var r0 = Vector256.LoadUnsafe(ref at);
+            var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, aRow));
+            var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 2 * aRow));
+            var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 3 * aRow));
+            var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 4 * aRow));
+            var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 5 * aRow));
+            var zero = Vector256<float>.Zero;
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5);
+            var t5 = Avx.UnpackHigh(r4, r5);
+            var u0 = Avx.Shuffle(t0, t2, 0x44);
+            var u1 = Avx.Shuffle(t0, t2, 0xEE);
+            var u2 = Avx.Shuffle(t1, t3, 0x44);
+            var u3 = Avx.Shuffle(t1, t3, 0xEE);
+            var u4 = Avx.Shuffle(t4, zero, 0x44);
+            var u5 = Avx.Shuffle(t4, zero, 0xEE);
+            var u6 = Avx.Shuffle(t5, zero, 0x44);
+            var u7 = Avx.Shuffle(t5, zero, 0xEE);
+            ref float d = ref Unsafe.Add(ref dst, p * MR);
+            Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref d);
+            Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, MR));
+            Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 2 * MR));
+            Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 3 * MR));
+            Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 4 * MR));
+            Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 5 * MR));
+            Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 6 * MR));
+            var last = Avx.Permute2x128(u3, u7, 0x31);
+            if (p + 8 < kc)
+            {
+                last.StoreUnsafe(ref Unsafe.Add(ref d, 7 * MR));
+            }
+            else
+            {
+                ref float e = ref Unsafe.Add(ref d, 7 * MR);
+                last.GetLower().StoreUnsafe(ref e);
+                Unsafe.Add(ref e, 4) = last.GetElement(4);
+                Unsafe.Add(ref e, 5) = last.GetElement(5);
+            }
+        }
+
+        for (; p < kc; p++)
+        {
+            ref float d = ref Unsafe.Add(ref dst, p * MR);
+            for (int i = 0; i < MR; i++)
+            {
+                Unsafe.Add(ref d, i) = Unsafe.Add(ref src, i * aRow + p);
             }
         }
     }

@@ -42,6 +42,17 @@ internal readonly record struct LateDispatch(
     double StartMicroseconds, double PartMicroseconds, double PartCpuMicroseconds, bool Parked, bool SameCpu,
     bool BackedOff, double Seconds, long JitMethods, int Collections);
 
+/// <summary>Dispatches of one job, shape and part count: how many, their wall time and the caller's waits, in µs.</summary>
+internal struct JobTotals
+{
+    public string Job;
+    public (int M, int N, int K) Shape;
+    public int Parts;
+    public long Count;
+    public double DispatchMicroseconds;
+    public double WaitMicroseconds;
+}
+
 /// <summary>
 /// Counters of <see cref="WorkerPool"/>'s dispatches: how long the caller waited for the other threads, how often a
 /// helper had to be woken and how late, and every long wait with its cause. Written by the dispatching thread only
@@ -62,6 +73,24 @@ internal static class PoolStatistics
     private static readonly LateDispatch[] _late = new LateDispatch[MaxRecords];
     private static int _lateCount;
     private static long _since = Stopwatch.GetTimestamp();
+    private static readonly long[] _gaps = new long[6];
+    private static long _gapTicks;
+    private static readonly JobTotals[] _jobs = new JobTotals[MaxJobs];
+    private static int _jobCount;
+
+    private const int MaxJobs = 64;
+
+    /// <summary>The upper bounds (µs) of the buckets of the calling thread's time between dispatches; the last is everything above.</summary>
+    internal static readonly int[] GapBucketMicroseconds = [20, 100, 200, 1000, 5000];
+
+    /// <summary>Dispatches by the time the calling thread spent outside the pool since the previous one, per <see cref="GapBucketMicroseconds"/>.</summary>
+    internal static ReadOnlySpan<long> Gaps => _gaps;
+
+    /// <summary>Total time between dispatches (the calling thread's serial work, and whatever ran between steps), in µs.</summary>
+    internal static double GapMicroseconds => Micro(_gapTicks);
+
+    /// <summary>Dispatch counts and times by job, shape and parts since the last reset.</summary>
+    internal static ReadOnlySpan<JobTotals> Jobs => _jobs.AsSpan(0, _jobCount);
 
     /// <summary>Whether helpers read their CPU time around each part (separates descheduled from slow parts; costs a system call a part).</summary>
     internal static bool MeasureHelperCpu { get; set; }
@@ -110,7 +139,55 @@ internal static class PoolStatistics
         Array.Clear(_waits);
         Array.Clear(_backOffsByCause);
         _lateCount = 0;
+        Array.Clear(_gaps);
+        _gapTicks = 0;
+        Array.Clear(_jobs);
+        _jobCount = 0;
         _since = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Counts one dispatch by job: its wall time from publishing to the return, the caller's wait after its own parts,
+    /// and the time since the previous dispatch ended (<paramref name="gapTicks"/>, negative for the first).
+    /// </summary>
+    internal static void CountDispatch(ParallelJob job, int parts, long gapTicks, long dispatchTicks, long waitTicks)
+    {
+        if (gapTicks >= 0)
+        {
+            _gapTicks += gapTicks;
+            double gap = Micro(gapTicks);
+            int bucket = 0;
+            while (bucket < GapBucketMicroseconds.Length && gap >= GapBucketMicroseconds[bucket])
+            {
+                bucket++;
+            }
+
+            _gaps[bucket]++;
+        }
+
+        string name = job.Name;
+        var shape = job.Shape;
+        int at = 0;
+        while (at < _jobCount && !(ReferenceEquals(_jobs[at].Job, name) && _jobs[at].Shape == shape && _jobs[at].Parts == parts))
+        {
+            at++;
+        }
+
+        if (at == MaxJobs)
+        {
+            return;
+        }
+
+        if (at == _jobCount)
+        {
+            _jobs[at] = new JobTotals { Job = name, Shape = shape, Parts = parts };
+            _jobCount++;
+        }
+
+        ref var totals = ref _jobs[at];
+        totals.Count++;
+        totals.DispatchMicroseconds += Micro(dispatchTicks);
+        totals.WaitMicroseconds += Micro(waitTicks);
     }
 
     /// <summary>Counts one dispatch's helper: whether it had to be woken, how fast it came, whether it ran anything and where.</summary>

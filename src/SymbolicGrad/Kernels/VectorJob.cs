@@ -56,7 +56,7 @@ internal sealed unsafe class VectorJob : ParallelJob
 
     private static bool Dispatch(Kind kind, int parts, ref float a, int rows, int cols, ref float x, ref float y, float alpha)
     {
-        if (parts < 2 || !WorkerPool.TryEnter())
+        if (parts < 2 || (long)rows * cols < KernelSwitches.MinSplitWork || !WorkerPool.TryEnter())
         {
             return false;
         }

@@ -33,8 +33,10 @@ internal abstract class ParallelJob
 /// from one call to the next, and stay in its cache, and neighbouring parts share no cache line between threads), then
 /// takes any part still unclaimed, so a thread that is descheduled on a busy machine
 /// does not hold the others up. Which thread runs a part never changes the result.</para>
-/// <para>Waiting workers spin for <see cref="SpinMicroseconds"/> after their last part (a training step dispatches
-/// every few microseconds), then sleep on a monitor until the next dispatch wakes them. On a machine with more runnable
+/// <para>Waiting workers spin for 200 µs after their last part (a training step dispatches every few microseconds),
+/// then keep watching for the next dispatch while yielding their core to any other thread that wants it, up to
+/// <see cref="SpinMicroseconds"/> (1 ms: through a step's serial parts between products), then sleep on a monitor
+/// until the next dispatch wakes them. On a machine with more runnable
 /// threads than cores a claimed part can be descheduled for a whole time slice; a caller that had to wait that long
 /// runs alone for a while (<see cref="StragglerMicroseconds"/>): briefly after a lone late part (a kernel thread or the
 /// JIT took the core once), twice as long each time lateness follows soon after the last back-off (a machine with more
@@ -73,7 +75,11 @@ internal static class WorkerPool
     private static int _sleepers;
     private static readonly List<Thread> _workers = [];
     private static int _workerCount;
-    private static long _spinTicks = Ticks(200);
+    // Workers spin EagerSpinTicks after their last part, then keep checking for the next dispatch between yields of
+    // their core until SpinMicroseconds (a training step's serial parts between products last up to about 1 ms: a
+    // sleeping worker costs the next dispatch a wake-up of 30–40 µs, or milliseconds on a loaded machine), then sleep.
+    private static long _spinTicks = Ticks(1000);
+    private static readonly long EagerSpinTicks = Ticks(200);
     private static long _callerSpinTicks = long.MaxValue;
     private static readonly long StragglerTicks = Stopwatch.Frequency * StragglerMicroseconds / 1_000_000;
     private static readonly long MinBackoffTicks = Stopwatch.Frequency * MinBackoffMilliseconds / 1_000;
@@ -84,6 +90,7 @@ internal static class WorkerPool
     // Where each thread (0: the caller) is in the current dispatch, one per 128 bytes, for PoolStatistics.
     private static readonly Trace[] _traces = new Trace[Parallelism.Limit + 1];
     private static long _published;
+    private static long _lastEnd;
     private static int _parts;
 
     // The caller sleeps on this once it has waited CallerSpinMicroseconds for the other threads' parts.
@@ -195,6 +202,8 @@ internal static class WorkerPool
         }
 
         Count(job, parts, threads, waitStart, now, slept, backOff);
+        PoolStatistics.CountDispatch(job, parts, _lastEnd == 0 ? -1 : _published - _lastEnd, now - _published, now - waitStart);
+        _lastEnd = Stopwatch.GetTimestamp();
 
         if (_error is { } error)
         {
@@ -381,10 +390,12 @@ internal static class WorkerPool
                 continue;
             }
 
-            if (Stopwatch.GetTimestamp() - idleSince < Volatile.Read(ref _spinTicks))
+            long idle = Stopwatch.GetTimestamp() - idleSince;
+            if (idle < Volatile.Read(ref _spinTicks))
             {
-                // More threads than cores: let the thread that has work run.
-                if (Volatile.Read(ref _workerCount) >= Environment.ProcessorCount)
+                // More threads than cores, or a wait longer than a dispatch's usual gap (the step's serial parts, which
+                // may run on this core): let any thread that has work run, but stay awake for the next dispatch.
+                if (idle >= EagerSpinTicks || Volatile.Read(ref _workerCount) >= Environment.ProcessorCount)
                 {
                     Thread.Yield();
                 }

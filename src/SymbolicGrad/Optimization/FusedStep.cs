@@ -35,7 +35,13 @@ internal sealed class FusedStep(ParameterStore store)
     private Term[] _terms = [];
     private FusedUpdate _update;
 
-    private struct Term
+    // The pending terms Check bounds, where each one's rows start among the bounds, and the bounds (grown, kept).
+    private int[] _pending = [];
+    private int[] _firstRow = [];
+    private double[] _bounds = [];
+
+    /// <summary>A pending term: α·Σ_r u[r]·v[r]ᵀ.</summary>
+    internal struct Term
     {
         public Mat U;
         public Mat V;
@@ -50,6 +56,8 @@ internal sealed class FusedStep(ParameterStore store)
         {
             _states = new byte[count];
             _terms = new Term[count];
+            _pending = new int[count];
+            _firstRow = new int[count];
         }
 
         Array.Clear(_states);
@@ -112,9 +120,30 @@ internal sealed class FusedStep(ParameterStore store)
     /// </summary>
     internal int Check()
     {
+        // The rows' bounds of every pending term at once (on the worker pool), then each term's sum in row order.
+        int count = 0, rows = 0;
+        long floats = 0;
         for (int e = 0; e < _states.Length; e++)
         {
-            if (_states[e] == Pending && !ProvablyFinite(_terms[e]))
+            if (_states[e] == Pending)
+            {
+                _pending[count] = e;
+                _firstRow[count++] = rows;
+                rows += _terms[e].U.Rows;
+                floats += (long)_terms[e].U.Rows * (_terms[e].U.Cols + _terms[e].V.Cols);
+            }
+        }
+
+        if (_bounds.Length < rows)
+        {
+            _bounds = new double[rows];
+        }
+
+        RowBoundJob.Run(_terms, _pending, _firstRow, count, rows, floats, _bounds);
+        for (int i = 0; i < count; i++)
+        {
+            int e = _pending[i];
+            if (!ProvablyFinite(_bounds.AsSpan(_firstRow[i], _terms[e].U.Rows), _terms[e].Alpha))
             {
                 var info = store.Entries[e];
                 Materialize(info.Offset, info.Length);
@@ -213,25 +242,22 @@ internal sealed class FusedStep(ParameterStore store)
     }
 
     // Every element of α·Σ_r u_r·v_rᵀ, and every partial sum of it, is finite when the operands are and
-    // Σ_r |α|·max|u_r|·max|v_r| is far below float.MaxValue.
-    private static bool ProvablyFinite(Term term)
+    // Σ_r |α|·max|u_r|·max|v_r| is far below float.MaxValue (the rows' bounds from RowBoundJob: +∞ for a row that is
+    // not finite), summed in row order.
+    private static bool ProvablyFinite(ReadOnlySpan<double> rowBounds, float alpha)
     {
         double bound = 0;
-        var u = term.U;
-        var v = term.V;
-        for (int r = 0; r < u.Rows; r++)
+        foreach (double row in rowBounds)
         {
-            float maxU = FiniteCheck.MaxMagnitude(u.Span.Slice(r * u.Cols, u.Cols));
-            float maxV = FiniteCheck.MaxMagnitude(v.Span.Slice(r * v.Cols, v.Cols));
-            if (!float.IsFinite(maxU) || !float.IsFinite(maxV))
+            if (!double.IsFinite(row))
             {
                 return false;
             }
 
-            bound += (double)maxU * maxV;
+            bound += row;
         }
 
-        return bound * Math.Abs(term.Alpha) < SafeBound;
+        return bound * Math.Abs(alpha) < SafeBound;
     }
 
     private int ExactEntry(int offset, int length)

@@ -1,0 +1,24 @@
+namespace SymbolicGrad.CompilerServices;
+
+/// <summary>
+/// Turns off changes to the threaded kernels one by one, so a benchmark can alternate a change with what it replaced in
+/// one process (on a loaded machine only side-by-side blocks compare). All on by default; results are the same bits
+/// either way.
+/// </summary>
+internal static class KernelSwitches
+{
+    /// <summary>Chunks of a large product halve within each thread's block (off: a few equal chunks per thread).</summary>
+    internal static bool HalvingChunks { get; set; } = true;
+
+    /// <summary>Six-row panels of A are packed by 8 × 8 register transposes (off: value by value).</summary>
+    internal static bool VectorPacking { get; set; } = true;
+
+    /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
+    internal static bool ParallelCheck { get; set; } = true;
+
+    /// <summary>
+    /// The smallest work (multiply-adds, or floats read for the vector kernels) split over threads; raising it keeps
+    /// the step's small products and column sums on the calling thread (for benchmarks that compare thresholds).
+    /// </summary>
+    internal static long MinSplitWork { get; set; }
+}
