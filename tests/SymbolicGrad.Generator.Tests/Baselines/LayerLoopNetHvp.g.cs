@@ -45,8 +45,8 @@ namespace Nets
             internal float[] t9 = global::System.Array.Empty<float>();
             internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
             internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
-            internal global::SymbolicGrad.Mat gradient2; // ∂L/∂(the layer's input), the previous layer's seed
-            internal global::SymbolicGrad.Mat gradientTangent; // its tangent, the previous layer's seed tangent
+            internal global::SymbolicGrad.Mat inputGradient; // ∂L/∂(the layer's input), the previous layer's seed
+            internal global::SymbolicGrad.Mat inputGradientTangent; // its tangent, the previous layer's seed tangent
         }
 
         /// <summary>The forward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
@@ -135,7 +135,7 @@ namespace Nets
             workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
         }
 
-        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset; keeps ∂L/∂h in <c>gradient2</c> and its tangent in <c>gradientTangent</c>.</summary>
+        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset; keeps ∂L/∂h in <c>inputGradient</c> and its tangent in <c>inputGradientTangent</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
@@ -221,8 +221,8 @@ namespace Nets
                 for (; i < hCols; i++)
                     tDH[r * hCols + i] = t8[r * hCols + i] + t9[r * hCols + i];
             }
-            workspace.gradient2 = new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols);
-            workspace.gradientTangent = new global::SymbolicGrad.Mat(workspace.t8, 0, batch, hCols);
+            workspace.inputGradient = new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols);
+            workspace.inputGradientTangent = new global::SymbolicGrad.Mat(workspace.t8, 0, batch, hCols);
         }
 
         /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) and their tangents, for its Hvp: grown to fit, then reused.</summary>
@@ -472,12 +472,12 @@ namespace Nets
             }
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch);
             // t1 = layersᵀ(∂L/∂h)
-            // run with their adjoints' tangents, below
+            // the layers' backward passes run with their adjoints' tangents (∂layersᵀ, below)
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch);
             // t2 = ∂layersᵀ(tDH)
             for (int i = W.Length - 1; i >= 1; i--) // each layer's adjoints' tangents beside them; its gradient and H·v go into their slices
-                LossLayerHvpBackward(lossLayers[i], i == 1 ? lossLayerFirst.output : lossLayers[i - 1].output, i == 1 ? lossLayerFirst.tangent : lossLayers[i - 1].tangent, i, W[i], b[i], direction.Slice(W[i].Offset, W[i].Length), direction.Slice(b[i].Offset, b[i].Length), i == W.Length - 1 ? new global::SymbolicGrad.Mat(dH, 0, batch, wLastRows) : lossLayers[i + 1].gradient2, i == W.Length - 1 ? new global::SymbolicGrad.Mat(tDH, 0, batch, wLastRows) : lossLayers[i + 1].gradientTangent, gradient, hv);
-            LossLayerHvpFromDataBackward(lossLayerFirst, x, 0, W[0], b[0], direction.Slice(W[0].Offset, W[0].Length), direction.Slice(b[0].Offset, b[0].Length), W.Length == 1 ? new global::SymbolicGrad.Mat(dH, 0, batch, wLastRows) : lossLayers[1].gradient2, W.Length == 1 ? new global::SymbolicGrad.Mat(tDH, 0, batch, wLastRows) : lossLayers[1].gradientTangent, gradient, hv); // the first layer: nothing needs ∂L/∂(the data)
+                LossLayerHvpBackward(lossLayers[i], i == 1 ? lossLayerFirst.output : lossLayers[i - 1].output, i == 1 ? lossLayerFirst.tangent : lossLayers[i - 1].tangent, i, W[i], b[i], direction.Slice(W[i].Offset, W[i].Length), direction.Slice(b[i].Offset, b[i].Length), i == W.Length - 1 ? new global::SymbolicGrad.Mat(dH, 0, batch, wLastRows) : lossLayers[i + 1].inputGradient, i == W.Length - 1 ? new global::SymbolicGrad.Mat(tDH, 0, batch, wLastRows) : lossLayers[i + 1].inputGradientTangent, gradient, hv);
+            LossLayerHvpFromDataBackward(lossLayerFirst, x, 0, W[0], b[0], direction.Slice(W[0].Offset, W[0].Length), direction.Slice(b[0].Offset, b[0].Length), W.Length == 1 ? new global::SymbolicGrad.Mat(dH, 0, batch, wLastRows) : lossLayers[1].inputGradient, W.Length == 1 ? new global::SymbolicGrad.Mat(tDH, 0, batch, wLastRows) : lossLayers[1].inputGradientTangent, gradient, hv); // the first layer: nothing needs ∂L/∂(the data)
             return f[0];
         }
     }
