@@ -7,7 +7,7 @@ namespace SymbolicGrad.Benchmarks.Derived;
 /// The Hessian-vector product of a model method (256 → 64 → 10, ReLU, softmax cross-entropy, weights in
 /// <c>Parameters</c>): <c>LossHvp</c> along a direction over all the parameters against the generated per-sample
 /// gradient (the baseline), so the Ratio column reads Hvp ÷ gradient (issue 10's goal: at most 4). The same
-/// perceptron written as a loop over its layers (<see cref="LayerLoopMlp"/>, each layer's Hvp a forward and a backward
+/// perceptron written as a loop over its layers (<see cref="HvpLayerLoopMlp"/>, each layer's Hvp a forward and a backward
 /// method of its own) is the second category, against its own gradient. With <c>--cpu-clock</c> the job runs in
 /// process on thread CPU time.
 /// </summary>
@@ -17,7 +17,7 @@ namespace SymbolicGrad.Benchmarks.Derived;
 public class ModelHvpBenchmarks
 {
     private readonly DenseMlp _net = new(256, 64, 10);
-    private readonly LayerLoopMlp _loop = new(256, 64, 10);
+    private readonly HvpLayerLoopMlp _loop = new(256, 64, 10);
     private float[] _direction = [], _gradient = [], _hv = [];
     private Vec _x;
 
@@ -70,13 +70,13 @@ public sealed partial class DenseMlp : Model
 }
 
 /// <summary>The same perceptron as <see cref="DenseMlp"/>, written as a loop over its layers.</summary>
-public sealed partial class LayerLoopMlp : Model
+public sealed partial class HvpLayerLoopMlp : Model
 {
     private readonly Mat[] W;
     private readonly Vec[] b;
 
     /// <summary>inputs → hidden (ReLU) → classes, initialized as <see cref="DenseMlp"/> is.</summary>
-    public LayerLoopMlp(int inputs, int hidden, int classes)
+    public HvpLayerLoopMlp(int inputs, int hidden, int classes)
     {
         W = new Mat[2];
         b = new Vec[2];
