@@ -1887,6 +1887,41 @@ public sealed partial class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("for (int l = 0; l < W.Length; l++) h = h + Ops.Tanh(W[l] * h + b[l]);")] // residual layers
+    [InlineData("for (int l = 0; l < W.Length; l++) h = Ops.Tanh(W[l] * h) * c;")] // a field every layer reads
+    [InlineData("for (int l = 0; l < W.Length; l++) h = Ops.Relu(W[l] * h + b[l]); for (int k = 0; k < W.Length; k++) h = Ops.Sigmoid(W[k] * h);")] // two loops
+    public void HessianOfAModelMethodWithOtherLoopsOverLayersCompiles(string body)
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public sealed partial class Net : Model
+            {
+                readonly Mat[] W;
+                readonly Vec[] b;
+                readonly Vec c;
+                public Net()
+                {
+                    W = new Mat[2];
+                    b = new Vec[2];
+                    for (int l = 0; l < W.Length; l++) { W[l] = Parameters.Matrix(4, 4, Init.He(l)); b[l] = Parameters.Vector(4); }
+                    c = Parameters.Vector(4);
+                }
+
+                [Differentiable(Hessian = true)]
+                public float Loss([NoDiff] Vec x, [NoDiff] Vec y)
+                {
+                    Vec h = x;
+                    BODY
+                    return Ops.Mse(h, y);
+                }
+            }
+            """.Replace("BODY", body));
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        Assert.Contains("public float LossHvp(", string.Concat(run.GeneratedSources.Values));
+    }
+
+    [Theory]
     [InlineData("direction")]
     [InlineData("gradient")]
     [InlineData("hv")]
