@@ -349,6 +349,81 @@ public sealed class DerivedBaselineTests
     }
 
     [Fact]
+    public void LayerLoopNetHvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class Layered : Model
+            {
+                private readonly Mat[] W;
+                private readonly Vec[] b;
+
+                public Layered()
+                {
+                    W = new Mat[2];
+                    b = new Vec[2];
+                    W[0] = Parameters.Matrix(3, 2, Init.Zeros);
+                    b[0] = Parameters.Vector(3);
+                    W[1] = Parameters.Matrix(4, 3, Init.Zeros);
+                    b[1] = Parameters.Vector(4);
+                    b[0][0] = 1f;
+                    b[0][1] = -1f;
+                    b[0][2] = 2f;
+                }
+
+                [Differentiable(Hessian = true)]
+                public float Loss([NoDiff] Vec x, int label)
+                {
+                    Vec h = x;
+                    for (int l = 0; l < W.Length; l++) h = l < W.Length - 1 ? Ops.Relu(W[l] * h + b[l]) : W[l] * h + b[l];
+                    return Ops.SoftmaxCrossEntropy(h, label);
+                }
+            }
+            """;
+        using var assembly = Baseline.VerifyAndLoad(source, "Nets.Layered.Loss.Derivatives.g.cs");
+        // As in LayerLoopNetJvp: the hidden layer is relu(b[0]) = (1, 0, 2), the logits 0, softmax p uniform, so
+        // ∂L/∂logits = d = p − onehot(2) = (¼, ¼, −¾, ¼). Along v (W[0], b[0] all 7, W[1] all ones, b[1] = (1, ½, −2, 4)) the
+        // hidden layer's tangent is relu'·(tW[0]·x + tb[0]) = (28, 0, 28) with x = (1, 2), the logits' s = (4, 3.5, 1, 7), and
+        // u = (diag(p) − p·pᵀ)·s = s/4 − Σs/16. So (H·v)_b[1] = u, (H·v)_W[1] = u·hiddenᵀ + d·(28, 0, 28)ᵀ, and the first
+        // layer gets nothing: W[1] = 0 and tW[1]ᵀ·d = Σd = 0 stop ∂L/∂hidden and its tangent.
+        var type = assembly.Type("Nets.Layered");
+        var net = System.Activator.CreateInstance(type)!;
+        var hvp = type.GetMethod("LossHvp")!;
+        Assert.Equal(["x", "label", "direction", "gradient", "hv"], hvp.GetParameters().Select(p => p.Name));
+        var call = (HvpCall)hvp.CreateDelegate(typeof(HvpCall), net);
+        var direction = new float[25];
+        for (int i = 0; i < 9; i++) direction[i] = 7f;
+        for (int i = 9; i < 21; i++) direction[i] = 1f;
+        direction[21] = 1f; direction[22] = 0.5f; direction[23] = -2f; direction[24] = 4f;
+        var (gradient, hv) = (new float[25], new float[25]);
+        float value = call(new Vec(new float[] { 1f, 2f }), 2, direction, gradient, hv);
+        Assert.Equal(System.MathF.Log(4f), value, 6);
+        float[] d = [0.25f, 0.25f, -0.75f, 0.25f], u = [0.03125f, -0.09375f, -0.71875f, 0.78125f];
+        float[] hidden = [1f, 0f, 2f], tHidden = [28f, 0f, 28f];
+        for (int i = 0; i < 9; i++)
+        {
+            // Softmax of zeros rounds ¼ an ulp below in float, so Σd is not quite 0.
+            Assert.Equal(0f, gradient[i], 6);
+            Assert.Equal(0f, hv[i], 6);
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.Equal(d[i] * hidden[j], gradient[9 + 3 * i + j], 6);
+                Assert.Equal(u[i] * hidden[j] + d[i] * tHidden[j], hv[9 + 3 * i + j], 5);
+            }
+            Assert.Equal(d[i], gradient[21 + i], 6);
+            Assert.Equal(u[i], hv[21 + i], 6);
+        }
+        var error = Assert.Throws<System.ArgumentException>(() => call(new Vec(new float[] { 1f, 2f }), 2, direction, new float[26], hv));
+        Assert.Equal("gradient", error.ParamName);
+    }
+
+    [Fact]
     public void ConvNetJvp()
     {
         const string source = """

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Network.Tests;
 /// and value it gives against the generated gradient's bit for bit, symmetry of H, a closed form, buffers added into,
 /// their lengths checked, NaN shown, no allocation once warm, and threads on one model at once.
 /// </summary>
-public sealed class ModelHvpTests
+public sealed partial class ModelHvpTests
 {
     private const int In = 6, Hidden = 5, Classes = 4;
 
@@ -296,6 +296,7 @@ public sealed class ModelHvpTests
             yield return new Case("HvpOddNames.Loss (field batch)", net, () => net.Loss(x, w), () => net.LossGradient(x, w),
                 (v, g, h) => net.LossHvp(x, w, v, g, h));
         }
+        foreach (var c in LayerLoopCases(seed)) yield return c;
     }
 
     /// <summary>(∇L(p + h·v) − ∇L(p − h·v)) / 2h from the generated gradient, the model's <c>Parameters.Values</c> moved in place, then restored.</summary>

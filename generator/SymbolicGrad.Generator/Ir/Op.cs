@@ -166,6 +166,14 @@ internal enum Op
     /// </summary>
     LayerLoopTangent,
     /// <summary>
+    /// The tangent of <see cref="LayerLoopBackward"/> <c>Args[0]</c> in a model method's Hvp (forward over reverse): runs
+    /// each layer's backward pass with its adjoints' tangents, last to first, from the tangent of ∂L/∂result (<c>Args[1]</c>)
+    /// and the tangent of the loop's first carried vector (<c>Args[2]</c>, when it has one); adds each layer's gradient
+    /// and H·v into the caller's buffers, and fills <c>Args[0]</c>'s buffer too. Its value is the tangent of ∂L/∂(first
+    /// carried vector), or nothing (a rank-0 shape).
+    /// </summary>
+    LayerLoopBackwardTangent,
+    /// <summary>
     /// The tangent of <see cref="BatchNorm"/> <c>Args[0]</c> in evaluation mode (forward mode): γ·s·tx + (x − μ)·s·tγ + tβ
     /// with the running statistics, s = 1/√(σ² + ε). <see cref="Node.Value"/> says which tangents follow in
     /// <c>Args</c>, in this order: 1 tx, 2 tγ, 4 tβ (a missing one is zero).

@@ -26,8 +26,12 @@ internal sealed record LayerLoopModel(int Index, string Counter, string Bound, E
 /// <param name="Counter">The input node of the loop's counter.</param>
 /// <param name="CarriedTangent">For a layer's Jvp (forward mode), the input node of the carried vector's tangent (its seed is -1); -1 otherwise, and for the first layer's Jvp from the data, which has no such tangent.</param>
 /// <param name="Jvp">Whether this is a layer's Jvp: its workspace keeps its output's tangent, not a gradient.</param>
-internal sealed record LayerBody(int Carried, int Seed, int Counter, int CarriedTangent = -1, bool Jvp = false)
+/// <param name="SeedTangent">For a layer's Hvp (forward over reverse), the input node of the seed's tangent; -1 otherwise.</param>
+internal sealed record LayerBody(int Carried, int Seed, int Counter, int CarriedTangent = -1, bool Jvp = false, int SeedTangent = -1)
 {
     /// <summary>Whether this is a layer's Jvp: its workspace keeps its output's tangent, not a gradient.</summary>
     public bool IsJvp => Jvp;
+
+    /// <summary>Whether this is a layer's Hvp: a forward pass with tangents, then a backward pass with its adjoints' tangents.</summary>
+    public bool IsHvp => SeedTangent >= 0;
 }

@@ -51,6 +51,8 @@ internal static class Planner
             null => null,
             // A layer's Jvp keeps its output and the output's tangent, for the next layer.
             { IsJvp: true } => new LayerNames(names.Allocate("output"), names.Allocate("tangent"), ""),
+            // A layer's Hvp keeps both, and ∂L/∂(its input) with its tangent, for the previous layer.
+            { IsHvp: true } => new LayerNames(names.Allocate("output"), names.Allocate("inputGradient"), "", names.Allocate("tangent"), names.Allocate("inputGradientTangent")),
             _ => new LayerNames(names.Allocate("output"), names.Allocate("gradient"), names.Allocate("inputGradient")),
         };
         // Each loop over layers keeps one workspace of its layer per layer, in the method's workspace.

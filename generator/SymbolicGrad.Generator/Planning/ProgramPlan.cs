@@ -222,7 +222,9 @@ internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, stri
 /// <param name="Output">The layer workspace's field keeping the layer's output (a <c>Mat</c>) for the next layer's backward pass.</param>
 /// <param name="Gradient">The layer workspace's field keeping ∂L/∂(the layer's input) (a <c>Mat</c>) for the previous layer's backward pass.</param>
 /// <param name="InputGradient">The backward pass's flag: compute ∂L/∂(carried input), which the first layer may not need.</param>
-internal sealed record LayerNames(string Output, string Gradient, string InputGradient);
+/// <param name="Tangent">A layer's Hvp: the field keeping the tangent of its output (<paramref name="Gradient"/> keeps ∂L/∂input).</param>
+/// <param name="GradientTangent">A layer's Hvp: the field keeping the tangent of ∂L/∂(the layer's input).</param>
+internal sealed record LayerNames(string Output, string Gradient, string InputGradient, string? Tangent = null, string? GradientTangent = null);
 
 /// <summary>The outcome of planning: a plan when there is one, and every diagnostic so far.</summary>
 internal sealed record PlanResult(ProgramPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);

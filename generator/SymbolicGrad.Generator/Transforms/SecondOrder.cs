@@ -134,14 +134,19 @@ internal static class SecondOrder
         var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name)) });
         var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
             ModelHvpParameters, sweep);
+        // Each loop over layers runs its layers' Hvps (LayerLoopHvp), the first apart where the loop starts from the data.
+        var fromData = gradient.Graph.Nodes.Where(n => n.Op == Op.LayerLoop && sweep.Tangent(n[0], 0) is null).Select(n => (int)n.Value).ToList();
         var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
-            recomputed.ToEquatableArray()) { IntoCallerBuffers = true };
+            recomputed.ToEquatableArray(), LayerLoops: gradient.LayerLoops.Select(LayerLoopHvp.Of).ToEquatableArray(),
+            FirstLayers: method.LayerLoops.Where(l => fromData.Contains(l.Index))
+                .Select(l => new FirstLayerModel(l.Index, LayerLoopHvp.FromData(gradient.LayerLoops[l.Index]))).ToEquatableArray()) { IntoCallerBuffers = true };
         return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
     }
 
     /// <summary>
-    /// Why a model method gets no <c>NameHvp</c>, or null: layers whose second derivatives are not generated yet (a loop
-    /// over layers, dropout, batch norm, convolution, pooling, custom layers), or an op with no forward-mode derivative.
+    /// Why a model method gets no <c>NameHvp</c>, or null: layers whose second derivatives are not generated yet (dropout,
+    /// batch norm, convolution, pooling, custom layers), or an op with no forward-mode derivative, in the method or in
+    /// one of its loops over layers (whose layers have Hvps of their own, <see cref="LayerLoopHvp"/>).
     /// </summary>
     public static string? ModelRefusal(GradientModel gradient)
     {
@@ -152,7 +157,6 @@ internal static class SecondOrder
             if (!reachable[id]) continue;
             string? layer = dag[id].Op switch
             {
-                Op.LayerLoop => "a loop over layers",
                 Op.Dropout => "dropout",
                 Op.BatchNorm => "batch normalization",
                 Op.Conv2d => "a convolution (Conv2d)",
@@ -168,7 +172,7 @@ internal static class SecondOrder
             string where = id < gradient.FirstBackwardNode ? "" : " in its backward pass";
             return $"a model method whose gradient uses '{def.Name}'{where}, which has no second derivative yet";
         }
-        return null;
+        return LayerLoopHvp.Refusal(gradient);
     }
 
     /// <summary>

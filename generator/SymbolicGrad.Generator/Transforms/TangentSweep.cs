@@ -105,8 +105,8 @@ internal sealed class TangentSweep
                     Op.Input => _seeds.TryGetValue(id, out var seeds) && seeds[direction] is not null,
                     Op.Param or Op.LoopResult => CarriedSources(id).Any(s => varied[s]),
                     Op.Restore => n.Ref >= 0 && varied[n.Ref],
-                    // A loop over layers reads its layers' weights, which a model's direction always moves.
-                    Op.LayerLoop => true,
+                    // A loop over layers reads its layers' weights, which a model's direction always moves; so do its backward passes.
+                    Op.LayerLoop or Op.LayerLoopBackward => true,
                     _ => n.Args.Any(a => varied[a]),
                 };
                 if (!value) continue;
@@ -176,8 +176,8 @@ internal sealed class TangentSweep
             }
         }
         var tangents = n.Args.Select(a => _tangent[direction][a]).ToArray();
-        // A loop over layers has a tangent from its layers' weights even where its first vector has none.
-        if (tangents.All(t => t is null) && n.Op != Op.LayerLoop) return null;
+        // A loop over layers (and its reverse) has a tangent from its layers' weights even where its operands have none.
+        if (tangents.All(t => t is null) && n.Op is not (Op.LayerLoop or Op.LayerLoopBackward)) return null;
         // Hash-consing may have given the copy an existing node with its commutative operands swapped: the
         // pushforward reads the copy's operands, so the tangents must follow its order.
         var copied = Builder[copy];

@@ -27,6 +27,11 @@ internal static class LayerLoopWriter
         string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
         string forward = body.Method.Name + "ForwardBatch", backward = body.Method.Name + "BackwardBatch";
         string elements = string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{l}]"));
+        if (body.Method.Layer!.IsHvp)
+        {
+            LayerLoopHvpWriter.WriteLoop(c, n, node, loop);
+            return;
+        }
         if (body.Method.Layer!.IsJvp)
         {
             WriteJvpLoop(c, n, node, loop);
@@ -54,11 +59,13 @@ internal static class LayerLoopWriter
     /// (the first from the loop's first carried vector and its tangent), each weight's tangent its slice of the
     /// direction; the loop's tangent (<see cref="Op.LayerLoopTangent"/>) is then the last layer's. Where the loop starts
     /// from the data (a tangent node without a second operand), the first layer runs its Jvp from the data, which has no
-    /// input tangent, and the loop runs the others.
+    /// input tangent, and the loop runs the others. A model Hvp's layers run the forward passes of their Hvps
+    /// (<paramref name="suffix"/> "Forward"), which keep the output's tangent apart from the gradient.
     /// </summary>
-    private static void WriteJvpLoop(TensorCode c, Node n, int node, LayerLoopPlan loop)
+    internal static void WriteJvpLoop(TensorCode c, Node n, int node, LayerLoopPlan loop, string suffix = "")
     {
         var layer = loop.Body.Layer!;
+        string tangentOf(LayerNames names) => names.Tangent ?? names.Gradient;
         string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
         string slices(string index) => string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
             + string.Concat(WeightsOf(loop, index).Select(w => $", {Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
@@ -70,29 +77,29 @@ internal static class LayerLoopWriter
             string last(string field, string firstField) => $"({count} == 1 ? {workspace}.{firstLayer}.{firstField} : {workspace}.{layers}[{count} - 1].{field})";
             if (n.Op == Op.LayerLoopTangent)
             {
-                c.Line($"{last(layer.Gradient, names.Gradient)}.Span.CopyTo({c.Span(node)});");
+                c.Line($"{last(tangentOf(layer), tangentOf(names))}.Span.CopyTo({c.Span(node)});");
                 return;
             }
             c.Line($"var {firstLayer} = {workspace}.{firstLayer};");
-            c.Line($"{first.Method.Name}({firstLayer}, {c.BatchMatrix(n[0])}, 0{slices("0")}); // the first layer from the data, which the direction does not move");
+            c.Line($"{first.Method.Name}{suffix}({firstLayer}, {c.BatchMatrix(n[0])}, 0{slices("0")}); // the first layer from the data, which the direction does not move");
             c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count}); // entry 0 unused: the first layer's is apart");
             c.Line($"for (int {l} = 1; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
-            c.Line($"    {loop.Body.Method.Name}({layers}[{l}], {l} == 1 ? {firstLayer}.{names.Output} : {layers}[{l} - 1].{layer.Output}, "
-                + $"{l} == 1 ? {firstLayer}.{names.Gradient} : {layers}[{l} - 1].{layer.Gradient}, {l}{slices(l)});");
+            c.Line($"    {loop.Body.Method.Name}{suffix}({layers}[{l}], {l} == 1 ? {firstLayer}.{names.Output} : {layers}[{l} - 1].{layer.Output}, "
+                + $"{l} == 1 ? {firstLayer}.{tangentOf(names)} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{slices(l)});");
             c.Line($"{last(layer.Output, names.Output)}.Span.CopyTo({c.Span(node)});");
             return;
         }
         if (n.Op == Op.LayerLoopTangent)
         {
-            c.Line($"{workspace}.{layers}[{count} - 1].{layer.Gradient}.Span.CopyTo({c.Span(node)});");
+            c.Line($"{workspace}.{layers}[{count} - 1].{tangentOf(layer)}.Span.CopyTo({c.Span(node)});");
             return;
         }
         int tangent = Enumerable.Range(0, c.Dag.Count).First(id => c.Dag[id].Op == Op.LayerLoopTangent && c.Dag[id][0] == node);
         string arguments = $"{layers}[{l}], {l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}, "
-            + $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{layer.Gradient}, {l}{slices(l)}";
+            + $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{slices(l)}";
         c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
         c.Line($"for (int {l} = 0; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
-        c.Line($"    {loop.Body.Method.Name}({arguments});");
+        c.Line($"    {loop.Body.Method.Name}{suffix}({arguments});");
         c.Line($"{layers}[{count} - 1].{layer.Output}.Span.CopyTo({c.Span(node)});");
     }
 

@@ -31,7 +31,18 @@ internal static class WorkspaceWriter
             }
             c.Line($"internal {type}[] {loop.Workspaces} = global::System.Array.Empty<{type}>(); // one per layer");
         }
-        if (c.Plan.Layer is { } layer)
+        if (c.Plan.Layer is { Tangent: { } tangent, GradientTangent: { } gradientTangent } hvp)
+        {
+            // A layer's Hvp: its output with its tangent, and (unless it starts from the data) ∂L/∂input with its tangent.
+            c.Line($"internal {FileLayout.Runtime}.Mat {hvp.Output}; // the layer's output, the next layer's input");
+            c.Line($"internal {FileLayout.Runtime}.Mat {tangent}; // the tangent of the layer's output, the next layer's input tangent");
+            if (c.Method.Layer!.CarriedTangent >= 0)
+            {
+                c.Line($"internal {FileLayout.Runtime}.Mat {hvp.Gradient}; // ∂L/∂(the layer's input), the previous layer's seed");
+                c.Line($"internal {FileLayout.Runtime}.Mat {gradientTangent}; // its tangent, the previous layer's seed tangent");
+            }
+        }
+        else if (c.Plan.Layer is { } layer)
         {
             c.Line($"internal {FileLayout.Runtime}.Mat {layer.Output}; // the layer's output, the next layer's input");
             c.Line(c.Method.Layer!.IsJvp

@@ -36,8 +36,28 @@ internal static partial class OpTable
     /// <summary>The layers' backward passes, last to first.</summary>
     public static readonly OpDef LayerLoopBackward = new(Op.LayerLoopBackward, "layersBackward", OpTraits.Structural)
     {
+        // In a model Hvp: the layers' backward passes with their adjoints' tangents, an effect (it adds the gradient and
+        // H·v) whose value is the tangent of ∂L/∂(first carried vector). The tangent of ∂L/∂result may be zero (a loss
+        // linear in the loop's result): the layers still run, from a zero seed tangent.
+        Pushforward = (b, node, t) =>
+        {
+            var seed = b[b[node][0]].Shape!;
+            int seedTangent = t[0] ?? b.Structural(Op.Broadcast, ScalarKind.Single, seed, null, b.Zero(ScalarKind.Single));
+            var args = t[1] is int first ? new[] { node, seedTangent, first } : new[] { node, seedTangent };
+            int tangent = b.Rebuild(new Node(Op.LayerLoopBackwardTangent, ScalarKind.Single, new Pipeline.EquatableArray<int>(args), b[node].Shape, b[node].Value));
+            b.AddEffect(tangent);
+            return b[node].Rank > 0 ? tangent : null;
+        },
         Math = new Notation.Custom((c, n) => ("layersᵀ(" + c.Operand(n[0], 0) + ")", Precedence.Primary)),
         OperandsInMemory = n => new[] { n[0], n[1] },
+        Kernel = new LayerLoopKernel(),
+    };
+
+    /// <summary>The layers' backward passes with their adjoints' tangents, last to first (a model Hvp).</summary>
+    public static readonly OpDef LayerLoopBackwardTangent = new(Op.LayerLoopBackwardTangent, "layersBackwardTangent", OpTraits.Structural)
+    {
+        Math = new Notation.Custom((c, n) => ("∂layersᵀ(" + c.Operand(n[1], 0) + ")", Precedence.Primary)),
+        OperandsInMemory = n => System.Linq.Enumerable.ToArray(n.Args),
         Kernel = new LayerLoopKernel(),
     };
 

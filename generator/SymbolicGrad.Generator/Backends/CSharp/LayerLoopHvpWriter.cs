@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymbolicGrad.Generator.Ir;
+using SymbolicGrad.Generator.Planning;
+using SymbolicGrad.Generator.Transforms;
+
+namespace SymbolicGrad.Generator.Backends.CSharp;
+
+/// <summary>
+/// Loops over layers in a model method's Hvp (forward over reverse). Each layer's Hvp (<see cref="LayerLoopHvp"/>) is
+/// written as two private methods: a forward pass keeping the layer's values and their tangents in its workspace, and a
+/// backward pass that, from ∂L/∂(its output) and that seed's tangent, adds its weights' gradients and their part of H·v
+/// into the caller's buffers (slices at each weight's offset) and keeps ∂L/∂(its input) and its tangent for the layer
+/// before. The method's forward pass runs the layers first to last, its backward pass last to first, as its gradient does.
+/// </summary>
+internal static class LayerLoopHvpWriter
+{
+    private const string Runtime = FileLayout.Runtime;
+
+    /// <summary>A loop over layers (values and tangents), its tangent, or its reverse with its adjoints' tangents, in the method's code.</summary>
+    public static void WriteLoop(TensorCode c, Node n, int node, LayerLoopPlan loop)
+    {
+        switch (n.Op)
+        {
+            case Op.LayerLoop or Op.LayerLoopTangent:
+                LayerLoopWriter.WriteJvpLoop(c, n, node, loop, "Forward");
+                return;
+            case Op.LayerLoopBackward:
+                c.Line("// the layers' backward passes run with their adjoints' tangents (∂layersᵀ, below)");
+                return;
+        }
+        WriteBackwardLoop(c, n, node, loop);
+    }
+
+    /// <summary>
+    /// The layers' backward passes with their adjoints' tangents, last to first: the last from ∂L/∂(the loop's result)
+    /// and its tangent, each earlier one from what the one after kept; the first layer's own where it starts from the data.
+    /// </summary>
+    private static void WriteBackwardLoop(TensorCode c, Node n, int node, LayerLoopPlan loop)
+    {
+        var backward = c.Dag[n[0]];
+        var layer = loop.Body.Layer!;
+        string layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length", data = c.BatchMatrix(backward[1]);
+        string seed = c.BatchMatrix(backward[0]), seedTangent = c.BatchMatrix(n[1]);
+        string buffers = $", {SecondOrder.ModelHvpParameters[1]}, {SecondOrder.ModelHvpParameters[2]}";
+        string Arguments(string index) => $", {index}" + string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
+            + string.Concat(LayerLoopWriter.WeightsOf(loop, index).Select(w => $", {ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
+        string Seeds(string last, string next) =>
+            $", {last} ? {seed} : {next}.{layer.Gradient}, {last} ? {seedTangent} : {next}.{layer.GradientTangent}";
+        string body = loop.Body.Method.Name + "Backward";
+        // The forward pass declared the layers' workspaces (the same method).
+        if (loop.First is { } first)
+        {
+            string firstLayer = loop.FirstWorkspace!;
+            var names = first.Layer!;
+            c.Line($"for (int {l} = {count} - 1; {l} >= 1; {l}--) // each layer's adjoints' tangents beside them; its gradient and H·v go into their slices");
+            c.Line($"    {body}({layers}[{l}], {l} == 1 ? {firstLayer}.{names.Output} : {layers}[{l} - 1].{layer.Output}, "
+                + $"{l} == 1 ? {firstLayer}.{names.Tangent} : {layers}[{l} - 1].{layer.Tangent}{Arguments(l)}{Seeds($"{l} == {count} - 1", $"{layers}[{l} + 1]")}{buffers});");
+            c.Line($"{first.Method.Name}Backward({firstLayer}, {data}{Arguments("0")}{Seeds($"{count} == 1", $"{layers}[1]")}{buffers}); // the first layer: nothing needs ∂L/∂(the data)");
+            return;
+        }
+        string dataTangent = c.BatchMatrix(n[2]);
+        c.Line($"for (int {l} = {count} - 1; {l} >= 0; {l}--) // each layer's adjoints' tangents beside them; its gradient and H·v go into their slices");
+        c.Line($"    {body}({layers}[{l}], {l} == 0 ? {data} : {layers}[{l} - 1].{layer.Output}, {l} == 0 ? {dataTangent} : {layers}[{l} - 1].{layer.Tangent}"
+            + $"{Arguments(l)}{Seeds($"{l} == {count} - 1", $"{layers}[{l} + 1]")}{buffers});");
+        if (n.Rank == 0) return;
+        c.Line($"{layers}[0].{layer.Gradient}.Span.CopyTo({c.Span(n[0])});");
+        c.Line($"{layers}[0].{layer.GradientTangent}.Span.CopyTo({c.Span(node)});");
+    }
+
+    /// <summary>
+    /// The workspace class and the two methods of one layer's Hvp, <paramref name="plan"/> (the loop's, or its first
+    /// layer's from the data): the forward pass with tangents, then the backward pass with the adjoints' tangents.
+    /// </summary>
+    public static void WriteLayer(TensorCode outer, LayerLoopPlan loop, ProgramPlan plan)
+    {
+        var method = plan.Method;
+        var body = method.Layer!;
+        var names = plan.Layer!;
+        var original = loop.Loop.Body;
+        bool fromData = body.CarriedTangent < 0;
+        // The layer's parameters: its own (the seed among them), the carried vector's tangent (not from data), the seed's, then the weights' tangents.
+        int count = original.Parameters.Count;
+        var tangents = method.Parameters.Skip(count + (fromData ? 1 : 2)).ToList();
+        var wrt = method.Parameters.Take(count).Where(p => p.IsDifferentiable).ToList();
+        string gradientBuffer = SecondOrder.ModelHvpParameters[1], hvBuffer = SecondOrder.ModelHvpParameters[2];
+        var c = new TensorCode(plan)
+        {
+            Writer = outer.Writer,
+            GradientLabel = p => tangents.IndexOf(p) is int k and >= 0 ? $"(H·v)_{Identifiers.Bare(wrt[k].Name)}" : null,
+            GradientSpan = p => tangents.IndexOf(p) is int k and >= 0
+                ? $"{hvBuffer}.Slice({wrt[k].Name}.Offset, {wrt[k].Name}.Length)"
+                : $"{gradientBuffer}.Slice({p.Name}.Offset, {p.Name}.Length)",
+        };
+        var dag = c.Dag;
+        string cref = method.DocumentationId, name = method.Name, workspace = c.Names.Workspace;
+        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, seed = dag[body.Seed].Name!, tSeed = dag[body.SeedTangent].Name!;
+        string? tH = fromData ? null : dag[body.CarriedTangent].Name!;
+        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
+        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
+        string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t.Name)}"));
+        string inputs = $"{Runtime}.Mat {h}{(fromData ? "" : $", {Runtime}.Mat {tH}")}, int {counter}{elements}{spans}";
+        string check = $"{original.Name}CheckArguments({h}, {counter}{elementArguments});";
+        string what = fromData
+            ? $"the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>, from {Identifiers.Bare(h)} = the data (which the direction does not move, and whose gradient nothing needs)"
+            : $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
+        string weightList = string.Join(", ", LayerLoopWriter.WeightsOf(loop, counter).Select(Identifiers.Bare));
+        var declared = new HashSet<string>(tangents.Select(t => t.Name));
+
+        WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Hvp: grown to fit, then reused.", "internal");
+        c.Line($"/// <summary>The forward pass of the Hvp of {what}, for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it{(fromData ? "" : $", from <paramref name=\"{Identifiers.Bare(tH!)}\"/>, the tangent of {Identifiers.Bare(h)},")} and each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{names.Output}</c> and the output's tangent in <c>{names.Tangent}</c>.</summary>");
+        c.Line(FileLayout.GeneratedCode);
+        c.Line($"private void {name}Forward({name}Workspace {workspace}, {inputs})");
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        {
+            c.Line($"// {(fromData ? "The first layer" : $"Layer {counter}")}, each value's tangent beside it: tName holds the derivative of name along v, for every sample {c.Names.Row}.");
+            foreach (var value in plan.Forward)
+            {
+                PassWriter.Bind(c, value, grow: true);
+                PassWriter.WriteValue(c, value);
+            }
+            var length = c.Dim(dag[method.Output].Shape!.Length);
+            c.Line($"{workspace}.{names.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {c.Names.Batch}, {length});");
+            c.Line($"{workspace}.{names.Tangent} = new {Runtime}.Mat({c.Name(plan.Model.ExtraRoots[0])}, 0, {c.Names.Batch}, {length});");
+        }, p => !declared.Contains(p.Name));
+        c.Writer.WriteLineNoTabs(string.Empty);
+
+        string handsBack = fromData ? "" : $"; keeps ∂L/∂{Identifiers.Bare(h)} in <c>{names.Gradient}</c> and its tangent in <c>{names.GradientTangent}</c>";
+        c.Line($"/// <summary>The backward pass of the Hvp of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output) and <paramref name=\"{Identifiers.Bare(tSeed)}\"/>, its tangent, adds its weights' gradients into <paramref name=\"{gradientBuffer}\"/> and their part of H·v into <paramref name=\"{hvBuffer}\"/>, each at the weight's offset{handsBack}.</summary>");
+        c.Line(FileLayout.GeneratedCode);
+        c.Line($"private void {name}Backward({name}Workspace {workspace}, {inputs}, {Runtime}.Mat {seed}, {Runtime}.Mat {tSeed}, "
+            + $"global::System.Span<float> {gradientBuffer}, global::System.Span<float> {hvBuffer})");
+        var overwritten = new HashSet<int>(c.Overwritten);
+        ModelMethodWriter.WritePass(c, check, plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+        {
+            c.Line($"// Backward pass of {(fromData ? "the first layer" : $"layer {counter}")}, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative");
+            c.Line("// along v; each weight's slices of gradient and hv are added into once ready.");
+            PassWriter.WriteBackward(c);
+            if (fromData) return;
+            var length = c.Dim(dag[body.Carried].Shape!.Length);
+            string Kept(int node) => c.Variables.ContainsKey(node)
+                ? $"new {Runtime}.Mat({workspace}.{c.Field(node)}, 0, {c.Names.Batch}, {length})"
+                : dag[node].Op == Op.Input ? dag[node].Name! : throw new System.InvalidOperationException("a layer's input gradient is neither stored nor an input");
+            c.Line($"{workspace}.{names.Gradient} = {Kept(dag.RootEffects[0])};");
+            c.Line($"{workspace}.{names.GradientTangent} = {Kept(plan.Model.ExtraRoots[1])};");
+        }, p => !declared.Contains(p.Name));
+        c.Writer.WriteLineNoTabs(string.Empty);
+    }
+}
