@@ -99,6 +99,50 @@ public class SoftmaxKernelTests
         Assert.Equal(softmax, inPlace);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 3)]
+    [InlineData(3, 8)]
+    [InlineData(16, 10)]
+    [InlineData(64, 10)] // 25 rows of 10 share an exponential call: three calls, the last of 14 rows
+    [InlineData(257, 10)]
+    [InlineData(40, 16)]
+    [InlineData(9, 17)]
+    [InlineData(2, 300)]
+    public void LogSumExpRowsGivesTheBitsOfLogSumExpOfEachRow(int rows, int cols)
+    {
+        // The generated forward pass computes a loss's log-sum-exp by rows; the user's method calls LogSumExp on one
+        // row: both must give the same bits. Large, tiny, equal and infinite-free extreme values included.
+        var z = Reference.Random(rows * cols, rows * 31 + cols).Select(v => 30 * v - 15).ToArray();
+        z[0] = 85f;
+        z[^1] = -100f;
+        if (cols > 1) z[cols + 1 < z.Length ? cols + 1 : 1] = 1e-8f;
+        var lse = new float[rows + 1];
+        lse[rows] = 42f;
+        Kernels.LogSumExpRows(z, rows, cols, lse.AsSpan(0, rows));
+        for (int r = 0; r < rows; r++)
+        {
+            float expected = Kernels.LogSumExp(z.AsSpan(r * cols, cols));
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(lse[r]), $"row {r} of {rows}×{cols}: {lse[r]:R} instead of {expected:R}");
+            double max = z.Skip(r * cols).Take(cols).Max();
+            double exact = max + Math.Log(z.Skip(r * cols).Take(cols).Sum(v => Math.Exp(v - max)));
+            Assert.Equal(exact, lse[r], 2e-6 * Math.Max(1, Math.Abs(exact)));
+        }
+
+        Assert.Equal(42f, lse[rows]); // nothing past the rows is written
+    }
+
+    [Fact]
+    public void LogSumExpRowsNamesAWrongShape()
+    {
+        var z = new float[20];
+        Assert.Contains("Kernels.LogSumExpRows: logSumExp has 3 elements but 2 are needed", Assert.Throws<ArgumentException>(() => Kernels.LogSumExpRows(z, 2, 10, new float[3])).Message);
+        Assert.Contains("Kernels.LogSumExpRows: z has 20 elements", Assert.Throws<ArgumentException>(() => Kernels.LogSumExpRows(z, 3, 10, new float[3])).Message);
+        Assert.Contains("the rows of z are empty", Assert.Throws<ArgumentException>(() => Kernels.LogSumExpRows(Array.Empty<float>(), 2, 0, new float[2])).Message);
+        Assert.Contains("overlap", Assert.Throws<ArgumentException>(() => Kernels.LogSumExpRows(z.AsSpan(0, 10), 1, 10, z.AsSpan(9, 1))).Message);
+        Kernels.LogSumExpRows(z.AsSpan(0, 0), 0, 10, Span<float>.Empty); // an empty batch is no error
+    }
+
     [Fact]
     public void SoftmaxFromLogSumExpNamesAWrongShape()
     {

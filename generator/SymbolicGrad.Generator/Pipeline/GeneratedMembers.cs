@@ -30,6 +30,9 @@ internal static class GeneratedMembers
     /// <summary>The argument check shared by a model's batched passes.</summary>
     public static string CheckArguments(string method) => method + "CheckArguments";
 
+    /// <summary>A model's backward pass without the argument check, for the gradient call whose forward pass made it.</summary>
+    public static string BackwardUnchecked(string method) => method + "BackwardUnchecked";
+
     /// <summary>The workspaces a model keeps for its convenience methods (a pool), or a tensor function's per-thread one.</summary>
     public static string CachedWorkspaces(MethodKind kind, string method) => "_" + method + (kind == MethodKind.ModelMethod ? "Workspaces" : "Workspace");
 
@@ -45,6 +48,7 @@ internal static class GeneratedMembers
         foreach (string name in Public(MethodKind.ModelMethod, method)) yield return name;
         yield return Graph(method);
         yield return CheckArguments(method);
+        yield return BackwardUnchecked(method);
         yield return CachedWorkspaces(MethodKind.ModelMethod, method);
         yield return CachedWorkspaces(MethodKind.TensorFunction, method);
         yield return TapeType(method);

@@ -128,6 +128,7 @@ internal sealed record NamedInput(string Of, string Name);
 /// the code names by their simple names, the user's locals, the other generated names), so no user code can make the
 /// generated code fail to compile; and how the code reaches what a user's name could hide.
 /// </summary>
+/// <param name="BackwardUnchecked">A model's private backward pass without the argument check (empty for other methods).</param>
 /// <param name="CachedWorkspace">The private field holding a model's pool of workspaces, or a tensor function's per-thread one.</param>
 /// <param name="ParametersAccess">How the code reads <c>Model.Parameters</c>: a cast where a user's member or parameter of that name hides it.</param>
 /// <param name="Calls">How the code calls each generated member it calls (<c>this.LossForwardBatch</c> where a parameter of that name hides it).</param>
@@ -149,6 +150,7 @@ internal sealed record GeneratedNames(
     string AccumulateGradient,
     string CachedWorkspace,
     string CheckArguments,
+    string BackwardUnchecked,
     string ParametersAccess,
     EquatableArray<NamedInput> Calls,
     EquatableArray<NamedInput> Views,

@@ -3,7 +3,9 @@ namespace SymbolicGrad.CompilerServices;
 /// <summary>
 /// The workspaces a model's generated convenience methods use, one per call in flight: a call rents one and returns
 /// it, so calls on several threads never share one. Lock-free. Once as many workspaces exist as calls are ever in
-/// flight at once (up to <see cref="Capacity"/>), renting allocates nothing.
+/// flight at once (up to <see cref="Capacity"/>), renting allocates nothing. The workspace returned last waits in a slot
+/// of its own, so a model called from one thread at a time (a training loop) takes and returns it with one interlocked
+/// operation each.
 /// </summary>
 /// <typeparam name="T">The generated workspace class.</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
@@ -12,17 +14,25 @@ public sealed class WorkspacePool<T>
 {
     private readonly T?[] _slots = new T?[Math.Max(8, 2 * Environment.ProcessorCount)];
 
+    // The workspace returned last, outside the count below; the other kept ones are in the slots.
+    private T? _recent;
+
     // Workspaces in the slots that no Rent has claimed yet. A Rent claims one before it looks for it, so it never
     // creates a workspace while one it could have is on its way back, and never misses one a scan went past.
     private int _unclaimed;
 
     /// <summary>How many workspaces the pool keeps; a call beyond that many in flight gets a new one, dropped after.</summary>
-    public int Capacity => _slots.Length;
+    public int Capacity => _slots.Length + 1;
 
     /// <summary>A workspace no other call holds: a kept one, or a new one when every kept one is in use.</summary>
     /// <returns>The workspace, to give back with <see cref="Return"/>.</returns>
     public T Rent()
     {
+        if (Interlocked.Exchange(ref _recent, null) is { } recent)
+        {
+            return recent;
+        }
+
         if (Interlocked.Decrement(ref _unclaimed) < 0)
         {
             Interlocked.Increment(ref _unclaimed);
@@ -48,6 +58,11 @@ public sealed class WorkspacePool<T>
     public void Return(T workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        if (Interlocked.CompareExchange(ref _recent, workspace, null) is null)
+        {
+            return;
+        }
+
         for (int i = 0; i < _slots.Length; i++)
         {
             if (Volatile.Read(ref _slots[i]) is null && Interlocked.CompareExchange(ref _slots[i], workspace, null) is null)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace SymbolicGrad.CompilerServices;
 
@@ -57,6 +58,72 @@ public static partial class Kernels
 
         TensorPrimitives.Exp(shifted, shifted);
         return max + MathF.Log(TensorPrimitives.Sum(shifted));
+    }
+
+    /// <summary>
+    /// <c>logSumExp[r] = log Σ e^z[r, :]</c> for each row of a rows × cols matrix, each the bits of <see cref="LogSumExp"/>
+    /// of that row. Short rows (a batch's class scores) get their exponentials from one vector call over many rows, as
+    /// in <see cref="SoftmaxFromLogSumExp"/>, instead of a call per row.
+    /// </summary>
+    /// <param name="z">The rows × cols values; cols must not be 0.</param>
+    /// <param name="rows">Rows (the batch size).</param>
+    /// <param name="cols">Columns (the length of each row).</param>
+    /// <param name="logSumExp">One log-sum-exp per row, written.</param>
+    public static void LogSumExpRows(ReadOnlySpan<float> z, int rows, int cols, Span<float> logSumExp)
+    {
+        const string where = "Kernels.LogSumExpRows";
+        Guard.MatrixSpan(z.Length, rows, cols, nameof(z), where);
+        Guard.VectorSpan(logSumExp.Length, rows, nameof(logSumExp), where, " (one per row of z)");
+        Guard.NoOverlap(z, logSumExp, nameof(z), nameof(logSumExp), where);
+        if (cols == 0 && rows > 0)
+        {
+            throw new ArgumentException($"{where}: the rows of z are empty; each needs at least one element.", nameof(cols));
+        }
+
+        // Rows shorter than a 256-bit vector get their exponentials from TensorPrimitives' narrower or scalar paths when
+        // taken one row at a time, so only rows of 8–16 share a call: both ways every element then goes through the
+        // same vector exponential, which gives each lane the same bits whatever the vector's width.
+        if (cols > ShortRow || cols < Vector256<float>.Count)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                logSumExp[r] = LogSumExp(z.Slice(r * cols, cols));
+            }
+
+            return;
+        }
+
+        Span<float> shifted = stackalloc float[ExpChunk];
+        Span<float> maxima = stackalloc float[ExpChunk / Vector256<float>.Count];
+        int rowsPerChunk = ExpChunk / cols;
+        for (int first = 0; first < rows; first += rowsPerChunk)
+        {
+            int count = Math.Min(rowsPerChunk, rows - first);
+            for (int k = 0; k < count; k++)
+            {
+                // As LogSumExpShort: the maximum, then x − max.
+                var x = z.Slice((first + k) * cols, cols);
+                float max = x[0];
+                for (int i = 1; i < x.Length; i++)
+                {
+                    max = MathF.Max(max, x[i]);
+                }
+
+                maxima[k] = max;
+                var row = shifted.Slice(k * cols, cols);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    row[i] = x[i] - max;
+                }
+            }
+
+            var block = shifted[..(count * cols)];
+            TensorPrimitives.Exp(block, block);
+            for (int k = 0; k < count; k++)
+            {
+                logSumExp[first + k] = maxima[k] + MathF.Log(TensorPrimitives.Sum(block.Slice(k * cols, cols)));
+            }
+        }
     }
 
     /// <summary>

@@ -144,14 +144,11 @@ internal static class StepBreakdown
         Console.WriteLine($"  softmax CE interleaved: generated {now.A:F2} µs ÷ hand-written kernel {now.B:F2} µs = {now.Ratio:F2}; generated before {before.A:F2} µs ÷ hand-written {before.B:F2} µs = {before.Ratio:F2}");
     }
 
-    // The generated step's softmax cross-entropy, statement for statement: LogSumExp per row in the forward pass; in the
-    // backward pass the softmax of the whole batch from it by one kernel call, then − onehot.
+    // The generated step's softmax cross-entropy, statement for statement: the log-sum-exp of every row by one kernel
+    // call in the forward pass; in the backward pass the softmax of the whole batch from it by another, then − onehot.
     private static void SoftmaxCrossEntropyAsGenerated(float[] t4, int batch, int[] label, float[] logsumexp, float[] f, float[] dT4)
     {
-        for (int r = 0; r < batch; r++)
-        {
-            logsumexp[r] = Kernels.LogSumExp(t4.AsSpan(r * Classes, Classes));
-        }
+        Kernels.LogSumExpRows(t4.AsSpan(0, batch * Classes), batch, Classes, logsumexp.AsSpan(0, batch));
 
         for (int r = 0; r < batch; r++)
         {
@@ -167,7 +164,7 @@ internal static class StepBreakdown
         }
     }
 
-    // The same before this change: a scalar exp per logit in the backward pass.
+    // The same two changes before: LogSumExp per row in the forward pass, a scalar exp per logit in the backward pass.
     private static void SoftmaxCrossEntropyAsGeneratedBefore(float[] t4, int batch, int[] label, float[] logsumexp, float[] f, float[] dT4)
     {
         for (int r = 0; r < batch; r++)

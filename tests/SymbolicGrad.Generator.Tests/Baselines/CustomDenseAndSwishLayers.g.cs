@@ -82,7 +82,7 @@ namespace Custom
             try
             {
                 float loss = LossForwardBatch(workspace, x, label);
-                LossBackwardBatch(workspace, x, label);
+                LossBackwardUnchecked(workspace, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -147,10 +147,7 @@ namespace Custom
             }
             float[] logsumexpDense2 = workspace.logsumexpDense2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpDense2, batch);
             // logsumexpDense2 = logΣexp(dense2)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpDense2[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(dense2.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(dense2.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpDense2.AsSpan(0, batch));
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpDense2 − dense2[label]
             for (int r = 0; r < batch; r++)
@@ -167,6 +164,12 @@ namespace Custom
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch = x.Rows;
             int xCols = x.Cols;
             int w2Rows = W2.Rows;
@@ -202,9 +205,9 @@ namespace Custom
             {
                 global::Custom.Rules.DensePullback(W2, b2, new global::SymbolicGrad.Vec(swish, r * w1Rows, w1Rows), new global::SymbolicGrad.Vec(dDense2, r * w2Rows, w2Rows), new global::SymbolicGrad.Mat(dW22, 0, w2Rows, w2Cols), new global::SymbolicGrad.Vec(workspace.dW22Discarded, 0, b2Length), new global::SymbolicGrad.Vec(workspace.dW22Discarded, b2Length, w1Rows));
             }
-            // ∂L/∂W2 = ∂L/∂W2
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W2 = ∂L/∂W2
                 var dW2 = Parameters.GradientToAdd(W2);
                 for (int i = 0; i < w2Rows * w2Cols; i++) dW2[i] += dW22[i];
             }
@@ -217,9 +220,9 @@ namespace Custom
             {
                 global::Custom.Rules.DensePullback(W2, b2, new global::SymbolicGrad.Vec(swish, r * w1Rows, w1Rows), new global::SymbolicGrad.Vec(dDense2, r * w2Rows, w2Rows), new global::SymbolicGrad.Mat(workspace.dB22Discarded, 0, w2Rows, w2Cols), new global::SymbolicGrad.Vec(dB22, 0, b2Length), new global::SymbolicGrad.Vec(workspace.dB22Discarded, w2Rows * w2Cols, w1Rows));
             }
-            // ∂L/∂b2 = ∂L/∂b2
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂b2 = ∂L/∂b2
                 var dB2 = Parameters.GradientToAdd(b2);
                 {
                     int i = 0;
@@ -254,9 +257,9 @@ namespace Custom
             {
                 global::Custom.Rules.DensePullback(W1, b1, x.Row(r), new global::SymbolicGrad.Vec(dDense, r * w1Rows, w1Rows), new global::SymbolicGrad.Mat(dW12, 0, w1Rows, w1Cols), new global::SymbolicGrad.Vec(workspace.dW12Discarded, 0, b1Length), new global::SymbolicGrad.Vec(workspace.dW12Discarded, b1Length, xCols));
             }
-            // ∂L/∂W1 = ∂L/∂W1
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W1 = ∂L/∂W1
                 var dW1 = Parameters.GradientToAdd(W1);
                 for (int i = 0; i < w1Rows * w1Cols; i++) dW1[i] += dW12[i];
             }
@@ -269,9 +272,9 @@ namespace Custom
             {
                 global::Custom.Rules.DensePullback(W1, b1, x.Row(r), new global::SymbolicGrad.Vec(dDense, r * w1Rows, w1Rows), new global::SymbolicGrad.Mat(workspace.dB12Discarded, 0, w1Rows, w1Cols), new global::SymbolicGrad.Vec(dB12, 0, b1Length), new global::SymbolicGrad.Vec(workspace.dB12Discarded, w1Rows * w1Cols, xCols));
             }
-            // ∂L/∂b1 = ∂L/∂b1
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂b1 = ∂L/∂b1
                 var dB1 = Parameters.GradientToAdd(b1);
                 {
                     int i = 0;

@@ -145,10 +145,7 @@ namespace Nets
             }
             float[] logsumexpT8 = workspace.logsumexpT8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT8, batch);
             // logsumexpT8 = logΣexp(t8)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT8[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t8.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t8.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpT8.AsSpan(0, batch));
             float[] softmaxT8 = workspace.softmaxT8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.softmaxT8, batch * w2Rows);
             // softmaxT8 = exp(t8 − logsumexpT8)
             global::SymbolicGrad.CompilerServices.Kernels.SoftmaxFromLogSumExp(t8.AsSpan(0, batch * w2Rows), logsumexpT8.AsSpan(0, batch), batch, w2Rows, softmaxT8.AsSpan(0, batch * w2Rows));

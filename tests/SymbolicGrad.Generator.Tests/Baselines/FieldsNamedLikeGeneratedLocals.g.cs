@@ -75,7 +75,7 @@ namespace Names
             try
             {
                 float loss = LossForwardBatch(workspace2, x, label);
-                LossBackwardBatch(workspace2, x, label);
+                LossBackwardUnchecked(workspace2, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -163,10 +163,7 @@ namespace Names
             }
             float[] logsumexpT3 = workspace2.logsumexpT3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.logsumexpT3, batch2);
             // logsumexpT3 = logΣexp(t3)
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                logsumexpT3[r2] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t3.AsSpan(0, batch2 * wRows).Slice(r2 * wRows, wRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t3.AsSpan(0, batch2 * wRows), batch2, wRows, logsumexpT3.AsSpan(0, batch2));
             float[] sum2 = workspace2.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.sum2, 1);
             // sum2 = Σ(r · r)
             {
@@ -190,6 +187,12 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace2, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace2, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch2 = x.Rows;
             int xCols = x.Cols;
             int wRows = W.Rows;
@@ -206,9 +209,9 @@ namespace Names
 
             // Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into
             // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
-            // ∂L/∂r = 2 · (0.01 · r)
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂r = 2 · (0.01 · r)
                 var dR = Parameters.GradientToAdd(r);
                 {
                     int i = 0;
@@ -228,9 +231,9 @@ namespace Names
                 for (int i = 0; i < wRows; i++)
                     dT3[r2 * wRows + i] = (i == label[r2] ? -sampleWeight2 : 0f) + sampleWeight2 * softmaxT3[r2 * wRows + i];
             }
-            // ∂L/∂workspace = Σ_batch ∂L/∂t3
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂workspace = Σ_batch ∂L/∂t3
                 Parameters.AddColumnSums(workspace, new global::SymbolicGrad.Mat(dT3, 0, batch2, wRows));
             }
             float[] dTanh = workspace2.dTanh = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dTanh, batch2 * wRows);
@@ -253,9 +256,9 @@ namespace Names
                 for (; i < wRows; i++)
                     t4[r2 * wRows + i] = dT3[r2 * wRows + i] * tanh[r2 * wRows + i];
             }
-            // ∂L/∂dW = Σ_batch t4
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂dW = Σ_batch t4
                 Parameters.AddColumnSums(dW, new global::SymbolicGrad.Mat(t4, 0, batch2, wRows));
             }
             float[] dT5 = dTanh; // dTanh is not read again: dT5 overwrites it in place
@@ -268,14 +271,11 @@ namespace Names
                 for (; i < wRows; i++)
                     dT5[r2 * wRows + i] = dTanh[r2 * wRows + i] * (1f - tanh[r2 * wRows + i] * tanh[r2 * wRows + i]);
             }
-            // ∂L/∂W = Σ ∂L/∂(t2 + batch)·t1ᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W = Σ ∂L/∂(t2 + batch)·t1ᵀ
                 Parameters.AddOuterProducts(W, new global::SymbolicGrad.Mat(dT5, 0, batch2, wRows), new global::SymbolicGrad.Mat(t1, 0, batch2, xCols));
-            }
-            // ∂L/∂batch = Σ_batch ∂L/∂(t2 + batch)
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂batch = Σ_batch ∂L/∂(t2 + batch)
                 Parameters.AddColumnSums(batch, new global::SymbolicGrad.Mat(dT5, 0, batch2, wRows));
             }
             float[] dT1 = workspace2.dT1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dT1, batch2 * xCols);
@@ -283,9 +283,9 @@ namespace Names
             dT1.AsSpan(0, batch2 * xCols).Clear();
             if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, dT5.AsSpan(0, batch2 * wRows), dT1.AsSpan(0, batch2 * xCols));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch2 * wRows), WValues, dT1.AsSpan(0, batch2 * xCols), batch2, wCols, wRows);
-            // ∂L/∂sampleWeight = Σ_batch ∂L/∂t1
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂sampleWeight = Σ_batch ∂L/∂t1
                 Parameters.AddColumnSums(sampleWeight, new global::SymbolicGrad.Mat(dT1, 0, batch2, xCols));
             }
         }

@@ -69,7 +69,7 @@ namespace Names
             try
             {
                 float loss = LossForwardBatch(workspace, x, y);
-                LossBackwardBatch(workspace, x, y);
+                LossBackwardUnchecked(workspace, x, y); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -134,10 +134,7 @@ namespace Names
             }
             float[] logsumexpT2 = workspace.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT2[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t2.AsSpan(0, batch * wRows).Slice(r * wRows, wRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpT2 − t2[y]
             for (int r = 0; r < batch; r++)
@@ -154,6 +151,12 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> y)
         {
             LossCheckArguments(x, y);
+            LossBackwardUnchecked(workspace, x, y);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> y)
+        {
             int batch = x.Rows;
             int wRows = W.Rows;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
@@ -172,14 +175,11 @@ namespace Names
                 for (int i = 0; i < wRows; i++)
                     dT2[r * wRows + i] = (i == y[r] ? -sampleWeight : 0f) + sampleWeight * softmaxT2[r * wRows + i];
             }
-            // ∂L/∂W = Σ ∂L/∂t2·xᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W = Σ ∂L/∂t2·xᵀ
                 Parameters.AddOuterProducts(W, new global::SymbolicGrad.Mat(dT2, 0, batch, wRows), x);
-            }
-            // ∂L/∂w = Σ_batch ∂L/∂t2
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂w = Σ_batch ∂L/∂t2
                 Parameters.AddColumnSums(w, new global::SymbolicGrad.Mat(dT2, 0, batch, wRows));
             }
         }

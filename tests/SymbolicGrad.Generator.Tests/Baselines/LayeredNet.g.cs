@@ -71,7 +71,7 @@ namespace Digits
             try
             {
                 float loss = LossForwardBatch(workspace, x, label);
-                LossBackwardBatch(workspace, x, label);
+                LossBackwardUnchecked(workspace, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -207,14 +207,11 @@ namespace Digits
                 for (; i < wlRows; i++)
                     dZ[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t2[r * wlRows + i] > 0f ? dT2[r * wlRows + i] : 0f);
             }
-            // ∂L/∂W_l = Σ ∂L/∂z·hᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W_l = Σ ∂L/∂z·hᵀ
                 Parameters.AddOuterProducts(W_l, new global::SymbolicGrad.Mat(dZ, 0, batch, wlRows), h);
-            }
-            // ∂L/∂b_l = Σ_batch ∂L/∂z
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b_l = Σ_batch ∂L/∂z
                 Parameters.AddColumnSums(b_l, new global::SymbolicGrad.Mat(dZ, 0, batch, wlRows));
             }
             if (inputGradient)
@@ -253,10 +250,7 @@ namespace Digits
             lossLayers[W.Length - 1].output.Span.CopyTo(h.AsSpan(0, batch * wLastRows));
             float[] logsumexpH = workspace.logsumexpH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpH, batch);
             // logsumexpH = logΣexp(h)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpH[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(h.AsSpan(0, batch * wLastRows).Slice(r * wLastRows, wLastRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(h.AsSpan(0, batch * wLastRows), batch, wLastRows, logsumexpH.AsSpan(0, batch));
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpH − h[label]
             for (int r = 0; r < batch; r++)
@@ -273,6 +267,12 @@ namespace Digits
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch = x.Rows;
             int wLastRows = W[W.Length - 1].Rows;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss

@@ -101,7 +101,7 @@ namespace Digits
             try
             {
                 float loss = LossForwardBatch(workspace, x, label);
-                LossBackwardBatch(workspace, x, label);
+                LossBackwardUnchecked(workspace, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -285,10 +285,7 @@ namespace Digits
             }
             float[] logsumexpT11 = workspace.logsumexpT11 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT11, batch);
             // logsumexpT11 = logΣexp(t11)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT11[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t11.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t11.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpT11.AsSpan(0, batch));
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpT11 − t11[label]
             for (int r = 0; r < batch; r++)
@@ -305,6 +302,12 @@ namespace Digits
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch = x.Rows;
             int conv1OutChannels = conv1.OutChannels;
             int side = ((28 + 2 * conv1.Padding - conv1.Kernel) / conv1.Stride + 1);
@@ -352,14 +355,11 @@ namespace Digits
                 for (int i = 0; i < w2Rows; i++)
                     dT11[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * softmaxT11[r * w2Rows + i];
             }
-            // ∂L/∂W2 = Σ ∂L/∂t11·hiddenᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W2 = Σ ∂L/∂t11·hiddenᵀ
                 Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT11, 0, batch, w2Rows), new global::SymbolicGrad.Mat(hidden, 0, batch, w1Rows));
-            }
-            // ∂L/∂b2 = Σ_batch ∂L/∂t11
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b2 = Σ_batch ∂L/∂t11
                 Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT11, 0, batch, w2Rows));
             }
             float[] dHidden = workspace.dHidden = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dHidden, batch * w1Rows);
@@ -382,15 +382,12 @@ namespace Digits
                 for (; i < w1Rows; i++)
                     dT8[r * w1Rows + i] = t9[r * w1Rows + i] > 0f ? dT9[r * w1Rows + i] : 0f;
             }
-            // ∂L/∂bn3.Gamma = (∂bn3/∂γ)ᵀ·∂L/∂t8
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂bn3.Gamma = (∂bn3/∂γ)ᵀ·∂L/∂t8
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), default, batch, w1Rows, 1, bn3GammaValues, workspace.t8Mean.AsSpan(0, w1Rows), workspace.t8InvStd.AsSpan(0, w1Rows), Parameters.GradientToAdd(bn3.Gamma), default);
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), default, batch, w1Rows, 1, bn3GammaValues, bn3.RunningMean.Span, bn3.RunningVariance.Span, bn3.Epsilon, Parameters.GradientToAdd(bn3.Gamma), default);
-            }
-            // ∂L/∂bn3.Beta = (∂bn3/∂β)ᵀ·∂L/∂t8
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂bn3.Beta = (∂bn3/∂β)ᵀ·∂L/∂t8
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), default, batch, w1Rows, 1, bn3GammaValues, workspace.t8Mean.AsSpan(0, w1Rows), workspace.t8InvStd.AsSpan(0, w1Rows), default, Parameters.GradientToAdd(bn3.Beta));
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), default, batch, w1Rows, 1, bn3GammaValues, bn3.RunningMean.Span, bn3.RunningVariance.Span, bn3.Epsilon, default, Parameters.GradientToAdd(bn3.Beta));
             }
@@ -398,9 +395,9 @@ namespace Digits
             // ∂L/∂t7 = (∂bn3/∂x)ᵀ·∂L/∂t8
             if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), dT7.AsSpan(0, batch * w1Rows), batch, w1Rows, 1, bn3GammaValues, workspace.t8Mean.AsSpan(0, w1Rows), workspace.t8InvStd.AsSpan(0, w1Rows), default, default);
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t7.AsSpan(0, batch * w1Rows), dT8.AsSpan(0, batch * w1Rows), dT7.AsSpan(0, batch * w1Rows), batch, w1Rows, 1, bn3GammaValues, bn3.RunningMean.Span, bn3.RunningVariance.Span, bn3.Epsilon, default, default);
-            // ∂L/∂W1 = Σ ∂L/∂t7·h2ᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W1 = Σ ∂L/∂t7·h2ᵀ
                 Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT7, 0, batch, w1Rows), new global::SymbolicGrad.Mat(h2, 0, batch, n5));
             }
             float[] dH2 = workspace.dH2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH2, batch * n5);
@@ -424,15 +421,12 @@ namespace Digits
                 var geometry = new global::SymbolicGrad.CompilerServices.Pool2dGeometry(conv2OutChannels, side3, side3, 2, 2);
                 global::SymbolicGrad.CompilerServices.Kernels.MaxPool2dBackward(geometry, batch, workspace.t6Argmax.AsSpan(0, batch * geometry.OutputLength), dT6.AsSpan(0, batch * n5), dT5.AsSpan(0, batch * n4));
             }
-            // ∂L/∂bn2.Gamma = (∂bn2/∂γ)ᵀ·∂L/∂t5
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂bn2.Gamma = (∂bn2/∂γ)ᵀ·∂L/∂t5
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), default, batch, conv2OutChannels, side3 * side3, bn2GammaValues, workspace.t5Mean.AsSpan(0, conv2OutChannels), workspace.t5InvStd.AsSpan(0, conv2OutChannels), Parameters.GradientToAdd(bn2.Gamma), default);
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), default, batch, conv2OutChannels, side3 * side3, bn2GammaValues, bn2.RunningMean.Span, bn2.RunningVariance.Span, bn2.Epsilon, Parameters.GradientToAdd(bn2.Gamma), default);
-            }
-            // ∂L/∂bn2.Beta = (∂bn2/∂β)ᵀ·∂L/∂t5
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂bn2.Beta = (∂bn2/∂β)ᵀ·∂L/∂t5
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), default, batch, conv2OutChannels, side3 * side3, bn2GammaValues, workspace.t5Mean.AsSpan(0, conv2OutChannels), workspace.t5InvStd.AsSpan(0, conv2OutChannels), default, Parameters.GradientToAdd(bn2.Beta));
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), default, batch, conv2OutChannels, side3 * side3, bn2GammaValues, bn2.RunningMean.Span, bn2.RunningVariance.Span, bn2.Epsilon, default, Parameters.GradientToAdd(bn2.Beta));
             }
@@ -440,18 +434,15 @@ namespace Digits
             // ∂L/∂t4 = (∂bn2/∂x)ᵀ·∂L/∂t5
             if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), dT4.AsSpan(0, batch * n4), batch, conv2OutChannels, side3 * side3, bn2GammaValues, workspace.t5Mean.AsSpan(0, conv2OutChannels), workspace.t5InvStd.AsSpan(0, conv2OutChannels), default, default);
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t4.AsSpan(0, batch * n4), dT5.AsSpan(0, batch * n4), dT4.AsSpan(0, batch * n4), batch, conv2OutChannels, side3 * side3, bn2GammaValues, bn2.RunningMean.Span, bn2.RunningVariance.Span, bn2.Epsilon, default, default);
-            // ∂L/∂conv2.Weights = (∂conv2/∂W)ᵀ·∂L/∂t4
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂conv2.Weights = (∂conv2/∂W)ᵀ·∂L/∂t4
                 {
                     var geometry = global::SymbolicGrad.CompilerServices.Conv2dGeometry.For(conv2, side2, side2);
                     workspace.columns = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.columns, geometry.ColumnLength);
                     global::SymbolicGrad.CompilerServices.Kernels.Conv2dBackward(geometry, batch, h.AsSpan(0, batch * n3), conv2WeightsValues, dT4.AsSpan(0, batch * n4), Parameters.GradientToAdd(conv2.Weights), default, default, workspace.columns);
                 }
-            }
-            // ∂L/∂conv2.Bias = (∂conv2/∂b)ᵀ·∂L/∂t4
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂conv2.Bias = (∂conv2/∂b)ᵀ·∂L/∂t4
                 {
                     var geometry = global::SymbolicGrad.CompilerServices.Conv2dGeometry.For(conv2, side2, side2);
                     workspace.columns = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.columns, geometry.ColumnLength);
@@ -481,15 +472,12 @@ namespace Digits
                 var geometry = new global::SymbolicGrad.CompilerServices.Pool2dGeometry(conv1OutChannels, side, side, 2, 2);
                 global::SymbolicGrad.CompilerServices.Kernels.MaxPool2dBackward(geometry, batch, workspace.t3Argmax.AsSpan(0, batch * geometry.OutputLength), dT3.AsSpan(0, batch * n3), dT2.AsSpan(0, batch * n2));
             }
-            // ∂L/∂bn1.Gamma = (∂bn1/∂γ)ᵀ·∂L/∂t2
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂bn1.Gamma = (∂bn1/∂γ)ᵀ·∂L/∂t2
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), default, batch, conv1OutChannels, side * side, bn1GammaValues, workspace.t2Mean.AsSpan(0, conv1OutChannels), workspace.t2InvStd.AsSpan(0, conv1OutChannels), Parameters.GradientToAdd(bn1.Gamma), default);
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), default, batch, conv1OutChannels, side * side, bn1GammaValues, bn1.RunningMean.Span, bn1.RunningVariance.Span, bn1.Epsilon, Parameters.GradientToAdd(bn1.Gamma), default);
-            }
-            // ∂L/∂bn1.Beta = (∂bn1/∂β)ᵀ·∂L/∂t2
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂bn1.Beta = (∂bn1/∂β)ᵀ·∂L/∂t2
                 if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), default, batch, conv1OutChannels, side * side, bn1GammaValues, workspace.t2Mean.AsSpan(0, conv1OutChannels), workspace.t2InvStd.AsSpan(0, conv1OutChannels), default, Parameters.GradientToAdd(bn1.Beta));
                 else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), default, batch, conv1OutChannels, side * side, bn1GammaValues, bn1.RunningMean.Span, bn1.RunningVariance.Span, bn1.Epsilon, default, Parameters.GradientToAdd(bn1.Beta));
             }
@@ -497,18 +485,15 @@ namespace Digits
             // ∂L/∂t1 = (∂bn1/∂x)ᵀ·∂L/∂t2
             if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), dT1.AsSpan(0, batch * n2), batch, conv1OutChannels, side * side, bn1GammaValues, workspace.t2Mean.AsSpan(0, conv1OutChannels), workspace.t2InvStd.AsSpan(0, conv1OutChannels), default, default);
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t1.AsSpan(0, batch * n2), dT2.AsSpan(0, batch * n2), dT1.AsSpan(0, batch * n2), batch, conv1OutChannels, side * side, bn1GammaValues, bn1.RunningMean.Span, bn1.RunningVariance.Span, bn1.Epsilon, default, default);
-            // ∂L/∂conv1.Weights = (∂conv1/∂W)ᵀ·∂L/∂t1
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂conv1.Weights = (∂conv1/∂W)ᵀ·∂L/∂t1
                 {
                     var geometry = global::SymbolicGrad.CompilerServices.Conv2dGeometry.For(conv1, 28, 28);
                     workspace.columns = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.columns, geometry.ColumnLength);
                     global::SymbolicGrad.CompilerServices.Kernels.Conv2dBackward(geometry, batch, xValues, conv1WeightsValues, dT1.AsSpan(0, batch * n2), Parameters.GradientToAdd(conv1.Weights), default, default, workspace.columns);
                 }
-            }
-            // ∂L/∂conv1.Bias = (∂conv1/∂b)ᵀ·∂L/∂t1
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂conv1.Bias = (∂conv1/∂b)ᵀ·∂L/∂t1
                 {
                     var geometry = global::SymbolicGrad.CompilerServices.Conv2dGeometry.For(conv1, 28, 28);
                     workspace.columns = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.columns, geometry.ColumnLength);

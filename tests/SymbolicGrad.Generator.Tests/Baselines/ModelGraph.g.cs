@@ -139,7 +139,7 @@ namespace Pictures
             try
             {
                 float loss = LossForwardBatch(workspace, x, label);
-                LossBackwardBatch(workspace, x, label);
+                LossBackwardUnchecked(workspace, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -223,10 +223,7 @@ namespace Pictures
             }
             float[] logsumexpT4 = workspace.logsumexpT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT4, batch);
             // logsumexpT4 = logΣexp(t4)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT4[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t4.AsSpan(0, batch * w2Rows).Slice(r * w2Rows, w2Rows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t4.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpT4.AsSpan(0, batch));
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = logsumexpT4 − t4[label]
             for (int r = 0; r < batch; r++)
@@ -243,6 +240,12 @@ namespace Pictures
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch = x.Rows;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
@@ -265,14 +268,11 @@ namespace Pictures
                 for (int i = 0; i < w2Rows; i++)
                     dT4[r * w2Rows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * softmaxT4[r * w2Rows + i];
             }
-            // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W2 = Σ ∂L/∂t4·t2ᵀ
                 Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows), new global::SymbolicGrad.Mat(t2, 0, batch, w1Rows));
-            }
-            // ∂L/∂b2 = Σ_batch ∂L/∂t4
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b2 = Σ_batch ∂L/∂t4
                 Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT4, 0, batch, w2Rows));
             }
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * w1Rows);
@@ -290,14 +290,11 @@ namespace Pictures
                 for (; i < w1Rows; i++)
                     dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
             }
-            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
                 Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);
-            }
-            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
                 Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows));
             }
         }

@@ -51,7 +51,7 @@ namespace Names
             try
             {
                 float loss = LossForwardBatch(workspace, W, targets);
-                LossBackwardBatch(workspace, W, targets);
+                LossBackwardUnchecked(workspace, W, targets); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -152,6 +152,12 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat W, global::SymbolicGrad.Mat targets)
         {
             LossCheckArguments(W, targets);
+            LossBackwardUnchecked(workspace, W, targets);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat W, global::SymbolicGrad.Mat targets)
+        {
             int batch = W.Rows;
             int wRows = this.W.Rows;
             var ParametersValues = Parameters.Span;
@@ -191,9 +197,9 @@ namespace Names
                 for (; i < wRows; i++)
                     t2[r * wRows + i] = dMath2[r * wRows + i] * sum2[r * wRows + i];
             }
-            // ∂L/∂Parameters = Σ_batch t2
             lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
+                // ∂L/∂Parameters = Σ_batch t2
                 ((global::SymbolicGrad.Model)this).Parameters.AddColumnSums(Parameters, new global::SymbolicGrad.Mat(t2, 0, batch, wRows));
             }
             float[] dT3 = dSum2; // dSum2 is not read again: dT3 overwrites it in place
@@ -206,14 +212,11 @@ namespace Names
                 for (; i < wRows; i++)
                     dT3[r * wRows + i] = dSum2[r * wRows + i] * (1f - sum2[r * wRows + i] * sum2[r * wRows + i]);
             }
-            // ∂L/∂W = Σ ∂L/∂(t1 + b)·Wᵀ
             lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
+                // ∂L/∂W = Σ ∂L/∂(t1 + b)·Wᵀ
                 ((global::SymbolicGrad.Model)this).Parameters.AddOuterProducts(this.W, new global::SymbolicGrad.Mat(dT3, 0, batch, wRows), W);
-            }
-            // ∂L/∂b = Σ_batch ∂L/∂(t1 + b)
-            lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
-            {
+                // ∂L/∂b = Σ_batch ∂L/∂(t1 + b)
                 ((global::SymbolicGrad.Model)this).Parameters.AddColumnSums(b, new global::SymbolicGrad.Mat(dT3, 0, batch, wRows));
             }
         }

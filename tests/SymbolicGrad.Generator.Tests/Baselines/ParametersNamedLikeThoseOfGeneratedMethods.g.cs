@@ -71,7 +71,7 @@ namespace Names
             try
             {
                 float loss = LossForwardBatch(workspace2, workspace, accumulateGradient);
-                LossBackwardBatch(workspace2, workspace, accumulateGradient);
+                LossBackwardUnchecked(workspace2, workspace, accumulateGradient); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -143,10 +143,7 @@ namespace Names
             }
             float[] logsumexpT2 = workspace2.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT2[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t2.AsSpan(0, batch * wRows).Slice(r * wRows, wRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
             float[] f = workspace2.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.f, batch);
             // f = logsumexpT2 − t2[accumulateGradient]
             for (int r = 0; r < batch; r++)
@@ -163,6 +160,12 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat workspace, global::System.ReadOnlySpan<int> accumulateGradient)
         {
             LossCheckArguments(workspace, accumulateGradient);
+            LossBackwardUnchecked(workspace2, workspace, accumulateGradient);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace2, global::SymbolicGrad.Mat workspace, global::System.ReadOnlySpan<int> accumulateGradient)
+        {
             int batch = workspace.Rows;
             int wRows = W.Rows;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
@@ -182,9 +185,9 @@ namespace Names
                 for (int i = 0; i < wRows; i++)
                     dT2[r * wRows + i] = (i == accumulateGradient[r] ? -sampleWeight : 0f) + sampleWeight * softmaxT2[r * wRows + i];
             }
-            // ∂L/∂b = Σ_batch ∂L/∂t2
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂b = Σ_batch ∂L/∂t2
                 Parameters.AddColumnSums(b, new global::SymbolicGrad.Mat(dT2, 0, batch, wRows));
             }
             float[] dT1 = workspace2.dT1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dT1, batch * wRows);
@@ -197,9 +200,9 @@ namespace Names
                 for (; i < wRows; i++)
                     dT1[r * wRows + i] = dT2[r * wRows + i] * (1f - tanhT1[r * wRows + i] * tanhT1[r * wRows + i]);
             }
-            // ∂L/∂W = Σ ∂L/∂t1·workspaceᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W = Σ ∂L/∂t1·workspaceᵀ
                 Parameters.AddOuterProducts(W, new global::SymbolicGrad.Mat(dT1, 0, batch, wRows), workspace);
             }
         }

@@ -57,7 +57,7 @@ namespace Blocks
             try
             {
                 float loss = LossForwardBatch(workspace, x, target);
-                LossBackwardBatch(workspace, x, target);
+                LossBackwardUnchecked(workspace, x, target); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -190,6 +190,12 @@ namespace Blocks
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
             LossCheckArguments(x, target);
+            LossBackwardUnchecked(workspace, x, target);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
+        {
             int batch = x.Rows;
             int w1Rows = W1.Rows;
             int w2Rows = W2.Rows;
@@ -222,9 +228,9 @@ namespace Blocks
                 for (; i < w3Rows; i++)
                     dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
             }
-            // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
                 Parameters.AddOuterProducts(W3, new global::SymbolicGrad.Mat(dT5, 0, batch, w3Rows), new global::SymbolicGrad.Mat(r2, 0, batch, w1Rows));
             }
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dR2, batch * w1Rows);
@@ -242,14 +248,11 @@ namespace Blocks
                 for (; i < w2Rows; i++)
                     dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
             }
-            // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
                 Parameters.AddOuterProducts(W2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows), new global::SymbolicGrad.Mat(h, 0, batch, w1Rows));
-            }
-            // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b2 = Σ_batch ∂L/∂(t2 + b2)
                 Parameters.AddColumnSums(b2, new global::SymbolicGrad.Mat(dT6, 0, batch, w2Rows));
             }
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
@@ -277,14 +280,11 @@ namespace Blocks
                 for (; i < w1Rows; i++)
                     dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
             }
-            // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
                 Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows), x);
-            }
-            // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
-            lock (Parameters.GradientLock)
-            {
+                // ∂L/∂b1 = Σ_batch ∂L/∂(t1 + b1)
                 Parameters.AddColumnSums(b1, new global::SymbolicGrad.Mat(dT8, 0, batch, w1Rows));
             }
         }

@@ -78,7 +78,7 @@ namespace Custom
             try
             {
                 float loss = LossForwardBatch(workspace, x, label);
-                LossBackwardBatch(workspace, x, label);
+                LossBackwardUnchecked(workspace, x, label); // the forward pass has checked the arguments
                 return loss;
             }
             finally
@@ -147,10 +147,7 @@ namespace Custom
             }
             float[] logsumexpT2 = workspace.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT2[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t2.AsSpan(0, batch * wRows).Slice(r * wRows, wRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
             float[] sum2 = workspace.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.sum2, batch);
             // sum2 = Σ(v · x)
             for (int r = 0; r < batch; r++)
@@ -191,6 +188,12 @@ namespace Custom
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossBackwardUnchecked(workspace, x, label);
+        }
+
+        /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>
+        private void LossBackwardUnchecked(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
+        {
             int batch = x.Rows;
             int xCols = x.Cols;
             int wRows = W.Rows;
@@ -230,9 +233,9 @@ namespace Custom
                 for (; i < vLength; i++)
                     t3[r * vLength + i] = dSum2[r] * xValues[r * xCols + i];
             }
-            // ∂L/∂v = Σ_batch t3
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂v = Σ_batch t3
                 Parameters.AddColumnSums(v, new global::SymbolicGrad.Mat(t3, 0, batch, vLength));
             }
             float[] softmaxT2 = workspace.softmaxT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.softmaxT2, batch * wRows);
@@ -245,18 +248,18 @@ namespace Custom
                 for (int i = 0; i < wRows; i++)
                     dT2[r * wRows + i] = (i == label[r] ? -sampleWeight : 0f) + sampleWeight * softmaxT2[r * wRows + i];
             }
-            // ∂L/∂W = Σ ∂L/∂t2·xᵀ
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂W = Σ ∂L/∂t2·xᵀ
                 Parameters.AddOuterProducts(W, new global::SymbolicGrad.Mat(dT2, 0, batch, wRows), x);
             }
             float[] reducebatchDT2 = workspace.reducebatchDT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.reducebatchDT2, wRows);
             // reducebatchDT2 = Σ_batch ∂L/∂t2
             reducebatchDT2.AsSpan(0, wRows).Clear();
             global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT2.AsSpan(0, batch * wRows), batch, wRows, reducebatchDT2.AsSpan(0, wRows));
-            // ∂L/∂b = ∂L/∂sumB + reducebatchDT2
             lock (Parameters.GradientLock)
             {
+                // ∂L/∂b = ∂L/∂sumB + reducebatchDT2
                 var dB = Parameters.GradientToAdd(b);
                 {
                     int i = 0;

@@ -58,7 +58,7 @@ internal static class ModelMethodWriter
         WithPooledWorkspace(c, () =>
         {
             c.Line($"float {names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
-            c.Line($"{backwardBatch}({workspace}, {batchArguments});");
+            c.Line($"{c.Call(names.BackwardUnchecked)}({workspace}, {batchArguments}); // the forward pass has checked the arguments");
             c.Line($"return {names.Loss};");
         });
         c.Writer.WriteLineNoTabs(string.Empty);
@@ -205,9 +205,17 @@ internal static class ModelMethodWriter
         var names = c.Names;
         WorkspaceWriter.Doc(c, $"The backward pass of <see cref=\"{method.DocumentationId}\"/> for a batch, after <c>{method.Name}ForwardBatch</c> with the same arguments: adds the gradient of the mean loss into <c>Parameters.Gradients</c>.", null);
         c.Line($"public void {method.Name}BackwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
+        c.Block(true, () =>
+        {
+            c.Line($"{c.Call(names.CheckArguments)}({batchArguments});");
+            c.Line($"{c.Call(names.BackwardUnchecked)}({names.Workspace}, {batchArguments});");
+        });
+        c.Writer.WriteLineNoTabs(string.Empty);
+        c.Line($"/// <summary><c>{method.Name}BackwardBatch</c> once its arguments are checked: <c>{method.Name}GradientBatch</c> calls it after the forward pass has checked them.</summary>");
+        c.Line($"private void {names.BackwardUnchecked}({method.Name}Workspace {names.Workspace}, {batchSignature})");
         // The forward values the backward pass reads (those overwritten in place are gone).
         var overwritten = new HashSet<int>(c.Overwritten);
-        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+        WritePass(c, null, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line("// Backward pass: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added into");
             c.Line("// Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
@@ -242,12 +250,12 @@ internal static class ModelMethodWriter
     /// its code uses: the body is written first (recording what it uses), then its declarations before it.
     /// </summary>
     /// <param name="c">The code.</param>
-    /// <param name="check">The argument check it starts with.</param>
+    /// <param name="check">The argument check it starts with; null for none (the caller has checked).</param>
     /// <param name="reads">The forward values it may read.</param>
     /// <param name="forward">Whether it is a forward pass (which reads the mode and takes the random stream).</param>
     /// <param name="writeBody">Writes the body.</param>
     /// <param name="declaresView">Which parameters get a view declared (by default all: a layer's Jvp takes its weights' tangents as views already).</param>
-    public static void WritePass(TensorCode c, string check, IEnumerable<ScheduledValue> reads, bool forward, Action writeBody,
+    public static void WritePass(TensorCode c, string? check, IEnumerable<ScheduledValue> reads, bool forward, Action writeBody,
         Func<ParameterInfo, bool>? declaresView = null)
     {
         declaresView ??= _ => true;
@@ -265,7 +273,7 @@ internal static class ModelMethodWriter
         var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name) && declaresView(p)).ToList();
         c.Writer = outer;
 
-        c.Line(check);
+        if (check is not null) c.Line(check);
         if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
         var declared = new HashSet<Dim>();
         foreach (var dim in usedDims)

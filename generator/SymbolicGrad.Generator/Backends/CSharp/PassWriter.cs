@@ -83,28 +83,44 @@ internal static class PassWriter
                     WriteValue(c, value);
                 });
             }
-            foreach (var gradient in c.Tensor.Gradients.Where(g => g.ReadyAfter == at && g.Terms.Count > 0))
+            var ready = c.Tensor.Gradients.Where(g => g.ReadyAfter == at && g.Terms.Count > 0).ToList();
+            for (int k = 0; k < ready.Count; k++)
             {
-                var parameter = c.Method.Parameters[gradient.Parameter];
-                string terms = string.Join(" + ", gradient.Terms.Select(t => (t.Negated ? "−" : "") + c.Math.Print(t.Node)));
-                string math = (c.GradientLabel?.Invoke(parameter) ?? $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)}") + " = " + terms;
+                var gradient = ready[k];
                 if (!gradient.Locked)
                 {
-                    c.Line($"var {gradient.Span} = {c.GradientSpan?.Invoke(parameter) ?? parameter.GradientName + ".Span"}; // {math}");
+                    var parameter = c.Method.Parameters[gradient.Parameter];
+                    c.Line($"var {gradient.Span} = {c.GradientSpan?.Invoke(parameter) ?? parameter.GradientName + ".Span"}; // {GradientMath(c, gradient)}");
                     foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter, gradient.Span!, term);
                     continue;
                 }
                 // The store adds the kernel terms (or applies them as the optimizer's update); element-wise terms go into
-                // the gradient it hands out. One call at a time per model.
-                c.Line("// " + math);
+                // the gradient it hands out. One call at a time per model: the gradients ready together share one lock.
+                int end = k;
+                while (end + 1 < ready.Count && ready[end + 1].Locked) end++;
+                var locked = ready.GetRange(k, end - k + 1);
+                k = end;
                 c.Line($"lock ({c.Parameters}.GradientLock)");
                 c.Block(true, () =>
                 {
-                    if (gradient.Span is { } span) c.Line($"var {span} = {c.Parameters}.GradientToAdd({parameter.Name});");
-                    foreach (var term in gradient.Terms) WriteGradientTerm(c, parameter, gradient.Span ?? "", term);
+                    foreach (var g in locked)
+                    {
+                        var parameter = c.Method.Parameters[g.Parameter];
+                        c.Line("// " + GradientMath(c, g));
+                        if (g.Span is { } span) c.Line($"var {span} = {c.Parameters}.GradientToAdd({parameter.Name});");
+                        foreach (var term in g.Terms) WriteGradientTerm(c, parameter, g.Span ?? "", term);
+                    }
                 });
             }
         }
+    }
+
+    /// <summary>A gradient as its terms' sum, for the comment above its code: ∂L/∂W = Σ ∂L/∂t·xᵀ.</summary>
+    private static string GradientMath(TensorCode c, GradientAccumulation gradient)
+    {
+        var parameter = c.Method.Parameters[gradient.Parameter];
+        string terms = string.Join(" + ", gradient.Terms.Select(t => (t.Negated ? "−" : "") + c.Math.Print(t.Node)));
+        return (c.GradientLabel?.Invoke(parameter) ?? $"∂{c.Plan.ResultName}/∂{Identifiers.Bare(c.Dag[parameter.Input].Name!)}") + " = " + terms;
     }
 
     private static void WriteGradientTerm(TensorCode c, ParameterInfo parameter, string gradient, GradientTerm term)

@@ -274,16 +274,18 @@ internal static partial class OpTable
             w.Line($"{w.Parameters}.AddColumnSums({parameter}, {w.BatchMatrix(n[0])}{(negated ? ", -1f" : "")});");
     }
 
-    /// <summary>log Σ exp of each sample's vector, by the runtime's stable kernel.</summary>
+    /// <summary>log Σ exp of each sample's vector, by the runtime's stable kernel: one call for the whole batch.</summary>
     private sealed class LogSumExpKernel : KernelLowering
     {
         public override void Write(IKernelWriter w, Node n, int node)
         {
             string length = w.Dim(w[n[0]].Shape!.Length);
-            string row = w.Row(n.Batched);
-            string start = n.Batched ? row + " * " + length : "0";
-            w.PerSample(n.Batched, scoped: false, () =>
-                w.Line($"{w.Element(node, row, "0")} = {w.Kernels}.LogSumExp({w.Span(n[0])}.Slice({start}, {length}));"));
+            if (n.Batched)
+            {
+                w.Line($"{w.Kernels}.LogSumExpRows({w.Span(n[0])}, {w.Batch}, {length}, {w.Span(node)});");
+                return;
+            }
+            w.Line($"{w.Element(node, "0", "0")} = {w.Kernels}.LogSumExp({w.Span(n[0])}.Slice(0, {length}));");
         }
     }
 
