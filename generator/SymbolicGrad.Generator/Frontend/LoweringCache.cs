@@ -251,7 +251,8 @@ internal static class LoweringCache
     private static TextSpan? BodyAround(SyntaxTree tree, TextSpan edited)
     {
         var root = tree.GetRoot();
-        if (root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return null;
+        // Most files have no directive at all: then the walk over the edited range's trivia is not needed.
+        if (root.ContainsDirectives && root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return null;
         for (var node = root.FindNode(edited, getInnermostNodeForTie: true); node is not null; node = node.Parent)
         {
             if (!IsBody(node)) continue;
