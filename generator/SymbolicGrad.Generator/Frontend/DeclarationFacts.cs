@@ -15,22 +15,44 @@ internal static class DeclarationFacts
 {
     private static readonly object Gate = new();
 
-    /// <summary>The facts of the latest declarations seen (one set: declarations seldom change between keystrokes).</summary>
-    private static Store? s_latest;
+    /// <summary>
+    /// The facts of the last few sets of declarations seen (declarations seldom change between keystrokes; a few, so
+    /// that an IDE's projects, compiled in turn, do not push each other's out).
+    /// </summary>
+    private static readonly List<Store> s_recent = new();
 
     /// <summary>The facts the lowering on this thread may use; null outside <see cref="LoweringCache"/>'s lowering.</summary>
     [System.ThreadStatic]
     private static Store? t_current;
 
-    /// <summary>The facts of <paramref name="compilation"/>, whose declarations have fingerprint <paramref name="declarations"/>.</summary>
+    /// <summary>
+    /// The facts of <paramref name="compilation"/>, whose declarations have fingerprint <paramref name="declarations"/>:
+    /// the same instance for every compilation with the same declarations, options and references, so that what is
+    /// cached under it compares it by reference.
+    /// </summary>
     public static Store For(ulong declarations, Compilation compilation)
     {
         lock (Gate)
         {
-            if (s_latest is { } latest && latest.Holds(declarations, compilation)) return latest;
-            return s_latest = new Store(declarations, compilation.Options, compilation.ExternalReferences);
+            for (int i = 0; i < s_recent.Count; i++)
+            {
+                var store = s_recent[i];
+                if (!store.Holds(declarations, compilation)) continue;
+                if (i > 0)
+                {
+                    s_recent.RemoveAt(i);
+                    s_recent.Insert(0, store);
+                }
+                return store;
+            }
+            var created = new Store(declarations, compilation.Options, compilation.ExternalReferences);
+            s_recent.Insert(0, created);
+            if (s_recent.Count > RecentStores) s_recent.RemoveAt(s_recent.Count - 1);
+            return created;
         }
     }
+
+    private const int RecentStores = 4;
 
     /// <summary>Makes <paramref name="store"/> the facts of this thread; returns the ones it replaces, for <see cref="Leave"/>.</summary>
     public static Store? Enter(Store store)

@@ -16,7 +16,7 @@ internal static class DerivativeForms
 {
     /// <summary>The forms asked for and allowed; problems are reported and turn the form off.</summary>
     public static (bool Jvp, bool Hessian) Check(MethodKind kind, IMethodSymbol method, DifferentiableMark mark,
-        IReadOnlyList<ParameterInfo> parameters, List<DiagnosticInfo> diagnostics)
+        IReadOnlyList<DeclaredParameter> parameters, List<DiagnosticInfo> diagnostics)
     {
         bool jvp = mark.Jvp, hessian = mark.Hessian;
         if (!jvp && !hessian) return (false, false);

@@ -18,13 +18,11 @@ internal sealed record DifferentiableMark(bool Jvp, bool Hessian, bool Graph)
     private static readonly DifferentiableMark Plain = new(false, false, false);
 
     /// <summary>
-    /// The mark of <paramref name="node"/>, a method or local function; <paramref name="symbol"/> binds its declaration
-    /// when the mark is not known yet. A local function's attributes lie inside a body, outside the declaration facts.
+    /// The mark of the method or local function whose declaration <paramref name="key"/> names (<see cref="KeyOf"/>);
+    /// <paramref name="symbol"/> binds its declaration when the mark is not known yet.
     /// </summary>
-    public static DifferentiableMark? Of(SyntaxNode node, ulong treeDeclarations, System.Func<ISymbol?> symbol) =>
-        node is MemberDeclarationSyntax member && KeyOf(member, treeDeclarations) is { } key
-            ? DeclarationFacts.Get(key, () => Read(symbol()))
-            : Read(symbol());
+    public static DifferentiableMark? Of(string? key, System.Func<ISymbol?> symbol) =>
+        key is not null ? DeclarationFacts.Get("differentiable|" + key, () => Read(symbol())) : Read(symbol());
 
     /// <summary>The mark as bound from <paramref name="symbol"/>'s attributes: the first SymbolicGrad.DifferentiableAttribute's.</summary>
     public static DifferentiableMark? Read(ISymbol? symbol)
@@ -48,10 +46,14 @@ internal sealed record DifferentiableMark(bool Jvp, bool Hessian, bool Graph)
         && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
     /// <summary>
-    /// A key naming <paramref name="member"/>'s declaration while every file's declarations stay the same: its file (path
+    /// A key naming <paramref name="node"/>'s declaration while every file's declarations stay the same: its file (path
     /// and fingerprint of its declarations, <paramref name="treeDeclarations"/>) and its place among the members of each
-    /// enclosing declaration. Null when it is not a member of a type or namespace (broken code).
+    /// enclosing declaration. Null when it is not a member of a type or namespace (broken code), or a local function
+    /// (whose attributes lie inside a body, outside the declaration facts).
     /// </summary>
+    public static string? KeyOf(SyntaxNode node, ulong treeDeclarations) =>
+        node is MemberDeclarationSyntax member ? KeyOf(member, treeDeclarations) : null;
+
     private static string? KeyOf(MemberDeclarationSyntax member, ulong treeDeclarations)
     {
         var places = new List<int>();
@@ -69,7 +71,7 @@ internal sealed record DifferentiableMark(bool Jvp, bool Hessian, bool Graph)
             places.Add(place);
         }
         if (node is not CompilationUnitSyntax) return null;
-        var key = new StringBuilder("differentiable|").Append(member.SyntaxTree.FilePath).Append('|').Append(treeDeclarations).Append('|');
+        var key = new StringBuilder().Append(member.SyntaxTree.FilePath).Append('|').Append(treeDeclarations).Append('|');
         for (int i = places.Count - 1; i >= 0; i--) key.Append(places[i]).Append('.');
         return key.ToString();
     }

@@ -26,8 +26,10 @@ namespace SymbolicGrad.Generator.Frontend;
 internal static class LoweringCache
 {
     private static readonly ConditionalWeakTable<SyntaxNode, Entry> Entries = new();
-    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> TreePrints = new();
-    private static readonly ConditionalWeakTable<Compilation, StrongBox<ulong>> CompilationPrints = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreePrint> TreePrints = new();
+
+    /// <summary>Each compilation's declarations, options and references, as one instance shared by every compilation alike.</summary>
+    private static readonly ConditionalWeakTable<Compilation, DeclarationFacts.Store> Settings = new();
 
     /// <summary>The nodes of each tree that have an entry, so that the next version of the file can find them.</summary>
     private static readonly ConditionalWeakTable<SyntaxTree, List<SyntaxNode>> NodesByTree = new();
@@ -67,9 +69,9 @@ internal static class LoweringCache
     public static LoweringResult? Lower(SyntaxNode node, SemanticModel semanticModel, CancellationToken cancellation)
     {
         var compilation = semanticModel.Compilation;
-        ulong declarations = DeclarationsOf(compilation, cancellation);
-        if (Entries.TryGetValue(node, out var cached) && cached.StillHolds(compilation, declarations)) return cached.Result;
-        if (FromPreviousVersion(node, compilation, declarations) is { } moved)
+        var settings = SettingsOf(compilation, cancellation);
+        if (Entries.TryGetValue(node, out var cached) && cached.StillHolds(compilation, settings)) return cached.Result;
+        if (FromPreviousVersion(node, compilation, settings) is { } moved)
         {
             Remember(node, moved);
             return moved.Result;
@@ -79,12 +81,12 @@ internal static class LoweringCache
         var consulted = new HashSet<SyntaxTree>();
         ISymbol? symbol = null;
         LoweringResult? result = null;
-        var outerFacts = DeclarationFacts.Enter(DeclarationFacts.For(declarations, compilation));
+        var outerFacts = DeclarationFacts.Enter(settings);
         try
         {
             // Known from an earlier compilation with the same declarations, the mark costs no binding.
-            var mark = DifferentiableMark.Of(node, DeclarationsOf(node.SyntaxTree, cancellation),
-                () => symbol ??= semanticModel.GetDeclaredSymbol(node, cancellation));
+            string? key = DifferentiableMark.KeyOf(node, DeclarationsOf(node.SyntaxTree, cancellation));
+            var mark = DifferentiableMark.Of(key, () => symbol ??= semanticModel.GetDeclaredSymbol(node, cancellation));
             if (mark is not null)
             {
                 symbol ??= semanticModel.GetDeclaredSymbol(node, cancellation);
@@ -92,7 +94,7 @@ internal static class LoweringCache
                 t_consulted = consulted;
                 try
                 {
-                    result = MethodLowering.Lower(node, symbol, mark, semanticModel, cancellation);
+                    result = MethodLowering.Lower(node, symbol, mark, key, semanticModel, cancellation);
                 }
                 finally
                 {
@@ -118,7 +120,7 @@ internal static class LoweringCache
                 }
             }
         }
-        Remember(node, new Entry(result, consulted.ToArray(), readOwnFile, declarations, compilation.Options, compilation.ExternalReferences));
+        Remember(node, new Entry(result, consulted.ToArray(), readOwnFile, settings));
         return result;
     }
 
@@ -155,7 +157,7 @@ internal static class LoweringCache
     /// method in the file's previous tree, if it still holds: the edit kept the text's length and put no line break or
     /// directive in or out, so every span and line the result holds is unchanged, and it did not touch this method's text.
     /// </summary>
-    private static Entry? FromPreviousVersion(SyntaxNode node, Compilation compilation, ulong declarations)
+    private static Entry? FromPreviousVersion(SyntaxNode node, Compilation compilation, DeclarationFacts.Store settings)
     {
         var tree = node.SyntaxTree;
         if (PreviousVersionOf(tree) is not { } previous) return null;
@@ -171,7 +173,7 @@ internal static class LoweringCache
         foreach (var old in nodes)
         {
             if (old.FullSpan == span && old.RawKind == node.RawKind && Entries.TryGetValue(old, out var entry)
-                && entry.MovedTo(tree, previous, compilation, declarations) is { } moved)
+                && entry.MovedTo(tree, previous, compilation, settings) is { } moved)
             {
                 return moved;
             }
@@ -188,7 +190,7 @@ internal static class LoweringCache
         var known = EditsInOneBody.GetValue(current, _ =>
         {
             var edited = EditedRange(previous, current);
-            return new StrongBox<TextSpan?>(edited is { } range && InOneBody(previous, range) && InOneBody(current, range) ? range : null);
+            return new StrongBox<TextSpan?>(edited is { } range && InOneBody(previous, current, range) ? range : null);
         });
         return known.Value;
     }
@@ -237,19 +239,26 @@ internal static class LoweringCache
     }
 
     /// <summary>
-    /// Whether <paramref name="edited"/> (if not empty) lies inside one body of <paramref name="tree"/> and holds no
-    /// preprocessor directive: a '#define', '#if' or '#nullable' there can change how the rest of the file parses or binds.
+    /// Whether <paramref name="edited"/> (if not empty) lies strictly inside one body, the same in both trees, and holds
+    /// no preprocessor directive: then every token outside bodies is unchanged. A '#define', '#if' or '#nullable' can
+    /// change how the rest of the file parses or binds; an edit of a body's first or last token (a brace) can move where
+    /// the body ends.
     /// </summary>
-    private static bool InOneBody(SyntaxTree tree, TextSpan edited)
+    private static bool InOneBody(SyntaxTree previous, SyntaxTree current, TextSpan edited) =>
+        edited.IsEmpty || (BodyAround(previous, edited) is { } before && BodyAround(current, edited) is { } after && before == after);
+
+    /// <summary>The span of the innermost body holding <paramref name="edited"/> strictly inside, or null.</summary>
+    private static TextSpan? BodyAround(SyntaxTree tree, TextSpan edited)
     {
-        if (edited.IsEmpty) return true;
         var root = tree.GetRoot();
-        if (root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return false;
+        // Most files have no directive at all: then the walk over the edited range's trivia is not needed.
+        if (root.ContainsDirectives && root.DescendantTrivia(edited, descendIntoTrivia: true).Any(t => t.IsDirective)) return null;
         for (var node = root.FindNode(edited, getInnermostNodeForTie: true); node is not null; node = node.Parent)
         {
-            if (IsBody(node)) return node.Span.Contains(edited);
+            if (!IsBody(node)) continue;
+            return edited.Start >= node.GetFirstToken().Span.End && edited.End <= node.GetLastToken().Span.Start ? node.Span : null;
         }
-        return false;
+        return null;
     }
 
     private static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
@@ -258,26 +267,23 @@ internal static class LoweringCache
     {
         private readonly SyntaxTree[] _trees;
         private readonly bool _readOwnFile;
-        private readonly ulong _declarations;
-        private readonly CompilationOptions _options;
-        private readonly ImmutableArray<MetadataReference> _references;
 
-        public Entry(LoweringResult? result, SyntaxTree[] trees, bool readOwnFile, ulong declarations, CompilationOptions options,
-            ImmutableArray<MetadataReference> references)
+        /// <summary>The declarations, options and references it was lowered under (one instance per set: compared by reference).</summary>
+        private readonly DeclarationFacts.Store _settings;
+
+        public Entry(LoweringResult? result, SyntaxTree[] trees, bool readOwnFile, DeclarationFacts.Store settings)
         {
             Result = result;
             _trees = trees;
             _readOwnFile = readOwnFile;
-            _declarations = declarations;
-            _options = options;
-            _references = references;
+            _settings = settings;
         }
 
         public LoweringResult? Result { get; }
 
-        public bool StillHolds(Compilation compilation, ulong declarations)
+        public bool StillHolds(Compilation compilation, DeclarationFacts.Store settings)
         {
-            if (!SameSettings(compilation, declarations)) return false;
+            if (!ReferenceEquals(settings, _settings)) return false;
             foreach (var tree in _trees)
             {
                 if (!compilation.ContainsSyntaxTree(tree)) return false;
@@ -286,47 +292,69 @@ internal static class LoweringCache
         }
 
         /// <summary>This entry for the same method in <paramref name="current"/>, the edited <paramref name="previous"/>; null if it no longer holds.</summary>
-        public Entry? MovedTo(SyntaxTree current, SyntaxTree previous, Compilation compilation, ulong declarations)
+        public Entry? MovedTo(SyntaxTree current, SyntaxTree previous, Compilation compilation, DeclarationFacts.Store settings)
         {
-            if (_readOwnFile || !SameSettings(compilation, declarations)) return null;
+            if (_readOwnFile || !ReferenceEquals(settings, _settings)) return null;
             var trees = new SyntaxTree[_trees.Length];
             for (int i = 0; i < trees.Length; i++)
             {
                 trees[i] = ReferenceEquals(_trees[i], previous) ? current : _trees[i];
                 if (!compilation.ContainsSyntaxTree(trees[i])) return null;
             }
-            return new Entry(Result, trees, _readOwnFile, _declarations, _options, _references);
+            return new Entry(Result, trees, _readOwnFile, _settings);
         }
+    }
 
-        private bool SameSettings(Compilation compilation, ulong declarations)
-        {
-            if (declarations != _declarations || !ReferenceEquals(compilation.Options, _options)) return false;
-            var references = compilation.ExternalReferences;
-            if (references.Length != _references.Length) return false;
-            for (int i = 0; i < references.Length; i++)
-            {
-                if (!ReferenceEquals(references[i], _references[i])) return false;
-            }
-            return true;
-        }
+    /// <summary>
+    /// <paramref name="compilation"/>'s declarations, options and references: asked once per compilation, then read by
+    /// reference for each method.
+    /// </summary>
+    private static DeclarationFacts.Store SettingsOf(Compilation compilation, CancellationToken cancellation)
+    {
+        if (Settings.TryGetValue(compilation, out var known)) return known;
+        var settings = DeclarationFacts.For(DeclarationsOf(compilation, cancellation), compilation);
+        return Settings.GetValue(compilation, _ => settings);
     }
 
     /// <summary>An order-independent fingerprint of every file's declarations (its path and tokens outside bodies).</summary>
     private static ulong DeclarationsOf(Compilation compilation, CancellationToken cancellation)
     {
-        if (CompilationPrints.TryGetValue(compilation, out var known)) return known.Value;
         ulong sum = 0;
         foreach (var tree in compilation.SyntaxTrees)
         {
-            sum += Mix(DeclarationsOf(tree, cancellation) ^ Hash(tree.FilePath));
+            sum += TreePrintOf(tree, cancellation).WithPath;
         }
-        CompilationPrints.GetValue(compilation, _ => new StrongBox<ulong>(sum));
         return sum;
     }
 
     /// <summary>The fingerprint of <paramref name="tree"/>'s declarations (its tokens outside bodies).</summary>
-    private static ulong DeclarationsOf(SyntaxTree tree, CancellationToken cancellation) =>
-        TreePrints.GetValue(tree, t => new StrongBox<ulong>(Fingerprint(t, cancellation))).Value;
+    private static ulong DeclarationsOf(SyntaxTree tree, CancellationToken cancellation) => TreePrintOf(tree, cancellation).Declarations;
+
+    private static TreePrint TreePrintOf(SyntaxTree tree, CancellationToken cancellation)
+    {
+        if (TreePrints.TryGetValue(tree, out var known)) return known;
+        // An edit inside one body (a keystroke) keeps every token outside bodies: the file's previous print holds.
+        ulong declarations = PreviousVersionOf(tree) is { } previous && TreePrints.TryGetValue(previous, out var before)
+            && EditInOneBody(previous, tree) is not null
+            ? before.Declarations
+            : Fingerprint(tree, cancellation);
+        var print = new TreePrint(declarations, Mix(declarations ^ Hash(tree.FilePath)));
+        return TreePrints.GetValue(tree, _ => print);
+    }
+
+    /// <summary>A tree's fingerprint of declarations, and the same mixed with its path (its term in the compilation's).</summary>
+    private sealed class TreePrint
+    {
+        public TreePrint(ulong declarations, ulong withPath)
+        {
+            Declarations = declarations;
+            WithPath = withPath;
+        }
+
+        public ulong Declarations { get; }
+
+        public ulong WithPath { get; }
+    }
 
     /// <summary>FNV-1a over the kinds and texts of a tree's tokens, skipping the bodies of methods, accessors and the like.</summary>
     private static ulong Fingerprint(SyntaxTree tree, CancellationToken cancellation)

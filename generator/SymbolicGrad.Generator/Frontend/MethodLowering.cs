@@ -21,9 +21,11 @@ internal static class MethodLowering
 {
     /// <summary>
     /// Lowers <paramref name="target"/>, a method or local function declaring <paramref name="symbol"/>, whose
-    /// [Differentiable] sets the options of <paramref name="mark"/>.
+    /// [Differentiable] sets the options of <paramref name="mark"/>; <paramref name="key"/> names its declaration among the
+    /// declaration facts (<see cref="DifferentiableMark.KeyOf"/>), null when it has none.
     /// </summary>
-    public static LoweringResult Lower(SyntaxNode target, ISymbol? symbol, DifferentiableMark mark, SemanticModel semanticModel, CancellationToken cancellation)
+    public static LoweringResult Lower(SyntaxNode target, ISymbol? symbol, DifferentiableMark mark, string? key, SemanticModel semanticModel,
+        CancellationToken cancellation)
     {
         if (target is LocalFunctionStatementSyntax localFunction)
         {
@@ -40,7 +42,7 @@ internal static class MethodLowering
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            return Lower(method, mark, declaration, semanticModel, diagnostics, cancellation);
+            return Lower(method, mark, key, declaration, semanticModel, diagnostics, cancellation);
         }
         catch (OperationCanceledException)
         {
@@ -60,23 +62,25 @@ internal static class MethodLowering
         }
     }
 
-    private static LoweringResult Lower(IMethodSymbol method, DifferentiableMark mark, MethodDeclarationSyntax declaration, SemanticModel semanticModel,
-        List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    private static LoweringResult Lower(IMethodSymbol method, DifferentiableMark mark, string? key, MethodDeclarationSyntax declaration,
+        SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
-        if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
-        var kind = MethodClassifier.Classify(method);
-        // A broken declaration rule is the analyzer's to report; the generator generates nothing for the method.
-        bool badDeclaration = DeclarationRules.Check(method, declaration).Count > 0;
-        var containingTypes = DeclarationChecks.ContainingTypes(method);
-        DeclarationChecks.CheckReturnType(kind, method, declaration, diagnostics);
-        // NameGraph is taken only when a graph is asked for: a rule of the generator's, not the analyzer's.
+        // Kept from an earlier compilation with the same declarations, the declaration costs no symbol queries.
+        var declared = key is null ? null : MethodDeclaration.Kept(key, method, mark, declaration);
+        if (declared is null)
+        {
+            if (LayerHelper.Is(method)) return LayerHelper.Check(method, declaration, semanticModel, diagnostics, cancellation);
+            declared = MethodDeclaration.Read(method, mark, declaration, diagnostics);
+        }
+        var kind = declared.Kind;
+        var containingTypes = declared.ContainingTypes;
         bool graphWanted = mark.Graph;
-        if (graphWanted) DeclarationChecks.CheckGraphName(method, declaration, diagnostics);
-        var returnKind = kind == MethodKind.ScalarFunction ? ScalarTypes.KindOf(method.ReturnType) ?? ScalarKind.Double : ScalarKind.Single;
+        var returnKind = declared.ReturnKind;
+        bool badDeclaration = declared.BadDeclaration || (declaration.Body is null && declaration.ExpressionBody is null);
 
         var graph = new GraphBuilder();
-        var parameters = ParameterBinder.Bind(kind, method, graph, diagnostics);
-        var forms = DerivativeForms.Check(kind, method, mark, parameters, diagnostics);
+        var parameters = ParameterBinder.Create(declared.Parameters, graph);
+        var forms = (declared.Jvp, declared.Hessian);
         var body = badDeclaration || diagnostics.Any(d => d.IsError) ? null : semanticModel.GetOperation(declaration, cancellation);
         if (body is null)
         {
@@ -124,7 +128,7 @@ internal static class MethodLowering
 
         var at = LocationInfo.From(declaration.Identifier);
         var scopeNames = ScopeNames.Of(method);
-        var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, containingTypes, scopeNames)).ToEquatableArray();
+        var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, declared, scopeNames)).ToEquatableArray();
         if (layerLoops.Count == 0 && NothingToDifferentiate(kind, parameters) is var (what, advice))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, what, advice));
@@ -143,15 +147,15 @@ internal static class MethodLowering
 
         var model = new MethodModel(
             Kind: kind,
-            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+            Namespace: declared.Namespace,
             ContainingTypes: containingTypes,
             Name: method.Name,
-            Accessibility: DeclarationChecks.AccessibilityKeyword(method.DeclaredAccessibility),
+            Accessibility: declared.Accessibility,
             ReturnKind: returnKind,
             Parameters: parameters.ToEquatableArray(),
-            HintName: DeclarationChecks.HintName(method),
-            DocumentationId: DeclarationChecks.DocumentationId(kind, method),
-            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            HintName: declared.HintName,
+            DocumentationId: declared.DocumentationId,
+            QualifyMath: declared.QualifyMath,
             Graph: graph.ToDag(),
             Output: output,
             LocalNames: lowering.LocalNames.ToEquatableArray(),
@@ -172,7 +176,7 @@ internal static class MethodLowering
     /// (<c>LossLayer</c>), taking the carried vector, the counter, the seed of its backward pass and the layer arrays'
     /// elements; the model's fields the body reads are its parameters too.
     /// </summary>
-    private static LayerLoopModel LayerLoopModelOf(BodyLowering.LoweredLayerLoop loop, IMethodSymbol method, EquatableArray<ContainingType> containingTypes,
+    private static LayerLoopModel LayerLoopModelOf(BodyLowering.LoweredLayerLoop loop, IMethodSymbol method, MethodDeclaration declared,
         EquatableArray<string> scopeNames)
     {
         var graph = loop.Graph;
@@ -194,15 +198,15 @@ internal static class MethodLowering
         var bodyScope = scopeNames.Concat(loop.Elements.Select(e => e.Name)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray();
         var body = new MethodModel(
             Kind: MethodKind.ModelMethod,
-            Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
-            ContainingTypes: containingTypes,
+            Namespace: declared.Namespace,
+            ContainingTypes: declared.ContainingTypes,
             Name: name,
             Accessibility: "private",
             ReturnKind: ScalarKind.Single,
             Parameters: parameters.ToEquatableArray(),
-            HintName: DeclarationChecks.HintName(method),
-            DocumentationId: DeclarationChecks.DocumentationId(MethodKind.ModelMethod, method),
-            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            HintName: declared.HintName,
+            DocumentationId: declared.DocumentationId,
+            QualifyMath: declared.QualifyMath,
             Graph: graph.ToDag(),
             Output: loop.Output,
             LocalNames: loop.Lowering.LocalNames.ToEquatableArray(),

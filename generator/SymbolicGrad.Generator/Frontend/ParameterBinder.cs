@@ -20,12 +20,25 @@ namespace SymbolicGrad.Generator.Frontend;
 /// </summary>
 internal static class ParameterBinder
 {
-    public static List<ParameterInfo> Bind(MethodKind kind, IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics)
+    public static List<ParameterInfo> Bind(MethodKind kind, IMethodSymbol method, GraphBuilder graph, List<DiagnosticInfo> diagnostics) =>
+        Create(Declare(kind, method, diagnostics), graph);
+
+    /// <summary>The input nodes of <paramref name="parameters"/>, in order, and their <see cref="ParameterInfo"/>.</summary>
+    public static List<ParameterInfo> Create(IEnumerable<DeclaredParameter> parameters, GraphBuilder graph) =>
+        parameters.Select(p => new ParameterInfo(p.Name, p.Kind, p.IsDifferentiable, p.GradientName, graph.Input(p.Name, p.Kind, p.Shape), p.Location,
+            p.IsField, p.Type, p.IsArray)).ToList();
+
+    /// <summary>The syntax declaring <paramref name="parameter"/>, where its diagnostics point.</summary>
+    public static ParameterSyntax? SyntaxOf(IParameterSymbol parameter) =>
+        parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+
+    /// <summary>Checks each parameter of <paramref name="method"/>; what its input node will be, for those it accepts.</summary>
+    public static List<DeclaredParameter> Declare(MethodKind kind, IMethodSymbol method, List<DiagnosticInfo> diagnostics)
     {
-        var result = new List<ParameterInfo>();
+        var result = new List<DeclaredParameter>();
         foreach (var parameter in method.Parameters)
         {
-            var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as ParameterSyntax;
+            var syntax = SyntaxOf(parameter);
             var location = LocationInfo.From(syntax);
             if (parameter.RefKind != RefKind.None)
             {
@@ -55,7 +68,7 @@ internal static class ParameterBinder
             string name = CSharpName(parameter.Name);
             // An array is a vector the body reads by index.
             var shape = array ? Shape.Vector(Dim.Of(name, Axis.Length), batched: false) : ShapeOf(kind, rank, name);
-            result.Add(new ParameterInfo(name, elementKind!.Value, differentiable, gradientName, graph.Input(name, elementKind.Value, shape), location,
+            result.Add(new DeclaredParameter(parameter.Ordinal, name, elementKind!.Value, differentiable, gradientName, shape, location,
                 IsField: kind == MethodKind.TensorFunction && differentiable, Type: parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 IsArray: array));
         }
@@ -90,3 +103,10 @@ internal static class ParameterBinder
     /// <summary>The name as C# must write it (<c>@class</c>).</summary>
     public static string CSharpName(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }
+
+/// <summary>
+/// A parameter as its declaration makes it: what <see cref="ParameterBinder.Create"/> turns into an input node and a
+/// <see cref="ParameterInfo"/>. <paramref name="Ordinal"/> is its place in the method's parameter list.
+/// </summary>
+internal sealed record DeclaredParameter(int Ordinal, string Name, ScalarKind Kind, bool IsDifferentiable, string GradientName, Shape? Shape,
+    LocationInfo? Location, bool IsField, string Type, bool IsArray);
