@@ -131,7 +131,8 @@ internal static class SecondOrder
         var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
         var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
-        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name)) });
+        // A layer's member (conv.Weights) names its buffer without the dot, as its gradient's (dConvWeights).
+        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name).Replace(".", "")) });
         var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
             ModelHvpParameters, sweep);
         var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
@@ -140,8 +141,8 @@ internal static class SecondOrder
     }
 
     /// <summary>
-    /// Why a model method gets no <c>NameHvp</c>, or null: layers whose second derivatives are not generated yet (a loop
-    /// over layers, dropout, batch norm, convolution, pooling, custom layers), or an op with no forward-mode derivative.
+    /// Why a model method gets no <c>NameHvp</c>, or null: a loop over layers, whose second derivatives are not generated
+    /// yet, or an op with no forward-mode derivative (a custom layer's rule).
     /// </summary>
     public static string? ModelRefusal(GradientModel gradient)
     {
@@ -153,10 +154,6 @@ internal static class SecondOrder
             string? layer = dag[id].Op switch
             {
                 Op.LayerLoop => "a loop over layers",
-                Op.Dropout => "dropout",
-                Op.BatchNorm => "batch normalization",
-                Op.Conv2d => "a convolution (Conv2d)",
-                Op.MaxPool2d => "max pooling (MaxPool2d)",
                 _ => null,
             };
             if (layer is not null) return $"a model method with {layer}, whose second derivatives are not generated yet";

@@ -57,7 +57,8 @@ internal static class ModelHvpWriter
         w.WriteLine($"/// <param name=\"{hv}\">H·v is added into it: the derivative of ∇L along v, H the Hessian of the loss with respect to the parameters.</param>");
         w.WriteLine($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
         w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{direction}\"/>, <paramref name=\"{gradient}\"/> or <paramref name=\"{hv}\"/> does not have <c>Parameters.Count</c> entries, or the arguments do not fit the model.</exception>");
-        w.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>.</exception>");
+        bool normalizes = c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
+        w.WriteLine($"/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>{(normalizes ? ", or the model is in training mode (batch normalization needs a batch's statistics)" : "")}.</exception>");
         w.WriteLine(FileLayout.GeneratedCode);
         var buffers = new[] { $"global::System.ReadOnlySpan<float> {direction}", $"global::System.Span<float> {gradient}", $"global::System.Span<float> {hv}" };
         var parameters = inputs.Select(p => ModelMethodWriter.SampleType(c, p) + " " + p.Name).Concat(buffers);
@@ -85,6 +86,8 @@ internal static class ModelHvpWriter
             {
                 c.Line($"if (!{store}.Contains({weight.Name})) throw new global::System.InvalidOperationException(\"{name}: {Identifiers.Bare(weight.Name)} is not a view into Parameters, so the buffers have no entries for it.\");");
             }
+            // Dropout in training mode draws the masks NameGradient would at the same RandomStep.
+            ModelJvpWriter.WriteMode(c, name);
             foreach (var parameter in own.Where(p => c.Dag[p.Input].Rank > 0))
             {
                 c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");

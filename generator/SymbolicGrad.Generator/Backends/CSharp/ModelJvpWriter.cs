@@ -110,7 +110,7 @@ internal static class ModelJvpWriter
     /// draws the masks <c>NameGradient</c> would at the same <c>RandomStep</c>; batch norm has no meaning for one sample
     /// in training mode (its statistics are a batch's), so the Jvp refuses it there, as the per-sample method does.
     /// </summary>
-    private static void WriteMode(TensorCode c, string name)
+    internal static void WriteMode(TensorCode c, string name)
     {
         var layers = c.Layers;
         if (layers.Training is not { } training) return;
