@@ -108,7 +108,8 @@ internal static class ModelJvpWriter
     /// <summary>
     /// The model's mode, read once: dropout in training mode takes the next random stream, as the gradient does, and so
     /// draws the masks <c>NameGradient</c> would at the same <c>RandomStep</c>; batch norm has no meaning for one sample
-    /// in training mode (its statistics are a batch's), so the Jvp refuses it there, as the per-sample method does.
+    /// in training mode (its statistics are a batch's), so the Jvp refuses it there, as the per-sample method does (and
+    /// so does the Hvp, which writes the same mode through this method).
     /// </summary>
     internal static void WriteMode(TensorCode c, string name)
     {
