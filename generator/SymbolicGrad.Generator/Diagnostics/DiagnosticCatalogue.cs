@@ -114,7 +114,7 @@ internal static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor DerivedFormKind = Error("SG0055",
         "Forward mode or Hessian asked for an unsupported method",
-        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values, and for model methods (Jvp through loops over layers, dropout, batch norm, convolution and max pooling too; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat, or where the method is a model's, over its dense layers, activations, losses and loops over layers), not for {2}: remove '{1} = true'");
+        "'{0}' asks for {1}, which SymbolicGrad generates for static functions of double and float values, of arrays and of Vec and Mat values, and for model methods (Jvp and Hvp through loops over layers, dropout, batch norm, convolution and max pooling too; Hessian gives the n×n NameHessian where every differentiable parameter is a scalar, and NameHvp, never an n×n Hessian, where one is an array, a Vec or a Mat, or where the method is a model's), not for {2}: remove '{1} = true'");
 
     public static readonly DiagnosticDescriptor RuleCallUnsupported = Error("SG0056",
         "A derivative rule cannot be used here",

@@ -190,4 +190,19 @@ internal enum Op
     /// mode): each output's tangent is that of the input the forward pass took (its argmax).
     /// </summary>
     MaxPool2dTangent,
+    /// <summary>
+    /// The tangent of a <see cref="Conv2dGrad"/> part bilinear in the adjoint and the other operand (forward mode over
+    /// the pullback, for a Hessian-vector product): <see cref="Node.Value"/> 0 t(∂/∂x) = convᵀ(W, tg) + convᵀ(tW, g),
+    /// 1 t(∂/∂W) = tg⋆x + g⋆tx; from the adjoint g <c>Args[0]</c>, the forward <see cref="Conv2d"/> <c>Args[1]</c>, the
+    /// tangent of the other operand <c>Args[2]</c> (tW for ∂/∂x, tx for ∂/∂W) and, if nonzero, the adjoint's tangent tg <c>Args[3]</c>.
+    /// </summary>
+    Conv2dGradTangent,
+    /// <summary>
+    /// The tangent of a <see cref="BatchNormGrad"/> part bilinear in the adjoint and an operand, in evaluation mode
+    /// (forward mode over the pullback, for a Hessian-vector product): <see cref="Node.Value"/> 0 t(∂/∂x) = s·(γ·tg + tγ·g),
+    /// 1 t(∂/∂γ) = Σ (tg·(x − μ) + g·tx)·s; from the adjoint g <c>Args[0]</c>, the forward <see cref="BatchNorm"/>
+    /// <c>Args[1]</c>, the tangent of the other operand <c>Args[2]</c> (tγ for ∂/∂x, tx for ∂/∂γ) and, if nonzero, the
+    /// adjoint's tangent tg <c>Args[3]</c>.
+    /// </summary>
+    BatchNormGradTangent,
 }

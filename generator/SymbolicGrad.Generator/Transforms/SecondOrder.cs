@@ -131,7 +131,8 @@ internal static class SecondOrder
         var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
         var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
-        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name)) });
+        // A layer's member (conv.Weights) names its buffer without the dot, as its gradient's (dConvWeights).
+        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name).Replace(".", "")) });
         var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
             ModelHvpParameters, sweep);
         // Each loop over layers runs its layers' Hvps (LayerLoopHvp), the first apart where the loop starts from the data.
@@ -144,27 +145,13 @@ internal static class SecondOrder
     }
 
     /// <summary>
-    /// Why a model method gets no <c>NameHvp</c>, or null: layers whose second derivatives are not generated yet (dropout,
-    /// batch norm, convolution, pooling, custom layers), or an op with no forward-mode derivative, in the method or in
-    /// one of its loops over layers (whose layers have Hvps of their own, <see cref="LayerLoopHvp"/>).
+    /// Why a model method gets no <c>NameHvp</c>, or null: an op with no forward-mode derivative (a custom layer's rule),
+    /// in the method or in one of its loops over layers (whose layers have Hvps of their own, <see cref="LayerLoopHvp"/>).
     /// </summary>
     public static string? ModelRefusal(GradientModel gradient)
     {
         var dag = gradient.Graph;
         var reachable = dag.Reachable(new[] { gradient.Method.Output }.Concat(gradient.Gradients).Concat(dag.RootEffects));
-        for (int id = 0; id < dag.Count; id++)
-        {
-            if (!reachable[id]) continue;
-            string? layer = dag[id].Op switch
-            {
-                Op.Dropout => "dropout",
-                Op.BatchNorm => "batch normalization",
-                Op.Conv2d => "a convolution (Conv2d)",
-                Op.MaxPool2d => "max pooling (MaxPool2d)",
-                _ => null,
-            };
-            if (layer is not null) return $"a model method with {layer}, whose second derivatives are not generated yet";
-        }
         for (int id = 0; id < dag.Count; id++)
         {
             var def = OpTable.Of(dag[id].Op);

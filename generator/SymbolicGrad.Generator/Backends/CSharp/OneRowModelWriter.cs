@@ -138,7 +138,7 @@ internal sealed class OneRowModelWriter
         var norms = c.Dag.Nodes.Where(n => n.Op == Op.BatchNorm).Select(n => Identifiers.Bare(n.Name!)).Distinct().ToList();
         if (norms.Count > 0)
         {
-            c.Line($"if ({training}) throw new global::System.InvalidOperationException(\"{Name}: batch normalization ({string.Join(", ", norms)}) in training mode normalizes with the statistics of a batch, which one sample does not have (the per-sample method refuses it too). Set Training = false to differentiate with the running statistics, or use the batched gradient.\");");
+            c.Line($"if ({training}) throw new global::System.InvalidOperationException(\"{Name}: batch normalization ({string.Join(", ", norms)}) in training mode normalizes with the statistics of a batch, which one sample does not have (the per-sample Jvp and Hvp differentiate with the running statistics only). Set Training = false to differentiate with the running statistics, or use the batched gradient.\");");
         }
         if (layers.Stream is { } stream)
         {

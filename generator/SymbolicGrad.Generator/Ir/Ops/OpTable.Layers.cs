@@ -94,6 +94,8 @@ internal static partial class OpTable
     public static readonly OpDef BatchNormGrad = new(Op.BatchNormGrad, "dbn", OpTraits.Structural | OpTraits.ReadsMode)
     {
         Shape = (b, n) => PartShape(b, n),
+        // Second order, in evaluation mode: bilinear in the adjoint and the other operand (OpTable.LayerSecondOrder.cs).
+        Pushforward = BatchNormGradPushforward,
         Math = new Notation.Custom((c, n) => ("(∂" + Identifiers.Bare(n.Name!) + "/∂" + PartName(n, "γ", "β") + ")ᵀ·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new BatchNormGradKernel(),
@@ -165,6 +167,8 @@ internal static partial class OpTable
     public static readonly OpDef Conv2dGrad = new(Op.Conv2dGrad, "dconv", OpTraits.Structural)
     {
         Shape = (b, n) => PartShape(b, n),
+        // Second order: bilinear in the adjoint and the other operand (OpTable.LayerSecondOrder.cs).
+        Pushforward = Conv2dGradPushforward,
         Math = new Notation.Custom((c, n) => ("(∂" + Identifiers.Bare(n.Name!) + "/∂" + PartName(n, "W", "b") + ")ᵀ·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new Conv2dGradKernel(),
@@ -194,6 +198,8 @@ internal static partial class OpTable
     public static readonly OpDef MaxPool2dGrad = new(Op.MaxPool2dGrad, "dmaxpool", OpTraits.Structural)
     {
         Shape = (b, n) => b[b[n[1]][0]].Shape!.WithBatched(b[n[0]].Batched),
+        // Second order: linear in the adjoint, routed by the same argmax (OpTable.LayerSecondOrder.cs).
+        Pushforward = MaxPool2dGradPushforward,
         Math = new Notation.Custom((c, n) => ("(∂maxpool/∂x)ᵀ·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[0] },
         Kernel = new MaxPool2dGradKernel(),

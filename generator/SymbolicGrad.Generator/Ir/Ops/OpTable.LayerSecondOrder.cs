@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SymbolicGrad.Generator.Ir;
+
+/// <summary>
+/// The pushforwards of the layers' pullbacks, for second derivatives (a model method's Hvp is forward mode over its
+/// gradient, so its backward pass's ops need tangents too). Pooling's pullback routes by the argmax its forward saved,
+/// which does not move: its tangent routes the adjoint's tangent the same way. Convolution's pullback parts are bilinear
+/// in the adjoint and an operand: their tangents have two terms, computed by one kernel.
+/// </summary>
+internal static partial class OpTable
+{
+    /// <summary>
+    /// The tangent of a convolution pullback part with two terms: t(∂/∂x) = convᵀ(W, tg) + convᵀ(tW, g) (one col2im), or
+    /// t(∂/∂W) = tg⋆x + g⋆tx (added into the gradient's tangent, as ∂/∂W is added into the gradient).
+    /// </summary>
+    public static readonly OpDef Conv2dGradTangent = new(Op.Conv2dGradTangent, "tdconv", OpTraits.Structural)
+    {
+        Shape = (b, n) => PartShape(b, n),
+        Math = new Notation.Custom((c, n) =>
+        {
+            string layer = Identifiers.Bare(n.Name!), part = PartName(n, "W", "b"), other = n.Value == 0 ? "W" : "x";
+            // (∂conv/∂W)ᵀ[x→tx]·g: the pullback with the other operand replaced by its tangent.
+            string moved = $"(∂{layer}/∂{part})ᵀ[{other}→{c.Operand(n[2], Precedence.Primary)}]·{c.Operand(n[0], Precedence.Primary)}";
+            if (n.Arity < 4) return (moved, Precedence.Multiplicative);
+            return ($"(∂{layer}/∂{part})ᵀ·{c.Operand(n[3], Precedence.Primary)} + {moved}", Precedence.Additive);
+        }),
+        OperandsInMemory = n => n.Args.Where((_, k) => k != 1).ToArray(),
+        Kernel = new Conv2dGradTangentKernel(),
+    };
+
+    /// <summary>
+    /// The tangent of <see cref="Conv2dGrad"/> (args: the adjoint g, the forward convolution), from g's tangent and the
+    /// convolution's (a <see cref="Conv2dTangent"/>, whose operands hold tx and tW): a part linear in g alone (∂/∂bias, or
+    /// an operand whose tangent is zero) is the same part of tg; the others have the other operand's term as well.
+    /// </summary>
+    private static int? Conv2dGradPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
+    {
+        var n = b[node];
+        int part = (int)n.Value, conv = n[1];
+        var (tx, tWeights) = ConvOperandTangents(b, tangents[1]);
+        int? other = part switch
+        {
+            0 => tWeights,
+            1 => tx,
+            _ => null,
+        };
+        if (other is not int moved) return tangents[0] is int tg ? b.Layer(Op.Conv2dGrad, n.Name, part, tg, conv) : null;
+        var args = new List<int> { n[0], conv, moved };
+        if (tangents[0] is int tgMoved) args.Add(tgMoved);
+        return b.Layer(Op.Conv2dGradTangent, n.Name, part, args.ToArray());
+    }
+
+    /// <summary>The input's and weights' tangents a convolution's tangent (<see cref="Conv2dTangent"/>, or none) was built from.</summary>
+    private static (int? Input, int? Weights) ConvOperandTangents(GraphBuilder b, int? convTangent)
+    {
+        if (convTangent is not int t) return (null, null);
+        var n = b[t];
+        if (n.Op != Op.Conv2dTangent) throw new InvalidOperationException($"a convolution's tangent is {n.Op}, not {Op.Conv2dTangent}");
+        int mask = (int)n.Value, next = 2;
+        int? input = (mask & 1) != 0 ? n[next++] : null;
+        int? weights = (mask & 2) != 0 ? n[next] : null;
+        return (input, weights);
+    }
+
+    /// <summary>
+    /// The tangent of a batch-norm pullback part with two terms, with the running statistics (a model's Hvp refuses
+    /// training mode, as its Jvp does): t(∂/∂x) = s·(γ·tg + tγ·g) (written), or t(∂/∂γ) = Σ (tg·(x − μ) + g·tx)·s (added).
+    /// </summary>
+    public static readonly OpDef BatchNormGradTangent = new(Op.BatchNormGradTangent, "tdbn", OpTraits.Structural | OpTraits.ReadsMode)
+    {
+        Shape = (b, n) => PartShape(b, n),
+        Math = new Notation.Custom((c, n) =>
+        {
+            string layer = Identifiers.Bare(n.Name!), part = PartName(n, "γ", "β"), other = n.Value == 0 ? "γ" : "x";
+            string moved = $"(∂{layer}/∂{part})ᵀ[{other}→{c.Operand(n[2], Precedence.Primary)}]·{c.Operand(n[0], Precedence.Primary)}";
+            if (n.Arity < 4) return (moved, Precedence.Multiplicative);
+            return ($"(∂{layer}/∂{part})ᵀ·{c.Operand(n[3], Precedence.Primary)} + {moved}", Precedence.Additive);
+        }),
+        OperandsInMemory = n => n.Args.Where((_, k) => k != 1).ToArray(),
+        Kernel = new BatchNormGradTangentKernel(),
+    };
+
+    /// <summary>
+    /// The tangent of <see cref="BatchNormGrad"/> (args: the adjoint g, the forward batch norm), from g's tangent and the
+    /// batch norm's (a <see cref="BatchNormTangent"/>, whose operands hold tx and tγ): ∂/∂β, or a part whose other operand
+    /// has no tangent, is the same part of tg; the others have the other operand's term as well.
+    /// </summary>
+    private static int? BatchNormGradPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
+    {
+        var n = b[node];
+        int part = (int)n.Value, norm = n[1];
+        var (tx, tGamma) = NormOperandTangents(b, tangents[1]);
+        int? other = part switch
+        {
+            0 => tGamma,
+            1 => tx,
+            _ => null,
+        };
+        if (other is not int moved) return tangents[0] is int tg ? b.Layer(Op.BatchNormGrad, n.Name, part, tg, norm) : null;
+        var args = new List<int> { n[0], norm, moved };
+        if (tangents[0] is int tgMoved) args.Add(tgMoved);
+        return b.Layer(Op.BatchNormGradTangent, n.Name, part, args.ToArray());
+    }
+
+    /// <summary>The input's and γ's tangents a batch norm's tangent (<see cref="BatchNormTangent"/>, or none) was built from.</summary>
+    private static (int? Input, int? Gamma) NormOperandTangents(GraphBuilder b, int? normTangent)
+    {
+        if (normTangent is not int t) return (null, null);
+        var n = b[t];
+        if (n.Op != Op.BatchNormTangent) throw new InvalidOperationException($"a batch norm's tangent is {n.Op}, not {Op.BatchNormTangent}");
+        int mask = (int)n.Value, next = 1;
+        int? input = (mask & 1) != 0 ? n[next++] : null;
+        int? gamma = (mask & 2) != 0 ? n[next] : null;
+        return (input, gamma);
+    }
+
+    /// <summary>Max pooling's pullback routes by the saved argmax, which does not move: the adjoint's tangent goes the same way.</summary>
+    private static int? MaxPool2dGradPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents) =>
+        tangents[0] is int tg ? b.Layer(Op.MaxPool2dGrad, null, 0, tg, b[node][1]) : null;
+
+    /// <summary>The evaluation-mode backward tangent kernel asked for one part: t(∂L/∂x) written, t(∂L/∂γ) added.</summary>
+    private sealed class BatchNormGradTangentKernel : KernelLowering
+    {
+        public override bool Accumulates => true;
+
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            if (n.Value != 0) w.Line($"{w.Span(node)}.Clear();");
+            Call(w, n, w.Span(node));
+        }
+
+        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
+        {
+            if (negated) throw new NotSupportedException("a negated batch-norm gradient tangent term");
+            Call(w, n, target);
+        }
+
+        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
+            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
+
+        private static void Call(IKernelWriter w, Node n, string output)
+        {
+            var forward = w[n[1]];
+            var (channels, spatial) = Normalized(w.Dag, forward);
+            string c = w.Dim(channels), s = w.Dim(spatial), layer = forward.Name!, batch = SamplesOf(w, forward);
+            string x = w.Span(forward[0]), gamma = w.Span(forward[1]), g = w.Span(n[0]), moved = w.Span(n[2]);
+            string tg = n.Arity > 3 ? w.Span(n[3]) : "default";
+            string tx = n.Value == 1 ? moved : "default", tGamma = n.Value == 0 ? moved : "default";
+            string tdx = n.Value == 0 ? output : "default", tdGamma = n.Value == 1 ? output : "default";
+            w.Line($"{w.Kernels}.BatchNormBackwardTangentEvaluation({x}, {tx}, {g}, {tg}, {tdx}, {batch}, {c}, {s}, {gamma}, {tGamma}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon, {tdGamma}, default);");
+        }
+    }
+
+    /// <summary>The backward tangent kernel asked for one part: t(∂L/∂x) written, t(∂L/∂W) added.</summary>
+    private sealed class Conv2dGradTangentKernel : KernelLowering
+    {
+        public override bool Accumulates => true;
+
+        public override void Write(IKernelWriter w, Node n, int node)
+        {
+            if (n.Value != 0) w.Line($"{w.Span(node)}.Clear();");
+            Call(w, n, w.Span(node));
+        }
+
+        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
+        {
+            if (negated) throw new NotSupportedException("a negated convolution gradient tangent term");
+            Call(w, n, target);
+        }
+
+        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
+            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
+
+        private static void Call(IKernelWriter w, Node n, string output)
+        {
+            var forward = w[n[1]];
+            string geometry = w.Geometry, columns = w.Columns;
+            string x = w.Span(forward[0]), weights = w.Span(forward[1]), g = w.Span(n[0]), moved = w.Span(n[2]);
+            string tg = n.Arity > 3 ? w.Span(n[3]) : "default";
+            string tx = n.Value == 1 ? moved : "default", tWeights = n.Value == 0 ? moved : "default";
+            string tdx = n.Value == 0 ? output : "default", tdWeights = n.Value == 1 ? output : "default";
+            w.Scope(() =>
+            {
+                w.Line($"var {geometry} = {ConvGeometry(w, forward)};");
+                w.Line(Grow(w, columns, geometry + ".ColumnLength"));
+                w.Line($"{w.Kernels}.Conv2dBackwardTangent({geometry}, {SamplesOf(w, forward)}, {x}, {tx}, {weights}, {tWeights}, {g}, {tg}, {tdWeights}, default, {tdx}, {columns});");
+            });
+        }
+    }
+}

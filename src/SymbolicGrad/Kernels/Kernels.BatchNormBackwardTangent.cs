@@ -1,0 +1,77 @@
+namespace SymbolicGrad.CompilerServices;
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// The tangent of batch normalization's backward pass in evaluation mode (forward mode over
+    /// <see cref="BatchNormBackwardEvaluation"/>, for a Hessian-vector product). The running statistics are constants, so
+    /// with <c>s = invStd</c> as the forward kernel computes it, each part is bilinear in the adjoint and one operand:
+    /// <c>t(∂x) = s·(γ·tdy + tγ·dy)</c> (written), <c>t(∂γ) += Σ (tdy·(x − μ) + dy·tx)·s</c>, <c>t(∂β) += Σ tdy</c> (the
+    /// sums over the batch and the values of a channel, in double). An empty tangent stands for zeros; an empty output is
+    /// skipped. Same layout as <see cref="BatchNormBackwardEvaluation"/>.
+    /// </summary>
+    /// <param name="x">The forward input, batch × channels × spatial.</param>
+    /// <param name="tangentInput">tx, the shape of x; empty for zeros.</param>
+    /// <param name="gradOutput">∂L/∂y, the shape of x.</param>
+    /// <param name="tangentGradOutput">t(∂L/∂y), the shape of x; empty for zeros.</param>
+    /// <param name="tangentGradInput">t(∂L/∂x), the shape of x, written; empty to skip it.</param>
+    /// <param name="batch">Samples.</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="spatial">Values per channel and sample.</param>
+    /// <param name="gamma">γ, one per channel.</param>
+    /// <param name="tangentGamma">tγ, one per channel; empty for zeros.</param>
+    /// <param name="runningMean">Running means used by the forward pass.</param>
+    /// <param name="runningVariance">Running variances used by the forward pass.</param>
+    /// <param name="epsilon">ε.</param>
+    /// <param name="tangentGradGamma">t(∂L/∂γ), one per channel, added into; empty to skip it.</param>
+    /// <param name="tangentGradBeta">t(∂L/∂β), one per channel, added into; empty to skip it.</param>
+    public static void BatchNormBackwardTangentEvaluation(ReadOnlySpan<float> x, ReadOnlySpan<float> tangentInput, ReadOnlySpan<float> gradOutput,
+        ReadOnlySpan<float> tangentGradOutput, Span<float> tangentGradInput, int batch, int channels, int spatial, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> tangentGamma, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
+        Span<float> tangentGradGamma, Span<float> tangentGradBeta)
+    {
+        const string where = "Kernels.BatchNormBackwardTangentEvaluation";
+        CheckBatchNorm(x.Length, gradOutput.Length, batch, channels, spatial, where, "x", "gradOutput");
+        if (!tangentInput.IsEmpty) Guard.VectorSpan(tangentInput.Length, x.Length, nameof(tangentInput), where, " (the length of x; or empty for zeros)");
+        if (!tangentGradOutput.IsEmpty) Guard.VectorSpan(tangentGradOutput.Length, x.Length, nameof(tangentGradOutput), where, " (the length of x; or empty for zeros)");
+        if (!tangentGradInput.IsEmpty)
+        {
+            Guard.VectorSpan(tangentGradInput.Length, x.Length, nameof(tangentGradInput), where, " (the length of x; or empty to skip it)");
+            Guard.NoOverlap(x, tangentGradInput, nameof(x), nameof(tangentGradInput), where);
+            Guard.NoOverlap(gradOutput, tangentGradInput, nameof(gradOutput), nameof(tangentGradInput), where);
+            Guard.NoOverlap(tangentGradOutput, tangentGradInput, nameof(tangentGradOutput), nameof(tangentGradInput), where);
+        }
+
+        PerChannel(gamma.Length, channels, "gamma", where);
+        OptionalPerChannel(tangentGamma.Length, channels, "tangentGamma", where);
+        PerChannel(runningMean.Length, channels, "runningMean", where);
+        PerChannel(runningVariance.Length, channels, "runningVariance", where);
+        OptionalPerChannel(tangentGradGamma.Length, channels, "tangentGradGamma", where);
+        OptionalPerChannel(tangentGradBeta.Length, channels, "tangentGradBeta", where);
+        Span<float> invStd = stackalloc float[BatchNormChunk];
+        for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
+        {
+            int count = Math.Min(BatchNormChunk, channels - c0);
+            EvaluationInvStd(runningVariance.Slice(c0, count), epsilon, invStd);
+            for (int c = c0; c < c0 + count; c++)
+            {
+                float s = invStd[c - c0], mean = runningMean[c], scale = gamma[c] * s, moved = tangentGamma.IsEmpty ? 0f : tangentGamma[c] * s;
+                double sumGamma = 0, sumBeta = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    int start = (b * channels + c) * spatial;
+                    for (int k = start; k < start + spatial; k++)
+                    {
+                        float tdy = tangentGradOutput.IsEmpty ? 0f : tangentGradOutput[k], tx = tangentInput.IsEmpty ? 0f : tangentInput[k];
+                        sumBeta += tdy;
+                        sumGamma += (double)tdy * (x[k] - mean) + (double)gradOutput[k] * tx;
+                        if (!tangentGradInput.IsEmpty) tangentGradInput[k] = scale * tdy + moved * gradOutput[k];
+                    }
+                }
+
+                if (!tangentGradGamma.IsEmpty) tangentGradGamma[c] += (float)(sumGamma * s);
+                if (!tangentGradBeta.IsEmpty) tangentGradBeta[c] += (float)sumBeta;
+            }
+        }
+    }
+}
