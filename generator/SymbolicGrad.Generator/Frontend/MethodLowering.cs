@@ -89,7 +89,8 @@ internal static class MethodLowering
             env.Set(symbol, info.Input);
         }
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
-            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name))
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind,
+            method.Parameters.Select(p => p.Name).Concat(DerivativeForms.AddedModelParameters(kind, forms)))
         {
             SecondOrder = forms.Hessian,
             ForwardForm = forms.Jvp ? "Jvp" : forms.Hessian ? "Hessian" : null,
