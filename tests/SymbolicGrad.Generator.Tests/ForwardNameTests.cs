@@ -4,7 +4,7 @@ namespace SymbolicGrad.Generator.Tests;
 
 /// <summary>
 /// Model methods with Jvp and Hessian whose fields or locals take a name the generated Jvp and Hvp use (their
-/// parameters direction, tangent, gradient and hv): found by
+/// parameters direction, tangent, gradient and hv; the private layer Jvp methods): found by
 /// <see cref="ModelDerivativePropertyTests"/>; each must compile clean.
 /// </summary>
 public sealed class ForwardNameTests
@@ -43,6 +43,19 @@ public sealed class ForwardNameTests
         string source = Model($"readonly Mat W; readonly Vec {field};",
             $"W = Parameters.Matrix(3, 2, Init.Xavier(1)); {field} = Parameters.Vector(3, Init.Normal(0.5f, 2));",
             attribute, $"return SoftmaxCrossEntropy(Tanh(W * x + {field}), label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
+
+    [Theory]
+    [InlineData("LossLayerJvp")]
+    [InlineData("LossLayerJvpFromData")]
+    [InlineData("LossLayerForwardBatch")]
+    public void A_local_of_a_layer_loop_named_like_the_layer_Jvp(string local)
+    {
+        string source = Model("readonly Mat[] W; readonly Vec[] b;",
+            "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
+            "Jvp = true",
+            $"Vec {local} = x; for (int l = 0; l < W.Length; l++) {local} = Tanh(W[l] * {local} + b[l]); return SoftmaxCrossEntropy({local}, label);");
         GeneratorHarness.Run(source).AssertClean();
     }
 }
