@@ -58,4 +58,14 @@ public sealed class ForwardNameTests
             $"Vec {local} = x; for (int l = 0; l < W.Length; l++) {local} = Tanh(W[l] * {local} + b[l]); return SoftmaxCrossEntropy({local}, label);");
         GeneratorHarness.Run(source).AssertClean();
     }
+
+    [Theory]
+    [InlineData("LossJvpOfOneRow", "Jvp = true")]
+    [InlineData("LossHvpOfOneRow", "Hessian = true")]
+    public void A_parameter_named_like_the_one_row_body(string parameter, string attribute)
+    {
+        string source = Model("readonly Mat W; readonly Vec b;", "W = Parameters.Matrix(3, 2, Init.Xavier(1)); b = Parameters.Vector(3, Init.Normal(0.5f, 2));",
+            attribute, "return SoftmaxCrossEntropy(Tanh(W * x + b), label);").Replace("int label", "int " + parameter).Replace(", label)", $", {parameter})");
+        GeneratorHarness.Run(source).AssertClean();
+    }
 }

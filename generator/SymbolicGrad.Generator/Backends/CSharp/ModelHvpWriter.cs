@@ -69,7 +69,8 @@ internal static class ModelHvpWriter
                 c.Line($"if ({buffer}.Length != {store}.Count) throw new global::System.ArgumentException($\"{name}: {buffer} has {{{buffer}.Length}} entries but the model has {{{store}.Count}} parameters (Parameters.Count); lay it out like Parameters.Values.\", \"{buffer}\");");
             }
             var arguments = inputs.Select(p => ModelMethodWriter.SampleToBatch(c, p)).Concat(new[] { direction, gradient, hv });
-            c.Line($"return {rows}({string.Join(", ", arguments)});");
+            // A parameter of the body's name hides it here.
+            c.Line($"return {(inputs.Any(p => Identifiers.Bare(p.Name) == rows) ? "this." : "")}{rows}({string.Join(", ", arguments)});");
         });
         w.WriteLineNoTabs(string.Empty);
 

@@ -63,7 +63,8 @@ internal static class ModelJvpWriter
         {
             c.Line($"if ({direction}.Length != {store}.Count) throw new global::System.ArgumentException($\"{name}: {direction} has {{{direction}.Length}} entries but the model has {{{store}.Count}} parameters (Parameters.Count); lay it out like Parameters.Values.\", \"{direction}\");");
             string arguments = string.Join(", ", new[] { rowsArguments, direction, "out " + ForwardMode.TangentOutput }.Where(a => a.Length > 0));
-            c.Line($"return {rows}({arguments});");
+            // A parameter of the body's name hides it here.
+            c.Line($"return {(inputs.Any(p => Identifiers.Bare(p.Name) == rows) ? "this." : "")}{rows}({arguments});");
         });
         w.WriteLineNoTabs(string.Empty);
 
