@@ -68,4 +68,27 @@ public sealed class ForwardNameTests
             attribute, "return SoftmaxCrossEntropy(Tanh(W * x + b), label);").Replace("int label", "int " + parameter).Replace(", label)", $", {parameter})");
         GeneratorHarness.Run(source).AssertClean();
     }
+
+    [Theory]
+    [InlineData("W", "h")]
+    [InlineData("l", "W")]
+    [InlineData("b", "h")]
+    public void A_layer_loops_counter_or_vector_named_like_a_layer_array(string counter, string carried)
+    {
+        string source = Model("readonly Mat[] W; readonly Vec[] b;",
+            "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
+            "Jvp = true",
+            $"Vec {carried} = x; for (int {counter} = 0; {counter} < this.W.Length; {counter}++) {carried} = Tanh(this.W[{counter}] * {carried} + this.b[{counter}]); return SoftmaxCrossEntropy({carried}, label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
+
+    [Theory]
+    [InlineData("Jvp = true")]
+    [InlineData("Hessian = true")]
+    public void Locals_named_like_the_fields(string attribute)
+    {
+        string source = Model("readonly Mat W; readonly Vec b;", "W = Parameters.Matrix(3, 2, Init.Xavier(1)); b = Parameters.Vector(3, Init.Normal(0.5f, 2));",
+            attribute, "Vec W = this.W * x; Vec b = Tanh(W + this.b); return SoftmaxCrossEntropy(b, label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
 }

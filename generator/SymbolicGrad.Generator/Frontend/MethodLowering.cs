@@ -88,9 +88,11 @@ internal static class MethodLowering
         {
             env.Set(symbol, info.Input);
         }
+        // A field is read as this.name where a parameter or local of the method, or one the Jvp or Hvp adds, hides it.
+        var declared = DeclaredNames(method, declaration);
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
             parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind,
-            method.Parameters.Select(p => p.Name).Concat(DerivativeForms.AddedModelParameters(kind, forms)))
+            declared.Concat(DerivativeForms.AddedModelParameters(kind, forms)))
         {
             SecondOrder = forms.Hessian,
             ForwardForm = forms.Jvp ? "Jvp" : forms.Hessian ? "Hessian" : null,
@@ -125,7 +127,6 @@ internal static class MethodLowering
 
         var at = LocationInfo.From(declaration.Identifier);
         var scopeNames = ScopeNames.Of(method);
-        var declared = lowering.LayerLoops.Count == 0 ? new HashSet<string>() : DeclaredNames(method, declaration);
         var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, containingTypes, scopeNames, declared)).ToEquatableArray();
         if (layerLoops.Count == 0 && NothingToDifferentiate(kind, parameters) is var (what, advice))
         {
