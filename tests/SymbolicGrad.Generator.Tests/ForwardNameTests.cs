@@ -91,4 +91,28 @@ public sealed class ForwardNameTests
             attribute, "Vec W = this.W * x; Vec b = Tanh(W + this.b); return SoftmaxCrossEntropy(b, label);");
         GeneratorHarness.Run(source).AssertClean();
     }
+
+    [Theory]
+    [InlineData("Lanes")]
+    [InlineData("MathF")]
+    [InlineData("Math")]
+    [InlineData("System")]
+    public void A_local_named_like_a_type_the_generated_code_uses(string local)
+    {
+        string source = Model("readonly Mat W; readonly Vec b;", "W = Parameters.Matrix(3, 2, Init.Xavier(1)); b = Parameters.Vector(3, Init.Normal(0.5f, 2));",
+            "Jvp = true, Hessian = true", $"Vec {local} = Relu(W * x + b); return SoftmaxCrossEntropy(LeakyRelu({local}), label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
+
+    [Theory]
+    [InlineData("Lanes")]
+    [InlineData("MathF")]
+    public void A_layer_loops_counter_named_like_a_type_the_generated_code_uses(string counter)
+    {
+        string source = Model("readonly Mat[] W; readonly Vec[] b;",
+            "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
+            "Jvp = true",
+            $"Vec h = x; for (int {counter} = 0; {counter} < W.Length; {counter}++) h = Relu(W[{counter}] * h + b[{counter}]); return SoftmaxCrossEntropy(h, label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
 }

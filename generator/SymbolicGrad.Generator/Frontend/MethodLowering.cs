@@ -221,7 +221,8 @@ internal static class MethodLowering
             Parameters: parameters.ToEquatableArray(),
             HintName: DeclarationChecks.HintName(method),
             DocumentationId: DeclarationChecks.DocumentationId(MethodKind.ModelMethod, method),
-            QualifyMath: DeclarationChecks.MathIsShadowed(method),
+            // The counter and the carried vector are parameters of the layer's methods: they too may hide Math or Lanes.
+            QualifyMath: DeclarationChecks.MathIsShadowed(method) || parameters.Any(p => DeclarationChecks.HidesMath(Identifiers.Bare(p.Name))),
             Graph: graph.ToDag(),
             Output: loop.Output,
             LocalNames: loop.Lowering.LocalNames.ToEquatableArray(),
