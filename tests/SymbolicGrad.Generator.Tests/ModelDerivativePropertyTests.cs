@@ -53,8 +53,26 @@ public sealed class ModelDerivativePropertyTests(ITestOutputHelper output)
 
     private static void CheckBatch(IReadOnlyList<RandomModel> models, Stats stats)
     {
+        using var assembly = Compile(models.Select(m => new Unit(m.Type, m.Method, m.Conflicts, m.Source)).ToList());
+        foreach (var model in models)
+        {
+            stats.Models++;
+            if (model.Conflicts) { stats.Conflicts++; continue; }
+            Check(assembly, model, stats);
+        }
+    }
+
+    /// <summary>A generated class: its name, its [Differentiable] method, whether SG0017 is expected on it, its source.</summary>
+    internal sealed record Unit(string Type, string Method, bool Conflicts, string Source);
+
+    /// <summary>
+    /// Compiles the units in one file of namespace P, runs the generator and loads the output; fails unless the output
+    /// compiles with no warning in generated code and SG0017 is reported on exactly the units that expect it.
+    /// </summary>
+    internal static LoadedAssembly Compile(IReadOnlyList<Unit> units)
+    {
         string source = "using static SymbolicGrad.Ops;" + Environment.NewLine + Environment.NewLine + "namespace P;" + Environment.NewLine + Environment.NewLine
-            + string.Join(Environment.NewLine, models.Select(m => m.Source));
+            + string.Join(Environment.NewLine, units.Select(m => m.Source));
         var input = GeneratorHarness.CreateCompilation(source);
         var problems = new List<string>();
         var userErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -69,30 +87,23 @@ public sealed class ModelDerivativePropertyTests(ITestOutputHelper output)
             if (d.Id == "SG0017") reported.Add(TypeAt(source, d));
             else problems.Add("unexpected: " + d);
         }
-        foreach (var model in models)
+        foreach (var unit in units)
         {
-            if (model.Conflicts != reported.Contains(model.Type))
-                problems.Add($"{model.Type}.{model.Method}: SG0017 {(model.Conflicts ? "expected but not reported" : "reported but not expected")}");
+            if (unit.Conflicts != reported.Contains(unit.Type))
+                problems.Add($"{unit.Type}.{unit.Method}: SG0017 {(unit.Conflicts ? "expected but not reported" : "reported but not expected")}");
         }
-        using var image = new MemoryStream();
+        var image = new MemoryStream();
         var emit = compiled.Emit(image);
         problems.AddRange(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
             || (d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && !input.SyntaxTrees.Contains(tree)))
             .Select(d => "output: " + d + " " + Line(d)));
         if (problems.Count > 0)
         {
-            // The models the problems name, in full (CsCheck's print of the batch is cut short).
-            var named = models.Where(m => problems.Any(p => p.Contains($"P.{m.Type}.", StringComparison.Ordinal) || p.StartsWith($"{m.Type}.", StringComparison.Ordinal)));
+            // The units the problems name, in full (CsCheck's print of the batch is cut short).
+            var named = units.Where(m => problems.Any(p => p.Contains($"P.{m.Type}.", StringComparison.Ordinal) || p.StartsWith($"{m.Type}.", StringComparison.Ordinal)));
             throw new Xunit.Sdk.XunitException(string.Join(Environment.NewLine, problems.Concat(named.Select(m => m.Source))));
         }
-
-        using var assembly = LoadedAssembly.Load(image);
-        foreach (var model in models)
-        {
-            stats.Models++;
-            if (model.Conflicts) { stats.Conflicts++; continue; }
-            Check(assembly, model, stats);
-        }
+        return LoadedAssembly.Load(image);
     }
 
     private static string Line(Diagnostic d)
@@ -110,7 +121,8 @@ public sealed class ModelDerivativePropertyTests(ITestOutputHelper output)
         for (int line = diagnostic.Location.GetLineSpan().StartLinePosition.Line; line >= 0 && line < lines.Length; line--)
         {
             string text = lines[line].Trim();
-            if (text.StartsWith("public sealed partial class ", StringComparison.Ordinal)) return text.Split(' ')[4];
+            if (text.StartsWith("public sealed partial class ", StringComparison.Ordinal) || text.StartsWith("public static partial class ", StringComparison.Ordinal))
+                return text.Split(' ')[4];
         }
         return "?";
     }
