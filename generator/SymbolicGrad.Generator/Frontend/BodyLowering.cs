@@ -42,7 +42,7 @@ internal sealed partial class BodyLowering
     private readonly MethodKind _kind;
 
     /// <param name="kind">What the method is differentiated with respect to: tensor code reads Vec, Mat and Ops; advice depends on it.</param>
-    /// <param name="parameterNames">The method's parameters: a field of the same name is read as <c>this.name</c>.</param>
+    /// <param name="parameterNames">The names that hide a field in the generated code (the method's parameters and locals, those the generated forms add): a field of one of them is read as <c>this.name</c>.</param>
     public BodyLowering(GraphBuilder graph, Compilation compilation, IEnumerable<int> differentiableInputs, CancellationToken cancellation,
         MethodKind kind, IEnumerable<string> parameterNames)
     {

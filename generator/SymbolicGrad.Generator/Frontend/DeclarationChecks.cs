@@ -143,6 +143,9 @@ internal static class DeclarationChecks
         _ => "private",
     };
 
+    /// <summary>Whether a parameter of this name would hide a type the generated bodies name (Math, MathF, System, Lanes).</summary>
+    public static bool HidesMath(string name) => name is "Math" or "MathF" or "System" or "Lanes";
+
     /// <summary>
     /// Whether <c>Math</c>, <c>MathF</c>, <c>System</c> or <c>Lanes</c> could bind to something else than ours in the
     /// generated file (a parameter, a member, a nested type, or a type or namespace of that name in an enclosing namespace); then the
@@ -153,7 +156,7 @@ internal static class DeclarationChecks
         static bool Declares(INamespaceOrTypeSymbol scope, string name) => !scope.GetMembers(name).IsEmpty;
 
         // A parameter keeps its name in the generated signatures, and would hide the type in the generated bodies.
-        if (method.Parameters.Any(p => p.Name is "Math" or "MathF" or "System" or "Lanes")) return true;
+        if (method.Parameters.Any(p => HidesMath(p.Name))) return true;
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {

@@ -86,4 +86,20 @@ internal static class DerivativeForms
         bool clean = diagnostics.Count == before;
         return (jvp && clean, hessian && clean);
     }
+
+    /// <summary>
+    /// The parameters a model method's Jvp and Hvp add (direction, tangent, gradient, hv): a field of one of these
+    /// names is hidden there, so the lowering reads it as <c>this.name</c>.
+    /// </summary>
+    public static IEnumerable<string> AddedModelParameters(MethodKind kind, (bool Jvp, bool Hessian) forms)
+    {
+        if (kind != MethodKind.ModelMethod) yield break;
+        if (forms.Jvp)
+        {
+            yield return Transforms.ForwardMode.TangentOutput;
+            yield return Transforms.ForwardMode.Direction;
+        }
+        if (!forms.Hessian) yield break;
+        foreach (string name in Transforms.SecondOrder.ModelHvpParameters) yield return name;
+    }
 }

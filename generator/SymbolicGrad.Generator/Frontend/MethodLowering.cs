@@ -92,8 +92,11 @@ internal static class MethodLowering
         {
             env.Set(symbol, info.Input);
         }
+        // A field is read as this.name where a parameter or local of the method, or one the Jvp or Hvp adds, hides it.
+        var declaredNames = DeclaredNames(method, declaration);
         var lowering = new BodyLowering(graph, semanticModel.Compilation,
-            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind, method.Parameters.Select(p => p.Name))
+            parameters.Where(p => p.IsDifferentiable).Select(p => p.Input), cancellation, kind,
+            declaredNames.Concat(DerivativeForms.AddedModelParameters(kind, forms)))
         {
             SecondOrder = forms.Hessian,
             ForwardForm = forms.Jvp ? "Jvp" : forms.Hessian ? "Hessian" : null,
@@ -128,7 +131,7 @@ internal static class MethodLowering
 
         var at = LocationInfo.From(declaration.Identifier);
         var scopeNames = ScopeNames.Of(method);
-        var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, declared, scopeNames)).ToEquatableArray();
+        var layerLoops = lowering.LayerLoops.Select(loop => LayerLoopModelOf(loop, method, declared, scopeNames, declaredNames)).ToEquatableArray();
         if (layerLoops.Count == 0 && NothingToDifferentiate(kind, parameters) is var (what, advice))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.NothingToDifferentiate, at, method.Name, what, advice));
@@ -171,18 +174,34 @@ internal static class MethodLowering
         return new LoweringResult(model, diagnostics.ToEquatableArray());
     }
 
+    /// <summary>The names of the method's parameters and of the locals its body declares.</summary>
+    private static HashSet<string> DeclaredNames(IMethodSymbol method, MethodDeclarationSyntax declaration)
+    {
+        var names = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        foreach (var node in declaration.DescendantNodes())
+        {
+            if (node is VariableDeclaratorSyntax variable) names.Add(variable.Identifier.ValueText);
+            else if (node is SingleVariableDesignationSyntax designation) names.Add(designation.Identifier.ValueText);
+            else if (node is ForEachStatementSyntax each) names.Add(each.Identifier.ValueText);
+        }
+        return names;
+    }
+
     /// <summary>
     /// A loop over layers with its body as a model method of its own: private, named after the method
     /// (<c>LossLayer</c>), taking the carried vector, the counter, the seed of its backward pass and the layer arrays'
     /// elements; the model's fields the body reads are its parameters too.
     /// </summary>
     private static LayerLoopModel LayerLoopModelOf(BodyLowering.LoweredLayerLoop loop, IMethodSymbol method, MethodDeclaration declared,
-        EquatableArray<string> scopeNames)
+        EquatableArray<string> scopeNames, HashSet<string> declaredNames)
     {
         var graph = loop.Graph;
         var taken = new HashSet<string>(scopeNames);
         string name = method.Name + "Layer" + (loop.Index == 0 ? "" : (loop.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        for (int k = 2; GeneratedMembers.Public(MethodKind.ModelMethod, name).Append(name).Any(taken.Contains); k++) name = method.Name + "Layer" + k;
+        // The method's passes call the layer's methods (LossLayerForwardBatch, LossLayerJvp …), all named name + a
+        // suffix, where the method's parameters and locals are in scope: none of those may start with the name.
+        for (int k = 2; GeneratedMembers.Public(MethodKind.ModelMethod, name).Append(name).Any(taken.Contains)
+            || declaredNames.Any(d => d.StartsWith(name, StringComparison.Ordinal)); k++) name = method.Name + "Layer" + k;
 
         ParameterInfo Input(int node) => new(graph[node].Name!, graph[node].Kind, false, ParameterBinder.GradientName(graph[node].Name!), node, null);
         var parameters = new List<ParameterInfo> { Input(loop.Layer.Carried), Input(loop.Layer.Counter), Input(loop.Layer.Seed) };
@@ -206,7 +225,8 @@ internal static class MethodLowering
             Parameters: parameters.ToEquatableArray(),
             HintName: declared.HintName,
             DocumentationId: declared.DocumentationId,
-            QualifyMath: declared.QualifyMath,
+            // The counter and the carried vector are parameters of the layer's methods: they too may hide Math or Lanes.
+            QualifyMath: declared.QualifyMath || parameters.Any(p => DeclarationChecks.HidesMath(Identifiers.Bare(p.Name))),
             Graph: graph.ToDag(),
             Output: loop.Output,
             LocalNames: loop.Lowering.LocalNames.ToEquatableArray(),

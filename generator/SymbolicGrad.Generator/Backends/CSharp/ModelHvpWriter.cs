@@ -58,7 +58,7 @@ internal static class ModelHvpWriter
         c.Block(true, () =>
         {
             foreach (string buffer in new[] { direction, gradient, hv }) row.WriteLengthCheck(buffer);
-            c.Line($"return {rows}({string.Join(", ", row.RowArguments.Concat(new[] { direction, gradient, hv }))});");
+            c.Line($"return {row.Callee(rows)}({string.Join(", ", row.RowArguments.Concat(new[] { direction, gradient, hv }))});");
         });
         w.WriteLineNoTabs(string.Empty);
 

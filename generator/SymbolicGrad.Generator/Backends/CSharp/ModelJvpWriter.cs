@@ -42,7 +42,7 @@ internal static class ModelJvpWriter
         c.Block(true, () =>
         {
             row.WriteLengthCheck(direction);
-            c.Line($"return {rows}({string.Join(", ", row.RowArguments.Append(direction).Append("out " + ForwardMode.TangentOutput))});");
+            c.Line($"return {row.Callee(rows)}({string.Join(", ", row.RowArguments.Append(direction).Append("out " + ForwardMode.TangentOutput))});");
         });
         w.WriteLineNoTabs(string.Empty);
 

@@ -61,6 +61,9 @@ internal sealed class OneRowModelWriter
     /// <summary>The public method's samples made batches of one row, the body's arguments.</summary>
     public IEnumerable<string> RowArguments => Inputs.Select(p => ModelMethodWriter.SampleToBatch(_c, p));
 
+    /// <summary>The one-row body as the public method calls it: <c>this.</c> where a parameter of its name hides it.</summary>
+    public string Callee(string rows) => Inputs.Any(p => Identifiers.Bare(p.Name) == rows) ? "this." + rows : rows;
+
     /// <summary>Each loop over layers' layer methods (and its first layer's, from the data), before the method.</summary>
     public void WriteLayerMethods(System.Action<LayerLoopPlan, ProgramPlan> write)
     {
