@@ -77,7 +77,7 @@ public sealed class ForwardNameTests
     {
         string source = Model("readonly Mat[] W; readonly Vec[] b;",
             "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
-            "Jvp = true",
+            "Jvp = true, Hessian = true",
             $"Vec {carried} = x; for (int {counter} = 0; {counter} < this.W.Length; {counter}++) {carried} = Tanh(this.W[{counter}] * {carried} + this.b[{counter}]); return SoftmaxCrossEntropy({carried}, label);");
         GeneratorHarness.Run(source).AssertClean();
     }
@@ -111,8 +111,24 @@ public sealed class ForwardNameTests
     {
         string source = Model("readonly Mat[] W; readonly Vec[] b;",
             "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
-            "Jvp = true",
+            "Jvp = true, Hessian = true",
             $"Vec h = x; for (int {counter} = 0; {counter} < W.Length; {counter}++) h = Relu(W[{counter}] * h + b[{counter}]); return SoftmaxCrossEntropy(h, label);");
+        GeneratorHarness.Run(source).AssertClean();
+    }
+
+    [Theory]
+    [InlineData("l", "hv")]
+    [InlineData("l", "gradient")]
+    [InlineData("l", "direction")]
+    [InlineData("hv", "gradient")]
+    [InlineData("gradient", "h")]
+    public void A_layer_loops_counter_or_vector_named_like_a_buffer_of_the_Hvp(string counter, string carried)
+    {
+        // The layers' Hvp methods take the gradient and hv buffers beside the carried vector and the counter.
+        string source = Model("readonly Mat[] W; readonly Vec[] b;",
+            "W = new Mat[2]; b = new Vec[2]; W[0] = Parameters.Matrix(3, 2, Init.Xavier(1)); b[0] = Parameters.Vector(3); W[1] = Parameters.Matrix(4, 3, Init.Xavier(2)); b[1] = Parameters.Vector(4);",
+            "Jvp = true, Hessian = true",
+            $"Vec {carried} = x; for (int {counter} = 0; {counter} < W.Length; {counter}++) {carried} = Tanh(W[{counter}] * {carried} + b[{counter}]); return SoftmaxCrossEntropy({carried}, label);");
         GeneratorHarness.Run(source).AssertClean();
     }
 }

@@ -83,8 +83,19 @@ internal static class LayerLoopHvpWriter
         int count = original.Parameters.Count;
         var tangents = method.Parameters.Skip(count + (fromData ? 1 : 2)).ToList();
         var wrt = method.Parameters.Take(count).Where(p => p.IsDifferentiable).ToList();
-        string gradientBuffer = SecondOrder.ModelHvpParameters[1], hvBuffer = SecondOrder.ModelHvpParameters[2];
-        var c = new TensorCode(plan)
+        var c = new TensorCode(plan);
+        // The buffers keep the model Hvp's names unless the layer's own parameters (the carried vector and the counter,
+        // named in the user's loop) or its locals already have them.
+        var taken = new HashSet<string>(c.Dag.Nodes.Where(n => n.Name is not null).Select(n => Identifiers.Bare(n.Name!))
+            .Concat(c.Variables.Values.Select(v => Identifiers.Bare(v.Name))).Concat(tangents.Select(t => Identifiers.Bare(c.View(t.Name)))));
+        string Free(string wanted)
+        {
+            string name = wanted;
+            for (int k = 2; !taken.Add(name); k++) name = wanted + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return name;
+        }
+        string gradientBuffer = Free(SecondOrder.ModelHvpParameters[1]), hvBuffer = Free(SecondOrder.ModelHvpParameters[2]);
+        c = new TensorCode(plan)
         {
             Writer = outer.Writer,
             GradientLabel = p => tangents.IndexOf(p) is int k and >= 0 ? $"(H·v)_{Identifiers.Bare(wrt[k].Name)}" : null,
