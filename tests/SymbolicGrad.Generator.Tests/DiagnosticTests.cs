@@ -1829,6 +1829,38 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0055_HessianOfAModelMethodThroughACustomLayerOnTheData()
+    {
+        // The custom layer reads the data only, so the Jvp needs no tangent through it and is generated; the Hvp's
+        // check is coarser (any op of the gradient without a pushforward), so it refuses rather than guess.
+        var run = AssertReported("SG0055", Header + """
+            public static class Layers
+            {
+                public static Vec Swish(Vec x) { var y = new Vec(x.Length); Swish(x, y); return y; }
+
+                public static void Swish(Vec x, Vec result) => x.Span.CopyTo(result.Span);
+
+                [DerivativeOf(nameof(Swish))]
+                public static void SwishPullback(Vec x, Vec dResult, Vec dX) { for (int i = 0; i < x.Length; i++) dX[i] += dResult[i]; }
+            }
+
+            public sealed partial class Net : Model
+            {
+                private readonly Mat W;
+                private readonly Vec b;
+
+                public Net() { W = Parameters.Matrix(2, 3, Init.Xavier(0)); b = Parameters.Vector(2); }
+
+                [Differentiable(Jvp = true, Hessian = true)]
+                public float [|Loss|]([NoDiff] Vec x, [NoDiff] Vec y) => Ops.Mse(W * Layers.Swish(x) + b, y);
+            }
+            """, "'Loss' asks for Hessian, which SymbolicGrad generates for");
+        Assert.EndsWith("which has no second derivative yet: remove 'Hessian = true'",
+            Assert.Single(run.Diagnostics, d => d.Id == "SG0055").GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("public float LossJvp(", string.Concat(run.GeneratedSources.Values));
+    }
+
+    [Fact]
     public void HessianOfADenseModelMethodIsGenerated()
     {
         var run = GeneratorHarness.Run(Header + """

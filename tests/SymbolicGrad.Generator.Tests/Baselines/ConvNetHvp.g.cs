@@ -188,10 +188,7 @@ namespace Nets
             }
             float[] logsumexpT10 = workspace.logsumexpT10 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT10, batch);
             // logsumexpT10 = logΣexp(t10)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpT10[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(t10.AsSpan(0, batch * wRows).Slice(r * wRows, wRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t10.AsSpan(0, batch * wRows), batch, wRows, logsumexpT10.AsSpan(0, batch));
             float[] softmaxT10 = workspace.softmaxT10 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.softmaxT10, batch * wRows);
             // softmaxT10 = exp(t10 − logsumexpT10)
             global::SymbolicGrad.CompilerServices.Kernels.SoftmaxFromLogSumExp(t10.AsSpan(0, batch * wRows), logsumexpT10.AsSpan(0, batch), batch, wRows, softmaxT10.AsSpan(0, batch * wRows));

@@ -429,10 +429,7 @@ namespace Nets
             (W.Length == 1 ? workspace.lossLayerFirst.tangent : workspace.lossLayers[W.Length - 1].tangent).Span.CopyTo(tH.AsSpan(0, batch * wLastRows));
             float[] logsumexpH = workspace.logsumexpH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpH, batch);
             // logsumexpH = logΣexp(h)
-            for (int r = 0; r < batch; r++)
-            {
-                logsumexpH[r] = global::SymbolicGrad.CompilerServices.Kernels.LogSumExp(h.AsSpan(0, batch * wLastRows).Slice(r * wLastRows, wLastRows));
-            }
+            global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(h.AsSpan(0, batch * wLastRows), batch, wLastRows, logsumexpH.AsSpan(0, batch));
             float[] softmaxH = workspace.softmaxH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.softmaxH, batch * wLastRows);
             // softmaxH = exp(h − logsumexpH)
             global::SymbolicGrad.CompilerServices.Kernels.SoftmaxFromLogSumExp(h.AsSpan(0, batch * wLastRows), logsumexpH.AsSpan(0, batch), batch, wLastRows, softmaxH.AsSpan(0, batch * wLastRows));
