@@ -1921,6 +1921,7 @@ public sealed partial class DiagnosticTests
     [InlineData("for (int l = 0; l < W.Length; l++) h = h + Ops.Tanh(W[l] * h + b[l]);")] // residual layers
     [InlineData("for (int l = 0; l < W.Length; l++) h = Ops.Tanh(W[l] * h) * c;")] // a field every layer reads
     [InlineData("for (int l = 0; l < W.Length; l++) h = Ops.Relu(W[l] * h + b[l]); for (int k = 0; k < W.Length; k++) h = Ops.Sigmoid(W[k] * h);")] // two loops
+    [InlineData("h = h * c; for (int l = 0; l < b.Length; l++) h = Ops.Tanh(h + b[l]); for (int k = 0; k < b.Length; k++) h = h + b[k];")] // layers that read no matrix
     public void HessianOfAModelMethodWithOtherLoopsOverLayersCompiles(string body)
     {
         var run = GeneratorHarness.Run(Header + """
@@ -1937,7 +1938,7 @@ public sealed partial class DiagnosticTests
                     c = Parameters.Vector(4);
                 }
 
-                [Differentiable(Hessian = true)]
+                [Differentiable(Jvp = true, Hessian = true)]
                 public float Loss([NoDiff] Vec x, [NoDiff] Vec y)
                 {
                     Vec h = x;

@@ -79,6 +79,7 @@ public static class NetworkCatalogue
         Label<UnrolledLayerNet, UnrolledLayerNet.LossWorkspace>("layer loop", () => new UnrolledLayerNet(Seed), DataSpec.Labels(5, 3)),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(3, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(3)"),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(1, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(1)"),
+        Label<BiasLoopNet, BiasLoopNet.LossWorkspace>("layer loop", () => new BiasLoopNet(2, Seed), DataSpec.Labels(5, 3), "BiasLoopNet(2)"),
         // Custom layers (issue 10): a function returning a Vec with a pullback rule, element-wise and with weights.
         Label<SwishNet, SwishNet.LossWorkspace>("custom layer", () => new SwishNet(Seed), DataSpec.Labels(5, 3)),
         Label<DenseNet, DenseNet.LossWorkspace>("custom layer", () => new DenseNet(Seed), DataSpec.Labels(4, 3)),

@@ -71,6 +71,14 @@ internal static class PassWriter
     /// <param name="condition">The condition of <paramref name="optional"/>.</param>
     public static void WriteBackward(TensorCode c, int optional = -1, string? condition = null)
     {
+        // The optional value is computed only when asked for, unless something else reads it too: in a layer that only
+        // adds a bias, ∂L/∂h is ∂L/∂(h + b), which the bias's gradient sums.
+        bool ReadsOptional(int node) => node == optional || c.Dag[node].Args.Any(a => a == optional);
+        if (c.Tensor.Gradients.Any(g => g.Terms.Any(t => ReadsOptional(t.Node)))
+            || c.Plan.Backward.Any(v => v.Node != optional && c.Dag[v.Node].Args.Any(a => a == optional)))
+        {
+            optional = -1;
+        }
         for (int at = -1; at < c.Plan.Backward.Count; at++)
         {
             if (at >= 0)
