@@ -43,8 +43,7 @@ internal static class LayerLoopHvpWriter
         string layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length", data = c.BatchMatrix(backward[1]);
         string seed = c.BatchMatrix(backward[0]), seedTangent = c.BatchMatrix(n[1]);
         string buffers = $", {SecondOrder.ModelHvpParameters[1]}, {SecondOrder.ModelHvpParameters[2]}";
-        string Arguments(string index) => $", {index}" + string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
-            + string.Concat(LayerLoopWriter.WeightsOf(loop, index).Select(w => $", {ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
+        string Arguments(string index) => $", {index}" + LayerLoopWriter.ElementsAndTangents(loop, index);
         string Seeds(string last, string next) =>
             $", {last} ? {seed} : {next}.{layer.Gradient}, {last} ? {seedTangent} : {next}.{layer.GradientTangent}";
         string body = loop.Body.Method.Name + "Backward";

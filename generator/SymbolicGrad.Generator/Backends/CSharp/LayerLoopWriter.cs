@@ -67,8 +67,6 @@ internal static class LayerLoopWriter
         var layer = loop.Body.Layer!;
         string tangentOf(LayerNames names) => names.Tangent ?? names.Gradient;
         string workspace = c.Names.Workspace, layers = loop.Workspaces, l = c.Index, count = loop.Loop.Bound + ".Length";
-        string slices(string index) => string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
-            + string.Concat(WeightsOf(loop, index).Select(w => $", {Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
         if (loop.First is { } first)
         {
             string firstLayer = loop.FirstWorkspace!;
@@ -81,11 +79,11 @@ internal static class LayerLoopWriter
                 return;
             }
             c.Line($"var {firstLayer} = {workspace}.{firstLayer};");
-            c.Line($"{first.Method.Name}{suffix}({firstLayer}, {c.BatchMatrix(n[0])}, 0{slices("0")}); // the first layer from the data, which the direction does not move");
+            c.Line($"{first.Method.Name}{suffix}({firstLayer}, {c.BatchMatrix(n[0])}, 0{ElementsAndTangents(loop, "0")}); // the first layer from the data, which the direction does not move");
             c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count}); // entry 0 unused: the first layer's is apart");
             c.Line($"for (int {l} = 1; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
             c.Line($"    {loop.Body.Method.Name}{suffix}({layers}[{l}], {l} == 1 ? {firstLayer}.{names.Output} : {layers}[{l} - 1].{layer.Output}, "
-                + $"{l} == 1 ? {firstLayer}.{tangentOf(names)} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{slices(l)});");
+                + $"{l} == 1 ? {firstLayer}.{tangentOf(names)} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{ElementsAndTangents(loop, l)});");
             c.Line($"{last(layer.Output, names.Output)}.Span.CopyTo({c.Span(node)});");
             return;
         }
@@ -96,12 +94,20 @@ internal static class LayerLoopWriter
         }
         int tangent = Enumerable.Range(0, c.Dag.Count).First(id => c.Dag[id].Op == Op.LayerLoopTangent && c.Dag[id][0] == node);
         string arguments = $"{layers}[{l}], {l} == 0 ? {c.BatchMatrix(n[0])} : {layers}[{l} - 1].{layer.Output}, "
-            + $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{slices(l)}";
+            + $"{l} == 0 ? {c.BatchMatrix(c.Dag[tangent][1])} : {layers}[{l} - 1].{tangentOf(layer)}, {l}{ElementsAndTangents(loop, l)}";
         c.Line($"var {layers} = {workspace}.{layers} = {Runtime}.CompilerServices.Workspace.Fill({workspace}.{layers}, {count});");
         c.Line($"for (int {l} = 0; {l} < {count}; {l}++) // each layer's tangent beside its value; a weight's tangent is its slice of the direction");
         c.Line($"    {loop.Body.Method.Name}{suffix}({arguments});");
         c.Line($"{layers}[{count} - 1].{layer.Output}.Span.CopyTo({c.Span(node)});");
     }
+
+    /// <summary>
+    /// A layer's arguments after its counter, in a loop of the method's Jvp or Hvp: its layer arrays' elements at
+    /// <paramref name="index"/>, then each weight's tangent, its slice of the direction.
+    /// </summary>
+    internal static string ElementsAndTangents(LayerLoopPlan loop, string index) =>
+        string.Concat(loop.Loop.Elements.Select(e => $", {e.Array}[{index}]"))
+        + string.Concat(WeightsOf(loop, index).Select(w => $", {Transforms.ForwardMode.Direction}.Slice({w}.Offset, {w}.Length)"));
 
     /// <summary>
     /// The weights one layer reads, as the method's code names them (<c>W[i]</c> for an element of a layer array, the

@@ -50,8 +50,7 @@ internal static class ModelHvpWriter
         w.WriteLine($"/// <param name=\"{hv}\">H·v is added into it: the derivative of ∇L along v, H the Hessian of the loss with respect to the parameters.</param>");
         w.WriteLine($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
         w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{direction}\"/>, <paramref name=\"{gradient}\"/> or <paramref name=\"{hv}\"/> does not have <c>Parameters.Count</c> entries, or the arguments do not fit the model.</exception>");
-        bool normalizes = c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
-        w.WriteLine($"/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>{(normalizes ? ", or the model is in training mode (batch normalization needs a batch's statistics)" : "")}.</exception>");
+        row.WriteOpeningExceptionDoc();
         w.WriteLine(FileLayout.GeneratedCode);
         var buffers = new[] { $"global::System.ReadOnlySpan<float> {direction}", $"global::System.Span<float> {gradient}", $"global::System.Span<float> {hv}" };
         c.Line($"public float {name}({string.Join(", ", row.SampleParameters.Concat(buffers))})");

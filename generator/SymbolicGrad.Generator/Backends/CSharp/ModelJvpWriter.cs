@@ -34,8 +34,7 @@ internal static class ModelJvpWriter
         w.WriteLine($"/// <param name=\"{ForwardMode.TangentOutput}\">∇L·{direction}: the sum over the parameters of each partial derivative times its entry of the direction.</param>");
         w.WriteLine($"/// <returns>The value of <see cref=\"{original.DocumentationId}\"/>.</returns>");
         w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{direction}\"/> does not have <c>Parameters.Count</c> entries, or the arguments do not fit the model.</exception>");
-        bool normalizes = c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
-        w.WriteLine($"/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>{(normalizes ? ", or the model is in training mode (batch normalization needs a batch's statistics)" : "")}.</exception>");
+        row.WriteOpeningExceptionDoc();
         w.WriteLine(FileLayout.GeneratedCode);
         var parameters = row.SampleParameters.Append($"global::System.ReadOnlySpan<float> {direction}").Append($"out float {ForwardMode.TangentOutput}");
         c.Line($"public float {name}({string.Join(", ", parameters)})");

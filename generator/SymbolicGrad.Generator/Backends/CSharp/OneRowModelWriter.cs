@@ -61,6 +61,16 @@ internal sealed class OneRowModelWriter
     /// <summary>The public method's samples made batches of one row, the body's arguments.</summary>
     public IEnumerable<string> RowArguments => Inputs.Select(p => ModelMethodWriter.SampleToBatch(_c, p));
 
+    /// <summary>
+    /// The documentation of the <c>InvalidOperationException</c> the body's opening (<see cref="WriteOpening"/>) throws:
+    /// a weight outside the store, or batch norm in training mode.
+    /// </summary>
+    public void WriteOpeningExceptionDoc()
+    {
+        bool normalizes = _c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
+        _c.Writer.WriteLine($"/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>{(normalizes ? ", or the model is in training mode (batch normalization needs a batch's statistics)" : "")}.</exception>");
+    }
+
     /// <summary>The one-row body as the public method calls it: <c>this.</c> where a parameter of its name hides it.</summary>
     public string Callee(string rows) => Inputs.Any(p => Identifiers.Bare(p.Name) == rows) ? "this." + rows : rows;
 
