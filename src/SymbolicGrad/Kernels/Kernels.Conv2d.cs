@@ -44,17 +44,15 @@ public static partial class Kernels
 
     // output += W ∗ image for one sample (no bias): im2col into columns (the image itself for a pointwise kernel), then
     // the packed GEMM. The forward pass and the tangent both convolve through it.
-    private static void ConvolveAdd(Conv2dGeometry geometry, ReadOnlySpan<float> image, ReadOnlySpan<float> weights, Span<float> output, Span<float> columns)
-    {
-        ReadOnlySpan<float> cols = image;
-        if (!geometry.IsPointwise)
-        {
-            var work = columns[..geometry.ColumnLength];
-            Im2Col(geometry, image, work);
-            cols = work;
-        }
+    private static void ConvolveAdd(Conv2dGeometry geometry, ReadOnlySpan<float> image, ReadOnlySpan<float> weights, Span<float> output, Span<float> columns) =>
+        MatMulAdd(weights, ColumnsOf(geometry, image, columns[..geometry.ColumnLength]), output, geometry.OutChannels, geometry.ColumnCols, geometry.ColumnRows);
 
-        MatMulAdd(weights, cols, output, geometry.OutChannels, geometry.ColumnCols, geometry.ColumnRows);
+    // The columns of one sample's image: im2col into the workspace, or the image itself for a pointwise kernel.
+    private static ReadOnlySpan<float> ColumnsOf(Conv2dGeometry geometry, ReadOnlySpan<float> image, Span<float> work)
+    {
+        if (geometry.IsPointwise) return image;
+        Im2Col(geometry, image, work);
+        return work;
     }
 
     /// <summary>
@@ -99,14 +97,7 @@ public static partial class Kernels
             var work = columns[..geometry.ColumnLength];
             if (!gradWeights.IsEmpty)
             {
-                ReadOnlySpan<float> cols = image;
-                if (!geometry.IsPointwise)
-                {
-                    Im2Col(geometry, image, work);
-                    cols = work;
-                }
-
-                MatMulAddABt(dy, cols, gradWeights, outChannels, k, positions);
+                MatMulAddABt(dy, ColumnsOf(geometry, image, work), gradWeights, outChannels, k, positions);
             }
 
             if (gradInput.IsEmpty)

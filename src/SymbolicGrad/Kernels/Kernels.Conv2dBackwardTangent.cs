@@ -79,12 +79,4 @@ public static partial class Kernels
             Col2ImAdd(geometry, work, dx);
         }
     }
-
-    // The columns of one sample's image: im2col into the workspace, or the image itself for a pointwise kernel.
-    private static ReadOnlySpan<float> ColumnsOf(Conv2dGeometry geometry, ReadOnlySpan<float> image, Span<float> work)
-    {
-        if (geometry.IsPointwise) return image;
-        Im2Col(geometry, image, work);
-        return work;
-    }
 }
