@@ -62,12 +62,15 @@ internal static class LayerLoopHvp
         var tangents = DerivedMethods.TangentInputs(body, sweep);
         var b = sweep.Builder;
         // The carried vector's and the seed's tangents: named apart from the layer's parameters, the weights' tangents and the scope.
-        var taken = new HashSet<string>(body.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name))
-            .Concat(SecondOrder.ModelHvpParameters));
+        var taken = new NameAllocator();
+        foreach (string used in body.Parameters.Select(p => p.Name).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name)).Concat(SecondOrder.ModelHvpParameters))
+        {
+            taken.Reserve(used);
+        }
         ParameterInfo TangentOf(int input, out int node)
         {
             var n = body.Graph[input];
-            string name = Unique(DerivedMethods.TangentName(NameAllocator.Bare(n.Name!)), taken);
+            string name = taken.Allocate(DerivedMethods.TangentName(NameAllocator.Bare(n.Name!)));
             node = b.Input(name, n.Kind, n.Shape);
             sweep.Seed(input, 0, node);
             return new ParameterInfo(name, n.Kind, false, "", node, null, Type: "global::SymbolicGrad.Mat");
@@ -102,12 +105,5 @@ internal static class LayerLoopHvp
             with { Layer = new LayerBody(sweep.Map(layer.Carried), sweep.Map(layer.Seed), sweep.Map(layer.Counter), carriedTangent, SeedTangent: seedTangent) };
         return new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
             recomputed.ToEquatableArray(), roots.ToEquatableArray()) { IntoCallerBuffers = true };
-    }
-
-    private static string Unique(string name, HashSet<string> taken)
-    {
-        string candidate = name;
-        for (int k = 2; !taken.Add(candidate); k++) candidate = name + k;
-        return candidate;
     }
 }

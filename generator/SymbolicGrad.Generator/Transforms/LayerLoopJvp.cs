@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -28,13 +27,14 @@ internal static class LayerLoopJvp
         var sweep = new TangentSweep(body.Graph, directions: 1);
         var tangents = DerivedMethods.TangentInputs(body, sweep);
         // The carried vector's tangent: named apart from the layer's parameters, the weights' tangents and the scope.
-        var taken = new HashSet<string>(body.Parameters.Select(p => NameAllocator.Bare(p.Name)).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name)));
+        var taken = new NameAllocator();
+        foreach (string used in body.Parameters.Select(p => p.Name).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name))) taken.Reserve(used);
         var carried = body.Graph[layer.Carried];
         int carriedTangent = -1;
         ParameterInfo? carriedParameter = null;
         if (!fromData)
         {
-            string tangentName = Unique(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)), taken);
+            string tangentName = taken.Allocate(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)));
             carriedTangent = sweep.Builder.Input(tangentName, carried.Kind, carried.Shape);
             sweep.Seed(layer.Carried, 0, carriedTangent);
             carriedParameter = new ParameterInfo(tangentName, carried.Kind, false, "", carriedTangent, null, Type: "global::SymbolicGrad.Mat");
@@ -56,12 +56,5 @@ internal static class LayerLoopJvp
             with { Layer = new LayerBody(sweep.Map(layer.Carried), -1, sweep.Map(layer.Counter), carriedTangent, Jvp: true) };
         return new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
             EquatableArray<NodeName>.Empty, new EquatableArray<int>(new[] { tangent }));
-    }
-
-    private static string Unique(string name, HashSet<string> taken)
-    {
-        string candidate = name;
-        for (int k = 2; !taken.Add(candidate); k++) candidate = name + k;
-        return candidate;
     }
 }

@@ -85,15 +85,13 @@ internal static class LayerLoopHvpWriter
         var c = new TensorCode(plan);
         // The buffers keep the model Hvp's names unless the layer's own parameters (the carried vector and the counter,
         // named in the user's loop) or its locals already have them.
-        var taken = new HashSet<string>(c.Dag.Nodes.Where(n => n.Name is not null).Select(n => Identifiers.Bare(n.Name!))
-            .Concat(c.Variables.Values.Select(v => Identifiers.Bare(v.Name))).Concat(tangents.Select(t => Identifiers.Bare(c.View(t.Name)))));
-        string Free(string wanted)
+        var taken = new NameAllocator();
+        foreach (string used in c.Dag.Nodes.Where(n => n.Name is not null).Select(n => n.Name!)
+            .Concat(c.Variables.Values.Select(v => v.Name)).Concat(tangents.Select(t => c.View(t.Name))))
         {
-            string name = wanted;
-            for (int k = 2; !taken.Add(name); k++) name = wanted + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return name;
+            taken.Reserve(used);
         }
-        string gradientBuffer = Free(SecondOrder.ModelHvpParameters[1]), hvBuffer = Free(SecondOrder.ModelHvpParameters[2]);
+        string gradientBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[1]), hvBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[2]);
         c = new TensorCode(plan)
         {
             Writer = outer.Writer,
