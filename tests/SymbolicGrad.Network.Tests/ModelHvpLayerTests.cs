@@ -200,20 +200,65 @@ public sealed class ModelHvpLayerTests
     }
 
     [Fact]
-    public void An_Hvp_through_batch_norm_in_training_mode_is_an_InvalidOperationException_as_the_Jvp_is()
+    public void An_Hvp_through_a_vectors_batch_norm_in_training_mode_is_the_ArgumentException_the_gradient_throws()
     {
+        // One sample has one value per feature: no batch statistics. The gradient refuses it; so does the Hvp, alike.
         var net = new HvpBatchNormNet(5) { Training = true };
         var x = RandomVec(new Random(5), 4);
         var state = net.Parameters.State.ToArray();
         int count = net.Parameters.Count;
         var (gradient, hv) = (new float[count], new float[count]);
-        var error = Assert.Throws<InvalidOperationException>(() => net.LossHvp(x, 0, RandomDirection(net, 5), gradient, hv));
-        Assert.Contains("LossHvp: batch normalization (inputNorm, bn) in training mode", error.Message);
-        Assert.Contains("Training = false", error.Message);
+        var expected = Assert.Throws<ArgumentException>(() => net.LossGradient(x, 0));
+        var error = Assert.Throws<ArgumentException>(() => net.LossHvp(x, 0, RandomDirection(net, 5), gradient, hv));
+        Assert.Equal(expected.Message, error.Message);
+        Assert.Contains("no batch statistics", error.Message);
         // Nothing was written: not the buffers, not the running statistics.
         Assert.All(gradient, g => Assert.Equal(0f, g));
         Assert.All(hv, h => Assert.Equal(0f, h));
         Assert.Equal(state, net.Parameters.State.ToArray());
+    }
+
+    [Fact]
+    public void A_training_mode_Hvp_through_an_images_batch_norm_updates_the_running_statistics_once_as_the_gradient_does()
+    {
+        var net = new TrainingConvNormPoolNet(4) { Training = true };
+        var x = RandomVec(new Random(4), 64);
+        int count = net.Parameters.Count;
+        var before = net.Parameters.State.ToArray();
+        net.LossGradient(x, 2);
+        var afterGradient = net.Parameters.State.ToArray();
+        Assert.NotEqual(before, afterGradient);
+        before.CopyTo(net.Parameters.State);
+        var v = RandomDirection(net, 4);
+        var hv = new float[count];
+        net.LossHvp(x, 2, v, new float[count], hv);
+        Assert.Equal(afterGradient, net.Parameters.State.ToArray());
+        // Through the sample's statistics, not the running ones: evaluation mode gives another H·v.
+        before.CopyTo(net.Parameters.State);
+        net.Training = false;
+        var evaluation = new float[count];
+        net.LossHvp(x, 2, v, new float[count], evaluation);
+        Assert.Equal(before, net.Parameters.State.ToArray());
+        Assert.Contains(Enumerable.Range(0, count), i => Math.Abs(hv[i] - evaluation[i]) > 1e-3 * (1 + Math.Abs(hv[i])));
+    }
+
+    [Fact]
+    public void Two_threads_calling_a_training_mode_batch_norm_CNNs_Hvp_at_once_get_the_sequential_results()
+    {
+        const int Threads = 2, Calls = 100;
+        var net = new TrainingConvNormPoolNet(5) { Training = true };
+        int count = net.Parameters.Count;
+        var random = new Random(19);
+        var inputs = Enumerable.Range(0, 8).Select(_ => RandomVec(random, 64)).ToArray();
+        var directions = Enumerable.Range(0, 3).Select(k => RandomDirection(net, 50 + k)).ToArray();
+        float[] Call(int t, int j)
+        {
+            var gradient = new float[count];
+            var hv = new float[count];
+            float value = net.LossHvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % 3, directions[(t + j) % directions.Length], gradient, hv);
+            return gradient.Concat(hv).Append(value).ToArray();
+        }
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     // ---- Pooling ties and NaN ---------------------------------------------------------------------
@@ -400,7 +445,7 @@ public sealed class ModelHvpLayerTests
                 });
         }
         {
-            // Evaluation mode: batch norm with the running statistics (training mode needs a batch's; see below).
+            // Evaluation mode: batch norm of vectors with the running statistics (in training mode one sample has none; see above).
             var net = new HvpBatchNormNet(seed) { Training = false };
             var x = RandomVec(random, 4);
             int label = seed % 3;
@@ -412,6 +457,44 @@ public sealed class ModelHvpLayerTests
             var x = RandomVec(random, 36);
             int label = (seed + 2) % 3;
             yield return new Case("HvpConvBatchNormNet.Loss (evaluation, BatchNorm2d, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+                (v, g, h) => net.LossHvp(x, label, v, g, h));
+        }
+        {
+            // Training mode: the statistics of the sample's positions, and dropout's masks replayed at one step. The method
+            // itself refuses training-mode batch norm of one sample; the batched method on that one sample is its loss.
+            var net = new HvpConvBatchNormNet(seed) { Training = true };
+            var x = RandomVec(random, 36);
+            int label = (seed + 1) % 3;
+            long step = 29 + seed;
+            yield return new Case("HvpConvBatchNormNet.Loss (training, BatchNorm2d, dropout, Tanh)", net,
+                () =>
+                {
+                    net.RandomStep = step;
+                    return net.LossBatch(ModelJvpTests.OneRow(x), [label]);
+                },
+                () =>
+                {
+                    net.RandomStep = step;
+                    return net.LossGradient(x, label);
+                },
+                (v, g, h) =>
+                {
+                    net.RandomStep = step;
+                    return net.LossHvp(x, label, v, g, h);
+                });
+        }
+        {
+            var net = new TrainingConvNormNet(seed) { Training = true };
+            var x = RandomVec(random, 72);
+            int label = seed % 3;
+            yield return new Case("TrainingConvNormNet.Loss (training, BatchNorm2d, Tanh)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
+                (v, g, h) => net.LossHvp(x, label, v, g, h));
+        }
+        {
+            var net = new TrainingConvNormPoolNet(seed) { Training = true };
+            var x = RandomVec(random, 64);
+            int label = (seed + 2) % 3;
+            yield return new Case("TrainingConvNormPoolNet.Loss (training, BatchNorm2d, ReLU, pool)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
     }

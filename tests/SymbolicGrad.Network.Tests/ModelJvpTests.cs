@@ -1,6 +1,7 @@
 using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Forward;
+using SymbolicGrad.Network.Tests.Models.SecondOrder;
 
 namespace SymbolicGrad.Network.Tests;
 
@@ -217,17 +218,52 @@ public sealed class ModelJvpTests
     }
 
     [Fact]
-    public void A_Jvp_through_batch_norm_in_training_mode_is_an_InvalidOperationException_as_the_per_sample_method_refuses_it()
+    public void A_Jvp_through_a_vectors_batch_norm_in_training_mode_is_the_ArgumentException_the_gradient_throws()
     {
+        // One sample has one value per feature: no batch statistics. The gradient refuses it; so does the Jvp, alike.
         var net = new JvpBatchNormNet(5) { Training = true };
         var x = RandomVec(new Random(5), 4);
-        var mean = net.Parameters.State.ToArray();
-        var error = Assert.Throws<InvalidOperationException>(() => net.LossJvp(x, 0, RandomDirection(net, 5), out _));
-        Assert.Contains("LossJvp: batch normalization (inputNorm, bn) in training mode", error.Message);
-        Assert.Contains("Training = false", error.Message);
-        // Refused before anything ran: the running statistics are untouched.
-        Assert.Equal(mean, net.Parameters.State.ToArray());
-        Assert.Throws<ArgumentException>(() => net.Loss(x, 0));
+        var state = net.Parameters.State.ToArray();
+        var expected = Assert.Throws<ArgumentException>(() => net.LossGradient(x, 0));
+        var error = Assert.Throws<ArgumentException>(() => net.LossJvp(x, 0, RandomDirection(net, 5), out _));
+        Assert.Equal(expected.Message, error.Message);
+        Assert.Contains("no batch statistics", error.Message);
+        // Refused before any statistic moved.
+        Assert.Equal(state, net.Parameters.State.ToArray());
+        net.Training = false;
+        Assert.True(float.IsFinite(net.LossJvp(x, 0, RandomDirection(net, 5), out float tangent)) && float.IsFinite(tangent));
+    }
+
+    [Fact]
+    public void A_training_mode_Jvp_through_an_images_batch_norm_updates_the_running_statistics_once_as_the_gradient_does()
+    {
+        var net = new TrainingConvNormPoolNet(3) { Training = true };
+        var x = RandomVec(new Random(3), 64);
+        var before = net.Parameters.State.ToArray();
+        net.LossGradient(x, 1);
+        var afterGradient = net.Parameters.State.ToArray();
+        Assert.NotEqual(before, afterGradient);
+        before.CopyTo(net.Parameters.State);
+        net.LossJvp(x, 1, RandomDirection(net, 3), out float tangent);
+        Assert.Equal(afterGradient, net.Parameters.State.ToArray());
+        // Through the sample's statistics, not the running ones: evaluation mode gives another tangent.
+        before.CopyTo(net.Parameters.State);
+        net.Training = false;
+        net.LossJvp(x, 1, RandomDirection(net, 3), out float evaluation);
+        Assert.Equal(before, net.Parameters.State.ToArray());
+        Assert.True(Math.Abs(tangent - evaluation) > 1e-3 * (1 + Math.Abs(tangent)), $"training {tangent}, evaluation {evaluation}");
+    }
+
+    [Fact]
+    public void Two_threads_calling_a_training_mode_batch_norm_CNNs_Jvp_at_once_get_the_sequential_results()
+    {
+        const int Threads = 2, Calls = 200;
+        var net = new TrainingConvNormPoolNet(seed: 2) { Training = true };
+        var random = new Random(17);
+        var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, 64)).ToArray();
+        var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 70 + k)).ToArray();
+        float Call(int t, int j) => net.LossJvp(inputs[(t * 5 + j) % inputs.Length], (t + j) % 3, directions[(t + j) % directions.Length], out float tangent) + 1000f * tangent;
+        Concurrently.AssertSameAsSequential(Threads, Calls, Call);
     }
 
     [Fact]
@@ -334,7 +370,7 @@ public sealed class ModelJvpTests
                 });
         }
         {
-            // Evaluation mode: batch norm with the running statistics (training mode needs a batch's; see below).
+            // Evaluation mode: batch norm of vectors with the running statistics (in training mode one sample has none; see above).
             var net = new JvpBatchNormNet(seed) { Training = false };
             var x = RandomVec(random, 4);
             int label = seed % 3;
@@ -342,6 +378,30 @@ public sealed class ModelJvpTests
                 d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
         foreach (var c in ConvolutionCases(seed, random)) yield return c;
+        foreach (var c in TrainingNormCases(seed, random)) yield return c;
+    }
+
+    /// <summary>
+    /// Batch norm of a convolution's channels in training mode: the statistics of the sample's positions, differentiated
+    /// through. The method itself (its reference <c>Ops.BatchNorm</c>) refuses training mode for one sample, so the
+    /// generated batched method on a batch of that one sample, which <c>NameGradient</c> differentiates, is the loss here.
+    /// </summary>
+    private static IEnumerable<Case> TrainingNormCases(int seed, Random random)
+    {
+        {
+            var net = new TrainingConvNormNet(seed) { Training = true };
+            var x = RandomVec(random, 72);
+            int label = seed % 3;
+            yield return new Case("TrainingConvNormNet.Loss (training, BatchNorm2d, Tanh)", net, () => net.LossBatch(OneRow(x), [label]),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        {
+            var net = new TrainingConvNormPoolNet(seed) { Training = true };
+            var x = RandomVec(random, 64);
+            int label = (seed + 1) % 3;
+            yield return new Case("TrainingConvNormPoolNet.Loss (training, BatchNorm2d, ReLU, pool)", net, () => net.LossBatch(OneRow(x), [label]),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
     }
 
     /// <summary>
@@ -409,6 +469,14 @@ public sealed class ModelJvpTests
     {
         var random = new Random(seed);
         return Enumerable.Range(0, model.Parameters.Count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    /// <summary>A batch of one sample: the row <paramref name="x"/>.</summary>
+    internal static Mat OneRow(Vec x)
+    {
+        var row = new Mat(1, x.Length);
+        for (int j = 0; j < x.Length; j++) row[0, j] = x[j];
+        return row;
     }
 
     private static Vec RandomVec(Random random, int n) => new(Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());

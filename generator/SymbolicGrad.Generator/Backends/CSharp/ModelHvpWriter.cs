@@ -43,6 +43,7 @@ internal static class ModelHvpWriter
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <remarks>");
         w.WriteLine($"/// The three buffers have <c>Parameters.Count</c> entries each, laid out like <c>Parameters.Values</c> (a weight's entries are the slice at its offset in the store); they must not overlap. Nothing goes through <c>Parameters.Gradients</c>.");
+        if (row.TrainingNormalizationRemark is { } training) w.WriteLine($"/// {training}");
         w.WriteLine("/// </remarks>");
         row.WriteInputDocs(cref);
         w.WriteLine($"/// <param name=\"{direction}\">v: the direction over every parameter, laid out like <c>Parameters.Values</c>.</param>");

@@ -19,6 +19,7 @@ internal sealed class OneRowModelWriter
     private readonly TensorCode _c;
     private readonly List<ParameterInfo> _own;
     private readonly List<string> _weights;
+    private readonly string _gradient;
 
     public OneRowModelWriter(TensorCode c, DerivedPlan derived)
     {
@@ -35,6 +36,7 @@ internal sealed class OneRowModelWriter
         // Only weights have tangents: the direction holds nothing for a model method's inputs.
         if (Wrt.Any(p => !p.IsField)) throw new System.InvalidOperationException("a model method's differentiable input has no place in the direction");
         Name = method.Name;
+        _gradient = original.Name + "Gradient";
     }
 
     /// <summary>The derived method's name (<c>LossJvp</c>).</summary>
@@ -62,14 +64,26 @@ internal sealed class OneRowModelWriter
     public IEnumerable<string> RowArguments => Inputs.Select(p => ModelMethodWriter.SampleToBatch(_c, p));
 
     /// <summary>
-    /// The documentation of the <c>InvalidOperationException</c> the body's opening (<see cref="WriteOpening"/>) throws:
-    /// a weight outside the store, or batch norm in training mode.
+    /// The documentation of the <c>InvalidOperationException</c> the body's opening (<see cref="WriteOpening"/>) throws
+    /// (a weight outside the store) and, with batch norm, of the <c>ArgumentException</c> its training-mode forward
+    /// kernel throws where one sample has a single value per channel, as the gradient's does.
     /// </summary>
     public void WriteOpeningExceptionDoc()
     {
-        bool normalizes = _c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
-        _c.Writer.WriteLine($"/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>{(normalizes ? ", or the model is in training mode (batch normalization needs a batch's statistics)" : "")}.</exception>");
+        _c.Writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">A weight is not a view into <c>Parameters</c>.</exception>");
+        if (!Normalizes) return;
+        _c.Writer.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">The model is in training mode and a batch norm has one value per channel in one sample (a vector's batch norm, or an image of one pixel): it has no batch statistics, and <c>{_gradient}</c> refuses it alike.</exception>");
     }
+
+    /// <summary>
+    /// With batch norm, one documentation sentence (for the remarks) on training mode: the sample's own statistics, and
+    /// the running statistics updated once per call, as one call of the gradient updates them; null without batch norm.
+    /// </summary>
+    public string? TrainingNormalizationRemark => Normalizes
+        ? $"In training mode batch normalization normalizes with the sample's own statistics (per channel, over an image's positions) and differentiates through them, as <c>{_gradient}</c> does; each call updates the running statistics once, exactly as one <c>{_gradient}</c> call does."
+        : null;
+
+    private bool Normalizes => _c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
 
     /// <summary>The one-row body as the public method calls it: <c>this.</c> where a parameter of its name hides it.</summary>
     public string Callee(string rows) => Inputs.Any(p => Identifiers.Bare(p.Name) == rows) ? "this." + rows : rows;
@@ -138,9 +152,9 @@ internal sealed class OneRowModelWriter
 
     /// <summary>
     /// The model's mode, read once: dropout in training mode takes the next random stream, as the gradient does, and so
-    /// draws the masks <c>NameGradient</c> would at the same <c>RandomStep</c>; batch norm has no meaning for one sample
-    /// in training mode (its statistics are a batch's), so the per-sample derived methods refuse it there, as the
-    /// per-sample method does.
+    /// draws the masks <c>NameGradient</c> would at the same <c>RandomStep</c>; batch norm's kernels read it too (the
+    /// sample's statistics in training mode, as the gradient's; where it has one value per channel, the kernel throws as
+    /// it does for the gradient).
     /// </summary>
     private void WriteMode()
     {
@@ -148,11 +162,6 @@ internal sealed class OneRowModelWriter
         var layers = c.Layers;
         if (layers.Training is not { } training) return;
         c.Line($"bool {training} = {c.Names.Workspace}.{training} = (({FileLayout.Runtime}.Model)this).Training;");
-        var norms = c.Dag.Nodes.Where(n => n.Op == Op.BatchNorm).Select(n => Identifiers.Bare(n.Name!)).Distinct().ToList();
-        if (norms.Count > 0)
-        {
-            c.Line($"if ({training}) throw new global::System.InvalidOperationException(\"{Name}: batch normalization ({string.Join(", ", norms)}) in training mode normalizes with the statistics of a batch, which one sample does not have (the per-sample Jvp and Hvp differentiate with the running statistics only). Set Training = false to differentiate with the running statistics, or use the batched gradient.\");");
-        }
         if (layers.Stream is { } stream)
         {
             c.Line($"ulong {stream} = {c.Names.Workspace}.{stream} = {training} ? {c.Kernels}.NextRandomStream(this) : 0UL; // dropout masks: one stream per training-mode call, as the gradient takes");

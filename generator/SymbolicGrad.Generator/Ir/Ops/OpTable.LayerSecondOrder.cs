@@ -66,18 +66,20 @@ internal static partial class OpTable
     }
 
     /// <summary>
-    /// The tangent of a batch-norm pullback part with two terms, with the running statistics (a model's Hvp refuses
-    /// training mode, as its Jvp does): t(∂/∂x) = s·(γ·tg + tγ·g) (written), or t(∂/∂γ) = Σ (tg·(x − μ) + g·tx)·s (added).
+    /// The tangent of a batch-norm pullback part (∂/∂x or ∂/∂γ) that moves with more than its adjoint. Args: the adjoint
+    /// g, the forward batch norm, then the present ones of tx, tγ, tg; <see cref="Node.Value"/> is the part plus 4 × the
+    /// mask of those present (1 tx, 2 tγ, 4 tg). With the running statistics t(∂/∂x) = s·(γ·tg + tγ·g) and
+    /// t(∂/∂γ) = Σ (tg·(x − μ) + g·tx)·s; in training mode through the batch's statistics as well, so t(∂/∂x) also moves
+    /// with tx (the runtime's BatchNormBackwardTangentTraining). t(∂/∂x) is written, t(∂/∂γ) added.
     /// </summary>
     public static readonly OpDef BatchNormGradTangent = new(Op.BatchNormGradTangent, "tdbn", OpTraits.Structural | OpTraits.ReadsMode)
     {
-        Shape = (b, n) => PartShape(b, n),
+        Shape = (b, n) => PartShape(b, n, NormGradPart(n)),
         Math = new Notation.Custom((c, n) =>
         {
-            string layer = Identifiers.Bare(n.Name!), part = PartName(n, "γ", "β"), other = n.Value == 0 ? "γ" : "x";
-            string moved = $"(∂{layer}/∂{part})ᵀ[{other}→{c.Operand(n[2], Precedence.Primary)}]·{c.Operand(n[0], Precedence.Primary)}";
-            if (n.Arity < 4) return (moved, Precedence.Multiplicative);
-            return ($"(∂{layer}/∂{part})ᵀ·{c.Operand(n[3], Precedence.Primary)} + {moved}", Precedence.Additive);
+            string layer = Identifiers.Bare(n.Name!), part = PartName(NormGradPart(n), "γ", "β");
+            var moved = NormGradTangents(n).Select(t => $"{t.Of}→{c.Operand(t.Arg, Precedence.Primary)}");
+            return ($"∂((∂{layer}/∂{part})ᵀ·{c.Operand(n[0], Precedence.Primary)})[{string.Join(", ", moved)}]", Precedence.Primary);
         }),
         OperandsInMemory = n => n.Args.Where((_, k) => k != 1).ToArray(),
         Kernel = new BatchNormGradTangentKernel(),
@@ -85,24 +87,42 @@ internal static partial class OpTable
 
     /// <summary>
     /// The tangent of <see cref="BatchNormGrad"/> (args: the adjoint g, the forward batch norm), from g's tangent and the
-    /// batch norm's (a <see cref="BatchNormTangent"/>, whose operands hold tx and tγ): ∂/∂β, or a part whose other operand
-    /// has no tangent, is the same part of tg; the others have the other operand's term as well.
+    /// batch norm's (a <see cref="BatchNormTangent"/>, whose operands hold tx and tγ). ∂/∂β = Σ g moves with tg alone in
+    /// both modes, and so does a part none of whose other tangents is present; otherwise ∂/∂γ moves with tx, and ∂/∂x with
+    /// tγ (and, in training mode, with tx through the batch's statistics): one node for both modes.
     /// </summary>
     private static int? BatchNormGradPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
     {
         var n = b[node];
         int part = (int)n.Value, norm = n[1];
         var (tx, tGamma) = NormOperandTangents(b, tangents[1]);
-        int? other = part switch
+        int? tg = tangents[0];
+        if (part == 1) tGamma = null; // ∂/∂γ = Σ g·x̂ does not read γ
+        if (part == 2 || (tx is null && tGamma is null)) return tg is int only ? b.Layer(Op.BatchNormGrad, n.Name, part, only, norm) : null;
+        var present = new[] { tx, tGamma, tg };
+        int mask = 0;
+        var args = new List<int> { n[0], norm };
+        for (int k = 0; k < present.Length; k++)
         {
-            0 => tGamma,
-            1 => tx,
-            _ => null,
-        };
-        if (other is not int moved) return tangents[0] is int tg ? b.Layer(Op.BatchNormGrad, n.Name, part, tg, norm) : null;
-        var args = new List<int> { n[0], norm, moved };
-        if (tangents[0] is int tgMoved) args.Add(tgMoved);
-        return b.Layer(Op.BatchNormGradTangent, n.Name, part, args.ToArray());
+            if (present[k] is not int t) continue;
+            mask |= 1 << k;
+            args.Add(t);
+        }
+        return b.Layer(Op.BatchNormGradTangent, n.Name, part + 4 * mask, args.ToArray());
+    }
+
+    /// <summary>The part (0 x, 1 γ) a <see cref="BatchNormGradTangent"/> is the tangent of.</summary>
+    private static int NormGradPart(Node n) => (int)n.Value & 3;
+
+    /// <summary>A <see cref="BatchNormGradTangent"/>'s present tangents in order: what each is the tangent of, and its arg.</summary>
+    private static IEnumerable<(string Of, int Arg)> NormGradTangents(Node n)
+    {
+        int mask = (int)n.Value >> 2, next = 2;
+        var names = new[] { "x", "γ", "g" };
+        for (int k = 0; k < names.Length; k++)
+        {
+            if ((mask & (1 << k)) != 0) yield return (names[k], n[next++]);
+        }
     }
 
     /// <summary>The input's and γ's tangents a batch norm's tangent (<see cref="BatchNormTangent"/>, or none) was built from.</summary>
@@ -121,14 +141,14 @@ internal static partial class OpTable
     private static int? MaxPool2dGradPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents) =>
         tangents[0] is int tg ? b.Layer(Op.MaxPool2dGrad, null, 0, tg, b[node][1]) : null;
 
-    /// <summary>The evaluation-mode backward tangent kernel asked for one part: t(∂L/∂x) written, t(∂L/∂γ) added.</summary>
+    /// <summary>The backward tangent kernel of the mode asked for one part: t(∂L/∂x) written, t(∂L/∂γ) added.</summary>
     private sealed class BatchNormGradTangentKernel : KernelLowering
     {
         public override bool Accumulates => true;
 
         public override void Write(IKernelWriter w, Node n, int node)
         {
-            if (n.Value != 0) w.Line($"{w.Span(node)}.Clear();");
+            if (NormGradPart(n) != 0) w.Line($"{w.Span(node)}.Clear();");
             Call(w, n, w.Span(node));
         }
 
@@ -146,11 +166,15 @@ internal static partial class OpTable
             var forward = w[n[1]];
             var (channels, spatial) = Normalized(w.Dag, forward);
             string c = w.Dim(channels), s = w.Dim(spatial), layer = forward.Name!, batch = SamplesOf(w, forward);
-            string x = w.Span(forward[0]), gamma = w.Span(forward[1]), g = w.Span(n[0]), moved = w.Span(n[2]);
-            string tg = n.Arity > 3 ? w.Span(n[3]) : "default";
-            string tx = n.Value == 1 ? moved : "default", tGamma = n.Value == 0 ? moved : "default";
-            string tdx = n.Value == 0 ? output : "default", tdGamma = n.Value == 1 ? output : "default";
-            w.Line($"{w.Kernels}.BatchNormBackwardTangentEvaluation({x}, {tx}, {g}, {tg}, {tdx}, {batch}, {c}, {s}, {gamma}, {tGamma}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon, {tdGamma}, default);");
+            string x = w.Span(forward[0]), gamma = w.Span(forward[1]), g = w.Span(n[0]);
+            var present = NormGradTangents(n).ToDictionary(t => t.Of, t => w.Span(t.Arg));
+            string Tangent(string of) => present.TryGetValue(of, out var span) ? span : "default";
+            string tx = Tangent("x"), tGamma = Tangent("γ"), tg = Tangent("g");
+            int part = NormGradPart(n);
+            string tdx = part == 0 ? output : "default", tdGamma = part == 1 ? output : "default";
+            string mean = w.Scratch(n[1], "Mean"), invStd = w.Scratch(n[1], "InvStd");
+            w.Line($"if ({w.Training}) {w.Kernels}.BatchNormBackwardTangentTraining({x}, {tx}, {g}, {tg}, {tdx}, {batch}, {c}, {s}, {gamma}, {tGamma}, {mean}.AsSpan(0, {c}), {invStd}.AsSpan(0, {c}), {tdGamma}, default);");
+            w.Line($"else {w.Kernels}.BatchNormBackwardTangentEvaluation({x}, {tx}, {g}, {tg}, {tdx}, {batch}, {c}, {s}, {gamma}, {tGamma}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon, {tdGamma}, default);");
         }
     }
 

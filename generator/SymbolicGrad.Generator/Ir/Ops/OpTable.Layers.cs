@@ -58,7 +58,7 @@ internal static partial class OpTable
     {
         Shape = (b, n) => b[n[0]].Shape,
         Pullback = (b, node, operand, g) => b.Layer(Op.BatchNormGrad, b[node].Name, operand, g, node),
-        // With the running statistics (evaluation mode; a model's Jvp refuses training mode, which needs a batch's).
+        // One node for both modes, chosen when it runs: the running statistics, or the batch's (OpTable.LayerSecondOrder.cs).
         Pushforward = (b, node, t) =>
         {
             var present = t.Select((tangent, k) => (tangent, k)).Where(p => p.tangent is not null).ToList();
@@ -81,7 +81,10 @@ internal static partial class OpTable
         Kernel = new BatchNormKernel(),
     };
 
-    /// <summary>Batch normalization's tangent with the running statistics: γ·s·tx + (x − μ)·s·tγ + tβ.</summary>
+    /// <summary>
+    /// Batch normalization's tangent: with the running statistics γ·s·tx + x̂·tγ + tβ; in training mode through the
+    /// batch's, γ·s·(tx − mean(tx) − x̂·mean(x̂·tx)) + x̂·tγ + tβ (x̂ the normalized input, s = 1/σ).
+    /// </summary>
     public static readonly OpDef BatchNormTangent = new(Op.BatchNormTangent, "tbn", OpTraits.Structural | OpTraits.ReadsMode)
     {
         Shape = (b, n) => b[n[0]].Shape,
@@ -94,7 +97,7 @@ internal static partial class OpTable
     public static readonly OpDef BatchNormGrad = new(Op.BatchNormGrad, "dbn", OpTraits.Structural | OpTraits.ReadsMode)
     {
         Shape = (b, n) => PartShape(b, n),
-        // Second order, in evaluation mode: bilinear in the adjoint and the other operand (OpTable.LayerSecondOrder.cs).
+        // Second order, in either mode (OpTable.LayerSecondOrder.cs).
         Pushforward = BatchNormGradPushforward,
         Math = new Notation.Custom((c, n) => ("(∂" + Identifiers.Bare(n.Name!) + "/∂" + PartName(n, "γ", "β") + ")ᵀ·" + c.Operand(n[0], Precedence.Primary), Precedence.Multiplicative)),
         OperandsInMemory = n => new[] { n[0] },
@@ -219,14 +222,19 @@ internal static partial class OpTable
     private static Dim IntDim(GraphBuilder b, int node) => new Dim.Constant((int)b[node].Value);
 
     /// <summary>∂/∂(operand <see cref="Node.Value"/>) of the forward layer <c>Args[1]</c>: that operand's shape (batched as the adjoint for the input).</summary>
-    private static Shape PartShape(GraphBuilder b, Node n)
+    private static Shape PartShape(GraphBuilder b, Node n) => PartShape(b, n, (int)n.Value);
+
+    // The shape of the part-th operand's gradient (x's batched as the adjoint n[0] is); n[1] is the forward layer.
+    private static Shape PartShape(GraphBuilder b, Node n, int part)
     {
         var forward = b[n[1]];
-        var operand = b[forward[(int)n.Value]];
-        return n.Value == 0 ? operand.Shape!.WithBatched(b[n[0]].Batched) : operand.Shape!;
+        var operand = b[forward[part]];
+        return part == 0 ? operand.Shape!.WithBatched(b[n[0]].Batched) : operand.Shape!;
     }
 
-    private static string PartName(Node n, string first, string second) => n.Value switch
+    private static string PartName(Node n, string first, string second) => PartName((int)n.Value, first, second);
+
+    private static string PartName(int part, string first, string second) => part switch
     {
         0 => "x",
         1 => first,
@@ -323,7 +331,7 @@ internal static partial class OpTable
         }
     }
 
-    /// <summary>The tangent kernel with the running statistics; a missing tangent is an empty span (zeros).</summary>
+    /// <summary>The tangent kernel of the mode (the batch's saved statistics, or the running ones); a missing tangent is an empty span (zeros).</summary>
     private sealed class BatchNormTangentKernel : KernelLowering
     {
         public override void Write(IKernelWriter w, Node n, int node)
@@ -334,7 +342,9 @@ internal static partial class OpTable
             int mask = (int)n.Value, next = 1;
             string Tangent(int bit) => (mask & bit) != 0 ? w.Span(n[next++]) : "default";
             string tx = Tangent(1), tGamma = Tangent(2), tBeta = Tangent(4);
-            w.Line($"{w.Kernels}.BatchNormTangentEvaluation({w.Span(forward[0])}, {tx}, {tGamma}, {tBeta}, {w.Span(node)}, {batch}, {c}, {s}, {w.Span(forward[1])}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon);");
+            string x = w.Span(forward[0]), gamma = w.Span(forward[1]), mean = w.Scratch(n[0], "Mean"), invStd = w.Scratch(n[0], "InvStd");
+            w.Line($"if ({w.Training}) {w.Kernels}.BatchNormTangentTraining({x}, {tx}, {tGamma}, {tBeta}, {w.Span(node)}, {batch}, {c}, {s}, {gamma}, {mean}.AsSpan(0, {c}), {invStd}.AsSpan(0, {c}));");
+            w.Line($"else {w.Kernels}.BatchNormTangentEvaluation({x}, {tx}, {tGamma}, {tBeta}, {w.Span(node)}, {batch}, {c}, {s}, {gamma}, {layer}.RunningMean.Span, {layer}.RunningVariance.Span, {layer}.Epsilon);");
         }
     }
 
