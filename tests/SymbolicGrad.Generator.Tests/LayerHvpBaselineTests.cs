@@ -5,7 +5,8 @@ namespace SymbolicGrad.Generator.Tests;
 
 /// <summary>
 /// A model method's Hvp through convolution and max pooling: its emitted text compared with Baselines/ConvNetHvp.g.cs
-/// (it compiles), its values checked against a closed form; and the layers whose second derivatives are generated
+/// (it compiles), its values checked against a closed form; through convolution and batch norm in both modes
+/// (Baselines/ConvBatchNormNetHvp.g.cs); and the layers whose second derivatives are generated
 /// (convolution, pooling, dropout, batch norm) no longer refused with SG0055.
 /// </summary>
 public sealed class LayerHvpBaselineTests
@@ -77,6 +78,41 @@ public sealed class LayerHvpBaselineTests
         Assert.Contains(expected, e => System.Math.Abs(e) > 0.1);
         var error = Assert.Throws<System.ArgumentException>(() => call(new Vec([1, 2, 3, 4, 5, 6, 7, 8, 9]), 1, direction, new float[18], hv));
         Assert.Equal("gradient", error.ParamName);
+    }
+
+    [Fact]
+    public void ConvBatchNormNetHvp()
+    {
+        const string source = """
+            using SymbolicGrad;
+
+            namespace Nets;
+
+            public sealed partial class NormCnn : Model
+            {
+                private readonly Conv2d conv;
+                private readonly BatchNorm bn;
+                private readonly Mat W;
+
+                public NormCnn()
+                {
+                    conv = Parameters.Conv2d(1, 2, kernel: 2);
+                    bn = Parameters.BatchNorm(2);
+                    W = Parameters.Matrix(3, 8, Init.Zeros);
+                }
+
+                [Differentiable(Hessian = true)]
+                public float Loss([NoDiff] Vec x, int label) =>
+                    Ops.SoftmaxCrossEntropy(W * Ops.Flatten(Ops.BatchNorm(Ops.Conv2d(x.AsImage(1, 3, 3), conv), bn)), label);
+            }
+            """;
+        string generated = Baseline.VerifyGenerated(source, "Nets.NormCnn.Loss.Derivatives.g.cs");
+        // Training mode goes through the sample's statistics (forward and backward tangents), evaluation mode through the
+        // running ones; nothing refuses training mode up front any more.
+        Assert.Contains("if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormTangentTraining(", generated);
+        Assert.Contains("if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTangentTraining(", generated);
+        Assert.Contains("else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTangentEvaluation(", generated);
+        Assert.DoesNotContain("InvalidOperationException(\"LossHvp: batch normalization", generated);
     }
 
     [Theory]

@@ -79,9 +79,18 @@ internal sealed class OneRowModelWriter
     /// With batch norm, one documentation sentence (for the remarks) on training mode: the sample's own statistics, and
     /// the running statistics updated once per call, as one call of the gradient updates them; null without batch norm.
     /// </summary>
-    public string? TrainingNormalizationRemark => Normalizes
-        ? $"In training mode batch normalization normalizes with the sample's own statistics (per channel, over an image's positions) and differentiates through them, as <c>{_gradient}</c> does; each call updates the running statistics once, exactly as one <c>{_gradient}</c> call does."
-        : null;
+    public string? TrainingNormalizationRemark
+    {
+        get
+        {
+            var norms = _c.Dag.Nodes.Where(n => n.Op == Op.BatchNorm).ToList();
+            if (norms.Count == 0) return null;
+            string images = $"In training mode batch normalization of an image normalizes each channel with the sample's own statistics (over its positions) and differentiates through them, as <c>{_gradient}</c> does; each call updates the running statistics once, exactly as one <c>{_gradient}</c> call does.";
+            string vectors = $"In training mode a vector's batch normalization has no statistics in one sample: the call throws the <c>ArgumentException</c> <c>{_gradient}</c> throws.";
+            bool image = norms.Any(n => n.Value == 1), vector = norms.Any(n => n.Value != 1);
+            return image && vector ? images + " " + vectors : image ? images : vectors;
+        }
+    }
 
     private bool Normalizes => _c.Dag.Nodes.Any(n => n.Op == Op.BatchNorm);
 
