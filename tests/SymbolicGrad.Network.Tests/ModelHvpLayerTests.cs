@@ -4,8 +4,9 @@ using SymbolicGrad.Network.Tests.Models.SecondOrder;
 namespace SymbolicGrad.Network.Tests;
 
 /// <summary>
-/// <c>NameHvp</c> of model methods through convolution, max pooling and dropout (forward over reverse: the backward
-/// pass's convolution parts, pooling's routing by the saved argmax and dropout's mask pushed forward): H·v against
+/// <c>NameHvp</c> of model methods through convolution, max pooling, dropout and batch norm (forward over reverse: the
+/// backward pass's convolution parts, pooling's routing by the saved argmax, dropout's mask and batch norm's backward pass,
+/// through an image's per-sample statistics in training mode, pushed forward): H·v against
 /// central differences of the generated gradient along v, the gradient and value bit for bit as <c>NameGradient</c>'s,
 /// symmetry, buffer lengths, zero and NaN directions, no allocation once warm, threads, and pooling ties and NaN.
 /// </summary>
