@@ -34,12 +34,14 @@ public static partial class Ops
     /// every pixel of channel c becomes <c>γ[c]·(x − runningMean[c])/√(runningVariance[c] + ε) + β[c]</c>.
     /// </summary>
     /// <remarks>
-    /// In training mode the statistics are those of the whole batch (all samples and pixels of a channel), so this
-    /// per-sample form throws there, as <see cref="BatchNorm(Vec, SymbolicGrad.BatchNorm)"/> does.
+    /// In training mode one image is a batch of one: each channel is normalized with the mean and (biased) variance of
+    /// its own pixels, and the running statistics move once, as PyTorch's BatchNorm2d does on a batch of one and as
+    /// the generated <c>NameGradient</c>, <c>NameJvp</c> and <c>NameHvp</c> of one sample do.
     /// </remarks>
     /// <param name="x">The image; its channel count must be <see cref="BatchNorm.Features"/>.</param>
     /// <param name="bn">The layer.</param>
-    /// <exception cref="ArgumentException">The channel count does not match the layer, or the model is in training mode.</exception>
+    /// <exception cref="ArgumentException">The channel count does not match the layer, or the model is in training mode
+    /// and the image has a single pixel (no statistics to normalize with).</exception>
     public static Image BatchNorm(Image x, BatchNorm bn)
     {
         ArgumentNullException.ThrowIfNull(bn);
@@ -50,7 +52,16 @@ public static partial class Ops
         }
 
         var result = new Image(x.Channels, x.Height, x.Width);
-        ApplyBatchNorm(x.Span, result.Span, bn, spatial: x.Height * x.Width, "Ops.BatchNorm(image, bn)");
+        int spatial = x.Height * x.Width;
+        if (bn.Training)
+        {
+            // The sample's own statistics; the kernel refuses a single pixel (one value per channel) with its message.
+            Kernels.BatchNormForwardTraining(x.Span, result.Span, 1, bn.Features, spatial, bn.Gamma.Span, bn.Beta.Span,
+                bn.RunningMean.Span, bn.RunningVariance.Span, bn.Momentum, bn.Epsilon, new float[bn.Features], new float[bn.Features]);
+            return result;
+        }
+
+        ApplyBatchNorm(x.Span, result.Span, bn, spatial, "Ops.BatchNorm(image, bn)");
         return result;
     }
 

@@ -381,10 +381,29 @@ public sealed class ModelJvpTests
         foreach (var c in TrainingNormCases(seed, random)) yield return c;
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_methods_own_training_mode_value_is_the_one_its_Jvp_differentiates(int seed)
+    {
+        var random = new Random(seed);
+        var net = new TrainingConvNormPoolNet(seed) { Training = true };
+        var x = RandomVec(random, 64);
+        int label = seed % 3;
+
+        float own = net.Loss(x, label);
+        float jvp = net.LossJvp(x, label, new float[net.Parameters.Count], out float tangent);
+
+        Assert.True(Math.Abs(own - jvp) <= 1e-5 * Math.Max(1, Math.Abs(jvp)), $"Loss {own} against LossJvp {jvp}");
+        Assert.Equal(0f, tangent);
+    }
+
     /// <summary>
     /// Batch norm of a convolution's channels in training mode: the statistics of the sample's positions, differentiated
-    /// through. The method itself (its reference <c>Ops.BatchNorm</c>) refuses training mode for one sample, so the
-    /// generated batched method on a batch of that one sample, which <c>NameGradient</c> differentiates, is the loss here.
+    /// through. The loss here is the generated batched method on a batch of that one sample, which agrees with
+    /// <c>NameGradient</c>'s value bit for bit; the method itself (its reference <c>Ops.BatchNorm</c>, the sample's own
+    /// statistics too) agrees to rounding: <see cref="The_methods_own_training_mode_value_is_the_one_its_Jvp_differentiates"/>.
     /// </summary>
     private static IEnumerable<Case> TrainingNormCases(int seed, Random random)
     {

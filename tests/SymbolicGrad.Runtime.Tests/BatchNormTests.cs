@@ -394,8 +394,41 @@ public class BatchNormTests
         }
 
         Assert.Throws<ArgumentException>(() => net.Forward(new Image(3, 2, 2)));
-        net.Training = true;
-        Assert.Throws<ArgumentException>(() => net.Forward(x));
+    }
+
+    [Fact]
+    public void Ops_BatchNorm_of_an_image_in_training_mode_uses_the_samples_own_statistics_and_moves_the_running_ones_once()
+    {
+        var net = new Net(2) { Training = true };
+        float[] gamma = [2f, -0.5f], beta = [0.25f, 1f];
+        gamma.CopyTo(net.bn1.Gamma.Span);
+        beta.CopyTo(net.bn1.Beta.Span);
+        float[] oldMean = [1f, -1f], oldVariance = [4f, 9f];
+        oldMean.CopyTo(net.bn1.RunningMean.Span);
+        oldVariance.CopyTo(net.bn1.RunningVariance.Span);
+        var x = new Image(Reference.Random(2 * 3 * 2, 43), 2, 3, 2);
+        var xs = x.Span.ToArray().Select(v => (double)v).ToArray();
+
+        var y = net.Forward(x);
+
+        // One image is a batch of one: PyTorch's formula over its 6 pixels per channel (biased variance for y,
+        // unbiased for the running variance).
+        var expected = TrainingReference(xs, 1, 2, 6, [.. gamma.Select(g => (double)g)], [.. beta.Select(b => (double)b)], out var mean, out var variance);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Near(expected[i], y.Span[i], 1e-5, $"y[{i}]");
+        }
+
+        double m = net.bn1.Momentum;
+        for (int c = 0; c < 2; c++)
+        {
+            Near((1 - m) * oldMean[c] + m * mean[c], net.bn1.RunningMean.Span[c], 1e-6, $"running mean[{c}]");
+            Near((1 - m) * oldVariance[c] + m * variance[c] * 6 / 5, net.bn1.RunningVariance.Span[c], 1e-6, $"running variance[{c}]");
+        }
+
+        // A single pixel per channel has no statistics: the kernel's error, saying so.
+        var single = Assert.Throws<ArgumentException>(() => net.Forward(new Image(2, 1, 1)));
+        Assert.Contains("at least 2 values per channel", single.Message);
     }
 
     // Central difference of f at v[i] in double (h = 1e-6): exact for these smooth functions to ~1e-9.
