@@ -55,17 +55,9 @@ internal static class LayerLoopHvp
         {
             taken.Reserve(used);
         }
-        ParameterInfo TangentOf(int input, out int node)
-        {
-            var n = body.Graph[input];
-            string name = taken.Allocate(DerivedMethods.TangentName(NameAllocator.Bare(n.Name!)));
-            node = b.Input(name, n.Kind, n.Shape);
-            sweep.Seed(input, 0, node);
-            return new ParameterInfo(name, n.Kind, false, "", node, null, Type: "global::SymbolicGrad.Mat");
-        }
         int carriedTangent = -1;
-        var carriedParameter = fromData ? null : TangentOf(layer.Carried, out carriedTangent);
-        var seedParameter = TangentOf(layer.Seed, out int seedTangent);
+        var carriedParameter = fromData ? null : DerivedMethods.LayerTangent(body, sweep, taken, layer.Carried, out carriedTangent);
+        var seedParameter = DerivedMethods.LayerTangent(body, sweep, taken, layer.Seed, out int seedTangent);
         sweep.Run();
 
         int value = sweep.Map(body.Output);
