@@ -19,7 +19,8 @@ internal static class TensorHvpWriter
         var original = derived.Derived.Original;
         var method = plan.Method;
         int count = original.Parameters.Count;
-        var wrt = original.Parameters.Where(p => p.IsDifferentiable).ToList();
+        // The differentiable parameters as this method has them: the original's names, with inputs of this graph.
+        var wrt = method.Parameters.Take(count).Where(p => p.IsDifferentiable).ToList();
         // The method's parameters: the user's, then one tangent per differentiable one (planned as the field whose
         // "gradient", H·t, goes into hvX).
         var tangents = method.Parameters.Skip(count).ToList();
