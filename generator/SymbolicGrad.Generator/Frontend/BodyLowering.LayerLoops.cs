@@ -26,7 +26,7 @@ internal sealed partial class BodyLowering
     /// <summary>Inside a layer's body: the counter, and the elements of layer arrays read so far (array field name → input node).</summary>
     private sealed class LayerContext
     {
-        public LayerContext(ILocalSymbol counter, string bound, HashSet<string> taken)
+        public LayerContext(ILocalSymbol counter, string bound, NameAllocator taken)
         {
             Counter = counter;
             Bound = bound;
@@ -38,7 +38,7 @@ internal sealed partial class BodyLowering
         public string Bound { get; }
 
         /// <summary>Names the layer's methods may not give an element (members, parameters, the counter, the carried vector).</summary>
-        public HashSet<string> Taken { get; }
+        public NameAllocator Taken { get; }
 
         public Dictionary<string, int> Elements { get; } = new();
 
@@ -120,8 +120,11 @@ internal sealed partial class BodyLowering
 
         // One layer, lowered on its own: h and the counter are its inputs.
         var method = _callStack.Peek();
-        var taken = new HashSet<string>(ScopeNames.Of(method)) { counter.Name, h.Name };
-        foreach (var parameter in method.Parameters) taken.Add(parameter.Name);
+        var taken = new NameAllocator();
+        foreach (string name in ScopeNames.Of(method).Concat(method.Parameters.Select(p => p.Name)).Append(counter.Name).Append(h.Name))
+        {
+            taken.Reserve(name);
+        }
         var graph = new GraphBuilder();
         string hName = ParameterBinder.CSharpName(h.Name);
         int hInput = graph.Input(hName, ScalarKind.Single, Shape.Vector(Dim.Of(hName, Axis.Cols), batched: true));
@@ -155,7 +158,7 @@ internal sealed partial class BodyLowering
             Report(DiagnosticCatalogue.LayerLoopBody, at, $"the next value of '{h.Name}' must be computed from '{h.Name}' itself");
             return;
         }
-        string seedName = Unique("d" + NameAllocator.Capitalize(h.Name) + "Next", taken);
+        string seedName = taken.Allocate("d" + NameAllocator.Capitalize(h.Name) + "Next");
         int seed = graph.Input(seedName, ScalarKind.Single, graph[next].Shape);
 
         // To the method, the loop is one op from h's first value to its last.
@@ -245,7 +248,7 @@ internal sealed partial class BodyLowering
         if (!CheckLayerArray(field, element.ArrayReference.Syntax)) return _graph.Zero(ScalarKind.Single);
         if (_layer.Elements.TryGetValue(field.Name, out int node)) return node;
         int rank = TensorTypes.RankOf(((IArrayTypeSymbol)field.Type).ElementType);
-        string name = Unique(field.Name + "_" + _layer.Counter.Name, _layer.Taken);
+        string name = _layer.Taken.Allocate(field.Name + "_" + _layer.Counter.Name);
         node = _graph.Input(name, ScalarKind.Single, ParameterBinder.FieldShape(rank, name));
         _layer.Elements[field.Name] = node;
         _layer.Fields.Add(new ElementField(FieldName(field), name, rank));
@@ -255,13 +258,6 @@ internal sealed partial class BodyLowering
 
     /// <summary><c>W.Length</c> of a layer array: the number of layers.</summary>
     private int EvaluateLayerCount(IFieldSymbol field) => _graph.Length(Dim.Of(FieldName(field), Axis.Length), ScalarKind.Int32);
-
-    private static string Unique(string name, HashSet<string> taken)
-    {
-        string candidate = name;
-        for (int k = 2; !taken.Add(candidate); k++) candidate = name + k;
-        return candidate;
-    }
 
     /// <summary>
     /// A layer's length read for the last layer (<c>W_l.Rows</c> → <c>W[W.Length - 1].Rows</c>); the carried vector's own

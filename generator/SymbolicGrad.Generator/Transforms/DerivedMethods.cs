@@ -92,6 +92,19 @@ internal static class DerivedMethods
     public static string HvName(string name) => "hv" + NameAllocator.Capitalize(name);
 
     /// <summary>
+    /// A layer's Mat input (the carried vector, the backward pass's seed) given a tangent input of its own, named t + its
+    /// name apart from <paramref name="taken"/>: the parameter by which a layer's Jvp or Hvp takes that tangent.
+    /// </summary>
+    public static ParameterInfo LayerTangent(MethodModel layer, TangentSweep sweep, NameAllocator taken, int input, out int node)
+    {
+        var n = layer.Graph[input];
+        string name = taken.Allocate(TangentName(NameAllocator.Bare(n.Name!)));
+        node = sweep.Builder.Input(name, n.Kind, n.Shape);
+        sweep.Seed(input, 0, node);
+        return new ParameterInfo(name, n.Kind, false, "", node, null, Type: "global::SymbolicGrad.Mat");
+    }
+
+    /// <summary>
     /// One tangent input per differentiable parameter, seeding <paramref name="direction"/>: <c>T tX</c> for a scalar,
     /// <c>ReadOnlySpan&lt;T&gt; tA</c> (read by index, as the array) for an array, <c>Vec tX</c>/<c>Mat tW</c> of the
     /// parameter's shape for a Vec or Mat.

@@ -25,22 +25,10 @@ internal static class LayerLoopHvp
     public static GradientModel FromData(GradientModel body) => Derive(body, fromData: true);
 
     /// <summary>Why a layer of a loop over layers has no Hvp, or null: its gradient reads an op with no forward-mode derivative yet.</summary>
-    public static string? Refusal(GradientModel gradient)
-    {
-        foreach (var body in gradient.LayerLoops)
-        {
-            var dag = body.Graph;
-            var reachable = dag.Reachable(new[] { body.Method.Output }.Concat(body.Gradients).Concat(dag.RootEffects));
-            for (int id = 0; id < dag.Count; id++)
-            {
-                var def = OpTable.Of(dag[id].Op);
-                if (!reachable[id] || def.Pushforward is not null || !dag[id].Kind.IsReal() || dag[id].Args.Count == 0) continue;
-                string where = id < body.FirstBackwardNode ? "" : " in its backward pass";
-                return $"a model method whose loop over layers uses '{def.Name}'{where}, which has no second derivative yet";
-            }
-        }
-        return null;
-    }
+    public static string? Refusal(GradientModel gradient) =>
+        gradient.LayerLoops.Select(SecondOrder.OpWithoutSecondDerivative).FirstOrDefault(op => op is not null) is { } op
+            ? $"a model method whose loop over layers uses {op}, which has no second derivative yet"
+            : null;
 
     private static GradientModel Derive(GradientModel gradient, bool fromData)
     {
@@ -67,17 +55,9 @@ internal static class LayerLoopHvp
         {
             taken.Reserve(used);
         }
-        ParameterInfo TangentOf(int input, out int node)
-        {
-            var n = body.Graph[input];
-            string name = taken.Allocate(DerivedMethods.TangentName(NameAllocator.Bare(n.Name!)));
-            node = b.Input(name, n.Kind, n.Shape);
-            sweep.Seed(input, 0, node);
-            return new ParameterInfo(name, n.Kind, false, "", node, null, Type: "global::SymbolicGrad.Mat");
-        }
         int carriedTangent = -1;
-        var carriedParameter = fromData ? null : TangentOf(layer.Carried, out carriedTangent);
-        var seedParameter = TangentOf(layer.Seed, out int seedTangent);
+        var carriedParameter = fromData ? null : DerivedMethods.LayerTangent(body, sweep, taken, layer.Carried, out carriedTangent);
+        var seedParameter = DerivedMethods.LayerTangent(body, sweep, taken, layer.Seed, out int seedTangent);
         sweep.Run();
 
         int value = sweep.Map(body.Output);

@@ -29,16 +29,8 @@ internal static class LayerLoopJvp
         // The carried vector's tangent: named apart from the layer's parameters, the weights' tangents and the scope.
         var taken = new NameAllocator();
         foreach (string used in body.Parameters.Select(p => p.Name).Concat(body.ScopeNames).Concat(tangents.Select(t => t.Name))) taken.Reserve(used);
-        var carried = body.Graph[layer.Carried];
         int carriedTangent = -1;
-        ParameterInfo? carriedParameter = null;
-        if (!fromData)
-        {
-            string tangentName = taken.Allocate(DerivedMethods.TangentName(NameAllocator.Bare(carried.Name!)));
-            carriedTangent = sweep.Builder.Input(tangentName, carried.Kind, carried.Shape);
-            sweep.Seed(layer.Carried, 0, carriedTangent);
-            carriedParameter = new ParameterInfo(tangentName, carried.Kind, false, "", carriedTangent, null, Type: "global::SymbolicGrad.Mat");
-        }
+        var carriedParameter = fromData ? null : DerivedMethods.LayerTangent(body, sweep, taken, layer.Carried, out carriedTangent);
         sweep.Run();
         var b = sweep.Builder;
         int value = sweep.Map(body.Output);

@@ -89,7 +89,41 @@ internal static class SecondOrder
     /// tangent of each parameter's adjoint, planned as the "gradient" of that parameter's tangent input, whose buffer is
     /// hvX: its terms (Σ tδ·xᵀ + Σ δ·txᵀ …) are added straight into it by the same kernels.
     /// </summary>
-    public static DerivedModel TensorHvp(GradientModel gradient)
+    public static DerivedModel TensorHvp(GradientModel gradient) =>
+        TensorHvpOf(gradient, DerivedMethods.HvName, new string[0], (model, _) => model);
+
+    /// <summary>The parameters a model method's <c>NameHvp</c> adds after the method's own, in order.</summary>
+    public static readonly string[] ModelHvpParameters = { ForwardMode.Direction, "gradient", "hv" };
+
+    /// <summary>
+    /// <c>NameHvp</c> of a model method, per sample: as <see cref="TensorHvp"/>, the weights' tangents seeded by slices of
+    /// the direction over all the model's parameters. Each weight's gradient and its part of H·v go into slices of the
+    /// caller's buffers (<see cref="GradientModel.IntoCallerBuffers"/>), not through the parameter store.
+    /// </summary>
+    public static DerivedModel ModelHvp(GradientModel gradient) => TensorHvpOf(gradient,
+        // A layer's member (conv.Weights) names its buffer without the dot, as its gradient's (dConvWeights).
+        weight => DerivedMethods.HvName(NameAllocator.Bare(weight).Replace(".", "")), ModelHvpParameters, (model, sweep) =>
+        {
+            // Each loop over layers runs its layers' Hvps (LayerLoopHvp), the first apart where the loop starts from the data.
+            var method = gradient.Method;
+            var fromData = gradient.Graph.Nodes.Where(n => n.Op == Op.LayerLoop && sweep.Tangent(n[0], 0) is null).Select(n => (int)n.Value).ToList();
+            return model with
+            {
+                LayerLoops = gradient.LayerLoops.Select(LayerLoopHvp.Of).ToEquatableArray(),
+                FirstLayers = method.LayerLoops.Where(l => fromData.Contains(l.Index))
+                    .Select(l => new FirstLayerModel(l.Index, LayerLoopHvp.FromData(gradient.LayerLoops[l.Index]))).ToEquatableArray(),
+                IntoCallerBuffers = true,
+            };
+        });
+
+    /// <summary>
+    /// The Hvp of a function of Vec and Mat values or of a model method: one tangent sweep over the gradient's IR, whose
+    /// gradients stay the gradient and whose tangents of them are H·v, into a buffer per weight (<paramref name="hvBuffer"/>
+    /// names it after the weight); <paramref name="generated"/> are the names the method adds after them, and
+    /// <paramref name="complete"/> adds what the derived gradient model has beyond (a model's loops over layers).
+    /// </summary>
+    private static DerivedModel TensorHvpOf(GradientModel gradient, System.Func<string, string> hvBuffer, IEnumerable<string> generated,
+        System.Func<GradientModel, TangentSweep, GradientModel> complete)
     {
         var method = gradient.Method;
         var sweep = new TangentSweep(gradient.Graph, 1, gradient.FirstBackwardNode);
@@ -103,70 +137,35 @@ internal static class SecondOrder
         var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
         var graph = b.ToDag();
         var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
-        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(wrt[k].Name) });
+        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = hvBuffer(wrt[k].Name) });
         var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
-            new string[0], sweep);
+            generated, sweep);
         var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
             recomputed.ToEquatableArray());
-        return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
-    }
-    /// <summary>The parameters a model method's <c>NameHvp</c> adds after the method's own, in order.</summary>
-    public static readonly string[] ModelHvpParameters = { ForwardMode.Direction, "gradient", "hv" };
-
-    /// <summary>
-    /// <c>NameHvp</c> of a model method, per sample: as <see cref="TensorHvp"/>, the weights' tangents seeded by slices of
-    /// the direction over all the model's parameters. Each weight's gradient and its part of H·v go into slices of the
-    /// caller's buffers (<see cref="GradientModel.IntoCallerBuffers"/>), not through the parameter store.
-    /// </summary>
-    public static DerivedModel ModelHvp(GradientModel gradient)
-    {
-        var method = gradient.Method;
-        var sweep = new TangentSweep(gradient.Graph, 1, gradient.FirstBackwardNode);
-        var tangents = DerivedMethods.TangentInputs(method, sweep);
-        sweep.Run();
-        var b = sweep.Builder;
-        var wrt = method.Parameters.Where(p => p.IsDifferentiable).ToList();
-        var gradients = gradient.Gradients.Select(sweep.Map).ToList();
-        var hv = wrt.Select((p, k) => sweep.Tangent(gradient.Gradients[k], 0) ?? b.Zero(p.Kind)).ToList();
-        var (locals, recomputed, adjoints) = DerivedMethods.Names(method, gradient, sweep, 1, (name, _) => DerivedMethods.TangentName(name));
-        var graph = b.ToDag();
-        var original = method.Parameters.Select(p => p with { Input = sweep.Map(p.Input) });
-        // A layer's member (conv.Weights) names its buffer without the dot, as its gradient's (dConvWeights).
-        var hvBuffers = tangents.Select((t, k) => t with { IsDifferentiable = true, IsField = true, GradientName = DerivedMethods.HvName(NameAllocator.Bare(wrt[k].Name).Replace(".", "")) });
-        var derived = DerivedMethods.Derive(method, method.Name + "Hvp", original.Concat(hvBuffers), graph, sweep.Map(method.Output), locals,
-            ModelHvpParameters, sweep);
-        // Each loop over layers runs its layers' Hvps (LayerLoopHvp), the first apart where the loop starts from the data.
-        var fromData = gradient.Graph.Nodes.Where(n => n.Op == Op.LayerLoop && sweep.Tangent(n[0], 0) is null).Select(n => (int)n.Value).ToList();
-        var model = new GradientModel(derived, graph, sweep.FirstBackward, gradients.Concat(hv).ToEquatableArray(), adjoints.ToEquatableArray(),
-            recomputed.ToEquatableArray(), LayerLoops: gradient.LayerLoops.Select(LayerLoopHvp.Of).ToEquatableArray(),
-            FirstLayers: method.LayerLoops.Where(l => fromData.Contains(l.Index))
-                .Select(l => new FirstLayerModel(l.Index, LayerLoopHvp.FromData(gradient.LayerLoops[l.Index]))).ToEquatableArray()) { IntoCallerBuffers = true };
-        return new DerivedModel(DerivedKind.Hvp, method, model, hv.ToEquatableArray());
+        return new DerivedModel(DerivedKind.Hvp, method, complete(model, sweep), hv.ToEquatableArray());
     }
 
     /// <summary>
     /// Why a model method gets no <c>NameHvp</c>, or null: an op with no forward-mode derivative (a custom layer's rule),
     /// in the method or in one of its loops over layers (whose layers have Hvps of their own, <see cref="LayerLoopHvp"/>).
     /// </summary>
-    public static string? ModelRefusal(GradientModel gradient)
-    {
-        var dag = gradient.Graph;
-        var reachable = dag.Reachable(new[] { gradient.Method.Output }.Concat(gradient.Gradients).Concat(dag.RootEffects));
-        for (int id = 0; id < dag.Count; id++)
-        {
-            var def = OpTable.Of(dag[id].Op);
-            if (!reachable[id] || def.Pushforward is not null || !dag[id].Kind.IsReal() || dag[id].Args.Count == 0) continue;
-            string where = id < gradient.FirstBackwardNode ? "" : " in its backward pass";
-            return $"a model method whose gradient uses '{def.Name}'{where}, which has no second derivative yet";
-        }
-        return LayerLoopHvp.Refusal(gradient);
-    }
+    public static string? ModelRefusal(GradientModel gradient) => OpWithoutSecondDerivative(gradient) is { } op
+        ? $"a model method whose gradient uses {op}, which has no second derivative yet"
+        : LayerLoopHvp.Refusal(gradient);
 
     /// <summary>
     /// Why a function of Vec and Mat values gets no <c>NameHvp</c>, or null: its gradient reads an op with no forward-mode
     /// derivative yet (a layer meant for model methods).
     /// </summary>
-    public static string? TensorRefusal(GradientModel gradient)
+    public static string? TensorRefusal(GradientModel gradient) => OpWithoutSecondDerivative(gradient) is { } op
+        ? $"a function of Vec and Mat whose gradient uses {op}, which has no second derivative yet"
+        : null;
+
+    /// <summary>
+    /// The first op of real values the gradient's IR reads (its value, its gradients, its effects) that has no
+    /// forward-mode derivative, for a refusal: <c>'name'</c>, followed by " in its backward pass" where it is there; null if none.
+    /// </summary>
+    public static string? OpWithoutSecondDerivative(GradientModel gradient)
     {
         var dag = gradient.Graph;
         var reachable = dag.Reachable(new[] { gradient.Method.Output }.Concat(gradient.Gradients).Concat(dag.RootEffects));
@@ -175,7 +174,7 @@ internal static class SecondOrder
             var def = OpTable.Of(dag[id].Op);
             if (!reachable[id] || def.Pushforward is not null || !dag[id].Kind.IsReal() || dag[id].Args.Count == 0) continue;
             string where = id < gradient.FirstBackwardNode ? "" : " in its backward pass";
-            return $"a function of Vec and Mat whose gradient uses '{def.Name}'{where}, which has no second derivative yet";
+            return $"'{def.Name}'{where}";
         }
         return null;
     }

@@ -59,6 +59,17 @@ internal static class ArgumentChecks
         WriteShapeChecks(c, c.Dim, boundsChecked: loops.Count > 0);
     }
 
+    /// <summary>
+    /// The check that a buffer the caller passes beside a Vec or Mat parameter (its gradient, its tangent) has that
+    /// parameter's shape (<paramref name="rank"/> 1 or 2), naming the buffer.
+    /// </summary>
+    public static void WriteSameShape(TensorCode c, string buffer, string of, int rank)
+    {
+        string same = rank == 2 ? $"{buffer}.Rows != {of}.Rows || {buffer}.Cols != {of}.Cols" : $"{buffer}.Length != {of}.Length";
+        string bare = Identifiers.Bare(buffer);
+        c.Line($"if ({same}) throw new global::System.ArgumentException(\"{c.Method.Name}: {bare} must have the shape of {Identifiers.Bare(of)}.\", \"{bare}\");");
+    }
+
     /// <summary>The loops over layers the method's output reaches, in the order they run.</summary>
     private static List<Node> LayerLoops(TensorCode c)
     {

@@ -101,45 +101,24 @@ internal static class LayerLoopHvpWriter
                 : $"{gradientBuffer}.Slice({p.Name}.Offset, {p.Name}.Length)",
         };
         var dag = c.Dag;
-        string cref = method.DocumentationId, name = method.Name, workspace = c.Names.Workspace;
-        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, seed = dag[body.Seed].Name!, tSeed = dag[body.SeedTangent].Name!;
-        string? tH = fromData ? null : dag[body.CarriedTangent].Name!;
-        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
-        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
-        string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t.Name)}"));
-        string inputs = $"{Runtime}.Mat {h}{(fromData ? "" : $", {Runtime}.Mat {tH}")}, int {counter}{elements}{spans}";
-        string check = $"{original.Name}CheckArguments({h}, {counter}{elementArguments});";
+        var signature = new LayerSignature(c, loop, tangents.Select(t => t.Name).ToList());
+        string workspace = c.Names.Workspace, seed = dag[body.Seed].Name!, tSeed = dag[body.SeedTangent].Name!;
+        string h = Identifiers.Bare(signature.Carried), counter = signature.Counter;
         string what = fromData
-            ? $"the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>, from {Identifiers.Bare(h)} = the data (which the direction does not move, and whose gradient nothing needs)"
-            : $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
-        string weightList = string.Join(", ", LayerLoopWriter.WeightsOf(loop, counter).Select(Identifiers.Bare));
-        var declared = new HashSet<string>(tangents.Select(t => t.Name));
+            ? $"{signature.FirstLayer}, from {h} = the data (which the direction does not move, and whose gradient nothing needs)"
+            : signature.OneLayer;
 
         WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Hvp: grown to fit, then reused.", "internal");
-        c.Line($"/// <summary>The forward pass of the Hvp of {what}, for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it{(fromData ? "" : $", from <paramref name=\"{Identifiers.Bare(tH!)}\"/>, the tangent of {Identifiers.Bare(h)},")} and each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{names.Output}</c> and the output's tangent in <c>{names.Tangent}</c>.</summary>");
-        c.Line(FileLayout.GeneratedCode);
-        c.Line($"private void {name}Forward({name}Workspace {workspace}, {inputs})");
-        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
-        {
-            c.Line($"// {(fromData ? "The first layer" : $"Layer {counter}")}, each value's tangent beside it: tName holds the derivative of name along v, for every sample {c.Names.Row}.");
-            foreach (var value in plan.Forward)
-            {
-                PassWriter.Bind(c, value, grow: true);
-                PassWriter.WriteValue(c, value);
-            }
-            var length = c.Dim(dag[method.Output].Shape!.Length);
-            c.Line($"{workspace}.{names.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {c.Names.Batch}, {length});");
-            c.Line($"{workspace}.{names.Tangent} = new {Runtime}.Mat({c.Name(plan.Model.ExtraRoots[0])}, 0, {c.Names.Batch}, {length});");
-        }, p => !declared.Contains(p.Name));
+        string fromCarried = fromData ? "" : $", from <paramref name=\"{Identifiers.Bare(signature.CarriedTangent!)}\"/>, the tangent of {h},";
+        signature.WriteHeader($"The forward pass of the Hvp of {what}, for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it{fromCarried} and each weight's tangent ({signature.Weights}, in that order: slices of the direction); keeps its output in <c>{names.Output}</c> and the output's tangent in <c>{names.Tangent}</c>.", "Forward");
+        LayerLoopWriter.WriteForwardWithTangents(c, signature, plan.Forward, "along v", names.Output, names.Tangent!);
         c.Writer.WriteLineNoTabs(string.Empty);
 
-        string handsBack = fromData ? "" : $"; keeps ∂L/∂{Identifiers.Bare(h)} in <c>{names.Gradient}</c> and its tangent in <c>{names.GradientTangent}</c>";
-        c.Line($"/// <summary>The backward pass of the Hvp of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output) and <paramref name=\"{Identifiers.Bare(tSeed)}\"/>, its tangent, adds its weights' gradients into <paramref name=\"{gradientBuffer}\"/> and their part of H·v into <paramref name=\"{hvBuffer}\"/>, each at the weight's offset{handsBack}.</summary>");
-        c.Line(FileLayout.GeneratedCode);
-        c.Line($"private void {name}Backward({name}Workspace {workspace}, {inputs}, {Runtime}.Mat {seed}, {Runtime}.Mat {tSeed}, "
-            + $"global::System.Span<float> {gradientBuffer}, global::System.Span<float> {hvBuffer})");
+        string handsBack = fromData ? "" : $"; keeps ∂L/∂{h} in <c>{names.Gradient}</c> and its tangent in <c>{names.GradientTangent}</c>";
+        signature.WriteHeader($"The backward pass of the Hvp of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output) and <paramref name=\"{Identifiers.Bare(tSeed)}\"/>, its tangent, adds its weights' gradients into <paramref name=\"{gradientBuffer}\"/> and their part of H·v into <paramref name=\"{hvBuffer}\"/>, each at the weight's offset{handsBack}.", "Backward",
+            $", {Runtime}.Mat {seed}, {Runtime}.Mat {tSeed}, global::System.Span<float> {gradientBuffer}, global::System.Span<float> {hvBuffer}");
         var overwritten = new HashSet<int>(c.Overwritten);
-        ModelMethodWriter.WritePass(c, check, plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+        ModelMethodWriter.WritePass(c, signature.Check, plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line($"// Backward pass of {(fromData ? "the first layer" : $"layer {counter}")}, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative");
             c.Line("// along v; each weight's slices of gradient and hv are added into once ready.");
@@ -151,7 +130,7 @@ internal static class LayerLoopHvpWriter
                 : dag[node].Op == Op.Input ? dag[node].Name! : throw new System.InvalidOperationException("a layer's input gradient is neither stored nor an input");
             c.Line($"{workspace}.{names.Gradient} = {Kept(dag.RootEffects[0])};");
             c.Line($"{workspace}.{names.GradientTangent} = {Kept(plan.Model.ExtraRoots[1])};");
-        }, p => !declared.Contains(p.Name));
+        }, signature.DeclaresView);
         c.Writer.WriteLineNoTabs(string.Empty);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
@@ -113,7 +114,7 @@ internal static class LayerLoopWriter
     /// The weights one layer reads, as the method's code names them (<c>W[i]</c> for an element of a layer array, the
     /// field for a field), in the order of the layer's parameters and of its Jvp's tangents.
     /// </summary>
-    public static System.Collections.Generic.IEnumerable<string> WeightsOf(LayerLoopPlan loop, string index)
+    public static IEnumerable<string> WeightsOf(LayerLoopPlan loop, string index)
     {
         var elements = loop.Loop.Elements.ToDictionary(e => e.Name, e => e.Array);
         return loop.Loop.Body.Parameters.Where(p => p.IsDifferentiable)
@@ -150,54 +151,49 @@ internal static class LayerLoopWriter
         var c = new TensorCode(plan) { Writer = outer.Writer };
         var method = c.Method;
         var layer = plan.Layer!;
-        var dag = c.Dag;
-        var body = method.Layer!;
-        bool fromData = body.CarriedTangent < 0;
-        string cref = method.DocumentationId, name = method.Name, workspace = c.Names.Workspace;
-        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!;
-        string? tH = fromData ? null : dag[body.CarriedTangent].Name!;
+        bool fromData = method.Layer!.CarriedTangent < 0;
         // The weights' tangents follow the layer's own parameters and the carried vector's tangent: spans named as the code reads them.
         var original = loop.Loop.Body;
         int first = original.Parameters.Count(p => p.Input != original.Layer!.Seed) + (fromData ? 0 : 1);
-        var tangents = method.Parameters.Skip(first).Select(p => p.Name).ToList();
-        var weights = WeightsOf(loop, counter).ToList();
-        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
-        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
-        string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t)}"));
-        string check = $"{original.Name}CheckArguments({h}, {counter}{elementArguments});";
-        string what = $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
-        string weightList = string.Join(", ", weights.Select(Identifiers.Bare));
+        var signature = new LayerSignature(c, loop, method.Parameters.Skip(first).Select(p => p.Name).ToList());
+        string h = Identifiers.Bare(signature.Carried), workspace = Identifiers.Bare(c.Names.Workspace);
+        string keeps = $"keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>";
 
         if (fromData)
         {
-            WorkspaceWriter.Write(c, $"The buffers of the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/> and their tangents, for its Jvp from the data: grown to fit, then reused.", "internal");
-            c.Line($"/// <summary>The Jvp of the first layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/> (forward mode), for a batch, from {Identifiers.Bare(h)} = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+            WorkspaceWriter.Write(c, $"The buffers of {signature.FirstLayer} and their tangents, for its Jvp from the data: grown to fit, then reused.", "internal");
+            signature.WriteHeader($"The Jvp of {signature.FirstLayer} (forward mode), for a batch, from {h} = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "");
         }
         else
         {
-            WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
-            c.Line($"/// <summary>The Jvp of {what} (forward mode), for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(tH!)}\"/>, the tangent of {Identifiers.Bare(h)}, and each weight's tangent ({weightList}, in that order: slices of the direction); keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>.</summary>");
+            WorkspaceWriter.Write(c, $"The buffers of {signature.OneLayer} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
+            signature.WriteHeader($"The Jvp of {signature.OneLayer} (forward mode), for a batch: its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(signature.CarriedTangent!)}\"/>, the tangent of {h}, and each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "");
         }
-        c.Line(FileLayout.GeneratedCode);
-        string carriedTangent = fromData ? "" : $", {Runtime}.Mat {tH}";
-        c.Line($"private void {name}({name}Workspace {workspace}, {Runtime}.Mat {h}{carriedTangent}, int {counter}{elements}{spans})");
-        var declared = new System.Collections.Generic.HashSet<string>(tangents);
-        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        WriteForwardWithTangents(c, signature, c.Plan.Forward.Concat(c.Plan.Backward), "in the direction", layer.Output, layer.Gradient);
+        c.Writer.WriteLineNoTabs(string.Empty);
+    }
+
+    /// <summary>
+    /// The forward pass of a layer's Jvp or Hvp: each value with its tangent beside it (<paramref name="along"/> says
+    /// along what), then the output and its tangent kept in the workspace's <paramref name="output"/> and
+    /// <paramref name="tangent"/> for the next layer.
+    /// </summary>
+    internal static void WriteForwardWithTangents(TensorCode c, LayerSignature signature, IEnumerable<ScheduledValue> values, string along,
+        string output, string tangent)
+    {
+        string workspace = c.Names.Workspace;
+        ModelMethodWriter.WritePass(c, signature.Check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
-            c.Line(fromData
-                ? $"// The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}."
-                : $"// Layer {counter}, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample {c.Names.Row}.");
-            foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward))
+            c.Line($"// {(signature.CarriedTangent is null ? "The first layer" : $"Layer {signature.Counter}")}, each value's tangent beside it: tName holds the derivative of name {along}, for every sample {c.Names.Row}.");
+            foreach (var value in values)
             {
                 PassWriter.Bind(c, value, grow: true);
                 PassWriter.WriteValue(c, value);
             }
-            var length = c.Dim(dag[method.Output].Shape!.Length);
-            c.Line($"{workspace}.{layer.Output} = new {Runtime}.Mat({c.Name(method.Output)}, 0, {c.Names.Batch}, {length});");
-            int tangent = plan.Model.ExtraRoots[0];
-            c.Line($"{workspace}.{layer.Gradient} = new {Runtime}.Mat({c.Name(tangent)}, 0, {c.Names.Batch}, {length});");
-        }, p => !declared.Contains(p.Name));
-        c.Writer.WriteLineNoTabs(string.Empty);
+            var length = c.Dim(c.Dag[c.Method.Output].Shape!.Length);
+            c.Line($"{workspace}.{output} = new {Runtime}.Mat({c.Name(c.Method.Output)}, 0, {c.Names.Batch}, {length});");
+            c.Line($"{workspace}.{tangent} = new {Runtime}.Mat({c.Name(c.Plan.Model.ExtraRoots[0])}, 0, {c.Names.Batch}, {length});");
+        }, signature.DeclaresView);
     }
 
     /// <summary>The workspace class and the methods of one layer.</summary>
@@ -209,20 +205,14 @@ internal static class LayerLoopWriter
         var dag = c.Dag;
         var names = c.Names;
         var body = method.Layer!;
-        string cref = method.DocumentationId, name = method.Name, workspace = names.Workspace;
-        string h = dag[body.Carried].Name!, counter = dag[body.Counter].Name!, seed = dag[body.Seed].Name!;
-        string elements = string.Concat(loop.Loop.Elements.Select(e => $", {Runtime}.{(e.Rank == 1 ? "Vec" : "Mat")} {e.Name}"));
-        string elementArguments = string.Concat(loop.Loop.Elements.Select(e => ", " + e.Name));
-        string signature = $"{Runtime}.Mat {h}, int {counter}{elements}";
-        string check = $"{name}CheckArguments({h}, {counter}{elementArguments});";
-        string what = $"one layer of the loop over {Identifiers.Bare(loop.Loop.Bound)} in <see cref=\"{cref}\"/>";
+        var signature = new LayerSignature(c, loop, new string[0]);
+        string name = method.Name, workspace = names.Workspace, what = signature.OneLayer;
+        string h = signature.Carried, counter = signature.Counter, seed = dag[body.Seed].Name!;
 
         WorkspaceWriter.Write(c, $"The buffers of {what}, for a batch: grown to the largest batch seen, then reused.", "internal");
 
-        c.Line($"/// <summary>The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.</summary>");
-        c.Line(FileLayout.GeneratedCode);
-        c.Line($"private void {name}ForwardBatch({name}Workspace {workspace}, {signature})");
-        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        signature.WriteHeader($"The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.", "ForwardBatch");
+        ModelMethodWriter.WritePass(c, signature.Check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// Forward pass of layer {counter}, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -237,11 +227,10 @@ internal static class LayerLoopWriter
 
         var effects = dag.RootEffects;
         int gradient = effects.Count > 0 ? effects[0] : -1;
-        c.Line($"/// <summary>The backward pass of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name=\"{layer.InputGradient}\"/>, keeps ∂L/∂{Identifiers.Bare(h)} in <c>{layer.Gradient}</c>.</summary>");
-        c.Line(FileLayout.GeneratedCode);
-        c.Line($"private void {name}BackwardBatch({name}Workspace {workspace}, {signature}, {Runtime}.Mat {seed}, bool {layer.InputGradient})");
-        var overwritten = new System.Collections.Generic.HashSet<int>(c.Overwritten);
-        ModelMethodWriter.WritePass(c, check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+        signature.WriteHeader($"The backward pass of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name=\"{layer.InputGradient}\"/>, keeps ∂L/∂{Identifiers.Bare(h)} in <c>{layer.Gradient}</c>.", "BackwardBatch",
+            $", {Runtime}.Mat {seed}, bool {layer.InputGradient}");
+        var overwritten = new HashSet<int>(c.Overwritten);
+        ModelMethodWriter.WritePass(c, signature.Check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line($"// Backward pass of layer {counter}: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added");
             c.Line("// into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
@@ -255,7 +244,7 @@ internal static class LayerLoopWriter
         c.Writer.WriteLineNoTabs(string.Empty);
 
         c.Line($"/// <summary>Throws if the arguments of {what} do not fit together: vector lengths.</summary>");
-        c.Line($"private void {name}CheckArguments({signature})");
+        c.Line($"private void {name}CheckArguments({signature.Parameters})");
         c.Line("{");
         c.Writer.Indent++;
         ArgumentChecks.WriteShapeChecks(c, d => DimText.Of(d), $"{outer.Method.Name}, layer {{{counter}}}");

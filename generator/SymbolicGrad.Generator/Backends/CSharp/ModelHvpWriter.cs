@@ -1,5 +1,4 @@
 using System.CodeDom.Compiler;
-using System.IO;
 using System.Linq;
 using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Planning;
@@ -68,26 +67,23 @@ internal static class ModelHvpWriter
         {
             row.WriteOpening(workspaceType, "the buffers have");
             // The body first, so that the sample weight is declared only where the code reads it.
-            var outer = c.Writer;
-            var text = new StringWriter();
-            c.Writer = new IndentedTextWriter(text, "    ") { Indent = outer.Indent };
-            c.ResetUses();
-            c.Line("// Forward pass, each value's tangent beside it: tName holds the derivative of name along v.");
-            foreach (var value in plan.Forward)
+            ModelMethodWriter.WriteBodyAfterDeclarations(c, () =>
             {
-                PassWriter.Bind(c, value, grow: true);
-                PassWriter.WriteValue(c, value);
-            }
-            c.Writer.WriteLineNoTabs(string.Empty);
-            c.Line($"// Backward pass, each adjoint's tangent beside it: dName holds ∂{plan.ResultName}/∂name and tDName its derivative along v,");
-            c.Line($"// so the tangent of ∂{plan.ResultName}/∂W is (H·v)_W; each weight's slices of gradient and hv are added into once ready.");
-            PassWriter.WriteBackward(c);
-            c.Line($"return {c.Element(method.Output, "0", "0")};");
-            c.Writer.Flush();
-            c.Writer = outer;
-            if (c.UsedSampleWeight) c.Line($"float {names.SampleWeight} = 1f / {names.Batch}; // each sample's share of the mean loss, as the gradient weighs it");
-            w.WriteLineNoTabs(string.Empty);
-            outer.InnerWriter.Write(text.ToString());
+                c.Line("// Forward pass, each value's tangent beside it: tName holds the derivative of name along v.");
+                foreach (var value in plan.Forward)
+                {
+                    PassWriter.Bind(c, value, grow: true);
+                    PassWriter.WriteValue(c, value);
+                }
+                c.Writer.WriteLineNoTabs(string.Empty);
+                c.Line($"// Backward pass, each adjoint's tangent beside it: dName holds ∂{plan.ResultName}/∂name and tDName its derivative along v,");
+                c.Line($"// so the tangent of ∂{plan.ResultName}/∂W is (H·v)_W; each weight's slices of gradient and hv are added into once ready.");
+                PassWriter.WriteBackward(c);
+                c.Line($"return {c.Element(method.Output, "0", "0")};");
+            }, () =>
+            {
+                if (c.UsedSampleWeight) c.Line($"float {names.SampleWeight} = 1f / {names.Batch}; // each sample's share of the mean loss, as the gradient weighs it");
+            });
         });
     }
 }

@@ -259,35 +259,47 @@ internal static class ModelMethodWriter
         Func<ParameterInfo, bool>? declaresView = null)
     {
         declaresView ??= _ => true;
-        var outer = c.Writer;
         c.Line("{");
-        outer.Indent++;
+        c.Writer.Indent++;
+        WriteBodyAfterDeclarations(c, writeBody, () =>
+        {
+            var usedValues = reads.Where(v => c.UsedValue(v.Node)).ToList();
+            bool sampleWeight = c.UsedSampleWeight, training = c.UsedTraining || c.UsedStream, stream = c.UsedStream;
+            var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
+            var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name) && declaresView(p)).ToList();
+            if (check is not null) c.Line(check);
+            if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
+            var declared = new HashSet<Dim>();
+            foreach (var dim in usedDims)
+            {
+                c.Line($"int {dim.Name} = {c.Declaration(dim.Dim, declared)};");
+                declared.Add(dim.Dim);
+            }
+            foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
+            if (sampleWeight) c.Line($"float {c.Names.SampleWeight} = 1f / {c.Names.Batch}; // each sample's share of the mean loss");
+            foreach (var value in usedValues) PassWriter.Bind(c, value, grow: false);
+            WriteMode(c, forward, training, stream);
+        });
+        c.Writer.Indent--;
+        c.Line("}");
+    }
+
+    /// <summary>
+    /// Code whose declarations go before it but depend on what it uses: <paramref name="writeBody"/> is written first,
+    /// aside, with the uses forgotten before it; then <paramref name="declare"/> writes (from those uses) what goes
+    /// before it, and the body follows after a blank line.
+    /// </summary>
+    public static void WriteBodyAfterDeclarations(TensorCode c, Action writeBody, Action declare)
+    {
+        var outer = c.Writer;
         var text = new StringWriter();
         c.Writer = new IndentedTextWriter(text, "    ") { Indent = outer.Indent };
         c.ResetUses();
         writeBody();
         c.Writer.Flush();
-        var usedValues = reads.Where(v => c.UsedValue(v.Node)).ToList();
-        bool sampleWeight = c.UsedSampleWeight, training = c.UsedTraining || c.UsedStream, stream = c.UsedStream;
-        var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
-        var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name) && declaresView(p)).ToList();
         c.Writer = outer;
-
-        if (check is not null) c.Line(check);
-        if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
-        var declared = new HashSet<Dim>();
-        foreach (var dim in usedDims)
-        {
-            c.Line($"int {dim.Name} = {c.Declaration(dim.Dim, declared)};");
-            declared.Add(dim.Dim);
-        }
-        foreach (var parameter in usedViews) c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
-        if (sampleWeight) c.Line($"float {c.Names.SampleWeight} = 1f / {c.Names.Batch}; // each sample's share of the mean loss");
-        foreach (var value in usedValues) PassWriter.Bind(c, value, grow: false);
-        WriteMode(c, forward, training, stream);
+        declare();
         outer.WriteLineNoTabs(string.Empty);
         outer.InnerWriter.Write(text.ToString());
-        outer.Indent--;
-        c.Line("}");
     }
 }

@@ -22,8 +22,8 @@ internal static class TensorFunctionWriter
         c.Writer = new IndentedTextWriter(text, "    ");
         string name = method.Name, workspaceType = name + "Workspace";
         var differentiable = method.Parameters.Where(p => p.IsField).ToList();
-        var parameters = method.Parameters.Select(p => TypeOf(c, p) + " " + p.Name)
-            .Concat(differentiable.Select(p => TypeOf(c, p) + " " + p.GradientName));
+        var parameters = method.Parameters.Select(p => ParameterType(c, p) + " " + p.Name)
+            .Concat(differentiable.Select(p => ParameterType(c, p) + " " + p.GradientName));
 
         FileLayout.Open(c.Writer, method, ModelMethodWriter.Header(plan, $"{name}, into gradient buffers"), ModelMethodWriter.Usings(c), graph: graph);
         WorkspaceWriter.Write(c);
@@ -41,14 +41,7 @@ internal static class TensorFunctionWriter
         {
             c.Line($"var {c.View(parameter.Name)} = {parameter.Name}.Span;");
         }
-        foreach (var p in differentiable)
-        {
-            string same = c.Dag[p.Input].Rank == 2
-                ? $"{p.GradientName}.Rows != {p.Name}.Rows || {p.GradientName}.Cols != {p.Name}.Cols"
-                : $"{p.GradientName}.Length != {p.Name}.Length";
-            string gradient = Identifiers.Bare(p.GradientName);
-            c.Line($"if ({same}) throw new global::System.ArgumentException(\"{name}: {gradient} must have the shape of {Identifiers.Bare(p.Name)}.\", \"{gradient}\");");
-        }
+        foreach (var p in differentiable) ArgumentChecks.WriteSameShape(c, p.GradientName, p.Name, c.Dag[p.Input].Rank);
         c.Writer.WriteLineNoTabs(string.Empty);
         c.Line("// Forward pass.");
         foreach (var value in plan.Forward)
@@ -67,7 +60,8 @@ internal static class TensorFunctionWriter
         return text.ToString();
     }
 
-    private static string TypeOf(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank switch
+    /// <summary>The C# type of a parameter of a function of Vec and Mat values (or of a buffer of its shape).</summary>
+    internal static string ParameterType(TensorCode c, ParameterInfo p) => c.Dag[p.Input].Rank switch
     {
         1 => FileLayout.Runtime + ".Vec",
         2 => FileLayout.Runtime + ".Mat",
