@@ -18,7 +18,7 @@ namespace SymbolicGrad.Benchmarks;
 /// sleeps, the caller spins C µs for the others' parts before it sleeps (−1: it never sleeps); with <c>--b H/C</c> too,
 /// 0.25 s blocks of both alternate in one run and each is reported, with the ratio of their medians and of their CPU
 /// time per step, which a loaded machine disturbs less than absolute speeds. A third field turns changes off
-/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
+/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, <c>rows</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
 /// <c>--a 1000/-1 --b 200/-1/chunks+packing+check</c> alternates this branch's pool with what it replaced. <c>--unaligned</c> starts the packing
 /// buffers wherever their arrays landed (before they were aligned to 64 bytes).
 /// The last line (<c>RESULT …</c>) is one line for scripts that run this in many fresh processes.
@@ -56,6 +56,7 @@ internal static class PoolStats
 
         var rates = configs.ToDictionary(c => c, _ => new List<double>());
         var cpuPerStep = configs.ToDictionary(c => c, _ => new List<double>());
+        var callerCpuPerStep = configs.ToDictionary(c => c, _ => new List<double>()); // the calling thread's share: its parts and the serial code
         var counters = configs.ToDictionary(c => c, _ => new Counters());
         long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         int gcBefore = GC.CollectionCount(0);
@@ -66,6 +67,7 @@ internal static class PoolStats
             backOffs = WorkerPool.BackOffs;
             PoolStatistics.Reset();
             var cpuStart = Environment.CpuUsage.TotalTime; // every thread of the process
+            long callerStart = ThreadCpuClock.Instance.GetTimestamp();
             int steps = 0;
             long start = Stopwatch.GetTimestamp();
             while (Stopwatch.GetElapsedTime(start).TotalSeconds < BlockSeconds)
@@ -77,6 +79,7 @@ internal static class PoolStats
             double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rates[config].Add(256 * steps / wall);
             cpuPerStep[config].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / steps);
+            callerCpuPerStep[config].Add((ThreadCpuClock.Instance.GetTimestamp() - callerStart) * 1e-6 / steps);
             counters[config].Add(WorkerPool.BackOffs - backOffs);
             counters[config].Steps += steps;
         }
@@ -85,7 +88,7 @@ internal static class PoolStats
         foreach (var config in configs)
         {
             var c = counters[config];
-            Console.WriteLine($"{config}: median {Median(rates[config]):N0} samples/s (blocks {rates[config].Min():N0}–{rates[config].Max():N0}), process CPU {Median(cpuPerStep[config]):F2} ms a step");
+            Console.WriteLine($"{config}: median {Median(rates[config]):N0} samples/s (blocks {rates[config].Min():N0}–{rates[config].Max():N0}), process CPU {Median(cpuPerStep[config]):F2} ms a step, the caller's {Median(callerCpuPerStep[config]):F2} ms");
             Console.WriteLine($"  {c}");
             foreach (var late in c.Late.Take(lateShown))
             {
@@ -97,7 +100,7 @@ internal static class PoolStats
 
         if (configs.Count == 2)
         {
-            Console.WriteLine($"({configs[1]}) ÷ ({configs[0]}): samples/s {Median(rates[configs[1]]) / Median(rates[configs[0]]):F3}, process CPU a step {Median(cpuPerStep[configs[1]]) / Median(cpuPerStep[configs[0]]):F3}");
+            Console.WriteLine($"({configs[1]}) ÷ ({configs[0]}): samples/s {Median(rates[configs[1]]) / Median(rates[configs[0]]):F3}, process CPU a step {Median(cpuPerStep[configs[1]]) / Median(cpuPerStep[configs[0]]):F3}, the caller's CPU a step {Median(callerCpuPerStep[configs[1]]) / Median(callerCpuPerStep[configs[0]]):F3}");
         }
 
         var all = counters[configs[0]];
@@ -161,6 +164,7 @@ internal static class PoolStats
             KernelSwitches.HalvingChunks = !off.Contains("chunks");
             KernelSwitches.VectorPacking = !off.Contains("packing");
             KernelSwitches.ParallelCheck = !off.Contains("check");
+            KernelSwitches.ParallelRows = !off.Contains("rows");
             KernelSwitches.MinSplitWork = off.FirstOrDefault(o => o.StartsWith("small", StringComparison.Ordinal)) is { } small ? long.Parse(small[5..], CultureInfo.InvariantCulture) : 0;
         }
 

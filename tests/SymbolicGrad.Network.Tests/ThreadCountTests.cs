@@ -89,6 +89,7 @@ public sealed class ThreadCountTests
     [Theory]
     [InlineData(1)]
     [InlineData(32)]
+    [InlineData(256)] // the hidden layer's element-wise passes run split over threads too (row loops)
     public void A_threaded_fused_training_step_allocates_nothing_on_any_thread_once_warm(int batch)
     {
         int saved = Parallelism.MaxThreads;

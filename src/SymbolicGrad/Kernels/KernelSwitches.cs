@@ -16,6 +16,9 @@ internal static class KernelSwitches
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
 
+    /// <summary>Element-wise passes over a large batch (<see cref="RowLoop"/>, the row kernels) run on the worker pool (off: on the calling thread).</summary>
+    internal static bool ParallelRows { get; set; } = true;
+
     /// <summary>
     /// The smallest work (multiply-adds, or floats read for the vector kernels) split over threads; raising it keeps
     /// the step's small products and column sums on the calling thread (for benchmarks that compare thresholds).

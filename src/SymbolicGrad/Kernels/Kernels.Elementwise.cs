@@ -40,49 +40,37 @@ public static partial class Kernels
     /// <param name="rows">Rows (the batch size).</param>
     /// <param name="cols">Columns (the length of bias).</param>
     /// <param name="bias">The bias vector.</param>
-    public static void AddBiasRows(Span<float> m, int rows, int cols, ReadOnlySpan<float> bias)
-    {
-        const string where = "Kernels.AddBiasRows";
-        Guard.MatrixSpan(m.Length, rows, cols, nameof(m), where);
-        Guard.OperandOfMatrix(bias.Length, cols, nameof(bias), where, "m", rows, cols);
-        Guard.NoOverlap(bias, m, nameof(bias), nameof(m), where);
-        for (int r = 0; r < rows; r++)
-        {
-            var row = m.Slice(r * cols, cols);
-            TensorPrimitives.Add(row, bias, row);
-        }
-    }
+    public static void AddBiasRows(Span<float> m, int rows, int cols, ReadOnlySpan<float> bias) =>
+        BiasRowsCore(m, rows, cols, bias, relu: false, "Kernels.AddBiasRows");
 
-    /// <summary>Fused dense-layer activation over a batch: every row becomes <c>max(row + bias, 0)</c>.</summary>
+    /// <summary>
+    /// Fused dense-layer activation over a batch: every row becomes <c>max(row + bias, 0)</c> (NaN stays NaN, as
+    /// <see cref="MathF.Max(float, float)"/> and generated code's ReLU).
+    /// </summary>
     /// <param name="m">The pre-activations (e.g. X·Wᵀ), rows × cols, replaced by the activations.</param>
     /// <param name="rows">Rows (the batch size).</param>
     /// <param name="cols">Columns (the length of bias).</param>
     /// <param name="bias">The bias vector.</param>
-    public static void AddBiasReluRows(Span<float> m, int rows, int cols, ReadOnlySpan<float> bias)
+    public static void AddBiasReluRows(Span<float> m, int rows, int cols, ReadOnlySpan<float> bias) =>
+        BiasRowsCore(m, rows, cols, bias, relu: true, "Kernels.AddBiasReluRows");
+
+    // A large batch's rows run on the worker pool (RowJob), a small one's on the calling thread.
+    private static unsafe void BiasRowsCore(Span<float> m, int rows, int cols, ReadOnlySpan<float> bias, bool relu, string where)
     {
-        const string where = "Kernels.AddBiasReluRows";
         Guard.MatrixSpan(m.Length, rows, cols, nameof(m), where);
         Guard.OperandOfMatrix(bias.Length, cols, nameof(bias), where, "m", rows, cols);
         Guard.NoOverlap(bias, m, nameof(bias), nameof(m), where);
-        ref float rm = ref MemoryMarshal.GetReference(m);
-        ref float rb = ref MemoryMarshal.GetReference(bias);
-        for (int r = 0; r < rows; r++)
+        if (rows == 0 || cols == 0)
         {
-            ref float row = ref Unsafe.Add(ref rm, (nint)r * cols);
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j + 8 <= cols; j += 8)
-                {
-                    var v = Vector256.LoadUnsafe(ref row, (nuint)j) + Vector256.LoadUnsafe(ref rb, (nuint)j);
-                    Vector256.Max(v, Vector256<float>.Zero).StoreUnsafe(ref row, (nuint)j);
-                }
-            }
+            return;
+        }
 
-            for (; j < cols; j++)
+        fixed (float* pm = m, pb = bias)
+        {
+            var loop = new BiasRows(pm, pb, cols, relu);
+            if (!RowJob<BiasRows>.TryRun(ref loop, rows, cols, align: 1))
             {
-                float v = Unsafe.Add(ref row, j) + Unsafe.Add(ref rb, j);
-                Unsafe.Add(ref row, j) = v > 0f ? v : 0f;
+                loop.Run(0, rows);
             }
         }
     }
@@ -149,14 +137,12 @@ public static partial class Kernels
     /// <param name="output">The sigmoid's forward output s.</param>
     /// <param name="gradOutput">∂L/∂s.</param>
     /// <param name="gradInput">∂L/∂(sigmoid input), written.</param>
-    public static void SigmoidBackward(ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
+    public static unsafe void SigmoidBackward(ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        const string where = "Kernels.SigmoidBackward";
-        CheckBackward(output, gradOutput, gradInput, where);
-        for (int i = 0; i < gradInput.Length; i++)
+        CheckBackward(output, gradOutput, gradInput, "Kernels.SigmoidBackward");
+        fixed (float* y = output, dy = gradOutput, dx = gradInput)
         {
-            float s = output[i];
-            gradInput[i] = gradOutput[i] * s * (1f - s);
+            RunElements(new SquashBackwardRange(y, dy, dx, tanh: false), gradInput.Length);
         }
     }
 
@@ -164,14 +150,12 @@ public static partial class Kernels
     /// <param name="output">The tanh's forward output t.</param>
     /// <param name="gradOutput">∂L/∂t.</param>
     /// <param name="gradInput">∂L/∂(tanh input), written.</param>
-    public static void TanhBackward(ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
+    public static unsafe void TanhBackward(ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        const string where = "Kernels.TanhBackward";
-        CheckBackward(output, gradOutput, gradInput, where);
-        for (int i = 0; i < gradInput.Length; i++)
+        CheckBackward(output, gradOutput, gradInput, "Kernels.TanhBackward");
+        fixed (float* y = output, dy = gradOutput, dx = gradInput)
         {
-            float t = output[i];
-            gradInput[i] = gradOutput[i] * (1f - t * t);
+            RunElements(new SquashBackwardRange(y, dy, dx, tanh: true), gradInput.Length);
         }
     }
 
@@ -195,7 +179,7 @@ public static partial class Kernels
         Guard.SameOrSeparate(forward, gradInput, "forward values", "gradInput", where);
     }
 
-    private static void ReluBackwardCore(ReadOnlySpan<float> activation, ReadOnlySpan<float> gradOutput, Span<float> gradInput, bool accumulate, string where)
+    private static unsafe void ReluBackwardCore(ReadOnlySpan<float> activation, ReadOnlySpan<float> gradOutput, Span<float> gradInput, bool accumulate, string where)
     {
         CheckBackward(activation, gradOutput, gradInput, where);
         if (accumulate)
@@ -203,30 +187,19 @@ public static partial class Kernels
             Guard.NoOverlap(gradOutput, gradInput, "gradOutput", "gradInput", where);
         }
 
-        int n = gradInput.Length;
-        ref float act = ref MemoryMarshal.GetReference(activation);
-        ref float dy = ref MemoryMarshal.GetReference(gradOutput);
-        ref float dx = ref MemoryMarshal.GetReference(gradInput);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        fixed (float* act = activation, dy = gradOutput, dx = gradInput)
         {
-            for (; i + 8 <= n; i += 8)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref act, (nuint)i), Vector256<float>.Zero);
-                var g = Vector256.LoadUnsafe(ref dy, (nuint)i) & mask;
-                if (accumulate)
-                {
-                    g += Vector256.LoadUnsafe(ref dx, (nuint)i);
-                }
-
-                g.StoreUnsafe(ref dx, (nuint)i);
-            }
+            RunElements(new ReluBackwardRange(act, dy, dx, accumulate), gradInput.Length);
         }
+    }
 
-        for (; i < n; i++)
+    // Elements [0, n) of an element-wise loop: on the worker pool in ranges of whole cache lines for a large n.
+    private static void RunElements<TLoop>(TLoop loop, int n)
+        where TLoop : struct, IRowLoop
+    {
+        if (n > 0 && !RowJob<TLoop>.TryRun(ref loop, n, 1, align: 16))
         {
-            float g = Unsafe.Add(ref act, i) > 0f ? Unsafe.Add(ref dy, i) : 0f;
-            Unsafe.Add(ref dx, i) = accumulate ? Unsafe.Add(ref dx, i) + g : g;
+            loop.Run(0, n);
         }
     }
 }

@@ -1,4 +1,5 @@
 using SymbolicGrad.Benchmarks.Training;
+using SymbolicGrad.CompilerServices;
 
 namespace SymbolicGrad.Benchmarks.Profiling;
 
@@ -7,6 +8,8 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// of consecutive steps (0.1 s warm-up, then 10 blocks of about 5 ms; medians of block means), with A/A controls: a
 /// second copy of each (its own model, arrays placed elsewhere). Rounds alternate the order. One thread is timed in
 /// thread CPU time (robust to load); more threads on the wall clock. Prints where the arrays start, modulo a cache line.
+/// With <c>--rows-off</c> the copies run with the element-wise passes on the calling thread
+/// (<see cref="KernelSwitches.ParallelRows"/> off): the row loops against what they replaced, side by side in one run.
 /// </summary>
 internal static class GenerationVersusHand
 {
@@ -14,7 +17,7 @@ internal static class GenerationVersusHand
     private const int Blocks = 10;
     private const double BlockSeconds = 0.005;
 
-    public static void Run(string[] sizes, int threads)
+    public static void Run(string[] sizes, int threads, bool rowsOff = false)
     {
         bool wall = threads > 1;
         Console.WriteLine($"Generated vs hand-written, {threads} thread(s), {(wall ? "wall clock" : "thread CPU time")}, {Rounds} rounds of 0.1 s warm-up + {Blocks} blocks of ~{BlockSeconds * 1e3:F0} ms per step; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
@@ -32,8 +35,8 @@ internal static class GenerationVersusHand
             {
                 ("generated", () => first.Generated()),
                 ("hand-written", () => first.HandWritten()),
-                ("generated (copy)", () => twin.Generated()),
-                ("hand-written (copy)", () => twin.HandWritten()),
+                (rowsOff ? "generated, rows inline" : "generated (copy)", rowsOff ? () => Inline(twin.Generated) : () => twin.Generated()),
+                (rowsOff ? "hand, rows inline" : "hand-written (copy)", rowsOff ? () => Inline(twin.HandWritten) : () => twin.HandWritten()),
             };
             var medians = steps.Select(_ => new double[Rounds]).ToArray();
             for (int round = 0; round < Rounds; round++)
@@ -55,7 +58,22 @@ internal static class GenerationVersusHand
             }
 
             double Ratio(int a, int b) => Median(medians[a].Zip(medians[b], (x, y) => x / y).ToArray());
-            Console.WriteLine($"speed generated ÷ hand-written: {Ratio(1, 0):F3} (copies {Ratio(3, 2):F3}); A/A generated ÷ its copy {Ratio(2, 0):F3}, hand-written ÷ its copy {Ratio(3, 1):F3}");
+            Console.WriteLine(rowsOff
+                ? $"speed generated ÷ hand-written: {Ratio(1, 0):F3} (rows inline {Ratio(3, 2):F3}); row loops on the pool ÷ inline: generated {Ratio(2, 0):F3}, hand-written {Ratio(3, 1):F3}"
+                : $"speed generated ÷ hand-written: {Ratio(1, 0):F3} (copies {Ratio(3, 2):F3}); A/A generated ÷ its copy {Ratio(2, 0):F3}, hand-written ÷ its copy {Ratio(3, 1):F3}");
+        }
+    }
+
+    private static void Inline(Func<float> step)
+    {
+        KernelSwitches.ParallelRows = false;
+        try
+        {
+            step();
+        }
+        finally
+        {
+            KernelSwitches.ParallelRows = true;
         }
     }
 

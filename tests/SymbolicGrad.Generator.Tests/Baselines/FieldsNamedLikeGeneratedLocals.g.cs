@@ -120,25 +120,13 @@ namespace Names
             int wRows = W.Rows;
             int wCols = W.Cols;
             int rLength = r.Length;
-            var xValues = x.Span;
             var WValues = W.Span;
-            var batchValues = batch.Span;
-            var workspaceValues = workspace.Span;
-            var sampleWeightValues = sampleWeight.Span;
-            var dWValues = dW.Span;
             var rValues = r.Span;
 
             // Forward pass, for every sample r2 of the batch.
             float[] t1 = workspace2.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t1, batch2 * xCols);
             // t1 = x + sampleWeight
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                int i = 0;
-                for (; i <= xCols - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t1, r2 * xCols + i, Lanes.Load(xValues, r2 * xCols + i) + Lanes.Load(sampleWeightValues, i));
-                for (; i < xCols; i++)
-                    t1[r2 * xCols + i] = xValues[r2 * xCols + i] + sampleWeightValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT1Rows { t1 = t1, xCols = xCols, x = x, sampleWeight = sampleWeight }, batch2, xCols); // on the worker pool for a large batch
             float[] t2 = workspace2.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t2, batch2 * wRows);
             // t2 = W·t1
             t2.AsSpan(0, batch2 * wRows).Clear();
@@ -146,21 +134,10 @@ namespace Names
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t1.AsSpan(0, batch2 * xCols), WValues, t2.AsSpan(0, batch2 * wRows), batch2, wRows, wCols);
             float[] tanh = t2; // t2 is not read again: tanh overwrites it in place
             // tanh = tanh(t2 + batch)
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                for (int i = 0; i < wRows; i++)
-                    tanh[r2 * wRows + i] = MathF.Tanh(t2[r2 * wRows + i] + batchValues[i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossTanhRows { t2 = t2, tanh = tanh, wRows = wRows, batch = batch }, batch2, wRows); // on the worker pool for a large batch
             float[] t3 = workspace2.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t3, batch2 * wRows);
             // t3 = tanh · dW + workspace
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t3, r2 * wRows + i, Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(dWValues, i) + Lanes.Load(workspaceValues, i));
-                for (; i < wRows; i++)
-                    t3[r2 * wRows + i] = tanh[r2 * wRows + i] * dWValues[i] + workspaceValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT3Rows { tanh = tanh, t3 = t3, wRows = wRows, workspace = workspace, dW = dW }, batch2, wRows); // on the worker pool for a large batch
             float[] logsumexpT3 = workspace2.logsumexpT3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.logsumexpT3, batch2);
             // logsumexpT3 = logΣexp(t3)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t3.AsSpan(0, batch2 * wRows), batch2, wRows, logsumexpT3.AsSpan(0, batch2));
@@ -199,7 +176,6 @@ namespace Names
             int wCols = W.Cols;
             int rLength = r.Length;
             var WValues = W.Span;
-            var dWValues = dW.Span;
             var rValues = r.Span;
             float sampleWeight2 = 1f / batch2; // each sample's share of the mean loss
             float[] t1 = workspace2.t1;
@@ -238,24 +214,10 @@ namespace Names
             }
             float[] dTanh = workspace2.dTanh = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dTanh, batch2 * wRows);
             // ∂L/∂tanh = ∂L/∂t3 · dW
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dTanh, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(dWValues, i));
-                for (; i < wRows; i++)
-                    dTanh[r2 * wRows + i] = dT3[r2 * wRows + i] * dWValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDTanhRows { dT3 = dT3, dTanh = dTanh, wRows = wRows, dW = dW }, batch2, wRows); // on the worker pool for a large batch
             float[] t4 = workspace2.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t4, batch2 * wRows);
             // t4 = ∂L/∂t3 · tanh
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i));
-                for (; i < wRows; i++)
-                    t4[r2 * wRows + i] = dT3[r2 * wRows + i] * tanh[r2 * wRows + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT4Rows { dT3 = dT3, tanh = tanh, t4 = t4, wRows = wRows }, batch2, wRows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂dW = Σ_batch t4
@@ -263,14 +225,7 @@ namespace Names
             }
             float[] dT5 = dTanh; // dTanh is not read again: dT5 overwrites it in place
             // ∂L/∂(t2 + batch) = ∂L/∂tanh · (1 − tanh · tanh)
-            for (int r2 = 0; r2 < batch2; r2++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT5, r2 * wRows + i, Lanes.Load(dTanh, r2 * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i)));
-                for (; i < wRows; i++)
-                    dT5[r2 * wRows + i] = dTanh[r2 * wRows + i] * (1f - tanh[r2 * wRows + i] * tanh[r2 * wRows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT5Rows { dTanh = dTanh, tanh = tanh, dT5 = dT5, wRows = wRows }, batch2, wRows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W = Σ ∂L/∂(t2 + batch)·t1ᵀ
@@ -315,6 +270,136 @@ namespace Names
             var mul = graph.Node("Mul", "mul", new[] { tanh, graph.Weight("dW", dW) });
             var t3 = graph.Node("Add", "t3", new[] { mul, graph.Weight("workspace", workspace) });
             graph.Output("logits", t3, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
+        }
+
+        /// <summary>Rows [first, end) of t1 = x + sampleWeight in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT1Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal int xCols;
+            internal global::SymbolicGrad.Mat x;
+            internal global::SymbolicGrad.Vec sampleWeight;
+
+            public void Run(int first, int end)
+            {
+                var xValues = x.Span;
+                var sampleWeightValues = sampleWeight.Span;
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    int i = 0;
+                    for (; i <= xCols - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t1, r2 * xCols + i, Lanes.Load(xValues, r2 * xCols + i) + Lanes.Load(sampleWeightValues, i));
+                    for (; i < xCols; i++)
+                        t1[r2 * xCols + i] = xValues[r2 * xCols + i] + sampleWeightValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of tanh = tanh(t2 + batch) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossTanhRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t2;
+            internal float[] tanh;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec batch;
+
+            public void Run(int first, int end)
+            {
+                var batchValues = batch.Span;
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    for (int i = 0; i < wRows; i++)
+                        tanh[r2 * wRows + i] = MathF.Tanh(t2[r2 * wRows + i] + batchValues[i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t3 = tanh · dW + workspace in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT3Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] tanh;
+            internal float[] t3;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec workspace;
+            internal global::SymbolicGrad.Vec dW;
+
+            public void Run(int first, int end)
+            {
+                var workspaceValues = workspace.Span;
+                var dWValues = dW.Span;
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t3, r2 * wRows + i, Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(dWValues, i) + Lanes.Load(workspaceValues, i));
+                    for (; i < wRows; i++)
+                        t3[r2 * wRows + i] = tanh[r2 * wRows + i] * dWValues[i] + workspaceValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂tanh = ∂L/∂t3 · dW in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDTanhRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dT3;
+            internal float[] dTanh;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec dW;
+
+            public void Run(int first, int end)
+            {
+                var dWValues = dW.Span;
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dTanh, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(dWValues, i));
+                    for (; i < wRows; i++)
+                        dTanh[r2 * wRows + i] = dT3[r2 * wRows + i] * dWValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t4 = ∂L/∂t3 · tanh in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT4Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dT3;
+            internal float[] tanh;
+            internal float[] t4;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t4, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i));
+                    for (; i < wRows; i++)
+                        t4[r2 * wRows + i] = dT3[r2 * wRows + i] * tanh[r2 * wRows + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t2 + batch) = ∂L/∂tanh · (1 − tanh · tanh) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT5Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dTanh;
+            internal float[] tanh;
+            internal float[] dT5;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r2 = first; r2 < end; r2++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT5, r2 * wRows + i, Lanes.Load(dTanh, r2 * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i)));
+                    for (; i < wRows; i++)
+                        dT5[r2 * wRows + i] = dTanh[r2 * wRows + i] * (1f - tanh[r2 * wRows + i] * tanh[r2 * wRows + i]);
+                }
+            }
         }
     }
 }

@@ -114,7 +114,6 @@ namespace Names
             int wCols = W.Cols;
             var xValues = x.Span;
             var WValues = W.Span;
-            var wValues = w.Span;
 
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wRows);
@@ -124,14 +123,7 @@ namespace Names
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = t1 + w
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(wValues, i));
-                for (; i < wRows; i++)
-                    t2[r * wRows + i] = t1[r * wRows + i] + wValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { t1 = t1, t2 = t2, wRows = wRows, w = w }, batch, wRows); // on the worker pool for a large batch
             float[] logsumexpT2 = workspace.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
@@ -202,6 +194,28 @@ namespace Names
             var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W", W) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             var t2 = graph.Node("Add", "t2", new[] { t1, graph.Weight("w", w) });
             graph.Output("logits", t2, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
+        }
+
+        /// <summary>Rows [first, end) of t2 = t1 + w in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] t2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec w;
+
+            public void Run(int first, int end)
+            {
+                var wValues = w.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(wValues, i));
+                    for (; i < wRows; i++)
+                        t2[r * wRows + i] = t1[r * wRows + i] + wValues[i];
+                }
+            }
         }
     }
 }

@@ -168,7 +168,6 @@ namespace Digits
             var bn3BetaValues = bn3.Beta.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
-            var b2Values = b2.Span;
             bool training = workspace.training = ((global::SymbolicGrad.Model)this).Training;
             ulong stream = workspace.stream = training ? global::SymbolicGrad.CompilerServices.Kernels.NextRandomStream(this) : 0UL; // dropout masks: one stream per training pass
 
@@ -198,14 +197,7 @@ namespace Digits
             }
             float[] h = workspace.h = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.h, batch * n3);
             // h = max(t3, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= n3 - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h, r * n3 + i, Lanes.Max(Lanes.Load(t3, r * n3 + i), Lanes.Splat(0f)));
-                for (; i < n3; i++)
-                    h[r * n3 + i] = MathF.Max(t3[r * n3 + i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossHRows { t3 = t3, h = h, n3 = n3 }, batch, n3); // on the worker pool for a large batch
             float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * n4);
             // t4 = conv2(h)
             {
@@ -231,14 +223,7 @@ namespace Digits
             }
             float[] h2 = workspace.h2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.h2, batch * n5);
             // h2 = max(t6, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= n5 - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * n5 + i, Lanes.Max(Lanes.Load(t6, r * n5 + i), Lanes.Splat(0f)));
-                for (; i < n5; i++)
-                    h2[r * n5 + i] = MathF.Max(t6[r * n5 + i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossH2Rows { t6 = t6, h2 = h2, n5 = n5 }, batch, n5); // on the worker pool for a large batch
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W1·h2
             t7.AsSpan(0, batch * w1Rows).Clear();
@@ -255,14 +240,7 @@ namespace Digits
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormForwardEvaluation(t7.AsSpan(0, batch * w1Rows), t8.AsSpan(0, batch * w1Rows), batch, w1Rows, 1, bn3GammaValues, bn3BetaValues, bn3.RunningMean.Span, bn3.RunningVariance.Span, bn3.Epsilon);
             float[] t9 = workspace.t9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t9, batch * w1Rows);
             // t9 = max(t8, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t9, r * w1Rows + i, Lanes.Max(Lanes.Load(t8, r * w1Rows + i), Lanes.Splat(0f)));
-                for (; i < w1Rows; i++)
-                    t9[r * w1Rows + i] = MathF.Max(t8[r * w1Rows + i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT9Rows { t8 = t8, t9 = t9, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch
             float[] hidden = workspace.hidden = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.hidden, batch * w1Rows);
             // hidden = dropout(t9, dropout)
             global::SymbolicGrad.CompilerServices.Kernels.CheckDropoutProbability(dropout, "Loss: Dropout");
@@ -275,14 +253,7 @@ namespace Digits
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hidden.AsSpan(0, batch * w1Rows), W2Values, t10.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t11 = t10; // t10 is not read again: t11 overwrites it in place
             // t11 = t10 + b2
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t11, r * w2Rows + i, Lanes.Load(t10, r * w2Rows + i) + Lanes.Load(b2Values, i));
-                for (; i < w2Rows; i++)
-                    t11[r * w2Rows + i] = t10[r * w2Rows + i] + b2Values[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT11Rows { t10 = t10, t11 = t11, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
             float[] logsumexpT11 = workspace.logsumexpT11 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT11, batch);
             // logsumexpT11 = logΣexp(t11)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t11.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpT11.AsSpan(0, batch));
@@ -374,14 +345,7 @@ namespace Digits
             else dHidden.AsSpan(0, batch * w1Rows).CopyTo(dT9.AsSpan(0, batch * w1Rows));
             float[] dT8 = dT9; // dT9 is not read again: dT8 overwrites it in place
             // ∂L/∂t8 = t9 > 0 ? ∂L/∂t9 : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT8, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t9, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT9, r * w1Rows + i), Lanes.Splat(0f)));
-                for (; i < w1Rows; i++)
-                    dT8[r * w1Rows + i] = t9[r * w1Rows + i] > 0f ? dT9[r * w1Rows + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT8Rows { t9 = t9, dT9 = dT9, dT8 = dT8, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂bn3.Gamma = (∂bn3/∂γ)ᵀ·∂L/∂t8
@@ -407,14 +371,7 @@ namespace Digits
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT7.AsSpan(0, batch * w1Rows), W1Values, dH2.AsSpan(0, batch * n5), batch, w1Cols, w1Rows);
             float[] dT6 = dH2; // dH2 is not read again: dT6 overwrites it in place
             // ∂L/∂t6 = h2 > 0 ? ∂L/∂h2 : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= n5 - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT6, r * n5 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * n5 + i), Lanes.Splat(0f)), Lanes.Load(dH2, r * n5 + i), Lanes.Splat(0f)));
-                for (; i < n5; i++)
-                    dT6[r * n5 + i] = h2[r * n5 + i] > 0f ? dH2[r * n5 + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT6Rows { h2 = h2, dH2 = dH2, dT6 = dT6, n5 = n5 }, batch, n5); // on the worker pool for a large batch
             float[] dT5 = workspace.dT5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT5, batch * n4);
             // ∂L/∂t5 = (∂maxpool/∂x)ᵀ·∂L/∂t6
             {
@@ -458,14 +415,7 @@ namespace Digits
             }
             float[] dT3 = dH; // dH is not read again: dT3 overwrites it in place
             // ∂L/∂t3 = h > 0 ? ∂L/∂h : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= n3 - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT3, r * n3 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h, r * n3 + i), Lanes.Splat(0f)), Lanes.Load(dH, r * n3 + i), Lanes.Splat(0f)));
-                for (; i < n3; i++)
-                    dT3[r * n3 + i] = h[r * n3 + i] > 0f ? dH[r * n3 + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT3Rows { h = h, dH = dH, dT3 = dT3, n3 = n3 }, batch, n3); // on the worker pool for a large batch
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * n2);
             // ∂L/∂t2 = (∂maxpool/∂x)ᵀ·∂L/∂t3
             {
@@ -544,6 +494,151 @@ namespace Digits
             var t10 = graph.Node("Gemm", "t10", new[] { hidden, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             var t11 = graph.Node("Add", "t11", new[] { t10, graph.Weight("b2", b2) });
             graph.Output("logits", t11, global::SymbolicGrad.CompilerServices.OnnxType.Float, W2.Rows);
+        }
+
+        /// <summary>Rows [first, end) of h = max(t3, 0) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossHRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t3;
+            internal float[] h;
+            internal int n3;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= n3 - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(h, r * n3 + i, Lanes.Max(Lanes.Load(t3, r * n3 + i), Lanes.Splat(0f)));
+                    for (; i < n3; i++)
+                        h[r * n3 + i] = MathF.Max(t3[r * n3 + i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of h2 = max(t6, 0) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossH2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t6;
+            internal float[] h2;
+            internal int n5;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= n5 - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(h2, r * n5 + i, Lanes.Max(Lanes.Load(t6, r * n5 + i), Lanes.Splat(0f)));
+                    for (; i < n5; i++)
+                        h2[r * n5 + i] = MathF.Max(t6[r * n5 + i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t9 = max(t8, 0) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT9Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t8;
+            internal float[] t9;
+            internal int w1Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t9, r * w1Rows + i, Lanes.Max(Lanes.Load(t8, r * w1Rows + i), Lanes.Splat(0f)));
+                    for (; i < w1Rows; i++)
+                        t9[r * w1Rows + i] = MathF.Max(t8[r * w1Rows + i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t11 = t10 + b2 in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT11Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t10;
+            internal float[] t11;
+            internal int w2Rows;
+            internal global::SymbolicGrad.Vec b2;
+
+            public void Run(int first, int end)
+            {
+                var b2Values = b2.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t11, r * w2Rows + i, Lanes.Load(t10, r * w2Rows + i) + Lanes.Load(b2Values, i));
+                    for (; i < w2Rows; i++)
+                        t11[r * w2Rows + i] = t10[r * w2Rows + i] + b2Values[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t8 = t9 &gt; 0 ? ∂L/∂t9 : 0 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT8Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t9;
+            internal float[] dT9;
+            internal float[] dT8;
+            internal int w1Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT8, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t9, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT9, r * w1Rows + i), Lanes.Splat(0f)));
+                    for (; i < w1Rows; i++)
+                        dT8[r * w1Rows + i] = t9[r * w1Rows + i] > 0f ? dT9[r * w1Rows + i] : 0f;
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t6 = h2 &gt; 0 ? ∂L/∂h2 : 0 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT6Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] h2;
+            internal float[] dH2;
+            internal float[] dT6;
+            internal int n5;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= n5 - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT6, r * n5 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * n5 + i), Lanes.Splat(0f)), Lanes.Load(dH2, r * n5 + i), Lanes.Splat(0f)));
+                    for (; i < n5; i++)
+                        dT6[r * n5 + i] = h2[r * n5 + i] > 0f ? dH2[r * n5 + i] : 0f;
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t3 = h &gt; 0 ? ∂L/∂h : 0 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT3Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] h;
+            internal float[] dH;
+            internal float[] dT3;
+            internal int n3;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= n3 - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT3, r * n3 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h, r * n3 + i), Lanes.Splat(0f)), Lanes.Load(dH, r * n3 + i), Lanes.Splat(0f)));
+                    for (; i < n3; i++)
+                        dT3[r * n3 + i] = h[r * n3 + i] > 0f ? dH[r * n3 + i] : 0f;
+                }
+            }
         }
     }
 }

@@ -187,8 +187,6 @@ namespace Pictures
             var xValues = x.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
-            var b1Values = b1.Span;
-            var b2Values = b2.Span;
 
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
@@ -198,14 +196,7 @@ namespace Pictures
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = max(t1 + b1, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));
-                for (; i < w1Rows; i++)
-                    t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { t1 = t1, t2 = t2, w1Rows = w1Rows, b1 = b1 }, batch, w1Rows); // on the worker pool for a large batch
             float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * w2Rows);
             // t3 = W2·t2
             t3.AsSpan(0, batch * w2Rows).Clear();
@@ -213,14 +204,7 @@ namespace Pictures
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t4 = t3; // t3 is not read again: t4 overwrites it in place
             // t4 = t3 + b2
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r * w2Rows + i, Lanes.Load(t3, r * w2Rows + i) + Lanes.Load(b2Values, i));
-                for (; i < w2Rows; i++)
-                    t4[r * w2Rows + i] = t3[r * w2Rows + i] + b2Values[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT4Rows { t3 = t3, t4 = t4, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
             float[] logsumexpT4 = workspace.logsumexpT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT4, batch);
             // logsumexpT4 = logΣexp(t4)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t4.AsSpan(0, batch * w2Rows), batch, w2Rows, logsumexpT4.AsSpan(0, batch));
@@ -282,14 +266,7 @@ namespace Pictures
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT5 = dT2; // dT2 is not read again: dT5 overwrites it in place
             // ∂L/∂(t1 + b1) = t2 > 0 ? ∂L/∂t2 : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT5, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f)));
-                for (; i < w1Rows; i++)
-                    dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT5Rows { t2 = t2, dT2 = dT2, dT5 = dT5, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
@@ -322,6 +299,71 @@ namespace Pictures
             var t3 = graph.Node("Gemm", "t3", new[] { t2, graph.Weight("W2", W2) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             var t4 = graph.Node("Add", "t4", new[] { t3, graph.Weight("b2", b2) });
             graph.Output("logits", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W2.Rows);
+        }
+
+        /// <summary>Rows [first, end) of t2 = max(t1 + b1, 0) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] t2;
+            internal int w1Rows;
+            internal global::SymbolicGrad.Vec b1;
+
+            public void Run(int first, int end)
+            {
+                var b1Values = b1.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));
+                    for (; i < w1Rows; i++)
+                        t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t4 = t3 + b2 in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT4Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t3;
+            internal float[] t4;
+            internal int w2Rows;
+            internal global::SymbolicGrad.Vec b2;
+
+            public void Run(int first, int end)
+            {
+                var b2Values = b2.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t4, r * w2Rows + i, Lanes.Load(t3, r * w2Rows + i) + Lanes.Load(b2Values, i));
+                    for (; i < w2Rows; i++)
+                        t4[r * w2Rows + i] = t3[r * w2Rows + i] + b2Values[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t1 + b1) = t2 &gt; 0 ? ∂L/∂t2 : 0 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT5Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t2;
+            internal float[] dT2;
+            internal float[] dT5;
+            internal int w1Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT5, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f)));
+                    for (; i < w1Rows; i++)
+                        dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
+                }
+            }
         }
     }
 }

@@ -96,10 +96,7 @@ namespace Names
             int wRows = this.W.Rows;
             int wCols2 = this.W.Cols;
             var WValues = W.Span;
-            var targetsValues = targets.Span;
             var WValues2 = this.W.Span;
-            var bValues = b.Span;
-            var ParametersValues = Parameters.Span;
 
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wRows);
@@ -109,31 +106,13 @@ namespace Names
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(WValues, WValues2, t1.AsSpan(0, batch * wRows), batch, wRows, wCols2);
             float[] sum2 = t1; // t1 is not read again: sum2 overwrites it in place
             // sum2 = tanh(t1 + b)
-            for (int r = 0; r < batch; r++)
-            {
-                for (int i = 0; i < wRows; i++)
-                    sum2[r * wRows + i] = MathF.Tanh(t1[r * wRows + i] + bValues[i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossSum2Rows { t1 = t1, sum2 = sum2, wRows = wRows, b = b }, batch, wRows); // on the worker pool for a large batch
             float[] total2 = workspace.total2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.total2, batch * wRows);
             // total2 = sum2 · Parameters
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(total2, r * wRows + i, Lanes.Load(sum2, r * wRows + i) * Lanes.Load(ParametersValues, i));
-                for (; i < wRows; i++)
-                    total2[r * wRows + i] = sum2[r * wRows + i] * ParametersValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossTotal2Rows { sum2 = sum2, total2 = total2, wRows = wRows, Parameters = Parameters }, batch, wRows); // on the worker pool for a large batch
             float[] Math2 = total2; // total2 is not read again: Math2 overwrites it in place
             // Math2 = total2 − targets
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(Math2, r * wRows + i, Lanes.Load(total2, r * wRows + i) - Lanes.Load(targetsValues, r * targetsCols + i));
-                for (; i < wRows; i++)
-                    Math2[r * wRows + i] = total2[r * wRows + i] - targetsValues[r * targetsCols + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossMath2Rows { total2 = total2, Math2 = Math2, targetsCols = targetsCols, wRows = wRows, targets = targets }, batch, wRows); // on the worker pool for a large batch
             float[] f = workspace.f = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.f, batch);
             // f = Σ(Math2 · Math2)
             for (int r = 0; r < batch; r++)
@@ -160,7 +139,6 @@ namespace Names
         {
             int batch = W.Rows;
             int wRows = this.W.Rows;
-            var ParametersValues = Parameters.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] sum2 = workspace.t1;
             float[] Math2 = workspace.total2;
@@ -169,34 +147,13 @@ namespace Names
             // Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
             float[] dMath2 = workspace.dMath2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dMath2, batch * wRows);
             // ∂L/∂Math2 = 2 · (sampleWeight · Math2)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dMath2, r * wRows + i, Lanes.Splat(2f) * (Lanes.Splat(sampleWeight) * Lanes.Load(Math2, r * wRows + i)));
-                for (; i < wRows; i++)
-                    dMath2[r * wRows + i] = 2f * (sampleWeight * Math2[r * wRows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDMath2Rows { Math2 = Math2, dMath2 = dMath2, wRows = wRows, sampleWeight = sampleWeight }, batch, wRows); // on the worker pool for a large batch
             float[] dSum2 = workspace.dSum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dSum2, batch * wRows);
             // ∂L/∂sum2 = ∂L/∂Math2 · Parameters
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dSum2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(ParametersValues, i));
-                for (; i < wRows; i++)
-                    dSum2[r * wRows + i] = dMath2[r * wRows + i] * ParametersValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDSum2Rows { dMath2 = dMath2, dSum2 = dSum2, wRows = wRows, Parameters = Parameters }, batch, wRows); // on the worker pool for a large batch
             float[] t2 = dMath2; // dMath2 is not read again: t2 overwrites it in place
             // t2 = ∂L/∂Math2 · sum2
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i));
-                for (; i < wRows; i++)
-                    t2[r * wRows + i] = dMath2[r * wRows + i] * sum2[r * wRows + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { dMath2 = dMath2, sum2 = sum2, t2 = t2, wRows = wRows }, batch, wRows); // on the worker pool for a large batch
             lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
                 // ∂L/∂Parameters = Σ_batch t2
@@ -204,14 +161,7 @@ namespace Names
             }
             float[] dT3 = dSum2; // dSum2 is not read again: dT3 overwrites it in place
             // ∂L/∂(t1 + b) = ∂L/∂sum2 · (1 − sum2 · sum2)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT3, r * wRows + i, Lanes.Load(dSum2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(sum2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i)));
-                for (; i < wRows; i++)
-                    dT3[r * wRows + i] = dSum2[r * wRows + i] * (1f - sum2[r * wRows + i] * sum2[r * wRows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT3Rows { dSum2 = dSum2, sum2 = sum2, dT3 = dT3, wRows = wRows }, batch, wRows); // on the worker pool for a large batch
             lock (((global::SymbolicGrad.Model)this).Parameters.GradientLock)
             {
                 // ∂L/∂W = Σ ∂L/∂(t1 + b)·Wᵀ
@@ -231,6 +181,155 @@ namespace Names
             if (this.W.Rows != b.Length) throw new global::System.ArgumentException($"Loss: t1 + b combines vectors of lengths {this.W.Rows} and {b.Length}.");
             if (this.W.Rows != Parameters.Length) throw new global::System.ArgumentException($"Loss: sum2 · Parameters combines vectors of lengths {this.W.Rows} and {Parameters.Length}.");
             if (this.W.Rows != targets.Cols) throw new global::System.ArgumentException($"Loss: total2 − targets combines vectors of lengths {this.W.Rows} and {targets.Cols}.");
+        }
+
+        /// <summary>Rows [first, end) of sum2 = tanh(t1 + b) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossSum2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] sum2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec b;
+
+            public void Run(int first, int end)
+            {
+                var bValues = b.Span;
+                for (int r = first; r < end; r++)
+                {
+                    for (int i = 0; i < wRows; i++)
+                        sum2[r * wRows + i] = MathF.Tanh(t1[r * wRows + i] + bValues[i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of total2 = sum2 · Parameters in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossTotal2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] sum2;
+            internal float[] total2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec Parameters;
+
+            public void Run(int first, int end)
+            {
+                var ParametersValues = Parameters.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(total2, r * wRows + i, Lanes.Load(sum2, r * wRows + i) * Lanes.Load(ParametersValues, i));
+                    for (; i < wRows; i++)
+                        total2[r * wRows + i] = sum2[r * wRows + i] * ParametersValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of Math2 = total2 − targets in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossMath2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] total2;
+            internal float[] Math2;
+            internal int targetsCols;
+            internal int wRows;
+            internal global::SymbolicGrad.Mat targets;
+
+            public void Run(int first, int end)
+            {
+                var targetsValues = targets.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(Math2, r * wRows + i, Lanes.Load(total2, r * wRows + i) - Lanes.Load(targetsValues, r * targetsCols + i));
+                    for (; i < wRows; i++)
+                        Math2[r * wRows + i] = total2[r * wRows + i] - targetsValues[r * targetsCols + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂Math2 = 2 · (sampleWeight · Math2) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDMath2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] Math2;
+            internal float[] dMath2;
+            internal int wRows;
+            internal float sampleWeight;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dMath2, r * wRows + i, Lanes.Splat(2f) * (Lanes.Splat(sampleWeight) * Lanes.Load(Math2, r * wRows + i)));
+                    for (; i < wRows; i++)
+                        dMath2[r * wRows + i] = 2f * (sampleWeight * Math2[r * wRows + i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂sum2 = ∂L/∂Math2 · Parameters in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDSum2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dMath2;
+            internal float[] dSum2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec Parameters;
+
+            public void Run(int first, int end)
+            {
+                var ParametersValues = Parameters.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dSum2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(ParametersValues, i));
+                    for (; i < wRows; i++)
+                        dSum2[r * wRows + i] = dMath2[r * wRows + i] * ParametersValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t2 = ∂L/∂Math2 · sum2 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dMath2;
+            internal float[] sum2;
+            internal float[] t2;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i));
+                    for (; i < wRows; i++)
+                        t2[r * wRows + i] = dMath2[r * wRows + i] * sum2[r * wRows + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t1 + b) = ∂L/∂sum2 · (1 − sum2 · sum2) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT3Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dSum2;
+            internal float[] sum2;
+            internal float[] dT3;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT3, r * wRows + i, Lanes.Load(dSum2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(sum2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i)));
+                    for (; i < wRows; i++)
+                        dT3[r * wRows + i] = dSum2[r * wRows + i] * (1f - sum2[r * wRows + i] * sum2[r * wRows + i]);
+                }
+            }
         }
     }
 }

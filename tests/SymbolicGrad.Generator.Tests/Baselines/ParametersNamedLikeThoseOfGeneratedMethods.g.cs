@@ -116,7 +116,6 @@ namespace Names
             int wCols = W.Cols;
             var workspaceValues = workspace.Span;
             var WValues = W.Span;
-            var bValues = b.Span;
 
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace2.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t1, batch * wRows);
@@ -126,21 +125,10 @@ namespace Names
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(workspaceValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] tanhT1 = t1; // t1 is not read again: tanhT1 overwrites it in place
             // tanhT1 = tanh(t1)
-            for (int r = 0; r < batch; r++)
-            {
-                for (int i = 0; i < wRows; i++)
-                    tanhT1[r * wRows + i] = MathF.Tanh(t1[r * wRows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossTanhT1Rows { t1 = t1, tanhT1 = tanhT1, wRows = wRows }, batch, wRows); // on the worker pool for a large batch
             float[] t2 = workspace2.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t2, batch * wRows);
             // t2 = tanhT1 + b
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * wRows + i, Lanes.Load(tanhT1, r * wRows + i) + Lanes.Load(bValues, i));
-                for (; i < wRows; i++)
-                    t2[r * wRows + i] = tanhT1[r * wRows + i] + bValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { tanhT1 = tanhT1, t2 = t2, wRows = wRows, b = b }, batch, wRows); // on the worker pool for a large batch
             float[] logsumexpT2 = workspace2.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
@@ -192,14 +180,7 @@ namespace Names
             }
             float[] dT1 = workspace2.dT1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dT1, batch * wRows);
             // ∂L/∂t1 = ∂L/∂t2 · (1 − tanhT1 · tanhT1)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT1, r * wRows + i, Lanes.Load(dT2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanhT1, r * wRows + i) * Lanes.Load(tanhT1, r * wRows + i)));
-                for (; i < wRows; i++)
-                    dT1[r * wRows + i] = dT2[r * wRows + i] * (1f - tanhT1[r * wRows + i] * tanhT1[r * wRows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT1Rows { dT2 = dT2, tanhT1 = tanhT1, dT1 = dT1, wRows = wRows }, batch, wRows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W = Σ ∂L/∂t1·workspaceᵀ
@@ -226,6 +207,66 @@ namespace Names
             var tanhT1 = graph.Node("Tanh", "tanhT1", new[] { t1 });
             var t2 = graph.Node("Add", "t2", new[] { tanhT1, graph.Weight("b", b) });
             graph.Output("logits", t2, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
+        }
+
+        /// <summary>Rows [first, end) of tanhT1 = tanh(t1) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossTanhT1Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] tanhT1;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    for (int i = 0; i < wRows; i++)
+                        tanhT1[r * wRows + i] = MathF.Tanh(t1[r * wRows + i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t2 = tanhT1 + b in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] tanhT1;
+            internal float[] t2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec b;
+
+            public void Run(int first, int end)
+            {
+                var bValues = b.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * wRows + i, Lanes.Load(tanhT1, r * wRows + i) + Lanes.Load(bValues, i));
+                    for (; i < wRows; i++)
+                        t2[r * wRows + i] = tanhT1[r * wRows + i] + bValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t1 = ∂L/∂t2 · (1 − tanhT1 · tanhT1) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT1Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dT2;
+            internal float[] tanhT1;
+            internal float[] dT1;
+            internal int wRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT1, r * wRows + i, Lanes.Load(dT2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanhT1, r * wRows + i) * Lanes.Load(tanhT1, r * wRows + i)));
+                    for (; i < wRows; i++)
+                        dT1[r * wRows + i] = dT2[r * wRows + i] * (1f - tanhT1[r * wRows + i] * tanhT1[r * wRows + i]);
+                }
+            }
         }
     }
 }

@@ -106,12 +106,9 @@ namespace Blocks
             int w3Rows = W3.Rows;
             int w3Cols = W3.Cols;
             var xValues = x.Span;
-            var targetValues = target.Span;
             var W1Values = W1.Span;
             var W2Values = W2.Span;
             var W3Values = W3.Span;
-            var b1Values = b1.Span;
-            var b2Values = b2.Span;
 
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
@@ -121,11 +118,7 @@ namespace Blocks
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] h = t1; // t1 is not read again: h overwrites it in place
             // h = tanh(t1 + b1)
-            for (int r = 0; r < batch; r++)
-            {
-                for (int i = 0; i < w1Rows; i++)
-                    h[r * w1Rows + i] = MathF.Tanh(t1[r * w1Rows + i] + b1Values[i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossHRows { t1 = t1, h = h, w1Rows = w1Rows, b1 = b1 }, batch, w1Rows); // on the worker pool for a large batch
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * w2Rows);
             // t2 = W2·h
             t2.AsSpan(0, batch * w2Rows).Clear();
@@ -133,24 +126,10 @@ namespace Blocks
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t3 = t2; // t2 is not read again: t3 overwrites it in place
             // t3 = max(t2 + b2, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t3, r * w2Rows + i, Lanes.Max(Lanes.Load(t2, r * w2Rows + i) + Lanes.Load(b2Values, i), Lanes.Splat(0f)));
-                for (; i < w2Rows; i++)
-                    t3[r * w2Rows + i] = MathF.Max(t2[r * w2Rows + i] + b2Values[i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT3Rows { t2 = t2, t3 = t3, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
             float[] r2 = workspace.r2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.r2, batch * w1Rows);
             // r2 = h + t3
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(r2, r * w1Rows + i, Lanes.Load(h, r * w1Rows + i) + Lanes.Load(t3, r * w2Rows + i));
-                for (; i < w1Rows; i++)
-                    r2[r * w1Rows + i] = h[r * w1Rows + i] + t3[r * w2Rows + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossR2Rows { h = h, t3 = t3, r2 = r2, w1Rows = w1Rows, w2Rows = w2Rows }, batch, w1Rows); // on the worker pool for a large batch
             float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * w3Rows);
             // t4 = W3·r2
             t4.AsSpan(0, batch * w3Rows).Clear();
@@ -158,14 +137,7 @@ namespace Blocks
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
             float[] t5 = t4; // t4 is not read again: t5 overwrites it in place
             // t5 = t4 − target
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t5, r * w3Rows + i, Lanes.Load(t4, r * w3Rows + i) - Lanes.Load(targetValues, r * targetCols + i));
-                for (; i < w3Rows; i++)
-                    t5[r * w3Rows + i] = t4[r * w3Rows + i] - targetValues[r * targetCols + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT5Rows { t4 = t4, t5 = t5, targetCols = targetCols, w3Rows = w3Rows, target = target }, batch, w3Rows); // on the worker pool for a large batch
             float[] sum2 = workspace.sum2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.sum2, batch);
             // sum2 = Σ(t5 · t5)
             for (int r = 0; r < batch; r++)
@@ -220,14 +192,7 @@ namespace Blocks
             }
             float[] dT5 = workspace.dT5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT5, batch * w3Rows);
             // ∂L/∂t5 = 2 · (∂L/∂sum2 · t5)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT5, r * w3Rows + i, Lanes.Splat(2f) * (Lanes.Splat(dSum2[r]) * Lanes.Load(t5, r * w3Rows + i)));
-                for (; i < w3Rows; i++)
-                    dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT5Rows { dSum2 = dSum2, t5 = t5, dT5 = dT5, w3Rows = w3Rows }, batch, w3Rows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W3 = Σ ∂L/∂t5·r2ᵀ
@@ -240,14 +205,7 @@ namespace Blocks
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
             float[] dT6 = workspace.dT6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT6, batch * w2Rows);
             // ∂L/∂(t2 + b2) = t3 > 0 ? ∂L/∂r2 : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT6, r * w2Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t3, r * w2Rows + i), Lanes.Splat(0f)), Lanes.Load(dR2, r * w1Rows + i), Lanes.Splat(0f)));
-                for (; i < w2Rows; i++)
-                    dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT6Rows { t3 = t3, dR2 = dR2, dT6 = dT6, w1Rows = w1Rows, w2Rows = w2Rows }, batch, w2Rows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W2 = Σ ∂L/∂(t2 + b2)·hᵀ
@@ -262,24 +220,10 @@ namespace Blocks
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dH = dR2; // dR2 is not read again: dH overwrites it in place
             // ∂L/∂h = ∂L/∂r2 + t7
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dH, r * w1Rows + i, Lanes.Load(dR2, r * w1Rows + i) + Lanes.Load(t7, r * w1Rows + i));
-                for (; i < w1Rows; i++)
-                    dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t7[r * w1Rows + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDHRows { dR2 = dR2, t7 = t7, dH = dH, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch
             float[] dT8 = dH; // dH is not read again: dT8 overwrites it in place
             // ∂L/∂(t1 + b1) = ∂L/∂h · (1 − h · h)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT8, r * w1Rows + i, Lanes.Load(dH, r * w1Rows + i) * (Lanes.Splat(1f) - Lanes.Load(h, r * w1Rows + i) * Lanes.Load(h, r * w1Rows + i)));
-                for (; i < w1Rows; i++)
-                    dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT8Rows { dH = dH, h = h, dT8 = dT8, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W1 = Σ ∂L/∂(t1 + b1)·xᵀ
@@ -317,6 +261,177 @@ namespace Blocks
             var r2 = graph.Node("Add", "r2", new[] { h, t3 });
             var t4 = graph.Node("Gemm", "t4", new[] { r2, graph.Weight("W3", W3) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             graph.Output("prediction", t4, global::SymbolicGrad.CompilerServices.OnnxType.Float, W3.Rows);
+        }
+
+        /// <summary>Rows [first, end) of h = tanh(t1 + b1) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossHRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] h;
+            internal int w1Rows;
+            internal global::SymbolicGrad.Vec b1;
+
+            public void Run(int first, int end)
+            {
+                var b1Values = b1.Span;
+                for (int r = first; r < end; r++)
+                {
+                    for (int i = 0; i < w1Rows; i++)
+                        h[r * w1Rows + i] = MathF.Tanh(t1[r * w1Rows + i] + b1Values[i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t3 = max(t2 + b2, 0) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT3Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t2;
+            internal float[] t3;
+            internal int w2Rows;
+            internal global::SymbolicGrad.Vec b2;
+
+            public void Run(int first, int end)
+            {
+                var b2Values = b2.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t3, r * w2Rows + i, Lanes.Max(Lanes.Load(t2, r * w2Rows + i) + Lanes.Load(b2Values, i), Lanes.Splat(0f)));
+                    for (; i < w2Rows; i++)
+                        t3[r * w2Rows + i] = MathF.Max(t2[r * w2Rows + i] + b2Values[i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of r2 = h + t3 in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossR2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] h;
+            internal float[] t3;
+            internal float[] r2;
+            internal int w1Rows;
+            internal int w2Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(r2, r * w1Rows + i, Lanes.Load(h, r * w1Rows + i) + Lanes.Load(t3, r * w2Rows + i));
+                    for (; i < w1Rows; i++)
+                        r2[r * w1Rows + i] = h[r * w1Rows + i] + t3[r * w2Rows + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t5 = t4 − target in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT5Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t4;
+            internal float[] t5;
+            internal int targetCols;
+            internal int w3Rows;
+            internal global::SymbolicGrad.Mat target;
+
+            public void Run(int first, int end)
+            {
+                var targetValues = target.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t5, r * w3Rows + i, Lanes.Load(t4, r * w3Rows + i) - Lanes.Load(targetValues, r * targetCols + i));
+                    for (; i < w3Rows; i++)
+                        t5[r * w3Rows + i] = t4[r * w3Rows + i] - targetValues[r * targetCols + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t5 = 2 · (∂L/∂sum2 · t5) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT5Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dSum2;
+            internal float[] t5;
+            internal float[] dT5;
+            internal int w3Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT5, r * w3Rows + i, Lanes.Splat(2f) * (Lanes.Splat(dSum2[r]) * Lanes.Load(t5, r * w3Rows + i)));
+                    for (; i < w3Rows; i++)
+                        dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t2 + b2) = t3 &gt; 0 ? ∂L/∂r2 : 0 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT6Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t3;
+            internal float[] dR2;
+            internal float[] dT6;
+            internal int w1Rows;
+            internal int w2Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT6, r * w2Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t3, r * w2Rows + i), Lanes.Splat(0f)), Lanes.Load(dR2, r * w1Rows + i), Lanes.Splat(0f)));
+                    for (; i < w2Rows; i++)
+                        dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂h = ∂L/∂r2 + t7 in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDHRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dR2;
+            internal float[] t7;
+            internal float[] dH;
+            internal int w1Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dH, r * w1Rows + i, Lanes.Load(dR2, r * w1Rows + i) + Lanes.Load(t7, r * w1Rows + i));
+                    for (; i < w1Rows; i++)
+                        dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t7[r * w1Rows + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t1 + b1) = ∂L/∂h · (1 − h · h) in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossDT8Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dH;
+            internal float[] h;
+            internal float[] dT8;
+            internal int w1Rows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT8, r * w1Rows + i, Lanes.Load(dH, r * w1Rows + i) * (Lanes.Splat(1f) - Lanes.Load(h, r * w1Rows + i) * Lanes.Load(h, r * w1Rows + i)));
+                    for (; i < w1Rows; i++)
+                        dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
+                }
+            }
         }
     }
 }

@@ -137,14 +137,7 @@ namespace Custom
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = t1 + b
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(bValues, i));
-                for (; i < wRows; i++)
-                    t2[r * wRows + i] = t1[r * wRows + i] + bValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { t1 = t1, t2 = t2, wRows = wRows, b = b }, batch, wRows); // on the worker pool for a large batch
             float[] logsumexpT2 = workspace.logsumexpT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.logsumexpT2, batch);
             // logsumexpT2 = logΣexp(t2)
             global::SymbolicGrad.CompilerServices.Kernels.LogSumExpRows(t2.AsSpan(0, batch * wRows), batch, wRows, logsumexpT2.AsSpan(0, batch));
@@ -199,7 +192,6 @@ namespace Custom
             int wRows = W.Rows;
             int bLength = b.Length;
             int vLength = v.Length;
-            var xValues = x.Span;
             float sampleWeight = 1f / batch; // each sample's share of the mean loss
             float[] t2 = workspace.t1;
             float[] logsumexpT2 = workspace.logsumexpT2;
@@ -225,14 +217,7 @@ namespace Custom
             }
             float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * vLength);
             // t3 = ∂L/∂sum2 · x
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= vLength - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t3, r * vLength + i, Lanes.Splat(dSum2[r]) * Lanes.Load(xValues, r * xCols + i));
-                for (; i < vLength; i++)
-                    t3[r * vLength + i] = dSum2[r] * xValues[r * xCols + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT3Rows { dSum2 = dSum2, t3 = t3, xCols = xCols, vLength = vLength, x = x }, batch, vLength); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂v = Σ_batch t3
@@ -290,6 +275,51 @@ namespace Custom
             var t1 = graph.Node("Gemm", "t1", new[] { x, graph.Weight("W", W) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
             var t2 = graph.Node("Add", "t2", new[] { t1, graph.Weight("b", b) });
             graph.Output("logits", t2, global::SymbolicGrad.CompilerServices.OnnxType.Float, W.Rows);
+        }
+
+        /// <summary>Rows [first, end) of t2 = t1 + b in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] t2;
+            internal int wRows;
+            internal global::SymbolicGrad.Vec b;
+
+            public void Run(int first, int end)
+            {
+                var bValues = b.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(bValues, i));
+                    for (; i < wRows; i++)
+                        t2[r * wRows + i] = t1[r * wRows + i] + bValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t3 = ∂L/∂sum2 · x in <c>LossBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossT3Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] dSum2;
+            internal float[] t3;
+            internal int xCols;
+            internal int vLength;
+            internal global::SymbolicGrad.Mat x;
+
+            public void Run(int first, int end)
+            {
+                var xValues = x.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= vLength - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t3, r * vLength + i, Lanes.Splat(dSum2[r]) * Lanes.Load(xValues, r * xCols + i));
+                    for (; i < vLength; i++)
+                        t3[r * vLength + i] = dSum2[r] * xValues[r * xCols + i];
+                }
+            }
         }
     }
 }

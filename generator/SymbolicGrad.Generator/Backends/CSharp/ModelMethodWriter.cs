@@ -25,7 +25,7 @@ internal static class ModelMethodWriter
     /// <param name="onnx">The model's ONNX prediction graph member, written after the passes; null if it has none.</param>
     public static string Write(ProgramPlan plan, string? graph, OnnxMember? onnx)
     {
-        var c = new TensorCode(plan);
+        var c = new TensorCode(plan) { RowLoops = new List<RowLoopStruct>() };
         var method = plan.Method;
         var names = plan.Names;
         var text = new StringWriter();
@@ -90,6 +90,7 @@ internal static class ModelMethodWriter
             c.Writer.WriteLineNoTabs(string.Empty);
             foreach (string line in onnx.Lines) c.Line(line);
         }
+        RowLoopWriter.WriteStructs(c);
         FileLayout.Close(c.Writer, method);
         c.Writer.Flush();
         return text.ToString();

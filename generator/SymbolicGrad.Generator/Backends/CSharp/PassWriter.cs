@@ -49,17 +49,23 @@ internal static class PassWriter
         // Element-wise: one fused loop over the batch and the elements.
         string row = c.Row(n.Batched);
         string index = c.Names.Index;
-        string definition = c.Printer(c.Names.Row, index).PrintDefinition(id);
-        string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? c.Lanes(c.Names.Row, index).PrintDefinition(id) : null;
-        if (lanes is null)
+        void WriteLoop()
         {
-            c.Loop(n.Batched, n.Rank == 1 ? c.Dim(n.Shape!.Length) : null, () => c.Line($"{c.Element(id, row, index)} = {definition};"));
-            return;
+            // Printed here, so that a row loop records what they read.
+            string definition = c.Printer(c.Names.Row, index).PrintDefinition(id);
+            string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? c.Lanes(c.Names.Row, index).PrintDefinition(id) : null;
+            if (lanes is null)
+            {
+                c.Loop(n.Batched, n.Rank == 1 ? c.Dim(n.Shape!.Length) : null, () => c.Line($"{c.Element(id, row, index)} = {definition};"));
+                return;
+            }
+            var (buffer, position) = c.Position(id, row, index);
+            // Outside the batch loop, i needs a scope of its own.
+            c.Block(!n.Batched, () => c.Loop(n.Batched, null, () => c.VectorLoop(c.Dim(n.Shape!.Length),
+                $"{c.LanesClass}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
         }
-        var (buffer, position) = c.Position(id, row, index);
-        // Outside the batch loop, i needs a scope of its own.
-        c.Block(!n.Batched, () => c.Loop(n.Batched, null, () => c.VectorLoop(c.Dim(n.Shape!.Length),
-            $"{c.LanesClass}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
+        // A model method's batched loops become row loops the runtime may split over threads, where they can.
+        if (!RowLoopWriter.TryWrite(c, value, WriteLoop)) WriteLoop();
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ internal sealed class TensorCode : IKernelWriter
     private bool _usedSampleWeight;
     private bool _usedTraining;
     private bool _usedStream;
+    private RowLoopUses? _capture;
 
     public TensorCode(ProgramPlan plan)
     {
@@ -77,7 +78,14 @@ internal sealed class TensorCode : IKernelWriter
 
     public Node this[int node] => Dag[node];
 
-    public string Batch => Names.Batch;
+    public string Batch
+    {
+        get
+        {
+            if (_capture is { } capture) capture.Batch = true;
+            return Names.Batch;
+        }
+    }
 
     public string Index => Names.Index;
 
@@ -87,7 +95,8 @@ internal sealed class TensorCode : IKernelWriter
     {
         get
         {
-            _usedSampleWeight = true;
+            if (_capture is { } capture) capture.SampleWeight = true;
+            else _usedSampleWeight = true;
             return Names.SampleWeight;
         }
     }
@@ -119,6 +128,24 @@ internal sealed class TensorCode : IKernelWriter
 
     public bool UsedSampleWeight => _usedSampleWeight;
 
+    /// <summary>
+    /// The row loops (<see cref="RowLoopWriter"/>) written so far, declared after the methods; null where element loops
+    /// stay inline (every writer but a model method's).
+    /// </summary>
+    public List<RowLoopStruct>? RowLoops { get; set; }
+
+    /// <summary>The bounds of the batch loop: <c>0</c> and the batch, or a row loop's range.</summary>
+    public (string First, string End)? RowRange { get; set; }
+
+    /// <summary>
+    /// Records what the code written until <see cref="EndCapture"/> reads into the returned set instead of the pass's:
+    /// a row loop's fields.
+    /// </summary>
+    public RowLoopUses BeginCapture() => _capture = new RowLoopUses();
+
+    /// <summary>Back to recording the pass's uses.</summary>
+    public void EndCapture() => _capture = null;
+
     /// <summary>Whether the pass's code read the call's mode.</summary>
     public bool UsedTraining => _usedTraining;
 
@@ -132,6 +159,7 @@ internal sealed class TensorCode : IKernelWriter
         get
         {
             _usedTraining = true;
+            if (_capture is { } capture) capture.Unsupported = true;
             return Layers.Training!;
         }
     }
@@ -141,6 +169,7 @@ internal sealed class TensorCode : IKernelWriter
         get
         {
             _usedStream = true;
+            if (_capture is { } capture) capture.Unsupported = true;
             return Layers.Stream!;
         }
     }
@@ -170,7 +199,8 @@ internal sealed class TensorCode : IKernelWriter
     {
         if (_dims.TryGetValue(dim, out var local))
         {
-            _usedDims.Add(dim);
+            if (_capture is { } capture) capture.Dims.Add(dim);
+            else _usedDims.Add(dim);
             return local;
         }
         return dim switch
@@ -204,14 +234,19 @@ internal sealed class TensorCode : IKernelWriter
     /// <summary>The view (span) of a Vec/Mat input's memory.</summary>
     public string View(string parameter)
     {
-        _usedViews.Add(parameter);
+        if (_capture is { } capture) capture.Views.Add(parameter);
+        else _usedViews.Add(parameter);
         return _views[parameter];
     }
 
     /// <summary>The name of a stored value (its buffer, in tensor code).</summary>
     public string Name(int node)
     {
-        _usedValues.Add(node);
+        if (_capture is { } capture)
+        {
+            if (!capture.Values.Contains(node)) capture.Values.Add(node);
+        }
+        else _usedValues.Add(node);
         return Variables[node].Name;
     }
 
@@ -283,7 +318,11 @@ internal sealed class TensorCode : IKernelWriter
     public (string Buffer, string? Position) Position(int node, string row, string index)
     {
         var n = Dag[node];
-        if (n.Op == Op.Input && n.Rank == 0) return n.Batched ? (n.Name!, row) : (n.Name!, null);
+        if (n.Op == Op.Input && n.Rank == 0)
+        {
+            if (_capture is { } capture) capture.Unsupported = true; // a span or a scalar argument: not a field of a row loop
+            return n.Batched ? (n.Name!, row) : (n.Name!, null);
+        }
         string name = n.Op == Op.Input ? View(n.Name!) : Name(node);
         return (n.Rank, n.Batched) switch
         {
@@ -368,7 +407,7 @@ internal sealed class TensorCode : IKernelWriter
     public void Loop(bool batched, string? length, Action body)
     {
         string r = Names.Row, i = Names.Index;
-        if (batched) Line($"for (int {r} = 0; {r} < {Batch}; {r}++)");
+        if (batched) Line(RowRange is var (first, end) ? $"for (int {r} = {first}; {r} < {end}; {r}++)" : $"for (int {r} = 0; {r} < {Batch}; {r}++)");
         Block(batched, () =>
         {
             if (length is null)
