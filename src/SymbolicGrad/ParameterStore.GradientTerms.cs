@@ -28,7 +28,7 @@ public sealed partial class ParameterStore
     {
         if (!Contains(parameter))
         {
-            ThrowNotOwned("AddOuterProducts", parameter.ToString());
+            ThrowNotOwned("AddOuterProducts", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
         if (u.Cols != parameter.Rows || v.Cols != parameter.Cols || u.Rows != v.Rows)
@@ -58,7 +58,7 @@ public sealed partial class ParameterStore
     {
         if (!Contains(parameter))
         {
-            ThrowNotOwned("AddColumnSums", parameter.ToString());
+            ThrowNotOwned("AddColumnSums", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
         if (m.Cols != parameter.Length)
@@ -134,7 +134,4 @@ public sealed partial class ParameterStore
             Kernels.MatMulAddAtB(u.Span, v.Span, gradient, rows, cols, u.Rows, alpha);
         }
     }
-
-    private static void ThrowNotOwned(string where, string shape) =>
-        throw new ArgumentException($"{where}: the {shape} given is not a parameter of this store (it views other memory).", "parameter");
 }

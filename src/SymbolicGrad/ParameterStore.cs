@@ -128,7 +128,7 @@ public sealed partial class ParameterStore
     {
         if (!Contains(parameter))
         {
-            ThrowNotOwned(parameter.ToString());
+            ThrowNotOwned("GradientOf", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
         return new Vec(_gradients, parameter.Offset, parameter.Length);
@@ -140,7 +140,7 @@ public sealed partial class ParameterStore
     {
         if (!Contains(parameter))
         {
-            ThrowNotOwned(parameter.ToString());
+            ThrowNotOwned("GradientOf", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
         return new Mat(_gradients, parameter.Offset, parameter.Rows, parameter.Cols);
@@ -230,9 +230,40 @@ public sealed partial class ParameterStore
         return offset;
     }
 
-    private static void ThrowNotOwned(string shape) =>
+    // A generated backward pass adds into the gradient of every Vec and Mat field its method reads: name the field
+    // that is not a parameter (a constant built with new Vec(...)), since the user never wrote this call.
+    private void ThrowNotOwned(string where, object? storage, int offset, string shape)
+    {
+        string what = OwnerFieldViewing(storage, offset) is { } field ? $"the field '{field}' ({shape})" : $"the {shape} given";
         throw new ArgumentException(
-            $"GradientOf: the {shape} given is not a parameter of this store (it views other memory).", "parameter");
+            $"{where}: {what} is not a parameter of this store (it views other memory). Every Vec and Mat field a " +
+            "[Differentiable] method reads gets a gradient: create a weight with Parameters.Vector or Parameters.Matrix " +
+            "in the constructor, and pass constant data in through a [NoDiff] parameter instead of a field.", "parameter");
+    }
+
+    // The owner's Vec or Mat field (or element of a field array) that views storage at offset, if any.
+    private string? OwnerFieldViewing(object? storage, int offset)
+    {
+        for (var type = storage is null ? null : _owner?.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                string name = CleanFieldName(field.Name);
+                switch (field.GetValue(_owner))
+                {
+                    case Vec v when ReferenceEquals(v.StorageObject, storage) && v.Offset == offset:
+                    case Mat m when ReferenceEquals(m.StorageObject, storage) && m.Offset == offset:
+                        return name;
+                    case Vec[] vs when Array.FindIndex(vs, v => ReferenceEquals(v.StorageObject, storage) && v.Offset == offset) is >= 0 and var i:
+                        return $"{name}[{i}]";
+                    case Mat[] ms when Array.FindIndex(ms, m => ReferenceEquals(m.StorageObject, storage) && m.Offset == offset) is >= 0 and var i:
+                        return $"{name}[{i}]";
+                }
+            }
+        }
+
+        return null;
+    }
 
     // Names parameters after the owner's fields that hold their views (also arrays of views), for Layout.
     private void NameFromOwnerFields()

@@ -504,6 +504,22 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0016_OnThePartialDeclarationSaysToMarkTheImplementation()
+    {
+        // A new user marks the first part of a partial method; the body is in the second.
+        var run = AssertReportedByAnalyzer("SG0016", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static partial double [|F|](double x);
+
+                public static partial double F(double x) => x * x;
+            }
+            """, "[Differentiable] method 'F' has no body to differentiate: this is the declaration of a partial method; put [Differentiable] on its implementation, the part with the body");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
     public void SG0017_GradientMethodAlreadyExists()
     {
         AssertReported("SG0017", Header + """

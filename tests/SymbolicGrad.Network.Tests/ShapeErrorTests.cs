@@ -41,3 +41,20 @@ public sealed class ShapeErrorTests
         Assert.ThrowsAny<ArgumentException>(() => _net.LossGradientBatch(new Mat(new float[2 * 5], 2, 5), [0, 3]));
     }
 }
+
+/// <summary>A Vec or Mat field that is not a view into Parameters: the gradient's error names the field and the fix.</summary>
+public sealed class ForeignFieldErrorTests
+{
+    [Fact]
+    public void A_field_not_from_Parameters_is_named_by_the_gradient_error()
+    {
+        var net = new Models.Names.ConstantFieldNet();
+        var x = new Vec(new float[] { 0.5f, -1, 2, 0.25f });
+        var one = Assert.Throws<ArgumentException>(() => net.LossGradient(x, 1));
+        Assert.Contains("the field 'mask' (Vec[3])", one.Message);
+        Assert.Contains("Parameters.Vector", one.Message);
+        var batch = Assert.Throws<ArgumentException>(() => net.LossGradientBatch(new Mat(new float[2 * 4], 2, 4), [0, 2]));
+        Assert.Contains("the field 'mask'", batch.Message);
+        Assert.Throws<ArgumentException>(() => net.Parameters.GradientOf(new Vec(new float[3])));
+    }
+}

@@ -86,7 +86,14 @@ internal static class DeclarationRules
     private static void CheckShape(IMethodSymbol method, MethodDeclarationSyntax declaration, Location at, List<Diagnostic> diagnostics)
     {
         if (method.IsGenericMethod) diagnostics.Add(Diagnostic.Create(DiagnosticCatalogue.GenericMethod, at, method.Name));
-        if (declaration.Body is null && declaration.ExpressionBody is null) diagnostics.Add(Diagnostic.Create(DiagnosticCatalogue.NoBody, at, method.Name));
+        if (declaration.Body is null && declaration.ExpressionBody is null)
+        {
+            // The attribute on a partial method's declaration part: the body is in the other part.
+            string advice = method.PartialImplementationPart is not null
+                ? ": this is the declaration of a partial method; put [Differentiable] on its implementation, the part with the body"
+                : "";
+            diagnostics.Add(Diagnostic.Create(DiagnosticCatalogue.NoBody, at, method.Name, advice));
+        }
     }
 
     /// <summary>The enclosing types, innermost first: each must be partial and not file-local.</summary>

@@ -22,7 +22,7 @@ internal static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor NoBody = Error("SG0016",
         "Method has no body",
-        "[Differentiable] method '{0}' has no body to differentiate");
+        "[Differentiable] method '{0}' has no body to differentiate{1}");
 
     public static readonly DiagnosticDescriptor NameConflict = Error("SG0017",
         "Generated name conflicts",
