@@ -160,8 +160,9 @@ public static partial class Kernels
     }
 
     // Four rows at a time share each load of x; four independent accumulators hide the FMA latency. Rows past the last
-    // multiple of four take another path (a different summation order): callers cut rows at multiples of four.
-    internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    // multiple of four take another path (a different summation order): callers cut rows at multiples of four. With
+    // overwrite y is written, not read: 0 + s, what adding into a zeroed y gives (a −0 becomes +0).
+    internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
@@ -198,23 +199,36 @@ public static partial class Kernels
             }
 
             ref float yr = ref Unsafe.Add(ref y, r);
-            yr += t0;
-            Unsafe.Add(ref yr, 1) += t1;
-            Unsafe.Add(ref yr, 2) += t2;
-            Unsafe.Add(ref yr, 3) += t3;
+            if (overwrite)
+            {
+                yr = 0f + t0;
+                Unsafe.Add(ref yr, 1) = 0f + t1;
+                Unsafe.Add(ref yr, 2) = 0f + t2;
+                Unsafe.Add(ref yr, 3) = 0f + t3;
+            }
+            else
+            {
+                yr += t0;
+                Unsafe.Add(ref yr, 1) += t1;
+                Unsafe.Add(ref yr, 2) += t2;
+                Unsafe.Add(ref yr, 3) += t3;
+            }
         }
 
         for (; r < rows; r++)
         {
-            Unsafe.Add(ref y, r) += Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);
+            ref float yr = ref Unsafe.Add(ref y, r);
+            yr = (overwrite ? 0f : yr) + Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);
         }
     }
 
     // Four rows at a time: each chunk of y is loaded and stored once per four rows. Columns [0, cols) of A (row
     // stride lda) and of y. Every y[j] gets the same FMAs in the same order on the vector and scalar paths, so the
-    // columns can be cut anywhere.
-    internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y)
+    // columns can be cut anywhere. With overwrite the first rows' FMAs start from +0 instead of reading y (what a
+    // zeroed y gives); rows ≥ 1.
+    internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
+        bool fresh = overwrite;
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
         int r = 0;
@@ -232,7 +246,7 @@ public static partial class Kernels
             nint k = 0;
             for (; k < vecEnd; k += 8)
             {
-                var acc = Vector256.LoadUnsafe(ref y, (nuint)k);
+                var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
                 acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
                 acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
                 acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
@@ -242,12 +256,14 @@ public static partial class Kernels
 
             for (; k < n; k++)
             {
-                float acc = Unsafe.Add(ref y, k);
+                float acc = fresh ? 0f : Unsafe.Add(ref y, k);
                 acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
                 acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
                 acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
                 Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
             }
+
+            fresh = false;
         }
 
         for (; r < rows; r++)
@@ -258,13 +274,16 @@ public static partial class Kernels
             nint k = 0;
             for (; k < vecEnd; k += 8)
             {
-                Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, Vector256.LoadUnsafe(ref y, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
+                var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
+                Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, acc).StoreUnsafe(ref y, (nuint)k);
             }
 
             for (; k < n; k++)
             {
-                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, Unsafe.Add(ref y, k));
+                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, fresh ? 0f : Unsafe.Add(ref y, k));
             }
+
+            fresh = false;
         }
     }
 
