@@ -228,62 +228,86 @@ public static partial class Kernels
     // zeroed y gives); rows ≥ 1.
     internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
-        bool fresh = overwrite;
-        nint n = cols;
-        nint vecEnd = n & ~(nint)7;
         int r = 0;
+        if (overwrite)
+        {
+            // Only the first rows start from zero: the loops below stay free of that test.
+            if (rows >= 4)
+            {
+                MatTVecFourRows(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                r = 4;
+            }
+            else
+            {
+                MatTVecOneRow(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                r = 1;
+            }
+        }
+
         for (; r + 4 <= rows; r += 4)
         {
-            ref float a0 = ref Unsafe.Add(ref a, r * lda);
-            ref float a1 = ref Unsafe.Add(ref a0, lda);
-            ref float a2 = ref Unsafe.Add(ref a1, lda);
-            ref float a3 = ref Unsafe.Add(ref a2, lda);
-            float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
-            var v0 = Vector256.Create(x0);
-            var v1 = Vector256.Create(x1);
-            var v2 = Vector256.Create(x2);
-            var v3 = Vector256.Create(x3);
-            nint k = 0;
-            for (; k < vecEnd; k += 8)
-            {
-                var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), v3, acc);
-                acc.StoreUnsafe(ref y, (nuint)k);
-            }
-
-            for (; k < n; k++)
-            {
-                float acc = fresh ? 0f : Unsafe.Add(ref y, k);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
-                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
-            }
-
-            fresh = false;
+            MatTVecFourRows(ref a, lda, r, cols, ref x, ref y, fresh: false);
         }
 
         for (; r < rows; r++)
         {
-            ref float ar = ref Unsafe.Add(ref a, r * lda);
-            float xr = Unsafe.Add(ref x, r);
-            var vr = Vector256.Create(xr);
-            nint k = 0;
-            for (; k < vecEnd; k += 8)
-            {
-                var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
-                Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, acc).StoreUnsafe(ref y, (nuint)k);
-            }
+            MatTVecOneRow(ref a, lda, r, cols, ref x, ref y, fresh: false);
+        }
+    }
 
-            for (; k < n; k++)
-            {
-                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, fresh ? 0f : Unsafe.Add(ref y, k));
-            }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatTVecFourRows(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        ref float a0 = ref Unsafe.Add(ref a, r * lda);
+        ref float a1 = ref Unsafe.Add(ref a0, lda);
+        ref float a2 = ref Unsafe.Add(ref a1, lda);
+        ref float a3 = ref Unsafe.Add(ref a2, lda);
+        float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
+        var v0 = Vector256.Create(x0);
+        var v1 = Vector256.Create(x1);
+        var v2 = Vector256.Create(x2);
+        var v3 = Vector256.Create(x3);
+        nint k = 0;
+        for (; k < vecEnd; k += 8)
+        {
+            var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), v3, acc);
+            acc.StoreUnsafe(ref y, (nuint)k);
+        }
 
-            fresh = false;
+        for (; k < n; k++)
+        {
+            float acc = fresh ? 0f : Unsafe.Add(ref y, k);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
+            Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatTVecOneRow(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        ref float ar = ref Unsafe.Add(ref a, r * lda);
+        float xr = Unsafe.Add(ref x, r);
+        var vr = Vector256.Create(xr);
+        nint k = 0;
+        for (; k < vecEnd; k += 8)
+        {
+            var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
+            Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, acc).StoreUnsafe(ref y, (nuint)k);
+        }
+
+        for (; k < n; k++)
+        {
+            Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, fresh ? 0f : Unsafe.Add(ref y, k));
         }
     }
 
