@@ -41,6 +41,7 @@ internal static class FmaPeak
         var bench = new DeepMlpStepBenchmarks { Batch = 256 };
         bench.Setup();
         long backOffs = CompilerServices.WorkerPool.BackOffs;
+        CompilerServices.PoolStatistics.Enabled = true;
         CompilerServices.PoolStatistics.Reset();
         var warm = WarmUp(bench);
         Console.WriteLine($"warm-up {warm.TotalSeconds:F1} s (until the JIT had compiled nothing for {JitQuietSeconds} s): {PoolStats.Describe(CompilerServices.WorkerPool.BackOffs - backOffs)}");

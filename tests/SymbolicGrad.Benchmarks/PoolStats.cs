@@ -18,7 +18,7 @@ namespace SymbolicGrad.Benchmarks;
 /// sleeps, the caller spins C µs for the others' parts before it sleeps (−1: it never sleeps); with <c>--b H/C</c> too,
 /// 0.25 s blocks of both alternate in one run and each is reported, with the ratio of their medians and of their CPU
 /// time per step, which a loaded machine disturbs less than absolute speeds. A third field turns changes off
-/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, <c>rows</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
+/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, <c>rows</c>, <c>overwrite</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
 /// <c>--a 1000/-1 --b 200/-1/chunks+packing+check</c> alternates this branch's pool with what it replaced. <c>--unaligned</c> starts the packing
 /// buffers wherever their arrays landed (before they were aligned to 64 bytes).
 /// The last line (<c>RESULT …</c>) is one line for scripts that run this in many fresh processes.
@@ -31,6 +31,7 @@ internal static class PoolStats
     {
         double seconds = Option(args, "--seconds", 4.0);
         int lateShown = (int)Option(args, "--late", 12);
+        PoolStatistics.Enabled = true;
         PoolStatistics.MeasureHelperCpu = args.Contains("--cpu");
         var configs = new List<Waits> { Waits.Parse(Text(args, "--a") ?? Waits.Current.ToString()) };
         if (Text(args, "--b") is { } b)
@@ -144,7 +145,7 @@ internal static class PoolStats
 
     /// <summary>
     /// How the pool's threads wait: the worker's spin before it sleeps, the caller's (−1: never sleeps), in µs; and which
-    /// <see cref="KernelSwitches"/> are off (<c>H/C/chunks+packing+check</c>).
+    /// <see cref="KernelSwitches"/> are off (<c>H/C/chunks+packing+check+overwrite</c>).
     /// </summary>
     private readonly record struct Waits(int HelperSpin, int CallerSpin, string Off = "")
     {
@@ -165,6 +166,7 @@ internal static class PoolStats
             KernelSwitches.VectorPacking = !off.Contains("packing");
             KernelSwitches.ParallelCheck = !off.Contains("check");
             KernelSwitches.ParallelRows = !off.Contains("rows");
+            KernelSwitches.OverwritingProducts = !off.Contains("overwrite");
             KernelSwitches.MinSplitWork = off.FirstOrDefault(o => o.StartsWith("small", StringComparison.Ordinal)) is { } small ? long.Parse(small[5..], CultureInfo.InvariantCulture) : 0;
         }
 

@@ -41,7 +41,10 @@ public sealed class NetworkBaselineTests
         Assert.Contains("Kernels.SoftmaxFromLogSumExp(t4.AsSpan(0, batch * w2Rows), logsumexpT4.AsSpan(0, batch), batch, w2Rows, softmaxT4.AsSpan(0, batch * w2Rows));", generated);
         Assert.Contains("float[] dT4 = softmaxT4; // softmaxT4 is not read again", generated);
         Assert.DoesNotContain("MathF.Exp(", generated);
-        Assert.Contains("MatMulAddABt(", generated);
+        // Products into fresh buffers are written over them: no clearing pass before each.
+        Assert.Contains("else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);", generated);
+        Assert.Contains("if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));", generated);
+        Assert.DoesNotContain(".Clear();", generated);
         Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddOuterProducts("));
         Assert.Equal(2, GeneratedText.Count(generated, "Parameters.AddColumnSums("));
         Assert.Contains("Parameters.AddOuterProducts(W1, new global::SymbolicGrad.Mat(dT5, 0, batch, w1Rows), x);", generated);

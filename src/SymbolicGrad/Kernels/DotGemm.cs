@@ -5,8 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
-/// <c>C += α·A·Bᵀ</c> where both A (m × k) and B (n × k) are row-major: every C(i, j) is a dot product of two
-/// contiguous rows, so no packing is needed. A 4 × 3 register block (12 accumulators) reads 7 vectors per 12 FMAs;
+/// <c>C += α·A·Bᵀ</c>, or <c>C = α·A·Bᵀ</c> (overwrite: the first block of k writes <c>0 + α·s</c>, what adding into a
+/// zeroed C gives, and later blocks add), where both A (m × k) and B (n × k) are row-major: every C(i, j) is a dot
+/// product of two contiguous rows, so no packing is needed. A 4 × 3 register block (12 accumulators) reads 7 vectors per 12 FMAs;
 /// the sums are reduced horizontally once per tile. Requires <see cref="Kernels.IsAccelerated"/>. Compiled fully
 /// optimized at the first call, like <see cref="PackedGemm"/>'s loops.
 /// </summary>
@@ -16,11 +17,11 @@ internal static class DotGemm
     private const int KB = 512;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Run(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
+    internal static void Run(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha, bool overwrite = false)
     {
         if (k < 8)
         {
-            Scalar(ref a, lda, ref b, ldb, ref c, ldc, m, n, k, alpha);
+            Scalar(ref a, lda, ref b, ldb, ref c, ldc, m, n, k, alpha, overwrite);
             return;
         }
 
@@ -31,6 +32,7 @@ internal static class DotGemm
             ref float ab = ref Unsafe.Add(ref a, pb);
             ref float bb = ref Unsafe.Add(ref b, pb);
             var tailMask = TailMask(kb);
+            bool set = overwrite && pb == 0;
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
@@ -39,12 +41,12 @@ internal static class DotGemm
                 int j = 0;
                 for (; j + 3 <= n; j += 3)
                 {
-                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha);
+                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
                 }
 
                 for (; j < n; j++)
                 {
-                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha);
+                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
                 }
             }
 
@@ -54,7 +56,8 @@ internal static class DotGemm
                 ref float ci = ref Unsafe.Add(ref c, i * ldc);
                 for (int j = 0; j < n; j++)
                 {
-                    Unsafe.Add(ref ci, j) += alpha * Dot(ref ai, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask);
+                    ref float cij = ref Unsafe.Add(ref ci, j);
+                    cij = (set ? 0f : cij) + alpha * Dot(ref ai, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask);
                 }
             }
         }
@@ -69,7 +72,7 @@ internal static class DotGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3(ref float a0, nint lda, ref float b0, nint ldb, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
+    private static void Tile4x3(ref float a0, nint lda, ref float b0, nint ldb, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha, bool set)
     {
         ref float a1 = ref Unsafe.Add(ref a0, lda);
         ref float a2 = ref Unsafe.Add(ref a1, lda);
@@ -138,13 +141,13 @@ internal static class DotGemm
         }
 
         var va4 = Vector128.Create(alpha);
-        AddColumn(ref c, ldc, Simd.Sum4(c00, c10, c20, c30) * va4);
-        AddColumn(ref Unsafe.Add(ref c, 1), ldc, Simd.Sum4(c01, c11, c21, c31) * va4);
-        AddColumn(ref Unsafe.Add(ref c, 2), ldc, Simd.Sum4(c02, c12, c22, c32) * va4);
+        AddColumn(ref c, ldc, Simd.Sum4(c00, c10, c20, c30) * va4, set);
+        AddColumn(ref Unsafe.Add(ref c, 1), ldc, Simd.Sum4(c01, c11, c21, c31) * va4, set);
+        AddColumn(ref Unsafe.Add(ref c, 2), ldc, Simd.Sum4(c02, c12, c22, c32) * va4, set);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x1(ref float a0, nint lda, ref float b0, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha)
+    private static void Tile4x1(ref float a0, nint lda, ref float b0, int k, Vector256<float> tailMask, ref float c, nint ldc, float alpha, bool set)
     {
         ref float a1 = ref Unsafe.Add(ref a0, lda);
         ref float a2 = ref Unsafe.Add(ref a1, lda);
@@ -174,7 +177,7 @@ internal static class DotGemm
             c3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, p) & tailMask, vb, c3);
         }
 
-        AddColumn(ref c, ldc, Simd.Sum4(c0, c1, c2, c3) * Vector128.Create(alpha));
+        AddColumn(ref c, ldc, Simd.Sum4(c0, c1, c2, c3) * Vector128.Create(alpha), set);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -204,9 +207,20 @@ internal static class DotGemm
         return Vector256.Sum(s0 + s1);
     }
 
+    // Four rows of one column of C; with set, C's old values are not read (0 + x turns a −0 into +0, as adding into a
+    // zeroed C does).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddColumn(ref float c, nint ldc, Vector128<float> sums)
+    private static void AddColumn(ref float c, nint ldc, Vector128<float> sums, bool set)
     {
+        if (set)
+        {
+            c = 0f + sums.GetElement(0);
+            Unsafe.Add(ref c, ldc) = 0f + sums.GetElement(1);
+            Unsafe.Add(ref c, 2 * ldc) = 0f + sums.GetElement(2);
+            Unsafe.Add(ref c, 3 * ldc) = 0f + sums.GetElement(3);
+            return;
+        }
+
         c += sums.GetElement(0);
         Unsafe.Add(ref c, ldc) += sums.GetElement(1);
         Unsafe.Add(ref c, 2 * ldc) += sums.GetElement(2);
@@ -214,7 +228,7 @@ internal static class DotGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scalar(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha)
+    private static void Scalar(ref float a, nint lda, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, float alpha, bool overwrite)
     {
         for (int i = 0; i < m; i++)
         {
@@ -226,7 +240,8 @@ internal static class DotGemm
                     sum += Unsafe.Add(ref a, i * lda + p) * Unsafe.Add(ref b, j * ldb + p);
                 }
 
-                Unsafe.Add(ref c, i * ldc + j) += alpha * sum;
+                ref float cij = ref Unsafe.Add(ref c, i * ldc + j);
+                cij = (overwrite ? 0f : cij) + alpha * sum;
             }
         }
     }

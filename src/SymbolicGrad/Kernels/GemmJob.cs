@@ -36,6 +36,9 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     private const long MaxShared = 4L << 20;
 
     private static readonly GemmJob<TStore> Instance = new();
+
+    // The dot kernel has no store: it is told whether C is written over (SetStore) or added into.
+    private static bool Overwrites => typeof(TStore) == typeof(SetStore);
     private static readonly string ProductName = $"GEMM {typeof(TStore).Name}";
     private static readonly string DotName = $"dot GEMM {typeof(TStore).Name}";
     private static readonly string PackName = $"packing for GEMM {typeof(TStore).Name}";
@@ -59,7 +62,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     }
 
     /// <summary>
-    /// The packed product (or, with <paramref name="dot"/>, the dot-product A·Bᵀ kernel, plain adds only), on as many
+    /// The packed product (or, with <paramref name="dot"/>, the dot-product A·Bᵀ kernel, plain products only), on as many
     /// threads as its size is worth; the operands' layouts are those of <see cref="PackedGemm.Run{TStore}"/>.
     /// </summary>
     internal static void Run(
@@ -189,7 +192,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         {
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
-            bool rows = (typeof(TStore) != typeof(AddStore) || m > n) && m >= threads * ChunkRowAlign;
+            bool rows = (!TileStore.IsPlain<TStore>() || m > n) && m >= threads * ChunkRowAlign;
             var shared = rows ? SharedOperand.B : SharedOperand.A;
             int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
             int chunkThreads = Math.Min(threads, units);
@@ -290,11 +293,11 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             // The dot kernel cuts columns when n allows, else rows (SplitRows).
             if (splitRows)
             {
-                DotGemm.Run(ref Unsafe.Add(ref a, start * aRow), aRow, ref b, bCol, ref Unsafe.Add(ref c, start * ldc), ldc, end - start, n, k, alpha);
+                DotGemm.Run(ref Unsafe.Add(ref a, start * aRow), aRow, ref b, bCol, ref Unsafe.Add(ref c, start * ldc), ldc, end - start, n, k, alpha, Overwrites);
             }
             else
             {
-                DotGemm.Run(ref a, aRow, ref Unsafe.Add(ref b, start * bCol), bCol, ref Unsafe.Add(ref c, start), ldc, m, end - start, k, alpha);
+                DotGemm.Run(ref a, aRow, ref Unsafe.Add(ref b, start * bCol), bCol, ref Unsafe.Add(ref c, start), ldc, m, end - start, k, alpha, Overwrites);
             }
 
             return;
@@ -347,7 +350,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     {
         if (dot)
         {
-            DotGemm.Run(ref a, aRow, ref b, bCol, ref c, ldc, m, n, k, alpha);
+            DotGemm.Run(ref a, aRow, ref b, bCol, ref c, ldc, m, n, k, alpha, Overwrites);
         }
         else
         {

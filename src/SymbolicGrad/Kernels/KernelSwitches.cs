@@ -13,6 +13,12 @@ internal static class KernelSwitches
     /// <summary>Six-row panels of A are packed by 8 × 8 register transposes (off: value by value).</summary>
     internal static bool VectorPacking { get; set; } = true;
 
+    /// <summary>
+    /// The overwriting products (<c>Kernels.MatMul</c>, <c>MatMulABt</c>, <c>MatVec</c>, …) write their first block of k
+    /// over C (off: they clear C on the calling thread and add, as generated code did before them).
+    /// </summary>
+    internal static bool OverwritingProducts { get; set; } = true;
+
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
 

@@ -19,7 +19,7 @@ public static partial class Kernels
         Guard.MatrixSpan(a.Length, m, k, nameof(a), where);
         Guard.MatrixSpan(b.Length, k, n, nameof(b), where);
         Guard.MatrixSpan(c.Length, m, n, nameof(c), where);
-        Gemm(GemmLayout.AB, a, k, b, n, c, n, m, n, k, alpha, where);
+        Gemm(GemmLayout.AB, a, k, b, n, c, n, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·A·B</c> with leading dimensions: element (i, j) of a matrix X is at <c>x[i·ldx + j]</c>, so sub-matrices (column blocks) can be used.</summary>
@@ -39,7 +39,7 @@ public static partial class Kernels
         Guard.StridedSpan(a.Length, m, k, lda, nameof(a), where);
         Guard.StridedSpan(b.Length, k, n, ldb, nameof(b), where);
         Guard.StridedSpan(c.Length, m, n, ldc, nameof(c), where);
-        Gemm(GemmLayout.AB, a, lda, b, ldb, c, ldc, m, n, k, alpha, where);
+        Gemm(GemmLayout.AB, a, lda, b, ldb, c, ldc, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·A·B</c> with shapes taken from the views (A: m × k, B: k × n, C: m × n).</summary>
@@ -72,7 +72,7 @@ public static partial class Kernels
         Guard.MatrixSpan(a.Length, m, k, nameof(a), where);
         Guard.MatrixSpan(b.Length, n, k, nameof(b), where);
         Guard.MatrixSpan(c.Length, m, n, nameof(c), where);
-        Gemm(GemmLayout.ABt, a, k, b, k, c, n, m, n, k, alpha, where);
+        Gemm(GemmLayout.ABt, a, k, b, k, c, n, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·A·Bᵀ</c> with leading dimensions (element (i, j) of X at <c>x[i·ldx + j]</c>).</summary>
@@ -92,7 +92,7 @@ public static partial class Kernels
         Guard.StridedSpan(a.Length, m, k, lda, nameof(a), where);
         Guard.StridedSpan(b.Length, n, k, ldb, nameof(b), where);
         Guard.StridedSpan(c.Length, m, n, ldc, nameof(c), where);
-        Gemm(GemmLayout.ABt, a, lda, b, ldb, c, ldc, m, n, k, alpha, where);
+        Gemm(GemmLayout.ABt, a, lda, b, ldb, c, ldc, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·A·Bᵀ</c> with shapes taken from the views (A: m × k, B: n × k, C: m × n).</summary>
@@ -125,7 +125,7 @@ public static partial class Kernels
         Guard.MatrixSpan(a.Length, k, m, nameof(a), where);
         Guard.MatrixSpan(b.Length, k, n, nameof(b), where);
         Guard.MatrixSpan(c.Length, m, n, nameof(c), where);
-        Gemm(GemmLayout.AtB, a, m, b, n, c, n, m, n, k, alpha, where);
+        Gemm(GemmLayout.AtB, a, m, b, n, c, n, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·Aᵀ·B</c> with leading dimensions (element (i, j) of X at <c>x[i·ldx + j]</c>).</summary>
@@ -145,7 +145,7 @@ public static partial class Kernels
         Guard.StridedSpan(a.Length, k, m, lda, nameof(a), where);
         Guard.StridedSpan(b.Length, k, n, ldb, nameof(b), where);
         Guard.StridedSpan(c.Length, m, n, ldc, nameof(c), where);
-        Gemm(GemmLayout.AtB, a, lda, b, ldb, c, ldc, m, n, k, alpha, where);
+        Gemm(GemmLayout.AtB, a, lda, b, ldb, c, ldc, m, n, k, alpha, false, where);
     }
 
     /// <summary><c>C += α·Aᵀ·B</c> with shapes taken from the views (A: k × m, B: k × n, C: m × n).</summary>
@@ -171,12 +171,29 @@ public static partial class Kernels
         AtB,
     }
 
-    private static void Gemm(GemmLayout layout, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int n, int k, float alpha, string where)
+    // overwrite: C = α·op(A)·op(B), bit for bit what clearing C and adding gives (see SetStore), without reading C.
+    private static void Gemm(GemmLayout layout, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int n, int k, float alpha, bool overwrite, string where)
     {
         Guard.NoOverlap(a, c, nameof(a), nameof(c), where);
         Guard.NoOverlap(b, c, nameof(b), nameof(c), where);
-        if (m == 0 || n == 0 || k == 0 || alpha == 0f)
+        if (m == 0 || n == 0)
         {
+            return;
+        }
+
+        if (overwrite && !KernelSwitches.OverwritingProducts)
+        {
+            ClearRows(c, ldc, m, n);
+            overwrite = false;
+        }
+
+        if (k == 0 || alpha == 0f)
+        {
+            if (overwrite)
+            {
+                ClearRows(c, ldc, m, n);
+            }
+
             return;
         }
 
@@ -185,22 +202,48 @@ public static partial class Kernels
         ref float rc = ref MemoryMarshal.GetReference(c);
         if (!IsAccelerated)
         {
+            if (overwrite)
+            {
+                ClearRows(c, ldc, m, n);
+            }
+
             GemmFallback(layout, a, lda, b, ldb, c, ldc, m, n, k, alpha);
         }
-        else if (layout == GemmLayout.AB)
+        else if (overwrite)
         {
-            GemmJob<AddStore>.Run(false, ref ra, lda, 1, ref rb, ldb, 1, ref rc, ref rc, ldc, m, n, k, alpha, default);
+            Gemm<SetStore>(layout, ref ra, lda, ref rb, ldb, ref rc, ldc, m, n, k, alpha);
+        }
+        else
+        {
+            Gemm<AddStore>(layout, ref ra, lda, ref rb, ldb, ref rc, ldc, m, n, k, alpha);
+        }
+    }
+
+    private static void Gemm<TStore>(GemmLayout layout, ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int n, int k, float alpha)
+        where TStore : struct, ITileStore
+    {
+        if (layout == GemmLayout.AB)
+        {
+            GemmJob<TStore>.Run(false, ref a, lda, 1, ref b, ldb, 1, ref c, ref c, ldc, m, n, k, alpha, default);
         }
         else if (layout == GemmLayout.AtB)
         {
-            GemmJob<AddStore>.Run(false, ref ra, 1, lda, ref rb, ldb, 1, ref rc, ref rc, ldc, m, n, k, alpha, default);
+            GemmJob<TStore>.Run(false, ref a, 1, lda, ref b, ldb, 1, ref c, ref c, ldc, m, n, k, alpha, default);
         }
         else
         {
             // With enough rows to amortize transposing B into panels the packed kernel is faster (≈ 90 vs 75 GFLOP/s);
             // few rows (small batches) or few outputs (e.g. 10 classes) take dot products of rows, no packing.
             bool dot = m < 32 || n < 32;
-            GemmJob<AddStore>.Run(dot, ref ra, lda, 1, ref rb, 1, ldb, ref rc, ref rc, ldc, m, n, k, alpha, default);
+            GemmJob<TStore>.Run(dot, ref a, lda, 1, ref b, 1, ldb, ref c, ref c, ldc, m, n, k, alpha, default);
+        }
+    }
+
+    private static void ClearRows(Span<float> c, int ldc, int m, int n)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            c.Slice(i * ldc, n).Clear();
         }
     }
 
@@ -233,9 +276,20 @@ public static partial class Kernels
     internal static void MatMulAddABtPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f) =>
         PackedGemm.Run(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k, ref MemoryMarshal.GetReference(c), n, m, n, k, alpha);
 
+    /// <summary>The packed 6 × 16 path on the A·Bᵀ layout writing C over, whatever the size; for tests and benchmarks.</summary>
+    internal static void MatMulABtPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f)
+    {
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        PackedGemm.Run(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k, ref rc, ref rc, n, m, n, k, alpha, default(SetStore));
+    }
+
     /// <summary>The dot-product 4 × 3 path on the A·Bᵀ layout, whatever the size; for tests and benchmarks.</summary>
     internal static void MatMulAddABtDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f) =>
         DotGemm.Run(ref MemoryMarshal.GetReference(a), k, ref MemoryMarshal.GetReference(b), k, ref MemoryMarshal.GetReference(c), n, m, n, k, alpha);
+
+    /// <summary>The dot-product 4 × 3 path on the A·Bᵀ layout writing C over, whatever the size; for tests and benchmarks.</summary>
+    internal static void MatMulABtDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, float alpha = 1f) =>
+        DotGemm.Run(ref MemoryMarshal.GetReference(a), k, ref MemoryMarshal.GetReference(b), k, ref MemoryMarshal.GetReference(c), n, m, n, k, alpha, overwrite: true);
 
     /// <summary>The TensorPrimitives fallback, whatever the hardware; for tests.</summary>
     internal static void MatMulAddFallback(int layout, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int n, int k, float alpha) =>

@@ -160,8 +160,9 @@ public static partial class Kernels
     }
 
     // Four rows at a time share each load of x; four independent accumulators hide the FMA latency. Rows past the last
-    // multiple of four take another path (a different summation order): callers cut rows at multiples of four.
-    internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y)
+    // multiple of four take another path (a different summation order): callers cut rows at multiples of four. With
+    // overwrite y is written, not read: 0 + s, what adding into a zeroed y gives (a −0 becomes +0).
+    internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
@@ -198,73 +199,115 @@ public static partial class Kernels
             }
 
             ref float yr = ref Unsafe.Add(ref y, r);
-            yr += t0;
-            Unsafe.Add(ref yr, 1) += t1;
-            Unsafe.Add(ref yr, 2) += t2;
-            Unsafe.Add(ref yr, 3) += t3;
+            if (overwrite)
+            {
+                yr = 0f + t0;
+                Unsafe.Add(ref yr, 1) = 0f + t1;
+                Unsafe.Add(ref yr, 2) = 0f + t2;
+                Unsafe.Add(ref yr, 3) = 0f + t3;
+            }
+            else
+            {
+                yr += t0;
+                Unsafe.Add(ref yr, 1) += t1;
+                Unsafe.Add(ref yr, 2) += t2;
+                Unsafe.Add(ref yr, 3) += t3;
+            }
         }
 
         for (; r < rows; r++)
         {
-            Unsafe.Add(ref y, r) += Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);
+            ref float yr = ref Unsafe.Add(ref y, r);
+            yr = (overwrite ? 0f : yr) + Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);
         }
     }
 
     // Four rows at a time: each chunk of y is loaded and stored once per four rows. Columns [0, cols) of A (row
     // stride lda) and of y. Every y[j] gets the same FMAs in the same order on the vector and scalar paths, so the
-    // columns can be cut anywhere.
-    internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y)
+    // columns can be cut anywhere. With overwrite the first rows' FMAs start from +0 instead of reading y (what a
+    // zeroed y gives); rows ≥ 1.
+    internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
-        nint n = cols;
-        nint vecEnd = n & ~(nint)7;
         int r = 0;
+        if (overwrite)
+        {
+            // Only the first rows start from zero: the loops below stay free of that test.
+            if (rows >= 4)
+            {
+                MatTVecFourRows(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                r = 4;
+            }
+            else
+            {
+                MatTVecOneRow(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                r = 1;
+            }
+        }
+
         for (; r + 4 <= rows; r += 4)
         {
-            ref float a0 = ref Unsafe.Add(ref a, r * lda);
-            ref float a1 = ref Unsafe.Add(ref a0, lda);
-            ref float a2 = ref Unsafe.Add(ref a1, lda);
-            ref float a3 = ref Unsafe.Add(ref a2, lda);
-            float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
-            var v0 = Vector256.Create(x0);
-            var v1 = Vector256.Create(x1);
-            var v2 = Vector256.Create(x2);
-            var v3 = Vector256.Create(x3);
-            nint k = 0;
-            for (; k < vecEnd; k += 8)
-            {
-                var acc = Vector256.LoadUnsafe(ref y, (nuint)k);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
-                acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), v3, acc);
-                acc.StoreUnsafe(ref y, (nuint)k);
-            }
-
-            for (; k < n; k++)
-            {
-                float acc = Unsafe.Add(ref y, k);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
-                acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
-                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
-            }
+            MatTVecFourRows(ref a, lda, r, cols, ref x, ref y, fresh: false);
         }
 
         for (; r < rows; r++)
         {
-            ref float ar = ref Unsafe.Add(ref a, r * lda);
-            float xr = Unsafe.Add(ref x, r);
-            var vr = Vector256.Create(xr);
-            nint k = 0;
-            for (; k < vecEnd; k += 8)
-            {
-                Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, Vector256.LoadUnsafe(ref y, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
-            }
+            MatTVecOneRow(ref a, lda, r, cols, ref x, ref y, fresh: false);
+        }
+    }
 
-            for (; k < n; k++)
-            {
-                Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, Unsafe.Add(ref y, k));
-            }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatTVecFourRows(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        ref float a0 = ref Unsafe.Add(ref a, r * lda);
+        ref float a1 = ref Unsafe.Add(ref a0, lda);
+        ref float a2 = ref Unsafe.Add(ref a1, lda);
+        ref float a3 = ref Unsafe.Add(ref a2, lda);
+        float x0 = Unsafe.Add(ref x, r), x1 = Unsafe.Add(ref x, r + 1), x2 = Unsafe.Add(ref x, r + 2), x3 = Unsafe.Add(ref x, r + 3);
+        var v0 = Vector256.Create(x0);
+        var v1 = Vector256.Create(x1);
+        var v2 = Vector256.Create(x2);
+        var v3 = Vector256.Create(x3);
+        nint k = 0;
+        for (; k < vecEnd; k += 8)
+        {
+            var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a0, (nuint)k), v0, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)k), v1, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)k), v2, acc);
+            acc = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)k), v3, acc);
+            acc.StoreUnsafe(ref y, (nuint)k);
+        }
+
+        for (; k < n; k++)
+        {
+            float acc = fresh ? 0f : Unsafe.Add(ref y, k);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, k), x0, acc);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a1, k), x1, acc);
+            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref a2, k), x2, acc);
+            Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref a3, k), x3, acc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatTVecOneRow(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    {
+        nint n = cols;
+        nint vecEnd = n & ~(nint)7;
+        ref float ar = ref Unsafe.Add(ref a, r * lda);
+        float xr = Unsafe.Add(ref x, r);
+        var vr = Vector256.Create(xr);
+        nint k = 0;
+        for (; k < vecEnd; k += 8)
+        {
+            var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
+            Fma.MultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)k), vr, acc).StoreUnsafe(ref y, (nuint)k);
+        }
+
+        for (; k < n; k++)
+        {
+            Unsafe.Add(ref y, k) = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k), xr, fresh ? 0f : Unsafe.Add(ref y, k));
         }
     }
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
-/// Blocked matrix product <c>C += α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a kc × NC block of op(B) is packed
+/// Blocked matrix product <c>C (+)= α·op(A)·op(B)</c> in the GotoBLAS/BLIS scheme: a kc × NC block of op(B) is packed
 /// into contiguous 16-column panels, an MC × kc block of op(A) into contiguous 6-row panels, and a 6 × 16
 /// register-blocked FMA micro-kernel (12 accumulators of 8 floats, 2 loads and 6 broadcasts per 12 FMAs) computes each
 /// tile of C from one panel of each.
@@ -85,7 +85,7 @@ internal static class PackedGemm
         SharedOperand packed, ref float shared)
         where TStore : struct, ITileStore
     {
-        System.Diagnostics.Debug.Assert(typeof(TStore) == typeof(AddStore) || k <= KC);
+        System.Diagnostics.Debug.Assert(TileStore.IsPlain<TStore>() || k <= KC);
         int kBlock = BlockOfK(k);
         ref float packA = ref packed == SharedOperand.A ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packA, MC * kBlock);
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
@@ -115,7 +115,15 @@ internal static class PackedGemm
                     }
 
                     nint at = ic * ldc + jc;
-                    MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                    if (typeof(TStore) == typeof(SetStore) && pc > 0)
+                    {
+                        // An overwriting product writes its first block of k and adds the others.
+                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, default(AddStore));
+                    }
+                    else
+                    {
+                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                    }
                 }
             }
         }
@@ -161,7 +169,7 @@ internal static class PackedGemm
     private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
-        if (typeof(TStore) == typeof(AddStore))
+        if (TileStore.IsPlain<TStore>())
         {
             // Each 16-column panel of B stays in L1 while the tiles walk down the rows.
             for (int jr = 0; jr < nc; jr += NR)
@@ -221,7 +229,7 @@ internal static class PackedGemm
         where TStore : struct, ITileStore
     {
         Prefetch(ref c, ldc);
-        if (typeof(TStore) != typeof(AddStore))
+        if (!TileStore.IsPlain<TStore>())
         {
             Prefetch(ref state, ldc);
         }

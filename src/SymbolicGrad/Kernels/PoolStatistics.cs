@@ -56,7 +56,7 @@ internal struct JobTotals
 /// <summary>
 /// Counters of <see cref="WorkerPool"/>'s dispatches: how long the caller waited for the other threads, how often a
 /// helper had to be woken and how late, and every long wait with its cause. Written by the dispatching thread only
-/// (one dispatch at a time), read by benchmarks between runs.
+/// (one dispatch at a time) while <see cref="Enabled"/>, read by benchmarks between runs.
 /// </summary>
 internal static class PoolStatistics
 {
@@ -91,6 +91,12 @@ internal static class PoolStatistics
 
     /// <summary>Dispatch counts and times by job, shape and parts since the last reset.</summary>
     internal static ReadOnlySpan<JobTotals> Jobs => _jobs.AsSpan(0, _jobCount);
+
+    /// <summary>
+    /// Whether dispatches are counted at all (off by default: counting costs the dispatching thread a search of the job
+    /// table and a pass over the helpers' traces every dispatch); benchmarks that report the counters turn it on.
+    /// </summary>
+    internal static bool Enabled { get; set; }
 
     /// <summary>Whether helpers read their CPU time around each part (separates descheduled from slow parts; costs a system call a part).</summary>
     internal static bool MeasureHelperCpu { get; set; }

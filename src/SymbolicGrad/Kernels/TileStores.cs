@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -6,8 +7,9 @@ namespace SymbolicGrad.CompilerServices;
 
 /// <summary>
 /// What a matrix kernel does with each value s it computes for element (i, j) of its output: <see cref="AddStore"/>
-/// adds α·s into C; the update stores take g = α·s as the gradient of the parameter in C and apply an optimizer step
-/// to it and its velocity (at the same position of another buffer), so the gradient is never written to memory.
+/// adds α·s into C, <see cref="SetStore"/> writes it over C; the update stores take g = α·s as the gradient of the
+/// parameter in C and apply an optimizer step to it and its velocity (at the same position of another buffer), so the
+/// gradient is never written to memory.
 /// </summary>
 /// <remarks>
 /// A gradient kernel adds into a zeroed buffer, so the gradient the unfused path would read is <c>fma(s, α, 0)</c>;
@@ -40,6 +42,32 @@ internal readonly struct AddStore : ITileStore
     public void Skip(ref float c, ref float state, int count)
     {
     }
+}
+
+/// <summary>
+/// C = α·s (BLAS's β = 0): the first block of k of an overwriting product; C's old contents are never read. Computed as
+/// <c>fma(s, α, +0)</c>, which is what <see cref="AddStore"/> gives on a zeroed C, so an overwriting product equals
+/// clearing C and adding, bit for bit (a −0 product becomes +0 in both).
+/// </summary>
+internal readonly struct SetStore : ITileStore
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector256<float> sums, Vector256<float> alpha) =>
+        Fma.MultiplyAdd(sums, alpha, Vector256<float>.Zero).StoreUnsafe(ref c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, float sum, float alpha) => c = MathF.FusedMultiplyAdd(sum, alpha, 0f);
+
+    public void Skip(ref float c, ref float state, int count) => MemoryMarshal.CreateSpan(ref c, count).Clear();
+}
+
+/// <summary>Which stores write a plain product (no parameter update): the JIT folds the test for each store type.</summary>
+internal static class TileStore
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsPlain<TStore>()
+        where TStore : struct, ITileStore =>
+        typeof(TStore) == typeof(AddStore) || typeof(TStore) == typeof(SetStore);
 }
 
 /// <summary>Plain SGD on the parameter in C: w ← w − η·g.</summary>

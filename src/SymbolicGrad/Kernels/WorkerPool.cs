@@ -201,8 +201,12 @@ internal static class WorkerPool
             Volatile.Write(ref _aloneUntil, now + _backoffTicks);
         }
 
-        Count(job, parts, threads, waitStart, now, slept, backOff);
-        PoolStatistics.CountDispatch(job, parts, _lastEnd == 0 ? -1 : _published - _lastEnd, now - _published, now - waitStart);
+        if (PoolStatistics.Enabled)
+        {
+            Count(job, parts, threads, waitStart, now, slept, backOff);
+            PoolStatistics.CountDispatch(job, parts, _lastEnd == 0 ? -1 : _published - _lastEnd, now - _published, now - waitStart);
+        }
+
         _lastEnd = Stopwatch.GetTimestamp();
 
         if (_error is { } error)

@@ -53,28 +53,25 @@ internal static class StepBreakdown
 
         double step = ProfileTimer.Micros(() => bench.Generated());
         double hand = ProfileTimer.Micros(() => bench.HandWritten());
-        Part("forward product x·W1ᵀ (clear + GEMM)", () =>
+        Part("forward product x·W1ᵀ (GEMM written over z1)", () =>
         {
-            z1.AsSpan().Clear();
-            if (batch == 1) Kernels.MatVecAdd(w1.Span, Hidden, Inputs, x.Span, z1);
-            else Kernels.MatMulAddABt(x.Span, w1.Span, z1, batch, Hidden, Inputs);
+            if (batch == 1) Kernels.MatVec(w1.Span, Hidden, Inputs, x.Span, z1);
+            else Kernels.MatMulABt(x.Span, w1.Span, z1, batch, Hidden, Inputs);
         });
         Part("bias + ReLU", () => Kernels.AddBiasReluRows(z1, batch, Hidden, model.b1.Span));
-        Part("forward product h·W2ᵀ (clear + GEMM)", () =>
+        Part("forward product h·W2ᵀ (GEMM written over z2)", () =>
         {
-            z2.AsSpan().Clear();
-            if (batch == 1) Kernels.MatVecAdd(w2.Span, Classes, Hidden, z1, z2);
-            else Kernels.MatMulAddABt(z1, w2.Span, z2, batch, Classes, Hidden);
+            if (batch == 1) Kernels.MatVec(w2.Span, Classes, Hidden, z1, z2);
+            else Kernels.MatMulABt(z1, w2.Span, z2, batch, Classes, Hidden);
         });
         Part("logits bias", () => Kernels.AddBiasRows(z2, batch, Classes, model.b2.Span));
         Part("softmax CE, fused kernel (hand-written)", () => Kernels.SoftmaxCrossEntropyRows(z2, batch, Classes, labels, d2, 1f / batch));
         Part("softmax CE, log-sum-exp + scalar exp per logit (generated before)", () => SoftmaxCrossEntropyAsGeneratedBefore(z2, batch, labels, lse, loss, d2));
         Part("softmax CE, log-sum-exp + softmax kernel (generated)", () => SoftmaxCrossEntropyAsGenerated(z2, batch, labels, lse, loss, d2));
-        Part("input gradient δ·W2 (clear + GEMM)", () =>
+        Part("input gradient δ·W2 (GEMM written over d1)", () =>
         {
-            d1.AsSpan().Clear();
-            if (batch == 1) Kernels.MatTVecAdd(w2.Span, Classes, Hidden, d2, d1);
-            else Kernels.MatMulAdd(d2, w2.Span, d1, batch, Hidden, Classes);
+            if (batch == 1) Kernels.MatTVec(w2.Span, Classes, Hidden, d2, d1);
+            else Kernels.MatMul(d2, w2.Span, d1, batch, Hidden, Classes);
         });
         Part("ReLU backward", () => Kernels.ReluBackward(z1, d1, d1));
         Part("bias gradients (column sums b2, b1)", () =>

@@ -93,14 +93,14 @@ internal static class StepProfile
         float[] g1 = new float[w1.Length], g2 = new float[w2.Length], g3 = new float[w3.Length];
         double gemmFwd = ProfileTimer.Micros(() =>
         {
-            a1.AsSpan().Clear(); Kernels.MatMulAddABt(x, w1, a1, batch, H, Inputs);
-            a2.AsSpan().Clear(); Kernels.MatMulAddABt(a1, w2, a2, batch, H, H);
-            logits.AsSpan().Clear(); Kernels.MatMulAddABt(a2, w3, logits, batch, Classes, H);
+            Kernels.MatMulABt(x, w1, a1, batch, H, Inputs);
+            Kernels.MatMulABt(a1, w2, a2, batch, H, H);
+            Kernels.MatMulABt(a2, w3, logits, batch, Classes, H);
         });
         double gemmBackX = ProfileTimer.Micros(() =>
         {
-            d2.AsSpan().Clear(); Kernels.MatMulAdd(d3, w3, d2, batch, H, Classes);
-            d1.AsSpan().Clear(); Kernels.MatMulAdd(d2, w2, d1, batch, H, H);
+            Kernels.MatMul(d3, w3, d2, batch, H, Classes);
+            Kernels.MatMul(d2, w2, d1, batch, H, H);
         });
         double gemmBackW = ProfileTimer.Micros(() =>
         {

@@ -47,9 +47,8 @@ internal sealed class HandWrittenMlp
         {
             Mat w = _weights[l];
             var z = _activations[l].AsSpan(0, batch * w.Rows);
-            z.Clear();
-            if (batch == 1) Kernels.MatVecAdd(w.Span, w.Rows, w.Cols, input, z);
-            else Kernels.MatMulAddABt(input, w.Span, z, batch, w.Rows, w.Cols);
+            if (batch == 1) Kernels.MatVec(w.Span, w.Rows, w.Cols, input, z);
+            else Kernels.MatMulABt(input, w.Span, z, batch, w.Rows, w.Cols);
             if (l < last)
             {
                 Kernels.AddBiasReluRows(z, batch, w.Rows, _biases[l].Span);
@@ -82,9 +81,8 @@ internal sealed class HandWrittenMlp
             {
                 // δ_{l−1} = (δ_l·W_l) ⊙ relu′(z_{l−1}); relu′ read from a_{l−1} > 0.
                 var previousDelta = _deltas[l - 1].AsSpan(0, batch * w.Cols);
-                previousDelta.Clear();
-                if (batch == 1) Kernels.MatTVecAdd(w.Span, w.Rows, w.Cols, delta, previousDelta);
-                else Kernels.MatMulAdd(delta, w.Span, previousDelta, batch, w.Cols, w.Rows);
+                if (batch == 1) Kernels.MatTVec(w.Span, w.Rows, w.Cols, delta, previousDelta);
+                else Kernels.MatMul(delta, w.Span, previousDelta, batch, w.Cols, w.Rows);
                 Kernels.ReluBackward(previous, previousDelta, previousDelta);
             }
         }

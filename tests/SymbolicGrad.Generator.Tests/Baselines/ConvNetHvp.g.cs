@@ -153,19 +153,16 @@ namespace Nets
             }
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * wRows);
             // t7 = W·t5
-            t7.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t5.AsSpan(0, batch * n3), t7.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t5.AsSpan(0, batch * n3), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t5.AsSpan(0, batch * n3), t7.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t5.AsSpan(0, batch * n3), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t8 = workspace.t8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t8, batch * wRows);
             // t8 = tW·t5
-            t8.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tWValues, wRows, wCols, t5.AsSpan(0, batch * n3), t8.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t5.AsSpan(0, batch * n3), tWValues, t8.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tWValues, wRows, wCols, t5.AsSpan(0, batch * n3), t8.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t5.AsSpan(0, batch * n3), tWValues, t8.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t9 = workspace.t9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t9, batch * wRows);
             // t9 = W·t6
-            t9.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t6.AsSpan(0, batch * n3), t9.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t6.AsSpan(0, batch * n3), WValues, t9.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t6.AsSpan(0, batch * n3), t9.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t6.AsSpan(0, batch * n3), WValues, t9.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t10 = t7; // t7 is not read again: t10 overwrites it in place
             // t10 = t7 + b
             for (int r = 0; r < batch; r++)
@@ -240,19 +237,16 @@ namespace Nets
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT10.AsSpan(0, batch * wRows), t6.AsSpan(0, batch * n3), hvW, wRows, n3, batch);
             float[] dT5 = workspace.dT5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT5, batch * n3);
             // ∂L/∂t5 = Wᵀ·∂L/∂t10
-            dT5.AsSpan(0, batch * n3).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, dT10.AsSpan(0, batch * wRows), dT5.AsSpan(0, batch * n3));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT10.AsSpan(0, batch * wRows), WValues, dT5.AsSpan(0, batch * n3), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(WValues, wRows, wCols, dT10.AsSpan(0, batch * wRows), dT5.AsSpan(0, batch * n3));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT10.AsSpan(0, batch * wRows), WValues, dT5.AsSpan(0, batch * n3), batch, wCols, wRows);
             float[] t13 = workspace.t13 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t13, batch * n3);
             // t13 = tWᵀ·∂L/∂t10
-            t13.AsSpan(0, batch * n3).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(tWValues, wRows, wCols, dT10.AsSpan(0, batch * wRows), t13.AsSpan(0, batch * n3));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT10.AsSpan(0, batch * wRows), tWValues, t13.AsSpan(0, batch * n3), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tWValues, wRows, wCols, dT10.AsSpan(0, batch * wRows), t13.AsSpan(0, batch * n3));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT10.AsSpan(0, batch * wRows), tWValues, t13.AsSpan(0, batch * n3), batch, wCols, wRows);
             float[] t14 = workspace.t14 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t14, batch * n3);
             // t14 = Wᵀ·t12
-            t14.AsSpan(0, batch * n3).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, t12.AsSpan(0, batch * wRows), t14.AsSpan(0, batch * n3));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(t12.AsSpan(0, batch * wRows), WValues, t14.AsSpan(0, batch * n3), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(WValues, wRows, wCols, t12.AsSpan(0, batch * wRows), t14.AsSpan(0, batch * n3));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t12.AsSpan(0, batch * wRows), WValues, t14.AsSpan(0, batch * n3), batch, wCols, wRows);
             float[] t15 = t13; // t13 is not read again: t15 overwrites it in place
             // t15 = t13 + t14
             for (int r = 0; r < batch; r++)

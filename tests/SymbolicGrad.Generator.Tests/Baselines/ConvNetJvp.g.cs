@@ -139,19 +139,16 @@ namespace Nets
             }
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * wRows);
             // t7 = W·t5
-            t7.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t5.AsSpan(0, batch * n3), t7.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t5.AsSpan(0, batch * n3), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t5.AsSpan(0, batch * n3), t7.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t5.AsSpan(0, batch * n3), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t8 = workspace.t8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t8, batch * wRows);
             // t8 = tW·t5
-            t8.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tWValues, wRows, wCols, t5.AsSpan(0, batch * n3), t8.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t5.AsSpan(0, batch * n3), tWValues, t8.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tWValues, wRows, wCols, t5.AsSpan(0, batch * n3), t8.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t5.AsSpan(0, batch * n3), tWValues, t8.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t9 = workspace.t9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t9, batch * wRows);
             // t9 = W·t6
-            t9.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t6.AsSpan(0, batch * n3), t9.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t6.AsSpan(0, batch * n3), WValues, t9.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t6.AsSpan(0, batch * n3), t9.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t6.AsSpan(0, batch * n3), WValues, t9.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t10 = t7; // t7 is not read again: t10 overwrites it in place
             // t10 = t7 + b
             for (int r = 0; r < batch; r++)

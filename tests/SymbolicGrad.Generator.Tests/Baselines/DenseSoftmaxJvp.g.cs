@@ -55,12 +55,10 @@ namespace Tensors
             // Forward pass, each value's tangent beside it: tName holds the derivative of name in the direction t.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, wRows);
             // t1 = W·x
-            t1.AsSpan(0, wRows).Clear();
-            global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
+            global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, wRows);
             // t2 = tW·x
-            t2.AsSpan(0, wRows).Clear();
-            global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tWValues, wRows, wCols, xValues, t2.AsSpan(0, wRows));
+            global::SymbolicGrad.CompilerServices.Kernels.MatVec(tWValues, wRows, wCols, xValues, t2.AsSpan(0, wRows));
             float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + b)
             for (int i = 0; i < wRows; i++)

@@ -123,17 +123,15 @@ namespace Digits
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
-            t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = max(t1 + b1, 0)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { t1 = t1, t2 = t2, w1Rows = w1Rows, b1 = b1 }, batch, w1Rows); // on the worker pool for a large batch
             float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * w2Rows);
             // t3 = W2·t2
-            t3.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, t2.AsSpan(0, batch * w1Rows), t3.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t2.AsSpan(0, batch * w1Rows), W2Values, t3.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t4 = t3; // t3 is not read again: t4 overwrites it in place
             // t4 = t3 + b2
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT4Rows { t3 = t3, t4 = t4, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
@@ -193,9 +191,8 @@ namespace Digits
             }
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * w1Rows);
             // ∂L/∂t2 = W2ᵀ·∂L/∂t4
-            dT2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, dT4.AsSpan(0, batch * w2Rows), dT2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * w2Rows), W2Values, dT2.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT5 = dT2; // dT2 is not read again: dT5 overwrites it in place
             // ∂L/∂(t1 + b1) = t2 > 0 ? ∂L/∂t2 : 0
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT5Rows { t2 = t2, dT2 = dT2, dT5 = dT5, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch

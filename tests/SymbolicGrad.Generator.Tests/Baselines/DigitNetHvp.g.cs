@@ -93,14 +93,12 @@ namespace Nets
             // Forward pass, each value's tangent beside it: tName holds the derivative of name along v.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
-            t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * w1Rows);
             // t2 = tW1·x
-            t2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW1Values, w1Rows, w1Cols, xValues, t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, tW1Values, t2.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW1Values, w1Rows, w1Cols, xValues, t2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, tW1Values, t2.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + b1)
             for (int r = 0; r < batch; r++)
@@ -130,19 +128,16 @@ namespace Nets
             }
             float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * w2Rows);
             // t5 = W2·tanh
-            t5.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, tanh.AsSpan(0, batch * w1Rows), t5.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(tanh.AsSpan(0, batch * w1Rows), W2Values, t5.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, tanh.AsSpan(0, batch * w1Rows), t5.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tanh.AsSpan(0, batch * w1Rows), W2Values, t5.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * w2Rows);
             // t6 = tW2·tanh
-            t6.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW2Values, w2Rows, w2Cols, tanh.AsSpan(0, batch * w1Rows), t6.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(tanh.AsSpan(0, batch * w1Rows), tW2Values, t6.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW2Values, w2Rows, w2Cols, tanh.AsSpan(0, batch * w1Rows), t6.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tanh.AsSpan(0, batch * w1Rows), tW2Values, t6.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w2Rows);
             // t7 = W2·t4
-            t7.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t4.AsSpan(0, batch * w1Rows), t7.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t4.AsSpan(0, batch * w1Rows), W2Values, t7.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, t4.AsSpan(0, batch * w1Rows), t7.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t4.AsSpan(0, batch * w1Rows), W2Values, t7.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t8 = t5; // t5 is not read again: t8 overwrites it in place
             // t8 = t5 + b2
             for (int r = 0; r < batch; r++)
@@ -217,19 +212,16 @@ namespace Nets
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT8.AsSpan(0, batch * w2Rows), t4.AsSpan(0, batch * w1Rows), hvW2, w2Rows, w1Rows, batch);
             float[] dTanh = workspace.dTanh = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dTanh, batch * w1Rows);
             // ∂L/∂tanh = W2ᵀ·∂L/∂t8
-            dTanh.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT8.AsSpan(0, batch * w2Rows), dTanh.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT8.AsSpan(0, batch * w2Rows), W2Values, dTanh.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, dT8.AsSpan(0, batch * w2Rows), dTanh.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT8.AsSpan(0, batch * w2Rows), W2Values, dTanh.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] t11 = workspace.t11 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t11, batch * w1Rows);
             // t11 = tW2ᵀ·∂L/∂t8
-            t11.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(tW2Values, w2Rows, w2Cols, dT8.AsSpan(0, batch * w2Rows), t11.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT8.AsSpan(0, batch * w2Rows), tW2Values, t11.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tW2Values, w2Rows, w2Cols, dT8.AsSpan(0, batch * w2Rows), t11.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT8.AsSpan(0, batch * w2Rows), tW2Values, t11.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] t12 = workspace.t12 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t12, batch * w1Rows);
             // t12 = W2ᵀ·t10
-            t12.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, t10.AsSpan(0, batch * w2Rows), t12.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(t10.AsSpan(0, batch * w2Rows), W2Values, t12.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, t10.AsSpan(0, batch * w2Rows), t12.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t10.AsSpan(0, batch * w2Rows), W2Values, t12.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT13 = workspace.dT13 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT13, batch * w1Rows);
             // ∂L/∂(t1 + b1) = ∂L/∂tanh · t3
             for (int r = 0; r < batch; r++)

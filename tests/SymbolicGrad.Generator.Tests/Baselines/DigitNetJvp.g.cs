@@ -80,14 +80,12 @@ namespace Nets
             // Forward pass, each value's tangent beside it: tName holds the derivative of name in the direction.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
-            t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * w1Rows);
             // t2 = tW1·x
-            t2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW1Values, w1Rows, w1Cols, xValues, t2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, tW1Values, t2.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW1Values, w1Rows, w1Cols, xValues, t2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, tW1Values, t2.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
             // t3 = max(t1 + b1, 0)
             for (int r = 0; r < batch; r++)
@@ -110,19 +108,16 @@ namespace Nets
             }
             float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * w2Rows);
             // t5 = W2·t3
-            t5.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t5.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t3.AsSpan(0, batch * w1Rows), W2Values, t5.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t5.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t3.AsSpan(0, batch * w1Rows), W2Values, t5.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * w2Rows);
             // t6 = tW2·t3
-            t6.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t6.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t3.AsSpan(0, batch * w1Rows), tW2Values, t6.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW2Values, w2Rows, w2Cols, t3.AsSpan(0, batch * w1Rows), t6.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t3.AsSpan(0, batch * w1Rows), tW2Values, t6.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w2Rows);
             // t7 = W2·t4
-            t7.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, t4.AsSpan(0, batch * w1Rows), t7.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t4.AsSpan(0, batch * w1Rows), W2Values, t7.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, t4.AsSpan(0, batch * w1Rows), t7.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t4.AsSpan(0, batch * w1Rows), W2Values, t7.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t8 = t5; // t5 is not read again: t8 overwrites it in place
             // t8 = t5 + b2
             for (int r = 0; r < batch; r++)

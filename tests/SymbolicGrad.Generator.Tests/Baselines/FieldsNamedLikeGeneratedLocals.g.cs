@@ -129,9 +129,8 @@ namespace Names
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT1Rows { t1 = t1, xCols = xCols, x = x, sampleWeight = sampleWeight }, batch2, xCols); // on the worker pool for a large batch
             float[] t2 = workspace2.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t2, batch2 * wRows);
             // t2 = W·t1
-            t2.AsSpan(0, batch2 * wRows).Clear();
-            if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t1.AsSpan(0, batch2 * xCols), t2.AsSpan(0, batch2 * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t1.AsSpan(0, batch2 * xCols), WValues, t2.AsSpan(0, batch2 * wRows), batch2, wRows, wCols);
+            if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t1.AsSpan(0, batch2 * xCols), t2.AsSpan(0, batch2 * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t1.AsSpan(0, batch2 * xCols), WValues, t2.AsSpan(0, batch2 * wRows), batch2, wRows, wCols);
             float[] tanh = t2; // t2 is not read again: tanh overwrites it in place
             // tanh = tanh(t2 + batch)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossTanhRows { t2 = t2, tanh = tanh, wRows = wRows, batch = batch }, batch2, wRows); // on the worker pool for a large batch
@@ -235,9 +234,8 @@ namespace Names
             }
             float[] dT1 = workspace2.dT1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.dT1, batch2 * xCols);
             // ∂L/∂t1 = Wᵀ·∂L/∂(t2 + batch)
-            dT1.AsSpan(0, batch2 * xCols).Clear();
-            if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, dT5.AsSpan(0, batch2 * wRows), dT1.AsSpan(0, batch2 * xCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch2 * wRows), WValues, dT1.AsSpan(0, batch2 * xCols), batch2, wCols, wRows);
+            if (batch2 == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(WValues, wRows, wCols, dT5.AsSpan(0, batch2 * wRows), dT1.AsSpan(0, batch2 * xCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT5.AsSpan(0, batch2 * wRows), WValues, dT1.AsSpan(0, batch2 * xCols), batch2, wCols, wRows);
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂sampleWeight = Σ_batch ∂L/∂t1

@@ -118,9 +118,8 @@ namespace Names
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wRows);
             // t1 = W·x
-            t1.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, xValues, t1.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t2 = t1; // t1 is not read again: t2 overwrites it in place
             // t2 = t1 + w
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT2Rows { t1 = t1, t2 = t2, wRows = wRows, w = w }, batch, wRows); // on the worker pool for a large batch

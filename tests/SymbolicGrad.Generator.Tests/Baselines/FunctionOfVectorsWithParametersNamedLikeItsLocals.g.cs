@@ -45,8 +45,7 @@ namespace Names
             // Forward pass.
             float[] t1 = workspace2.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t1, wRows);
             // t1 = W·r
-            t1.AsSpan(0, wRows).Clear();
-            global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, rValues, t1.AsSpan(0, wRows));
+            global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, rValues, t1.AsSpan(0, wRows));
             float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + workspace)
             for (int i2 = 0; i2 < wRows; i2++)

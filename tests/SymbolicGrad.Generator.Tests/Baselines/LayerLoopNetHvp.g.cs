@@ -68,19 +68,16 @@ namespace Nets
             c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
-            t1.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
             // t2 = tW_l·h
-            t2.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * wlRows);
             // t3 = W_l·tH
-            t3.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t4 = t1; // t1 is not read again: t4 overwrites it in place
             // t4 = t1 + b_l
             for (int r = 0; r < batch; r++)
@@ -198,19 +195,16 @@ namespace Nets
             global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t7.AsSpan(0, batch * wlRows), batch, wlRows, hvB_l);
             float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
             // ∂L/∂h = W_lᵀ·∂L/∂t4
-            dH.AsSpan(0, batch * hCols).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT4.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
             float[] t8 = workspace.t8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t8, batch * hCols);
             // t8 = tW_lᵀ·∂L/∂t4
-            t8.AsSpan(0, batch * hCols).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(tW_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), t8.AsSpan(0, batch * hCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT4.AsSpan(0, batch * wlRows), tW_lValues, t8.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tW_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), t8.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * wlRows), tW_lValues, t8.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
             float[] t9 = workspace.t9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t9, batch * hCols);
             // t9 = W_lᵀ·t7
-            t9.AsSpan(0, batch * hCols).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W_lValues, wlRows, wlCols, t7.AsSpan(0, batch * wlRows), t9.AsSpan(0, batch * hCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(t7.AsSpan(0, batch * wlRows), W_lValues, t9.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, t7.AsSpan(0, batch * wlRows), t9.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t7.AsSpan(0, batch * wlRows), W_lValues, t9.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
             float[] tDH = t8; // t8 is not read again: tDH overwrites it in place
             // tDH = t8 + t9
             for (int r = 0; r < batch; r++)
@@ -256,14 +250,12 @@ namespace Nets
             c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
-            t1.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
             // t2 = tW_l·h
-            t2.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
             // t3 = t1 + b_l
             for (int r = 0; r < batch; r++)

@@ -58,19 +58,16 @@ namespace Nets
             c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
-            t1.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
             // t2 = tW_l·h
-            t2.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * wlRows);
             // t3 = W_l·tH
-            t3.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t4 = t1; // t1 is not read again: t4 overwrites it in place
             // t4 = t1 + b_l
             for (int r = 0; r < batch; r++)
@@ -154,14 +151,12 @@ namespace Nets
             c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
-            t1.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
             // t2 = tW_l·h
-            t2.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
             // t3 = t1 + b_l
             for (int r = 0; r < batch; r++)

@@ -132,9 +132,8 @@ namespace Digits
             // Forward pass of layer l, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
-            t1.AsSpan(0, batch * wlRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] z = t1; // t1 is not read again: z overwrites it in place
             // z = t1 + b_l
             for (int r = 0; r < batch; r++)
@@ -218,9 +217,8 @@ namespace Digits
             {
                 float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
                 // ∂L/∂h = W_lᵀ·∂L/∂z
-                dH.AsSpan(0, batch * hCols).Clear();
-                if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W_lValues, wlRows, wlCols, dZ.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
-                else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dZ.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+                if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dZ.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
+                else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dZ.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
             }
             workspace.gradient = inputGradient ? new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols) : default;
         }

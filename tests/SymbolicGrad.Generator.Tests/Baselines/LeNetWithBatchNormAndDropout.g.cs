@@ -226,9 +226,8 @@ namespace Digits
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossH2Rows { t6 = t6, h2 = h2, n5 = n5 }, batch, n5); // on the worker pool for a large batch
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W1·h2
-            t7.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, h2.AsSpan(0, batch * n5), t7.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(h2.AsSpan(0, batch * n5), W1Values, t7.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W1Values, w1Rows, w1Cols, h2.AsSpan(0, batch * n5), t7.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(h2.AsSpan(0, batch * n5), W1Values, t7.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] t8 = workspace.t8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t8, batch * w1Rows);
             // t8 = bn3(t7)
             if (training)
@@ -248,9 +247,8 @@ namespace Digits
             else t9.AsSpan(0, batch * w1Rows).CopyTo(hidden.AsSpan(0, batch * w1Rows));
             float[] t10 = workspace.t10 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t10, batch * w2Rows);
             // t10 = W2·hidden
-            t10.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, hidden.AsSpan(0, batch * w1Rows), t10.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(hidden.AsSpan(0, batch * w1Rows), W2Values, t10.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, hidden.AsSpan(0, batch * w1Rows), t10.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hidden.AsSpan(0, batch * w1Rows), W2Values, t10.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t11 = t10; // t10 is not read again: t11 overwrites it in place
             // t11 = t10 + b2
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT11Rows { t10 = t10, t11 = t11, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
@@ -335,9 +333,8 @@ namespace Digits
             }
             float[] dHidden = workspace.dHidden = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dHidden, batch * w1Rows);
             // ∂L/∂hidden = W2ᵀ·∂L/∂t11
-            dHidden.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT11.AsSpan(0, batch * w2Rows), dHidden.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT11.AsSpan(0, batch * w2Rows), W2Values, dHidden.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, dT11.AsSpan(0, batch * w2Rows), dHidden.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT11.AsSpan(0, batch * w2Rows), W2Values, dHidden.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dT9 = workspace.dT9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT9, batch * w1Rows);
             // ∂L/∂t9 = dropout(∂L/∂hidden, dropout)
             global::SymbolicGrad.CompilerServices.Kernels.CheckDropoutProbability(dropout, "Loss: Dropout");
@@ -366,9 +363,8 @@ namespace Digits
             }
             float[] dH2 = workspace.dH2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH2, batch * n5);
             // ∂L/∂h2 = W1ᵀ·∂L/∂t7
-            dH2.AsSpan(0, batch * n5).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W1Values, w1Rows, w1Cols, dT7.AsSpan(0, batch * w1Rows), dH2.AsSpan(0, batch * n5));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT7.AsSpan(0, batch * w1Rows), W1Values, dH2.AsSpan(0, batch * n5), batch, w1Cols, w1Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W1Values, w1Rows, w1Cols, dT7.AsSpan(0, batch * w1Rows), dH2.AsSpan(0, batch * n5));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT7.AsSpan(0, batch * w1Rows), W1Values, dH2.AsSpan(0, batch * n5), batch, w1Cols, w1Rows);
             float[] dT6 = dH2; // dH2 is not read again: dT6 overwrites it in place
             // ∂L/∂t6 = h2 > 0 ? ∂L/∂h2 : 0
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT6Rows { h2 = h2, dH2 = dH2, dT6 = dT6, n5 = n5 }, batch, n5); // on the worker pool for a large batch

@@ -101,9 +101,8 @@ namespace Names
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wRows);
             // t1 = W·W
-            t1.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues2, wRows, wCols2, WValues, t1.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(WValues, WValues2, t1.AsSpan(0, batch * wRows), batch, wRows, wCols2);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues2, wRows, wCols2, WValues, t1.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(WValues, WValues2, t1.AsSpan(0, batch * wRows), batch, wRows, wCols2);
             float[] sum2 = t1; // t1 is not read again: sum2 overwrites it in place
             // sum2 = tanh(t1 + b)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossSum2Rows { t1 = t1, sum2 = sum2, wRows = wRows, b = b }, batch, wRows); // on the worker pool for a large batch

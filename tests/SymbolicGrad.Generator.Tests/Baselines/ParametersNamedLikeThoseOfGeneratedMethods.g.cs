@@ -120,9 +120,8 @@ namespace Names
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace2.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace2.t1, batch * wRows);
             // t1 = W·workspace
-            t1.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, workspaceValues, t1.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(workspaceValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, workspaceValues, t1.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(workspaceValues, WValues, t1.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] tanhT1 = t1; // t1 is not read again: tanhT1 overwrites it in place
             // tanhT1 = tanh(t1)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossTanhT1Rows { t1 = t1, tanhT1 = tanhT1, wRows = wRows }, batch, wRows); // on the worker pool for a large batch

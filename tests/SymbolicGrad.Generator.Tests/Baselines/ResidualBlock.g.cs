@@ -113,17 +113,15 @@ namespace Blocks
             // Forward pass, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * w1Rows);
             // t1 = W1·x
-            t1.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W1Values, w1Rows, w1Cols, xValues, t1.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(xValues, W1Values, t1.AsSpan(0, batch * w1Rows), batch, w1Rows, w1Cols);
             float[] h = t1; // t1 is not read again: h overwrites it in place
             // h = tanh(t1 + b1)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossHRows { t1 = t1, h = h, w1Rows = w1Rows, b1 = b1 }, batch, w1Rows); // on the worker pool for a large batch
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * w2Rows);
             // t2 = W2·h
-            t2.AsSpan(0, batch * w2Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W2Values, w2Rows, w2Cols, h.AsSpan(0, batch * w1Rows), t2.AsSpan(0, batch * w2Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(h.AsSpan(0, batch * w1Rows), W2Values, t2.AsSpan(0, batch * w2Rows), batch, w2Rows, w2Cols);
             float[] t3 = t2; // t2 is not read again: t3 overwrites it in place
             // t3 = max(t2 + b2, 0)
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT3Rows { t2 = t2, t3 = t3, w2Rows = w2Rows, b2 = b2 }, batch, w2Rows); // on the worker pool for a large batch
@@ -132,9 +130,8 @@ namespace Blocks
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossR2Rows { h = h, t3 = t3, r2 = r2, w1Rows = w1Rows, w2Rows = w2Rows }, batch, w1Rows); // on the worker pool for a large batch
             float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * w3Rows);
             // t4 = W3·r2
-            t4.AsSpan(0, batch * w3Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W3Values, w3Rows, w3Cols, r2.AsSpan(0, batch * w1Rows), t4.AsSpan(0, batch * w3Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(r2.AsSpan(0, batch * w1Rows), W3Values, t4.AsSpan(0, batch * w3Rows), batch, w3Rows, w3Cols);
             float[] t5 = t4; // t4 is not read again: t5 overwrites it in place
             // t5 = t4 − target
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossT5Rows { t4 = t4, t5 = t5, targetCols = targetCols, w3Rows = w3Rows, target = target }, batch, w3Rows); // on the worker pool for a large batch
@@ -200,9 +197,8 @@ namespace Blocks
             }
             float[] dR2 = workspace.dR2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dR2, batch * w1Rows);
             // ∂L/∂r2 = W3ᵀ·∂L/∂t5
-            dR2.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W3Values, w3Rows, w3Cols, dT5.AsSpan(0, batch * w3Rows), dR2.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT5.AsSpan(0, batch * w3Rows), W3Values, dR2.AsSpan(0, batch * w1Rows), batch, w3Cols, w3Rows);
             float[] dT6 = workspace.dT6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT6, batch * w2Rows);
             // ∂L/∂(t2 + b2) = t3 > 0 ? ∂L/∂r2 : 0
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDT6Rows { t3 = t3, dR2 = dR2, dT6 = dT6, w1Rows = w1Rows, w2Rows = w2Rows }, batch, w2Rows); // on the worker pool for a large batch
@@ -215,9 +211,8 @@ namespace Blocks
             }
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * w1Rows);
             // t7 = W2ᵀ·∂L/∂(t2 + b2)
-            t7.AsSpan(0, batch * w1Rows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W2Values, w2Rows, w2Cols, dT6.AsSpan(0, batch * w2Rows), t7.AsSpan(0, batch * w1Rows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT6.AsSpan(0, batch * w2Rows), W2Values, t7.AsSpan(0, batch * w1Rows), batch, w2Cols, w2Rows);
             float[] dH = dR2; // dR2 is not read again: dH overwrites it in place
             // ∂L/∂h = ∂L/∂r2 + t7
             global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossDHRows { dR2 = dR2, t7 = t7, dH = dH, w1Rows = w1Rows }, batch, w1Rows); // on the worker pool for a large batch

@@ -46,8 +46,7 @@ namespace Layers
             // Forward pass.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, wRows);
             // t1 = W·x
-            t1.AsSpan(0, wRows).Clear();
-            global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
+            global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, xValues, t1.AsSpan(0, wRows));
             float[] tanh = t1; // t1 is not read again: tanh overwrites it in place
             // tanh = tanh(t1 + b)
             for (int i = 0; i < wRows; i++)

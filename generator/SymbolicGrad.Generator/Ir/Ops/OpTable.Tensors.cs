@@ -196,7 +196,10 @@ internal static partial class OpTable
 
     // ---- Kernels ----------------------------------------------------------------------------------
 
-    /// <summary>W·x, or Wᵀ·g: a matrix–matrix product for a batch, matrix–vector for one sample.</summary>
+    /// <summary>
+    /// W·x, or Wᵀ·g: a matrix–matrix product for a batch, matrix–vector for one sample, written over the fresh output
+    /// (the runtime's overwriting forms: no clearing pass before the product, the same bits as clearing and adding).
+    /// </summary>
     private sealed class MatVecKernel : KernelLowering
     {
         private readonly bool _transposed;
@@ -208,29 +211,31 @@ internal static partial class OpTable
             var matrix = w[n[0]].Shape!;
             string weights = w.Span(n[0]), vector = w.Span(n[1]), output = w.Span(node);
             string rows = w.Dim(matrix.Rows), cols = w.Dim(matrix.Cols);
-            w.Line($"{output}.Clear();");
             if (_transposed)
             {
                 w.BatchOrSample(w[n[1]].Batched,
-                    $"{w.Kernels}.MatMulAdd({vector}, {weights}, {output}, {w.Batch}, {cols}, {rows});",
-                    $"{w.Kernels}.MatTVecAdd({weights}, {rows}, {cols}, {vector}, {output});");
+                    $"{w.Kernels}.MatMul({vector}, {weights}, {output}, {w.Batch}, {cols}, {rows});",
+                    $"{w.Kernels}.MatTVec({weights}, {rows}, {cols}, {vector}, {output});");
                 return;
             }
             w.BatchOrSample(w[n[1]].Batched,
-                $"{w.Kernels}.MatMulAddABt({vector}, {weights}, {output}, {w.Batch}, {rows}, {cols});",
-                $"{w.Kernels}.MatVecAdd({weights}, {rows}, {cols}, {vector}, {output});");
+                $"{w.Kernels}.MatMulABt({vector}, {weights}, {output}, {w.Batch}, {rows}, {cols});",
+                $"{w.Kernels}.MatVec({weights}, {rows}, {cols}, {vector}, {output});");
         }
     }
 
-    /// <summary>Σ_batch g·xᵀ, straight into a gradient when it is one.</summary>
+    /// <summary>Σ_batch g·xᵀ, straight into a gradient when it is one; written over a fresh output otherwise.</summary>
     private sealed class OuterKernel : KernelLowering
     {
         public override bool Accumulates => true;
 
         public override void Write(IKernelWriter w, Node n, int node)
         {
-            w.Line($"{w.Span(node)}.Clear();");
-            AddInto(w, n, w.Span(node), negated: false);
+            string rows = w.Dim(w[n[0]].Shape!.Length), cols = w.Dim(w[n[1]].Shape!.Length);
+            string g = w.Span(n[0]), x = w.Span(n[1]), output = w.Span(node);
+            w.BatchOrSample(w[n[0]].Batched && w[n[1]].Batched,
+                $"{w.Kernels}.MatMulAtB({g}, {x}, {output}, {rows}, {cols}, {w.Batch});",
+                $"{w.Kernels}.Outer({output}, {rows}, {cols}, 1f, {g}, {x});");
         }
 
         public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
