@@ -21,6 +21,9 @@ public sealed class EditStepTests
         TrackingNames.Derive, TrackingNames.PlanDerived, TrackingNames.WriteDerived,
     ];
 
+    // Paths of this class's own: the lowering cache finds a file's previous version by its path, across tests run at once.
+    private const string ModelPath = "EditSteps/Model.cs", UnrelatedPath = "EditSteps/Unrelated.cs";
+
     private const string Model = """
         using System;
         using SymbolicGrad;
@@ -54,7 +57,7 @@ public sealed class EditStepTests
     public void AKeystrokeInOneBodyReRunsThatMethodsStepsOnly()
     {
         var (first, compilation) = RunFirst();
-        var run = Step(first, Keystroke(compilation, "Model.cs", "w * 0.", "7"));
+        var run = Step(first, Keystroke(compilation, ModelPath, "w * 0.", "7"));
         AssertEdited(run, "Loss");
         AssertLeftAlone(run, "Other");
         Assert.Equal(IncrementalStepRunReason.Unchanged, ReasonsOf(run, TrackingNames.Lower)["Other"]);
@@ -71,11 +74,32 @@ public sealed class EditStepTests
     }
 
     [Fact]
+    public void ACharacterTypedIntoOneBodyKeepsTheLoweringsAboveIt()
+    {
+        // Typed into Other's body, the last of the file, the file grows: Loss, above it, keeps its lowering.
+        var (first, compilation) = RunFirst();
+        var run = Step(first, Insert(compilation, ModelPath, "x * 0.25", "5"), out int lowered);
+        Assert.Equal(1, lowered);
+        AssertEdited(run, "Other");
+        AssertLeftAlone(run, "Loss");
+        Assert.Contains("0.255", run.Source("Steps.Model.Other.g.cs"));
+
+        // Typed into Loss's body, it moves Other, below it: that one is lowered again, to a gradient text as it was.
+        run = Step(run, Insert(run.InputCompilation, ModelPath, "w * 0.5", "5"), out lowered);
+        Assert.Equal(2, lowered);
+        AssertEdited(run, "Loss");
+        Assert.Equal(IncrementalStepRunReason.Unchanged, ReasonsOf(run, TrackingNames.Write)["Other"]);
+        using var assembly = LoadedAssembly.Emit(run.OutputCompilation);
+        GeneratedGradientCheck.AssertMatches(assembly, "Steps.Model", "Loss", 0.75, -0.25);
+        GeneratedGradientCheck.AssertMatches(assembly, "Steps.Model", "Other", 1.5);
+    }
+
+    [Fact]
     public void ASignatureEditReRunsThatMethodsStepsOnly()
     {
         // Declarations change, so every method of the project is lowered again; the other one lowers to what it was.
         var (first, compilation) = RunFirst();
-        var run = Step(first, Edit(compilation, "Model.cs", Model.Replace("double b)", "double c)").Replace("+ b;", "+ c;")));
+        var run = Step(first, Edit(compilation, ModelPath, Model.Replace("double b)", "double c)").Replace("+ b;", "+ c;")));
         AssertEdited(run, "Loss");
         AssertLeftAlone(run, "Other");
         Assert.Contains("out double dC", run.Source("Steps.Model.Loss.g.cs"));
@@ -88,7 +112,7 @@ public sealed class EditStepTests
     public void AnAttributeEditReRunsThatMethodsStepsOnly()
     {
         var (first, compilation) = RunFirst();
-        var run = Step(first, Edit(compilation, "Model.cs", Model.Replace(
+        var run = Step(first, Edit(compilation, ModelPath, Model.Replace(
             "[Differentiable]\n    public static double Loss", "[Differentiable(Jvp = true)]\n    public static double Loss")));
         AssertEdited(run, "Loss", gradientText: IncrementalStepRunReason.Unchanged);
         // "(Jvp = true)" moves Other, below it, by 12 characters: its lowering holds its spans (for diagnostics), so its
@@ -110,7 +134,7 @@ public sealed class EditStepTests
     public void AnEditInAnotherFileReRunsNothing()
     {
         var (first, compilation) = RunFirst();
-        var run = Step(first, Keystroke(compilation, "Unrelated.cs", "2 * n", "3", replace: 0));
+        var run = Step(first, Keystroke(compilation, UnrelatedPath, "2 * n", "3", replace: 0));
         AssertLeftAlone(run, "Loss");
         AssertLeftAlone(run, "Other");
         // The driver hands every node a new semantic model after any edit, so Lower runs; the lowering cache answers.
@@ -163,20 +187,36 @@ public sealed class EditStepTests
 
     private static (GeneratorRun Run, CSharpCompilation Compilation) RunFirst()
     {
-        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(Model, "Model.cs"), GeneratorHarness.Parse(Unrelated, "Unrelated.cs")]);
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(Model, ModelPath), GeneratorHarness.Parse(Unrelated, UnrelatedPath)]);
         var run = GeneratorHarness.Run(compilation).AssertClean();
         Assert.Equal(2, run.GeneratedSources.Count);
         return (run, compilation);
     }
 
     /// <summary>Runs the driver after an edit; what it generates must equal a fresh build of the same text.</summary>
-    private static GeneratorRun Step(GeneratorRun previous, CSharpCompilation compilation)
+    private static GeneratorRun Step(GeneratorRun previous, CSharpCompilation compilation) => Step(previous, compilation, out _);
+
+    /// <summary>As <see cref="Step(GeneratorRun, CSharpCompilation)"/>; <paramref name="lowered"/>: how many methods the run bound and lowered.</summary>
+    private static GeneratorRun Step(GeneratorRun previous, CSharpCompilation compilation, out int lowered)
     {
+        int before = Frontend.LoweringCache.LoweredOnThisThread;
         var run = GeneratorHarness.Run(previous.Driver, compilation).AssertClean();
+        lowered = Frontend.LoweringCache.LoweredOnThisThread - before;
         var fresh = GeneratorHarness.Run(compilation.RemoveAllSyntaxTrees()
             .AddSyntaxTrees(compilation.SyntaxTrees.Select(t => GeneratorHarness.Parse(t.ToString(), "Fresh/" + t.FilePath)))).AssertClean();
         Assert.Equal(fresh.GeneratedSources.OrderBy(s => s.Key, StringComparer.Ordinal), run.GeneratedSources.OrderBy(s => s.Key, StringComparer.Ordinal));
         return run;
+    }
+
+    /// <summary><paramref name="typed"/> typed after <paramref name="before"/>, as an editor makes the new tree from the old one.</summary>
+    private static CSharpCompilation Insert(CSharpCompilation compilation, string path, string before, string typed)
+    {
+        var old = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        var text = old.GetText();
+        int start = text.ToString().IndexOf(before, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{before}' is not in {path}");
+        var change = new TextChange(new TextSpan(start + before.Length, 0), typed);
+        return compilation.ReplaceSyntaxTree(old, old.WithChangedText(text.WithChanges(change)));
     }
 
     private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string text) =>

@@ -71,6 +71,25 @@ internal sealed class EditSession
     }
 
     /// <summary>
+    /// A digit is typed in front of the same constant, then deleted again on the next call: an edit that changes the file's
+    /// length (as most keystrokes do), so that the methods after it in the file move.
+    /// </summary>
+    public void InsertInOneMethod()
+    {
+        var old = _compilation.SyntaxTrees.Single(t => t.FilePath == EditedFile);
+        var text = old.GetText();
+        _previousText = text.ToString();
+        int position = _previousText.IndexOf(EditedBefore, StringComparison.Ordinal) + EditedBefore.Length;
+        var change = _inserted ? new TextChange(new TextSpan(position, 1), "") : new TextChange(new TextSpan(position, 0), "1");
+        _inserted = !_inserted;
+        var edited = old.WithChangedText(text.WithChanges(change));
+        _compilation = _compilation.ReplaceSyntaxTree(old, edited);
+        EditedTree = edited;
+    }
+
+    private bool _inserted;
+
+    /// <summary>
     /// Throws unless the last run generated the edited method's new output: its file holds the constant as the last
     /// <see cref="EditOneMethod"/> typed it, no longer the one before, and the driver reported no error.
     /// </summary>

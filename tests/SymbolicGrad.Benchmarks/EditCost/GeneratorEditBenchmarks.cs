@@ -37,6 +37,14 @@ public class GeneratorEditBenchmarks
         return _session.Run();
     }
 
+    /// <summary>A digit is typed into one method's body, or deleted again: the file's later methods move.</summary>
+    [Benchmark]
+    public GeneratorDriver InsertInOneMethod()
+    {
+        _session.InsertInOneMethod();
+        return _session.Run();
+    }
+
     /// <summary>A comment changes in a file without [Differentiable] methods.</summary>
     [Benchmark]
     public GeneratorDriver EditElsewhere()
@@ -121,7 +129,8 @@ public class GeneratorEditBenchmarks
             ("first compile", _ => { }, s => s.FirstCompile(), _ => { }),
             ("edit one method", s => s.EditOneMethod(), s => s.Run(), s => s.CheckEditedMethodsOutput()),
             ("edit elsewhere", s => s.EditElsewhere(), s => s.Run(), _ => { }),
-        }.Where(k => Kinds is null || Kinds.Contains(k.Item1.Split(' ')[^1])))
+            ("insert in method", s => s.InsertInOneMethod(), s => s.Run(), s => s.CheckEditedMethodsOutput()),
+        }.Where(k => Kinds is null || Kinds.Contains(k.Item1 == "insert in method" ? "insert" : k.Item1.Split(' ')[^1])))
         {
             var times = sessions.Select(_ => new List<double>()).ToArray();
             var allocated = sessions.Select(_ => new List<long>()).ToArray();
@@ -173,7 +182,7 @@ public class GeneratorEditBenchmarks
         }
     }
 
-    /// <summary>The kinds of run to measure (SG_EDIT_KINDS=compile,method,elsewhere: the last word of each), or null for all.</summary>
+    /// <summary>The kinds of run to measure (SG_EDIT_KINDS=compile,method,elsewhere,insert: the last word of each), or null for all.</summary>
     private static string[]? Kinds => Environment.GetEnvironmentVariable("SG_EDIT_KINDS")?.Split(',');
 
     private static bool Alone => Environment.GetEnvironmentVariable("SG_EDIT_ALONE") == "1";

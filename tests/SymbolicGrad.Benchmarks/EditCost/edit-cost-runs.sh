@@ -12,6 +12,6 @@ dll=bin/Release/net10.0/SymbolicGrad.Benchmarks.dll
 for i in $(seq 1 "$n"); do
     out=$(SG_EDIT_ALONE=1 dotnet "$dll" --edit-cost)
     cold=$(grep -o 'Cold first compile[^:]*: [0-9]* ms thread CPU' <<<"$out" | grep -o '[0-9]* ms thread CPU')
-    rows=$(grep -E '^(first compile|edit one method|edit elsewhere|  allocated)' <<<"$out" | sed -E 's/ +/ /g' | paste -sd '|')
+    rows=$(grep -E '^(first compile|edit one method|edit elsewhere|insert in method|  allocated)' <<<"$out" | sed -E 's/ +/ /g' | paste -sd '|')
     echo "$i load $(cut -d' ' -f1 /proc/loadavg) | cold $cold | $rows"
 done
