@@ -166,8 +166,8 @@ public class GeneratorEditBenchmarks
                     bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
                     gen0 = GC.CollectionCount(0) - gen0;
                     compiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - compiled;
-                    // Outside the timed run: the edit must have changed what the driver generates, correctly.
-                    check(session);
+                    // Outside the timed run: the edit must have changed what the driver generates, correctly (the floors generate nothing).
+                    if (sessions[s].Name is "SymbolicGrad" or "baseline build") check(session);
                     if (!warm) continue;
                     times[s].Add(ms);
                     allocated[s].Add(bytes);
