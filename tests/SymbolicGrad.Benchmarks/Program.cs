@@ -21,6 +21,9 @@ using SymbolicGrad.Benchmarks.Profiling;
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
 //   SG_EDIT_REPLAY=0,1,10,30 instead measures the floor reporting that many of SymbolicGrad's diagnostics
 //   SG_EDIT_ANALYZER=1 instead measures LoopTapeAnalyzer (SG0104) at build and per edit
+//   SG_EDIT_ALONE=1 measures one generator alone (SymbolicGrad, or the SG_EDIT_BASELINE build); SG_EDIT_KINDS=compile,method,elsewhere,insert
+//   picks the kinds of run; SG_EDIT_WARMUP=n warms up n runs instead of until the JIT is done; SG_EDIT_RUNS=n measures n (40)
+//   EditCost/edit-cost-runs.sh [N] runs it in N fresh processes (one line each)
 // dotnet run -c Release -- [--cpu-clock] --filter '*DerivedBenchmarks*' : Jvp/primal, Hvp/gradient, full Hessian vs ten Hvps (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorJvpBenchmarks*' : Jvp/primal and gradient/primal of a Vec/Mat function (issue 10)
 // dotnet run -c Release -- --cpu-clock --filter '*TensorHvpBenchmarks*' : Hvp/gradient of a Vec/Mat function, the 256→64→10 perceptron (issue 10)

@@ -39,7 +39,7 @@ internal static class LoweringCache
     private static readonly ConditionalWeakTable<SyntaxTree, WeakReference<SyntaxTree>> PreviousTrees = new();
 
     /// <summary>For each tree that replaced another, where it was edited when that edit keeps the other bodies' lowerings.</summary>
-    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TextSpan?>> EditsInOneBody = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TextEdit?>> EditsInOneBody = new();
 
     /// <summary>The trees the lowering on this thread has read so far (callees it inlined); null outside <see cref="Lower"/>.</summary>
     [ThreadStatic]
@@ -154,8 +154,9 @@ internal static class LoweringCache
 
     /// <summary>
     /// When <paramref name="node"/>'s file was edited elsewhere (inside another method's body), the entry of the same
-    /// method in the file's previous tree, if it still holds: the edit kept the text's length and put no line break or
-    /// directive in or out, so every span and line the result holds is unchanged, and it did not touch this method's text.
+    /// method in the file's previous tree, if it still holds: the edit put no line break or directive in or out and did
+    /// not touch this method's text, and either kept the text's length or lies after the method, so that every span and
+    /// line the result holds is unchanged. (A method after an edit that changed the length has moved: it is lowered again.)
     /// </summary>
     private static Entry? FromPreviousVersion(SyntaxNode node, Compilation compilation, DeclarationFacts.Store settings)
     {
@@ -167,12 +168,15 @@ internal static class LoweringCache
             if (!NodesByTree.TryGetValue(previous, out nodes)) return null;
             nodes = nodes.ToList();
         }
-        if (EditInOneBody(previous, tree) is not { } edited) return null;
+        if (EditInOneBody(previous, tree) is not { } edit) return null;
         var span = node.FullSpan;
+        var edited = edit.Old;
         if (span.OverlapsWith(edited) || span.End == edited.Start || edited.End == span.Start) return null;
+        if (edit.Delta != 0 && span.End > edited.Start) return null;
         foreach (var old in nodes)
         {
             if (old.FullSpan == span && old.RawKind == node.RawKind && Entries.TryGetValue(old, out var entry)
+                && (edit.Delta == 0 || LocatedBefore(entry.Result, tree.FilePath, edited.Start))
                 && entry.MovedTo(tree, previous, compilation, settings) is { } moved)
             {
                 return moved;
@@ -182,70 +186,95 @@ internal static class LoweringCache
     }
 
     /// <summary>
-    /// Where <paramref name="current"/> differs from <paramref name="previous"/>, when that edit lies inside one body and
-    /// moves no span (else null). Asked once per pair of trees, not once per method of the file.
+    /// Whether every location <paramref name="result"/> holds in file <paramref name="path"/> ends by
+    /// <paramref name="position"/>, so that an edit there leaves them in place (a diagnostic or a partial method's
+    /// parameter can point below the method itself).
     /// </summary>
-    private static TextSpan? EditInOneBody(SyntaxTree previous, SyntaxTree current)
+    private static bool LocatedBefore(LoweringResult? result, string path, int position) =>
+        result is null || (result.Diagnostics.All(d => LocatedBefore(d.Location, path, position))
+            && (result.Method is not { } method || LocatedBefore(method, path, position)));
+
+    private static bool LocatedBefore(MethodModel method, string path, int position) =>
+        LocatedBefore(method.Location, path, position)
+        && method.Parameters.All(p => LocatedBefore(p.Location, path, position))
+        && method.Loops.All(l => LocatedBefore(l.Location, path, position))
+        && method.LayerLoops.All(l => LocatedBefore(l.Location, path, position) && LocatedBefore(l.Body, path, position));
+
+    private static bool LocatedBefore(LocationInfo? location, string path, int position) =>
+        location is null || location.FilePath != path || location.Span.End <= position;
+
+    /// <summary>
+    /// Where <paramref name="current"/> differs from <paramref name="previous"/>, when that edit lies inside one body and
+    /// puts no line break in or out (else null). Asked once per pair of trees, not once per method of the file.
+    /// </summary>
+    private static TextEdit? EditInOneBody(SyntaxTree previous, SyntaxTree current)
     {
         var known = EditsInOneBody.GetValue(current, _ =>
         {
-            var edited = EditedRange(previous, current);
-            return new StrongBox<TextSpan?>(edited is { } range && InOneBody(previous, current, range) ? range : null);
+            var edit = EditedRange(previous, current);
+            return new StrongBox<TextEdit?>(edit is { } range && InOneBody(previous, current, range) ? range : null);
         });
         return known.Value;
     }
 
     /// <summary>
     /// The range where <paramref name="current"/>'s text differs from <paramref name="previous"/>'s (empty when equal),
-    /// or null when the edit changed the length or a line break, which moves later spans or lines.
+    /// or null when the edit put a line break in or out, which moves later lines.
     /// </summary>
-    private static TextSpan? EditedRange(SyntaxTree previous, SyntaxTree current)
+    private static TextEdit? EditedRange(SyntaxTree previous, SyntaxTree current)
     {
         var before = previous.GetText();
         var after = current.GetText();
-        if (before.Length != after.Length) return null;
         // An editor makes the new text from the old one (WithChanges), which then knows its changes: no need to compare.
         var changes = after.GetChangeRanges(before);
-        int first, last;
+        int first, oldEnd;
         if (changes.Count == 0)
         {
-            return new TextSpan(0, 0);
+            return new TextEdit(new TextSpan(0, 0), 0);
         }
         if (changes.Count == 1 && changes[0].Span.Start == 0 && changes[0].Span.Length == before.Length)
         {
             // Unrelated texts (the whole text is "changed"): compare them.
             string a = before.ToString(), b = after.ToString();
+            int shorter = Math.Min(a.Length, b.Length);
             first = 0;
-            while (first < a.Length && a[first] == b[first]) first++;
-            if (first == a.Length) return new TextSpan(0, 0);
-            last = a.Length - 1;
-            while (a[last] == b[last]) last--;
+            while (first < shorter && a[first] == b[first]) first++;
+            if (first == a.Length && a.Length == b.Length) return new TextEdit(new TextSpan(0, 0), 0);
+            int common = 0;
+            while (common < shorter - first && a[a.Length - 1 - common] == b[b.Length - 1 - common]) common++;
+            oldEnd = a.Length - common;
         }
         else
         {
-            foreach (var change in changes)
-            {
-                if (change.Span.Length != change.NewLength) return null;
-            }
             first = changes[0].Span.Start;
-            last = changes[changes.Count - 1].Span.End - 1;
-            if (last < first) return new TextSpan(0, 0);
+            oldEnd = changes[changes.Count - 1].Span.End;
         }
-        for (int i = first; i <= last; i++)
+        int delta = after.Length - before.Length;
+        for (int i = first; i < oldEnd; i++)
         {
-            if (IsLineBreak(before[i]) || IsLineBreak(after[i])) return null;
+            if (IsLineBreak(before[i])) return null;
         }
-        return TextSpan.FromBounds(first, last + 1);
+        for (int i = first; i < oldEnd + delta; i++)
+        {
+            if (IsLineBreak(after[i])) return null;
+        }
+        // Text typed between a '\r' and its '\n' parts them (a line more), text deleted there joins them.
+        if (first > 0 && before[first - 1] == '\r' && oldEnd < before.Length && before[oldEnd] == '\n') return null;
+        return new TextEdit(TextSpan.FromBounds(first, oldEnd), delta);
     }
 
     /// <summary>
-    /// Whether <paramref name="edited"/> (if not empty) lies strictly inside one body, the same in both trees, and holds
+    /// Whether <paramref name="edit"/> (if not empty) lies strictly inside one body, the same in both trees, and holds
     /// no preprocessor directive: then every token outside bodies is unchanged. A '#define', '#if' or '#nullable' can
     /// change how the rest of the file parses or binds; an edit of a body's first or last token (a brace) can move where
     /// the body ends.
     /// </summary>
-    private static bool InOneBody(SyntaxTree previous, SyntaxTree current, TextSpan edited) =>
-        edited.IsEmpty || (BodyAround(previous, edited) is { } before && BodyAround(current, edited) is { } after && before == after);
+    private static bool InOneBody(SyntaxTree previous, SyntaxTree current, TextEdit edit)
+    {
+        if (edit.Old.IsEmpty && edit.Delta == 0) return true;
+        return BodyAround(previous, edit.Old) is { } before && BodyAround(current, edit.New) is { } after
+            && before.Start == after.Start && after.Length == before.Length + edit.Delta;
+    }
 
     /// <summary>The span of the innermost body holding <paramref name="edited"/> strictly inside, or null.</summary>
     private static TextSpan? BodyAround(SyntaxTree tree, TextSpan edited)
@@ -259,6 +288,23 @@ internal static class LoweringCache
             return edited.Start >= node.GetFirstToken().Span.End && edited.End <= node.GetLastToken().Span.Start ? node.Span : null;
         }
         return null;
+    }
+
+    /// <summary>An edit of a text: the range <see cref="Old"/> of the old text became <see cref="Delta"/> characters longer.</summary>
+    private readonly struct TextEdit
+    {
+        public TextEdit(TextSpan old, int delta)
+        {
+            Old = old;
+            Delta = delta;
+        }
+
+        public TextSpan Old { get; }
+
+        public int Delta { get; }
+
+        /// <summary>The edited range in the new text.</summary>
+        public TextSpan New => new(Old.Start, Old.Length + Delta);
     }
 
     private static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';

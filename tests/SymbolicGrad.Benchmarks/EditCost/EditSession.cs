@@ -64,7 +64,57 @@ internal sealed class EditSession
     }
 
     /// <summary>A digit of a constant in one method's body changes (typed over, so the line and the file's length stay).</summary>
-    public void EditOneMethod() => TypeDigit(EditedFile, "b - ");
+    public void EditOneMethod()
+    {
+        _previousText = _compilation.SyntaxTrees.Single(t => t.FilePath == EditedFile).GetText().ToString();
+        TypeDigit(EditedFile, EditedBefore);
+    }
+
+    /// <summary>
+    /// A digit is typed in front of the same constant, then deleted again on the next call: an edit that changes the file's
+    /// length (as most keystrokes do), so that the methods after it in the file move.
+    /// </summary>
+    public void InsertInOneMethod()
+    {
+        var old = _compilation.SyntaxTrees.Single(t => t.FilePath == EditedFile);
+        var text = old.GetText();
+        _previousText = text.ToString();
+        int position = _previousText.IndexOf(EditedBefore, StringComparison.Ordinal) + EditedBefore.Length;
+        var change = _inserted ? new TextChange(new TextSpan(position, 1), "") : new TextChange(new TextSpan(position, 0), "1");
+        _inserted = !_inserted;
+        var edited = old.WithChangedText(text.WithChanges(change));
+        _compilation = _compilation.ReplaceSyntaxTree(old, edited);
+        EditedTree = edited;
+    }
+
+    private bool _inserted;
+
+    /// <summary>
+    /// Throws unless the last run generated the edited method's new output: its file holds the constant as the last
+    /// <see cref="EditOneMethod"/> typed it, no longer the one before, and the driver reported no error.
+    /// </summary>
+    public void CheckEditedMethodsOutput()
+    {
+        var result = _driver.GetRunResult();
+        var text = EditedTree!.GetText().ToString();
+        string typed = ConstantAfter(text, EditedBefore), replaced = ConstantAfter(_previousText!, EditedBefore);
+        var generated = result.Results.Single().GeneratedSources.Single(s => s.HintName.EndsWith(EditedMethodHint, StringComparison.Ordinal)).SourceText.ToString();
+        if (result.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || !generated.Contains(" " + typed) || generated.Contains(" " + replaced))
+        {
+            throw new InvalidOperationException($"After the edit of {replaced} to {typed}, the driver did not generate the method's new gradient:\n{generated}");
+        }
+    }
+
+    private const string EditedBefore = "b - ", EditedMethodHint = "F3.M2.g.cs";
+
+    /// <summary>The number written after <paramref name="before"/> in <paramref name="text"/>.</summary>
+    private static string ConstantAfter(string text, string before)
+    {
+        int start = text.IndexOf(before, StringComparison.Ordinal) + before.Length;
+        return text[start..text.IndexOf(';', start)];
+    }
+
+    private string? _previousText;
 
     /// <summary>A digit of a comment changes in a file without [Differentiable] methods.</summary>
     public void EditElsewhere() => TypeDigit(UnrelatedFile, "// Version ");
