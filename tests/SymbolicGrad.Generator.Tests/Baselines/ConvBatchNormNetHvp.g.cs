@@ -138,19 +138,16 @@ namespace Nets
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormTangentEvaluation(t1.AsSpan(0, batch * n2), t2.AsSpan(0, batch * n2), tBnGammaValues, tBnBetaValues, t4.AsSpan(0, batch * n2), batch, convOutChannels, side * side, bnGammaValues, bn.RunningMean.Span, bn.RunningVariance.Span, bn.Epsilon);
             float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * wRows);
             // t5 = W·t3
-            t5.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t3.AsSpan(0, batch * n2), t5.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t3.AsSpan(0, batch * n2), WValues, t5.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t3.AsSpan(0, batch * n2), t5.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t3.AsSpan(0, batch * n2), WValues, t5.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * wRows);
             // t6 = tW·t3
-            t6.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(tWValues, wRows, wCols, t3.AsSpan(0, batch * n2), t6.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t3.AsSpan(0, batch * n2), tWValues, t6.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tWValues, wRows, wCols, t3.AsSpan(0, batch * n2), t6.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t3.AsSpan(0, batch * n2), tWValues, t6.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * wRows);
             // t7 = W·t4
-            t7.AsSpan(0, batch * wRows).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVecAdd(WValues, wRows, wCols, t4.AsSpan(0, batch * n2), t7.AsSpan(0, batch * wRows));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddABt(t4.AsSpan(0, batch * n2), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(WValues, wRows, wCols, t4.AsSpan(0, batch * n2), t7.AsSpan(0, batch * wRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(t4.AsSpan(0, batch * n2), WValues, t7.AsSpan(0, batch * wRows), batch, wRows, wCols);
             float[] t8 = t6; // t6 is not read again: t8 overwrites it in place
             // t8 = t6 + t7
             for (int r = 0; r < batch; r++)
@@ -211,9 +208,8 @@ namespace Nets
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT5.AsSpan(0, batch * wRows), t4.AsSpan(0, batch * n2), hvW, wRows, n2, batch);
             float[] dT3 = workspace.dT3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT3, batch * n2);
             // ∂L/∂t3 = Wᵀ·∂L/∂t5
-            dT3.AsSpan(0, batch * n2).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, dT5.AsSpan(0, batch * wRows), dT3.AsSpan(0, batch * n2));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch * wRows), WValues, dT3.AsSpan(0, batch * n2), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(WValues, wRows, wCols, dT5.AsSpan(0, batch * wRows), dT3.AsSpan(0, batch * n2));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT5.AsSpan(0, batch * wRows), WValues, dT3.AsSpan(0, batch * n2), batch, wCols, wRows);
             var dBnGamma = gradient.Slice(bn.Gamma.Offset, bn.Gamma.Length); // ∂L/∂bn.Gamma = (∂bn/∂γ)ᵀ·∂L/∂t3
             if (training) global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardTraining(t1.AsSpan(0, batch * n2), dT3.AsSpan(0, batch * n2), default, batch, convOutChannels, side * side, bnGammaValues, workspace.t3Mean.AsSpan(0, convOutChannels), workspace.t3InvStd.AsSpan(0, convOutChannels), dBnGamma, default);
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t1.AsSpan(0, batch * n2), dT3.AsSpan(0, batch * n2), default, batch, convOutChannels, side * side, bnGammaValues, bn.RunningMean.Span, bn.RunningVariance.Span, bn.Epsilon, dBnGamma, default);
@@ -222,14 +218,12 @@ namespace Nets
             else global::SymbolicGrad.CompilerServices.Kernels.BatchNormBackwardEvaluation(t1.AsSpan(0, batch * n2), dT3.AsSpan(0, batch * n2), default, batch, convOutChannels, side * side, bnGammaValues, bn.RunningMean.Span, bn.RunningVariance.Span, bn.Epsilon, default, dBnBeta);
             float[] t10 = workspace.t10 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t10, batch * n2);
             // t10 = tWᵀ·∂L/∂t5
-            t10.AsSpan(0, batch * n2).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(tWValues, wRows, wCols, dT5.AsSpan(0, batch * wRows), t10.AsSpan(0, batch * n2));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(dT5.AsSpan(0, batch * wRows), tWValues, t10.AsSpan(0, batch * n2), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tWValues, wRows, wCols, dT5.AsSpan(0, batch * wRows), t10.AsSpan(0, batch * n2));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT5.AsSpan(0, batch * wRows), tWValues, t10.AsSpan(0, batch * n2), batch, wCols, wRows);
             float[] t11 = workspace.t11 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t11, batch * n2);
             // t11 = Wᵀ·t9
-            t11.AsSpan(0, batch * n2).Clear();
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVecAdd(WValues, wRows, wCols, t9.AsSpan(0, batch * wRows), t11.AsSpan(0, batch * n2));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAdd(t9.AsSpan(0, batch * wRows), WValues, t11.AsSpan(0, batch * n2), batch, wCols, wRows);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(WValues, wRows, wCols, t9.AsSpan(0, batch * wRows), t11.AsSpan(0, batch * n2));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t9.AsSpan(0, batch * wRows), WValues, t11.AsSpan(0, batch * n2), batch, wCols, wRows);
             float[] t12 = t10; // t10 is not read again: t12 overwrites it in place
             // t12 = t10 + t11
             for (int r = 0; r < batch; r++)
