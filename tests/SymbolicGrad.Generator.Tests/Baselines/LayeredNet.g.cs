@@ -127,7 +127,6 @@ namespace Digits
             int wlCols = W_l.Cols;
             var hValues = h.Span;
             var W_lValues = W_l.Span;
-            var b_lValues = b_l.Span;
 
             // Forward pass of layer l, for every sample r of the batch.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
@@ -136,37 +135,16 @@ namespace Digits
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] z = t1; // t1 is not read again: z overwrites it in place
             // z = t1 + b_l
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(z, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
-                for (; i < wlRows; i++)
-                    z[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerZRows { t1 = t1, z = z, wlRows = wlRows, b_l = b_l }, batch, wlRows); // on the worker pool for a large batch
             bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
             // c1 = l < W.Length − 1
             c1[0] = l < W.Length - 1;
             float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
             // t2 = max(z, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t2, r * wlRows + i, Lanes.Max(Lanes.Load(z, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    t2[r * wlRows + i] = MathF.Max(z[r * wlRows + i], 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerT2Rows { z = z, t2 = t2, wlRows = wlRows }, batch, wlRows); // on the worker pool for a large batch
             float[] h2 = z; // z is not read again: h2 overwrites it in place
             // h2 = c1 ? t2 : z
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t2, r * wlRows + i), Lanes.Load(z, r * wlRows + i)));
-                for (; i < wlRows; i++)
-                    h2[r * wlRows + i] = c1[0] ? t2[r * wlRows + i] : z[r * wlRows + i];
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerH2Rows { c1 = c1, t2 = t2, z = z, h2 = h2, wlRows = wlRows }, batch, wlRows); // on the worker pool for a large batch
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
         }
 
@@ -179,7 +157,6 @@ namespace Digits
             int hCols = h.Cols;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
-            var dHNextValues = dHNext.Span;
             var W_lValues = W_l.Span;
             bool[] c1 = workspace.c1;
             float[] t2 = workspace.t2;
@@ -188,24 +165,10 @@ namespace Digits
             // into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
             float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * wlRows);
             // ∂L/∂t2 = c1 ? dHNext : 0
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    dT2[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerDT2Rows { c1 = c1, dT2 = dT2, wlRows = wlRows, dHNext = dHNext }, batch, wlRows); // on the worker pool for a large batch
             float[] dZ = dT2; // dT2 is not read again: dZ overwrites it in place
             // ∂L/∂z = (c1 ? 0 : dHNext) + (t2 > 0 ? ∂L/∂t2 : 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dZ, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    dZ[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t2[r * wlRows + i] > 0f ? dT2[r * wlRows + i] : 0f);
-            }
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerDZRows { c1 = c1, t2 = t2, dT2 = dT2, dZ = dZ, wlRows = wlRows, dHNext = dHNext }, batch, wlRows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
                 // ∂L/∂W_l = Σ ∂L/∂z·hᵀ
@@ -327,6 +290,116 @@ namespace Digits
                 h = h2;
             }
             graph.Output("logits", h, global::SymbolicGrad.CompilerServices.OnnxType.Float, W[W.Length - 1].Rows);
+        }
+
+        /// <summary>Rows [first, end) of z = t1 + b_l in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerZRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] z;
+            internal int wlRows;
+            internal global::SymbolicGrad.Vec b_l;
+
+            public void Run(int first, int end)
+            {
+                var b_lValues = b_l.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(z, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                    for (; i < wlRows; i++)
+                        z[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of t2 = max(z, 0) in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] z;
+            internal float[] t2;
+            internal int wlRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(t2, r * wlRows + i, Lanes.Max(Lanes.Load(z, r * wlRows + i), Lanes.Splat(0f)));
+                    for (; i < wlRows; i++)
+                        t2[r * wlRows + i] = MathF.Max(z[r * wlRows + i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of h2 = c1 ? t2 : z in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerH2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal bool[] c1;
+            internal float[] t2;
+            internal float[] z;
+            internal float[] h2;
+            internal int wlRows;
+
+            public void Run(int first, int end)
+            {
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t2, r * wlRows + i), Lanes.Load(z, r * wlRows + i)));
+                    for (; i < wlRows; i++)
+                        h2[r * wlRows + i] = c1[0] ? t2[r * wlRows + i] : z[r * wlRows + i];
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂t2 = c1 ? dHNext : 0 in <c>LossLayerBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerDT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal bool[] c1;
+            internal float[] dT2;
+            internal int wlRows;
+            internal global::SymbolicGrad.Mat dHNext;
+
+            public void Run(int first, int end)
+            {
+                var dHNextValues = dHNext.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                    for (; i < wlRows; i++)
+                        dT2[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂z = (c1 ? 0 : dHNext) + (t2 &gt; 0 ? ∂L/∂t2 : 0) in <c>LossLayerBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerDZRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal bool[] c1;
+            internal float[] t2;
+            internal float[] dT2;
+            internal float[] dZ;
+            internal int wlRows;
+            internal global::SymbolicGrad.Mat dHNext;
+
+            public void Run(int first, int end)
+            {
+                var dHNextValues = dHNext.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dZ, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * wlRows + i), Lanes.Splat(0f)));
+                    for (; i < wlRows; i++)
+                        dZ[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t2[r * wlRows + i] > 0f ? dT2[r * wlRows + i] : 0f);
+                }
+            }
         }
     }
 }

@@ -199,7 +199,7 @@ internal static class LayerLoopWriter
     /// <summary>The workspace class and the methods of one layer.</summary>
     public static void WriteLayer(TensorCode outer, LayerLoopPlan loop)
     {
-        var c = new TensorCode(loop.Body) { Writer = outer.Writer };
+        var c = new TensorCode(loop.Body) { Writer = outer.Writer, RowLoops = outer.RowLoops }; // a layer's batched element loops run over rows on the pool too, as the method's own do
         var method = c.Method;
         var layer = loop.Body.Layer!;
         var dag = c.Dag;
