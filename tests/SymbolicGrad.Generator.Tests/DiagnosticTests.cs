@@ -137,6 +137,18 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0004_RefReadonlyParameterIsNamedWhole()
+    {
+        AssertReported("SG0004", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double y, [|ref|] readonly double x) => x * y;
+            }
+            """, "Parameter 'x' is declared 'ref readonly': a [Differentiable] method takes its parameters by value; remove the 'ref readonly' modifier");
+    }
+
+    [Fact]
     public void SG0004_OutParameter()
     {
         AssertReported("SG0004", Header + """
@@ -548,6 +560,21 @@ public sealed partial class DiagnosticTests
                 public static double F([|double x|], double dX) => x * dX;
             }
             """, "dX");
+    }
+
+    [Theory]
+    [InlineData("double[]", "cannot generate 'Span<double> dC'")]
+    [InlineData("ReadOnlySpan<float>", "cannot generate 'Span<float> dC'")]
+    public void SG0017_ArrayGradientNameCollidesWithParameterSaysSpan(string type, string generated)
+    {
+        // An array's gradient is a Span added into, not an out: the message names it as the signature will declare it.
+        AssertReported("SG0017", Header + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F([|{{type}} c|], double dC) => c[0] * dC;
+            }
+            """, generated);
     }
 
     [Theory]

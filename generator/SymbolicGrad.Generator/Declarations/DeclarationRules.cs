@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymbolicGrad.Generator.Diagnostics;
 using SymbolicGrad.Generator.Frontend;
+using SymbolicGrad.Generator.Ir;
 using SymbolicGrad.Generator.Pipeline;
 using MethodKind = SymbolicGrad.Generator.Pipeline.MethodKind;
 
@@ -149,7 +150,10 @@ internal static class DeclarationRules
             string gradientName = GradientName(parameter.Name);
             if (names.Add(gradientName)) continue;
             var at = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? Location.None;
-            string generated = kind == MethodKind.ScalarFunction ? $"out {gradientName}" : gradientName;
+            // Said as the generated signature declares it: an array's gradient is a span added into, a scalar's an out.
+            string generated = kind != MethodKind.ScalarFunction ? gradientName
+                : ArrayTypes.ElementKind(parameter.Type) is { } element ? $"Span<{element.Keyword()}> {gradientName}"
+                : $"out {gradientName}";
             diagnostics.Add(Diagnostic.Create(DiagnosticCatalogue.NameConflict, at, generated, gradientName, "another parameter"));
         }
     }

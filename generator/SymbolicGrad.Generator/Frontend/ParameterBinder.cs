@@ -43,7 +43,8 @@ internal static class ParameterBinder
             if (parameter.RefKind != RefKind.None)
             {
                 var modifier = syntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword));
-                string text = modifier is { } token && token != default ? token.Text : parameter.RefKind.ToString().ToLowerInvariant();
+                string text = parameter.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly" // two tokens: name both
+                    : modifier is { } token && token != default ? token.Text : parameter.RefKind.ToString().ToLowerInvariant();
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ByRefParameter,
                     modifier is { } m && m != default ? LocationInfo.From(m) : location, parameter.Name, text));
                 if (kind != MethodKind.ScalarFunction) continue;
