@@ -108,3 +108,36 @@ internal abstract class KernelLowering
     /// </summary>
     public virtual void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) => throw new NotSupportedException();
 }
+
+/// <summary>
+/// A layer's backward kernel (or its tangent) asked for one part: the input's part is written whole, a parameter's part
+/// is added (into a cleared buffer, a gradient, or the parameter store). One call serves all three ways in.
+/// </summary>
+internal abstract class LayerPartKernel : KernelLowering
+{
+    public override bool Accumulates => true;
+
+    /// <summary>What the node is, as the refusal of a negated term names it (e.g. "convolution gradient").</summary>
+    protected abstract string What { get; }
+
+    /// <summary>Whether the part asked for is the input's, which the kernel writes whole rather than adds.</summary>
+    protected abstract bool WritesWhole(Node n);
+
+    /// <summary>Calls the kernel with the part asked for going to <paramref name="output"/>.</summary>
+    protected abstract void Call(IKernelWriter w, Node n, string output);
+
+    public sealed override void Write(IKernelWriter w, Node n, int node)
+    {
+        if (!WritesWhole(n)) w.Line($"{w.Span(node)}.Clear();");
+        Call(w, n, w.Span(node));
+    }
+
+    public sealed override void AddInto(IKernelWriter w, Node n, string target, bool negated)
+    {
+        if (negated) throw new NotSupportedException($"a negated {What} term");
+        Call(w, n, target);
+    }
+
+    public sealed override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
+        AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
+}

@@ -142,26 +142,13 @@ internal static partial class OpTable
         tangents[0] is int tg ? b.Layer(Op.MaxPool2dGrad, null, 0, tg, b[node][1]) : null;
 
     /// <summary>The backward tangent kernel of the mode asked for one part: t(∂L/∂x) written, t(∂L/∂γ) added.</summary>
-    private sealed class BatchNormGradTangentKernel : KernelLowering
+    private sealed class BatchNormGradTangentKernel : LayerPartKernel
     {
-        public override bool Accumulates => true;
+        protected override string What => "batch-norm gradient tangent";
 
-        public override void Write(IKernelWriter w, Node n, int node)
-        {
-            if (NormGradPart(n) != 0) w.Line($"{w.Span(node)}.Clear();");
-            Call(w, n, w.Span(node));
-        }
+        protected override bool WritesWhole(Node n) => NormGradPart(n) == 0;
 
-        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
-        {
-            if (negated) throw new NotSupportedException("a negated batch-norm gradient tangent term");
-            Call(w, n, target);
-        }
-
-        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
-            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
-
-        private static void Call(IKernelWriter w, Node n, string output)
+        protected override void Call(IKernelWriter w, Node n, string output)
         {
             var forward = w[n[1]];
             var (channels, spatial) = Normalized(w.Dag, forward);
@@ -179,26 +166,13 @@ internal static partial class OpTable
     }
 
     /// <summary>The backward tangent kernel asked for one part: t(∂L/∂x) written, t(∂L/∂W) added.</summary>
-    private sealed class Conv2dGradTangentKernel : KernelLowering
+    private sealed class Conv2dGradTangentKernel : LayerPartKernel
     {
-        public override bool Accumulates => true;
+        protected override string What => "convolution gradient tangent";
 
-        public override void Write(IKernelWriter w, Node n, int node)
-        {
-            if (n.Value != 0) w.Line($"{w.Span(node)}.Clear();");
-            Call(w, n, w.Span(node));
-        }
+        protected override bool WritesWhole(Node n) => n.Value == 0;
 
-        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
-        {
-            if (negated) throw new NotSupportedException("a negated convolution gradient tangent term");
-            Call(w, n, target);
-        }
-
-        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
-            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
-
-        private static void Call(IKernelWriter w, Node n, string output)
+        protected override void Call(IKernelWriter w, Node n, string output)
         {
             var forward = w[n[1]];
             string geometry = w.Geometry, columns = w.Columns;

@@ -294,31 +294,13 @@ internal static partial class OpTable
     }
 
     /// <summary>The backward kernel of the mode, asked for one of ∂L/∂x (written), ∂L/∂γ, ∂L/∂β (added).</summary>
-    private sealed class BatchNormGradKernel : KernelLowering
+    private sealed class BatchNormGradKernel : LayerPartKernel
     {
-        public override bool Accumulates => true;
+        protected override string What => "batch-norm gradient";
 
-        public override void Write(IKernelWriter w, Node n, int node)
-        {
-            if (n.Value == 0)
-            {
-                Call(w, n, w.Span(node));
-                return;
-            }
-            w.Line($"{w.Span(node)}.Clear();");
-            Call(w, n, w.Span(node));
-        }
+        protected override bool WritesWhole(Node n) => n.Value == 0;
 
-        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
-        {
-            if (negated) throw new NotSupportedException("a negated batch-norm gradient term");
-            Call(w, n, target);
-        }
-
-        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
-            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
-
-        private static void Call(IKernelWriter w, Node n, string output)
+        protected override void Call(IKernelWriter w, Node n, string output)
         {
             var forward = w[n[1]];
             var (channels, spatial) = Normalized(w.Dag, forward);
@@ -371,26 +353,13 @@ internal static partial class OpTable
     }
 
     /// <summary>The backward kernel asked for one of ∂L/∂x (written), ∂L/∂W, ∂L/∂bias (added).</summary>
-    private sealed class Conv2dGradKernel : KernelLowering
+    private sealed class Conv2dGradKernel : LayerPartKernel
     {
-        public override bool Accumulates => true;
+        protected override string What => "convolution gradient";
 
-        public override void Write(IKernelWriter w, Node n, int node)
-        {
-            if (n.Value != 0) w.Line($"{w.Span(node)}.Clear();");
-            Call(w, n, w.Span(node));
-        }
+        protected override bool WritesWhole(Node n) => n.Value == 0;
 
-        public override void AddInto(IKernelWriter w, Node n, string target, bool negated)
-        {
-            if (negated) throw new NotSupportedException("a negated convolution gradient term");
-            Call(w, n, target);
-        }
-
-        public override void AddIntoStore(IKernelWriter w, Node n, string parameter, bool negated) =>
-            AddInto(w, n, $"{w.Parameters}.GradientToAdd({parameter})", negated);
-
-        private static void Call(IKernelWriter w, Node n, string output)
+        protected override void Call(IKernelWriter w, Node n, string output)
         {
             var forward = w[n[1]];
             string geometry = w.Geometry, columns = w.Columns;
