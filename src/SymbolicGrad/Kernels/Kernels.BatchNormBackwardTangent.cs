@@ -30,24 +30,9 @@ public static partial class Kernels
         ReadOnlySpan<float> tangentGamma, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
         Span<float> tangentGradGamma, Span<float> tangentGradBeta)
     {
-        const string where = "Kernels.BatchNormBackwardTangentEvaluation";
-        CheckBatchNorm(x.Length, gradOutput.Length, batch, channels, spatial, where, "x", "gradOutput");
-        if (!tangentInput.IsEmpty) Guard.VectorSpan(tangentInput.Length, x.Length, nameof(tangentInput), where, " (the length of x; or empty for zeros)");
-        if (!tangentGradOutput.IsEmpty) Guard.VectorSpan(tangentGradOutput.Length, x.Length, nameof(tangentGradOutput), where, " (the length of x; or empty for zeros)");
-        if (!tangentGradInput.IsEmpty)
-        {
-            Guard.VectorSpan(tangentGradInput.Length, x.Length, nameof(tangentGradInput), where, " (the length of x; or empty to skip it)");
-            Guard.NoOverlap(x, tangentGradInput, nameof(x), nameof(tangentGradInput), where);
-            Guard.NoOverlap(gradOutput, tangentGradInput, nameof(gradOutput), nameof(tangentGradInput), where);
-            Guard.NoOverlap(tangentGradOutput, tangentGradInput, nameof(tangentGradOutput), nameof(tangentGradInput), where);
-        }
-
-        PerChannel(gamma.Length, channels, "gamma", where);
-        OptionalPerChannel(tangentGamma.Length, channels, "tangentGamma", where);
-        PerChannel(runningMean.Length, channels, "runningMean", where);
-        PerChannel(runningVariance.Length, channels, "runningVariance", where);
-        OptionalPerChannel(tangentGradGamma.Length, channels, "tangentGradGamma", where);
-        OptionalPerChannel(tangentGradBeta.Length, channels, "tangentGradBeta", where);
+        CheckBackwardTangent(x, tangentInput, gradOutput, tangentGradOutput, tangentGradInput, batch, channels, spatial, gamma, tangentGamma,
+            runningMean.Length, "runningMean", runningVariance.Length, "runningVariance", tangentGradGamma, tangentGradBeta,
+            readsTangentInputWhileWriting: false, "Kernels.BatchNormBackwardTangentEvaluation");
         Span<float> invStd = stackalloc float[BatchNormChunk];
         for (int c0 = 0; c0 < channels; c0 += BatchNormChunk)
         {
@@ -104,26 +89,10 @@ public static partial class Kernels
         ReadOnlySpan<float> tangentGamma, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd,
         Span<float> tangentGradGamma, Span<float> tangentGradBeta)
     {
-        const string where = "Kernels.BatchNormBackwardTangentTraining";
-        CheckBatchNorm(x.Length, gradOutput.Length, batch, channels, spatial, where, "x", "gradOutput");
-        if (!tangentInput.IsEmpty) Guard.VectorSpan(tangentInput.Length, x.Length, nameof(tangentInput), where, " (the length of x; or empty for zeros)");
-        if (!tangentGradOutput.IsEmpty) Guard.VectorSpan(tangentGradOutput.Length, x.Length, nameof(tangentGradOutput), where, " (the length of x; or empty for zeros)");
-        if (!tangentGradInput.IsEmpty)
-        {
-            // Written after the channel's sums, but a channel's values are read again while they are written.
-            Guard.VectorSpan(tangentGradInput.Length, x.Length, nameof(tangentGradInput), where, " (the length of x; or empty to skip it)");
-            Guard.NoOverlap(x, tangentGradInput, nameof(x), nameof(tangentGradInput), where);
-            Guard.NoOverlap(tangentInput, tangentGradInput, nameof(tangentInput), nameof(tangentGradInput), where);
-            Guard.NoOverlap(gradOutput, tangentGradInput, nameof(gradOutput), nameof(tangentGradInput), where);
-            Guard.NoOverlap(tangentGradOutput, tangentGradInput, nameof(tangentGradOutput), nameof(tangentGradInput), where);
-        }
-
-        PerChannel(gamma.Length, channels, "gamma", where);
-        OptionalPerChannel(tangentGamma.Length, channels, "tangentGamma", where);
-        PerChannel(savedMean.Length, channels, "savedMean", where);
-        PerChannel(savedInvStd.Length, channels, "savedInvStd", where);
-        OptionalPerChannel(tangentGradGamma.Length, channels, "tangentGradGamma", where);
-        OptionalPerChannel(tangentGradBeta.Length, channels, "tangentGradBeta", where);
+        // Written after the channel's sums, but a channel's values are read again while they are written.
+        CheckBackwardTangent(x, tangentInput, gradOutput, tangentGradOutput, tangentGradInput, batch, channels, spatial, gamma, tangentGamma,
+            savedMean.Length, "savedMean", savedInvStd.Length, "savedInvStd", tangentGradGamma, tangentGradBeta,
+            readsTangentInputWhileWriting: true, "Kernels.BatchNormBackwardTangentTraining");
         double n = (double)batch * spatial;
         if (n == 0) return;
         for (int c = 0; c < channels; c++)
@@ -166,5 +135,35 @@ public static partial class Kernels
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The argument checks both backward tangents make, in one order: shapes, optional tangents, the written t(∂L/∂x)
+    /// apart from what it reads (also from tx where it is read again while written), then the per-channel spans with the
+    /// mode's two statistics between γ's and the gradients'.
+    /// </summary>
+    private static void CheckBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> tangentInput, ReadOnlySpan<float> gradOutput,
+        ReadOnlySpan<float> tangentGradOutput, Span<float> tangentGradInput, int batch, int channels, int spatial, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> tangentGamma, int firstStatistic, string firstName, int secondStatistic, string secondName,
+        Span<float> tangentGradGamma, Span<float> tangentGradBeta, bool readsTangentInputWhileWriting, string where)
+    {
+        CheckBatchNorm(x.Length, gradOutput.Length, batch, channels, spatial, where, "x", "gradOutput");
+        if (!tangentInput.IsEmpty) Guard.VectorSpan(tangentInput.Length, x.Length, nameof(tangentInput), where, " (the length of x; or empty for zeros)");
+        if (!tangentGradOutput.IsEmpty) Guard.VectorSpan(tangentGradOutput.Length, x.Length, nameof(tangentGradOutput), where, " (the length of x; or empty for zeros)");
+        if (!tangentGradInput.IsEmpty)
+        {
+            Guard.VectorSpan(tangentGradInput.Length, x.Length, nameof(tangentGradInput), where, " (the length of x; or empty to skip it)");
+            Guard.NoOverlap(x, tangentGradInput, nameof(x), nameof(tangentGradInput), where);
+            if (readsTangentInputWhileWriting) Guard.NoOverlap(tangentInput, tangentGradInput, nameof(tangentInput), nameof(tangentGradInput), where);
+            Guard.NoOverlap(gradOutput, tangentGradInput, nameof(gradOutput), nameof(tangentGradInput), where);
+            Guard.NoOverlap(tangentGradOutput, tangentGradInput, nameof(tangentGradOutput), nameof(tangentGradInput), where);
+        }
+
+        PerChannel(gamma.Length, channels, "gamma", where);
+        OptionalPerChannel(tangentGamma.Length, channels, "tangentGamma", where);
+        PerChannel(firstStatistic, channels, firstName, where);
+        PerChannel(secondStatistic, channels, secondName, where);
+        OptionalPerChannel(tangentGradGamma.Length, channels, "tangentGradGamma", where);
+        OptionalPerChannel(tangentGradBeta.Length, channels, "tangentGradBeta", where);
     }
 }
