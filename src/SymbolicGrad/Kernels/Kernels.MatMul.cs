@@ -49,12 +49,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMulAdd(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Cols != b.Rows || c.Rows != a.Rows || c.Cols != b.Cols)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMulAdd(a, b, c) computes c += a·b: a is {a} and b is {b}, so a.Cols must equal b.Rows and c must be Mat[{a.Rows}×{b.Cols}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.AB, a, b, c, "MatMulAdd", "+=");
         MatMulAdd(a.Span, b.Span, c.Span, a.Rows, b.Cols, a.Cols, alpha);
     }
 
@@ -102,12 +97,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMulAddABt(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Cols != b.Cols || c.Rows != a.Rows || c.Cols != b.Rows)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMulAddABt(a, b, c) computes c += a·bᵀ: a is {a} and b is {b}, so a.Cols must equal b.Cols and c must be Mat[{a.Rows}×{b.Rows}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.ABt, a, b, c, "MatMulAddABt", "+=");
         MatMulAddABt(a.Span, b.Span, c.Span, a.Rows, b.Rows, a.Cols, alpha);
     }
 
@@ -155,12 +145,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMulAddAtB(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Rows != b.Rows || c.Rows != a.Cols || c.Cols != b.Cols)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMulAddAtB(a, b, c) computes c += aᵀ·b: a is {a} and b is {b}, so a.Rows must equal b.Rows and c must be Mat[{a.Cols}×{b.Cols}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.AtB, a, b, c, "MatMulAddAtB", "+=");
         MatMulAddAtB(a.Span, b.Span, c.Span, a.Cols, b.Cols, a.Rows, alpha);
     }
 
@@ -169,6 +154,23 @@ public static partial class Kernels
         AB,
         ABt,
         AtB,
+    }
+
+    /// <summary>The shape check of a product's <see cref="Mat"/> form: op(a)·op(b) must fit, and c must be its shape.</summary>
+    private static void CheckViews(GemmLayout layout, Mat a, Mat b, Mat c, string name, string assign)
+    {
+        // The inner dimensions each layout multiplies over, and the shape of the product.
+        var (product, inner, innerA, innerB, rows, cols) = layout switch
+        {
+            GemmLayout.AB => ("a·b", "a.Cols must equal b.Rows", a.Cols, b.Rows, a.Rows, b.Cols),
+            GemmLayout.ABt => ("a·bᵀ", "a.Cols must equal b.Cols", a.Cols, b.Cols, a.Rows, b.Rows),
+            _ => ("aᵀ·b", "a.Rows must equal b.Rows", a.Rows, b.Rows, a.Cols, b.Cols),
+        };
+        if (innerA != innerB || c.Rows != rows || c.Cols != cols)
+        {
+            throw new ArgumentException(
+                $"Kernels.{name}(a, b, c) computes c {assign} {product}: a is {a} and b is {b}, so {inner} and c must be Mat[{rows}×{cols}]; c is {c}.");
+        }
     }
 
     // overwrite: C = α·op(A)·op(B), bit for bit what clearing C and adding gives (see SetStore), without reading C.

@@ -16,12 +16,7 @@ public static partial class Kernels
     /// <param name="y">Output vector, accumulated into; must not overlap a or x.</param>
     public static void MatVecAdd(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
     {
-        const string where = "Kernels.MatVecAdd";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(x.Length, cols, nameof(x), where, "A", rows, cols);
-        Guard.OperandOfMatrix(y.Length, rows, nameof(y), where, "A", rows, cols);
-        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
-        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        CheckMatVecSpans(a, rows, cols, x, y, transposed: false, "Kernels.MatVecAdd");
         if (rows == 0 || cols == 0)
         {
             return;
@@ -46,11 +41,7 @@ public static partial class Kernels
     /// <param name="y">Output vector of length A.Rows, accumulated into.</param>
     public static void MatVecAdd(Mat a, Vec x, Vec y)
     {
-        if (a.Cols != x.Length || a.Rows != y.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatVecAdd(a, x, y): a is {a}, so x must be Vec[{a.Cols}] and y Vec[{a.Rows}], but x is {x} and y is {y}.");
-        }
+        CheckMatVecViews(a, x, y, transposed: false, "MatVecAdd");
 
         MatVecAdd(a.Span, a.Rows, a.Cols, x.Span, y.Span);
     }
@@ -63,12 +54,7 @@ public static partial class Kernels
     /// <param name="y">Output vector, accumulated into; must not overlap a or x.</param>
     public static void MatTVecAdd(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
     {
-        const string where = "Kernels.MatTVecAdd";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(x.Length, rows, nameof(x), where, "A", rows, cols);
-        Guard.OperandOfMatrix(y.Length, cols, nameof(y), where, "A", rows, cols);
-        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
-        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        CheckMatVecSpans(a, rows, cols, x, y, transposed: true, "Kernels.MatTVecAdd");
         if (rows == 0 || cols == 0)
         {
             return;
@@ -93,11 +79,7 @@ public static partial class Kernels
     /// <param name="y">Output vector of length A.Cols, accumulated into.</param>
     public static void MatTVecAdd(Mat a, Vec x, Vec y)
     {
-        if (a.Rows != x.Length || a.Cols != y.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatTVecAdd(a, x, y): a is {a}, so x must be Vec[{a.Rows}] and y Vec[{a.Cols}], but x is {x} and y is {y}.");
-        }
+        CheckMatVecViews(a, x, y, transposed: true, "MatTVecAdd");
 
         MatTVecAdd(a.Span, a.Rows, a.Cols, x.Span, y.Span);
     }
@@ -115,12 +97,7 @@ public static partial class Kernels
     /// <param name="v">Row factor.</param>
     public static void OuterAdd(Span<float> a, int rows, int cols, float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
     {
-        const string where = "Kernels.OuterAdd";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(u.Length, rows, nameof(u), where, "A", rows, cols);
-        Guard.OperandOfMatrix(v.Length, cols, nameof(v), where, "A", rows, cols);
-        Guard.NoOverlap(u, a, nameof(u), nameof(a), where);
-        Guard.NoOverlap(v, a, nameof(v), nameof(a), where);
+        CheckOuterSpans(a, rows, cols, u, v, "Kernels.OuterAdd");
         if (rows == 0 || cols == 0)
         {
             return;
@@ -150,11 +127,7 @@ public static partial class Kernels
     /// <param name="v">Vector of length A.Cols.</param>
     public static void OuterAdd(Mat a, float alpha, Vec u, Vec v)
     {
-        if (a.Rows != u.Length || a.Cols != v.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.OuterAdd(a, alpha, u, v): a is {a}, so u must be Vec[{a.Rows}] and v Vec[{a.Cols}], but u is {u} and v is {v}.");
-        }
+        CheckOuterViews(a, u, v, "OuterAdd");
 
         OuterAdd(a.Span, a.Rows, a.Cols, alpha, u.Span, v.Span);
     }
@@ -338,6 +311,50 @@ public static partial class Kernels
             {
                 store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), Unsafe.Add(ref v, j), s);
             }
+        }
+    }
+
+    /// <summary>
+    /// The span checks of <c>y (+)= A·x</c> and, <paramref name="transposed"/>, <c>y (+)= Aᵀ·x</c>: A's size, x and y
+    /// the lengths A's side asks, y apart from what it reads.
+    /// </summary>
+    private static void CheckMatVecSpans(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y, bool transposed, string where)
+    {
+        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
+        Guard.OperandOfMatrix(x.Length, transposed ? rows : cols, nameof(x), where, "A", rows, cols);
+        Guard.OperandOfMatrix(y.Length, transposed ? cols : rows, nameof(y), where, "A", rows, cols);
+        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
+        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+    }
+
+    /// <summary>The shape check of a matrix–vector product's <see cref="Mat"/> form (x and y the lengths A's side asks).</summary>
+    private static void CheckMatVecViews(Mat a, Vec x, Vec y, bool transposed, string name)
+    {
+        int xLength = transposed ? a.Rows : a.Cols, yLength = transposed ? a.Cols : a.Rows;
+        if (xLength != x.Length || yLength != y.Length)
+        {
+            throw new ArgumentException(
+                $"Kernels.{name}(a, x, y): a is {a}, so x must be Vec[{xLength}] and y Vec[{yLength}], but x is {x} and y is {y}.");
+        }
+    }
+
+    /// <summary>The span checks of <c>A (+)= α·u·vᵀ</c>: A's size, u and v its sides, A apart from both.</summary>
+    private static void CheckOuterSpans(Span<float> a, int rows, int cols, ReadOnlySpan<float> u, ReadOnlySpan<float> v, string where)
+    {
+        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
+        Guard.OperandOfMatrix(u.Length, rows, nameof(u), where, "A", rows, cols);
+        Guard.OperandOfMatrix(v.Length, cols, nameof(v), where, "A", rows, cols);
+        Guard.NoOverlap(u, a, nameof(u), nameof(a), where);
+        Guard.NoOverlap(v, a, nameof(v), nameof(a), where);
+    }
+
+    /// <summary>The shape check of an outer product's <see cref="Mat"/> form.</summary>
+    private static void CheckOuterViews(Mat a, Vec u, Vec v, string name)
+    {
+        if (a.Rows != u.Length || a.Cols != v.Length)
+        {
+            throw new ArgumentException(
+                $"Kernels.{name}(a, alpha, u, v): a is {a}, so u must be Vec[{a.Rows}] and v Vec[{a.Cols}], but u is {u} and v is {v}.");
         }
     }
 }

@@ -36,12 +36,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMul(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Cols != b.Rows || c.Rows != a.Rows || c.Cols != b.Cols)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMul(a, b, c) computes c = a·b: a is {a} and b is {b}, so a.Cols must equal b.Rows and c must be Mat[{a.Rows}×{b.Cols}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.AB, a, b, c, "MatMul", "=");
         MatMul(a.Span, b.Span, c.Span, a.Rows, b.Cols, a.Cols, alpha);
     }
 
@@ -73,12 +68,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMulABt(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Cols != b.Cols || c.Rows != a.Rows || c.Cols != b.Rows)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMulABt(a, b, c) computes c = a·bᵀ: a is {a} and b is {b}, so a.Cols must equal b.Cols and c must be Mat[{a.Rows}×{b.Rows}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.ABt, a, b, c, "MatMulABt", "=");
         MatMulABt(a.Span, b.Span, c.Span, a.Rows, b.Rows, a.Cols, alpha);
     }
 
@@ -110,12 +100,7 @@ public static partial class Kernels
     /// <param name="alpha">Scale factor α.</param>
     public static void MatMulAtB(Mat a, Mat b, Mat c, float alpha = 1f)
     {
-        if (a.Rows != b.Rows || c.Rows != a.Cols || c.Cols != b.Cols)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatMulAtB(a, b, c) computes c = aᵀ·b: a is {a} and b is {b}, so a.Rows must equal b.Rows and c must be Mat[{a.Cols}×{b.Cols}]; c is {c}.");
-        }
-
+        CheckViews(GemmLayout.AtB, a, b, c, "MatMulAtB", "=");
         MatMulAtB(a.Span, b.Span, c.Span, a.Cols, b.Cols, a.Rows, alpha);
     }
 
@@ -130,12 +115,7 @@ public static partial class Kernels
     /// <param name="y">Output vector, written; must not overlap a or x.</param>
     public static void MatVec(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
     {
-        const string where = "Kernels.MatVec";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(x.Length, cols, nameof(x), where, "A", rows, cols);
-        Guard.OperandOfMatrix(y.Length, rows, nameof(y), where, "A", rows, cols);
-        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
-        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        CheckMatVecSpans(a, rows, cols, x, y, transposed: false, "Kernels.MatVec");
         if (rows == 0 || cols == 0 || !IsAccelerated || !KernelSwitches.OverwritingProducts)
         {
             y.Slice(0, rows).Clear();
@@ -156,11 +136,7 @@ public static partial class Kernels
     /// <param name="y">Output vector of length A.Rows, written.</param>
     public static void MatVec(Mat a, Vec x, Vec y)
     {
-        if (a.Cols != x.Length || a.Rows != y.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatVec(a, x, y): a is {a}, so x must be Vec[{a.Cols}] and y Vec[{a.Rows}], but x is {x} and y is {y}.");
-        }
+        CheckMatVecViews(a, x, y, transposed: false, "MatVec");
 
         MatVec(a.Span, a.Rows, a.Cols, x.Span, y.Span);
     }
@@ -177,12 +153,7 @@ public static partial class Kernels
     /// <param name="y">Output vector, written; must not overlap a or x.</param>
     public static void MatTVec(ReadOnlySpan<float> a, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
     {
-        const string where = "Kernels.MatTVec";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(x.Length, rows, nameof(x), where, "A", rows, cols);
-        Guard.OperandOfMatrix(y.Length, cols, nameof(y), where, "A", rows, cols);
-        Guard.NoOverlap(a, y, nameof(a), nameof(y), where);
-        Guard.NoOverlap(x, y, nameof(x), nameof(y), where);
+        CheckMatVecSpans(a, rows, cols, x, y, transposed: true, "Kernels.MatTVec");
         if (rows == 0 || cols == 0 || !IsAccelerated || !KernelSwitches.OverwritingProducts)
         {
             y.Slice(0, cols).Clear();
@@ -203,11 +174,7 @@ public static partial class Kernels
     /// <param name="y">Output vector of length A.Cols, written.</param>
     public static void MatTVec(Mat a, Vec x, Vec y)
     {
-        if (a.Rows != x.Length || a.Cols != y.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.MatTVec(a, x, y): a is {a}, so x must be Vec[{a.Rows}] and y Vec[{a.Cols}], but x is {x} and y is {y}.");
-        }
+        CheckMatVecViews(a, x, y, transposed: true, "MatTVec");
 
         MatTVec(a.Span, a.Rows, a.Cols, x.Span, y.Span);
     }
@@ -226,12 +193,7 @@ public static partial class Kernels
     /// <param name="v">Row factor.</param>
     public static void Outer(Span<float> a, int rows, int cols, float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
     {
-        const string where = "Kernels.Outer";
-        Guard.MatrixSpan(a.Length, rows, cols, nameof(a), where);
-        Guard.OperandOfMatrix(u.Length, rows, nameof(u), where, "A", rows, cols);
-        Guard.OperandOfMatrix(v.Length, cols, nameof(v), where, "A", rows, cols);
-        Guard.NoOverlap(u, a, nameof(u), nameof(a), where);
-        Guard.NoOverlap(v, a, nameof(v), nameof(a), where);
+        CheckOuterSpans(a, rows, cols, u, v, "Kernels.Outer");
         if (rows == 0 || cols == 0 || !IsAccelerated || !KernelSwitches.OverwritingProducts)
         {
             a.Slice(0, rows * cols).Clear();
@@ -254,11 +216,7 @@ public static partial class Kernels
     /// <param name="v">Vector of length A.Cols.</param>
     public static void Outer(Mat a, float alpha, Vec u, Vec v)
     {
-        if (a.Rows != u.Length || a.Cols != v.Length)
-        {
-            throw new ArgumentException(
-                $"Kernels.Outer(a, alpha, u, v): a is {a}, so u must be Vec[{a.Rows}] and v Vec[{a.Cols}], but u is {u} and v is {v}.");
-        }
+        CheckOuterViews(a, u, v, "Outer");
 
         Outer(a.Span, a.Rows, a.Cols, alpha, u.Span, v.Span);
     }
