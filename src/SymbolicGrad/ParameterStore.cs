@@ -244,20 +244,18 @@ public sealed partial class ParameterStore
     // The owner's Vec or Mat field (or element of a field array) that views storage at offset, if any.
     private string? OwnerFieldViewing(object? storage, int offset)
     {
-        for (var type = storage is null ? null : _owner?.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        if (storage is null)
         {
-            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            return null;
+        }
+
+        foreach (var (name, value) in OwnerFields())
+        {
+            foreach (var view in ViewsIn(name, value))
             {
-                string name = CleanFieldName(field.Name);
-                switch (field.GetValue(_owner))
+                if (ReferenceEquals(view.Storage, storage) && view.Offset == offset)
                 {
-                    case Vec v when ReferenceEquals(v.StorageObject, storage) && v.Offset == offset:
-                    case Mat m when ReferenceEquals(m.StorageObject, storage) && m.Offset == offset:
-                        return name;
-                    case Vec[] vs when Array.FindIndex(vs, v => ReferenceEquals(v.StorageObject, storage) && v.Offset == offset) is >= 0 and var i:
-                        return $"{name}[{i}]";
-                    case Mat[] ms when Array.FindIndex(ms, m => ReferenceEquals(m.StorageObject, storage) && m.Offset == offset) is >= 0 and var i:
-                        return $"{name}[{i}]";
+                    return view.Name;
                 }
             }
         }
@@ -268,61 +266,76 @@ public sealed partial class ParameterStore
     // Names parameters after the owner's fields that hold their views (also arrays of views), for Layout.
     private void NameFromOwnerFields()
     {
-        if (_owner is null)
+        foreach (var (name, value) in OwnerFields())
         {
-            return;
-        }
-
-        for (var type = _owner.GetType(); type is not null && type != typeof(object); type = type.BaseType)
-        {
-            var fields = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly);
-            foreach (var field in fields)
+            foreach (var view in ViewsIn(name, value))
             {
-                string name = CleanFieldName(field.Name);
-                switch (field.GetValue(_owner))
-                {
-                    case Vec v:
-                        NameView(v.StorageObject, v.Offset, v.Length, name);
-                        break;
-                    case Mat m:
-                        NameView(m.StorageObject, m.Offset, m.Length, name);
-                        break;
-                    case Vec[] vs:
-                        for (int i = 0; i < vs.Length; i++)
-                        {
-                            NameView(vs[i].StorageObject, vs[i].Offset, vs[i].Length, $"{name}[{i}]");
-                        }
-
-                        break;
-                    case Mat[] ms:
-                        for (int i = 0; i < ms.Length; i++)
-                        {
-                            NameView(ms[i].StorageObject, ms[i].Offset, ms[i].Length, $"{name}[{i}]");
-                        }
-
-                        break;
-                    case BatchNorm bn:
-                        NameLayer(bn.Store, bn.Naming, name);
-                        break;
-                    case Conv2d conv:
-                        NameLayer(conv.Store, conv.Naming, name);
-                        break;
-                    case BatchNorm?[] bns:
-                        for (int i = 0; i < bns.Length; i++)
-                        {
-                            NameLayer(bns[i]?.Store, bns[i]?.Naming, $"{name}[{i}]");
-                        }
-
-                        break;
-                    case Conv2d?[] convs:
-                        for (int i = 0; i < convs.Length; i++)
-                        {
-                            NameLayer(convs[i]?.Store, convs[i]?.Naming, $"{name}[{i}]");
-                        }
-
-                        break;
-                }
+                NameView(view.Storage, view.Offset, view.Length, view.Name);
             }
+
+            switch (value)
+            {
+                case BatchNorm bn:
+                    NameLayer(bn.Store, bn.Naming, name);
+                    break;
+                case Conv2d conv:
+                    NameLayer(conv.Store, conv.Naming, name);
+                    break;
+                case BatchNorm?[] bns:
+                    for (int i = 0; i < bns.Length; i++)
+                    {
+                        NameLayer(bns[i]?.Store, bns[i]?.Naming, $"{name}[{i}]");
+                    }
+
+                    break;
+                case Conv2d?[] convs:
+                    for (int i = 0; i < convs.Length; i++)
+                    {
+                        NameLayer(convs[i]?.Store, convs[i]?.Naming, $"{name}[{i}]");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    // The owner's instance fields, its base types' too, each with its name as the user wrote it and its value.
+    private IEnumerable<(string Name, object? Value)> OwnerFields()
+    {
+        for (var type = _owner?.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                yield return (CleanFieldName(field.Name), field.GetValue(_owner));
+            }
+        }
+    }
+
+    // The Vec and Mat views a field holds (itself, or each element of an array of them), named as the user reads them.
+    private static IEnumerable<(string Name, object? Storage, int Offset, int Length)> ViewsIn(string name, object? value)
+    {
+        switch (value)
+        {
+            case Vec v:
+                yield return (name, v.StorageObject, v.Offset, v.Length);
+                break;
+            case Mat m:
+                yield return (name, m.StorageObject, m.Offset, m.Length);
+                break;
+            case Vec[] vs:
+                for (int i = 0; i < vs.Length; i++)
+                {
+                    yield return ($"{name}[{i}]", vs[i].StorageObject, vs[i].Offset, vs[i].Length);
+                }
+
+                break;
+            case Mat[] ms:
+                for (int i = 0; i < ms.Length; i++)
+                {
+                    yield return ($"{name}[{i}]", ms[i].StorageObject, ms[i].Offset, ms[i].Length);
+                }
+
+                break;
         }
     }
 
