@@ -15,6 +15,19 @@ internal static class LayerBranchPlans
 {
     public static LayerBranchesPlan? Of(ProgramPlan layer, LayerBranchesModel branches)
     {
+        try
+        {
+            return Plan(layer, branches);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            // The forms only make the layer faster: where they cannot be planned, its one form stays.
+            return null;
+        }
+    }
+
+    private static LayerBranchesPlan? Plan(ProgramPlan layer, LayerBranchesModel branches)
+    {
         var whenTrue = Planner.Plan(branches.WhenTrue, out _);
         var whenFalse = Planner.Plan(branches.WhenFalse, out _);
         var forms = new[] { whenTrue, whenFalse };

@@ -17,6 +17,19 @@ internal static class LayerBranches
     /// <summary>The layer's two forms, differentiated by <paramref name="differentiate"/>; null when it has no such select.</summary>
     public static LayerBranchesModel? Of(MethodModel body, Func<MethodModel, GradientModel?> differentiate)
     {
+        try
+        {
+            return Split(body, differentiate);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The forms only make the layer faster: where they cannot be built, its one form (selects per element) stays.
+            return null;
+        }
+    }
+
+    private static LayerBranchesModel? Split(MethodModel body, Func<MethodModel, GradientModel?> differentiate)
+    {
         if (UniformCondition(body) is not int condition) return null;
         if (Specialize(body, condition, true, "Then") is not { } whenTrue || Specialize(body, condition, false, "Else") is not { } whenFalse) return null;
         if (differentiate(whenTrue) is not { } trueModel || differentiate(whenFalse) is not { } falseModel) return null;
