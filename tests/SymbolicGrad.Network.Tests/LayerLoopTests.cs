@@ -60,6 +60,55 @@ public sealed class LayerLoopTests
     }
 
     [Fact]
+    public void A_batch_large_enough_for_the_worker_pool_matches_the_net_unrolled_bit_for_bit()
+    {
+        // Each layer runs the form of its condition (ReLU or not) as one pass over rows split across threads.
+        var loop = new LayerLoopNet([5, 7, 6, 3], seed: 21);
+        var unrolled = new UnrolledLayerNet(seed: 21);
+        var (x, labels) = Data(700, 5, 3, seed: 8);
+        float a = loop.LossGradientBatch(x, labels);
+        float b = unrolled.LossGradientBatch(x, labels);
+        Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(a));
+        Assert.Equal(unrolled.Parameters.Gradients.ToArray(), loop.Parameters.Gradients.ToArray());
+        // A second step on the same (warm) workspaces gives the same again.
+        Assert.Equal(BitConverter.SingleToInt32Bits(a), BitConverter.SingleToInt32Bits(loop.LossGradientBatch(x, labels)));
+        Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(unrolled.LossGradientBatch(x, labels)));
+        Assert.Equal(unrolled.Parameters.Gradients.ToArray(), loop.Parameters.Gradients.ToArray());
+    }
+
+    [Fact]
+    public void One_layer_is_the_last_layer_without_relu_and_matches_it_written_out_bit_for_bit()
+    {
+        var loop = new LayerLoopNet([5, 3], seed: 6);
+        var unrolled = new OneLayerNet(seed: 6);
+        Assert.Equal(unrolled.Parameters.Values.ToArray(), loop.Parameters.Values.ToArray());
+        var (x, labels) = Data(9, 5, 3, seed: 4);
+        x[2, 1] = -40f; // logits far below zero: a ReLU would have cut them
+        float a = loop.LossGradientBatch(x, labels);
+        float b = unrolled.LossGradientBatch(x, labels);
+        Assert.Equal(BitConverter.SingleToInt32Bits(b), BitConverter.SingleToInt32Bits(a));
+        Assert.Equal(unrolled.Parameters.Gradients.ToArray(), loop.Parameters.Gradients.ToArray());
+        Assert.Contains(loop.Parameters.Gradients.ToArray(), g => g < 0);
+    }
+
+    [Fact]
+    public void NaN_in_a_sample_gives_the_gradient_of_the_net_unrolled_NaN_for_NaN()
+    {
+        var loop = new LayerLoopNet([5, 7, 6, 3], seed: 13);
+        var unrolled = new UnrolledLayerNet(seed: 13);
+        var (x, labels) = Data(6, 5, 3, seed: 3);
+        x[4, 0] = float.NaN;
+        float a = loop.LossGradientBatch(x, labels);
+        float b = unrolled.LossGradientBatch(x, labels);
+        Assert.True(float.IsNaN(a) && float.IsNaN(b));
+        var gradients = loop.Parameters.Gradients.ToArray();
+        Assert.Equal(unrolled.Parameters.Gradients.ToArray().Select(float.IsNaN), gradients.Select(float.IsNaN));
+        Assert.Contains(gradients, float.IsNaN);
+        var finite = Enumerable.Range(0, gradients.Length).Where(k => !float.IsNaN(gradients[k])).ToList();
+        Assert.Equal(finite.Select(k => unrolled.Parameters.Gradients[k]), finite.Select(k => gradients[k]));
+    }
+
+    [Fact]
     public void The_last_layer_decides_the_number_of_classes_that_labels_are_checked_against()
     {
         var net = new LayerLoopNet([5, 7, 4], seed: 3);

@@ -14,6 +14,7 @@ internal sealed record AdjointOf(int Adjoint, int Primal);
 /// <param name="Recomputed">Backward nodes that recompute or restore a named forward value inside a reverse loop, with that value's name.</param>
 /// <param name="ExtraRoots">Further values the code computes (a derived method's tangent, Hessian entries).</param>
 /// <param name="FirstLayers">In a model method's Jvp, the first layer's Jvp of each loop over layers whose first vector the direction does not move.</param>
+/// <param name="Branches">For one layer of a loop over layers whose selects hang on a condition of the counter: the layer differentiated once per value of that condition.</param>
 internal sealed record GradientModel(
     MethodModel Method,
     Dag Graph,
@@ -23,7 +24,8 @@ internal sealed record GradientModel(
     EquatableArray<NodeName> Recomputed,
     EquatableArray<int> ExtraRoots = default,
     EquatableArray<GradientModel> LayerLoops = default,
-    EquatableArray<FirstLayerModel> FirstLayers = default)
+    EquatableArray<FirstLayerModel> FirstLayers = default,
+    LayerBranchesModel? Branches = null)
 {
     /// <summary>
     /// A model method's derived code that adds its fields' "gradients" into slices of buffers the caller passes (a model
@@ -34,6 +36,15 @@ internal sealed record GradientModel(
 
 /// <summary>The Jvp of the first layer of loop <paramref name="Loop"/>, from a vector without a tangent (the data).</summary>
 internal sealed record FirstLayerModel(int Loop, GradientModel Model);
+
+/// <summary>
+/// One layer of a loop over layers specialized on a condition that is the same for every element of the layer (it reads
+/// only the counter, constants and lengths: <c>l &lt; W.Length - 1 ? Relu(z) : z</c>): the layer differentiated with the
+/// condition true (<paramref name="WhenTrue"/>) and false (<paramref name="WhenFalse"/>), so a select on it picks a
+/// branch for the whole layer instead of an element at a time.
+/// </summary>
+/// <param name="Condition">The condition's node in the layer's own graph.</param>
+internal sealed record LayerBranchesModel(int Condition, GradientModel WhenTrue, GradientModel WhenFalse);
 
 /// <summary>The outcome of differentiation: a model when there is one, and every diagnostic so far.</summary>
 internal sealed record TransformResult(GradientModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

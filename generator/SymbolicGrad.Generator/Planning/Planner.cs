@@ -61,6 +61,7 @@ internal static class Planner
         {
             string stem = char.ToLowerInvariant(loop.Body.Name[0]) + loop.Body.Name.Substring(1);
             var plan = new LayerLoopPlan(loop, Plan(body, out _), names.Allocate(stem + "s"));
+            if (body.Branches is { } branches) plan = plan with { Branches = LayerBranchPlans.Of(plan.Body, branches) };
             var first = model.FirstLayers.FirstOrDefault(f => f.Loop == loop.Index);
             return first is null ? plan : plan with { First = Plan(first.Model, out _), FirstWorkspace = names.Allocate(stem + "First") };
         }).ToEquatableArray();

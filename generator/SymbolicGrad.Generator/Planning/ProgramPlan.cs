@@ -218,7 +218,26 @@ internal sealed record ProgramPlan(
 /// <param name="Workspaces">The field of the method's workspace holding one workspace of the layer per layer.</param>
 /// <param name="First">In a Jvp whose loop starts from the data, the plan of the first layer's Jvp without an input tangent.</param>
 /// <param name="FirstWorkspace">The field of the method's workspace holding <paramref name="First"/>'s workspace.</param>
-internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces, ProgramPlan? First = null, string? FirstWorkspace = null);
+/// <param name="Branches">Where the layer's selects hang on a condition of the counter: its passes per value of the condition.</param>
+internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces, ProgramPlan? First = null, string? FirstWorkspace = null,
+    LayerBranchesPlan? Branches = null);
+
+/// <summary>
+/// One layer's passes per value of a condition that holds for the whole layer or not at all (see
+/// <see cref="Transforms.LayerBranches"/>): the layer's forward pass evaluates it once, keeps it in the layer's workspace
+/// field <paramref name="Taken"/> and runs the passes of that value; its backward pass runs the matching backward pass.
+/// The two forms share the layer's workspace class: each field either holds the same value's buffer in both or is one
+/// form's alone.
+/// </summary>
+/// <param name="Condition">The condition's node in the graph of the layer's plan (<see cref="LayerLoopPlan.Body"/>).</param>
+/// <param name="WhenTrue">The layer's plan with the condition true.</param>
+/// <param name="WhenFalse">The layer's plan with the condition false.</param>
+/// <param name="Taken">The layer workspace's bool field keeping the condition's value from the forward pass for the backward pass.</param>
+/// <param name="Fields">The layer workspace's buffers: those of both forms, each name once.</param>
+internal sealed record LayerBranchesPlan(int Condition, ProgramPlan WhenTrue, ProgramPlan WhenFalse, string Taken, EquatableArray<WorkspaceField> Fields);
+
+/// <summary>A buffer field of a workspace class: <c>internal T[] Name</c>.</summary>
+internal sealed record WorkspaceField(string Name, ScalarKind Kind);
 
 /// <summary>Names of a layer's code beyond a model method's.</summary>
 /// <param name="Output">The layer workspace's field keeping the layer's output (a <c>Mat</c>) for the next layer's backward pass.</param>

@@ -80,6 +80,45 @@ internal sealed class TensorStorage
         {
             if (reachable[id] && dag[id].Kind == ScalarKind.Boolean && dag[id].Rank > 0 && !Forced.Contains(id)) Excluded.Add(id);
         }
+        if (method.Layer is { IsJvp: false, IsHvp: false }) ExcludeFusedLocals(model, reachable);
+    }
+
+    /// <summary>
+    /// In one layer of a loop over layers, a vector the user named (<c>Vec z = W[l] * h + b[l];</c>) that only element-wise
+    /// values of the forward pass read is computed inside their loops, not stored: <c>h = max(t1 + b_l, 0)</c> is then one
+    /// pass over the layer, as in the same layer written without the local. Read by more than one value, it is inlined
+    /// only if it is one add, subtract, multiply or negation (recomputing it costs less than a pass over memory).
+    /// </summary>
+    private void ExcludeFusedLocals(GradientModel model, bool[] reachable)
+    {
+        var dag = model.Graph;
+        var roots = new HashSet<int>(Schedule.Roots(model));
+        var readers = new List<int>[dag.Count];
+        for (int id = 0; id < dag.Count; id++)
+        {
+            if (!reachable[id]) continue;
+            foreach (int arg in dag[id].Args) (readers[arg] ??= new List<int>()).Add(id);
+        }
+        foreach (var local in model.Method.LocalNames)
+        {
+            int id = local.Node;
+            var n = dag[id];
+            if (!reachable[id] || id >= model.FirstBackwardNode || roots.Contains(id) || Forced.Contains(id) || n.Rank != 1 || !IsElementwise(n)
+                || readers[id] is not { Count: > 0 } read || read.Any(r => r >= model.FirstBackwardNode || !IsElementwise(dag[r])))
+            {
+                continue;
+            }
+            if (read.Distinct().Count() > 1 && n.Op is not (Op.Add or Op.Sub or Op.Mul or Op.Neg)) continue;
+            Excluded.Add(id);
+        }
+    }
+
+    /// <summary>Written inline, element k from element k of its operands.</summary>
+    private static bool IsElementwise(Node n)
+    {
+        var def = OpTable.Of(n.Op);
+        return n.Arity > 0 && def.Kernel is null && !def.Is(OpTraits.Structural) && !def.Is(OpTraits.Indexed) && !def.Is(OpTraits.Control)
+            && !def.Is(OpTraits.View) && !def.Is(OpTraits.Pinned) && !def.Is(OpTraits.Effect);
     }
 
     /// <summary>A term its kernel adds straight into the gradient: Σ g·xᵀ, or Σ_batch e of the parameter's rank.</summary>

@@ -40,7 +40,7 @@ internal static class ReverseMode
         builder.BuildingDerivatives = true;
         var activity = Activity.Analyse(method);
         // A model method's loops over layers are differentiated as methods of their own (one layer each).
-        var layerLoops = method.LayerLoops.Select(loop => Differentiate(loop.Body, EquatableArray<DiagnosticInfo>.Empty)).ToList();
+        var layerLoops = method.LayerLoops.Select(loop => WithBranches(Differentiate(loop.Body, EquatableArray<DiagnosticInfo>.Empty), loop.Body)).ToList();
         foreach (var body in layerLoops) earlier = earlier.Concat(body.Diagnostics).ToEquatableArray();
         if (layerLoops.Any(l => l.Model is null)) return new TransformResult(null, earlier);
         var diagnostics = earlier.ToList();
@@ -89,4 +89,10 @@ internal static class ReverseMode
             LayerLoops: layerLoops.Select(l => l.Model!).ToEquatableArray());
         return new TransformResult(model, diagnostics.ToEquatableArray());
     }
+
+    /// <summary>A layer's gradient with its forms per value of a condition of the counter, where it has one (<see cref="LayerBranches"/>).</summary>
+    private static TransformResult WithBranches(TransformResult layer, MethodModel body) =>
+        layer.Model is { } model && LayerBranches.Of(body, form => Differentiate(form, EquatableArray<DiagnosticInfo>.Empty).Model) is { } branches
+            ? layer with { Model = model with { Branches = branches } }
+            : layer;
 }

@@ -105,23 +105,95 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public void LossBackward(LossWorkspace workspace, global::SymbolicGrad.Vec x, int label) => LossBackwardBatch(workspace, new global::SymbolicGrad.Mat(x.Array, x.Offset, 1, x.Length), new global::System.ReadOnlySpan<int>(in label));
 
-        /// <summary>The buffers of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch: grown to the largest batch seen, then reused.</summary>
+        /// <summary>The buffers of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch: grown to the largest batch seen, then reused. The layer runs one of two forms (LossLayerThen where c1 holds, LossLayerElse where not); each keeps its buffers here.</summary>
         internal sealed class LossLayerWorkspace
         {
             internal float[] t1 = global::System.Array.Empty<float>();
-            internal bool[] c1 = global::System.Array.Empty<bool>();
-            internal float[] t2 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
             internal float[] dH = global::System.Array.Empty<float>();
+            internal bool c1; // l < W.Length − 1 when the forward pass ran: the form whose backward pass runs
             internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
             internal global::SymbolicGrad.Mat gradient; // ∂L/∂(the layer's input), the previous layer's seed
         }
 
-        /// <summary>The forward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch (one sample per row): keeps its values in <paramref name="workspace"/>, its output in <c>output</c>.</summary>
+        /// <summary>The forward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch (one sample per row): l &lt; W.Length − 1 holds for the whole layer or not at all, so it runs the forward pass of the form for its value (keeping the value in <c>c1</c>), which keeps its values in <paramref name="workspace"/>, its output in <c>output</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerForwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
         {
             LossLayerCheckArguments(h, l, W_l, b_l);
+            // c1 = l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
+            workspace.c1 = l < W.Length - 1;
+            if (workspace.c1) LossLayerThenForwardBatch(workspace, h, l, W_l, b_l);
+            else LossLayerElseForwardBatch(workspace, h, l, W_l, b_l);
+        }
+
+        /// <summary>The backward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: runs the backward pass of the form the forward pass ran (<c>c1</c>), which from <paramref name="dHNext"/> = ∂L/∂(its output) adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name="inputGradient"/>, keeps ∂L/∂h in <c>gradient</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerBackwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::SymbolicGrad.Mat dHNext, bool inputGradient)
+        {
+            LossLayerCheckArguments(h, l, W_l, b_l);
+            if (workspace.c1) LossLayerThenBackwardBatch(workspace, h, l, W_l, b_l, dHNext, inputGradient);
+            else LossLayerElseBackwardBatch(workspace, h, l, W_l, b_l, dHNext, inputGradient);
+        }
+
+        /// <summary>The forward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true, for a batch (one sample per row): keeps its values in <paramref name="workspace"/>, its output in <c>output</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenForwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+
+            // Forward pass of layer l, for every sample r of the batch.
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = max(t1 + b_l, 0)
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerThenH2Rows { t1 = t1, h2 = h2, wlRows = wlRows, b_l = b_l }, batch, wlRows); // on the worker pool for a large batch
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+        }
+
+        /// <summary>The backward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name="inputGradient"/>, keeps ∂L/∂h in <c>gradient</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenBackwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::SymbolicGrad.Mat dHNext, bool inputGradient)
+        {
+            int batch = h.Rows;
+            int hCols = h.Cols;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var W_lValues = W_l.Span;
+            float[] h2 = workspace.t1;
+
+            // Backward pass of layer l: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added
+            // into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
+            float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * wlRows);
+            // ∂L/∂(t1 + b_l) = h2 > 0 ? dHNext : 0
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerThenDT2Rows { h2 = h2, dT2 = dT2, wlRows = wlRows, dHNext = dHNext }, batch, wlRows); // on the worker pool for a large batch
+            lock (Parameters.GradientLock)
+            {
+                // ∂L/∂W_l = Σ ∂L/∂(t1 + b_l)·hᵀ
+                Parameters.AddOuterProducts(W_l, new global::SymbolicGrad.Mat(dT2, 0, batch, wlRows), h);
+                // ∂L/∂b_l = Σ_batch ∂L/∂(t1 + b_l)
+                Parameters.AddColumnSums(b_l, new global::SymbolicGrad.Mat(dT2, 0, batch, wlRows));
+            }
+            if (inputGradient)
+            {
+                float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
+                // ∂L/∂h = W_lᵀ·∂L/∂(t1 + b_l)
+                if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dT2.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
+                else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT2.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            }
+            workspace.gradient = inputGradient ? new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols) : default;
+        }
+
+        /// <summary>The forward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false, for a batch (one sample per row): keeps its values in <paramref name="workspace"/>, its output in <c>output</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerElseForwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
+        {
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -135,53 +207,36 @@ namespace Digits
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
             float[] z = t1; // t1 is not read again: z overwrites it in place
             // z = t1 + b_l
-            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerZRows { t1 = t1, z = z, wlRows = wlRows, b_l = b_l }, batch, wlRows); // on the worker pool for a large batch
-            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
-            // c1 = l < W.Length − 1
-            c1[0] = l < W.Length - 1;
-            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
-            // t2 = max(z, 0)
-            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerT2Rows { z = z, t2 = t2, wlRows = wlRows }, batch, wlRows); // on the worker pool for a large batch
-            float[] h2 = z; // z is not read again: h2 overwrites it in place
-            // h2 = c1 ? t2 : z
-            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerH2Rows { c1 = c1, t2 = t2, z = z, h2 = h2, wlRows = wlRows }, batch, wlRows); // on the worker pool for a large batch
-            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerElseZRows { t1 = t1, z = z, wlRows = wlRows, b_l = b_l }, batch, wlRows); // on the worker pool for a large batch
+            workspace.output = new global::SymbolicGrad.Mat(z, 0, batch, wlRows);
         }
 
-        /// <summary>The backward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name="inputGradient"/>, keeps ∂L/∂h in <c>gradient</c>.</summary>
+        /// <summary>The backward pass of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name="inputGradient"/>, keeps ∂L/∂h in <c>gradient</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        private void LossLayerBackwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::SymbolicGrad.Mat dHNext, bool inputGradient)
+        private void LossLayerElseBackwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::SymbolicGrad.Mat dHNext, bool inputGradient)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
             int batch = h.Rows;
             int hCols = h.Cols;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
+            var dHNextValues = dHNext.Span;
             var W_lValues = W_l.Span;
-            bool[] c1 = workspace.c1;
-            float[] t2 = workspace.t2;
 
             // Backward pass of layer l: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added
             // into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.
-            float[] dT2 = workspace.dT2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT2, batch * wlRows);
-            // ∂L/∂t2 = c1 ? dHNext : 0
-            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerDT2Rows { c1 = c1, dT2 = dT2, wlRows = wlRows, dHNext = dHNext }, batch, wlRows); // on the worker pool for a large batch
-            float[] dZ = dT2; // dT2 is not read again: dZ overwrites it in place
-            // ∂L/∂z = (c1 ? 0 : dHNext) + (t2 > 0 ? ∂L/∂t2 : 0)
-            global::SymbolicGrad.CompilerServices.RowLoop.Run(new LossLayerDZRows { c1 = c1, t2 = t2, dT2 = dT2, dZ = dZ, wlRows = wlRows, dHNext = dHNext }, batch, wlRows); // on the worker pool for a large batch
             lock (Parameters.GradientLock)
             {
-                // ∂L/∂W_l = Σ ∂L/∂z·hᵀ
-                Parameters.AddOuterProducts(W_l, new global::SymbolicGrad.Mat(dZ, 0, batch, wlRows), h);
-                // ∂L/∂b_l = Σ_batch ∂L/∂z
-                Parameters.AddColumnSums(b_l, new global::SymbolicGrad.Mat(dZ, 0, batch, wlRows));
+                // ∂L/∂W_l = Σ dHNext·hᵀ
+                Parameters.AddOuterProducts(W_l, dHNext, h);
+                // ∂L/∂b_l = Σ_batch dHNext
+                Parameters.AddColumnSums(b_l, dHNext);
             }
             if (inputGradient)
             {
                 float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
-                // ∂L/∂h = W_lᵀ·∂L/∂z
-                if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dZ.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
-                else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dZ.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+                // ∂L/∂h = W_lᵀ·dHNext
+                if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dHNextValues, dH.AsSpan(0, batch * hCols));
+                else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dHNextValues, W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
             }
             workspace.gradient = inputGradient ? new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols) : default;
         }
@@ -282,18 +337,62 @@ namespace Digits
                 var W_l = W[l];
                 var b_l = b[l];
                 var t1 = graph.Node("Gemm", "t1", new[] { h, graph.Weight("W", l, W_l) }, global::SymbolicGrad.CompilerServices.OnnxAttribute.Int("transB", 1));
-                var z = graph.Node("Add", "z", new[] { t1, graph.Weight("b", l, b_l) });
+                var add = graph.Node("Add", "add", new[] { t1, graph.Weight("b", l, b_l) });
                 var sub = W.Length - 1;
                 var c1 = l < sub;
-                var t2 = graph.Node("Max", "t2", new[] { z, graph.Constant(0f) });
-                var h2 = c1 ? t2 : z;
+                var t2 = graph.Node("Max", "t2", new[] { add, graph.Constant(0f) });
+                var h2 = c1 ? t2 : add;
                 h = h2;
             }
             graph.Output("logits", h, global::SymbolicGrad.CompilerServices.OnnxType.Float, W[W.Length - 1].Rows);
         }
 
-        /// <summary>Rows [first, end) of z = t1 + b_l in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
-        private struct LossLayerZRows : global::SymbolicGrad.CompilerServices.IRowLoop
+        /// <summary>Rows [first, end) of h2 = max(t1 + b_l, 0) in <c>LossLayerThenForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerThenH2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] t1;
+            internal float[] h2;
+            internal int wlRows;
+            internal global::SymbolicGrad.Vec b_l;
+
+            public void Run(int first, int end)
+            {
+                var b_lValues = b_l.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
+                    for (; i < wlRows; i++)
+                        h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of ∂L/∂(t1 + b_l) = h2 &gt; 0 ? dHNext : 0 in <c>LossLayerThenBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerThenDT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
+        {
+            internal float[] h2;
+            internal float[] dT2;
+            internal int wlRows;
+            internal global::SymbolicGrad.Mat dHNext;
+
+            public void Run(int first, int end)
+            {
+                var dHNextValues = dHNext.Span;
+                for (int r = first; r < end; r++)
+                {
+                    int i = 0;
+                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                        Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                    for (; i < wlRows; i++)
+                        dT2[r * wlRows + i] = h2[r * wlRows + i] > 0f ? dHNextValues[r * wlRows + i] : 0f;
+                }
+            }
+        }
+
+        /// <summary>Rows [first, end) of z = t1 + b_l in <c>LossLayerElseForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
+        private struct LossLayerElseZRows : global::SymbolicGrad.CompilerServices.IRowLoop
         {
             internal float[] t1;
             internal float[] z;
@@ -310,94 +409,6 @@ namespace Digits
                         Lanes.Store(z, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
                     for (; i < wlRows; i++)
                         z[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
-                }
-            }
-        }
-
-        /// <summary>Rows [first, end) of t2 = max(z, 0) in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
-        private struct LossLayerT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
-        {
-            internal float[] z;
-            internal float[] t2;
-            internal int wlRows;
-
-            public void Run(int first, int end)
-            {
-                for (int r = first; r < end; r++)
-                {
-                    int i = 0;
-                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * wlRows + i, Lanes.Max(Lanes.Load(z, r * wlRows + i), Lanes.Splat(0f)));
-                    for (; i < wlRows; i++)
-                        t2[r * wlRows + i] = MathF.Max(z[r * wlRows + i], 0f);
-                }
-            }
-        }
-
-        /// <summary>Rows [first, end) of h2 = c1 ? t2 : z in <c>LossLayerForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
-        private struct LossLayerH2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
-        {
-            internal bool[] c1;
-            internal float[] t2;
-            internal float[] z;
-            internal float[] h2;
-            internal int wlRows;
-
-            public void Run(int first, int end)
-            {
-                for (int r = first; r < end; r++)
-                {
-                    int i = 0;
-                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t2, r * wlRows + i), Lanes.Load(z, r * wlRows + i)));
-                    for (; i < wlRows; i++)
-                        h2[r * wlRows + i] = c1[0] ? t2[r * wlRows + i] : z[r * wlRows + i];
-                }
-            }
-        }
-
-        /// <summary>Rows [first, end) of ∂L/∂t2 = c1 ? dHNext : 0 in <c>LossLayerBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
-        private struct LossLayerDT2Rows : global::SymbolicGrad.CompilerServices.IRowLoop
-        {
-            internal bool[] c1;
-            internal float[] dT2;
-            internal int wlRows;
-            internal global::SymbolicGrad.Mat dHNext;
-
-            public void Run(int first, int end)
-            {
-                var dHNextValues = dHNext.Span;
-                for (int r = first; r < end; r++)
-                {
-                    int i = 0;
-                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
-                    for (; i < wlRows; i++)
-                        dT2[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
-                }
-            }
-        }
-
-        /// <summary>Rows [first, end) of ∂L/∂z = (c1 ? 0 : dHNext) + (t2 &gt; 0 ? ∂L/∂t2 : 0) in <c>LossLayerBackwardUnchecked</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>
-        private struct LossLayerDZRows : global::SymbolicGrad.CompilerServices.IRowLoop
-        {
-            internal bool[] c1;
-            internal float[] t2;
-            internal float[] dT2;
-            internal float[] dZ;
-            internal int wlRows;
-            internal global::SymbolicGrad.Mat dHNext;
-
-            public void Run(int first, int end)
-            {
-                var dHNextValues = dHNext.Span;
-                for (int r = first; r < end; r++)
-                {
-                    int i = 0;
-                    for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dZ, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * wlRows + i), Lanes.Splat(0f)));
-                    for (; i < wlRows; i++)
-                        dZ[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t2[r * wlRows + i] > 0f ? dT2[r * wlRows + i] : 0f);
                 }
             }
         }

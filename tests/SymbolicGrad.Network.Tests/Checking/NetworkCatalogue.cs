@@ -71,12 +71,16 @@ public static class NetworkCatalogue
         Label<ElementNet, ElementNet.LossWorkspace>("element", () => new ElementNet(Seed), DataSpec.Labels(5, 3)),
         Target<PiecewiseScalarNet, PiecewiseScalarNet.LossWorkspace>("piecewise", () => new PiecewiseScalarNet(Seed), DataSpec.Targets(5, 7, DataSpec.Uniform)),
         // Loops over layers (issue 9): 2, 3 and 4 layers, the counter's condition, residual layers after a stem.
+        Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-3)"),
         Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-3)"),
         Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 6, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-6-3)"),
         Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([5, 7, 6, 5, 3], Seed), DataSpec.Labels(5, 3), "LayerLoopNet(5-7-6-5-3)"),
         // Wide enough for the kernels' vector paths and blocking, as DigitNet(37-20-10).
         Label<LayerLoopNet, LayerLoopNet.LossWorkspace>("layer loop", () => new LayerLoopNet([37, 20, 10], Seed), DataSpec.Labels(37, 10), "LayerLoopNet(37-20-10)"),
         Label<UnrolledLayerNet, UnrolledLayerNet.LossWorkspace>("layer loop", () => new UnrolledLayerNet(Seed), DataSpec.Labels(5, 3)),
+        // Two conditions on the counter: the layer specialized on one, the other a select.
+        Label<AlternatingLoopNet, AlternatingLoopNet.LossWorkspace>("layer loop", () => new AlternatingLoopNet([5, 7, 6, 5, 3], Seed), DataSpec.Labels(5, 3), "AlternatingLoopNet(5-7-6-5-3)"),
+        Label<AlternatingLoopNet, AlternatingLoopNet.LossWorkspace>("layer loop", () => new AlternatingLoopNet([5, 3], Seed), DataSpec.Labels(5, 3), "AlternatingLoopNet(5-3)"),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(3, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(3)"),
         Label<StemAndLoopNet, StemAndLoopNet.LossWorkspace>("layer loop", () => new StemAndLoopNet(1, Seed), DataSpec.Labels(5, 3), "StemAndLoopNet(1)"),
         Label<BiasLoopNet, BiasLoopNet.LossWorkspace>("layer loop", () => new BiasLoopNet(2, Seed), DataSpec.Labels(5, 3), "BiasLoopNet(2)"),

@@ -199,20 +199,35 @@ internal static class LayerLoopWriter
     /// <summary>The workspace class and the methods of one layer.</summary>
     public static void WriteLayer(TensorCode outer, LayerLoopPlan loop)
     {
+        if (loop.Branches is { } branches)
+        {
+            LayerBranchWriter.WriteLayer(outer, loop, branches);
+            return;
+        }
         var c = new TensorCode(loop.Body) { Writer = outer.Writer, RowLoops = outer.RowLoops }; // a layer's batched element loops run over rows on the pool too, as the method's own do
+        var signature = new LayerSignature(c, loop, new string[0]);
+        WorkspaceWriter.Write(c, $"The buffers of {signature.OneLayer}, for a batch: grown to the largest batch seen, then reused.", "internal");
+        WritePasses(c, signature, signature.Check, signature.OneLayer);
+        WriteChecks(outer, c, signature);
+    }
+
+    /// <summary>
+    /// A layer's forward and backward passes, from the plan <paramref name="c"/> writes (the layer's, or one of its forms
+    /// with <paramref name="workspaceType"/>, its layer's workspace class).
+    /// </summary>
+    internal static void WritePasses(TensorCode c, LayerSignature signature, string? check, string what, string? workspaceType = null)
+    {
         var method = c.Method;
-        var layer = loop.Body.Layer!;
+        var layer = c.Plan.Layer!;
         var dag = c.Dag;
         var names = c.Names;
         var body = method.Layer!;
-        var signature = new LayerSignature(c, loop, new string[0]);
-        string name = method.Name, workspace = names.Workspace, what = signature.OneLayer;
+        string workspace = names.Workspace;
         string h = signature.Carried, counter = signature.Counter, seed = dag[body.Seed].Name!;
 
-        WorkspaceWriter.Write(c, $"The buffers of {what}, for a batch: grown to the largest batch seen, then reused.", "internal");
-
-        signature.WriteHeader($"The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.", "ForwardBatch");
-        ModelMethodWriter.WritePass(c, signature.Check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        signature.WriteHeader($"The forward pass of {what}, for a batch (one sample per row): keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.", "ForwardBatch",
+            workspaceType: workspaceType);
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// Forward pass of layer {counter}, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -228,9 +243,9 @@ internal static class LayerLoopWriter
         var effects = dag.RootEffects;
         int gradient = effects.Count > 0 ? effects[0] : -1;
         signature.WriteHeader($"The backward pass of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output), adds its parameters' gradients into <c>Parameters.Gradients</c> and, if <paramref name=\"{layer.InputGradient}\"/>, keeps ∂L/∂{Identifiers.Bare(h)} in <c>{layer.Gradient}</c>.", "BackwardBatch",
-            $", {Runtime}.Mat {seed}, bool {layer.InputGradient}");
+            $", {Runtime}.Mat {seed}, bool {layer.InputGradient}", workspaceType);
         var overwritten = new HashSet<int>(c.Overwritten);
-        ModelMethodWriter.WritePass(c, signature.Check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+        ModelMethodWriter.WritePass(c, check, c.Plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
         {
             c.Line($"// Backward pass of layer {counter}: each dName holds ∂L/∂name, L the mean loss; each parameter's gradient is added");
             c.Line("// into Parameters.Gradients once its terms are ready, under the lock that makes concurrent calls add one at a time.");
@@ -242,12 +257,16 @@ internal static class LayerLoopWriter
             c.Line($"{workspace}.{layer.Gradient} = {layer.InputGradient} ? {source} : default;");
         });
         c.Writer.WriteLineNoTabs(string.Empty);
+    }
 
-        c.Line($"/// <summary>Throws if the arguments of {what} do not fit together: vector lengths.</summary>");
-        c.Line($"private void {name}CheckArguments({signature.Parameters})");
+    /// <summary>The argument check of a layer's passes: vector lengths, named after the outer method and the layer.</summary>
+    internal static void WriteChecks(TensorCode outer, TensorCode c, LayerSignature signature)
+    {
+        c.Line($"/// <summary>Throws if the arguments of {signature.OneLayer} do not fit together: vector lengths.</summary>");
+        c.Line($"private void {c.Method.Name}CheckArguments({signature.Parameters})");
         c.Line("{");
         c.Writer.Indent++;
-        ArgumentChecks.WriteShapeChecks(c, d => DimText.Of(d), $"{outer.Method.Name}, layer {{{counter}}}");
+        ArgumentChecks.WriteShapeChecks(c, d => DimText.Of(d), $"{outer.Method.Name}, layer {{{signature.Counter}}}");
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);

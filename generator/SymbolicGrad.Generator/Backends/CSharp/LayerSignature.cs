@@ -73,11 +73,15 @@ internal sealed class LayerSignature
     /// <summary>
     /// A method's documentation and header: <c>private void NameSuffix(NameWorkspace workspace, &lt;the parameters&gt;&lt;more&gt;)</c>.
     /// </summary>
-    public void WriteHeader(string summary, string suffix, string more = "")
+    /// <param name="summary">The documentation's summary.</param>
+    /// <param name="suffix">What follows the layer method's name (<c>ForwardBatch</c> …).</param>
+    /// <param name="more">Parameters after the layer's own.</param>
+    /// <param name="workspaceType">The workspace's class, where it is not the method's own (a layer's form shares its layer's).</param>
+    public void WriteHeader(string summary, string suffix, string more = "", string? workspaceType = null)
     {
         string name = _c.Method.Name;
         _c.Line($"/// <summary>{summary}</summary>");
         _c.Line(FileLayout.GeneratedCode);
-        _c.Line($"private void {name}{suffix}({name}Workspace {_c.Names.Workspace}, {Parameters}{more})");
+        _c.Line($"private void {name}{suffix}({workspaceType ?? name + "Workspace"} {_c.Names.Workspace}, {Parameters}{more})");
     }
 }
