@@ -32,10 +32,6 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
     /// <summary>The most chunks one thread's block of a product is cut into.</summary>
     internal const int MaxPiecesPerThread = 6;
 
-    // With op(A) read in place, the fewest 16-column panels per thread for which columns are cut (else rows, over a
-    // shared packed B).
-    private const int ColumnsInPlace = 8;
-
     // The largest shared packed operand (16 MB); a larger product's chunks each pack their own.
     private const long MaxShared = 4L << 20;
 
@@ -74,7 +70,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         long work = (long)m * n * k;
-        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart), ReadsAInPlace(aRow, aCol));
+        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart));
         if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
@@ -157,7 +153,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         int threads, int thread, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var plan = PlanFor(dot, m, n, k, threads, ReadsAInPlace(aRow, aCol));
+        var plan = PlanFor(dot, m, n, k, threads);
         if (plan.Chunks < 2)
         {
             if (thread == 0)
@@ -184,7 +180,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         return plan.Chunks;
     }
 
-    private static Plan PlanFor(bool dot, int m, int n, int k, int threads, bool aInPlace)
+    private static Plan PlanFor(bool dot, int m, int n, int k, int threads)
     {
         if (threads < 2)
         {
@@ -196,18 +192,15 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         {
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
-            // When op(A) is read in place, a cut of columns shares nothing: each chunk packs only its own columns of
-            // op(B), so the product is one dispatch, with no packing dispatch (and no wait for it) before; columns are
-            // cut then unless there are too few panels to give each thread a few.
-            bool rows = (!TileStore.IsPlain<TStore>() || (aInPlace ? n < ColumnsInPlace * threads * NR : m > n)) && m >= threads * ChunkRowAlign;
-            var shared = rows ? SharedOperand.B : aInPlace ? SharedOperand.None : SharedOperand.A;
+            bool rows = (!TileStore.IsPlain<TStore>() || m > n) && m >= threads * ChunkRowAlign;
+            var shared = rows ? SharedOperand.B : SharedOperand.A;
             int units = rows ? m / ChunkRowAlign : (n + NR - 1) / NR;
             int chunkThreads = Math.Min(threads, units);
             if (!KernelSwitches.HalvingChunks)
             {
                 // What the halving chunks replaced (for benchmarks): up to four equal chunks a thread.
                 int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
-                if (chunks >= 2 && (shared == SharedOperand.None || SharedLength(shared, m, n, k) <= MaxShared))
+                if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
                 {
                     return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared);
                 }
@@ -216,7 +209,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             {
                 long minUnits = Math.Max(1, (MinWorkPerChunk * units + work - 1) / work);
                 int pieces = PiecesFor(units / Math.Max(1, chunkThreads), minUnits, WorkerPool.MaxParts / Math.Max(1, chunkThreads));
-                if (chunkThreads * pieces >= 2 && (shared == SharedOperand.None || SharedLength(shared, m, n, k) <= MaxShared))
+                if (chunkThreads * pieces >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
                 {
                     return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces);
                 }

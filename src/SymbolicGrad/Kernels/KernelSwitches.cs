@@ -10,9 +10,6 @@ internal static class KernelSwitches
     /// <summary>Chunks of a large product halve within each thread's block (off: a few equal chunks per thread).</summary>
     internal static bool HalvingChunks { get; set; } = true;
 
-    /// <summary>The packed product reads op(A) in place when its rows are contiguous along k (off: it packs op(A) as before).</summary>
-    internal static bool InPlaceA { get; set; } = true;
-
     /// <summary>Six-row panels of A are packed by 8 × 8 register transposes (off: value by value).</summary>
     internal static bool VectorPacking { get; set; } = true;
 

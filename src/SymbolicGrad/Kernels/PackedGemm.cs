@@ -86,12 +86,6 @@ internal static class PackedGemm
         where TStore : struct, ITileStore
     {
         System.Diagnostics.Debug.Assert(TileStore.IsPlain<TStore>() || k <= KC);
-        if (packed != SharedOperand.A && ReadsAInPlace(aRow, aCol))
-        {
-            RunInPlace(ref a, aRow, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store, reserveColumns, packed, ref shared);
-            return;
-        }
-
         int kBlock = BlockOfK(k);
         ref float packA = ref packed == SharedOperand.A ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packA, MC * kBlock);
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
@@ -124,62 +118,11 @@ internal static class PackedGemm
                     if (typeof(TStore) == typeof(SetStore) && pc > 0)
                     {
                         // An overwriting product writes its first block of k and adds the others.
-                        MacroKernel(new PackedPanel(kc), ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, default(AddStore));
+                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, default(AddStore));
                     }
                     else
                     {
-                        MacroKernel(new PackedPanel(kc), ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Whether the product reads op(A) where it lies instead of packing it: when each row of op(A) is contiguous along k
-    /// (A·B and A·Bᵀ), six rows read side by side are six sequential streams, and packing them would only copy them.
-    /// The sums are those of the packed path, bit for bit (same products, same order).
-    /// </summary>
-    internal static bool ReadsAInPlace(nint aRow, nint aCol) => aCol == 1 && aRow >= 1 && KernelSwitches.InPlaceA;
-
-    // RunShared with op(A) read in place: the same blocks of k, rows and columns, without packing A.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunInPlace<TStore>(
-        ref float a, nint aRow,
-        ref float b, nint bRow, nint bCol,
-        ref float c, ref float state, nint ldc,
-        int m, int n, int k, float alpha, TStore store, int reserveColumns,
-        SharedOperand packed, ref float shared)
-        where TStore : struct, ITileStore
-    {
-        int kBlock = BlockOfK(k);
-        ref float packB = ref packed == SharedOperand.B ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
-        int nPad = RoundUp(n, NR);
-        var panel = new RowsPanel(aRow);
-        for (int jc = 0; jc < n; jc += NC)
-        {
-            int nc = Math.Min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += kBlock)
-            {
-                int kc = Math.Min(kBlock, k - pc);
-                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB;
-                if (packed != SharedOperand.B)
-                {
-                    PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, ref bBlock);
-                }
-
-                for (int ic = 0; ic < m; ic += MC)
-                {
-                    int mc = Math.Min(MC, m - ic);
-                    ref float aBlock = ref Unsafe.Add(ref a, ic * aRow + pc);
-                    nint at = ic * ldc + jc;
-                    if (typeof(TStore) == typeof(SetStore) && pc > 0)
-                    {
-                        MacroKernel(panel, ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, default(AddStore));
-                    }
-                    else
-                    {
-                        MacroKernel(panel, ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
                     }
                 }
             }
@@ -223,8 +166,7 @@ internal static class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel<TPanel, TStore>(TPanel panel, ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
-        where TPanel : struct, IPanelA
+    private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
         if (TileStore.IsPlain<TStore>())
@@ -234,7 +176,7 @@ internal static class PackedGemm
             {
                 for (int ir = 0; ir < mc; ir += MR)
                 {
-                    Tile(panel, ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
 
@@ -252,31 +194,30 @@ internal static class PackedGemm
             {
                 for (int jr = js; jr < js + strip; jr += NR)
                 {
-                    Tile(panel, ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TPanel, TStore>(TPanel panel, ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
-        where TPanel : struct, IPanelA
+    private static void Tile<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
         where TStore : struct, ITileStore
     {
         int nr = Math.Min(NR, nc - jr);
         int mr = Math.Min(MR, mc - ir);
-        ref float ap = ref panel.Rows(ref packA, ir);
+        ref float ap = ref Unsafe.Add(ref packA, ir * kc);
         ref float bp = ref Unsafe.Add(ref packB, jr * kc);
         nint at = ir * ldc + jr;
         ref float cTile = ref Unsafe.Add(ref c, at);
         ref float stateTile = ref Unsafe.Add(ref state, at);
         if (mr == MR && nr == NR)
         {
-            Micro6x16(panel, kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+            Micro6x16(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
         }
         else
         {
-            MicroEdge(panel, kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+            MicroEdge(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
         }
     }
 
@@ -284,8 +225,7 @@ internal static class PackedGemm
     // product). The tile's rows of C (and of the state) are prefetched first: they are written kc steps later, and
     // meanwhile their cache lines come in from L2 or L3 instead of stalling the stores.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Micro6x16<TPanel, TStore>(TPanel panel, int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
-        where TPanel : struct, IPanelA
+    private static unsafe void Micro6x16<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
         where TStore : struct, ITileStore
     {
         Prefetch(ref c, ldc);
@@ -308,55 +248,50 @@ internal static class PackedGemm
         var c51 = Vector256<float>.Zero;
         // Two steps of k an iteration (then the odd last one): half the loop's counter and pointer updates beside the
         // 24 FMAs. Each accumulator still adds its products in order of p, so the sums are those of one step at a time.
-        // Rows 3 to 5 from a second pointer: in place, rows ld apart are reached by scaled indexes from two bases.
-        ref float a3 = ref panel.Half(ref ap);
         int p = 0;
         for (; p + 2 <= kc; p += 2)
         {
             var b0 = Vector256.LoadUnsafe(ref bp);
             var b1 = Vector256.LoadUnsafe(ref bp, 8);
-            var av = panel.Broadcast(ref ap, ref a3, 0);
+            var av = Vector256.Create(ap);
             c00 = Fma.MultiplyAdd(av, b0, c00);
             c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = panel.Broadcast(ref ap, ref a3, 1);
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
             c10 = Fma.MultiplyAdd(av, b0, c10);
             c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = panel.Broadcast(ref ap, ref a3, 2);
+            av = Vector256.Create(Unsafe.Add(ref ap, 2));
             c20 = Fma.MultiplyAdd(av, b0, c20);
             c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = panel.Broadcast(ref ap, ref a3, 3);
+            av = Vector256.Create(Unsafe.Add(ref ap, 3));
             c30 = Fma.MultiplyAdd(av, b0, c30);
             c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = panel.Broadcast(ref ap, ref a3, 4);
+            av = Vector256.Create(Unsafe.Add(ref ap, 4));
             c40 = Fma.MultiplyAdd(av, b0, c40);
             c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = panel.Broadcast(ref ap, ref a3, 5);
+            av = Vector256.Create(Unsafe.Add(ref ap, 5));
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
-            ref float ap1 = ref panel.Next(ref ap);
-            ref float a31 = ref panel.Next(ref a3);
             b0 = Vector256.LoadUnsafe(ref bp, 16);
             b1 = Vector256.LoadUnsafe(ref bp, 24);
-            av = panel.Broadcast(ref ap1, ref a31, 0);
+            av = Vector256.Create(Unsafe.Add(ref ap, 6));
             c00 = Fma.MultiplyAdd(av, b0, c00);
             c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = panel.Broadcast(ref ap1, ref a31, 1);
+            av = Vector256.Create(Unsafe.Add(ref ap, 7));
             c10 = Fma.MultiplyAdd(av, b0, c10);
             c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = panel.Broadcast(ref ap1, ref a31, 2);
+            av = Vector256.Create(Unsafe.Add(ref ap, 8));
             c20 = Fma.MultiplyAdd(av, b0, c20);
             c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = panel.Broadcast(ref ap1, ref a31, 3);
+            av = Vector256.Create(Unsafe.Add(ref ap, 9));
             c30 = Fma.MultiplyAdd(av, b0, c30);
             c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = panel.Broadcast(ref ap1, ref a31, 4);
+            av = Vector256.Create(Unsafe.Add(ref ap, 10));
             c40 = Fma.MultiplyAdd(av, b0, c40);
             c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = panel.Broadcast(ref ap1, ref a31, 5);
+            av = Vector256.Create(Unsafe.Add(ref ap, 11));
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
-            ap = ref panel.Next(ref ap1);
-            a3 = ref panel.Next(ref a31);
+            ap = ref Unsafe.Add(ref ap, 2 * MR);
             bp = ref Unsafe.Add(ref bp, 2 * NR);
         }
 
@@ -364,26 +299,25 @@ internal static class PackedGemm
         {
             var b0 = Vector256.LoadUnsafe(ref bp);
             var b1 = Vector256.LoadUnsafe(ref bp, 8);
-            var av = panel.Broadcast(ref ap, ref a3, 0);
+            var av = Vector256.Create(ap);
             c00 = Fma.MultiplyAdd(av, b0, c00);
             c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = panel.Broadcast(ref ap, ref a3, 1);
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
             c10 = Fma.MultiplyAdd(av, b0, c10);
             c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = panel.Broadcast(ref ap, ref a3, 2);
+            av = Vector256.Create(Unsafe.Add(ref ap, 2));
             c20 = Fma.MultiplyAdd(av, b0, c20);
             c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = panel.Broadcast(ref ap, ref a3, 3);
+            av = Vector256.Create(Unsafe.Add(ref ap, 3));
             c30 = Fma.MultiplyAdd(av, b0, c30);
             c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = panel.Broadcast(ref ap, ref a3, 4);
+            av = Vector256.Create(Unsafe.Add(ref ap, 4));
             c40 = Fma.MultiplyAdd(av, b0, c40);
             c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = panel.Broadcast(ref ap, ref a3, 5);
+            av = Vector256.Create(Unsafe.Add(ref ap, 5));
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
-            ap = ref panel.Next(ref ap);
-            a3 = ref panel.Next(ref a3);
+            ap = ref Unsafe.Add(ref ap, MR);
             bp = ref Unsafe.Add(ref bp, NR);
         }
 
@@ -433,33 +367,12 @@ internal static class PackedGemm
     // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
     // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroEdge<TPanel, TStore>(TPanel panel, int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
-        where TPanel : struct, IPanelA
+    private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
         where TStore : struct, ITileStore
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
-        if (typeof(TPanel) == typeof(PackedPanel) || mr == MR)
-        {
-            Micro6x16(panel, kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
-        }
-        else
-        {
-            // Fewer than six rows in place: pack them with zero rows (the rows past mr must not be read).
-            Span<float> rows = stackalloc float[MR * KC];
-            rows.Slice(0, MR * kc).Clear();
-            for (int i = 0; i < mr; i++)
-            {
-                ref float src = ref panel.Rows(ref ap, i);
-                for (int p = 0; p < kc; p++)
-                {
-                    rows[p * MR + i] = Unsafe.Add(ref src, p);
-                }
-            }
-
-            Micro6x16(new PackedPanel(kc), kc, ref rows[0], ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
-        }
-
+        Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
         for (int i = 0; i < mr; i++)
         {
             ref float row = ref Unsafe.Add(ref c, i * ldc);

@@ -7,7 +7,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <summary>
 /// <c>--packing</c>: for each product of the 784-512-512-10 step and of the 784-128-10 step at batch 256, on one thread
 /// (thread CPU time): the whole packed product, packing all of op(A) alone and all of op(B) alone (what the product packs
-/// at least once), and the product with op(A) read in place (<see cref="KernelSwitches.InPlaceA"/>; the first column with it off), interleaved; the
+/// at least once), and what each of two threads runs of it (<see cref="GemmJob{TStore}.RunShare"/>), interleaved; the
 /// fastest and the 10th percentile of many one-call samples (on a loaded machine the fastest are the least disturbed).
 /// </summary>
 internal static class GemmPacking
@@ -22,19 +22,21 @@ internal static class GemmPacking
             ("deep Y1 += X·W1ᵀ", "ABt", 256, 512, 784),
             ("deep Y2 += A1·W2ᵀ", "ABt", 256, 512, 512),
             ("deep dA1 += dY2·W2", "AB", 256, 512, 512),
-            ("deep dW1 += dY1ᵀ·X", "AtB", 512, 784, 256),
-            ("deep dW2 += dY2ᵀ·A1", "AtB", 512, 512, 256),
+            ("deep W1 ← mom(dY1ᵀ·X)", "AtBMomentum", 512, 784, 256),
+            ("deep W2 ← mom(dY2ᵀ·A1)", "AtBMomentum", 512, 512, 256),
             ("b256 Y1 += X·W1ᵀ", "ABt", 256, 128, 784),
-            ("b256 dW1 += dY1ᵀ·X", "AtB", 128, 784, 256),
+            ("b256 W1 ← mom(dY1ᵀ·X)", "AtBMomentum", 128, 784, 256),
         ];
         Console.WriteLine($"one thread, thread CPU time, µs per call: fastest / 10th percentile of {Samples} interleaved samples of one call (short samples: on a loaded machine the fastest are those no other process disturbed); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Console.WriteLine($"{"product",-24} {"m×n×k",-12} {"packed A",17} {"A in place",17} {"in place ÷ packed",18} {"pack op(A)",15} {"pack op(B)",15}");
+        Console.WriteLine("whole: the product on one thread; pack op(A), op(B): packing all of that operand alone (what the product packs at least once); share 0, 1: what each of 2 threads runs (its half of the shared operand's packing, then its chunks)");
+        Console.WriteLine($"{"product",-24} {"m×n×k",-12} {"whole",17} {"pack op(A)",15} {"pack op(B)",15} {"share 0",17} {"share 1",17}");
         foreach (var (name, layout, m, n, k) in shapes)
         {
             var random = new Random(5);
             var a = GemmBenchmarks.Fill(random, m * k);
             var b = GemmBenchmarks.Fill(random, k * n);
             var c = new float[m * n];
+            var velocity = new float[m * n];
             var shared = new float[PackedGemm.SharedLength(PackedGemm.SharedOperand.A, m, n, k) + PackedGemm.SharedLength(PackedGemm.SharedOperand.B, m, n, k)];
             (nint aRow, nint aCol, nint bRow, nint bCol) = layout switch
             {
@@ -43,19 +45,38 @@ internal static class GemmPacking
                 _ => (1, m, n, 1),
             };
 
-            void Product()
+            bool momentum = layout == "AtBMomentum";
+            var store = new MomentumStore(1e-6f, 0.9f);
+            void Whole()
             {
-                KernelSwitches.InPlaceA = false;
-                PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, 1f);
-                KernelSwitches.InPlaceA = true;
+                if (momentum)
+                {
+                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                }
+                else
+                {
+                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, 1f);
+                }
+            }
+
+            void Share(int part)
+            {
+                if (momentum)
+                {
+                    GemmJob<MomentumStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                }
+                else
+                {
+                    GemmJob<AddStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref c[0], n, m, n, k, 1f, default);
+                }
             }
 
             void PackA() => PackedGemm.PackShared(PackedGemm.SharedOperand.A, ref a[0], aRow, aCol, ref b[0], bRow, bCol, m, n, k, 0, m, ref shared[0]);
             void PackB() => PackedGemm.PackShared(PackedGemm.SharedOperand.B, ref a[0], aRow, aCol, ref b[0], bRow, bCol, m, n, k, 0, n, ref shared[0]);
-            void InPlace() => PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, 1f);
 
-            var times = Time([Product, InPlace, PackA, PackB]);
-            Console.WriteLine($"{name,-24} {$"{m}×{n}×{k}",-12} {Show(times[0]),17} {Show(times[1]),17} {times[1].Best / times[0].Best,8:P0} / {times[1].Median / times[0].Median,7:P0} {Show(times[2]),15} {Show(times[3]),15}  (packing {(times[2].Best + times[3].Best) / times[0].Best:P0} of the product's fastest)");
+            var t = Time([Whole, PackA, PackB, () => Share(0), () => Share(1)]);
+            Console.WriteLine($"{name,-24} {$"{m}×{n}×{k}",-12} {Show(t[0]),17} {Show(t[1]),15} {Show(t[2]),15} {Show(t[3]),17} {Show(t[4]),17}  " +
+                $"packing {(t[1].Best + t[2].Best) / t[0].Best:P0} of the whole; shares together {(t[3].Best + t[4].Best) / t[0].Best:P0} / {(t[3].Median + t[4].Median) / t[0].Median:P0} of the whole, {Math.Max(t[3].Best, t[4].Best) / Math.Min(t[3].Best, t[4].Best) - 1:P0} apart");
         }
 
         static string Show((double Best, double Median) t) => $"{t.Best,7:F1} / {t.Median,7:F1}";
