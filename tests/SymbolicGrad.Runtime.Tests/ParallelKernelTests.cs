@@ -215,6 +215,61 @@ public class ParallelKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(256, 128, 784, false)] // the 784-128 layer's forward at batch 256: rows cut over a shared packed B
+    [InlineData(128, 784, 256, true)]  // its fused weight update: an update cuts rows
+    [InlineData(512, 784, 256, true)]  // the deep MLP's first weight update
+    [InlineData(130, 784, 256, true)]  // a partial last panel
+    public void TwoThreadsShareARowCutProductWithinOnePanelOfEachOther(int m, int n, int k, bool update)
+    {
+        if (!Kernels.IsAccelerated)
+        {
+            return; // the cut is the packed kernel's
+        }
+
+        // Each thread's share alone, on zeroed outputs: the rows it wrote are its share.
+        var a = Enumerable.Repeat(1f, m * k).ToArray();
+        var b = Enumerable.Repeat(1f, k * n).ToArray();
+        var owner = new int[m];
+        var rows = new int[2];
+        for (int thread = 0; thread < 2; thread++)
+        {
+            var c = new float[m * n];
+            var state = new float[m * n];
+            if (update)
+            {
+                // ∂W = Aᵀ·B with A batch × rows (FusedStep's layout); the velocity shows which rows were updated.
+                GemmJob<MomentumStore>.RunShare(2, thread, false, ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref state[0], n, m, n, k, 1f, new MomentumStore(0.5f, 0.9f));
+            }
+            else
+            {
+                GemmJob<AddStore>.RunShare(2, thread, false, ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref state[0], n, m, n, k, 1f, default);
+                state = c;
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                int written = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    written += state[i * n + j] != 0f ? 1 : 0;
+                }
+
+                Assert.True(written == 0 || written == n, $"row {i}: thread {thread} wrote {written} of its {n} elements");
+                if (written == n)
+                {
+                    Assert.True(owner[i] == 0, $"row {i} is in both threads' shares");
+                    owner[i] = thread + 1;
+                    rows[thread]++;
+                }
+            }
+        }
+
+        Assert.True(rows[0] + rows[1] == m, $"the shares cover {rows[0] + rows[1]} of {m} rows");
+        int tiles0 = (rows[0] + PackedGemm.MR - 1) / PackedGemm.MR, tiles1 = (rows[1] + PackedGemm.MR - 1) / PackedGemm.MR;
+        Assert.True(Math.Abs(tiles0 - tiles1) <= 1, $"thread 0 has {rows[0]} rows ({tiles0} tiles), thread 1 {rows[1]} ({tiles1} tiles)");
+    }
+
     [Fact]
     public void ChunksCoverEveryUnitExactlyOnceAndShrinkWithinEachThreadsBlock()
     {

@@ -10,6 +10,9 @@ internal static class KernelSwitches
     /// <summary>Chunks of a large product halve within each thread's block (off: a few equal chunks per thread).</summary>
     internal static bool HalvingChunks { get; set; } = true;
 
+    /// <summary>A product cut by rows in chunks cuts at every 6-row panel (off: at 12 rows, the rows left over added to the last unit).</summary>
+    internal static bool PanelRowUnits { get; set; } = true;
+
     /// <summary>Six-row panels of A are packed by 8 × 8 register transposes (off: value by value).</summary>
     internal static bool VectorPacking { get; set; } = true;
 
