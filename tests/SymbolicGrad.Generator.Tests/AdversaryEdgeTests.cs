@@ -159,4 +159,44 @@ public sealed class AdversaryEdgeTests
         Assert.Equal([2f * 3f + 0.5f, 3f, 2f, 1f], (float[])Call("AffineAll", 2f, 3f, 0.5f)!);
         Assert.Equal(0f, (float)Call("SelfDotOfNothing")!);
     }
+
+    [Fact]
+    public void Loop_code_whose_names_are_the_tapes_and_counters_compiles_and_differentiates()
+    {
+        // Parameters and locals named like the generated tape's type (FTape), its per-thread field (_FTape) and counters.
+        using var assembly = LoadedAssembly.Emit(GeneratorHarness.Run("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Adversary;
+
+            public static partial class Clash
+            {
+                [Differentiable]
+                public static double F(double[] tape, double FTape, double trips)
+                {
+                    double _FTape = 0;
+                    int k = 0;
+                    for (int i = 0; i < tape.Length; i++)
+                    {
+                        if (tape[i] * FTape > 100) break;
+                        _FTape = _FTape * FTape + tape[i] * trips;
+                    }
+                    while (_FTape < 50 && k < 4) { _FTape = _FTape * 2 + trips; k++; }
+                    return _FTape;
+                }
+
+                public static double[] All(double[] c, double q, double t)
+                {
+                    var d = new double[c.Length];
+                    double value = FGradient(c, q, t, d, out double dq, out double dt);
+                    return new[] { value, dq, dt, d[0], d[1] };
+                }
+            }
+            """).AssertClean().OutputCompilation);
+        // tape = (1, 2), q = 0.5, t = 3: the for loop gives (t·q + 2t) = 7.5, three doublings (+t) give 81;
+        // ∂/∂q = t·8 = 24, ∂/∂t = (q + 2)·8 + 7 = 27, ∂/∂tape = (t·q, t)·8 = (12, 24).
+        var all = (double[])assembly.Type("Adversary.Clash").GetMethod("All")!.Invoke(null, [new[] { 1.0, 2.0 }, 0.5, 3.0])!;
+        Assert.Equal([81.0, 24.0, 27.0, 12.0, 24.0], all);
+    }
 }
