@@ -91,6 +91,45 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SG0105_FloatParameterOfAFunctionOfVectors()
+    {
+        // Its gradient has buffers for Vec and Mat parameters only: alpha used to get no gradient without a word.
+        var run = AssertReported("SG0105", Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float F(Vec w, [NoDiff] Vec x, [|float alpha|]) => alpha * Ops.Dot(w, x);
+            }
+            """, "'alpha' is a float parameter of 'F'");
+        Assert.Contains("'dAlpha'", Message(run, "SG0105"));
+    }
+
+    [Fact]
+    public void SG0105_NotForNoDiffFloatsScalarFunctionsOrLayerHelpers()
+    {
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static float F(Vec w, [NoDiff] Vec x, [NoDiff] float alpha, int n) => alpha * n * Ops.Dot(w, x);
+
+                [Differentiable]
+                public static float G(float a, float b) => a * b;
+
+                // A helper returning Vec is inlined where it is called: its float is differentiated there.
+                [Differentiable]
+                public static Vec Scale(Vec v, float a) => v * a;
+
+                [Differentiable]
+                public static float H(Vec w, [NoDiff] Vec x) => Ops.Dot(Scale(w, Ops.Sum(w)), x);
+            }
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "SG0105");
+        Assert.Empty(run.OutputErrors);
+    }
+
+    [Fact]
     public void SG0102_NothingToDifferentiateInAScalarFunction()
     {
         var run = AssertReported("SG0102", Header + """

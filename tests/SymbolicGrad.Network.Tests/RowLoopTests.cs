@@ -93,6 +93,40 @@ public sealed class RowLoopTests
     }
 
     [Fact]
+    public void The_row_loop_count_is_the_calling_threads_own()
+    {
+        // A test reads RowLoop.Dispatches before and after its own calls: row loops that another thread runs meanwhile
+        // (another test class running in parallel) must not show in its count.
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            var model = new DigitNet(60, 200, 10, seed: 3);
+            const int rows = 300;
+            var x = Inputs(rows, 60, 1);
+            var labels = Labels(rows, 10);
+            long before = RowLoop.Dispatches;
+            long others = 0;
+            var other = new Thread(() =>
+            {
+                long start = RowLoop.Dispatches;
+                model.LossGradientBatch(new Mat(x, 0, rows, 60), labels);
+                others = RowLoop.Dispatches - start;
+            });
+            other.Start();
+            other.Join();
+            Assert.True(others > 0, "the other thread ran no row loop on the pool");
+            Assert.Equal(before, RowLoop.Dispatches);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
+    [Fact]
     public void Several_threads_calling_one_model_with_large_batches_get_the_serial_losses()
     {
         int saved = Parallelism.MaxThreads;

@@ -190,6 +190,10 @@ internal static partial class DiagnosticCatalogue
         "What a loop stores for the backward pass",
         "The backward pass of this '{0}' loop reads {1}");
 
+    public static readonly DiagnosticDescriptor ScalarOfTensorFunction = Warning("SG0105",
+        "Scalar parameter of a function of vectors gets no gradient",
+        "'{0}' is a float parameter of '{1}', a function of vectors: {1}Gradient adds gradients into buffers for its Vec and Mat parameters only, so '{0}' gets none; mark it [NoDiff] if it is data, or to get its gradient take it as a Vec of length 1, read '{0}[0]', and pass a buffer 'd{2}' of length 1");
+
     /// <summary>
     /// Whether SymbolicGrad.Analyzers reports <paramref name="id"/> instead of the generator: an information that only
     /// describes the generated code. Any diagnostic a generator reports costs every IDE keystroke Roslyn's suppression

@@ -65,6 +65,14 @@ internal static class ParameterBinder
 
             // A gradient name taken by another parameter is SG0017, a declaration rule the analyzer reports.
             bool differentiable = DeclarationRules.HasGradient(kind, parameter);
+            if (kind == MethodKind.TensorFunction && rank == 0 && elementKind == ScalarKind.Single && !DeclarationRules.IsNoDiff(parameter)
+                && !TensorTypes.IsTensorType(method.ReturnType))
+            {
+                // The contract's buffers are per Vec/Mat parameter: say so rather than drop a real value's gradient silently.
+                // (A layer helper returning Vec is inlined, its float argument differentiated where it is called.)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalogue.ScalarOfTensorFunction, location, parameter.Name,
+                    method.Name, DeclarationRules.GradientName(parameter.Name).Substring(1)));
+            }
             string gradientName = GradientName(parameter.Name);
             string name = CSharpName(parameter.Name);
             // An array is a vector the body reads by index.

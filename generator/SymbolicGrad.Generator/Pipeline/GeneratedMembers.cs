@@ -30,6 +30,9 @@ internal static class GeneratedMembers
     /// <summary>The argument check shared by a model's batched passes.</summary>
     public static string CheckArguments(string method) => method + "CheckArguments";
 
+    /// <summary>A model's check, before its gradient does any work, that every weight it adds a gradient to is a parameter.</summary>
+    public static string CheckWeights(string method) => method + "CheckWeights";
+
     /// <summary>A model's backward pass without the argument check, for the gradient call whose forward pass made it.</summary>
     public static string BackwardUnchecked(string method) => method + "BackwardUnchecked";
 
@@ -48,6 +51,7 @@ internal static class GeneratedMembers
         foreach (string name in Public(MethodKind.ModelMethod, method)) yield return name;
         yield return Graph(method);
         yield return CheckArguments(method);
+        yield return CheckWeights(method);
         yield return BackwardUnchecked(method);
         yield return CachedWorkspaces(MethodKind.ModelMethod, method);
         yield return CachedWorkspaces(MethodKind.TensorFunction, method);

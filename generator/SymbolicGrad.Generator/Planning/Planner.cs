@@ -169,6 +169,7 @@ internal static class Planner
         string check = names.Allocate(GeneratedMembers.CheckArguments(method.Name));
         string cached = names.Allocate(GeneratedMembers.CachedWorkspaces(method.Kind, method.Name));
         string backwardUnchecked = method.Kind == MethodKind.ModelMethod ? names.Allocate(GeneratedMembers.BackwardUnchecked(method.Name)) : "";
+        string checkWeights = method.Kind == MethodKind.ModelMethod ? names.Allocate(GeneratedMembers.CheckWeights(method.Name)) : "";
         var views = method.Parameters.Where(p => method.Graph[p.Input].Rank > 0)
             .Select(p => new NamedInput(p.Name, names.Allocate(NameAllocator.Bare(p.Name).Replace(".", "") + "Values"))).ToList();
         // The local holding each buffered gradient's span: dW1 in a model method, dWValues in a tensor function.
@@ -180,11 +181,11 @@ internal static class Planner
         var parameters = new HashSet<string>(method.Parameters.Where(p => !p.IsField).Select(p => NameAllocator.Bare(p.Name)));
         bool hidden = method.Kind == MethodKind.ModelMethod && (method.ScopeNames.Contains("Parameters") || parameters.Contains("Parameters"));
         string parametersAccess = hidden ? "((global::SymbolicGrad.Model)this).Parameters" : "Parameters";
-        var calls = GeneratedMembers.Public(method.Kind, method.Name).Append(check).Append(backwardUnchecked).Where(member => member.Length > 0)
+        var calls = GeneratedMembers.Public(method.Kind, method.Name).Append(check).Append(backwardUnchecked).Append(checkWeights).Where(member => member.Length > 0)
             .Select(member => new NamedInput(member, parameters.Contains(member) ? "this." + member : member)).ToList();
         return new GeneratedNames(batch, row, index, sum, total, loss, workspace, sampleWeight, classes, logits, labels, correct, best,
             targets, accumulate, cached, check, backwardUnchecked, parametersAccess, calls.ToEquatableArray(), views.ToEquatableArray(), spans.ToEquatableArray(),
-            dims.ToEquatableArray());
+            dims.ToEquatableArray()) { CheckWeights = checkWeights };
     }
 
     /// <summary>The dimensions tensor code declares as locals: vector lengths, and the rows and columns of matrix inputs.</summary>

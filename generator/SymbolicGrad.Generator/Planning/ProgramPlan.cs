@@ -155,7 +155,11 @@ internal sealed record GeneratedNames(
     EquatableArray<NamedInput> Calls,
     EquatableArray<NamedInput> Views,
     EquatableArray<NamedInput> GradientSpans,
-    EquatableArray<NamedDim> Dims);
+    EquatableArray<NamedDim> Dims)
+{
+    /// <summary>A model's private check that every weight its gradient adds into is a parameter (empty for other methods).</summary>
+    public string CheckWeights { get; init; } = "";
+}
 
 /// <summary>A workspace buffer a layer keeps beside its value (<see cref="OpDef.Scratch"/>): batch norm's statistics, pooling's argmax.</summary>
 internal sealed record ScratchBuffer(int Node, string Suffix, string Name, string Type);

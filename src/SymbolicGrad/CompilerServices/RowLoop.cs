@@ -22,8 +22,19 @@ public interface IRowLoop
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class RowLoop
 {
-    /// <summary>Row loops and row kernels that ran split on the worker pool so far (for tests and benchmarks).</summary>
-    internal static long Dispatches { get; set; }
+    // Per calling thread: tests running in parallel each see only the loops they ran themselves.
+    [System.ThreadStatic]
+    private static long t_dispatches;
+
+    /// <summary>
+    /// Row loops and row kernels that the calling thread ran split on the worker pool so far (for tests and benchmarks).
+    /// Counted per thread, so a test reading it is not disturbed by other tests running row loops at the same time.
+    /// </summary>
+    internal static long Dispatches
+    {
+        get => t_dispatches;
+        set => t_dispatches = value;
+    }
 
     /// <summary>Runs <paramref name="loop"/> for rows 0 … <paramref name="rows"/> − 1.</summary>
     /// <typeparam name="TLoop">The generated loop body.</typeparam>

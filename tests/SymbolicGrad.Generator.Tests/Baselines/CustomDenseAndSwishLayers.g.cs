@@ -78,6 +78,7 @@ namespace Custom
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -164,6 +165,7 @@ namespace Custom
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, x, label);
         }
 
@@ -293,6 +295,15 @@ namespace Custom
             if (batch == 0) throw new global::System.ArgumentException("Loss: the batch is empty.", "x");
             if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", "label");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W2.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W2.Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W1, "Loss", "W1");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W2, "Loss", "W2");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b1, "Loss", "b1");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b2, "Loss", "b2");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

@@ -71,6 +71,7 @@ namespace Names
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace2 = _LossWorkspaces.Rent();
             try
             {
@@ -163,6 +164,7 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace2, x, label);
         }
 
@@ -255,6 +257,17 @@ namespace Names
             if (W.Rows != dW.Length) throw new global::System.ArgumentException($"Loss: tanh · dW combines vectors of lengths {W.Rows} and {dW.Length}.");
             if (W.Rows != workspace.Length) throw new global::System.ArgumentException($"Loss: tanh · dW + workspace combines vectors of lengths {W.Rows} and {workspace.Length}.");
             for (int r2 = 0; r2 < batch2; r2++) if ((uint)label[r2] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r2], $"Loss: label {label[r2]} of sample {r2} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, batch, "Loss", "batch");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, workspace, "Loss", "workspace");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, sampleWeight, "Loss", "sampleWeight");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, dW, "Loss", "dW");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, r, "Loss", "r");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

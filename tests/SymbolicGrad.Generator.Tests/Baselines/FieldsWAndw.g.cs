@@ -65,6 +65,7 @@ namespace Names
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> y)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -142,6 +143,7 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> y)
         {
             LossCheckArguments(x, y);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, x, y);
         }
 
@@ -184,6 +186,13 @@ namespace Names
             if (W.Cols != x.Cols) throw new global::System.ArgumentException($"Loss: W·x needs x of length {W.Cols}, but it has {x.Cols}.");
             if (W.Rows != w.Length) throw new global::System.ArgumentException($"Loss: t1 + w combines vectors of lengths {W.Rows} and {w.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)y[r] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("y", y[r], $"Loss: label {y[r]} of sample {r} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, w, "Loss", "w");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

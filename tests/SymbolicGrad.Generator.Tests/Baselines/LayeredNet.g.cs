@@ -67,6 +67,7 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -283,6 +284,7 @@ namespace Digits
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, x, label);
         }
 
@@ -323,6 +325,13 @@ namespace Digits
             if (W.Length == 0) throw new global::System.ArgumentException("Loss: the loop over W has no layer to run: W is empty.");
             if (b.Length < W.Length) throw new global::System.ArgumentException($"Loss: the loop over W runs {W.Length} layers but b has {b.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W[W.Length - 1].Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W[W.Length - 1].Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W, W.Length, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b, W.Length, "Loss", "b");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

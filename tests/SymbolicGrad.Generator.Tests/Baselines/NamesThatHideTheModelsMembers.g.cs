@@ -47,6 +47,7 @@ namespace Names
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat W, global::SymbolicGrad.Mat targets)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -130,6 +131,7 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat W, global::SymbolicGrad.Mat targets)
         {
             LossCheckArguments(W, targets);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, W, targets);
         }
 
@@ -180,6 +182,14 @@ namespace Names
             if (this.W.Rows != b.Length) throw new global::System.ArgumentException($"Loss: t1 + b combines vectors of lengths {this.W.Rows} and {b.Length}.");
             if (this.W.Rows != Parameters.Length) throw new global::System.ArgumentException($"Loss: sum2 · Parameters combines vectors of lengths {this.W.Rows} and {Parameters.Length}.");
             if (this.W.Rows != targets.Cols) throw new global::System.ArgumentException($"Loss: total2 − targets combines vectors of lengths {this.W.Rows} and {targets.Cols}.");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(((global::SymbolicGrad.Model)this).Parameters, this.W, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(((global::SymbolicGrad.Model)this).Parameters, b, "Loss", "b");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(((global::SymbolicGrad.Model)this).Parameters, Parameters, "Loss", "Parameters");
         }
 
         /// <summary>Rows [first, end) of sum2 = tanh(t1 + b) in <c>LossForwardBatch</c>: each row writes only its own row, so <c>RowLoop.Run</c> may split a large batch over threads.</summary>

@@ -67,6 +67,7 @@ namespace Names
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat workspace, global::System.ReadOnlySpan<int> accumulateGradient)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace2 = _LossWorkspaces.Rent();
             try
             {
@@ -147,6 +148,7 @@ namespace Names
         public void LossBackwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat workspace, global::System.ReadOnlySpan<int> accumulateGradient)
         {
             LossCheckArguments(workspace, accumulateGradient);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace2, workspace, accumulateGradient);
         }
 
@@ -196,6 +198,13 @@ namespace Names
             if (W.Cols != workspace.Cols) throw new global::System.ArgumentException($"Loss: W·workspace needs workspace of length {W.Cols}, but it has {workspace.Cols}.");
             if (W.Rows != b.Length) throw new global::System.ArgumentException($"Loss: tanhT1 + b combines vectors of lengths {W.Rows} and {b.Length}.");
             for (int r = 0; r < batch; r++) if ((uint)accumulateGradient[r] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("accumulateGradient", accumulateGradient[r], $"Loss: label {accumulateGradient[r]} of sample {r} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b, "Loss", "b");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

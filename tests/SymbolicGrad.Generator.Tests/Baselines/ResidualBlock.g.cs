@@ -53,6 +53,7 @@ namespace Blocks
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -159,6 +160,7 @@ namespace Blocks
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
             LossCheckArguments(x, target);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, x, target);
         }
 
@@ -241,6 +243,16 @@ namespace Blocks
             if (W1.Rows != W2.Rows) throw new global::System.ArgumentException($"Loss: h + t3 combines vectors of lengths {W1.Rows} and {W2.Rows}.");
             if (W3.Cols != W1.Rows) throw new global::System.ArgumentException($"Loss: W3·r2 needs r2 of length {W3.Cols}, but it has {W1.Rows}.");
             if (W3.Rows != target.Cols) throw new global::System.ArgumentException($"Loss: t4 − target combines vectors of lengths {W3.Rows} and {target.Cols}.");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W1, "Loss", "W1");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W2, "Loss", "W2");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W3, "Loss", "W3");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b1, "Loss", "b1");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b2, "Loss", "b2");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, global::SymbolicGrad.Vec)"/> (prediction) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

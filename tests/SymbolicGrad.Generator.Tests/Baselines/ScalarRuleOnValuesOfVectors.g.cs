@@ -74,6 +74,7 @@ namespace Custom
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         public float LossGradientBatch(global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
+            LossCheckWeights(); // before any work: a refused call changes nothing
             var workspace = _LossWorkspaces.Rent();
             try
             {
@@ -180,6 +181,7 @@ namespace Custom
         public void LossBackwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            LossCheckWeights();
             LossBackwardUnchecked(workspace, x, label);
         }
 
@@ -265,6 +267,14 @@ namespace Custom
             if (W.Rows != b.Length) throw new global::System.ArgumentException($"Loss: t1 + b combines vectors of lengths {W.Rows} and {b.Length}.");
             if (v.Length != x.Cols) throw new global::System.ArgumentException($"Loss: v · x combines vectors of lengths {v.Length} and {x.Cols}.");
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W.Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W.Rows}).");
+        }
+
+        /// <summary>Throws if a weight whose gradient <see cref="Loss(global::SymbolicGrad.Vec, int)"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>
+        private void LossCheckWeights()
+        {
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, W, "Loss", "W");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, b, "Loss", "b");
+            global::SymbolicGrad.CompilerServices.WeightCheck.InStore(Parameters, v, "Loss", "v");
         }
 
         /// <summary>Describes the prediction of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (logits) for <see cref="global::SymbolicGrad.Onnx"/>: the inputs it reads, the model's fields as weights, its operations and its output.</summary>

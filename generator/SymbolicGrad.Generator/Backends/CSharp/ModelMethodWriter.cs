@@ -55,7 +55,7 @@ internal static class ModelMethodWriter
         c.Writer.WriteLineNoTabs(string.Empty);
         WorkspaceWriter.Doc(c, $"Computes <see cref=\"{cref}\"/> for a batch (one sample per row) and adds the gradient of the mean loss into <c>Parameters.Gradients</c>. {threads}", "The mean loss over the batch.");
         c.Line($"public float {name}GradientBatch({batchSignature})");
-        WithPooledWorkspace(c, () =>
+        WithPooledWorkspace(c, before: $"{c.Call(names.CheckWeights)}(); // before any work: a refused call changes nothing", body: () =>
         {
             c.Line($"float {names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
             c.Line($"{c.Call(names.BackwardUnchecked)}({workspace}, {batchArguments}); // the forward pass has checked the arguments");
@@ -85,6 +85,8 @@ internal static class ModelMethodWriter
         ArgumentChecks.Write(c, declareSizes: false);
         c.Writer.Indent--;
         c.Line("}");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        WriteWeightChecks(c);
         if (onnx is not null)
         {
             c.Writer.WriteLineNoTabs(string.Empty);
@@ -96,12 +98,52 @@ internal static class ModelMethodWriter
         return text.ToString();
     }
 
+    /// <summary>
+    /// The check the gradient's entry points run before any work: every weight the backward pass adds a gradient into
+    /// (fields, layers' parts, the layer arrays' elements each loop over layers runs) is a parameter of the store, so a
+    /// model holding a field that is not one refuses the call before moving running statistics, taking a random stream or
+    /// adding half its gradient.
+    /// </summary>
+    private static void WriteWeightChecks(TensorCode c)
+    {
+        string name = c.Method.Name, store = c.Parameters, check = Runtime + ".CompilerServices.WeightCheck.InStore";
+        c.Line($"/// <summary>Throws if a weight whose gradient <see cref=\"{c.Method.DocumentationId}\"/>'s backward pass adds is not a parameter of <c>Parameters</c>; the gradient calls it before any work.</summary>");
+        c.Line($"private void {c.Names.CheckWeights}()");
+        c.Block(true, () =>
+        {
+            var written = new HashSet<string>();
+            foreach (var weight in c.Method.Parameters.Where(p => p.IsField).Select(p => p.Name))
+            {
+                if (written.Add(weight)) c.Line($"{check}({store}, {weight}, \"{name}\", \"{Identifiers.Bare(weight)}\");");
+            }
+            foreach (var loop in c.Plan.LayerLoops)
+            {
+                string bound = loop.Loop.Bound;
+                var elements = loop.Loop.Elements.Select(e => e.Array).Distinct();
+                var fields = loop.Loop.Body.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name)
+                    .Where(p => !loop.Loop.Elements.Any(e => e.Name == p));
+                foreach (string array in elements)
+                {
+                    if (written.Add(array)) c.Line($"{check}({store}, {array}, {bound}.Length, \"{name}\", \"{Identifiers.Bare(array)}\");");
+                }
+                foreach (string weight in fields)
+                {
+                    if (written.Add(weight)) c.Line($"{check}({store}, {weight}, \"{name}\", \"{Identifiers.Bare(weight)}\");");
+                }
+            }
+        });
+    }
+
     /// <summary>A method body that rents a workspace from the model's pool for <paramref name="body"/> and returns it after.</summary>
-    private static void WithPooledWorkspace(TensorCode c, Action body)
+    /// <param name="c">The code.</param>
+    /// <param name="body">The code run with the workspace.</param>
+    /// <param name="before">A statement before the workspace is rented, if any.</param>
+    private static void WithPooledWorkspace(TensorCode c, Action body, string? before = null)
     {
         string workspace = c.Names.Workspace, pool = c.Names.CachedWorkspace;
         c.Block(true, () =>
         {
+            if (before is not null) c.Line(before);
             c.Line($"var {workspace} = {pool}.Rent();");
             c.Line("try");
             c.Block(true, body);
@@ -209,6 +251,7 @@ internal static class ModelMethodWriter
         c.Block(true, () =>
         {
             c.Line($"{c.Call(names.CheckArguments)}({batchArguments});");
+            c.Line($"{c.Call(names.CheckWeights)}();");
             c.Line($"{c.Call(names.BackwardUnchecked)}({names.Workspace}, {batchArguments});");
         });
         c.Writer.WriteLineNoTabs(string.Empty);
