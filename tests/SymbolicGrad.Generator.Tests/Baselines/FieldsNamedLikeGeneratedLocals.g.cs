@@ -282,6 +282,8 @@ namespace Names
             {
                 var xValues = x.Span;
                 var sampleWeightValues = sampleWeight.Span;
+                global::System.Span<float> t1 = this.t1;
+                int xCols = this.xCols;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -304,6 +306,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var batchValues = batch.Span;
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> tanh = this.tanh;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     for (int i = 0; i < wRows; i++)
@@ -325,6 +330,9 @@ namespace Names
             {
                 var workspaceValues = workspace.Span;
                 var dWValues = dW.Span;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> t3 = this.t3;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -347,6 +355,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var dWValues = dW.Span;
+                global::System.Span<float> dT3 = this.dT3;
+                global::System.Span<float> dTanh = this.dTanh;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -368,6 +379,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dT3 = this.dT3;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> t4 = this.t4;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -389,6 +404,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dTanh = this.dTanh;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> dT5 = this.dT5;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;

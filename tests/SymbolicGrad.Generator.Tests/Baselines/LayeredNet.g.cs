@@ -303,6 +303,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b_lValues = b_l.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> z = this.z;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -323,6 +326,9 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> z = this.z;
+                global::System.Span<float> t2 = this.t2;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -345,6 +351,11 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<bool> c1 = this.c1;
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> z = this.z;
+                global::System.Span<float> h2 = this.h2;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -367,6 +378,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var dHNextValues = dHNext.Span;
+                global::System.Span<bool> c1 = this.c1;
+                global::System.Span<float> dT2 = this.dT2;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -391,6 +405,11 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var dHNextValues = dHNext.Span;
+                global::System.Span<bool> c1 = this.c1;
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> dT2 = this.dT2;
+                global::System.Span<float> dZ = this.dZ;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
