@@ -8,9 +8,10 @@ namespace SymbolicGrad.Network.Tests;
 /// benchmark's generated ÷ hand-written comparison) ends at the same parameters. Not bit for bit: the two differ in the
 /// rounding of the softmax cross-entropy's gradient (generated: <c>exp(z − logΣexp z)</c>, then
 /// <c>onehot·(−1/B) + softmax/B</c>; hand-written: <c>e^(z − max)·((1/B)/Σ) − onehot/B</c>), a few units in the last
-/// place of each logit's gradient, which the momentum steps carry on. Every other part computes the same bits.
+/// place of each logit's gradient, which the momentum steps carry on (after 20 steps: at most 1.1e-7 relative to
+/// 1 + |θ|; the test allows 1e-6). Every other part computes the same bits.
 /// </summary>
-public sealed class HandWrittenAgreementTests
+public sealed class HandWrittenAgreementTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData(13, 11, 5, 7, 1)]     // widths and batch off the 8-lane vectors: every loop's scalar tail
@@ -55,8 +56,9 @@ public sealed class HandWrittenAgreementTests
                 apart = Math.Max(apart, Math.Abs(a[i] - b[i]) / (1f + Math.Abs(b[i])));
             }
 
+            output.WriteLine($"{inputs}-{hidden}-{classes}, batch {batch}, {threads} thread(s): largest move {moved}, largest difference {apart} (relative to 1 + |θ|)");
             Assert.True(moved > 1e-2f, $"training moved no parameter by more than {moved}: the comparison would prove nothing");
-            Assert.True(apart <= 2e-6f, $"after {Steps} steps the parameters differ by {apart} (relative to 1 + |θ|), more than rounding");
+            Assert.True(apart <= 1e-6f, $"after {Steps} steps the parameters differ by {apart} (relative to 1 + |θ|), more than rounding");
         }
         finally
         {
