@@ -39,6 +39,15 @@ internal sealed class HandWrittenMlp
             throw new ArgumentException($"HandWrittenMlp: batch {batch} with {labels.Length} labels; at most {_maxBatch} samples, one label each.");
         }
 
+        float total = Forward(x, labels);
+        Backward(x);
+        return total / batch;
+    }
+
+    /// <summary>The forward pass and δ_out (the softmax cross-entropy); returns the summed loss. For timing the passes apart.</summary>
+    internal float Forward(Mat x, ReadOnlySpan<int> labels)
+    {
+        int batch = x.Rows;
         int last = _weights.Length - 1;
 
         // Forward: z_l = a_{l−1}·W_lᵀ + b_l, a_l = relu(z_l) except for the logits.
@@ -63,7 +72,14 @@ internal sealed class HandWrittenMlp
 
         // δ_out = (softmax(z) − onehot(label)) / B.
         int classes = _weights[last].Rows;
-        float total = Kernels.SoftmaxCrossEntropyRows(input, batch, classes, labels, _deltas[last].AsSpan(0, batch * classes), 1f / batch);
+        return Kernels.SoftmaxCrossEntropyRows(input, batch, classes, labels, _deltas[last].AsSpan(0, batch * classes), 1f / batch);
+    }
+
+    /// <summary>The backward pass after <see cref="Forward"/>: adds the gradient into the parameter gradients.</summary>
+    internal void Backward(Mat x)
+    {
+        int batch = x.Rows;
+        int last = _weights.Length - 1;
 
         for (int l = last; l >= 0; l--)
         {
@@ -86,7 +102,10 @@ internal sealed class HandWrittenMlp
                 Kernels.ReluBackward(previous, previousDelta, previousDelta);
             }
         }
-
-        return total / batch;
     }
+
+    /// <summary>Where the buffers start, as byte offsets modulo 64 (a cache line): a_l, then δ_l.</summary>
+    internal string Placement() =>
+        "a " + string.Join("/", _activations.Select(a => TrainingStepBenchmarks.LineOffset(a, 0))) +
+        ", δ " + string.Join("/", _deltas.Select(d => TrainingStepBenchmarks.LineOffset(d, 0)));
 }

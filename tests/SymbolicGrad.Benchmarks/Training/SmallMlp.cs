@@ -24,4 +24,8 @@ public sealed partial class SmallMlp : Model, IStepMlp
 
     /// <summary>The layers in order, for the hand-written backprop.</summary>
     public (Mat Weight, Vec Bias)[] Layers => [(W1, b1), (W2, b2)];
+
+    /// <summary>Where the generated workspace's buffers start, as byte offsets modulo 64, for the benchmarks.</summary>
+    internal static string WorkspacePlacement(LossWorkspace w) =>
+        $"t1 {TrainingStepBenchmarks.LineOffset(w.t1, 0)}, t3 {TrainingStepBenchmarks.LineOffset(w.t3, 0)}, softmax {TrainingStepBenchmarks.LineOffset(w.softmaxT4, 0)}, dT2 {TrainingStepBenchmarks.LineOffset(w.dT2, 0)}";
 }

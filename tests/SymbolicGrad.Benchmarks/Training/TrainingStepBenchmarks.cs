@@ -115,7 +115,7 @@ public abstract class TrainingStepBenchmarks
             $"hand-written: W1 {LineOffset(handW1.Array, handW1.Offset)}, velocity {LineOffset(_handMomentum.CheckpointState[0], 0)} (bytes past a 64-byte line)";
     }
 
-    private static long LineOffset(float[] array, int offset)
+    internal static long LineOffset(float[] array, int offset)
     {
         var handle = System.Runtime.InteropServices.GCHandle.Alloc(array, System.Runtime.InteropServices.GCHandleType.Pinned);
         try

@@ -252,6 +252,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b1Values = b1.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> t2 = this.t2;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -274,6 +277,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b2Values = b2.Span;
+                global::System.Span<float> t3 = this.t3;
+                global::System.Span<float> t4 = this.t4;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -295,6 +301,10 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> dT2 = this.dT2;
+                global::System.Span<float> dT5 = this.dT5;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

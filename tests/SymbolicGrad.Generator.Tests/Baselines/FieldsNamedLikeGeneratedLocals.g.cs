@@ -295,6 +295,8 @@ namespace Names
             {
                 var xValues = x.Span;
                 var sampleWeightValues = sampleWeight.Span;
+                global::System.Span<float> t1 = this.t1;
+                int xCols = this.xCols;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -317,6 +319,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var batchValues = batch.Span;
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> tanh = this.tanh;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     for (int i = 0; i < wRows; i++)
@@ -338,6 +343,9 @@ namespace Names
             {
                 var workspaceValues = workspace.Span;
                 var dWValues = dW.Span;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> t3 = this.t3;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -360,6 +368,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var dWValues = dW.Span;
+                global::System.Span<float> dT3 = this.dT3;
+                global::System.Span<float> dTanh = this.dTanh;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -381,6 +392,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dT3 = this.dT3;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> t4 = this.t4;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
@@ -402,6 +417,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dTanh = this.dTanh;
+                global::System.Span<float> tanh = this.tanh;
+                global::System.Span<float> dT5 = this.dT5;
+                int wRows = this.wRows;
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;

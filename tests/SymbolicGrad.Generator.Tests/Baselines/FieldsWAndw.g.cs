@@ -215,6 +215,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var wValues = w.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> t2 = this.t2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -521,6 +521,9 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t3 = this.t3;
+                global::System.Span<float> h = this.h;
+                int n3 = this.n3;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -541,6 +544,9 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t6 = this.t6;
+                global::System.Span<float> h2 = this.h2;
+                int n5 = this.n5;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -561,6 +567,9 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t8 = this.t8;
+                global::System.Span<float> t9 = this.t9;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -583,6 +592,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b2Values = b2.Span;
+                global::System.Span<float> t10 = this.t10;
+                global::System.Span<float> t11 = this.t11;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -604,6 +616,10 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t9 = this.t9;
+                global::System.Span<float> dT9 = this.dT9;
+                global::System.Span<float> dT8 = this.dT8;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -625,6 +641,10 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> h2 = this.h2;
+                global::System.Span<float> dH2 = this.dH2;
+                global::System.Span<float> dT6 = this.dT6;
+                int n5 = this.n5;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -646,6 +666,10 @@ namespace Digits
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> h = this.h;
+                global::System.Span<float> dH = this.dH;
+                global::System.Span<float> dT3 = this.dT3;
+                int n3 = this.n3;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -320,6 +320,9 @@ namespace Pictures
             public void Run(int first, int end)
             {
                 var b1Values = b1.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> t2 = this.t2;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -342,6 +345,9 @@ namespace Pictures
             public void Run(int first, int end)
             {
                 var b2Values = b2.Span;
+                global::System.Span<float> t3 = this.t3;
+                global::System.Span<float> t4 = this.t4;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -363,6 +369,10 @@ namespace Pictures
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> dT2 = this.dT2;
+                global::System.Span<float> dT5 = this.dT5;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -203,6 +203,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var bValues = b.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> sum2 = this.sum2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     for (int i = 0; i < wRows; i++)
@@ -222,6 +225,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var ParametersValues = Parameters.Span;
+                global::System.Span<float> sum2 = this.sum2;
+                global::System.Span<float> total2 = this.total2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -245,6 +251,10 @@ namespace Names
             public void Run(int first, int end)
             {
                 var targetsValues = targets.Span;
+                global::System.Span<float> total2 = this.total2;
+                global::System.Span<float> Math2 = this.Math2;
+                int targetsCols = this.targetsCols;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -266,6 +276,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> Math2 = this.Math2;
+                global::System.Span<float> dMath2 = this.dMath2;
+                int wRows = this.wRows;
+                float sampleWeight = this.sampleWeight;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -288,6 +302,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var ParametersValues = Parameters.Span;
+                global::System.Span<float> dMath2 = this.dMath2;
+                global::System.Span<float> dSum2 = this.dSum2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -309,6 +326,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dMath2 = this.dMath2;
+                global::System.Span<float> sum2 = this.sum2;
+                global::System.Span<float> t2 = this.t2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -330,6 +351,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dSum2 = this.dSum2;
+                global::System.Span<float> sum2 = this.sum2;
+                global::System.Span<float> dT3 = this.dT3;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -226,6 +226,9 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> tanhT1 = this.tanhT1;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     for (int i = 0; i < wRows; i++)
@@ -245,6 +248,9 @@ namespace Names
             public void Run(int first, int end)
             {
                 var bValues = b.Span;
+                global::System.Span<float> tanhT1 = this.tanhT1;
+                global::System.Span<float> t2 = this.t2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -266,6 +272,10 @@ namespace Names
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dT2 = this.dT2;
+                global::System.Span<float> tanhT1 = this.tanhT1;
+                global::System.Span<float> dT1 = this.dT1;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -281,6 +281,9 @@ namespace Blocks
             public void Run(int first, int end)
             {
                 var b1Values = b1.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> h = this.h;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     for (int i = 0; i < w1Rows; i++)
@@ -300,6 +303,9 @@ namespace Blocks
             public void Run(int first, int end)
             {
                 var b2Values = b2.Span;
+                global::System.Span<float> t2 = this.t2;
+                global::System.Span<float> t3 = this.t3;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -322,6 +328,11 @@ namespace Blocks
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> h = this.h;
+                global::System.Span<float> t3 = this.t3;
+                global::System.Span<float> r2 = this.r2;
+                int w1Rows = this.w1Rows;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -345,6 +356,10 @@ namespace Blocks
             public void Run(int first, int end)
             {
                 var targetValues = target.Span;
+                global::System.Span<float> t4 = this.t4;
+                global::System.Span<float> t5 = this.t5;
+                int targetCols = this.targetCols;
+                int w3Rows = this.w3Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -366,6 +381,10 @@ namespace Blocks
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dSum2 = this.dSum2;
+                global::System.Span<float> t5 = this.t5;
+                global::System.Span<float> dT5 = this.dT5;
+                int w3Rows = this.w3Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -388,6 +407,11 @@ namespace Blocks
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> t3 = this.t3;
+                global::System.Span<float> dR2 = this.dR2;
+                global::System.Span<float> dT6 = this.dT6;
+                int w1Rows = this.w1Rows;
+                int w2Rows = this.w2Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -409,6 +433,10 @@ namespace Blocks
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dR2 = this.dR2;
+                global::System.Span<float> t7 = this.t7;
+                global::System.Span<float> dH = this.dH;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -430,6 +458,10 @@ namespace Blocks
 
             public void Run(int first, int end)
             {
+                global::System.Span<float> dH = this.dH;
+                global::System.Span<float> h = this.h;
+                global::System.Span<float> dT8 = this.dT8;
+                int w1Rows = this.w1Rows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;

@@ -297,6 +297,9 @@ namespace Custom
             public void Run(int first, int end)
             {
                 var bValues = b.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> t2 = this.t2;
+                int wRows = this.wRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -320,6 +323,10 @@ namespace Custom
             public void Run(int first, int end)
             {
                 var xValues = x.Span;
+                global::System.Span<float> dSum2 = this.dSum2;
+                global::System.Span<float> t3 = this.t3;
+                int xCols = this.xCols;
+                int vLength = this.vLength;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
