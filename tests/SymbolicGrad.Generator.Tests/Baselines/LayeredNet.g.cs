@@ -367,6 +367,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b_lValues = b_l.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> h2 = this.h2;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -389,6 +392,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var dHNextValues = dHNext.Span;
+                global::System.Span<float> h2 = this.h2;
+                global::System.Span<float> dT2 = this.dT2;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
@@ -411,6 +417,9 @@ namespace Digits
             public void Run(int first, int end)
             {
                 var b_lValues = b_l.Span;
+                global::System.Span<float> t1 = this.t1;
+                global::System.Span<float> z = this.z;
+                int wlRows = this.wlRows;
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
