@@ -89,4 +89,121 @@ public sealed class RefusedCallTests
         Unchanged(net, before, "LossGradient");
         Assert.Equal(lenderGradients, Bits(lender.Parameters.Gradients));
     }
+
+    /// <summary>The repro's nets: a dropout or a batch norm before a loop over layers whose second layer takes 6 inputs where the first gives 5.</summary>
+    public static TheoryData<string> LayerNets => new() { "dropout", "batchnorm" };
+
+    private static Model LayerNet(string kind, bool misshaped) => kind == "dropout"
+        ? new DropoutThenLayersNet(misshaped)
+        : new BatchNormThenLayersNet(misshaped);
+
+    private const string LayerMessage = "Loss, layer 1: W_l·h needs h of length 6, but it has 5.";
+
+    /// <summary>Every generated entry point of the net, as calls that refuse (or not) the same arguments.</summary>
+    private static IEnumerable<(string Name, Action Call)> EntryPoints(Model model, Mat x, int[] labels, float[] gradient, float[] hv)
+    {
+        var row = new Vec(x.Array, x.Offset, x.Cols);
+        var direction = new float[model.Parameters.Count];
+        for (int i = 0; i < direction.Length; i++) direction[i] = (i % 5 - 2) / 8f;
+        switch (model)
+        {
+            case DropoutThenLayersNet net:
+                yield return ("LossGradient", () => net.LossGradient(row, labels[0]));
+                yield return ("LossGradientBatch", () => net.LossGradientBatch(x, labels));
+                yield return ("LossBatch", () => net.LossBatch(x, labels));
+                yield return ("LossForwardBatch", () => net.LossForwardBatch(new DropoutThenLayersNet.LossWorkspace(), x, labels));
+                yield return ("LossBackwardBatch", () => net.LossBackwardBatch(new DropoutThenLayersNet.LossWorkspace(), x, labels));
+                yield return ("LossJvp", () => net.LossJvp(row, labels[0], direction, out _));
+                yield return ("LossHvp", () => net.LossHvp(row, labels[0], direction, gradient, hv));
+                break;
+            case BatchNormThenLayersNet net:
+                yield return ("LossGradient", () => net.LossGradient(row, labels[0]));
+                yield return ("LossGradientBatch", () => net.LossGradientBatch(x, labels));
+                yield return ("LossBatch", () => net.LossBatch(x, labels));
+                yield return ("LossForwardBatch", () => net.LossForwardBatch(new BatchNormThenLayersNet.LossWorkspace(), x, labels));
+                yield return ("LossBackwardBatch", () => net.LossBackwardBatch(new BatchNormThenLayersNet.LossWorkspace(), x, labels));
+                yield return ("LossJvp", () => net.LossJvp(row, labels[0], direction, out _));
+                yield return ("LossHvp", () => net.LossHvp(row, labels[0], direction, gradient, hv));
+                break;
+        }
+        var trainable = (ITrainable)model;
+        yield return ("ITrainable.BatchLoss", () => trainable.BatchLoss(x, new BatchTargets(labels), accumulateGradient: true));
+        yield return ("ITrainable.CountCorrect", () => trainable.CountCorrect(x, new BatchTargets(labels)));
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerNets))]
+    public void A_layer_that_does_not_fit_is_refused_before_any_work_in_every_entry_point_and_mode(string kind)
+    {
+        foreach (bool training in new[] { true, false })
+        {
+            var net = LayerNet(kind, misshaped: true);
+            net.Training = training;
+            net.Parameters.Gradients.Fill(0.25f); // gradients a previous call left: they must stay as they are
+            net.RandomStep = 7;
+            var gradient = Enumerable.Repeat(3f, net.Parameters.Count).ToArray();
+            var hv = Enumerable.Repeat(3f, net.Parameters.Count).ToArray();
+            var x = Batch(4, 4);
+            int[] labels = [0, 1, 2, 1];
+            var before = Snapshot(net);
+            int calls = 0;
+            foreach (var (name, call) in EntryPoints(net, x, labels, gradient, hv))
+            {
+                var error = Assert.Throws<ArgumentException>(call);
+                Assert.Equal(LayerMessage, error.Message);
+                Unchanged(net, before, $"{kind} {name} (training {training})");
+                calls++;
+            }
+            Assert.Equal(9, calls);
+            Assert.All(gradient, g => Assert.Equal(3f, g));
+            Assert.All(hv, g => Assert.Equal(3f, g));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerNets))]
+    public void The_same_net_with_layers_that_fit_runs_every_entry_point_and_its_Jvp_is_the_gradient_along_the_direction(string kind)
+    {
+        var net = LayerNet(kind, misshaped: false);
+        var x = Batch(4, 4);
+        int[] labels = [0, 1, 2, 1];
+        var gradient = new float[net.Parameters.Count];
+        var hv = new float[net.Parameters.Count];
+        // In evaluation mode (one sample is a batch norm's batch there); the backward pass alone needs a forward pass before it.
+        net.Training = false;
+        foreach (var (name, call) in EntryPoints(net, x, labels, gradient, hv))
+        {
+            if (name != "LossBackwardBatch") call();
+        }
+        Assert.Contains(net.Parameters.Gradients.ToArray(), g => g != 0);
+        Assert.Contains(hv, g => g != 0);
+        net.Training = true;
+        ((ITrainable)net).BatchLoss(x, new BatchTargets(labels), accumulateGradient: true);
+        Assert.Equal(kind == "dropout" ? 1 : 0, net.RandomStep); // a training pass with a dropout takes one random stream
+        net.Training = false;
+
+        // The Jvp is ∇L·direction: the gradient of the same sample, dotted with the direction.
+        var row = new Vec(x.Array, x.Offset, x.Cols);
+        var direction = new float[net.Parameters.Count];
+        for (int i = 0; i < direction.Length; i++) direction[i] = (i % 5 - 2) / 8f;
+        net.Parameters.ZeroGradients();
+        float tangent = net switch
+        {
+            DropoutThenLayersNet d => Jvp(d.LossGradient(row, 2), d.LossJvp(row, 2, direction, out float t), t),
+            BatchNormThenLayersNet n => Jvp(n.LossGradient(row, 2), n.LossJvp(row, 2, direction, out float t), t),
+            _ => throw new InvalidOperationException(),
+        };
+        double expected = 0;
+        var g = net.Parameters.Gradients;
+        for (int i = 0; i < direction.Length; i++) expected += (double)g[i] * direction[i];
+        Assert.True(Math.Abs(expected) > 1e-3, "the direction moves the loss");
+        Assert.Equal(expected, tangent, 4);
+    }
+
+    /// <summary>The tangent, once the gradient's and the Jvp's losses agree bit for bit.</summary>
+    private static float Jvp(float gradientLoss, float jvpLoss, float tangent)
+    {
+        Assert.Equal(BitConverter.SingleToInt32Bits(gradientLoss), BitConverter.SingleToInt32Bits(jvpLoss));
+        return tangent;
+    }
 }

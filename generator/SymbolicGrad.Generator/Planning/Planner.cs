@@ -176,6 +176,7 @@ internal static class Planner
         string suffix = method.Kind == MethodKind.ModelMethod ? "" : "Values";
         var spans = method.Parameters.Where(p => p.IsField).Select(p => new NamedInput(p.Name, names.Allocate(p.GradientName + suffix))).ToList();
         var dims = DimsOf(method.Graph).Select(d => new NamedDim(d, names.Allocate(DimLocal(d)))).ToList();
+        string width = method.Graph.Nodes.Any(n => n.Op == Op.LayerLoop) ? names.Allocate("width") : "";
 
         // What a user's parameter or member of the same name would hide: Model.Parameters, and the generated methods.
         var parameters = new HashSet<string>(method.Parameters.Where(p => !p.IsField).Select(p => NameAllocator.Bare(p.Name)));
@@ -185,7 +186,7 @@ internal static class Planner
             .Select(member => new NamedInput(member, parameters.Contains(member) ? "this." + member : member)).ToList();
         return new GeneratedNames(batch, row, index, sum, total, loss, workspace, sampleWeight, classes, logits, labels, correct, best,
             targets, accumulate, cached, check, backwardUnchecked, parametersAccess, calls.ToEquatableArray(), views.ToEquatableArray(), spans.ToEquatableArray(),
-            dims.ToEquatableArray()) { CheckWeights = checkWeights };
+            dims.ToEquatableArray()) { CheckWeights = checkWeights, Width = width };
     }
 
     /// <summary>The dimensions tensor code declares as locals: vector lengths, and the rows and columns of matrix inputs.</summary>

@@ -159,6 +159,9 @@ internal sealed record GeneratedNames(
 {
     /// <summary>A model's private check that every weight its gradient adds into is a parameter (empty for other methods).</summary>
     public string CheckWeights { get; init; } = "";
+
+    /// <summary>The local carrying the width from layer to layer in the up-front check of a method's loops over layers (empty without one).</summary>
+    public string Width { get; init; } = "";
 }
 
 /// <summary>A workspace buffer a layer keeps beside its value (<see cref="OpDef.Scratch"/>): batch norm's statistics, pooling's argmax.</summary>

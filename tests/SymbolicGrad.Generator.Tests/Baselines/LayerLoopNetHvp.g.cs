@@ -53,7 +53,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpForward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -136,7 +136,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -236,7 +236,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpFromDataForward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -314,7 +314,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpFromDataBackward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int hCols = h.Cols;
@@ -401,6 +401,8 @@ namespace Nets
             int xCols = x.Cols;
             int wLastRows = W[W.Length - 1].Rows;
             if (b.Length < W.Length) throw new global::System.ArgumentException($"LossHvp: the loop over W runs {W.Length} layers but b has {b.Length}.");
+            for (int i = 0, width = xCols; i < W.Length; i++) // every layer fits the one before it, before any work
+                width = LossLayerCheckArguments(width, i, W[i], b[i]);
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)wLastRows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"LossHvp: label {label[r]} of sample {r} is outside [0, {wLastRows}).");
             for (int i = 0; i < W.Length; i++) if (!Parameters.Contains(W[i])) throw new global::System.InvalidOperationException("LossHvp: " + $"W[{i}]" + " is not a view into Parameters, so the buffers have no entries for it.");
             for (int i = 0; i < W.Length; i++) if (!Parameters.Contains(b[i])) throw new global::System.InvalidOperationException("LossHvp: " + $"b[{i}]" + " is not a view into Parameters, so the buffers have no entries for it.");

@@ -43,7 +43,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerJvp(LossLayerJvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -137,7 +137,7 @@ namespace Nets
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -238,6 +238,8 @@ namespace Nets
             int xCols = x.Cols;
             int wLastRows = W[W.Length - 1].Rows;
             if (b.Length < W.Length) throw new global::System.ArgumentException($"LossJvp: the loop over W runs {W.Length} layers but b has {b.Length}.");
+            for (int i = 0, width = xCols; i < W.Length; i++) // every layer fits the one before it, before any work
+                width = LossLayerCheckArguments(width, i, W[i], b[i]);
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)wLastRows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"LossJvp: label {label[r]} of sample {r} is outside [0, {wLastRows}).");
             for (int i = 0; i < W.Length; i++) if (!Parameters.Contains(W[i])) throw new global::System.InvalidOperationException("LossJvp: " + $"W[{i}]" + " is not a view into Parameters, so the direction has no entries for it.");
             for (int i = 0; i < W.Length; i++) if (!Parameters.Contains(b[i])) throw new global::System.InvalidOperationException("LossJvp: " + $"b[{i}]" + " is not a view into Parameters, so the direction has no entries for it.");

@@ -121,7 +121,7 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerForwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             // c1 = l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
             workspace.c1 = l < W.Length - 1;
             if (workspace.c1) LossLayerThenForwardBatch(workspace, h, l, W_l, b_l);
@@ -132,7 +132,7 @@ namespace Digits
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerBackwardBatch(LossLayerWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::SymbolicGrad.Mat dHNext, bool inputGradient)
         {
-            LossLayerCheckArguments(h, l, W_l, b_l);
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             if (workspace.c1) LossLayerThenBackwardBatch(workspace, h, l, W_l, b_l, dHNext, inputGradient);
             else LossLayerElseBackwardBatch(workspace, h, l, W_l, b_l, dHNext, inputGradient);
         }
@@ -242,11 +242,12 @@ namespace Digits
             workspace.gradient = inputGradient ? new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols) : default;
         }
 
-        /// <summary>Throws if the arguments of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> do not fit together: vector lengths.</summary>
-        private void LossLayerCheckArguments(global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
+        /// <summary>Throws if the arguments of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> do not fit together (vector lengths), its input <c>h</c> of width <paramref name="hCols"/>; returns its output's width, the next layer's input.</summary>
+        private int LossLayerCheckArguments(int hCols, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l)
         {
-            if (W_l.Cols != h.Cols) throw new global::System.ArgumentException($"Loss, layer {l}: W_l·h needs h of length {W_l.Cols}, but it has {h.Cols}.");
+            if (W_l.Cols != hCols) throw new global::System.ArgumentException($"Loss, layer {l}: W_l·h needs h of length {W_l.Cols}, but it has {hCols}.");
             if (W_l.Rows != b_l.Length) throw new global::System.ArgumentException($"Loss, layer {l}: t1 + b_l combines vectors of lengths {W_l.Rows} and {b_l.Length}.");
+            return W_l.Rows;
         }
 
         /// <summary>The forward pass of <see cref="Loss(global::SymbolicGrad.Vec, int)"/> for a batch (one sample per row), keeping its intermediate values in <paramref name="workspace"/>.</summary>
@@ -324,6 +325,8 @@ namespace Digits
             if (label.Length != batch) throw new global::System.ArgumentException($"Loss: label has {label.Length} samples but x has {batch}.", "label");
             if (W.Length == 0) throw new global::System.ArgumentException("Loss: the loop over W has no layer to run: W is empty.");
             if (b.Length < W.Length) throw new global::System.ArgumentException($"Loss: the loop over W runs {W.Length} layers but b has {b.Length}.");
+            for (int i = 0, width = x.Cols; i < W.Length; i++) // every layer fits the one before it, before any work
+                width = LossLayerCheckArguments(width, i, W[i], b[i]);
             for (int r = 0; r < batch; r++) if ((uint)label[r] >= (uint)W[W.Length - 1].Rows) throw new global::System.ArgumentOutOfRangeException("label", label[r], $"Loss: label {label[r]} of sample {r} is outside [0, {W[W.Length - 1].Rows}).");
         }
 

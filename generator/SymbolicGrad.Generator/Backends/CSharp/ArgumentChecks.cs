@@ -93,7 +93,7 @@ internal static class ArgumentChecks
             if (!reachable[id]) continue;
             var n = dag[id];
             var def = OpTable.Of(n.Op);
-            if (n.Op == Op.LayerLoop) LayerLoopWriter.WriteChecks(c, n, boundChecked: boundsChecked);
+            if (n.Op == Op.LayerLoop) LayerLoopWriter.WriteChecks(c, n, size, boundChecked: boundsChecked);
             // A layer's own checks (its fit to its input), in the order the layers run.
             foreach (string line in def.Checks?.Invoke(dag, n, size, c.Method.Name) ?? Enumerable.Empty<string>()) c.Line(line);
             (Dim, Dim, string)? check = null;

@@ -121,16 +121,29 @@ internal static class LayerLoopWriter
             .Select(p => elements.TryGetValue(p.Name, out var array) ? $"{array}[{index}]" : p.Name);
     }
 
-    /// <summary>The checks of a loop over layers among the method's: a layer at least (unless <paramref name="boundChecked"/>), and every layer array as long as the bound.</summary>
-    public static void WriteChecks(TensorCode c, Node n, bool boundChecked = false)
+    /// <summary>
+    /// The checks of a loop over layers among the method's: a layer at least (unless <paramref name="boundChecked"/>),
+    /// every layer array as long as the bound, then every layer's own check, each from the width the layer before hands
+    /// it: a layer that does not fit is refused before any work (a dropout's random stream, a batch norm's running
+    /// statistics, an earlier layer's), so a refused call changes nothing.
+    /// </summary>
+    /// <param name="c">The method's code.</param>
+    /// <param name="n">The loop.</param>
+    /// <param name="size">How the method's check writes a length (its local, or the expression itself).</param>
+    /// <param name="boundChecked">Whether the layer count was checked already.</param>
+    public static void WriteChecks(TensorCode c, Node n, System.Func<Dim, string> size, bool boundChecked = false)
     {
-        var loop = PlanOf(c, n).Loop;
-        string bound = loop.Bound, name = c.Method.Name;
+        var plan = PlanOf(c, n);
+        var loop = plan.Loop;
+        string bound = loop.Bound, name = c.Method.Name, l = c.Index, width = c.Names.Width;
         if (!boundChecked) WriteBoundCheck(c, n);
         foreach (var array in loop.Elements.Select(e => e.Array).Distinct().Where(a => a != bound))
         {
             c.Line($"if ({array}.Length < {bound}.Length) throw new global::System.ArgumentException($\"{name}: the loop over {Identifiers.Bare(bound)} runs {{{bound}.Length}} layers but {Identifiers.Bare(array)} has {{{array}.Length}}.\");");
         }
+        string elements = string.Concat(loop.Elements.Select(e => $", {e.Array}[{l}]"));
+        c.Line($"for (int {l} = 0, {width} = {size(c.Dag[n[0]].Shape!.Length)}; {l} < {bound}.Length; {l}++) // every layer fits the one before it, before any work");
+        c.Line($"    {width} = {loop.Body.Name}CheckArguments({width}, {l}{elements});");
     }
 
     /// <summary>The check that a loop over layers has a layer to run, written before anything reads its last layer.</summary>
@@ -259,14 +272,29 @@ internal static class LayerLoopWriter
         c.Writer.WriteLineNoTabs(string.Empty);
     }
 
-    /// <summary>The argument check of a layer's passes: vector lengths, named after the outer method and the layer.</summary>
+    /// <summary>
+    /// The argument check of a layer: vector lengths, named after the outer method and the layer, from the width of its
+    /// input; it returns its output's width, the next layer's input, so the method's own check runs it for every layer
+    /// before any work (<see cref="WriteChecks(TensorCode, Node, System.Func{Dim, string}, bool)"/>).
+    /// </summary>
     internal static void WriteChecks(TensorCode outer, TensorCode c, LayerSignature signature)
     {
-        c.Line($"/// <summary>Throws if the arguments of {signature.OneLayer} do not fit together: vector lengths.</summary>");
-        c.Line($"private void {c.Method.Name}CheckArguments({signature.Parameters})");
+        var carried = c.Dag[c.Method.Layer!.Carried].Shape!.Length;
+        string width = signature.CarriedWidth;
+        // The carried vector's width is the parameter; every other size is read from the layer's arguments and the model's fields.
+        string size(Dim d) => d == carried ? width : d switch
+        {
+            Dim.Sum s => "(" + size(s.Left) + " + " + size(s.Right) + ")",
+            Dim.Product p => size(p.Left) + " * " + size(p.Right),
+            Dim.Window w => DimText.Window(size(w.Size), size(w.Kernel), size(w.Stride), size(w.Padding)),
+            _ => DimText.Of(d),
+        };
+        c.Line($"/// <summary>Throws if the arguments of {signature.OneLayer} do not fit together (vector lengths), its input <c>{Identifiers.Bare(signature.Carried)}</c> of width <paramref name=\"{width}\"/>; returns its output's width, the next layer's input.</summary>");
+        c.Line($"private int {c.Method.Name}CheckArguments({signature.CheckParameters})");
         c.Line("{");
         c.Writer.Indent++;
-        ArgumentChecks.WriteShapeChecks(c, d => DimText.Of(d), $"{outer.Method.Name}, layer {{{signature.Counter}}}");
+        ArgumentChecks.WriteShapeChecks(c, size, $"{outer.Method.Name}, layer {{{signature.Counter}}}");
+        c.Line($"return {size(c.Dag[c.Method.Output].Shape!.Length)};");
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);

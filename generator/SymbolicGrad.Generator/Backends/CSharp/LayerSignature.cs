@@ -36,7 +36,10 @@ internal sealed class LayerSignature
         string carriedTangent = CarriedTangent is null ? "" : $", {Runtime}.Mat {CarriedTangent}";
         string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t)}"));
         Parameters = $"{Runtime}.Mat {Carried}{carriedTangent}, int {Counter}{elements}{spans}";
-        Check = $"{loop.Loop.Body.Name}CheckArguments({Carried}, {Counter}{elementArguments});";
+        // The check reads only the carried vector's width, so the method's own check can run it for every layer up front.
+        CarriedWidth = c.Names.Dims.FirstOrDefault(d => d.Dim == dag[body.Carried].Shape!.Length)?.Name ?? Carried + "Cols";
+        CheckParameters = $"int {CarriedWidth}, int {Counter}{elements}";
+        Check = $"{loop.Loop.Body.Name}CheckArguments({Carried}.Cols, {Counter}{elementArguments});";
         string bound = Identifiers.Bare(loop.Loop.Bound), cref = c.Method.DocumentationId;
         OneLayer = $"one layer of the loop over {bound} in <see cref=\"{cref}\"/>";
         FirstLayer = $"the first layer of the loop over {bound} in <see cref=\"{cref}\"/>";
@@ -54,6 +57,12 @@ internal sealed class LayerSignature
 
     /// <summary>The parameters every method of the layer takes after its workspace.</summary>
     public string Parameters { get; }
+
+    /// <summary>The parameter of the layer's argument check holding the carried vector's width (<c>hCols</c>).</summary>
+    public string CarriedWidth { get; }
+
+    /// <summary>The parameters of the layer's argument check: the carried vector's width, the counter, the layer arrays' elements.</summary>
+    public string CheckParameters { get; }
 
     /// <summary>The call to the layer's argument check (written with its passes), every method's first line.</summary>
     public string Check { get; }
