@@ -60,13 +60,7 @@ if (args.Length > 0 && args[0] == "--gen-vs-hand")
 {
     // --gen-vs-hand [--threads N] [batch… deep]: consecutive-step blocks with A/A copies (GenerationVersusHand).
     var rest = args[1..].ToList();
-    int at = rest.IndexOf("--threads");
-    int threads = 1;
-    if (at >= 0)
-    {
-        threads = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-        rest.RemoveRange(at, 2);
-    }
+    int threads = TakeThreads(rest);
 
     bool rowsOff = rest.Remove("--rows-off");
     GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads, rowsOff);
@@ -77,13 +71,7 @@ if (args.Length > 0 && args[0] == "--phases")
 {
     // --phases [--threads N] [batch… deep]: the forward and backward passes apart, interleaved (PhaseComparison).
     var rest = args[1..].ToList();
-    int at = rest.IndexOf("--threads");
-    int threads = 1;
-    if (at >= 0)
-    {
-        threads = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-        rest.RemoveRange(at, 2);
-    }
+    int threads = TakeThreads(rest);
 
     if (rest.Remove("--parts"))
     {
@@ -156,3 +144,16 @@ if (args.Length > 0 && args[0] == "--peak")
 args = SymbolicGrad.Benchmarks.Training.TrainingStepConfig.ReadOptions(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+
+// "--threads N" among the arguments: N, both words taken out; 1 where it is not given.
+static int TakeThreads(List<string> rest)
+{
+    int at = rest.IndexOf("--threads");
+    if (at < 0)
+    {
+        return 1;
+    }
+    int threads = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+    rest.RemoveRange(at, 2);
+    return threads;
+}

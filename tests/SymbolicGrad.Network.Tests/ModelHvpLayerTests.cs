@@ -1,5 +1,7 @@
 using SymbolicGrad.Network.Tests.Checking;
+using SymbolicGrad.Network.Tests.Models.Layers;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
+using static SymbolicGrad.Network.Tests.Checking.HvpChecks;
 
 namespace SymbolicGrad.Network.Tests;
 
@@ -12,39 +14,14 @@ namespace SymbolicGrad.Network.Tests;
 /// </summary>
 public sealed class ModelHvpLayerTests
 {
-    /// <summary>
-    /// One model method under test, for one fixed sample: the plain method, its generated gradient (into
-    /// <c>Parameters.Gradients</c>) and its Hvp (direction, gradient, hv), each returning the value. In training mode each
-    /// replays one random step, so that all three draw the same dropout masks.
-    /// </summary>
-    private sealed record Case(
-        string Name,
-        Model Model,
-        Func<float> Loss,
-        Func<float> Gradient,
-        Func<float[], float[], float[], float> Hvp);
-
+    // In training mode a case replays one random step, so that the method, its gradient and its Hvp draw the same dropout masks.
     public static TheoryData<string> Names => new(Cases(1).Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Hvp_matches_central_differences_of_the_generated_gradient_along_v(string name)
     {
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            var c = Cases(seed).Single(x => x.Name == name);
-            var v = RandomDirection(c.Model, seed + 100);
-            var hv = Zeros(c);
-            c.Hvp(v, Zeros(c), hv);
-            var estimate = GradientDifference(c, v, 1e-3f);
-            double scale = 1 + estimate.Max(Math.Abs);
-            Assert.True(hv.Count(h => Math.Abs(h) > 1e-4) > hv.Length / 4, $"{name} (seed {seed}): H·v is mostly zero, which tests little");
-            for (int i = 0; i < hv.Length; i++)
-            {
-                Assert.True(Math.Abs(hv[i] - estimate[i]) <= 2e-3 * scale,
-                    $"{name} (seed {seed}): (H·v)[{i}] is {hv[i]}, central differences of the gradient give {estimate[i]}");
-            }
-        }
+        for (int seed = 1; seed <= 3; seed++) HvpChecks.MatchesCentralDifferencesOfTheGradient(Cases(seed).Single(x => x.Name == name), seed);
     }
 
     [Theory]
@@ -54,15 +31,7 @@ public sealed class ModelHvpLayerTests
         for (int seed = 1; seed <= 3; seed++)
         {
             var c = Cases(seed).Single(x => x.Name == name);
-            c.Model.Parameters.ZeroGradients();
-            float value = c.Gradient();
-            var expected = c.Model.Parameters.Gradients.ToArray();
-            var gradient = Zeros(c);
-            float hvpValue = c.Hvp(RandomDirection(c.Model, seed), gradient, Zeros(c));
-            Assert.Equal(value, hvpValue);
-            Assert.Equal(expected, gradient);
-            Assert.Contains(expected, g => g != 0);
-            Assert.Equal(expected, c.Model.Parameters.Gradients.ToArray());
+            float value = HvpChecks.AddsTheGradientBitForBit(c, seed);
             float plain = c.Loss();
             Assert.True(Math.Abs(value - plain) <= 1e-6 * Math.Abs(plain), $"{name}: Hvp {value}, method {plain}");
         }
@@ -72,100 +41,37 @@ public sealed class ModelHvpLayerTests
     [MemberData(nameof(Names))]
     public void The_Hessian_is_symmetric_uT_H_v_equals_vT_H_u(string name)
     {
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            var c = Cases(seed).Single(x => x.Name == name);
-            var u = RandomDirection(c.Model, seed + 10);
-            var v = RandomDirection(c.Model, seed + 20);
-            var hu = Zeros(c);
-            var hv = Zeros(c);
-            c.Hvp(u, Zeros(c), hu);
-            c.Hvp(v, Zeros(c), hv);
-            double vHu = 0, uHv = 0, scale = 0;
-            for (int i = 0; i < hu.Length; i++)
-            {
-                vHu += (double)v[i] * hu[i];
-                uHv += (double)u[i] * hv[i];
-                scale += Math.Abs((double)v[i] * hu[i]) + Math.Abs((double)u[i] * hv[i]);
-            }
-            Assert.True(Math.Abs(vHu) > 1e-3, $"{name} (seed {seed}): vᵀHu = {vHu} tests nothing");
-            Assert.True(Math.Abs(vHu - uHv) <= 1e-5 * scale, $"{name} (seed {seed}): vᵀ(H·u) = {vHu}, uᵀ(H·v) = {uHv}");
-        }
+        for (int seed = 1; seed <= 3; seed++) HvpChecks.IsSymmetric(Cases(seed).Single(x => x.Name == name), seed);
     }
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void A_buffer_of_the_wrong_length_is_an_ArgumentException_naming_it(string name)
-    {
-        var c = Cases(3).Single(x => x.Name == name);
-        int count = c.Model.Parameters.Count;
-        foreach (int length in new[] { 0, count - 1, count + 1 })
-        {
-            var wrong = new float[length];
-            foreach (var (buffer, call) in new (string, Action)[]
-            {
-                ("direction", () => c.Hvp(wrong, Zeros(c), Zeros(c))),
-                ("gradient", () => c.Hvp(Zeros(c), wrong, Zeros(c))),
-                ("hv", () => c.Hvp(Zeros(c), Zeros(c), wrong)),
-            })
-            {
-                var error = Assert.Throws<ArgumentException>(call);
-                Assert.Equal(buffer, error.ParamName);
-                Assert.Contains(count.ToString(), error.Message);
-            }
-        }
-    }
+    public void A_buffer_of_the_wrong_length_is_an_ArgumentException_naming_it(string name) =>
+        HvpChecks.RefusesBuffersOfTheWrongLength(Cases(3).Single(x => x.Name == name));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void A_zero_direction_gives_zero_hv_and_NaN_in_the_direction_shows(string name)
     {
         var c = Cases(4).Single(x => x.Name == name);
-        var v = Zeros(c);
-        var hv = Zeros(c);
-        c.Hvp(v, Zeros(c), hv);
-        Assert.All(hv, h => Assert.Equal(0f, h));
-        // A NaN in the last weight's tangent (the output layer's) reaches H·v; the gradient does not read the direction.
-        v[^1] = float.NaN;
-        var gradient = Zeros(c);
-        c.Hvp(v, gradient, hv);
-        Assert.Contains(hv, float.IsNaN);
-        Assert.All(gradient, g => Assert.False(float.IsNaN(g)));
+        HvpChecks.ZeroDirectionGivesZeroAndTheLastWeightsNaNShows(c);
         // A NaN in the first convolution's (or layer's) first weight's tangent reaches H·v too, through the backward pass.
-        v = Zeros(c);
+        var v = Zeros(c);
         v[0] = float.NaN;
-        hv = Zeros(c);
+        var hv = Zeros(c);
         c.Hvp(v, Zeros(c), hv);
         Assert.Contains(hv, float.IsNaN);
     }
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Hvp_allocates_nothing_once_warm(string name)
-    {
-        var c = Cases(5).Single(x => x.Name == name);
-        var v = RandomDirection(c.Model, 5);
-        var gradient = Zeros(c);
-        var hv = Zeros(c);
-        c.Hvp(v, gradient, hv);
-        c.Hvp(v, gradient, hv);
-        long Allocated()
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int k = 0; k < 100; k++) c.Hvp(v, gradient, hv);
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        // The runtime's own work (tiering up under load) can show once; the generated code's would show every time.
-        long allocated = Allocated();
-        if (allocated != 0) allocated = Allocated();
-        Assert.True(allocated == 0, $"{c.Name}Hvp allocates {allocated} bytes per 100 calls");
-    }
+    public void Hvp_allocates_nothing_once_warm(string name) => HvpChecks.AllocatesNothingOnceWarm(Cases(5).Single(x => x.Name == name), 5);
 
     [Fact]
     public void Two_threads_calling_one_CNNs_Hvp_at_once_get_the_sequential_results()
     {
         const int Threads = 2, Calls = 100;
-        var net = new HvpTwoConvNet(3);
+        var net = new TwoConvNet(3);
         int count = net.Parameters.Count;
         var random = new Random(11);
         var inputs = Enumerable.Range(0, 8).Select(_ => RandomVec(random, 128)).ToArray();
@@ -365,30 +271,30 @@ public sealed class ModelHvpLayerTests
 
     // ---- The cases ------------------------------------------------------------------------------
 
-    private static IEnumerable<Case> Cases(int seed)
+    private static IEnumerable<HvpCase> Cases(int seed)
     {
         var random = new Random(seed);
         {
             // ReLU as the brief's CNN has it: random conv biases keep the 108 pre-activations away from the kink at these
             // seeds (central differences across a kink would see a jump H·v does not have).
-            var net = new HvpCnnNet(seed);
+            var net = new CnnNet(seed);
             var x = RandomVec(random, 64);
             int label = seed % 4;
-            yield return new Case("HvpCnnNet.Loss (ReLU)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("CnnNet.Loss (ReLU)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
-            var net = new HvpTwoConvNet(seed);
+            var net = new TwoConvNet(seed);
             var x = RandomVec(random, 128);
             int label = seed % 3;
-            yield return new Case("HvpTwoConvNet.Loss (padding, stride, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("TwoConvNet.Loss (padding, stride, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
-            var net = new HvpStemConvNet(seed);
+            var net = new StemConvNet(seed);
             var x = RandomVec(random, 6);
             var y = RandomVec(random, 3);
-            yield return new Case("HvpStemConvNet.Error (conv after dense, pointwise, overlapping pooling)", net, () => net.Error(x, y),
+            yield return new HvpCase("StemConvNet.Error (conv after dense, pointwise, overlapping pooling)", net, () => net.Error(x, y),
                 () => net.ErrorGradient(x, y), (v, g, h) => net.ErrorHvp(x, y, v, g, h));
         }
         {
@@ -396,7 +302,7 @@ public sealed class ModelHvpLayerTests
             var net = new HvpDropoutNet(0.4f, seed) { Training = false };
             var x = RandomVec(random, 5);
             int label = seed % 3;
-            yield return new Case("HvpDropoutNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpDropoutNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
@@ -406,7 +312,7 @@ public sealed class ModelHvpLayerTests
             var x = RandomVec(random, 5);
             int label = (seed + 1) % 3;
             long step = net.RandomStep;
-            yield return new Case("HvpDropoutNet.Loss (training, Tanh)", net,
+            yield return new HvpCase("HvpDropoutNet.Loss (training, Tanh)", net,
                 () =>
                 {
                     net.RandomStep = step;
@@ -428,7 +334,7 @@ public sealed class ModelHvpLayerTests
             var x = RandomVec(random, 36);
             int label = seed % 3;
             long step = net.RandomStep;
-            yield return new Case("HvpConvDropoutNet.Loss (training, Tanh)", net,
+            yield return new HvpCase("HvpConvDropoutNet.Loss (training, Tanh)", net,
                 () =>
                 {
                     net.RandomStep = step;
@@ -450,14 +356,14 @@ public sealed class ModelHvpLayerTests
             var net = new HvpBatchNormNet(seed) { Training = false };
             var x = RandomVec(random, 4);
             int label = seed % 3;
-            yield return new Case("HvpBatchNormNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpBatchNormNet.Loss (evaluation, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new HvpConvBatchNormNet(seed) { Training = false };
             var x = RandomVec(random, 36);
             int label = (seed + 2) % 3;
-            yield return new Case("HvpConvBatchNormNet.Loss (evaluation, BatchNorm2d, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpConvBatchNormNet.Loss (evaluation, BatchNorm2d, Tanh)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
@@ -467,7 +373,7 @@ public sealed class ModelHvpLayerTests
             var x = RandomVec(random, 36);
             int label = (seed + 1) % 3;
             long step = 29 + seed;
-            yield return new Case("HvpConvBatchNormNet.Loss (training, BatchNorm2d, dropout, Tanh)", net,
+            yield return new HvpCase("HvpConvBatchNormNet.Loss (training, BatchNorm2d, dropout, Tanh)", net,
                 () =>
                 {
                     net.RandomStep = step;
@@ -488,45 +394,15 @@ public sealed class ModelHvpLayerTests
             var net = new TrainingConvNormNet(seed) { Training = true };
             var x = RandomVec(random, 72);
             int label = seed % 3;
-            yield return new Case("TrainingConvNormNet.Loss (training, BatchNorm2d, Tanh)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
+            yield return new HvpCase("TrainingConvNormNet.Loss (training, BatchNorm2d, Tanh)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new TrainingConvNormPoolNet(seed) { Training = true };
             var x = RandomVec(random, 64);
             int label = (seed + 2) % 3;
-            yield return new Case("TrainingConvNormPoolNet.Loss (training, BatchNorm2d, ReLU, pool)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
+            yield return new HvpCase("TrainingConvNormPoolNet.Loss (training, BatchNorm2d, ReLU, pool)", net, () => net.LossBatch(ModelJvpTests.OneRow(x), [label]), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
     }
-
-    /// <summary>(∇L(p + h·v) − ∇L(p − h·v)) / 2h from the generated gradient, the model's <c>Parameters.Values</c> moved in place, then restored.</summary>
-    private static double[] GradientDifference(Case c, float[] v, float h)
-    {
-        var store = c.Model.Parameters;
-        var saved = store.Values.ToArray();
-        float[] GradientAt(float step)
-        {
-            var values = store.Values;
-            for (int i = 0; i < saved.Length; i++) values[i] = saved[i] + step * v[i];
-            store.ZeroGradients();
-            c.Gradient();
-            return store.Gradients.ToArray();
-        }
-        var plus = GradientAt(h);
-        var minus = GradientAt(-h);
-        saved.CopyTo(store.Values);
-        store.ZeroGradients();
-        return plus.Select((p, i) => ((double)p - minus[i]) / (2 * h)).ToArray();
-    }
-
-    private static float[] Zeros(Case c) => new float[c.Model.Parameters.Count];
-
-    private static float[] RandomDirection(Model model, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, model.Parameters.Count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
-    private static Vec RandomVec(Random random, int n) => new(Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
 }

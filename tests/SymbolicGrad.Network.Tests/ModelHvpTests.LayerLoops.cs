@@ -1,5 +1,6 @@
 using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
+using static SymbolicGrad.Network.Tests.Checking.HvpChecks;
 
 namespace SymbolicGrad.Network.Tests;
 
@@ -10,7 +11,7 @@ namespace SymbolicGrad.Network.Tests;
 /// </summary>
 public sealed partial class ModelHvpTests
 {
-    private static IEnumerable<Case> LayerLoopCases(int seed)
+    private static IEnumerable<HvpCase> LayerLoopCases(int seed)
     {
         var random = new Random(seed + 1000);
         foreach (var sizes in new[] { new[] { In, Classes }, new[] { In, Hidden, Classes }, new[] { In, Hidden, Hidden, Classes } })
@@ -18,35 +19,35 @@ public sealed partial class ModelHvpTests
             var net = new HvpLayerLoopNet(sizes, seed);
             var x = RandomVec(random, In);
             int label = seed % Classes;
-            yield return new Case($"HvpLayerLoopNet.Loss ({sizes.Length - 1} layers, ReLU but the last)", net, () => net.Loss(x, label),
+            yield return new HvpCase($"HvpLayerLoopNet.Loss ({sizes.Length - 1} layers, ReLU but the last)", net, () => net.Loss(x, label),
                 () => net.LossGradient(x, label), (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new HvpTanhLayerLoopNet([In, Hidden, Classes], seed);
             var x = RandomVec(random, In);
             var y = RandomVec(random, Classes);
-            yield return new Case("HvpTanhLayerLoopNet.Error (tanh, MSE)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
+            yield return new HvpCase("HvpTanhLayerLoopNet.Error (tanh, MSE)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
                 (v, g, h) => net.ErrorHvp(x, y, v, g, h));
         }
         {
             var net = new HvpSigmoidLayerLoopNet([In, Hidden, Hidden, Classes], seed);
             var x = RandomVec(random, In);
             int label = (seed + 2) % Classes;
-            yield return new Case("HvpSigmoidLayerLoopNet.Loss (sigmoid, 3 layers)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpSigmoidLayerLoopNet.Loss (sigmoid, 3 layers)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new HvpStemLoopNet(blocks: 2, seed);
             var x = RandomVec(random, 5);
             var y = RandomVec(random, 3);
-            yield return new Case("HvpStemLoopNet.Error (the loop's first vector moves)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
+            yield return new HvpCase("HvpStemLoopNet.Error (the loop's first vector moves)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
                 (v, g, h) => net.ErrorHvp(x, y, v, g, h));
         }
         {
             var net = new HvpLayerOddNames(seed);
             var x = RandomVec(random, 4);
             int label = (seed + 3) % 5;
-            yield return new Case("HvpLayerOddNames.Loss (W, w, batch)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpLayerOddNames.Loss (W, w, batch)", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
     }

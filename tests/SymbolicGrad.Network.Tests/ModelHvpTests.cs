@@ -1,5 +1,6 @@
 using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
+using static SymbolicGrad.Network.Tests.Checking.HvpChecks;
 
 namespace SymbolicGrad.Network.Tests;
 
@@ -13,58 +14,20 @@ public sealed partial class ModelHvpTests
 {
     private const int In = 6, Hidden = 5, Classes = 4;
 
-    /// <summary>
-    /// One model method under test, for one fixed sample: the plain method, its generated gradient (into
-    /// <c>Parameters.Gradients</c>) and its Hvp (direction, gradient, hv), each returning the value.
-    /// </summary>
-    private sealed record Case(
-        string Name,
-        Model Model,
-        Func<float> Loss,
-        Func<float> Gradient,
-        Func<float[], float[], float[], float> Hvp);
-
     public static TheoryData<string> Names => new(Cases(1).Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Hvp_matches_central_differences_of_the_generated_gradient_along_v(string name)
     {
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            var c = Cases(seed).Single(x => x.Name == name);
-            var v = RandomDirection(c.Model, seed + 100);
-            var hv = Zeros(c);
-            c.Hvp(v, Zeros(c), hv);
-            var estimate = GradientDifference(c, v, 1e-3f);
-            double scale = 1 + estimate.Max(Math.Abs);
-            Assert.True(hv.Count(h => Math.Abs(h) > 1e-4) > hv.Length / 4, $"{name} (seed {seed}): H·v is mostly zero, which tests little");
-            for (int i = 0; i < hv.Length; i++)
-            {
-                Assert.True(Math.Abs(hv[i] - estimate[i]) <= 2e-3 * scale,
-                    $"{name} (seed {seed}): (H·v)[{i}] is {hv[i]}, central differences of the gradient give {estimate[i]}");
-            }
-        }
+        for (int seed = 1; seed <= 3; seed++) HvpChecks.MatchesCentralDifferencesOfTheGradient(Cases(seed).Single(x => x.Name == name), seed);
     }
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Hvp_adds_the_gradient_NameGradient_adds_and_returns_its_value_bit_for_bit(string name)
     {
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            var c = Cases(seed).Single(x => x.Name == name);
-            c.Model.Parameters.ZeroGradients();
-            float value = c.Gradient();
-            var expected = c.Model.Parameters.Gradients.ToArray();
-            var gradient = Zeros(c);
-            float hvpValue = c.Hvp(RandomDirection(c.Model, seed), gradient, Zeros(c));
-            Assert.Equal(value, hvpValue);
-            Assert.Equal(expected, gradient);
-            Assert.Contains(expected, g => g != 0);
-            // Nothing went through the store.
-            Assert.Equal(expected, c.Model.Parameters.Gradients.ToArray());
-        }
+        for (int seed = 1; seed <= 3; seed++) HvpChecks.AddsTheGradientBitForBit(Cases(seed).Single(x => x.Name == name), seed);
     }
 
     [Theory]
@@ -83,25 +46,7 @@ public sealed partial class ModelHvpTests
     [MemberData(nameof(Names))]
     public void The_Hessian_is_symmetric_uT_H_v_equals_vT_H_u(string name)
     {
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            var c = Cases(seed).Single(x => x.Name == name);
-            var u = RandomDirection(c.Model, seed + 10);
-            var v = RandomDirection(c.Model, seed + 20);
-            var hu = Zeros(c);
-            var hv = Zeros(c);
-            c.Hvp(u, Zeros(c), hu);
-            c.Hvp(v, Zeros(c), hv);
-            double vHu = 0, uHv = 0, scale = 0;
-            for (int i = 0; i < hu.Length; i++)
-            {
-                vHu += (double)v[i] * hu[i];
-                uHv += (double)u[i] * hv[i];
-                scale += Math.Abs((double)v[i] * hu[i]) + Math.Abs((double)u[i] * hv[i]);
-            }
-            Assert.True(Math.Abs(vHu) > 1e-3, $"{name} (seed {seed}): vᵀHu = {vHu} tests nothing");
-            Assert.True(Math.Abs(vHu - uHv) <= 1e-5 * scale, $"{name} (seed {seed}): vᵀ(H·u) = {vHu}, uᵀ(H·v) = {uHv}");
-        }
+        for (int seed = 1; seed <= 3; seed++) HvpChecks.IsSymmetric(Cases(seed).Single(x => x.Name == name), seed);
     }
 
     [Theory]
@@ -127,65 +72,17 @@ public sealed partial class ModelHvpTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void A_buffer_of_the_wrong_length_is_an_ArgumentException_naming_it(string name)
-    {
-        var c = Cases(3).Single(x => x.Name == name);
-        int count = c.Model.Parameters.Count;
-        foreach (int length in new[] { 0, count - 1, count + 1 })
-        {
-            var wrong = new float[length];
-            foreach (var (buffer, call) in new (string, Action)[]
-            {
-                ("direction", () => c.Hvp(wrong, Zeros(c), Zeros(c))),
-                ("gradient", () => c.Hvp(Zeros(c), wrong, Zeros(c))),
-                ("hv", () => c.Hvp(Zeros(c), Zeros(c), wrong)),
-            })
-            {
-                var error = Assert.Throws<ArgumentException>(call);
-                Assert.Equal(buffer, error.ParamName);
-                Assert.Contains(count.ToString(), error.Message);
-            }
-        }
-    }
+    public void A_buffer_of_the_wrong_length_is_an_ArgumentException_naming_it(string name) =>
+        HvpChecks.RefusesBuffersOfTheWrongLength(Cases(3).Single(x => x.Name == name));
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void A_zero_direction_gives_zero_hv_and_NaN_in_the_direction_shows(string name)
-    {
-        var c = Cases(4).Single(x => x.Name == name);
-        var v = Zeros(c);
-        var hv = Zeros(c);
-        c.Hvp(v, Zeros(c), hv);
-        Assert.All(hv, h => Assert.Equal(0f, h));
-        // A NaN in the last weight's tangent reaches H·v (it multiplies the curvature of that weight's layer).
-        v[^1] = float.NaN;
-        var gradient = Zeros(c);
-        c.Hvp(v, gradient, hv);
-        Assert.Contains(hv, float.IsNaN);
-        Assert.All(gradient, g => Assert.False(float.IsNaN(g)));
-    }
+    public void A_zero_direction_gives_zero_hv_and_NaN_in_the_direction_shows(string name) =>
+        HvpChecks.ZeroDirectionGivesZeroAndTheLastWeightsNaNShows(Cases(4).Single(x => x.Name == name));
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Hvp_allocates_nothing_once_warm(string name)
-    {
-        var c = Cases(5).Single(x => x.Name == name);
-        var v = RandomDirection(c.Model, 5);
-        var gradient = Zeros(c);
-        var hv = Zeros(c);
-        c.Hvp(v, gradient, hv);
-        c.Hvp(v, gradient, hv);
-        long Allocated()
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int k = 0; k < 100; k++) c.Hvp(v, gradient, hv);
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        // The runtime's own work (tiering up under load) can show once; the generated code's would show every time.
-        long allocated = Allocated();
-        if (allocated != 0) allocated = Allocated();
-        Assert.True(allocated == 0, $"{c.Name}Hvp allocates {allocated} bytes per 100 calls");
-    }
+    public void Hvp_allocates_nothing_once_warm(string name) => HvpChecks.AllocatesNothingOnceWarm(Cases(5).Single(x => x.Name == name), 5);
 
     [Fact]
     public void A_linear_model_with_mse_has_the_exact_closed_form_Hessian()
@@ -258,74 +155,44 @@ public sealed partial class ModelHvpTests
 
     // ---- The cases ------------------------------------------------------------------------------
 
-    private static IEnumerable<Case> Cases(int seed)
+    private static IEnumerable<HvpCase> Cases(int seed)
     {
         var random = new Random(seed);
         {
             var net = new HvpReluSoftmaxNet(In, Hidden, Classes, seed);
             var x = RandomVec(random, In);
             int label = seed % Classes;
-            yield return new Case("HvpReluSoftmaxNet.Loss", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpReluSoftmaxNet.Loss", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new HvpTanhSoftmaxNet(In, Hidden, Classes, seed);
             var x = RandomVec(random, In);
             int label = (seed + 1) % Classes;
-            yield return new Case("HvpTanhSoftmaxNet.Loss", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
+            yield return new HvpCase("HvpTanhSoftmaxNet.Loss", net, () => net.Loss(x, label), () => net.LossGradient(x, label),
                 (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {
             var net = new HvpSigmoidMseNet(In, Hidden, Classes, seed);
             var x = RandomVec(random, In);
             var y = RandomVec(random, Classes);
-            yield return new Case("HvpSigmoidMseNet.Error (LeakyRelu)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
+            yield return new HvpCase("HvpSigmoidMseNet.Error (LeakyRelu)", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
                 (v, g, h) => net.ErrorHvp(x, y, v, g, h));
         }
         {
             var net = new HvpLinearMseNet(In, Classes, seed);
             var x = RandomVec(random, In);
             var y = RandomVec(random, Classes);
-            yield return new Case("HvpLinearMseNet.Error", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
+            yield return new HvpCase("HvpLinearMseNet.Error", net, () => net.Error(x, y), () => net.ErrorGradient(x, y),
                 (v, g, h) => net.ErrorHvp(x, y, v, g, h));
         }
         {
             var net = new HvpOddNames(In, seed);
             var x = RandomVec(random, In);
             var w = RandomVec(random, 3);
-            yield return new Case("HvpOddNames.Loss (field batch)", net, () => net.Loss(x, w), () => net.LossGradient(x, w),
+            yield return new HvpCase("HvpOddNames.Loss (field batch)", net, () => net.Loss(x, w), () => net.LossGradient(x, w),
                 (v, g, h) => net.LossHvp(x, w, v, g, h));
         }
         foreach (var c in LayerLoopCases(seed)) yield return c;
     }
-
-    /// <summary>(∇L(p + h·v) − ∇L(p − h·v)) / 2h from the generated gradient, the model's <c>Parameters.Values</c> moved in place, then restored.</summary>
-    private static double[] GradientDifference(Case c, float[] v, float h)
-    {
-        var store = c.Model.Parameters;
-        var saved = store.Values.ToArray();
-        float[] GradientAt(float step)
-        {
-            var values = store.Values;
-            for (int i = 0; i < saved.Length; i++) values[i] = saved[i] + step * v[i];
-            store.ZeroGradients();
-            c.Gradient();
-            return store.Gradients.ToArray();
-        }
-        var plus = GradientAt(h);
-        var minus = GradientAt(-h);
-        saved.CopyTo(store.Values);
-        store.ZeroGradients();
-        return plus.Select((p, i) => ((double)p - minus[i]) / (2 * h)).ToArray();
-    }
-
-    private static float[] Zeros(Case c) => new float[c.Model.Parameters.Count];
-
-    private static float[] RandomDirection(Model model, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, model.Parameters.Count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
-    private static Vec RandomVec(Random random, int n) => new(Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
 }

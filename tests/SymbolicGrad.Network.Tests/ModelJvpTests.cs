@@ -1,6 +1,7 @@
 using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Forward;
+using SymbolicGrad.Network.Tests.Models.Layers;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
 
 namespace SymbolicGrad.Network.Tests;
@@ -270,7 +271,7 @@ public sealed class ModelJvpTests
     public void Two_threads_calling_a_CNNs_Jvp_at_once_get_the_sequential_results()
     {
         const int Threads = 2, Calls = 200;
-        var net = new JvpTwoConvNet(seed: 3);
+        var net = new TwoConvNet(seed: 3);
         var random = new Random(13);
         var inputs = Enumerable.Range(0, 16).Select(_ => RandomVec(random, 2 * 8 * 8)).ToArray();
         var directions = Enumerable.Range(0, 4).Select(k => RandomDirection(net, 60 + k)).ToArray();
@@ -431,24 +432,24 @@ public sealed class ModelJvpTests
     private static IEnumerable<Case> ConvolutionCases(int seed, Random random)
     {
         {
-            var net = new JvpCnnNet(seed);
+            var net = new CnnNet(seed);
             var x = RandomVec(random, 64);
             int label = seed % 4;
-            yield return new Case("JvpCnnNet.Loss", net, () => net.Loss(x, label),
+            yield return new Case("CnnNet.Loss", net, () => net.Loss(x, label),
                 d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
         {
-            var net = new JvpTwoConvNet(seed);
+            var net = new TwoConvNet(seed);
             var x = RandomVec(random, 2 * 8 * 8);
             int label = (seed + 1) % 3;
-            yield return new Case("JvpTwoConvNet.Loss (Tanh)", net, () => net.Loss(x, label),
+            yield return new Case("TwoConvNet.Loss (Tanh)", net, () => net.Loss(x, label),
                 d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
         {
-            var net = new JvpStemConvNet(seed);
+            var net = new StemConvNet(seed);
             var x = RandomVec(random, 6);
             var y = RandomVec(random, 3);
-            yield return new Case("JvpStemConvNet.Error (Tanh)", net, () => net.Error(x, y),
+            yield return new Case("StemConvNet.Error (Tanh)", net, () => net.Error(x, y),
                 d => (net.ErrorJvp(x, y, d, out float t), t), () => net.ErrorGradient(x, y));
         }
         {

@@ -57,6 +57,13 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             Succeed(ProcessRunner.Dotnet(sources, PackTimeout, "pack", solution, "-c", "Release", "-o", feed));
 
             var packed = Packages.ToDictionary(p => p.Id, p => SinglePackage(feed, p.Id));
+            // Packing again without building (as CI does after its build) works for every package and packs the same files.
+            string noBuildFeed = Path.Combine(work, "no-build-feed");
+            Succeed(ProcessRunner.Dotnet(sources, BuildTimeout, "pack", solution, "-c", "Release", "--no-build", "-o", noBuildFeed));
+            foreach (var (id, _, _) in Packages)
+            {
+                Assert.Equal(Listing(packed[id]), Listing(SinglePackage(noBuildFeed, id)));
+            }
             string version = VersionOf(packed["SymbolicGrad"], "SymbolicGrad");
             foreach (var (id, _, dependencies) in Packages)
             {
@@ -125,6 +132,16 @@ public sealed partial class PackageTests(ITestOutputHelper output)
         var wanted = expected.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
         Assert.True(wanted.SequenceEqual(actual),
             $"{id} depends on [{string.Join(", ", actual.Select(d => $"{d.Id} {d.Version}"))}], expected [{string.Join(", ", wanted.Select(d => $"{d.Id} {d.Version}"))}]");
+    }
+
+    // Every entry of a package with its length, in order (the builds are deterministic).
+    private static string[] Listing(string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        return zip.Entries
+            .Select(e => $"{e.FullName} {e.Length}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
     }
 
     private static void AssertLibraryOnly(string package, string id)

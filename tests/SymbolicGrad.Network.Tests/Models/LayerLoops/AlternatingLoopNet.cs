@@ -15,15 +15,7 @@ public sealed partial class AlternatingLoopNet : Model, ILabelLoss<AlternatingLo
 
     /// <summary>Layers of the given sizes (<c>sizes[0]</c> inputs, the last the classes).</summary>
     public AlternatingLoopNet(int[] sizes, int seed = 0)
-    {
-        W = new Mat[sizes.Length - 1];
-        b = new Vec[sizes.Length - 1];
-        for (int l = 0; l < W.Length; l++)
-        {
-            W[l] = Parameters.Matrix(sizes[l + 1], sizes[l], Init.Xavier(seed + 2 * l));
-            b[l] = Parameters.Vector(sizes[l + 1], Init.Normal(0.3f, seed + 2 * l + 1));
-        }
-    }
+        => (W, b) = LoopLayers.Dense(Parameters, sizes, Init.Xavier, seed);
 
     /// <summary>h = x; per layer z = W[l]·h + b[l], then tanh (even l), sigmoid (odd l) or z itself (the last layer).</summary>
     [Differentiable]

@@ -14,15 +14,7 @@ public sealed partial class LayerLoopNet : Model, ILabelLoss<LayerLoopNet.LossWo
 
     /// <summary>Layers of the given sizes (<c>sizes[0]</c> inputs, the last the classes), He-initialized, biases small and nonzero.</summary>
     public LayerLoopNet(int[] sizes, int seed = 0)
-    {
-        W = new Mat[sizes.Length - 1];
-        b = new Vec[sizes.Length - 1];
-        for (int l = 0; l < W.Length; l++)
-        {
-            W[l] = Parameters.Matrix(sizes[l + 1], sizes[l], Init.He(seed + 2 * l));
-            b[l] = Parameters.Vector(sizes[l + 1], Init.Normal(0.3f, seed + 2 * l + 1));
-        }
-    }
+        => (W, b) = LoopLayers.Dense(Parameters, sizes, Init.He, seed);
 
     /// <summary>h = x; per layer z = W[l]·h + b[l], h = relu(z) but for the last; softmax cross-entropy of h.</summary>
     [Differentiable]

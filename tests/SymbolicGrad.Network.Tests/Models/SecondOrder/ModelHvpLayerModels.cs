@@ -1,96 +1,7 @@
-using SymbolicGrad.Network.Tests.Models.Forward;
+using SymbolicGrad.Network.Tests.Models.Layers;
 using static SymbolicGrad.Ops;
 
 namespace SymbolicGrad.Network.Tests.Models.SecondOrder;
-
-/// <summary>The small CNN of the brief: 1×8×8 → conv 3×3 → 3×6×6 → ReLU → max pool 2 → 3×3×3 → dense 27 → 4 → softmax cross-entropy.</summary>
-public sealed partial class HvpCnnNet : Model
-{
-    private readonly Conv2d conv;
-    private readonly Mat W;
-    private readonly Vec b;
-
-    /// <summary>He filters, random conv biases (ReLU kinks and pooling ties away from the sample), a Xavier dense layer.</summary>
-    public HvpCnnNet(int seed)
-    {
-        conv = Parameters.Conv2d(1, 3, kernel: 3, init: Init.He(seed));
-        W = Parameters.Matrix(4, 27, Init.Xavier(seed + 1));
-        b = Parameters.Vector(4, Init.Normal(0.3f, seed + 2));
-        ConvJvpInit.RandomBias(conv, seed);
-    }
-
-    /// <summary>The convolution reads the data: the tangent of its weight gradient has no tx term.</summary>
-    [Differentiable(Hessian = true)]
-    public float Loss([NoDiff] Vec x, int label) =>
-        SoftmaxCrossEntropy(W * Flatten(MaxPool2d(Relu(Conv2d(x.AsImage(1, 8, 8), conv)), 2)) + b, label);
-}
-
-/// <summary>
-/// Two convolutions, the second strided and padded and reading the first's output (so its input gradient's tangent has
-/// the convᵀ(tW, g) term and its weight gradient's the g⋆tx term): 2×8×8 → conv 3×3 pad 1 → 3×8×8 → tanh → conv 3×3
-/// stride 2 pad 1 → 4×4×4 → tanh → max pool 2 → 4×2×2 → dense 16 → 3.
-/// </summary>
-public sealed partial class HvpTwoConvNet : Model
-{
-    private readonly Conv2d conv1, conv2;
-    private readonly Mat W;
-    private readonly Vec b;
-
-    /// <summary>He filters, random conv biases, a Xavier dense layer.</summary>
-    public HvpTwoConvNet(int seed)
-    {
-        conv1 = Parameters.Conv2d(2, 3, kernel: 3, padding: 1, init: Init.He(seed));
-        conv2 = Parameters.Conv2d(3, 4, kernel: 3, stride: 2, padding: 1, init: Init.He(seed + 1));
-        W = Parameters.Matrix(3, 16, Init.Xavier(seed + 2));
-        b = Parameters.Vector(3, Init.Normal(0.3f, seed + 3));
-        ConvJvpInit.RandomBias(conv1, seed);
-        ConvJvpInit.RandomBias(conv2, seed + 1);
-    }
-
-    /// <summary>A CNN of two convolutions.</summary>
-    [Differentiable(Hessian = true)]
-    public float Loss([NoDiff] Vec x, int label)
-    {
-        // Tanh, not ReLU: 256 pre-activations moved by central differences would cross a ReLU kink for some seeds.
-        Image h = Tanh(Flatten(Conv2d(x.AsImage(2, 8, 8), conv1))).AsImage(3, 8, 8);
-        h = Tanh(Flatten(Conv2d(h, conv2))).AsImage(4, 4, 4);
-        return SoftmaxCrossEntropy(W * Flatten(MaxPool2d(h, 2)) + b, label);
-    }
-}
-
-/// <summary>
-/// A convolution after a dense layer (its input's tangent is a dense layer's), a 4×4 kernel with padding 2, a pointwise
-/// (1×1) convolution and overlapping pooling (window 3, stride 2); regression with Mse:
-/// 6 → 50 = 2×5×5 → conv 4×4 pad 2 → 3×6×6 → tanh → conv 1×1 → 2×6×6 → max pool 3 stride 2 → 2×2×2 → 8 → 3.
-/// </summary>
-public sealed partial class HvpStemConvNet : Model
-{
-    private readonly Mat Stem, Head;
-    private readonly Vec stemBias;
-    private readonly Conv2d wide, pointwise;
-
-    /// <summary>Xavier dense layers, He filters, random conv biases.</summary>
-    public HvpStemConvNet(int seed)
-    {
-        Stem = Parameters.Matrix(50, 6, Init.Xavier(seed));
-        stemBias = Parameters.Vector(50, Init.Normal(0.3f, seed + 1));
-        wide = Parameters.Conv2d(2, 3, kernel: 4, stride: 1, padding: 2, init: Init.He(seed + 2));
-        pointwise = Parameters.Conv2d(3, 2, kernel: 1, init: Init.He(seed + 3));
-        Head = Parameters.Matrix(3, 8, Init.Xavier(seed + 4));
-        ConvJvpInit.RandomBias(wide, seed + 2);
-        ConvJvpInit.RandomBias(pointwise, seed + 3);
-    }
-
-    /// <summary>Mse(Head·maxpool(pointwise(tanh(wide(tanh(Stem·x + stemBias)))), 3, 2), y).</summary>
-    [Differentiable(Hessian = true)]
-    public float Error([NoDiff] Vec x, [NoDiff] Vec y)
-    {
-        Vec h = Tanh(Stem * x + stemBias);
-        Image image = Tanh(Flatten(Conv2d(h.AsImage(2, 5, 5), wide))).AsImage(3, 6, 6);
-        image = Conv2d(image, pointwise);
-        return Mse(Head * Flatten(MaxPool2d(image, 3, 2)), y);
-    }
-}
 
 /// <summary>Dropout on the input and on the hidden layer: 5 → 8 (tanh, dropout) → 3.</summary>
 public sealed partial class HvpDropoutNet : Model
@@ -128,7 +39,7 @@ public sealed partial class HvpConvDropoutNet : Model
         conv = Parameters.Conv2d(1, 2, kernel: 3, padding: 1, init: Init.He(seed));
         W = Parameters.Matrix(3, 18, Init.Xavier(seed + 1));
         b = Parameters.Vector(3, Init.Normal(0.3f, seed + 2));
-        ConvJvpInit.RandomBias(conv, seed);
+        ConvInit.RandomBias(conv, seed);
         this.p = p;
     }
 
@@ -211,7 +122,7 @@ public sealed partial class HvpConvBatchNormNet : Model
         bn = Parameters.BatchNorm(3);
         W = Parameters.Matrix(3, 48, Init.Xavier(seed + 1));
         b = Parameters.Vector(3, Init.Normal(0.3f, seed + 2));
-        ConvJvpInit.RandomBias(conv, seed);
+        ConvInit.RandomBias(conv, seed);
         HvpNormInit.Randomize(seed, bn);
     }
 

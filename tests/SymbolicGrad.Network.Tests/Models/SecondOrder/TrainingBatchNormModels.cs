@@ -1,4 +1,4 @@
-using SymbolicGrad.Network.Tests.Models.Forward;
+using SymbolicGrad.Network.Tests.Models.Layers;
 using static SymbolicGrad.Ops;
 
 namespace SymbolicGrad.Network.Tests.Models.SecondOrder;
@@ -21,7 +21,7 @@ public sealed partial class TrainingConvNormNet : Model
         bn = Parameters.BatchNorm(3);
         W = Parameters.Matrix(3, 48, Init.Xavier(seed + 1));
         b = Parameters.Vector(3, Init.Normal(0.3f, seed + 2));
-        ConvJvpInit.RandomBias(conv, seed);
+        ConvInit.RandomBias(conv, seed);
         HvpNormInit.Randomize(seed, bn);
     }
 
@@ -49,7 +49,7 @@ public sealed partial class TrainingConvNormPoolNet : Model
         bn = Parameters.BatchNorm(4);
         W = Parameters.Matrix(3, 64, Init.Xavier(seed + 1));
         b = Parameters.Vector(3, Init.Normal(0.3f, seed + 2));
-        ConvJvpInit.RandomBias(conv, seed);
+        ConvInit.RandomBias(conv, seed);
         HvpNormInit.Randomize(seed, bn);
     }
 
