@@ -60,6 +60,35 @@ public sealed class RefusedCallTests
     }
 
     [Fact]
+    public void A_backward_pass_without_its_forward_pass_is_refused_before_any_work()
+    {
+        var net = new Models.Composed.DigitNet(6, 5, 3, seed: 3);
+        net.Parameters.Gradients.Fill(0.25f);
+        var workspace = new Models.Composed.DigitNet.LossWorkspace();
+        var x = Batch(4, 6);
+        int[] labels = [0, 1, 2, 1];
+        var before = Snapshot(net);
+        var fresh = Assert.Throws<InvalidOperationException>(() => net.LossBackwardBatch(workspace, x, labels));
+        Assert.Equal("LossBackwardBatch: the workspace has had no forward pass; call LossForwardBatch with the same arguments first (nothing was computed).", fresh.Message);
+        Unchanged(net, before, "LossBackwardBatch on a fresh workspace");
+
+        // A forward pass of another batch size leaves buffers the backward pass would misread.
+        net.LossForwardBatch(workspace, x, labels);
+        var three = Batch(3, 6);
+        var other = Assert.Throws<InvalidOperationException>(() => net.LossBackwardBatch(workspace, three, labels.AsSpan(0, 3)));
+        Assert.Equal("LossBackwardBatch: the workspace's last forward pass was of 4 rows, not the 3 given; call LossForwardBatch with the same arguments first (nothing was computed).", other.Message);
+        Unchanged(net, before, "LossBackwardBatch after a forward pass of 4 rows");
+
+        // With its forward pass the backward pass adds exactly what the one-call gradient adds.
+        net.LossBackwardBatch(workspace, x, labels);
+        var split = Bits(net.Parameters.Gradients);
+        net.Parameters.Gradients.Fill(0.25f);
+        net.LossGradientBatch(x, labels);
+        Assert.Equal(Bits(net.Parameters.Gradients), split);
+        Assert.NotEqual(before.Gradients, split);
+    }
+
+    [Fact]
     public void A_foreign_field_refuses_the_Jvp_and_the_Hvp_before_any_work()
     {
         var net = new ForeignScaleNormNet { Training = false };

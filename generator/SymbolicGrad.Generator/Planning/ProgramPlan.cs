@@ -160,6 +160,9 @@ internal sealed record GeneratedNames(
     /// <summary>A model's private check that every weight its gradient adds into is a parameter (empty for other methods).</summary>
     public string CheckWeights { get; init; } = "";
 
+    /// <summary>A model method's workspace field holding the rows of its last forward pass (empty for other methods).</summary>
+    public string ForwardRows { get; init; } = "";
+
     /// <summary>The local carrying the width from layer to layer in the up-front check of a method's loops over layers (empty without one).</summary>
     public string Width { get; init; } = "";
 }

@@ -16,6 +16,22 @@ public static class Workspace
     }
 
     /// <summary>
+    /// Throws unless a workspace's last forward pass was of a batch of <paramref name="rows"/> rows: a backward pass reads
+    /// the values its forward pass kept, so without that pass it would read stale or missing buffers.
+    /// </summary>
+    /// <param name="forwardRows">The rows of the workspace's last forward pass; −1 if it has had none.</param>
+    /// <param name="rows">The rows of the batch given to the backward pass.</param>
+    /// <param name="method">The [Differentiable] method, for the message.</param>
+    /// <exception cref="InvalidOperationException">The workspace holds no forward pass of a batch of that many rows.</exception>
+    public static void CheckForward(int forwardRows, int rows, string method)
+    {
+        if (forwardRows == rows) return;
+        throw new InvalidOperationException(forwardRows < 0
+            ? $"{method}BackwardBatch: the workspace has had no forward pass; call {method}ForwardBatch with the same arguments first (nothing was computed)."
+            : $"{method}BackwardBatch: the workspace's last forward pass was of {forwardRows} rows, not the {rows} given; call {method}ForwardBatch with the same arguments first (nothing was computed).");
+    }
+
+    /// <summary>
     /// Returns <paramref name="items"/> when it holds at least <paramref name="count"/> items, else a longer array with
     /// the same items first and new ones after: one workspace per layer of a loop over layers.
     /// </summary>

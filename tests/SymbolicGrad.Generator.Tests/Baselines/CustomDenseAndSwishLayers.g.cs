@@ -31,6 +31,7 @@ namespace Custom
             internal float[] dSwishDiscarded = global::System.Array.Empty<float>();
             internal float[] dW12Discarded = global::System.Array.Empty<float>();
             internal float[] dB12Discarded = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -155,6 +156,7 @@ namespace Custom
             {
                 f[r] = logsumexpDense2[r] - dense2[r * w2Rows + label[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -166,6 +168,7 @@ namespace Custom
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

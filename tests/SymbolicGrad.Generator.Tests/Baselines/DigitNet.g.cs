@@ -20,6 +20,7 @@ namespace Digits
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] softmaxT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -145,6 +146,7 @@ namespace Digits
             {
                 f[r] = logsumexpT4[r] - t4[r * w2Rows + label[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -156,6 +158,7 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

@@ -24,6 +24,7 @@ namespace Names
             internal float[] dTanh = global::System.Array.Empty<float>();
             internal float[] t4 = global::System.Array.Empty<float>();
             internal float[] dT1 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -154,6 +155,7 @@ namespace Names
             {
                 f[r2] = logsumexpT3[r2] - t3[r2 * wRows + label[r2]] + 0.01f * sum2[0];
             }
+            workspace2.forwardRows = batch2; // the backward pass checks it
             float total = 0f;
             for (int r2 = 0; r2 < batch2; r2++) total += f[r2];
             return total / batch2;
@@ -165,6 +167,7 @@ namespace Names
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace2.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace2, x, label);
         }
 

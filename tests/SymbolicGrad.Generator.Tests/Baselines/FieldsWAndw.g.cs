@@ -18,6 +18,7 @@ namespace Names
             internal float[] logsumexpT2 = global::System.Array.Empty<float>();
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] softmaxT2 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -133,6 +134,7 @@ namespace Names
             {
                 f[r] = logsumexpT2[r] - t2[r * wRows + y[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -144,6 +146,7 @@ namespace Names
         {
             LossCheckArguments(x, y);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, y);
         }
 

@@ -20,6 +20,7 @@ namespace Digits
             internal float[] softmaxH = global::System.Array.Empty<float>();
             internal float[] t1 = global::System.Array.Empty<float>();
             internal LossLayerWorkspace[] lossLayers = global::System.Array.Empty<LossLayerWorkspace>(); // one per layer
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -275,6 +276,7 @@ namespace Digits
             {
                 f[r] = logsumexpH[r] - h[r * wLastRows + label[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -286,6 +288,7 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

@@ -50,6 +50,7 @@ namespace Digits
             internal float[] columns = global::System.Array.Empty<float>(); // im2col, shared by the convolutions
             internal bool training; // the model's mode when the forward pass ran
             internal ulong stream; // the forward pass's random stream (dropout masks)
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -262,6 +263,7 @@ namespace Digits
             {
                 f[r] = logsumexpT11[r] - t11[r * w2Rows + label[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -273,6 +275,7 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

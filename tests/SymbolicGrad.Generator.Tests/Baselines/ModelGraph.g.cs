@@ -88,6 +88,7 @@ namespace Pictures
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] softmaxT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -213,6 +214,7 @@ namespace Pictures
             {
                 f[r] = logsumexpT4[r] - t4[r * w2Rows + label[r]];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -224,6 +226,7 @@ namespace Pictures
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

@@ -19,6 +19,7 @@ namespace Names
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] dMath2 = global::System.Array.Empty<float>();
             internal float[] dSum2 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -121,6 +122,7 @@ namespace Names
                 for (int i = 0; i < wRows; i++) sum += Math2[r * wRows + i] * Math2[r * wRows + i];
                 f[r] = sum;
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -132,6 +134,7 @@ namespace Names
         {
             LossCheckArguments(W, targets);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, W.Rows, "Loss");
             LossBackwardUnchecked(workspace, W, targets);
         }
 

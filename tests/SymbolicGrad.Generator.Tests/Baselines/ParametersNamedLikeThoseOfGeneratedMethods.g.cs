@@ -20,6 +20,7 @@ namespace Names
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] softmaxT2 = global::System.Array.Empty<float>();
             internal float[] dT1 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -138,6 +139,7 @@ namespace Names
             {
                 f[r] = logsumexpT2[r] - t2[r * wRows + accumulateGradient[r]];
             }
+            workspace2.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -149,6 +151,7 @@ namespace Names
         {
             LossCheckArguments(workspace, accumulateGradient);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace2.forwardRows, workspace.Rows, "Loss");
             LossBackwardUnchecked(workspace2, workspace, accumulateGradient);
         }
 

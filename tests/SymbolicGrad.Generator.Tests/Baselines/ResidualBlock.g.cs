@@ -25,6 +25,7 @@ namespace Blocks
             internal float[] dR2 = global::System.Array.Empty<float>();
             internal float[] dT6 = global::System.Array.Empty<float>();
             internal float[] t7 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -150,6 +151,7 @@ namespace Blocks
             {
                 f[r] = sum2[r] / (float)w3Rows;
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -161,6 +163,7 @@ namespace Blocks
         {
             LossCheckArguments(x, target);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, target);
         }
 

@@ -27,6 +27,7 @@ namespace Custom
             internal float[] t3 = global::System.Array.Empty<float>();
             internal float[] softmaxT2 = global::System.Array.Empty<float>();
             internal float[] reducebatchDT2 = global::System.Array.Empty<float>();
+            internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
         }
 
         /// <inheritdoc/>
@@ -171,6 +172,7 @@ namespace Custom
             {
                 f[r] = logsumexpT2[r] - t2[r * wRows + label[r]] + softplus[r] + softplus2[0];
             }
+            workspace.forwardRows = batch; // the backward pass checks it
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
             return total / batch;
@@ -182,6 +184,7 @@ namespace Custom
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
+            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
             LossBackwardUnchecked(workspace, x, label);
         }
 

@@ -45,7 +45,7 @@ internal static class ModelMethodWriter
         if (onnx is not null) interfaces.Add(Runtime + ".CompilerServices.IOnnxExportable");
         FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
             interfaces.Count > 0 ? string.Join(", ", interfaces) : null, graph);
-        WorkspaceWriter.Write(c);
+        WorkspaceWriter.Write(c, forwardRows: c.Names.ForwardRows);
         if (method.Trainable != TrainableKind.None) WriteTrainable(c);
         c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
         c.Line($"private readonly {Runtime}.CompilerServices.WorkspacePool<{workspaceType}> {names.CachedWorkspace} = new();");
@@ -235,6 +235,7 @@ internal static class ModelMethodWriter
                 PassWriter.Bind(c, value, grow: true);
                 PassWriter.WriteValue(c, value);
             }
+            if (names.ForwardRows.Length > 0) c.Line($"{names.Workspace}.{names.ForwardRows} = {names.Batch}; // the backward pass checks it");
             string r = names.Row, total = names.Total;
             c.Line($"float {total} = 0f;");
             c.Line($"for (int {r} = 0; {r} < {names.Batch}; {r}++) {total} += {c.Element(method.Output, r, "0")};");
@@ -252,6 +253,10 @@ internal static class ModelMethodWriter
         {
             c.Line($"{c.Call(names.CheckArguments)}({batchArguments});");
             c.Line($"{c.Call(names.CheckWeights)}();");
+            if (names.ForwardRows.Length > 0 && ArgumentChecks.BatchInput(c) is { } first)
+            {
+                c.Line($"global::SymbolicGrad.CompilerServices.Workspace.CheckForward({names.Workspace}.{names.ForwardRows}, {ArgumentChecks.BatchCount(c, first)}, \"{method.Name}\");");
+            }
             c.Line($"{c.Call(names.BackwardUnchecked)}({names.Workspace}, {batchArguments});");
         });
         c.Writer.WriteLineNoTabs(string.Empty);

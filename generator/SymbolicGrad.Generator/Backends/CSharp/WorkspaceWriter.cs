@@ -6,7 +6,11 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 /// <summary>The workspace class: a buffer per stored value (not per value written in place over another's).</summary>
 internal static class WorkspaceWriter
 {
-    public static void Write(TensorCode c, string summary = "", string accessibility = "public")
+    /// <param name="c">The method's code.</param>
+    /// <param name="summary">The class's summary (empty: the model method's).</param>
+    /// <param name="accessibility">The class's accessibility.</param>
+    /// <param name="forwardRows">The field recording the rows of the last forward pass, which the public backward pass checks (null: none).</param>
+    public static void Write(TensorCode c, string summary = "", string accessibility = "public", string? forwardRows = null)
     {
         string cref = c.Method.DocumentationId;
         if (summary.Length == 0) summary = $"The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.";
@@ -57,6 +61,7 @@ internal static class WorkspaceWriter
         if (layers.Columns is { } columns) c.Line($"internal float[] {columns} = global::System.Array.Empty<float>(); // im2col, shared by the convolutions");
         if (layers.Training is { } training) c.Line($"internal bool {training}; // the model's mode when the forward pass ran");
         if (layers.Stream is { } stream) c.Line($"internal ulong {stream}; // the forward pass's random stream (dropout masks)");
+        if (!string.IsNullOrEmpty(forwardRows)) c.Line($"internal int {forwardRows} = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks");
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);
