@@ -12,11 +12,21 @@ internal static class DimText
         Dim.Constant c => c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Dim.Extent { Tensor.LastOf: { } bound } e => Name(e.Tensor.Name, bare) + "[" + Name(bound, bare) + ".Length - 1]." + e.Axis,
         Dim.Extent e => Name(e.Tensor.Name, bare) + "." + e.Axis,
-        Dim.Sum s => "(" + Of(s.Left, bare) + " + " + Of(s.Right, bare) + ")",
-        Dim.Product p => Of(p.Left, bare) + " * " + Of(p.Right, bare),
         Dim.LayerMember m => (bare ? Identifiers.Bare(m.Layer) : m.Layer) + "." + m.Member,
-        Dim.Window w => Window(Of(w.Size, bare), Of(w.Kernel, bare), Of(w.Stride, bare), Of(w.Padding, bare)),
+        Dim.Sum or Dim.Product or Dim.Window => Compose(dim, part => Of(part, bare)),
         _ => throw new ArgumentOutOfRangeException(nameof(dim)),
+    };
+
+    /// <summary>
+    /// A sum, product or window of dimensions with each operand written by <paramref name="part"/> (a local, or a
+    /// substitute); any other dimension as <see cref="Of"/> writes it.
+    /// </summary>
+    public static string Compose(Dim dim, Func<Dim, string> part) => dim switch
+    {
+        Dim.Sum s => "(" + part(s.Left) + " + " + part(s.Right) + ")",
+        Dim.Product p => part(p.Left) + " * " + part(p.Right),
+        Dim.Window w => Window(part(w.Size), part(w.Kernel), part(w.Stride), part(w.Padding)),
+        _ => Of(dim),
     };
 
     private static string Name(string tensor, bool bare) => bare ? Identifiers.Bare(tensor) : tensor;

@@ -282,13 +282,7 @@ internal static class LayerLoopWriter
         var carried = c.Dag[c.Method.Layer!.Carried].Shape!.Length;
         string width = signature.CarriedWidth;
         // The carried vector's width is the parameter; every other size is read from the layer's arguments and the model's fields.
-        string size(Dim d) => d == carried ? width : d switch
-        {
-            Dim.Sum s => "(" + size(s.Left) + " + " + size(s.Right) + ")",
-            Dim.Product p => size(p.Left) + " * " + size(p.Right),
-            Dim.Window w => DimText.Window(size(w.Size), size(w.Kernel), size(w.Stride), size(w.Padding)),
-            _ => DimText.Of(d),
-        };
+        string size(Dim d) => d == carried ? width : DimText.Compose(d, size);
         c.Line($"/// <summary>Throws if the arguments of {signature.OneLayer} do not fit together (vector lengths), its input <c>{Identifiers.Bare(signature.Carried)}</c> of width <paramref name=\"{width}\"/>; returns its output's width, the next layer's input.</summary>");
         c.Line($"private int {c.Method.Name}CheckArguments({signature.CheckParameters})");
         c.Line("{");

@@ -203,13 +203,7 @@ internal sealed class TensorCode : IKernelWriter
             else _usedDims.Add(dim);
             return local;
         }
-        return dim switch
-        {
-            Ir.Dim.Sum sum => "(" + Dim(sum.Left) + " + " + Dim(sum.Right) + ")",
-            Ir.Dim.Product product => Dim(product.Left) + " * " + Dim(product.Right),
-            Ir.Dim.Window window => DimText.Window(Dim(window.Size), Dim(window.Kernel), Dim(window.Stride), Dim(window.Padding)),
-            _ => DimText.Of(dim),
-        };
+        return DimText.Compose(dim, Dim);
     }
 
     /// <summary>
@@ -219,13 +213,7 @@ internal sealed class TensorCode : IKernelWriter
     public string Declaration(Dim dim, ISet<Dim> declared)
     {
         string Part(Dim part) => declared.Contains(part) && _dims.TryGetValue(part, out var local) ? local : Declaration(part, declared);
-        return dim switch
-        {
-            Ir.Dim.Sum sum => "(" + Part(sum.Left) + " + " + Part(sum.Right) + ")",
-            Ir.Dim.Product product => Part(product.Left) + " * " + Part(product.Right),
-            Ir.Dim.Window window => DimText.Window(Part(window.Size), Part(window.Kernel), Part(window.Stride), Part(window.Padding)),
-            _ => DimText.Of(dim),
-        };
+        return DimText.Compose(dim, Part);
     }
 
     /// <summary>A dimension as the expression that reads it (for code outside a pass, with no locals).</summary>
