@@ -111,25 +111,18 @@ internal static class ModelMethodWriter
         c.Line($"private void {c.Names.CheckWeights}()");
         c.Block(true, () =>
         {
+            // Each weight once: a field (or a layer array, its elements up to the loop's bound) the method and a loop both read.
             var written = new HashSet<string>();
-            foreach (var weight in c.Method.Parameters.Where(p => p.IsField).Select(p => p.Name))
+            void Check(string weight, string layers = "")
             {
-                if (written.Add(weight)) c.Line($"{check}({store}, {weight}, \"{name}\", \"{Identifiers.Bare(weight)}\");");
+                if (written.Add(weight)) c.Line($"{check}({store}, {weight}{layers}, \"{name}\", \"{Identifiers.Bare(weight)}\");");
             }
+            foreach (var weight in c.Method.Parameters.Where(p => p.IsField)) Check(weight.Name);
             foreach (var loop in c.Plan.LayerLoops)
             {
-                string bound = loop.Loop.Bound;
-                var elements = loop.Loop.Elements.Select(e => e.Array).Distinct();
-                var fields = loop.Loop.Body.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name)
-                    .Where(p => !loop.Loop.Elements.Any(e => e.Name == p));
-                foreach (string array in elements)
-                {
-                    if (written.Add(array)) c.Line($"{check}({store}, {array}, {bound}.Length, \"{name}\", \"{Identifiers.Bare(array)}\");");
-                }
-                foreach (string weight in fields)
-                {
-                    if (written.Add(weight)) c.Line($"{check}({store}, {weight}, \"{name}\", \"{Identifiers.Bare(weight)}\");");
-                }
+                foreach (string array in loop.Loop.Elements.Select(e => e.Array).Distinct()) Check(array, $", {loop.Loop.Bound}.Length");
+                var fields = loop.Loop.Body.Parameters.Where(p => p.IsDifferentiable && !loop.Loop.Elements.Any(e => e.Name == p.Name));
+                foreach (var weight in fields) Check(weight.Name);
             }
         });
     }
