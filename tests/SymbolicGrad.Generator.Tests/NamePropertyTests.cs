@@ -23,7 +23,7 @@ public sealed class NamePropertyTests(ITestOutputHelper output)
         "W", "w", "dW", "dw", "b", "x", "y", "batch", "r", "i", "sum", "total", "loss", "labels", "logits", "classes", "correct",
         "best", "targets", "accumulateGradient", "workspace", "sampleWeight", "f", "t1", "dT1", "xValues", "WValues", "wRows",
         "Lanes", "Math", "MathF", "System", "Parameters", "LossGradient", "LossWorkspace", "LossBatch", "LossForward",
-        "LossCheckArguments", "LossCheckWeights", "_LossWorkspaces", "FGradient", "FWorkspace", "@event", "@class", "@int", "@this", "var", "value",
+        "LossCheckArguments", "LossCheckWeights", "forwardRows", "width", "_LossWorkspaces", "FGradient", "FWorkspace", "@event", "@class", "@int", "@this", "var", "value",
         "nameof", "global", "φ", "Δ", "δ", "ñame", "_", "_x", "x_1", "__",
     ];
 
