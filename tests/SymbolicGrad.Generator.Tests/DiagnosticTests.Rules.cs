@@ -752,4 +752,28 @@ public sealed partial class DiagnosticTests
         Assert.DoesNotContain("CubeRule", f);
         Assert.Contains("public static double FGradient(double x, out double dX)", f);
     }
+
+    [Fact]
+    public void SG0056_RuleInAnotherGenericTypeWhoseTypeArgumentsTheCallDoesNotGive()
+    {
+        // Before, the generated code called 'global::Diag.Rules<U>.CubeRule' and did not compile (CS0246).
+        AssertReported("SG0056", Header + """
+            public static class Maths
+            {
+                public static double Cube(double x) => x * x * x;
+            }
+
+            public static class Rules<U>
+            {
+                [DerivativeOf(typeof(Maths), nameof(Maths.Cube))]
+                public static double CubeRule(double x, out double dX) { dX = 3 * x * x; return x * x * x; }
+            }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => [|Maths.Cube(x)|] + x;
+            }
+            """, "'CubeRule' is declared in the generic type 'Diag.Rules<U>', whose type arguments this call does not give; declare the rule in 'Maths' or in a type that is not generic");
+    }
 }

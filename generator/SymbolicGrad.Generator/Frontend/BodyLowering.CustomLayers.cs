@@ -73,7 +73,8 @@ internal sealed partial class BodyLowering
             _ => extentOf.Length,
         };
         var differentiable = rule.Differentiable;
-        var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
+        if (CalledNames(invocation.TargetMethod, rule.Rule) is not { } names) return FailGenericRule(invocation, rule);
+        var target = new CallTarget(names.Function, names.Rule, function.Name, rule.Rule.Name,
             new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
         if (ForwardForm is { } derived && operands.Where((_, k) => differentiable[k]).Any(IsActive))
         {

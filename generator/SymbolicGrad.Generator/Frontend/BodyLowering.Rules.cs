@@ -93,7 +93,8 @@ internal sealed partial class BodyLowering
         if (Failed) return _graph.Zero(kind);
 
         var returnKind = ScalarTypes.KindOf(function.ReturnType)!.Value;
-        var target = new CallTarget(QualifiedName(function), QualifiedName(rule.Rule), function.Name, rule.Rule.Name,
+        if (CalledNames(invocation.TargetMethod, rule.Rule) is not { } names) return FailGenericRule(invocation, rule);
+        var target = new CallTarget(names.Function, names.Rule, function.Name, rule.Rule.Name,
             new string(differentiable.Select(d => d ? '1' : '0').ToArray()), string.Join(",", function.Parameters.Select(p => p.Name)));
         // A rule gives first derivatives only: H·t through it would be silently wrong.
         if (SecondOrder && operands.Where((_, k) => differentiable[k]).Any(IsActive))
@@ -111,6 +112,48 @@ internal sealed partial class BodyLowering
         return _graph.Convert(node, kind);
     }
 
-    private static string QualifiedName(IMethodSymbol method) =>
-        method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+    /// <summary>
+    /// The function and its rule as the generated code calls them: the function's type as the call writes it
+    /// (<c>G&lt;int&gt;.F</c>), and the rule's with the type parameters the two types share given the call's arguments
+    /// (a rule in <c>G&lt;T&gt;</c> is called as <c>G&lt;int&gt;.FRule</c>). Null when the rule's type has a type
+    /// parameter the call does not give (a rule in another generic type).
+    /// </summary>
+    private static (string Function, string Rule)? CalledNames(IMethodSymbol callee, IMethodSymbol rule)
+    {
+        var arguments = new Dictionary<ITypeParameterSymbol, ITypeSymbol>(SymbolEqualityComparer.Default);
+        for (var type = callee.ContainingType; type is not null; type = type.ContainingType)
+        {
+            for (int k = 0; k < type.Arity; k++) arguments[type.OriginalDefinition.TypeParameters[k]] = type.TypeArguments[k];
+        }
+        var ruleType = AsCalled(rule.ContainingType, arguments);
+        if (ruleType is null) return null;
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        return (callee.ContainingType.ToDisplayString(format) + "." + callee.Name, ruleType.ToDisplayString(format) + "." + rule.Name);
+    }
+
+    /// <summary><paramref name="type"/> (and the types it is nested in) with its type parameters replaced by <paramref name="arguments"/>; null if one has none.</summary>
+    private static INamedTypeSymbol? AsCalled(INamedTypeSymbol type, Dictionary<ITypeParameterSymbol, ITypeSymbol> arguments)
+    {
+        var definition = type.OriginalDefinition;
+        var nested = definition;
+        if (definition.ContainingType is { } outer)
+        {
+            var outerAsCalled = AsCalled(outer, arguments);
+            if (outerAsCalled is null) return null;
+            nested = outerAsCalled.GetTypeMembers(definition.Name, definition.Arity).FirstOrDefault();
+            if (nested is null) return null;
+        }
+        if (definition.Arity == 0) return nested;
+        var given = new ITypeSymbol[definition.Arity];
+        for (int k = 0; k < given.Length; k++)
+        {
+            if (!arguments.TryGetValue(definition.TypeParameters[k], out var argument)) return null;
+            given[k] = argument;
+        }
+        return nested.Construct(given);
+    }
+
+    private int FailGenericRule(IInvocationOperation invocation, RuleDeclaration rule) =>
+        Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, invocation.Syntax.ToString(), rule.Rule.Name,
+            $"'{rule.Rule.Name}' is declared in the generic type '{rule.Rule.ContainingType.ToDisplayString()}', whose type arguments this call does not give; declare the rule in '{rule.Function!.ContainingType.Name}' or in a type that is not generic");
 }
