@@ -57,4 +57,39 @@ public sealed class RuleAdversaryTests
         double cos = 10 * Math.Cos(0.5);
         Assert.Equal([Math.Sin(0.5) + 1, cos + 20, Math.Sin(0.5) * 3 + 1, cos * 3 + 20, 2 * (cos + 20), 2 * (cos * 3 + 20)], all);
     }
+
+    [Fact]
+    public void A_function_and_a_rule_named_with_keywords_are_called_escaped()
+    {
+        // Before, the generated code called 'global::Adversary.P.if(x)' and did not compile (CS1001).
+        using var assembly = LoadedAssembly.Emit(GeneratorHarness.Run("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Adversary;
+
+            public static partial class P
+            {
+                public static double @if(double @double, [NoDiff] double[] @in) => Math.Exp(@double) * @in[0];
+
+                [DerivativeOf(nameof(@if))]
+                public static double @else(double @double, double[] @in, out double dDouble) { dDouble = 3 * Math.Exp(@double) * @in[0]; return @if(@double, @in); }
+
+                [Differentiable(Jvp = true)]
+                public static double @switch(double @double, [NoDiff] double[] @in) => @if(@double * @double, @in);
+
+                public static double[] All(double x)
+                {
+                    var data = new[] { 2.0 };
+                    double v = switchGradient(x, data, out double d);
+                    switchJvp(x, data, 0.5, out double t);
+                    return new[] { v, d, t };
+                }
+            }
+            """).AssertClean().OutputCompilation);
+        var all = (double[])assembly.Type("Adversary.P").GetMethod("All")!.Invoke(null, [0.5])!;
+        // d/dx of if(x²) by the rule: 3·e^(x²)·2 · 2x.
+        double e = Math.Exp(0.25);
+        Assert.Equal([e * 2, 3 * e * 2 * 2 * 0.5, 0.5 * (3 * e * 2 * 2 * 0.5)], all);
+    }
 }

@@ -128,8 +128,12 @@ internal sealed partial class BodyLowering
         var ruleType = AsCalled(rule.ContainingType, arguments);
         if (ruleType is null) return null;
         var format = SymbolDisplayFormat.FullyQualifiedFormat;
-        return (callee.ContainingType.ToDisplayString(format) + "." + callee.Name, ruleType.ToDisplayString(format) + "." + rule.Name);
+        return (callee.ContainingType.ToDisplayString(format) + "." + Escaped(callee.Name), ruleType.ToDisplayString(format) + "." + Escaped(rule.Name));
     }
+
+    /// <summary>A method's name as C# writes it: <c>@if</c> for a method named with a keyword.</summary>
+    private static string Escaped(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
     /// <summary><paramref name="type"/> (and the types it is nested in) with its type parameters replaced by <paramref name="arguments"/>; null if one has none.</summary>
     private static INamedTypeSymbol? AsCalled(INamedTypeSymbol type, Dictionary<ITypeParameterSymbol, ITypeSymbol> arguments)
