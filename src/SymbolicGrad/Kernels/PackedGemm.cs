@@ -605,8 +605,17 @@ internal static class PackedGemm
             }
             else if (aCol == 1 && mr == MR && Avx.IsSupported && KernelSwitches.VectorPacking)
             {
-                // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time.
-                PackSixRows(ref src, aRow, kc, ref dst);
+                // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time; the next panel's rows
+                // (short runs of k from rows far apart, which the hardware prefetchers do not pick up) are fetched meanwhile.
+                if (ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels)
+                {
+                    PackSixRows<PrefetchNext>(ref src, aRow, kc, ref dst);
+                }
+                else
+                {
+                    PackSixRows<NoPrefetch>(ref src, aRow, kc, ref dst);
+                }
+
                 dst = ref Unsafe.Add(ref dst, kc * MR);
             }
             else if (aCol == 1 && mr == MR)
@@ -660,12 +669,23 @@ internal static class PackedGemm
     // last 2 the next column's store overwrites; the panel's last column is stored exactly (6 floats), so nothing
     // beyond the panel is written (another thread may be packing the next panel of a shared operand).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackSixRows(ref float src, nint aRow, int kc, ref float dst)
+    private static unsafe void PackSixRows<TPrefetch>(ref float src, nint aRow, int kc, ref float dst)
+        where TPrefetch : struct
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
             ref float at = ref Unsafe.Add(ref src, p);
+            if (typeof(TPrefetch) == typeof(PrefetchNext) && (p & 15) == 0)
+            {
+                // The next panel's six rows, one cache line of each per 16 values of k.
+                ref float next = ref Unsafe.Add(ref at, MR * aRow);
+                for (int i = 0; i < MR; i++)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref next, i * aRow)));
+                }
+            }
+
             var r0 = Vector256.LoadUnsafe(ref at);
             var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, aRow));
             var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 2 * aRow));
@@ -718,6 +738,11 @@ internal static class PackedGemm
             }
         }
     }
+
+    // Type arguments of PackSixRows: whether it prefetches the next panel's rows (the JIT compiles each form apart).
+    private struct PrefetchNext;
+
+    private struct NoPrefetch;
 
     /// <summary>Where the calling thread's packing buffers start (0 before its first product), for benchmarks that look at alignment.</summary>
     internal static unsafe (nint A, nint B) PackingAddresses() =>

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
 /// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
 /// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
-/// (<see cref="KernelSwitches.FewRowEdges"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
 /// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
@@ -40,7 +40,9 @@ internal static class SwitchedStep
         {
             "panels" => on => KernelSwitches.PanelRowUnits = on,
             "edges" => on => KernelSwitches.FewRowEdges = on,
-            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges)."),
+            "prefetch" => on => KernelSwitches.PrefetchPanels = on,
+            "edges+prefetch" => on => KernelSwitches.FewRowEdges = KernelSwitches.PrefetchPanels = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch)."),
         };
         bool cpuClock = threads == 1;
         foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
