@@ -6,8 +6,8 @@ using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Benchmarks;
 
 /// <summary>
-/// <c>--pool-stats [--seconds S] [--cpu] [--unaligned] [--a H/C[/off]] [--b H/C[/off]] [--late N]</c>: the deep MLP step (784-512-512-10, batch
-/// 256) on every core, with the worker pool's counters: how long the caller waited for the helper after its own parts,
+/// <c>--pool-stats [--small] [--seconds S] [--cpu] [--unaligned] [--a H/C[/off]] [--b H/C[/off]] [--late N]</c>: the deep MLP step (784-512-512-10, batch
+/// 256; <c>--small</c>: 784-128-10 at 256) on every core, with the worker pool's counters: how long the caller waited for the helper after its own parts,
 /// how often the helper had to be woken and how fast it came, back-offs by cause, and the long waits one by one (which
 /// product, how late, the JIT's and the GC's counts at that moment). The first second (warm-up, JIT tiering) is
 /// reported apart from the rest.
@@ -42,7 +42,7 @@ internal static class PoolStats
         configs[0].Apply();
         AlignedBuffer.Align = !args.Contains("--unaligned");
 
-        var bench = new DeepMlpStepBenchmarks { Batch = 256 };
+        TrainingStepBenchmarks bench = args.Contains("--small") ? new SmallMlpStepBenchmarks { Batch = 256 } : new DeepMlpStepBenchmarks { Batch = 256 };
         bench.Setup();
         long backOffs = WorkerPool.BackOffs;
         PoolStatistics.Reset();

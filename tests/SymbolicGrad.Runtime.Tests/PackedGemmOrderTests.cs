@@ -29,6 +29,8 @@ public class PackedGemmOrderTests
             data.Add(layout, 255, 17, 9);
             data.Add(layout, 7, 255, 5);
             data.Add(layout, 73, 33, 31);
+            data.Add(layout, 10, 17, 255);  // a last panel of 4 rows (the 4-row edge kernel)
+            data.Add(layout, 128, 16, 256); // of 2 rows (the 2-row edge kernel), as the 784-128 layer's update
         }
 
         return data;

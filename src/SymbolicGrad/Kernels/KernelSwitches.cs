@@ -22,6 +22,12 @@ internal static class KernelSwitches
     /// </summary>
     internal static bool OverwritingProducts { get; set; } = true;
 
+    /// <summary>Packing a six-row panel of A prefetches the next panel's rows (off: the hardware prefetchers alone).</summary>
+    internal static bool PrefetchPanels { get; set; } = true;
+
+    /// <summary>A partial tile of at most 4 or 2 rows runs a 4- or 2-row micro-kernel (off: the full 6-row kernel on zero rows).</summary>
+    internal static bool FewRowEdges { get; set; } = true;
+
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
 

@@ -363,16 +363,30 @@ internal static class PackedGemm
         store.Store(ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref state, 8), hi, alpha);
     }
 
-    // A partial tile (mr < 6 or nr < 16): the full micro-kernel writes the sums s into a zeroed scratch tile (α = 1,
-    // so exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
+    // A partial tile (mr < 6 or nr < 16): a micro-kernel writes the sums s into a zeroed scratch tile (α = 1, so
+    // exactly s), then the store puts α·s of the valid part into C as the full tile would: each element gets the
     // same arithmetic wherever the tile boundaries fall, so splitting the product across threads changes no result.
+    // A tile of at most 4 or 2 rows (the last panel of 128 or 256 rows) computes only those rows: each row's sums are
+    // the same fused multiply-adds in the same order whichever kernel runs them, at 2/3 or 1/3 of the full tile's FMAs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
         where TStore : struct, ITileStore
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
-        Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
+        if (mr <= 2 && KernelSwitches.FewRowEdges)
+        {
+            Micro2x16(kc, ref ap, ref bp, ref tile[0]);
+        }
+        else if (mr <= 4 && KernelSwitches.FewRowEdges)
+        {
+            Micro4x16(kc, ref ap, ref bp, ref tile[0]);
+        }
+        else
+        {
+            Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
+        }
+
         for (int i = 0; i < mr; i++)
         {
             ref float row = ref Unsafe.Add(ref c, i * ldc);
@@ -382,6 +396,75 @@ internal static class PackedGemm
                 store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), tile[i * NR + j], alpha);
             }
         }
+    }
+
+    // Rows 0–3 of a 6 × 16 tile (the panel's rows past them are not read): s added into the zeroed scratch tile as
+    // Micro6x16 with α = 1 does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro4x16(int kc, ref float ap, ref float bp, ref float tile)
+    {
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bp);
+            var b1 = Vector256.LoadUnsafe(ref bp, 8);
+            var av = Vector256.Create(ap);
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref ap, 2));
+            c20 = Fma.MultiplyAdd(av, b0, c20);
+            c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref ap, 3));
+            c30 = Fma.MultiplyAdd(av, b0, c30);
+            c31 = Fma.MultiplyAdd(av, b1, c31);
+            ap = ref Unsafe.Add(ref ap, MR);
+            bp = ref Unsafe.Add(ref bp, NR);
+        }
+
+        var one = Vector256.Create(1f);
+        AddStore add = default;
+        StoreRow(ref tile, ref tile, c00, c01, one, add);
+        StoreRow(ref Unsafe.Add(ref tile, NR), ref tile, c10, c11, one, add);
+        StoreRow(ref Unsafe.Add(ref tile, 2 * NR), ref tile, c20, c21, one, add);
+        StoreRow(ref Unsafe.Add(ref tile, 3 * NR), ref tile, c30, c31, one, add);
+    }
+
+    // Rows 0–1 of a 6 × 16 tile, as Micro4x16.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro2x16(int kc, ref float ap, ref float bp, ref float tile)
+    {
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bp);
+            var b1 = Vector256.LoadUnsafe(ref bp, 8);
+            var av = Vector256.Create(ap);
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            ap = ref Unsafe.Add(ref ap, MR);
+            bp = ref Unsafe.Add(ref bp, NR);
+        }
+
+        var one = Vector256.Create(1f);
+        AddStore add = default;
+        StoreRow(ref tile, ref tile, c00, c01, one, add);
+        StoreRow(ref Unsafe.Add(ref tile, NR), ref tile, c10, c11, one, add);
     }
 
     // Packs op(B)[0..kc, 0..nc] into panels of 16 columns: panel q holds, for each p, the 16 values (p, 16q..16q+15).
@@ -522,8 +605,17 @@ internal static class PackedGemm
             }
             else if (aCol == 1 && mr == MR && Avx.IsSupported && KernelSwitches.VectorPacking)
             {
-                // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time.
-                PackSixRows(ref src, aRow, kc, ref dst);
+                // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time; the next panel's rows
+                // (short runs of k from rows far apart, which the hardware prefetchers do not pick up) are fetched meanwhile.
+                if (ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels)
+                {
+                    PackSixRows<PrefetchNext>(ref src, aRow, kc, ref dst);
+                }
+                else
+                {
+                    PackSixRows<NoPrefetch>(ref src, aRow, kc, ref dst);
+                }
+
                 dst = ref Unsafe.Add(ref dst, kc * MR);
             }
             else if (aCol == 1 && mr == MR)
@@ -577,12 +669,23 @@ internal static class PackedGemm
     // last 2 the next column's store overwrites; the panel's last column is stored exactly (6 floats), so nothing
     // beyond the panel is written (another thread may be packing the next panel of a shared operand).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackSixRows(ref float src, nint aRow, int kc, ref float dst)
+    private static unsafe void PackSixRows<TPrefetch>(ref float src, nint aRow, int kc, ref float dst)
+        where TPrefetch : struct
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
             ref float at = ref Unsafe.Add(ref src, p);
+            if (typeof(TPrefetch) == typeof(PrefetchNext) && (p & 15) == 0)
+            {
+                // The next panel's six rows, one cache line of each per 16 values of k.
+                ref float next = ref Unsafe.Add(ref at, MR * aRow);
+                for (int i = 0; i < MR; i++)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref next, i * aRow)));
+                }
+            }
+
             var r0 = Vector256.LoadUnsafe(ref at);
             var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, aRow));
             var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 2 * aRow));
@@ -635,6 +738,11 @@ internal static class PackedGemm
             }
         }
     }
+
+    // Type arguments of PackSixRows: whether it prefetches the next panel's rows (the JIT compiles each form apart).
+    private struct PrefetchNext;
+
+    private struct NoPrefetch;
 
     /// <summary>Where the calling thread's packing buffers start (0 before its first product), for benchmarks that look at alignment.</summary>
     internal static unsafe (nint A, nint B) PackingAddresses() =>

@@ -5,26 +5,61 @@ using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Benchmarks.Profiling;
 
 /// <summary>
-/// <c>--switch-ab [256|deep]…</c>: the generated training step on every core with <see cref="KernelSwitches.PanelRowUnits"/>
-/// on (row cuts by 6-row panels) and off (by 12 rows, the rest added to the last unit: as before), in alternating blocks
-/// of about 20 ms in one process: per setting the median samples/s (wall clock) and process CPU time per step, and the
-/// median of the per-round ratios, which cancels load that changes slower than a round.
+/// <c>--switch-ab [--switch NAME] [--threads 1] [256|deep]…</c>: the generated training step with one of
+/// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
+/// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
+/// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
 {
     private const int Rounds = 41;
     private const double BlockSeconds = 0.02;
 
-    public static void Run(string[] sizes)
+    public static void Run(string[] args)
     {
-        foreach (string size in sizes)
+        var rest = args.ToList();
+        string name = "panels";
+        int at = rest.IndexOf("--switch");
+        if (at >= 0)
         {
+            name = rest[at + 1];
+            rest.RemoveRange(at, 2);
+        }
+
+        int threads = Environment.ProcessorCount;
+        at = rest.IndexOf("--threads");
+        if (at >= 0)
+        {
+            threads = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+            rest.RemoveRange(at, 2);
+        }
+
+        Action<bool> set = name switch
+        {
+            "panels" => on => KernelSwitches.PanelRowUnits = on,
+            "edges" => on => KernelSwitches.FewRowEdges = on,
+            "prefetch" => on => KernelSwitches.PrefetchPanels = on,
+            "edges+prefetch" => on => KernelSwitches.FewRowEdges = KernelSwitches.PrefetchPanels = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch)."),
+        };
+        bool cpuClock = threads == 1;
+        foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
+        {
+            if (size == "products")
+            {
+                Products(name, set);
+                continue;
+            }
+
             TrainingStepBenchmarks bench = size == "deep" ? new DeepMlpStepBenchmarks { Batch = 256 } : new SmallMlpStepBenchmarks { Batch = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture) };
             bench.Setup();
+            Parallelism.MaxThreads = threads;
             int batch = bench.Batch;
             foreach (bool on in new[] { true, false, true, false })
             {
-                KernelSwitches.PanelRowUnits = on;
+                set(on);
                 var warm = Stopwatch.StartNew();
                 while (warm.Elapsed.TotalSeconds < 1.5)
                 {
@@ -39,14 +74,15 @@ internal static class SwitchedStep
             {
                 for (int o = 0; o < 2; o++)
                 {
-                    int s = (r + o) % 2; // 0: panels (new), 1: 12-row units (before)
-                    KernelSwitches.PanelRowUnits = s == 0;
+                    int s = (r + o) % 2; // 0: on (new), 1: off (before)
+                    set(s == 0);
                     for (int w = 0; w < 3; w++)
                     {
                         bench.Generated();
                     }
 
                     var processCpu = Environment.CpuUsage.TotalTime;
+                    long threadCpu = ThreadCpuClock.Instance.GetTimestamp();
                     long start = Stopwatch.GetTimestamp();
                     int steps = 0;
                     while (Stopwatch.GetElapsedTime(start).TotalSeconds < BlockSeconds)
@@ -55,23 +91,92 @@ internal static class SwitchedStep
                         steps++;
                     }
 
-                    rates[s][r] = batch * steps / Stopwatch.GetElapsedTime(start).TotalSeconds;
-                    cpu[s][r] = (Environment.CpuUsage.TotalTime - processCpu).TotalMicroseconds / steps;
+                    double seconds = cpuClock ? (ThreadCpuClock.Instance.GetTimestamp() - threadCpu) * 1e-9 : Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    rates[s][r] = batch * steps / seconds;
+                    cpu[s][r] = cpuClock ? seconds * 1e6 / steps : (Environment.CpuUsage.TotalTime - processCpu).TotalMicroseconds / steps;
                 }
 
                 ratio[r] = rates[0][r] / rates[1][r];
             }
 
-            KernelSwitches.PanelRowUnits = true;
-            Console.WriteLine($"{size}: 6-row panels {Median(rates[0]):N0} samples/s ({Median(cpu[0]):F0} µs CPU/step), 12-row units {Median(rates[1]):N0} samples/s ({Median(cpu[1]):F0} µs CPU/step); " +
-                $"median per-round ratio {Median(ratio):F3} (best rounds {rates[0].Max():N0} vs {rates[1].Max():N0}); {Parallelism.MaxThreads} threads; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            set(true);
+            Console.WriteLine($"{size}, switch {name}, {threads} thread(s), {(cpuClock ? "thread CPU time" : "wall clock")}: on {Median(rates[0]):N0} samples/s ({Median(cpu[0]):F0} µs CPU/step), off {Median(rates[1]):N0} samples/s ({Median(cpu[1]):F0} µs CPU/step); " +
+                $"median per-round ratio on ÷ off {Median(ratio):F3} (quartiles {Quantile(ratio, 0.25):F3}–{Quantile(ratio, 0.75):F3}; best rounds {rates[0].Max():N0} vs {rates[1].Max():N0}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
     }
 
-    private static double Median(double[] x)
+    /// <summary>
+    /// The 784-128-10 step's products at batch 256 alone, one thread, thread CPU time: each sample times the product
+    /// with the switch on and off (order alternating); medians of the times and of the per-sample ratios.
+    /// </summary>
+    private static void Products(string name, Action<bool> set)
+    {
+        const int Samples = 201;
+        Parallelism.MaxThreads = 1;
+        (string Name, bool Update, int M, int N, int K)[] shapes =
+        [
+            ("Y1 = X·W1ᵀ", false, 256, 128, 784),
+            ("W1 ← momentum(dY1ᵀ·X)", true, 128, 784, 256),
+            ("W2 ← momentum(dY2ᵀ·A1)", true, 10, 128, 256),
+        ];
+        foreach (var (title, update, m, n, k) in shapes)
+        {
+            var random = new Random(5);
+            var a = GemmBenchmarks.Fill(random, m * k);
+            var b = GemmBenchmarks.Fill(random, k * n);
+            var c = new float[m * n];
+            var velocity = new float[m * n];
+            var store = new MomentumStore(1e-6f, 0.9f);
+            void Run()
+            {
+                if (update)
+                {
+                    // FusedStep's layout: ∂W = Uᵀ·V with U batch × rows.
+                    PackedGemm.Run(ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                }
+                else
+                {
+                    PackedGemm.Run(ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default(SetStore));
+                }
+            }
+
+            var times = new[] { new double[Samples], new double[Samples] };
+            var ratio = new double[Samples];
+            for (int w = 0; w < 50; w++)
+            {
+                set(w % 2 == 0);
+                Run();
+            }
+
+            for (int s = 0; s < Samples; s++)
+            {
+                for (int o = 0; o < 2; o++)
+                {
+                    int which = (s + o) % 2;
+                    set(which == 0);
+                    long start = ThreadCpuClock.Instance.GetTimestamp();
+                    Run();
+                    Run();
+                    times[which][s] = (ThreadCpuClock.Instance.GetTimestamp() - start) * 1e-3 / 2;
+                }
+
+                ratio[s] = times[1][s] / times[0][s];
+            }
+
+            set(true);
+            Console.WriteLine($"{title,-24} {m}×{n}×{k}, switch {name}, one thread, thread CPU time: on {Median(times[0]):F1} µs (best {times[0].Min():F1}), off {Median(times[1]):F1} µs (best {times[1].Min():F1}); " +
+                $"median per-sample speed on ÷ off {Median(ratio):F3} (quartiles {Quantile(ratio, 0.25):F3}–{Quantile(ratio, 0.75):F3}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+
+        Parallelism.MaxThreads = Environment.ProcessorCount;
+    }
+
+    private static double Median(double[] x) => Quantile(x, 0.5);
+
+    private static double Quantile(double[] x, double q)
     {
         var y = (double[])x.Clone();
         Array.Sort(y);
-        return y[y.Length / 2];
+        return y[(int)(q * (y.Length - 1))];
     }
 }
