@@ -52,9 +52,12 @@ public sealed class NetworkBaselineTests
         Assert.Contains(": global::SymbolicGrad.ITrainable", generated);
         Assert.Contains("bool global::SymbolicGrad.ITrainable.SupportsFusedUpdate => true;", generated);
         // Bias and ReLU in one vectorized pass written over the GEMM's output; the backward mask reads the ReLU's output.
+        // The row loops check each buffer's rows once, then load and store them without a check per vector.
         Assert.Contains("float[] t2 = t1; // t1 is not read again", generated);
-        Assert.Contains("Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));", generated);
-        Assert.Contains("Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f))", generated);
+        Assert.Contains("Lanes.StoreInRows(t2, r * w1Rows + i, Lanes.Max(Lanes.LoadInRows(t1, r * w1Rows + i) + Lanes.LoadInRows(b1Values, i), Lanes.Splat(0f)));", generated);
+        Assert.Contains("Lanes.Select(Lanes.Greater(Lanes.LoadInRows(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.LoadInRows(dT2, r * w1Rows + i), Lanes.Splat(0f))", generated);
+        Assert.Contains("Lanes.CheckRows(t1, first, end, w1Rows);", generated);
+        Assert.Contains("Lanes.CheckLength(b1Values, w1Rows);", generated);
         Assert.DoesNotContain("internal float[] t2 ", generated);
     }
 

@@ -63,7 +63,8 @@ public sealed class VectorizationTests
     {
         string generated = Generate(Model("return Mse(Relu(W * x + b), target);", "public static class Lanes { public static int Width => 1; }"));
         Assert.DoesNotContain("using Lanes =", generated);
-        Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.Store(", generated);
+        Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.StoreInRows(", generated);
+        Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.CheckRows(", generated);
         Assert.Contains("global::SymbolicGrad.CompilerServices.Lanes.Max(", generated);
     }
 
@@ -86,5 +87,43 @@ public sealed class VectorizationTests
         {
             Assert.StartsWith("float[] d", line.Trim());
         }
+    }
+    [Theory]
+    [InlineData("return Mse(Relu(W * x + b), target);")]
+    [InlineData("Vec h = LeakyRelu(W * x + b, 0.1f) * 2f - b * 3f; return Mse(h, target);")]
+    [InlineData("Vec z = W * x + b; Vec h = Relu(z); return Mse(h, target) + Sum(z);")]
+    public void A_row_loop_checks_each_buffer_it_loads_unchecked_once_before_its_loops(string body)
+    {
+        // LoadInRows and StoreInRows skip the check per vector: each buffer they touch must be checked (rows of the
+        // loop's length, or a vector every row reads) before the loop over the rows starts.
+        string generated = Generate(Model(body));
+        var structs = generated.Split("private struct ").Skip(1).ToList();
+        Assert.NotEmpty(structs);
+        int skipped = 0;
+        foreach (string loop in structs)
+        {
+            string head = loop.Substring(0, loop.IndexOf("for (int r", StringComparison.Ordinal));
+            foreach (System.Text.RegularExpressions.Match use in System.Text.RegularExpressions.Regex.Matches(loop, @"Lanes\.(Load|Store)InRows\((\w+), ([^,()]+)[,)]"))
+            {
+                string buffer = use.Groups[2].Value, position = use.Groups[3].Value;
+                skipped++;
+                if (position == "i")
+                {
+                    Assert.Matches($@"Lanes\.Check(Length\({buffer}, wRows\)|Rows\({buffer}, first, end, wRows\));", head);
+                }
+                else
+                {
+                    Assert.Equal("r * wRows + i", position);
+                    Assert.Contains($"Lanes.CheckRows({buffer}, first, end, wRows);", head);
+                }
+            }
+            // A load keeps its own check only where the buffer's rows are of another length (the [NoDiff] target's).
+            foreach (System.Text.RegularExpressions.Match load in System.Text.RegularExpressions.Regex.Matches(loop, @"Lanes\.Load\((\w+), ([^,()]+)\)"))
+            {
+                Assert.Equal("targetValues", load.Groups[1].Value);
+                Assert.Equal("r * targetCols + i", load.Groups[2].Value);
+            }
+        }
+        Assert.True(skipped > 0);
     }
 }

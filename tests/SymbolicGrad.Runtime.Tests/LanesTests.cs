@@ -88,4 +88,46 @@ public class LanesTests
         // A span shorter than one vector has no valid index.
         Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.Load(new float[n - 1], 0));
     }
+
+    [Fact]
+    public void CheckRowsPassesRowsThatFitAndThrowsForRowsThatDoNot()
+    {
+        var buffer = new float[3 * 5];
+        Lanes.CheckRows(buffer, 0, 3, 5); // exactly the span
+        Lanes.CheckRows(buffer, 2, 3, 5);
+        Lanes.CheckRows(buffer, 0, 0, 5); // no rows
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckRows(buffer, 0, 4, 5));
+        Assert.Contains("rows 0 to 4 of 5 elements do not fit in a span of 15", error.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckRows(buffer, 0, 2, 8)); // rows longer than the span's
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckRows(buffer, -1, 2, 5)); // a row before the span
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckRows(buffer, 0, int.MaxValue, int.MaxValue)); // no int overflow
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckRows(buffer, 0, 1, -1));
+    }
+
+    [Fact]
+    public void CheckLengthPassesASpanThatLongAndThrowsForAShorterOne()
+    {
+        var vector = new float[7];
+        Lanes.CheckLength(vector, 7);
+        Lanes.CheckLength(vector, 0);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Lanes.CheckLength(vector, 8));
+        Assert.Contains("span of 7", error.Message);
+    }
+
+    [Fact]
+    public void LoadInRowsAndStoreInRowsReadAndWriteWhatLoadAndStoreDo()
+    {
+        int n = Lanes.Width;
+        var source = Enumerable.Range(0, 2 * n + 3).Select(i => (float)i * 0.5f).ToArray();
+        Assert.Equal(Lanes.Load(source, n + 3), Lanes.LoadInRows(source, n + 3));
+        Assert.Equal(Lanes.Load(source, 0), Lanes.LoadInRows(source, 0));
+
+        var checkedStore = new float[2 * n + 1];
+        var uncheckedStore = new float[2 * n + 1];
+        Lanes.Store(checkedStore, n + 1, Lanes.Load(source, 2));
+        Lanes.StoreInRows(uncheckedStore, n + 1, Lanes.LoadInRows(source, 2));
+        Assert.Equal(checkedStore, uncheckedStore);
+        Assert.Equal(0f, uncheckedStore[n]); // nothing written before the index
+    }
 }
+

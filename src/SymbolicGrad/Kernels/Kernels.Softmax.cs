@@ -69,6 +69,7 @@ public static partial class Kernels
     /// <param name="rows">Rows (the batch size).</param>
     /// <param name="cols">Columns (the length of each row).</param>
     /// <param name="logSumExp">One log-sum-exp per row, written.</param>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // its stack buffers (1 KB) are written before they are read: no zeroing per call
     public static void LogSumExpRows(ReadOnlySpan<float> z, int rows, int cols, Span<float> logSumExp)
     {
         const string where = "Kernels.LogSumExpRows";

@@ -107,6 +107,7 @@ internal static class PhaseComparison
             ("gen bias+relu (RowLoop, Lanes)", () => SymbolicGrad.CompilerServices.RowLoop.Run(new BiasReluLanes { t1 = z, t2 = z, w1Rows = hidden, b1 = biasVec }, batch, hidden)),
             ("gen, spans in locals", () => RowLoop.Run(new BiasReluLocals { t1 = z, t2 = z, w1Rows = hidden, b1 = biasVec }, batch, hidden)),
             ("gen, locals + Vector256.Max", () => RowLoop.Run(new BiasReluV256 { t1 = z, t2 = z, w1Rows = hidden, b1 = biasVec }, batch, hidden)),
+            ("gen, rows checked once", () => RowLoop.Run(new BiasReluRowsChecked { t1 = z, t2 = z, w1Rows = hidden, b1 = biasVec }, batch, hidden)),
             ("hand AddBiasReluRows", () => SymbolicGrad.CompilerServices.Kernels.AddBiasReluRows(z2, batch, hidden, bias)),
             ("gen LogSumExpRows + f", () =>
             {
@@ -142,7 +143,7 @@ internal static class PhaseComparison
         }
     }
 
-    // A copy of the generated bias + ReLU row loop (LossT2Rows of SmallMlp.Loss.g.cs).
+    // A copy of the generated bias + ReLU row loop (LossT2Rows of SmallMlp.Loss.g.cs) before its rows were checked once.
     private struct BiasReluLanes : SymbolicGrad.CompilerServices.IRowLoop
     {
         internal float[] t1;
@@ -182,6 +183,34 @@ internal static class PhaseComparison
                 int i = 0;
                 for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
                     Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));
+                for (; i < w1Rows; i++)
+                    t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
+            }
+        }
+    }
+
+    // The generated loop since its rows are checked once (Lanes.CheckRows) and loaded without a check per vector.
+    private struct BiasReluRowsChecked : SymbolicGrad.CompilerServices.IRowLoop
+    {
+        internal float[] t1;
+        internal float[] t2;
+        internal int w1Rows;
+        internal Vec b1;
+
+        public void Run(int first, int end)
+        {
+            var b1Values = b1.Span;
+            Span<float> t1 = this.t1;
+            Span<float> t2 = this.t2;
+            int w1Rows = this.w1Rows;
+            Lanes.CheckRows(t1, first, end, w1Rows);
+            Lanes.CheckLength(b1Values, w1Rows);
+            Lanes.CheckRows(t2, first, end, w1Rows);
+            for (int r = first; r < end; r++)
+            {
+                int i = 0;
+                for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
+                    Lanes.StoreInRows(t2, r * w1Rows + i, Lanes.Max(Lanes.LoadInRows(t1, r * w1Rows + i) + Lanes.LoadInRows(b1Values, i), Lanes.Splat(0f)));
                 for (; i < w1Rows; i++)
                     t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
             }

@@ -300,11 +300,14 @@ namespace Names
                 var sampleWeightValues = sampleWeight.Span;
                 global::System.Span<float> t1 = this.t1;
                 int xCols = this.xCols;
+                Lanes.CheckRows(xValues, first, end, xCols);
+                Lanes.CheckLength(sampleWeightValues, xCols);
+                Lanes.CheckRows(t1, first, end, xCols);
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
                     for (; i <= xCols - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t1, r2 * xCols + i, Lanes.Load(xValues, r2 * xCols + i) + Lanes.Load(sampleWeightValues, i));
+                        Lanes.StoreInRows(t1, r2 * xCols + i, Lanes.LoadInRows(xValues, r2 * xCols + i) + Lanes.LoadInRows(sampleWeightValues, i));
                     for (; i < xCols; i++)
                         t1[r2 * xCols + i] = xValues[r2 * xCols + i] + sampleWeightValues[i];
                 }
@@ -349,11 +352,15 @@ namespace Names
                 global::System.Span<float> tanh = this.tanh;
                 global::System.Span<float> t3 = this.t3;
                 int wRows = this.wRows;
+                Lanes.CheckRows(tanh, first, end, wRows);
+                Lanes.CheckLength(dWValues, wRows);
+                Lanes.CheckLength(workspaceValues, wRows);
+                Lanes.CheckRows(t3, first, end, wRows);
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t3, r2 * wRows + i, Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(dWValues, i) + Lanes.Load(workspaceValues, i));
+                        Lanes.StoreInRows(t3, r2 * wRows + i, Lanes.LoadInRows(tanh, r2 * wRows + i) * Lanes.LoadInRows(dWValues, i) + Lanes.LoadInRows(workspaceValues, i));
                     for (; i < wRows; i++)
                         t3[r2 * wRows + i] = tanh[r2 * wRows + i] * dWValues[i] + workspaceValues[i];
                 }
@@ -374,11 +381,14 @@ namespace Names
                 global::System.Span<float> dT3 = this.dT3;
                 global::System.Span<float> dTanh = this.dTanh;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dT3, first, end, wRows);
+                Lanes.CheckLength(dWValues, wRows);
+                Lanes.CheckRows(dTanh, first, end, wRows);
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dTanh, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(dWValues, i));
+                        Lanes.StoreInRows(dTanh, r2 * wRows + i, Lanes.LoadInRows(dT3, r2 * wRows + i) * Lanes.LoadInRows(dWValues, i));
                     for (; i < wRows; i++)
                         dTanh[r2 * wRows + i] = dT3[r2 * wRows + i] * dWValues[i];
                 }
@@ -399,11 +409,14 @@ namespace Names
                 global::System.Span<float> tanh = this.tanh;
                 global::System.Span<float> t4 = this.t4;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dT3, first, end, wRows);
+                Lanes.CheckRows(tanh, first, end, wRows);
+                Lanes.CheckRows(t4, first, end, wRows);
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t4, r2 * wRows + i, Lanes.Load(dT3, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i));
+                        Lanes.StoreInRows(t4, r2 * wRows + i, Lanes.LoadInRows(dT3, r2 * wRows + i) * Lanes.LoadInRows(tanh, r2 * wRows + i));
                     for (; i < wRows; i++)
                         t4[r2 * wRows + i] = dT3[r2 * wRows + i] * tanh[r2 * wRows + i];
                 }
@@ -424,11 +437,14 @@ namespace Names
                 global::System.Span<float> tanh = this.tanh;
                 global::System.Span<float> dT5 = this.dT5;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dTanh, first, end, wRows);
+                Lanes.CheckRows(tanh, first, end, wRows);
+                Lanes.CheckRows(dT5, first, end, wRows);
                 for (int r2 = first; r2 < end; r2++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT5, r2 * wRows + i, Lanes.Load(dTanh, r2 * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanh, r2 * wRows + i) * Lanes.Load(tanh, r2 * wRows + i)));
+                        Lanes.StoreInRows(dT5, r2 * wRows + i, Lanes.LoadInRows(dTanh, r2 * wRows + i) * (Lanes.Splat(1f) - Lanes.LoadInRows(tanh, r2 * wRows + i) * Lanes.LoadInRows(tanh, r2 * wRows + i)));
                     for (; i < wRows; i++)
                         dT5[r2 * wRows + i] = dTanh[r2 * wRows + i] * (1f - tanh[r2 * wRows + i] * tanh[r2 * wRows + i]);
                 }

@@ -221,11 +221,14 @@ namespace Names
                 global::System.Span<float> t1 = this.t1;
                 global::System.Span<float> t2 = this.t2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(t1, first, end, wRows);
+                Lanes.CheckLength(wValues, wRows);
+                Lanes.CheckRows(t2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(wValues, i));
+                        Lanes.StoreInRows(t2, r * wRows + i, Lanes.LoadInRows(t1, r * wRows + i) + Lanes.LoadInRows(wValues, i));
                     for (; i < wRows; i++)
                         t2[r * wRows + i] = t1[r * wRows + i] + wValues[i];
                 }

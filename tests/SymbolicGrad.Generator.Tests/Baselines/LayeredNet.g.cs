@@ -376,11 +376,14 @@ namespace Digits
                 global::System.Span<float> t1 = this.t1;
                 global::System.Span<float> h2 = this.h2;
                 int wlRows = this.wlRows;
+                Lanes.CheckRows(t1, first, end, wlRows);
+                Lanes.CheckLength(b_lValues, wlRows);
+                Lanes.CheckRows(h2, first, end, wlRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(h2, r * wlRows + i, Lanes.Max(Lanes.LoadInRows(t1, r * wlRows + i) + Lanes.LoadInRows(b_lValues, i), Lanes.Splat(0f)));
                     for (; i < wlRows; i++)
                         h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
                 }
@@ -401,11 +404,14 @@ namespace Digits
                 global::System.Span<float> h2 = this.h2;
                 global::System.Span<float> dT2 = this.dT2;
                 int wlRows = this.wlRows;
+                Lanes.CheckRows(h2, first, end, wlRows);
+                Lanes.CheckRows(dHNextValues, first, end, wlRows);
+                Lanes.CheckRows(dT2, first, end, wlRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT2, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT2, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.LoadInRows(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
                     for (; i < wlRows; i++)
                         dT2[r * wlRows + i] = h2[r * wlRows + i] > 0f ? dHNextValues[r * wlRows + i] : 0f;
                 }
@@ -426,11 +432,14 @@ namespace Digits
                 global::System.Span<float> t1 = this.t1;
                 global::System.Span<float> z = this.z;
                 int wlRows = this.wlRows;
+                Lanes.CheckRows(t1, first, end, wlRows);
+                Lanes.CheckLength(b_lValues, wlRows);
+                Lanes.CheckRows(z, first, end, wlRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(z, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                        Lanes.StoreInRows(z, r * wlRows + i, Lanes.LoadInRows(t1, r * wlRows + i) + Lanes.LoadInRows(b_lValues, i));
                     for (; i < wlRows; i++)
                         z[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
                 }

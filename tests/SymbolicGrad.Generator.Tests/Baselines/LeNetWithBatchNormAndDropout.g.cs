@@ -527,11 +527,13 @@ namespace Digits
                 global::System.Span<float> t3 = this.t3;
                 global::System.Span<float> h = this.h;
                 int n3 = this.n3;
+                Lanes.CheckRows(t3, first, end, n3);
+                Lanes.CheckRows(h, first, end, n3);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= n3 - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(h, r * n3 + i, Lanes.Max(Lanes.Load(t3, r * n3 + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(h, r * n3 + i, Lanes.Max(Lanes.LoadInRows(t3, r * n3 + i), Lanes.Splat(0f)));
                     for (; i < n3; i++)
                         h[r * n3 + i] = MathF.Max(t3[r * n3 + i], 0f);
                 }
@@ -550,11 +552,13 @@ namespace Digits
                 global::System.Span<float> t6 = this.t6;
                 global::System.Span<float> h2 = this.h2;
                 int n5 = this.n5;
+                Lanes.CheckRows(t6, first, end, n5);
+                Lanes.CheckRows(h2, first, end, n5);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= n5 - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(h2, r * n5 + i, Lanes.Max(Lanes.Load(t6, r * n5 + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(h2, r * n5 + i, Lanes.Max(Lanes.LoadInRows(t6, r * n5 + i), Lanes.Splat(0f)));
                     for (; i < n5; i++)
                         h2[r * n5 + i] = MathF.Max(t6[r * n5 + i], 0f);
                 }
@@ -573,11 +577,13 @@ namespace Digits
                 global::System.Span<float> t8 = this.t8;
                 global::System.Span<float> t9 = this.t9;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(t8, first, end, w1Rows);
+                Lanes.CheckRows(t9, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t9, r * w1Rows + i, Lanes.Max(Lanes.Load(t8, r * w1Rows + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(t9, r * w1Rows + i, Lanes.Max(Lanes.LoadInRows(t8, r * w1Rows + i), Lanes.Splat(0f)));
                     for (; i < w1Rows; i++)
                         t9[r * w1Rows + i] = MathF.Max(t8[r * w1Rows + i], 0f);
                 }
@@ -598,11 +604,14 @@ namespace Digits
                 global::System.Span<float> t10 = this.t10;
                 global::System.Span<float> t11 = this.t11;
                 int w2Rows = this.w2Rows;
+                Lanes.CheckRows(t10, first, end, w2Rows);
+                Lanes.CheckLength(b2Values, w2Rows);
+                Lanes.CheckRows(t11, first, end, w2Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t11, r * w2Rows + i, Lanes.Load(t10, r * w2Rows + i) + Lanes.Load(b2Values, i));
+                        Lanes.StoreInRows(t11, r * w2Rows + i, Lanes.LoadInRows(t10, r * w2Rows + i) + Lanes.LoadInRows(b2Values, i));
                     for (; i < w2Rows; i++)
                         t11[r * w2Rows + i] = t10[r * w2Rows + i] + b2Values[i];
                 }
@@ -623,11 +632,14 @@ namespace Digits
                 global::System.Span<float> dT9 = this.dT9;
                 global::System.Span<float> dT8 = this.dT8;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(t9, first, end, w1Rows);
+                Lanes.CheckRows(dT9, first, end, w1Rows);
+                Lanes.CheckRows(dT8, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT8, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t9, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT9, r * w1Rows + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT8, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(t9, r * w1Rows + i), Lanes.Splat(0f)), Lanes.LoadInRows(dT9, r * w1Rows + i), Lanes.Splat(0f)));
                     for (; i < w1Rows; i++)
                         dT8[r * w1Rows + i] = t9[r * w1Rows + i] > 0f ? dT9[r * w1Rows + i] : 0f;
                 }
@@ -648,11 +660,14 @@ namespace Digits
                 global::System.Span<float> dH2 = this.dH2;
                 global::System.Span<float> dT6 = this.dT6;
                 int n5 = this.n5;
+                Lanes.CheckRows(h2, first, end, n5);
+                Lanes.CheckRows(dH2, first, end, n5);
+                Lanes.CheckRows(dT6, first, end, n5);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= n5 - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT6, r * n5 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * n5 + i), Lanes.Splat(0f)), Lanes.Load(dH2, r * n5 + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT6, r * n5 + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(h2, r * n5 + i), Lanes.Splat(0f)), Lanes.LoadInRows(dH2, r * n5 + i), Lanes.Splat(0f)));
                     for (; i < n5; i++)
                         dT6[r * n5 + i] = h2[r * n5 + i] > 0f ? dH2[r * n5 + i] : 0f;
                 }
@@ -673,11 +688,14 @@ namespace Digits
                 global::System.Span<float> dH = this.dH;
                 global::System.Span<float> dT3 = this.dT3;
                 int n3 = this.n3;
+                Lanes.CheckRows(h, first, end, n3);
+                Lanes.CheckRows(dH, first, end, n3);
+                Lanes.CheckRows(dT3, first, end, n3);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= n3 - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT3, r * n3 + i, Lanes.Select(Lanes.Greater(Lanes.Load(h, r * n3 + i), Lanes.Splat(0f)), Lanes.Load(dH, r * n3 + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT3, r * n3 + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(h, r * n3 + i), Lanes.Splat(0f)), Lanes.LoadInRows(dH, r * n3 + i), Lanes.Splat(0f)));
                     for (; i < n3; i++)
                         dT3[r * n3 + i] = h[r * n3 + i] > 0f ? dH[r * n3 + i] : 0f;
                 }

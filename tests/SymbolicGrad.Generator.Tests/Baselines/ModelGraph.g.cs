@@ -326,11 +326,14 @@ namespace Pictures
                 global::System.Span<float> t1 = this.t1;
                 global::System.Span<float> t2 = this.t2;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(t1, first, end, w1Rows);
+                Lanes.CheckLength(b1Values, w1Rows);
+                Lanes.CheckRows(t2, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * w1Rows + i, Lanes.Max(Lanes.Load(t1, r * w1Rows + i) + Lanes.Load(b1Values, i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(t2, r * w1Rows + i, Lanes.Max(Lanes.LoadInRows(t1, r * w1Rows + i) + Lanes.LoadInRows(b1Values, i), Lanes.Splat(0f)));
                     for (; i < w1Rows; i++)
                         t2[r * w1Rows + i] = MathF.Max(t1[r * w1Rows + i] + b1Values[i], 0f);
                 }
@@ -351,11 +354,14 @@ namespace Pictures
                 global::System.Span<float> t3 = this.t3;
                 global::System.Span<float> t4 = this.t4;
                 int w2Rows = this.w2Rows;
+                Lanes.CheckRows(t3, first, end, w2Rows);
+                Lanes.CheckLength(b2Values, w2Rows);
+                Lanes.CheckRows(t4, first, end, w2Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t4, r * w2Rows + i, Lanes.Load(t3, r * w2Rows + i) + Lanes.Load(b2Values, i));
+                        Lanes.StoreInRows(t4, r * w2Rows + i, Lanes.LoadInRows(t3, r * w2Rows + i) + Lanes.LoadInRows(b2Values, i));
                     for (; i < w2Rows; i++)
                         t4[r * w2Rows + i] = t3[r * w2Rows + i] + b2Values[i];
                 }
@@ -376,11 +382,14 @@ namespace Pictures
                 global::System.Span<float> dT2 = this.dT2;
                 global::System.Span<float> dT5 = this.dT5;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(t2, first, end, w1Rows);
+                Lanes.CheckRows(dT2, first, end, w1Rows);
+                Lanes.CheckRows(dT5, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT5, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.Load(dT2, r * w1Rows + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT5, r * w1Rows + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(t2, r * w1Rows + i), Lanes.Splat(0f)), Lanes.LoadInRows(dT2, r * w1Rows + i), Lanes.Splat(0f)));
                     for (; i < w1Rows; i++)
                         dT5[r * w1Rows + i] = t2[r * w1Rows + i] > 0f ? dT2[r * w1Rows + i] : 0f;
                 }

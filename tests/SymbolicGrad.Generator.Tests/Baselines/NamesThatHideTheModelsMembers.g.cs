@@ -231,11 +231,14 @@ namespace Names
                 global::System.Span<float> sum2 = this.sum2;
                 global::System.Span<float> total2 = this.total2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(sum2, first, end, wRows);
+                Lanes.CheckLength(ParametersValues, wRows);
+                Lanes.CheckRows(total2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(total2, r * wRows + i, Lanes.Load(sum2, r * wRows + i) * Lanes.Load(ParametersValues, i));
+                        Lanes.StoreInRows(total2, r * wRows + i, Lanes.LoadInRows(sum2, r * wRows + i) * Lanes.LoadInRows(ParametersValues, i));
                     for (; i < wRows; i++)
                         total2[r * wRows + i] = sum2[r * wRows + i] * ParametersValues[i];
                 }
@@ -258,11 +261,13 @@ namespace Names
                 global::System.Span<float> Math2 = this.Math2;
                 int targetsCols = this.targetsCols;
                 int wRows = this.wRows;
+                Lanes.CheckRows(total2, first, end, wRows);
+                Lanes.CheckRows(Math2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(Math2, r * wRows + i, Lanes.Load(total2, r * wRows + i) - Lanes.Load(targetsValues, r * targetsCols + i));
+                        Lanes.StoreInRows(Math2, r * wRows + i, Lanes.LoadInRows(total2, r * wRows + i) - Lanes.Load(targetsValues, r * targetsCols + i));
                     for (; i < wRows; i++)
                         Math2[r * wRows + i] = total2[r * wRows + i] - targetsValues[r * targetsCols + i];
                 }
@@ -283,11 +288,13 @@ namespace Names
                 global::System.Span<float> dMath2 = this.dMath2;
                 int wRows = this.wRows;
                 float sampleWeight = this.sampleWeight;
+                Lanes.CheckRows(Math2, first, end, wRows);
+                Lanes.CheckRows(dMath2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dMath2, r * wRows + i, Lanes.Splat(2f) * (Lanes.Splat(sampleWeight) * Lanes.Load(Math2, r * wRows + i)));
+                        Lanes.StoreInRows(dMath2, r * wRows + i, Lanes.Splat(2f) * (Lanes.Splat(sampleWeight) * Lanes.LoadInRows(Math2, r * wRows + i)));
                     for (; i < wRows; i++)
                         dMath2[r * wRows + i] = 2f * (sampleWeight * Math2[r * wRows + i]);
                 }
@@ -308,11 +315,14 @@ namespace Names
                 global::System.Span<float> dMath2 = this.dMath2;
                 global::System.Span<float> dSum2 = this.dSum2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dMath2, first, end, wRows);
+                Lanes.CheckLength(ParametersValues, wRows);
+                Lanes.CheckRows(dSum2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dSum2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(ParametersValues, i));
+                        Lanes.StoreInRows(dSum2, r * wRows + i, Lanes.LoadInRows(dMath2, r * wRows + i) * Lanes.LoadInRows(ParametersValues, i));
                     for (; i < wRows; i++)
                         dSum2[r * wRows + i] = dMath2[r * wRows + i] * ParametersValues[i];
                 }
@@ -333,11 +343,14 @@ namespace Names
                 global::System.Span<float> sum2 = this.sum2;
                 global::System.Span<float> t2 = this.t2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dMath2, first, end, wRows);
+                Lanes.CheckRows(sum2, first, end, wRows);
+                Lanes.CheckRows(t2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * wRows + i, Lanes.Load(dMath2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i));
+                        Lanes.StoreInRows(t2, r * wRows + i, Lanes.LoadInRows(dMath2, r * wRows + i) * Lanes.LoadInRows(sum2, r * wRows + i));
                     for (; i < wRows; i++)
                         t2[r * wRows + i] = dMath2[r * wRows + i] * sum2[r * wRows + i];
                 }
@@ -358,11 +371,14 @@ namespace Names
                 global::System.Span<float> sum2 = this.sum2;
                 global::System.Span<float> dT3 = this.dT3;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dSum2, first, end, wRows);
+                Lanes.CheckRows(sum2, first, end, wRows);
+                Lanes.CheckRows(dT3, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT3, r * wRows + i, Lanes.Load(dSum2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(sum2, r * wRows + i) * Lanes.Load(sum2, r * wRows + i)));
+                        Lanes.StoreInRows(dT3, r * wRows + i, Lanes.LoadInRows(dSum2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.LoadInRows(sum2, r * wRows + i) * Lanes.LoadInRows(sum2, r * wRows + i)));
                     for (; i < wRows; i++)
                         dT3[r * wRows + i] = dSum2[r * wRows + i] * (1f - sum2[r * wRows + i] * sum2[r * wRows + i]);
                 }

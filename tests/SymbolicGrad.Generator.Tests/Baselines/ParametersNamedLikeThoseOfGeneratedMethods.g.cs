@@ -254,11 +254,14 @@ namespace Names
                 global::System.Span<float> tanhT1 = this.tanhT1;
                 global::System.Span<float> t2 = this.t2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(tanhT1, first, end, wRows);
+                Lanes.CheckLength(bValues, wRows);
+                Lanes.CheckRows(t2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * wRows + i, Lanes.Load(tanhT1, r * wRows + i) + Lanes.Load(bValues, i));
+                        Lanes.StoreInRows(t2, r * wRows + i, Lanes.LoadInRows(tanhT1, r * wRows + i) + Lanes.LoadInRows(bValues, i));
                     for (; i < wRows; i++)
                         t2[r * wRows + i] = tanhT1[r * wRows + i] + bValues[i];
                 }
@@ -279,11 +282,14 @@ namespace Names
                 global::System.Span<float> tanhT1 = this.tanhT1;
                 global::System.Span<float> dT1 = this.dT1;
                 int wRows = this.wRows;
+                Lanes.CheckRows(dT2, first, end, wRows);
+                Lanes.CheckRows(tanhT1, first, end, wRows);
+                Lanes.CheckRows(dT1, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT1, r * wRows + i, Lanes.Load(dT2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.Load(tanhT1, r * wRows + i) * Lanes.Load(tanhT1, r * wRows + i)));
+                        Lanes.StoreInRows(dT1, r * wRows + i, Lanes.LoadInRows(dT2, r * wRows + i) * (Lanes.Splat(1f) - Lanes.LoadInRows(tanhT1, r * wRows + i) * Lanes.LoadInRows(tanhT1, r * wRows + i)));
                     for (; i < wRows; i++)
                         dT1[r * wRows + i] = dT2[r * wRows + i] * (1f - tanhT1[r * wRows + i] * tanhT1[r * wRows + i]);
                 }

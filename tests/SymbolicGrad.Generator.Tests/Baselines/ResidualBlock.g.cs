@@ -309,11 +309,14 @@ namespace Blocks
                 global::System.Span<float> t2 = this.t2;
                 global::System.Span<float> t3 = this.t3;
                 int w2Rows = this.w2Rows;
+                Lanes.CheckRows(t2, first, end, w2Rows);
+                Lanes.CheckLength(b2Values, w2Rows);
+                Lanes.CheckRows(t3, first, end, w2Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t3, r * w2Rows + i, Lanes.Max(Lanes.Load(t2, r * w2Rows + i) + Lanes.Load(b2Values, i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(t3, r * w2Rows + i, Lanes.Max(Lanes.LoadInRows(t2, r * w2Rows + i) + Lanes.LoadInRows(b2Values, i), Lanes.Splat(0f)));
                     for (; i < w2Rows; i++)
                         t3[r * w2Rows + i] = MathF.Max(t2[r * w2Rows + i] + b2Values[i], 0f);
                 }
@@ -336,11 +339,13 @@ namespace Blocks
                 global::System.Span<float> r2 = this.r2;
                 int w1Rows = this.w1Rows;
                 int w2Rows = this.w2Rows;
+                Lanes.CheckRows(h, first, end, w1Rows);
+                Lanes.CheckRows(r2, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(r2, r * w1Rows + i, Lanes.Load(h, r * w1Rows + i) + Lanes.Load(t3, r * w2Rows + i));
+                        Lanes.StoreInRows(r2, r * w1Rows + i, Lanes.LoadInRows(h, r * w1Rows + i) + Lanes.Load(t3, r * w2Rows + i));
                     for (; i < w1Rows; i++)
                         r2[r * w1Rows + i] = h[r * w1Rows + i] + t3[r * w2Rows + i];
                 }
@@ -363,11 +368,13 @@ namespace Blocks
                 global::System.Span<float> t5 = this.t5;
                 int targetCols = this.targetCols;
                 int w3Rows = this.w3Rows;
+                Lanes.CheckRows(t4, first, end, w3Rows);
+                Lanes.CheckRows(t5, first, end, w3Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t5, r * w3Rows + i, Lanes.Load(t4, r * w3Rows + i) - Lanes.Load(targetValues, r * targetCols + i));
+                        Lanes.StoreInRows(t5, r * w3Rows + i, Lanes.LoadInRows(t4, r * w3Rows + i) - Lanes.Load(targetValues, r * targetCols + i));
                     for (; i < w3Rows; i++)
                         t5[r * w3Rows + i] = t4[r * w3Rows + i] - targetValues[r * targetCols + i];
                 }
@@ -388,11 +395,13 @@ namespace Blocks
                 global::System.Span<float> t5 = this.t5;
                 global::System.Span<float> dT5 = this.dT5;
                 int w3Rows = this.w3Rows;
+                Lanes.CheckRows(t5, first, end, w3Rows);
+                Lanes.CheckRows(dT5, first, end, w3Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w3Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT5, r * w3Rows + i, Lanes.Splat(2f) * (Lanes.Splat(dSum2[r]) * Lanes.Load(t5, r * w3Rows + i)));
+                        Lanes.StoreInRows(dT5, r * w3Rows + i, Lanes.Splat(2f) * (Lanes.Splat(dSum2[r]) * Lanes.LoadInRows(t5, r * w3Rows + i)));
                     for (; i < w3Rows; i++)
                         dT5[r * w3Rows + i] = 2f * (dSum2[r] * t5[r * w3Rows + i]);
                 }
@@ -415,11 +424,13 @@ namespace Blocks
                 global::System.Span<float> dT6 = this.dT6;
                 int w1Rows = this.w1Rows;
                 int w2Rows = this.w2Rows;
+                Lanes.CheckRows(t3, first, end, w2Rows);
+                Lanes.CheckRows(dT6, first, end, w2Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w2Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT6, r * w2Rows + i, Lanes.Select(Lanes.Greater(Lanes.Load(t3, r * w2Rows + i), Lanes.Splat(0f)), Lanes.Load(dR2, r * w1Rows + i), Lanes.Splat(0f)));
+                        Lanes.StoreInRows(dT6, r * w2Rows + i, Lanes.Select(Lanes.Greater(Lanes.LoadInRows(t3, r * w2Rows + i), Lanes.Splat(0f)), Lanes.Load(dR2, r * w1Rows + i), Lanes.Splat(0f)));
                     for (; i < w2Rows; i++)
                         dT6[r * w2Rows + i] = t3[r * w2Rows + i] > 0f ? dR2[r * w1Rows + i] : 0f;
                 }
@@ -440,11 +451,14 @@ namespace Blocks
                 global::System.Span<float> t7 = this.t7;
                 global::System.Span<float> dH = this.dH;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(dR2, first, end, w1Rows);
+                Lanes.CheckRows(t7, first, end, w1Rows);
+                Lanes.CheckRows(dH, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dH, r * w1Rows + i, Lanes.Load(dR2, r * w1Rows + i) + Lanes.Load(t7, r * w1Rows + i));
+                        Lanes.StoreInRows(dH, r * w1Rows + i, Lanes.LoadInRows(dR2, r * w1Rows + i) + Lanes.LoadInRows(t7, r * w1Rows + i));
                     for (; i < w1Rows; i++)
                         dH[r * w1Rows + i] = dR2[r * w1Rows + i] + t7[r * w1Rows + i];
                 }
@@ -465,11 +479,14 @@ namespace Blocks
                 global::System.Span<float> h = this.h;
                 global::System.Span<float> dT8 = this.dT8;
                 int w1Rows = this.w1Rows;
+                Lanes.CheckRows(dH, first, end, w1Rows);
+                Lanes.CheckRows(h, first, end, w1Rows);
+                Lanes.CheckRows(dT8, first, end, w1Rows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= w1Rows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(dT8, r * w1Rows + i, Lanes.Load(dH, r * w1Rows + i) * (Lanes.Splat(1f) - Lanes.Load(h, r * w1Rows + i) * Lanes.Load(h, r * w1Rows + i)));
+                        Lanes.StoreInRows(dT8, r * w1Rows + i, Lanes.LoadInRows(dH, r * w1Rows + i) * (Lanes.Splat(1f) - Lanes.LoadInRows(h, r * w1Rows + i) * Lanes.LoadInRows(h, r * w1Rows + i)));
                     for (; i < w1Rows; i++)
                         dT8[r * w1Rows + i] = dH[r * w1Rows + i] * (1f - h[r * w1Rows + i] * h[r * w1Rows + i]);
                 }

@@ -303,11 +303,14 @@ namespace Custom
                 global::System.Span<float> t1 = this.t1;
                 global::System.Span<float> t2 = this.t2;
                 int wRows = this.wRows;
+                Lanes.CheckRows(t1, first, end, wRows);
+                Lanes.CheckLength(bValues, wRows);
+                Lanes.CheckRows(t2, first, end, wRows);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= wRows - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t2, r * wRows + i, Lanes.Load(t1, r * wRows + i) + Lanes.Load(bValues, i));
+                        Lanes.StoreInRows(t2, r * wRows + i, Lanes.LoadInRows(t1, r * wRows + i) + Lanes.LoadInRows(bValues, i));
                     for (; i < wRows; i++)
                         t2[r * wRows + i] = t1[r * wRows + i] + bValues[i];
                 }
@@ -330,11 +333,12 @@ namespace Custom
                 global::System.Span<float> t3 = this.t3;
                 int xCols = this.xCols;
                 int vLength = this.vLength;
+                Lanes.CheckRows(t3, first, end, vLength);
                 for (int r = first; r < end; r++)
                 {
                     int i = 0;
                     for (; i <= vLength - Lanes.Width; i += Lanes.Width)
-                        Lanes.Store(t3, r * vLength + i, Lanes.Splat(dSum2[r]) * Lanes.Load(xValues, r * xCols + i));
+                        Lanes.StoreInRows(t3, r * vLength + i, Lanes.Splat(dSum2[r]) * Lanes.Load(xValues, r * xCols + i));
                     for (; i < vLength; i++)
                         t3[r * vLength + i] = dSum2[r] * xValues[r * xCols + i];
                 }

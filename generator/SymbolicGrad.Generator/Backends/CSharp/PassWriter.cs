@@ -53,16 +53,21 @@ internal static class PassWriter
         {
             // Printed here, so that a row loop records what they read.
             string definition = c.Printer(c.Names.Row, index).PrintDefinition(id);
-            string? lanes = n.Rank == 1 && n.Kind == ScalarKind.Single ? c.Lanes(c.Names.Row, index).PrintDefinition(id) : null;
+            // In a row loop, lanes of buffers of the loop's length are read unchecked, their rows checked once by the loop.
+            var length = n.Rank == 1 && n.Kind == ScalarKind.Single ? n.Shape!.Length : null;
+            int mark = c.CheckedMark;
+            string? lanes = length is not null ? c.Lanes(c.Names.Row, index, c.RowRange is null ? null : length).PrintDefinition(id) : null;
             if (lanes is null)
             {
+                c.DropChecksAfter(mark);
                 c.Loop(n.Batched, n.Rank == 1 ? c.Dim(n.Shape!.Length) : null, () => c.Line($"{c.Element(id, row, index)} = {definition};"));
                 return;
             }
             var (buffer, position) = c.Position(id, row, index);
+            string store = c.RowRange is not null && c.CheckedLoad(id, buffer, length!) ? "StoreInRows" : "Store";
             // Outside the batch loop, i needs a scope of its own.
             c.Block(!n.Batched, () => c.Loop(n.Batched, null, () => c.VectorLoop(c.Dim(n.Shape!.Length),
-                $"{c.LanesClass}.Store({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
+                $"{c.LanesClass}.{store}({buffer}, {position}, {lanes});", $"{buffer}[{position}] = {definition};")));
         }
         // A model method's batched loops become row loops the runtime may split over threads, where they can.
         if (!RowLoopWriter.TryWrite(c, value, WriteLoop)) WriteLoop();

@@ -330,7 +330,13 @@ internal sealed class TensorCode : IKernelWriter
     /// A printer of the lanes (row, index … index + width − 1) of a rank-1 node: stored values and inputs are loaded,
     /// slices loaded at their offset, per-row values broadcast, the rest inlined.
     /// </summary>
-    public LanesPrinter Lanes(string row, string index)
+    /// <param name="row">The row.</param>
+    /// <param name="index">The first element of the lanes.</param>
+    /// <param name="vectorLength">
+    /// In a row loop's vector loop over this many elements (<see cref="VectorLoop"/>): operands of that length are loaded
+    /// without a check per vector, their buffers checked once by the row loop (<see cref="CheckedLoad"/>).
+    /// </param>
+    public LanesPrinter Lanes(string row, string index, Dim? vectorLength = null)
     {
         var scalar = Printer(row, index);
         return new LanesPrinter(Dag, LanesClass, Load, scalar.Print);
@@ -341,6 +347,7 @@ internal sealed class TensorCode : IKernelWriter
             if (Variables.ContainsKey(node) || n.Op == Op.Input)
             {
                 var (buffer, position) = Position(node, row, index);
+                if (vectorLength is not null && CheckedLoad(node, buffer, vectorLength)) return $"{LanesClass}.LoadInRows({buffer}, {position})";
                 return $"{LanesClass}.Load({buffer}, {position})";
             }
             if (n.Op == Op.Slice)
@@ -351,6 +358,30 @@ internal sealed class TensorCode : IKernelWriter
             }
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether a row loop's vector loop over <paramref name="vectorLength"/> elements may read or write
+    /// <paramref name="node"/>'s lanes (at its <see cref="Position"/>) unchecked, and if so records its buffer for the row
+    /// loop's one check: a rank-1 float buffer with a row of exactly that length per sample (checked row by row), or one
+    /// vector every row reads at the loop's index alone (checked to hold that many elements, whatever its shape says).
+    /// </summary>
+    public bool CheckedLoad(int node, string buffer, Dim vectorLength)
+    {
+        var n = Dag[node];
+        if (_capture is not { } capture || RowRange is null || n.Rank != 1 || n.Kind != ScalarKind.Single) return false;
+        if (n.Batched && !n.Shape!.Length.Equals(vectorLength)) return false;
+        if (!capture.CheckedSpans.Any(s => s.Buffer == buffer)) capture.CheckedSpans.Add((buffer, Dim(vectorLength), n.Batched));
+        return true;
+    }
+
+    /// <summary>How many buffers the row loop being written checks so far (see <see cref="DropChecksAfter"/>).</summary>
+    public int CheckedMark => _capture?.CheckedSpans.Count ?? 0;
+
+    /// <summary>Forgets the checks recorded after <paramref name="mark"/>: their loads were not written (a scalar loop instead).</summary>
+    public void DropChecksAfter(int mark)
+    {
+        if (_capture is { } capture) capture.CheckedSpans.RemoveRange(mark, capture.CheckedSpans.Count - mark);
     }
 
     // ---- Statements ---------------------------------------------------------------------------
