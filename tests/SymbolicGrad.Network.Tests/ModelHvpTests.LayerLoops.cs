@@ -1,4 +1,5 @@
 using SymbolicGrad.Network.Tests.Checking;
+using SymbolicGrad.Network.Tests.Models.LayerLoops;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
 using static SymbolicGrad.Network.Tests.Checking.HvpChecks;
 
@@ -20,6 +21,15 @@ public sealed partial class ModelHvpTests
             var x = RandomVec(random, In);
             int label = seed % Classes;
             yield return new HvpCase($"HvpLayerLoopNet.Loss ({sizes.Length - 1} layers, ReLU but the last)", net, () => net.Loss(x, label),
+                () => net.LossGradient(x, label), (v, g, h) => net.LossHvp(x, label, v, g, h));
+        }
+        // Two conditions on the counter: each layer runs the form of the first, the second stays a select (tanh or sigmoid).
+        foreach (var sizes in new[] { new[] { In, Classes }, new[] { In, Hidden, 7, 6, Classes } })
+        {
+            var net = new AlternatingLoopNet(sizes, seed);
+            var x = RandomVec(random, In);
+            int label = (seed + 1) % Classes;
+            yield return new HvpCase($"AlternatingLoopNet.Loss ({sizes.Length - 1} layers, tanh and sigmoid by a second condition)", net, () => net.Loss(x, label),
                 () => net.LossGradient(x, label), (v, g, h) => net.LossHvp(x, label, v, g, h));
         }
         {

@@ -1,6 +1,7 @@
 using SymbolicGrad.Network.Tests.Checking;
 using SymbolicGrad.Network.Tests.Models.Composed;
 using SymbolicGrad.Network.Tests.Models.Forward;
+using SymbolicGrad.Network.Tests.Models.LayerLoops;
 using SymbolicGrad.Network.Tests.Models.Layers;
 using SymbolicGrad.Network.Tests.Models.SecondOrder;
 
@@ -322,6 +323,15 @@ public sealed class ModelJvpTests
             var x = RandomVec(random, In);
             int label = seed % Classes;
             yield return new Case($"JvpLayerLoopNet{sizes.Length - 1}.Loss", net, () => net.Loss(x, label),
+                d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
+        }
+        // Two conditions on the counter: each layer runs the form of the first, the second stays a select (tanh or sigmoid).
+        foreach (var sizes in new[] { new[] { In, Classes }, new[] { In, Hidden, 7, 6, Classes } })
+        {
+            var net = new AlternatingLoopNet(sizes, seed);
+            var x = RandomVec(random, In);
+            int label = (seed + 1) % Classes;
+            yield return new Case($"AlternatingLoopNet{sizes.Length - 1}.Loss (Tanh, sigmoid)", net, () => net.Loss(x, label),
                 d => (net.LossJvp(x, label, d, out float t), t), () => net.LossGradient(x, label));
         }
         {

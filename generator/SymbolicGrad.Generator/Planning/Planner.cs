@@ -63,7 +63,14 @@ internal static class Planner
             var plan = new LayerLoopPlan(loop, Plan(body, out _), names.Allocate(stem + "s"));
             if (body.Branches is { } branches) plan = plan with { Branches = LayerBranchPlans.Of(plan.Body, branches) };
             var first = model.FirstLayers.FirstOrDefault(f => f.Loop == loop.Index);
-            return first is null ? plan : plan with { First = Plan(first.Model, out _), FirstWorkspace = names.Allocate(stem + "First") };
+            if (first is null) return plan;
+            var firstPlan = Plan(first.Model, out _);
+            return plan with
+            {
+                First = firstPlan,
+                FirstWorkspace = names.Allocate(stem + "First"),
+                FirstBranches = first.Model.Branches is { } firstBranches ? LayerBranchPlans.Of(firstPlan, firstBranches) : null,
+            };
         }).ToEquatableArray();
         var tensorSchedule = Schedule.Create(model, names, storage.Forced, storage.Excluded, tensorNames.SampleWeight);
         var spans = tensorNames.GradientSpans.ToDictionary(g => g.Of, g => g.Name);

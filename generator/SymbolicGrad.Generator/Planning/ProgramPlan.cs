@@ -229,8 +229,13 @@ internal sealed record ProgramPlan(
 /// <param name="First">In a Jvp whose loop starts from the data, the plan of the first layer's Jvp without an input tangent.</param>
 /// <param name="FirstWorkspace">The field of the method's workspace holding <paramref name="First"/>'s workspace.</param>
 /// <param name="Branches">Where the layer's selects hang on a condition of the counter: its passes per value of the condition.</param>
+/// <param name="FirstBranches">Likewise for <paramref name="First"/>.</param>
 internal sealed record LayerLoopPlan(LayerLoopModel Loop, ProgramPlan Body, string Workspaces, ProgramPlan? First = null, string? FirstWorkspace = null,
-    LayerBranchesPlan? Branches = null);
+    LayerBranchesPlan? Branches = null, LayerBranchesPlan? FirstBranches = null)
+{
+    /// <summary>The forms of <paramref name="plan"/> (<see cref="Body"/> or <see cref="First"/>), or null where it has one form.</summary>
+    public LayerBranchesPlan? BranchesOf(ProgramPlan plan) => ReferenceEquals(plan, First) ? FirstBranches : Branches;
+}
 
 /// <summary>
 /// One layer's passes per value of a condition that holds for the whole layer or not at all (see

@@ -27,7 +27,7 @@ internal static class DerivedMethods
                 var diagnostic = DiagnosticInfo.Create(DiagnosticCatalogue.DerivedFormKind, method.Location, method.Name, "Jvp", refused);
                 return new DerivedTransformResult(EquatableArray<DerivedModel>.Empty, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
             }
-            if (method.Jvp) models.Add(ForwardMode.Jvp(method));
+            if (method.Jvp) models.Add(ForwardMode.Jvp(method, gradient));
             if (method.Hessian && method.Kind == MethodKind.TensorFunction)
             {
                 if (SecondOrder.TensorRefusal(gradient) is { } reason)

@@ -42,7 +42,9 @@ internal static class ForwardMode
         return null;
     }
 
-    public static DerivedModel Jvp(MethodModel method)
+    /// <param name="method">The method.</param>
+    /// <param name="gradient">Its gradient: where a layer's has forms per value of a condition of the counter, so has the layer's Jvp.</param>
+    public static DerivedModel Jvp(MethodModel method, GradientModel? gradient = null)
     {
         var sweep = new TangentSweep(method.Graph, directions: 1);
         var tangents = DerivedMethods.TangentInputs(method, sweep);
@@ -59,11 +61,13 @@ internal static class ForwardMode
         var outputs = new EquatableArray<int>(new[] { tangent });
         // Each loop over layers runs its layers' Jvps, each a method of its own. Where the direction does not move the
         // loop's first vector (the data), the first layer runs a Jvp of its own without that vector's tangent.
-        var layers = method.LayerLoops.Select(loop => LayerLoopJvp.Of(loop.Body)).ToEquatableArray();
+        LayerBranchesModel? branchesOf(LayerLoopModel loop) =>
+            gradient is { LayerLoops: { Count: > 0 } loops } && loop.Index < loops.Count ? loops[loop.Index].Branches : null;
+        var layers = method.LayerLoops.Select(loop => LayerLoopJvp.Of(loop.Body, branchesOf(loop))).ToEquatableArray();
         var fromData = method.Graph.Nodes.Where(n => n.Op == Op.LayerLoop && sweep.Tangent(n[0], 0) is null)
             .Select(n => (int)n.Value).ToList();
         var first = method.LayerLoops.Where(loop => fromData.Contains(loop.Index))
-            .Select(loop => new FirstLayerModel(loop.Index, LayerLoopJvp.FromData(loop.Body))).ToEquatableArray();
+            .Select(loop => new FirstLayerModel(loop.Index, LayerLoopJvp.FromData(loop.Body, branchesOf(loop)))).ToEquatableArray();
         var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
             EquatableArray<NodeName>.Empty, outputs, layers, first);
         return new DerivedModel(DerivedKind.Jvp, method, model, outputs);

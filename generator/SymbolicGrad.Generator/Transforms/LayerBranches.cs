@@ -28,6 +28,27 @@ internal static class LayerBranches
         }
     }
 
+    /// <summary>
+    /// A layer's Jvp or Hvp (<paramref name="layer"/>, swept by <paramref name="sweep"/> from the layer or its gradient)
+    /// with the forms its gradient has (<paramref name="branches"/>), each form's own derived by <paramref name="derive"/>:
+    /// the condition is the same node, so the layer's forward sweep evaluates it once and runs that form's code. Where the
+    /// gradient has no forms, or a form's cannot be derived, the layer keeps its one form.
+    /// </summary>
+    public static GradientModel Derived(GradientModel layer, TangentSweep sweep, LayerBranchesModel? branches, Func<GradientModel, GradientModel> derive)
+    {
+        if (branches is null) return layer;
+        try
+        {
+            int condition = sweep.Map(branches.Condition);
+            if (layer.Graph[condition].Op == Op.Constant) return layer;
+            return layer with { Branches = new LayerBranchesModel(condition, derive(branches.WhenTrue), derive(branches.WhenFalse)) };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return layer;
+        }
+    }
+
     private static LayerBranchesModel? Split(MethodModel body, Func<MethodModel, GradientModel?> differentiate)
     {
         if (UniformCondition(body) is not int condition) return null;

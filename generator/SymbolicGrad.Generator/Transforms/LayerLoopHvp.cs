@@ -15,7 +15,10 @@ namespace SymbolicGrad.Generator.Transforms;
 /// </summary>
 internal static class LayerLoopHvp
 {
-    /// <summary>The Hvp of one layer (<paramref name="body"/>, a loop body's gradient), from the carried vector and its tangent.</summary>
+    /// <summary>
+    /// The Hvp of one layer (<paramref name="body"/>, a loop body's gradient), from the carried vector and its tangent;
+    /// where the gradient has forms per value of a condition of the counter, so has the Hvp (each form's Hvp).
+    /// </summary>
     public static GradientModel Of(GradientModel body) => Derive(body, fromData: false);
 
     /// <summary>
@@ -32,6 +35,12 @@ internal static class LayerLoopHvp
 
     private static GradientModel Derive(GradientModel gradient, bool fromData)
     {
+        var model = DeriveOne(gradient, fromData, out var sweep);
+        return LayerBranches.Derived(model, sweep, gradient.Branches, form => DeriveOne(form, fromData, out _));
+    }
+
+    private static GradientModel DeriveOne(GradientModel gradient, bool fromData, out TangentSweep swept)
+    {
         var body = gradient.Method;
         var layer = body.Layer!;
         var source = gradient.Graph;
@@ -46,7 +55,7 @@ internal static class LayerLoopHvp
             };
             inputGradient = -1;
         }
-        var sweep = new TangentSweep(source, 1, gradient.FirstBackwardNode);
+        var sweep = swept = new TangentSweep(source, 1, gradient.FirstBackwardNode);
         var tangents = DerivedMethods.TangentInputs(body, sweep);
         var b = sweep.Builder;
         // The carried vector's and the seed's tangents: named apart from the layer's parameters, the weights' tangents and the scope.

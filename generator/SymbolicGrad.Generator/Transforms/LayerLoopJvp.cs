@@ -12,16 +12,19 @@ namespace SymbolicGrad.Generator.Transforms;
 /// </summary>
 internal static class LayerLoopJvp
 {
-    /// <summary>The Jvp of one layer (<paramref name="body"/>, the body of a loop over layers), as a model the planner schedules.</summary>
-    public static GradientModel Of(MethodModel body) => Derive(body, fromData: false);
+    /// <summary>
+    /// The Jvp of one layer (<paramref name="body"/>, the body of a loop over layers), as a model the planner schedules;
+    /// where its gradient has forms per value of a condition of the counter (<paramref name="branches"/>), so has the Jvp.
+    /// </summary>
+    public static GradientModel Of(MethodModel body, LayerBranchesModel? branches = null) => Derive(body, fromData: false, branches);
 
     /// <summary>
     /// The Jvp of the first layer where the direction does not move the loop's first vector (the data): the same layer
     /// without the carried vector's tangent, so no term of a zero tangent is computed (no W·0).
     /// </summary>
-    public static GradientModel FromData(MethodModel body) => Derive(body, fromData: true);
+    public static GradientModel FromData(MethodModel body, LayerBranchesModel? branches = null) => Derive(body, fromData: true, branches);
 
-    private static GradientModel Derive(MethodModel body, bool fromData)
+    private static GradientModel Derive(MethodModel body, bool fromData, LayerBranchesModel? branches)
     {
         var layer = body.Layer!;
         var sweep = new TangentSweep(body.Graph, directions: 1);
@@ -46,7 +49,8 @@ internal static class LayerLoopJvp
         for (int k = 2; body.ScopeNames.Contains(name) || body.ScopeNames.Contains(name + "Workspace"); k++) name = stem + k;
         var derived = DerivedMethods.Derive(body, name, parameters, graph, value, locals, System.Array.Empty<string>(), sweep)
             with { Layer = new LayerBody(sweep.Map(layer.Carried), -1, sweep.Map(layer.Counter), carriedTangent, Jvp: true) };
-        return new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
+        var model = new GradientModel(derived, graph, graph.Count, EquatableArray<int>.Empty, EquatableArray<AdjointOf>.Empty,
             EquatableArray<NodeName>.Empty, new EquatableArray<int>(new[] { tangent }));
+        return LayerBranches.Derived(model, sweep, branches, form => Derive(form.Method, fromData, null));
     }
 }

@@ -33,27 +33,46 @@ namespace Nets
         /// <summary>The buffers of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> and their tangents, for its Hvp: grown to fit, then reused.</summary>
         internal sealed class LossLayerHvpWorkspace
         {
-            internal bool[] c1 = global::System.Array.Empty<bool>();
             internal float[] t1 = global::System.Array.Empty<float>();
             internal float[] t2 = global::System.Array.Empty<float>();
             internal float[] t3 = global::System.Array.Empty<float>();
-            internal float[] t6 = global::System.Array.Empty<float>();
-            internal float[] dT6 = global::System.Array.Empty<float>();
-            internal float[] t7 = global::System.Array.Empty<float>();
+            internal float[] dT4 = global::System.Array.Empty<float>();
+            internal float[] t5 = global::System.Array.Empty<float>();
             internal float[] dH = global::System.Array.Empty<float>();
-            internal float[] t8 = global::System.Array.Empty<float>();
-            internal float[] t9 = global::System.Array.Empty<float>();
+            internal float[] t6 = global::System.Array.Empty<float>();
+            internal float[] t7 = global::System.Array.Empty<float>();
+            internal float[] t4 = global::System.Array.Empty<float>();
+            internal bool c1; // the condition when the forward pass ran: the form whose backward pass runs
             internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
             internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
             internal global::SymbolicGrad.Mat inputGradient; // ∂L/∂(the layer's input), the previous layer's seed
             internal global::SymbolicGrad.Mat inputGradientTangent; // its tangent, the previous layer's seed tangent
         }
 
-        /// <summary>The forward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        /// <summary>The forward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, for a batch: l &lt; W.Length − 1 holds for the whole layer or not at all, so it runs the forward pass of the Hvp of the form for its value (LossLayerThenHvp or LossLayerElseHvp), keeping the value in <c>c1</c> for the backward pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerHvpForward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
             LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            // c1 = l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
+            workspace.c1 = l < W.Length - 1;
+            if (workspace.c1) LossLayerThenHvpForward(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues);
+            else LossLayerElseHvpForward(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues);
+        }
+
+        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: runs the backward pass of the form the forward pass ran (<c>c1</c>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        {
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            if (workspace.c1) LossLayerThenHvpBackward(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues, dHNext, tDHNext, gradient, hv);
+            else LossLayerElseHvpBackward(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues, dHNext, tDHNext, gradient, hv);
+        }
+
+        /// <summary>The forward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenHvpForward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -63,9 +82,6 @@ namespace Nets
             var tHValues = tH.Span;
 
             // Layer l, each value's tangent beside it: tName holds the derivative of name along v, for every sample r.
-            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
-            // c1 = l < W.Length − 1
-            c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
@@ -78,65 +94,34 @@ namespace Nets
             // t3 = W_l·tH
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
-            float[] t4 = t1; // t1 is not read again: t4 overwrites it in place
-            // t4 = t1 + b_l
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = max(t1 + b_l, 0)
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t4[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+                    h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
             }
-            float[] t5 = t2; // t2 is not read again: t5 overwrites it in place
-            // t5 = t2 + t3 + tB_l
+            float[] tH2 = t2; // t2 is not read again: tH2 overwrites it in place
+            // tH2 = h2 > 0 ? t2 + t3 + tB_l : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t5, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                    Lanes.Store(tH2, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t5[r * wlRows + i] = t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i];
-            }
-            float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * wlRows);
-            // t6 = max(t4, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t6, r * wlRows + i, Lanes.Max(Lanes.Load(t4, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    t6[r * wlRows + i] = MathF.Max(t4[r * wlRows + i], 0f);
-            }
-            float[] h2 = t4; // t4 is not read again: h2 overwrites it in place
-            // h2 = c1 ? t6 : t4
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t6, r * wlRows + i), Lanes.Load(t4, r * wlRows + i)));
-                for (; i < wlRows; i++)
-                    h2[r * wlRows + i] = c1[0] ? t6[r * wlRows + i] : t4[r * wlRows + i];
-            }
-            float[] tH2 = t5; // t5 is not read again: tH2 overwrites it in place
-            // tH2 = c1 ? (t6 > 0 ? t5 : 0) : t5
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(tH2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Select(Lanes.Greater(Lanes.Load(t6, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t5, r * wlRows + i)));
-                for (; i < wlRows; i++)
-                    tH2[r * wlRows + i] = c1[0] ? (t6[r * wlRows + i] > 0f ? t5[r * wlRows + i] : 0f) : t5[r * wlRows + i];
+                    tH2[r * wlRows + i] = h2[r * wlRows + i] > 0f ? t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i] : 0f;
             }
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
             workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
         }
 
-        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset; keeps ∂L/∂h in <c>inputGradient</c> and its tangent in <c>inputGradientTangent</c>.</summary>
+        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset; keeps ∂L/∂h in <c>inputGradient</c> and its tangent in <c>inputGradientTangent</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        private void LossLayerHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        private void LossLayerThenHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
-            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -146,108 +131,81 @@ namespace Nets
             var W_lValues = W_l.Span;
             var tHValues = tH.Span;
             var tDHNextValues = tDHNext.Span;
-            bool[] c1 = workspace.c1;
-            float[] t6 = workspace.t6;
+            float[] h2 = workspace.t1;
 
             // Backward pass of layer l, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative
             // along v; each weight's slices of gradient and hv are added into once ready.
-            float[] dT6 = workspace.dT6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT6, batch * wlRows);
-            // ∂L/∂t6 = c1 ? dHNext : 0
+            float[] dT4 = workspace.dT4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT4, batch * wlRows);
+            // ∂L/∂(t1 + b_l) = h2 > 0 ? dHNext : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT6, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                    Lanes.Store(dT4, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    dT6[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
+                    dT4[r * wlRows + i] = h2[r * wlRows + i] > 0f ? dHNextValues[r * wlRows + i] : 0f;
             }
-            float[] dT4 = dT6; // dT6 is not read again: dT4 overwrites it in place
-            // ∂L/∂t4 = (c1 ? 0 : dHNext) + (t6 > 0 ? ∂L/∂t6 : 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT4, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t6, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT6, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    dT4[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t6[r * wlRows + i] > 0f ? dT6[r * wlRows + i] : 0f);
-            }
-            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ ∂L/∂t4·hᵀ
+            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ ∂L/∂(t1 + b_l)·hᵀ
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW_l, wlRows, hCols, 1f, dT4.AsSpan(0, batch * wlRows), hValues);
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * wlRows), hValues, dW_l, wlRows, hCols, batch);
-            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch ∂L/∂t4
+            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch ∂L/∂(t1 + b_l)
             global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT4.AsSpan(0, batch * wlRows), batch, wlRows, dB_l);
-            float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * wlRows);
-            // t7 = (c1 ? 0 : tDHNext) + (t6 > 0 ? (c1 ? tDHNext : 0) : 0)
+            float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * wlRows);
+            // t5 = h2 > 0 ? tDHNext : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t7, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(tDHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t6, r * wlRows + i), Lanes.Splat(0f)), Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(tDHNextValues, r * wlRows + i), Lanes.Splat(0f)), Lanes.Splat(0f)));
+                    Lanes.Store(t5, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(tDHNextValues, r * wlRows + i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t7[r * wlRows + i] = (c1[0] ? 0f : tDHNextValues[r * wlRows + i]) + (t6[r * wlRows + i] > 0f ? (c1[0] ? tDHNextValues[r * wlRows + i] : 0f) : 0f);
+                    t5[r * wlRows + i] = h2[r * wlRows + i] > 0f ? tDHNextValues[r * wlRows + i] : 0f;
             }
-            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ t7·hᵀ + Σ ∂L/∂t4·tHᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, t7.AsSpan(0, batch * wlRows), hValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(t7.AsSpan(0, batch * wlRows), hValues, hvW_l, wlRows, hCols, batch);
+            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ t5·hᵀ + Σ ∂L/∂(t1 + b_l)·tHᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, t5.AsSpan(0, batch * wlRows), hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(t5.AsSpan(0, batch * wlRows), hValues, hvW_l, wlRows, hCols, batch);
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, dT4.AsSpan(0, batch * wlRows), tHValues);
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT4.AsSpan(0, batch * wlRows), tHValues, hvW_l, wlRows, hCols, batch);
-            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch t7
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t7.AsSpan(0, batch * wlRows), batch, wlRows, hvB_l);
+            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch t5
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t5.AsSpan(0, batch * wlRows), batch, wlRows, hvB_l);
             float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
-            // ∂L/∂h = W_lᵀ·∂L/∂t4
+            // ∂L/∂h = W_lᵀ·∂L/∂(t1 + b_l)
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), dH.AsSpan(0, batch * hCols));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * wlRows), W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
-            float[] t8 = workspace.t8 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t8, batch * hCols);
-            // t8 = tW_lᵀ·∂L/∂t4
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tW_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), t8.AsSpan(0, batch * hCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * wlRows), tW_lValues, t8.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
-            float[] t9 = workspace.t9 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t9, batch * hCols);
-            // t9 = W_lᵀ·t7
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, t7.AsSpan(0, batch * wlRows), t9.AsSpan(0, batch * hCols));
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t7.AsSpan(0, batch * wlRows), W_lValues, t9.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
-            float[] tDH = t8; // t8 is not read again: tDH overwrites it in place
-            // tDH = t8 + t9
+            float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * hCols);
+            // t6 = tW_lᵀ·∂L/∂(t1 + b_l)
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tW_lValues, wlRows, wlCols, dT4.AsSpan(0, batch * wlRows), t6.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dT4.AsSpan(0, batch * wlRows), tW_lValues, t6.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            float[] t7 = workspace.t7 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t7, batch * hCols);
+            // t7 = W_lᵀ·t5
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, t5.AsSpan(0, batch * wlRows), t7.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(t5.AsSpan(0, batch * wlRows), W_lValues, t7.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            float[] tDH = t6; // t6 is not read again: tDH overwrites it in place
+            // tDH = t6 + t7
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= hCols - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(tDH, r * hCols + i, Lanes.Load(t8, r * hCols + i) + Lanes.Load(t9, r * hCols + i));
+                    Lanes.Store(tDH, r * hCols + i, Lanes.Load(t6, r * hCols + i) + Lanes.Load(t7, r * hCols + i));
                 for (; i < hCols; i++)
-                    tDH[r * hCols + i] = t8[r * hCols + i] + t9[r * hCols + i];
+                    tDH[r * hCols + i] = t6[r * hCols + i] + t7[r * hCols + i];
             }
             workspace.inputGradient = new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols);
-            workspace.inputGradientTangent = new global::SymbolicGrad.Mat(workspace.t8, 0, batch, hCols);
+            workspace.inputGradientTangent = new global::SymbolicGrad.Mat(workspace.t6, 0, batch, hCols);
         }
 
-        /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) and their tangents, for its Hvp: grown to fit, then reused.</summary>
-        internal sealed class LossLayerHvpFromDataWorkspace
-        {
-            internal bool[] c1 = global::System.Array.Empty<bool>();
-            internal float[] t1 = global::System.Array.Empty<float>();
-            internal float[] t2 = global::System.Array.Empty<float>();
-            internal float[] t5 = global::System.Array.Empty<float>();
-            internal float[] dT5 = global::System.Array.Empty<float>();
-            internal float[] t6 = global::System.Array.Empty<float>();
-            internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
-            internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
-        }
-
-        /// <summary>The forward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs), for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        /// <summary>The forward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        private void LossLayerHvpFromDataForward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        private void LossLayerElseHvpForward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
             var hValues = h.Span;
             var W_lValues = W_l.Span;
             var b_lValues = b_l.Span;
+            var tHValues = tH.Span;
 
-            // The first layer, each value's tangent beside it: tName holds the derivative of name along v, for every sample r.
-            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
-            // c1 = l < W.Length − 1
-            c1[0] = l < W.Length - 1;
+            // Layer l, each value's tangent beside it: tName holds the derivative of name along v, for every sample r.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
@@ -256,116 +214,277 @@ namespace Nets
             // t2 = tW_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
-            float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
-            // t3 = t1 + b_l
+            float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * wlRows);
+            // t3 = W_l·tH
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = t1 + b_l
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t3, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
                 for (; i < wlRows; i++)
-                    t3[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+                    h2[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
             }
-            float[] t4 = t2; // t2 is not read again: t4 overwrites it in place
-            // t4 = t2 + tB_l
+            float[] tH2 = t2; // t2 is not read again: tH2 overwrites it in place
+            // tH2 = t2 + t3 + tB_l
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                    Lanes.Store(tH2, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i));
                 for (; i < wlRows; i++)
-                    t4[r * wlRows + i] = t2[r * wlRows + i] + tB_lValues[i];
+                    tH2[r * wlRows + i] = t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i];
             }
-            float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * wlRows);
-            // t5 = max(t3, 0)
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
+        }
+
+        /// <summary>The backward pass of the Hvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset; keeps ∂L/∂h in <c>inputGradient</c> and its tangent in <c>inputGradientTangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerElseHvpBackward(LossLayerHvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            int hCols = h.Cols;
+            var hValues = h.Span;
+            var dHNextValues = dHNext.Span;
+            var W_lValues = W_l.Span;
+            var tHValues = tH.Span;
+            var tDHNextValues = tDHNext.Span;
+
+            // Backward pass of layer l, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative
+            // along v; each weight's slices of gradient and hv are added into once ready.
+            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ dHNext·hᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW_l, wlRows, hCols, 1f, dHNextValues, hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dHNextValues, hValues, dW_l, wlRows, hCols, batch);
+            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch dHNext
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dHNextValues, batch, wlRows, dB_l);
+            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ tDHNext·hᵀ + Σ dHNext·tHᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, tDHNextValues, hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(tDHNextValues, hValues, hvW_l, wlRows, hCols, batch);
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, dHNextValues, tHValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dHNextValues, tHValues, hvW_l, wlRows, hCols, batch);
+            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch tDHNext
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(tDHNextValues, batch, wlRows, hvB_l);
+            float[] dH = workspace.dH = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dH, batch * hCols);
+            // ∂L/∂h = W_lᵀ·dHNext
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, dHNextValues, dH.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dHNextValues, W_lValues, dH.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * hCols);
+            // t4 = tW_lᵀ·dHNext
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(tW_lValues, wlRows, wlCols, dHNextValues, t4.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(dHNextValues, tW_lValues, t4.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * hCols);
+            // t5 = W_lᵀ·tDHNext
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatTVec(W_lValues, wlRows, wlCols, tDHNextValues, t5.AsSpan(0, batch * hCols));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMul(tDHNextValues, W_lValues, t5.AsSpan(0, batch * hCols), batch, wlCols, wlRows);
+            float[] tDH = t4; // t4 is not read again: tDH overwrites it in place
+            // tDH = t4 + t5
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t5, r * wlRows + i, Lanes.Max(Lanes.Load(t3, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    t5[r * wlRows + i] = MathF.Max(t3[r * wlRows + i], 0f);
+                for (; i <= hCols - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(tDH, r * hCols + i, Lanes.Load(t4, r * hCols + i) + Lanes.Load(t5, r * hCols + i));
+                for (; i < hCols; i++)
+                    tDH[r * hCols + i] = t4[r * hCols + i] + t5[r * hCols + i];
             }
-            float[] h2 = t3; // t3 is not read again: h2 overwrites it in place
-            // h2 = c1 ? t5 : t3
+            workspace.inputGradient = new global::SymbolicGrad.Mat(workspace.dH, 0, batch, hCols);
+            workspace.inputGradientTangent = new global::SymbolicGrad.Mat(workspace.t4, 0, batch, hCols);
+        }
+
+        /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) and their tangents, for its Hvp: grown to fit, then reused.</summary>
+        internal sealed class LossLayerHvpFromDataWorkspace
+        {
+            internal float[] t1 = global::System.Array.Empty<float>();
+            internal float[] t2 = global::System.Array.Empty<float>();
+            internal float[] dT3 = global::System.Array.Empty<float>();
+            internal float[] t4 = global::System.Array.Empty<float>();
+            internal bool c1; // the condition when the forward pass ran: the form whose backward pass runs
+            internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
+            internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
+        }
+
+        /// <summary>The forward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs), for a batch: l &lt; W.Length − 1 holds for the whole layer or not at all, so it runs the forward pass of the Hvp of the form for its value (LossLayerThenHvpFromData or LossLayerElseHvpFromData), keeping the value in <c>c1</c> for the backward pass.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerHvpFromDataForward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            // c1 = l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
+            workspace.c1 = l < W.Length - 1;
+            if (workspace.c1) LossLayerThenHvpFromDataForward(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues);
+            else LossLayerElseHvpFromDataForward(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues);
+        }
+
+        /// <summary>The backward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs), after its forward pass: runs the backward pass of the form the forward pass ran (<c>c1</c>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerHvpFromDataBackward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        {
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            if (workspace.c1) LossLayerThenHvpFromDataBackward(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues, dHNext, tDHNext, gradient, hv);
+            else LossLayerElseHvpFromDataBackward(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues, dHNext, tDHNext, gradient, hv);
+        }
+
+        /// <summary>The forward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) where l &lt; W.Length − 1 is true, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenHvpFromDataForward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+            var b_lValues = b_l.Span;
+
+            // The first layer, each value's tangent beside it: tName holds the derivative of name along v, for every sample r.
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
+            // t2 = tW_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = max(t1 + b_l, 0)
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t5, r * wlRows + i), Lanes.Load(t3, r * wlRows + i)));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    h2[r * wlRows + i] = c1[0] ? t5[r * wlRows + i] : t3[r * wlRows + i];
+                    h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
             }
-            float[] tH = t4; // t4 is not read again: tH overwrites it in place
-            // tH = c1 ? (t5 > 0 ? t4 : 0) : t4
+            float[] tH = t2; // t2 is not read again: tH overwrites it in place
+            // tH = h2 > 0 ? t2 + tB_l : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(tH, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Select(Lanes.Greater(Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i)));
+                    Lanes.Store(tH, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    tH[r * wlRows + i] = c1[0] ? (t5[r * wlRows + i] > 0f ? t4[r * wlRows + i] : 0f) : t4[r * wlRows + i];
+                    tH[r * wlRows + i] = h2[r * wlRows + i] > 0f ? t2[r * wlRows + i] + tB_lValues[i] : 0f;
             }
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
             workspace.tangent = new global::SymbolicGrad.Mat(tH, 0, batch, wlRows);
         }
 
-        /// <summary>The backward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs), after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset.</summary>
+        /// <summary>The backward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) where l &lt; W.Length − 1 is true, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        private void LossLayerHvpFromDataBackward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        private void LossLayerThenHvpFromDataBackward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
         {
-            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int hCols = h.Cols;
             var hValues = h.Span;
             var dHNextValues = dHNext.Span;
             var tDHNextValues = tDHNext.Span;
-            bool[] c1 = workspace.c1;
-            float[] t5 = workspace.t5;
+            float[] h2 = workspace.t1;
 
             // Backward pass of the first layer, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative
             // along v; each weight's slices of gradient and hv are added into once ready.
-            float[] dT5 = workspace.dT5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT5, batch * wlRows);
-            // ∂L/∂t5 = c1 ? dHNext : 0
+            float[] dT3 = workspace.dT3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.dT3, batch * wlRows);
+            // ∂L/∂(t1 + b_l) = h2 > 0 ? dHNext : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT5, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
+                    Lanes.Store(dT3, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dHNextValues, r * wlRows + i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    dT5[r * wlRows + i] = c1[0] ? dHNextValues[r * wlRows + i] : 0f;
+                    dT3[r * wlRows + i] = h2[r * wlRows + i] > 0f ? dHNextValues[r * wlRows + i] : 0f;
             }
-            float[] dT3 = dT5; // dT5 is not read again: dT3 overwrites it in place
-            // ∂L/∂t3 = (c1 ? 0 : dHNext) + (t5 > 0 ? ∂L/∂t5 : 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(dT3, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(dHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(dT5, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    dT3[r * wlRows + i] = (c1[0] ? 0f : dHNextValues[r * wlRows + i]) + (t5[r * wlRows + i] > 0f ? dT5[r * wlRows + i] : 0f);
-            }
-            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ ∂L/∂t3·hᵀ
+            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ ∂L/∂(t1 + b_l)·hᵀ
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW_l, wlRows, hCols, 1f, dT3.AsSpan(0, batch * wlRows), hValues);
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dT3.AsSpan(0, batch * wlRows), hValues, dW_l, wlRows, hCols, batch);
-            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch ∂L/∂t3
+            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch ∂L/∂(t1 + b_l)
             global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dT3.AsSpan(0, batch * wlRows), batch, wlRows, dB_l);
-            float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * wlRows);
-            // t6 = (c1 ? 0 : tDHNext) + (t5 > 0 ? (c1 ? tDHNext : 0) : 0)
+            float[] t4 = workspace.t4 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t4, batch * wlRows);
+            // t4 = h2 > 0 ? tDHNext : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t6, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Splat(0f), Lanes.Load(tDHNextValues, r * wlRows + i)) + Lanes.Select(Lanes.Greater(Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(tDHNextValues, r * wlRows + i), Lanes.Splat(0f)), Lanes.Splat(0f)));
+                    Lanes.Store(t4, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(tDHNextValues, r * wlRows + i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t6[r * wlRows + i] = (c1[0] ? 0f : tDHNextValues[r * wlRows + i]) + (t5[r * wlRows + i] > 0f ? (c1[0] ? tDHNextValues[r * wlRows + i] : 0f) : 0f);
+                    t4[r * wlRows + i] = h2[r * wlRows + i] > 0f ? tDHNextValues[r * wlRows + i] : 0f;
             }
-            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ t6·hᵀ
-            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, t6.AsSpan(0, batch * wlRows), hValues);
-            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(t6.AsSpan(0, batch * wlRows), hValues, hvW_l, wlRows, hCols, batch);
-            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch t6
-            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t6.AsSpan(0, batch * wlRows), batch, wlRows, hvB_l);
+            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ t4·hᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, t4.AsSpan(0, batch * wlRows), hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(t4.AsSpan(0, batch * wlRows), hValues, hvW_l, wlRows, hCols, batch);
+            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch t4
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(t4.AsSpan(0, batch * wlRows), batch, wlRows, hvB_l);
+        }
+
+        /// <summary>The forward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) where l &lt; W.Length − 1 is false, for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerElseHvpFromDataForward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+            var b_lValues = b_l.Span;
+
+            // The first layer, each value's tangent beside it: tName holds the derivative of name along v, for every sample r.
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
+            // t2 = tW_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = t1 + b_l
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                for (; i < wlRows; i++)
+                    h2[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+            }
+            float[] tH = t2; // t2 is not read again: tH overwrites it in place
+            // tH = t2 + tB_l
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(tH, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                for (; i < wlRows; i++)
+                    tH[r * wlRows + i] = t2[r * wlRows + i] + tB_lValues[i];
+            }
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            workspace.tangent = new global::SymbolicGrad.Mat(tH, 0, batch, wlRows);
+        }
+
+        /// <summary>The backward pass of the Hvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/>, from h = the data (which the direction does not move, and whose gradient nothing needs) where l &lt; W.Length − 1 is false, after its forward pass: from <paramref name="dHNext"/> = ∂L/∂(its output) and <paramref name="tDHNext"/>, its tangent, adds its weights' gradients into <paramref name="gradient"/> and their part of H·v into <paramref name="hv"/>, each at the weight's offset.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerElseHvpFromDataBackward(LossLayerHvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues, global::SymbolicGrad.Mat dHNext, global::SymbolicGrad.Mat tDHNext, global::System.Span<float> gradient, global::System.Span<float> hv)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int hCols = h.Cols;
+            var hValues = h.Span;
+            var dHNextValues = dHNext.Span;
+            var tDHNextValues = tDHNext.Span;
+
+            // Backward pass of the first layer, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative
+            // along v; each weight's slices of gradient and hv are added into once ready.
+            var dW_l = gradient.Slice(W_l.Offset, W_l.Length); // ∂L/∂W_l = Σ dHNext·hᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(dW_l, wlRows, hCols, 1f, dHNextValues, hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(dHNextValues, hValues, dW_l, wlRows, hCols, batch);
+            var dB_l = gradient.Slice(b_l.Offset, b_l.Length); // ∂L/∂b_l = Σ_batch dHNext
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(dHNextValues, batch, wlRows, dB_l);
+            var hvW_l = hv.Slice(W_l.Offset, W_l.Length); // (H·v)_W_l = Σ tDHNext·hᵀ
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.OuterAdd(hvW_l, wlRows, hCols, 1f, tDHNextValues, hValues);
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulAddAtB(tDHNextValues, hValues, hvW_l, wlRows, hCols, batch);
+            var hvB_l = hv.Slice(b_l.Offset, b_l.Length); // (H·v)_b_l = Σ_batch tDHNext
+            global::SymbolicGrad.CompilerServices.Kernels.ColumnSumsAdd(tDHNextValues, batch, wlRows, hvB_l);
         }
 
         /// <summary>

@@ -30,20 +30,27 @@ namespace Nets
         /// <summary>The buffers of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> and their tangents, for its Jvp: grown to fit, then reused.</summary>
         internal sealed class LossLayerJvpWorkspace
         {
-            internal bool[] c1 = global::System.Array.Empty<bool>();
             internal float[] t1 = global::System.Array.Empty<float>();
             internal float[] t2 = global::System.Array.Empty<float>();
             internal float[] t3 = global::System.Array.Empty<float>();
-            internal float[] t6 = global::System.Array.Empty<float>();
             internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
             internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
         }
 
-        /// <summary>The Jvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (forward mode), for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        /// <summary>The Jvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (forward mode), for a batch: l &lt; W.Length − 1 holds for the whole layer or not at all, so it runs the Jvp of the form for its value (LossLayerThenJvp or LossLayerElseJvp), which keeps its values and their tangents in <paramref name="workspace"/>, its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
         private void LossLayerJvp(LossLayerJvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
             LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            // l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
+            if (l < W.Length - 1) LossLayerThenJvp(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues);
+            else LossLayerElseJvp(workspace, h, tH, l, W_l, b_l, tW_lValues, tB_lValues);
+        }
+
+        /// <summary>The Jvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true (forward mode), for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenJvp(LossLayerJvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
@@ -53,9 +60,6 @@ namespace Nets
             var tHValues = tH.Span;
 
             // Layer l, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
-            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
-            // c1 = l < W.Length − 1
-            c1[0] = l < W.Length - 1;
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
@@ -68,87 +72,43 @@ namespace Nets
             // t3 = W_l·tH
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
-            float[] t4 = t1; // t1 is not read again: t4 overwrites it in place
-            // t4 = t1 + b_l
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = max(t1 + b_l, 0)
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t4[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+                    h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
             }
-            float[] t5 = t2; // t2 is not read again: t5 overwrites it in place
-            // t5 = t2 + t3 + tB_l
+            float[] tH2 = t2; // t2 is not read again: tH2 overwrites it in place
+            // tH2 = h2 > 0 ? t2 + t3 + tB_l : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t5, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                    Lanes.Store(tH2, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t5[r * wlRows + i] = t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i];
-            }
-            float[] t6 = workspace.t6 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t6, batch * wlRows);
-            // t6 = max(t4, 0)
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t6, r * wlRows + i, Lanes.Max(Lanes.Load(t4, r * wlRows + i), Lanes.Splat(0f)));
-                for (; i < wlRows; i++)
-                    t6[r * wlRows + i] = MathF.Max(t4[r * wlRows + i], 0f);
-            }
-            float[] h2 = t4; // t4 is not read again: h2 overwrites it in place
-            // h2 = c1 ? t6 : t4
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t6, r * wlRows + i), Lanes.Load(t4, r * wlRows + i)));
-                for (; i < wlRows; i++)
-                    h2[r * wlRows + i] = c1[0] ? t6[r * wlRows + i] : t4[r * wlRows + i];
-            }
-            float[] tH2 = t5; // t5 is not read again: tH2 overwrites it in place
-            // tH2 = c1 ? (t6 > 0 ? t5 : 0) : t5
-            for (int r = 0; r < batch; r++)
-            {
-                int i = 0;
-                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(tH2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Select(Lanes.Greater(Lanes.Load(t6, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t5, r * wlRows + i)));
-                for (; i < wlRows; i++)
-                    tH2[r * wlRows + i] = c1[0] ? (t6[r * wlRows + i] > 0f ? t5[r * wlRows + i] : 0f) : t5[r * wlRows + i];
+                    tH2[r * wlRows + i] = h2[r * wlRows + i] > 0f ? t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i] : 0f;
             }
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
             workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
         }
 
-        /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> and their tangents, for its Jvp from the data: grown to fit, then reused.</summary>
-        internal sealed class LossLayerJvpFromDataWorkspace
-        {
-            internal bool[] c1 = global::System.Array.Empty<bool>();
-            internal float[] t1 = global::System.Array.Empty<float>();
-            internal float[] t2 = global::System.Array.Empty<float>();
-            internal float[] t5 = global::System.Array.Empty<float>();
-            internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
-            internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
-        }
-
-        /// <summary>The Jvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (forward mode), for a batch, from h = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name="workspace"/>, each value's tangent beside it, from each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        /// <summary>The Jvp of one layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false (forward mode), for a batch: its values in <paramref name="workspace"/>, each value's tangent beside it, from <paramref name="tH"/>, the tangent of h, and each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
-        private void LossLayerJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        private void LossLayerElseJvp(LossLayerJvpWorkspace workspace, global::SymbolicGrad.Mat h, global::SymbolicGrad.Mat tH, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
         {
-            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
             int batch = h.Rows;
             int wlRows = W_l.Rows;
             int wlCols = W_l.Cols;
             var hValues = h.Span;
             var W_lValues = W_l.Span;
             var b_lValues = b_l.Span;
+            var tHValues = tH.Span;
 
-            // The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
-            bool[] c1 = workspace.c1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.c1, 1);
-            // c1 = l < W.Length − 1
-            c1[0] = l < W.Length - 1;
+            // Layer l, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
             float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
             // t1 = W_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
@@ -157,55 +117,136 @@ namespace Nets
             // t2 = tW_l·h
             if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
             else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
-            float[] t3 = t1; // t1 is not read again: t3 overwrites it in place
-            // t3 = t1 + b_l
+            float[] t3 = workspace.t3 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t3, batch * wlRows);
+            // t3 = W_l·tH
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, tHValues, t3.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(tHValues, W_lValues, t3.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = t1 + b_l
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t3, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
                 for (; i < wlRows; i++)
-                    t3[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+                    h2[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
             }
-            float[] t4 = t2; // t2 is not read again: t4 overwrites it in place
-            // t4 = t2 + tB_l
+            float[] tH2 = t2; // t2 is not read again: tH2 overwrites it in place
+            // tH2 = t2 + t3 + tB_l
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t4, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                    Lanes.Store(tH2, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(t3, r * wlRows + i) + Lanes.Load(tB_lValues, i));
                 for (; i < wlRows; i++)
-                    t4[r * wlRows + i] = t2[r * wlRows + i] + tB_lValues[i];
+                    tH2[r * wlRows + i] = t2[r * wlRows + i] + t3[r * wlRows + i] + tB_lValues[i];
             }
-            float[] t5 = workspace.t5 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t5, batch * wlRows);
-            // t5 = max(t3, 0)
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            workspace.tangent = new global::SymbolicGrad.Mat(tH2, 0, batch, wlRows);
+        }
+
+        /// <summary>The buffers of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> and their tangents, for its Jvp from the data: grown to fit, then reused.</summary>
+        internal sealed class LossLayerJvpFromDataWorkspace
+        {
+            internal float[] t1 = global::System.Array.Empty<float>();
+            internal float[] t2 = global::System.Array.Empty<float>();
+            internal global::SymbolicGrad.Mat output; // the layer's output, the next layer's input
+            internal global::SymbolicGrad.Mat tangent; // the tangent of the layer's output, the next layer's input tangent
+        }
+
+        /// <summary>The Jvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> (forward mode), for a batch: l &lt; W.Length − 1 holds for the whole layer or not at all, so it runs the Jvp of the form for its value (LossLayerThenJvpFromData or LossLayerElseJvpFromData), which keeps its values and their tangents in <paramref name="workspace"/>, its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            LossLayerCheckArguments(h.Cols, l, W_l, b_l);
+            // l < W.Length − 1, the same for every sample and element: a branch of the layer, not a select per element.
+            if (l < W.Length - 1) LossLayerThenJvpFromData(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues);
+            else LossLayerElseJvpFromData(workspace, h, l, W_l, b_l, tW_lValues, tB_lValues);
+        }
+
+        /// <summary>The Jvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is true (forward mode), for a batch, from h = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name="workspace"/>, each value's tangent beside it, from each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerThenJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+            var b_lValues = b_l.Span;
+
+            // The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
+            // t2 = tW_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = max(t1 + b_l, 0)
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(t5, r * wlRows + i, Lanes.Max(Lanes.Load(t3, r * wlRows + i), Lanes.Splat(0f)));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Max(Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    t5[r * wlRows + i] = MathF.Max(t3[r * wlRows + i], 0f);
+                    h2[r * wlRows + i] = MathF.Max(t1[r * wlRows + i] + b_lValues[i], 0f);
             }
-            float[] h2 = t3; // t3 is not read again: h2 overwrites it in place
-            // h2 = c1 ? t5 : t3
+            float[] tH = t2; // t2 is not read again: tH overwrites it in place
+            // tH = h2 > 0 ? t2 + tB_l : 0
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(h2, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Load(t5, r * wlRows + i), Lanes.Load(t3, r * wlRows + i)));
+                    Lanes.Store(tH, r * wlRows + i, Lanes.Select(Lanes.Greater(Lanes.Load(h2, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i), Lanes.Splat(0f)));
                 for (; i < wlRows; i++)
-                    h2[r * wlRows + i] = c1[0] ? t5[r * wlRows + i] : t3[r * wlRows + i];
+                    tH[r * wlRows + i] = h2[r * wlRows + i] > 0f ? t2[r * wlRows + i] + tB_lValues[i] : 0f;
             }
-            float[] tH = t4; // t4 is not read again: tH overwrites it in place
-            // tH = c1 ? (t5 > 0 ? t4 : 0) : t4
+            workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
+            workspace.tangent = new global::SymbolicGrad.Mat(tH, 0, batch, wlRows);
+        }
+
+        /// <summary>The Jvp of the first layer of the loop over W in <see cref="Loss(global::SymbolicGrad.Vec, int)"/> where l &lt; W.Length − 1 is false (forward mode), for a batch, from h = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name="workspace"/>, each value's tangent beside it, from each weight's tangent (W[l], b[l], in that order: slices of the direction); keeps its output in <c>output</c> and the output's tangent in <c>tangent</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymbolicGrad", "0.1.0")]
+        private void LossLayerElseJvpFromData(LossLayerJvpFromDataWorkspace workspace, global::SymbolicGrad.Mat h, int l, global::SymbolicGrad.Mat W_l, global::SymbolicGrad.Vec b_l, global::System.ReadOnlySpan<float> tW_lValues, global::System.ReadOnlySpan<float> tB_lValues)
+        {
+            int batch = h.Rows;
+            int wlRows = W_l.Rows;
+            int wlCols = W_l.Cols;
+            var hValues = h.Span;
+            var W_lValues = W_l.Span;
+            var b_lValues = b_l.Span;
+
+            // The first layer, each value's tangent beside it: tName holds the derivative of name in the direction, for every sample r.
+            float[] t1 = workspace.t1 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t1, batch * wlRows);
+            // t1 = W_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(W_lValues, wlRows, wlCols, hValues, t1.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, W_lValues, t1.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] t2 = workspace.t2 = global::SymbolicGrad.CompilerServices.Workspace.Grow(workspace.t2, batch * wlRows);
+            // t2 = tW_l·h
+            if (batch == 1) global::SymbolicGrad.CompilerServices.Kernels.MatVec(tW_lValues, wlRows, wlCols, hValues, t2.AsSpan(0, batch * wlRows));
+            else global::SymbolicGrad.CompilerServices.Kernels.MatMulABt(hValues, tW_lValues, t2.AsSpan(0, batch * wlRows), batch, wlRows, wlCols);
+            float[] h2 = t1; // t1 is not read again: h2 overwrites it in place
+            // h2 = t1 + b_l
             for (int r = 0; r < batch; r++)
             {
                 int i = 0;
                 for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
-                    Lanes.Store(tH, r * wlRows + i, Lanes.Select(Lanes.Mask(c1[0]), Lanes.Select(Lanes.Greater(Lanes.Load(t5, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i), Lanes.Splat(0f)), Lanes.Load(t4, r * wlRows + i)));
+                    Lanes.Store(h2, r * wlRows + i, Lanes.Load(t1, r * wlRows + i) + Lanes.Load(b_lValues, i));
                 for (; i < wlRows; i++)
-                    tH[r * wlRows + i] = c1[0] ? (t5[r * wlRows + i] > 0f ? t4[r * wlRows + i] : 0f) : t4[r * wlRows + i];
+                    h2[r * wlRows + i] = t1[r * wlRows + i] + b_lValues[i];
+            }
+            float[] tH = t2; // t2 is not read again: tH overwrites it in place
+            // tH = t2 + tB_l
+            for (int r = 0; r < batch; r++)
+            {
+                int i = 0;
+                for (; i <= wlRows - Lanes.Width; i += Lanes.Width)
+                    Lanes.Store(tH, r * wlRows + i, Lanes.Load(t2, r * wlRows + i) + Lanes.Load(tB_lValues, i));
+                for (; i < wlRows; i++)
+                    tH[r * wlRows + i] = t2[r * wlRows + i] + tB_lValues[i];
             }
             workspace.output = new global::SymbolicGrad.Mat(h2, 0, batch, wlRows);
             workspace.tangent = new global::SymbolicGrad.Mat(tH, 0, batch, wlRows);

@@ -21,8 +21,8 @@ internal static class LayerBranchWriter
         var layer = loop.Body.Layer!;
         var dag = c.Dag;
         string name = c.Method.Name, workspaceType = name + "Workspace", workspace = c.Names.Workspace, taken = branches.Taken;
-        string condition = c.Math.PrintDefinition(branches.Condition), xml = Xml(condition);
-        string csharp = new CodePrinter(dag, node => dag[node].Op == Op.Input ? dag[node].Name : null, c.Method.QualifyMath).PrintDefinition(branches.Condition);
+        var (condition, csharp) = Condition(c, branches);
+        string xml = Xml(condition);
         var whenTrue = branches.WhenTrue.Method.Name;
         var whenFalse = branches.WhenFalse.Method.Name;
 
@@ -80,5 +80,13 @@ internal static class LayerBranchWriter
         LayerLoopWriter.WriteChecks(outer, c, signature);
     }
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>The condition as the comments write it (<c>l &lt; W.Length − 1</c>) and as C# over the layer's parameters.</summary>
+    internal static (string Math, string CSharp) Condition(TensorCode c, LayerBranchesPlan branches)
+    {
+        var dag = c.Dag;
+        return (c.Math.PrintDefinition(branches.Condition),
+            new CodePrinter(dag, node => dag[node].Op == Op.Input ? dag[node].Name : null, c.Method.QualifyMath).PrintDefinition(branches.Condition));
+    }
+
+    internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

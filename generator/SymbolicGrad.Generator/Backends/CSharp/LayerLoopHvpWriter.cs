@@ -69,68 +69,151 @@ internal static class LayerLoopHvpWriter
 
     /// <summary>
     /// The workspace class and the two methods of one layer's Hvp, <paramref name="plan"/> (the loop's, or its first
-    /// layer's from the data): the forward pass with tangents, then the backward pass with the adjoints' tangents.
+    /// layer's from the data): the forward pass with tangents, then the backward pass with the adjoints' tangents. Where
+    /// the layer has forms per value of a condition of the counter, its forward pass evaluates the condition once, keeps
+    /// it and runs that form's forward pass; its backward pass runs the same form's backward pass.
     /// </summary>
     public static void WriteLayer(TensorCode outer, LayerLoopPlan loop, ProgramPlan plan)
     {
-        var method = plan.Method;
-        var body = method.Layer!;
-        var names = plan.Layer!;
-        var original = loop.Loop.Body;
-        bool fromData = body.CarriedTangent < 0;
-        // The layer's parameters: its own (the seed among them), the carried vector's tangent (not from data), the seed's, then the weights' tangents.
-        int count = original.Parameters.Count;
-        var tangents = method.Parameters.Skip(count + (fromData ? 1 : 2)).ToList();
-        var wrt = method.Parameters.Take(count).Where(p => p.IsDifferentiable).ToList();
-        var c = new TensorCode(plan);
-        // The buffers keep the model Hvp's names unless the layer's own parameters (the carried vector and the counter,
-        // named in the user's loop) or its locals already have them.
-        var taken = new NameAllocator();
-        foreach (string used in c.Dag.Nodes.Where(n => n.Name is not null).Select(n => n.Name!)
-            .Concat(c.Variables.Values.Select(v => v.Name)).Concat(tangents.Select(t => c.View(t.Name))))
+        var layer = new HvpLayer(outer, loop, plan);
+        var c = layer.Code;
+        var branches = loop.BranchesOf(plan);
+        WorkspaceWriter.Write(c, $"The buffers of {layer.What} and their tangents, for its Hvp: grown to fit, then reused.", "internal", branches: branches);
+        if (branches is null)
         {
-            taken.Reserve(used);
+            layer.WriteForward(layer.What, layer.Signature.Check, null);
+            layer.WriteBackward(layer.What, layer.Signature.Check, null);
+            return;
         }
-        string gradientBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[1]), hvBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[2]);
-        c = new TensorCode(plan)
-        {
-            Writer = outer.Writer,
-            GradientLabel = p => tangents.IndexOf(p) is int k and >= 0 ? $"(H·v)_{Identifiers.Bare(wrt[k].Name)}" : null,
-            GradientSpan = p => tangents.IndexOf(p) is int k and >= 0
-                ? $"{hvBuffer}.Slice({wrt[k].Name}.Offset, {wrt[k].Name}.Length)"
-                : $"{gradientBuffer}.Slice({p.Name}.Offset, {p.Name}.Length)",
-        };
-        var dag = c.Dag;
-        var signature = new LayerSignature(c, loop, tangents.Select(t => t.Name).ToList());
-        string workspace = c.Names.Workspace, seed = dag[body.Seed].Name!, tSeed = dag[body.SeedTangent].Name!;
-        string h = Identifiers.Bare(signature.Carried), counter = signature.Counter;
-        string what = fromData
-            ? $"{signature.FirstLayer}, from {h} = the data (which the direction does not move, and whose gradient nothing needs)"
-            : signature.OneLayer;
-
-        WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, for its Hvp: grown to fit, then reused.", "internal");
-        string fromCarried = fromData ? "" : $", from <paramref name=\"{Identifiers.Bare(signature.CarriedTangent!)}\"/>, the tangent of {h},";
-        signature.WriteHeader($"The forward pass of the Hvp of {what}, for a batch: its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, each value's tangent beside it{fromCarried} and each weight's tangent ({signature.Weights}, in that order: slices of the direction); keeps its output in <c>{names.Output}</c> and the output's tangent in <c>{names.Tangent}</c>.", "Forward");
-        LayerLoopWriter.WriteForwardWithTangents(c, signature, plan.Forward, "along v", names.Output, names.Tangent!);
+        var signature = layer.Signature;
+        var (condition, csharp) = LayerBranchWriter.Condition(c, branches);
+        string xml = LayerBranchWriter.Xml(condition), workspace = c.Names.Workspace, workspaceType = c.Method.Name + "Workspace", taken = branches.Taken;
+        string whenTrue = branches.WhenTrue.Method.Name, whenFalse = branches.WhenFalse.Method.Name;
+        string arguments = $"{workspace}, {signature.Arguments}";
+        signature.WriteHeader($"The forward pass of the Hvp of {layer.What}, for a batch: {xml} holds for the whole layer or not at all, so it runs the forward pass of the Hvp of the form for its value ({whenTrue} or {whenFalse}), keeping the value in <c>{taken}</c> for the backward pass.", "Forward");
+        c.Line("{");
+        c.Writer.Indent++;
+        c.Line(signature.Check);
+        c.Line($"// {taken} = {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
+        c.Line($"{workspace}.{taken} = {csharp};");
+        c.Line($"if ({workspace}.{taken}) {whenTrue}Forward({arguments});");
+        c.Line($"else {whenFalse}Forward({arguments});");
+        c.Writer.Indent--;
+        c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);
-
-        string handsBack = fromData ? "" : $"; keeps ∂L/∂{h} in <c>{names.Gradient}</c> and its tangent in <c>{names.GradientTangent}</c>";
-        signature.WriteHeader($"The backward pass of the Hvp of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(seed)}\"/> = ∂L/∂(its output) and <paramref name=\"{Identifiers.Bare(tSeed)}\"/>, its tangent, adds its weights' gradients into <paramref name=\"{gradientBuffer}\"/> and their part of H·v into <paramref name=\"{hvBuffer}\"/>, each at the weight's offset{handsBack}.", "Backward",
-            $", {Runtime}.Mat {seed}, {Runtime}.Mat {tSeed}, global::System.Span<float> {gradientBuffer}, global::System.Span<float> {hvBuffer}");
-        var overwritten = new HashSet<int>(c.Overwritten);
-        ModelMethodWriter.WritePass(c, signature.Check, plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
-        {
-            c.Line($"// Backward pass of {(fromData ? "the first layer" : $"layer {counter}")}, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative");
-            c.Line("// along v; each weight's slices of gradient and hv are added into once ready.");
-            PassWriter.WriteBackward(c);
-            if (fromData) return;
-            var length = c.Dim(dag[body.Carried].Shape!.Length);
-            string Kept(int node) => c.Variables.ContainsKey(node)
-                ? $"new {Runtime}.Mat({workspace}.{c.Field(node)}, 0, {c.Names.Batch}, {length})"
-                : dag[node].Op == Op.Input ? dag[node].Name! : throw new System.InvalidOperationException("a layer's input gradient is neither stored nor an input");
-            c.Line($"{workspace}.{names.Gradient} = {Kept(dag.RootEffects[0])};");
-            c.Line($"{workspace}.{names.GradientTangent} = {Kept(plan.Model.ExtraRoots[1])};");
-        }, signature.DeclaresView);
+        signature.WriteHeader($"The backward pass of the Hvp of {layer.What}, after its forward pass: runs the backward pass of the form the forward pass ran (<c>{taken}</c>).", "Backward", layer.BackwardParameters);
+        c.Line("{");
+        c.Writer.Indent++;
+        c.Line(signature.Check);
+        string backwardArguments = $"{arguments}, {layer.Seed}, {layer.SeedTangent}, {layer.GradientBuffer}, {layer.HvBuffer}";
+        c.Line($"if ({workspace}.{taken}) {whenTrue}Backward({backwardArguments});");
+        c.Line($"else {whenFalse}Backward({backwardArguments});");
+        c.Writer.Indent--;
+        c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);
+        foreach (var (form, value) in new[] { (branches.WhenTrue, "true"), (branches.WhenFalse, "false") })
+        {
+            var formLayer = new HvpLayer(outer, loop, form);
+            // The layer's passes have checked the arguments.
+            formLayer.WriteForward($"{layer.What} where {xml} is {value}", null, workspaceType);
+            formLayer.WriteBackward($"{layer.What} where {xml} is {value}", null, workspaceType);
+        }
+    }
+
+    /// <summary>One layer's Hvp (or one of its forms'), as its methods name and write it.</summary>
+    private sealed class HvpLayer
+    {
+        private readonly ProgramPlan _plan;
+        private readonly bool _fromData;
+
+        public HvpLayer(TensorCode outer, LayerLoopPlan loop, ProgramPlan plan)
+        {
+            _plan = plan;
+            var method = plan.Method;
+            var body = method.Layer!;
+            var original = loop.Loop.Body;
+            _fromData = body.CarriedTangent < 0;
+            // The layer's parameters: its own (the seed among them), the carried vector's tangent (not from data), the seed's, then the weights' tangents.
+            int count = original.Parameters.Count;
+            var tangents = method.Parameters.Skip(count + (_fromData ? 1 : 2)).ToList();
+            var wrt = method.Parameters.Take(count).Where(p => p.IsDifferentiable).ToList();
+            var c = new TensorCode(plan);
+            // The buffers keep the model Hvp's names unless the layer's own parameters (the carried vector and the counter,
+            // named in the user's loop) or its locals already have them.
+            var taken = new NameAllocator();
+            foreach (string used in c.Dag.Nodes.Where(n => n.Name is not null).Select(n => n.Name!)
+                .Concat(c.Variables.Values.Select(v => v.Name)).Concat(tangents.Select(t => c.View(t.Name))))
+            {
+                taken.Reserve(used);
+            }
+            string gradientBuffer = GradientBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[1]), hvBuffer = HvBuffer = taken.Allocate(SecondOrder.ModelHvpParameters[2]);
+            Code = new TensorCode(plan)
+            {
+                Writer = outer.Writer,
+                GradientLabel = p => tangents.IndexOf(p) is int k and >= 0 ? $"(H·v)_{Identifiers.Bare(wrt[k].Name)}" : null,
+                GradientSpan = p => tangents.IndexOf(p) is int k and >= 0
+                    ? $"{hvBuffer}.Slice({wrt[k].Name}.Offset, {wrt[k].Name}.Length)"
+                    : $"{gradientBuffer}.Slice({p.Name}.Offset, {p.Name}.Length)",
+            };
+            var dag = Code.Dag;
+            Signature = new LayerSignature(Code, loop, tangents.Select(t => t.Name).ToList());
+            Seed = dag[body.Seed].Name!;
+            SeedTangent = dag[body.SeedTangent].Name!;
+            string h = Identifiers.Bare(Signature.Carried);
+            What = _fromData
+                ? $"{Signature.FirstLayer}, from {h} = the data (which the direction does not move, and whose gradient nothing needs)"
+                : Signature.OneLayer;
+            BackwardParameters = $", {Runtime}.Mat {Seed}, {Runtime}.Mat {SeedTangent}, global::System.Span<float> {gradientBuffer}, global::System.Span<float> {hvBuffer}";
+        }
+
+        public TensorCode Code { get; }
+        public LayerSignature Signature { get; }
+        public string What { get; }
+        public string Seed { get; }
+        public string SeedTangent { get; }
+        public string GradientBuffer { get; }
+        public string HvBuffer { get; }
+        public string BackwardParameters { get; }
+
+        /// <summary>The forward pass with tangents (<paramref name="workspaceType"/>: its layer's class, for a form).</summary>
+        public void WriteForward(string what, string? check, string? workspaceType)
+        {
+            var c = Code;
+            var names = _plan.Layer!;
+            string h = Identifiers.Bare(Signature.Carried);
+            string fromCarried = _fromData ? "" : $", from <paramref name=\"{Identifiers.Bare(Signature.CarriedTangent!)}\"/>, the tangent of {h},";
+            Signature.WriteHeader($"The forward pass of the Hvp of {what}, for a batch: its values in <paramref name=\"{Identifiers.Bare(c.Names.Workspace)}\"/>, each value's tangent beside it{fromCarried} and each weight's tangent ({Signature.Weights}, in that order: slices of the direction); keeps its output in <c>{names.Output}</c> and the output's tangent in <c>{names.Tangent}</c>.", "Forward",
+                workspaceType: workspaceType);
+            LayerLoopWriter.WriteForwardWithTangents(c, Signature, _plan.Forward, "along v", names.Output, names.Tangent!, check);
+            c.Writer.WriteLineNoTabs(string.Empty);
+        }
+
+        /// <summary>The backward pass with the adjoints' tangents (<paramref name="workspaceType"/>: its layer's class, for a form).</summary>
+        public void WriteBackward(string what, string? check, string? workspaceType)
+        {
+            var c = Code;
+            var dag = c.Dag;
+            var names = _plan.Layer!;
+            var body = _plan.Method.Layer!;
+            string workspace = c.Names.Workspace, h = Identifiers.Bare(Signature.Carried), counter = Signature.Counter;
+            string handsBack = _fromData ? "" : $"; keeps ∂L/∂{h} in <c>{names.Gradient}</c> and its tangent in <c>{names.GradientTangent}</c>";
+            Signature.WriteHeader($"The backward pass of the Hvp of {what}, after its forward pass: from <paramref name=\"{Identifiers.Bare(Seed)}\"/> = ∂L/∂(its output) and <paramref name=\"{Identifiers.Bare(SeedTangent)}\"/>, its tangent, adds its weights' gradients into <paramref name=\"{GradientBuffer}\"/> and their part of H·v into <paramref name=\"{HvBuffer}\"/>, each at the weight's offset{handsBack}.", "Backward",
+                BackwardParameters, workspaceType);
+            var overwritten = new HashSet<int>(c.Overwritten);
+            ModelMethodWriter.WritePass(c, check, _plan.Forward.Where(v => !overwritten.Contains(v.Node)), forward: false, () =>
+            {
+                c.Line($"// Backward pass of {(_fromData ? "the first layer" : $"layer {counter}")}, each adjoint's tangent beside it: dName holds ∂L/∂name and tDName its derivative");
+                c.Line("// along v; each weight's slices of gradient and hv are added into once ready.");
+                PassWriter.WriteBackward(c);
+                if (_fromData) return;
+                var length = c.Dim(dag[body.Carried].Shape!.Length);
+                string Kept(int node) => c.Variables.ContainsKey(node)
+                    ? $"new {Runtime}.Mat({workspace}.{c.Field(node)}, 0, {c.Names.Batch}, {length})"
+                    : dag[node].Op == Op.Input ? dag[node].Name! : throw new System.InvalidOperationException("a layer's input gradient is neither stored nor an input");
+                c.Line($"{workspace}.{names.Gradient} = {Kept(dag.RootEffects[0])};");
+                c.Line($"{workspace}.{names.GradientTangent} = {Kept(_plan.Model.ExtraRoots[1])};");
+            }, Signature.DeclaresView);
+            c.Writer.WriteLineNoTabs(string.Empty);
+        }
     }
 }

@@ -157,32 +157,74 @@ internal static class LayerLoopWriter
     /// The workspace class and the method of one layer's Jvp (forward mode), <paramref name="plan"/> (the loop's layer
     /// Jvp or its first layer's from the data): the layer's forward pass with each value's tangent beside it, from the
     /// carried vector and its tangent (none from the data), each weight's tangent a span (its slice of the direction);
-    /// it keeps the output and the output's tangent for the next layer.
+    /// it keeps the output and the output's tangent for the next layer. Where the layer has forms per value of a condition
+    /// of the counter, the layer's Jvp evaluates the condition once and runs the Jvp of that form.
     /// </summary>
     public static void WriteLayerJvp(TensorCode outer, LayerLoopPlan loop, ProgramPlan plan)
     {
         var c = new TensorCode(plan) { Writer = outer.Writer };
+        var signature = JvpSignature(c, loop);
+        var branches = loop.BranchesOf(plan);
+        string what = signature.CarriedTangent is null ? signature.FirstLayer : signature.OneLayer;
+        string forJvp = signature.CarriedTangent is null ? "for its Jvp from the data" : "for its Jvp";
+        WorkspaceWriter.Write(c, $"The buffers of {what} and their tangents, {forJvp}: grown to fit, then reused.", "internal", branches: branches);
+        if (branches is null)
+        {
+            WriteJvp(c, signature, what, signature.Check, null);
+            return;
+        }
+        // The condition holds for the whole layer or not at all: the layer's Jvp runs the Jvp of the form for its value.
+        var (condition, csharp) = LayerBranchWriter.Condition(c, branches);
+        string xml = LayerBranchWriter.Xml(condition), workspace = c.Names.Workspace, workspaceType = c.Method.Name + "Workspace";
+        string whenTrue = branches.WhenTrue.Method.Name, whenFalse = branches.WhenFalse.Method.Name;
+        signature.WriteHeader($"The Jvp of {what} (forward mode), for a batch: {xml} holds for the whole layer or not at all, so it runs the Jvp of the form for its value ({whenTrue} or {whenFalse}), which keeps its values and their tangents in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{plan.Layer!.Output}</c> and the output's tangent in <c>{plan.Layer!.Gradient}</c>.", "");
+        c.Line("{");
+        c.Writer.Indent++;
+        c.Line(signature.Check);
+        c.Line($"// {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
+        c.Line($"if ({csharp}) {whenTrue}({workspace}, {signature.Arguments});");
+        c.Line($"else {whenFalse}({workspace}, {signature.Arguments});");
+        c.Writer.Indent--;
+        c.Line("}");
+        c.Writer.WriteLineNoTabs(string.Empty);
+        foreach (var (form, value) in new[] { (branches.WhenTrue, "true"), (branches.WhenFalse, "false") })
+        {
+            var formCode = new TensorCode(form) { Writer = outer.Writer };
+            // The layer's Jvp has checked the arguments.
+            WriteJvp(formCode, JvpSignature(formCode, loop), $"{what} where {xml} is {value}", null, workspaceType);
+        }
+    }
+
+    /// <summary>The signature of a layer's Jvp (or of one of its forms'): the weights' tangents follow the layer's own parameters and the carried vector's tangent.</summary>
+    private static LayerSignature JvpSignature(TensorCode c, LayerLoopPlan loop)
+    {
         var method = c.Method;
-        var layer = plan.Layer!;
         bool fromData = method.Layer!.CarriedTangent < 0;
-        // The weights' tangents follow the layer's own parameters and the carried vector's tangent: spans named as the code reads them.
         var original = loop.Loop.Body;
         int first = original.Parameters.Count(p => p.Input != original.Layer!.Seed) + (fromData ? 0 : 1);
-        var signature = new LayerSignature(c, loop, method.Parameters.Skip(first).Select(p => p.Name).ToList());
+        return new LayerSignature(c, loop, method.Parameters.Skip(first).Select(p => p.Name).ToList());
+    }
+
+    /// <summary>
+    /// The method of a layer's Jvp (or of one of its forms', with <paramref name="workspaceType"/> its layer's workspace
+    /// class and no <paramref name="check"/>): the forward pass with each value's tangent beside it.
+    /// </summary>
+    private static void WriteJvp(TensorCode c, LayerSignature signature, string what, string? check, string? workspaceType)
+    {
+        var layer = c.Plan.Layer!;
         string h = Identifiers.Bare(signature.Carried), workspace = Identifiers.Bare(c.Names.Workspace);
         string keeps = $"keeps its output in <c>{layer.Output}</c> and the output's tangent in <c>{layer.Gradient}</c>";
-
-        if (fromData)
+        if (signature.CarriedTangent is null)
         {
-            WorkspaceWriter.Write(c, $"The buffers of {signature.FirstLayer} and their tangents, for its Jvp from the data: grown to fit, then reused.", "internal");
-            signature.WriteHeader($"The Jvp of {signature.FirstLayer} (forward mode), for a batch, from {h} = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "");
+            signature.WriteHeader($"The Jvp of {what} (forward mode), for a batch, from {h} = the data, which the direction does not move (so no term of its tangent is computed): its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "",
+                workspaceType: workspaceType);
         }
         else
         {
-            WorkspaceWriter.Write(c, $"The buffers of {signature.OneLayer} and their tangents, for its Jvp: grown to fit, then reused.", "internal");
-            signature.WriteHeader($"The Jvp of {signature.OneLayer} (forward mode), for a batch: its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(signature.CarriedTangent!)}\"/>, the tangent of {h}, and each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "");
+            signature.WriteHeader($"The Jvp of {what} (forward mode), for a batch: its values in <paramref name=\"{workspace}\"/>, each value's tangent beside it, from <paramref name=\"{Identifiers.Bare(signature.CarriedTangent!)}\"/>, the tangent of {h}, and each weight's tangent ({signature.Weights}, in that order: slices of the direction); {keeps}.", "",
+                workspaceType: workspaceType);
         }
-        WriteForwardWithTangents(c, signature, c.Plan.Forward.Concat(c.Plan.Backward), "in the direction", layer.Output, layer.Gradient);
+        WriteForwardWithTangents(c, signature, c.Plan.Forward.Concat(c.Plan.Backward), "in the direction", layer.Output, layer.Gradient, check);
         c.Writer.WriteLineNoTabs(string.Empty);
     }
 
@@ -192,10 +234,10 @@ internal static class LayerLoopWriter
     /// <paramref name="tangent"/> for the next layer.
     /// </summary>
     internal static void WriteForwardWithTangents(TensorCode c, LayerSignature signature, IEnumerable<ScheduledValue> values, string along,
-        string output, string tangent)
+        string output, string tangent, string? check)
     {
         string workspace = c.Names.Workspace;
-        ModelMethodWriter.WritePass(c, signature.Check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        ModelMethodWriter.WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// {(signature.CarriedTangent is null ? "The first layer" : $"Layer {signature.Counter}")}, each value's tangent beside it: tName holds the derivative of name {along}, for every sample {c.Names.Row}.");
             foreach (var value in values)

@@ -36,6 +36,8 @@ internal sealed class LayerSignature
         string carriedTangent = CarriedTangent is null ? "" : $", {Runtime}.Mat {CarriedTangent}";
         string spans = string.Concat(tangents.Select(t => $", global::System.ReadOnlySpan<float> {c.View(t)}"));
         Parameters = $"{Runtime}.Mat {Carried}{carriedTangent}, int {Counter}{elements}{spans}";
+        Arguments = string.Join(", ", new[] { Carried }.Concat(CarriedTangent is null ? new string[0] : new[] { CarriedTangent }).Append(Counter)
+            .Concat(loop.Loop.Elements.Select(e => e.Name)).Concat(tangents.Select(c.View)));
         // The check reads only the carried vector's width, so the method's own check can run it for every layer up front.
         CarriedWidth = c.Names.Dims.FirstOrDefault(d => d.Dim == dag[body.Carried].Shape!.Length)?.Name ?? Carried + "Cols";
         CheckParameters = $"int {CarriedWidth}, int {Counter}{elements}";
@@ -57,6 +59,9 @@ internal sealed class LayerSignature
 
     /// <summary>The parameters every method of the layer takes after its workspace.</summary>
     public string Parameters { get; }
+
+    /// <summary>The names of <see cref="Parameters"/>, in order: how a layer's method passes its own on to one of its forms'.</summary>
+    public string Arguments { get; }
 
     /// <summary>The parameter of the layer's argument check holding the carried vector's width (<c>hCols</c>).</summary>
     public string CarriedWidth { get; }

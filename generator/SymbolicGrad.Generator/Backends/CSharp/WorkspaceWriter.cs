@@ -10,7 +10,9 @@ internal static class WorkspaceWriter
     /// <param name="summary">The class's summary (empty: the model method's).</param>
     /// <param name="accessibility">The class's accessibility.</param>
     /// <param name="forwardRows">The field recording the rows of the last forward pass, which the public backward pass checks (null: none).</param>
-    public static void Write(TensorCode c, string summary = "", string accessibility = "public", string? forwardRows = null)
+    /// <param name="branches">A layer's forms (<see cref="Planning.LayerBranchesPlan"/>): the class holds both forms' buffers and the condition's value, not the layer's one form's buffers.</param>
+    public static void Write(TensorCode c, string summary = "", string accessibility = "public", string? forwardRows = null,
+        Planning.LayerBranchesPlan? branches = null)
     {
         string cref = c.Method.DocumentationId;
         if (summary.Length == 0) summary = $"The buffers of <see cref=\"{cref}\"/>'s forward and backward passes, grown to the largest batch seen and then reused.";
@@ -18,11 +20,15 @@ internal static class WorkspaceWriter
         c.Line($"{accessibility} sealed class {c.Method.Name}Workspace");
         c.Line("{");
         c.Writer.Indent++;
-        foreach (var value in c.Plan.Forward.Concat(c.Plan.Backward).Where(v => c.TakesOver(v.Node) < 0))
+        var fields = branches?.Fields.Select(f => (f.Name, f.Kind))
+            ?? c.Plan.Forward.Concat(c.Plan.Backward).Where(v => c.TakesOver(v.Node) < 0).Select(v => (v.Name, c.Dag[v.Node].Kind));
+        foreach (var (name, kind) in fields)
         {
-            string type = c.Dag[value.Node].Kind.Keyword();
-            c.Line($"internal {type}[] {value.Name} = global::System.Array.Empty<{type}>();");
+            string type = kind.Keyword();
+            c.Line($"internal {type}[] {name} = global::System.Array.Empty<{type}>();");
         }
+        // A layer's Jvp has no backward pass to tell which form ran.
+        if (branches is not null && !c.Method.Layer!.IsJvp) c.Line($"internal bool {branches.Taken}; // the condition when the forward pass ran: the form whose backward pass runs");
         foreach (var loop in c.Plan.LayerLoops)
         {
             string type = loop.Body.Method.Name + "Workspace";

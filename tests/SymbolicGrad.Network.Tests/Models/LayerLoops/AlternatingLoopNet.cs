@@ -18,7 +18,7 @@ public sealed partial class AlternatingLoopNet : Model, ILabelLoss<AlternatingLo
         => (W, b) = LoopLayers.Dense(Parameters, sizes, Init.Xavier, seed);
 
     /// <summary>h = x; per layer z = W[l]·h + b[l], then tanh (even l), sigmoid (odd l) or z itself (the last layer).</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)] // its Jvp and Hvp: LayerLoopFormTests
     public float Loss([NoDiff] Vec x, int label)
     {
         Vec h = x;

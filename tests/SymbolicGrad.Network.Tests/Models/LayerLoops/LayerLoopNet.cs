@@ -17,7 +17,7 @@ public sealed partial class LayerLoopNet : Model, ILabelLoss<LayerLoopNet.LossWo
         => (W, b) = LoopLayers.Dense(Parameters, sizes, Init.He, seed);
 
     /// <summary>h = x; per layer z = W[l]·h + b[l], h = relu(z) but for the last; softmax cross-entropy of h.</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)] // its Jvp and Hvp: LayerLoopFormTests
     public float Loss([NoDiff] Vec x, int label)
     {
         Vec h = x;

@@ -17,6 +17,6 @@ public sealed partial class OneLayerNet : Model, ILabelLoss<OneLayerNet.LossWork
     }
 
     /// <summary>The one layer of <see cref="LayerLoopNet"/>: the logits W0·x + b0.</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)] // its Jvp and Hvp: LayerLoopFormTests
     public float Loss([NoDiff] Vec x, int label) => SoftmaxCrossEntropy(W0 * x + b0, label);
 }

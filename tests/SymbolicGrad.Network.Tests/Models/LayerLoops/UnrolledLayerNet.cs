@@ -21,7 +21,7 @@ public sealed partial class UnrolledLayerNet : Model, ILabelLoss<UnrolledLayerNe
     }
 
     /// <summary>The three layers of <see cref="LayerLoopNet"/> written out.</summary>
-    [Differentiable]
+    [Differentiable(Jvp = true, Hessian = true)] // its Jvp and Hvp: LayerLoopFormTests
     public float Loss([NoDiff] Vec x, int label)
     {
         Vec h0 = Relu(W0 * x + b0);
