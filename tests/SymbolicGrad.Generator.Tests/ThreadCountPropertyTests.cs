@@ -144,9 +144,12 @@ public sealed class ThreadCountPropertyTests(ITestOutputHelper output)
         }
         if (!(Math.Abs(batchLoss - lossSum / last) <= 1e-5 * (1 + Math.Abs(batchLoss))))
             throw Fail(where, m, $"the batch of {last} has mean loss {batchLoss:R}, its samples' mean {lossSum / last:R}");
+        // Where every sample's term is exactly 0 (softmax over one class) the batched kernels' rounding still shows: a
+        // floor of a few float roundings of the gradient's scale.
+        double floor = 1e-6 * size.Max() / last + 1e-7;
         for (int i = 0; i < sum.Length; i++)
         {
-            if (!(Math.Abs(batched[i] - sum[i] / last) <= 1e-5 * size[i] / last + 1e-9))
+            if (!(Math.Abs(batched[i] - sum[i] / last) <= 1e-5 * size[i] / last + floor))
                 throw Fail(where, m, $"gradient {i} of the batch of {last} is {batched[i]:R}, the mean of its samples' {sum[i] / last:R} (Σ|terms| {size[i]:G4})");
         }
 
