@@ -5,6 +5,16 @@ public sealed partial class ParameterStore
     private FusedStep? _fusedStep;
     private bool _fusing;
 
+    // The managed thread id of the thread in a training step on this store (0: none). Gradient terms added from any
+    // other thread meanwhile would be mixed into that step's update (or zeroed by it): they are refused instead.
+    private int _stepThread;
+
+    // Workspaces a fused step's pending terms may still read, and their pools: given back when the step ends (a
+    // workspace given back to its pool at once could be rented and overwritten by another thread before the update).
+    private IDeferredReturn?[] _deferredPools = new IDeferredReturn?[2];
+    private object?[] _deferredWorkspaces = new object?[2];
+    private int _deferredCount;
+
     /// <summary>The parameters in allocation order (increasing offsets), without naming them.</summary>
     internal List<ParameterInfo> Entries => _layout;
 
@@ -31,6 +41,7 @@ public sealed partial class ParameterStore
             ThrowNotOwned("AddOuterProducts", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
+        CheckNoOtherThreadsStep("AddOuterProducts");
         if (u.Cols != parameter.Rows || v.Cols != parameter.Cols || u.Rows != v.Rows)
         {
             throw new ArgumentException(
@@ -61,6 +72,7 @@ public sealed partial class ParameterStore
             ThrowNotOwned("AddColumnSums", parameter.StorageObject, parameter.Offset, parameter.ToString());
         }
 
+        CheckNoOtherThreadsStep("AddColumnSums");
         if (m.Cols != parameter.Length)
         {
             throw new ArgumentException($"AddColumnSums: the parameter is {parameter}, so m must be Mat[batch×{parameter.Length}]; it is {m}.", nameof(m));
@@ -78,6 +90,7 @@ public sealed partial class ParameterStore
     /// <exception cref="ArgumentException">The parameter is not this store's.</exception>
     public Span<float> GradientToAdd(Vec parameter)
     {
+        CheckNoOtherThreadsStep("GradientToAdd");
         var gradient = GradientOf(parameter);
         if (_fusing)
         {
@@ -92,6 +105,7 @@ public sealed partial class ParameterStore
     /// <exception cref="ArgumentException">The parameter is not this store's.</exception>
     public Span<float> GradientToAdd(Mat parameter)
     {
+        CheckNoOtherThreadsStep("GradientToAdd");
         var gradient = GradientOf(parameter);
         if (_fusing)
         {
@@ -99,6 +113,42 @@ public sealed partial class ParameterStore
         }
 
         return gradient.Span;
+    }
+
+    /// <summary>
+    /// Marks the calling thread as the one in a training step on this store, under <see cref="GradientLock"/> so that no
+    /// gradient term of another thread is half added when the step starts; until <see cref="EndStep"/>, gradient terms
+    /// from other threads are refused.
+    /// </summary>
+    /// <param name="caller">Who steps, for the message.</param>
+    /// <exception cref="InvalidOperationException">Another thread is in a training step on this store.</exception>
+    internal void BeginStep(string caller)
+    {
+        lock (GradientLock)
+        {
+            int owner = _stepThread;
+            if (owner != 0)
+            {
+                throw new InvalidOperationException(
+                    $"{caller}: the model's parameters are already in a training step on another thread (managed thread {owner}); a model takes one step at a time, so step a Trainer (and every Trainer of the same model) from one thread at a time. Nothing was changed.");
+            }
+
+            Volatile.Write(ref _stepThread, Environment.CurrentManagedThreadId);
+        }
+    }
+
+    /// <summary>Ends the calling thread's training step (see <see cref="BeginStep"/>).</summary>
+    internal void EndStep() => Volatile.Write(ref _stepThread, 0);
+
+    /// <summary>Throws when another thread is in a training step: a gradient term added now would corrupt its update.</summary>
+    private void CheckNoOtherThreadsStep(string method)
+    {
+        int owner = Volatile.Read(ref _stepThread);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException(
+                $"ParameterStore.{method}: a training step is running on another thread (managed thread {owner}), and a gradient added now would be mixed into its update; compute gradients before or after the step (or on another model).");
+        }
     }
 
     /// <summary>Starts a fused step: gradient terms are collected for <paramref name="update"/> until <see cref="EndFusedStep"/>.</summary>
@@ -115,11 +165,37 @@ public sealed partial class ParameterStore
     /// <summary>See <see cref="FusedStep.Apply"/>.</summary>
     internal void ApplyFusedStep() => _fusedStep!.Apply();
 
-    /// <summary>Back to adding terms into <see cref="Gradients"/>; forgets what the step kept.</summary>
+    /// <summary>Back to adding terms into <see cref="Gradients"/>; forgets what the step kept and gives back the workspaces it held.</summary>
     internal void EndFusedStep()
     {
         _fusing = false;
         _fusedStep?.End();
+        for (int i = 0; i < _deferredCount; i++)
+        {
+            var pool = _deferredPools[i]!;
+            object workspace = _deferredWorkspaces[i]!;
+            _deferredPools[i] = null;
+            _deferredWorkspaces[i] = null;
+            pool.ReturnDeferred(workspace);
+        }
+
+        _deferredCount = 0;
+    }
+
+    /// <summary>Whether the calling thread is in a fused step, whose pending terms may read a workspace's buffers until it ends.</summary>
+    internal bool HoldsWorkspaces => _fusing && Volatile.Read(ref _stepThread) == Environment.CurrentManagedThreadId;
+
+    /// <summary>Keeps <paramref name="workspace"/> out of <paramref name="pool"/> until the fused step ends.</summary>
+    internal void Defer(IDeferredReturn pool, object workspace)
+    {
+        if (_deferredCount == _deferredPools.Length)
+        {
+            Array.Resize(ref _deferredPools, 2 * _deferredCount);
+            Array.Resize(ref _deferredWorkspaces, 2 * _deferredCount);
+        }
+
+        _deferredPools[_deferredCount] = pool;
+        _deferredWorkspaces[_deferredCount++] = workspace;
     }
 
     /// <summary>gradient += α·Σ_r u[r]·v[r]ᵀ: the outer product at batch 1, the Aᵀ·B product above.</summary>

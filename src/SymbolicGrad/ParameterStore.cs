@@ -85,7 +85,12 @@ public sealed partial class ParameterStore
     }
 
     /// <summary>Sets every gradient to zero (before accumulating a new minibatch).</summary>
-    public void ZeroGradients() => Gradients.Clear();
+    /// <exception cref="InvalidOperationException">Another thread is in a training step on this store.</exception>
+    public void ZeroGradients()
+    {
+        CheckNoOtherThreadsStep("ZeroGradients");
+        Gradients.Clear();
+    }
 
     /// <summary>Allocates a rows × cols parameter matrix, filled by <paramref name="init"/> (fan-in = cols, fan-out = rows).</summary>
     /// <param name="rows">Number of rows (for a dense layer: outputs).</param>

@@ -25,6 +25,11 @@ public sealed class NamePropertyTests(ITestOutputHelper output)
         "Lanes", "Math", "MathF", "System", "Parameters", "LossGradient", "LossWorkspace", "LossBatch", "LossForward",
         "LossCheckArguments", "LossCheckWeights", "forwardRows", "width", "_LossWorkspaces", "FGradient", "FWorkspace", "@event", "@class", "@int", "@this", "var", "value",
         "nameof", "global", "φ", "Δ", "δ", "ñame", "_", "_x", "x_1", "__",
+        // What the generated code introduces since (the workspace's claim and forward thread, the pooled return's store),
+        // what it calls (Environment, Workspace, Interlocked), contextual keywords and verbatim or escaped identifiers.
+        "forwardThread", "inUse", "Environment", "Workspace", "Interlocked", "LossBackwardUnchecked", "t4", "dT4", "softmaxT4", "logsumexpT4",
+        "args", "@args", "@value", "@var", "@nameof", "async", "await", "dynamic", "record", "init", "when", "where", "yield", "partial", "@base", "@return",
+        "ÿ", "Ωmega", "变量",
     ];
 
     private static readonly string[] MethodNames = ["Loss", "F", "Predict"];

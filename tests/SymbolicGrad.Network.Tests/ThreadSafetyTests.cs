@@ -243,7 +243,7 @@ public sealed class ThreadSafetyTests
             .Single(f => f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(WorkspacePool<>));
         object pool = field.GetValue(c.Model)!;
         var rent = pool.GetType().GetMethod(nameof(WorkspacePool<object>.Rent))!;
-        var giveBack = pool.GetType().GetMethod(nameof(WorkspacePool<object>.Return))!;
+        var giveBack = pool.GetType().GetMethod(nameof(WorkspacePool<object>.Return), [pool.GetType().GetGenericArguments()[0]])!;
         var workspaces = Enumerable.Range(0, count).Select(_ => rent.Invoke(pool, null)!).ToList();
         foreach (object workspace in workspaces)
         {

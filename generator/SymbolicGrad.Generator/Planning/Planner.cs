@@ -178,6 +178,8 @@ internal static class Planner
         string backwardUnchecked = method.Kind == MethodKind.ModelMethod ? names.Allocate(GeneratedMembers.BackwardUnchecked(method.Name)) : "";
         string checkWeights = method.Kind == MethodKind.ModelMethod ? names.Allocate(GeneratedMembers.CheckWeights(method.Name)) : "";
         string forwardRows = method.Kind == MethodKind.ModelMethod ? names.Allocate("forwardRows") : "";
+        string forwardThread = method.Kind == MethodKind.ModelMethod ? names.Allocate("forwardThread") : "";
+        string inUse = method.Kind == MethodKind.ModelMethod ? names.Allocate("inUse") : "";
         var views = method.Parameters.Where(p => method.Graph[p.Input].Rank > 0)
             .Select(p => new NamedInput(p.Name, names.Allocate(NameAllocator.Bare(p.Name).Replace(".", "") + "Values"))).ToList();
         // The local holding each buffered gradient's span: dW1 in a model method, dWValues in a tensor function.
@@ -194,7 +196,7 @@ internal static class Planner
             .Select(member => new NamedInput(member, parameters.Contains(member) ? "this." + member : member)).ToList();
         return new GeneratedNames(batch, row, index, sum, total, loss, workspace, sampleWeight, classes, logits, labels, correct, best,
             targets, accumulate, cached, check, backwardUnchecked, parametersAccess, calls.ToEquatableArray(), views.ToEquatableArray(), spans.ToEquatableArray(),
-            dims.ToEquatableArray()) { CheckWeights = checkWeights, Width = width, ForwardRows = forwardRows };
+            dims.ToEquatableArray()) { CheckWeights = checkWeights, Width = width, ForwardRows = forwardRows, ForwardThread = forwardThread, InUse = inUse };
     }
 
     /// <summary>The dimensions tensor code declares as locals: vector lengths, and the rows and columns of matrix inputs.</summary>

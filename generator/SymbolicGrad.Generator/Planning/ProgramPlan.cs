@@ -163,6 +163,12 @@ internal sealed record GeneratedNames(
     /// <summary>A model method's workspace field holding the rows of its last forward pass (empty for other methods).</summary>
     public string ForwardRows { get; init; } = "";
 
+    /// <summary>A model method's workspace field holding the managed thread id of its last forward pass (empty for other methods).</summary>
+    public string ForwardThread { get; init; } = "";
+
+    /// <summary>A model method's workspace field claimed by the pass using it, so two threads cannot share it unnoticed (empty for other methods).</summary>
+    public string InUse { get; init; } = "";
+
     /// <summary>The local carrying the width from layer to layer in the up-front check of a method's loops over layers (empty without one).</summary>
     public string Width { get; init; } = "";
 }

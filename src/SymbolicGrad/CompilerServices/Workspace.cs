@@ -16,19 +16,48 @@ public static class Workspace
     }
 
     /// <summary>
-    /// Throws unless a workspace's last forward pass was of a batch of <paramref name="rows"/> rows: a backward pass reads
-    /// the values its forward pass kept, so without that pass it would read stale or missing buffers.
+    /// Claims a workspace for one pass on the calling thread: two passes on one workspace at once (two threads sharing
+    /// it) would write each other's buffers, so the second is refused before it does any work. A claim the calling
+    /// thread left behind (a pass of its own that threw) is taken over.
     /// </summary>
-    /// <param name="forwardRows">The rows of the workspace's last forward pass; −1 if it has had none.</param>
-    /// <param name="rows">The rows of the batch given to the backward pass.</param>
+    /// <param name="inUse">The workspace's claim: the managed thread id of the pass using it, 0 when none.</param>
+    /// <param name="workspace">The workspace's type name, for the message.</param>
     /// <param name="method">The [Differentiable] method, for the message.</param>
-    /// <exception cref="InvalidOperationException">The workspace holds no forward pass of a batch of that many rows.</exception>
-    public static void CheckForward(int forwardRows, int rows, string method)
+    /// <exception cref="InvalidOperationException">A pass on another thread is using the workspace.</exception>
+    public static void Enter(ref int inUse, string workspace, string method)
     {
-        if (forwardRows == rows) return;
+        int self = Environment.CurrentManagedThreadId;
+        int other = Interlocked.CompareExchange(ref inUse, self, 0);
+        if (other == 0 || other == self) return;
+        throw new InvalidOperationException(
+            $"{workspace}: this workspace is in use by a pass on another thread (managed thread {other}); a workspace serves one thread at a time: give each thread its own (new {workspace}()), or call {method}GradientBatch or {method}Batch, which take one of their own from the model's pool (nothing was computed).");
+    }
+
+    /// <summary>Releases the claim of <see cref="Enter"/> at the end of the pass.</summary>
+    /// <param name="inUse">The workspace's claim.</param>
+    public static void Exit(ref int inUse) => Volatile.Write(ref inUse, 0);
+
+    /// <summary>
+    /// Throws, releasing the backward pass's claim, unless a workspace's last forward pass was of a batch of
+    /// <paramref name="rows"/> rows and ran on the calling thread: a backward pass reads the values its forward pass
+    /// kept, so without that pass, or after another thread's, it would read stale, missing or another call's buffers.
+    /// </summary>
+    /// <param name="inUse">The workspace's claim, released when this throws.</param>
+    /// <param name="forwardRows">The rows of the workspace's last forward pass; −1 if it has had none.</param>
+    /// <param name="forwardThread">The managed thread id of the thread that ran that forward pass.</param>
+    /// <param name="rows">The rows of the batch given to the backward pass.</param>
+    /// <param name="workspace">The workspace's type name, for the message.</param>
+    /// <param name="method">The [Differentiable] method, for the message.</param>
+    /// <exception cref="InvalidOperationException">The workspace holds no forward pass of a batch of that many rows from this thread.</exception>
+    public static void CheckForward(ref int inUse, int forwardRows, int forwardThread, int rows, string workspace, string method)
+    {
+        if (forwardRows == rows && forwardThread == Environment.CurrentManagedThreadId) return;
+        Exit(ref inUse);
         throw new InvalidOperationException(forwardRows < 0
             ? $"{method}BackwardBatch: the workspace has had no forward pass; call {method}ForwardBatch with the same arguments first (nothing was computed)."
-            : $"{method}BackwardBatch: the workspace's last forward pass was of {forwardRows} rows, not the {rows} given; call {method}ForwardBatch with the same arguments first (nothing was computed).");
+            : forwardRows != rows
+            ? $"{method}BackwardBatch: the workspace's last forward pass was of {forwardRows} rows, not the {rows} given; call {method}ForwardBatch with the same arguments first (nothing was computed)."
+            : $"{method}BackwardBatch: the {workspace}'s last forward pass ran on another thread (managed thread {forwardThread}), so its values may be another call's; a workspace serves one thread at a time: run {method}ForwardBatch and {method}BackwardBatch on one thread, with a workspace of that thread's own (nothing was computed).");
     }
 
     /// <summary>

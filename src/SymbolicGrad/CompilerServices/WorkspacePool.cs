@@ -9,7 +9,7 @@ namespace SymbolicGrad.CompilerServices;
 /// </summary>
 /// <typeparam name="T">The generated workspace class.</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public sealed class WorkspacePool<T>
+public sealed class WorkspacePool<T> : IDeferredReturn
     where T : class, new()
 {
     private readonly T?[] _slots = new T?[Math.Max(8, 2 * Environment.ProcessorCount)];
@@ -25,7 +25,7 @@ public sealed class WorkspacePool<T>
     public int Capacity => _slots.Length + 1;
 
     /// <summary>A workspace no other call holds: a kept one, or a new one when every kept one is in use.</summary>
-    /// <returns>The workspace, to give back with <see cref="Return"/>.</returns>
+    /// <returns>The workspace, to give back with <see cref="Return(T)"/>.</returns>
     public T Rent()
     {
         if (Interlocked.Exchange(ref _recent, null) is { } recent)
@@ -53,6 +53,29 @@ public sealed class WorkspacePool<T>
         }
     }
 
+    /// <summary>
+    /// Gives back a workspace from <see cref="Rent"/> after a gradient pass that added its terms into
+    /// <paramref name="store"/>: during a fused training step on this thread those terms may still read its buffers, so
+    /// it returns to the pool only when the step ends; otherwise at once.
+    /// </summary>
+    /// <param name="workspace">The workspace; the caller must not use it afterwards.</param>
+    /// <param name="store">The store the pass added its gradient terms to.</param>
+    public void Return(T workspace, ParameterStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.HoldsWorkspaces)
+        {
+            ArgumentNullException.ThrowIfNull(workspace);
+            store.Defer(this, workspace);
+            return;
+        }
+
+        Return(workspace);
+    }
+
+    /// <inheritdoc/>
+    void IDeferredReturn.ReturnDeferred(object workspace) => Return((T)workspace);
+
     /// <summary>Gives back a workspace from <see cref="Rent"/>, for the next call to reuse.</summary>
     /// <param name="workspace">The workspace; the caller must not use it afterwards.</param>
     public void Return(T workspace)
@@ -72,4 +95,11 @@ public sealed class WorkspacePool<T>
             }
         }
     }
+}
+
+/// <summary>A pool a workspace goes back to when the fused training step that held it ends.</summary>
+internal interface IDeferredReturn
+{
+    /// <summary>Gives back a workspace the step held.</summary>
+    void ReturnDeferred(object workspace);
 }

@@ -97,6 +97,13 @@ internal static class WorkerPool
     private static readonly object _callerWake = new();
     private static int _callerSleeping;
 
+    /// <summary>
+    /// Whether each thread runs exactly its own block of parts (<see cref="OwnParts"/>) and takes none of another's, so
+    /// every worker runs a part of every dispatch whatever the scheduling: a test's warm-up uses it to grow every
+    /// thread's per-thread buffers for every product before it measures. Off by default (a late thread's parts are taken).
+    /// </summary>
+    internal static bool OwnPartsOnly { get; set; }
+
     /// <summary>Whether a late part sends the following dispatches to the calling thread alone (tests that check the split turn it off).</summary>
     internal static bool BackOffWhenLate { get; set; } = true;
 
@@ -304,6 +311,10 @@ internal static class WorkerPool
         }
 
         _traces[self].OwnDone = Stopwatch.GetTimestamp();
+        if (OwnPartsOnly)
+        {
+            return;
+        }
 
         // Then any part still unclaimed, from the last: the thread that owns it starts from its first, so the two
         // meet in the middle instead of competing for the same parts.
@@ -368,6 +379,8 @@ internal static class WorkerPool
     private static void Work(object? index)
     {
         int self = (int)index!;
+        // What starting the thread allocated is no part's: record it now, so the first part's record shows only its own.
+        Volatile.Write(ref _allocated[self * 8], GC.GetAllocatedBytesForCurrentThread());
         long seen = Volatile.Read(ref _state) >> (ThreadBits + PartBits);
         long idleSince = Stopwatch.GetTimestamp();
         bool parked = false;

@@ -166,6 +166,7 @@ public sealed partial class Trainer
     /// <exception cref="TrainingDivergedException">
     /// The loss or the gradient is not finite; nothing was updated. Its <see cref="TrainingDivergedException.Batch"/> is 0.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another thread is in a step of this model (this Trainer or another); nothing was changed.</exception>
     public float Step(Mat inputs, in BatchTargets targets)
     {
         if (targets.Count != inputs.Rows)
@@ -190,6 +191,20 @@ public sealed partial class Trainer
     internal float TakeStep(Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
     {
         var store = Model.Parameters;
+        // Two steps at once would interleave two updates of one set of parameters (and of the optimizer's state).
+        store.BeginStep("Trainer");
+        try
+        {
+            return TakeStepAlone(store, inputs, targets, epoch, batch, history);
+        }
+        finally
+        {
+            store.EndStep();
+        }
+    }
+
+    private float TakeStepAlone(ParameterStore store, Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
+    {
         if (UsesFusedUpdate)
         {
             var optimizer = (Optimizer)Optimizer;

@@ -32,6 +32,8 @@ namespace Custom
             internal float[] dW12Discarded = global::System.Array.Empty<float>();
             internal float[] dB12Discarded = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -62,6 +64,7 @@ namespace Custom
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -89,7 +92,8 @@ namespace Custom
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, Parameters);
             }
         }
 
@@ -105,6 +109,7 @@ namespace Custom
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -124,6 +129,7 @@ namespace Custom
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = x.Rows;
             int w2Rows = W2.Rows;
             int w1Rows = W1.Rows;
@@ -157,8 +163,10 @@ namespace Custom
                 f[r] = logsumexpDense2[r] - dense2[r * w2Rows + label[r]];
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -168,8 +176,16 @@ namespace Custom
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace, x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, x, label);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

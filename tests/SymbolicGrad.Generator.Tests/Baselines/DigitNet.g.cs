@@ -21,6 +21,8 @@ namespace Digits
             internal float[] softmaxT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -51,6 +53,7 @@ namespace Digits
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -78,7 +81,8 @@ namespace Digits
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, Parameters);
             }
         }
 
@@ -94,6 +98,7 @@ namespace Digits
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -113,6 +118,7 @@ namespace Digits
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = x.Rows;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
@@ -147,8 +153,10 @@ namespace Digits
                 f[r] = logsumexpT4[r] - t4[r * w2Rows + label[r]];
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -158,8 +166,16 @@ namespace Digits
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace, x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, x, label);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

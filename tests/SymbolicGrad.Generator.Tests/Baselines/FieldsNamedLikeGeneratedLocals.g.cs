@@ -25,6 +25,8 @@ namespace Names
             internal float[] t4 = global::System.Array.Empty<float>();
             internal float[] dT1 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -55,6 +57,7 @@ namespace Names
             }
             finally
             {
+                workspace2.inUse = 0;
                 _LossWorkspaces.Return(workspace2);
             }
         }
@@ -82,7 +85,8 @@ namespace Names
             }
             finally
             {
-                _LossWorkspaces.Return(workspace2);
+                workspace2.inUse = 0;
+                _LossWorkspaces.Return(workspace2, Parameters);
             }
         }
 
@@ -98,6 +102,7 @@ namespace Names
             }
             finally
             {
+                workspace2.inUse = 0;
                 _LossWorkspaces.Return(workspace2);
             }
         }
@@ -117,6 +122,7 @@ namespace Names
         public float LossForwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace2.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch2 = x.Rows;
             int xCols = x.Cols;
             int wRows = W.Rows;
@@ -156,8 +162,10 @@ namespace Names
                 f[r2] = logsumexpT3[r2] - t3[r2 * wRows + label[r2]] + 0.01f * sum2[0];
             }
             workspace2.forwardRows = batch2; // the backward pass checks it
+            workspace2.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r2 = 0; r2 < batch2; r2++) total += f[r2];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace2.inUse);
             return total / batch2;
         }
 
@@ -167,8 +175,16 @@ namespace Names
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace2.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace2, x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace2.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace2.inUse, workspace2.forwardRows, workspace2.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace2, x, label);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace2.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

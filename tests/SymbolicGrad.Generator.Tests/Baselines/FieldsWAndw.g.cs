@@ -19,6 +19,8 @@ namespace Names
             internal float[] f = global::System.Array.Empty<float>();
             internal float[] softmaxT2 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -49,6 +51,7 @@ namespace Names
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -76,7 +79,8 @@ namespace Names
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, Parameters);
             }
         }
 
@@ -92,6 +96,7 @@ namespace Names
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -111,6 +116,7 @@ namespace Names
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> y)
         {
             LossCheckArguments(x, y);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = x.Rows;
             int wRows = W.Rows;
             int wCols = W.Cols;
@@ -135,8 +141,10 @@ namespace Names
                 f[r] = logsumexpT2[r] - t2[r * wRows + y[r]];
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -146,8 +154,16 @@ namespace Names
         {
             LossCheckArguments(x, y);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace, x, y);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, x, y);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

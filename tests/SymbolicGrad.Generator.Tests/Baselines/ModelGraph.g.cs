@@ -89,6 +89,8 @@ namespace Pictures
             internal float[] softmaxT4 = global::System.Array.Empty<float>();
             internal float[] dT2 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -119,6 +121,7 @@ namespace Pictures
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -146,7 +149,8 @@ namespace Pictures
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, Parameters);
             }
         }
 
@@ -162,6 +166,7 @@ namespace Pictures
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -181,6 +186,7 @@ namespace Pictures
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::System.ReadOnlySpan<int> label)
         {
             LossCheckArguments(x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = x.Rows;
             int w2Rows = W2.Rows;
             int w2Cols = W2.Cols;
@@ -215,8 +221,10 @@ namespace Pictures
                 f[r] = logsumexpT4[r] - t4[r * w2Rows + label[r]];
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -226,8 +234,16 @@ namespace Pictures
         {
             LossCheckArguments(x, label);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace, x, label);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, x, label);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

@@ -20,6 +20,8 @@ namespace Names
             internal float[] dMath2 = global::System.Array.Empty<float>();
             internal float[] dSum2 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -58,7 +60,8 @@ namespace Names
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, ((global::SymbolicGrad.Model)this).Parameters);
             }
         }
 
@@ -74,6 +77,7 @@ namespace Names
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -93,6 +97,7 @@ namespace Names
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat W, global::SymbolicGrad.Mat targets)
         {
             LossCheckArguments(W, targets);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = W.Rows;
             int targetsCols = targets.Cols;
             int wRows = this.W.Rows;
@@ -123,8 +128,10 @@ namespace Names
                 f[r] = sum;
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -134,8 +141,16 @@ namespace Names
         {
             LossCheckArguments(W, targets);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, W.Rows, "Loss");
-            LossBackwardUnchecked(workspace, W, targets);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, W.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, W, targets);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

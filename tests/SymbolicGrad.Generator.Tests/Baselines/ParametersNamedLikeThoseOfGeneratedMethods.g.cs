@@ -21,6 +21,8 @@ namespace Names
             internal float[] softmaxT2 = global::System.Array.Empty<float>();
             internal float[] dT1 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -51,6 +53,7 @@ namespace Names
             }
             finally
             {
+                workspace2.inUse = 0;
                 _LossWorkspaces.Return(workspace2);
             }
         }
@@ -78,7 +81,8 @@ namespace Names
             }
             finally
             {
-                _LossWorkspaces.Return(workspace2);
+                workspace2.inUse = 0;
+                _LossWorkspaces.Return(workspace2, Parameters);
             }
         }
 
@@ -94,6 +98,7 @@ namespace Names
             }
             finally
             {
+                workspace2.inUse = 0;
                 _LossWorkspaces.Return(workspace2);
             }
         }
@@ -113,6 +118,7 @@ namespace Names
         public float LossForwardBatch(LossWorkspace workspace2, global::SymbolicGrad.Mat workspace, global::System.ReadOnlySpan<int> accumulateGradient)
         {
             LossCheckArguments(workspace, accumulateGradient);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace2.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = workspace.Rows;
             int wRows = W.Rows;
             int wCols = W.Cols;
@@ -140,8 +146,10 @@ namespace Names
                 f[r] = logsumexpT2[r] - t2[r * wRows + accumulateGradient[r]];
             }
             workspace2.forwardRows = batch; // the backward pass checks it
+            workspace2.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace2.inUse);
             return total / batch;
         }
 
@@ -151,8 +159,16 @@ namespace Names
         {
             LossCheckArguments(workspace, accumulateGradient);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace2.forwardRows, workspace.Rows, "Loss");
-            LossBackwardUnchecked(workspace2, workspace, accumulateGradient);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace2.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace2.inUse, workspace2.forwardRows, workspace2.forwardThread, workspace.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace2, workspace, accumulateGradient);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace2.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

@@ -26,6 +26,8 @@ namespace Blocks
             internal float[] dT6 = global::System.Array.Empty<float>();
             internal float[] t7 = global::System.Array.Empty<float>();
             internal int forwardRows = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks
+            internal int forwardThread; // the managed thread that ran it: a backward pass on another thread could read another call's values
+            internal int inUse; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed
         }
 
         /// <inheritdoc/>
@@ -64,7 +66,8 @@ namespace Blocks
             }
             finally
             {
-                _LossWorkspaces.Return(workspace);
+                workspace.inUse = 0;
+                _LossWorkspaces.Return(workspace, Parameters);
             }
         }
 
@@ -80,6 +83,7 @@ namespace Blocks
             }
             finally
             {
+                workspace.inUse = 0;
                 _LossWorkspaces.Return(workspace);
             }
         }
@@ -99,6 +103,7 @@ namespace Blocks
         public float LossForwardBatch(LossWorkspace workspace, global::SymbolicGrad.Mat x, global::SymbolicGrad.Mat target)
         {
             LossCheckArguments(x, target);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
             int batch = x.Rows;
             int targetCols = target.Cols;
             int w1Rows = W1.Rows;
@@ -152,8 +157,10 @@ namespace Blocks
                 f[r] = sum2[r] / (float)w3Rows;
             }
             workspace.forwardRows = batch; // the backward pass checks it
+            workspace.forwardThread = global::System.Environment.CurrentManagedThreadId; // and this
             float total = 0f;
             for (int r = 0; r < batch; r++) total += f[r];
+            global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
             return total / batch;
         }
 
@@ -163,8 +170,16 @@ namespace Blocks
         {
             LossCheckArguments(x, target);
             LossCheckWeights();
-            global::SymbolicGrad.CompilerServices.Workspace.CheckForward(workspace.forwardRows, x.Rows, "Loss");
-            LossBackwardUnchecked(workspace, x, target);
+            global::SymbolicGrad.CompilerServices.Workspace.Enter(ref workspace.inUse, "LossWorkspace", "Loss"); // one pass at a time
+            try
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.CheckForward(ref workspace.inUse, workspace.forwardRows, workspace.forwardThread, x.Rows, "LossWorkspace", "Loss");
+                LossBackwardUnchecked(workspace, x, target);
+            }
+            finally
+            {
+                global::SymbolicGrad.CompilerServices.Workspace.Exit(ref workspace.inUse);
+            }
         }
 
         /// <summary><c>LossBackwardBatch</c> once its arguments are checked: <c>LossGradientBatch</c> calls it after the forward pass has checked them.</summary>

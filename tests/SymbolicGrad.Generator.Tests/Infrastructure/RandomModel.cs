@@ -75,7 +75,11 @@ internal sealed record RandomModel(
     /// Builds model <paramref name="type"/> from <paramref name="pool"/> (names, taken in order) and
     /// <paramref name="c"/> (choices, each read modulo what it chooses among).
     /// </summary>
-    public static RandomModel Build(string type, string[] pool, int[] c)
+    /// <param name="widths">
+    /// When given, the layer widths instead of the 2 to 4 the choices pick: the input's length (unless a convolution
+    /// comes first), then each layer's output (the layer count is still the choices').
+    /// </param>
+    public static RandomModel Build(string type, string[] pool, int[] c, int[]? widths = null)
     {
         string method = MethodNames[c[0] % MethodNames.Length];
         string shape = (c[1] % 6) switch { 0 or 1 or 2 => "dense", 3 or 4 => "loop", _ => "conv" };
@@ -89,6 +93,11 @@ internal sealed record RandomModel(
         var sizes = new int[layers + 1];
         sizes[0] = inputs;
         for (int k = 1; k <= layers; k++) sizes[k] = 2 + c[6 + k] % 3;
+        if (widths is not null)
+        {
+            sizes[0] = inputs = widths[0];
+            for (int k = 1; k <= layers; k++) sizes[k] = widths[k];
+        }
         int outputs = sizes[layers];
         string hidden = Activations[c[10] % Activations.Length];
         string? last = c[11] % 3 == 0 ? Activations[c[12] % Activations.Length] : null;

@@ -45,7 +45,7 @@ internal static class ModelMethodWriter
         if (onnx is not null) interfaces.Add(Runtime + ".CompilerServices.IOnnxExportable");
         FileLayout.Open(c.Writer, method, Header(plan, $"{name}, per sample and per batch"), Usings(c),
             interfaces.Count > 0 ? string.Join(", ", interfaces) : null, graph);
-        WorkspaceWriter.Write(c, forwardRows: c.Names.ForwardRows);
+        WorkspaceWriter.Write(c, model: true);
         if (method.Trainable != TrainableKind.None) WriteTrainable(c);
         c.Line("/// <summary>Workspaces for the methods that do not take one: one per call in flight, reused.</summary>");
         c.Line($"private readonly {Runtime}.CompilerServices.WorkspacePool<{workspaceType}> {names.CachedWorkspace} = new();");
@@ -60,7 +60,7 @@ internal static class ModelMethodWriter
             c.Line($"float {names.Loss} = {forwardBatch}({workspace}, {batchArguments});");
             c.Line($"{c.Call(names.BackwardUnchecked)}({workspace}, {batchArguments}); // the forward pass has checked the arguments");
             c.Line($"return {names.Loss};");
-        });
+        }, gradient: true);
         c.Writer.WriteLineNoTabs(string.Empty);
         WorkspaceWriter.Doc(c, $"Computes the mean of <see cref=\"{cref}\"/> over a batch (one sample per row), without gradients. Safe to call from several threads at once.", "The mean loss over the batch.");
         c.Line($"public float {name}Batch({batchSignature})");
@@ -131,7 +131,7 @@ internal static class ModelMethodWriter
     /// <param name="c">The code.</param>
     /// <param name="body">The code run with the workspace.</param>
     /// <param name="before">A statement before the workspace is rented, if any.</param>
-    private static void WithPooledWorkspace(TensorCode c, Action body, string? before = null)
+    private static void WithPooledWorkspace(TensorCode c, Action body, string? before = null, bool gradient = false)
     {
         string workspace = c.Names.Workspace, pool = c.Names.CachedWorkspace;
         c.Block(true, () =>
@@ -141,7 +141,13 @@ internal static class ModelMethodWriter
             c.Line("try");
             c.Block(true, body);
             c.Line("finally");
-            c.Block(true, () => c.Line($"{pool}.Return({workspace});"));
+            c.Block(true, () =>
+            {
+                // A pass that threw leaves its claim: the next call may be on another thread.
+                if (c.Names.InUse.Length > 0) c.Line($"{workspace}.{c.Names.InUse} = 0;");
+                // A fused training step reads the gradient terms' operands after the pass: it holds the workspace till then.
+                c.Line(gradient ? $"{pool}.Return({workspace}, {c.Names.ParametersAccess});" : $"{pool}.Return({workspace});");
+            });
         });
     }
 
@@ -220,7 +226,9 @@ internal static class ModelMethodWriter
         var names = c.Names;
         WorkspaceWriter.Doc(c, $"The forward pass of <see cref=\"{method.DocumentationId}\"/> for a batch (one sample per row), keeping its intermediate values in <paramref name=\"{Identifiers.Bare(names.Workspace)}\"/>.", "The mean loss over the batch.");
         c.Line($"public float {method.Name}ForwardBatch({method.Name}Workspace {names.Workspace}, {batchSignature})");
-        WritePass(c, $"{c.Call(c.Names.CheckArguments)}({batchArguments});", Enumerable.Empty<ScheduledValue>(), forward: true, () =>
+        string check = $"{c.Call(c.Names.CheckArguments)}({batchArguments});";
+        if (names.InUse.Length > 0) check += "\n" + $"global::SymbolicGrad.CompilerServices.Workspace.Enter(ref {names.Workspace}.{names.InUse}, \"{method.Name}Workspace\", \"{method.Name}\"); // one pass at a time";
+        WritePass(c, check, Enumerable.Empty<ScheduledValue>(), forward: true, () =>
         {
             c.Line($"// Forward pass, for every sample {names.Row} of the batch.");
             foreach (var value in c.Plan.Forward)
@@ -228,10 +236,15 @@ internal static class ModelMethodWriter
                 PassWriter.Bind(c, value, grow: true);
                 PassWriter.WriteValue(c, value);
             }
-            if (names.ForwardRows.Length > 0) c.Line($"{names.Workspace}.{names.ForwardRows} = {names.Batch}; // the backward pass checks it");
+            if (names.ForwardRows.Length > 0)
+            {
+                c.Line($"{names.Workspace}.{names.ForwardRows} = {names.Batch}; // the backward pass checks it");
+                c.Line($"{names.Workspace}.{names.ForwardThread} = global::System.Environment.CurrentManagedThreadId; // and this");
+            }
             string r = names.Row, total = names.Total;
             c.Line($"float {total} = 0f;");
             c.Line($"for (int {r} = 0; {r} < {names.Batch}; {r}++) {total} += {c.Element(method.Output, r, "0")};");
+            if (names.InUse.Length > 0) c.Line($"global::SymbolicGrad.CompilerServices.Workspace.Exit(ref {names.Workspace}.{names.InUse});");
             c.Line($"return {total} / {names.Batch};");
         });
     }
@@ -248,9 +261,21 @@ internal static class ModelMethodWriter
             c.Line($"{c.Call(names.CheckWeights)}();");
             if (names.ForwardRows.Length > 0 && ArgumentChecks.BatchInput(c) is { } first)
             {
-                c.Line($"global::SymbolicGrad.CompilerServices.Workspace.CheckForward({names.Workspace}.{names.ForwardRows}, {ArgumentChecks.BatchCount(c, first)}, \"{method.Name}\");");
+                string workspace = names.Workspace, inUse = $"ref {names.Workspace}.{names.InUse}";
+                c.Line($"global::SymbolicGrad.CompilerServices.Workspace.Enter({inUse}, \"{method.Name}Workspace\", \"{method.Name}\"); // one pass at a time");
+                c.Line("try");
+                c.Block(true, () =>
+                {
+                    c.Line($"global::SymbolicGrad.CompilerServices.Workspace.CheckForward({inUse}, {workspace}.{names.ForwardRows}, {workspace}.{names.ForwardThread}, {ArgumentChecks.BatchCount(c, first)}, \"{method.Name}Workspace\", \"{method.Name}\");");
+                    c.Line($"{c.Call(names.BackwardUnchecked)}({workspace}, {batchArguments});");
+                });
+                c.Line("finally");
+                c.Block(true, () => c.Line($"global::SymbolicGrad.CompilerServices.Workspace.Exit({inUse});"));
             }
-            c.Line($"{c.Call(names.BackwardUnchecked)}({names.Workspace}, {batchArguments});");
+            else
+            {
+                c.Line($"{c.Call(names.BackwardUnchecked)}({names.Workspace}, {batchArguments});");
+            }
         });
         c.Writer.WriteLineNoTabs(string.Empty);
         c.Line($"/// <summary><c>{method.Name}BackwardBatch</c> once its arguments are checked: <c>{method.Name}GradientBatch</c> calls it after the forward pass has checked them.</summary>");
@@ -309,7 +334,7 @@ internal static class ModelMethodWriter
             bool sampleWeight = c.UsedSampleWeight, training = c.UsedTraining || c.UsedStream, stream = c.UsedStream;
             var usedDims = c.Names.Dims.Where(d => c.UsedDim(d.Dim)).ToList();
             var usedViews = c.Method.Parameters.Where(p => c.Dag[p.Input].Rank > 0 && c.UsedView(p.Name) && declaresView(p)).ToList();
-            if (check is not null) c.Line(check);
+            if (check is not null) foreach (string line in check.Split('\n')) c.Line(line);
             if (ArgumentChecks.BatchInput(c) is { } first) c.Line($"int {c.Names.Batch} = {ArgumentChecks.BatchCount(c, first)};");
             var declared = new HashSet<Dim>();
             foreach (var dim in usedDims)

@@ -9,9 +9,9 @@ internal static class WorkspaceWriter
     /// <param name="c">The method's code.</param>
     /// <param name="summary">The class's summary (empty: the model method's).</param>
     /// <param name="accessibility">The class's accessibility.</param>
-    /// <param name="forwardRows">The field recording the rows of the last forward pass, which the public backward pass checks (null: none).</param>
+    /// <param name="model">Whether it is a model method's public workspace: then it records the rows and the thread of its last forward pass, which the public backward pass checks, and the pass using it.</param>
     /// <param name="branches">A layer's forms (<see cref="Planning.LayerBranchesPlan"/>): the class holds both forms' buffers and the condition's value, not the layer's one form's buffers.</param>
-    public static void Write(TensorCode c, string summary = "", string accessibility = "public", string? forwardRows = null,
+    public static void Write(TensorCode c, string summary = "", string accessibility = "public", bool model = false,
         Planning.LayerBranchesPlan? branches = null)
     {
         string cref = c.Method.DocumentationId;
@@ -67,7 +67,12 @@ internal static class WorkspaceWriter
         if (layers.Columns is { } columns) c.Line($"internal float[] {columns} = global::System.Array.Empty<float>(); // im2col, shared by the convolutions");
         if (layers.Training is { } training) c.Line($"internal bool {training}; // the model's mode when the forward pass ran");
         if (layers.Stream is { } stream) c.Line($"internal ulong {stream}; // the forward pass's random stream (dropout masks)");
-        if (!string.IsNullOrEmpty(forwardRows)) c.Line($"internal int {forwardRows} = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks");
+        if (model && c.Names.ForwardRows.Length > 0)
+        {
+            c.Line($"internal int {c.Names.ForwardRows} = -1; // the rows of the last forward pass (−1: none yet), which the backward pass checks");
+            c.Line($"internal int {c.Names.ForwardThread}; // the managed thread that ran it: a backward pass on another thread could read another call's values");
+            c.Line($"internal int {c.Names.InUse}; // the managed thread of the pass using the workspace (0: none), so that two threads never share it unnoticed");
+        }
         c.Writer.Indent--;
         c.Line("}");
         c.Writer.WriteLineNoTabs(string.Empty);
