@@ -46,16 +46,7 @@ internal static class LayerBranchWriter
         // The layer's passes choose a form; each form's passes follow.
         string arguments = string.Join(", ", new[] { workspace, signature.Carried, signature.Counter }.Concat(loop.Loop.Elements.Select(e => e.Name)));
         signature.WriteHeader($"The forward pass of {signature.OneLayer}, for a batch (one sample per row): {xml} holds for the whole layer or not at all, so it runs the forward pass of the form for its value (keeping the value in <c>{taken}</c>), which keeps its values in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{layer.Output}</c>.", "ForwardBatch");
-        c.Line("{");
-        c.Writer.Indent++;
-        c.Line(signature.Check);
-        c.Line($"// {taken} = {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
-        c.Line($"{workspace}.{taken} = {csharp};");
-        c.Line($"if ({workspace}.{taken}) {whenTrue}ForwardBatch({arguments});");
-        c.Line($"else {whenFalse}ForwardBatch({arguments});");
-        c.Writer.Indent--;
-        c.Line("}");
-        c.Writer.WriteLineNoTabs(string.Empty);
+        WriteDispatch(c, signature.Check, condition, csharp, workspace, taken, $"{whenTrue}ForwardBatch({arguments})", $"{whenFalse}ForwardBatch({arguments})");
 
         string seed = dag[c.Method.Layer!.Seed].Name!;
         string backwardArguments = $"{arguments}, {seed}, {layer.InputGradient}";
@@ -86,6 +77,33 @@ internal static class LayerBranchWriter
         var dag = c.Dag;
         return (c.Math.PrintDefinition(branches.Condition),
             new CodePrinter(dag, node => dag[node].Op == Op.Input ? dag[node].Name : null, c.Method.QualifyMath).PrintDefinition(branches.Condition));
+    }
+
+    /// <summary>
+    /// The body of a layer method that runs one of its two forms: the argument check, the condition (kept in
+    /// <paramref name="workspace"/>.<paramref name="taken"/> when a later pass needs it) and the call of the form for its value.
+    /// </summary>
+    internal static void WriteDispatch(TensorCode c, string check, string condition, string csharp, string? workspace, string? taken,
+        string whenTrueCall, string whenFalseCall)
+    {
+        c.Line("{");
+        c.Writer.Indent++;
+        c.Line(check);
+        if (taken is null)
+        {
+            c.Line($"// {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
+        }
+        else
+        {
+            c.Line($"// {taken} = {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
+            c.Line($"{workspace}.{taken} = {csharp};");
+            csharp = $"{workspace}.{taken}";
+        }
+        c.Line($"if ({csharp}) {whenTrueCall};");
+        c.Line($"else {whenFalseCall};");
+        c.Writer.Indent--;
+        c.Line("}");
+        c.Writer.WriteLineNoTabs(string.Empty);
     }
 
     internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

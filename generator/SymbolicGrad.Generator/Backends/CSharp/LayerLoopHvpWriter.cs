@@ -91,16 +91,7 @@ internal static class LayerLoopHvpWriter
         string whenTrue = branches.WhenTrue.Method.Name, whenFalse = branches.WhenFalse.Method.Name;
         string arguments = $"{workspace}, {signature.Arguments}";
         signature.WriteHeader($"The forward pass of the Hvp of {layer.What}, for a batch: {xml} holds for the whole layer or not at all, so it runs the forward pass of the Hvp of the form for its value ({whenTrue} or {whenFalse}), keeping the value in <c>{taken}</c> for the backward pass.", "Forward");
-        c.Line("{");
-        c.Writer.Indent++;
-        c.Line(signature.Check);
-        c.Line($"// {taken} = {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
-        c.Line($"{workspace}.{taken} = {csharp};");
-        c.Line($"if ({workspace}.{taken}) {whenTrue}Forward({arguments});");
-        c.Line($"else {whenFalse}Forward({arguments});");
-        c.Writer.Indent--;
-        c.Line("}");
-        c.Writer.WriteLineNoTabs(string.Empty);
+        LayerBranchWriter.WriteDispatch(c, signature.Check, condition, csharp, workspace, taken, $"{whenTrue}Forward({arguments})", $"{whenFalse}Forward({arguments})");
         signature.WriteHeader($"The backward pass of the Hvp of {layer.What}, after its forward pass: runs the backward pass of the form the forward pass ran (<c>{taken}</c>).", "Backward", layer.BackwardParameters);
         c.Line("{");
         c.Writer.Indent++;

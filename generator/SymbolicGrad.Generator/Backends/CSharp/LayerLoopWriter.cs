@@ -178,15 +178,8 @@ internal static class LayerLoopWriter
         string xml = LayerBranchWriter.Xml(condition), workspace = c.Names.Workspace, workspaceType = c.Method.Name + "Workspace";
         string whenTrue = branches.WhenTrue.Method.Name, whenFalse = branches.WhenFalse.Method.Name;
         signature.WriteHeader($"The Jvp of {what} (forward mode), for a batch: {xml} holds for the whole layer or not at all, so it runs the Jvp of the form for its value ({whenTrue} or {whenFalse}), which keeps its values and their tangents in <paramref name=\"{Identifiers.Bare(workspace)}\"/>, its output in <c>{plan.Layer!.Output}</c> and the output's tangent in <c>{plan.Layer!.Gradient}</c>.", "");
-        c.Line("{");
-        c.Writer.Indent++;
-        c.Line(signature.Check);
-        c.Line($"// {condition}, the same for every sample and element: a branch of the layer, not a select per element.");
-        c.Line($"if ({csharp}) {whenTrue}({workspace}, {signature.Arguments});");
-        c.Line($"else {whenFalse}({workspace}, {signature.Arguments});");
-        c.Writer.Indent--;
-        c.Line("}");
-        c.Writer.WriteLineNoTabs(string.Empty);
+        LayerBranchWriter.WriteDispatch(c, signature.Check, condition, csharp, null, null,
+            $"{whenTrue}({workspace}, {signature.Arguments})", $"{whenFalse}({workspace}, {signature.Arguments})");
         foreach (var (form, value) in new[] { (branches.WhenTrue, "true"), (branches.WhenFalse, "false") })
         {
             var formCode = new TensorCode(form) { Writer = outer.Writer };
