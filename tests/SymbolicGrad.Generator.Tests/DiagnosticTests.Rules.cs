@@ -776,4 +776,56 @@ public sealed partial class DiagnosticTests
             }
             """, "'CubeRule' is declared in the generic type 'Diag.Rules<U>', whose type arguments this call does not give; declare the rule in 'Maths' or in a type that is not generic");
     }
+
+    [Fact]
+    public void SG0056_RuleWithAnArrayDerivativeCalledInsideALoop()
+    {
+        // Outside loops the rule's derivative with respect to an array is used (ArrayRuleTests); inside a loop it is refused.
+        AssertReported("SG0056", Header + """
+            public static partial class C
+            {
+                public static double SquaresTimes(double[] xs, double a) { double s = 0; foreach (double x in xs) s += x * x; return s * a; }
+
+                [DerivativeOf(nameof(SquaresTimes))]
+                public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
+                {
+                    double s = 0;
+                    for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
+                    dA = s;
+                    return s * a;
+                }
+
+                [Differentiable]
+                public static double F(double[] xs, double a)
+                {
+                    double total = 0;
+                    for (int k = 0; k < 3; k++) total += [|SquaresTimes(xs, a * k)|];
+                    return total;
+                }
+            }
+            """, "its derivative with respect to the array 'xs' (a Span added into) is used outside loops only; call 'SquaresTimes' outside the loop, or mark that parameter of 'SquaresTimes' [NoDiff] if it is data");
+    }
+
+    [Fact]
+    public void SG0054_HvpThroughARuleWithAnArrayDerivativeNamesTheCall()
+    {
+        AssertReported("SG0054", Header + """
+            public static partial class C
+            {
+                public static double SquaresTimes(double[] xs, double a) { double s = 0; foreach (double x in xs) s += x * x; return s * a; }
+
+                [DerivativeOf(nameof(SquaresTimes))]
+                public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
+                {
+                    double s = 0;
+                    for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
+                    dA = s;
+                    return s * a;
+                }
+
+                [Differentiable(Hessian = true)]
+                public static double F(double[] xs, double a) => [|SquaresTimes(xs, a)|] + a * a;
+            }
+            """, "it calls 'SquaresTimes', whose derivative is the rule 'SquaresTimesRule'");
+    }
 }

@@ -206,8 +206,14 @@ internal sealed class ScalarFunctionWriter
     {
         var n = _dag[node];
         var array = _method.Parameters.First(p => p.Name == n.Name);
-        string target = $"{array.GradientName}[{_code.Print(n[1])}]";
         string of = EffectTarget?.Invoke(array) ?? $"∂{_plan.ResultName}/∂{array.Name.TrimStart('@')}";
+        if (n.Op == Op.RuleScatter)
+        {
+            string buffer = _code.Print(n[1]);
+            _w.WriteLine($"global::SymbolicGrad.CompilerServices.Kernels.RuleAddScaled({_code.Print(n[0])}, {buffer}, {array.GradientName}); // {of} += {_math.Print(n[0])}·{_math.Print(n[1])}");
+            return;
+        }
+        string target = $"{array.GradientName}[{_code.Print(n[1])}]";
         string add = $"{target} += {_code.Print(n[0])}; // {of}[{_math.Print(n[1])}] += {_math.Print(n[0])}";
         _w.WriteLine(_dag[n[2]].IsConstantValue(1) ? add : $"if ({_code.Print(n[2])}) {add}");
     }
