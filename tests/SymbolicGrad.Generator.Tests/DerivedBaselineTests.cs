@@ -115,6 +115,21 @@ public sealed class DerivedBaselineTests
     }
 
     [Fact]
+    public void RuleCallWithAnArrayDerivativeInALoop()
+    {
+        // Inside a loop the buffer is declared once before the loops and cleared before each call of the rule.
+        string source = ArrayRuleSource.Replace(
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) => Math.Sin(SquaresTimes(xs, a)) + SquaresTimes(data, a);",
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) { double t = 0; for (int k = 1; k <= 3; k++) t += Math.Sin(SquaresTimes(xs, a * k)); return t + SquaresTimes(data, a); }");
+        using var assembly = Baseline.VerifyAndLoad(source, "Rules.Squares.Sine.g.cs");
+        double[] xs = [0.5, -1.25, 2.0], data = [1.5, 0.25];
+        var d = (double[])assembly.Type("Rules.Squares").GetMethod("GradientOf")!.Invoke(null, [xs, data, 0.75])!;
+        double s = 0.25 + 1.5625 + 4, dataSquares = 2.25 + 0.0625;
+        for (int i = 0; i < 3; i++) Assert.Equal(Enumerable.Range(1, 3).Sum(k => Math.Cos(s * 0.75 * k) * 2 * xs[i] * 0.75 * k), d[i], 1e-13);
+        Assert.Equal(Enumerable.Range(1, 3).Sum(k => Math.Cos(s * 0.75 * k) * s * k) + dataSquares, d[3], 1e-13);
+    }
+
+    [Fact]
     public void GaborJvp()
     {
         const string source = """

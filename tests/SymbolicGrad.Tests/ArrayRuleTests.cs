@@ -116,5 +116,57 @@ public sealed class ArrayRuleTests
         }
     }
 
+    [Theory]
+    [InlineData(0.375, 3)]
+    [InlineData(-0.5, 1)]
+    [InlineData(0.25, 0)]
+    public void Inside_a_loop_the_rule_is_used_in_every_iteration(double a, int n)
+    {
+        double s = SumOfSquares(Xs);
+        var dXs = new double[Xs.Length];
+        double value = ArrayRules.LoopOfSquaresGradient(Xs, a, n, dXs, out double dA);
+        Assert.Equal(ArrayRules.LoopOfSquares(Xs, a, n), value);
+        for (int i = 0; i < Xs.Length; i++)
+        {
+            Assert.Equal(Enumerable.Range(1, n).Sum(k => Math.Cos(s * a * k) * 2 * Xs[i] * a * k), dXs[i], 12);
+        }
+        Assert.Equal(Enumerable.Range(1, n).Sum(k => Math.Cos(s * a * k) * s * k), dA, 12);
+        GradientCheck.Function(p => ArrayRules.LoopOfSquares(p.ToArray(), a, n), (p, g) => ArrayRules.LoopOfSquaresGradient(p.ToArray(), a, n, g, out _), Xs)
+            .ThrowIfFailed();
+
+        double[] tXs = [1.0, -0.5, 0.25, 2.0];
+        ArrayRules.LoopOfSquaresJvp(Xs, a, n, tXs, -1.5, out double tangent);
+        Assert.Equal(Dot(dXs, tXs) + dA * -1.5, tangent, 12);
+
+        // Straight through in a loop, the array passed twice: Σₖ k·(x + round(x)).
+        var dRounded = new double[Xs.Length];
+        ArrayRules.LoopOfRoundedDotsGradient(Xs, n, dRounded);
+        double weights = n * (n + 1) / 2.0;
+        for (int i = 0; i < Xs.Length; i++) Assert.Equal(weights * (Xs[i] + Math.Round(Xs[i])), dRounded[i], 12);
+        ArrayRules.LoopOfRoundedDotsJvp(Xs, n, tXs, out tangent);
+        Assert.Equal(Dot(dRounded, tXs), tangent, 12);
+    }
+
+    [Fact]
+    public void Warm_calls_inside_a_loop_allocate_nothing()
+    {
+        double[] tXs = [1.0, -0.5, 0.25, 2.0];
+        var dXs = new double[Xs.Length];
+        var calls = new (string Name, Action Call)[]
+        {
+            ("LoopOfSquaresGradient", () => ArrayRules.LoopOfSquaresGradient(Xs, 0.5, 50, dXs, out _)),
+            ("LoopOfSquaresJvp", () => ArrayRules.LoopOfSquaresJvp(Xs, 0.5, 50, tXs, 1.0, out _)),
+            ("LoopOfRoundedDotsGradient", () => ArrayRules.LoopOfRoundedDotsGradient(Xs, 50, dXs)),
+        };
+        foreach (var (name, call) in calls)
+        {
+            call(); // grows this thread's tape
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < 100; k++) call();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{name} allocated {allocated} bytes in 100 warm calls");
+        }
+    }
+
     private static double Dot(double[] a, double[] b) => Enumerable.Range(0, a.Length).Sum(i => a[i] * b[i]);
 }

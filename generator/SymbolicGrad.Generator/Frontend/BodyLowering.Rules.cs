@@ -84,11 +84,10 @@ internal sealed partial class BodyLowering
                 return _graph.Zero(kind);
             }
             bool arrayDerivative = differentiable[k] && ArrayTypes.IsArray(function.Parameters[k].Type);
-            if (arrayDerivative && (_tensors is not null || _graph.CurrentRegion != 0))
+            if (arrayDerivative && _tensors is not null)
             {
-                // The rule adds ∂F/∂array into a buffer on the stack: one per call, so not inside a loop.
                 return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
-                    $"its derivative with respect to the array '{function.Parameters[k].Name}' (a Span added into) is used outside loops only; call '{function.Name}' outside the loop, or mark that parameter of '{function.Name}' [NoDiff] if it is data");
+                    $"its derivative with respect to the array '{function.Parameters[k].Name}' (a Span added into) is used in scalar functions only; mark that parameter of '{function.Name}' [NoDiff] if it is data");
             }
             operands[k] = Evaluate(argument.Value, env);
             if (arrayDerivative && !Failed && _graph[operands[k]] is not { Op: Op.Input, Shape: not null })

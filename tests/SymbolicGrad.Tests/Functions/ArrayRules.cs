@@ -62,4 +62,22 @@ public static partial class ArrayRules
     /// <summary>Σ round(xs[i])·ws[i] + a·Σ xs[i]²·a: two rule calls on one array, one array data.</summary>
     [Differentiable(Jvp = true)]
     public static double TwoCalls(double[] xs, [NoDiff] double[] ws, double a) => RoundedDot(xs, ws) + a * SquaresTimes(xs, a);
+
+    /// <summary>Σₖ sin(Σ xs[i]²·a·k) for k = 1..n: the rule called inside a loop, its buffer declared once before it.</summary>
+    [Differentiable(Jvp = true)]
+    public static double LoopOfSquares(double[] xs, double a, int n)
+    {
+        double total = 0;
+        for (int k = 1; k <= n; k++) total += Math.Sin(SquaresTimes(xs, a * k));
+        return total;
+    }
+
+    /// <summary>Σₖ k·Σ round(xs[i])·xs[i] for k = 1..n: the straight-through rule inside a loop, the array passed twice.</summary>
+    [Differentiable(Jvp = true)]
+    public static double LoopOfRoundedDots(double[] xs, int n)
+    {
+        double total = 0;
+        for (int k = 1; k <= n; k++) total += k * RoundedDot(xs, xs);
+        return total;
+    }
 }
