@@ -43,6 +43,92 @@ public sealed class DerivedBaselineTests
         GeneratedGradientCheck.AssertMatches(assembly, "Rules.Loss", "Logistic", -1.0, 1.5, 0.75);
     }
 
+    private const string ArrayRuleSource = """
+        using System;
+        using SymbolicGrad;
+
+        namespace Rules;
+
+        public static partial class Squares
+        {
+            public static double SquaresTimes(double[] xs, double a)
+            {
+                double s = 0;
+                foreach (double x in xs) s += x * x;
+                return s * a;
+            }
+
+            [DerivativeOf(nameof(SquaresTimes))]
+            public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
+            {
+                double s = 0;
+                for (int i = 0; i < xs.Length; i++)
+                {
+                    s += xs[i] * xs[i];
+                    dXs[i] += 2 * xs[i] * a;
+                }
+                dA = s;
+                return s * a;
+            }
+
+            [Differentiable(Jvp = true)]
+            public static double Sine(double[] xs, [NoDiff] double[] data, double a) => Math.Sin(SquaresTimes(xs, a)) + SquaresTimes(data, a);
+
+            // For the test, which cannot pass spans by reflection: ∂/∂xs then ∂/∂a, and the tangent.
+            public static double[] GradientOf(double[] xs, double[] data, double a)
+            {
+                var d = new double[xs.Length + 1];
+                SineGradient(xs, data, a, d.AsSpan(0, xs.Length), out d[xs.Length]);
+                return d;
+            }
+
+            public static double TangentOf(double[] xs, double[] data, double a, double[] tXs, double tA)
+            {
+                SineJvp(xs, data, a, tXs, tA, out double tangent);
+                return tangent;
+            }
+        }
+        """;
+
+    [Fact]
+    public void RuleCallWithAnArrayDerivative()
+    {
+        // The rule adds ∂F/∂xs into a zeroed stack buffer, which the backward pass scales into dXs; data's buffer is not read.
+        using var assembly = Baseline.VerifyAndLoad(ArrayRuleSource, "Rules.Squares.Sine.g.cs");
+        double[] xs = [0.5, -1.25, 2.0], data = [1.5, 0.25];
+        var d = (double[])assembly.Type("Rules.Squares").GetMethod("GradientOf")!.Invoke(null, [xs, data, 0.75])!;
+        double s = 0.25 + 1.5625 + 4, dataSquares = 2.25 + 0.0625;
+        for (int i = 0; i < 3; i++) Assert.Equal(Math.Cos(s * 0.75) * 2 * xs[i] * 0.75, d[i], 1e-14);
+        Assert.Equal(Math.Cos(s * 0.75) * s + dataSquares, d[3], 1e-14);
+    }
+
+    [Fact]
+    public void RuleCallWithAnArrayDerivativeJvp()
+    {
+        // The tangent through the rule is its buffer dotted with tXs, plus ∂F/∂a·tA.
+        using var assembly = Baseline.VerifyAndLoad(ArrayRuleSource, "Rules.Squares.Sine.Derivatives.g.cs");
+        double[] xs = [0.5, -1.25, 2.0], data = [1.5, 0.25], tXs = [1.0, 0.5, -0.25];
+        double tangent = (double)assembly.Type("Rules.Squares").GetMethod("TangentOf")!.Invoke(null, [xs, data, 0.75, tXs, -2.0])!;
+        double s = 0.25 + 1.5625 + 4, dataSquares = 2.25 + 0.0625;
+        double dot = 2 * 0.75 * (0.5 * 1.0 + -1.25 * 0.5 + 2.0 * -0.25);
+        Assert.Equal(Math.Cos(s * 0.75) * (dot + s * -2.0) + dataSquares * -2.0, tangent, 1e-14);
+    }
+
+    [Fact]
+    public void RuleCallWithAnArrayDerivativeInALoop()
+    {
+        // Inside a loop the buffer is declared once before the loops and cleared before each call of the rule.
+        string source = ArrayRuleSource.Replace(
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) => Math.Sin(SquaresTimes(xs, a)) + SquaresTimes(data, a);",
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) { double t = 0; for (int k = 1; k <= 3; k++) t += Math.Sin(SquaresTimes(xs, a * k)); return t + SquaresTimes(data, a); }");
+        using var assembly = Baseline.VerifyAndLoad(source, "Rules.Squares.Sine.g.cs");
+        double[] xs = [0.5, -1.25, 2.0], data = [1.5, 0.25];
+        var d = (double[])assembly.Type("Rules.Squares").GetMethod("GradientOf")!.Invoke(null, [xs, data, 0.75])!;
+        double s = 0.25 + 1.5625 + 4, dataSquares = 2.25 + 0.0625;
+        for (int i = 0; i < 3; i++) Assert.Equal(Enumerable.Range(1, 3).Sum(k => Math.Cos(s * 0.75 * k) * 2 * xs[i] * 0.75 * k), d[i], 1e-13);
+        Assert.Equal(Enumerable.Range(1, 3).Sum(k => Math.Cos(s * 0.75 * k) * s * k) + dataSquares, d[3], 1e-13);
+    }
+
     [Fact]
     public void GaborJvp()
     {

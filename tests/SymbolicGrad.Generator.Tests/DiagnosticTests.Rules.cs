@@ -776,4 +776,64 @@ public sealed partial class DiagnosticTests
             }
             """, "'CubeRule' is declared in the generic type 'Diag.Rules<U>', whose type arguments this call does not give; declare the rule in 'Maths' or in a type that is not generic");
     }
+
+    [Fact]
+    public void SG0056_NotReportedForARuleWithAnArrayDerivativeCalledInsideALoop()
+    {
+        // Once SG0056 (its derivative with respect to an array was not used); now used, inside loops too, its buffer
+        // declared once before the loops (values checked in ArrayRuleTests).
+        var run = GeneratorHarness.Run(Header + """
+            public static partial class C
+            {
+                public static double SquaresTimes(double[] xs, double a) { double s = 0; foreach (double x in xs) s += x * x; return s * a; }
+
+                [DerivativeOf(nameof(SquaresTimes))]
+                public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
+                {
+                    double s = 0;
+                    for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
+                    dA = s;
+                    return s * a;
+                }
+
+                [Differentiable(Jvp = true)]
+                public static double F(double[] xs, double a)
+                {
+                    double total = 0;
+                    for (int k = 0; k < 3; k++) total += SquaresTimes(xs, a * k);
+                    return total;
+                }
+            }
+            """);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.OutputErrors);
+        string generated = string.Concat(run.GeneratedSources.Values);
+        Assert.Contains("public static double FGradient(", generated);
+        Assert.Contains("public static double FJvp(", generated);
+        Assert.Contains("Kernels.RuleAddScaled(", generated);
+        Assert.Contains("Kernels.RuleDot(", generated);
+    }
+
+    [Fact]
+    public void SG0054_HvpThroughARuleWithAnArrayDerivativeNamesTheCall()
+    {
+        AssertReported("SG0054", Header + """
+            public static partial class C
+            {
+                public static double SquaresTimes(double[] xs, double a) { double s = 0; foreach (double x in xs) s += x * x; return s * a; }
+
+                [DerivativeOf(nameof(SquaresTimes))]
+                public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
+                {
+                    double s = 0;
+                    for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
+                    dA = s;
+                    return s * a;
+                }
+
+                [Differentiable(Hessian = true)]
+                public static double F(double[] xs, double a) => [|SquaresTimes(xs, a)|] + a * a;
+            }
+            """, "it calls 'SquaresTimes', whose derivative is the rule 'SquaresTimesRule'");
+    }
 }

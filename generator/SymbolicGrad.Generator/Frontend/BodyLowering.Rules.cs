@@ -83,12 +83,18 @@ internal sealed partial class BodyLowering
                 Failed = true; // Reported by the C# compiler.
                 return _graph.Zero(kind);
             }
-            if (differentiable[k] && ArrayTypes.IsArray(function.Parameters[k].Type))
+            bool arrayDerivative = differentiable[k] && ArrayTypes.IsArray(function.Parameters[k].Type);
+            if (arrayDerivative && _tensors is not null)
             {
                 return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
-                    $"its derivative with respect to the array '{function.Parameters[k].Name}' (a Span added into) is not used in generated code yet; mark that parameter of '{function.Name}' [NoDiff] if it is data");
+                    $"its derivative with respect to the array '{function.Parameters[k].Name}' (a Span added into) is used in scalar functions only; mark that parameter of '{function.Name}' [NoDiff] if it is data");
             }
             operands[k] = Evaluate(argument.Value, env);
+            if (arrayDerivative && !Failed && _graph[operands[k]] is not { Op: Op.Input, Shape: not null })
+            {
+                return Fail(DiagnosticCatalogue.RuleCallUnsupported, invocation.Syntax, call, rule.Rule.Name,
+                    $"its argument for the array '{function.Parameters[k].Name}' is not an array parameter of the method; pass one");
+            }
         }
         if (Failed) return _graph.Zero(kind);
 

@@ -131,6 +131,13 @@ internal enum Op
     /// <summary>Out argument number <see cref="Node.Value"/> of rule call <c>Args[0]</c>: ∂F/∂ (its differentiable parameter of that rank).</summary>
     RuleOut,
     /// <summary>
+    /// <c>d[i] += Args[0]·Args[1][i]</c> for every i, into the gradient of array <see cref="Node.Name"/>: the adjoint of an
+    /// array operand of a <see cref="Call"/>, <c>Args[1]</c> the <see cref="RuleOut"/> buffer the rule added ∂F/∂array into.
+    /// </summary>
+    RuleScatter,
+    /// <summary>Σ Args[0][i]·Args[1][i]: the rule's buffer ∂F/∂array (a <see cref="RuleOut"/>) dotted with the array's tangent.</summary>
+    RuleDot,
+    /// <summary>
     /// <c>F(Args…)</c> for a function returning a Vec with a pullback rule (a custom layer), computed per sample by F's
     /// overload that writes into a buffer; <see cref="Node.Name"/> is a <see cref="CallTarget"/>, <see cref="Node.Dim"/> the result's length.
     /// </summary>

@@ -19,6 +19,15 @@ internal sealed partial class Schedule
             outs[k] ??= _names.Allocate("d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(wrt));
             Names[id] = outs[k]!;
         }
+        // An array's derivative is a buffer the rule adds into: it is passed even where nothing reads it.
+        for (int k = 0; k < outs.Length; k++)
+        {
+            int operand = target.OperandOf(k);
+            if (outs[k] is null && _dag[_dag[call][operand]].Shape is not null)
+            {
+                outs[k] = _names.Allocate("d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(target.ParameterName(operand)));
+            }
+        }
         return new RuleCallStatement(call, new Pipeline.EquatableArray<string>(System.Array.ConvertAll(outs, o => o ?? "")));
     }
 

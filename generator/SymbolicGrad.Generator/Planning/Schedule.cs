@@ -204,7 +204,7 @@ internal sealed partial class Schedule
                 case Op.ReverseLoop:
                     statements.Add(ScheduleReverseLoop(id));
                     continue;
-                case Op.Scatter:
+                case Op.Scatter or Op.RuleScatter:
                     statements.Add(new EffectStatement(id));
                     continue;
                 case Op.RuleCall:

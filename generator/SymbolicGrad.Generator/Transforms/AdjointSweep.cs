@@ -333,6 +333,7 @@ internal sealed class AdjointSweep
                 int arg = x[k];
                 // An array's adjoint is added in place by scatters, not carried.
                 if (x.Op == Op.ArrayRead && k == 0) continue;
+                if (x.Op is Op.Call or Op.RuleCall && _b[arg].Shape is not null) continue;
                 if (!_b.Encloses(body, _b[arg].Region) && IsActive(arg) && !found.Contains(arg)) found.Add(arg);
             }
         }

@@ -8,12 +8,36 @@ namespace SymbolicGrad.Generator.Backends.CSharp;
 /// <summary>Writes a rule call: <c>SoftplusRule(x, out double dSoftplusdX); // ∂Softplus/∂x by the rule SoftplusRule</c>.</summary>
 internal static class RuleCallWriter
 {
+    /// <summary>The longest array whose derivative buffer is on the stack; longer ones are allocated.</summary>
+    private const int StackLimit = 256;
+
+    /// <summary>
+    /// An array's derivative: a zeroed buffer of its length the rule adds into, on the stack when small. The array is a
+    /// parameter of the method, so its length is known before any loop.
+    /// </summary>
+    public static void WriteBuffers(IndentedTextWriter w, Dag dag, CodePrinter code, RuleCallStatement call, bool clear, bool declare = true)
+    {
+        var n = dag[call.Call];
+        var target = CallTarget.Decode(n.Name!);
+        for (int k = 0; k < call.Outs.Count; k++)
+        {
+            var array = dag[n[target.OperandOf(k)]];
+            if (array.Shape is null) continue;
+            string type = array.Kind.Keyword(), length = code.Print(n[target.OperandOf(k)]) + ".Length";
+            if (declare) w.WriteLine($"global::System.Span<{type}> {call.Outs[k]} = {length} <= {StackLimit} ? stackalloc {type}[{length}] : new {type}[{length}];");
+            if (clear) w.WriteLine($"{call.Outs[k]}.Clear();");
+        }
+    }
+
     public static void Write(IndentedTextWriter w, Dag dag, CodePrinter code, RuleCallStatement call)
     {
         var n = dag[call.Call];
         var target = CallTarget.Decode(n.Name!);
+        // Outside loops the buffers are declared here; inside, before the loops (WriteTapeLocals), and only cleared here.
+        WriteBuffers(w, dag, code, call, clear: true, declare: n.Region == 0);
         var arguments = Enumerable.Range(0, n.Arity).Select(k => code.Print(n[k]))
-            .Concat(call.Outs.Select((o, k) => o.Length == 0 ? "out _" : $"out {dag[n[target.OperandOf(k)]].Kind.Keyword()} {o}"));
+            .Concat(call.Outs.Select((o, k) => dag[n[target.OperandOf(k)]].Shape is not null ? o
+                : o.Length == 0 ? "out _" : $"out {dag[n[target.OperandOf(k)]].Kind.Keyword()} {o}"));
         string what = string.Join(", ", Enumerable.Range(0, target.Outs).Select(k => "∂" + target.FunctionName + "/∂" + target.ParameterName(target.OperandOf(k))));
         w.WriteLine($"{target.Rule}({string.Join(", ", arguments)}); // {what}, by the rule {target.RuleName}");
     }

@@ -122,6 +122,11 @@ internal sealed class ScalarFunctionWriter
     /// <summary>The per-thread tape and each loop's position in it.</summary>
     internal void WriteTapeLocals()
     {
+        // Rule buffers of calls inside loops are declared once here: a stackalloc per iteration would grow the stack.
+        foreach (var call in LoopRuleCalls(_plan.ForwardCode.Concat(_plan.BackwardCode), inLoop: false))
+        {
+            RuleCallWriter.WriteBuffers(_w, _dag, _code, call, clear: false);
+        }
         if (_plan.Tape is not { } t) return;
         _w.WriteLine($"var {t.Local} = {t.Cached} ??= new {t.Type}();");
         foreach (var loop in AllLoops(_plan.ForwardCode).Where(l => l.TapeIndex is not null))
@@ -149,6 +154,28 @@ internal sealed class ScalarFunctionWriter
         _w.WriteLine("[global::System.ThreadStatic]");
         _w.WriteLine($"private static {tape.Type}? {tape.Cached};");
         _w.WriteLineNoTabs(string.Empty);
+    }
+
+    /// <summary>The rule calls inside loops (forward or reverse), however deep.</summary>
+    private static IEnumerable<RuleCallStatement> LoopRuleCalls(IEnumerable<Statement> statements, bool inLoop)
+    {
+        foreach (var statement in statements)
+        {
+            IEnumerable<Statement>? inner = statement switch
+            {
+                LoopStatement loop => loop.Body,
+                ReverseLoopStatement reverse => reverse.Body,
+                _ => null,
+            };
+            if (inner is not null)
+            {
+                foreach (var call in LoopRuleCalls(inner, inLoop: true)) yield return call;
+            }
+            else if (inLoop && statement is RuleCallStatement call)
+            {
+                yield return call;
+            }
+        }
     }
 
     private static IEnumerable<LoopStatement> AllLoops(IEnumerable<Statement> statements)
@@ -206,8 +233,14 @@ internal sealed class ScalarFunctionWriter
     {
         var n = _dag[node];
         var array = _method.Parameters.First(p => p.Name == n.Name);
-        string target = $"{array.GradientName}[{_code.Print(n[1])}]";
         string of = EffectTarget?.Invoke(array) ?? $"∂{_plan.ResultName}/∂{array.Name.TrimStart('@')}";
+        if (n.Op == Op.RuleScatter)
+        {
+            string buffer = _code.Print(n[1]);
+            _w.WriteLine($"global::SymbolicGrad.CompilerServices.Kernels.RuleAddScaled({_code.Print(n[0])}, {buffer}, {array.GradientName}); // {of} += {_math.Print(n[0])}·{_math.Print(n[1])}");
+            return;
+        }
+        string target = $"{array.GradientName}[{_code.Print(n[1])}]";
         string add = $"{target} += {_code.Print(n[0])}; // {of}[{_math.Print(n[1])}] += {_math.Print(n[0])}";
         _w.WriteLine(_dag[n[2]].IsConstantValue(1) ? add : $"if ({_code.Print(n[2])}) {add}");
     }

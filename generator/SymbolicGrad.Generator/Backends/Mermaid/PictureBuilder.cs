@@ -119,7 +119,8 @@ internal sealed class PictureBuilder
             {
                 var n = _dag[effect.Node];
                 string array = Identifiers.Bare(n.Name ?? "array");
-                var box = Add("n" + effect.Node, $"∂{_result}/∂{array}[{_math.Print(n[1])}] += {_math.Print(n[0])}",
+                string add = n.Op == Ir.Op.RuleScatter ? $"∂{_result}/∂{array} += {_math.Print(effect.Node)}" : $"∂{_result}/∂{array}[{_math.Print(n[1])}] += {_math.Print(n[0])}";
+                var box = Add("n" + effect.Node, add,
                     forward ? BoxStyle.Forward : BoxStyle.Gradient, group, forward);
                 _owner[effect.Node] = box;
                 ReadsOf(box, effect.Node, self: false);

@@ -20,6 +20,13 @@ internal static partial class OpTable
         {
             var target = CallTarget.Decode(b[node].Name!);
             if (!target.IsDifferentiable(operand)) return null;
+            var array = b[b[node][operand]];
+            if (array.Shape is not null)
+            {
+                // An array operand: the rule added ∂F/∂array into a buffer; g times it goes into the array's gradient.
+                b.Effect(new Node(Op.RuleScatter, array.Kind, new EquatableArray<int>(new[] { b.Convert(g, array.Kind), RuleOutOf(b, node, operand) }), Name: array.Name));
+                return null;
+            }
             return b.Mul(b.Convert(g, b.KindOf(b[node][operand])), RuleOutOf(b, node, operand));
         },
         // Σ ∂F/∂xₖ · tₖ from the rule's outs: forward mode needs no rule of its own.
@@ -48,6 +55,22 @@ internal static partial class OpTable
         }),
     };
 
+    /// <summary>g·∂F/∂a added into every element of array a's gradient: written as a statement.</summary>
+    public static readonly OpDef RuleScatter = new(Op.RuleScatter, "rulescatter", OpTraits.Pinned | OpTraits.Effect)
+    {
+        Pushforward = (b, node, t) => throw new InvalidOperationException("a rule gives first derivatives only"),
+        Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Multiplicative) + "·" + c.Operand(n[1], Precedence.Multiplicative), Precedence.Multiplicative)),
+    };
+
+    /// <summary>∂F/∂a · tA, the directional derivative through an array operand of a rule.</summary>
+    public static readonly OpDef RuleDot = new(Op.RuleDot, "ruledot", OpTraits.Pinned)
+    {
+        Pushforward = (b, node, t) => throw new InvalidOperationException("a rule gives first derivatives only"),
+        Math = new Notation.Custom((c, n) => (c.Operand(n[0], Precedence.Multiplicative) + "·" + c.Operand(n[1], Precedence.Multiplicative), Precedence.Multiplicative)),
+        CSharp = new Notation.Custom((c, n) =>
+            ("global::SymbolicGrad.CompilerServices.Kernels.RuleDot(" + c.Operand(n[0], 0) + ", " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
+    };
+
     private static string Arguments(IExpressionContext c, Node n) => string.Join(", ", Enumerable.Range(0, n.Arity).Select(k => c.Operand(n[k], 0)));
 
     private static int? CallPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
@@ -58,6 +81,14 @@ internal static partial class OpTable
         for (int k = 0; k < tangents.Count; k++)
         {
             if (tangents[k] is not int t || !target.IsDifferentiable(k)) continue;
+            var operand = b[n[k]];
+            if (operand.Shape is not null)
+            {
+                // An array operand: Σ ∂F/∂a[i]·tA[i] from the rule's buffer.
+                int dot = b.Pinned(new Node(Op.RuleDot, operand.Kind, new EquatableArray<int>(new[] { RuleOutOf(b, node, k), t })));
+                sum = Plus(b, sum, b.Convert(dot, n.Kind));
+                continue;
+            }
             sum = Plus(b, sum, b.Convert(b.Mul(RuleOutOf(b, node, k), t), n.Kind));
         }
         return sum;
