@@ -69,14 +69,14 @@ public sealed class RefusedCallTests
         int[] labels = [0, 1, 2, 1];
         var before = Snapshot(net);
         var fresh = Assert.Throws<InvalidOperationException>(() => net.LossBackwardBatch(workspace, x, labels));
-        Assert.Equal("LossBackwardBatch: the workspace has had no forward pass; call LossForwardBatch with the same arguments first (nothing was computed).", fresh.Message);
+        Assert.Equal("LossBackwardBatch: the LossWorkspace has had no forward pass; call LossForwardBatch with the same arguments first (nothing was computed).", fresh.Message);
         Unchanged(net, before, "LossBackwardBatch on a fresh workspace");
 
         // A forward pass of another batch size leaves buffers the backward pass would misread.
         net.LossForwardBatch(workspace, x, labels);
         var three = Batch(3, 6);
         var other = Assert.Throws<InvalidOperationException>(() => net.LossBackwardBatch(workspace, three, labels.AsSpan(0, 3)));
-        Assert.Equal("LossBackwardBatch: the workspace's last forward pass was of 4 rows, not the 3 given; call LossForwardBatch with the same arguments first (nothing was computed).", other.Message);
+        Assert.Equal("LossBackwardBatch: the LossWorkspace's last forward pass was of 4 rows, not the 3 given; call LossForwardBatch with the same arguments first (nothing was computed).", other.Message);
         Unchanged(net, before, "LossBackwardBatch after a forward pass of 4 rows");
 
         // With its forward pass the backward pass adds exactly what the one-call gradient adds.

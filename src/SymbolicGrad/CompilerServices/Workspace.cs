@@ -54,9 +54,9 @@ public static class Workspace
         if (forwardRows == rows && forwardThread == Environment.CurrentManagedThreadId) return;
         Exit(ref inUse);
         throw new InvalidOperationException(forwardRows < 0
-            ? $"{method}BackwardBatch: the workspace has had no forward pass; call {method}ForwardBatch with the same arguments first (nothing was computed)."
+            ? $"{method}BackwardBatch: the {workspace} has had no forward pass; call {method}ForwardBatch with the same arguments first (nothing was computed)."
             : forwardRows != rows
-            ? $"{method}BackwardBatch: the workspace's last forward pass was of {forwardRows} rows, not the {rows} given; call {method}ForwardBatch with the same arguments first (nothing was computed)."
+            ? $"{method}BackwardBatch: the {workspace}'s last forward pass was of {forwardRows} rows, not the {rows} given; call {method}ForwardBatch with the same arguments first (nothing was computed)."
             : $"{method}BackwardBatch: the {workspace}'s last forward pass ran on another thread (managed thread {forwardThread}), so its values may be another call's; a workspace serves one thread at a time: run {method}ForwardBatch and {method}BackwardBatch on one thread, with a workspace of that thread's own (nothing was computed).");
     }
 
