@@ -60,6 +60,29 @@ public sealed class HarnessTests
     }
 
     [Fact]
+    public void FiniteDifferenceInSinglePrecisionSkipsAKinkCloserThanTheFineStep()
+    {
+        // ThreadCountPropertyTests' seed 02NlTqAShxN1 (M1.Loss, parameter 1918): one sample's ReLU pre-activation
+        // crosses zero 0.000516 to the right of x, so the slope jumps from 0.00308 to 0.0179 inside h/10 = 0.001 and
+        // another ReLU adds 0.0032 at 0.0112. Both central differences straddle the first kink (0.0101 and 0.0067, the
+        // analytic slope is 0.00308); their gap hides under float's rounding allowance at h/10 (a loss of 2.73).
+        const float x = 0.11840978f;
+        static double Loss(double t) => (float)(2.7298842 + 0.0030792 * (t - x) + 0.0036 * (t - x) * (t - x)
+            + 0.0147 * Math.Max(0, t - x - 0.000516) + 0.0032 * Math.Max(0, t - x - 0.0112));
+        var kink = FiniteDifference.Check(Loss, x, 0.0030792, FiniteDifferenceSettings.Single);
+        Assert.True(kink.Verdict == FiniteDifferenceVerdict.NotSmooth, kink.ToString());
+        // The same loss without the kinks keeps a wrong slope a mismatch and the right one a match.
+        static double Smooth(double t) => (float)(2.7298842 + 0.0030792 * (t - x) + 0.0036 * (t - x) * (t - x));
+        Assert.Equal(FiniteDifferenceVerdict.Match, FiniteDifference.Check(Smooth, x, 0.0030792, FiniteDifferenceSettings.Single).Verdict);
+        var wrong = FiniteDifference.Check(Smooth, x, 0.0101, FiniteDifferenceSettings.Single);
+        Assert.True(wrong.Verdict == FiniteDifferenceVerdict.Mismatch, wrong.ToString());
+        // A kink farther than 2h from x is outside every difference: a wrong slope there is still a mismatch.
+        static double Far(double t) => Smooth(t) + (float)(0.0147 * Math.Max(0, t - x - 0.025));
+        var far = FiniteDifference.Check(Far, x, 0.0101, FiniteDifferenceSettings.Single);
+        Assert.True(far.Verdict == FiniteDifferenceVerdict.Mismatch, far.ToString());
+    }
+
+    [Fact]
     public void GradientCheckCatchesAWrongHandWrittenGradient()
     {
         // Hand-written "generated" methods, compiled without the generator: the plumbing must see a wrong partial.
