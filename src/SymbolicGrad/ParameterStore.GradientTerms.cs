@@ -140,6 +140,21 @@ public sealed partial class ParameterStore
     /// <summary>Ends the calling thread's training step (see <see cref="BeginStep"/>).</summary>
     internal void EndStep() => Volatile.Write(ref _stepThread, 0);
 
+    /// <summary>
+    /// Throws when a training step is running (on any thread): a parameter allocated or a buffer reallocated now would
+    /// move the values and gradients under the step, whose kernels write through spans taken before. Called under
+    /// <see cref="GradientLock"/>, so no step can begin before the change is done.
+    /// </summary>
+    private void CheckNoStep(string where)
+    {
+        int owner = Volatile.Read(ref _stepThread);
+        if (owner != 0)
+        {
+            throw new InvalidOperationException(
+                $"{where}: the model's parameters are in a training step (managed thread {owner}); adding parameters or trimming the buffers now would move them under the step's update. Build the model before training, or change it between steps. Nothing was changed.");
+        }
+    }
+
     /// <summary>Throws when another thread is in a training step: a gradient term added now would corrupt its update.</summary>
     private void CheckNoOtherThreadsStep(string method)
     {

@@ -11,6 +11,7 @@ public sealed partial class ParameterStore
     /// <param name="epsilon">Added to the variance before its square root; positive (PyTorch's 1e-5).</param>
     /// <param name="name">Name of the layer in the layouts (its parts are <c>name.Gamma</c>, …); by default the model field holding it.</param>
     /// <returns>The layer; apply it with <see cref="Ops.BatchNorm(Vec, BatchNorm)"/>.</returns>
+    /// <exception cref="InvalidOperationException">A training step is running on the model.</exception>
     public BatchNorm BatchNorm(int features, float momentum = 0.1f, float epsilon = 1e-5f, string? name = null)
     {
         string where = $"Parameters.BatchNorm(features: {features})";
@@ -47,6 +48,7 @@ public sealed partial class ParameterStore
     /// </param>
     /// <param name="name">Name of the layer in the layouts (its parts are <c>name.Weights</c>, <c>name.Bias</c>); by default the model field holding it.</param>
     /// <returns>The layer; apply it with <see cref="Ops.Conv2d"/>.</returns>
+    /// <exception cref="InvalidOperationException">A training step is running on the model.</exception>
     public Conv2d Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, Initializer? init = null, string? name = null)
     {
         string where = $"Parameters.Conv2d(inChannels: {inChannels}, outChannels: {outChannels}, kernel: {kernel}, stride: {stride}, padding: {padding})";

@@ -98,15 +98,21 @@ public sealed partial class ParameterStore
     /// <param name="init">The initializer, e.g. <see cref="Init.He"/>.</param>
     /// <param name="name">Name in <see cref="Layout"/>; by default the name of the model field holding the view.</param>
     /// <returns>A view into <see cref="Values"/>.</returns>
+    /// <exception cref="InvalidOperationException">A training step is running on the model.</exception>
     public Mat Matrix(int rows, int cols, Initializer init, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         string where = $"Parameters.Matrix(rows: {rows}, cols: {cols})";
         Guard.NotNegative(rows, nameof(rows), where);
         Guard.NotNegative(cols, nameof(cols), where);
-        int offset = Allocate((long)rows * cols, where);
-        _layout.Add(new ParameterInfo(name, offset, rows, cols, isMatrix: true) { Index = _layout.Count });
-        var view = new Mat(_values, offset, rows, cols);
+        Mat view;
+        lock (GradientLock)
+        {
+            int offset = Allocate((long)rows * cols, where);
+            _layout.Add(new ParameterInfo(name, offset, rows, cols, isMatrix: true) { Index = _layout.Count });
+            view = new Mat(_values, offset, rows, cols);
+        }
+
         init.Fill(view.Span, fanIn: cols, fanOut: rows);
         return view;
     }
@@ -116,13 +122,19 @@ public sealed partial class ParameterStore
     /// <param name="init">The initializer; <see cref="Init.Zeros"/> when null.</param>
     /// <param name="name">Name in <see cref="Layout"/>; by default the name of the model field holding the view.</param>
     /// <returns>A view into <see cref="Values"/>.</returns>
+    /// <exception cref="InvalidOperationException">A training step is running on the model.</exception>
     public Vec Vector(int length, Initializer? init = null, string? name = null)
     {
         string where = $"Parameters.Vector(length: {length})";
         Guard.NotNegative(length, nameof(length), where);
-        int offset = Allocate(length, where);
-        _layout.Add(new ParameterInfo(name, offset, 1, length, isMatrix: false) { Index = _layout.Count });
-        var view = new Vec(_values, offset, length);
+        Vec view;
+        lock (GradientLock)
+        {
+            int offset = Allocate(length, where);
+            _layout.Add(new ParameterInfo(name, offset, 1, length, isMatrix: false) { Index = _layout.Count });
+            view = new Vec(_values, offset, length);
+        }
+
         (init ?? Init.Zeros).Fill(view.Span, fanIn: length, fanOut: 1);
         return view;
     }
@@ -160,7 +172,17 @@ public sealed partial class ParameterStore
     public bool Contains(Mat view) => ReferenceEquals(view.StorageObject, _values);
 
     /// <summary>Shrinks the buffers to exactly <see cref="Count"/> (and <see cref="StateCount"/>) elements; views stay valid.</summary>
+    /// <exception cref="InvalidOperationException">A training step is running.</exception>
     public void TrimExcess()
+    {
+        lock (GradientLock)
+        {
+            CheckNoStep("Parameters.TrimExcess()");
+            Trim();
+        }
+    }
+
+    private void Trim()
     {
         if (_values.Array.Length != Count)
         {
@@ -179,6 +201,15 @@ public sealed partial class ParameterStore
 
     /// <summary>Allocates a state vector of <paramref name="length"/> elements set to <paramref name="fill"/>, part of a layer.</summary>
     internal Vec StateVector(int length, float fill, LayerName layer, string part, string where)
+    {
+        lock (GradientLock)
+        {
+            CheckNoStep(where);
+            return AllocateState(length, fill, layer, part, where);
+        }
+    }
+
+    private Vec AllocateState(int length, float fill, LayerName layer, string part, string where)
     {
         long end = StateCount + (long)length;
         if (end > Array.MaxLength)
@@ -202,21 +233,29 @@ public sealed partial class ParameterStore
     /// <summary>Allocates a parameter vector that is part of a layer (named after it).</summary>
     internal Vec LayerVector(int length, LayerName layer, string part, string where)
     {
-        int offset = Allocate(length, where);
-        _layout.Add(new ParameterInfo(null, offset, 1, length, isMatrix: false, layer, part) { Index = _layout.Count });
-        return new Vec(_values, offset, length);
+        lock (GradientLock)
+        {
+            int offset = Allocate(length, where);
+            _layout.Add(new ParameterInfo(null, offset, 1, length, isMatrix: false, layer, part) { Index = _layout.Count });
+            return new Vec(_values, offset, length);
+        }
     }
 
     /// <summary>Allocates a parameter matrix that is part of a layer (named after it).</summary>
     internal Mat LayerMatrix(int rows, int cols, LayerName layer, string part, string where)
     {
-        int offset = Allocate((long)rows * cols, where);
-        _layout.Add(new ParameterInfo(null, offset, rows, cols, isMatrix: true, layer, part) { Index = _layout.Count });
-        return new Mat(_values, offset, rows, cols);
+        lock (GradientLock)
+        {
+            int offset = Allocate((long)rows * cols, where);
+            _layout.Add(new ParameterInfo(null, offset, rows, cols, isMatrix: true, layer, part) { Index = _layout.Count });
+            return new Mat(_values, offset, rows, cols);
+        }
     }
 
+    // Called under GradientLock, with the layout entry added before it is released.
     private int Allocate(long length, string where)
     {
+        CheckNoStep(where);
         long end = Count + length;
         if (end > Array.MaxLength)
         {

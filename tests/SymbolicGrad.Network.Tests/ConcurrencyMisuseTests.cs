@@ -214,6 +214,124 @@ public sealed class ConcurrencyMisuseTests
         }
     }
 
+    [Fact]
+    public void Parameters_added_on_another_thread_during_a_step_are_refused_not_moved_under_the_update()
+    {
+        // The optimizer below updates half the parameters, lets another thread add a parameter (and trim the buffers,
+        // which moves them), then updates the other half through the span it was given: the moment a built-in kernel
+        // can meet when an allocation races a step. The buffers moved in between would lose the second half.
+        var model = new DigitNet(Inputs, Hidden, Classes, seed: 7);
+        var (x, labels) = Data(7);
+        int count = model.Parameters.Count;
+        var refused = new ConcurrentQueue<Exception>();
+        var optimizer = new HalfwayOptimizer(0.05f, () => Task.Run(() =>
+        {
+            try
+            {
+                model.Parameters.Vector(1);
+                model.Parameters.TrimExcess();
+            }
+            catch (Exception e)
+            {
+                refused.Enqueue(e);
+            }
+        }).Wait());
+        var trainer = new Trainer(model, optimizer, new TrainerOptions { Progress = TrainingProgress.Silent });
+        for (int step = 0; step < 3; step++) trainer.Step(Rows(x, 16 * step, 16), new BatchTargets(labels, 16 * step, 16));
+
+        var replay = new DigitNet(Inputs, Hidden, Classes, seed: 7);
+        var alone = new Trainer(replay, new HalfwayOptimizer(0.05f, () => { }), new TrainerOptions { Progress = TrainingProgress.Silent });
+        for (int step = 0; step < 3; step++) alone.Step(Rows(x, 16 * step, 16), new BatchTargets(labels, 16 * step, 16));
+        Checking.Expect.Identical(model.Parameters.Values[..count].ToArray(), replay.Parameters.Values.ToArray(), "the parameters after steps beside another thread's Parameters.Vector and TrimExcess");
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, e => Assert.Contains("Parameters.Vector(length: 1): the model's parameters are in a training step", Assert.IsType<InvalidOperationException>(e).Message));
+        Assert.Equal(count, model.Parameters.Count);
+    }
+
+    [Fact]
+    public void One_optimizer_given_to_the_Trainers_of_two_models_is_refused_at_the_second_models_step()
+    {
+        // Two models of one shape: one Momentum would apply the first model's velocity to the second's parameters.
+        var first = new DigitNet(Inputs, Hidden, Classes, seed: 8);
+        var second = new DigitNet(Inputs, Hidden, Classes, seed: 9);
+        var (x, labels) = Data(8);
+        var shared = new Momentum(0.05f, 0.9f);
+        var options = new TrainerOptions { Progress = TrainingProgress.Silent };
+        var (firstTrainer, secondTrainer) = (new Trainer(first, shared, options), new Trainer(second, shared, options));
+        var secondBefore = second.Parameters.Values.ToArray();
+        var refused = new List<InvalidOperationException>();
+        for (int step = 0; step < 4; step++)
+        {
+            firstTrainer.Step(Rows(x, 16 * step, 16), new BatchTargets(labels, 16 * step, 16));
+            try
+            {
+                secondTrainer.Step(Rows(x, 16 * step + 8, 16), new BatchTargets(labels, 16 * step + 8, 16));
+            }
+            catch (InvalidOperationException e)
+            {
+                refused.Add(e);
+            }
+        }
+
+        // The first model trains as with an optimizer of its own; the second is refused, unchanged, by name.
+        var alone = new DigitNet(Inputs, Hidden, Classes, seed: 8);
+        var aloneTrainer = new Trainer(alone, new Momentum(0.05f, 0.9f), options);
+        for (int step = 0; step < 4; step++) aloneTrainer.Step(Rows(x, 16 * step, 16), new BatchTargets(labels, 16 * step, 16));
+        Checking.Expect.Identical(first.Parameters.Values.ToArray(), alone.Parameters.Values.ToArray(), "the first model's parameters, its optimizer shared with a second model's Trainer");
+        Assert.Equal(4, refused.Count);
+        Assert.All(refused, e => Assert.Contains("Momentum(lr 0.05, β 0.9) already holds the state of another model's parameters (DigitNet)", e.Message));
+        Checking.Expect.Identical(second.Parameters.Values.ToArray(), secondBefore, "the second model's parameters after its refused steps");
+
+        // Reset gives the optimizer to the next model that steps with it.
+        shared.Reset();
+        secondTrainer.Step(Rows(x, 0, 16), new BatchTargets(labels, 0, 16));
+        Assert.Throws<InvalidOperationException>(() => firstTrainer.Step(Rows(x, 0, 16), new BatchTargets(labels, 0, 16)));
+    }
+
+    [Fact]
+    public void Two_Trainers_of_one_model_sharing_its_optimizer_take_one_sequence_of_steps()
+    {
+        // One model's parameters, one optimizer state: the steps of both Trainers are one run, as one Trainer's are.
+        var model = new DigitNet(Inputs, Hidden, Classes, seed: 10);
+        var (x, labels) = Data(10);
+        var shared = new Momentum(0.05f, 0.9f);
+        var fused = new Trainer(model, shared, new TrainerOptions { Progress = TrainingProgress.Silent });
+        var plain = new Trainer(model, shared, new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = false });
+        var replay = new DigitNet(Inputs, Hidden, Classes, seed: 10);
+        var one = new Trainer(replay, new Momentum(0.05f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent, FusedUpdate = false });
+        for (int step = 0; step < 6; step++)
+        {
+            var trainer = step % 2 == 0 ? fused : plain;
+            float loss = trainer.Step(Rows(x, 8 * step, 16), new BatchTargets(labels, 8 * step, 16));
+            float expected = one.Step(Rows(x, 8 * step, 16), new BatchTargets(labels, 8 * step, 16));
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(loss));
+        }
+        Assert.True(fused.UsesFusedUpdate && !plain.UsesFusedUpdate);
+        var values = model.Parameters.Values.ToArray();
+        var expectedValues = replay.Parameters.Values.ToArray();
+        for (int i = 0; i < values.Length; i++)
+            Assert.True(Math.Abs(values[i] - expectedValues[i]) <= 1e-6f * (1 + Math.Abs(expectedValues[i])), $"parameter {i}: {values[i]:R} after alternating Trainers, {expectedValues[i]:R} with one");
+    }
+
+    /// <summary>Plain SGD that calls <c>midway</c> after updating the first half of the parameters.</summary>
+    private sealed class HalfwayOptimizer(float learningRate, Action midway) : IOptimizer
+    {
+        public long StepCount { get; private set; }
+
+        public float CurrentLearningRate => learningRate;
+
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+        {
+            int half = parameters.Length / 2;
+            for (int i = 0; i < half; i++) parameters[i] -= learningRate * gradients[i];
+            midway();
+            for (int i = half; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
+            StepCount++;
+        }
+
+        public void Reset() => StepCount = 0;
+    }
+
     /// <summary>
     /// The steps that ran must form some sequential run: each thread's in its own order, interleaved somehow. Replays
     /// them on a fresh copy, at each point taking the next step of whichever thread reported the loss the replay's

@@ -17,6 +17,10 @@ public abstract class Optimizer : IOptimizer
 {
     float[]? _effectiveGradients;
     int _parameterCount = -1;
+    // The parameters whose state this is, and their model: set by the first Trainer step, cleared by Reset and by a
+    // checkpoint restore. Another model's Trainer stepping with it would mix two models' state silently.
+    ParameterStore? _store;
+    object? _storeModel;
     readonly float _weightDecay;
     readonly float _l1;
     readonly float _maxGradientNorm = float.PositiveInfinity;
@@ -182,12 +186,38 @@ public abstract class Optimizer : IOptimizer
         return new FusedUpdate(FusableKind!.Value, CurrentLearningRate, FusableBeta, FusableVelocity);
     }
 
+    /// <summary>
+    /// Makes <paramref name="store"/> the parameters this optimizer's state belongs to, at a <see cref="Trainer"/>
+    /// step of <paramref name="model"/>; refuses the step when the state is another store's.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The optimizer already holds the state of another model's parameters.</exception>
+    internal void Claim(ParameterStore store, object model)
+    {
+        var owner = Volatile.Read(ref _store);
+        if (owner is null)
+        {
+            owner = Interlocked.CompareExchange(ref _store, store, null) ?? store;
+            if (ReferenceEquals(owner, store))
+            {
+                _storeModel = model;
+            }
+        }
+
+        if (!ReferenceEquals(owner, store))
+        {
+            string other = _storeModel?.GetType().Name ?? "another model";
+            throw new InvalidOperationException(
+                $"Trainer.Step: the optimizer {this} already holds the state of another model's parameters ({other}); stepping {model.GetType().Name} with it would mix the two models' state (velocities, moments, step count) silently. Give each model's Trainer an optimizer of its own, or call Reset() on this one to start it afresh for {model.GetType().Name}. Nothing was changed.");
+        }
+    }
+
     /// <summary>Counts the step started by <see cref="BeginFusedStep"/> once it has been applied.</summary>
     internal void EndFusedStep() => StepCount++;
 
     /// <inheritdoc />
     public void Reset()
     {
+        Volatile.Write(ref _store, null);
         StepCount = 0;
         _parameterCount = -1;
         _effectiveGradients = null;
@@ -211,6 +241,8 @@ public abstract class Optimizer : IOptimizer
     /// </summary>
     internal void PrepareForRestore(int parameterCount, long stepCount)
     {
+        Volatile.Write(ref _store, null); // the restored state is the state of whichever model steps next
+
         if (_parameterCount != parameterCount)
         {
             Reset();

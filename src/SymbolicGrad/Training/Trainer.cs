@@ -205,6 +205,8 @@ public sealed partial class Trainer
 
     private float TakeStepAlone(ParameterStore store, Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
     {
+        // An optimizer's state is one model's: the Trainers of two models sharing it would mix their updates.
+        (Optimizer as Optimizer)?.Claim(store, Model);
         if (UsesFusedUpdate)
         {
             var optimizer = (Optimizer)Optimizer;
