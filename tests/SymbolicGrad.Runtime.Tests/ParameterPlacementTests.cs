@@ -169,6 +169,18 @@ public class ParameterPlacementTests
         }
     }
 
+    [Fact]
+    public void AGrownFloatWorkspaceStartsOnALineAndAKeptOneIsReturnedAsIs()
+    {
+        float[] small = Workspace.Grow(Array.Empty<float>(), 10);
+        AssertStartsOnALine(small, "a grown workspace");
+        Assert.Same(small, Workspace.Grow(small, 7));
+        float[] larger = Workspace.Grow(small, 1000);
+        Assert.Equal(1000, larger.Length);
+        AssertStartsOnALine(larger, "a workspace grown again");
+        Assert.Equal(5, Workspace.Grow(Array.Empty<int>(), 5).Length);
+    }
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(100, 0)]

@@ -59,13 +59,14 @@ internal static class AlignedBuffer
     /// </summary>
     /// <remarks>
     /// .NET cannot be asked for an aligned array, but the pinned heap places an allocation at the start of the free
-    /// block it picks (or at the end of the heap), so the object before it sets where it starts. First, where the heap
-    /// grows at its end (a young process): an empty probe says where the next object goes and a small filler shifts
-    /// the array onto the line. Where a collection has left free blocks, small and large requests come from different
-    /// blocks; then fillers of the array's own size chain through the block the array would take, each placed so that
-    /// the object after it starts on the line. Every placement is checked (another thread may allocate pinned memory in
-    /// between) and tried again; after the attempts the array is returned where it landed: correct, only not on the line.
-    /// An array too big for a shared heap region (tens of MB) gets a region of its own, at a fixed place.
+    /// block it picks (or at the end of the heap), so the object before it sets where it starts. Where the heap grows
+    /// at its end (a young process), an empty probe says where the next object goes and a small filler shifts the array
+    /// onto the line; a freed block that held such an array starts on the line too. Where a collection has left free
+    /// blocks, small and large requests come from different blocks; then fillers of the array's own size chain through
+    /// the block the array would take, each placed so that the object after it starts on the line. Every placement is
+    /// checked (another thread may allocate pinned memory in between) and tried again; after the attempts the array is
+    /// returned where it landed: correct, only not on the line. An array too big for a shared heap region (tens of MB)
+    /// gets a region of its own, at a fixed place.
     /// </remarks>
     internal static float[] AllocateArray(int length) => AllocateArray(length, ArrayLineOffset);
 
@@ -84,15 +85,21 @@ internal static class AlignedBuffer
             return GC.AllocateArray<float>(length, pinned: true);
         }
 
+        // Attempts 0 and 2 place the array with a probe and a filler; attempt 1 takes it as the heap gives it, which
+        // is on the line when a freed block starts where an array of this kind started.
         float[] array = [];
-        for (int attempt = 0; attempt < 2; attempt++)
+        var kept = new List<float[]>();
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            var probe = GC.AllocateUninitializedArray<float>(0, pinned: true);
-            int shift = (target - EmptyArrayBytes - LineOffsetOf(probe)) & (Alignment - 1);
-            if (shift != 0)
+            if (attempt != 1)
             {
-                int fillerBytes = shift >= EmptyArrayBytes ? shift : shift + Alignment;
-                _ = GC.AllocateUninitializedArray<float>((fillerBytes - EmptyArrayBytes) / sizeof(float), pinned: true);
+                var probe = GC.AllocateUninitializedArray<float>(0, pinned: true);
+                int shift = (target - EmptyArrayBytes - LineOffsetOf(probe)) & (Alignment - 1);
+                if (shift != 0)
+                {
+                    int fillerBytes = shift >= EmptyArrayBytes ? shift : shift + Alignment;
+                    _ = GC.AllocateUninitializedArray<float>((fillerBytes - EmptyArrayBytes) / sizeof(float), pinned: true);
+                }
             }
 
             array = GC.AllocateArray<float>(length, pinned: true);
@@ -100,14 +107,15 @@ internal static class AlignedBuffer
             {
                 return array;
             }
+
+            kept.Add(array);
         }
 
         // The chain: each filler (as long as the array, rounded up to even) is kept alive until the array is placed, so
         // the next request cannot take its block again; a filler that did not land right after the previous object
         // starts the chain over from itself.
-        var kept = new List<float[]> { array };
         float[] previous = array;
-        int chained = length <= 1 << 20 ? 10 : 2;
+        int chained = length <= 1 << 20 ? 11 : 2;
         int even = length + (length & 1);
         for (int attempt = 0; attempt < chained; attempt++)
         {
