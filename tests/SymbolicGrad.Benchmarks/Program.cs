@@ -18,7 +18,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // DOTNET_TieredCompilation=0 valgrind --tool=cachegrind --cache-sim=no dotnet bin/Release/net10.0/SymbolicGrad.Benchmarks.dll --count gen|hand 1|16|64|256|deep WARM STEPS : instructions of one step variant (two STEPS, difference;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
 // dotnet run -c Release -- --phases [--threads N] [batch… deep] : the generated forward and backward passes against the hand-written ones, interleaved, no trainer
-// dotnet run -c Release -- --gen-vs-hand [--threads N] [--rows-off] [batch… deep] : generated vs hand-written in consecutive-step blocks, with A/A copies (or, --rows-off, copies with the element-wise passes on the calling thread) and array placement
+// dotnet run -c Release -- --gen-vs-hand [--threads N] [--rows-off] [--misplace BYTES] [batch… deep] : generated vs hand-written in consecutive-step blocks, with A/A copies (or, --rows-off, copies with the element-wise passes on the calling thread; --misplace, copies whose parameter, gradient and optimizer arrays start BYTES past a cache line) and array placement
 // dotnet run -c Release -- --breakdown [batch…] : the 784-128-10 step part by part (products, element-wise passes, softmax, fused update, the rest), thread CPU time
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
@@ -63,7 +63,14 @@ if (args.Length > 0 && args[0] == "--gen-vs-hand")
     int threads = TakeThreads(rest);
 
     bool rowsOff = rest.Remove("--rows-off");
-    GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads, rowsOff);
+    int misplace = 0;
+    if (rest.IndexOf("--misplace") is int at and >= 0)
+    {
+        misplace = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+        rest.RemoveRange(at, 2);
+    }
+
+    GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads, rowsOff, misplace);
     return;
 }
 

@@ -4,7 +4,10 @@ namespace SymbolicGrad.CompilerServices;
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Workspace
 {
-    /// <summary>Returns <paramref name="buffer"/> when it holds at least <paramref name="length"/> elements, else a new array of that length.</summary>
+    /// <summary>
+    /// Returns <paramref name="buffer"/> when it holds at least <paramref name="length"/> elements, else a new array of
+    /// that length (a float array starts on a 64-byte line, like the parameters the passes read with it).
+    /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="buffer">The current buffer.</param>
     /// <param name="length">The number of elements needed.</param>
@@ -12,7 +15,12 @@ public static class Workspace
     public static T[] Grow<T>(T[] buffer, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return buffer.Length >= length ? buffer : new T[length];
+        if (buffer.Length >= length)
+        {
+            return buffer;
+        }
+
+        return typeof(T) == typeof(float) ? (T[])(object)AlignedBuffer.AllocateArray(length) : new T[length];
     }
 
     /// <summary>

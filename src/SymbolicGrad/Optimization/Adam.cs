@@ -60,8 +60,8 @@ public class Adam : Optimizer
     /// <inheritdoc />
     protected sealed override void Initialize(int parameterCount)
     {
-        _m = new float[parameterCount];
-        _v = new float[parameterCount];
+        _m = AlignedBuffer.AllocateArray(parameterCount);
+        _v = AlignedBuffer.AllocateArray(parameterCount);
     }
 
     /// <inheritdoc />

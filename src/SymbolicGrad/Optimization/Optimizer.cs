@@ -110,7 +110,7 @@ public abstract class Optimizer : IOptimizer
             Initialize(parameters.Length);
             if (NeedsPreprocessing)
             {
-                _effectiveGradients = new float[parameters.Length];
+                _effectiveGradients = AlignedBuffer.AllocateArray(parameters.Length);
             }
             _parameterCount = parameters.Length;
         }
@@ -235,6 +235,9 @@ public abstract class Optimizer : IOptimizer
     /// <summary>The state buffers, for <see cref="Checkpoint"/>.</summary>
     internal IReadOnlyList<float[]> CheckpointState => StateBuffers;
 
+    /// <summary>The clipped and penalized gradient of the last step (null without clipping or penalties), for placement tests.</summary>
+    internal float[]? EffectiveGradients => _effectiveGradients;
+
     /// <summary>
     /// Makes the optimizer ready to receive saved state for <paramref name="parameterCount"/> parameters (allocating
     /// its state as a first step would) and sets the step count; used by <see cref="Checkpoint"/>.
@@ -249,7 +252,7 @@ public abstract class Optimizer : IOptimizer
             Initialize(parameterCount);
             if (NeedsPreprocessing)
             {
-                _effectiveGradients = new float[parameterCount];
+                _effectiveGradients = AlignedBuffer.AllocateArray(parameterCount);
             }
             _parameterCount = parameterCount;
         }

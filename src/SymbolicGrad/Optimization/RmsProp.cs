@@ -32,7 +32,7 @@ public sealed class RmsProp : Optimizer
     public ReadOnlySpan<float> MeanSquare => _meanSquare;
 
     /// <inheritdoc />
-    protected override void Initialize(int parameterCount) => _meanSquare = new float[parameterCount];
+    protected override void Initialize(int parameterCount) => _meanSquare = AlignedBuffer.AllocateArray(parameterCount);
 
     /// <inheritdoc />
     protected override void ResetState() => _meanSquare = [];

@@ -31,7 +31,7 @@ public abstract class VelocityOptimizer : Optimizer
     private protected override float[] FusableVelocity => _velocity;
 
     /// <inheritdoc />
-    protected override void Initialize(int parameterCount) => _velocity = new float[parameterCount];
+    protected override void Initialize(int parameterCount) => _velocity = AlignedBuffer.AllocateArray(parameterCount);
 
     /// <inheritdoc />
     protected override void ResetState() => _velocity = [];

@@ -10,6 +10,8 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// thread CPU time (robust to load); more threads on the wall clock. Prints where the arrays start, modulo a cache line.
 /// With <c>--rows-off</c> the copies run with the element-wise passes on the calling thread
 /// (<see cref="KernelSwitches.ParallelRows"/> off): the row loops against what they replaced, side by side in one run.
+/// With <c>--misplace B</c> the copies' parameters, gradients and optimizer state start B bytes past a cache line
+/// (<see cref="AlignedBuffer.ArrayLineOffset"/>) instead of on one: what the placement itself is worth.
 /// </summary>
 internal static class GenerationVersusHand
 {
@@ -17,7 +19,7 @@ internal static class GenerationVersusHand
     private const int Blocks = 10;
     private const double BlockSeconds = 0.005;
 
-    public static void Run(string[] sizes, int threads, bool rowsOff = false)
+    public static void Run(string[] sizes, int threads, bool rowsOff = false, int misplace = 0)
     {
         bool wall = threads > 1;
         Console.WriteLine($"Generated vs hand-written, {threads} thread(s), {(wall ? "wall clock" : "thread CPU time")}, {Rounds} rounds of 0.1 s warm-up + {Blocks} blocks of ~{BlockSeconds * 1e3:F0} ms per step; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
@@ -29,7 +31,16 @@ internal static class GenerationVersusHand
             var first = create();
             first.Setup();
             var twin = create();
-            twin.Setup();
+            AlignedBuffer.ArrayLineOffset = misplace;
+            try
+            {
+                twin.Setup();
+            }
+            finally
+            {
+                AlignedBuffer.ArrayLineOffset = 0;
+            }
+
             Parallelism.MaxThreads = threads;
             var steps = new (string Name, Action Step)[]
             {
@@ -60,7 +71,7 @@ internal static class GenerationVersusHand
             double Ratio(int a, int b) => Median(medians[a].Zip(medians[b], (x, y) => x / y).ToArray());
             Console.WriteLine(rowsOff
                 ? $"speed generated ÷ hand-written: {Ratio(1, 0):F3} (rows inline {Ratio(3, 2):F3}); row loops on the pool ÷ inline: generated {Ratio(2, 0):F3}, hand-written {Ratio(3, 1):F3}"
-                : $"speed generated ÷ hand-written: {Ratio(1, 0):F3} (copies {Ratio(3, 2):F3}); A/A generated ÷ its copy {Ratio(2, 0):F3}, hand-written ÷ its copy {Ratio(3, 1):F3}");
+                : $"speed generated ÷ hand-written: {Ratio(1, 0):F3} (copies {Ratio(3, 2):F3}); {(misplace == 0 ? "A/A" : $"on the line ÷ {misplace} bytes past it:")} generated ÷ its copy {Ratio(2, 0):F3}, hand-written ÷ its copy {Ratio(3, 1):F3}");
         }
     }
 

@@ -1,4 +1,5 @@
 using SymbolicGrad.CompilerServices;
+
 namespace SymbolicGrad.Benchmarks.Training;
 
 /// <summary>
@@ -25,8 +26,9 @@ internal sealed class HandWrittenMlp
         _parameters = parameters;
         _weights = layers.Select(l => l.Weight).ToArray();
         _biases = layers.Select(l => l.Bias).ToArray();
-        _activations = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
-        _deltas = _weights.Select(w => new float[maxBatch * w.Rows]).ToArray();
+        // On a cache line, like the generated step's workspace (Workspace.Grow), so the two steps differ only in code.
+        _activations = _weights.Select(w => AlignedBuffer.AllocateArray(maxBatch * w.Rows)).ToArray();
+        _deltas = _weights.Select(w => AlignedBuffer.AllocateArray(maxBatch * w.Rows)).ToArray();
         _maxBatch = maxBatch;
     }
 
