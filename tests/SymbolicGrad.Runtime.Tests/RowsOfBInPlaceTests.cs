@@ -25,9 +25,10 @@ public class RowsOfBInPlaceTests
         int m = 12 + rowsLeft, n = 48, k = 600;
         var a = Reference.Random(m * k, seed: rowsLeft);
         var (b, bAt) = OnCacheLine(Reference.Random(k * n, seed: rowsLeft + 10));
-        Assert.True(PackedGemm.ReadsBInPlace(ref b[bAt], n, 1, n), "the test's B is read in place");
-        Assert.False(PackedGemm.ReadsBInPlace(ref b[bAt + 1], n, 1, n), "a B off the cache line is packed");
-        Assert.False(PackedGemm.ReadsBInPlace(ref b[bAt], 2 * n, 1, n), "a B whose rows are an even number of lines apart is packed");
+        Assert.True(PackedGemm.ReadsBInPlace(ref b[bAt], n, 1, m, n), "the test's B is read in place");
+        Assert.False(PackedGemm.ReadsBInPlace(ref b[bAt + 1], n, 1, m, n), "a B off the cache line is packed");
+        Assert.False(PackedGemm.ReadsBInPlace(ref b[bAt], 2 * n, 1, m, n), "a B whose rows are an even number of lines apart is packed");
+        Assert.False(PackedGemm.ReadsBInPlace(ref b[bAt], n, 1, 512, n), "a B that 512 rows of A walk is packed");
         var c0 = Reference.Random(m * n, seed: rowsLeft + 20);
         foreach (bool overwrite in new[] { false, true })
         {
@@ -75,7 +76,7 @@ public class RowsOfBInPlaceTests
         const int cols = 784, batch = 256;
         var u = Reference.Random(batch * rows, 30);
         var (v, vAt) = OnCacheLine(Reference.Random(batch * cols, 31));
-        Assert.True(PackedGemm.ReadsBInPlace(ref v[vAt], cols, 1, cols), "the test's X is read in place");
+        Assert.True(PackedGemm.ReadsBInPlace(ref v[vAt], cols, 1, rows, cols), "the test's X is read in place");
         var initial = new float[2 * rows * cols];
         Reference.Random(rows * cols, 32).CopyTo(initial, 0);
         Reference.Random(rows * cols, 33).CopyTo(initial, rows * cols);

@@ -70,7 +70,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         long work = (long)m * n * k;
-        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart), ReadsBInPlace(ref b, bRow, bCol, n));
+        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart), ReadsBInPlace(ref b, bRow, bCol, m, n));
         if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
@@ -156,7 +156,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         int threads, int thread, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var plan = PlanFor(dot, m, n, k, threads, ReadsBInPlace(ref b, bRow, bCol, n));
+        var plan = PlanFor(dot, m, n, k, threads, ReadsBInPlace(ref b, bRow, bCol, m, n));
         if (plan.Chunks < 2)
         {
             if (thread == 0)

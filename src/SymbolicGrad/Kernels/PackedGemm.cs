@@ -91,7 +91,7 @@ internal static class PackedGemm
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
         // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
         // buffer already fits: no allocation after the first step.
-        bool inPlace = packed != SharedOperand.B && ReadsBInPlace(ref b, bRow, bCol, n);
+        bool inPlace = packed != SharedOperand.B && ReadsBInPlace(ref b, bRow, bCol, m, n);
         ref float packB = ref packed == SharedOperand.B || inPlace ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
         int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
         for (int jc = 0; jc < n; jc += NC)
@@ -150,10 +150,13 @@ internal static class PackedGemm
     /// line and its rows are an odd number of cache lines apart, and every panel is full. Then each panel's 16 columns
     /// are one cache line at every step of k, and a panel's lines spread over every cache set. Otherwise (rows that
     /// straddle lines, or rows a multiple of 128 bytes apart, whose lines fall into a few sets and evict each other)
-    /// packing is faster. Only speed depends on it: both ways compute the same sums in the same order.
+    /// packing is faster. And only for at most two blocks of A's rows (2·MC): each block walks all of B again, and a walk
+    /// in place touches a page per row of B where a packed panel is one stream (the deep MLP's 512-row update was 2 %
+    /// slower a step in place, the 128-row one faster). Only speed depends on it: both ways compute the same sums in
+    /// the same order.
     /// </summary>
-    internal static unsafe bool ReadsBInPlace(ref float b, nint bRow, nint bCol, int n) =>
-        KernelSwitches.RowsOfBInPlace && bCol == 1 && n % NR == 0 && bRow % (2 * NR) == NR
+    internal static unsafe bool ReadsBInPlace(ref float b, nint bRow, nint bCol, int m, int n) =>
+        KernelSwitches.RowsOfBInPlace && m <= 2 * MC && bCol == 1 && n % NR == 0 && bRow % (2 * NR) == NR
         && ((nint)Unsafe.AsPointer(ref b) & (AlignedBuffer.Alignment - 1)) == 0;
 
     /// <summary>The floats <see cref="PackShared"/> writes for the operand: every block of k of all of op(A)'s rows or op(B)'s columns.</summary>

@@ -86,7 +86,7 @@ internal static class GemmPacking
                 KernelSwitches.RowsOfBInPlace = true;
             }
 
-            bool inPlace = PackedGemm.ReadsBInPlace(ref b[bAt], bRow, bCol, n);
+            bool inPlace = PackedGemm.ReadsBInPlace(ref b[bAt], bRow, bCol, m, n);
             var t = Time(inPlace ? [Whole, PackA, PackB, () => Share(0), () => Share(1), () => Off(Whole), () => Off(() => Share(0)), () => Off(() => Share(1))] : [Whole, PackA, PackB, () => Share(0), () => Share(1)]);
             Console.WriteLine($"{name,-24} {$"{m}×{n}×{k}",-12} {Show(t[0]),17} {Show(t[1]),15} {Show(t[2]),15} {Show(t[3]),17} {Show(t[4]),17}  " +
                 $"packing {(t[1].Best + t[2].Best) / t[0].Best:P0} of the whole; shares together {(t[3].Best + t[4].Best) / t[0].Best:P0} / {(t[3].Median + t[4].Median) / t[0].Median:P0} of the whole, {Math.Max(t[3].Best, t[4].Best) / Math.Min(t[3].Best, t[4].Best) - 1:P0} apart");
