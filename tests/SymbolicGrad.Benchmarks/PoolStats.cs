@@ -18,7 +18,7 @@ namespace SymbolicGrad.Benchmarks;
 /// sleeps, the caller spins C µs for the others' parts before it sleeps (−1: it never sleeps); with <c>--b H/C</c> too,
 /// 0.25 s blocks of both alternate in one run and each is reported, with the ratio of their medians and of their CPU
 /// time per step, which a loaded machine disturbs less than absolute speeds. A third field turns changes off
-/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, <c>rows</c>, <c>overwrite</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
+/// (<c>chunks</c>, <c>packing</c>, <c>check</c>, <c>rows</c>, <c>overwrite</c>, <c>inplace</c>, joined by <c>+</c>; <see cref="KernelSwitches"/>), e.g.
 /// <c>--a 1000/-1 --b 200/-1/chunks+packing+check</c> alternates this branch's pool with what it replaced. <c>--unaligned</c> starts the packing
 /// buffers wherever their arrays landed (before they were aligned to 64 bytes).
 /// The last line (<c>RESULT …</c>) is one line for scripts that run this in many fresh processes.
@@ -167,6 +167,7 @@ internal static class PoolStats
             KernelSwitches.ParallelCheck = !off.Contains("check");
             KernelSwitches.ParallelRows = !off.Contains("rows");
             KernelSwitches.OverwritingProducts = !off.Contains("overwrite");
+            KernelSwitches.RowsOfBInPlace = !off.Contains("inplace");
             KernelSwitches.MinSplitWork = off.FirstOrDefault(o => o.StartsWith("small", StringComparison.Ordinal)) is { } small ? long.Parse(small[5..], CultureInfo.InvariantCulture) : 0;
         }
 

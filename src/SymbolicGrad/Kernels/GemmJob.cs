@@ -70,7 +70,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
         long work = (long)m * n * k;
-        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart));
+        var plan = PlanFor(dot, m, n, k, work < KernelSwitches.MinSplitWork ? 1 : WorkerPool.PartsFor(work, MinWorkPerPart), ReadsBInPlace(ref b, bRow, bCol, m, n));
         if (plan.Chunks < 2 || !WorkerPool.TryEnter())
         {
             Serial(dot, ref a, aRow, aCol, ref b, bRow, bCol, ref c, ref state, ldc, m, n, k, alpha, store);
@@ -156,7 +156,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         int threads, int thread, bool dot, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store)
     {
-        var plan = PlanFor(dot, m, n, k, threads);
+        var plan = PlanFor(dot, m, n, k, threads, ReadsBInPlace(ref b, bRow, bCol, m, n));
         if (plan.Chunks < 2)
         {
             if (thread == 0)
@@ -183,7 +183,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         return plan.Chunks;
     }
 
-    private static Plan PlanFor(bool dot, int m, int n, int k, int threads)
+    private static Plan PlanFor(bool dot, int m, int n, int k, int threads, bool bInPlace)
     {
         if (threads < 2)
         {
@@ -196,7 +196,8 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             // Cut the larger of m and n, so the shared operand is the smaller one; an update cuts rows when it can, so
             // each thread reads and writes whole rows of the parameter and its velocity (no cache line written by two).
             bool rows = (!TileStore.IsPlain<TStore>() || m > n) && m >= threads * ChunkRowAlign;
-            var shared = rows ? SharedOperand.B : SharedOperand.A;
+            // A cut of rows shares op(B) packed, unless the micro-kernel reads it in place: then no packing dispatch.
+            var shared = rows ? (bInPlace ? SharedOperand.None : SharedOperand.B) : SharedOperand.A;
             // (With the switch off, as before: units of two panels, the rows left over added to the last.)
             int rowUnit = KernelSwitches.PanelRowUnits ? ChunkRowAlign : 2 * ChunkRowAlign;
             int units = !rows ? (n + NR - 1) / NR : KernelSwitches.PanelRowUnits ? (m + rowUnit - 1) / rowUnit : m / rowUnit;

@@ -28,6 +28,9 @@ internal static class KernelSwitches
     /// <summary>A partial tile of at most 4 or 2 rows runs a 4- or 2-row micro-kernel (off: the full 6-row kernel on zero rows).</summary>
     internal static bool FewRowEdges { get; set; } = true;
 
+    /// <summary>A row-major op(B) whose panels are all full is read in place by the micro-kernel (off: packed first).</summary>
+    internal static bool RowsOfBInPlace { get; set; } = true;
+
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
 

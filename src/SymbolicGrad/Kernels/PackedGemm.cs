@@ -91,7 +91,8 @@ internal static class PackedGemm
         // A part of a product cut by columns reserves room for all the product's columns, so whichever part a thread
         // runs later, or the whole product when the pool runs it on this thread alone (a busy machine's back-off), its
         // buffer already fits: no allocation after the first step.
-        ref float packB = ref packed == SharedOperand.B ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
+        bool inPlace = packed != SharedOperand.B && ReadsBInPlace(ref b, bRow, bCol, m, n);
+        ref float packB = ref packed == SharedOperand.B || inPlace ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
         int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -99,8 +100,8 @@ internal static class PackedGemm
             for (int pc = 0; pc < k; pc += kBlock)
             {
                 int kc = Math.Min(kBlock, k - pc);
-                ref float bBlock = ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB;
-                if (packed != SharedOperand.B)
+                ref float bBlock = ref inPlace ? ref Unsafe.Add(ref b, pc * bRow + jc) : ref packed == SharedOperand.B ? ref Unsafe.Add(ref shared, pc * nPad + jc * kc) : ref packB;
+                if (packed != SharedOperand.B && !inPlace)
                 {
                     PackB(ref Unsafe.Add(ref b, pc * bRow + jc * bCol), bRow, bCol, kc, nc, ref bBlock);
                 }
@@ -115,19 +116,48 @@ internal static class PackedGemm
                     }
 
                     nint at = ic * ldc + jc;
-                    if (typeof(TStore) == typeof(SetStore) && pc > 0)
+                    if (inPlace)
                     {
-                        // An overwriting product writes its first block of k and adds the others.
-                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, default(AddStore));
+                        Macro<TStore, RowsOfB>(ref aBlock, ref bBlock, bRow, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc);
                     }
                     else
                     {
-                        MacroKernel(ref aBlock, ref bBlock, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store);
+                        Macro<TStore, PackedPanels>(ref aBlock, ref bBlock, NR, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc);
                     }
                 }
             }
         }
     }
+
+    // An overwriting product writes its first block of k and adds the others.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Macro<TStore, TB>(ref float aBlock, ref float bBlock, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int pc)
+        where TStore : struct, ITileStore
+        where TB : struct
+    {
+        if (typeof(TStore) == typeof(SetStore) && pc > 0)
+        {
+            MacroKernel<AddStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, default);
+        }
+        else
+        {
+            MacroKernel<TStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, store);
+        }
+    }
+
+    /// <summary>
+    /// Whether the micro-kernel reads op(B) where it is instead of packing it: op(B) is row-major, starts on a cache
+    /// line and its rows are an odd number of cache lines apart, and every panel is full. Then each panel's 16 columns
+    /// are one cache line at every step of k, and a panel's lines spread over every cache set. Otherwise (rows that
+    /// straddle lines, or rows a multiple of 128 bytes apart, whose lines fall into a few sets and evict each other)
+    /// packing is faster. And only for at most two blocks of A's rows (2·MC): each block walks all of B again, and a walk
+    /// in place touches a page per row of B where a packed panel is one stream (the deep MLP's 512-row update was 2 %
+    /// slower a step in place, the 128-row one faster). Only speed depends on it: both ways compute the same sums in
+    /// the same order.
+    /// </summary>
+    internal static unsafe bool ReadsBInPlace(ref float b, nint bRow, nint bCol, int m, int n) =>
+        KernelSwitches.RowsOfBInPlace && m <= 2 * MC && bCol == 1 && n % NR == 0 && bRow % (2 * NR) == NR
+        && ((nint)Unsafe.AsPointer(ref b) & (AlignedBuffer.Alignment - 1)) == 0;
 
     /// <summary>The floats <see cref="PackShared"/> writes for the operand: every block of k of all of op(A)'s rows or op(B)'s columns.</summary>
     internal static long SharedLength(SharedOperand operand, int m, int n, int k) =>
@@ -166,8 +196,9 @@ internal static class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
+    private static void MacroKernel<TStore, TB>(ref float packA, ref float packB, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store)
         where TStore : struct, ITileStore
+        where TB : struct
     {
         if (TileStore.IsPlain<TStore>())
         {
@@ -176,7 +207,7 @@ internal static class PackedGemm
             {
                 for (int ir = 0; ir < mc; ir += MR)
                 {
-                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile<TStore, TB>(ref packA, ref packB, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
 
@@ -194,30 +225,31 @@ internal static class PackedGemm
             {
                 for (int jr = js; jr < js + strip; jr += NR)
                 {
-                    Tile(ref packA, ref packB, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
+                    Tile<TStore, TB>(ref packA, ref packB, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, store, ir, jr);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TStore>(ref float packA, ref float packB, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
+    private static void Tile<TStore, TB>(ref float packA, ref float packB, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int ir, int jr)
         where TStore : struct, ITileStore
+        where TB : struct
     {
         int nr = Math.Min(NR, nc - jr);
         int mr = Math.Min(MR, mc - ir);
         ref float ap = ref Unsafe.Add(ref packA, ir * kc);
-        ref float bp = ref Unsafe.Add(ref packB, jr * kc);
+        ref float bp = ref Unsafe.Add(ref packB, typeof(TB) == typeof(RowsOfB) ? jr : jr * kc);
         nint at = ir * ldc + jr;
         ref float cTile = ref Unsafe.Add(ref c, at);
         ref float stateTile = ref Unsafe.Add(ref state, at);
         if (mr == MR && nr == NR)
         {
-            Micro6x16(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, store);
+            Micro6x16<TStore, TB>(kc, ref ap, ref bp, ldb, ref cTile, ref stateTile, ldc, alpha, store);
         }
         else
         {
-            MicroEdge(kc, ref ap, ref bp, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
+            MicroEdge<TStore, TB>(kc, ref ap, ref bp, ldb, ref cTile, ref stateTile, ldc, alpha, mr, nr, store);
         }
     }
 
@@ -225,9 +257,11 @@ internal static class PackedGemm
     // product). The tile's rows of C (and of the state) are prefetched first: they are written kc steps later, and
     // meanwhile their cache lines come in from L2 or L3 instead of stalling the stores.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Micro6x16<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, TStore store)
+    private static unsafe void Micro6x16<TStore, TB>(int kc, ref float ap, ref float bp, nint ldb, ref float c, ref float state, nint ldc, float alpha, TStore store)
         where TStore : struct, ITileStore
+        where TB : struct
     {
+        nint step = BStep<TB>(ldb);
         Prefetch(ref c, ldc);
         if (!TileStore.IsPlain<TStore>())
         {
@@ -271,8 +305,8 @@ internal static class PackedGemm
             av = Vector256.Create(Unsafe.Add(ref ap, 5));
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
-            b0 = Vector256.LoadUnsafe(ref bp, 16);
-            b1 = Vector256.LoadUnsafe(ref bp, 24);
+            b0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, step));
+            b1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, step), 8);
             av = Vector256.Create(Unsafe.Add(ref ap, 6));
             c00 = Fma.MultiplyAdd(av, b0, c00);
             c01 = Fma.MultiplyAdd(av, b1, c01);
@@ -292,7 +326,7 @@ internal static class PackedGemm
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
             ap = ref Unsafe.Add(ref ap, 2 * MR);
-            bp = ref Unsafe.Add(ref bp, 2 * NR);
+            bp = ref Unsafe.Add(ref bp, 2 * step);
         }
 
         for (; p < kc; p++)
@@ -318,7 +352,7 @@ internal static class PackedGemm
             c50 = Fma.MultiplyAdd(av, b0, c50);
             c51 = Fma.MultiplyAdd(av, b1, c51);
             ap = ref Unsafe.Add(ref ap, MR);
-            bp = ref Unsafe.Add(ref bp, NR);
+            bp = ref Unsafe.Add(ref bp, step);
         }
 
         var va = Vector256.Create(alpha);
@@ -369,22 +403,23 @@ internal static class PackedGemm
     // A tile of at most 4 or 2 rows (the last panel of 128 or 256 rows) computes only those rows: each row's sums are
     // the same fused multiply-adds in the same order whichever kernel runs them, at 2/3 or 1/3 of the full tile's FMAs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroEdge<TStore>(int kc, ref float ap, ref float bp, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
+    private static void MicroEdge<TStore, TB>(int kc, ref float ap, ref float bp, nint ldb, ref float c, ref float state, nint ldc, float alpha, int mr, int nr, TStore store)
         where TStore : struct, ITileStore
+        where TB : struct
     {
         Span<float> tile = stackalloc float[MR * NR];
         tile.Clear();
         if (mr <= 2 && KernelSwitches.FewRowEdges)
         {
-            Micro2x16(kc, ref ap, ref bp, ref tile[0]);
+            Micro2x16<TB>(kc, ref ap, ref bp, ldb, ref tile[0]);
         }
         else if (mr <= 4 && KernelSwitches.FewRowEdges)
         {
-            Micro4x16(kc, ref ap, ref bp, ref tile[0]);
+            Micro4x16<TB>(kc, ref ap, ref bp, ldb, ref tile[0]);
         }
         else
         {
-            Micro6x16(kc, ref ap, ref bp, ref tile[0], ref tile[0], NR, 1f, default(AddStore));
+            Micro6x16<AddStore, TB>(kc, ref ap, ref bp, ldb, ref tile[0], ref tile[0], NR, 1f, default);
         }
 
         for (int i = 0; i < mr; i++)
@@ -401,8 +436,10 @@ internal static class PackedGemm
     // Rows 0–3 of a 6 × 16 tile (the panel's rows past them are not read): s added into the zeroed scratch tile as
     // Micro6x16 with α = 1 does.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro4x16(int kc, ref float ap, ref float bp, ref float tile)
+    private static void Micro4x16<TB>(int kc, ref float ap, ref float bp, nint ldb, ref float tile)
+        where TB : struct
     {
+        nint step = BStep<TB>(ldb);
         var c00 = Vector256<float>.Zero;
         var c01 = Vector256<float>.Zero;
         var c10 = Vector256<float>.Zero;
@@ -428,7 +465,7 @@ internal static class PackedGemm
             c30 = Fma.MultiplyAdd(av, b0, c30);
             c31 = Fma.MultiplyAdd(av, b1, c31);
             ap = ref Unsafe.Add(ref ap, MR);
-            bp = ref Unsafe.Add(ref bp, NR);
+            bp = ref Unsafe.Add(ref bp, step);
         }
 
         var one = Vector256.Create(1f);
@@ -441,8 +478,10 @@ internal static class PackedGemm
 
     // Rows 0–1 of a 6 × 16 tile, as Micro4x16.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro2x16(int kc, ref float ap, ref float bp, ref float tile)
+    private static void Micro2x16<TB>(int kc, ref float ap, ref float bp, nint ldb, ref float tile)
+        where TB : struct
     {
+        nint step = BStep<TB>(ldb);
         var c00 = Vector256<float>.Zero;
         var c01 = Vector256<float>.Zero;
         var c10 = Vector256<float>.Zero;
@@ -458,7 +497,7 @@ internal static class PackedGemm
             c10 = Fma.MultiplyAdd(av, b0, c10);
             c11 = Fma.MultiplyAdd(av, b1, c11);
             ap = ref Unsafe.Add(ref ap, MR);
-            bp = ref Unsafe.Add(ref bp, NR);
+            bp = ref Unsafe.Add(ref bp, step);
         }
 
         var one = Vector256.Create(1f);
@@ -738,6 +777,17 @@ internal static class PackedGemm
             }
         }
     }
+
+    // How far apart a panel of B's steps of k are: 16 floats packed, a row of B read in place.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint BStep<TB>(nint ldb)
+        where TB : struct =>
+        typeof(TB) == typeof(RowsOfB) ? ldb : NR;
+
+    // Type arguments of the macro- and micro-kernels: B packed in 16-column panels, or read in place from its rows.
+    private struct PackedPanels;
+
+    private struct RowsOfB;
 
     // Type arguments of PackSixRows: whether it prefetches the next panel's rows (the JIT compiles each form apart).
     private struct PrefetchNext;

@@ -13,6 +13,10 @@ public sealed partial class Trainer
         private readonly int _epochs;
         private readonly int _batchSize;
         private readonly float[] _features;
+
+        // Where the batch starts in _features: on a cache line (the array is pinned), so with 16·(2j + 1) features a
+        // row (784) every row starts on one and the weight updates read the batch in place (PackedGemm.ReadsBInPlace).
+        private readonly int _featuresStart;
         private readonly int[]? _labels;
         private readonly float[]? _targets;
         private readonly int[] _order;
@@ -28,7 +32,8 @@ public sealed partial class Trainer
             _validation = validation;
             _epochs = epochs;
             _batchSize = Math.Min(batchSize, train.Count);
-            _features = new float[_batchSize * train.FeatureCount];
+            _features = GC.AllocateArray<float>(_batchSize * train.FeatureCount + AlignedBuffer.Alignment / sizeof(float), pinned: true);
+            _featuresStart = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref _features[0], ref AlignedBuffer.Start(_features)) / sizeof(float));
             if (train.IsClassification)
             {
                 _labels = new int[_batchSize];
@@ -139,16 +144,16 @@ public sealed partial class Trainer
             {
                 int rows = Math.Min(_batchSize, _train.Count - batch * _batchSize);
                 var indices = new ReadOnlySpan<int>(_order, batch * _batchSize, rows);
-                var inputs = new Mat(_features, 0, rows, featureCount);
+                var inputs = new Mat(_features, _featuresStart, rows, featureCount);
                 BatchTargets targets;
                 if (_labels is not null)
                 {
-                    _train.CopyBatch(indices, _features, _labels);
+                    _train.CopyBatch(indices, _features.AsSpan(_featuresStart), _labels);
                     targets = new BatchTargets(_labels, 0, rows);
                 }
                 else
                 {
-                    _train.CopyBatch(indices, _features, _targets);
+                    _train.CopyBatch(indices, _features.AsSpan(_featuresStart), _targets);
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 

@@ -34,7 +34,12 @@ internal static class GemmPacking
         {
             var random = new Random(5);
             var a = GemmBenchmarks.Fill(random, m * k);
-            var b = GemmBenchmarks.Fill(random, k * n);
+            // op(B) on a cache line (X's rows from TrainingData are), so a row-major one is read in place.
+            float[]? bBuffer = null;
+            ref float bStart = ref AlignedBuffer.Rent(ref bBuffer, k * n);
+            var b = bBuffer!;
+            int bAt = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref b[0], ref bStart) / sizeof(float));
+            GemmBenchmarks.Fill(random, k * n).CopyTo(b, bAt);
             var c = new float[m * n];
             var velocity = new float[m * n];
             var shared = new float[PackedGemm.SharedLength(PackedGemm.SharedOperand.A, m, n, k) + PackedGemm.SharedLength(PackedGemm.SharedOperand.B, m, n, k)];
@@ -51,11 +56,11 @@ internal static class GemmPacking
             {
                 if (momentum)
                 {
-                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
                 }
                 else
                 {
-                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, 1f);
+                    PackedGemm.Run(ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, ref c[0], n, m, n, k, 1f);
                 }
             }
 
@@ -63,20 +68,32 @@ internal static class GemmPacking
             {
                 if (momentum)
                 {
-                    GemmJob<MomentumStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                    GemmJob<MomentumStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
                 }
                 else
                 {
-                    GemmJob<AddStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], ref c[0], n, m, n, k, 1f, default);
+                    GemmJob<AddStore>.RunShare(2, part, false, ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, ref c[0], ref c[0], n, m, n, k, 1f, default);
                 }
             }
 
-            void PackA() => PackedGemm.PackShared(PackedGemm.SharedOperand.A, ref a[0], aRow, aCol, ref b[0], bRow, bCol, m, n, k, 0, m, ref shared[0]);
-            void PackB() => PackedGemm.PackShared(PackedGemm.SharedOperand.B, ref a[0], aRow, aCol, ref b[0], bRow, bCol, m, n, k, 0, n, ref shared[0]);
+            void PackA() => PackedGemm.PackShared(PackedGemm.SharedOperand.A, ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, m, n, k, 0, m, ref shared[0]);
+            void PackB() => PackedGemm.PackShared(PackedGemm.SharedOperand.B, ref a[0], aRow, aCol, ref b[bAt], bRow, bCol, m, n, k, 0, n, ref shared[0]);
 
-            var t = Time([Whole, PackA, PackB, () => Share(0), () => Share(1)]);
+            void Off(Action action)
+            {
+                KernelSwitches.RowsOfBInPlace = false;
+                action();
+                KernelSwitches.RowsOfBInPlace = true;
+            }
+
+            bool inPlace = PackedGemm.ReadsBInPlace(ref b[bAt], bRow, bCol, m, n);
+            var t = Time(inPlace ? [Whole, PackA, PackB, () => Share(0), () => Share(1), () => Off(Whole), () => Off(() => Share(0)), () => Off(() => Share(1))] : [Whole, PackA, PackB, () => Share(0), () => Share(1)]);
             Console.WriteLine($"{name,-24} {$"{m}×{n}×{k}",-12} {Show(t[0]),17} {Show(t[1]),15} {Show(t[2]),15} {Show(t[3]),17} {Show(t[4]),17}  " +
                 $"packing {(t[1].Best + t[2].Best) / t[0].Best:P0} of the whole; shares together {(t[3].Best + t[4].Best) / t[0].Best:P0} / {(t[3].Median + t[4].Median) / t[0].Median:P0} of the whole, {Math.Max(t[3].Best, t[4].Best) / Math.Min(t[3].Best, t[4].Best) - 1:P0} apart");
+            if (inPlace)
+            {
+                Console.WriteLine($"{"  B packed (switch off)",-24} {"",-12} {Show(t[5]),17} {"",15} {"",15} {Show(t[6]),17} {Show(t[7]),17}  in place ÷ packed: whole {t[0].Best / t[5].Best:F3} / {t[0].Median / t[5].Median:F3}, slower share {Math.Max(t[3].Best, t[4].Best) / Math.Max(t[6].Best, t[7].Best):F3} / {Math.Max(t[3].Median, t[4].Median) / Math.Max(t[6].Median, t[7].Median):F3}");
+            }
         }
 
         static string Show((double Best, double Median) t) => $"{t.Best,7:F1} / {t.Median,7:F1}";

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
 /// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
 /// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
-/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
 /// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
@@ -42,7 +42,8 @@ internal static class SwitchedStep
             "edges" => on => KernelSwitches.FewRowEdges = on,
             "prefetch" => on => KernelSwitches.PrefetchPanels = on,
             "edges+prefetch" => on => KernelSwitches.FewRowEdges = KernelSwitches.PrefetchPanels = on,
-            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch)."),
+            "b-in-place" => on => KernelSwitches.RowsOfBInPlace = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place)."),
         };
         bool cpuClock = threads == 1;
         foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
@@ -123,7 +124,13 @@ internal static class SwitchedStep
         {
             var random = new Random(5);
             var a = GemmBenchmarks.Fill(random, m * k);
-            var b = GemmBenchmarks.Fill(random, k * n);
+            var bFilled = GemmBenchmarks.Fill(random, k * n);
+            var b = GC.AllocateArray<float>(k * n + 16, pinned: true);
+            int bAt = Environment.GetEnvironmentVariable("SG_B_OFFSET") is { } offsetText ? int.Parse(offsetText, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            nint bAddress = System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(b, 0);
+            bAt = (int)(((64 - (bAddress & 63)) / 4 % 16) + bAt) % 16;
+
+            bFilled.CopyTo(b, bAt);
             var c = new float[m * n];
             var velocity = new float[m * n];
             var store = new MomentumStore(1e-6f, 0.9f);
@@ -132,7 +139,7 @@ internal static class SwitchedStep
                 if (update)
                 {
                     // FusedStep's layout: ∂W = Uᵀ·V with U batch × rows.
-                    PackedGemm.Run(ref a[0], 1, m, ref b[0], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                    PackedGemm.Run(ref a[0], 1, m, ref b[bAt], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
                 }
                 else
                 {

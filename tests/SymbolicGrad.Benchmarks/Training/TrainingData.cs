@@ -14,6 +14,10 @@ internal sealed class TrainingData
     public const int Classes = 10;
 
     private readonly float[] _pixels;
+
+    // Where the first sample starts in _pixels: on a cache line (the array is pinned), as a tensor library's
+    // allocator places its data; every 784-float row then starts on a line too.
+    private readonly int _first;
     private readonly int[] _labels;
     private int _cursor;
 
@@ -21,10 +25,11 @@ internal sealed class TrainingData
     public TrainingData(int samples, int seed)
     {
         var random = new Random(seed);
-        _pixels = new float[samples * Features];
-        for (int i = 0; i < _pixels.Length; i++)
+        _pixels = GC.AllocateArray<float>(samples * Features + 16, pinned: true);
+        _first = (int)((64 - (System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(_pixels, 0) & 63)) & 63) / sizeof(float);
+        for (int i = 0; i < samples * Features; i++)
         {
-            _pixels[i] = random.NextSingle();
+            _pixels[_first + i] = random.NextSingle();
         }
 
         _labels = new int[samples];
@@ -41,7 +46,7 @@ internal sealed class TrainingData
     public Mat Batch(int start, int batch, out ReadOnlySpan<int> labels)
     {
         labels = _labels.AsSpan(start, batch);
-        return new Mat(_pixels, start * Features, batch, Features);
+        return new Mat(_pixels, _first + start * Features, batch, Features);
     }
 
     /// <summary>The next batch with its labels as trainer targets, wrapping round to the start of the pool.</summary>
