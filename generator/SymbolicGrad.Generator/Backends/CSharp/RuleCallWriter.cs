@@ -53,10 +53,25 @@ internal static class RuleCallWriter
         var target = CallTarget.Decode(n.Name!);
         // Outside loops the buffers are declared here; inside, before the loops (WriteTapeLocals), and only cleared here.
         WriteBuffers(w, dag, code, call, clear: true, declare: n.Region == 0);
-        var arguments = Enumerable.Range(0, n.Arity).Select(k => code.Print(n[k]))
+        int guard = OpTable.GuardOfCall(n);
+        bool guarded = !dag[guard].IsConstantValue(1);
+        string Kind(int k) => dag[n[target.OperandOf(k)]].Kind.Keyword();
+        if (guarded)
+        {
+            // The rule runs only where the user's method calls the function; elsewhere its outs stay 0 (the buffers are cleared).
+            for (int k = 0; k < call.Outs.Count; k++)
+            {
+                if (call.Outs[k].Length > 0 && dag[n[target.OperandOf(k)]].Shape is null)
+                {
+                    w.WriteLine($"{Kind(k)} {call.Outs[k]} = {Literals.Format(0, dag[n[target.OperandOf(k)]].Kind, false).Text}; // where the rule does not run");
+                }
+            }
+        }
+        var arguments = Enumerable.Range(0, OpTable.ArgumentCount(n)).Select(k => code.Print(n[k]))
             .Concat(call.Outs.Select((o, k) => dag[n[target.OperandOf(k)]].Shape is not null ? o
-                : o.Length == 0 ? "out _" : $"out {dag[n[target.OperandOf(k)]].Kind.Keyword()} {o}"));
+                : o.Length == 0 ? "out _" : guarded ? $"out {o}" : $"out {Kind(k)} {o}"));
         string what = string.Join(", ", Enumerable.Range(0, target.Outs).Select(k => "∂" + target.FunctionName + "/∂" + target.ParameterName(target.OperandOf(k))));
-        w.WriteLine($"{target.Rule}({string.Join(", ", arguments)}); // {what}, by the rule {target.RuleName}");
+        string statement = $"{target.Rule}({string.Join(", ", arguments)}); // {what}, by the rule {target.RuleName}";
+        w.WriteLine(guarded ? $"if ({code.Print(guard)}) {statement}" : statement);
     }
 }
