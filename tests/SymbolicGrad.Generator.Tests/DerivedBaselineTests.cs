@@ -115,6 +115,24 @@ public sealed class DerivedBaselineTests
     }
 
     [Fact]
+    public void RuleCallInABranch()
+    {
+        // The function and its rule run only where the method calls the function: under its condition, outs 0 elsewhere.
+        string source = ArrayRuleSource.Replace(
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) => Math.Sin(SquaresTimes(xs, a)) + SquaresTimes(data, a);",
+            "public static double Sine(double[] xs, [NoDiff] double[] data, double a) => a > 0 ? Math.Sin(SquaresTimes(xs, a)) : SquaresTimes(data, a);");
+        using var assembly = Baseline.VerifyAndLoad(source, "Rules.Squares.Sine.g.cs");
+        double[] xs = [0.5, -1.25, 2.0], data = [1.5, 0.25];
+        double s = 0.25 + 1.5625 + 4, dataSquares = 2.25 + 0.0625;
+        foreach (double a in new[] { 0.75, -0.75 })
+        {
+            var d = (double[])assembly.Type("Rules.Squares").GetMethod("GradientOf")!.Invoke(null, [xs, data, a])!;
+            for (int i = 0; i < 3; i++) Assert.Equal(a > 0 ? Math.Cos(s * a) * 2 * xs[i] * a : 0, d[i], 1e-14);
+            Assert.Equal(a > 0 ? Math.Cos(s * a) * s : dataSquares, d[3], 1e-14);
+        }
+    }
+
+    [Fact]
     public void RuleCallWithAnArrayDerivativeInALoop()
     {
         // Inside a loop the buffer is declared once before the loops and cleared before each call of the rule.

@@ -400,6 +400,9 @@ public sealed partial class GraphTests
         private readonly Dictionary<string, string?> _parentOf = new(StringComparer.Ordinal);
         private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
 
+        /// <summary>The group a box or group is directly in (null: the top level).</summary>
+        public string? ParentOf(string id) => _parentOf[id];
+
         /// <summary>The boxes inside group <paramref name="group"/>, at any depth.</summary>
         public HashSet<string> Members(string group) => Boxes.Keys.Where(id => Within(id, group)).ToHashSet();
 

@@ -114,7 +114,9 @@ internal sealed partial class BodyLowering
             var perSample = new Node(Op.ValueCall, returnKind, new EquatableArray<int>(operands), _graph.Broadcast(operands), Name: target.Encode());
             return _graph.Convert(_graph.Rebuild(perSample), kind);
         }
-        int node = _graph.Pinned(new Node(Op.Call, returnKind, new EquatableArray<int>(operands), Name: target.Encode()));
+        // The condition under which the user's method makes the call (its last operand): F and its rule run only there.
+        var withGuard = operands.Append(_graph.Guard ?? True).ToArray();
+        int node = _graph.Pinned(new Node(Op.Call, returnKind, new EquatableArray<int>(withGuard), Name: target.Encode()));
         return _graph.Convert(node, kind);
     }
 

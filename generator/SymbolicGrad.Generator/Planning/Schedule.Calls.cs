@@ -28,7 +28,14 @@ internal sealed partial class Schedule
                 outs[k] = _names.Allocate("d" + NameAllocator.Capitalize(target.FunctionName) + "d" + NameAllocator.Capitalize(target.ParameterName(operand)));
             }
         }
-        return new RuleCallStatement(call, new Pipeline.EquatableArray<string>(System.Array.ConvertAll(outs, o => o ?? "")));
+        // A long array's buffer comes from the shared pool: the pooled array is kept to be given back.
+        var rented = new string[outs.Length];
+        for (int k = 0; k < outs.Length; k++)
+        {
+            rented[k] = _dag[_dag[call][target.OperandOf(k)]].Shape is not null ? _names.Allocate(outs[k] + "Rented") : "";
+        }
+        return new RuleCallStatement(call, new Pipeline.EquatableArray<string>(System.Array.ConvertAll(outs, o => o ?? "")),
+            new Pipeline.EquatableArray<string>(rented));
     }
 
     /// <summary>A call's value is named after the function: <c>softplus</c>.</summary>

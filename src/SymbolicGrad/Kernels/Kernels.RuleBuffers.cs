@@ -38,4 +38,26 @@ public static partial class Kernels
         for (int i = 0; i < derivative.Length; i++) sum += derivative[i] * tangent[i];
         return sum;
     }
+
+    /// <summary>
+    /// A derivative buffer of <paramref name="length"/> elements for a [DerivativeOf] rule, too long for the stack: rented
+    /// from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (allocation-free once warm, and never handed to two
+    /// callers at once, however calls nest), to be given back with <see cref="ReturnRuleBuffer{T}(T[])"/>. Not zeroed.
+    /// </summary>
+    /// <param name="length">The array's length.</param>
+    /// <param name="rented">The pooled array, at least <paramref name="length"/> long.</param>
+    /// <returns>Its first <paramref name="length"/> elements.</returns>
+    public static Span<T> RentRuleBuffer<T>(int length, out T[]? rented)
+    {
+        var array = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        rented = array;
+        return array.AsSpan(0, length);
+    }
+
+    /// <summary>Gives back a buffer from <see cref="RentRuleBuffer{T}(int, out T[])"/>; null (the buffer was on the stack): nothing.</summary>
+    /// <param name="rented">The pooled array, or null.</param>
+    public static void ReturnRuleBuffer<T>(T[]? rented)
+    {
+        if (rented is not null) System.Buffers.ArrayPool<T>.Shared.Return(rented);
+    }
 }

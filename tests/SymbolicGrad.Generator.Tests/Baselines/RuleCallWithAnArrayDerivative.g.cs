@@ -24,15 +24,20 @@ namespace Rules
             double f = Math.Sin(squaresTimes) + global::Rules.Squares.SquaresTimes(data, a);
 
             // Backward pass (reverse mode): each dName holds ∂f/∂name.
-            global::System.Span<double> dSquaresTimesdXs = data.Length <= 256 ? stackalloc double[data.Length] : new double[data.Length];
+            double[]? dSquaresTimesdXsRented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs = data.Length <= 256 ? stackalloc double[data.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(data.Length, out dSquaresTimesdXsRented);
             dSquaresTimesdXs.Clear();
             global::Rules.Squares.SquaresTimesRule(data, a, dSquaresTimesdXs, out double dSquaresTimesdA); // ∂SquaresTimes/∂xs, ∂SquaresTimes/∂a, by the rule SquaresTimesRule
             double dSquaresTimes = Math.Cos(squaresTimes); // ∂f/∂squaresTimes = cos(squaresTimes)
-            global::System.Span<double> dSquaresTimesdXs2 = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+            double[]? dSquaresTimesdXs2Rented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs2 = xs.Length <= 256 ? stackalloc double[xs.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(xs.Length, out dSquaresTimesdXs2Rented);
             dSquaresTimesdXs2.Clear();
             global::Rules.Squares.SquaresTimesRule(xs, a, dSquaresTimesdXs2, out double dSquaresTimesdA2); // ∂SquaresTimes/∂xs, ∂SquaresTimes/∂a, by the rule SquaresTimesRule
             global::SymbolicGrad.CompilerServices.Kernels.RuleAddScaled(dSquaresTimes, dSquaresTimesdXs2, dXs); // ∂f/∂xs += ∂f/∂squaresTimes·dSquaresTimesdXs2
             dA = dSquaresTimesdA + dSquaresTimes * dSquaresTimesdA2; // ∂f/∂a = dSquaresTimesdA + ∂f/∂squaresTimes · dSquaresTimesdA2
+            // The rule buffers rented from the shared pool, given back (null: on the stack).
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXsRented);
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXs2Rented);
             return f;
         }
     }

@@ -19,7 +19,8 @@ namespace Rules
         public static double SineGradient(double[] xs, double[] data, double a, global::System.Span<double> dXs, out double dA)
         {
             if (dXs.Length != xs.Length) throw new global::System.ArgumentException($"SineGradient: dXs has {dXs.Length} elements but xs has {xs.Length}.", "dXs");
-            global::System.Span<double> dSquaresTimesdXs2 = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+            double[]? dSquaresTimesdXs2Rented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs2 = xs.Length <= 256 ? stackalloc double[xs.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(xs.Length, out dSquaresTimesdXs2Rented);
             // Forward pass.
             // The for (line 29) loop, carrying t, k.
             double t = 0.0;
@@ -34,7 +35,8 @@ namespace Rules
             double f = t + global::Rules.Squares.SquaresTimes(data, a);
 
             // Backward pass (reverse mode): each dName holds ∂f/∂name.
-            global::System.Span<double> dSquaresTimesdXs = data.Length <= 256 ? stackalloc double[data.Length] : new double[data.Length];
+            double[]? dSquaresTimesdXsRented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs = data.Length <= 256 ? stackalloc double[data.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(data.Length, out dSquaresTimesdXsRented);
             dSquaresTimesdXs.Clear();
             global::Rules.Squares.SquaresTimesRule(data, a, dSquaresTimesdXs, out double dSquaresTimesdA); // ∂SquaresTimes/∂xs, ∂SquaresTimes/∂a, by the rule SquaresTimesRule
             // The for (line 29) loop, backwards: its iterations last to first.
@@ -53,6 +55,9 @@ namespace Rules
                 dA2 += dT22 * t1; // ∂f/∂a += ∂f/∂t22 · t1
             }
             dA = dSquaresTimesdA + dA2; // ∂f/∂a = dSquaresTimesdA + dA2
+            // The rule buffers rented from the shared pool, given back (null: on the stack).
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXsRented);
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXs2Rented);
             return f;
         }
     }

@@ -23,14 +23,19 @@ namespace Rules
             if (tXs.Length != xs.Length) throw new global::System.ArgumentException($"SineJvp: tXs has {tXs.Length} elements but xs has {xs.Length}.", nameof(tXs));
             // Forward pass, each value's tangent beside it: tName holds the derivative of name in the direction t.
             double squaresTimes = global::Rules.Squares.SquaresTimes(xs, a);
-            global::System.Span<double> dSquaresTimesdXs = xs.Length <= 256 ? stackalloc double[xs.Length] : new double[xs.Length];
+            double[]? dSquaresTimesdXsRented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs = xs.Length <= 256 ? stackalloc double[xs.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(xs.Length, out dSquaresTimesdXsRented);
             dSquaresTimesdXs.Clear();
             global::Rules.Squares.SquaresTimesRule(xs, a, dSquaresTimesdXs, out double dSquaresTimesdA); // ∂SquaresTimes/∂xs, ∂SquaresTimes/∂a, by the rule SquaresTimesRule
-            global::System.Span<double> dSquaresTimesdXs2 = data.Length <= 256 ? stackalloc double[data.Length] : new double[data.Length];
+            double[]? dSquaresTimesdXs2Rented = null; // ∂SquaresTimes/∂xs: on the stack up to 256 elements, else rented from the shared pool and given back before the return
+            global::System.Span<double> dSquaresTimesdXs2 = data.Length <= 256 ? stackalloc double[data.Length] : global::SymbolicGrad.CompilerServices.Kernels.RentRuleBuffer(data.Length, out dSquaresTimesdXs2Rented);
             dSquaresTimesdXs2.Clear();
             global::Rules.Squares.SquaresTimesRule(data, a, dSquaresTimesdXs2, out double dSquaresTimesdA2); // ∂SquaresTimes/∂xs, ∂SquaresTimes/∂a, by the rule SquaresTimesRule
             double f = Math.Sin(squaresTimes) + global::Rules.Squares.SquaresTimes(data, a);
             tangent = (global::SymbolicGrad.CompilerServices.Kernels.RuleDot(dSquaresTimesdXs, tXs) + dSquaresTimesdA * tA) * Math.Cos(squaresTimes) + dSquaresTimesdA2 * tA; // ∇f·t = (dSquaresTimesdXs·tXs + dSquaresTimesdA · tA) · cos(squaresTimes) + dSquaresTimesdA2 · tA
+            // The rule buffers rented from the shared pool, given back (null: on the stack).
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXsRented);
+            global::SymbolicGrad.CompilerServices.Kernels.ReturnRuleBuffer(dSquaresTimesdXs2Rented);
             return f;
         }
     }

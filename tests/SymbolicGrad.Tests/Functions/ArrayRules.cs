@@ -80,4 +80,16 @@ public static partial class ArrayRules
         for (int k = 1; k <= n; k++) total += k * RoundedDot(xs, xs);
         return total;
     }
+
+    /// <summary>sin(Σ xs[i]²·a) + a again, opaque: its rule is the generated <see cref="SineOfSquaresGradient"/>.</summary>
+    public static double OpaqueSineOfSquares(double[] xs, double a) => Math.Sin(SquaresTimes(xs, a)) + a;
+
+    /// <summary>A rule that runs a generated gradient: its buffer is rented while the caller's is still in use.</summary>
+    [DerivativeOf(nameof(OpaqueSineOfSquares))]
+    public static double OpaqueSineOfSquaresRule(double[] xs, double a, Span<double> dXs, out double dA) =>
+        SineOfSquaresGradient(xs, a, dXs, out dA);
+
+    /// <summary>2·(sin(Σ xs[i]²·a) + a) through the rule above: generated code inside generated code.</summary>
+    [Differentiable(Jvp = true)]
+    public static double NestedRules(double[] xs, double a) => 2 * OpaqueSineOfSquares(xs, a);
 }

@@ -66,6 +66,7 @@ internal static class HessianWriter
                 w.WriteLine($"{target} = {Value(writer, plan, h, type)}; // {second} = {DerivedWriter.MathOf(writer, plan.Graph, h)}");
             }
         }
+        writer.WriteBufferReturns();
         w.WriteLine($"return {writer.Code.Print(method.Output)};");
         w.Indent--;
         w.WriteLine("}");

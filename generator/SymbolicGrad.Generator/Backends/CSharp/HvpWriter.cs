@@ -66,6 +66,7 @@ internal static class HvpWriter
             int hv = derived.Derived.Outputs[k];
             w.WriteLine($"{DerivedMethods.HvName(scalars[k].Name)} = {DerivedWriter.As(writer.Code.Print(hv), plan.Graph[hv].Kind, scalars[k].Kind)}; // (H·t)_{scalars[k].Name.TrimStart('@')} = {DerivedWriter.MathOf(writer, plan.Graph, hv)}");
         }
+        writer.WriteBufferReturns();
         w.WriteLine($"return {writer.Code.Print(method.Output)};");
         w.Indent--;
         w.WriteLine("}");

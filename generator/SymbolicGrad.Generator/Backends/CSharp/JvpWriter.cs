@@ -42,6 +42,7 @@ internal static class JvpWriter
         writer.WriteStatements(plan.ForwardCode);
         int tangent = derived.Derived.Outputs[0];
         w.WriteLine($"{ForwardMode.TangentOutput} = {DerivedWriter.As(writer.Code.Print(tangent), plan.Graph[tangent].Kind, original.ReturnKind)}; // ∇{plan.ResultName}·t = {writer.Math.Print(tangent)}");
+        writer.WriteBufferReturns();
         w.WriteLine($"return {writer.Code.Print(method.Output)};");
         w.Indent--;
         w.WriteLine("}");

@@ -110,6 +110,7 @@ internal sealed class ScalarFunctionWriter
             var parameter = method.Parameters[final.Parameter];
             _w.WriteLine($"{parameter.GradientName} = {_code.Print(final.Node)}; // ∂{_plan.ResultName}/∂{parameter.Name.TrimStart('@')} = {_math.Print(final.Node)}");
         }
+        WriteBufferReturns();
         _w.WriteLine($"return {_code.Print(method.Output)};");
 
         _w.Indent--;
@@ -123,7 +124,7 @@ internal sealed class ScalarFunctionWriter
     internal void WriteTapeLocals()
     {
         // Rule buffers of calls inside loops are declared once here: a stackalloc per iteration would grow the stack.
-        foreach (var call in LoopRuleCalls(_plan.ForwardCode.Concat(_plan.BackwardCode), inLoop: false))
+        foreach (var call in RuleCalls(_plan.ForwardCode.Concat(_plan.BackwardCode), inLoop: false))
         {
             RuleCallWriter.WriteBuffers(_w, _dag, _code, call, clear: false);
         }
@@ -156,8 +157,12 @@ internal sealed class ScalarFunctionWriter
         _w.WriteLineNoTabs(string.Empty);
     }
 
-    /// <summary>The rule calls inside loops (forward or reverse), however deep.</summary>
-    private static IEnumerable<RuleCallStatement> LoopRuleCalls(IEnumerable<Statement> statements, bool inLoop)
+    /// <summary>The rule buffers rented from the pool, given back: written just before the method's return.</summary>
+    internal void WriteBufferReturns() =>
+        RuleCallWriter.WriteReturns(_w, RuleCalls(_plan.ForwardCode.Concat(_plan.BackwardCode), inLoop: false, all: true));
+
+    /// <summary>The rule calls inside loops (forward or reverse), however deep; <paramref name="all"/>: outside too.</summary>
+    private static IEnumerable<RuleCallStatement> RuleCalls(IEnumerable<Statement> statements, bool inLoop, bool all = false)
     {
         foreach (var statement in statements)
         {
@@ -169,9 +174,9 @@ internal sealed class ScalarFunctionWriter
             };
             if (inner is not null)
             {
-                foreach (var call in LoopRuleCalls(inner, inLoop: true)) yield return call;
+                foreach (var call in RuleCalls(inner, inLoop: true, all)) yield return call;
             }
-            else if (inLoop && statement is RuleCallStatement call)
+            else if ((inLoop || all) && statement is RuleCallStatement call)
             {
                 yield return call;
             }

@@ -11,7 +11,8 @@ namespace SymbolicGrad.Generator.Backends.Mermaid;
 /// backward passes (loops as groups with their carried variables) and per gradient, labelled with the same math as the
 /// generated code's comments; an arrow from every stored value or input a statement reads. It only reads the plan's
 /// decisions: a forward value read by the backward pass is stored, a forward operation the backward pass writes inline
-/// is recomputed, a value of the tensor plan's in-place list overwrites its operand's buffer.
+/// is recomputed, a value of the tensor plan's in-place list overwrites its operand's buffer; a [DerivativeOf] rule's
+/// call is a box of its own, the source of the derivatives (and array buffers) it gives.
 /// </summary>
 internal sealed class PictureBuilder
 {
@@ -124,6 +125,21 @@ internal sealed class PictureBuilder
                     forward ? BoxStyle.Forward : BoxStyle.Gradient, group, forward);
                 _owner[effect.Node] = box;
                 ReadsOf(box, effect.Node, self: false);
+                break;
+            }
+            case RuleCallStatement call:
+            {
+                // The rule's call: one box for all its outs (an array's is a buffer), read by whatever uses them.
+                string outs = string.Join(", ", call.Outs.Where(o => o.Length > 0));
+                string rule = CallTarget.Decode(_dag[call.Call].Name!).RuleName;
+                var box = Add("n" + call.Call, $"{outs} = {_math.Print(call.Call)}, by the rule {rule}",
+                    forward ? BoxStyle.Forward : BoxStyle.Backward, group, forward);
+                _owner[call.Call] = box;
+                for (int id = call.Call + 1; id < _dag.Count; id++)
+                {
+                    if (_dag[id].Op == Op.RuleOut && _dag[id][0] == call.Call) _owner[id] = box;
+                }
+                ReadsOf(box, call.Call, self: false);
                 break;
             }
             case LoopStatement loop:

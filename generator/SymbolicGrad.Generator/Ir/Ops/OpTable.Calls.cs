@@ -32,10 +32,20 @@ internal static partial class OpTable
         // Σ ∂F/∂xₖ · tₖ from the rule's outs: forward mode needs no rule of its own.
         Pushforward = CallPushforward,
         Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
-        CSharp = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).Function + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+        // Under its guard: code computed ahead of the branch that makes the call runs F only where the method does.
+        CSharp = new Notation.Custom((c, n) =>
+        {
+            string call = CallTarget.Decode(n.Name!).Function + "(" + Arguments(c, n) + ")";
+            int guard = GuardOfCall(n);
+            return c[guard].IsConstantValue(1) ? (call, Precedence.Primary)
+                : (c.Operand(guard, Precedence.Conditional + 1) + " ? " + call + " : " + Literals.Format(0, n.Kind, c.IsMath).Text, Precedence.Conditional);
+        }),
     };
 
-    /// <summary>The rule's call, written as a statement with its outs (<c>FRule(a, b, out double dFdA, out _);</c>).</summary>
+    /// <summary>
+    /// The rule's call, written as a statement with its outs (<c>FRule(a, b, out double dFdA, out _);</c>), under the
+    /// call's guard (its last operand, as the function's): outside it the outs stay 0.
+    /// </summary>
     public static readonly OpDef RuleCall = new(Op.RuleCall, "rule", OpTraits.Pinned)
     {
         Pushforward = CallPushforward,
@@ -71,7 +81,15 @@ internal static partial class OpTable
             ("global::SymbolicGrad.CompilerServices.Kernels.RuleDot(" + c.Operand(n[0], 0) + ", " + c.Operand(n[1], 0) + ")", Precedence.Primary)),
     };
 
-    private static string Arguments(IExpressionContext c, Node n) => string.Join(", ", Enumerable.Range(0, n.Arity).Select(k => c.Operand(n[k], 0)));
+    /// <summary>The function's arguments: a call's operands but its last, the guard.</summary>
+    private static string Arguments(IExpressionContext c, Node n) =>
+        string.Join(", ", Enumerable.Range(0, ArgumentCount(n)).Select(k => c.Operand(n[k], 0)));
+
+    /// <summary>How many of a <see cref="Op.Call"/>'s or <see cref="Op.RuleCall"/>'s operands are the function's arguments.</summary>
+    public static int ArgumentCount(Node call) => CallTarget.Decode(call.Name!).Differentiable.Length;
+
+    /// <summary>The condition under which the user's method calls the function (true: always), the call's last operand.</summary>
+    public static int GuardOfCall(Node call) => call[ArgumentCount(call)];
 
     private static int? CallPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
     {
