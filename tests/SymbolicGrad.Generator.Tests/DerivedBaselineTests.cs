@@ -43,7 +43,7 @@ public sealed class DerivedBaselineTests
         GeneratedGradientCheck.AssertMatches(assembly, "Rules.Loss", "Logistic", -1.0, 1.5, 0.75);
     }
 
-    private const string ArrayRuleSource = """
+    private const string ArrayRuleSource = $$"""
         using System;
         using SymbolicGrad;
 
@@ -51,26 +51,7 @@ public sealed class DerivedBaselineTests
 
         public static partial class Squares
         {
-            public static double SquaresTimes(double[] xs, double a)
-            {
-                double s = 0;
-                foreach (double x in xs) s += x * x;
-                return s * a;
-            }
-
-            [DerivativeOf(nameof(SquaresTimes))]
-            public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
-            {
-                double s = 0;
-                for (int i = 0; i < xs.Length; i++)
-                {
-                    s += xs[i] * xs[i];
-                    dXs[i] += 2 * xs[i] * a;
-                }
-                dA = s;
-                return s * a;
-            }
-
+        {{RuleSources.SquaresTimesWithItsRule}}
             [Differentiable(Jvp = true)]
             public static double Sine(double[] xs, [NoDiff] double[] data, double a) => Math.Sin(SquaresTimes(xs, a)) + SquaresTimes(data, a);
 

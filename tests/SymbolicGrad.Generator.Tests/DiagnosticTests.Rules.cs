@@ -777,22 +777,11 @@ public sealed partial class DiagnosticTests
             """, "'CubeRule' is declared in the generic type 'Diag.Rules<U>', whose type arguments this call does not give; declare the rule in 'Maths' or in a type that is not generic");
     }
 
-    // A scalar function of an array and its rule, whose derivative with respect to the array is a Span added into;
-    // the opening of class C, which the tests close after their [Differentiable] method.
-    private const string SquaresTimesWithItsRule = """
+    // The opening of class C with SquaresTimes and its rule, which the tests close after their [Differentiable] method.
+    private const string SquaresTimesWithItsRule = $$"""
         public static partial class C
         {
-            public static double SquaresTimes(double[] xs, double a) { double s = 0; foreach (double x in xs) s += x * x; return s * a; }
-
-            [DerivativeOf(nameof(SquaresTimes))]
-            public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
-            {
-                double s = 0;
-                for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
-                dA = s;
-                return s * a;
-            }
-
+        {{RuleSources.SquaresTimesWithItsRule}}
         """;
 
     [Fact]

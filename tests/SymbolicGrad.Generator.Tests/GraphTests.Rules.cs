@@ -4,7 +4,7 @@ namespace SymbolicGrad.Generator.Tests;
 
 public sealed partial class GraphTests
 {
-    private const string ArrayRule = """
+    private const string ArrayRule = $$"""
         using System;
         using SymbolicGrad;
 
@@ -12,22 +12,7 @@ public sealed partial class GraphTests
 
         public static partial class Squares
         {
-            public static double SquaresTimes(double[] xs, double a)
-            {
-                double s = 0;
-                foreach (double x in xs) s += x * x;
-                return s * a;
-            }
-
-            [DerivativeOf(nameof(SquaresTimes))]
-            public static double SquaresTimesRule(double[] xs, double a, Span<double> dXs, out double dA)
-            {
-                double s = 0;
-                for (int i = 0; i < xs.Length; i++) { s += xs[i] * xs[i]; dXs[i] += 2 * xs[i] * a; }
-                dA = s;
-                return s * a;
-            }
-
+        {{RuleSources.SquaresTimesWithItsRule}}
             [Differentiable(Graph = true)]
             public static double Sine(double[] xs, double a) => Math.Sin(SquaresTimes(xs, a));
         }
