@@ -155,4 +155,44 @@ public sealed class CustomLayerBaselineTests
         Assert.Equal(2, GeneratedText.Count(generated, "global::Custom.Smooth.Softplus("));
         Assert.Equal(2, GeneratedText.Count(generated, "global::Custom.Smooth.SoftplusRule("));
     }
+
+    [Fact]
+    public void ScalarRuleUnderAConditionOnValuesOfVectors()
+    {
+        string generated = Baseline.VerifyGenerated("""
+            using System;
+            using SymbolicGrad;
+
+            namespace Custom;
+
+            public static class Domain
+            {
+                public static float Root(float x) => x > 0f ? MathF.Sqrt(x) : throw new ArgumentOutOfRangeException(nameof(x));
+
+                [DerivativeOf(nameof(Root))]
+                public static float RootRule(float x, out float dX)
+                {
+                    dX = 0.5f / MathF.Sqrt(x);
+                    return Root(x);
+                }
+            }
+
+            public sealed partial class Rooted : Model
+            {
+                readonly Vec v;
+
+                public Rooted(int inputs) => v = Parameters.Vector(inputs);
+
+                [Differentiable]
+                public float Loss([NoDiff] Vec x)
+                {
+                    float p = Ops.Dot(v, x);
+                    return p > 0f ? Domain.Root(p) : 3f * p;
+                }
+            }
+            """, "Custom.Rooted.Loss.g.cs");
+        // Per sample, the function and its rule only where p > 0 (the method calls Root there only); 0 elsewhere.
+        Assert.Contains("root[r] = c1[r] ? global::Custom.Domain.Root(p[r]) : 0f;", generated);
+        Assert.Contains("if (c1[r]) global::Custom.Domain.RootRule(p[r], out dRootdX[r]); else dRootdX[r] = 0f;", generated);
+    }
 }

@@ -110,8 +110,10 @@ internal sealed partial class BodyLowering
         }
         if (_tensors is not null)
         {
-            // Code on Vec and Mat: one value per sample, F and the rule called in loops over the batch.
-            var perSample = new Node(Op.ValueCall, returnKind, new EquatableArray<int>(operands), _graph.Broadcast(operands), Name: target.Encode());
+            // Code on Vec and Mat: one value per sample, F and the rule called in loops over the batch; under a
+            // condition (its last operand, per sample where the condition is), only where it holds.
+            var perSampleOperands = _graph.Guard is int guard ? operands.Append(guard).ToArray() : operands;
+            var perSample = new Node(Op.ValueCall, returnKind, new EquatableArray<int>(perSampleOperands), _graph.Broadcast(perSampleOperands), Name: target.Encode());
             return _graph.Convert(_graph.Rebuild(perSample), kind);
         }
         // The condition under which the user's method makes the call (its last operand): F and its rule run only there.

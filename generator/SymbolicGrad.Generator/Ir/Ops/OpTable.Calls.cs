@@ -85,7 +85,7 @@ internal static partial class OpTable
     private static string Arguments(IExpressionContext c, Node n) =>
         string.Join(", ", Enumerable.Range(0, ArgumentCount(n)).Select(k => c.Operand(n[k], 0)));
 
-    /// <summary>How many of a <see cref="Op.Call"/>'s or <see cref="Op.RuleCall"/>'s operands are the function's arguments.</summary>
+    /// <summary>How many of a <see cref="Op.Call"/>'s, <see cref="Op.RuleCall"/>'s or <see cref="Op.ValueCall"/>'s operands are the function's arguments.</summary>
     public static int ArgumentCount(Node call) => CallTarget.Decode(call.Name!).Differentiable.Length;
 
     /// <summary>The condition under which the user's method calls the function (true: always), the call's last operand.</summary>

@@ -33,7 +33,7 @@ internal static partial class OpTable
             }
             return sum;
         },
-        Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
+        Math = new Notation.Custom((c, n) => GuardedByCondition(c, n, CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")")),
         Kernel = new ValueCallKernel(),
     };
 
@@ -43,10 +43,29 @@ internal static partial class OpTable
         Math = new Notation.Custom((c, n) =>
         {
             var target = CallTarget.Decode(n.Name!);
-            return ("∂" + target.FunctionName + "/∂" + c.Operand(n[(int)n.Value], Precedence.Primary), Precedence.Primary);
+            return GuardedByCondition(c, n, "∂" + target.FunctionName + "/∂" + c.Operand(n[(int)n.Value], Precedence.Primary));
         }),
         Kernel = new ValueCallGradKernel(),
     };
+
+    /// <summary>
+    /// The condition under which the user's method calls the function (a <see cref="Op.ValueCall"/>'s or
+    /// <see cref="Op.ValueCallGrad"/>'s operand after the function's arguments); null: always.
+    /// </summary>
+    public static int? GuardOfValueCall(Node call) => call.Arity > ArgumentCount(call) ? call[ArgumentCount(call)] : null;
+
+    /// <summary><paramref name="text"/>, or under the call's guard <c>c ? text : 0</c>.</summary>
+    private static (string, int) GuardedByCondition(IExpressionContext c, Node n, string text) =>
+        GuardOfValueCall(n) is int guard && !c[guard].IsConstantValue(1)
+            ? (c.Operand(guard, Precedence.Conditional + 1) + " ? " + text + " : " + Literals.Format(0, n.Kind, c.IsMath).Text, Precedence.Conditional)
+            : (text, Precedence.Primary);
+
+    /// <summary>The guard as the kernel reads it for sample <paramref name="row"/>; null when the call has none or it is always true.</summary>
+    private static string? GuardElement(IKernelWriter w, Node n, string row) =>
+        GuardOfValueCall(n) is int guard && !w[guard].IsConstantValue(1) ? w.Element(guard, row, "0") : null;
+
+    /// <summary>An expression as the condition of <c>?:</c>: in parentheses unless it is a name or an element.</summary>
+    private static string Parenthesized(string expression) => expression.Any(char.IsWhiteSpace) ? "(" + expression + ")" : expression;
 
     private sealed class ValueCallKernel : KernelLowering
     {
@@ -56,8 +75,10 @@ internal static partial class OpTable
             w.PerSample(n.Batched, scoped: false, () =>
             {
                 string row = w.Row(n.Batched);
-                var arguments = n.Args.Select(a => w.Element(a, row, "0"));
-                w.Line($"{w.Element(node, row, "0")} = {target.Function}({string.Join(", ", arguments)});");
+                string call = $"{target.Function}({string.Join(", ", Enumerable.Range(0, ArgumentCount(n)).Select(k => w.Element(n[k], row, "0")))})";
+                // Where the condition does not hold the method does not call F (it may throw there): 0.
+                string value = GuardElement(w, n, row) is { } guard ? $"{Parenthesized(guard)} ? {call} : {Literals.Format(0, n.Kind, false).Text}" : call;
+                w.Line($"{w.Element(node, row, "0")} = {value};");
             });
         }
     }
@@ -71,9 +92,15 @@ internal static partial class OpTable
             w.PerSample(n.Batched, scoped: false, () =>
             {
                 string row = w.Row(n.Batched);
-                var arguments = n.Args.Select(a => w.Element(a, row, "0"))
-                    .Concat(Enumerable.Range(0, target.Outs).Select(k => target.OperandOf(k) == part ? "out " + w.Element(node, row, "0") : "out _"));
-                w.Line($"{target.Rule}({string.Join(", ", arguments)}); // ∂{target.FunctionName}/∂{target.ParameterName(part)}, by the rule {target.RuleName}");
+                string derivative = w.Element(node, row, "0");
+                var arguments = Enumerable.Range(0, ArgumentCount(n)).Select(k => w.Element(n[k], row, "0"))
+                    .Concat(Enumerable.Range(0, target.Outs).Select(k => target.OperandOf(k) == part ? "out " + derivative : "out _"));
+                string statement = $"{target.Rule}({string.Join(", ", arguments)});";
+                string comment = $" // ∂{target.FunctionName}/∂{target.ParameterName(part)}, by the rule {target.RuleName}";
+                // The rule runs only where the method calls F; elsewhere the derivative is 0 (not a NaN the rule might give there).
+                w.Line(GuardElement(w, n, row) is { } guard
+                    ? $"if ({guard}) {statement} else {derivative} = {Literals.Format(0, n.Kind, false).Text};{comment}"
+                    : statement + comment);
             });
         }
     }
