@@ -53,7 +53,7 @@ internal static class RuleCallWriter
         var target = CallTarget.Decode(n.Name!);
         // Outside loops the buffers are declared here; inside, before the loops (WriteTapeLocals), and only cleared here.
         WriteBuffers(w, dag, code, call, clear: true, declare: n.Region == 0);
-        int guard = OpTable.GuardOfCall(n);
+        int guard = OpTable.GuardOf(n)!.Value; // a call's guard is always there (true: unconditional)
         bool guarded = !dag[guard].IsConstantValue(1);
         string Kind(int k) => dag[n[target.OperandOf(k)]].Kind.Keyword();
         if (guarded)

@@ -33,13 +33,7 @@ internal static partial class OpTable
         Pushforward = CallPushforward,
         Math = new Notation.Custom((c, n) => (CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")", Precedence.Primary)),
         // Under its guard: code computed ahead of the branch that makes the call runs F only where the method does.
-        CSharp = new Notation.Custom((c, n) =>
-        {
-            string call = CallTarget.Decode(n.Name!).Function + "(" + Arguments(c, n) + ")";
-            int guard = GuardOfCall(n);
-            return c[guard].IsConstantValue(1) ? (call, Precedence.Primary)
-                : (c.Operand(guard, Precedence.Conditional + 1) + " ? " + call + " : " + Literals.Format(0, n.Kind, c.IsMath).Text, Precedence.Conditional);
-        }),
+        CSharp = new Notation.Custom((c, n) => UnderGuard(c, n, CallTarget.Decode(n.Name!).Function + "(" + Arguments(c, n) + ")")),
     };
 
     /// <summary>
@@ -88,8 +82,18 @@ internal static partial class OpTable
     /// <summary>How many of a <see cref="Op.Call"/>'s, <see cref="Op.RuleCall"/>'s or <see cref="Op.ValueCall"/>'s operands are the function's arguments.</summary>
     public static int ArgumentCount(Node call) => CallTarget.Decode(call.Name!).Differentiable.Length;
 
-    /// <summary>The condition under which the user's method calls the function (true: always), the call's last operand.</summary>
-    public static int GuardOfCall(Node call) => call[ArgumentCount(call)];
+    /// <summary>
+    /// The condition under which the user's method calls the function, the operand after the function's arguments: an
+    /// <see cref="Op.Call"/> always has one (true: always); a per-sample <see cref="Op.ValueCall"/> or
+    /// <see cref="Op.ValueCallGrad"/> only under a condition. Null: always.
+    /// </summary>
+    public static int? GuardOf(Node call) => call.Arity > ArgumentCount(call) ? call[ArgumentCount(call)] : null;
+
+    /// <summary><paramref name="text"/>, or under the call's guard <c>c ? text : 0</c>.</summary>
+    private static (string, int) UnderGuard(IExpressionContext c, Node n, string text) =>
+        GuardOf(n) is int guard && !c[guard].IsConstantValue(1)
+            ? (c.Operand(guard, Precedence.Conditional + 1) + " ? " + text + " : " + Literals.Format(0, n.Kind, c.IsMath).Text, Precedence.Conditional)
+            : (text, Precedence.Primary);
 
     private static int? CallPushforward(GraphBuilder b, int node, IReadOnlyList<int?> tangents)
     {

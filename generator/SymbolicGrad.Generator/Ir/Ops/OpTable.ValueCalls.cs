@@ -33,7 +33,7 @@ internal static partial class OpTable
             }
             return sum;
         },
-        Math = new Notation.Custom((c, n) => GuardedByCondition(c, n, CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")")),
+        Math = new Notation.Custom((c, n) => UnderGuard(c, n, CallTarget.Decode(n.Name!).FunctionName + "(" + Arguments(c, n) + ")")),
         Kernel = new ValueCallKernel(),
     };
 
@@ -43,26 +43,14 @@ internal static partial class OpTable
         Math = new Notation.Custom((c, n) =>
         {
             var target = CallTarget.Decode(n.Name!);
-            return GuardedByCondition(c, n, "∂" + target.FunctionName + "/∂" + c.Operand(n[(int)n.Value], Precedence.Primary));
+            return UnderGuard(c, n, "∂" + target.FunctionName + "/∂" + c.Operand(n[(int)n.Value], Precedence.Primary));
         }),
         Kernel = new ValueCallGradKernel(),
     };
 
-    /// <summary>
-    /// The condition under which the user's method calls the function (a <see cref="Op.ValueCall"/>'s or
-    /// <see cref="Op.ValueCallGrad"/>'s operand after the function's arguments); null: always.
-    /// </summary>
-    public static int? GuardOfValueCall(Node call) => call.Arity > ArgumentCount(call) ? call[ArgumentCount(call)] : null;
-
-    /// <summary><paramref name="text"/>, or under the call's guard <c>c ? text : 0</c>.</summary>
-    private static (string, int) GuardedByCondition(IExpressionContext c, Node n, string text) =>
-        GuardOfValueCall(n) is int guard && !c[guard].IsConstantValue(1)
-            ? (c.Operand(guard, Precedence.Conditional + 1) + " ? " + text + " : " + Literals.Format(0, n.Kind, c.IsMath).Text, Precedence.Conditional)
-            : (text, Precedence.Primary);
-
     /// <summary>The guard as the kernel reads it for sample <paramref name="row"/>; null when the call has none or it is always true.</summary>
     private static string? GuardElement(IKernelWriter w, Node n, string row) =>
-        GuardOfValueCall(n) is int guard && !w[guard].IsConstantValue(1) ? w.Element(guard, row, "0") : null;
+        GuardOf(n) is int guard && !w[guard].IsConstantValue(1) ? w.Element(guard, row, "0") : null;
 
     /// <summary>An expression as the condition of <c>?:</c>: in parentheses unless it is a name or an element.</summary>
     private static string Parenthesized(string expression) => expression.Any(char.IsWhiteSpace) ? "(" + expression + ")" : expression;
