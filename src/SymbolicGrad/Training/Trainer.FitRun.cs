@@ -12,11 +12,9 @@ public sealed partial class Trainer
         private readonly Dataset? _validation;
         private readonly int _epochs;
         private readonly int _batchSize;
+        // Pinned with element 0 on a cache line, so with 16·(2j + 1) features a row (784) every row of the batch starts on
+        // one and the weight updates read the batch in place (PackedGemm.ReadsBInPlace).
         private readonly float[] _features;
-
-        // Where the batch starts in _features: on a cache line (the array is pinned), so with 16·(2j + 1) features a
-        // row (784) every row starts on one and the weight updates read the batch in place (PackedGemm.ReadsBInPlace).
-        private readonly int _featuresStart;
         private readonly int[]? _labels;
         private readonly float[]? _targets;
         private readonly int[] _order;
@@ -32,8 +30,7 @@ public sealed partial class Trainer
             _validation = validation;
             _epochs = epochs;
             _batchSize = Math.Min(batchSize, train.Count);
-            _features = GC.AllocateArray<float>(_batchSize * train.FeatureCount + AlignedBuffer.Alignment / sizeof(float), pinned: true);
-            _featuresStart = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref _features[0], ref AlignedBuffer.Start(_features)) / sizeof(float));
+            _features = AlignedBuffer.AllocateArray(_batchSize * train.FeatureCount);
             if (train.IsClassification)
             {
                 _labels = new int[_batchSize];
@@ -144,16 +141,16 @@ public sealed partial class Trainer
             {
                 int rows = Math.Min(_batchSize, _train.Count - batch * _batchSize);
                 var indices = new ReadOnlySpan<int>(_order, batch * _batchSize, rows);
-                var inputs = new Mat(_features, _featuresStart, rows, featureCount);
+                var inputs = new Mat(_features, 0, rows, featureCount);
                 BatchTargets targets;
                 if (_labels is not null)
                 {
-                    _train.CopyBatch(indices, _features.AsSpan(_featuresStart), _labels);
+                    _train.CopyBatch(indices, _features, _labels);
                     targets = new BatchTargets(_labels, 0, rows);
                 }
                 else
                 {
-                    _train.CopyBatch(indices, _features.AsSpan(_featuresStart), _targets);
+                    _train.CopyBatch(indices, _features, _targets);
                     targets = new BatchTargets(new Mat(_targets!, 0, rows, _train.TargetCount));
                 }
 
