@@ -79,6 +79,12 @@ if (args.Length > 0 && args[0] == "--denormals")
 {
     // --denormals [--threads N] [--steps S] [--window W] [batch…]: time per step and subnormal counts as training goes on (SubnormalCensus).
     var rest = args[1..].ToList();
+    if (rest.Remove("--micro"))
+    {
+        SubnormalCensus.Micro();
+        return;
+    }
+
     int threads = TakeThreads(rest);
     int Take(string name, int fallback)
     {
