@@ -11,7 +11,15 @@ using SymbolicGrad.Benchmarks.TorchComparison;
 // dotnet run -c Release -- --isolated [--rounds R] [batch… deep] : each step and size in a process of its own, the same blocks (the fair verdict)
 // dotnet run -c Release -- --spin-after 64|deep      : CPU the other threads burn after each paired method's sample (why --paired pauses)
 // dotnet run -c Release -- --digits DIR [--threads N] [--model cnn] [--batchnorm] [--dropout P] : the Digits sample's recipe in TorchSharp, as a whole process
+// --torch-flush-denormal first (before any other option): torch.set_flush_denormal(true) for the whole process (FTZ/DAZ; see TorchFlushDenormal)
 // Filters: '*SmallMlp*' (784-128-10 at batch 1, 16, 64, 256), '*DeepMlp*' (784-512-512-10 at 256).
+if (args.Length > 0 && args[0] == "--torch-flush-denormal")
+{
+    // Before anything starts a thread: the pools created later inherit the flags.
+    Console.WriteLine(TorchFlushDenormal.TurnOn());
+    args = args[1..];
+}
+
 if (args.Length > 1 && args[0] == "--digits")
 {
     // --digits DIR [--threads N] [--model mlp|cnn] [--batchnorm] [--dropout P], as the Digits sample reads them.

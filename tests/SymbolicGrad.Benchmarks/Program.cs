@@ -19,6 +19,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 //   without TC=0 a short warm-up counts Tier0 code; under valgrind the JIT may leave Lanes helpers as calls, so generated element loops count high)
 // dotnet run -c Release -- --phases [--threads N] [batch… deep] : the generated forward and backward passes against the hand-written ones, interleaved, no trainer
 // dotnet run -c Release -- --gen-vs-hand [--threads N] [--rows-off] [--misplace BYTES] [batch… deep] : generated vs hand-written in consecutive-step blocks, with A/A copies (or, --rows-off, copies with the element-wise passes on the calling thread; --misplace, copies whose parameter, gradient and optimizer arrays start BYTES past a cache line) and array placement
+// dotnet run -c Release -- --denormals [--threads N] [--steps S] [--window W] [batch…] : step time and subnormal counts (velocity, βG, ηG, w, ∇, a, δ) as the 784-128-10 trains
 // dotnet run -c Release -- --breakdown [batch…] : the 784-128-10 step part by part (products, element-wise passes, softmax, fused update, the rest), thread CPU time
 // dotnet run -c Release -- --edit-cost    : the generator's CPU time per edit in a 50-method project (issue 9), beside Roslyn's floor
 //   SG_EDIT_BASELINE=path/SymbolicGrad.Generator.dll adds another build of the generator (before/after in one run);
@@ -71,6 +72,31 @@ if (args.Length > 0 && args[0] == "--gen-vs-hand")
     }
 
     GenerationVersusHand.Run(rest.Count > 0 ? [.. rest] : ["1", "16", "64", "256", "deep"], threads, rowsOff, misplace);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--denormals")
+{
+    // --denormals [--threads N] [--steps S] [--window W] [batch…]: time per step and subnormal counts as training goes on (SubnormalCensus).
+    var rest = args[1..].ToList();
+    if (rest.Remove("--micro"))
+    {
+        SubnormalCensus.Micro();
+        return;
+    }
+
+    int threads = TakeThreads(rest);
+    int Take(string name, int fallback)
+    {
+        int at = rest.IndexOf(name);
+        if (at < 0) return fallback;
+        int value = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+        rest.RemoveRange(at, 2);
+        return value;
+    }
+
+    int steps = Take("--steps", 3000), window = Take("--window", 250);
+    SubnormalCensus.Run(rest.Count > 0 ? rest.Select(int.Parse).ToArray() : [1, 16, 64, 256], threads, steps, window);
     return;
 }
 

@@ -3,6 +3,7 @@ namespace SymbolicGrad;
 /// <summary>
 /// SGD with momentum in the heavy-ball form of the lectures: G ← βG + ∇, then W ← W − αG (G starts at zero).
 /// </summary>
+/// <remarks>A subnormal velocity is stored as zero (see <see cref="VelocityOptimizer"/>).</remarks>
 public sealed class Momentum : VelocityOptimizer
 {
     /// <summary>Creates momentum SGD.</summary>

@@ -5,6 +5,7 @@ namespace SymbolicGrad;
 /// G ← βG + ∇, then W ← W − α(∇ + βG). It equals "jump along the old velocity, then correct with the
 /// gradient measured there" from the lectures, written so the gradient is taken at the stored parameters.
 /// </summary>
+/// <remarks>A subnormal velocity is stored as zero (see <see cref="VelocityOptimizer"/>).</remarks>
 public sealed class Nesterov : VelocityOptimizer
 {
     /// <summary>Creates Nesterov momentum SGD.</summary>

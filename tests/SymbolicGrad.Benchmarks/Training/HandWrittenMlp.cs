@@ -106,6 +106,9 @@ internal sealed class HandWrittenMlp
         }
     }
 
+    /// <summary>a_l (ReLU outputs, the logits last) and δ_l, for the subnormal census; each holds maxBatch rows.</summary>
+    internal (float[][] Activations, float[][] Deltas) Buffers => (_activations, _deltas);
+
     /// <summary>Where the buffers start, as byte offsets modulo 64 (a cache line): a_l, then δ_l.</summary>
     internal string Placement() =>
         "a " + string.Join("/", _activations.Select(a => TrainingStepBenchmarks.LineOffset(a, 0))) +

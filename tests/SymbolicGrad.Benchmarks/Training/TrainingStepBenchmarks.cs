@@ -115,6 +115,13 @@ public abstract class TrainingStepBenchmarks
             $"hand-written: W1 {LineOffset(handW1.Array, handW1.Offset)}, velocity {LineOffset(_handMomentum.CheckpointState[0], 0)} (bytes past a 64-byte line)";
     }
 
+    /// <summary>The buffers the subnormal census reads: each model's parameters and gradients, and its velocity.</summary>
+    internal (ParameterStore Generated, float[] GeneratedVelocity, ParameterStore Hand, float[] HandVelocity) State =>
+        (_generated.Parameters, _generatedMomentum.CheckpointState[0], HandModel.Parameters, _handMomentum.CheckpointState[0]);
+
+    /// <summary>The hand-written step's activations a_l and deltas δ_l (the generated step's workspace is not public).</summary>
+    internal (float[][] Activations, float[][] Deltas) HandBuffers => Hand.Buffers;
+
     internal static long LineOffset(float[] array, int offset)
     {
         var handle = System.Runtime.InteropServices.GCHandle.Alloc(array, System.Runtime.InteropServices.GCHandleType.Pinned);
