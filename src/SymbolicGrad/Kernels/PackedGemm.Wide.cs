@@ -356,6 +356,67 @@ internal static partial class PackedGemm
         }
     }
 
+    // PackSixRows 16 values of k at a time, with two-source permutes of 16 floats (Avx512F): 18 a block of 96 floats
+    // where the 8 × 8 transposes take 24 a block of 48 (the packing of X, where the shuffle port was the bound). The
+    // rows are interleaved in pairs, then each output vector takes its values from the three pairs; the rest of k (fewer
+    // than 16 values) goes to PackSixRows. Writes exactly the panel's floats, as PackSixRows does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackSixRowsWide<TPrefetch>(ref float src, nint aRow, int kc, ref float dst)
+        where TPrefetch : struct
+    {
+        // Pair vectors: lo = r[0], r'[0], r[1], r'[1], … r[7], r'[7]; hi the same from value 8.
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+
+        // Output vector v (of three from a half) holds dst[16v + e] = row (16v + e) % 6's value (16v + e) / 6: first
+        // from pairs 0–1 (rows 0–3), then pair 2 (rows 4–5) into the places left.
+        var first0 = Vector512.Create(0, 1, 16, 17, 0, 0, 2, 3, 18, 19, 0, 0, 4, 5, 20, 21);
+        var then0 = Vector512.Create(0, 1, 2, 3, 16, 17, 6, 7, 8, 9, 18, 19, 12, 13, 14, 15);
+        var first1 = Vector512.Create(0, 0, 6, 7, 22, 23, 0, 0, 8, 9, 24, 25, 0, 0, 10, 11);
+        var then1 = Vector512.Create(20, 21, 2, 3, 4, 5, 22, 23, 8, 9, 10, 11, 24, 25, 14, 15);
+        var first2 = Vector512.Create(26, 27, 0, 0, 12, 13, 28, 29, 0, 0, 14, 15, 30, 31, 0, 0);
+        var then2 = Vector512.Create(0, 1, 26, 27, 4, 5, 6, 7, 28, 29, 10, 11, 12, 13, 30, 31);
+        int p = 0;
+        for (; p + 16 <= kc; p += 16)
+        {
+            ref float at = ref Unsafe.Add(ref src, p);
+            if (typeof(TPrefetch) == typeof(PrefetchNext))
+            {
+                // The next panel's six rows, one cache line of each per 16 values of k.
+                ref float next = ref Unsafe.Add(ref at, MR * aRow);
+                for (int i = 0; i < MR; i++)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref next, i * aRow)));
+                }
+            }
+
+            var r0 = Vector512.LoadUnsafe(ref at);
+            var r1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref at, aRow));
+            var r2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref at, 2 * aRow));
+            var r3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref at, 3 * aRow));
+            var r4 = Vector512.LoadUnsafe(ref Unsafe.Add(ref at, 4 * aRow));
+            var r5 = Vector512.LoadUnsafe(ref Unsafe.Add(ref at, 5 * aRow));
+            ref float d = ref Unsafe.Add(ref dst, p * MR);
+            var pair0 = Avx512F.PermuteVar16x32x2(r0, low, r1);
+            var pair1 = Avx512F.PermuteVar16x32x2(r2, low, r3);
+            var pair2 = Avx512F.PermuteVar16x32x2(r4, low, r5);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first0, pair1), then0, pair2).StoreUnsafe(ref d);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first1, pair1), then1, pair2).StoreUnsafe(ref d, 16);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first2, pair1), then2, pair2).StoreUnsafe(ref d, 32);
+            pair0 = Avx512F.PermuteVar16x32x2(r0, high, r1);
+            pair1 = Avx512F.PermuteVar16x32x2(r2, high, r3);
+            pair2 = Avx512F.PermuteVar16x32x2(r4, high, r5);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first0, pair1), then0, pair2).StoreUnsafe(ref d, 48);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first1, pair1), then1, pair2).StoreUnsafe(ref d, 64);
+            Avx512F.PermuteVar16x32x2(Avx512F.PermuteVar16x32x2(pair0, first2, pair1), then2, pair2).StoreUnsafe(ref d, 80);
+        }
+
+        if (p < kc)
+        {
+            PackSixRows<TPrefetch>(ref Unsafe.Add(ref src, p), aRow, kc - p, ref Unsafe.Add(ref dst, p * MR));
+        }
+    }
+
     // Type arguments of MicroWide: how many rows of A it computes (the JIT compiles each form apart and drops the
     // accumulators of the others).
     private interface IRows

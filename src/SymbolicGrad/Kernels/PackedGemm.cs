@@ -635,6 +635,7 @@ internal static partial class PackedGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, ref float dst)
     {
+        bool wide = Avx512F.IsSupported && UsesVector512;
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
@@ -662,7 +663,19 @@ internal static partial class PackedGemm
             {
                 // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time; the next panel's rows
                 // (short runs of k from rows far apart, which the hardware prefetchers do not pick up) are fetched meanwhile.
-                if (ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels)
+                bool prefetch = ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels;
+                if (wide)
+                {
+                    if (prefetch)
+                    {
+                        PackSixRowsWide<PrefetchNext>(ref src, aRow, kc, ref dst);
+                    }
+                    else
+                    {
+                        PackSixRowsWide<NoPrefetch>(ref src, aRow, kc, ref dst);
+                    }
+                }
+                else if (prefetch)
                 {
                     PackSixRows<PrefetchNext>(ref src, aRow, kc, ref dst);
                 }
