@@ -207,6 +207,47 @@ public class WideProductTests
         }
     }
 
+    [Theory]
+    [InlineData(256, 512, 784, 2)] // the deep net's forward products: cut by columns
+    [InlineData(256, 512, 512, 4)]
+    [InlineData(100, 784, 300, 2)] // 49 panels of 16: the last part has the odd one
+    [InlineData(40, 200, 64, 3)]   // not chunked: one part a thread
+    public void ACutOfColumnsGivesEveryPartWholeWideTiles(int m, int n, int k, int threads)
+    {
+        // A part with a lone 16-column panel would run it on the 256-bit tiles, at half the speed.
+        Wide(() =>
+        {
+            var (splitRows, _, _, chunks) = GemmJob<AddStore>.CutOf(threads, 0, false, m, n, k, false);
+            Assert.False(splitRows, "the product is cut by columns");
+            int covered = 0;
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                var (_, start, end, _) = GemmJob<AddStore>.CutOf(threads, chunk, false, m, n, k, false);
+                if (start >= end)
+                {
+                    continue;
+                }
+
+                Assert.True(start == covered, $"chunk {chunk} starts at column {start}, the one before ended at {covered}");
+                Assert.True(end == n || (end - start) % PackedGemm.WideNR == 0, $"chunk {chunk} has columns [{start}, {end}): not whole 32-column tiles");
+                covered = end;
+            }
+
+            Assert.Equal(n, covered);
+        });
+
+        // The 256-bit path cuts at its 16-column panels.
+        Narrow(() =>
+        {
+            var (_, _, _, chunks) = GemmJob<AddStore>.CutOf(threads, 0, false, m, n, k, false);
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                var (_, start, end, _) = GemmJob<AddStore>.CutOf(threads, chunk, false, m, n, k, false);
+                Assert.True(start >= end || end == n || (end - start) % PackedGemm.NR == 0, $"chunk {chunk} has columns [{start}, {end})");
+            }
+        });
+    }
+
     [Fact]
     public void AWarmProductAllocatesNothing()
     {
