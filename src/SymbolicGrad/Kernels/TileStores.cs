@@ -90,7 +90,7 @@ internal readonly struct SgdStore(float learningRate) : ITileStore
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha) =>
-        UpdateRules512.Sgd(Vector512.LoadUnsafe(ref c), Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero), Vector512.Create(learningRate)).StoreUnsafe(ref c);
+        UpdateRules.Sgd(Vector512.LoadUnsafe(ref c), Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero), Vector512.Create(learningRate)).StoreUnsafe(ref c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, float sum, float alpha) =>
@@ -115,9 +115,9 @@ internal readonly struct MomentumStore(float learningRate, float beta) : ITileSt
     public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha)
     {
         var g = Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero);
-        var velocity = UpdateRules512.Velocity(Vector512.LoadUnsafe(ref state), g, Vector512.Create(beta));
+        var velocity = UpdateRules.Velocity(Vector512.LoadUnsafe(ref state), g, Vector512.Create(beta));
         velocity.StoreUnsafe(ref state);
-        UpdateRules512.Momentum(Vector512.LoadUnsafe(ref c), velocity, Vector512.Create(learningRate)).StoreUnsafe(ref c);
+        UpdateRules.Momentum(Vector512.LoadUnsafe(ref c), velocity, Vector512.Create(learningRate)).StoreUnsafe(ref c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,9 +149,9 @@ internal readonly struct NesterovStore(float learningRate, float beta) : ITileSt
     {
         var g = Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero);
         var b = Vector512.Create(beta);
-        var velocity = UpdateRules512.Velocity(Vector512.LoadUnsafe(ref state), g, b);
+        var velocity = UpdateRules.Velocity(Vector512.LoadUnsafe(ref state), g, b);
         velocity.StoreUnsafe(ref state);
-        UpdateRules512.Nesterov(Vector512.LoadUnsafe(ref c), g, velocity, Vector512.Create(learningRate), b).StoreUnsafe(ref c);
+        UpdateRules.Nesterov(Vector512.LoadUnsafe(ref c), g, velocity, Vector512.Create(learningRate), b).StoreUnsafe(ref c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
