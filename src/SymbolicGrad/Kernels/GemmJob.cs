@@ -53,10 +53,11 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
 
     /// <summary>
     /// How a product is cut: which way, in how many chunks for how many threads, and which operand is shared. A chunked
-    /// plan (<see cref="PiecesPerThread"/> &gt; 0) cuts <see cref="Units"/> units (one 6-row tile, or one 16-column panel; the last may be partial) into
-    /// one block per thread and each block into pieces that halve (<see cref="ChunkUnits"/>).
+    /// plan (<see cref="PiecesPerThread"/> &gt; 0) cuts <see cref="Units"/> units (one 6-row tile, or
+    /// <see cref="ColumnUnit"/> columns; the last may be partial) into one block per thread and each block into pieces
+    /// that halve (<see cref="ChunkUnits"/>).
     /// </summary>
-    private readonly record struct Plan(bool Dot, bool SplitRows, int Threads, int Chunks, SharedOperand Shared, int Units = 0, int PiecesPerThread = 0, int RowUnit = ChunkRowAlign)
+    private readonly record struct Plan(bool Dot, bool SplitRows, int Threads, int Chunks, SharedOperand Shared, int Units = 0, int PiecesPerThread = 0, int RowUnit = ChunkRowAlign, int ColumnUnit = NR)
     {
         public int RowAlignment => Shared == SharedOperand.None ? RowAlign : RowUnit;
     }
@@ -190,6 +191,10 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             return new Plan(dot, false, 1, 1, SharedOperand.None);
         }
 
+        // Columns are cut at the micro-kernel's width: a part of 16 columns on the 512-bit path would run the 256-bit
+        // tiles, at half the speed (chunks of one 16-column unit cost the deep net's forward products 8 % more work
+        // than one thread's).
+        int columnUnit = !dot && UsesVector512 ? WideNR : NR;
         long work = (long)m * n * k;
         if (!dot && work >= 2L * threads * MinWorkPerChunk)
         {
@@ -200,7 +205,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
             var shared = rows ? (bInPlace ? SharedOperand.None : SharedOperand.B) : SharedOperand.A;
             // (With the switch off, as before: units of two panels, the rows left over added to the last.)
             int rowUnit = KernelSwitches.PanelRowUnits ? ChunkRowAlign : 2 * ChunkRowAlign;
-            int units = !rows ? (n + NR - 1) / NR : KernelSwitches.PanelRowUnits ? (m + rowUnit - 1) / rowUnit : m / rowUnit;
+            int units = !rows ? (n + columnUnit - 1) / columnUnit : KernelSwitches.PanelRowUnits ? (m + rowUnit - 1) / rowUnit : m / rowUnit;
             int chunkThreads = Math.Min(threads, units);
             if (!KernelSwitches.HalvingChunks)
             {
@@ -208,7 +213,7 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
                 int chunks = Math.Min(threads * (int)Math.Clamp(work / (threads * MinWorkPerChunk), 1, 4), units);
                 if (chunks >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
                 {
-                    return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared, RowUnit: rowUnit);
+                    return new Plan(false, rows, Math.Min(threads, chunks), chunks, shared, RowUnit: rowUnit, ColumnUnit: columnUnit);
                 }
             }
             else
@@ -217,14 +222,14 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
                 int pieces = PiecesFor(units / Math.Max(1, chunkThreads), minUnits, WorkerPool.MaxParts / Math.Max(1, chunkThreads));
                 if (chunkThreads * pieces >= 2 && SharedLength(shared, m, n, k) <= MaxShared)
                 {
-                    return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces, rowUnit);
+                    return new Plan(false, rows, chunkThreads, chunkThreads * pieces, shared, units, pieces, rowUnit, columnUnit);
                 }
             }
         }
 
         bool splitRows = SplitRows(dot, m, n, k);
-        int parts = Math.Min(threads, splitRows ? m / RowAlign : (n + NR - 1) / NR);
-        return new Plan(dot, splitRows, parts, parts, SharedOperand.None);
+        int parts = Math.Min(threads, splitRows ? m / RowAlign : (n + columnUnit - 1) / columnUnit);
+        return new Plan(dot, splitRows, parts, parts, SharedOperand.None, ColumnUnit: columnUnit);
     }
 
     // Part `part` of the shared operand's packing: a range of op(A)'s row panels or op(B)'s column panels.
@@ -270,25 +275,36 @@ internal sealed unsafe class GemmJob<TStore> : ParallelJob
         return (blockStart + Boundary(piece), blockStart + Boundary(piece + 1));
     }
 
+    /// <summary>
+    /// The rows (<c>SplitRows</c>) or columns [Start, End) of C that chunk <paramref name="chunk"/> of a product computes
+    /// when it is cut for <paramref name="threads"/> threads, and the number of chunks (for tests).
+    /// </summary>
+    internal static (bool SplitRows, int Start, int End, int Chunks) CutOf(int threads, int chunk, bool dot, int m, int n, int k, bool bInPlace)
+    {
+        var plan = PlanFor(dot, m, n, k, threads, bInPlace);
+        var (start, end) = Cut(plan, chunk, m, n);
+        return (plan.SplitRows, start, end, plan.Chunks);
+    }
+
+    private static (int Start, int End) Cut(Plan plan, int part, int m, int n)
+    {
+        if (plan.PiecesPerThread > 0)
+        {
+            // Units of one 6-row panel or of the micro-kernel's columns (the last may be partial).
+            var (first, last) = ChunkUnits(plan.Units, plan.Threads, plan.PiecesPerThread, part);
+            int align = plan.SplitRows ? plan.RowUnit : plan.ColumnUnit, count = plan.SplitRows ? m : n;
+            return (first * align, last == plan.Units ? count : Math.Min(count, last * align));
+        }
+
+        return WorkerPool.Range(plan.SplitRows ? m : n, plan.Chunks, plan.SplitRows ? plan.RowAlignment : plan.ColumnUnit, part);
+    }
+
     private static void Chunk(
         Plan plan, int part, ref float a, nint aRow, nint aCol, ref float b, nint bRow, nint bCol,
         ref float c, ref float state, nint ldc, int m, int n, int k, float alpha, TStore store, ref float shared)
     {
         bool splitRows = plan.SplitRows;
-        int start, end;
-        if (plan.PiecesPerThread > 0)
-        {
-            // Units of one 6-row panel or one 16-column panel (the last may be partial).
-            var (first, last) = ChunkUnits(plan.Units, plan.Threads, plan.PiecesPerThread, part);
-            int align = splitRows ? plan.RowUnit : NR, count = splitRows ? m : n;
-            start = first * align;
-            end = last == plan.Units ? count : Math.Min(count, last * align);
-        }
-        else
-        {
-            (start, end) = WorkerPool.Range(splitRows ? m : n, plan.Chunks, splitRows ? plan.RowAlignment : NR, part);
-        }
-
+        var (start, end) = Cut(plan, part, m, n);
         if (start >= end)
         {
             return;

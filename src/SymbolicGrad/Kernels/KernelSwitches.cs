@@ -31,6 +31,18 @@ internal static class KernelSwitches
     /// <summary>A row-major op(B) whose panels are all full is read in place by the micro-kernel (off: packed first).</summary>
     internal static bool RowsOfBInPlace { get; set; } = true;
 
+    /// <summary>
+    /// The packed product runs 512-bit micro-kernels (12 × 32 and 6 × 32 tiles) where <c>Vector512</c> is accelerated
+    /// (off: the 256-bit 6 × 16 kernel everywhere). The same bits either way.
+    /// </summary>
+    internal static bool Vector512Products { get; set; } = true;
+
+    /// <summary>
+    /// Runs the 512-bit kernels even where <c>Vector512</c> is only emulated (slowly, element by element), so tests cover
+    /// that path on any machine; <see cref="Vector512Products"/> still turns it off.
+    /// </summary>
+    internal static bool Vector512WithoutAcceleration { get; set; }
+
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
 

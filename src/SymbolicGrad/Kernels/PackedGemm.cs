@@ -22,7 +22,7 @@ namespace SymbolicGrad.CompilerServices;
 /// threads for the cores, gets round to them, and while it does a run's first second backs off and a process can stay
 /// slow for long.</para>
 /// </remarks>
-internal static class PackedGemm
+internal static partial class PackedGemm
 {
     /// <summary>Which operand, if any, a call of <see cref="RunShared{TStore}"/> finds packed ahead.</summary>
     internal enum SharedOperand
@@ -94,6 +94,7 @@ internal static class PackedGemm
         bool inPlace = packed != SharedOperand.B && ReadsBInPlace(ref b, bRow, bCol, m, n);
         ref float packB = ref packed == SharedOperand.B || inPlace ? ref Unsafe.NullRef<float>() : ref AlignedBuffer.Rent(ref t_packB, RoundUp(Math.Min(NC, Math.Max(n, reserveColumns)), NR) * kBlock);
         int mPad = RoundUp(m, MR), nPad = RoundUp(n, NR);
+        bool wide = UsesVector512;
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -118,11 +119,11 @@ internal static class PackedGemm
                     nint at = ic * ldc + jc;
                     if (inPlace)
                     {
-                        Macro<TStore, RowsOfB>(ref aBlock, ref bBlock, bRow, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc);
+                        Macro<TStore, RowsOfB>(ref aBlock, ref bBlock, bRow, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc, wide);
                     }
                     else
                     {
-                        Macro<TStore, PackedPanels>(ref aBlock, ref bBlock, NR, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc);
+                        Macro<TStore, PackedPanels>(ref aBlock, ref bBlock, NR, ref Unsafe.Add(ref c, at), ref Unsafe.Add(ref state, at), ldc, mc, nc, kc, alpha, store, pc, wide);
                     }
                 }
             }
@@ -131,13 +132,28 @@ internal static class PackedGemm
 
     // An overwriting product writes its first block of k and adds the others.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Macro<TStore, TB>(ref float aBlock, ref float bBlock, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int pc)
+    private static void Macro<TStore, TB>(ref float aBlock, ref float bBlock, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, int pc, bool wide)
         where TStore : struct, ITileStore
         where TB : struct
     {
         if (typeof(TStore) == typeof(SetStore) && pc > 0)
         {
-            MacroKernel<AddStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, default);
+            Macro<AddStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, default, wide);
+        }
+        else
+        {
+            Macro<TStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, store, wide);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Macro<TStore, TB>(ref float aBlock, ref float bBlock, nint ldb, ref float c, ref float state, nint ldc, int mc, int nc, int kc, float alpha, TStore store, bool wide)
+        where TStore : struct, ITileStore
+        where TB : struct
+    {
+        if (wide)
+        {
+            WideMacroKernel<TStore, TB>(ref aBlock, ref bBlock, ldb, ref c, ref state, ldc, mc, nc, kc, alpha, store);
         }
         else
         {
@@ -619,6 +635,7 @@ internal static class PackedGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(ref float a, nint aRow, nint aCol, int mc, int kc, ref float dst)
     {
+        bool wide = Avx512F.IsSupported && UsesVector512;
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
@@ -646,7 +663,19 @@ internal static class PackedGemm
             {
                 // A·B and A·Bᵀ: six rows contiguous along k, interleaved 8 values of k at a time; the next panel's rows
                 // (short runs of k from rows far apart, which the hardware prefetchers do not pick up) are fetched meanwhile.
-                if (ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels)
+                bool prefetch = ir + 2 * MR <= mc && KernelSwitches.PrefetchPanels;
+                if (wide)
+                {
+                    if (prefetch)
+                    {
+                        PackSixRowsWide<PrefetchNext>(ref src, aRow, kc, ref dst);
+                    }
+                    else
+                    {
+                        PackSixRowsWide<NoPrefetch>(ref src, aRow, kc, ref dst);
+                    }
+                }
+                else if (prefetch)
                 {
                     PackSixRows<PrefetchNext>(ref src, aRow, kc, ref dst);
                 }

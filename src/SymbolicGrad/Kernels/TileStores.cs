@@ -22,6 +22,9 @@ internal interface ITileStore
     /// <summary>Eight consecutive elements: c[0..8] and state[0..8] from the sums s[0..8].</summary>
     void Store(ref float c, ref float state, Vector256<float> sums, Vector256<float> alpha);
 
+    /// <summary>Sixteen consecutive elements, as two calls of the eight-element form would store them.</summary>
+    void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha);
+
     /// <summary>One element.</summary>
     void Store(ref float c, ref float state, float sum, float alpha);
 
@@ -35,6 +38,10 @@ internal readonly struct AddStore : ITileStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, Vector256<float> sums, Vector256<float> alpha) =>
         Fma.MultiplyAdd(sums, alpha, Vector256.LoadUnsafe(ref c)).StoreUnsafe(ref c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha) =>
+        Vector512.FusedMultiplyAdd(sums, alpha, Vector512.LoadUnsafe(ref c)).StoreUnsafe(ref c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, float sum, float alpha) => c = MathF.FusedMultiplyAdd(sum, alpha, c);
@@ -54,6 +61,10 @@ internal readonly struct SetStore : ITileStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, Vector256<float> sums, Vector256<float> alpha) =>
         Fma.MultiplyAdd(sums, alpha, Vector256<float>.Zero).StoreUnsafe(ref c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha) =>
+        Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero).StoreUnsafe(ref c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, float sum, float alpha) => c = MathF.FusedMultiplyAdd(sum, alpha, 0f);
@@ -78,6 +89,10 @@ internal readonly struct SgdStore(float learningRate) : ITileStore
         UpdateRules.Sgd(Vector256.LoadUnsafe(ref c), Fma.MultiplyAdd(sums, alpha, Vector256<float>.Zero), Vector256.Create(learningRate)).StoreUnsafe(ref c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha) =>
+        UpdateRules.Sgd(Vector512.LoadUnsafe(ref c), Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero), Vector512.Create(learningRate)).StoreUnsafe(ref c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float c, ref float state, float sum, float alpha) =>
         c = UpdateRules.Sgd(c, MathF.FusedMultiplyAdd(sum, alpha, 0f), learningRate);
 
@@ -94,6 +109,15 @@ internal readonly struct MomentumStore(float learningRate, float beta) : ITileSt
         var velocity = UpdateRules.Velocity(Vector256.LoadUnsafe(ref state), g, Vector256.Create(beta));
         velocity.StoreUnsafe(ref state);
         UpdateRules.Momentum(Vector256.LoadUnsafe(ref c), velocity, Vector256.Create(learningRate)).StoreUnsafe(ref c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha)
+    {
+        var g = Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero);
+        var velocity = UpdateRules.Velocity(Vector512.LoadUnsafe(ref state), g, Vector512.Create(beta));
+        velocity.StoreUnsafe(ref state);
+        UpdateRules.Momentum(Vector512.LoadUnsafe(ref c), velocity, Vector512.Create(learningRate)).StoreUnsafe(ref c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -118,6 +142,16 @@ internal readonly struct NesterovStore(float learningRate, float beta) : ITileSt
         var velocity = UpdateRules.Velocity(Vector256.LoadUnsafe(ref state), g, b);
         velocity.StoreUnsafe(ref state);
         UpdateRules.Nesterov(Vector256.LoadUnsafe(ref c), g, velocity, Vector256.Create(learningRate), b).StoreUnsafe(ref c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float c, ref float state, Vector512<float> sums, Vector512<float> alpha)
+    {
+        var g = Vector512.FusedMultiplyAdd(sums, alpha, Vector512<float>.Zero);
+        var b = Vector512.Create(beta);
+        var velocity = UpdateRules.Velocity(Vector512.LoadUnsafe(ref state), g, b);
+        velocity.StoreUnsafe(ref state);
+        UpdateRules.Nesterov(Vector512.LoadUnsafe(ref c), g, velocity, Vector512.Create(learningRate), b).StoreUnsafe(ref c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

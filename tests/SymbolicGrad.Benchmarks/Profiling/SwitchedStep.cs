@@ -9,7 +9,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
 /// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
 /// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
-/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>), <c>vector512</c> (<see cref="KernelSwitches.Vector512Products"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
 /// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
@@ -43,7 +43,8 @@ internal static class SwitchedStep
             "prefetch" => on => KernelSwitches.PrefetchPanels = on,
             "edges+prefetch" => on => KernelSwitches.FewRowEdges = KernelSwitches.PrefetchPanels = on,
             "b-in-place" => on => KernelSwitches.RowsOfBInPlace = on,
-            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place)."),
+            "vector512" => on => KernelSwitches.Vector512Products = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place, vector512)."),
         };
         bool cpuClock = threads == 1;
         foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
@@ -107,20 +108,25 @@ internal static class SwitchedStep
     }
 
     /// <summary>
-    /// The 784-128-10 step's products at batch 256 alone, one thread, thread CPU time: each sample times the product
+    /// The products of the 784-128-10 and 784-512-512-10 steps at batch 256 alone, one thread, thread CPU time: each sample times the product
     /// with the switch on and off (order alternating); medians of the times and of the per-sample ratios.
     /// </summary>
     private static void Products(string name, Action<bool> set)
     {
         const int Samples = 201;
         Parallelism.MaxThreads = 1;
-        (string Name, bool Update, int M, int N, int K)[] shapes =
+        (string Name, Kind Kind, int M, int N, int K)[] shapes =
         [
-            ("Y1 = X·W1ᵀ", false, 256, 128, 784),
-            ("W1 ← momentum(dY1ᵀ·X)", true, 128, 784, 256),
-            ("W2 ← momentum(dY2ᵀ·A1)", true, 10, 128, 256),
+            ("Y1 = X·W1ᵀ", Kind.Forward, 256, 128, 784),
+            ("W1 ← momentum(dY1ᵀ·X)", Kind.Update, 128, 784, 256),
+            ("W2 ← momentum(dY2ᵀ·A1)", Kind.Update, 10, 128, 256),
+            ("deep Y1 = X·W1ᵀ", Kind.Forward, 256, 512, 784),
+            ("deep Y2 = A1·W2ᵀ", Kind.Forward, 256, 512, 512),
+            ("deep dA1 = dY2·W2", Kind.InputGradient, 256, 512, 512),
+            ("deep W1 ← momentum", Kind.Update, 512, 784, 256),
+            ("deep W2 ← momentum", Kind.Update, 512, 512, 256),
         ];
-        foreach (var (title, update, m, n, k) in shapes)
+        foreach (var (title, kind, m, n, k) in shapes)
         {
             var random = new Random(5);
             var a = GemmBenchmarks.Fill(random, m * k);
@@ -136,14 +142,19 @@ internal static class SwitchedStep
             var store = new MomentumStore(1e-6f, 0.9f);
             void Run()
             {
-                if (update)
+                switch (kind)
                 {
-                    // FusedStep's layout: ∂W = Uᵀ·V with U batch × rows.
-                    PackedGemm.Run(ref a[0], 1, m, ref b[bAt], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
-                }
-                else
-                {
-                    PackedGemm.Run(ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default(SetStore));
+                    case Kind.Update:
+                        // FusedStep's layout: ∂W = Uᵀ·V with U batch × rows.
+                        PackedGemm.Run(ref a[0], 1, m, ref b[bAt], n, 1, ref c[0], ref velocity[0], n, m, n, k, 1f / 256, store);
+                        break;
+                    case Kind.InputGradient:
+                        // dX = dY·W, W row-major k × n.
+                        PackedGemm.Run(ref a[0], k, 1, ref b[bAt], n, 1, ref c[0], ref c[0], n, m, n, k, 1f, default(SetStore));
+                        break;
+                    default:
+                        PackedGemm.Run(ref a[0], k, 1, ref b[0], 1, k, ref c[0], ref c[0], n, m, n, k, 1f, default(SetStore));
+                        break;
                 }
             }
 
@@ -171,11 +182,19 @@ internal static class SwitchedStep
             }
 
             set(true);
-            Console.WriteLine($"{title,-24} {m}×{n}×{k}, switch {name}, one thread, thread CPU time: on {Median(times[0]):F1} µs (best {times[0].Min():F1}), off {Median(times[1]):F1} µs (best {times[1].Min():F1}); " +
+            double gflop = 2e-3 * m * n * k;
+            Console.WriteLine($"{title,-24} {m}×{n}×{k}, switch {name}, one thread, thread CPU time: on {Median(times[0]):F1} µs (best {times[0].Min():F1}, {gflop / Median(times[0]):F0} GFLOP/s), off {Median(times[1]):F1} µs (best {times[1].Min():F1}, {gflop / Median(times[1]):F0} GFLOP/s); " +
                 $"median per-sample speed on ÷ off {Median(ratio):F3} (quartiles {Quantile(ratio, 0.25):F3}–{Quantile(ratio, 0.75):F3}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
 
         Parallelism.MaxThreads = Environment.ProcessorCount;
+    }
+
+    private enum Kind
+    {
+        Forward,
+        Update,
+        InputGradient,
     }
 
     private static double Median(double[] x) => Quantile(x, 0.5);
