@@ -20,4 +20,13 @@ public static partial class Kernels
 {
     /// <summary>True when the 256-bit FMA code paths run on this machine (AVX2 and FMA).</summary>
     public static bool IsAccelerated => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>
+    /// True when the vector kernels outside the packed GEMM take their 16-float bodies: AVX-512 is native (or emulated
+    /// for a test) and <see cref="KernelSwitches.Vector512Vectors"/> is on. Only kernels whose elements each get the
+    /// same operations in the same order at either width have one (element-wise maps, column sums, <c>Aᵀ·x</c>, maxima),
+    /// so the width changes no bit; <c>A·x</c>'s row dot products, which would sum in other lanes, stay 8-float.
+    /// </summary>
+    internal static bool UseVector512 =>
+        KernelSwitches.Vector512Vectors && (Vector512.IsHardwareAccelerated || KernelSwitches.Vector512Emulated);
 }
