@@ -30,6 +30,10 @@ public abstract class Model
     /// statistics. False in evaluation mode: dropout is the identity and batch normalization uses the running
     /// statistics. Saved in checkpoints.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// Set while another thread is in a training step, an evaluation, a gradient check or a checkpoint of this model
+    /// (its batch would change mode halfway); the mode is left as it was.
+    /// </exception>
     public bool Training
     {
         get => Parameters.Training;

@@ -116,12 +116,12 @@ public sealed partial class ParameterStore
     }
 
     /// <summary>
-    /// Marks the calling thread as the one in a training step on this store, under <see cref="GradientLock"/> so that no
-    /// gradient term of another thread is half added when the step starts; until <see cref="EndStep"/>, gradient terms
-    /// from other threads are refused.
+    /// Marks the calling thread as the one in a training step (or an evaluation, a gradient check, a checkpoint) on this
+    /// store, under <see cref="GradientLock"/> so that no gradient term of another thread is half added when the step
+    /// starts; until <see cref="EndStep"/>, gradient terms, mode switches and other steps from other threads are refused.
     /// </summary>
     /// <param name="caller">Who steps, for the message.</param>
-    /// <exception cref="InvalidOperationException">Another thread is in a training step on this store.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is in a step on this store.</exception>
     internal void BeginStep(string caller)
     {
         lock (GradientLock)
@@ -130,10 +130,53 @@ public sealed partial class ParameterStore
             if (owner != 0)
             {
                 throw new InvalidOperationException(
-                    $"{caller}: the model's parameters are already in a training step on another thread (managed thread {owner}); a model takes one step at a time, so step a Trainer (and every Trainer of the same model) from one thread at a time. Nothing was changed.");
+                    $"{caller}: the model's parameters are already in a training step or an evaluation on another thread (managed thread {owner}); a model trains, evaluates, is checked and is saved or loaded by one thread at a time, so call the Trainers, Evaluate, GradientCheck and Checkpoint of one model from one thread at a time. Nothing was changed.");
             }
 
             Volatile.Write(ref _stepThread, Environment.CurrentManagedThreadId);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BeginStep"/> unless the calling thread is already in a step of this store (an evaluation inside
+    /// <c>Fit</c>, a checkpoint written between its steps); true when this call began one, so it must call
+    /// <see cref="EndStep"/>.
+    /// </summary>
+    /// <param name="caller">Who steps, for the message.</param>
+    /// <exception cref="InvalidOperationException">Another thread is in a step on this store.</exception>
+    internal bool BeginStepUnlessHeld(string caller)
+    {
+        if (Volatile.Read(ref _stepThread) == Environment.CurrentManagedThreadId)
+        {
+            return false;
+        }
+
+        BeginStep(caller);
+        return true;
+    }
+
+    /// <summary>
+    /// The model's mode (<see cref="Model.Training"/>). Switching it is refused while another thread is in a step: its
+    /// dropout and batch norm would change mode halfway through the batch, and an evaluation that saved the mode to
+    /// restore it would restore the wrong one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set while another thread is in a step of this store.</exception>
+    internal bool Training
+    {
+        get => Volatile.Read(ref _training);
+        set
+        {
+            lock (GradientLock)
+            {
+                int owner = _stepThread;
+                if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+                {
+                    throw new InvalidOperationException(
+                        $"Model.Training: the model is in a training step or an evaluation on another thread (managed thread {owner}); switching its mode now would change dropout and batch norm halfway through that thread's batch. Switch the mode before or after, from the thread that trains. The mode was not changed.");
+                }
+
+                _training = value;
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public sealed partial class ParameterStore
 
     // The model's mode and random stream live here, next to the state they govern, so that a checkpoint of the store
     // (with or without a Model) holds everything needed to resume; Model exposes them.
-    internal bool Training = true;
+    private bool _training = true;
     internal long RandomSeed;
     internal long RandomStep;
 

@@ -68,9 +68,20 @@ public static class Checkpoint
                 nameof(optimizer));
         }
 
-        var model = new CheckpointFormat.ModelState(parameters.StateLayout, parameters.State.ToArray(), parameters.Training,
-            Interlocked.Read(ref parameters.RandomSeed), Interlocked.Read(ref parameters.RandomStep));
-        byte[] bytes = CheckpointFormat.Encode(parameters.Layout, parameters.Values, model, completedEpochs, optimizerType, step, buffers);
+        // A snapshot taken during another thread's step would hold half-updated values.
+        bool began = parameters.BeginStepUnlessHeld("Checkpoint.Save");
+        byte[] bytes;
+        try
+        {
+            var model = new CheckpointFormat.ModelState(parameters.StateLayout, parameters.State.ToArray(), parameters.Training,
+                Interlocked.Read(ref parameters.RandomSeed), Interlocked.Read(ref parameters.RandomStep));
+            bytes = CheckpointFormat.Encode(parameters.Layout, parameters.Values, model, completedEpochs, optimizerType, step, buffers);
+        }
+        finally
+        {
+            if (began) parameters.EndStep();
+        }
+
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
@@ -116,22 +127,31 @@ public static class Checkpoint
             CheckOptimizer(target, contents);
         }
 
-        contents.Values.CopyTo(parameters.Values);
-        contents.State.CopyTo(parameters.State);
-        if (info.Training is bool training)
+        // Values written under another thread's step would be half updated by it (and its optimizer's state with them).
+        bool began = parameters.BeginStepUnlessHeld("Checkpoint.Load");
+        try
         {
-            parameters.Training = training;
-            Interlocked.Exchange(ref parameters.RandomSeed, info.RandomSeed);
-            Interlocked.Exchange(ref parameters.RandomStep, info.RandomStep);
-        }
-
-        if (target is not null)
-        {
-            var state = target.CheckpointState;
-            for (int i = 0; i < state.Count; i++)
+            contents.Values.CopyTo(parameters.Values);
+            contents.State.CopyTo(parameters.State);
+            if (info.Training is bool training)
             {
-                contents.OptimizerBuffers[i].CopyTo(state[i], 0);
+                parameters.Training = training;
+                Interlocked.Exchange(ref parameters.RandomSeed, info.RandomSeed);
+                Interlocked.Exchange(ref parameters.RandomStep, info.RandomStep);
             }
+
+            if (target is not null)
+            {
+                var state = target.CheckpointState;
+                for (int i = 0; i < state.Count; i++)
+                {
+                    contents.OptimizerBuffers[i].CopyTo(state[i], 0);
+                }
+            }
+        }
+        finally
+        {
+            if (began) parameters.EndStep();
         }
 
         return info;

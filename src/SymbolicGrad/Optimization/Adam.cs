@@ -9,6 +9,12 @@ namespace SymbolicGrad;
 /// W ← W − α·m̂/(√v̂ + ε), with t the 1-based step number. <see cref="Optimizer.WeightDecay"/> here is the
 /// classic coupled L2 term; <see cref="AdamW"/> decouples it.
 /// </summary>
+/// <remarks>
+/// A moment that becomes subnormal (below 2⁻¹²⁶ in magnitude, e.g. m of a parameter whose gradient stays zero, which
+/// decays as β₁ᵗ) is stored as zero: on Intel cores every operation on a subnormal costs a microcode assist, and .NET
+/// cannot set the flush-to-zero flag. With such an m, α·m̂/(√v̂ + ε) is below 2⁻⁹⁶ for α ≤ 1 and ε = 10⁻⁸, and a
+/// subnormal v changes √v̂ + ε by less than ε's last place, so the flush moves no weight of ordinary magnitude.
+/// </remarks>
 public class Adam : Optimizer
 {
     float[] _m = [];
@@ -101,8 +107,8 @@ public class Adam : Optimizer
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var mi = vb1 * Vector256.LoadUnsafe(ref m, (nuint)i) + vb1c * gi;
-                var vi = vb2 * Vector256.LoadUnsafe(ref v, (nuint)i) + vb2c * (gi * gi);
+                var mi = UpdateRules.FlushSubnormal(vb1 * Vector256.LoadUnsafe(ref m, (nuint)i) + vb1c * gi);
+                var vi = UpdateRules.FlushSubnormal(vb2 * Vector256.LoadUnsafe(ref v, (nuint)i) + vb2c * (gi * gi));
                 mi.StoreUnsafe(ref m, (nuint)i);
                 vi.StoreUnsafe(ref v, (nuint)i);
                 var update = a * (mi / vc1) / (Vector256.Sqrt(vi / vc2) + ve);
@@ -112,8 +118,8 @@ public class Adam : Optimizer
         for (; i < n; i++)
         {
             float gi = Unsafe.Add(ref g, i);
-            float mi = b1 * Unsafe.Add(ref m, i) + b1c * gi;
-            float vi = b2 * Unsafe.Add(ref v, i) + b2c * (gi * gi);
+            float mi = UpdateRules.FlushSubnormal(b1 * Unsafe.Add(ref m, i) + b1c * gi);
+            float vi = UpdateRules.FlushSubnormal(b2 * Unsafe.Add(ref v, i) + b2c * (gi * gi));
             Unsafe.Add(ref m, i) = mi;
             Unsafe.Add(ref v, i) = vi;
             float update = learningRate * (mi / c1) / (MathF.Sqrt(vi / c2) + eps);

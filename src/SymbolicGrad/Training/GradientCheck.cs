@@ -104,6 +104,8 @@ public static partial class GradientCheck
         }
 
         var store = model.Parameters;
+        // The check perturbs the parameters and switches the mode: under another thread's step both would be corrupted.
+        bool began = store.BeginStepUnlessHeld("GradientCheck.Run");
         float[] savedGradients = store.Gradients.ToArray();
         float[] savedState = store.State.ToArray();
         bool training = store.Training;
@@ -133,6 +135,7 @@ public static partial class GradientCheck
             savedState.CopyTo(store.State);
             store.Training = training;
             Interlocked.Exchange(ref store.RandomStep, randomStep);
+            if (began) store.EndStep();
         }
     }
 

@@ -261,15 +261,18 @@ public sealed partial class Trainer
     internal static Evaluation Evaluate(ITrainable model, Dataset data, int batchSize)
     {
         var store = model.Parameters;
+        // Another thread's step would see the mode switched, and two evaluations at once could restore the wrong mode.
+        bool began = store.BeginStepUnlessHeld("Trainer.Evaluate");
         bool training = store.Training;
-        store.Training = false;
         try
         {
+            store.Training = false;
             return EvaluateInEvaluationMode(model, data, batchSize);
         }
         finally
         {
             store.Training = training;
+            if (began) store.EndStep();
         }
     }
 
@@ -277,15 +280,17 @@ public sealed partial class Trainer
     internal static int CountCorrect(ITrainable model, Mat inputs, in BatchTargets targets)
     {
         var store = model.Parameters;
+        bool began = store.BeginStepUnlessHeld("Trainer");
         bool training = store.Training;
-        store.Training = false;
         try
         {
+            store.Training = false;
             return model.CountCorrect(inputs, targets);
         }
         finally
         {
             store.Training = training;
+            if (began) store.EndStep();
         }
     }
 
