@@ -5,7 +5,7 @@ namespace SymbolicGrad.Runtime.Tests;
 /// <summary>
 /// The 16-float bodies of the kernels outside the packed GEMM (<see cref="KernelSwitches.Vector512Vectors"/>), forced on
 /// (emulated where AVX-512 is not native, so an AVX2-only machine checks them too) against the 8-float bodies, for every
-/// tail length 0–63: element-wise kernels, column sums, <c>Aᵀ·x</c> and the finiteness bound give the same bits, and
+/// tail length 0–63: element-wise kernels, the optimizer's update rules, column sums, <c>Aᵀ·x</c> and the finiteness bound give the same bits, and
 /// <c>A·x</c>, which has no 16-float body, too. The switches are global: these tests run alone.
 /// </summary>
 [Collection(ParallelismCollection.Name)]
@@ -208,6 +208,26 @@ public class Vector512KernelTests
         }
     }
 
+    [Theory]
+    [InlineData(0)] // UpdateKind is internal: by value
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_update_rules_give_the_same_bits_for_every_tail(int rule)
+    {
+        var kind = (UpdateKind)rule;
+        for (int n = 0; n < Tails; n++)
+        {
+            // Weights, then velocities (some subnormal, flushed by the rule), then gradients, in one buffer.
+            var state = Values(3 * n, n);
+            for (int i = n; i < 2 * n; i += 3)
+            {
+                state[i] = (i % 2 == 0 ? 1 : -1) * 3e-39f;
+            }
+
+            SameBits(state, o => UpdateRules.Apply(kind, o.AsSpan(0, n), o.AsSpan(n, n), o.AsSpan(2 * n, n), 0.1f, 0.9f), $"{kind}, {n} elements");
+        }
+    }
+
     [Fact]
     public void The_16_float_bodies_allocate_nothing_once_warm()
     {
@@ -225,6 +245,7 @@ public class Vector512KernelTests
             Kernels.AddBiasReluRows(g, 33, 37, bias);
             Kernels.ReluBackward(a, a, g);
             FiniteCheck.MaxMagnitude(a);
+            UpdateRules.Apply(UpdateKind.Nesterov, ref g[0], ref g[37], ref a[0], 37, 0.1f, 0.9f);
         }
 
         With(true, [], _ =>

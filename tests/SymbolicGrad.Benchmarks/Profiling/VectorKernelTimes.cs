@@ -33,6 +33,9 @@ internal static class VectorKernelTimes
         var work = Fill(256 * 512);
         var bias = Fill(512);
         var sums = Fill(512);
+        var velocity = Fill(101_770);
+        var parameters = Fill(101_770);
+        var gradient = Fill(101_770);
         (string Title, int Repeat, Action Run)[] kernels =
         [
             ("y = W·x 128×784", 8, () => Kernels.MatVec(w1.AsSpan(0, 128 * 784), 128, 784, x, y.AsSpan(0, 128))),
@@ -49,6 +52,8 @@ internal static class VectorKernelTimes
             ("ReLU backward 256×512", 1, () => Kernels.ReluBackward(m, m, work)),
             ("max |x| 784", 64, () => FiniteCheck.MaxMagnitude(w1.AsSpan(0, 784))),
             ("max |x| 128×784", 1, () => FiniteCheck.MaxMagnitude(w1.AsSpan(0, 128 * 784))),
+            ("momentum 10×128", 64, () => UpdateRules.Apply(UpdateKind.Momentum, parameters.AsSpan(0, 1280), velocity.AsSpan(0, 1280), gradient.AsSpan(0, 1280), 1e-6f, 0.9f)),
+            ("momentum 101,770", 1, () => UpdateRules.Apply(UpdateKind.Momentum, parameters, velocity, gradient, 1e-6f, 0.9f)),
         ];
         foreach (var (title, repeat, run) in kernels)
         {
