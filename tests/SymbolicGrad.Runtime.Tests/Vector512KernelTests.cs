@@ -5,7 +5,7 @@ namespace SymbolicGrad.Runtime.Tests;
 /// <summary>
 /// The 16-float bodies of the kernels outside the packed GEMM (<see cref="KernelSwitches.Vector512Vectors"/>), forced on
 /// (emulated where AVX-512 is not native, so an AVX2-only machine checks them too) against the 8-float bodies, for every
-/// tail length 0–63: element-wise kernels, the optimizer's update rules, column sums, <c>Aᵀ·x</c> and the finiteness bound give the same bits, and
+/// tail length 0–63: element-wise kernels, the optimizer's update rules, outer products and their fused updates, column sums, <c>Aᵀ·x</c> and the finiteness bound give the same bits, and
 /// <c>A·x</c>, which has no 16-float body, too. The switches are global: these tests run alone.
 /// </summary>
 [Collection(ParallelismCollection.Name)]
@@ -225,6 +225,44 @@ public class Vector512KernelTests
             }
 
             SameBits(state, o => UpdateRules.Apply(kind, o.AsSpan(0, n), o.AsSpan(n, n), o.AsSpan(2 * n, n), 0.1f, 0.9f), $"{kind}, {n} elements");
+        }
+    }
+
+    [Fact]
+    public void Outer_products_and_their_fused_updates_give_the_same_bits_for_every_tail()
+    {
+        if (!Kernels.IsAccelerated)
+        {
+            return;
+        }
+
+        const int rows = 5;
+        for (int cols = 0; cols < Tails; cols++)
+        {
+            var u = Reference.Random(rows, cols);
+            u[1] = 0f; // a skipped row: the update stores still apply a zero gradient's update
+            var v = Reference.Random(cols, cols + 1);
+            // The weights, then their velocities (some subnormal).
+            var initial = Values(2 * rows * cols, cols + 2);
+            for (int i = rows * cols; i < initial.Length; i += 5)
+            {
+                initial[i] = 3e-39f;
+            }
+
+            int n = rows * cols;
+            SameBits(initial, o => Kernels.OuterAdd(o.AsSpan(0, n), rows, cols, 0.5f, u, v), $"A += α·u·vᵀ, {rows} × {cols}");
+            SameBits(initial, o => Update(o, new SgdStore(0.1f)), $"SGD outer update, {rows} × {cols}");
+            SameBits(initial, o => Update(o, new MomentumStore(0.1f, 0.9f)), $"momentum outer update, {rows} × {cols}");
+            SameBits(initial, o => Update(o, new NesterovStore(0.1f, 0.9f)), $"Nesterov outer update, {rows} × {cols}");
+
+            void Update<TStore>(float[] o, TStore store)
+                where TStore : struct, ITileStore
+            {
+                if (n > 0)
+                {
+                    OuterJob<TStore>.Run(ref o[0], ref o[n], rows, cols, 0.5f, ref u[0], ref v[0], store);
+                }
+            }
         }
     }
 
