@@ -10,7 +10,8 @@ namespace SymbolicGrad.CompilerServices;
 /// <remarks>
 /// Kernels named <c>…Add</c> accumulate into their output (BLAS's β = 1), so minibatch gradients sum up; the others
 /// overwrite it. Outputs must not overlap inputs unless a kernel says it may run in place. Where AVX2 and FMA are
-/// available (<see cref="IsAccelerated"/>) the kernels use 256-bit FMA code; elsewhere they fall back to
+/// available (<see cref="IsAccelerated"/>) the kernels use 256-bit FMA code, and 512-bit code where AVX-512 is native
+/// (with the same bits: see <see cref="UseVector512"/>); elsewhere they fall back to
 /// <see cref="System.Numerics.Tensors.TensorPrimitives"/> (which uses <see cref="System.Numerics.Vector{T}"/>-width
 /// SIMD). Matrix–matrix products keep per-thread packing buffers, allocated on the first call of a thread (and
 /// grown when a larger product needs more); later calls allocate nothing.
