@@ -229,6 +229,17 @@ public class Vector512KernelTests
     }
 
     [Fact]
+    public void The_gradient_scale_and_penalties_give_the_same_bits_for_every_tail()
+    {
+        for (int n = 0; n < Tails; n++)
+        {
+            var parameters = Values(n, n);
+            var gradients = Reference.Random(n, n + 1);
+            SameBits(new float[n], o => OptimizerKernels.ScaleAndPenalize(gradients, parameters, 0.5f, 1e-2f, 1e-3f, o), $"scale and penalties, {n}");
+        }
+    }
+
+    [Fact]
     public void Outer_products_and_their_fused_updates_give_the_same_bits_for_every_tail()
     {
         if (!Kernels.IsAccelerated)

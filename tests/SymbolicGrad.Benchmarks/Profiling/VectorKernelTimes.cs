@@ -55,6 +55,7 @@ internal static class VectorKernelTimes
             ("momentum 10×128", 64, () => UpdateRules.Apply(UpdateKind.Momentum, parameters.AsSpan(0, 1280), velocity.AsSpan(0, 1280), gradient.AsSpan(0, 1280), 1e-6f, 0.9f)),
             ("W1 ← momentum(δ·xᵀ) 128×784", 1, () => OuterJob<MomentumStore>.Run(ref parameters[0], ref velocity[0], 128, 784, 1f, ref h[0], ref x[0], new MomentumStore(1e-6f, 0.9f))),
             ("W1 += δ·xᵀ 128×784", 1, () => Kernels.OuterAdd(w1.AsSpan(0, 128 * 784), 128, 784, 1e-6f, h.AsSpan(0, 128), x)),
+            ("scale + penalties 101,770", 1, () => OptimizerKernels.ScaleAndPenalize(gradient, parameters, 0.5f, 1e-4f, 1e-5f, velocity)),
             ("momentum 101,770", 1, () => UpdateRules.Apply(UpdateKind.Momentum, parameters, velocity, gradient, 1e-6f, 0.9f)),
         ];
         foreach (var (title, repeat, run) in kernels)
