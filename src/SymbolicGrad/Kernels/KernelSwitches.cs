@@ -50,6 +50,19 @@ internal static class KernelSwitches
     internal static bool ParallelRows { get; set; } = true;
 
     /// <summary>
+    /// The vector kernels outside the packed GEMM (<c>Aᵀ·x</c>, column sums, bias and ReLU rows, the optimizer's update
+    /// loop, the finiteness bounds) run 16-float bodies where AVX-512 is native (off: the 8-float ones). Each element
+    /// gets the same operations in the same order either way: the same bits (<see cref="Kernels.UseVector512"/>).
+    /// </summary>
+    internal static bool Vector512Vectors { get; set; } = true;
+
+    /// <summary>
+    /// Tests only: run the 16-float bodies even where Vector512 is not native (.NET emulates it, with the same
+    /// per-element arithmetic), so their results can be checked on an AVX2-only machine.
+    /// </summary>
+    internal static bool Vector512Emulated { get; set; }
+
+    /// <summary>
     /// The smallest work (multiply-adds, or floats read for the vector kernels) split over threads; raising it keeps
     /// the step's small products and column sums on the calling thread (for benchmarks that compare thresholds).
     /// </summary>

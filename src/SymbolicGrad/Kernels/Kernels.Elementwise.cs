@@ -105,11 +105,26 @@ public static partial class Kernels
     }
 
     // sums[j] = fma(m[r, j], α, sums[j]) for r = 0, 1, … in order, for columns [0, cols) of m (row stride ldm); the
-    // vector and scalar paths do the same, so the columns can be cut anywhere.
+    // vector and scalar paths do the same (16-float, 8-float, scalar), so the columns can be cut anywhere.
     internal static void ColumnSumsFma(ref float m, nint ldm, int rows, int cols, ref float sums, float alpha)
     {
         var va = Vector256.Create(alpha);
         int j = 0;
+        if (UseVector512)
+        {
+            var wa = Vector512.Create(alpha);
+            for (; j + 16 <= cols; j += 16)
+            {
+                var acc = Vector512.LoadUnsafe(ref sums, (nuint)j);
+                for (int r = 0; r < rows; r++)
+                {
+                    acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref m, r * ldm), (nuint)j), wa, acc);
+                }
+
+                acc.StoreUnsafe(ref sums, (nuint)j);
+            }
+        }
+
         for (; j + 8 <= cols; j += 8)
         {
             var acc = Vector256.LoadUnsafe(ref sums, (nuint)j);

@@ -134,7 +134,8 @@ public static partial class Kernels
 
     // Four rows at a time share each load of x; four independent accumulators hide the FMA latency. Rows past the last
     // multiple of four take another path (a different summation order): callers cut rows at multiples of four. With
-    // overwrite y is written, not read: 0 + s, what adding into a zeroed y gives (a −0 becomes +0).
+    // overwrite y is written, not read: 0 + s, what adding into a zeroed y gives (a −0 becomes +0). No 16-float body:
+    // it would sum in other lanes (another rounding) for 1–8% on the step's shapes, measured (docs/performance.md).
     internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
         nint n = cols;
@@ -198,38 +199,39 @@ public static partial class Kernels
     // Four rows at a time: each chunk of y is loaded and stored once per four rows. Columns [0, cols) of A (row
     // stride lda) and of y. Every y[j] gets the same FMAs in the same order on the vector and scalar paths, so the
     // columns can be cut anywhere. With overwrite the first rows' FMAs start from +0 instead of reading y (what a
-    // zeroed y gives); rows ≥ 1.
+    // zeroed y gives); rows ≥ 1. The 16-float body (UseVector512) does each element's FMAs in the same order: same bits.
     internal static void MatTVecFma(ref float a, nint lda, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
+        bool wide = UseVector512;
         int r = 0;
         if (overwrite)
         {
             // Only the first rows start from zero: the loops below stay free of that test.
             if (rows >= 4)
             {
-                MatTVecFourRows(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                MatTVecFourRows(ref a, lda, 0, cols, ref x, ref y, fresh: true, wide);
                 r = 4;
             }
             else
             {
-                MatTVecOneRow(ref a, lda, 0, cols, ref x, ref y, fresh: true);
+                MatTVecOneRow(ref a, lda, 0, cols, ref x, ref y, fresh: true, wide);
                 r = 1;
             }
         }
 
         for (; r + 4 <= rows; r += 4)
         {
-            MatTVecFourRows(ref a, lda, r, cols, ref x, ref y, fresh: false);
+            MatTVecFourRows(ref a, lda, r, cols, ref x, ref y, fresh: false, wide);
         }
 
         for (; r < rows; r++)
         {
-            MatTVecOneRow(ref a, lda, r, cols, ref x, ref y, fresh: false);
+            MatTVecOneRow(ref a, lda, r, cols, ref x, ref y, fresh: false, wide);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MatTVecFourRows(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    private static void MatTVecFourRows(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh, bool wide)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
@@ -243,6 +245,23 @@ public static partial class Kernels
         var v2 = Vector256.Create(x2);
         var v3 = Vector256.Create(x3);
         nint k = 0;
+        if (wide)
+        {
+            var w0 = Vector512.Create(x0);
+            var w1 = Vector512.Create(x1);
+            var w2 = Vector512.Create(x2);
+            var w3 = Vector512.Create(x3);
+            for (; k + 16 <= n; k += 16)
+            {
+                var acc = fresh ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref y, (nuint)k);
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a0, (nuint)k), w0, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a1, (nuint)k), w1, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a2, (nuint)k), w2, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a3, (nuint)k), w3, acc);
+                acc.StoreUnsafe(ref y, (nuint)k);
+            }
+        }
+
         for (; k < vecEnd; k += 8)
         {
             var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);
@@ -264,7 +283,7 @@ public static partial class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MatTVecOneRow(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh)
+    private static void MatTVecOneRow(ref float a, nint lda, int r, int cols, ref float x, ref float y, bool fresh, bool wide)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
@@ -272,6 +291,16 @@ public static partial class Kernels
         float xr = Unsafe.Add(ref x, r);
         var vr = Vector256.Create(xr);
         nint k = 0;
+        if (wide)
+        {
+            var wr = Vector512.Create(xr);
+            for (; k + 16 <= n; k += 16)
+            {
+                var acc = fresh ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref y, (nuint)k);
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)k), wr, acc).StoreUnsafe(ref y, (nuint)k);
+            }
+        }
+
         for (; k < vecEnd; k += 8)
         {
             var acc = fresh ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref y, (nuint)k);

@@ -4,17 +4,27 @@ namespace SymbolicGrad.CompilerServices;
 
 // The bodies of the row kernels (Kernels.AddBiasRows, AddBiasReluRows, ReluBackward…) as IRowLoops over pinned memory,
 // so RowJob can cut them into ranges of rows on the worker pool; each element's arithmetic is the same in the vector
-// and the scalar path, so the cut changes no bit.
+// and the scalar path (16-float, 8-float or scalar: Kernels.UseVector512 only picks the width), so the cut changes no bit.
 
 /// <summary>Rows of <c>m = m + bias</c>, or <c>m = max(m + bias, 0)</c> when relu (NaN stays NaN, as <see cref="MathF.Max(float, float)"/>).</summary>
 internal readonly unsafe struct BiasRows(float* m, float* bias, int cols, bool relu) : IRowLoop
 {
     public void Run(int first, int end)
     {
+        bool wide = Kernels.UseVector512;
         for (int r = first; r < end; r++)
         {
             float* row = m + (nint)r * cols;
             int j = 0;
+            if (wide)
+            {
+                for (; j + 16 <= cols; j += 16)
+                {
+                    var v = Vector512.Load(row + j) + Vector512.Load(bias + j);
+                    (relu ? Vector512.Max(v, Vector512<float>.Zero) : v).Store(row + j);
+                }
+            }
+
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; j + 8 <= cols; j += 8)
@@ -39,6 +49,21 @@ internal readonly unsafe struct ReluBackwardRange(float* activation, float* grad
     public void Run(int first, int end)
     {
         int i = first;
+        if (Kernels.UseVector512)
+        {
+            for (; i + 16 <= end; i += 16)
+            {
+                var mask = Vector512.GreaterThan(Vector512.Load(activation + i), Vector512<float>.Zero);
+                var g = Vector512.Load(gradOutput + i) & mask;
+                if (accumulate)
+                {
+                    g += Vector512.Load(gradInput + i);
+                }
+
+                g.Store(gradInput + i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= end; i += 8)

@@ -6,7 +6,8 @@ namespace SymbolicGrad;
 
 /// <summary>
 /// Element-wise loops shared by the optimizers. Vector and scalar paths do the same operations in the same
-/// order (no fused multiply-add), so a parameter's update does not depend on where it sits in the buffer.
+/// order (no fused multiply-add), so a parameter's update does not depend on where it sits in the buffer. The norm's
+/// sum stays on 8-float vectors: 16 lanes would add in another order.
 /// </summary>
 internal static class OptimizerKernels
 {
@@ -44,6 +45,22 @@ internal static class OptimizerKernels
         ref float d = ref MemoryMarshal.GetReference(destination);
         int n = gradients.Length;
         int i = 0;
+        if (CompilerServices.Kernels.UseVector512)
+        {
+            // The same arithmetic on 16 floats: the same bits as the 8-float body.
+            var s = Vector512.Create(scale);
+            var a2 = Vector512.Create(l2);
+            var a1 = Vector512.Create(l1);
+            var one = Vector512.Create(1f);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var wv = Vector512.LoadUnsafe(ref w, (nuint)i);
+                var sign = (Vector512.GreaterThan(wv, Vector512<float>.Zero) & one) - (Vector512.LessThan(wv, Vector512<float>.Zero) & one);
+                var r = s * Vector512.LoadUnsafe(ref g, (nuint)i) + a2 * wv + a1 * sign;
+                r.StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(scale);

@@ -42,6 +42,20 @@ internal static class FiniteCheck
         {
             var magnitude = Vector256.Create(int.MaxValue);
             var acc = Vector256<int>.Zero;
+
+            // A maximum does not depend on the order: the 16-float body (Kernels.UseVector512) gives the same result.
+            if (Kernels.UseVector512 && values.Length >= Vector512<int>.Count)
+            {
+                var magnitude512 = Vector512.Create(int.MaxValue);
+                var acc512 = Vector512<int>.Zero;
+                for (; i <= values.Length - Vector512<int>.Count; i += Vector512<int>.Count)
+                {
+                    acc512 = Vector512.Max(acc512, Vector512.LoadUnsafe(ref start, (nuint)i) & magnitude512);
+                }
+
+                acc = Vector256.Max(acc512.GetLower(), acc512.GetUpper());
+            }
+
             for (; i <= values.Length - Vector256<int>.Count; i += Vector256<int>.Count)
             {
                 acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref start, (nuint)i) & magnitude);

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
 /// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
 /// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
-/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>), <c>vector512</c> (<see cref="KernelSwitches.Vector512Products"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>), <c>vector512</c> (<see cref="KernelSwitches.Vector512Products"/>), <c>vectors512</c> (<see cref="KernelSwitches.Vector512Vectors"/>). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
 /// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
@@ -44,7 +44,8 @@ internal static class SwitchedStep
             "edges+prefetch" => on => KernelSwitches.FewRowEdges = KernelSwitches.PrefetchPanels = on,
             "b-in-place" => on => KernelSwitches.RowsOfBInPlace = on,
             "vector512" => on => KernelSwitches.Vector512Products = on,
-            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place, vector512)."),
+            "vectors512" => on => KernelSwitches.Vector512Vectors = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place, vector512, vectors512)."),
         };
         bool cpuClock = threads == 1;
         foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
@@ -52,6 +53,12 @@ internal static class SwitchedStep
             if (size == "products")
             {
                 Products(name, set);
+                continue;
+            }
+
+            if (size == "kernels")
+            {
+                VectorKernelTimes.Run(name, set);
                 continue;
             }
 
@@ -197,9 +204,9 @@ internal static class SwitchedStep
         InputGradient,
     }
 
-    private static double Median(double[] x) => Quantile(x, 0.5);
+    internal static double Median(double[] x) => Quantile(x, 0.5);
 
-    private static double Quantile(double[] x, double q)
+    internal static double Quantile(double[] x, double q)
     {
         var y = (double[])x.Clone();
         Array.Sort(y);
