@@ -334,7 +334,7 @@ public class WideProductTests
     private static void WithSwitch(bool wide, Action action)
     {
         KernelSwitches.Vector512Products = wide;
-        KernelSwitches.Vector512WithoutAcceleration = wide;
+        KernelSwitches.Vector512Emulated = wide;
         try
         {
             action();
@@ -342,7 +342,7 @@ public class WideProductTests
         finally
         {
             KernelSwitches.Vector512Products = true;
-            KernelSwitches.Vector512WithoutAcceleration = false;
+            KernelSwitches.Vector512Emulated = false;
         }
     }
 

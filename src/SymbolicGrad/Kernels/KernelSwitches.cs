@@ -37,11 +37,6 @@ internal static class KernelSwitches
     /// </summary>
     internal static bool Vector512Products { get; set; } = true;
 
-    /// <summary>
-    /// Runs the 512-bit kernels even where <c>Vector512</c> is only emulated (slowly, element by element), so tests cover
-    /// that path on any machine; <see cref="Vector512Products"/> still turns it off.
-    /// </summary>
-    internal static bool Vector512WithoutAcceleration { get; set; }
 
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;
@@ -57,8 +52,9 @@ internal static class KernelSwitches
     internal static bool Vector512Vectors { get; set; } = true;
 
     /// <summary>
-    /// Tests only: run the 16-float bodies even where Vector512 is not native (.NET emulates it, with the same
-    /// per-element arithmetic), so their results can be checked on an AVX2-only machine.
+    /// Tests only: run the 512-bit micro-kernels and the 16-float bodies even where Vector512 is not native (.NET
+    /// emulates it, slowly, with the same per-element arithmetic), so their results are checked on an AVX2-only machine;
+    /// <see cref="Vector512Products"/> and <see cref="Vector512Vectors"/> still turn them off.
     /// </summary>
     internal static bool Vector512Emulated { get; set; }
 

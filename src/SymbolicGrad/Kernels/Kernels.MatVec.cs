@@ -314,10 +314,12 @@ public static partial class Kernels
     }
 
     // Row r of A gets the store's α·u[r]·v (A += α·u[r]·v for the plain kernel). A row whose coefficient is 0 is
-    // skipped: behind an inactive ReLU it adds nothing (the update stores still apply a zero gradient's update).
+    // skipped: behind an inactive ReLU it adds nothing (the update stores still apply a zero gradient's update). The
+    // 16-float body (UseVector512) gives each element the store's same arithmetic: the same bits.
     internal static void OuterFma<TStore>(ref float a, ref float state, int rows, int cols, float alpha, ref float u, ref float v, TStore store)
         where TStore : struct, ITileStore
     {
+        bool wide = UseVector512;
         for (int r = 0; r < rows; r++)
         {
             ref float row = ref Unsafe.Add(ref a, (nint)r * cols);
@@ -331,6 +333,15 @@ public static partial class Kernels
 
             var vs = Vector256.Create(s);
             nint j = 0;
+            if (wide)
+            {
+                var ws = Vector512.Create(s);
+                for (; j + 16 <= cols; j += 16)
+                {
+                    store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), Vector512.LoadUnsafe(ref v, (nuint)j), ws);
+                }
+            }
+
             for (; j + 8 <= cols; j += 8)
             {
                 store.Store(ref Unsafe.Add(ref row, j), ref Unsafe.Add(ref rowState, j), Vector256.LoadUnsafe(ref v, (nuint)j), vs);

@@ -20,7 +20,7 @@ internal static partial class PackedGemm
 
     /// <summary>Whether products run the 512-bit kernels now (<see cref="KernelSwitches.Vector512Products"/>).</summary>
     internal static bool UsesVector512 =>
-        KernelSwitches.Vector512Products && (Vector512.IsHardwareAccelerated || KernelSwitches.Vector512WithoutAcceleration);
+        KernelSwitches.Vector512Products && (Vector512.IsHardwareAccelerated || KernelSwitches.Vector512Emulated);
 
     // As MacroKernel, in tiles of 32 columns and 12 rows (6 in a block's last rows). An update walks along rows within
     // strips of columns, as MacroKernel's does.

@@ -182,6 +182,14 @@ internal static class UpdateRules
         where TStore : struct, ITileStore
     {
         int j = 0;
+        if (CompilerServices.Kernels.UseVector512)
+        {
+            for (; j + 16 <= count; j += 16)
+            {
+                store.Store(ref Unsafe.Add(ref c, j), ref Unsafe.Add(ref state, j), Vector512<float>.Zero, Vector512<float>.Zero);
+            }
+        }
+
         for (; j + 8 <= count; j += 8)
         {
             store.Store(ref Unsafe.Add(ref c, j), ref Unsafe.Add(ref state, j), Vector256<float>.Zero, Vector256<float>.Zero);
