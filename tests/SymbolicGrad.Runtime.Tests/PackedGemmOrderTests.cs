@@ -46,17 +46,25 @@ public class PackedGemmOrderTests
             return;
         }
 
+        // Element (i, p) of op(A) at a[i·aRow + p·aCol], (p, j) of op(B) at b[p·bRow + j·bCol].
+        (nint aRow, nint aCol) = layout == Layout.AtB ? (1, m) : (k, 1);
+        (nint bRow, nint bCol) = layout == Layout.ABt ? (1, k) : (n, 1);
+        AssertFusedSumsInOrderOfK(layout.ToString(), m, n, k, aRow, aCol, bRow, bCol, run => run());
+    }
+
+    /// <summary>
+    /// Runs <c>PackedGemm.Run</c> (C += α·op(A)·op(B)) on seeded operands with the given strides, inside
+    /// <paramref name="around"/> (which may switch kernel paths), and asserts that every element of C is the fused sum
+    /// in order of k, block of k by block, added with α: the summation order every path of the kernel promises.
+    /// </summary>
+    internal static void AssertFusedSumsInOrderOfK(string layout, int m, int n, int k, nint aRow, nint aCol, nint bRow, nint bCol, Action<Action> around)
+    {
         const float alpha = -0.75f;
         var a = Reference.Random(m * k, seed: m * 7 + k);
         var b = Reference.Random(k * n, seed: n * 11 + k);
         var c = Reference.Random(m * n, seed: m + n);
         var expected = (float[])c.Clone();
-
-        // Element (i, p) of op(A) at a[i·aRow + p·aCol], (p, j) of op(B) at b[p·bRow + j·bCol].
-        (nint aRow, nint aCol) = layout == Layout.AtB ? (1, m) : (k, 1);
-        (nint bRow, nint bCol) = layout == Layout.ABt ? (1, k) : (n, 1);
-        PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, alpha);
-
+        around(() => PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, alpha));
         int block = PackedGemm.BlockOfK(k);
         for (int i = 0; i < m; i++)
         {

@@ -58,36 +58,8 @@ public class WideProductTests
             return; // the packed kernel needs AVX2 and FMA
         }
 
-        const float alpha = -0.75f;
-        var a = Reference.Random(m * k, seed: m * 7 + k);
-        var b = Reference.Random(k * n, seed: n * 11 + k);
-        var c = Reference.Random(m * n, seed: m + n);
-        var expected = (float[])c.Clone();
         var (aRow, aCol, bRow, bCol) = Strides(layout, m, n, k);
-        Wide(() => PackedGemm.Run(ref a[0], aRow, aCol, ref b[0], bRow, bCol, ref c[0], n, m, n, k, alpha));
-
-        int block = PackedGemm.BlockOfK(k);
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                float value = expected[i * n + j];
-                for (int start = 0; start < k; start += block)
-                {
-                    float sum = 0f;
-                    for (int p = start; p < Math.Min(k, start + block); p++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
-                    }
-
-                    value = MathF.FusedMultiplyAdd(sum, alpha, value);
-                }
-
-                Assert.True(
-                    BitConverter.SingleToInt32Bits(value) == BitConverter.SingleToInt32Bits(c[i * n + j]),
-                    $"{layout} m={m} n={n} k={k}: C[{i},{j}] is {c[i * n + j]:R}, the fused sum in order of k is {value:R}");
-            }
-        }
+        PackedGemmOrderTests.AssertFusedSumsInOrderOfK(layout.ToString(), m, n, k, aRow, aCol, bRow, bCol, Wide);
     }
 
     public static TheoryData<Store, Layout, int, int, int> StoreShapes()
