@@ -142,10 +142,17 @@ public sealed class LongArrayRuleTests
         foreach (var (name, call) in calls)
         {
             call(); // warms the pool (and grows this thread's tape)
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int k = 0; k < repeats; k++) call();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{name} with {n} elements allocated {allocated} bytes in {repeats} warm calls");
+            // A buffer the calls fail to give back allocates in every window; one window's bytes can also come from the
+            // runtime (the shared pool trimmed by a gen-2 collection on a loaded machine), so up to three windows are tried.
+            var windows = new List<long>();
+            for (int window = 0; window < 3 && (windows.Count == 0 || windows[^1] != 0); window++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int k = 0; k < repeats; k++) call();
+                windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+
+            Assert.True(windows[^1] == 0, $"{name} with {n} elements allocated {string.Join(", then ", windows)} bytes in windows of {repeats} warm calls");
         }
     }
 }
