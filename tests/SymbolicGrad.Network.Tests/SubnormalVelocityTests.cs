@@ -52,8 +52,8 @@ public sealed class SubnormalVelocityTests
 
                 Assert.Equal(unfusedTrainer.Step(inputs, targets), fusedTrainer.Step(inputs, targets));
                 var velocity = ((VelocityOptimizer)fusedTrainer.Optimizer).Velocity;
-                AssertIdentical(((VelocityOptimizer)unfusedTrainer.Optimizer).Velocity, velocity, $"step {step} velocity");
-                AssertIdentical(unfused.Parameters.Values, fused.Parameters.Values, $"step {step} parameters");
+                Checking.Expect.Identical(velocity, ((VelocityOptimizer)unfusedTrainer.Optimizer).Velocity, $"step {step} velocity");
+                Checking.Expect.Identical(fused.Parameters.Values, unfused.Parameters.Values, $"step {step} parameters");
                 foreach (float v in velocity)
                 {
                     Assert.False(v != 0f && MathF.Abs(v) < MinNormal, $"step {step}: subnormal velocity {v:R}");
@@ -74,16 +74,5 @@ public sealed class SubnormalVelocityTests
     {
         var writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(velocity), velocity.Length);
         for (int i = 0; i < writable.Length; i++) writable[i] = i % 2 == 0 ? 1.2e-38f : -1.25e-38f;
-    }
-
-    private static void AssertIdentical(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
-    {
-        var e = MemoryMarshal.Cast<float, int>(expected);
-        var a = MemoryMarshal.Cast<float, int>(actual);
-        Assert.Equal(e.Length, a.Length);
-        for (int i = 0; i < e.Length; i++)
-        {
-            Assert.True(e[i] == a[i], $"{what}: element {i} is {actual[i]:R} fused but {expected[i]:R} unfused");
-        }
     }
 }

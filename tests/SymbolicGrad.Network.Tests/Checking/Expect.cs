@@ -55,7 +55,8 @@ public static class Expect
         Assert.True(actual.Length == expected.Length, $"{what}: {actual.Length} values, expected {expected.Length}");
         for (int k = 0; k < actual.Length; k++)
         {
-            Assert.True(actual[k].Equals(expected[k]), string.Format(
+            // Bits, not float.Equals: that would take −0 for +0 (a flushed value keeps its sign) and any NaN for another.
+            Assert.True(BitConverter.SingleToInt32Bits(actual[k]) == BitConverter.SingleToInt32Bits(expected[k]), string.Format(
                 CultureInfo.InvariantCulture, "{0}: element {1} is {2:R}, expected {3:R}", what, k, actual[k], expected[k]));
         }
     }
