@@ -6,8 +6,8 @@ using SymbolicGrad.CompilerServices;
 namespace SymbolicGrad.Benchmarks;
 
 /// <summary>
-/// <c>--pool-stats [--small] [--seconds S] [--cpu] [--unaligned] [--a H/C[/off]] [--b H/C[/off]] [--late N]</c>: the deep MLP step (784-512-512-10, batch
-/// 256; <c>--small</c>: 784-128-10 at 256) on every core, with the worker pool's counters: how long the caller waited for the helper after its own parts,
+/// <c>--pool-stats [--small] [--batch B] [--seconds S] [--cpu] [--unaligned] [--a H/C[/off]] [--b H/C[/off]] [--late N]</c>: the deep MLP step (784-512-512-10, batch
+/// 256; <c>--small</c>: 784-128-10; <c>--batch B</c>: another batch size) on every core, with the worker pool's counters: how long the caller waited for the helper after its own parts,
 /// how often the helper had to be woken and how fast it came, back-offs by cause, and the long waits one by one (which
 /// product, how late, the JIT's and the GC's counts at that moment). The first second (warm-up, JIT tiering) is
 /// reported apart from the rest.
@@ -42,7 +42,8 @@ internal static class PoolStats
         configs[0].Apply();
         AlignedBuffer.Align = !args.Contains("--unaligned");
 
-        TrainingStepBenchmarks bench = args.Contains("--small") ? new SmallMlpStepBenchmarks { Batch = 256 } : new DeepMlpStepBenchmarks { Batch = 256 };
+        int batch = (int)Option(args, "--batch", 256);
+        TrainingStepBenchmarks bench = args.Contains("--small") ? new SmallMlpStepBenchmarks { Batch = batch } : new DeepMlpStepBenchmarks { Batch = batch };
         bench.Setup();
         long backOffs = WorkerPool.BackOffs;
         PoolStatistics.Reset();
@@ -78,7 +79,7 @@ internal static class PoolStats
             }
 
             double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            rates[config].Add(256 * steps / wall);
+            rates[config].Add(batch * steps / wall);
             cpuPerStep[config].Add((Environment.CpuUsage.TotalTime - cpuStart).TotalMilliseconds / steps);
             callerCpuPerStep[config].Add((ThreadCpuClock.Instance.GetTimestamp() - callerStart) * 1e-6 / steps);
             counters[config].Add(WorkerPool.BackOffs - backOffs);

@@ -168,6 +168,12 @@ if (args.Length > 0 && args[0] == "--packing")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--part-times")
+{
+    PartTimes.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--peak")
 {
     FmaPeak.Run();

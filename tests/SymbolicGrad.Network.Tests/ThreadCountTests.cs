@@ -34,7 +34,10 @@ public sealed class ThreadCountTests
         return new Dataset(x, features, labels, classes);
     }
 
-    /// <summary>Trains a fresh 400-128-10 MLP and returns its parameters and the number of dispatches to the worker pool.</summary>
+    /// <summary>
+    /// Trains a fresh 400-128-10 MLP (400-384-10 at batch 1, whose layer passes are then large enough to be cut over
+    /// threads) and returns its parameters and the number of dispatches to the worker pool.
+    /// </summary>
     private static (float[] Parameters, long Dispatches, double Accuracy) Train(int threads, int batchSize, bool fused, Func<Optimizer> optimizer)
     {
         int saved = Parallelism.MaxThreads;
@@ -42,7 +45,7 @@ public sealed class ThreadCountTests
         try
         {
             Parallelism.MaxThreads = threads;
-            var model = new DigitNet(400, 128, 10, seed: 4);
+            var model = new DigitNet(400, batchSize == 1 ? 384 : 128, 10, seed: 4);
             var data = Blobs(600, 400, 10, seed: 2);
             var trainer = new Trainer(model, optimizer(), new TrainerOptions { Progress = TrainingProgress.Silent, Seed = 9, FusedUpdate = fused, ValidationFraction = 0.2 });
             long before = WorkerPool.Dispatches;
@@ -97,7 +100,8 @@ public sealed class ThreadCountTests
         try
         {
             Parallelism.MaxThreads = 2;
-            var model = new DigitNet(400, 128, 10, seed: 4);
+            // At batch 1 a hidden layer of 384: the passes over a 400-128 layer run on the calling thread alone.
+            var model = new DigitNet(400, batch == 1 ? 384 : 128, 10, seed: 4);
             var data = Blobs(batch * 8, 400, 10, seed: 2);
             var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent });
             Assert.True(trainer.UsesFusedUpdate);

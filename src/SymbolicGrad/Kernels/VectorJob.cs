@@ -7,8 +7,9 @@ namespace SymbolicGrad.CompilerServices;
 /// </summary>
 internal sealed unsafe class VectorJob : ParallelJob
 {
-    // Elements of A per part: these kernels are memory-bound (~1.5 µs for 32 K floats from L2).
-    private const long MinPerPart = 32 * 1024;
+    // Elements of A per part: these kernels are memory-bound (~1.5 µs for 32 K floats from L2). As OuterJob's, so the
+    // forward A·x of a layer runs on the same thread as its update and the rows stay in that core's cache.
+    private const long MinPerPart = 64 * 1024;
 
     private static readonly VectorJob Instance = new();
 

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using SymbolicGrad.CompilerServices;
+
+namespace SymbolicGrad.Benchmarks;
+
+/// <summary>
+/// <c>--part-times [--batch16]</c>: the 784-128 layer's passes over W1 at batch 1 (the forward <c>A·x</c> and the fused
+/// momentum outer product) or at batch 16 (the forward dot product and the fused momentum product, on one thread and
+/// as the threads' shares), as two-part dispatches on the worker pool, each part timed on the thread that ran it:
+/// tells a slow helper (its part takes longer than the caller's same-sized part) from a late one (it starts late), and
+/// an empty dispatch gives the pool's round trip between the cores.
+/// </summary>
+internal static class PartTimes
+{
+    private const int Rows = 128, Cols = 784;
+
+    public static void Run(string[] args)
+    {
+        if (args.Contains("--batch16"))
+        {
+            RunBatch16();
+            return;
+        }
+
+        var w = AlignedBuffer.AllocateArray(Rows * Cols);
+        var v = AlignedBuffer.AllocateArray(Rows * Cols);
+        var x = AlignedBuffer.AllocateArray(Cols);
+        var u = AlignedBuffer.AllocateArray(Rows);
+        var y = AlignedBuffer.AllocateArray(Rows);
+        var random = new Random(1);
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+        for (int i = 0; i < u.Length; i++) u[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
+
+        var forward = new Job(w, v, x, u, y, outer: false);
+        var outer = new Job(w, v, x, u, y, outer: true);
+        var empty = new EmptyJob();
+        for (int round = 0; round < 3; round++)
+        {
+            var idle = Stopwatch.StartNew();
+            int dispatches = 0;
+            while (idle.Elapsed.TotalSeconds < 0.5)
+            {
+                Dispatch(empty);
+                dispatches++;
+            }
+
+            Console.WriteLine($"round {round}, empty two-part dispatch: {idle.Elapsed.TotalMicroseconds / dispatches:F2} µs each");
+        }
+
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (bool withForward in new[] { true, false })
+            {
+                forward.Reset();
+                outer.Reset();
+                var clock = Stopwatch.StartNew();
+                int steps = 0;
+                while (clock.Elapsed.TotalSeconds < 1)
+                {
+                    if (withForward) Dispatch(forward);
+                    Dispatch(outer);
+                    steps++;
+                }
+
+                Console.WriteLine($"round {round}, {(withForward ? "forward + outer" : "outer alone")}: {clock.Elapsed.TotalMicroseconds / steps:F2} µs a step");
+                if (withForward) Console.WriteLine($"  forward: {forward.Describe()}");
+                Console.WriteLine($"  outer:   {outer.Describe()}");
+            }
+        }
+    }
+
+    // The batch-16 step's W1 products: the forward x·W1ᵀ (dot kernel) and the fused momentum update W1 −= η·v,
+    // v = βv + δ1ᵀ·x, each as its threads' shares (GemmJob.RunShare) in a two-part dispatch, each part timed.
+    private static void RunBatch16()
+    {
+        const int Batch = 16;
+        var w = AlignedBuffer.AllocateArray(Rows * Cols);
+        var v = AlignedBuffer.AllocateArray(Rows * Cols);
+        var x = AlignedBuffer.AllocateArray(Batch * Cols);
+        var d = AlignedBuffer.AllocateArray(Batch * Rows);
+        var z = AlignedBuffer.AllocateArray(Batch * Rows);
+        var random = new Random(1);
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+        for (int i = 0; i < d.Length; i++) d[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
+        var forward = new ShareJob((thread, threads) => GemmJob<SetStore>.RunShare(threads, thread, true, ref x[0], Cols, 1, ref w[0], 1, Cols, ref z[0], ref z[0], Rows, Batch, Rows, Cols, 1f, default));
+        var update = new ShareJob((thread, threads) => GemmJob<MomentumStore>.RunShare(threads, thread, false, ref d[0], 1, Rows, ref x[0], Cols, 1, ref w[0], ref v[0], Cols, Rows, Cols, Batch, 1f / Batch, new MomentumStore(0.01f, 0.9f)));
+        // The dot kernel alone, one thread: its rate against the FMA peak (--peak) says what bounds it.
+        foreach (var (mm, kk) in new[] { (16, 784), (16, 768), (4, 784) })
+        {
+            var dot = Stopwatch.StartNew();
+            int calls = 0;
+            while (dot.Elapsed.TotalSeconds < 0.3)
+            {
+                DotGemm.Run(ref x[0], Cols, ref w[0], Cols, ref z[0], Rows, mm, Rows, kk, 1f, overwrite: true);
+                calls++;
+            }
+
+            double us = dot.Elapsed.TotalMicroseconds / calls;
+            Console.WriteLine($"dot kernel {mm}×{Rows}×{kk}, one thread: {us:F2} µs, {2.0 * mm * Rows * kk / us / 1e3:F1} GFLOP/s");
+        }
+
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                forward.Reset();
+                update.Reset();
+                var clock = Stopwatch.StartNew();
+                int steps = 0;
+                while (clock.Elapsed.TotalSeconds < 1)
+                {
+                    if (threads == 1)
+                    {
+                        forward.Run(0);
+                        update.Run(0);
+                    }
+                    else
+                    {
+                        Dispatch(forward);
+                        Dispatch(update);
+                    }
+
+                    steps++;
+                }
+
+                Console.WriteLine($"round {round}, {threads} thread(s): {clock.Elapsed.TotalMicroseconds / steps:F2} µs a step");
+                Console.WriteLine($"  forward: {forward.Describe()}");
+                Console.WriteLine($"  update:  {update.Describe()}");
+            }
+        }
+    }
+
+    private sealed class ShareJob(Action<int, int> share) : TimedJob
+    {
+        protected override void RunPart(int part, int parts) => share(part, parts);
+    }
+
+    private sealed class EmptyJob : ParallelJob
+    {
+        internal override void Run(int part)
+        {
+        }
+    }
+
+    private static void Dispatch(ParallelJob job)
+    {
+        if (!WorkerPool.TryEnter()) throw new InvalidOperationException("pool busy");
+        try
+        {
+            if (job is TimedJob timed) timed.Published = Stopwatch.GetTimestamp();
+            WorkerPool.Run(job, 2);
+        }
+        finally
+        {
+            WorkerPool.Exit();
+        }
+    }
+
+    private sealed class Job(float[] w, float[] v, float[] x, float[] u, float[] y, bool outer) : TimedJob
+    {
+        protected override void RunPart(int part, int parts)
+        {
+            var (first, end) = WorkerPool.Range(Rows, parts, 4, part);
+            nint at = (nint)first * Cols;
+            if (outer)
+            {
+                Kernels.OuterFma(ref w[at], ref v[at], end - first, Cols, -1f, ref u[first], ref x[0], new MomentumStore(0.01f, 0.9f));
+            }
+            else
+            {
+                Kernels.MatVecFma(ref w[at], end - first, Cols, ref x[0], ref y[first], overwrite: true);
+            }
+        }
+    }
+
+    /// <summary>A two-part job whose parts are timed from the dispatch's start (or, run directly, from the call).</summary>
+    private abstract class TimedJob : ParallelJob
+    {
+        public long Published;
+        private readonly List<double>[] _start = [[], []], _length = [[], []];
+        private readonly int[] _byCaller = new int[2];
+        private readonly int _callerThread = Environment.CurrentManagedThreadId;
+
+        public void Reset()
+        {
+            Published = 0;
+            foreach (var l in _start) l.Clear();
+            foreach (var l in _length) l.Clear();
+            _byCaller[0] = _byCaller[1] = 0;
+        }
+
+        protected abstract void RunPart(int part, int parts);
+
+        // Run directly (not dispatched): the whole job on the calling thread, timed as part 0.
+        internal override void Run(int part)
+        {
+            bool direct = Published == 0;
+            long start = Stopwatch.GetTimestamp();
+            if (direct) Published = start;
+            RunPart(part, direct ? 1 : 2);
+            if (direct) Published = 0;
+            long stop = Stopwatch.GetTimestamp();
+            if (_start[part].Count < 1_000_000)
+            {
+                _start[part].Add((start - (direct ? start : Published)) * 1e6 / Stopwatch.Frequency);
+                _length[part].Add((stop - start) * 1e6 / Stopwatch.Frequency);
+            }
+
+            if (Environment.CurrentManagedThreadId == _callerThread) _byCaller[part]++;
+        }
+
+        public string Describe() =>
+            string.Join("; ", Enumerable.Range(0, 2).Select(p =>
+                $"part {p} (caller ran {_byCaller[p]} of {_length[p].Count}) starts {Median(_start[p]):F2} µs, lasts {Median(_length[p]):F2} µs"));
+
+        private static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
+    }
+}
