@@ -16,6 +16,12 @@ internal static class PartTimes
 
     public static void Run(string[] args)
     {
+        if (args.Contains("--memory"))
+        {
+            RunMemory();
+            return;
+        }
+
         if (args.Contains("--batch16"))
         {
             RunBatch16();
@@ -86,19 +92,51 @@ internal static class PartTimes
         for (int i = 0; i < d.Length; i++) d[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
         var forward = new ShareJob((thread, threads) => GemmJob<SetStore>.RunShare(threads, thread, true, ref x[0], Cols, 1, ref w[0], 1, Cols, ref z[0], ref z[0], Rows, Batch, Rows, Cols, 1f, default));
         var update = new ShareJob((thread, threads) => GemmJob<MomentumStore>.RunShare(threads, thread, false, ref d[0], 1, Rows, ref x[0], Cols, 1, ref w[0], ref v[0], Cols, Rows, Cols, Batch, 1f / Batch, new MomentumStore(0.01f, 0.9f)));
-        // The dot kernel alone, one thread: its rate against the FMA peak (--peak) says what bounds it.
-        foreach (var (mm, kk) in new[] { (16, 784), (16, 768), (4, 784) })
+        // The dot kernel alone, one thread, its variants in interleaved blocks (KernelSwitches): its rate against the
+        // FMA peak (--peak) says what bounds it.
+        var variants = new (string Name, bool Wide)[] { ("256-bit", false), ("512-bit", true) };
+        foreach (var (mm, kk) in new[] { (16, 784), (4, 784) })
         {
-            var dot = Stopwatch.StartNew();
-            int calls = 0;
-            while (dot.Elapsed.TotalSeconds < 0.3)
+            var rates = variants.Select(_ => new List<double>()).ToArray();
+            for (int round = 0; round < 10; round++)
             {
-                DotGemm.Run(ref x[0], Cols, ref w[0], Cols, ref z[0], Rows, mm, Rows, kk, 1f, overwrite: true);
-                calls++;
+                for (int variant = 0; variant < variants.Length; variant++)
+                {
+                    KernelSwitches.Vector512Products = variants[variant].Wide;
+                    var dot = Stopwatch.StartNew();
+                    int calls = 0;
+                    while (dot.Elapsed.TotalSeconds < 0.05)
+                    {
+                        DotGemm.Run(ref x[0], Cols, ref w[0], Cols, ref z[0], Rows, mm, Rows, kk, 1f, overwrite: true);
+                        calls++;
+                    }
+
+                    rates[variant].Add(2.0 * mm * Rows * kk * calls / dot.Elapsed.TotalMicroseconds / 1e3);
+                }
             }
 
-            double us = dot.Elapsed.TotalMicroseconds / calls;
-            Console.WriteLine($"dot kernel {mm}×{Rows}×{kk}, one thread: {us:F2} µs, {2.0 * mm * Rows * kk / us / 1e3:F1} GFLOP/s");
+            KernelSwitches.Vector512Products = true;
+            Console.WriteLine($"dot kernel {mm}×{Rows}×{kk}, one thread, GFLOP/s (median of 10 interleaved blocks): " +
+                string.Join(", ", variants.Select((v, i) => $"{v.Name} {rates[i].Order().ElementAt(rates[i].Count / 2):F1}")));
+        }
+
+        // The update's two shares one after the other on the calling thread: a share's time alone against its time
+        // beside the other tells the cut's own cost from what running at once costs.
+        for (int round = 0; round < 3; round++)
+        {
+            var times = new List<double>[] { [], [] };
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < 0.5)
+            {
+                for (int share = 0; share < 2; share++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    GemmJob<MomentumStore>.RunShare(2, share, false, ref d[0], 1, Rows, ref x[0], Cols, 1, ref w[0], ref v[0], Cols, Rows, Cols, Batch, 1f / Batch, new MomentumStore(0.01f, 0.9f));
+                    times[share].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                }
+            }
+
+            Console.WriteLine($"round {round}, the update's shares one after the other on one thread: {string.Join(", ", times.Select((t, i) => $"share {i} {t.Order().ElementAt(t.Count / 2):F2} µs"))}");
         }
 
         for (int round = 0; round < 3; round++)
@@ -135,6 +173,38 @@ internal static class PartTimes
     private sealed class ShareJob(Action<int, int> share) : TimedJob
     {
         protected override void RunPart(int part, int parts) => share(part, parts);
+    }
+
+    // Each part scales its own block of floats in place: on a machine whose cores have caches of their own two parts
+    // at once take as long as one alone while the block fits in a core's cache.
+    private sealed class ScaleJob(float[] data, int partLength) : TimedJob
+    {
+        protected override void RunPart(int part, int parts)
+        {
+            var block = data.AsSpan(part * partLength, partLength);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(block, 0.999f, block);
+        }
+    }
+
+    /// <summary><c>--part-times --memory</c>: <see cref="ScaleJob"/> over blocks of 64 KB to 2 MB, one part alone and two at once.</summary>
+    internal static void RunMemory()
+    {
+        foreach (int kilobytes in new[] { 64, 256, 512, 1024, 2048 })
+        {
+            int length = kilobytes * 256;
+            var data = AlignedBuffer.AllocateArray(2 * length);
+            data.AsSpan().Fill(1f);
+            var job = new ScaleJob(data, length);
+            job.Reset();
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < 0.3) job.Run(0);
+            string alone = job.Describe();
+            job.Reset();
+            clock.Restart();
+            while (clock.Elapsed.TotalSeconds < 0.3) Dispatch(job);
+            Console.WriteLine($"{kilobytes} KB a part: alone {alone}");
+            Console.WriteLine($"{kilobytes} KB a part: two at once {job.Describe()}");
+        }
     }
 
     private sealed class EmptyJob : ParallelJob

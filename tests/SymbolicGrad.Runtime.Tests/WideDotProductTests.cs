@@ -1,0 +1,87 @@
+using System.Runtime.InteropServices;
+using SymbolicGrad.CompilerServices;
+
+namespace SymbolicGrad.Runtime.Tests;
+
+/// <summary>
+/// The dot kernel's 512-bit tile (<see cref="DotGemm"/>, two 8-lane sums a register; on with
+/// <see cref="KernelSwitches.Vector512Products"/>, emulated where AVX-512 is not native) gives every element of
+/// <c>C (+)= α·A·Bᵀ</c> the same bits as the 256-bit tiles: edges of m and n, tails of k, blocks of k, ±0, NaN and ±∞.
+/// </summary>
+[Collection(ParallelismCollection.Name)]
+public class WideDotProductTests
+{
+    public static TheoryData<int, int, int> Shapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        int[] ms = [1, 4, 5, 8, 16, 19];
+        int[] ns = [1, 3, 4, 5, 7, 8, 10, 13, 128];
+        int[] ks = [8, 9, 15, 100, 512, 519, 520, 784, 1031];
+        for (int i = 0; i < ms.Length; i++)
+        {
+            foreach (int n in ns)
+            {
+                data.Add(ms[i], n, ks[(i + n) % ks.Length]);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The512BitTileGivesTheSameBits(int m, int n, int k)
+    {
+        if (!Kernels.IsAccelerated)
+        {
+            return; // the dot kernel needs AVX2 and FMA
+        }
+
+        var a = Values(m * k, seed: 3 * m + k);
+        var b = Values(n * k, seed: 5 * n + k);
+        var initial = Reference.Random(m * n, seed: m + 7 * n);
+        foreach (bool overwrite in new[] { false, true })
+        {
+            float[] Product(bool wide)
+            {
+                var c = (float[])initial.Clone();
+                KernelSwitches.Vector512Products = wide;
+                KernelSwitches.Vector512Emulated = wide;
+                try
+                {
+                    if (overwrite) Kernels.MatMulABtDot(a, b, c, m, n, k, -0.375f);
+                    else Kernels.MatMulAddABtDot(a, b, c, m, n, k, -0.375f);
+                }
+                finally
+                {
+                    KernelSwitches.Vector512Products = true;
+                    KernelSwitches.Vector512Emulated = false;
+                }
+
+                return c;
+            }
+
+            var narrow = Product(wide: false);
+            var wide = Product(wide: true);
+            Assert.NotEqual(initial, narrow);
+            var x = MemoryMarshal.Cast<float, int>(narrow);
+            var y = MemoryMarshal.Cast<float, int>(wide);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(x[i] == y[i], $"{m} × {n} × {k}, overwrite {overwrite}: element ({i / n}, {i % n}) is {wide[i]:R} with the 512-bit tile, {narrow[i]:R} with the 256-bit ones");
+            }
+        }
+    }
+
+    // Random values, with ±0, NaN and ±∞ in some rows (a row of A with a NaN makes its row of C NaN either way).
+    private static float[] Values(int length, int seed)
+    {
+        var values = Reference.Random(length, seed);
+        for (int i = 97; i < length; i += 997)
+        {
+            values[i] = (i / 997 % 4) switch { 0 => 0f, 1 => -0f, 2 => float.NaN, _ => float.PositiveInfinity };
+        }
+
+        return values;
+    }
+}
