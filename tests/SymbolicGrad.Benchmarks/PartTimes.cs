@@ -38,6 +38,27 @@ internal static class PartTimes
         for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
         for (int i = 0; i < u.Length; i++) u[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
 
+        // A·x alone on one thread over more and more rows of W: the rate at which a core reads a layer from its caches.
+        foreach (int rows in new[] { 16, 32, 64, 96, 128 })
+        {
+            var times = new List<double>();
+            for (int round = 0; round < 10; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                int calls = 0;
+                while (clock.Elapsed.TotalSeconds < 0.025)
+                {
+                    Kernels.MatVecFma(ref w[0], rows, Cols, ref x[0], ref y[0], overwrite: true);
+                    calls++;
+                }
+
+                times.Add(clock.Elapsed.TotalMicroseconds / calls);
+            }
+
+            Console.WriteLine($"A·x {rows}×{Cols} ({rows * Cols * 4 / 1024} KB), one thread: {times.Order().ElementAt(5):F2} µs, {rows * Cols * 4 / times.Order().ElementAt(5) / 1e3:F0} GB/s");
+        }
+
+
         var forward = new Job(w, v, x, u, y, outer: false);
         var outer = new Job(w, v, x, u, y, outer: true);
         var empty = new EmptyJob();
@@ -175,21 +196,21 @@ internal static class PartTimes
         protected override void RunPart(int part, int parts) => share(part, parts);
     }
 
-    // Each part scales its own block of floats in place: on a machine whose cores have caches of their own two parts
-    // at once take as long as one alone while the block fits in a core's cache.
+    // Each part negates its own block of floats in place (no value ever decays toward subnormals): on a machine whose
+    // cores have caches of their own two parts at once take as long as one alone while the block fits in a core's cache.
     private sealed class ScaleJob(float[] data, int partLength) : TimedJob
     {
         protected override void RunPart(int part, int parts)
         {
             var block = data.AsSpan(part * partLength, partLength);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(block, 0.999f, block);
+            System.Numerics.Tensors.TensorPrimitives.Negate(block, block);
         }
     }
 
     /// <summary><c>--part-times --memory</c>: <see cref="ScaleJob"/> over blocks of 64 KB to 2 MB, one part alone and two at once.</summary>
     internal static void RunMemory()
     {
-        foreach (int kilobytes in new[] { 64, 256, 512, 1024, 2048 })
+        foreach (int kilobytes in new[] { 64, 256, 384, 512, 768, 1024, 2048 })
         {
             int length = kilobytes * 256;
             var data = AlignedBuffer.AllocateArray(2 * length);
