@@ -501,6 +501,39 @@ public class ParallelKernelTests
         Assert.Equal(Math.Min(Environment.ProcessorCount, Parallelism.Limit), Parallelism.MaxThreads);
     }
 
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(5, 8)]
+    [InlineData(13, 9)]
+    [InlineData(128, 784)]
+    [InlineData(131, 100)]
+    public void Ax_gives_the_same_bits_whichever_end_its_rows_start_from(int rows, int cols)
+    {
+        var a = Reference.Random(rows * cols, 1);
+        var x = Reference.Random(cols, 2);
+        var initial = Reference.Random(rows, 3);
+        float[] Run(bool lastFirst)
+        {
+            var y = (float[])initial.Clone();
+            KernelSwitches.MatVecLastRowsFirst = lastFirst;
+            try
+            {
+                Kernels.MatVecAdd(a, rows, cols, x, y);
+            }
+            finally
+            {
+                KernelSwitches.MatVecLastRowsFirst = true;
+            }
+
+            return y;
+        }
+
+        var forward = Run(lastFirst: false);
+        var backward = Run(lastFirst: true);
+        Assert.NotEqual(initial, forward);
+        Assert.Equal(-1, FirstDifference(forward, backward));
+    }
+
     [Fact]
     public void The_784_128_layers_matrix_vector_passes_stay_on_the_calling_thread()
     {

@@ -37,6 +37,20 @@ internal static class KernelSwitches
     /// </summary>
     internal static bool Vector512Products { get; set; } = true;
 
+    /// <summary>
+    /// The matrix–vector kernel <c>A·x</c> walks A's rows from the last block to the first (off: from the first), so the
+    /// next step's forward pass meets first the rows its update left in cache. The same bits either way.
+    /// </summary>
+    internal static bool MatVecLastRowsFirst { get; set; } = true;
+
+    /// <summary>
+    /// Elements of A a part of the matrix–vector and outer-product jobs (<c>VectorJob</c>, <c>OuterJob</c>: memory-bound)
+    /// needs at least; benchmarks compare settings. At 64 K the 784-128 layer at batch 1 (100,352) stays on one thread:
+    /// on a 2-core virtual machine whose cores signal each other slowly (a dispatch's round trip ~1 µs) its step took
+    /// 12.2 µs on one thread against 14–15 µs on two (16 K), with half the CPU time.
+    /// </summary>
+    internal static long VectorMinPerPart { get; set; } = 64 * 1024;
+
 
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;

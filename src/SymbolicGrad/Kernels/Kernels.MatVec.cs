@@ -136,13 +136,18 @@ public static partial class Kernels
     // multiple of four take another path (a different summation order): callers cut rows at multiples of four. With
     // overwrite y is written, not read: 0 + s, what adding into a zeroed y gives (a −0 becomes +0). No 16-float body:
     // it would sum in other lanes (another rounding) for 1–8% on the step's shapes, measured (docs/performance.md).
+    // With KernelSwitches.MatVecLastRowsFirst the blocks of four rows run from the last to the first: a layer's update
+    // walks its rows from the first, so the rows it touched last are the ones still in cache when the next step's A·x
+    // starts (rows are independent: the order changes no bits).
     internal static void MatVecFma(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
         nint n = cols;
         nint vecEnd = n & ~(nint)7;
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        int blocks = rows / 4;
+        bool lastFirst = KernelSwitches.MatVecLastRowsFirst;
+        for (int block = 0; block < blocks; block++)
         {
+            int r = 4 * (lastFirst ? blocks - 1 - block : block);
             ref float a0 = ref Unsafe.Add(ref a, (nint)r * n);
             ref float a1 = ref Unsafe.Add(ref a0, n);
             ref float a2 = ref Unsafe.Add(ref a1, n);
@@ -189,7 +194,7 @@ public static partial class Kernels
             }
         }
 
-        for (; r < rows; r++)
+        for (int r = 4 * blocks; r < rows; r++)
         {
             ref float yr = ref Unsafe.Add(ref y, r);
             yr = (overwrite ? 0f : yr) + Simd.Dot(ref Unsafe.Add(ref a, (nint)r * n), ref x, cols);

@@ -7,12 +7,6 @@ namespace SymbolicGrad.CompilerServices;
 internal sealed unsafe class OuterJob<TStore> : ParallelJob
     where TStore : struct, ITileStore
 {
-    // Elements of A per part (memory-bound: A is read and written, and the velocity too when updating). The 784-128
-    // layer at batch 1 (100,352) stays on one thread: on a 2-core virtual machine whose cores were far apart (a
-    // dispatch's round trip ~1 µs), its fused update's halves took 4–6.5 µs each against 7.5 µs whole, and the
-    // step 14–15 µs on two threads against 12.2 µs on one.
-    private const long MinPerPart = 64 * 1024;
-
     private static readonly OuterJob<TStore> Instance = new();
 
     private float* _a, _state, _u, _v;
@@ -23,7 +17,7 @@ internal sealed unsafe class OuterJob<TStore> : ParallelJob
     /// <summary>Row r of A (and of the state laid out like it) gets the store's α·u[r]·v.</summary>
     internal static void Run(ref float a, ref float state, int rows, int cols, float alpha, ref float u, ref float v, TStore store)
     {
-        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, MinPerPart), rows / GemmJob<AddStore>.RowAlign);
+        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, KernelSwitches.VectorMinPerPart), rows / GemmJob<AddStore>.RowAlign);
         if (parts < 2 || !WorkerPool.TryEnter())
         {
             Kernels.OuterFma(ref a, ref state, rows, cols, alpha, ref u, ref v, store);
