@@ -19,6 +19,23 @@ public class ParallelKernelTests
     /// Runs <paramref name="kernel"/> on fresh copies of <paramref name="initial"/> with 1, 2, 3 and 8 threads and
     /// asserts the outputs are identical bit for bit, and that the threaded runs really split the work.
     /// </summary>
+    // Runs the action with the pool on this many threads and no back-off (every dispatch split), then restores both.
+    private static void OnThreads(int threads, Action action)
+    {
+        int saved = Parallelism.MaxThreads;
+        WorkerPool.BackOffWhenLate = false;
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            action();
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+            WorkerPool.BackOffWhenLate = true;
+        }
+    }
+
     private static void SameWithAnyThreadCount(float[] initial, Action<float[]> kernel, bool expectSplit = true)
     {
         int saved = Parallelism.MaxThreads;
@@ -139,20 +156,12 @@ public class ParallelKernelTests
         var at = Reference.Random(k * m, 8);
         var b = Reference.Random(k * n, 9);
         var c = new float[m * n];
-        int saved = Parallelism.MaxThreads;
-        WorkerPool.BackOffWhenLate = false;
-        try
+        OnThreads(2, () =>
         {
-            Parallelism.MaxThreads = 2;
             long before = WorkerPool.Dispatches;
             Kernels.MatMulAddAtB(at, b, c, m, n, k, 0.5f);
             Assert.True(WorkerPool.Dispatches >= before + 2, "the product was not packed and computed on the pool");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-            WorkerPool.BackOffWhenLate = true;
-        }
+        });
 
         for (int i = 0; i < m; i += 7)
         {
@@ -544,11 +553,8 @@ public class ParallelKernelTests
         var x = Reference.Random(cols, 2);
         var u = Reference.Random(rows, 3);
         var y = new float[rows];
-        int saved = Parallelism.MaxThreads;
-        WorkerPool.BackOffWhenLate = false;
-        try
+        OnThreads(2, () =>
         {
-            Parallelism.MaxThreads = 2;
             long before = WorkerPool.Dispatches;
             Kernels.MatVecAdd(a, rows, cols, x, y);
             Kernels.OuterAdd(a, rows, cols, 0.5f, u, x);
@@ -558,12 +564,7 @@ public class ParallelKernelTests
             var twice = Reference.Random(2 * rows * cols, 4);
             Kernels.OuterAdd(twice, 2 * rows, cols, 0.5f, Reference.Random(2 * rows, 5), x);
             Assert.Equal(before + 1, WorkerPool.Dispatches);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-            WorkerPool.BackOffWhenLate = true;
-        }
+        });
     }
 
     [Fact]
