@@ -5,6 +5,7 @@ using SymbolicGrad.Samples.Digits;
 
 namespace SymbolicGrad.SamplesTests;
 
+[Collection(DigitsAppCollection.Name)]
 public sealed partial class DigitsAppTests : IDisposable
 {
     private readonly TempFolder _folder = new();

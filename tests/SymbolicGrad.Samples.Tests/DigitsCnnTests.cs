@@ -5,6 +5,7 @@ using SymbolicGrad.Samples.Digits;
 namespace SymbolicGrad.SamplesTests;
 
 /// <summary>Digits' convolutional net: <c>--model cnn</c>, <c>--dropout P</c>, <c>--batchnorm</c>.</summary>
+[Collection(DigitsAppCollection.Name)]
 public class DigitsCnnTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using SymbolicGrad.Samples.Digits;
 namespace SymbolicGrad.SamplesTests;
 
 /// <summary>Digits' <c>--export PATH.onnx</c>: read, checked before training, listed in the help.</summary>
+[Collection(DigitsAppCollection.Name)]
 public sealed class DigitsExportOptionTests : IDisposable
 {
     private readonly TempFolder _folder = new();

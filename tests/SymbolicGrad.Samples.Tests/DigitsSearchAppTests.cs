@@ -5,6 +5,7 @@ using SymbolicGrad.Samples.Digits;
 namespace SymbolicGrad.SamplesTests;
 
 /// <summary>Digits with --augment, --pca and --search, run end to end on the embedded digits.</summary>
+[Collection(DigitsAppCollection.Name)]
 public sealed partial class DigitsSearchAppTests : IDisposable
 {
     private readonly TempFolder _folder = new();
