@@ -6,7 +6,8 @@ namespace SymbolicGrad.Runtime.Tests;
 /// <summary>
 /// The dot kernel's 512-bit tile (<see cref="DotGemm"/>, two 8-lane sums a register; on with
 /// <see cref="KernelSwitches.Vector512Products"/>, emulated where AVX-512 is not native) gives every element of
-/// <c>C (+)= α·A·Bᵀ</c> the same bits as the 256-bit tiles: edges of m and n, tails of k, blocks of k, ±0, NaN and ±∞.
+/// <c>C (+)= α·A·Bᵀ</c> the same bits as the 256-bit tiles: edges of m and n, tails of k, blocks of k, ±0, NaN and ±∞;
+/// and walking B from its last row (<see cref="KernelSwitches.DotLastRowsOfBFirst"/>) changes no bit either.
 /// </summary>
 [Collection(ParallelismCollection.Name)]
 public class WideDotProductTests
@@ -69,6 +70,52 @@ public class WideDotProductTests
             for (int i = 0; i < x.Length; i++)
             {
                 Assert.True(x[i] == y[i], $"{m} × {n} × {k}, overwrite {overwrite}: element ({i / n}, {i % n}) is {wide[i]:R} with the 512-bit tile, {narrow[i]:R} with the 256-bit ones");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Walking_B_from_its_last_row_gives_the_same_bits(int m, int n, int k)
+    {
+        if (!Kernels.IsAccelerated)
+        {
+            return;
+        }
+
+        var a = Values(m * k, seed: 3 * m + k);
+        var b = Values(n * k, seed: 5 * n + k);
+        var initial = Reference.Random(m * n, seed: m + 7 * n);
+        foreach (bool wide in new[] { false, true })
+        {
+            float[] Product(bool lastFirst)
+            {
+                var c = (float[])initial.Clone();
+                KernelSwitches.Vector512Products = wide;
+                KernelSwitches.Vector512Emulated = wide;
+                KernelSwitches.DotLastRowsOfBFirst = lastFirst;
+                try
+                {
+                    Kernels.MatMulAddABtDot(a, b, c, m, n, k, 0.625f);
+                }
+                finally
+                {
+                    KernelSwitches.Vector512Products = true;
+                    KernelSwitches.Vector512Emulated = false;
+                    KernelSwitches.DotLastRowsOfBFirst = true;
+                }
+
+                return c;
+            }
+
+            var firstFirst = Product(lastFirst: false);
+            var lastFirst = Product(lastFirst: true);
+            Assert.NotEqual(initial, firstFirst);
+            var x = MemoryMarshal.Cast<float, int>(firstFirst);
+            var y = MemoryMarshal.Cast<float, int>(lastFirst);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(x[i] == y[i], $"{m} × {n} × {k}, {(wide ? 512 : 256)}-bit: element ({i / n}, {i % n}) is {lastFirst[i]:R} walking B from its last row, {firstFirst[i]:R} from its first");
             }
         }
     }

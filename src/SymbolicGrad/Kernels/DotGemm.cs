@@ -42,23 +42,46 @@ internal static class DotGemm
             {
                 ref float ai = ref Unsafe.Add(ref ab, i * lda);
                 ref float ci = ref Unsafe.Add(ref c, i * ldc);
-                int j = 0;
-                if (wide)
+                if (KernelSwitches.DotLastRowsOfBFirst)
                 {
-                    for (; j + 4 <= n; j += 4)
+                    // The same tiles from the last row of B to the first: a layer's update walks its weight rows from
+                    // the first, so the rows it touched last are met first, while they are still in cache.
+                    int wideEnd = wide ? n & ~3 : 0, threeEnd = wideEnd + (n - wideEnd) / 3 * 3;
+                    for (int j = n - 1; j >= threeEnd; j--)
+                    {
+                        Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
+                    }
+
+                    for (int j = threeEnd - 3; j >= wideEnd; j -= 3)
+                    {
+                        Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
+                    }
+
+                    for (int j = wideEnd - 4; j >= 0; j -= 4)
                     {
                         Tile4x4Wide(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
                     }
+
+                    continue;
                 }
 
-                for (; j + 3 <= n; j += 3)
+                int jj = 0;
+                if (wide)
                 {
-                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
+                    for (; jj + 4 <= n; jj += 4)
+                    {
+                        Tile4x4Wide(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
+                    }
                 }
 
-                for (; j < n; j++)
+                for (; jj + 3 <= n; jj += 3)
                 {
-                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
+                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
+                }
+
+                for (; jj < n; jj++)
+                {
+                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
                 }
             }
 

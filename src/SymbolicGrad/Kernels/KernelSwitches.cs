@@ -43,6 +43,9 @@ internal static class KernelSwitches
     /// </summary>
     internal static bool MatVecLastRowsFirst { get; set; } = true;
 
+    /// <summary>The dot kernel (A·Bᵀ) walks B's rows from the last tile to the first (off: from the first). The same bits either way.</summary>
+    internal static bool DotLastRowsOfBFirst { get; set; } = true;
+
     /// <summary>
     /// Elements of A a part of the matrix–vector and outer-product jobs (<c>VectorJob</c>, <c>OuterJob</c>: memory-bound)
     /// needs at least; benchmarks compare settings. At 64 K the 784-128 layer at batch 1 (100,352) stays on one thread:
