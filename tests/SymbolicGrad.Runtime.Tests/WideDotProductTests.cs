@@ -38,39 +38,12 @@ public class WideDotProductTests
             return; // the dot kernel needs AVX2 and FMA
         }
 
-        var a = Values(m * k, seed: 3 * m + k);
-        var b = Values(n * k, seed: 5 * n + k);
-        var initial = Reference.Random(m * n, seed: m + 7 * n);
+        var (a, b, initial) = Operands(m, n, k);
         foreach (bool overwrite in new[] { false, true })
         {
-            float[] Product(bool wide)
-            {
-                var c = (float[])initial.Clone();
-                KernelSwitches.Vector512Products = wide;
-                KernelSwitches.Vector512Emulated = wide;
-                try
-                {
-                    if (overwrite) Kernels.MatMulABtDot(a, b, c, m, n, k, -0.375f);
-                    else Kernels.MatMulAddABtDot(a, b, c, m, n, k, -0.375f);
-                }
-                finally
-                {
-                    KernelSwitches.Vector512Products = true;
-                    KernelSwitches.Vector512Emulated = false;
-                }
-
-                return c;
-            }
-
-            var narrow = Product(wide: false);
-            var wide = Product(wide: true);
+            var narrow = Product(a, b, initial, m, n, k, overwrite, wide: false, lastFirst: true);
             Assert.NotEqual(initial, narrow);
-            var x = MemoryMarshal.Cast<float, int>(narrow);
-            var y = MemoryMarshal.Cast<float, int>(wide);
-            for (int i = 0; i < x.Length; i++)
-            {
-                Assert.True(x[i] == y[i], $"{m} × {n} × {k}, overwrite {overwrite}: element ({i / n}, {i % n}) is {wide[i]:R} with the 512-bit tile, {narrow[i]:R} with the 256-bit ones");
-            }
+            AssertSameBits(narrow, Product(a, b, initial, m, n, k, overwrite, wide: true, lastFirst: true), n, $"{m} × {n} × {k}, overwrite {overwrite}", "with the 512-bit tile", "with the 256-bit ones");
         }
     }
 
@@ -83,40 +56,48 @@ public class WideDotProductTests
             return;
         }
 
-        var a = Values(m * k, seed: 3 * m + k);
-        var b = Values(n * k, seed: 5 * n + k);
-        var initial = Reference.Random(m * n, seed: m + 7 * n);
+        var (a, b, initial) = Operands(m, n, k);
         foreach (bool wide in new[] { false, true })
         {
-            float[] Product(bool lastFirst)
-            {
-                var c = (float[])initial.Clone();
-                KernelSwitches.Vector512Products = wide;
-                KernelSwitches.Vector512Emulated = wide;
-                KernelSwitches.DotLastRowsOfBFirst = lastFirst;
-                try
-                {
-                    Kernels.MatMulAddABtDot(a, b, c, m, n, k, 0.625f);
-                }
-                finally
-                {
-                    KernelSwitches.Vector512Products = true;
-                    KernelSwitches.Vector512Emulated = false;
-                    KernelSwitches.DotLastRowsOfBFirst = true;
-                }
-
-                return c;
-            }
-
-            var firstFirst = Product(lastFirst: false);
-            var lastFirst = Product(lastFirst: true);
+            var firstFirst = Product(a, b, initial, m, n, k, overwrite: false, wide, lastFirst: false);
             Assert.NotEqual(initial, firstFirst);
-            var x = MemoryMarshal.Cast<float, int>(firstFirst);
-            var y = MemoryMarshal.Cast<float, int>(lastFirst);
-            for (int i = 0; i < x.Length; i++)
-            {
-                Assert.True(x[i] == y[i], $"{m} × {n} × {k}, {(wide ? 512 : 256)}-bit: element ({i / n}, {i % n}) is {lastFirst[i]:R} walking B from its last row, {firstFirst[i]:R} from its first");
-            }
+            AssertSameBits(firstFirst, Product(a, b, initial, m, n, k, overwrite: false, wide, lastFirst: true), n, $"{m} × {n} × {k}, {(wide ? 512 : 256)}-bit", "walking B from its last row", "from its first");
+        }
+    }
+
+    private static (float[] A, float[] B, float[] Initial) Operands(int m, int n, int k) =>
+        (Values(m * k, seed: 3 * m + k), Values(n * k, seed: 5 * n + k), Reference.Random(m * n, seed: m + 7 * n));
+
+    // C (+)= −0.375·A·Bᵀ from a copy of `initial`, with the given switches, which are put back afterwards.
+    private static float[] Product(float[] a, float[] b, float[] initial, int m, int n, int k, bool overwrite, bool wide, bool lastFirst)
+    {
+        var c = (float[])initial.Clone();
+        KernelSwitches.Vector512Products = wide;
+        KernelSwitches.Vector512Emulated = wide;
+        KernelSwitches.DotLastRowsOfBFirst = lastFirst;
+        try
+        {
+            if (overwrite) Kernels.MatMulABtDot(a, b, c, m, n, k, -0.375f);
+            else Kernels.MatMulAddABtDot(a, b, c, m, n, k, -0.375f);
+        }
+        finally
+        {
+            KernelSwitches.Vector512Products = true;
+            KernelSwitches.Vector512Emulated = false;
+            KernelSwitches.DotLastRowsOfBFirst = true;
+        }
+
+        return c;
+    }
+
+    // Every element of C (n columns) has the same bits both ways.
+    private static void AssertSameBits(float[] expected, float[] actual, int n, string what, string actualWay, string expectedWay)
+    {
+        var x = MemoryMarshal.Cast<float, int>(expected);
+        var y = MemoryMarshal.Cast<float, int>(actual);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(x[i] == y[i], $"{what}: element ({i / n}, {i % n}) is {actual[i]:R} {actualWay}, {expected[i]:R} {expectedWay}");
         }
     }
 

@@ -28,6 +28,9 @@ internal static class DotGemm
             return;
         }
 
+        int wideEnd = PackedGemm.UsesVector512 ? n & ~3 : 0, threeEnd = wideEnd + (n - wideEnd) / 3 * 3;
+        int wideTiles = wideEnd / 4, threeTiles = (threeEnd - wideEnd) / 3, tiles = wideTiles + threeTiles + n - threeEnd;
+        bool lastFirst = KernelSwitches.DotLastRowsOfBFirst;
         for (int pb = 0, kb; pb < k; pb += kb)
         {
             // The last block takes the remainder; a block shorter than 8 is merged into the previous one.
@@ -36,52 +39,32 @@ internal static class DotGemm
             ref float bb = ref Unsafe.Add(ref b, pb);
             var tailMask = TailMask(kb);
             bool set = overwrite && pb == 0;
-            bool wide = PackedGemm.UsesVector512;
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
                 ref float ai = ref Unsafe.Add(ref ab, i * lda);
                 ref float ci = ref Unsafe.Add(ref c, i * ldc);
-                if (KernelSwitches.DotLastRowsOfBFirst)
+                // Tiles of four columns of C (512-bit), then of three, then single columns; with DotLastRowsOfBFirst
+                // the same tiles run from the last to the first: a layer's update walks its weight rows from the first,
+                // so the rows it touched last are met first, while they are still in cache.
+                for (int t = 0; t < tiles; t++)
                 {
-                    // The same tiles from the last row of B to the first: a layer's update walks its weight rows from
-                    // the first, so the rows it touched last are met first, while they are still in cache.
-                    int wideEnd = wide ? n & ~3 : 0, threeEnd = wideEnd + (n - wideEnd) / 3 * 3;
-                    for (int j = n - 1; j >= threeEnd; j--)
+                    int tile = lastFirst ? tiles - 1 - t : t;
+                    if (tile < wideTiles)
                     {
-                        Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
-                    }
-
-                    for (int j = threeEnd - 3; j >= wideEnd; j -= 3)
-                    {
-                        Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
-                    }
-
-                    for (int j = wideEnd - 4; j >= 0; j -= 4)
-                    {
+                        int j = 4 * tile;
                         Tile4x4Wide(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
                     }
-
-                    continue;
-                }
-
-                int jj = 0;
-                if (wide)
-                {
-                    for (; jj + 4 <= n; jj += 4)
+                    else if (tile < wideTiles + threeTiles)
                     {
-                        Tile4x4Wide(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
+                        int j = wideEnd + 3 * (tile - wideTiles);
+                        Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
                     }
-                }
-
-                for (; jj + 3 <= n; jj += 3)
-                {
-                    Tile4x3(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), ldb, kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
-                }
-
-                for (; jj < n; jj++)
-                {
-                    Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, jj * ldb), kb, tailMask, ref Unsafe.Add(ref ci, jj), ldc, alpha, set);
+                    else
+                    {
+                        int j = threeEnd + tile - wideTiles - threeTiles;
+                        Tile4x1(ref ai, lda, ref Unsafe.Add(ref bb, j * ldb), kb, tailMask, ref Unsafe.Add(ref ci, j), ldc, alpha, set);
+                    }
                 }
             }
 
