@@ -45,7 +45,8 @@ public sealed record DigitsOptions
           --batchnorm         with --model cnn: batch normalization after each convolution and the hidden layer
           --batch N           examples per minibatch (default 64)
           --optimizer NAME    sgd, momentum, nesterov, rmsprop, adam or adamw (default momentum)
-          --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise)
+          --lr R              learning rate (default 0.05 for momentum and nesterov, 0.1 for sgd, 0.001 otherwise;
+                              sgd, momentum and nesterov scale theirs by N/64 for a --batch N below 64)
           --momentum B        momentum coefficient in [0, 1) for momentum and nesterov (default 0.9)
           --seed N            seed of the initial weights and of the shuffling (default 0)
           --threads N         threads for the matrix kernels, 1 to 256 (default: every core); the result
@@ -161,8 +162,8 @@ public sealed record DigitsOptions
     /// <summary>Whether <c>--help</c> was asked for (then nothing else was read).</summary>
     public bool ShowHelp { get; init; }
 
-    /// <summary>The learning rate to train with.</summary>
-    public float EffectiveLearningRate => LearningRate ?? OptimizerChoice.DefaultLearningRate(Optimizer);
+    /// <summary>The learning rate to train with: <c>--lr</c>, or the optimizer's default for the batch size.</summary>
+    public float EffectiveLearningRate => LearningRate ?? OptimizerChoice.DefaultLearningRate(Optimizer, BatchSize);
 
     /// <summary>The momentum coefficient to train with.</summary>
     public float EffectiveMomentum => Momentum ?? DefaultMomentum;

@@ -18,11 +18,13 @@ public static class DigitsSearch
 
     /// <summary>
     /// The learning rates searched when <c>--lr</c> is not given: log-uniform from a fifth to three times the
-    /// optimizer's default (0.01 … 0.15 for momentum), three points on a grid.
+    /// optimizer's default for the batch (0.01 … 0.15 for momentum from batch 64 up), three points on a grid.
     /// </summary>
-    public static (double Min, double Max) LearningRates(OptimizerKind optimizer)
+    /// <param name="optimizer">The optimizer searched with.</param>
+    /// <param name="batchSize">The <c>--batch</c> given, or the default when the batch is searched too (its choices are all 32 or more).</param>
+    public static (double Min, double Max) LearningRates(OptimizerKind optimizer, int batchSize = OptimizerChoice.DefaultRateBatch)
     {
-        double rate = OptimizerChoice.DefaultLearningRate(optimizer);
+        double rate = OptimizerChoice.DefaultLearningRate(optimizer, batchSize);
         return (rate / 5, rate * 3);
     }
 
@@ -34,7 +36,7 @@ public static class DigitsSearch
         var space = new SearchSpace();
         if (!options.GivenOptions.Contains("--lr"))
         {
-            var (min, max) = LearningRates(options.Optimizer);
+            var (min, max) = LearningRates(options.Optimizer, options.GivenOptions.Contains("--batch") ? options.BatchSize : OptimizerChoice.DefaultRateBatch);
             space.LogUniform("lr", min, max, gridPoints: 3);
         }
 

@@ -48,16 +48,30 @@ public static class OptimizerChoice
     /// <summary>Whether <c>--momentum</c> means something for <paramref name="kind"/>.</summary>
     public static bool UsesMomentum(OptimizerKind kind) => kind is OptimizerKind.Momentum or OptimizerKind.Nesterov;
 
+    /// <summary>The batch size the default learning rates are for (Digits' default <c>--batch</c>).</summary>
+    public const int DefaultRateBatch = 64;
+
     /// <summary>
     /// The learning rate used when <c>--lr</c> is not given: 0.05 for the momentum methods (the recipe),
     /// 0.1 for plain SGD (no momentum to amplify the step), 0.001 for the adaptive methods (their usual default).
+    /// Below a batch of <see cref="DefaultRateBatch"/> the SGD family's rate shrinks in proportion to the batch (a
+    /// step on b examples then moves about as far as b steps on one): at batch 4, momentum's 0.05 left the ReLUs dead
+    /// (24% test accuracy) where 0.003125 reached 95.75%. The adaptive methods scale their own steps and keep theirs.
     /// </summary>
-    public static float DefaultLearningRate(OptimizerKind kind) => kind switch
+    /// <param name="kind">Which optimizer.</param>
+    /// <param name="batchSize">Examples per minibatch (at least 1).</param>
+    public static float DefaultLearningRate(OptimizerKind kind, int batchSize = DefaultRateBatch)
     {
-        OptimizerKind.Sgd => 0.1f,
-        OptimizerKind.Momentum or OptimizerKind.Nesterov => 0.05f,
-        _ => 0.001f,
-    };
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        float rate = kind switch
+        {
+            OptimizerKind.Sgd => 0.1f,
+            OptimizerKind.Momentum or OptimizerKind.Nesterov => 0.05f,
+            _ => 0.001f,
+        };
+        bool sgdFamily = kind is OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov;
+        return sgdFamily && batchSize < DefaultRateBatch ? rate * batchSize / DefaultRateBatch : rate;
+    }
 
     /// <summary>A new optimizer of the given kind.</summary>
     /// <param name="kind">Which optimizer.</param>

@@ -62,6 +62,30 @@ public class DigitsOptionsTests
         Assert.Equal(0.5f, optimizer.Beta);
     }
 
+    [Theory]
+    [InlineData("momentum", 64, 0.05f)]
+    [InlineData("momentum", 256, 0.05f)]
+    [InlineData("momentum", 16, 0.0125f)]
+    [InlineData("nesterov", 4, 0.003125f)]
+    [InlineData("sgd", 1, 0.0015625f)]
+    [InlineData("sgd", 32, 0.05f)]
+    [InlineData("adam", 4, 0.001f)]
+    [InlineData("rmsprop", 1, 0.001f)]
+    public void The_default_learning_rate_of_the_SGD_family_shrinks_with_a_batch_below_64(string optimizer, int batch, float rate)
+    {
+        var options = DigitsOptions.Parse(["--optimizer", optimizer, "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(rate, options.EffectiveLearningRate);
+        Assert.Equal(rate, options.CreateOptimizer().LearningRate);
+    }
+
+    [Fact]
+    public void A_learning_rate_given_is_kept_at_any_batch()
+    {
+        Assert.Equal(0.05f, DigitsOptions.Parse(["--batch", "1", "--lr", "0.05"]).EffectiveLearningRate);
+        Assert.Equal(0.2f, DigitsOptions.Parse(["--lr", "0.2", "--batch", "4", "--optimizer", "sgd"]).EffectiveLearningRate);
+    }
+
     [Fact]
     public void Several_hidden_layers_are_read_in_order()
     {
@@ -122,6 +146,12 @@ public class DigitsOptionsTests
         var adam = DigitsSearch.Space(DigitsOptions.Parse(["--search", "random", "--optimizer", "adam", "--hidden", "32"]));
         Assert.Equal(["lr", "batch"], adam.Parameters.Select(p => p.Name));
         Assert.Equal(0.0002, adam.Parameters[0].Min, 9);
+
+        // A small --batch searches around its scaled rate: 0.05 · 4/64 = 0.003125, from a fifth to three times it.
+        var small = DigitsSearch.Space(DigitsOptions.Parse(["--search", "grid", "--batch", "4"]));
+        Assert.Equal(["lr", "hidden"], small.Parameters.Select(p => p.Name));
+        Assert.Equal(0.000625, small.Parameters[0].Min, 9);
+        Assert.Equal(0.009375, small.Parameters[0].Max, 9);
 
         var fixedAll = DigitsSearch.Space(DigitsOptions.Parse(["--search", "grid", "--lr", "0.1", "--batch", "16", "--hidden", "8"]));
         Assert.Empty(fixedAll.Parameters);
