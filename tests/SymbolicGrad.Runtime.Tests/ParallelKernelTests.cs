@@ -467,6 +467,54 @@ public class ParallelKernelTests
         }
     }
 
+    [Fact]
+    public void Workers_started_for_a_dispatch_run_their_parts_of_it()
+    {
+        // A new worker used to read the pool's generation when its thread began to run, which could be after the
+        // dispatch that started it was published: it then waited for the next dispatch, and with OwnPartsOnly the
+        // caller waited for its part for ever (an allocation test hung when run alone). Two workers more than exist,
+        // started late on purpose.
+        int saved = Parallelism.MaxThreads;
+        int threads = WorkerPool.WorkerCount + 3;
+        var job = new ThreadRecordingJob(threads);
+        var dispatch = new Thread(() =>
+        {
+            Assert.True(WorkerPool.TryEnter());
+            try
+            {
+                WorkerPool.Run(job, threads);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+        });
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            WorkerPool.OwnPartsOnly = true;
+            WorkerPool.WorkerStartDelayMilliseconds = 50; // the new workers begin to run after the dispatch is out
+            dispatch.Start();
+            Assert.True(dispatch.Join(TimeSpan.FromSeconds(30)), "the dispatch never ended: a new worker missed its part");
+        }
+        finally
+        {
+            WorkerPool.WorkerStartDelayMilliseconds = 0;
+            WorkerPool.OwnPartsOnly = false;
+            Parallelism.MaxThreads = saved;
+        }
+
+        Assert.Equal(threads, job.Threads.Distinct().Count());
+    }
+
+    /// <summary>Records which managed thread ran each part.</summary>
+    private sealed class ThreadRecordingJob(int parts) : ParallelJob
+    {
+        internal int[] Threads { get; } = new int[parts];
+
+        internal override void Run(int part) => Threads[part] = Environment.CurrentManagedThreadId;
+    }
+
     /// <summary>Part 0 (the caller's) ends once a worker has started part 1, which then takes 30 ms more.</summary>
     private sealed class LateJob : ParallelJob
     {

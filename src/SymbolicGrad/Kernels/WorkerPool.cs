@@ -365,6 +365,9 @@ internal static class WorkerPool
         }
     }
 
+    // Called before the dispatch is published. A new worker starts from the generation before it: read when the thread
+    // begins to run, the generation could already be the dispatch's, and the worker would wait for the next one while
+    // the caller took its parts (or, with OwnPartsOnly, waited for them for ever).
     private static void StartWorkers(int count)
     {
         while (_workers.Count < count)
@@ -372,16 +375,28 @@ internal static class WorkerPool
             var worker = new Thread(Work) { IsBackground = true, Name = $"SymbolicGrad worker {_workers.Count + 1}" };
             _workers.Add(worker);
             Volatile.Write(ref _workerCount, _workers.Count);
-            worker.Start(_workers.Count);
+            worker.Start(new WorkerStart(_workers.Count, Volatile.Read(ref _state) >> (ThreadBits + PartBits)));
         }
     }
 
-    private static void Work(object? index)
+    /// <summary>Worker threads started so far (they live as long as the process).</summary>
+    internal static int WorkerCount => Volatile.Read(ref _workerCount);
+
+    private sealed record WorkerStart(int Index, long Generation);
+
+    /// <summary>How long a new worker sleeps before it looks for work, as a thread the scheduler runs late does (for a test).</summary>
+    internal static int WorkerStartDelayMilliseconds { get; set; }
+
+    private static void Work(object? start)
     {
-        int self = (int)index!;
+        var (self, seen) = (WorkerStart)start!;
+        if (WorkerStartDelayMilliseconds > 0)
+        {
+            Thread.Sleep(WorkerStartDelayMilliseconds);
+        }
+
         // What starting the thread allocated is no part's: record it now, so the first part's record shows only its own.
         Volatile.Write(ref _allocated[self * 8], GC.GetAllocatedBytesForCurrentThread());
-        long seen = Volatile.Read(ref _state) >> (ThreadBits + PartBits);
         long idleSince = Stopwatch.GetTimestamp();
         bool parked = false;
         ref Trace trace = ref _traces[self];
