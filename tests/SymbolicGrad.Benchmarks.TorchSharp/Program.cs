@@ -10,7 +10,7 @@ using SymbolicGrad.Benchmarks.TorchComparison;
 // dotnet run -c Release -- --blocks [--rounds R] [batch… deep]   : each step in turn for long stretches of consecutive steps, medians of block means
 // dotnet run -c Release -- --isolated [--rounds R] [batch… deep] : each step and size in a process of its own, the same blocks (the fair verdict)
 // dotnet run -c Release -- --spin-after 64|deep      : CPU the other threads burn after each paired method's sample (why --paired pauses)
-// dotnet run -c Release -- --digits DIR [--threads N] [--model cnn] [--batchnorm] [--dropout P] : the Digits sample's recipe in TorchSharp, as a whole process
+// dotnet run -c Release -- --digits DIR [--threads N] [--model cnn] [--batchnorm] [--dropout P] [--seed N] : the Digits sample's recipe in TorchSharp, as a whole process
 // --torch-flush-denormal first (before any other option): torch.set_flush_denormal(true) for the whole process (FTZ/DAZ; see TorchFlushDenormal)
 // Filters: '*SmallMlp*' (784-128-10 at batch 1, 16, 64, 256), '*DeepMlp*' (784-512-512-10 at 256).
 if (args.Length > 0 && args[0] == "--torch-flush-denormal")
@@ -22,8 +22,8 @@ if (args.Length > 0 && args[0] == "--torch-flush-denormal")
 
 if (args.Length > 1 && args[0] == "--digits")
 {
-    // --digits DIR [--threads N] [--model mlp|cnn] [--batchnorm] [--dropout P], as the Digits sample reads them.
-    int threads = Environment.ProcessorCount;
+    // --digits DIR [--threads N] [--model mlp|cnn] [--batchnorm] [--dropout P] [--seed N], as the Digits sample reads them.
+    int threads = Environment.ProcessorCount, seed = 0;
     bool cnn = false, batchNorm = false;
     double dropout = 0;
     for (int i = 2; i < args.Length; i++)
@@ -34,10 +34,11 @@ if (args.Length > 1 && args[0] == "--digits")
             case "--model": cnn = args[++i] == "cnn"; break;
             case "--batchnorm": batchNorm = true; break;
             case "--dropout": dropout = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
-    return TorchSharpDigits.Run(args[1], threads, cnn, batchNorm, dropout);
+    return TorchSharpDigits.Run(args[1], threads, cnn, batchNorm, dropout, seed);
 }
 
 if (args.Length > 0 && args[0] == "--paired")

@@ -14,6 +14,8 @@ namespace SymbolicGrad.Benchmarks.TorchComparison;
 /// LeNet-style net instead (<c>DigitCnn</c>, or <c>DigitCnnBatchNorm</c> with <c>--batchnorm</c>; <c>--dropout P</c>):
 /// conv 5×5 1→16 padding 2, max pool 2, ReLU, conv 5×5 16→32, max pool 2, ReLU, dense 800→128, ReLU, dropout, 128→10,
 /// batch norm after each convolution and the hidden layer (no bias there), in training mode while training.
+/// <c>--seed N</c> seeds libtorch (initial weights, permutations; default 0), to compare test accuracy over seeds: the
+/// two programs draw different initial weights and orders, so one seed each says little.
 /// </summary>
 internal static class TorchSharpDigits
 {
@@ -23,11 +25,11 @@ internal static class TorchSharpDigits
     private const double LearningRate = 0.05;
     private const double Momentum = 0.9;
 
-    public static int Run(string directory, int threads, bool cnn = false, bool batchNorm = false, double dropout = 0)
+    public static int Run(string directory, int threads, bool cnn = false, bool batchNorm = false, double dropout = 0, int seed = 0)
     {
         long start = Stopwatch.GetTimestamp();
         TorchThreads.Use(threads);
-        manual_seed(0);
+        manual_seed(seed);
         var train = Idx.ReadDataset(Locate(directory, "train-images-idx3-ubyte"), Locate(directory, "train-labels-idx1-ubyte"));
         var test = Idx.ReadDataset(Locate(directory, "t10k-images-idx3-ubyte"), Locate(directory, "t10k-labels-idx1-ubyte"));
         using var xTrain = tensor(train.Features, [train.Count, train.FeatureCount]);
