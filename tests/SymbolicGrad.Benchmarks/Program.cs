@@ -10,7 +10,7 @@ using SymbolicGrad.Benchmarks.Profiling;
 // dotnet run -c Release -- --wall-clock [--threads N] --filter '*StepBenchmarks*' : in process on the wall clock, N threads (default every core)
 // dotnet run -c Release -- --gemm [name part|other part] [--whole] : each GEMM of the deep MLP step (batch 256) on 1 thread (CPU time) and every core (wall clock), GFLOP/s and % of peak
 // dotnet run -c Release -- --overwrite : the overwriting products (Kernels.MatMulABt, …) against clearing C and the Add form, 1 thread (CPU time) and every core (wall clock)
-// dotnet run -c Release -- --switch-ab [--switch panels|edges|prefetch|edges+prefetch|b-in-place|vector512|vectors512] [--threads 1] [256|deep]… : the generated step with a KernelSwitches change on and off, alternating blocks (wall clock; one thread: thread CPU time)
+// dotnet run -c Release -- --switch-ab [--switch panels|edges|prefetch|edges+prefetch|b-in-place|vector512|vectors512|matvec-last-first|dot-last-first|last-first-when-split|small-split|tuned-split] [--threads 1] [256|deep]… : the generated step with a KernelSwitches change on and off, alternating blocks (wall clock; one thread: thread CPU time)
 // dotnet run -c Release -- --packing : one thread, CPU time: each big product of the deep and the 784-128 step (batch 256), packing each operand alone, and each of 2 threads' share
 // dotnet run -c Release -- --peak : the FMA peak (8- and 16-float vectors) of one core and of every core at once, and the deep MLP's share of the widest
 // dotnet run -c Release -- --pool-stats [--seconds S] [--cpu] [--a H/C] [--b H/C] : the deep MLP step with the worker pool's counters (waits, wake-ups, back-offs by cause)

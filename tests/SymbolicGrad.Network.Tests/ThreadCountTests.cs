@@ -79,6 +79,48 @@ public sealed class ThreadCountTests
     }
 
     [Fact]
+    public void The_trainers_choice_of_splitting_the_small_passes_changes_no_bit()
+    {
+        // The 784-128-10 net at batch 1: its layer passes (100,352 floats) are where a Trainer times splitting against
+        // not (SmallSplitTuner). Tuned, always split, never split and one thread: the same parameters.
+        (float[] Parameters, long Dispatches, int Probes) Run(int threads, bool? choice)
+        {
+            int saved = Parallelism.MaxThreads;
+            WorkerPool.BackOffWhenLate = false;
+            SmallSplit.Choice = choice;
+            try
+            {
+                Parallelism.MaxThreads = threads;
+                var model = new DigitNet(784, 128, 10, seed: 4);
+                var data = Blobs(300, 784, 10, seed: 2);
+                var trainer = new Trainer(model, new Momentum(0.01f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent, Seed = 9 });
+                long before = WorkerPool.Dispatches;
+                trainer.Fit(data, epochs: 1, batchSize: 1);
+                return (model.Parameters.Values.ToArray(), WorkerPool.Dispatches - before, trainer.SmallSplitTuning.Probes);
+            }
+            finally
+            {
+                SmallSplit.Choice = null;
+                Parallelism.MaxThreads = saved;
+                WorkerPool.BackOffWhenLate = true;
+            }
+        }
+
+        var one = Run(1, null);
+        var tuned = Run(2, null);
+        var split = Run(2, true);
+        var alone = Run(2, false);
+        Assert.Equal(0, one.Dispatches);
+        Assert.Equal(0, alone.Dispatches);
+        Assert.True(split.Dispatches >= 2 * 300, $"{split.Dispatches} dispatches: the forward and the update of W1 were not split at every step");
+        Assert.True(tuned.Probes >= 1 && tuned.Dispatches > 0, $"the tuner did not probe ({tuned.Probes} probes, {tuned.Dispatches} dispatches)");
+        Assert.Equal(0, split.Probes); // a choice set by the caller is kept, untimed
+        Assert.Equal(-1, FirstDifference(one.Parameters, tuned.Parameters));
+        Assert.Equal(-1, FirstDifference(one.Parameters, split.Parameters));
+        Assert.Equal(-1, FirstDifference(one.Parameters, alone.Parameters));
+    }
+
+    [Fact]
     public void Nesterov_and_sgd_are_deterministic_across_thread_counts_too()
     {
         foreach (var optimizer in new Func<Optimizer>[] { () => new Nesterov(0.02f, 0.9f), () => new Sgd(0.05f) })
@@ -90,10 +132,11 @@ public sealed class ThreadCountTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(32)]
-    [InlineData(256)] // the hidden layer's element-wise passes run split over threads too (row loops)
-    public void A_threaded_fused_training_step_allocates_nothing_on_any_thread_once_warm(int batch)
+    [InlineData(1, 400, 384)]
+    [InlineData(1, 784, 128)] // the trainer times its small passes split and not (SmallSplitTuner)
+    [InlineData(32, 400, 128)]
+    [InlineData(256, 400, 128)] // the hidden layer's element-wise passes run split over threads too (row loops)
+    public void A_threaded_fused_training_step_allocates_nothing_on_any_thread_once_warm(int batch, int inputs, int hidden)
     {
         int saved = Parallelism.MaxThreads;
         WorkerPool.BackOffWhenLate = false;
@@ -101,16 +144,16 @@ public sealed class ThreadCountTests
         {
             Parallelism.MaxThreads = 2;
             // At batch 1 a hidden layer of 384: the passes over a 400-128 layer run on the calling thread alone.
-            var model = new DigitNet(400, batch == 1 ? 384 : 128, 10, seed: 4);
-            var data = Blobs(batch * 8, 400, 10, seed: 2);
+            var model = new DigitNet(inputs, hidden, 10, seed: 4);
+            var data = Blobs(batch * 8, inputs, 10, seed: 2);
             var trainer = new Trainer(model, new Momentum(0.02f, 0.9f), new TrainerOptions { Progress = TrainingProgress.Silent });
             Assert.True(trainer.UsesFusedUpdate);
             int position = 0;
             void Step()
             {
-                var inputs = new Mat(data.Features, position * 400, batch, 400);
+                var rows = new Mat(data.Features, position * inputs, batch, inputs);
                 var targets = new BatchTargets(data.Labels!, position, batch);
-                trainer.Step(inputs, targets);
+                trainer.Step(rows, targets);
                 position = (position + batch) % data.Count;
             }
 
@@ -133,12 +176,17 @@ public sealed class ThreadCountTests
                 if (GC.GetAllocatedBytesForCurrentThread() == callerBefore && WorkerPool.WorkerAllocatedBytes == workersBefore) break;
             }
 
+            // The tuned case runs long enough to end a probe (its choice decides whether the steps split).
+            bool tuned = batch == 1 && inputs * hidden < 2 * KernelSwitches.VectorMinPerPart;
+            int steps = tuned ? SmallSplitTuner.StepsBetweenProbes + 4 * SmallSplitTuner.BlockSteps * SmallSplitTuner.ProbeRounds : 200;
+            int probes = trainer.SmallSplitTuning.Probes;
             long dispatches = WorkerPool.Dispatches;
             long self = GC.GetAllocatedBytesForCurrentThread();
             long workers = WorkerPool.WorkerAllocatedBytes;
-            for (int i = 0; i < 200; i++) Step();
+            for (int i = 0; i < steps; i++) Step();
             Thread.Sleep(50); // the workers have recorded their last parts
-            Assert.True(WorkerPool.Dispatches - dispatches >= 200, "the steps did not run on the worker pool");
+            if (tuned) Assert.True(trainer.SmallSplitTuning.Probes > probes, "no probe ended in the measured steps");
+            Assert.True(WorkerPool.Dispatches - dispatches >= (tuned ? 2 * SmallSplitTuner.BlockSteps : 200), "the steps did not run on the worker pool");
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - self);
             Assert.Equal(0, WorkerPool.WorkerAllocatedBytes - workers);
         }

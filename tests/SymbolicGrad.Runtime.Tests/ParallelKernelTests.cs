@@ -594,8 +594,9 @@ public class ParallelKernelTests
     [Fact]
     public void The_784_128_layers_matrix_vector_passes_stay_on_the_calling_thread()
     {
-        // 100,352 floats: a dispatch and the other core's cache cost more than half of the pass saves (batch 1 of
-        // the 784-128-10 net, 12.2 µs a step on one thread against 14–15 µs on two on the 2-core test machine).
+        // 100,352 floats: unless a caller chooses otherwise (a Trainer times both, SmallSplitTuner), such a pass stays
+        // on one thread: on one 2-core VM a dispatch and the other core's cache cost more than half of the pass saved
+        // (batch 1 of the 784-128-10 net, 12.2 µs a step on one thread against 14–15 µs on two).
         const int rows = 128, cols = 784;
         var a = Reference.Random(rows * cols, 1);
         var x = Reference.Random(cols, 2);
@@ -612,6 +613,80 @@ public class ParallelKernelTests
             var twice = Reference.Random(2 * rows * cols, 4);
             Kernels.OuterAdd(twice, 2 * rows, cols, 0.5f, Reference.Random(2 * rows, 5), x);
             Assert.Equal(before + 1, WorkerPool.Dispatches);
+        });
+    }
+
+    [Fact]
+    public void A_threads_small_split_choice_cuts_the_784_128_passes_on_that_thread_alone_with_the_same_bits()
+    {
+        // What a Trainer sets for its steps (SmallSplitTuner): split, the two passes are cut; alone, they are not; and
+        // the choice says it mattered. The results are the same bits either way.
+        const int rows = 128, cols = 784;
+        var a = Reference.Random(rows * cols, 1);
+        var x = Reference.Random(cols, 2);
+        var u = Reference.Random(rows, 3);
+        (float[] A, float[] Y, long Dispatches, bool Mattered) Passes(bool? choice)
+        {
+            var copy = (float[])a.Clone();
+            var y = new float[rows];
+            long before = WorkerPool.Dispatches;
+            SmallSplit.Choice = choice;
+            try
+            {
+                SmallSplit.TakeMattered();
+                Kernels.MatVecAdd(copy, rows, cols, x, y);
+                Kernels.OuterAdd(copy, rows, cols, 0.5f, u, x);
+                return (copy, y, WorkerPool.Dispatches - before, SmallSplit.TakeMattered());
+            }
+            finally
+            {
+                SmallSplit.Choice = null;
+            }
+        }
+
+        OnThreads(2, () =>
+        {
+            var split = Passes(true);
+            var alone = Passes(false);
+            var unset = Passes(null);
+            Assert.Equal(2, split.Dispatches);
+            Assert.Equal(0, alone.Dispatches);
+            Assert.Equal(0, unset.Dispatches);
+            Assert.True(split.Mattered && alone.Mattered);
+            Assert.False(unset.Mattered);
+            Assert.Equal(-1, FirstDifference(split.A, alone.A));
+            Assert.Equal(-1, FirstDifference(split.Y, alone.Y));
+            Assert.Equal(-1, FirstDifference(split.A, unset.A));
+
+            // Another thread does not see this one's choice.
+            SmallSplit.Choice = true;
+            try
+            {
+                (bool? Choice, long Dispatches) other = default;
+                var thread = new Thread(() => other = (SmallSplit.Choice, Passes(null).Dispatches)); // not Task.Run: .Result may run it inline, here
+                thread.Start();
+                thread.Join();
+                Assert.Null(other.Choice);
+                Assert.Equal(0, other.Dispatches);
+            }
+            finally
+            {
+                SmallSplit.Choice = null;
+            }
+
+            // A pass too small to split at either size, or one split at both, is not one the choice matters for.
+            SmallSplit.Choice = true;
+            try
+            {
+                SmallSplit.TakeMattered();
+                Kernels.MatVecAdd(Reference.Random(16 * cols, 5), 16, cols, x, new float[16]);
+                Kernels.MatVecAdd(Reference.Random(4 * rows * cols, 6), 4 * rows, cols, x, new float[4 * rows]);
+                Assert.False(SmallSplit.TakeMattered());
+            }
+            finally
+            {
+                SmallSplit.Choice = null;
+            }
         });
     }
 

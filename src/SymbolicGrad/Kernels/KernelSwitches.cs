@@ -54,6 +54,12 @@ internal static class KernelSwitches
     /// </summary>
     internal static long VectorMinPerPart { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// A <see cref="Trainer"/> times its steps with the small vector passes split and not (<see cref="SmallSplitTuner"/>)
+    /// and keeps the faster (off: every step follows <see cref="VectorMinPerPart"/>, for benchmarks that compare it).
+    /// </summary>
+    internal static bool TuneSmallSplit { get; set; } = true;
+
 
     /// <summary>The fused step's finiteness bounds run on the worker pool (off: on the calling thread).</summary>
     internal static bool ParallelCheck { get; set; } = true;

@@ -17,7 +17,7 @@ internal sealed unsafe class OuterJob<TStore> : ParallelJob
     /// <summary>Row r of A (and of the state laid out like it) gets the store's α·u[r]·v.</summary>
     internal static void Run(ref float a, ref float state, int rows, int cols, float alpha, ref float u, ref float v, TStore store)
     {
-        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, KernelSwitches.VectorMinPerPart), rows / GemmJob<AddStore>.RowAlign);
+        int parts = Math.Min(SmallSplit.PartsFor((long)rows * cols), rows / GemmJob<AddStore>.RowAlign);
         if (parts < 2 || !WorkerPool.TryEnter())
         {
             Kernels.OuterFma(ref a, ref state, rows, cols, alpha, ref u, ref v, store);

@@ -25,7 +25,7 @@ internal sealed unsafe class VectorJob : ParallelJob
     /// <summary><c>y += A·x</c>, or <c>y = A·x</c> with <paramref name="overwrite"/>, A rows × cols.</summary>
     internal static void MatVec(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
-        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, KernelSwitches.VectorMinPerPart), rows / GemmJob<AddStore>.RowAlign);
+        int parts = Math.Min(SmallSplit.PartsFor((long)rows * cols), rows / GemmJob<AddStore>.RowAlign);
         if (!Dispatch(Kind.MatVec, parts, ref a, rows, cols, ref x, ref y, 1f, overwrite))
         {
             Kernels.MatVecFma(ref a, rows, cols, ref x, ref y, overwrite);
@@ -35,7 +35,7 @@ internal sealed unsafe class VectorJob : ParallelJob
     /// <summary><c>y += Aᵀ·x</c>, or <c>y = Aᵀ·x</c> with <paramref name="overwrite"/>, A rows × cols.</summary>
     internal static void MatTVec(ref float a, int rows, int cols, ref float x, ref float y, bool overwrite = false)
     {
-        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, KernelSwitches.VectorMinPerPart), cols / 8);
+        int parts = Math.Min(SmallSplit.PartsFor((long)rows * cols), cols / 8);
         if (!Dispatch(Kind.MatTVec, parts, ref a, rows, cols, ref x, ref y, 1f, overwrite))
         {
             Kernels.MatTVecFma(ref a, cols, rows, cols, ref x, ref y, overwrite);
@@ -45,7 +45,7 @@ internal sealed unsafe class VectorJob : ParallelJob
     /// <summary><c>sums += α·Σᵣ m[r, :]</c>, m rows × cols.</summary>
     internal static void ColumnSums(ref float m, int rows, int cols, ref float sums, float alpha)
     {
-        int parts = Math.Min(WorkerPool.PartsFor((long)rows * cols, KernelSwitches.VectorMinPerPart), cols / 8);
+        int parts = Math.Min(SmallSplit.PartsFor((long)rows * cols), cols / 8);
         if (!Dispatch(Kind.ColumnSums, parts, ref m, rows, cols, ref sums, ref sums, alpha, false))
         {
             Kernels.ColumnSumsFma(ref m, cols, rows, cols, ref sums, alpha);

@@ -18,6 +18,7 @@ namespace SymbolicGrad;
 public sealed partial class Trainer
 {
     private readonly TrainerOptions _options;
+    private readonly SmallSplitTuner _smallSplit = new();
     private volatile bool _stopRequested;
 
     /// <summary>Creates a trainer.</summary>
@@ -193,15 +194,32 @@ public sealed partial class Trainer
         var store = Model.Parameters;
         // Two steps at once would interleave two updates of one set of parameters (and of the optimizer's state).
         store.BeginStep("Trainer");
+        bool? outer = SmallSplit.Choice;
+        bool tune = KernelSwitches.TuneSmallSplit && outer is null;
         try
         {
-            return TakeStepAlone(store, inputs, targets, epoch, batch, history);
+            if (!tune)
+            {
+                return TakeStepAlone(store, inputs, targets, epoch, batch, history);
+            }
+
+            // The small passes split or not as the tuner says (the same results either way), timed for it.
+            SmallSplit.Choice = _smallSplit.NextSplits;
+            SmallSplit.TakeMattered();
+            long start = Stopwatch.GetTimestamp();
+            float loss = TakeStepAlone(store, inputs, targets, epoch, batch, history);
+            _smallSplit.Record(Stopwatch.GetTimestamp() - start, SmallSplit.TakeMattered());
+            return loss;
         }
         finally
         {
+            SmallSplit.Choice = outer;
             store.EndStep();
         }
     }
+
+    /// <summary>This trainer's choice of splitting the small passes of its steps (for tests and benchmarks).</summary>
+    internal SmallSplitTuner SmallSplitTuning => _smallSplit;
 
     private float TakeStepAlone(ParameterStore store, Mat inputs, in BatchTargets targets, int epoch, int batch, TrainingHistory? history)
     {

@@ -9,7 +9,7 @@ namespace SymbolicGrad.Benchmarks.Profiling;
 /// <see cref="KernelSwitches"/> on and off, in alternating blocks of about 20 ms in one process: per setting the median
 /// samples/s and CPU time per step, and the median of the per-round ratios, which cancels load that changes slower than
 /// a round. NAME: <c>panels</c> (<see cref="KernelSwitches.PanelRowUnits"/>, the default), <c>edges</c>
-/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>), <c>vector512</c> (<see cref="KernelSwitches.Vector512Products"/>), <c>vectors512</c> (<see cref="KernelSwitches.Vector512Vectors"/>), <c>matvec-last-first</c> (<see cref="KernelSwitches.MatVecLastRowsFirst"/>), <c>dot-last-first</c> (<see cref="KernelSwitches.DotLastRowsOfBFirst"/>), <c>last-first-when-split</c> (the same with the small passes split, <see cref="KernelSwitches.VectorMinPerPart"/> 16 K), <c>small-split</c> (<see cref="KernelSwitches.VectorMinPerPart"/> 16 K against 64 K). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
+/// (<see cref="KernelSwitches.FewRowEdges"/>), <c>prefetch</c> (<see cref="KernelSwitches.PrefetchPanels"/>), <c>edges+prefetch</c> (both), <c>b-in-place</c> (<see cref="KernelSwitches.RowsOfBInPlace"/>), <c>vector512</c> (<see cref="KernelSwitches.Vector512Products"/>), <c>vectors512</c> (<see cref="KernelSwitches.Vector512Vectors"/>), <c>matvec-last-first</c> (<see cref="KernelSwitches.MatVecLastRowsFirst"/>), <c>dot-last-first</c> (<see cref="KernelSwitches.DotLastRowsOfBFirst"/>), <c>last-first-when-split</c> (the same with the small passes split, <see cref="KernelSwitches.VectorMinPerPart"/> 16 K), <c>small-split</c> (<see cref="KernelSwitches.VectorMinPerPart"/> 16 K against 64 K, untuned), <c>tuned-split</c> (the trainer's <see cref="SmallSplitTuner"/> against 64 K always). On every core: wall clock and process CPU time; with <c>--threads 1</c>:
 /// the calling thread's CPU time for both figures (a loaded machine does not distort it as much).
 /// </summary>
 internal static class SwitchedStep
@@ -47,9 +47,10 @@ internal static class SwitchedStep
             "vectors512" => on => KernelSwitches.Vector512Vectors = on,
             "matvec-last-first" => on => KernelSwitches.MatVecLastRowsFirst = on,
             "dot-last-first" => on => KernelSwitches.DotLastRowsOfBFirst = on,
-            "small-split" => on => KernelSwitches.VectorMinPerPart = on ? 16 * 1024 : 64 * 1024,
-            "last-first-when-split" => on => (KernelSwitches.VectorMinPerPart, KernelSwitches.MatVecLastRowsFirst) = (16 * 1024, on),
-            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place, vector512, vectors512, matvec-last-first, dot-last-first, last-first-when-split, small-split)."),
+            "small-split" => on => (KernelSwitches.TuneSmallSplit, KernelSwitches.VectorMinPerPart) = (false, on ? 16 * 1024 : 64 * 1024),
+            "last-first-when-split" => on => (KernelSwitches.TuneSmallSplit, KernelSwitches.VectorMinPerPart, KernelSwitches.MatVecLastRowsFirst) = (false, 16 * 1024, on),
+            "tuned-split" => on => KernelSwitches.TuneSmallSplit = on,
+            _ => throw new ArgumentException($"--switch-ab: unknown switch '{name}' (panels, edges, prefetch, edges+prefetch, b-in-place, vector512, vectors512, matvec-last-first, dot-last-first, last-first-when-split, small-split, tuned-split)."),
         };
         bool cpuClock = threads == 1;
         foreach (string size in rest.Count > 0 ? rest : ["256", "deep"])
