@@ -8,7 +8,9 @@ namespace SymbolicGrad.Benchmarks;
 /// momentum outer product) or at batch 16 (the forward dot product and the fused momentum product, on one thread and
 /// as the threads' shares), as two-part dispatches on the worker pool, each part timed on the thread that ran it:
 /// tells a slow helper (its part takes longer than the caller's same-sized part) from a late one (it starts late), and
-/// an empty dispatch gives the pool's round trip between the cores.
+/// an empty dispatch gives the pool's round trip between the cores. First, on one thread: <c>A·x</c> over more and
+/// more rows, and the fused update of all 128 rows followed by <c>A·x</c>, against <c>A·x</c> of each four rows right
+/// after (or four rows after) their update: what folding the next forward pass into the update would save.
 /// </summary>
 internal static class PartTimes
 {
@@ -58,6 +60,46 @@ internal static class PartTimes
             Console.WriteLine($"A·x {rows}×{Cols} ({rows * Cols * 4 / 1024} KB), one thread: {times.Order().ElementAt(5):F2} µs, {rows * Cols * 4 / times.Order().ElementAt(5) / 1e3:F0} GB/s");
         }
 
+
+        // The fold: per round, the four variants one after the other; medians of 21 rounds.
+        {
+            var store = new MomentumStore(0.01f, 0.9f);
+            var t = new List<double>[4];
+            for (int i = 0; i < 4; i++) t[i] = new List<double>();
+            for (int round = 0; round < 21; round++)
+            {
+                for (int variant = 0; variant < 4; variant++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    int calls = 0;
+                    while (clock.Elapsed.TotalSeconds < 0.01)
+                    {
+                        if (variant == 0)
+                        {
+                            Kernels.OuterFma(ref w[0], ref v[0], Rows, Cols, -1f, ref u[0], ref x[0], store);
+                            Kernels.MatVecFma(ref w[0], Rows, Cols, ref x[0], ref y[0], overwrite: true);
+                        }
+                        else if (variant == 3)
+                        {
+                            Kernels.OuterFma(ref w[0], ref v[0], Rows, Cols, -1f, ref u[0], ref x[0], store);
+                        }
+                        else
+                        {
+                            int lag = variant == 1 ? 0 : 4;
+                            for (int r = 0; r < Rows; r += 4)
+                            {
+                                Kernels.OuterFma(ref w[r * Cols], ref v[r * Cols], 4, Cols, -1f, ref u[r], ref x[0], store);
+                                if (r >= lag) Kernels.MatVecFma(ref w[(r - lag) * Cols], 4, Cols, ref x[0], ref y[r - lag], overwrite: true);
+                            }
+                            if (lag > 0) Kernels.MatVecFma(ref w[(Rows - lag) * Cols], lag, Cols, ref x[0], ref y[Rows - lag], overwrite: true);
+                        }
+                        calls++;
+                    }
+                    t[variant].Add(clock.Elapsed.TotalMicroseconds / calls);
+                }
+            }
+            Console.WriteLine($"one thread: update then A·x {t[0].Order().ElementAt(10):F2} µs; A·x of each 4 rows right after their update {t[1].Order().ElementAt(10):F2} µs, 4 rows later {t[2].Order().ElementAt(10):F2} µs; update alone {t[3].Order().ElementAt(10):F2} µs");
+        }
 
         var forward = new Job(w, v, x, u, y, outer: false);
         var outer = new Job(w, v, x, u, y, outer: true);
