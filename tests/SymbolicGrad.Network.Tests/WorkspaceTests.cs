@@ -14,6 +14,47 @@ public sealed class WorkspaceTests
     /// <summary>Every case of the catalogue.</summary>
     public static TheoryData<string> Cases => NetworkCatalogue.Names;
 
+    [Fact]
+    public void A_release_leaves_another_threads_claim_alone()
+    {
+        // The refused backward pass's two releases: CheckForward releases and throws, another thread claims the
+        // workspace, then the refused pass's finally releases again. The other thread's claim must survive it.
+        var claim = new int[1];
+        CompilerServices.Workspace.Enter(ref claim[0], "W", "M");
+        Assert.Throws<InvalidOperationException>(() => CompilerServices.Workspace.CheckForward(ref claim[0], -1, 0, 1, "W", "M"));
+        Assert.Equal(0, claim[0]);
+        int other = 0;
+        using var claimed = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            CompilerServices.Workspace.Enter(ref claim[0], "W", "M");
+            other = Environment.CurrentManagedThreadId;
+            claimed.Set();
+            release.Wait();
+            CompilerServices.Workspace.Exit(ref claim[0]);
+        });
+        thread.Start();
+        claimed.Wait();
+        try
+        {
+            CompilerServices.Workspace.Exit(ref claim[0]); // the refused pass's finally
+            Assert.Equal(other, Volatile.Read(ref claim[0]));
+            var refused = Assert.Throws<InvalidOperationException>(() => CompilerServices.Workspace.Enter(ref claim[0], "W", "M"));
+            Assert.Contains($"managed thread {other}", refused.Message);
+        }
+        finally
+        {
+            release.Set();
+            thread.Join();
+        }
+
+        Assert.Equal(0, claim[0]);
+        CompilerServices.Workspace.Enter(ref claim[0], "W", "M");
+        CompilerServices.Workspace.Exit(ref claim[0]);
+        Assert.Equal(0, claim[0]);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_then_Backward_equals_LossGradient(string name)

@@ -41,9 +41,14 @@ public static class Workspace
             $"{workspace}: this workspace is in use by a pass on another thread (managed thread {other}); a workspace serves one thread at a time: give each thread its own (new {workspace}()), or call {method}GradientBatch or {method}Batch, which take one of their own from the model's pool (nothing was computed).");
     }
 
-    /// <summary>Releases the claim of <see cref="Enter"/> at the end of the pass.</summary>
+    /// <summary>
+    /// Releases the calling thread's claim of <see cref="Enter"/> at the end of the pass; a claim another thread holds
+    /// is left alone. A refused backward pass releases twice (<see cref="CheckForward"/>, then its <c>finally</c>), and
+    /// between the two another thread may claim the workspace: clearing that claim let a third pass run beside it on the
+    /// same buffers (a shared-workspace test once saw one call's gradient added twice).
+    /// </summary>
     /// <param name="inUse">The workspace's claim.</param>
-    public static void Exit(ref int inUse) => Volatile.Write(ref inUse, 0);
+    public static void Exit(ref int inUse) => Interlocked.CompareExchange(ref inUse, 0, Environment.CurrentManagedThreadId);
 
     /// <summary>
     /// Throws, releasing the backward pass's claim, unless a workspace's last forward pass was of a batch of
