@@ -625,24 +625,30 @@ public class ParallelKernelTests
         var a = Reference.Random(rows * cols, 1);
         var x = Reference.Random(cols, 2);
         var u = Reference.Random(rows, 3);
-        (float[] A, float[] Y, long Dispatches, bool Mattered) Passes(bool? choice)
+        // Runs the action with this thread's choice set, then clears it.
+        static T WithChoice<T>(bool? choice, Func<T> action)
         {
-            var copy = (float[])a.Clone();
-            var y = new float[rows];
-            long before = WorkerPool.Dispatches;
             SmallSplit.Choice = choice;
             try
             {
-                SmallSplit.TakeMattered();
-                Kernels.MatVecAdd(copy, rows, cols, x, y);
-                Kernels.OuterAdd(copy, rows, cols, 0.5f, u, x);
-                return (copy, y, WorkerPool.Dispatches - before, SmallSplit.TakeMattered());
+                return action();
             }
             finally
             {
                 SmallSplit.Choice = null;
             }
         }
+
+        (float[] A, float[] Y, long Dispatches, bool Mattered) Passes(bool? choice) => WithChoice(choice, () =>
+        {
+            var copy = (float[])a.Clone();
+            var y = new float[rows];
+            long before = WorkerPool.Dispatches;
+            SmallSplit.TakeMattered();
+            Kernels.MatVecAdd(copy, rows, cols, x, y);
+            Kernels.OuterAdd(copy, rows, cols, 0.5f, u, x);
+            return (copy, y, WorkerPool.Dispatches - before, SmallSplit.TakeMattered());
+        });
 
         OnThreads(2, () =>
         {
@@ -659,34 +665,26 @@ public class ParallelKernelTests
             Assert.Equal(-1, FirstDifference(split.A, unset.A));
 
             // Another thread does not see this one's choice.
-            SmallSplit.Choice = true;
-            try
+            var other = WithChoice(true, () =>
             {
-                (bool? Choice, long Dispatches) other = default;
-                var thread = new Thread(() => other = (SmallSplit.Choice, Passes(null).Dispatches)); // not Task.Run: .Result may run it inline, here
+                (bool? Choice, long Dispatches) seen = default;
+                var thread = new Thread(() => seen = (SmallSplit.Choice, Passes(null).Dispatches)); // not Task.Run: .Result may run it inline, here
                 thread.Start();
                 thread.Join();
-                Assert.Null(other.Choice);
-                Assert.Equal(0, other.Dispatches);
-            }
-            finally
-            {
-                SmallSplit.Choice = null;
-            }
+                return seen;
+            });
+            Assert.Null(other.Choice);
+            Assert.Equal(0, other.Dispatches);
 
             // A pass too small to split at either size, or one split at both, is not one the choice matters for.
-            SmallSplit.Choice = true;
-            try
+            bool mattered = WithChoice(true, () =>
             {
                 SmallSplit.TakeMattered();
                 Kernels.MatVecAdd(Reference.Random(16 * cols, 5), 16, cols, x, new float[16]);
                 Kernels.MatVecAdd(Reference.Random(4 * rows * cols, 6), 4 * rows, cols, x, new float[4 * rows]);
-                Assert.False(SmallSplit.TakeMattered());
-            }
-            finally
-            {
-                SmallSplit.Choice = null;
-            }
+                return SmallSplit.TakeMattered();
+            });
+            Assert.False(mattered);
         });
     }
 

@@ -56,14 +56,11 @@ internal static class SmallSplit
         }
 
         long split = Math.Min(SplitMinPerPart, KernelSwitches.VectorMinPerPart);
-        if (Parallelism.MaxThreads > 1 && !Parallelism.CallingThreadOnly && Cut(work, split) != Cut(work, unsplit))
+        if (WorkerPool.IdleParts(work, split) != WorkerPool.IdleParts(work, unsplit))
         {
             t_mattered = true;
         }
 
         return WorkerPool.PartsFor(work, t_split ? split : unsplit);
     }
-
-    // WorkerPool.PartsFor's cut on an idle pool.
-    private static long Cut(long work, long minPerPart) => work < 2 * minPerPart ? 1 : Math.Min(Parallelism.MaxThreads, work / minPerPart);
 }

@@ -127,10 +127,14 @@ internal static class WorkerPool
     /// The number of parts to cut <paramref name="work"/> units into so each part has at least
     /// <paramref name="minPerPart"/>: between 1 and <see cref="Parallelism.MaxThreads"/> (and <paramref name="maxParts"/>).
     /// </summary>
-    internal static int PartsFor(long work, long minPerPart, int maxParts = MaxParts)
+    internal static int PartsFor(long work, long minPerPart, int maxParts = MaxParts) =>
+        BackOffWhenLate && Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil) ? 1 : IdleParts(work, minPerPart, maxParts);
+
+    /// <summary><see cref="PartsFor"/> on a pool that is not backing off: what the size and the thread setting allow.</summary>
+    internal static int IdleParts(long work, long minPerPart, int maxParts = MaxParts)
     {
         int threads = Parallelism.MaxThreads;
-        if (threads == 1 || Parallelism.CallingThreadOnly || work < 2 * minPerPart || (BackOffWhenLate && Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil)))
+        if (threads == 1 || Parallelism.CallingThreadOnly || work < 2 * minPerPart)
         {
             return 1;
         }
